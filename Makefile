@@ -1,0 +1,42 @@
+# The two commands a new user needs: `make demo` and `make test`. Every target installs what
+# it needs first (scripts/setup.sh, idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+# npm's binaryen wasm-opt first: Debian's older one writes modules that fail at start-up.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+PORT ?= 8080
+export PORT
+
+.PHONY: build demo test test-host test-browser test-node test-e2e setup bench fuzz clean
+
+setup:
+	@scripts/setup.sh
+
+## The package (pkg/) and the demo assets.
+build: setup
+	wasm-pack --quiet build --target web --release --mode no-install
+	node scripts/package.mjs
+
+## Builds, then serves the demo on http://127.0.0.1:$(PORT)/.
+demo: build
+	node scripts/serve.mjs
+
+## Every test level; fails on the first failing level.
+test: build test-host test-browser test-node test-e2e
+
+test-host:
+	cargo test --quiet
+
+test-browser:
+	cargo test --target wasm32-unknown-unknown --test browser
+
+test-node:
+	node --test tests/node/
+
+test-e2e:
+	@if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/e2e/; fi
+
+clean:
+	rm -rf pkg target/site

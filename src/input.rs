@@ -1,0 +1,339 @@
+//! Reading camelCase JSON inputs while collecting every problem at its JS-style path.
+//!
+//! Each reader function returns `Some(value)` when the part is usable and records a
+//! [`FieldError`] otherwise, so a whole profile or contract is checked in one pass and
+//! every problem is reported at once.
+
+use crate::error::{index, join, Error, FieldError};
+use serde_json::{Map, Value};
+
+/// Longest string accepted in any text field, in bytes.
+pub const MAX_TEXT_BYTES: usize = 4096;
+/// Most elements accepted in any array of a profile, policy or contract.
+pub const MAX_ARRAY_LEN: usize = 1000;
+/// Largest JSON document accepted, in bytes.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+/// The largest integer a JS number holds exactly (2^53 - 1); cents beyond it are refused.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The prefix the JS binding gives NaN and Infinity, which JSON cannot hold, so that
+/// they are reported as non-finite numbers rather than as missing values.
+pub const NON_FINITE_MARK: &str = "\u{0}nonFinite:";
+
+/// Parses a JSON document, refusing oversized ones (serde_json refuses nesting past 128).
+pub fn parse_json(text: &str, code: &'static str, what: &str) -> Result<Value, Error> {
+    if text.len() > MAX_JSON_BYTES {
+        return Err(Error::new(
+            code,
+            format!("The {what} is {} bytes of JSON; the limit is {MAX_JSON_BYTES}.", text.len()),
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(code, format!("The {what} is not valid JSON: {e}."))
+    })
+}
+
+#[derive(Default)]
+/// Collects the problems found while reading; readers such as `Reader::number` take
+/// `(&mut Reader, &Value, path)` and return `Some` only for a usable value.
+pub struct Reader {
+    pub errors: Vec<FieldError>,
+}
+
+
+impl Reader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn fail(&mut self, path: &str, code: &'static str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            path: path.to_string(),
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// The errors so far as an [`Error`] with `code`, or `Ok(value)` when there are none.
+    pub fn finish<T>(self, value: Option<T>, code: &'static str, what: &str) -> Result<T, Error> {
+        match value {
+            Some(v) if self.errors.is_empty() => Ok(v),
+            _ => Err(Error::fields(code, what, self.errors)),
+        }
+    }
+
+    /// Checks that `v` is an object whose keys are all in `known`; each unknown key is an error at its own path.
+    pub fn object<'v>(&mut self, v: &'v Value, path: &str, known: &[&str]) -> Option<&'v Map<String, Value>> {
+        let Value::Object(map) = v else {
+            self.wrong_type(v, path, "an object");
+            return None;
+        };
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) {
+                let hint = closest(key, known)
+                    .map(|k| format!(" Did you mean \"{k}\"?"))
+                    .unwrap_or_default();
+                self.fail(&join(path, key), "unknownField", format!("\"{key}\" is not a known field here.{hint}"));
+            }
+        }
+        Some(map)
+    }
+
+    /// A required field: missing or null is a `required` error.
+    pub fn req<T>(&mut self, obj: &Map<String, Value>, path: &str, key: &str, read: impl FnOnce(&mut Reader, &Value, &str) -> Option<T>) -> Option<T> {
+        let p = join(path, key);
+        match obj.get(key) {
+            None | Some(Value::Null) => {
+                self.fail(&p, "required", format!("\"{key}\" is required."));
+                None
+            }
+            Some(v) => read(self, v, &p),
+        }
+    }
+
+    /// An optional field: missing or null is `None` without error; a bad value is an error and `None`.
+    pub fn opt<T>(&mut self, obj: &Map<String, Value>, path: &str, key: &str, read: impl FnOnce(&mut Reader, &Value, &str) -> Option<T>) -> Option<T> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => read(self, v, &join(path, key)),
+        }
+    }
+
+    /// Reads an array of `read` items; returns the items that read cleanly (the others are errors).
+    pub fn array<T>(&mut self, v: &Value, path: &str, mut read: impl FnMut(&mut Reader, &Value, &str) -> Option<T>) -> Option<Vec<T>> {
+        let Value::Array(items) = v else {
+            self.wrong_type(v, path, "an array");
+            return None;
+        };
+        if items.len() > MAX_ARRAY_LEN {
+            self.fail(path, "tooLong", format!("At most {MAX_ARRAY_LEN} entries are accepted; this has {}.", items.len()));
+            return None;
+        }
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| read(self, item, &index(path, i)))
+                .collect(),
+        )
+    }
+
+    pub fn number(&mut self, v: &Value, path: &str) -> Option<f64> {
+        match v.as_f64() {
+            Some(x) if x.is_finite() => Some(x),
+            Some(_) => {
+                self.fail(path, "notFinite", "Expected a finite number.");
+                None
+            }
+            None if v.as_str().is_some_and(|s| s.starts_with(NON_FINITE_MARK)) => {
+                let what = &v.as_str().unwrap_or_default()[NON_FINITE_MARK.len()..];
+                self.fail(path, "notFinite", format!("Expected a finite number, got {what}."));
+                None
+            }
+            None => {
+                self.wrong_type(v, path, "a number");
+                None
+            }
+        }
+    }
+
+    pub fn non_negative(&mut self, v: &Value, path: &str) -> Option<f64> {
+        let x = self.number(v, path)?;
+        self.check(x >= 0.0, path, "outOfRange", "Expected a number of at least 0.").then_some(x)
+    }
+
+    /// A whole number of at least 0 (a count).
+    pub fn count(&mut self, v: &Value, path: &str) -> Option<u64> {
+        let x = self.number(v, path)?;
+        if x.fract() != 0.0 {
+            self.fail(path, "notInteger", "Expected a whole number.");
+            return None;
+        }
+        if !(0.0..=MAX_SAFE_INTEGER).contains(&x) {
+            self.fail(path, "outOfRange", "Expected a whole number of at least 0.");
+            return None;
+        }
+        Some(x as u64)
+    }
+
+    /// Money: a whole, non-negative number of cents no larger than 2^53 - 1.
+    pub fn cents(&mut self, v: &Value, path: &str) -> Option<i64> {
+        let x = self.number(v, path)?;
+        if x.fract() != 0.0 {
+            self.fail(path, "fractionalCents", format!("Money is given in whole cents; {x} has a fraction of a cent."));
+            return None;
+        }
+        if x < 0.0 {
+            self.fail(path, "negativeCents", "An amount of money cannot be negative.");
+            return None;
+        }
+        if x > MAX_SAFE_INTEGER {
+            self.fail(path, "outOfRange", "The amount is larger than a JS number holds exactly (2^53 - 1 cents).");
+            return None;
+        }
+        Some(x as i64)
+    }
+
+    /// A share between 0 and 1 inclusive.
+    pub fn fraction(&mut self, v: &Value, path: &str) -> Option<f64> {
+        let x = self.number(v, path)?;
+        self.check((0.0..=1.0).contains(&x), path, "outOfRange", "Expected a fraction from 0 to 1.")
+            .then_some(x)
+    }
+
+    pub fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.wrong_type(v, path, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A string of at most [`MAX_TEXT_BYTES`], trimmed; an empty one is allowed.
+    pub fn string(&mut self, v: &Value, path: &str) -> Option<String> {
+        let Value::String(s) = v else {
+            self.wrong_type(v, path, "a string");
+            return None;
+        };
+        if s.len() > MAX_TEXT_BYTES {
+            self.fail(path, "tooLong", format!("At most {MAX_TEXT_BYTES} bytes of text are accepted here."));
+            return None;
+        }
+        Some(s.trim().to_string())
+    }
+
+    /// A string with something in it.
+    pub fn text(&mut self, v: &Value, path: &str) -> Option<String> {
+        let s = self.string(v, path)?;
+        self.check(!s.is_empty(), path, "empty", "This cannot be empty.").then_some(s)
+    }
+
+    /// An absolute http or https URL.
+    pub fn url(&mut self, v: &Value, path: &str) -> Option<String> {
+        let s = self.string(v, path)?;
+        let ok = ["https://", "http://"].iter().any(|scheme| {
+            s.get(..scheme.len()).is_some_and(|p| p.eq_ignore_ascii_case(scheme)) && {
+                let host = s[scheme.len()..].split(['/', '?', '#']).next().unwrap_or("");
+                !host.is_empty() && !s.chars().any(char::is_whitespace)
+            }
+        });
+        self.check(ok, path, "invalidUrl", "Expected a web address starting with https:// or http://.")
+            .then_some(s)
+    }
+
+    /// One of a fixed set of strings.
+    pub fn choice(&mut self, v: &Value, path: &str, options: &'static [&'static str]) -> Option<&'static str> {
+        let s = self.string(v, path)?;
+        match options.iter().find(|o| **o == s) {
+            Some(o) => Some(o),
+            None => {
+                let list = options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ");
+                self.fail(path, "invalidValue", format!("\"{s}\" is not one of {list}."));
+                None
+            }
+        }
+    }
+
+    /// Records `code` at `path` when `ok` is false; returns `ok`.
+    pub fn check(&mut self, ok: bool, path: &str, code: &'static str, message: &str) -> bool {
+        if !ok {
+            self.fail(path, code, message);
+        }
+        ok
+    }
+
+    fn wrong_type(&mut self, v: &Value, path: &str, expected: &str) {
+        let got = match v {
+            Value::Null => "null",
+            Value::Bool(_) => "true or false",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        self.fail(path, "wrongType", format!("Expected {expected}, got {got}."));
+    }
+}
+
+/// The known field closest to a misspelt one (edit distance at most 2), for a helpful hint.
+fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(&key.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn collects_every_problem_with_its_path() {
+        let v = json!({ "vender": "x", "n": "12", "cost": 1.5, "url": "ftp://a" });
+        let mut r = Reader::new();
+        let o = r.object(&v, "", &["vendor", "n", "cost", "url", "name"]).unwrap();
+        r.req(o, "", "name", Reader::text);
+        r.req(o, "", "n", Reader::number);
+        r.req(o, "", "cost", Reader::cents);
+        r.opt(o, "", "url", Reader::url);
+        let got: Vec<(&str, &str)> = r.errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("vender", "unknownField"),
+                ("name", "required"),
+                ("n", "wrongType"),
+                ("cost", "fractionalCents"),
+                ("url", "invalidUrl")
+            ]
+        );
+        assert!(r.errors[0].message.contains("Did you mean \"vendor\"?"));
+    }
+
+    #[test]
+    fn arrays_report_items_by_index() {
+        let v = json!([1, -2, "x"]);
+        let mut r = Reader::new();
+        let got = r.array(&v, "grades", Reader::count).unwrap();
+        assert_eq!(got, vec![1]);
+        assert_eq!(r.errors[0].path, "grades[1]");
+        assert_eq!(r.errors[1].path, "grades[2]");
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_numbers_are_clean_errors() {
+        let deep = "[".repeat(1000) + &"]".repeat(1000);
+        assert_eq!(parse_json(&deep, "invalidInput", "input").unwrap_err().code, "invalidInput");
+        assert!(parse_json("{\"a\": 1e400}", "invalidInput", "input").is_err());
+    }
+
+    #[test]
+    fn urls() {
+        let mut r = Reader::new();
+        assert!(r.url(&json!("https://example.org/study"), "u").is_some());
+        assert!(r.url(&json!("HTTP://x"), "u").is_some());
+        assert!(r.url(&json!("https://"), "u").is_none());
+        assert!(r.url(&json!("example.org"), "u").is_none());
+        assert!(r.url(&json!("https://a b"), "u").is_none());
+    }
+}

@@ -1,0 +1,99 @@
+//! The JS binding: the only module that touches `wasm_bindgen`, `js_sys` and `serde_wasm_bindgen`.
+//! JS values come in as JSON text (so nesting limits and number checks are the core's),
+//! results go out as plain objects, and every error is thrown as a real JS `Error`
+//! carrying a stable `code` (and `errors` where there are several problems).
+
+use crate::error::{Details, Error};
+use js_sys::{Reflect, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The package version, equal to the crate version in Cargo.toml.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::version().to_string()
+}
+
+/// Converts a core error into a thrown JS `Error` with `name`, `code`, and `errors` when there are details.
+fn throw(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("EvidenceCheckError");
+    let obj: &JsValue = err.as_ref();
+    let _ = Reflect::set(obj, &"code".into(), &e.code.into());
+    match &e.details {
+        Details::None => {}
+        Details::Fields(errors) => {
+            let _ = Reflect::set(obj, &"errors".into(), &to_js(errors));
+        }
+        Details::Rows { errors, total } => {
+            let _ = Reflect::set(obj, &"errors".into(), &to_js(errors));
+            let _ = Reflect::set(obj, &"errorCount".into(), &(*total as f64).into());
+        }
+    }
+    err.into()
+}
+
+/// Serializes a result as plain JS objects (maps as objects, `None` as `null`).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // Our result types hold only strings, numbers, booleans, lists and structs, which always serialize.
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// A `JSON.stringify` replacer that keeps NaN and Infinity visible (JSON would make them null),
+/// as strings the core reports as "not a finite number".
+fn non_finite_marker() -> JsValue {
+    let replace = |_key: JsValue, value: JsValue| -> JsValue {
+        match value.as_f64() {
+            Some(x) if !x.is_finite() => {
+                let name = if x.is_nan() { "NaN" } else if x > 0.0 { "Infinity" } else { "-Infinity" };
+                format!("{}{name}", crate::input::NON_FINITE_MARK).into()
+            }
+            _ => value,
+        }
+    };
+    Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(replace).into_js_value()
+}
+
+/// Reads a JS argument as JSON: an object is stringified by JS's own `JSON.stringify`
+/// (a JSON string is taken as it is), then parsed by the core with its limits.
+fn json_arg(value: &JsValue, code: &'static str, what: &str) -> Result<serde_json::Value, Error> {
+    if value.is_undefined() {
+        return Err(Error::new(code, format!("The {what} is missing.")));
+    }
+    let text = match value.as_string() {
+        Some(s) => s,
+        None => JSON::stringify_with_replacer(value, &non_finite_marker())
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| Error::new(code, format!("The {what} cannot be read as JSON (a function, a cycle or a BigInt?).")))?,
+    };
+    crate::input::parse_json(&text, code, what)
+}
+
+/// Runs a core function on a JSON argument and returns its result as a plain JS object.
+fn call<T: Serialize>(
+    arg: &JsValue,
+    code: &'static str,
+    what: &str,
+    f: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
+) -> Result<JsValue, JsValue> {
+    json_arg(arg, code, what).and_then(|v| f(&v)).map(|r| to_js(&r)).map_err(throw)
+}
+
+/// WWC effect size (Hedges' g or the Cox index) with its interval, significance and improvement index.
+#[wasm_bindgen(js_name = effectSize)]
+pub fn effect_size(input: &JsValue) -> Result<JsValue, JsValue> {
+    call(input, "invalidInput", "effect-size input", crate::stats::effect_size_json)
+}
+
+/// Minimum detectable effect size of an individual or cluster randomized design (PowerUp!).
+#[wasm_bindgen(js_name = minimumDetectableEffect)]
+pub fn minimum_detectable_effect(input: &JsValue) -> Result<JsValue, JsValue> {
+    call(input, "invalidInput", "power input", crate::stats::minimum_detectable_effect_json)
+}
