@@ -12,7 +12,7 @@ has() { local w; for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done; re
 say() { echo "setup: $*"; }
 
 # The exact wasm-bindgen version pinned in Cargo.toml; the CLI must equal it.
-bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n 1)
 
 apt_updated=0
 apt_install() {
