@@ -191,7 +191,7 @@ impl Reader {
         }
     }
 
-    /// A string of at most [`MAX_TEXT_BYTES`], trimmed; an empty one is allowed.
+    /// A string of at most [`MAX_TEXT_BYTES`]; an empty one is allowed.
     pub fn string(&mut self, v: &Value, path: &str) -> Option<String> {
         let Value::String(s) = v else {
             self.wrong_type(v, path, "a string");
@@ -201,13 +201,13 @@ impl Reader {
             self.fail(path, "tooLong", format!("At most {MAX_TEXT_BYTES} bytes of text are accepted here."));
             return None;
         }
-        Some(s.trim().to_string())
+        Some(s.clone())
     }
 
     /// A string with something in it.
     pub fn text(&mut self, v: &Value, path: &str) -> Option<String> {
         let s = self.string(v, path)?;
-        self.check(!s.is_empty(), path, "empty", "This cannot be empty.").then_some(s)
+        self.check(!s.trim().is_empty(), path, "empty", "This cannot be empty.").then_some(s)
     }
 
     /// An absolute http or https URL.
@@ -257,8 +257,15 @@ impl Reader {
     }
 }
 
-/// The known field closest to a misspelt one (edit distance at most 2), for a helpful hint.
+/// The known field closest to a misspelt or shortened one (edit distance at most 2, or a
+/// known name that starts with it), for a helpful hint.
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = key.to_lowercase();
+    if lower.len() >= 4 {
+        if let Some(k) = known.iter().find(|k| k.to_lowercase().starts_with(&lower)) {
+            return Some(k);
+        }
+    }
     known
         .iter()
         .map(|k| (edit_distance(&key.to_lowercase(), &k.to_lowercase()), *k))

@@ -5,11 +5,16 @@
 //! module ([`wasm`], compiled for `wasm32` only) that alone converts JS values:
 //!
 //! - [`input`]: reading camelCase JSON while collecting every problem at its path;
-//! - [`error`]: errors as values (stable code, sentence, path or line).
+//! - [`error`]: errors as values (stable code, sentence, path or line);
+//! - [`stats`]: WWC effect sizes, significance, power, attrition and baseline equivalence;
+//! - [`profile`]: the product profile and vetting policy, their readers and JSON Schemas;
+//! - [`vetting`]: profile -> checks -> verdict, WWC ratings and the ESSA tier.
 
 pub mod error;
 pub mod input;
+pub mod profile;
 pub mod stats;
+pub mod vetting;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -19,4 +24,40 @@ pub use error::{Error, FieldError, RowError};
 /// The crate version, as in Cargo.toml; stamped into every outcomes report.
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
+}
+
+/// JSON Schema (2020-12) documents for the inputs, as one JSON object `{ productProfile, policy }`.
+///
+/// The documents are generated from the Rust types by `schemars` and committed under
+/// `schemas/` (a host test fails when they are stale; `UPDATE_SCHEMAS=1 cargo test` rewrites
+/// them), so the wasm carries their text and none of the generator.
+pub fn schemas_json() -> String {
+    format!(
+        r#"{{"productProfile":{},"policy":{}}}"#,
+        include_str!("../schemas/product-profile.schema.json"),
+        include_str!("../schemas/policy.schema.json"),
+    )
+}
+
+#[cfg(test)]
+mod schema_tests {
+    /// Each committed schema equals the one generated from the types now.
+    #[test]
+    fn committed_schemas_are_current() {
+        let generated = [
+            ("product-profile", crate::profile::profile_schema()),
+            ("policy", crate::profile::policy_schema()),
+        ];
+        for (name, schema) in generated {
+            let path = format!("{}/schemas/{name}.schema.json", env!("CARGO_MANIFEST_DIR"));
+            let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+            if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+                std::fs::write(&path, &text).unwrap();
+            }
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(committed == text, "{path} is stale: run UPDATE_SCHEMAS=1 cargo test");
+        }
+        let all: serde_json::Value = serde_json::from_str(&super::schemas_json()).unwrap();
+        assert_eq!(all["policy"]["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    }
 }

@@ -457,7 +457,7 @@ impl Baseline {
 }
 
 /// Which WWC attrition boundary applies: cautious by default, optimistic where a review says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Boundary {
     Cautious,

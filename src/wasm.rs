@@ -97,3 +97,35 @@ pub fn effect_size(input: &JsValue) -> Result<JsValue, JsValue> {
 pub fn minimum_detectable_effect(input: &JsValue) -> Result<JsValue, JsValue> {
     call(input, "invalidInput", "power input", crate::stats::minimum_detectable_effect_json)
 }
+
+/// Optional second argument: `undefined` and `null` both mean "use the defaults".
+fn optional_json(value: &JsValue, code: &'static str, what: &str) -> Result<Option<serde_json::Value>, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        json_arg(value, code, what).map(Some)
+    }
+}
+
+/// Every problem in a product profile at once, each at its JS-style path. Never throws for a
+/// bad profile (`{ valid: false, errors }`); a bad policy throws `invalidPolicy`.
+#[wasm_bindgen(js_name = validateProfile)]
+pub fn validate_profile(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsValue> {
+    let policy = optional_json(policy, "invalidPolicy", "vetting policy").map_err(throw)?;
+    let profile = json_arg(profile, "invalidProfile", "product profile");
+    crate::vetting::validate_json(profile, policy.as_ref()).map(|r| to_js(&r)).map_err(throw)
+}
+
+/// The red flags, further warnings, WWC study ratings and ESSA tier of a product profile.
+#[wasm_bindgen(js_name = vetProduct)]
+pub fn vet_product(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsValue> {
+    let policy = optional_json(policy, "invalidPolicy", "vetting policy").map_err(throw)?;
+    call(profile, "invalidProfile", "product profile", |v| crate::vetting::vet_json(v, policy.as_ref()))
+}
+
+/// JSON Schema (2020-12) documents of the inputs, generated from the Rust types.
+#[wasm_bindgen]
+pub fn schemas() -> JsValue {
+    // The text is our own committed JSON, so parsing cannot fail.
+    JSON::parse(&crate::schemas_json()).unwrap_or(JsValue::NULL)
+}

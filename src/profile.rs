@@ -1,0 +1,565 @@
+//! The product profile a vendor submits and the district's vetting policy: their types (which
+//! also generate the JSON Schemas) and their readers (which report every problem at its path).
+
+use crate::error::{join, Error};
+use crate::input::Reader;
+use crate::stats::{self, Attrition, Boundary, EffectInput};
+use schemars::JsonSchema;
+use serde_json::Value;
+
+/// US state, district and territory postal codes accepted for state-agency approvals.
+pub const STATE_CODES: [&str; 56] = [
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
+    "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
+];
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(title = "Product profile", description = "What a vendor states about an education-technology product.")]
+pub struct Profile {
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub name: String,
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub vendor: String,
+    #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
+    pub homepage_url: Option<String>,
+    #[schemars(length(max = 1000))]
+    pub subjects: Vec<Subject>,
+    /// Grades served; 0 is kindergarten.
+    #[schemars(length(max = 1000))]
+    pub grades: Vec<Grade>,
+    /// The vendor's prescribed dose; a profile without one states no clear outcome.
+    pub dosage: Option<Dosage>,
+    #[schemars(length(max = 1000))]
+    pub outcomes: Vec<OutcomeClaim>,
+    #[schemars(length(max = 1000))]
+    pub studies: Vec<Study>,
+    #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
+    pub research_url: Option<String>,
+    pub research_on_homepage: Option<bool>,
+    #[schemars(length(max = 1000))]
+    pub sea_approvals: Vec<SeaApproval>,
+    pub training: Training,
+    pub data_practices: DataPractices,
+    pub ai: Option<Ai>,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(transparent)]
+pub struct Subject(#[schemars(regex(pattern = r"\S"), length(max = 4096))] pub String);
+
+#[derive(Debug, Clone, Copy, PartialEq, JsonSchema)]
+#[serde(transparent)]
+pub struct Grade(#[schemars(range(min = 0, max = 12))] pub u8);
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Dosage {
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub minutes_per_week: f64,
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub weeks: f64,
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub sessions_per_week: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Metric {
+    EffectSize,
+    ScaleScoreGain,
+    PercentMeetingTarget,
+    PercentileGain,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutcomeClaim {
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub measure: String,
+    pub metric: Metric,
+    pub value: f64,
+    #[schemars(length(max = 1000))]
+    pub grades: Option<Vec<Grade>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Design {
+    Rct,
+    ClusterRct,
+    Qed,
+    Correlational,
+    LogicModel,
+}
+
+impl Design {
+    pub fn is_randomized(self) -> bool {
+        matches!(self, Design::Rct | Design::ClusterRct)
+    }
+}
+
+/// Attrition as reported: fractions, or the counts they come from.
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum AttritionInput {
+    Rates {
+        #[schemars(range(min = 0.0, max = 1.0))]
+        overall: f64,
+        #[schemars(range(min = 0.0, max = 1.0))]
+        differential: f64,
+    },
+    Counts {
+        randomized: ArmCounts,
+        analyzed: ArmCounts,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArmCounts {
+    #[schemars(range(min = 0))]
+    pub intervention: u64,
+    #[schemars(range(min = 0))]
+    pub comparison: u64,
+}
+
+impl AttritionInput {
+    pub fn rates(&self) -> Attrition {
+        match *self {
+            AttritionInput::Rates { overall, differential } => Attrition { overall, differential },
+            AttritionInput::Counts { randomized: r, analyzed: a } => Attrition::from_counts(
+                r.intervention as f64,
+                r.comparison as f64,
+                a.intervention as f64,
+                a.comparison as f64,
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(extend(
+    "if" = { "properties": { "design": { "not": { "const": "logicModel" } } } },
+    "then" = { "required": ["sampleSize", "sites"] }
+))]
+pub struct Study {
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub title: String,
+    #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
+    pub url: Option<String>,
+    pub design: Design,
+    /// Run by a party with no financial tie to the vendor.
+    pub independent: bool,
+    /// Students analysed; required except for a logic model.
+    #[schemars(range(min = 1))]
+    pub sample_size: Option<u64>,
+    /// Schools or districts; required except for a logic model.
+    #[schemars(range(min = 1))]
+    pub sites: Option<u64>,
+    #[schemars(range(min = 0.0))]
+    pub duration_weeks: Option<f64>,
+    pub effect_size: Option<f64>,
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub p_value: Option<f64>,
+    /// Group statistics, an `effectSize()` input: g and p are then computed the WWC way.
+    #[serde(default)]
+    #[schemars(schema_with = "effect_input_schema")]
+    pub summary: Option<EffectInput>,
+    pub attrition: Option<AttritionInput>,
+    pub baseline_effect_size: Option<f64>,
+    pub baseline_adjusted: Option<bool>,
+    pub controls_for_selection: Option<bool>,
+    pub ongoing: Option<bool>,
+    pub covers_ai: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ApprovalStatus {
+    Approved,
+    Pending,
+    Rejected,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeaApproval {
+    pub state: StateCode,
+    pub status: ApprovalStatus,
+    #[schemars(range(min = 1990, max = 2100))]
+    pub year: Option<u16>,
+}
+
+/// A two-letter US postal code (states, DC and territories).
+#[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
+#[serde(transparent)]
+pub struct StateCode(#[schemars(extend("enum" = STATE_CODES.as_slice()))] pub String);
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Training {
+    pub included: bool,
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub fee_cents: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DataPractices {
+    pub advertising_uses_student_data: bool,
+    pub sells_student_data: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Ai {
+    pub uses_generative_ai: bool,
+}
+
+/// The district's thresholds; every one configurable.
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[schemars(title = "Vetting policy")]
+pub struct Policy {
+    /// Screen time at or above this many minutes a week is a red flag.
+    #[schemars(range(min = 0.0))]
+    pub max_screen_minutes_per_week: f64,
+    /// States whose approval counts; empty means any state.
+    #[schemars(length(max = 1000))]
+    pub accepted_states: Vec<StateCode>,
+    pub attrition_boundary: Boundary,
+    #[schemars(range(min = 0))]
+    pub min_students: u64,
+    #[schemars(range(min = 0))]
+    pub min_sites: u64,
+    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 1))]
+    pub alpha: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            max_screen_minutes_per_week: 45.0,
+            accepted_states: Vec::new(),
+            attrition_boundary: Boundary::Cautious,
+            min_students: 350,
+            min_sites: 2,
+            alpha: stats::DEFAULT_ALPHA,
+        }
+    }
+}
+
+fn effect_input_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let continuous = schemars::json_schema!({
+        "type": "object", "additionalProperties": false, "required": ["n", "mean", "sd"],
+        "properties": { "n": { "type": "integer", "minimum": 2 }, "mean": { "type": "number" },
+                        "sd": { "type": "number", "exclusiveMinimum": 0 } }
+    });
+    let dichotomous = schemars::json_schema!({
+        "type": "object", "additionalProperties": false, "required": ["n", "proportion"],
+        "properties": { "n": { "type": "integer", "minimum": 2 },
+                        "proportion": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 } }
+    });
+    let common = serde_json::json!({
+        "lowerIsBetter": { "type": "boolean" },
+        "clusters": { "type": "object", "additionalProperties": false, "required": ["intervention", "comparison"],
+                      "properties": { "intervention": { "type": "integer", "minimum": 1 },
+                                      "comparison": { "type": "integer", "minimum": 1 },
+                                      "icc": { "type": "number", "minimum": 0, "exclusiveMaximum": 1 } } },
+        "alpha": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 }
+    });
+    let arm = |kind: &str, group: &schemars::Schema| {
+        let mut props = common.clone();
+        props["kind"] = serde_json::json!({ "const": kind });
+        props["intervention"] = group.clone().to_value();
+        props["comparison"] = group.clone().to_value();
+        serde_json::json!({ "type": "object", "additionalProperties": false,
+                            "required": ["kind", "intervention", "comparison"], "properties": props })
+    };
+    schemars::json_schema!({
+        "description": "Group statistics, as the effectSize() input.",
+        "oneOf": [arm("continuous", &continuous), arm("dichotomous", &dichotomous)]
+    })
+}
+
+// ---------------------------------------------------------------- readers
+
+fn grade(r: &mut Reader, v: &Value, path: &str) -> Option<Grade> {
+    let g = r.count(v, path)?;
+    r.check(g <= 12, path, "outOfRange", "A grade is a whole number from 0 (kindergarten) to 12.")
+        .then_some(Grade(g as u8))
+}
+
+fn state_code(r: &mut Reader, v: &Value, path: &str) -> Option<StateCode> {
+    let s = r.string(v, path)?;
+    let ok = STATE_CODES.contains(&s.as_str());
+    r.check(ok, path, "invalidState", "Expected a two-letter US state code in capitals, such as \"TX\".")
+        .then_some(StateCode(s))
+}
+
+fn positive(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
+    let x = r.number(v, path)?;
+    r.check(x > 0.0, path, "outOfRange", "Expected a number greater than 0.").then_some(x)
+}
+
+fn at_least_one(r: &mut Reader, v: &Value, path: &str) -> Option<u64> {
+    let n = r.count(v, path)?;
+    r.check(n >= 1, path, "outOfRange", "Expected a whole number of at least 1.").then_some(n)
+}
+
+fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
+    let o = r.object(v, path, &["minutesPerWeek", "weeks", "sessionsPerWeek"])?;
+    let minutes_per_week = r.req(o, path, "minutesPerWeek", positive);
+    let weeks = r.req(o, path, "weeks", positive);
+    let sessions_per_week = r.opt(o, path, "sessionsPerWeek", positive);
+    Some(Dosage { minutes_per_week: minutes_per_week?, weeks: weeks?, sessions_per_week })
+}
+
+fn outcome(r: &mut Reader, v: &Value, path: &str) -> Option<OutcomeClaim> {
+    let o = r.object(v, path, &["measure", "metric", "value", "grades"])?;
+    let measure = r.req(o, path, "measure", Reader::text);
+    let metric = r.req(o, path, "metric", |r, v, p| {
+        Some(match r.choice(v, p, &["effectSize", "scaleScoreGain", "percentMeetingTarget", "percentileGain"])? {
+            "effectSize" => Metric::EffectSize,
+            "scaleScoreGain" => Metric::ScaleScoreGain,
+            "percentMeetingTarget" => Metric::PercentMeetingTarget,
+            _ => Metric::PercentileGain,
+        })
+    });
+    let value = r.req(o, path, "value", Reader::number);
+    let grades = r.opt(o, path, "grades", |r, v, p| r.array(v, p, grade));
+    Some(OutcomeClaim { measure: measure?, metric: metric?, value: value?, grades })
+}
+
+fn arm_counts(r: &mut Reader, v: &Value, path: &str) -> Option<ArmCounts> {
+    let o = r.object(v, path, &["intervention", "comparison"])?;
+    let intervention = r.req(o, path, "intervention", Reader::count);
+    let comparison = r.req(o, path, "comparison", Reader::count);
+    Some(ArmCounts { intervention: intervention?, comparison: comparison? })
+}
+
+fn attrition(r: &mut Reader, v: &Value, path: &str) -> Option<AttritionInput> {
+    if v.get("randomized").is_some() || v.get("analyzed").is_some() {
+        let o = r.object(v, path, &["randomized", "analyzed"])?;
+        let randomized = r.req(o, path, "randomized", arm_counts);
+        let analyzed = r.req(o, path, "analyzed", arm_counts);
+        let (rand, an) = (randomized?, analyzed?);
+        let p = join(path, "analyzed");
+        let ok = r.check(
+            an.intervention <= rand.intervention && an.comparison <= rand.comparison,
+            &p,
+            "outOfRange",
+            "A group cannot analyse more students than it randomized.",
+        ) & r.check(
+            rand.intervention > 0 && rand.comparison > 0,
+            &join(path, "randomized"),
+            "outOfRange",
+            "Each group must have randomized at least one student.",
+        );
+        return ok.then_some(AttritionInput::Counts { randomized: rand, analyzed: an });
+    }
+    let o = r.object(v, path, &["overall", "differential"])?;
+    let overall = r.req(o, path, "overall", Reader::fraction);
+    let differential = r.req(o, path, "differential", Reader::fraction);
+    Some(AttritionInput::Rates { overall: overall?, differential: differential? })
+}
+
+fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
+    let o = r.object(
+        v,
+        path,
+        &[
+            "title", "url", "design", "independent", "sampleSize", "sites", "durationWeeks", "effectSize", "pValue",
+            "summary", "attrition", "baselineEffectSize", "baselineAdjusted", "controlsForSelection", "ongoing",
+            "coversAi",
+        ],
+    )?;
+    let title = r.req(o, path, "title", Reader::text);
+    let url = r.opt(o, path, "url", Reader::url);
+    let design = r.req(o, path, "design", |r, v, p| {
+        Some(match r.choice(v, p, &["rct", "clusterRct", "qed", "correlational", "logicModel"])? {
+            "rct" => Design::Rct,
+            "clusterRct" => Design::ClusterRct,
+            "qed" => Design::Qed,
+            "correlational" => Design::Correlational,
+            _ => Design::LogicModel,
+        })
+    });
+    let independent = r.req(o, path, "independent", Reader::boolean);
+    let (sample_size, sites) = if design == Some(Design::LogicModel) {
+        (r.opt(o, path, "sampleSize", at_least_one), r.opt(o, path, "sites", at_least_one))
+    } else {
+        (r.req(o, path, "sampleSize", at_least_one), r.req(o, path, "sites", at_least_one))
+    };
+    let duration_weeks = r.opt(o, path, "durationWeeks", Reader::non_negative);
+    let effect_size = r.opt(o, path, "effectSize", Reader::number);
+    let p_value = r.opt(o, path, "pValue", Reader::fraction);
+    let summary_path = join(path, "summary");
+    let summary = match o.get("summary") {
+        None | Some(Value::Null) => None,
+        Some(s) => EffectInput::read(r, s, &summary_path),
+    };
+    let attrition = r.opt(o, path, "attrition", attrition);
+    let baseline_effect_size = r.opt(o, path, "baselineEffectSize", Reader::number);
+    let baseline_adjusted = r.opt(o, path, "baselineAdjusted", Reader::boolean);
+    let controls_for_selection = r.opt(o, path, "controlsForSelection", Reader::boolean);
+    let ongoing = r.opt(o, path, "ongoing", Reader::boolean);
+    let covers_ai = r.opt(o, path, "coversAi", Reader::boolean);
+    Some(Study {
+        title: title?,
+        url,
+        design: design?,
+        independent: independent?,
+        sample_size,
+        sites,
+        duration_weeks,
+        effect_size,
+        p_value,
+        summary,
+        attrition,
+        baseline_effect_size,
+        baseline_adjusted,
+        controls_for_selection,
+        ongoing,
+        covers_ai,
+    })
+}
+
+fn approval(r: &mut Reader, v: &Value, path: &str) -> Option<SeaApproval> {
+    let o = r.object(v, path, &["state", "status", "year"])?;
+    let state = r.req(o, path, "state", state_code);
+    let status = r.req(o, path, "status", |r, v, p| {
+        Some(match r.choice(v, p, &["approved", "pending", "rejected", "expired"])? {
+            "approved" => ApprovalStatus::Approved,
+            "pending" => ApprovalStatus::Pending,
+            "rejected" => ApprovalStatus::Rejected,
+            _ => ApprovalStatus::Expired,
+        })
+    });
+    let year = r.opt(o, path, "year", |r, v, p| {
+        let y = r.count(v, p)?;
+        r.check((1990..=2100).contains(&y), p, "outOfRange", "Expected a year from 1990 to 2100.")
+            .then_some(y as u16)
+    });
+    Some(SeaApproval { state: state?, status: status?, year })
+}
+
+fn training(r: &mut Reader, v: &Value, path: &str) -> Option<Training> {
+    let o = r.object(v, path, &["included", "feeCents"])?;
+    let included = r.req(o, path, "included", Reader::boolean);
+    let fee_cents = r.opt(o, path, "feeCents", Reader::cents);
+    Some(Training { included: included?, fee_cents })
+}
+
+fn data_practices(r: &mut Reader, v: &Value, path: &str) -> Option<DataPractices> {
+    let o = r.object(v, path, &["advertisingUsesStudentData", "sellsStudentData"])?;
+    let advertising = r.req(o, path, "advertisingUsesStudentData", Reader::boolean);
+    let sells = r.opt(o, path, "sellsStudentData", Reader::boolean);
+    Some(DataPractices { advertising_uses_student_data: advertising?, sells_student_data: sells })
+}
+
+fn ai(r: &mut Reader, v: &Value, path: &str) -> Option<Ai> {
+    let o = r.object(v, path, &["usesGenerativeAi"])?;
+    Some(Ai { uses_generative_ai: r.req(o, path, "usesGenerativeAi", Reader::boolean)? })
+}
+
+impl Profile {
+    /// Reads a profile, recording every problem in `r`.
+    pub fn read(r: &mut Reader, v: &Value) -> Option<Profile> {
+        let o = r.object(
+            v,
+            "",
+            &[
+                "name", "vendor", "homepageUrl", "subjects", "grades", "dosage", "outcomes", "studies", "researchUrl",
+                "researchOnHomepage", "seaApprovals", "training", "dataPractices", "ai",
+            ],
+        )?;
+        let name = r.req(o, "", "name", Reader::text);
+        let vendor = r.req(o, "", "vendor", Reader::text);
+        let homepage_url = r.opt(o, "", "homepageUrl", Reader::url);
+        let subjects = r.req(o, "", "subjects", |r, v, p| r.array(v, p, |r, v, p| r.text(v, p).map(Subject)));
+        let grades = r.req(o, "", "grades", |r, v, p| r.array(v, p, grade));
+        let dosage = r.opt(o, "", "dosage", dosage);
+        let outcomes = r.req(o, "", "outcomes", |r, v, p| r.array(v, p, outcome));
+        let studies = r.req(o, "", "studies", |r, v, p| r.array(v, p, study));
+        let research_url = r.opt(o, "", "researchUrl", Reader::url);
+        let research_on_homepage = r.opt(o, "", "researchOnHomepage", Reader::boolean);
+        let sea_approvals = r.req(o, "", "seaApprovals", |r, v, p| r.array(v, p, approval));
+        let training = r.req(o, "", "training", training);
+        let data_practices = r.req(o, "", "dataPractices", data_practices);
+        let ai = r.opt(o, "", "ai", ai);
+        Some(Profile {
+            name: name?,
+            vendor: vendor?,
+            homepage_url,
+            subjects: subjects?,
+            grades: grades?,
+            dosage,
+            outcomes: outcomes?,
+            studies: studies?,
+            research_url,
+            research_on_homepage,
+            sea_approvals: sea_approvals?,
+            training: training?,
+            data_practices: data_practices?,
+            ai,
+        })
+    }
+
+    /// A valid profile, or `invalidProfile` listing every problem.
+    pub fn from_json(v: &Value) -> Result<Profile, Error> {
+        let mut r = Reader::new();
+        let profile = Profile::read(&mut r, v);
+        r.finish(profile, "invalidProfile", "product profile")
+    }
+}
+
+impl Policy {
+    /// A policy with defaults for what is missing; `null` or absent means all defaults.
+    pub fn from_json(v: Option<&Value>) -> Result<Policy, Error> {
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return Ok(Policy::default());
+        };
+        let mut r = Reader::new();
+        let d = Policy::default();
+        let policy = r
+            .object(
+                v,
+                "",
+                &["maxScreenMinutesPerWeek", "acceptedStates", "attritionBoundary", "minStudents", "minSites", "alpha"],
+            )
+            .map(|o| Policy {
+                max_screen_minutes_per_week: r
+                    .opt(o, "", "maxScreenMinutesPerWeek", Reader::non_negative)
+                    .unwrap_or(d.max_screen_minutes_per_week),
+                accepted_states: r
+                    .opt(o, "", "acceptedStates", |r, v, p| r.array(v, p, state_code))
+                    .unwrap_or_default(),
+                attrition_boundary: r
+                    .opt(o, "", "attritionBoundary", |r, v, p| {
+                        Some(match r.choice(v, p, &["cautious", "optimistic"])? {
+                            "optimistic" => Boundary::Optimistic,
+                            _ => Boundary::Cautious,
+                        })
+                    })
+                    .unwrap_or(d.attrition_boundary),
+                min_students: r.opt(o, "", "minStudents", Reader::count).unwrap_or(d.min_students),
+                min_sites: r.opt(o, "", "minSites", Reader::count).unwrap_or(d.min_sites),
+                alpha: r.opt(o, "", "alpha", stats::read_alpha).unwrap_or(d.alpha),
+            });
+        r.finish(policy, "invalidPolicy", "vetting policy")
+    }
+}
+
+/// JSON Schema (2020-12) documents generated from these types.
+pub fn profile_schema() -> Value {
+    schemars::schema_for!(Profile).to_value()
+}
+
+pub fn policy_schema() -> Value {
+    schemars::schema_for!(Policy).to_value()
+}
