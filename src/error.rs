@@ -29,7 +29,10 @@ pub enum Details {
     None,
     Fields(Vec<FieldError>),
     /// The first rows in error (at most [`crate::roster::MAX_REPORTED_ROW_ERRORS`]) and how many there were.
-    Rows { errors: Vec<RowError>, total: usize },
+    Rows {
+        errors: Vec<RowError>,
+        total: usize,
+    },
 }
 
 /// The error every fallible operation of the crate returns.
@@ -113,7 +116,10 @@ mod tests {
     #[test]
     fn paths_read_like_js() {
         assert_eq!(join("", "name"), "name");
-        assert_eq!(join(&index("studies", 2), "sampleSize"), "studies[2].sampleSize");
+        assert_eq!(
+            join(&index("studies", 2), "sampleSize"),
+            "studies[2].sampleSize"
+        );
     }
 
     #[test]
@@ -122,11 +128,22 @@ mod tests {
             "invalidProfile",
             "product profile",
             vec![
-                FieldError { path: "name".into(), code: "required", message: "A name is required.".into() },
-                FieldError { path: "grades[1]".into(), code: "outOfRange", message: "x".into() },
+                FieldError {
+                    path: "name".into(),
+                    code: "required",
+                    message: "A name is required.".into(),
+                },
+                FieldError {
+                    path: "grades[1]".into(),
+                    code: "outOfRange",
+                    message: "x".into(),
+                },
             ],
         );
-        assert_eq!(e.message, "The product profile is not valid: name: A name is required (and 1 more problem).");
+        assert_eq!(
+            e.message,
+            "The product profile is not valid: name: A name is required (and 1 more problem)."
+        );
         assert_eq!(e.field_errors().len(), 2);
     }
 }

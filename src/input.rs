@@ -25,12 +25,14 @@ pub fn parse_json(text: &str, code: &'static str, what: &str) -> Result<Value, E
     if text.len() > MAX_JSON_BYTES {
         return Err(Error::new(
             code,
-            format!("The {what} is {} bytes of JSON; the limit is {MAX_JSON_BYTES}.", text.len()),
+            format!(
+                "The {what} is {} bytes of JSON; the limit is {MAX_JSON_BYTES}.",
+                text.len()
+            ),
         ));
     }
-    serde_json::from_str(text).map_err(|e| {
-        Error::new(code, format!("The {what} is not valid JSON: {e}."))
-    })
+    serde_json::from_str(text)
+        .map_err(|e| Error::new(code, format!("The {what} is not valid JSON: {e}.")))
 }
 
 #[derive(Default)]
@@ -39,7 +41,6 @@ pub fn parse_json(text: &str, code: &'static str, what: &str) -> Result<Value, E
 pub struct Reader {
     pub errors: Vec<FieldError>,
 }
-
 
 impl Reader {
     pub fn new() -> Self {
@@ -63,7 +64,12 @@ impl Reader {
     }
 
     /// Checks that `v` is an object whose keys are all in `known`; each unknown key is an error at its own path.
-    pub fn object<'v>(&mut self, v: &'v Value, path: &str, known: &[&str]) -> Option<&'v Map<String, Value>> {
+    pub fn object<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        known: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
         let Value::Object(map) = v else {
             self.wrong_type(v, path, "an object");
             return None;
@@ -73,14 +79,24 @@ impl Reader {
                 let hint = closest(key, known)
                     .map(|k| format!(" Did you mean \"{k}\"?"))
                     .unwrap_or_default();
-                self.fail(&join(path, key), "unknownField", format!("\"{key}\" is not a known field here.{hint}"));
+                self.fail(
+                    &join(path, key),
+                    "unknownField",
+                    format!("\"{key}\" is not a known field here.{hint}"),
+                );
             }
         }
         Some(map)
     }
 
     /// A required field: missing or null is a `required` error.
-    pub fn req<T>(&mut self, obj: &Map<String, Value>, path: &str, key: &str, read: impl FnOnce(&mut Reader, &Value, &str) -> Option<T>) -> Option<T> {
+    pub fn req<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        read: impl FnOnce(&mut Reader, &Value, &str) -> Option<T>,
+    ) -> Option<T> {
         let p = join(path, key);
         match obj.get(key) {
             None | Some(Value::Null) => {
@@ -92,7 +108,13 @@ impl Reader {
     }
 
     /// An optional field: missing or null is `None` without error; a bad value is an error and `None`.
-    pub fn opt<T>(&mut self, obj: &Map<String, Value>, path: &str, key: &str, read: impl FnOnce(&mut Reader, &Value, &str) -> Option<T>) -> Option<T> {
+    pub fn opt<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        read: impl FnOnce(&mut Reader, &Value, &str) -> Option<T>,
+    ) -> Option<T> {
         match obj.get(key) {
             None | Some(Value::Null) => None,
             Some(v) => read(self, v, &join(path, key)),
@@ -100,13 +122,25 @@ impl Reader {
     }
 
     /// Reads an array of `read` items; returns the items that read cleanly (the others are errors).
-    pub fn array<T>(&mut self, v: &Value, path: &str, mut read: impl FnMut(&mut Reader, &Value, &str) -> Option<T>) -> Option<Vec<T>> {
+    pub fn array<T>(
+        &mut self,
+        v: &Value,
+        path: &str,
+        mut read: impl FnMut(&mut Reader, &Value, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let Value::Array(items) = v else {
             self.wrong_type(v, path, "an array");
             return None;
         };
         if items.len() > MAX_ARRAY_LEN {
-            self.fail(path, "tooLong", format!("At most {MAX_ARRAY_LEN} entries are accepted; this has {}.", items.len()));
+            self.fail(
+                path,
+                "tooLong",
+                format!(
+                    "At most {MAX_ARRAY_LEN} entries are accepted; this has {}.",
+                    items.len()
+                ),
+            );
             return None;
         }
         Some(
@@ -127,7 +161,11 @@ impl Reader {
             }
             None if v.as_str().is_some_and(|s| s.starts_with(NON_FINITE_MARK)) => {
                 let what = &v.as_str().unwrap_or_default()[NON_FINITE_MARK.len()..];
-                self.fail(path, "notFinite", format!("Expected a finite number, got {what}."));
+                self.fail(
+                    path,
+                    "notFinite",
+                    format!("Expected a finite number, got {what}."),
+                );
                 None
             }
             None => {
@@ -139,7 +177,13 @@ impl Reader {
 
     pub fn non_negative(&mut self, v: &Value, path: &str) -> Option<f64> {
         let x = self.number(v, path)?;
-        self.check(x >= 0.0, path, "outOfRange", "Expected a number of at least 0.").then_some(x)
+        self.check(
+            x >= 0.0,
+            path,
+            "outOfRange",
+            "Expected a number of at least 0.",
+        )
+        .then_some(x)
     }
 
     /// A whole number of at least 0 (a count).
@@ -160,15 +204,27 @@ impl Reader {
     pub fn cents(&mut self, v: &Value, path: &str) -> Option<i64> {
         let x = self.number(v, path)?;
         if x.fract() != 0.0 {
-            self.fail(path, "fractionalCents", format!("Money is given in whole cents; {x} has a fraction of a cent."));
+            self.fail(
+                path,
+                "fractionalCents",
+                format!("Money is given in whole cents; {x} has a fraction of a cent."),
+            );
             return None;
         }
         if x < 0.0 {
-            self.fail(path, "negativeCents", "An amount of money cannot be negative.");
+            self.fail(
+                path,
+                "negativeCents",
+                "An amount of money cannot be negative.",
+            );
             return None;
         }
         if x > MAX_SAFE_INTEGER {
-            self.fail(path, "outOfRange", "The amount is larger than a JS number holds exactly (2^53 - 1 cents).");
+            self.fail(
+                path,
+                "outOfRange",
+                "The amount is larger than a JS number holds exactly (2^53 - 1 cents).",
+            );
             return None;
         }
         Some(x as i64)
@@ -177,8 +233,13 @@ impl Reader {
     /// A share between 0 and 1 inclusive.
     pub fn fraction(&mut self, v: &Value, path: &str) -> Option<f64> {
         let x = self.number(v, path)?;
-        self.check((0.0..=1.0).contains(&x), path, "outOfRange", "Expected a fraction from 0 to 1.")
-            .then_some(x)
+        self.check(
+            (0.0..=1.0).contains(&x),
+            path,
+            "outOfRange",
+            "Expected a fraction from 0 to 1.",
+        )
+        .then_some(x)
     }
 
     pub fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
@@ -198,7 +259,11 @@ impl Reader {
             return None;
         };
         if s.len() > MAX_TEXT_BYTES {
-            self.fail(path, "tooLong", format!("At most {MAX_TEXT_BYTES} bytes of text are accepted here."));
+            self.fail(
+                path,
+                "tooLong",
+                format!("At most {MAX_TEXT_BYTES} bytes of text are accepted here."),
+            );
             return None;
         }
         Some(s.clone())
@@ -207,30 +272,54 @@ impl Reader {
     /// A string with something in it.
     pub fn text(&mut self, v: &Value, path: &str) -> Option<String> {
         let s = self.string(v, path)?;
-        self.check(!s.trim().is_empty(), path, "empty", "This cannot be empty.").then_some(s)
+        self.check(!s.trim().is_empty(), path, "empty", "This cannot be empty.")
+            .then_some(s)
     }
 
     /// An absolute http or https URL.
     pub fn url(&mut self, v: &Value, path: &str) -> Option<String> {
         let s = self.string(v, path)?;
         let ok = ["https://", "http://"].iter().any(|scheme| {
-            s.get(..scheme.len()).is_some_and(|p| p.eq_ignore_ascii_case(scheme)) && {
-                let host = s[scheme.len()..].split(['/', '?', '#']).next().unwrap_or("");
-                !host.is_empty() && !s.chars().any(char::is_whitespace)
-            }
+            s.get(..scheme.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+                && {
+                    let host = s[scheme.len()..]
+                        .split(['/', '?', '#'])
+                        .next()
+                        .unwrap_or("");
+                    !host.is_empty() && !s.chars().any(char::is_whitespace)
+                }
         });
-        self.check(ok, path, "invalidUrl", "Expected a web address starting with https:// or http://.")
-            .then_some(s)
+        self.check(
+            ok,
+            path,
+            "invalidUrl",
+            "Expected a web address starting with https:// or http://.",
+        )
+        .then_some(s)
     }
 
     /// One of a fixed set of strings.
-    pub fn choice(&mut self, v: &Value, path: &str, options: &'static [&'static str]) -> Option<&'static str> {
+    pub fn choice(
+        &mut self,
+        v: &Value,
+        path: &str,
+        options: &'static [&'static str],
+    ) -> Option<&'static str> {
         let s = self.string(v, path)?;
         match options.iter().find(|o| **o == s) {
             Some(o) => Some(o),
             None => {
-                let list = options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ");
-                self.fail(path, "invalidValue", format!("\"{s}\" is not one of {list}."));
+                let list = options
+                    .iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.fail(
+                    path,
+                    "invalidValue",
+                    format!("\"{s}\" is not one of {list}."),
+                );
                 None
             }
         }
@@ -253,7 +342,11 @@ impl Reader {
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
         };
-        self.fail(path, "wrongType", format!("Expected {expected}, got {got}."));
+        self.fail(
+            path,
+            "wrongType",
+            format!("Expected {expected}, got {got}."),
+        );
     }
 }
 
@@ -298,7 +391,9 @@ mod tests {
     fn collects_every_problem_with_its_path() {
         let v = json!({ "vender": "x", "n": "12", "cost": 1.5, "url": "ftp://a" });
         let mut r = Reader::new();
-        let o = r.object(&v, "", &["vendor", "n", "cost", "url", "name"]).unwrap();
+        let o = r
+            .object(&v, "", &["vendor", "n", "cost", "url", "name"])
+            .unwrap();
         r.req(o, "", "name", Reader::text);
         r.req(o, "", "n", Reader::number);
         r.req(o, "", "cost", Reader::cents);
@@ -330,7 +425,10 @@ mod tests {
     #[test]
     fn deep_nesting_and_huge_numbers_are_clean_errors() {
         let deep = "[".repeat(1000) + &"]".repeat(1000);
-        assert_eq!(parse_json(&deep, "invalidInput", "input").unwrap_err().code, "invalidInput");
+        assert_eq!(
+            parse_json(&deep, "invalidInput", "input").unwrap_err().code,
+            "invalidInput"
+        );
         assert!(parse_json("{\"a\": 1e400}", "invalidInput", "input").is_err());
     }
 

@@ -8,11 +8,23 @@
 //! - [`error`]: errors as values (stable code, sentence, path or line);
 //! - [`stats`]: WWC effect sizes, significance, power, attrition and baseline equivalence;
 //! - [`profile`]: the product profile and vetting policy, their readers and JSON Schemas;
-//! - [`vetting`]: profile -> checks -> verdict, WWC ratings and the ESSA tier.
+//! - [`vetting`]: profile -> checks -> verdict, WWC ratings and the ESSA tier;
+//! - [`contract`]: the outcomes-based contract and its reader;
+//! - [`roster`]: roster bytes -> columns, every bad row with its line;
+//! - [`growth`]: the contract's metric per student;
+//! - [`payment`]: growth -> cents;
+//! - [`report`]: suppressed aggregates and the publishable outcomes report;
+//! - [`evaluate`]: contract + roster -> payment, statistics and report, in one pass.
 
+pub mod contract;
 pub mod error;
+pub mod evaluate;
+pub mod growth;
 pub mod input;
+pub mod payment;
 pub mod profile;
+pub mod report;
+pub mod roster;
 pub mod stats;
 pub mod vetting;
 
@@ -26,16 +38,17 @@ pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
-/// JSON Schema (2020-12) documents for the inputs, as one JSON object `{ productProfile, policy }`.
+/// JSON Schema (2020-12) documents for the inputs, as one JSON object `{ productProfile, policy, contract }`.
 ///
 /// The documents are generated from the Rust types by `schemars` and committed under
 /// `schemas/` (a host test fails when they are stale; `UPDATE_SCHEMAS=1 cargo test` rewrites
 /// them), so the wasm carries their text and none of the generator.
 pub fn schemas_json() -> String {
     format!(
-        r#"{{"productProfile":{},"policy":{}}}"#,
+        r#"{{"productProfile":{},"policy":{},"contract":{}}}"#,
         include_str!("../schemas/product-profile.schema.json"),
         include_str!("../schemas/policy.schema.json"),
+        include_str!("../schemas/contract.schema.json"),
     )
 }
 
@@ -47,6 +60,7 @@ mod schema_tests {
         let generated = [
             ("product-profile", crate::profile::profile_schema()),
             ("policy", crate::profile::policy_schema()),
+            ("contract", crate::contract::contract_schema()),
         ];
         for (name, schema) in generated {
             let path = format!("{}/schemas/{name}.schema.json", env!("CARGO_MANIFEST_DIR"));
@@ -55,9 +69,15 @@ mod schema_tests {
                 std::fs::write(&path, &text).unwrap();
             }
             let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            assert!(committed == text, "{path} is stale: run UPDATE_SCHEMAS=1 cargo test");
+            assert!(
+                committed == text,
+                "{path} is stale: run UPDATE_SCHEMAS=1 cargo test"
+            );
         }
         let all: serde_json::Value = serde_json::from_str(&super::schemas_json()).unwrap();
-        assert_eq!(all["policy"]["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(
+            all["policy"]["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
     }
 }

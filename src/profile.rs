@@ -9,14 +9,18 @@ use serde_json::Value;
 
 /// US state, district and territory postal codes accepted for state-agency approvals.
 pub const STATE_CODES: [&str; 56] = [
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
-    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
-    "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
 ];
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schemars(title = "Product profile", description = "What a vendor states about an education-technology product.")]
+#[schemars(
+    title = "Product profile",
+    description = "What a vendor states about an education-technology product."
+)]
 pub struct Profile {
     #[schemars(regex(pattern = r"\S"), length(max = 4096))]
     pub name: String,
@@ -128,8 +132,17 @@ pub struct ArmCounts {
 impl AttritionInput {
     pub fn rates(&self) -> Attrition {
         match *self {
-            AttritionInput::Rates { overall, differential } => Attrition { overall, differential },
-            AttritionInput::Counts { randomized: r, analyzed: a } => Attrition::from_counts(
+            AttritionInput::Rates {
+                overall,
+                differential,
+            } => Attrition {
+                overall,
+                differential,
+            },
+            AttritionInput::Counts {
+                randomized: r,
+                analyzed: a,
+            } => Attrition::from_counts(
                 r.intervention as f64,
                 r.comparison as f64,
                 a.intervention as f64,
@@ -290,25 +303,47 @@ fn effect_input_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 
 fn grade(r: &mut Reader, v: &Value, path: &str) -> Option<Grade> {
     let g = r.count(v, path)?;
-    r.check(g <= 12, path, "outOfRange", "A grade is a whole number from 0 (kindergarten) to 12.")
-        .then_some(Grade(g as u8))
+    r.check(
+        g <= 12,
+        path,
+        "outOfRange",
+        "A grade is a whole number from 0 (kindergarten) to 12.",
+    )
+    .then_some(Grade(g as u8))
 }
 
 fn state_code(r: &mut Reader, v: &Value, path: &str) -> Option<StateCode> {
     let s = r.string(v, path)?;
     let ok = STATE_CODES.contains(&s.as_str());
-    r.check(ok, path, "invalidState", "Expected a two-letter US state code in capitals, such as \"TX\".")
-        .then_some(StateCode(s))
+    r.check(
+        ok,
+        path,
+        "invalidState",
+        "Expected a two-letter US state code in capitals, such as \"TX\".",
+    )
+    .then_some(StateCode(s))
 }
 
 fn positive(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let x = r.number(v, path)?;
-    r.check(x > 0.0, path, "outOfRange", "Expected a number greater than 0.").then_some(x)
+    r.check(
+        x > 0.0,
+        path,
+        "outOfRange",
+        "Expected a number greater than 0.",
+    )
+    .then_some(x)
 }
 
 fn at_least_one(r: &mut Reader, v: &Value, path: &str) -> Option<u64> {
     let n = r.count(v, path)?;
-    r.check(n >= 1, path, "outOfRange", "Expected a whole number of at least 1.").then_some(n)
+    r.check(
+        n >= 1,
+        path,
+        "outOfRange",
+        "Expected a whole number of at least 1.",
+    )
+    .then_some(n)
 }
 
 fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
@@ -316,30 +351,53 @@ fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
     let minutes_per_week = r.req(o, path, "minutesPerWeek", positive);
     let weeks = r.req(o, path, "weeks", positive);
     let sessions_per_week = r.opt(o, path, "sessionsPerWeek", positive);
-    Some(Dosage { minutes_per_week: minutes_per_week?, weeks: weeks?, sessions_per_week })
+    Some(Dosage {
+        minutes_per_week: minutes_per_week?,
+        weeks: weeks?,
+        sessions_per_week,
+    })
 }
 
 fn outcome(r: &mut Reader, v: &Value, path: &str) -> Option<OutcomeClaim> {
     let o = r.object(v, path, &["measure", "metric", "value", "grades"])?;
     let measure = r.req(o, path, "measure", Reader::text);
     let metric = r.req(o, path, "metric", |r, v, p| {
-        Some(match r.choice(v, p, &["effectSize", "scaleScoreGain", "percentMeetingTarget", "percentileGain"])? {
-            "effectSize" => Metric::EffectSize,
-            "scaleScoreGain" => Metric::ScaleScoreGain,
-            "percentMeetingTarget" => Metric::PercentMeetingTarget,
-            _ => Metric::PercentileGain,
-        })
+        Some(
+            match r.choice(
+                v,
+                p,
+                &[
+                    "effectSize",
+                    "scaleScoreGain",
+                    "percentMeetingTarget",
+                    "percentileGain",
+                ],
+            )? {
+                "effectSize" => Metric::EffectSize,
+                "scaleScoreGain" => Metric::ScaleScoreGain,
+                "percentMeetingTarget" => Metric::PercentMeetingTarget,
+                _ => Metric::PercentileGain,
+            },
+        )
     });
     let value = r.req(o, path, "value", Reader::number);
     let grades = r.opt(o, path, "grades", |r, v, p| r.array(v, p, grade));
-    Some(OutcomeClaim { measure: measure?, metric: metric?, value: value?, grades })
+    Some(OutcomeClaim {
+        measure: measure?,
+        metric: metric?,
+        value: value?,
+        grades,
+    })
 }
 
 fn arm_counts(r: &mut Reader, v: &Value, path: &str) -> Option<ArmCounts> {
     let o = r.object(v, path, &["intervention", "comparison"])?;
     let intervention = r.req(o, path, "intervention", Reader::count);
     let comparison = r.req(o, path, "comparison", Reader::count);
-    Some(ArmCounts { intervention: intervention?, comparison: comparison? })
+    Some(ArmCounts {
+        intervention: intervention?,
+        comparison: comparison?,
+    })
 }
 
 fn attrition(r: &mut Reader, v: &Value, path: &str) -> Option<AttritionInput> {
@@ -360,12 +418,18 @@ fn attrition(r: &mut Reader, v: &Value, path: &str) -> Option<AttritionInput> {
             "outOfRange",
             "Each group must have randomized at least one student.",
         );
-        return ok.then_some(AttritionInput::Counts { randomized: rand, analyzed: an });
+        return ok.then_some(AttritionInput::Counts {
+            randomized: rand,
+            analyzed: an,
+        });
     }
     let o = r.object(v, path, &["overall", "differential"])?;
     let overall = r.req(o, path, "overall", Reader::fraction);
     let differential = r.req(o, path, "differential", Reader::fraction);
-    Some(AttritionInput::Rates { overall: overall?, differential: differential? })
+    Some(AttritionInput::Rates {
+        overall: overall?,
+        differential: differential?,
+    })
 }
 
 fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
@@ -373,27 +437,52 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
         v,
         path,
         &[
-            "title", "url", "design", "independent", "sampleSize", "sites", "durationWeeks", "effectSize", "pValue",
-            "summary", "attrition", "baselineEffectSize", "baselineAdjusted", "controlsForSelection", "ongoing",
+            "title",
+            "url",
+            "design",
+            "independent",
+            "sampleSize",
+            "sites",
+            "durationWeeks",
+            "effectSize",
+            "pValue",
+            "summary",
+            "attrition",
+            "baselineEffectSize",
+            "baselineAdjusted",
+            "controlsForSelection",
+            "ongoing",
             "coversAi",
         ],
     )?;
     let title = r.req(o, path, "title", Reader::text);
     let url = r.opt(o, path, "url", Reader::url);
     let design = r.req(o, path, "design", |r, v, p| {
-        Some(match r.choice(v, p, &["rct", "clusterRct", "qed", "correlational", "logicModel"])? {
-            "rct" => Design::Rct,
-            "clusterRct" => Design::ClusterRct,
-            "qed" => Design::Qed,
-            "correlational" => Design::Correlational,
-            _ => Design::LogicModel,
-        })
+        Some(
+            match r.choice(
+                v,
+                p,
+                &["rct", "clusterRct", "qed", "correlational", "logicModel"],
+            )? {
+                "rct" => Design::Rct,
+                "clusterRct" => Design::ClusterRct,
+                "qed" => Design::Qed,
+                "correlational" => Design::Correlational,
+                _ => Design::LogicModel,
+            },
+        )
     });
     let independent = r.req(o, path, "independent", Reader::boolean);
     let (sample_size, sites) = if design == Some(Design::LogicModel) {
-        (r.opt(o, path, "sampleSize", at_least_one), r.opt(o, path, "sites", at_least_one))
+        (
+            r.opt(o, path, "sampleSize", at_least_one),
+            r.opt(o, path, "sites", at_least_one),
+        )
     } else {
-        (r.req(o, path, "sampleSize", at_least_one), r.req(o, path, "sites", at_least_one))
+        (
+            r.req(o, path, "sampleSize", at_least_one),
+            r.req(o, path, "sites", at_least_one),
+        )
     };
     let duration_weeks = r.opt(o, path, "durationWeeks", Reader::non_negative);
     let effect_size = r.opt(o, path, "effectSize", Reader::number);
@@ -433,38 +522,57 @@ fn approval(r: &mut Reader, v: &Value, path: &str) -> Option<SeaApproval> {
     let o = r.object(v, path, &["state", "status", "year"])?;
     let state = r.req(o, path, "state", state_code);
     let status = r.req(o, path, "status", |r, v, p| {
-        Some(match r.choice(v, p, &["approved", "pending", "rejected", "expired"])? {
-            "approved" => ApprovalStatus::Approved,
-            "pending" => ApprovalStatus::Pending,
-            "rejected" => ApprovalStatus::Rejected,
-            _ => ApprovalStatus::Expired,
-        })
+        Some(
+            match r.choice(v, p, &["approved", "pending", "rejected", "expired"])? {
+                "approved" => ApprovalStatus::Approved,
+                "pending" => ApprovalStatus::Pending,
+                "rejected" => ApprovalStatus::Rejected,
+                _ => ApprovalStatus::Expired,
+            },
+        )
     });
     let year = r.opt(o, path, "year", |r, v, p| {
         let y = r.count(v, p)?;
-        r.check((1990..=2100).contains(&y), p, "outOfRange", "Expected a year from 1990 to 2100.")
-            .then_some(y as u16)
+        r.check(
+            (1990..=2100).contains(&y),
+            p,
+            "outOfRange",
+            "Expected a year from 1990 to 2100.",
+        )
+        .then_some(y as u16)
     });
-    Some(SeaApproval { state: state?, status: status?, year })
+    Some(SeaApproval {
+        state: state?,
+        status: status?,
+        year,
+    })
 }
 
 fn training(r: &mut Reader, v: &Value, path: &str) -> Option<Training> {
     let o = r.object(v, path, &["included", "feeCents"])?;
     let included = r.req(o, path, "included", Reader::boolean);
     let fee_cents = r.opt(o, path, "feeCents", Reader::cents);
-    Some(Training { included: included?, fee_cents })
+    Some(Training {
+        included: included?,
+        fee_cents,
+    })
 }
 
 fn data_practices(r: &mut Reader, v: &Value, path: &str) -> Option<DataPractices> {
     let o = r.object(v, path, &["advertisingUsesStudentData", "sellsStudentData"])?;
     let advertising = r.req(o, path, "advertisingUsesStudentData", Reader::boolean);
     let sells = r.opt(o, path, "sellsStudentData", Reader::boolean);
-    Some(DataPractices { advertising_uses_student_data: advertising?, sells_student_data: sells })
+    Some(DataPractices {
+        advertising_uses_student_data: advertising?,
+        sells_student_data: sells,
+    })
 }
 
 fn ai(r: &mut Reader, v: &Value, path: &str) -> Option<Ai> {
     let o = r.object(v, path, &["usesGenerativeAi"])?;
-    Some(Ai { uses_generative_ai: r.req(o, path, "usesGenerativeAi", Reader::boolean)? })
+    Some(Ai {
+        uses_generative_ai: r.req(o, path, "usesGenerativeAi", Reader::boolean)?,
+    })
 }
 
 impl Profile {
@@ -474,14 +582,28 @@ impl Profile {
             v,
             "",
             &[
-                "name", "vendor", "homepageUrl", "subjects", "grades", "dosage", "outcomes", "studies", "researchUrl",
-                "researchOnHomepage", "seaApprovals", "training", "dataPractices", "ai",
+                "name",
+                "vendor",
+                "homepageUrl",
+                "subjects",
+                "grades",
+                "dosage",
+                "outcomes",
+                "studies",
+                "researchUrl",
+                "researchOnHomepage",
+                "seaApprovals",
+                "training",
+                "dataPractices",
+                "ai",
             ],
         )?;
         let name = r.req(o, "", "name", Reader::text);
         let vendor = r.req(o, "", "vendor", Reader::text);
         let homepage_url = r.opt(o, "", "homepageUrl", Reader::url);
-        let subjects = r.req(o, "", "subjects", |r, v, p| r.array(v, p, |r, v, p| r.text(v, p).map(Subject)));
+        let subjects = r.req(o, "", "subjects", |r, v, p| {
+            r.array(v, p, |r, v, p| r.text(v, p).map(Subject))
+        });
         let grades = r.req(o, "", "grades", |r, v, p| r.array(v, p, grade));
         let dosage = r.opt(o, "", "dosage", dosage);
         let outcomes = r.req(o, "", "outcomes", |r, v, p| r.array(v, p, outcome));
@@ -530,7 +652,14 @@ impl Policy {
             .object(
                 v,
                 "",
-                &["maxScreenMinutesPerWeek", "acceptedStates", "attritionBoundary", "minStudents", "minSites", "alpha"],
+                &[
+                    "maxScreenMinutesPerWeek",
+                    "acceptedStates",
+                    "attritionBoundary",
+                    "minStudents",
+                    "minSites",
+                    "alpha",
+                ],
             )
             .map(|o| Policy {
                 max_screen_minutes_per_week: r
@@ -547,8 +676,12 @@ impl Policy {
                         })
                     })
                     .unwrap_or(d.attrition_boundary),
-                min_students: r.opt(o, "", "minStudents", Reader::count).unwrap_or(d.min_students),
-                min_sites: r.opt(o, "", "minSites", Reader::count).unwrap_or(d.min_sites),
+                min_students: r
+                    .opt(o, "", "minStudents", Reader::count)
+                    .unwrap_or(d.min_students),
+                min_sites: r
+                    .opt(o, "", "minSites", Reader::count)
+                    .unwrap_or(d.min_sites),
                 alpha: r.opt(o, "", "alpha", stats::read_alpha).unwrap_or(d.alpha),
             });
         r.finish(policy, "invalidPolicy", "vetting policy")

@@ -35,12 +35,16 @@ pub fn normal_cdf(x: f64) -> f64 {
 
 /// The Student t CDF with `df` degrees of freedom (df > 0, finite).
 fn t_cdf(x: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map(|t| t.cdf(x)).unwrap_or(f64::NAN)
+    StudentsT::new(0.0, 1.0, df)
+        .map(|t| t.cdf(x))
+        .unwrap_or(f64::NAN)
 }
 
 /// The Student t quantile with `df` degrees of freedom.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map(|t| t.inverse_cdf(p)).unwrap_or(f64::NAN)
+    StudentsT::new(0.0, 1.0, df)
+        .map(|t| t.inverse_cdf(p))
+        .unwrap_or(f64::NAN)
 }
 
 /// Two-tailed p-value of a t statistic.
@@ -131,14 +135,26 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
     let n = ni + nc;
     let om = omega(n);
     let g = match (input.intervention, input.comparison) {
-        (Group::Continuous { mean: mi, sd: si, .. }, Group::Continuous { mean: mc, sd: sc, .. }) => {
+        (
+            Group::Continuous {
+                mean: mi, sd: si, ..
+            },
+            Group::Continuous {
+                mean: mc, sd: sc, ..
+            },
+        ) => {
             let pooled = (((ni - 1.0) * si * si + (nc - 1.0) * sc * sc) / (n - 2.0)).sqrt();
             om * (mi - mc) / pooled
         }
         (Group::Dichotomous { proportion: pi, .. }, Group::Dichotomous { proportion: pc, .. }) => {
             om * (logit(pi) - logit(pc)) / COX_SCALE
         }
-        _ => return Err(Error::new("invalidInput", "Both groups must be of the same kind.")),
+        _ => {
+            return Err(Error::new(
+                "invalidInput",
+                "Both groups must be of the same kind.",
+            ))
+        }
     };
     let se = (n / (ni * nc) + g * g / (2.0 * n)).sqrt();
     let t = g.abs() * (ni * nc / n).sqrt();
@@ -167,7 +183,10 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
     if [g, se, t, df, p_value].iter().all(|x| x.is_finite()) {
         Ok(result)
     } else {
-        Err(Error::new("invalidInput", "These group statistics do not give a finite effect size."))
+        Err(Error::new(
+            "invalidInput",
+            "These group statistics do not give a finite effect size.",
+        ))
     }
 }
 
@@ -191,8 +210,21 @@ pub fn cluster_correction(t: f64, n: f64, m: f64, rho: f64) -> (f64, f64) {
 impl EffectInput {
     /// Reads an `effectSize()` input at `path`, recording every problem in `r`.
     pub fn read(r: &mut Reader, v: &Value, path: &str) -> Option<EffectInput> {
-        let o = r.object(v, path, &["kind", "intervention", "comparison", "lowerIsBetter", "clusters", "alpha"])?;
-        let kind = r.req(o, path, "kind", |r, v, p| r.choice(v, p, &["continuous", "dichotomous"]));
+        let o = r.object(
+            v,
+            path,
+            &[
+                "kind",
+                "intervention",
+                "comparison",
+                "lowerIsBetter",
+                "clusters",
+                "alpha",
+            ],
+        )?;
+        let kind = r.req(o, path, "kind", |r, v, p| {
+            r.choice(v, p, &["continuous", "dichotomous"])
+        });
         let read_group = |r: &mut Reader, key: &str| -> Option<Group> {
             let p = join(path, key);
             let g = match o.get(key) {
@@ -209,9 +241,19 @@ impl EffectInput {
                     let mean = r.req(go, &p, "mean", Reader::number);
                     let sd = r.req(go, &p, "sd", |r, v, p| {
                         let x = r.number(v, p)?;
-                        r.check(x > 0.0, p, "outOfRange", "A standard deviation must be greater than 0.").then_some(x)
+                        r.check(
+                            x > 0.0,
+                            p,
+                            "outOfRange",
+                            "A standard deviation must be greater than 0.",
+                        )
+                        .then_some(x)
                     });
-                    Some(Group::Continuous { n: n?, mean: mean?, sd: sd? })
+                    Some(Group::Continuous {
+                        n: n?,
+                        mean: mean?,
+                        sd: sd?,
+                    })
                 }
                 _ => {
                     let go = r.object(g, &p, &["n", "proportion"])?;
@@ -226,13 +268,18 @@ impl EffectInput {
                         )
                         .then_some(x)
                     });
-                    Some(Group::Dichotomous { n: n?, proportion: proportion? })
+                    Some(Group::Dichotomous {
+                        n: n?,
+                        proportion: proportion?,
+                    })
                 }
             }
         };
         let intervention = read_group(r, "intervention");
         let comparison = read_group(r, "comparison");
-        let lower_is_better = r.opt(o, path, "lowerIsBetter", Reader::boolean).unwrap_or(false);
+        let lower_is_better = r
+            .opt(o, path, "lowerIsBetter", Reader::boolean)
+            .unwrap_or(false);
         let alpha = r.opt(o, path, "alpha", read_alpha).unwrap_or(DEFAULT_ALPHA);
         let clusters = match o.get("clusters") {
             None | Some(Value::Null) => Some(None),
@@ -251,16 +298,32 @@ impl EffectInput {
     }
 }
 
-fn read_clusters(r: &mut Reader, v: &Value, path: &str, gi: Option<Group>, gc: Option<Group>) -> Option<Clusters> {
+fn read_clusters(
+    r: &mut Reader,
+    v: &Value,
+    path: &str,
+    gi: Option<Group>,
+    gc: Option<Group>,
+) -> Option<Clusters> {
     let o = r.object(v, path, &["intervention", "comparison", "icc"])?;
     let mut arm = |key: &str, group: Option<Group>| -> Option<f64> {
         let p = join(path, key);
         let m = r.req(o, path, key, Reader::count)? as f64;
-        if !r.check(m >= 1.0, &p, "outOfRange", "Each group needs at least one cluster.") {
+        if !r.check(
+            m >= 1.0,
+            &p,
+            "outOfRange",
+            "Each group needs at least one cluster.",
+        ) {
             return None;
         }
         if let Some(g) = group {
-            if !r.check(m <= g.n(), &p, "outOfRange", "There cannot be more clusters than students in a group.") {
+            if !r.check(
+                m <= g.n(),
+                &p,
+                "outOfRange",
+                "There cannot be more clusters than students in a group.",
+            ) {
                 return None;
             }
         }
@@ -269,25 +332,46 @@ fn read_clusters(r: &mut Reader, v: &Value, path: &str, gi: Option<Group>, gc: O
     let intervention = arm("intervention", gi);
     let comparison = arm("comparison", gc);
     let icc = r.opt(o, path, "icc", read_icc).unwrap_or(DEFAULT_ICC);
-    Some(Clusters { intervention: intervention?, comparison: comparison?, icc })
+    Some(Clusters {
+        intervention: intervention?,
+        comparison: comparison?,
+        icc,
+    })
 }
 
 /// A group size: a whole number of at least 2.
 fn read_n(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let n = r.count(v, path)?;
-    r.check(n >= 2, path, "outOfRange", "A group needs at least 2 students.").then_some(n as f64)
+    r.check(
+        n >= 2,
+        path,
+        "outOfRange",
+        "A group needs at least 2 students.",
+    )
+    .then_some(n as f64)
 }
 
 fn read_icc(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let x = r.number(v, path)?;
-    r.check((0.0..1.0).contains(&x), path, "outOfRange", "An intraclass correlation must be at least 0 and below 1.")
-        .then_some(x)
+    r.check(
+        (0.0..1.0).contains(&x),
+        path,
+        "outOfRange",
+        "An intraclass correlation must be at least 0 and below 1.",
+    )
+    .then_some(x)
 }
 
 /// A significance level or a power: strictly between 0 and 1.
 fn read_probability(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let x = r.number(v, path)?;
-    r.check(x > 0.0 && x < 1.0, path, "outOfRange", "Expected a probability strictly between 0 and 1.").then_some(x)
+    r.check(
+        x > 0.0 && x < 1.0,
+        path,
+        "outOfRange",
+        "Expected a probability strictly between 0 and 1.",
+    )
+    .then_some(x)
 }
 
 pub fn read_alpha(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
@@ -297,7 +381,13 @@ pub fn read_alpha(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
 /// A share of variance explained: at least 0 and below 1.
 fn read_r2(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let x = r.number(v, path)?;
-    r.check((0.0..1.0).contains(&x), path, "outOfRange", "R-squared must be at least 0 and below 1.").then_some(x)
+    r.check(
+        (0.0..1.0).contains(&x),
+        path,
+        "outOfRange",
+        "R-squared must be at least 0 and below 1.",
+    )
+    .then_some(x)
 }
 
 /// Parses and computes `effectSize()` from JSON.
@@ -315,7 +405,13 @@ pub enum Design {
     /// Students randomly assigned one by one.
     Individual { n: f64, r2: f64 },
     /// Whole clusters (schools) of `cluster_size` students randomly assigned.
-    Cluster { clusters: f64, cluster_size: f64, icc: f64, r2_level1: f64, r2_level2: f64 },
+    Cluster {
+        clusters: f64,
+        cluster_size: f64,
+        icc: f64,
+        r2_level1: f64,
+        r2_level2: f64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -341,13 +437,25 @@ pub fn minimum_detectable_effect(input: &PowerInput) -> PowerResult {
     let pq = p * (1.0 - p);
     let (se, df) = match input.design {
         Design::Individual { n, r2 } => (((1.0 - r2) / (pq * n)).sqrt(), n - 2.0),
-        Design::Cluster { clusters: j, cluster_size: n, icc, r2_level1, r2_level2 } => (
-            (icc * (1.0 - r2_level2) / (pq * j) + (1.0 - icc) * (1.0 - r2_level1) / (pq * j * n)).sqrt(),
+        Design::Cluster {
+            clusters: j,
+            cluster_size: n,
+            icc,
+            r2_level1,
+            r2_level2,
+        } => (
+            (icc * (1.0 - r2_level2) / (pq * j) + (1.0 - icc) * (1.0 - r2_level1) / (pq * j * n))
+                .sqrt(),
             j - 2.0,
         ),
     };
     let multiplier = t_quantile(1.0 - input.alpha / 2.0, df) + t_quantile(input.power, df);
-    PowerResult { mdes: multiplier * se, standard_error: se, multiplier, df }
+    PowerResult {
+        mdes: multiplier * se,
+        standard_error: se,
+        multiplier,
+        df,
+    }
 }
 
 impl PowerInput {
@@ -363,7 +471,9 @@ impl PowerInput {
             _ => &["n", "r2"],
         });
         let o = r.object(v, path, &known)?;
-        let design_name = r.req(o, path, "design", |r, v, p| r.choice(v, p, &["individual", "cluster"]));
+        let design_name = r.req(o, path, "design", |r, v, p| {
+            r.choice(v, p, &["individual", "cluster"])
+        });
         let whole_at_least = |min: u64, what: &'static str| {
             move |r: &mut Reader, v: &Value, p: &str| -> Option<f64> {
                 let n = r.count(v, p)?;
@@ -372,26 +482,63 @@ impl PowerInput {
         };
         let design = match design_name? {
             "cluster" => {
-                let clusters = r.req(o, path, "clusters", whole_at_least(3, "A cluster design needs at least 3 clusters (df = clusters - 2)."));
+                let clusters = r.req(
+                    o,
+                    path,
+                    "clusters",
+                    whole_at_least(
+                        3,
+                        "A cluster design needs at least 3 clusters (df = clusters - 2).",
+                    ),
+                );
                 let cluster_size = r.req(o, path, "clusterSize", |r, v, p| {
                     let x = r.number(v, p)?;
-                    r.check(x >= 1.0, p, "outOfRange", "A cluster holds at least 1 student.").then_some(x)
+                    r.check(
+                        x >= 1.0,
+                        p,
+                        "outOfRange",
+                        "A cluster holds at least 1 student.",
+                    )
+                    .then_some(x)
                 });
                 let icc = r.req(o, path, "icc", read_icc);
                 let r2_level1 = r.opt(o, path, "r2Level1", read_r2).unwrap_or(0.0);
                 let r2_level2 = r.opt(o, path, "r2Level2", read_r2).unwrap_or(0.0);
-                Design::Cluster { clusters: clusters?, cluster_size: cluster_size?, icc: icc?, r2_level1, r2_level2 }
+                Design::Cluster {
+                    clusters: clusters?,
+                    cluster_size: cluster_size?,
+                    icc: icc?,
+                    r2_level1,
+                    r2_level2,
+                }
             }
             _ => {
-                let n = r.req(o, path, "n", whole_at_least(3, "An individual design needs at least 3 students (df = n - 2)."));
+                let n = r.req(
+                    o,
+                    path,
+                    "n",
+                    whole_at_least(
+                        3,
+                        "An individual design needs at least 3 students (df = n - 2).",
+                    ),
+                );
                 let r2 = r.opt(o, path, "r2", read_r2).unwrap_or(0.0);
                 Design::Individual { n: n?, r2 }
             }
         };
-        let treated_share = r.opt(o, path, "treatedShare", read_probability).unwrap_or(0.5);
-        let alpha = r.opt(o, path, "alpha", read_probability).unwrap_or(DEFAULT_ALPHA);
+        let treated_share = r
+            .opt(o, path, "treatedShare", read_probability)
+            .unwrap_or(0.5);
+        let alpha = r
+            .opt(o, path, "alpha", read_probability)
+            .unwrap_or(DEFAULT_ALPHA);
         let power = r.opt(o, path, "power", read_probability).unwrap_or(0.8);
-        Some(PowerInput { design, treated_share, alpha, power })
+        Some(PowerInput {
+            design,
+            treated_share,
+            alpha,
+            power,
+        })
     }
 }
 
@@ -466,14 +613,42 @@ pub enum Boundary {
 
 /// WWC attrition boundaries (handbook table): overall attrition in percent, and the largest
 /// differential attrition in percentage points that is still "low"; `None` means always high.
-const BOUNDARY_POINTS: [f64; 15] = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 57.0, 60.0, 65.0];
+const BOUNDARY_POINTS: [f64; 15] = [
+    0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 57.0, 60.0, 65.0,
+];
 const CAUTIOUS: [Option<f64>; 15] = [
-    Some(5.7), Some(6.1), Some(6.3), Some(5.9), Some(5.4), Some(4.8), Some(4.1), Some(3.3), Some(2.6), Some(1.8),
-    Some(1.0), Some(0.3), Some(0.0), None, None,
+    Some(5.7),
+    Some(6.1),
+    Some(6.3),
+    Some(5.9),
+    Some(5.4),
+    Some(4.8),
+    Some(4.1),
+    Some(3.3),
+    Some(2.6),
+    Some(1.8),
+    Some(1.0),
+    Some(0.3),
+    Some(0.0),
+    None,
+    None,
 ];
 const OPTIMISTIC: [Option<f64>; 15] = [
-    Some(10.0), Some(10.5), Some(10.9), Some(10.7), Some(10.0), Some(9.2), Some(8.2), Some(7.2), Some(6.0), Some(4.9),
-    Some(3.7), Some(2.6), Some(2.1), Some(1.4), Some(0.3),
+    Some(10.0),
+    Some(10.5),
+    Some(10.9),
+    Some(10.7),
+    Some(10.0),
+    Some(9.2),
+    Some(8.2),
+    Some(7.2),
+    Some(6.0),
+    Some(4.9),
+    Some(3.7),
+    Some(2.6),
+    Some(2.1),
+    Some(1.4),
+    Some(0.3),
 ];
 
 /// The largest differential attrition (percentage points) that is low at `overall_pct` percent
@@ -516,7 +691,12 @@ pub struct AttritionStatus {
 
 impl Attrition {
     /// From the students randomized and analysed in each group (both > 0 randomized, analysed <= randomized).
-    pub fn from_counts(randomized_i: f64, randomized_c: f64, analyzed_i: f64, analyzed_c: f64) -> Attrition {
+    pub fn from_counts(
+        randomized_i: f64,
+        randomized_c: f64,
+        analyzed_i: f64,
+        analyzed_c: f64,
+    ) -> Attrition {
         let attr_i = 1.0 - analyzed_i / randomized_i;
         let attr_c = 1.0 - analyzed_c / randomized_c;
         Attrition {

@@ -39,7 +39,10 @@ pub enum Rating {
 
 impl Rating {
     fn meets(self) -> bool {
-        matches!(self, Rating::MeetsWithoutReservations | Rating::MeetsWithReservations)
+        matches!(
+            self,
+            Rating::MeetsWithoutReservations | Rating::MeetsWithReservations
+        )
     }
 }
 
@@ -90,8 +93,12 @@ pub struct Vetting {
 
 /// Vets a valid profile under a policy.
 pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
-    let studies: Vec<StudyVerdict> =
-        profile.studies.iter().enumerate().map(|(i, s)| rate_study(i, s, policy)).collect();
+    let studies: Vec<StudyVerdict> = profile
+        .studies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| rate_study(i, s, policy))
+        .collect();
     let checks = vec![
         independent_research(profile),
         screen_time(profile, policy),
@@ -101,7 +108,10 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
         student_data_advertising(profile),
         ai_evidence(profile, &studies),
     ];
-    let red_flags = checks.iter().filter(|c| c.red_flag && c.status == Status::Fail).count();
+    let red_flags = checks
+        .iter()
+        .filter(|c| c.red_flag && c.status == Status::Fail)
+        .count();
     let verdict = if red_flags > 0 {
         Verdict::NotRecommended
     } else if checks.iter().any(|c| c.status != Status::Pass) {
@@ -109,7 +119,7 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
     } else {
         Verdict::Recommended
     };
-    let (essa_tier, essa_rationale) = essa_tier(profile, &studies, policy);
+    let (essa_tier, essa_rationale) = essa_tier(&profile.studies, &studies, policy);
     Vetting {
         product: profile.name.clone(),
         vendor: profile.vendor.clone(),
@@ -129,8 +139,20 @@ pub fn vet_json(profile: &Value, policy: Option<&Value>) -> Result<Vetting, Erro
     Ok(vet(&profile, &policy))
 }
 
-fn check(id: &'static str, red_flag: bool, status: Status, message: String, paths: &[&str]) -> Check {
-    Check { id, status, red_flag, message, paths: paths.iter().map(|p| p.to_string()).collect() }
+fn check(
+    id: &'static str,
+    red_flag: bool,
+    status: Status,
+    message: String,
+    paths: &[&str],
+) -> Check {
+    Check {
+        id,
+        status,
+        red_flag,
+        message,
+        paths: paths.iter().map(|p| p.to_string()).collect(),
+    }
 }
 
 fn is_research(s: &Study) -> bool {
@@ -138,7 +160,11 @@ fn is_research(s: &Study) -> bool {
 }
 
 fn independent_research(p: &Profile) -> Check {
-    let independent = p.studies.iter().filter(|s| s.independent && is_research(s)).count();
+    let independent = p
+        .studies
+        .iter()
+        .filter(|s| s.independent && is_research(s))
+        .count();
     let findable = p.research_on_homepage == Some(true) && p.research_url.is_some();
     let (status, message) = if independent == 0 {
         (Status::Fail, "No study by an independent party (one with no financial tie to the vendor) is listed; developer-commissioned evaluations tend to report larger effects.".to_string())
@@ -148,12 +174,21 @@ fn independent_research(p: &Profile) -> Check {
             if independent == 1 { "y is" } else { "ies are" }
         ))
     } else {
-        (Status::Pass, format!(
-            "{independent} independent stud{} listed and linked from the home page.",
-            if independent == 1 { "y is" } else { "ies are" }
-        ))
+        (
+            Status::Pass,
+            format!(
+                "{independent} independent stud{} listed and linked from the home page.",
+                if independent == 1 { "y is" } else { "ies are" }
+            ),
+        )
     };
-    check("independentResearch", true, status, message, &["studies", "researchUrl", "researchOnHomepage"])
+    check(
+        "independentResearch",
+        true,
+        status,
+        message,
+        &["studies", "researchUrl", "researchOnHomepage"],
+    )
 }
 
 fn screen_time(p: &Profile, policy: &Policy) -> Check {
@@ -169,11 +204,19 @@ fn screen_time(p: &Profile, policy: &Policy) -> Check {
             format!("The prescribed {} minutes a week is under the {max}-minute screen-time limit.", d.minutes_per_week),
         ),
     };
-    check("screenTime", true, status, message, &["dosage.minutesPerWeek"])
+    check(
+        "screenTime",
+        true,
+        status,
+        message,
+        &["dosage.minutesPerWeek"],
+    )
 }
 
 fn sea_approval(p: &Profile, policy: &Policy) -> Check {
-    let accepted = |state: &str| policy.accepted_states.is_empty() || policy.accepted_states.iter().any(|s| s.0 == state);
+    let accepted = |state: &str| {
+        policy.accepted_states.is_empty() || policy.accepted_states.iter().any(|s| s.0 == state)
+    };
     let approved: Vec<&str> = p
         .sea_approvals
         .iter()
@@ -189,13 +232,27 @@ fn sea_approval(p: &Profile, policy: &Policy) -> Check {
         let scope = if policy.accepted_states.is_empty() {
             "any state education agency".to_string()
         } else {
-            let states: Vec<&str> = policy.accepted_states.iter().map(|s| s.0.as_str()).collect();
+            let states: Vec<&str> = policy
+                .accepted_states
+                .iter()
+                .map(|s| s.0.as_str())
+                .collect();
             format!("an accepted state education agency ({})", states.join(", "))
         };
-        let listed = if other.is_empty() { String::new() } else { format!(" Listed: {}.", other.join(", ")) };
+        let listed = if other.is_empty() {
+            String::new()
+        } else {
+            format!(" Listed: {}.", other.join(", "))
+        };
         (Status::Fail, format!("No approval from {scope}.{listed}"))
     } else {
-        (Status::Pass, format!("Approved by the state education agency of {}.", approved.join(", ")))
+        (
+            Status::Pass,
+            format!(
+                "Approved by the state education agency of {}.",
+                approved.join(", ")
+            ),
+        )
     };
     check("seaApproval", true, status, message, &["seaApprovals"])
 }
@@ -211,8 +268,14 @@ fn status_word(s: ApprovalStatus) -> &'static str {
 
 fn clear_outcomes(p: &Profile) -> Check {
     let (status, message) = match (p.outcomes.is_empty(), &p.dosage) {
-        (true, _) => (Status::Fail, "No measurable outcome (a measure, a metric and a value) is stated.".to_string()),
-        (false, None) => (Status::Fail, "Outcomes are stated, but not the dosage needed to reach them.".to_string()),
+        (true, _) => (
+            Status::Fail,
+            "No measurable outcome (a measure, a metric and a value) is stated.".to_string(),
+        ),
+        (false, None) => (
+            Status::Fail,
+            "Outcomes are stated, but not the dosage needed to reach them.".to_string(),
+        ),
         (false, Some(d)) => (
             Status::Pass,
             format!(
@@ -224,7 +287,13 @@ fn clear_outcomes(p: &Profile) -> Check {
             ),
         ),
     };
-    check("clearOutcomes", true, status, message, &["outcomes", "dosage"])
+    check(
+        "clearOutcomes",
+        true,
+        status,
+        message,
+        &["outcomes", "dosage"],
+    )
 }
 
 fn training_included(p: &Profile) -> Check {
@@ -241,13 +310,28 @@ fn training_included(p: &Profile) -> Check {
 
 fn student_data_advertising(p: &Profile) -> Check {
     let d = &p.data_practices;
-    let (status, message) = match (d.advertising_uses_student_data, d.sells_student_data == Some(true)) {
-        (true, true) => (Status::Fail, "Student data feeds advertising and is sold.".to_string()),
+    let (status, message) = match (
+        d.advertising_uses_student_data,
+        d.sells_student_data == Some(true),
+    ) {
+        (true, true) => (
+            Status::Fail,
+            "Student data feeds advertising and is sold.".to_string(),
+        ),
         (true, false) => (Status::Fail, "Student data feeds advertising.".to_string()),
         (false, true) => (Status::Fail, "Student data is sold.".to_string()),
-        (false, false) => (Status::Pass, "Student data is neither used for advertising nor sold.".to_string()),
+        (false, false) => (
+            Status::Pass,
+            "Student data is neither used for advertising nor sold.".to_string(),
+        ),
     };
-    check("studentDataAdvertising", false, status, message, &["dataPractices"])
+    check(
+        "studentDataAdvertising",
+        false,
+        status,
+        message,
+        &["dataPractices"],
+    )
 }
 
 fn ai_evidence(p: &Profile, verdicts: &[StudyVerdict]) -> Check {
@@ -270,7 +354,11 @@ fn ai_evidence(p: &Profile, verdicts: &[StudyVerdict]) -> Check {
 
 /// `$1,234.56` from cents.
 pub fn format_cents(cents: i64) -> String {
-    let (sign, c) = if cents < 0 { ("-", cents.unsigned_abs()) } else { ("", cents as u64) };
+    let (sign, c) = if cents < 0 {
+        ("-", cents.unsigned_abs())
+    } else {
+        ("", cents as u64)
+    };
     let dollars = (c / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in dollars.chars().enumerate() {
@@ -283,18 +371,28 @@ pub fn format_cents(cents: i64) -> String {
 }
 
 /// The study's effect and significance, then its WWC rating with the reasons for it.
-fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
+pub fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
     let mut reasons = Vec::new();
     let (g, p_value, favorable) = match s.summary.as_ref().map(stats::effect_size) {
         Some(Ok(r)) => {
-            reasons.push(format!("Effect computed from the group statistics: g = {:.3}, p = {:.3}.", r.g, r.p_value));
+            reasons.push(format!(
+                "Effect computed from the group statistics: g = {:.3}, p = {:.3}.",
+                r.g, r.p_value
+            ));
             (Some(r.g), Some(r.p_value), r.favorable)
         }
         Some(Err(e)) => {
-            reasons.push(format!("The group statistics give no effect size: {}", e.message));
+            reasons.push(format!(
+                "The group statistics give no effect size: {}",
+                e.message
+            ));
             (None, None, false)
         }
-        None => (s.effect_size, s.p_value, s.effect_size.is_some_and(|g| g > 0.0)),
+        None => (
+            s.effect_size,
+            s.p_value,
+            s.effect_size.is_some_and(|g| g > 0.0),
+        ),
     };
     let significant = p_value.is_some_and(|p| p < policy.alpha) && g.is_some();
     if g.is_none() {
@@ -316,8 +414,12 @@ fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
                 let holds = baseline_equivalence(b).holds(adjusted);
                 let how = match (b.abs() <= 0.05, b.abs() <= 0.25) {
                     (true, _) => "within 0.05 SD".to_string(),
-                    (false, true) if adjusted => "within 0.25 SD with statistical adjustment".to_string(),
-                    (false, true) => "between 0.05 and 0.25 SD without statistical adjustment".to_string(),
+                    (false, true) if adjusted => {
+                        "within 0.25 SD with statistical adjustment".to_string()
+                    }
+                    (false, true) => {
+                        "between 0.05 and 0.25 SD without statistical adjustment".to_string()
+                    }
                     _ => "more than 0.25 SD".to_string(),
                 };
                 reasons.push(format!(
@@ -372,33 +474,69 @@ fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
             }
         }
     };
-    StudyVerdict { index: i, rating, g, p_value, significant, reasons, favorable }
+    StudyVerdict {
+        index: i,
+        rating,
+        g,
+        p_value,
+        significant,
+        reasons,
+        favorable,
+    }
 }
 
 /// The highest ESSA tier the studies support, with a sentence saying why.
-fn essa_tier(p: &Profile, verdicts: &[StudyVerdict], policy: &Policy) -> (Option<u8>, String) {
-    let pairs: Vec<(&Study, &StudyVerdict)> = p.studies.iter().zip(verdicts).collect();
-    let negative: Vec<usize> =
-        pairs.iter().filter(|(_, v)| v.rating.meets() && v.significant_negative()).map(|(_, v)| v.index).collect();
+pub fn essa_tier(
+    studies: &[Study],
+    verdicts: &[StudyVerdict],
+    policy: &Policy,
+) -> (Option<u8>, String) {
+    let pairs: Vec<(&Study, &StudyVerdict)> = studies.iter().zip(verdicts).collect();
+    let negative: Vec<usize> = pairs
+        .iter()
+        .filter(|(_, v)| v.rating.meets() && v.significant_negative())
+        .map(|(_, v)| v.index)
+        .collect();
     let sample = |ratings: &[Rating]| -> (u64, u64, usize) {
         pairs
             .iter()
             .filter(|(_, v)| ratings.contains(&v.rating) && v.significant_positive())
             .fold((0, 0, 0), |(n, sites, k), (s, _)| {
-                (n + s.sample_size.unwrap_or(0), sites + s.sites.unwrap_or(0), k + 1)
+                (
+                    n + s.sample_size.unwrap_or(0),
+                    sites + s.sites.unwrap_or(0),
+                    k + 1,
+                )
             })
     };
-    let enough = |(n, sites, _): (u64, u64, usize)| n >= policy.min_students && sites >= policy.min_sites;
+    let enough =
+        |(n, sites, _): (u64, u64, usize)| n >= policy.min_students && sites >= policy.min_sites;
     let describe = |(n, sites, k): (u64, u64, usize)| {
-        format!("{k} qualifying stud{} with {n} students in {sites} sites", if k == 1 { "y" } else { "ies" })
+        format!(
+            "{k} qualifying stud{} with {n} students in {sites} sites",
+            if k == 1 { "y" } else { "ies" }
+        )
     };
-    let need = format!("at least {} students and {} sites", policy.min_students, policy.min_sites);
+    let need = format!(
+        "at least {} students and {} sites",
+        policy.min_students, policy.min_sites
+    );
     let without = sample(&[Rating::MeetsWithoutReservations]);
-    let with = sample(&[Rating::MeetsWithoutReservations, Rating::MeetsWithReservations]);
-    let list = |ix: &[usize]| ix.iter().map(|i| index("studies", *i)).collect::<Vec<_>>().join(", ");
+    let with = sample(&[
+        Rating::MeetsWithoutReservations,
+        Rating::MeetsWithReservations,
+    ]);
+    let list = |ix: &[usize]| {
+        ix.iter()
+            .map(|i| index("studies", *i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
 
     let correlational = pairs.iter().find(|(s, v)| {
-        s.design == Design::Correlational && s.controls_for_selection == Some(true) && v.significant_positive()
+        s.design == Design::Correlational
+            && s.controls_for_selection == Some(true)
+            && v.significant_positive()
     });
     // ESSA: positive evidence counts only when not overridden by significant negative evidence.
     if !negative.is_empty() && (with.2 > 0 || correlational.is_some()) {
@@ -434,13 +572,16 @@ fn essa_tier(p: &Profile, verdicts: &[StudyVerdict], policy: &Policy) -> (Option
             index("studies", v.index)
         ));
     }
-    if let Some((_, v)) = pairs.iter().find(|(s, _)| s.design == Design::LogicModel && s.ongoing == Some(true)) {
+    if let Some((_, v)) = pairs
+        .iter()
+        .find(|(s, _)| s.design == Design::LogicModel && s.ongoing == Some(true))
+    {
         return (Some(4), format!(
             "Demonstrates a rationale (tier 4): a research-based logic model ({}) with an ongoing evaluation; no study yet shows a statistically significant positive effect.",
             index("studies", v.index)
         ));
     }
-    let why = if p.studies.is_empty() {
+    let why = if studies.is_empty() {
         "no study is listed".to_string()
     } else {
         "no study meeting WWC standards or correlational study with controls shows a statistically significant positive effect, and no logic model has an ongoing evaluation".to_string()
@@ -455,16 +596,26 @@ pub struct Validation {
     pub errors: Vec<crate::FieldError>,
 }
 
-pub fn validate_json(profile: Result<Value, Error>, policy: Option<&Value>) -> Result<Validation, Error> {
+pub fn validate_json(
+    profile: Result<Value, Error>,
+    policy: Option<&Value>,
+) -> Result<Validation, Error> {
     Policy::from_json(policy)?;
     let errors = match profile {
         Ok(v) => match Profile::from_json(&v) {
             Ok(_) => Vec::new(),
             Err(e) => e.field_errors().to_vec(),
         },
-        Err(e) => vec![crate::FieldError { path: String::new(), code: e.code, message: e.message }],
+        Err(e) => vec![crate::FieldError {
+            path: String::new(),
+            code: e.code,
+            message: e.message,
+        }],
     };
-    Ok(Validation { valid: errors.is_empty(), errors })
+    Ok(Validation {
+        valid: errors.is_empty(),
+        errors,
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::error::{Details, Error};
 use js_sys::{Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -51,7 +52,13 @@ fn non_finite_marker() -> JsValue {
     let replace = |_key: JsValue, value: JsValue| -> JsValue {
         match value.as_f64() {
             Some(x) if !x.is_finite() => {
-                let name = if x.is_nan() { "NaN" } else if x > 0.0 { "Infinity" } else { "-Infinity" };
+                let name = if x.is_nan() {
+                    "NaN"
+                } else if x > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                };
                 format!("{}{name}", crate::input::NON_FINITE_MARK).into()
             }
             _ => value,
@@ -71,7 +78,14 @@ fn json_arg(value: &JsValue, code: &'static str, what: &str) -> Result<serde_jso
         None => JSON::stringify_with_replacer(value, &non_finite_marker())
             .ok()
             .and_then(|s| s.as_string())
-            .ok_or_else(|| Error::new(code, format!("The {what} cannot be read as JSON (a function, a cycle or a BigInt?).")))?,
+            .ok_or_else(|| {
+                Error::new(
+                    code,
+                    format!(
+                        "The {what} cannot be read as JSON (a function, a cycle or a BigInt?)."
+                    ),
+                )
+            })?,
     };
     crate::input::parse_json(&text, code, what)
 }
@@ -83,23 +97,40 @@ fn call<T: Serialize>(
     what: &str,
     f: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
 ) -> Result<JsValue, JsValue> {
-    json_arg(arg, code, what).and_then(|v| f(&v)).map(|r| to_js(&r)).map_err(throw)
+    json_arg(arg, code, what)
+        .and_then(|v| f(&v))
+        .map(|r| to_js(&r))
+        .map_err(throw)
 }
 
 /// WWC effect size (Hedges' g or the Cox index) with its interval, significance and improvement index.
 #[wasm_bindgen(js_name = effectSize)]
 pub fn effect_size(input: &JsValue) -> Result<JsValue, JsValue> {
-    call(input, "invalidInput", "effect-size input", crate::stats::effect_size_json)
+    call(
+        input,
+        "invalidInput",
+        "effect-size input",
+        crate::stats::effect_size_json,
+    )
 }
 
 /// Minimum detectable effect size of an individual or cluster randomized design (PowerUp!).
 #[wasm_bindgen(js_name = minimumDetectableEffect)]
 pub fn minimum_detectable_effect(input: &JsValue) -> Result<JsValue, JsValue> {
-    call(input, "invalidInput", "power input", crate::stats::minimum_detectable_effect_json)
+    call(
+        input,
+        "invalidInput",
+        "power input",
+        crate::stats::minimum_detectable_effect_json,
+    )
 }
 
 /// Optional second argument: `undefined` and `null` both mean "use the defaults".
-fn optional_json(value: &JsValue, code: &'static str, what: &str) -> Result<Option<serde_json::Value>, Error> {
+fn optional_json(
+    value: &JsValue,
+    code: &'static str,
+    what: &str,
+) -> Result<Option<serde_json::Value>, Error> {
     if value.is_undefined() || value.is_null() {
         Ok(None)
     } else {
@@ -113,14 +144,18 @@ fn optional_json(value: &JsValue, code: &'static str, what: &str) -> Result<Opti
 pub fn validate_profile(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsValue> {
     let policy = optional_json(policy, "invalidPolicy", "vetting policy").map_err(throw)?;
     let profile = json_arg(profile, "invalidProfile", "product profile");
-    crate::vetting::validate_json(profile, policy.as_ref()).map(|r| to_js(&r)).map_err(throw)
+    crate::vetting::validate_json(profile, policy.as_ref())
+        .map(|r| to_js(&r))
+        .map_err(throw)
 }
 
 /// The red flags, further warnings, WWC study ratings and ESSA tier of a product profile.
 #[wasm_bindgen(js_name = vetProduct)]
 pub fn vet_product(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsValue> {
     let policy = optional_json(policy, "invalidPolicy", "vetting policy").map_err(throw)?;
-    call(profile, "invalidProfile", "product profile", |v| crate::vetting::vet_json(v, policy.as_ref()))
+    call(profile, "invalidProfile", "product profile", |v| {
+        crate::vetting::vet_json(v, policy.as_ref())
+    })
 }
 
 /// JSON Schema (2020-12) documents of the inputs, generated from the Rust types.
@@ -128,4 +163,54 @@ pub fn vet_product(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsVal
 pub fn schemas() -> JsValue {
     // The text is our own committed JSON, so parsing cannot fail.
     JSON::parse(&crate::schemas_json()).unwrap_or(JsValue::NULL)
+}
+
+/// Evaluates an outcomes-based contract on a roster (CSV text or bytes): payment in cents,
+/// the statistics behind it, and the publishable outcomes report. `options.onProgress(f)` is
+/// called with non-decreasing fractions, the last exactly 1.
+#[wasm_bindgen(js_name = evaluateContract)]
+pub fn evaluate_contract(
+    contract: &JsValue,
+    roster: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let contract = json_arg(contract, "invalidContract", "contract").map_err(throw)?;
+    let bytes = roster_bytes(roster).map_err(throw)?;
+    let on_progress = if options.is_object() {
+        Reflect::get(options, &"onProgress".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    } else {
+        None
+    };
+    let mut progress = |fraction: f64| {
+        if let Some(f) = &on_progress {
+            // A failing progress callback must not stop the evaluation.
+            let _ = f.call1(&JsValue::NULL, &fraction.into());
+        }
+    };
+    crate::evaluate::evaluate_json(&contract, &bytes, &mut progress)
+        .map(|r| to_js(&r))
+        .map_err(throw)
+}
+
+/// The roster as bytes: a `Uint8Array` (or `ArrayBuffer`) as it is, a string as UTF-8.
+fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
+    if let Some(text) = roster.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if let Some(bytes) = roster.dyn_ref::<js_sys::Uint8Array>() {
+        // Refuse an oversized roster before copying it into wasm memory.
+        if bytes.length() as usize > crate::roster::MAX_ROSTER_BYTES {
+            return Err(crate::roster::too_large(bytes.length() as usize));
+        }
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = roster.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
+    }
+    Err(Error::new(
+        "invalidRoster",
+        "The roster must be CSV text (a string) or its bytes (a Uint8Array).",
+    ))
 }

@@ -26,6 +26,9 @@ fn errors_reach_js_as_real_errors_with_a_code() {
 fn effect_size_in_the_browser_matches_the_handbook_example() {
     let input = js_sys::JSON::parse(r#"{"kind":"continuous","intervention":{"n":3,"mean":6,"sd":1},"comparison":{"n":3,"mean":5,"sd":1}}"#).unwrap();
     let r = evidence_check::wasm::effect_size(&input).unwrap();
-    let g = js_sys::Reflect::get(&r, &"g".into()).unwrap().as_f64().unwrap();
+    let g = js_sys::Reflect::get(&r, &"g".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
     assert!((g - 0.8).abs() < 1e-12);
 }

@@ -6,13 +6,24 @@ use super::*;
 use serde_json::json;
 
 fn close(actual: f64, expected: f64) {
-    assert!((actual - expected).abs() < 1e-6, "expected {expected}, got {actual}");
+    assert!(
+        (actual - expected).abs() < 1e-6,
+        "expected {expected}, got {actual}"
+    );
 }
 
 fn continuous(ni: f64, mi: f64, si: f64, nc: f64, mc: f64, sc: f64) -> EffectInput {
     EffectInput {
-        intervention: Group::Continuous { n: ni, mean: mi, sd: si },
-        comparison: Group::Continuous { n: nc, mean: mc, sd: sc },
+        intervention: Group::Continuous {
+            n: ni,
+            mean: mi,
+            sd: si,
+        },
+        comparison: Group::Continuous {
+            n: nc,
+            mean: mc,
+            sd: sc,
+        },
         lower_is_better: false,
         clusters: None,
         alpha: 0.05,
@@ -53,8 +64,14 @@ fn realistic_continuous_study() {
 #[test]
 fn cox_index_applies_omega() {
     let input = EffectInput {
-        intervention: Group::Dichotomous { n: 100.0, proportion: 0.6 },
-        comparison: Group::Dichotomous { n: 100.0, proportion: 0.5 },
+        intervention: Group::Dichotomous {
+            n: 100.0,
+            proportion: 0.6,
+        },
+        comparison: Group::Dichotomous {
+            n: 100.0,
+            proportion: 0.5,
+        },
         lower_is_better: false,
         clusters: None,
         alpha: 0.05,
@@ -96,7 +113,11 @@ fn clustering_correction_matches_handbook_formula() {
     close(plain.t, 2.994343180389692);
     close(plain.p_value, 0.002922105883144581);
     assert!(plain.significant);
-    input.clusters = Some(Clusters { intervention: 10.0, comparison: 10.0, icc: 0.2 });
+    input.clusters = Some(Clusters {
+        intervention: 10.0,
+        comparison: 10.0,
+        icc: 0.2,
+    });
     let r = effect_size(&input).unwrap();
     assert!(r.cluster_corrected);
     close(r.g, 0.2994343180389692);
@@ -132,7 +153,13 @@ fn mdes_individual_350_students() {
 #[test]
 fn mdes_twenty_schools_of_fifty() {
     let r = minimum_detectable_effect(&PowerInput {
-        design: Design::Cluster { clusters: 20.0, cluster_size: 50.0, icc: 0.2, r2_level1: 0.0, r2_level2: 0.0 },
+        design: Design::Cluster {
+            clusters: 20.0,
+            cluster_size: 50.0,
+            icc: 0.2,
+            r2_level1: 0.0,
+            r2_level2: 0.0,
+        },
         treated_share: 0.5,
         alpha: 0.05,
         power: 0.8,
@@ -146,7 +173,13 @@ fn mdes_twenty_schools_of_fifty() {
 #[test]
 fn mdes_with_covariates_and_other_settings() {
     let r = minimum_detectable_effect(&PowerInput {
-        design: Design::Cluster { clusters: 40.0, cluster_size: 25.0, icc: 0.15, r2_level1: 0.5, r2_level2: 0.7 },
+        design: Design::Cluster {
+            clusters: 40.0,
+            cluster_size: 25.0,
+            icc: 0.15,
+            r2_level1: 0.5,
+            r2_level2: 0.7,
+        },
         treated_share: 0.4,
         alpha: 0.1,
         power: 0.9,
@@ -168,7 +201,10 @@ fn benjamini_hochberg_by_hand() {
     // m = 5, alpha 0.05: thresholds 0.01, 0.02, 0.03, 0.04, 0.05. Sorted p: 0.001, 0.012, 0.029,
     // 0.041, 0.2; the largest i with p_(i) <= i alpha/m is 3 (0.029 <= 0.03; 0.041 > 0.04).
     let p = [0.041, 0.001, 0.2, 0.029, 0.012];
-    assert_eq!(benjamini_hochberg(&p, 0.05), vec![false, true, false, true, true]);
+    assert_eq!(
+        benjamini_hochberg(&p, 0.05),
+        vec![false, true, false, true, true]
+    );
     // A step-up procedure: a later rank that passes rescues earlier ones that fail alone.
     let p = [0.02, 0.03];
     assert_eq!(benjamini_hochberg(&p, 0.05), vec![true, true]); // 0.03 <= 0.05 at rank 2
@@ -180,7 +216,10 @@ fn benjamini_hochberg_by_hand() {
 fn baseline_thresholds_are_inclusive() {
     assert_eq!(baseline_equivalence(0.05), Baseline::Satisfied);
     assert_eq!(baseline_equivalence(-0.05), Baseline::Satisfied);
-    assert_eq!(baseline_equivalence(0.0500001), Baseline::RequiresAdjustment);
+    assert_eq!(
+        baseline_equivalence(0.0500001),
+        Baseline::RequiresAdjustment
+    );
     assert_eq!(baseline_equivalence(0.25), Baseline::RequiresAdjustment);
     assert_eq!(baseline_equivalence(-0.2500001), Baseline::NotSatisfied);
     assert!(Baseline::RequiresAdjustment.holds(true));
@@ -206,12 +245,34 @@ fn attrition_boundaries_from_the_table() {
 #[test]
 fn attrition_status_at_the_boundary() {
     // 10% overall, 6.3 points differential: exactly on the cautious boundary, so low.
-    let at = Attrition { overall: 0.10, differential: 0.063 }.status(Boundary::Cautious);
+    let at = Attrition {
+        overall: 0.10,
+        differential: 0.063,
+    }
+    .status(Boundary::Cautious);
     assert!(at.low);
-    let over = Attrition { overall: 0.10, differential: 0.064 }.status(Boundary::Cautious);
+    let over = Attrition {
+        overall: 0.10,
+        differential: 0.064,
+    }
+    .status(Boundary::Cautious);
     assert!(!over.low);
-    assert!(Attrition { overall: 0.10, differential: 0.064 }.status(Boundary::Optimistic).low);
-    assert!(!Attrition { overall: 0.70, differential: 0.0 }.status(Boundary::Optimistic).low);
+    assert!(
+        Attrition {
+            overall: 0.10,
+            differential: 0.064
+        }
+        .status(Boundary::Optimistic)
+        .low
+    );
+    assert!(
+        !Attrition {
+            overall: 0.70,
+            differential: 0.0
+        }
+        .status(Boundary::Optimistic)
+        .low
+    );
 }
 
 #[test]
@@ -225,7 +286,12 @@ fn attrition_from_counts() {
 }
 
 fn errors_of(v: serde_json::Value) -> Vec<(String, &'static str)> {
-    effect_size_json(&v).unwrap_err().field_errors().iter().map(|e| (e.path.clone(), e.code)).collect()
+    effect_size_json(&v)
+        .unwrap_err()
+        .field_errors()
+        .iter()
+        .map(|e| (e.path.clone(), e.code))
+        .collect()
 }
 
 #[test]
@@ -250,22 +316,41 @@ fn effect_size_json_reads_defaults() {
 #[test]
 fn effect_size_json_rejects_bad_input_with_paths() {
     assert_eq!(
-        errors_of(json!({ "kind": "continuous", "intervention": { "n": 1, "mean": 1, "sd": 0 }, "comparison": { "n": 5, "mean": "x", "sd": 1 } })),
+        errors_of(
+            json!({ "kind": "continuous", "intervention": { "n": 1, "mean": 1, "sd": 0 }, "comparison": { "n": 5, "mean": "x", "sd": 1 } })
+        ),
         vec![
             ("intervention.n".into(), "outOfRange"),
             ("intervention.sd".into(), "outOfRange"),
             ("comparison.mean".into(), "wrongType")
         ]
     );
-    assert_eq!(errors_of(json!({ "kind": "ordinal" })), vec![("kind".into(), "invalidValue"), ("intervention".into(), "required"), ("comparison".into(), "required")]);
+    assert_eq!(
+        errors_of(json!({ "kind": "ordinal" })),
+        vec![
+            ("kind".into(), "invalidValue"),
+            ("intervention".into(), "required"),
+            ("comparison".into(), "required")
+        ]
+    );
     let e = effect_size_json(&json!({ "kind": "dichotomous", "intervention": { "n": 10, "proportion": 1 }, "comparison": { "n": 10, "proportion": 0.5 } })).unwrap_err();
     assert_eq!(e.field_errors()[0].path, "intervention.proportion");
     assert!(e.field_errors()[0].message.contains("infinite"));
     assert_eq!(
-        errors_of(json!({ "kind": "continuous", "intervention": { "n": 5, "mean": 1, "sd": 1 }, "comparison": { "n": 5, "mean": 1, "sd": 1 }, "clusters": { "intervention": 6, "comparison": 2, "icc": 1 } })),
-        vec![("clusters.intervention".into(), "outOfRange"), ("clusters.icc".into(), "outOfRange")]
+        errors_of(
+            json!({ "kind": "continuous", "intervention": { "n": 5, "mean": 1, "sd": 1 }, "comparison": { "n": 5, "mean": 1, "sd": 1 }, "clusters": { "intervention": 6, "comparison": 2, "icc": 1 } })
+        ),
+        vec![
+            ("clusters.intervention".into(), "outOfRange"),
+            ("clusters.icc".into(), "outOfRange")
+        ]
     );
-    assert_eq!(errors_of(json!({ "kind": "continuous", "intervention": { "n": 5, "mean": 1, "sd": 1 }, "comparison": { "n": 5, "mean": 1, "sd": 1 }, "alpha": 0 })), vec![("alpha".into(), "outOfRange")]);
+    assert_eq!(
+        errors_of(
+            json!({ "kind": "continuous", "intervention": { "n": 5, "mean": 1, "sd": 1 }, "comparison": { "n": 5, "mean": 1, "sd": 1 }, "alpha": 0 })
+        ),
+        vec![("alpha".into(), "outOfRange")]
+    );
     assert_eq!(errors_of(json!(null)), vec![("".into(), "wrongType")]);
 }
 
@@ -273,11 +358,23 @@ fn effect_size_json_rejects_bad_input_with_paths() {
 fn power_json_reads_both_designs() {
     let r = minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350 })).unwrap();
     close(r.mdes, 0.3003438596347091);
-    let r = minimum_detectable_effect_json(&json!({ "design": "cluster", "clusters": 20, "clusterSize": 50, "icc": 0.2 })).unwrap();
+    let r = minimum_detectable_effect_json(
+        &json!({ "design": "cluster", "clusters": 20, "clusterSize": 50, "icc": 0.2 }),
+    )
+    .unwrap();
     close(r.mdes, 0.6158418969592564);
-    let e = minimum_detectable_effect_json(&json!({ "design": "cluster", "clusters": 2, "clusterSize": 50, "icc": 0.2, "n": 3 })).unwrap_err();
-    let got: Vec<_> = e.field_errors().iter().map(|e| (e.path.as_str(), e.code)).collect();
+    let e = minimum_detectable_effect_json(
+        &json!({ "design": "cluster", "clusters": 2, "clusterSize": 50, "icc": 0.2, "n": 3 }),
+    )
+    .unwrap_err();
+    let got: Vec<_> = e
+        .field_errors()
+        .iter()
+        .map(|e| (e.path.as_str(), e.code))
+        .collect();
     assert_eq!(got, vec![("n", "unknownField"), ("clusters", "outOfRange")]);
-    let e = minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "power": 1 })).unwrap_err();
+    let e =
+        minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "power": 1 }))
+            .unwrap_err();
     assert_eq!(e.field_errors()[0].path, "power");
 }

@@ -34,24 +34,42 @@ fn strong_profile_is_recommended_at_tier_1() {
     let v = vet_json(&base(), None).unwrap();
     assert_eq!(v.verdict, Verdict::Recommended);
     assert_eq!(v.red_flags, 0);
-    assert!(v.checks.iter().all(|c| c.status == Status::Pass), "{:?}", v.checks);
+    assert!(
+        v.checks.iter().all(|c| c.status == Status::Pass),
+        "{:?}",
+        v.checks
+    );
     assert_eq!(v.checks.len(), 7);
     assert_eq!(v.checks.iter().filter(|c| c.red_flag).count(), 4);
     assert_eq!(v.essa_tier, Some(1));
-    assert!(v.essa_rationale.contains("1 qualifying study with 400 students in 3 sites"), "{}", v.essa_rationale);
+    assert!(
+        v.essa_rationale
+            .contains("1 qualifying study with 400 students in 3 sites"),
+        "{}",
+        v.essa_rationale
+    );
     assert_eq!(v.studies[0].rating, Rating::MeetsWithoutReservations);
     assert_eq!(v.product, "Readwell");
 }
 
 #[test]
 fn screen_time_fails_at_45_and_passes_at_44_9() {
-    let at = vet_with(json!({ "dosage": { "minutesPerWeek": 45, "weeks": 20 } }), json!({}));
+    let at = vet_with(
+        json!({ "dosage": { "minutesPerWeek": 45, "weeks": 20 } }),
+        json!({}),
+    );
     assert_eq!(status(&at, "screenTime"), Status::Fail);
     assert_eq!(at.verdict, Verdict::NotRecommended);
     assert_eq!(at.red_flags, 1);
-    let under = vet_with(json!({ "dosage": { "minutesPerWeek": 44.9, "weeks": 20 } }), json!({}));
+    let under = vet_with(
+        json!({ "dosage": { "minutesPerWeek": 44.9, "weeks": 20 } }),
+        json!({}),
+    );
     assert_eq!(status(&under, "screenTime"), Status::Pass);
-    let raised = vet_with(json!({ "dosage": { "minutesPerWeek": 45, "weeks": 20 } }), json!({ "maxScreenMinutesPerWeek": 60 }));
+    let raised = vet_with(
+        json!({ "dosage": { "minutesPerWeek": 45, "weeks": 20 } }),
+        json!({ "maxScreenMinutesPerWeek": 60 }),
+    );
     assert_eq!(status(&raised, "screenTime"), Status::Pass);
 }
 
@@ -68,13 +86,19 @@ fn independent_research_fail_warn_pass() {
     let no_url = vet_with(json!({ "researchUrl": null }), json!({}));
     assert_eq!(status(&no_url, "independentResearch"), Status::Warn);
     // A logic model is not research, even when independent.
-    let lm = vet_with(json!({ "studies": [{ "title": "LM", "design": "logicModel", "independent": true }] }), json!({}));
+    let lm = vet_with(
+        json!({ "studies": [{ "title": "LM", "design": "logicModel", "independent": true }] }),
+        json!({}),
+    );
     assert_eq!(status(&lm, "independentResearch"), Status::Fail);
 }
 
 #[test]
 fn sea_approval_by_status_and_accepted_states() {
-    let pending = vet_with(json!({ "seaApprovals": [{ "state": "TX", "status": "pending" }] }), json!({}));
+    let pending = vet_with(
+        json!({ "seaApprovals": [{ "state": "TX", "status": "pending" }] }),
+        json!({}),
+    );
     assert_eq!(status(&pending, "seaApproval"), Status::Fail);
     assert!(pending.checks[2].message.contains("TX pending"));
     let none = vet_with(json!({ "seaApprovals": [] }), json!({}));
@@ -88,7 +112,13 @@ fn sea_approval_by_status_and_accepted_states() {
 
 #[test]
 fn clear_outcomes_needs_a_claim_and_a_dosage() {
-    assert_eq!(status(&vet_with(json!({ "outcomes": [] }), json!({})), "clearOutcomes"), Status::Fail);
+    assert_eq!(
+        status(
+            &vet_with(json!({ "outcomes": [] }), json!({})),
+            "clearOutcomes"
+        ),
+        Status::Fail
+    );
     let no_dose = vet_with(json!({ "dosage": null }), json!({}));
     assert_eq!(status(&no_dose, "clearOutcomes"), Status::Fail);
     assert_eq!(status(&no_dose, "screenTime"), Status::Warn);
@@ -97,15 +127,39 @@ fn clear_outcomes_needs_a_claim_and_a_dosage() {
 
 #[test]
 fn further_warnings_are_not_red_flags() {
-    let fee = vet_with(json!({ "training": { "included": true, "feeCents": 150000 } }), json!({}));
+    let fee = vet_with(
+        json!({ "training": { "included": true, "feeCents": 150000 } }),
+        json!({}),
+    );
     assert_eq!(status(&fee, "trainingIncluded"), Status::Fail);
     assert!(fee.checks[4].message.contains("$1,500.00"));
     assert_eq!(fee.verdict, Verdict::Caution);
-    assert_eq!(status(&vet_with(json!({ "training": { "included": false } }), json!({})), "trainingIncluded"), Status::Fail);
-    assert_eq!(status(&vet_with(json!({ "training": { "included": true, "feeCents": 1 } }), json!({})), "trainingIncluded"), Status::Fail);
-    let ads = vet_with(json!({ "dataPractices": { "advertisingUsesStudentData": true } }), json!({}));
+    assert_eq!(
+        status(
+            &vet_with(json!({ "training": { "included": false } }), json!({})),
+            "trainingIncluded"
+        ),
+        Status::Fail
+    );
+    assert_eq!(
+        status(
+            &vet_with(
+                json!({ "training": { "included": true, "feeCents": 1 } }),
+                json!({})
+            ),
+            "trainingIncluded"
+        ),
+        Status::Fail
+    );
+    let ads = vet_with(
+        json!({ "dataPractices": { "advertisingUsesStudentData": true } }),
+        json!({}),
+    );
     assert_eq!(status(&ads, "studentDataAdvertising"), Status::Fail);
-    let sells = vet_with(json!({ "dataPractices": { "advertisingUsesStudentData": false, "sellsStudentData": true } }), json!({}));
+    let sells = vet_with(
+        json!({ "dataPractices": { "advertisingUsesStudentData": false, "sellsStudentData": true } }),
+        json!({}),
+    );
     assert_eq!(status(&sells, "studentDataAdvertising"), Status::Fail);
     assert_eq!(sells.verdict, Verdict::Caution);
 }
@@ -116,10 +170,34 @@ fn ai_needs_a_significant_positive_study_covering_it() {
     assert_eq!(status(&ai, "aiEvidence"), Status::Fail);
     let mut s = rct(400, 3, 0.2, 0.01);
     s["coversAi"] = json!(true);
-    assert_eq!(status(&vet_with(json!({ "ai": { "usesGenerativeAi": true }, "studies": [s.clone()] }), json!({})), "aiEvidence"), Status::Pass);
+    assert_eq!(
+        status(
+            &vet_with(
+                json!({ "ai": { "usesGenerativeAi": true }, "studies": [s.clone()] }),
+                json!({})
+            ),
+            "aiEvidence"
+        ),
+        Status::Pass
+    );
     s["pValue"] = json!(0.2);
-    assert_eq!(status(&vet_with(json!({ "ai": { "usesGenerativeAi": true }, "studies": [s] }), json!({})), "aiEvidence"), Status::Fail);
-    assert_eq!(status(&vet_with(json!({ "ai": { "usesGenerativeAi": false } }), json!({})), "aiEvidence"), Status::Pass);
+    assert_eq!(
+        status(
+            &vet_with(
+                json!({ "ai": { "usesGenerativeAi": true }, "studies": [s] }),
+                json!({})
+            ),
+            "aiEvidence"
+        ),
+        Status::Fail
+    );
+    assert_eq!(
+        status(
+            &vet_with(json!({ "ai": { "usesGenerativeAi": false } }), json!({})),
+            "aiEvidence"
+        ),
+        Status::Pass
+    );
 }
 
 fn rating_of(study: Value, policy: Value) -> Rating {
@@ -136,7 +214,10 @@ fn wwc_ratings() {
     assert_eq!(rating_of(s.clone(), json!({})), MeetsWithoutReservations);
     s["attrition"] = json!({ "overall": 0.10, "differential": 0.064 });
     assert_eq!(rating_of(s.clone(), json!({})), DoesNotMeet); // high attrition, no baseline shown
-    assert_eq!(rating_of(s.clone(), json!({ "attritionBoundary": "optimistic" })), MeetsWithoutReservations);
+    assert_eq!(
+        rating_of(s.clone(), json!({ "attritionBoundary": "optimistic" })),
+        MeetsWithoutReservations
+    );
     s["baselineEffectSize"] = json!(0.05);
     assert_eq!(rating_of(s.clone(), json!({})), MeetsWithReservations);
     s["baselineEffectSize"] = json!(0.1);
@@ -155,7 +236,10 @@ fn wwc_ratings() {
     let mut counts = rct(170, 3, 0.2, 0.01);
     counts["attrition"] = json!({ "randomized": { "intervention": 100, "comparison": 100 }, "analyzed": { "intervention": 90, "comparison": 80 } });
     assert_eq!(rating_of(counts.clone(), json!({})), DoesNotMeet);
-    assert_eq!(rating_of(counts, json!({ "attritionBoundary": "optimistic" })), MeetsWithoutReservations);
+    assert_eq!(
+        rating_of(counts, json!({ "attritionBoundary": "optimistic" })),
+        MeetsWithoutReservations
+    );
     let qed = json!({ "title": "Q", "design": "qed", "independent": true, "sampleSize": 400, "sites": 2, "baselineEffectSize": 0.02 });
     assert_eq!(rating_of(qed, json!({})), MeetsWithReservations);
     let cor = json!({ "title": "C", "design": "correlational", "independent": true, "sampleSize": 400, "sites": 2 });
@@ -174,14 +258,38 @@ fn essa_tiers() {
     assert_eq!(tier(json!([rct(349, 2, 0.2, 0.01)]), json!({})).0, Some(3));
     assert_eq!(tier(json!([rct(400, 1, 0.2, 0.01)]), json!({})).0, Some(3));
     // Pooled across qualifying studies: 200 + 150 students, 1 + 1 sites.
-    assert_eq!(tier(json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.02)]), json!({})).0, Some(1));
+    assert_eq!(
+        tier(
+            json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.02)]),
+            json!({})
+        )
+        .0,
+        Some(1)
+    );
     // A non-significant study does not count toward the pool.
-    assert_eq!(tier(json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.2)]), json!({})).0, Some(3));
+    assert_eq!(
+        tier(
+            json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.2)]),
+            json!({})
+        )
+        .0,
+        Some(3)
+    );
     // p exactly at alpha is not significant.
     assert_eq!(tier(json!([rct(400, 3, 0.2, 0.05)]), json!({})).0, None);
     // Policy overrides of the sample and alpha.
-    assert_eq!(tier(json!([rct(120, 1, 0.2, 0.01)]), json!({ "minStudents": 100, "minSites": 1 })).0, Some(1));
-    assert_eq!(tier(json!([rct(400, 3, 0.2, 0.05)]), json!({ "alpha": 0.1 })).0, Some(1));
+    assert_eq!(
+        tier(
+            json!([rct(120, 1, 0.2, 0.01)]),
+            json!({ "minStudents": 100, "minSites": 1 })
+        )
+        .0,
+        Some(1)
+    );
+    assert_eq!(
+        tier(json!([rct(400, 3, 0.2, 0.05)]), json!({ "alpha": 0.1 })).0,
+        Some(1)
+    );
     // Tier 2: a QED meeting standards with reservations.
     let qed = json!({ "title": "Q", "design": "qed", "independent": true, "sampleSize": 400, "sites": 2, "effectSize": 0.15, "pValue": 0.03, "baselineEffectSize": 0.02 });
     let (t, why) = tier(json!([qed.clone()]), json!({}));
@@ -194,32 +302,64 @@ fn essa_tiers() {
     uncontrolled["controlsForSelection"] = json!(false);
     assert_eq!(tier(json!([uncontrolled]), json!({})).0, None);
     // Tier 4: a logic model with ongoing evaluation.
-    let lm = json!({ "title": "LM", "design": "logicModel", "independent": false, "ongoing": true });
+    let lm =
+        json!({ "title": "LM", "design": "logicModel", "independent": false, "ongoing": true });
     assert_eq!(tier(json!([lm.clone()]), json!({})).0, Some(4));
     let mut stalled = lm;
     stalled["ongoing"] = json!(false);
     assert_eq!(tier(json!([stalled]), json!({})).0, None);
-    assert_eq!(tier(json!([]), json!({})), (None, "No ESSA evidence tier: no study is listed.".to_string()));
+    assert_eq!(
+        tier(json!([]), json!({})),
+        (
+            None,
+            "No ESSA evidence tier: no study is listed.".to_string()
+        )
+    );
     // A significant negative effect in a rated study overrides the positive one.
-    let (t, why) = tier(json!([rct(400, 3, 0.2, 0.01), rct(400, 3, -0.25, 0.01)]), json!({}));
+    let (t, why) = tier(
+        json!([rct(400, 3, 0.2, 0.01), rct(400, 3, -0.25, 0.01)]),
+        json!({}),
+    );
     assert_eq!(t, None);
     assert!(why.contains("studies[1]"), "{why}");
     // A negative effect in a study that does not meet standards does not override.
     let mut weak_negative = rct(400, 3, -0.25, 0.01);
     weak_negative["attrition"] = json!({ "overall": 0.5, "differential": 0.2 });
-    assert_eq!(tier(json!([rct(400, 3, 0.2, 0.01), weak_negative]), json!({})).0, Some(1));
+    assert_eq!(
+        tier(json!([rct(400, 3, 0.2, 0.01), weak_negative]), json!({})).0,
+        Some(1)
+    );
 }
 
 #[test]
 fn summary_statistics_give_g_and_p_the_wwc_way() {
-    let v = vet_json(&serde_json::from_str(include_str!("../../tests/fixtures/profiles/logic-model-ai.json")).unwrap(), None).unwrap();
+    let v = vet_json(
+        &serde_json::from_str(include_str!(
+            "../../tests/fixtures/profiles/logic-model-ai.json"
+        ))
+        .unwrap(),
+        None,
+    )
+    .unwrap();
     let s = &v.studies[1];
     // Expected from the stats module's formulas (checked there against scipy): the clustered QED is not significant.
     let expected = crate::stats::effect_size(&crate::stats::EffectInput {
-        intervention: crate::stats::Group::Continuous { n: 110.0, mean: 251.2, sd: 14.1 },
-        comparison: crate::stats::Group::Continuous { n: 110.0, mean: 249.8, sd: 14.6 },
+        intervention: crate::stats::Group::Continuous {
+            n: 110.0,
+            mean: 251.2,
+            sd: 14.1,
+        },
+        comparison: crate::stats::Group::Continuous {
+            n: 110.0,
+            mean: 249.8,
+            sd: 14.6,
+        },
         lower_is_better: false,
-        clusters: Some(crate::stats::Clusters { intervention: 4.0, comparison: 4.0, icc: 0.2 }),
+        clusters: Some(crate::stats::Clusters {
+            intervention: 4.0,
+            comparison: 4.0,
+            icc: 0.2,
+        }),
         alpha: 0.05,
     })
     .unwrap();
@@ -241,7 +381,11 @@ fn summary_statistics_give_g_and_p_the_wwc_way() {
 
 #[test]
 fn minimal_profile_fails_all_four_red_flags() {
-    let v = vet_json(&serde_json::from_str(include_str!("../../tests/fixtures/profiles/minimal.json")).unwrap(), None).unwrap();
+    let v = vet_json(
+        &serde_json::from_str(include_str!("../../tests/fixtures/profiles/minimal.json")).unwrap(),
+        None,
+    )
+    .unwrap();
     assert_eq!(v.red_flags, 3); // screen time cannot be judged without a dosage: a warning
     assert_eq!(status(&v, "screenTime"), Status::Warn);
     assert_eq!(v.verdict, Verdict::NotRecommended);
@@ -250,16 +394,26 @@ fn minimal_profile_fails_all_four_red_flags() {
 
 #[test]
 fn invalid_fixtures_report_their_paths() {
-    let cases: Value = serde_json::from_str(include_str!("../../tests/fixtures/profiles/invalid.json")).unwrap();
+    let cases: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/profiles/invalid.json")).unwrap();
     for case in cases.as_array().unwrap() {
         let profile = with(case["change"].clone());
         let result = validate_json(Ok(profile.clone()), None).unwrap();
-        let got: Vec<(String, String)> = result.errors.iter().map(|e| (e.path.clone(), e.code.to_string())).collect();
+        let got: Vec<(String, String)> = result
+            .errors
+            .iter()
+            .map(|e| (e.path.clone(), e.code.to_string()))
+            .collect();
         let want: Vec<(String, String)> = case["errors"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e[0].as_str().unwrap().to_string(), e[1].as_str().unwrap().to_string()))
+            .map(|e| {
+                (
+                    e[0].as_str().unwrap().to_string(),
+                    e[1].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         assert_eq!(got, want, "{}", case["name"]);
         assert!(!result.valid);
@@ -271,11 +425,28 @@ fn invalid_fixtures_report_their_paths() {
 
 #[test]
 fn bad_policy_is_its_own_error() {
-    let e = vet_json(&base(), Some(&json!({ "maxScreenMinutes": 30, "alpha": 2, "acceptedStates": ["Texas"] }))).unwrap_err();
+    let e = vet_json(
+        &base(),
+        Some(&json!({ "maxScreenMinutes": 30, "alpha": 2, "acceptedStates": ["Texas"] })),
+    )
+    .unwrap_err();
     assert_eq!(e.code, "invalidPolicy");
-    let got: Vec<_> = e.field_errors().iter().map(|e| (e.path.as_str(), e.code)).collect();
-    assert_eq!(got, vec![("maxScreenMinutes", "unknownField"), ("acceptedStates[0]", "invalidState"), ("alpha", "outOfRange")]);
-    assert!(e.field_errors()[0].message.contains("maxScreenMinutesPerWeek"));
+    let got: Vec<_> = e
+        .field_errors()
+        .iter()
+        .map(|e| (e.path.as_str(), e.code))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("maxScreenMinutes", "unknownField"),
+            ("acceptedStates[0]", "invalidState"),
+            ("alpha", "outOfRange")
+        ]
+    );
+    assert!(e.field_errors()[0]
+        .message
+        .contains("maxScreenMinutesPerWeek"));
 }
 
 #[test]

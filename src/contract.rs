@@ -1,0 +1,604 @@
+//! The outcomes-based contract: its types (which also generate its JSON Schema) and its reader.
+//! Money is integer cents throughout.
+
+use crate::error::{index, join, Error};
+use crate::input::Reader;
+use schemars::JsonSchema;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    title = "Outcomes-based contract",
+    description = "How a vendor is paid for measured student growth. Money is in integer cents."
+)]
+pub struct Contract {
+    pub id: Option<String>,
+    pub product_name: Option<String>,
+    /// The contract period as people say it, such as "2025-26".
+    pub period: Option<String>,
+    #[serde(default = "usd")]
+    #[schemars(regex(pattern = r"^[A-Z]{3}$"))]
+    pub currency: String,
+    /// Paid once, whatever happens.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub base_fee_cents: i64,
+    /// Paid per enrolled intervention student.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub per_student_base_cents: i64,
+    pub metric: Metric,
+    /// A student earns the tier with the highest threshold reached (`metric >= atLeast`).
+    #[schemars(length(min = 1, max = 1000))]
+    pub payment_card: Vec<Tier>,
+    pub fidelity: Fidelity,
+    #[serde(default)]
+    pub below_fidelity: BelowFidelity,
+    pub district_obligation: Option<DistrictObligation>,
+    /// Subtracted per at-fidelity student whose gain (post - pre) is negative.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub decline_penalty_cents: i64,
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub cap_cents: Option<i64>,
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub floor_cents: Option<i64>,
+    #[serde(default)]
+    pub missing_outcome: MissingOutcome,
+    /// Cells of fewer students than this are suppressed in subgroup and dose tables and the report.
+    #[serde(default = "ten")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub min_cell_size: u64,
+    /// Roster columns to break results down by (`grade` and `school` allowed).
+    #[serde(default)]
+    #[schemars(length(max = 20))]
+    pub subgroup_columns: Vec<String>,
+    /// Students were randomly assigned to intervention and comparison.
+    #[serde(default)]
+    pub randomized: bool,
+    /// The unit of assignment: by school means the effect gets WWC's clustering correction.
+    #[serde(default)]
+    pub assigned_by: AssignedBy,
+    /// Intraclass correlation for the clustering correction (WWC default for achievement: 0.20).
+    #[serde(default = "default_icc")]
+    #[schemars(range(min = 0.0), extend("exclusiveMaximum" = 1))]
+    pub icc: f64,
+    /// Header names of the roster's columns, when they differ from the defaults.
+    #[serde(default)]
+    pub columns: Columns,
+    #[serde(default)]
+    pub on_bad_row: OnBadRow,
+}
+
+fn usd() -> String {
+    "USD".into()
+}
+fn ten() -> u64 {
+    10
+}
+fn default_icc() -> f64 {
+    crate::stats::DEFAULT_ICC
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Metric {
+    /// post - pre
+    Gain,
+    /// (post - pre) / (maxScore - pre)
+    #[serde(rename_all = "camelCase")]
+    NormalizedGain { max_score: f64 },
+    /// gain / typical growth for the grade * 100, prorated by weeks where the norm gives weeks
+    PercentOfTypical {
+        #[schemars(length(min = 1, max = 1000))]
+        norms: Vec<TypicalNorm>,
+    },
+    /// (gain - mean) / sd for the grade: a z-score
+    GrowthIndex {
+        #[schemars(length(min = 1, max = 1000))]
+        norms: Vec<IndexNorm>,
+    },
+    /// the post-test score itself, for a cut score such as a reading gate
+    PostScore,
+}
+
+impl Metric {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Metric::Gain => "gain",
+            Metric::NormalizedGain { .. } => "normalizedGain",
+            Metric::PercentOfTypical { .. } => "percentOfTypical",
+            Metric::GrowthIndex { .. } => "growthIndex",
+            Metric::PostScore => "postScore",
+        }
+    }
+    /// The metric needs each student's grade to find its norm.
+    pub fn needs_grade(&self) -> bool {
+        matches!(
+            self,
+            Metric::PercentOfTypical { .. } | Metric::GrowthIndex { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TypicalNorm {
+    #[schemars(range(min = 0, max = 12))]
+    pub grade: u8,
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub typical_growth: f64,
+    /// The weeks the typical growth is for; a student's norm is prorated by weeks enrolled.
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub weeks: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IndexNorm {
+    #[schemars(range(min = 0, max = 12))]
+    pub grade: u8,
+    pub mean: f64,
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Tier {
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub label: String,
+    pub at_least: f64,
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    pub cents_per_student: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Fidelity {
+    #[schemars(range(min = 0.0))]
+    pub min_minutes_per_week: f64,
+    #[schemars(range(min = 0.0))]
+    pub min_weeks: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum BelowFidelity {
+    /// Enrolled and paid the per-student base, no outcome payment.
+    #[default]
+    BaseOnly,
+    /// Paid as if the top tier were reached: the vendor is not penalised for the district's dosage.
+    FullOutcome,
+    /// Not enrolled: no base, no outcome.
+    Excluded,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DistrictObligation {
+    /// Below this share of enrolled students at fidelity, the district pays in full.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_share_at_fidelity: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum MissingOutcome {
+    /// Left out of outcome payments and growth statistics.
+    #[default]
+    Exclude,
+    /// Counted as not meeting the target.
+    NotMet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AssignedBy {
+    #[default]
+    Student,
+    School,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum OnBadRow {
+    /// Any bad row fails the evaluation, listing the bad rows.
+    #[default]
+    Reject,
+    /// Bad rows are left out of everything and reported.
+    Skip,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Columns {
+    pub student_id: String,
+    pub pre: String,
+    pub post: String,
+    pub minutes: String,
+    pub weeks: String,
+    pub grade: String,
+    pub group: String,
+    pub school: String,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            student_id: "student_id".into(),
+            pre: "pre".into(),
+            post: "post".into(),
+            minutes: "minutes".into(),
+            weeks: "weeks".into(),
+            grade: "grade".into(),
+            group: "group".into(),
+            school: "school".into(),
+        }
+    }
+}
+
+impl Contract {
+    /// The tiers sorted by threshold, lowest first.
+    pub fn tiers_ascending(&self) -> Vec<&Tier> {
+        let mut tiers: Vec<&Tier> = self.payment_card.iter().collect();
+        tiers.sort_by(|a, b| a.at_least.total_cmp(&b.at_least));
+        tiers
+    }
+
+    pub fn from_json(v: &Value) -> Result<Contract, Error> {
+        let mut r = Reader::new();
+        let c = read_contract(&mut r, v);
+        r.finish(c, "invalidContract", "contract")
+    }
+}
+
+fn grade(r: &mut Reader, v: &Value, path: &str) -> Option<u8> {
+    let g = r.count(v, path)?;
+    r.check(
+        g <= 12,
+        path,
+        "outOfRange",
+        "A grade is a whole number from 0 (kindergarten) to 12.",
+    )
+    .then_some(g as u8)
+}
+
+fn positive(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
+    let x = r.number(v, path)?;
+    r.check(
+        x > 0.0,
+        path,
+        "outOfRange",
+        "Expected a number greater than 0.",
+    )
+    .then_some(x)
+}
+
+fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+    let known: &[&str] = match kind {
+        "normalizedGain" => &["kind", "maxScore"],
+        "percentOfTypical" | "growthIndex" => &["kind", "norms"],
+        _ => &["kind"],
+    };
+    let o = r.object(v, path, known)?;
+    let kind = r.req(o, path, "kind", |r, v, p| {
+        r.choice(
+            v,
+            p,
+            &[
+                "gain",
+                "normalizedGain",
+                "percentOfTypical",
+                "growthIndex",
+                "postScore",
+            ],
+        )
+    })?;
+    let norms_path = join(path, "norms");
+    let unique_grades = |r: &mut Reader, grades: Vec<u8>| {
+        let mut seen = [false; 13];
+        for (i, g) in grades.into_iter().enumerate() {
+            if std::mem::replace(&mut seen[g as usize], true) {
+                r.fail(
+                    &join(&index(&norms_path, i), "grade"),
+                    "duplicate",
+                    format!("Grade {g} has more than one norm."),
+                );
+            }
+        }
+    };
+    let non_empty = |r: &mut Reader, n: usize| {
+        r.check(n > 0, &norms_path, "empty", "At least one norm is needed.")
+    };
+    Some(match kind {
+        "gain" => Metric::Gain,
+        "postScore" => Metric::PostScore,
+        "normalizedGain" => Metric::NormalizedGain {
+            max_score: r.req(o, path, "maxScore", Reader::number)?,
+        },
+        "percentOfTypical" => {
+            let norms = r.req(o, path, "norms", |r, v, p| {
+                r.array(v, p, |r, v, p| {
+                    let o = r.object(v, p, &["grade", "typicalGrowth", "weeks"])?;
+                    let grade = r.req(o, p, "grade", grade);
+                    let typical_growth = r.req(o, p, "typicalGrowth", positive);
+                    let weeks = r.opt(o, p, "weeks", positive);
+                    Some(TypicalNorm {
+                        grade: grade?,
+                        typical_growth: typical_growth?,
+                        weeks,
+                    })
+                })
+            })?;
+            unique_grades(r, norms.iter().map(|n| n.grade).collect());
+            non_empty(r, norms.len()).then_some(())?;
+            Metric::PercentOfTypical { norms }
+        }
+        _ => {
+            let norms = r.req(o, path, "norms", |r, v, p| {
+                r.array(v, p, |r, v, p| {
+                    let o = r.object(v, p, &["grade", "mean", "sd"])?;
+                    let grade = r.req(o, p, "grade", grade);
+                    let mean = r.req(o, p, "mean", Reader::number);
+                    let sd = r.req(o, p, "sd", positive);
+                    Some(IndexNorm {
+                        grade: grade?,
+                        mean: mean?,
+                        sd: sd?,
+                    })
+                })
+            })?;
+            unique_grades(r, norms.iter().map(|n| n.grade).collect());
+            non_empty(r, norms.len()).then_some(())?;
+            Metric::GrowthIndex { norms }
+        }
+    })
+}
+
+fn tier(r: &mut Reader, v: &Value, path: &str) -> Option<Tier> {
+    let o = r.object(v, path, &["label", "atLeast", "centsPerStudent"])?;
+    let label = r.req(o, path, "label", Reader::text);
+    let at_least = r.req(o, path, "atLeast", Reader::number);
+    let cents_per_student = r.req(o, path, "centsPerStudent", Reader::cents);
+    Some(Tier {
+        label: label?,
+        at_least: at_least?,
+        cents_per_student: cents_per_student?,
+    })
+}
+
+fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
+    const KEYS: [&str; 8] = [
+        "studentId",
+        "pre",
+        "post",
+        "minutes",
+        "weeks",
+        "grade",
+        "group",
+        "school",
+    ];
+    let o = r.object(v, path, &KEYS)?;
+    let mut c = Columns::default();
+    let slots = [
+        &mut c.student_id,
+        &mut c.pre,
+        &mut c.post,
+        &mut c.minutes,
+        &mut c.weeks,
+        &mut c.grade,
+        &mut c.group,
+        &mut c.school,
+    ];
+    for (key, slot) in KEYS.iter().zip(slots) {
+        if let Some(name) = r.opt(o, path, key, Reader::text) {
+            *slot = name;
+        }
+    }
+    Some(c)
+}
+
+fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
+    let o = r.object(
+        v,
+        "",
+        &[
+            "id",
+            "productName",
+            "period",
+            "currency",
+            "baseFeeCents",
+            "perStudentBaseCents",
+            "metric",
+            "paymentCard",
+            "fidelity",
+            "belowFidelity",
+            "districtObligation",
+            "declinePenaltyCents",
+            "capCents",
+            "floorCents",
+            "missingOutcome",
+            "minCellSize",
+            "subgroupColumns",
+            "randomized",
+            "assignedBy",
+            "icc",
+            "columns",
+            "onBadRow",
+        ],
+    )?;
+    let id = r.opt(o, "", "id", Reader::string);
+    let product_name = r.opt(o, "", "productName", Reader::string);
+    let period = r.opt(o, "", "period", Reader::string);
+    let currency = r
+        .opt(o, "", "currency", |r, v, p| {
+            let s = r.string(v, p)?;
+            let ok = s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
+            r.check(
+                ok,
+                p,
+                "invalidValue",
+                "Expected a three-letter currency code such as \"USD\".",
+            )
+            .then_some(s)
+        })
+        .unwrap_or_else(usd);
+    let base_fee_cents = r.opt(o, "", "baseFeeCents", Reader::cents).unwrap_or(0);
+    let per_student_base_cents = r
+        .opt(o, "", "perStudentBaseCents", Reader::cents)
+        .unwrap_or(0);
+    let metric = r.req(o, "", "metric", metric);
+    let payment_card = r.req(o, "", "paymentCard", |r, v, p| {
+        let tiers = r.array(v, p, tier)?;
+        r.check(
+            !tiers.is_empty(),
+            p,
+            "empty",
+            "The payment card needs at least one tier.",
+        )
+        .then_some(tiers)
+    });
+    if let Some(card) = &payment_card {
+        for (i, t) in card.iter().enumerate() {
+            if card[..i].iter().any(|e| e.at_least == t.at_least) {
+                r.fail(
+                    &join(&index("paymentCard", i), "atLeast"),
+                    "duplicate",
+                    "Two tiers have the same threshold.",
+                );
+            }
+        }
+    }
+    let fidelity = r.req(o, "", "fidelity", |r, v, p| {
+        let f = r.object(v, p, &["minMinutesPerWeek", "minWeeks"])?;
+        let min_minutes_per_week = r.req(f, p, "minMinutesPerWeek", Reader::non_negative);
+        let min_weeks = r.req(f, p, "minWeeks", Reader::non_negative);
+        Some(Fidelity {
+            min_minutes_per_week: min_minutes_per_week?,
+            min_weeks: min_weeks?,
+        })
+    });
+    let below_fidelity = r
+        .opt(o, "", "belowFidelity", |r, v, p| {
+            Some(
+                match r.choice(v, p, &["baseOnly", "fullOutcome", "excluded"])? {
+                    "fullOutcome" => BelowFidelity::FullOutcome,
+                    "excluded" => BelowFidelity::Excluded,
+                    _ => BelowFidelity::BaseOnly,
+                },
+            )
+        })
+        .unwrap_or_default();
+    let district_obligation = r.opt(o, "", "districtObligation", |r, v, p| {
+        let d = r.object(v, p, &["minShareAtFidelity"])?;
+        Some(DistrictObligation {
+            min_share_at_fidelity: r.req(d, p, "minShareAtFidelity", Reader::fraction)?,
+        })
+    });
+    let decline_penalty_cents = r
+        .opt(o, "", "declinePenaltyCents", Reader::cents)
+        .unwrap_or(0);
+    let cap_cents = r.opt(o, "", "capCents", Reader::cents);
+    let floor_cents = r.opt(o, "", "floorCents", Reader::cents);
+    if let (Some(cap), Some(floor)) = (cap_cents, floor_cents) {
+        r.check(
+            floor <= cap,
+            "floorCents",
+            "outOfRange",
+            "The floor cannot be above the cap.",
+        );
+    }
+    let missing_outcome = r
+        .opt(o, "", "missingOutcome", |r, v, p| {
+            Some(match r.choice(v, p, &["exclude", "notMet"])? {
+                "notMet" => MissingOutcome::NotMet,
+                _ => MissingOutcome::Exclude,
+            })
+        })
+        .unwrap_or_default();
+    let min_cell_size = r
+        .opt(o, "", "minCellSize", |r, v, p| {
+            let n = r.count(v, p)?;
+            r.check(
+                (1..=1000).contains(&n),
+                p,
+                "outOfRange",
+                "A minimum cell size is from 1 to 1000 students.",
+            )
+            .then_some(n)
+        })
+        .unwrap_or(10);
+    let subgroup_columns = r
+        .opt(o, "", "subgroupColumns", |r, v, p| {
+            let cols = r.array(v, p, Reader::text)?;
+            r.check(
+                cols.len() <= 20,
+                p,
+                "tooLong",
+                "At most 20 subgroup columns are accepted.",
+            )
+            .then_some(cols)
+        })
+        .unwrap_or_default();
+    let randomized = r.opt(o, "", "randomized", Reader::boolean).unwrap_or(false);
+    let assigned_by = r
+        .opt(o, "", "assignedBy", |r, v, p| {
+            Some(match r.choice(v, p, &["student", "school"])? {
+                "school" => AssignedBy::School,
+                _ => AssignedBy::Student,
+            })
+        })
+        .unwrap_or_default();
+    let icc = r
+        .opt(o, "", "icc", |r, v, p| {
+            let x = r.number(v, p)?;
+            r.check(
+                (0.0..1.0).contains(&x),
+                p,
+                "outOfRange",
+                "An intraclass correlation must be at least 0 and below 1.",
+            )
+            .then_some(x)
+        })
+        .unwrap_or_else(default_icc);
+    let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
+    let on_bad_row = r
+        .opt(o, "", "onBadRow", |r, v, p| {
+            Some(match r.choice(v, p, &["reject", "skip"])? {
+                "skip" => OnBadRow::Skip,
+                _ => OnBadRow::Reject,
+            })
+        })
+        .unwrap_or_default();
+    Some(Contract {
+        id,
+        product_name,
+        period,
+        currency,
+        base_fee_cents,
+        per_student_base_cents,
+        metric: metric?,
+        payment_card: payment_card?,
+        fidelity: fidelity?,
+        below_fidelity,
+        district_obligation,
+        decline_penalty_cents,
+        cap_cents,
+        floor_cents,
+        missing_outcome,
+        min_cell_size,
+        subgroup_columns,
+        randomized,
+        assigned_by,
+        icc,
+        columns,
+        on_bad_row,
+    })
+}
+
+pub fn contract_schema() -> Value {
+    schemars::schema_for!(Contract).to_value()
+}

@@ -1,0 +1,553 @@
+//! Contract + roster -> evaluation: growth per student, payment in cents, the statistics
+//! behind it, and the publishable outcomes report. One pass over the roster's columns.
+
+use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
+use crate::error::{Details, Error, FieldError, RowError};
+use crate::growth::reaches;
+use crate::payment::{settle, Earned, Payment};
+use crate::profile::{AttritionInput, Design, Policy, Study};
+use crate::report::{self, Cell, Growth, OutcomesReport, Tally, TierCount};
+use crate::roster::{self, ReadOptions, Roster};
+use crate::stats::{
+    self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Boundary, Clusters,
+    EffectInput, Group,
+};
+use crate::vetting::{self, Rating};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The minutes-per-week bands of the dose-response table.
+pub const DOSE_BANDS: [(f64, &str); 5] = [
+    (0.0, "0-15"),
+    (15.0, "15-30"),
+    (30.0, "30-45"),
+    (45.0, "45-60"),
+    (60.0, "60+"),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    pub payment: Payment,
+    pub students: Students,
+    pub growth: Growth,
+    /// The comparison of intervention and comparison students; null without a comparison group.
+    pub effect: Option<LocalEffect>,
+    pub dose_response: Vec<Cell>,
+    pub subgroups: Vec<Cell>,
+    pub rejected_rows: Vec<RowError>,
+    pub rejected_count: usize,
+    /// Plain-language notes on what could not be computed and why.
+    pub notes: Vec<String>,
+    pub report: OutcomesReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Students {
+    /// Accepted rows (intervention and comparison).
+    pub rows: u64,
+    pub comparison: u64,
+    pub enrolled: u64,
+    pub at_fidelity: u64,
+    /// At-fidelity students with an outcome.
+    pub with_outcome: u64,
+    /// At-fidelity students whose outcome is missing.
+    pub missing_outcome: u64,
+    /// Reached the lowest tier.
+    pub met_target: u64,
+    /// At-fidelity students whose gain (post - pre) is negative.
+    pub declined: u64,
+    pub by_tier: Vec<TierTally>,
+    /// At-fidelity students with an outcome below every tier.
+    pub below_all_tiers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TierTally {
+    pub label: String,
+    pub at_least: f64,
+    pub cents_per_student: i64,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalEffect {
+    /// WWC g on the post-test, intervention minus comparison, with its interval and test.
+    #[serde(flatten)]
+    pub post: stats::EffectResult,
+    /// g on the pre-test (the baseline difference) and its WWC status.
+    pub baseline_g: Option<f64>,
+    pub baseline: Option<Baseline>,
+    /// Missing post-tests as attrition, against the cautious WWC boundary.
+    pub attrition: AttritionStatus,
+    pub design: &'static str,
+    pub rating: Rating,
+    pub essa_tier: Option<u8>,
+    pub essa_rationale: String,
+}
+
+/// Evaluates a contract (JSON) on a roster (CSV bytes).
+pub fn evaluate_json(
+    contract: &Value,
+    roster: &[u8],
+    progress: &mut dyn FnMut(f64),
+) -> Result<Evaluation, Error> {
+    let contract = Contract::from_json(contract)?;
+    evaluate(&contract, roster, progress)
+}
+
+pub fn evaluate(
+    c: &Contract,
+    bytes: &[u8],
+    progress: &mut dyn FnMut(f64),
+) -> Result<Evaluation, Error> {
+    let opts = ReadOptions {
+        columns: &c.columns,
+        subgroup_columns: &c.subgroup_columns,
+        metric: &c.metric,
+        need_school: c.assigned_by == AssignedBy::School,
+    };
+    let read = roster::read(bytes, &opts, progress)?;
+    if let Some(&(grade, line)) = read.grades_without_norm.first() {
+        let grades: Vec<String> = read
+            .grades_without_norm
+            .iter()
+            .map(|(g, _)| g.to_string())
+            .collect();
+        return Err(Error::fields(
+            "invalidContract",
+            "contract",
+            vec![FieldError {
+                path: "metric.norms".into(),
+                code: "missingNorm",
+                message: format!(
+                    "No norm is given for grade{} {} (grade {grade} first appears on line {line} of the roster).",
+                    if grades.len() == 1 { "" } else { "s" },
+                    grades.join(", ")
+                ),
+            }],
+        ));
+    }
+    if read.error_count > 0 && c.on_bad_row == OnBadRow::Reject {
+        let shown = read.errors.len();
+        let first = &read.errors[0];
+        return Err(Error {
+            code: "invalidRoster",
+            message: format!(
+                "{} row{} of the roster {} not valid (line {}: {}){}. Fix {}, or set onBadRow to \"skip\" to leave bad rows out.",
+                read.error_count,
+                if read.error_count == 1 { "" } else { "s" },
+                if read.error_count == 1 { "is" } else { "are" },
+                first.line,
+                first.message.trim_end_matches('.'),
+                if shown < read.error_count { format!("; the first {shown} are listed") } else { String::new() },
+                if read.error_count == 1 { "it" } else { "them" },
+            ),
+            details: Details::Rows { errors: read.errors, total: read.error_count },
+        });
+    }
+    let mut evaluation = tally(c, &read.roster)?;
+    evaluation.rejected_rows = read.errors;
+    evaluation.rejected_count = read.error_count;
+    progress(1.0);
+    Ok(evaluation)
+}
+
+/// Per-student classification and every aggregate, in one pass over the columns.
+fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
+    let tiers = c.tiers_ascending();
+    let top_cents = tiers.last().map_or(0, |t| t.cents_per_student) as i128;
+    let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
+    let mut by_tier = vec![0u64; tiers.len()];
+    let mut below_all = 0u64;
+    let mut earned = Earned::default();
+    let mut overall = Tally::default();
+    let mut missing = 0u64;
+    let mut comparison = 0u64;
+    let mut growth_values = Vec::new();
+    let mut dose = [Tally::default(); 5];
+    let mut groups: Vec<Vec<Tally>> = r
+        .subgroups
+        .iter()
+        .map(|s| vec![Tally::default(); s.values.len()])
+        .collect();
+
+    for i in 0..r.len() {
+        if !r.intervention[i] {
+            comparison += 1;
+            continue;
+        }
+        let minutes_per_week = r.minutes[i] / r.weeks[i];
+        let at_fidelity = minutes_per_week >= c.fidelity.min_minutes_per_week
+            && r.weeks[i] >= c.fidelity.min_weeks;
+        if !at_fidelity && c.below_fidelity == BelowFidelity::Excluded {
+            continue;
+        }
+        earned.enrolled += 1;
+        let metric = r.metric[i];
+        let has_outcome = !metric.is_nan();
+        // The tier reached, counted only for at-fidelity students with an outcome.
+        let mut met = false;
+        let mut student = Tally {
+            n: 1,
+            ..Default::default()
+        };
+        if at_fidelity {
+            earned.at_fidelity += 1;
+            if has_outcome {
+                let reached = tiers.iter().rposition(|t| reaches(metric, t.at_least));
+                match reached {
+                    Some(k) => {
+                        by_tier[k] += 1;
+                        earned.outcome_cents += tiers[k].cents_per_student as i128;
+                    }
+                    None => below_all += 1,
+                }
+                met = reaches(metric, lowest);
+                growth_values.push(metric);
+                student.judged = 1;
+                student.with_metric = 1;
+                student.metric_sum = metric;
+            } else {
+                missing += 1;
+                student.judged = u64::from(c.missing_outcome == MissingOutcome::NotMet);
+            }
+            if r.post[i] - r.pre[i] < 0.0 {
+                earned.declined += 1;
+            }
+        } else if c.below_fidelity == BelowFidelity::FullOutcome {
+            earned.outcome_cents += top_cents;
+        }
+        student.met = u64::from(met);
+        add(&mut overall, &student);
+        for (g, s) in groups.iter_mut().zip(&r.subgroups) {
+            add(&mut g[s.codes[i] as usize], &student);
+        }
+        // Dose response covers every enrolled student with an outcome, at fidelity or not.
+        let band = DOSE_BANDS
+            .iter()
+            .rposition(|&(from, _)| minutes_per_week >= from)
+            .unwrap_or(0);
+        let d = &mut dose[band];
+        d.n += 1;
+        if has_outcome {
+            d.judged += 1;
+            d.with_metric += 1;
+            d.metric_sum += metric;
+            d.met += u64::from(reaches(metric, lowest));
+        }
+    }
+
+    let payment = settle(c, &earned)?;
+    let growth = Growth::of(&mut growth_values);
+    let mut notes = Vec::new();
+    let effect = local_effect(c, r, comparison, &mut notes);
+    let min = c.min_cell_size;
+    let dose_values: Vec<String> = DOSE_BANDS
+        .iter()
+        .map(|(_, label)| label.to_string())
+        .collect();
+    let dose_response = report::cells("minutesPerWeek", &dose_values, &dose, min);
+    let subgroups: Vec<Cell> = r
+        .subgroups
+        .iter()
+        .zip(&groups)
+        .flat_map(|(s, t)| {
+            let values: Vec<String> = s
+                .values
+                .iter()
+                .map(|v| {
+                    if v.is_empty() {
+                        "(blank)".to_string()
+                    } else {
+                        v.clone()
+                    }
+                })
+                .collect();
+            report::cells(&s.column, &values, t, min)
+        })
+        .collect();
+    let students = Students {
+        rows: r.len() as u64,
+        comparison,
+        enrolled: earned.enrolled,
+        at_fidelity: earned.at_fidelity,
+        with_outcome: growth.n,
+        missing_outcome: missing,
+        met_target: overall.met,
+        declined: earned.declined,
+        by_tier: tiers
+            .iter()
+            .zip(&by_tier)
+            .map(|(t, &count)| TierTally {
+                label: t.label.clone(),
+                at_least: t.at_least,
+                cents_per_student: t.cents_per_student,
+                count,
+            })
+            .collect(),
+        below_all_tiers: below_all,
+    };
+    let report = outcomes_report(
+        c,
+        &students,
+        &overall,
+        &growth,
+        effect.as_ref(),
+        &dose_response,
+        &subgroups,
+        &payment,
+    );
+    Ok(Evaluation {
+        payment,
+        students,
+        growth,
+        effect,
+        dose_response,
+        subgroups,
+        rejected_rows: Vec::new(),
+        rejected_count: 0,
+        notes,
+        report,
+    })
+}
+
+fn add(total: &mut Tally, s: &Tally) {
+    total.n += s.n;
+    total.judged += s.judged;
+    total.met += s.met;
+    total.with_metric += s.with_metric;
+    total.metric_sum += s.metric_sum;
+}
+
+/// Mean and SD of the values at `rows` in `column`, skipping NaN.
+fn group_stats(column: &[f64], rows: impl Iterator<Item = usize> + Clone) -> (f64, f64, f64) {
+    let values = rows.filter_map(|i| Some(column[i]).filter(|x| !x.is_nan()));
+    let n = values.clone().count() as f64;
+    let mean = values.clone().sum::<f64>() / n;
+    let sd = (values.map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    (n, mean, sd)
+}
+
+/// The WWC comparison of intervention and comparison students (intent to treat: every
+/// intervention student with a post-test), its attrition, baseline and the ESSA tier it supports.
+fn local_effect(
+    c: &Contract,
+    r: &Roster,
+    comparison: u64,
+    notes: &mut Vec<String>,
+) -> Option<LocalEffect> {
+    if comparison == 0 {
+        if r.has_group {
+            notes.push(
+                "No comparison students are in the roster, so no effect size is computed.".into(),
+            );
+        }
+        return None;
+    }
+    let analysed = |want: bool| {
+        (0..r.len()).filter(move |&i| r.intervention[i] == want && !r.post[i].is_nan())
+    };
+    let (ni, mi, si) = group_stats(&r.post, analysed(true));
+    let (nc, mc, sc) = group_stats(&r.post, analysed(false));
+    if ni < 2.0 || nc < 2.0 || !(si > 0.0 || sc > 0.0) {
+        notes.push("Fewer than two students with a post-test in a group, or no spread in scores: no effect size is computed.".into());
+        return None;
+    }
+    let clusters = match (c.assigned_by, &r.school) {
+        (AssignedBy::School, Some(school)) => {
+            let count = |want: bool| {
+                let mut seen = vec![false; school.values.len()];
+                analysed(want).for_each(|i| seen[school.codes[i] as usize] = true);
+                seen.iter().filter(|&&s| s).count() as f64
+            };
+            Some(Clusters {
+                intervention: count(true),
+                comparison: count(false),
+                icc: c.icc,
+            })
+        }
+        _ => None,
+    };
+    let input = EffectInput {
+        intervention: Group::Continuous {
+            n: ni,
+            mean: mi,
+            sd: si,
+        },
+        comparison: Group::Continuous {
+            n: nc,
+            mean: mc,
+            sd: sc,
+        },
+        lower_is_better: false,
+        clusters,
+        alpha: stats::DEFAULT_ALPHA,
+    };
+    let post = match stats::effect_size(&input) {
+        Ok(e) => e,
+        Err(e) => {
+            notes.push(format!("No effect size: {}", e.message));
+            return None;
+        }
+    };
+    // Baseline: the pre-test among the analysed students.
+    let with_pre = |want: bool| analysed(want).filter(|&i| !r.pre[i].is_nan());
+    let (pi, pmi, psi) = group_stats(&r.pre, with_pre(true));
+    let (pc, pmc, psc) = group_stats(&r.pre, with_pre(false));
+    let baseline_g = stats::effect_size(&EffectInput {
+        intervention: Group::Continuous {
+            n: pi,
+            mean: pmi,
+            sd: psi,
+        },
+        comparison: Group::Continuous {
+            n: pc,
+            mean: pmc,
+            sd: psc,
+        },
+        clusters: None,
+        ..input
+    })
+    .ok()
+    .map(|e| e.g);
+    let randomized =
+        |want: bool| (0..r.len()).filter(|&i| r.intervention[i] == want).count() as f64;
+    let attrition = Attrition::from_counts(randomized(true), randomized(false), ni, nc);
+    let design = match (c.randomized, c.assigned_by) {
+        (true, AssignedBy::School) => Design::ClusterRct,
+        (true, AssignedBy::Student) => Design::Rct,
+        (false, _) => Design::Qed,
+    };
+    let sites = r.school.as_ref().map_or(1, |s| s.values.len() as u64);
+    let study = Study {
+        title: "This roster".into(),
+        url: None,
+        design,
+        independent: true,
+        sample_size: Some((ni + nc) as u64),
+        sites: Some(sites),
+        duration_weeks: None,
+        effect_size: Some(post.g),
+        p_value: Some(post.p_value),
+        summary: None,
+        attrition: c.randomized.then_some(AttritionInput::Rates {
+            overall: attrition.overall,
+            differential: attrition.differential,
+        }),
+        baseline_effect_size: baseline_g,
+        baseline_adjusted: Some(false),
+        controls_for_selection: None,
+        ongoing: None,
+        covers_ai: None,
+    };
+    let policy = Policy::default();
+    let verdict = vetting::rate_study(0, &study, &policy);
+    let (essa_tier, essa_rationale) = vetting::essa_tier(
+        std::slice::from_ref(&study),
+        std::slice::from_ref(&verdict),
+        &policy,
+    );
+    Some(LocalEffect {
+        post,
+        baseline_g,
+        baseline: baseline_g.map(baseline_equivalence),
+        attrition: attrition.status(Boundary::Cautious),
+        design: match design {
+            Design::ClusterRct => "clusterRct",
+            Design::Rct => "rct",
+            _ => "qed",
+        },
+        rating: verdict.rating,
+        essa_tier,
+        essa_rationale,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn outcomes_report(
+    c: &Contract,
+    s: &Students,
+    overall: &Tally,
+    growth: &Growth,
+    effect: Option<&LocalEffect>,
+    dose_response: &[Cell],
+    subgroups: &[Cell],
+    p: &Payment,
+) -> OutcomesReport {
+    let min = c.min_cell_size;
+    let judged_enough = overall.judged >= min;
+    let mut counts: Vec<u64> = s.by_tier.iter().map(|t| t.count).collect();
+    counts.push(s.below_all_tiers);
+    let hidden = report::suppress_counts(&counts, min);
+    let tiers = s
+        .by_tier
+        .iter()
+        .zip(&hidden)
+        .map(|(t, &hide)| TierCount {
+            label: t.label.clone(),
+            at_least: t.at_least,
+            count: (!hide).then_some(t.count),
+            suppressed: hide,
+        })
+        .collect();
+    OutcomesReport {
+        schema: report::REPORT_SCHEMA,
+        generator: report::Generator {
+            name: "evidence-check",
+            version: crate::version(),
+        },
+        product: c.product_name.clone(),
+        contract_id: c.id.clone(),
+        period: c.period.clone(),
+        currency: c.currency.clone(),
+        metric: c.metric.kind(),
+        min_cell_size: min,
+        students: report::ReportStudents {
+            enrolled: s.enrolled,
+            at_fidelity: s.at_fidelity,
+            with_outcome: s.with_outcome,
+            met_target: judged_enough.then_some(s.met_target),
+        },
+        share_met_target: if judged_enough {
+            overall.share_met()
+        } else {
+            None
+        },
+        growth: (growth.n >= min).then_some(*growth),
+        effect: effect
+            .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
+            .map(|e| report::ReportEffect {
+                g: e.post.g,
+                ci_lower: e.post.ci_lower,
+                ci_upper: e.post.ci_upper,
+                p_value: e.post.p_value,
+                significant: e.post.significant,
+                improvement_index: e.post.improvement_index,
+                n_intervention: e.post.n_intervention as u64,
+                n_comparison: e.post.n_comparison as u64,
+                cluster_corrected: e.post.cluster_corrected,
+                design: e.design,
+                rating: e.rating,
+                essa_tier: e.essa_tier,
+            }),
+        tiers,
+        dose_response: dose_response.to_vec(),
+        subgroups: subgroups.to_vec(),
+        payment: report::ReportPayment {
+            total_cents: p.total_cents,
+            base_cents: p.base_cents,
+            outcome_cents: p.outcome_cents,
+            penalty_cents: p.penalty_cents,
+            maximum_cents: p.maximum_cents,
+            contingent_share: p.contingent_share,
+            district_obligation_met: p.district_obligation_met,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,432 @@
+//! Payments computed by hand from the contract rules, for every option, with ties at each
+//! threshold. The base roster (fidelity: 30 min/week and 10 weeks; tiers at gains 5 and 10):
+//!
+//! | id | gain | min/week | weeks | status |
+//! |---|---|---|---|---|
+//! | A1 | 15 | 30 (tie) | 20 | tier "Typical" (5000) |
+//! | A2 | 10 (tie) | 30 | 20 | tier "Typical" (5000) |
+//! | A3 | 9.99 | 30 | 20 | tier "Some" (2000) |
+//! | A4 | 5 (tie) | 60 | 10 (tie) | tier "Some" (2000) |
+//! | A5 | 4 | 30 | 20 | no tier |
+//! | A6 | -5 | 30 | 20 | no tier, declined |
+//! | A7 | missing | 30 | 20 | missing outcome |
+//! | A8 | 30 | 29.5 | 20 | below fidelity |
+//! | A9 | 30 | 66.7 | 9 | below fidelity |
+
+use super::*;
+use serde_json::{json, Value};
+
+const ROSTER: &str = "student_id,pre,post,minutes,weeks
+A1,200,215,600,20
+A2,200,210,600,20
+A3,200,209.99,600,20
+A4,200,205,600,10
+A5,200,204,600,20
+A6,200,195,600,20
+A7,200,,600,20
+A8,200,230,590,20
+A9,200,230,600,9
+";
+
+fn contract() -> Value {
+    json!({
+        "id": "OBC-2025-17", "productName": "Readwell", "period": "2025-26",
+        "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [
+            { "label": "Typical", "atLeast": 10, "centsPerStudent": 5000 },
+            { "label": "Some", "atLeast": 5, "centsPerStudent": 2000 }
+        ],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 },
+        "declinePenaltyCents": 1000,
+        "minCellSize": 1
+    })
+}
+
+fn with(changes: Value) -> Value {
+    let mut c = contract();
+    for (k, v) in changes.as_object().unwrap() {
+        c[k] = v.clone();
+    }
+    c
+}
+
+fn run(c: Value, roster: &str) -> Evaluation {
+    evaluate_json(&c, roster.as_bytes(), &mut |_| {}).unwrap()
+}
+
+fn err(c: Value, roster: &str) -> Error {
+    evaluate_json(&c, roster.as_bytes(), &mut |_| {}).unwrap_err()
+}
+
+#[test]
+fn base_case_by_hand() {
+    let e = run(contract(), ROSTER);
+    let p = e.payment;
+    assert_eq!(p.base_cents, 100000 + 9 * 5000);
+    assert_eq!(p.outcome_cents, 5000 + 5000 + 2000 + 2000);
+    assert_eq!(p.penalty_cents, 1000);
+    assert_eq!(p.total_cents, 145000 + 14000 - 1000);
+    assert_eq!(p.maximum_cents, 145000 + 9 * 5000);
+    assert!((p.contingent_share - 45000.0 / 190000.0).abs() < 1e-12);
+    assert!(!p.cap_applied && !p.floor_applied);
+    assert_eq!(p.district_obligation_met, None);
+    let s = &e.students;
+    assert_eq!(
+        (
+            s.rows,
+            s.enrolled,
+            s.at_fidelity,
+            s.with_outcome,
+            s.missing_outcome
+        ),
+        (9, 9, 7, 6, 1)
+    );
+    assert_eq!((s.met_target, s.declined, s.below_all_tiers), (4, 1, 2));
+    // Tiers listed lowest threshold first.
+    let tiers: Vec<(&str, u64)> = s
+        .by_tier
+        .iter()
+        .map(|t| (t.label.as_str(), t.count))
+        .collect();
+    assert_eq!(tiers, vec![("Some", 2), ("Typical", 2)]);
+    assert_eq!(e.growth.n, 6);
+    assert!((e.growth.mean.unwrap() - 38.99 / 6.0).abs() < 1e-9);
+    assert!((e.growth.median.unwrap() - 7.495).abs() < 1e-9);
+    assert!(e.effect.is_none());
+    assert_eq!(e.rejected_count, 0);
+    assert_eq!(e.report.schema, "evidence-check/outcomes-report@1");
+    assert_eq!(e.report.payment.total_cents, 158000);
+}
+
+#[test]
+fn below_fidelity_options() {
+    let full = run(with(json!({ "belowFidelity": "fullOutcome" })), ROSTER);
+    assert_eq!(full.payment.outcome_cents, 14000 + 2 * 5000);
+    assert_eq!(full.payment.total_cents, 145000 + 24000 - 1000);
+    let excluded = run(with(json!({ "belowFidelity": "excluded" })), ROSTER);
+    assert_eq!(excluded.students.enrolled, 7);
+    assert_eq!(excluded.payment.base_cents, 100000 + 7 * 5000);
+    assert_eq!(excluded.payment.total_cents, 135000 + 14000 - 1000);
+}
+
+#[test]
+fn cap_and_floor() {
+    let capped = run(with(json!({ "capCents": 150000 })), ROSTER);
+    assert_eq!(capped.payment.total_cents, 150000);
+    assert!(capped.payment.cap_applied);
+    assert_eq!(capped.payment.maximum_cents, 150000);
+    let at_cap = run(with(json!({ "capCents": 158000 })), ROSTER);
+    assert_eq!(at_cap.payment.total_cents, 158000);
+    assert!(!at_cap.payment.cap_applied);
+    let floored = run(with(json!({ "floorCents": 170000 })), ROSTER);
+    assert_eq!(floored.payment.total_cents, 170000);
+    assert!(floored.payment.floor_applied);
+    let e = err(with(json!({ "floorCents": 2, "capCents": 1 })), ROSTER);
+    assert_eq!(e.code, "invalidContract");
+    assert_eq!(e.field_errors()[0].path, "floorCents");
+}
+
+#[test]
+fn penalty_never_takes_the_total_below_zero() {
+    let e = run(with(json!({ "declinePenaltyCents": 10_000_000 })), ROSTER);
+    assert_eq!(e.payment.penalty_cents, 10_000_000);
+    assert_eq!(e.payment.total_cents, 0);
+}
+
+#[test]
+fn district_shortfall_pays_in_full() {
+    // 7 of 9 enrolled at fidelity = 0.777...
+    let short = run(
+        with(json!({ "districtObligation": { "minShareAtFidelity": 0.8 } })),
+        ROSTER,
+    );
+    assert_eq!(short.payment.district_obligation_met, Some(false));
+    assert_eq!(short.payment.outcome_cents, 9 * 5000);
+    assert_eq!(short.payment.penalty_cents, 0);
+    assert_eq!(short.payment.total_cents, 145000 + 45000);
+    let short_capped = run(
+        with(json!({ "districtObligation": { "minShareAtFidelity": 0.8 }, "capCents": 180000 })),
+        ROSTER,
+    );
+    assert_eq!(short_capped.payment.total_cents, 180000);
+    // Exactly at the share (7/9) meets it.
+    let tie = run(
+        with(json!({ "districtObligation": { "minShareAtFidelity": 7.0 / 9.0 } })),
+        ROSTER,
+    );
+    assert_eq!(tie.payment.district_obligation_met, Some(true));
+    assert_eq!(tie.payment.total_cents, 158000);
+}
+
+#[test]
+fn missing_outcome_policy() {
+    let exclude = run(contract(), ROSTER);
+    assert_eq!(exclude.report.share_met_target, Some(4.0 / 6.0));
+    let not_met = run(with(json!({ "missingOutcome": "notMet" })), ROSTER);
+    assert_eq!(not_met.report.share_met_target, Some(4.0 / 7.0));
+    assert_eq!(not_met.payment.total_cents, 158000);
+}
+
+#[test]
+fn each_metric() {
+    let roster = "student_id,pre,post,minutes,weeks,grade\nB1,60,80,900,30,3\nB2,50,55,900,30,4\n";
+    // Normalized gain: B1 (80-60)/(100-60) = 0.5; B2 5/50 = 0.1. Tier at 0.5.
+    let card = json!([{ "label": "Half the room", "atLeast": 0.5, "centsPerStudent": 700 }]);
+    let e = run(
+        with(
+            json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 }, "paymentCard": card }),
+        ),
+        roster,
+    );
+    assert_eq!(e.payment.outcome_cents, 700);
+    // Percent of typical, prorated: B1 20 / (25 * 30/30) = 80%; B2 5 / (10 * 30/36) = 60%.
+    let norms = json!([{ "grade": 3, "typicalGrowth": 25, "weeks": 30 }, { "grade": 4, "typicalGrowth": 10, "weeks": 36 }]);
+    let card = json!([{ "label": "60%", "atLeast": 60, "centsPerStudent": 100 }, { "label": "80%", "atLeast": 80, "centsPerStudent": 300 }]);
+    let e = run(
+        with(
+            json!({ "metric": { "kind": "percentOfTypical", "norms": norms }, "paymentCard": card }),
+        ),
+        roster,
+    );
+    assert_eq!(e.payment.outcome_cents, 300 + 100);
+    assert!((e.growth.mean.unwrap() - 70.0).abs() < 1e-9);
+    // Growth index: B1 (20 - 10)/5 = 2; B2 (5 - 6)/2 = -0.5.
+    let norms = json!([{ "grade": 3, "mean": 10, "sd": 5 }, { "grade": 4, "mean": 6, "sd": 2 }]);
+    let card = json!([{ "label": "Above norm", "atLeast": 0, "centsPerStudent": 1000 }]);
+    let e = run(
+        with(json!({ "metric": { "kind": "growthIndex", "norms": norms }, "paymentCard": card })),
+        roster,
+    );
+    assert_eq!(e.payment.outcome_cents, 1000);
+    assert!((e.growth.mean.unwrap() - 0.75).abs() < 1e-12);
+    // Post score as a reading gate at 55: both pass (80, 55 tie).
+    let card = json!([{ "label": "Reading gate", "atLeast": 55, "centsPerStudent": 400 }]);
+    let e = run(
+        with(json!({ "metric": { "kind": "postScore" }, "paymentCard": card })),
+        roster,
+    );
+    assert_eq!(e.payment.outcome_cents, 800);
+    // A norm missing for a grade in the roster is a contract error.
+    let norms = json!([{ "grade": 3, "mean": 10, "sd": 5 }]);
+    let e = err(
+        with(json!({ "metric": { "kind": "growthIndex", "norms": norms } })),
+        roster,
+    );
+    assert_eq!(e.code, "invalidContract");
+    assert_eq!(e.field_errors()[0].path, "metric.norms");
+    assert!(
+        e.field_errors()[0].message.contains("grade 4"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn contract_errors() {
+    let bad = json!({
+        "baseFeeCents": -1, "perStudentBaseCents": 10.5, "metric": { "kind": "vibes" }, "paymentCard": [],
+        "fidelity": { "minMinutesPerWeek": 30 }, "bonus": 1
+    });
+    let e = evaluate_json(&bad, ROSTER.as_bytes(), &mut |_| {}).unwrap_err();
+    assert_eq!(e.code, "invalidContract");
+    let got: Vec<(&str, &str)> = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.path.as_str(), f.code))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("bonus", "unknownField"),
+            ("baseFeeCents", "negativeCents"),
+            ("perStudentBaseCents", "fractionalCents"),
+            ("metric.kind", "invalidValue"),
+            ("paymentCard", "empty"),
+            ("fidelity.minWeeks", "required")
+        ]
+    );
+}
+
+#[test]
+fn bad_rows_rejected_with_line_numbers() {
+    let roster = "student_id,pre,post,minutes,weeks
+C1,200,210,600,20
+C2,abc,210,600,20
+C3,200,210,-5,20
+C4,200,210,600,0
+C1,200,210,600,20
+C6,200,210,600
+C7,200,1,5,600,20
+C8,200,210,600,20
+";
+    let e = err(contract(), roster);
+    assert_eq!(e.code, "invalidRoster");
+    let Details::Rows { errors, total } = &e.details else {
+        panic!()
+    };
+    assert_eq!(*total, 6);
+    let got: Vec<(u64, &str, Option<&str>)> = errors
+        .iter()
+        .map(|r| (r.line, r.code, r.column.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (3, "invalidNumber", Some("pre")),
+            (4, "negativeNumber", Some("minutes")),
+            (5, "outOfRange", Some("weeks")),
+            (6, "duplicateId", Some("student_id")),
+            (7, "wrongFieldCount", None),
+            (8, "wrongFieldCount", None)
+        ]
+    );
+    assert!(errors[3].message.contains("line 2"));
+    assert!(
+        e.message
+            .starts_with("6 rows of the roster are not valid (line 3: \"abc\" is not a number)"),
+        "{}",
+        e.message
+    );
+    // Skip: the bad rows are left out of everything and reported.
+    let skipped = run(with(json!({ "onBadRow": "skip" })), roster);
+    assert_eq!(skipped.students.rows, 2);
+    assert_eq!(skipped.rejected_count, 6);
+    assert_eq!(skipped.rejected_rows.len(), 6);
+    assert_eq!(skipped.payment.base_cents, 100000 + 2 * 5000);
+}
+
+#[test]
+fn bom_and_crlf_read_the_same() {
+    let plain = run(contract(), ROSTER);
+    let crlf = format!("\u{feff}{}", ROSTER.replace('\n', "\r\n"));
+    assert_eq!(run(contract(), &crlf), plain);
+    // Header names are matched case-insensitively after trimming; quoted fields per RFC 4180.
+    let quoted = ROSTER
+        .replacen(
+            "student_id,pre,post,minutes,weeks",
+            " Student_ID ,PRE,\"post\",Minutes,weeks",
+            1,
+        )
+        .replace("A1,", "\"A1\",");
+    assert_eq!(run(contract(), &quoted), plain);
+}
+
+#[test]
+fn floating_point_gain_at_a_tier() {
+    // 10.1 - 0.1 is 9.999999999999998 in floating point but meets a tier at 10; 9.99 does not.
+    let roster = "student_id,pre,post,minutes,weeks\nD1,0.1,10.1,600,20\nD2,0,9.99,600,20\n";
+    let e = run(contract(), roster);
+    let tiers: Vec<u64> = e.students.by_tier.iter().map(|t| t.count).collect();
+    assert_eq!(tiers, vec![1, 1]);
+}
+
+const COMPARISON: &str = "student_id,pre,post,minutes,weeks,group,school,ell
+S-QX7-01,4,5,600,20,T,North,Y
+S-QX7-02,5,6,600,20,T,North,N
+S-QX7-03,6,7,600,20,T,South,N
+S-QX7-04,4,4,0,20,C,North,N
+S-QX7-05,5,5,0,20,C,South,Y
+S-QX7-06,6,6,0,20,C,South,N
+";
+
+#[test]
+fn effect_with_a_comparison_group() {
+    // Post 5,6,7 vs 4,5,6: the handbook example, g = 0.8; pre-tests identical, baseline g = 0.
+    let e = run(contract(), COMPARISON);
+    let effect = e.effect.unwrap();
+    assert!((effect.post.g - 0.8).abs() < 1e-12);
+    assert_eq!(effect.baseline_g, Some(0.0));
+    assert_eq!(effect.baseline, Some(Baseline::Satisfied));
+    assert_eq!(effect.design, "qed");
+    assert_eq!(effect.rating, Rating::MeetsWithReservations);
+    assert_eq!(effect.essa_tier, None); // p = 0.38: not significant
+    assert_eq!(effect.attrition.overall, 0.0);
+    assert_eq!(e.students.comparison, 3);
+    assert_eq!(e.students.enrolled, 3);
+    // Comparison students are not paid.
+    assert_eq!(e.payment.base_cents, 100000 + 3 * 5000);
+    // Assignment by school: two schools per group, clustering correction applied.
+    let clustered = run(
+        with(json!({ "assignedBy": "school", "randomized": true })),
+        COMPARISON,
+    )
+    .effect
+    .unwrap();
+    assert!(clustered.post.cluster_corrected);
+    assert_eq!(clustered.design, "clusterRct");
+    let expected = crate::stats::cluster_correction(0.8 * (9.0f64 / 6.0).sqrt(), 6.0, 4.0, 0.2);
+    assert!((clustered.post.t - expected.0).abs() < 1e-12);
+    assert!((clustered.post.df - expected.1).abs() < 1e-12);
+}
+
+#[test]
+fn subgroups_suppress_small_cells_and_one_complement() {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,grade\n");
+    for i in 0..25 {
+        let ell = if i < 3 { "Y" } else { "N" };
+        let grade = if i < 12 { "3" } else { "4" };
+        roster += &format!("E{i},200,{},600,20,{ell},{grade}\n", 200 + i);
+    }
+    let e = run(
+        with(json!({ "minCellSize": 10, "subgroupColumns": ["ell", "grade"] })),
+        &roster,
+    );
+    let shown: Vec<(&str, &str, Option<u64>, bool)> = e
+        .subgroups
+        .iter()
+        .map(|c| (c.column.as_str(), c.value.as_str(), c.n, c.suppressed))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("ell", "Y", None, true),
+            ("ell", "N", None, true),
+            ("grade", "3", Some(12), false),
+            ("grade", "4", Some(13), false)
+        ]
+    );
+    // Grade 3: gains 0..11; tiers at 5 and 10 -> 7 of 12 meet the lowest tier; mean gain 5.5.
+    assert_eq!(e.subgroups[2].share_met_target, Some(Some(7.0 / 12.0)));
+    assert_eq!(e.subgroups[2].mean_metric, Some(Some(5.5)));
+    let text = serde_json::to_string(&e.report).unwrap();
+    assert!(
+        text.contains(r#"{"column":"ell","value":"Y","suppressed":true}"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_report_never_contains_a_student_id() {
+    let e = run(
+        with(json!({ "subgroupColumns": ["ell", "school"], "minCellSize": 1 })),
+        COMPARISON,
+    );
+    let text = serde_json::to_string(&e.report).unwrap();
+    for line in COMPARISON.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        assert!(!text.contains(id), "{id} in {text}");
+    }
+    assert!(!text.contains("S-QX7"));
+}
+
+#[test]
+fn progress_is_non_decreasing_and_ends_at_one() {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..20000 {
+        roster += &format!("P{i},200,{},600,20\n", 200 + i % 20);
+    }
+    let mut seen = Vec::new();
+    evaluate_json(&contract(), roster.as_bytes(), &mut |f| seen.push(f)).unwrap();
+    assert!(seen.len() > 3, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]));
+    assert!(seen.iter().all(|&f| f > 0.0 && f <= 1.0));
+    assert_eq!(*seen.last().unwrap(), 1.0);
+}
+
+#[test]
+fn huge_amounts_are_an_error_not_a_wrong_number() {
+    let card = json!([{ "label": "Max", "atLeast": 0, "centsPerStudent": 9007199254740991u64 }]);
+    let e = err(with(json!({ "paymentCard": card })), ROSTER);
+    assert_eq!(e.code, "amountTooLarge");
+}

@@ -1,0 +1,172 @@
+//! Growth per student: the contract's metric from a pre-test, a post-test, the weeks enrolled
+//! and the grade.
+
+use crate::contract::Metric;
+
+/// Why a student's metric cannot be computed although the post-test is there.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricProblem {
+    /// A row problem: the pre-test leaves no room for a normalized gain, or a score is above the maximum.
+    Row { code: &'static str, message: String },
+    /// The contract has no norm for this grade (a contract problem, reported once).
+    NoNorm { grade: i8 },
+}
+
+/// The metric for one student, `Ok(None)` when the post-test (or a needed pre-test) is missing.
+pub fn metric_value(
+    metric: &Metric,
+    pre: f64,
+    post: f64,
+    weeks: f64,
+    grade: i8,
+) -> Result<Option<f64>, MetricProblem> {
+    if post.is_nan() || (pre.is_nan() && !matches!(metric, Metric::PostScore)) {
+        return Ok(None);
+    }
+    let gain = post - pre;
+    let value = match metric {
+        Metric::Gain => gain,
+        Metric::PostScore => post,
+        Metric::NormalizedGain { max_score } => {
+            if pre >= *max_score || post > *max_score {
+                let message = if pre >= *max_score {
+                    format!("The pre-test {pre} is at or above the maximum score {max_score}, which leaves no room for a normalized gain.")
+                } else {
+                    format!("The post-test {post} is above the maximum score {max_score}.")
+                };
+                return Err(MetricProblem::Row {
+                    code: "aboveMaximum",
+                    message,
+                });
+            }
+            gain / (max_score - pre)
+        }
+        Metric::PercentOfTypical { norms } => {
+            let norm = norms
+                .iter()
+                .find(|n| n.grade as i8 == grade)
+                .ok_or(MetricProblem::NoNorm { grade })?;
+            let typical = match norm.weeks {
+                Some(norm_weeks) => norm.typical_growth * weeks / norm_weeks,
+                None => norm.typical_growth,
+            };
+            gain / typical * 100.0
+        }
+        Metric::GrowthIndex { norms } => {
+            let norm = norms
+                .iter()
+                .find(|n| n.grade as i8 == grade)
+                .ok_or(MetricProblem::NoNorm { grade })?;
+            (gain - norm.mean) / norm.sd
+        }
+    };
+    Ok(Some(value))
+}
+
+/// A student reaches a threshold when the metric is at or above it; values within 1e-9
+/// (relative) below count as reaching it, so that 10.1 - 0.1 = 9.999999999999998 meets 10
+/// while a real shortfall such as 9.99 does not.
+pub fn reaches(value: f64, threshold: f64) -> bool {
+    value >= threshold - 1e-9 * threshold.abs().max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::{IndexNorm, TypicalNorm};
+
+    #[test]
+    fn each_metric_by_hand() {
+        assert_eq!(
+            metric_value(&Metric::Gain, 200.0, 212.5, 30.0, 3),
+            Ok(Some(12.5))
+        );
+        assert_eq!(
+            metric_value(&Metric::PostScore, f64::NAN, 431.0, 30.0, 3),
+            Ok(Some(431.0))
+        );
+        // Hake: (80 - 60) / (100 - 60) = 0.5
+        assert_eq!(
+            metric_value(
+                &Metric::NormalizedGain { max_score: 100.0 },
+                60.0,
+                80.0,
+                30.0,
+                3
+            ),
+            Ok(Some(0.5))
+        );
+        // 12 points of a typical 15 for 30 weeks, enrolled 20 weeks: 12 / (15 * 20/30) * 100 = 120
+        let typical = Metric::PercentOfTypical {
+            norms: vec![TypicalNorm {
+                grade: 3,
+                typical_growth: 15.0,
+                weeks: Some(30.0),
+            }],
+        };
+        let v = metric_value(&typical, 200.0, 212.0, 20.0, 3)
+            .unwrap()
+            .unwrap();
+        assert!((v - 120.0).abs() < 1e-9);
+        let unprorated = Metric::PercentOfTypical {
+            norms: vec![TypicalNorm {
+                grade: 3,
+                typical_growth: 15.0,
+                weeks: None,
+            }],
+        };
+        assert!(
+            (metric_value(&unprorated, 200.0, 212.0, 20.0, 3)
+                .unwrap()
+                .unwrap()
+                - 80.0)
+                .abs()
+                < 1e-9
+        );
+        // (12 - 10) / 4 = 0.5
+        let index = Metric::GrowthIndex {
+            norms: vec![IndexNorm {
+                grade: 0,
+                mean: 10.0,
+                sd: 4.0,
+            }],
+        };
+        assert_eq!(metric_value(&index, 100.0, 112.0, 30.0, 0), Ok(Some(0.5)));
+        assert_eq!(
+            metric_value(&index, 100.0, 112.0, 30.0, 1),
+            Err(MetricProblem::NoNorm { grade: 1 })
+        );
+    }
+
+    #[test]
+    fn missing_and_impossible_values() {
+        assert_eq!(
+            metric_value(&Metric::Gain, 200.0, f64::NAN, 30.0, 3),
+            Ok(None)
+        );
+        assert_eq!(
+            metric_value(&Metric::Gain, f64::NAN, 210.0, 30.0, 3),
+            Ok(None)
+        );
+        let hake = Metric::NormalizedGain { max_score: 100.0 };
+        assert!(matches!(
+            metric_value(&hake, 100.0, 100.0, 30.0, 3),
+            Err(MetricProblem::Row { .. })
+        ));
+        assert!(matches!(
+            metric_value(&hake, 50.0, 101.0, 30.0, 3),
+            Err(MetricProblem::Row { .. })
+        ));
+    }
+
+    #[test]
+    fn thresholds_are_inclusive_and_tolerate_only_rounding() {
+        assert!(reaches(10.0, 10.0));
+        assert!(reaches(10.1 - 0.1, 10.0));
+        assert!(!reaches(9.99, 10.0));
+        assert!(!reaches(9.9999, 10.0));
+        assert!(reaches(0.0, 0.0));
+        assert!(!reaches(-0.001, 0.0));
+        assert!(reaches(-5.0, -5.0));
+    }
+}

@@ -1,0 +1,620 @@
+//! Roster bytes -> columns of numbers. Reads the CSV once with one reused record, checks
+//! every row, and keeps each column as a plain vector (no object per student), so a
+//! statewide file of a million rows stays fast and small.
+
+use crate::contract::{Columns, Metric};
+use crate::error::{Details, Error, RowError};
+use crate::growth::{metric_value, MetricProblem};
+use std::collections::HashMap;
+
+/// Largest roster accepted, in bytes (about five million students at 45 bytes a row).
+pub const MAX_ROSTER_BYTES: usize = 256 << 20;
+/// Largest single row accepted, in bytes.
+pub const MAX_ROW_BYTES: usize = 64 << 10;
+/// Longest student id accepted, in bytes.
+pub const MAX_ID_BYTES: usize = 256;
+/// Row errors listed in full; beyond this they are only counted.
+pub const MAX_REPORTED_ROW_ERRORS: usize = 100;
+
+/// One categorical column (school or a subgroup): a code per row and the distinct values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Category {
+    pub column: String,
+    pub values: Vec<String>,
+    pub codes: Vec<u32>,
+    index: HashMap<Vec<u8>, u32>,
+}
+
+impl Category {
+    fn new(column: &str) -> Self {
+        Category {
+            column: column.to_string(),
+            ..Default::default()
+        }
+    }
+
+    fn push(&mut self, raw: &[u8]) {
+        let value = raw.trim_ascii();
+        let code = match self.index.get(value) {
+            Some(&c) => c,
+            None => {
+                let c = self.values.len() as u32;
+                self.values
+                    .push(String::from_utf8_lossy(value).into_owned());
+                self.index.insert(value.to_vec(), c);
+                c
+            }
+        };
+        self.codes.push(code);
+    }
+}
+
+/// The accepted rows, column by column (index i is the same student in every column).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Roster {
+    /// 1-based line in the file where each row starts (the header is line 1).
+    pub line: Vec<u64>,
+    pub pre: Vec<f64>,
+    /// NaN where the post-test is missing.
+    pub post: Vec<f64>,
+    /// The contract's metric; NaN where the outcome is missing.
+    pub metric: Vec<f64>,
+    pub minutes: Vec<f64>,
+    pub weeks: Vec<f64>,
+    /// Grade 0 (kindergarten) to 12; -1 when the roster has no grade column.
+    pub grade: Vec<i8>,
+    /// True for intervention students (all of them when there is no group column).
+    pub intervention: Vec<bool>,
+    pub school: Option<Category>,
+    pub subgroups: Vec<Category>,
+    pub has_grade: bool,
+    pub has_group: bool,
+}
+
+impl Roster {
+    pub fn len(&self) -> usize {
+        self.pre.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pre.is_empty()
+    }
+}
+
+/// What reading gave: the accepted rows, and the bad rows (the first ones in full, all counted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOutcome {
+    pub roster: Roster,
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
+    /// Grades present in the roster that the metric's norms do not cover, with a line of each.
+    pub grades_without_norm: Vec<(i8, u64)>,
+}
+
+/// What the reader needs from the contract.
+pub struct ReadOptions<'a> {
+    pub columns: &'a Columns,
+    pub subgroup_columns: &'a [String],
+    pub metric: &'a Metric,
+    pub need_school: bool,
+}
+
+fn fatal(code: &'static str, line: u64, column: Option<&str>, message: String) -> Error {
+    Error {
+        code: "invalidRoster",
+        message: format!("The roster cannot be read: {message}"),
+        details: Details::Rows {
+            errors: vec![RowError {
+                line,
+                column: column.map(str::to_string),
+                code,
+                message,
+            }],
+            total: 1,
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Layout {
+    id: usize,
+    pre: usize,
+    post: usize,
+    minutes: usize,
+    weeks: usize,
+    grade: Option<usize>,
+    group: Option<usize>,
+    school: Option<usize>,
+}
+
+/// Reads a roster. Structural problems (empty file, missing column, wrong encoding, too large)
+/// are an `invalidRoster` error; each bad row is a [`RowError`] in the outcome.
+pub fn read(
+    bytes: &[u8],
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<ReadOutcome, Error> {
+    if bytes.len() > MAX_ROSTER_BYTES {
+        return Err(too_large(bytes.len()));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(fatal(
+            "wrongEncoding",
+            1,
+            None,
+            "the file is saved as UTF-16; save it as CSV UTF-8.".into(),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(fatal("emptyFile", 1, None, "the file is empty.".into()));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut record) {
+        Ok(true) => {}
+        _ => {
+            return Err(fatal(
+                "emptyFile",
+                1,
+                None,
+                "the file has no header row.".into(),
+            ))
+        }
+    }
+    let header: Vec<String> = record
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
+    let layout = layout(&header, opts)?;
+    let width = header.len();
+
+    let mut roster = Roster {
+        has_grade: layout.grade.is_some(),
+        has_group: layout.group.is_some(),
+        school: layout.school.map(|i| Category::new(&header[i])),
+        ..Default::default()
+    };
+    let subgroup_at: Vec<usize> = opts
+        .subgroup_columns
+        .iter()
+        .map(|name| find(&header, name).ok_or_else(|| missing_column(name, &header)))
+        .collect::<Result<_, _>>()?;
+    roster.subgroups = subgroup_at
+        .iter()
+        .map(|&i| Category::new(&header[i]))
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut error_count = 0usize;
+    let mut ids = IdIndex::default();
+    let mut grades_without_norm = Vec::new();
+    let step = (bytes.len() / 100).max(1 << 16) as u64;
+    let mut next_report = step;
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // The byte reader has no UTF-8 check; what remains is an I/O error, impossible on a slice.
+            Err(e) => return Err(fatal("unreadable", line, None, format!("{e}."))),
+        }
+        let start = record.position().map_or(line, |p| p.line());
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            continue; // a blank line
+        }
+        let spans_lines = rdr.position().line() > start + 1;
+        let row = check_row(&record, &header, width, layout, opts, start, spans_lines);
+        match row {
+            Ok(values) => {
+                let id = record.get(layout.id).unwrap_or_default().trim_ascii();
+                if let Some(first) = ids.insert(id, start) {
+                    error_count += 1;
+                    if errors.len() < MAX_REPORTED_ROW_ERRORS {
+                        errors.push(RowError {
+                            line: start,
+                            column: Some(header[layout.id].clone()),
+                            code: "duplicateId",
+                            message: format!(
+                                "Student id \"{}\" already appears on line {first}.",
+                                String::from_utf8_lossy(id)
+                            ),
+                        });
+                    }
+                    continue;
+                }
+                roster.line.push(start);
+                roster.pre.push(values.pre);
+                roster.post.push(values.post);
+                roster.metric.push(values.metric);
+                if let Some(g) = values.no_norm {
+                    if !grades_without_norm.iter().any(|&(seen, _)| seen == g) {
+                        grades_without_norm.push((g, start));
+                    }
+                }
+                roster.minutes.push(values.minutes);
+                roster.weeks.push(values.weeks);
+                roster.grade.push(values.grade);
+                roster.intervention.push(values.intervention);
+                if let (Some(cat), Some(i)) = (roster.school.as_mut(), layout.school) {
+                    cat.push(record.get(i).unwrap_or_default());
+                }
+                for (cat, &i) in roster.subgroups.iter_mut().zip(&subgroup_at) {
+                    cat.push(record.get(i).unwrap_or_default());
+                }
+            }
+            Err(e) => {
+                error_count += 1;
+                if errors.len() < MAX_REPORTED_ROW_ERRORS {
+                    errors.push(e);
+                }
+            }
+        }
+        let at = rdr.position().byte();
+        if at >= next_report {
+            progress(at as f64 / bytes.len() as f64);
+            next_report = at + step;
+        }
+    }
+    if roster.is_empty() && error_count == 0 {
+        return Err(fatal(
+            "noRows",
+            2,
+            None,
+            "the file has a header row but no student rows.".into(),
+        ));
+    }
+    Ok(ReadOutcome {
+        roster,
+        errors,
+        error_count,
+        grades_without_norm,
+    })
+}
+
+/// The error for a roster of `len` bytes over [`MAX_ROSTER_BYTES`].
+pub fn too_large(len: usize) -> Error {
+    fatal(
+        "tooLarge",
+        1,
+        None,
+        format!(
+            "the file is {} MB; the largest roster accepted is {} MB. Split it by district or school.",
+            len >> 20,
+            MAX_ROSTER_BYTES >> 20
+        ),
+    )
+}
+
+fn find(header: &[String], name: &str) -> Option<usize> {
+    let name = name.trim();
+    header.iter().position(|h| h.eq_ignore_ascii_case(name))
+}
+
+fn missing_column(name: &str, header: &[String]) -> Error {
+    let found = header
+        .iter()
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let only = header.len() == 1;
+    let hint = match header.first() {
+        Some(h) if only && h.contains(';') => {
+            " The file seems to be separated by semicolons: save it as comma-separated CSV."
+        }
+        Some(h) if only && h.contains('\t') => {
+            " The file seems to be separated by tabs: save it as comma-separated CSV."
+        }
+        _ => "",
+    };
+    fatal(
+        "missingColumn",
+        1,
+        Some(name),
+        format!("the header has no \"{name}\" column (found {found}).{hint}"),
+    )
+}
+
+fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
+    let c = opts.columns;
+    for (i, h) in header.iter().enumerate() {
+        if !h.is_empty() && header[..i].iter().any(|e| e.eq_ignore_ascii_case(h)) {
+            return Err(fatal(
+                "duplicateColumn",
+                1,
+                Some(h),
+                format!("the header names the column \"{h}\" twice."),
+            ));
+        }
+    }
+    let required = |name: &str| find(header, name).ok_or_else(|| missing_column(name, header));
+    let layout = Layout {
+        id: required(&c.student_id)?,
+        pre: required(&c.pre)?,
+        post: required(&c.post)?,
+        minutes: required(&c.minutes)?,
+        weeks: required(&c.weeks)?,
+        grade: find(header, &c.grade),
+        group: find(header, &c.group),
+        school: find(header, &c.school),
+    };
+    if opts.metric.needs_grade() && layout.grade.is_none() {
+        return Err(missing_column(&c.grade, header));
+    }
+    if opts.need_school && layout.school.is_none() {
+        return Err(missing_column(&c.school, header));
+    }
+    Ok(layout)
+}
+
+struct RowValues {
+    pre: f64,
+    post: f64,
+    metric: f64,
+    no_norm: Option<i8>,
+    minutes: f64,
+    weeks: f64,
+    grade: i8,
+    intervention: bool,
+}
+
+fn check_row(
+    record: &csv::ByteRecord,
+    header: &[String],
+    width: usize,
+    l: Layout,
+    opts: &ReadOptions,
+    line: u64,
+    spans_lines: bool,
+) -> Result<RowValues, RowError> {
+    let err = |column: Option<usize>, code: &'static str, message: String| RowError {
+        line,
+        column: column.map(|i| header[i].clone()),
+        code,
+        message,
+    };
+    if record.as_slice().len() > MAX_ROW_BYTES {
+        return Err(err(
+            None,
+            "rowTooLong",
+            format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
+        ));
+    }
+    if spans_lines && record.iter().any(|f| f.contains(&b'\n')) {
+        // A line break inside a quoted field is legal CSV, but in a roster it means a quote was never closed.
+        return Err(err(
+            None,
+            "unterminatedQuote",
+            "A quoted field opened on this line is not closed before the line ends.".into(),
+        ));
+    }
+    if record.len() != width {
+        return Err(err(
+            None,
+            "wrongFieldCount",
+            format!(
+                "The row has {} fields; the header has {width}.",
+                record.len()
+            ),
+        ));
+    }
+    let field = |i: usize| record.get(i).unwrap_or_default();
+    let id = field(l.id).trim_ascii();
+    if id.is_empty() {
+        return Err(err(
+            Some(l.id),
+            "missingValue",
+            "The student id is empty.".into(),
+        ));
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(err(
+            Some(l.id),
+            "tooLong",
+            format!("The student id is longer than {MAX_ID_BYTES} bytes."),
+        ));
+    }
+    let number = |i: usize, optional: bool| -> Result<f64, RowError> {
+        match parse_number(field(i)) {
+            Ok(Some(x)) => Ok(x),
+            Ok(None) if optional => Ok(f64::NAN),
+            Ok(None) => Err(err(
+                Some(i),
+                "missingValue",
+                format!("\"{}\" is empty.", header[i]),
+            )),
+            Err(why) => Err(err(Some(i), "invalidNumber", why)),
+        }
+    };
+    let pre = number(l.pre, matches!(opts.metric, Metric::PostScore))?;
+    let post = number(l.post, true)?;
+    let minutes = number(l.minutes, false)?;
+    let weeks = number(l.weeks, false)?;
+    if minutes < 0.0 {
+        return Err(err(
+            Some(l.minutes),
+            "negativeNumber",
+            "Minutes of use cannot be negative.".into(),
+        ));
+    }
+    if weeks <= 0.0 {
+        return Err(err(
+            Some(l.weeks),
+            "outOfRange",
+            "Weeks enrolled must be more than 0.".into(),
+        ));
+    }
+    let grade = match l.grade {
+        None => -1,
+        Some(i) => parse_grade(field(i)).map_err(|why| err(Some(i), "invalidGrade", why))?,
+    };
+    let intervention = match l.group {
+        None => true,
+        Some(i) => parse_group(field(i)).map_err(|why| err(Some(i), "invalidGroup", why))?,
+    };
+    let (metric, no_norm) = match metric_value(opts.metric, pre, post, weeks, grade) {
+        Ok(m) => (m.unwrap_or(f64::NAN), None),
+        Err(MetricProblem::Row { code, message }) => return Err(err(Some(l.post), code, message)),
+        Err(MetricProblem::NoNorm { grade }) => (f64::NAN, Some(grade)),
+    };
+    Ok(RowValues {
+        pre,
+        post,
+        metric,
+        minutes,
+        weeks,
+        grade,
+        intervention,
+        no_norm,
+    })
+}
+
+/// A decimal number with a point; `Ok(None)` when the field is empty. Rejects NaN, infinities,
+/// numbers too large for a double (such as 1e400) and a comma as the decimal separator. `-0` is 0.
+pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
+    let s = raw.trim_ascii();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let text =
+        std::str::from_utf8(s).map_err(|_| "The value is not valid UTF-8 text.".to_string())?;
+    let looks_numeric = s
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !looks_numeric {
+        let hint = if s.contains(&b',') {
+            " Use a point as the decimal separator (1.5, not 1,5)."
+        } else {
+            ""
+        };
+        return Err(format!("\"{}\" is not a number.{hint}", clip(text)));
+    }
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(Some(x + 0.0)),
+        Ok(_) => Err(format!("\"{}\" is too large to be a score.", clip(text))),
+        Err(_) => Err(format!("\"{}\" is not a number.", clip(text))),
+    }
+}
+
+/// Grade 0 to 12; `K` and `KG` are kindergarten (0).
+pub fn parse_grade(raw: &[u8]) -> Result<i8, String> {
+    let s = raw.trim_ascii();
+    if s.eq_ignore_ascii_case(b"K") || s.eq_ignore_ascii_case(b"KG") {
+        return Ok(0);
+    }
+    match std::str::from_utf8(s)
+        .ok()
+        .and_then(|t| t.parse::<u8>().ok())
+    {
+        Some(g) if g <= 12 => Ok(g as i8),
+        _ => Err(format!(
+            "\"{}\" is not a grade: use K or 0 for kindergarten, up to 12.",
+            clip(&String::from_utf8_lossy(s))
+        )),
+    }
+}
+
+/// `intervention`, `treatment` or `T`; `comparison`, `control` or `C` (any case).
+pub fn parse_group(raw: &[u8]) -> Result<bool, String> {
+    let s = raw.trim_ascii();
+    let is = |words: &[&[u8]]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if is(&[b"intervention", b"treatment", b"t"]) {
+        Ok(true)
+    } else if is(&[b"comparison", b"control", b"c"]) {
+        Ok(false)
+    } else {
+        Err(format!(
+            "\"{}\" is not a group: use intervention (or T) or comparison (or C).",
+            clip(&String::from_utf8_lossy(s))
+        ))
+    }
+}
+
+/// At most 40 characters of a value, for messages.
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Duplicate detection without keeping a string per student: ids are kept back to back in one
+/// buffer, and a hash table maps a 64-bit hash to the rows that have it (compared exactly).
+#[derive(Default)]
+struct IdIndex {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+    lines: Vec<u64>,
+    table: HashMap<u64, u32, BuildFx>,
+    /// Rows sharing a hash with an earlier row (rare): (hash, row).
+    collisions: Vec<(u64, u32)>,
+}
+
+impl IdIndex {
+    /// Records `id` first seen on `line`; returns the line of an earlier row with the same id.
+    fn insert(&mut self, id: &[u8], line: u64) -> Option<u64> {
+        let h = fx_hash(id);
+        let row = self.ends.len() as u32;
+        if let Some(&first) = self.table.get(&h) {
+            let same = |r: u32| self.id(r) == id;
+            if same(first) {
+                return Some(self.lines[first as usize]);
+            }
+            if let Some(&(_, r)) = self.collisions.iter().find(|&&(ch, r)| ch == h && same(r)) {
+                return Some(self.lines[r as usize]);
+            }
+            self.collisions.push((h, row));
+        } else {
+            self.table.insert(h, row);
+        }
+        self.bytes.extend_from_slice(id);
+        self.ends.push(self.bytes.len() as u32);
+        self.lines.push(line);
+        None
+    }
+
+    fn id(&self, row: u32) -> &[u8] {
+        let r = row as usize;
+        let start = if r == 0 { 0 } else { self.ends[r - 1] as usize };
+        &self.bytes[start..self.ends[r] as usize]
+    }
+}
+
+fn fx_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    h
+}
+
+/// The table's keys are already hashes: pass them through.
+#[derive(Default, Clone, Copy)]
+struct BuildFx;
+#[derive(Default)]
+struct PassThrough(u64);
+impl std::hash::BuildHasher for BuildFx {
+    type Hasher = PassThrough;
+    fn build_hasher(&self) -> PassThrough {
+        PassThrough(0)
+    }
+}
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fx_hash(bytes);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+#[cfg(test)]
+mod tests;
