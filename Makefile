@@ -33,6 +33,7 @@ test-browser:
 	cargo test --target wasm32-unknown-unknown --test browser
 
 test-node:
+	scripts/setup.sh browser minisign
 	node --test tests/node/
 
 test-e2e:

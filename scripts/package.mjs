@@ -11,4 +11,6 @@ const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf
 const extra = fs.existsSync(js) ? fs.readdirSync(js).filter((f) => /\.(js|d\.ts)$/.test(f)) : [];
 for (const f of extra) fs.copyFileSync(path.join(js, f), path.join(pkg, f));
 manifest.files = [...new Set([...(manifest.files ?? []), ...extra])];
+// The custom elements register themselves on import: bundlers must keep them.
+manifest.sideEffects = [...new Set([...(manifest.sideEffects ?? []), ...extra.filter((f) => f.endsWith('.js')).map((f) => `./${f}`)])];
 fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

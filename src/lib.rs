@@ -26,6 +26,7 @@ pub mod profile;
 pub mod report;
 pub mod roster;
 pub mod stats;
+pub mod verify;
 pub mod vetting;
 
 #[cfg(target_arch = "wasm32")]

@@ -214,3 +214,55 @@ fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
         "The roster must be CSV text (a string) or its bytes (a Uint8Array).",
     ))
 }
+
+/// Verifies a signed outcomes report. Never throws for a bad or hostile input: the answer is
+/// `{ valid: true, keyId, trustedComment, report }` or `{ valid: false, error: { code, message } }`.
+#[wasm_bindgen(js_name = verifyReport)]
+pub fn verify_report(report: &JsValue, signature: &JsValue, trusted_keys: &JsValue) -> JsValue {
+    use crate::verify::{self, False, Problem, Verification};
+    let failed = |code: &'static str, message: &str| {
+        to_js(&Verification::Invalid {
+            valid: False,
+            error: Problem {
+                code,
+                message: message.into(),
+            },
+        })
+    };
+    let bytes = match roster_bytes(report) {
+        Ok(b) => b,
+        Err(_) => {
+            return failed(
+                "malformedReport",
+                "The report must be the signed file's text or bytes.",
+            )
+        }
+    };
+    let Some(signature) = signature.as_string() else {
+        return failed(
+            "malformedSignature",
+            "The signature must be the text of a .minisig file.",
+        );
+    };
+    let keys: Vec<String> = if let Some(one) = trusted_keys.as_string() {
+        vec![one]
+    } else if js_sys::Array::is_array(trusted_keys) {
+        let list = js_sys::Array::from(trusted_keys);
+        match list
+            .iter()
+            .map(|k| k.as_string())
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(keys) => keys,
+            None => {
+                return failed(
+                    "malformedKey",
+                    "Trusted keys must be strings (minisign public keys in base64).",
+                )
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    to_js(&verify::verify(&bytes, &signature, &keys))
+}
