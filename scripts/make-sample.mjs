@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initSync, evaluateContract } from '../pkg/evidence_check.js';
-import { sampleRoster, sampleContract } from '../www/sample-roster.js';
+import { sampleRoster, sampleContract } from '../js/sample-roster.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const samples = path.join(root, 'www/samples');

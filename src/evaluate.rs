@@ -31,6 +31,9 @@ pub struct Evaluation {
     pub payment: Payment,
     pub students: Students,
     pub growth: Growth,
+    /// The metric's distribution over at-fidelity students with an outcome, in 20 equal bins
+    /// (for the district's own view; not part of the published report).
+    pub distribution: Vec<Bin>,
     /// The comparison of intervention and comparison students; null without a comparison group.
     pub effect: Option<LocalEffect>,
     pub dose_response: Vec<Cell>,
@@ -40,6 +43,50 @@ pub struct Evaluation {
     /// Plain-language notes on what could not be computed and why.
     pub notes: Vec<String>,
     pub report: OutcomesReport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bin {
+    pub from: f64,
+    pub to: f64,
+    pub count: u64,
+}
+
+/// Equal-width bins from the smallest to the largest value (the last bin includes its end).
+pub fn histogram(values: &[f64], bins: usize) -> Vec<Bin> {
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    if values.is_empty() {
+        return Vec::new();
+    }
+    if lo == hi {
+        return vec![Bin {
+            from: lo,
+            to: hi,
+            count: values.len() as u64,
+        }];
+    }
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0u64; bins];
+    for &x in values {
+        counts[(((x - lo) / width) as usize).min(bins - 1)] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, count)| Bin {
+            from: lo + width * i as f64,
+            to: if i + 1 == bins {
+                hi
+            } else {
+                lo + width * (i + 1) as f64
+            },
+            count,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -242,6 +289,7 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
     }
 
     let payment = settle(c, &earned)?;
+    let distribution = histogram(&growth_values, 20);
     let growth = Growth::of(&mut growth_values);
     let mut notes = Vec::new();
     let effect = local_effect(c, r, comparison, &mut notes);
@@ -305,6 +353,7 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
         payment,
         students,
         growth,
+        distribution,
         effect,
         dose_response,
         subgroups,

@@ -518,7 +518,7 @@ pub fn essa_tier(
         )
     };
     let need = format!(
-        "at least {} students and {} sites",
+        "minimum of {} students and {} sites",
         policy.min_students, policy.min_sites
     );
     let without = sample(&[Rating::MeetsWithoutReservations]);
@@ -550,19 +550,19 @@ pub fn essa_tier(
     }
     if without.2 > 0 && enough(without) {
         return (Some(1), format!(
-            "Strong evidence (tier 1): a well-designed experimental study meets WWC standards without reservations and shows a statistically significant positive effect; {} meet the {need} the policy asks for.",
+            "Strong evidence (tier 1): a well-designed experimental study meets WWC standards without reservations and shows a statistically significant positive effect; together, {} reach the policy's {need}.",
             describe(without)
         ));
     }
     if with.2 > 0 && enough(with) {
         return (Some(2), format!(
-            "Moderate evidence (tier 2): a study meets WWC standards with reservations and shows a statistically significant positive effect; {} meet the {need} the policy asks for.",
+            "Moderate evidence (tier 2): a study meets WWC standards with reservations and shows a statistically significant positive effect; together, {} reach the policy's {need}.",
             describe(with)
         ));
     }
     if with.2 > 0 {
         return (Some(3), format!(
-            "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant positive effect, but {} fall short of the {need} needed for tier 1 or 2.",
+            "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant positive effect, but {} fall short of the policy's {need} for tier 1 or 2.",
             describe(with)
         ));
     }

@@ -430,3 +430,30 @@ fn huge_amounts_are_an_error_not_a_wrong_number() {
     let e = err(with(json!({ "paymentCard": card })), ROSTER);
     assert_eq!(e.code, "amountTooLarge");
 }
+
+#[test]
+fn histogram_bins_by_hand() {
+    // 0..=10 in 5 bins of width 2: [0,2) 0,1; [2,4) 2,3; [4,6) 4,5; [6,8) 6,7; [8,10] 8,9,10.
+    let values: Vec<f64> = (0..=10).map(f64::from).collect();
+    let bins = histogram(&values, 5);
+    let counts: Vec<u64> = bins.iter().map(|b| b.count).collect();
+    assert_eq!(counts, vec![2, 2, 2, 2, 3]);
+    assert_eq!((bins[0].from, bins[4].to), (0.0, 10.0));
+    assert_eq!(
+        histogram(&[3.0, 3.0], 5),
+        vec![Bin {
+            from: 3.0,
+            to: 3.0,
+            count: 2
+        }]
+    );
+    assert!(histogram(&[], 5).is_empty());
+    assert_eq!(
+        run(contract(), ROSTER)
+            .distribution
+            .iter()
+            .map(|b| b.count)
+            .sum::<u64>(),
+        6
+    );
+}

@@ -44,7 +44,7 @@ fn strong_profile_is_recommended_at_tier_1() {
     assert_eq!(v.essa_tier, Some(1));
     assert!(
         v.essa_rationale
-            .contains("1 qualifying study with 400 students in 3 sites"),
+            .contains("together, 1 qualifying study with 400 students in 3 sites reach"),
         "{}",
         v.essa_rationale
     );

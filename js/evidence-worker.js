@@ -1,0 +1,28 @@
+// The calculator's Web Worker: evaluates a roster off the main thread so the page never freezes,
+// posting progress as it reads. The roster arrives as a transferred ArrayBuffer and never leaves.
+import init, { evaluateContract } from './evidence_check.js';
+
+const ready = init();
+
+self.onmessage = async ({ data }) => {
+  try {
+    await ready;
+    if (data.type === 'init') return self.postMessage({ type: 'ready' });
+    let last = 0;
+    const result = evaluateContract(data.contract, new Uint8Array(data.roster), {
+      onProgress(fraction) {
+        // At most one message per percent, and always the final 1.
+        if (fraction === 1 || fraction - last >= 0.01) {
+          last = fraction;
+          self.postMessage({ type: 'progress', fraction });
+        }
+      },
+    });
+    self.postMessage({ type: 'result', result });
+  } catch (e) {
+    self.postMessage({
+      type: 'error',
+      error: { code: e.code ?? 'unavailable', message: e.message, errors: e.errors ?? [], errorCount: e.errorCount ?? 0 },
+    });
+  }
+};

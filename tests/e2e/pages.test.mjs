@@ -1,0 +1,112 @@
+// The demo's pages in Debian's headless Chromium: no console error, no WCAG 2.1 AA violation
+// (axe-core) before and after use, the calculator agrees with the package, and a roster never
+// causes a request.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { start, axe, shot } from './harness.mjs';
+import { sampleRoster, sampleContract } from '../../js/sample-roster.js';
+
+const ec = await import('../../pkg/evidence_check.js');
+ec.initSync({ module: fs.readFileSync(new URL('../../pkg/evidence_check_bg.wasm', import.meta.url)) });
+
+const app = await start();
+test.after(() => app.close());
+const money = (cents) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
+
+test('the home page links the three pages and states the privacy promise', async () => {
+  const { tab, errors } = await app.open('');
+  await tab.waitForFunction(() => document.getElementById('version').textContent !== 'loading…');
+  assert.equal(await tab.textContent('#version'), ec.version());
+  for (const href of ['calculator.html', 'vendor.html', 'procurement.html']) assert.equal(await tab.locator(`main a[href="${href}"]`).count(), 1);
+  assert.match(await tab.textContent('main'), /Student data never leaves your browser/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), []);
+  await shot(tab, 'home');
+});
+
+test('the calculator: the sample roster evaluates to what the package computes, with no request after loading', async () => {
+  const { tab, errors, requests } = await app.open('calculator.html');
+  assert.deepEqual(await axe(tab), [], 'initial state');
+  await shot(tab, 'calculator');
+  // Let the worker start (it loads the module and the wasm) before any roster is loaded.
+  await tab.evaluate(() => document.querySelector('evidence-calculator').ready);
+  assert.ok(requests.some((u) => u.endsWith('evidence-worker.js')) && requests.some((u) => u.endsWith('.wasm')), 'the worker loads its module up front');
+  const before = requests.length;
+  await tab.click('evidence-calculator >> #sample');
+  await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+  const expected = ec.evaluateContract(sampleContract, sampleRoster());
+  assert.equal(await tab.textContent('evidence-calculator >> #total'), money(expected.payment.totalCents));
+  const shown = await tab.evaluate(() => document.querySelector('evidence-calculator').result.payment);
+  assert.deepEqual(shown, expected.payment);
+  assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 3, 'payment, distribution and dose-response charts');
+  assert.ok(await tab.locator('evidence-calculator >> td.suppressed, evidence-calculator >> .suppressed').count() >= 0);
+  // Download the report: it is the package's report.
+  const [download] = await Promise.all([tab.waitForEvent('download'), tab.click('evidence-calculator >> #download')]);
+  const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(report, expected.report);
+  assert.deepEqual(requests.slice(before).filter((u) => /^https?:/.test(u)), [], 'no request once a roster is loaded');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(app.base) && /^https?:/.test(u)), [], 'no third-party request');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), [], 'with results shown');
+  await shot(tab, 'calculator-results');
+});
+
+test('the calculator: a bad CSV shows its line errors', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  const csv = 'student_id,pre,post,minutes,weeks\nA1,200,210,600,20\nA2,abc,210,600,20\nA3,200,210,600,0\n';
+  await tab.setInputFiles('evidence-calculator >> #file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await tab.waitForSelector('evidence-calculator >> .errors table');
+  const text = await tab.textContent('evidence-calculator >> .errors');
+  assert.match(text, /2 rows of the roster are not valid/);
+  const rows = await tab.$$eval('evidence-calculator >> .errors tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((r) => r.slice(0, 2)), [['3', 'pre'], ['4', 'weeks']]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), []);
+  await shot(tab, 'calculator-bad-csv');
+});
+
+test('the calculator: cancelling stops the evaluation and the next one still works', async () => {
+  const { tab } = await app.open('calculator.html');
+  let big = 'student_id,pre,post,minutes,weeks\n';
+  for (let i = 0; i < 400000; i++) big += `S${i},200,${200 + (i % 23)},${500 + (i % 400)},20\n`;
+  await tab.setInputFiles('evidence-calculator >> #file', { name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
+  await tab.click('evidence-calculator >> #cancel');
+  assert.equal(await tab.textContent('evidence-calculator >> #status'), 'Evaluation cancelled.');
+  await tab.click('evidence-calculator >> #sample');
+  await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+});
+
+test('the procurement form: a field error appears and clears; check evidence shows the verdict', async () => {
+  const { tab, errors } = await app.open('procurement.html');
+  assert.deepEqual(await axe(tab), [], 'initial state');
+  await tab.fill('#minutes', '-5');
+  await tab.locator('#minutes').blur();
+  await tab.waitForSelector('#minutes-error:not([hidden])');
+  assert.equal(await tab.textContent('#minutes-error'), 'Expected a number greater than 0.');
+  assert.equal(await tab.getAttribute('#minutes', 'aria-describedby'), 'minutes-error');
+  assert.equal(await tab.evaluate(() => document.getElementById('minutes').validationMessage), 'Expected a number greater than 0.');
+  await tab.fill('#minutes', '40');
+  await tab.waitForSelector('#minutes-error', { state: 'hidden' });
+  assert.equal(await tab.evaluate(() => document.getElementById('minutes').validity.valid), true);
+  await tab.click('#example');
+  await tab.waitForFunction(() => document.getElementById('name').value === 'Readwell');
+  await tab.fill('#minutes', '45');
+  await tab.click('button[type=submit]');
+  await tab.waitForSelector('#verdict:not([hidden])');
+  const verdict = await tab.textContent('#verdict');
+  assert.match(verdict, /Not recommended: 1 of 4 red flags/);
+  assert.match(verdict, /ESSA evidence tier 1/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), [], 'with results shown');
+  await shot(tab, 'procurement');
+});
+
+test('every page sends a Content-Security-Policy that allows no third-party origin', async () => {
+  for (const page of ['', 'calculator.html', 'vendor.html', 'procurement.html']) {
+    const response = await fetch(app.base + page);
+    const csp = response.headers.get('content-security-policy');
+    assert.match(csp, /default-src 'self'/);
+    assert.doesNotMatch(csp, /https?:|\*/);
+  }
+});
