@@ -372,13 +372,40 @@ fn add(total: &mut Tally, s: &Tally) {
     total.metric_sum += s.metric_sum;
 }
 
-/// Mean and SD of the values at `rows` in `column`, skipping NaN.
-fn group_stats(column: &[f64], rows: impl Iterator<Item = usize> + Clone) -> (f64, f64, f64) {
-    let values = rows.filter_map(|i| Some(column[i]).filter(|x| !x.is_nan()));
-    let n = values.clone().count() as f64;
-    let mean = values.clone().sum::<f64>() / n;
-    let sd = (values.map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    (n, mean, sd)
+/// Count, mean and sample SD in one pass (Welford's method).
+#[derive(Debug, Clone, Copy, Default)]
+struct Moments {
+    n: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    fn add(&mut self, x: f64) {
+        self.n += 1.0;
+        let d = x - self.mean;
+        self.mean += d / self.n;
+        self.m2 += d * (x - self.mean);
+    }
+    fn sd(&self) -> f64 {
+        (self.m2 / (self.n - 1.0)).sqrt()
+    }
+    fn group(&self) -> Group {
+        Group::Continuous {
+            n: self.n,
+            mean: self.mean,
+            sd: self.sd(),
+        }
+    }
+}
+
+/// One group of the comparison: students randomized (every row), post-tests, the pre-tests of
+/// those with a post-test, and the schools of those with a post-test.
+struct Arm {
+    randomized: f64,
+    post: Moments,
+    pre: Moments,
+    schools: Vec<bool>,
 }
 
 /// The WWC comparison of intervention and comparison students (intent to treat: every
@@ -397,41 +424,47 @@ fn local_effect(
         }
         return None;
     }
-    let analysed = |want: bool| {
-        (0..r.len()).filter(move |&i| r.intervention[i] == want && !r.post[i].is_nan())
-    };
-    let (ni, mi, si) = group_stats(&r.post, analysed(true));
-    let (nc, mc, sc) = group_stats(&r.post, analysed(false));
-    if ni < 2.0 || nc < 2.0 || !(si > 0.0 || sc > 0.0) {
+    let schools = r.school.as_ref().map_or(0, |s| s.values.len());
+    let mut arms = [(), ()].map(|_| Arm {
+        randomized: 0.0,
+        post: Moments::default(),
+        pre: Moments::default(),
+        schools: vec![false; schools],
+    });
+    for i in 0..r.len() {
+        let arm = &mut arms[usize::from(!r.intervention[i])];
+        arm.randomized += 1.0;
+        if r.post[i].is_nan() {
+            continue;
+        }
+        arm.post.add(r.post[i]);
+        if !r.pre[i].is_nan() {
+            arm.pre.add(r.pre[i]);
+        }
+        if let Some(s) = &r.school {
+            arm.schools[s.codes[i] as usize] = true;
+        }
+    }
+    let [ti, tc] = &arms;
+    let (ni, nc) = (ti.post.n, tc.post.n);
+    if ni < 2.0 || nc < 2.0 || !(ti.post.sd() > 0.0 || tc.post.sd() > 0.0) {
         notes.push("Fewer than two students with a post-test in a group, or no spread in scores: no effect size is computed.".into());
         return None;
     }
     let clusters = match (c.assigned_by, &r.school) {
-        (AssignedBy::School, Some(school)) => {
-            let count = |want: bool| {
-                let mut seen = vec![false; school.values.len()];
-                analysed(want).for_each(|i| seen[school.codes[i] as usize] = true);
-                seen.iter().filter(|&&s| s).count() as f64
-            };
+        (AssignedBy::School, Some(_)) => {
+            let count = |arm: &Arm| arm.schools.iter().filter(|&&s| s).count() as f64;
             Some(Clusters {
-                intervention: count(true),
-                comparison: count(false),
+                intervention: count(ti),
+                comparison: count(tc),
                 icc: c.icc,
             })
         }
         _ => None,
     };
     let input = EffectInput {
-        intervention: Group::Continuous {
-            n: ni,
-            mean: mi,
-            sd: si,
-        },
-        comparison: Group::Continuous {
-            n: nc,
-            mean: mc,
-            sd: sc,
-        },
+        intervention: ti.post.group(),
+        comparison: tc.post.group(),
         lower_is_better: false,
         clusters,
         alpha: stats::DEFAULT_ALPHA,
@@ -444,28 +477,15 @@ fn local_effect(
         }
     };
     // Baseline: the pre-test among the analysed students.
-    let with_pre = |want: bool| analysed(want).filter(|&i| !r.pre[i].is_nan());
-    let (pi, pmi, psi) = group_stats(&r.pre, with_pre(true));
-    let (pc, pmc, psc) = group_stats(&r.pre, with_pre(false));
     let baseline_g = stats::effect_size(&EffectInput {
-        intervention: Group::Continuous {
-            n: pi,
-            mean: pmi,
-            sd: psi,
-        },
-        comparison: Group::Continuous {
-            n: pc,
-            mean: pmc,
-            sd: psc,
-        },
+        intervention: ti.pre.group(),
+        comparison: tc.pre.group(),
         clusters: None,
         ..input
     })
     .ok()
     .map(|e| e.g);
-    let randomized =
-        |want: bool| (0..r.len()).filter(|&i| r.intervention[i] == want).count() as f64;
-    let attrition = Attrition::from_counts(randomized(true), randomized(false), ni, nc);
+    let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
     let design = match (c.randomized, c.assigned_by) {
         (true, AssignedBy::School) => Design::ClusterRct,
         (true, AssignedBy::Student) => Design::Rct,

@@ -22,7 +22,7 @@ pub struct Category {
     pub column: String,
     pub values: Vec<String>,
     pub codes: Vec<u32>,
-    index: HashMap<Vec<u8>, u32>,
+    index: HashMap<Vec<u8>, u32, BuildFx>,
 }
 
 impl Category {
@@ -35,6 +35,20 @@ impl Category {
 
     fn push(&mut self, raw: &[u8]) {
         let value = raw.trim_ascii();
+        // Runs of the same value (a roster sorted by school) skip the lookup.
+        if let Some(&last) = self.codes.last() {
+            if self.values[last as usize].as_bytes() == value {
+                self.codes.push(last);
+                return;
+            }
+        }
+        // A handful of values (Y/N flags) is faster to scan than to hash.
+        if self.values.len() <= 8 {
+            if let Some(c) = self.values.iter().position(|v| v.as_bytes() == value) {
+                self.codes.push(c as u32);
+                return;
+            }
+        }
         let code = match self.index.get(value) {
             Some(&c) => c,
             None => {
@@ -72,6 +86,24 @@ pub struct Roster {
 }
 
 impl Roster {
+    fn reserve(&mut self, rows: usize) {
+        self.line.reserve(rows);
+        for column in [
+            &mut self.pre,
+            &mut self.post,
+            &mut self.metric,
+            &mut self.minutes,
+            &mut self.weeks,
+        ] {
+            column.reserve(rows);
+        }
+        self.grade.reserve(rows);
+        self.intervention.reserve(rows);
+        for cat in self.school.iter_mut().chain(self.subgroups.iter_mut()) {
+            cat.codes.reserve(rows);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.pre.len()
     }
@@ -187,9 +219,15 @@ pub fn read(
         .map(|&i| Category::new(&header[i]))
         .collect();
 
+    // Reserve the columns once, from the row density of the first megabyte.
+    let sample = &bytes[..bytes.len().min(1 << 20)];
+    let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let expected_rows =
+        (bytes.len() as f64 / sample.len() as f64 * lines_in_sample as f64 * 1.02) as usize;
+    roster.reserve(expected_rows);
     let mut errors = Vec::new();
     let mut error_count = 0usize;
-    let mut ids = IdIndex::default();
+    let mut ids = IdIndex::with_capacity(expected_rows);
     let mut grades_without_norm = Vec::new();
     let step = (bytes.len() / 100).max(1 << 16) as u64;
     let mut next_report = step;
@@ -553,6 +591,16 @@ struct IdIndex {
 }
 
 impl IdIndex {
+    fn with_capacity(rows: usize) -> Self {
+        IdIndex {
+            bytes: Vec::with_capacity(rows * 8),
+            ends: Vec::with_capacity(rows),
+            lines: Vec::with_capacity(rows),
+            table: HashMap::with_capacity_and_hasher(rows, BuildFx),
+            collisions: Vec::new(),
+        }
+    }
+
     /// Records `id` first seen on `line`; returns the line of an earlier row with the same id.
     fn insert(&mut self, id: &[u8], line: u64) -> Option<u64> {
         let h = fx_hash(id);
@@ -585,16 +633,32 @@ impl IdIndex {
 fn fx_hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
     let mut h = bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
     }
-    h
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        let word = tail
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    // murmur3's finalizer: spreads every input bit over the low bits the hash table indexes by
+    // (ids such as "10000000".."10999999" differ only in their last bytes).
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// The table's keys are already hashes: pass them through.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, Debug, PartialEq)]
 struct BuildFx;
 #[derive(Default)]
 struct PassThrough(u64);
@@ -609,7 +673,10 @@ impl std::hash::Hasher for PassThrough {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = fx_hash(bytes);
+        self.0 ^= fx_hash(bytes);
+    }
+    fn write_usize(&mut self, _len: usize) {
+        // The length prefix of a slice key: the bytes' hash already covers the length.
     }
     fn write_u64(&mut self, x: u64) {
         self.0 = x;

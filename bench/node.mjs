@@ -1,0 +1,19 @@
+// evaluateContract on the roster bytes in Node: median of runs after a warm-up, and the wasm
+// memory the run needed.
+import fs from 'node:fs';
+import { contract } from './roster.mjs';
+
+export async function benchNode(rosterPath, runs = 5) {
+  const ec = await import('../pkg/evidence_check.js');
+  const exports = ec.initSync({ module: fs.readFileSync(new URL('../pkg/evidence_check_bg.wasm', import.meta.url)) });
+  const bytes = new Uint8Array(fs.readFileSync(rosterPath));
+  const before = exports.memory.buffer.byteLength;
+  let result = ec.evaluateContract(contract, bytes); // warm-up
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    result = ec.evaluateContract(contract, bytes);
+    times.push(performance.now() - t);
+  }
+  return { times, result, wasmMemory: exports.memory.buffer.byteLength, wasmMemoryBefore: before };
+}
