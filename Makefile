@@ -41,3 +41,8 @@ test-e2e:
 
 clean:
 	rm -rf pkg target/site
+
+## Times the pipelines on a 1,000,000-student roster and writes BENCHMARKS.md (not a test).
+bench: build
+	scripts/setup.sh browser
+	node bench/run.mjs

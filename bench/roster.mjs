@@ -20,7 +20,7 @@ export function writeRoster(path, rows = 1_000_000, seed = 7) {
     const treated = school % 5 !== 0;
     const minutes = treated ? Math.floor(rand() * 60 * weeks) : 0;
     const post = rand() < 0.03 ? '' : String(pre + Math.floor(rand() * 30) - 8 + (treated ? Math.floor(minutes / weeks / 15) : 0));
-    chunk += `${10000000 + i},${school},${grade},${pre},${post},${minutes},${weeks},${treated ? 'T' : 'C'},${rand() < 0.15 ? 'Y' : 'N'},${rand() < 0.12 ? 'Y' : 'N'}\n`;
+    chunk += `TX2025-${String(i).padStart(7, '0')},${school},${grade},${pre},${post},${minutes},${weeks},${treated ? 'T' : 'C'},${rand() < 0.15 ? 'Y' : 'N'},${rand() < 0.12 ? 'Y' : 'N'}\n`;
     if (chunk.length > 1 << 20) {
       fs.writeSync(out, chunk);
       chunk = '';

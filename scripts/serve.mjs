@@ -27,8 +27,8 @@ export const csp = [
   "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
-function resolve(urlPath) {
-  for (const [prefix, dir] of mounts) {
+function resolve(urlPath, extra) {
+  for (const [prefix, dir] of [...extra, ...mounts]) {
     if (!urlPath.startsWith(prefix)) continue;
     const rel = decodeURIComponent(urlPath.slice(prefix.length));
     const file = path.resolve(dir, rel);
@@ -38,10 +38,11 @@ function resolve(urlPath) {
   return null;
 }
 
-export function createServer() {
+/** The demo server; `extraMounts` ([urlPrefix, directory] pairs) come before the standard ones. */
+export function createServer(extraMounts = []) {
   return http.createServer((req, res) => {
     const urlPath = new URL(req.url, 'http://localhost').pathname;
-    let file = resolve(urlPath);
+    let file = resolve(urlPath, extraMounts);
     try {
       if (file && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     } catch { /* not found below */ }

@@ -1,0 +1,138 @@
+// make bench: times evaluateContract on a deterministic 1,000,000-student roster in Node, in
+// Chromium's Web Worker, natively, and a pure-JS peer pipeline, then writes BENCHMARKS.md.
+// Not a test: nothing here fails on a time.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { writeRoster, contract } from './roster.mjs';
+import { benchNode } from './node.mjs';
+import { peerEvaluate } from './peer.mjs';
+import { createServer } from '../scripts/serve.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dir = path.join(root, 'target/bench');
+const rosterPath = path.join(dir, 'roster-1m.csv');
+const RUNS = 5;
+fs.mkdirSync(dir, { recursive: true });
+if (!fs.existsSync(rosterPath)) {
+  console.log('bench: writing the 1,000,000-row roster');
+  writeRoster(rosterPath);
+}
+fs.writeFileSync(path.join(dir, 'contract.json'), JSON.stringify(contract));
+const rosterBytes = fs.statSync(rosterPath).size;
+const MB = rosterBytes / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+console.log('bench: Node (wasm)');
+const node = await benchNode(rosterPath, RUNS);
+const expected = node.result;
+
+console.log('bench: native');
+const native = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench_native', '--', rosterPath,
+  path.join(dir, 'contract.json'), String(RUNS)], { cwd: root, encoding: 'utf8' }));
+if (native.totalCents !== expected.payment.totalCents) throw new Error('native total differs');
+
+console.log('bench: JS peer (PapaParse + simple-statistics)');
+const text = fs.readFileSync(rosterPath, 'utf8');
+const peerTimes = [];
+let peer = peerEvaluate(text, contract);
+for (let i = 0; i < RUNS; i++) {
+  const t = performance.now();
+  peer = peerEvaluate(text, contract);
+  peerTimes.push(performance.now() - t);
+}
+const s = expected.students;
+const agree = peer.totalCents === expected.payment.totalCents && peer.enrolled === s.enrolled && peer.atFidelity === s.atFidelity
+  && peer.withOutcome === s.withOutcome && peer.metTarget === s.metTarget && peer.declined === s.declined
+  && Math.abs(peer.growth.median - expected.growth.median) < 1e-9;
+if (!agree) throw new Error(`the JS peer disagrees: ${JSON.stringify(peer)} vs ${JSON.stringify(expected.payment)}`);
+
+console.log('bench: Chromium (Web Worker)');
+const server = createServer([['/bench-data/', dir], ['/bench/', path.join(root, 'bench')]]);
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+const tab = await browser.newPage();
+await tab.goto(`${base}/bench/page.html`);
+const browserRun = await tab.evaluate(async ({ contract, runs }) => {
+  const roster = await (await fetch('/bench-data/roster-1m.csv')).arrayBuffer();
+  const worker = new Worker('/bench/worker.js', { type: 'module' });
+  const once = () => new Promise((resolve) => {
+    worker.onmessage = ({ data }) => resolve(data);
+    const copy = roster.slice(0);
+    worker.postMessage({ contract, roster: copy }, [copy]);
+  });
+  await once();
+  const out = [];
+  for (let i = 0; i < runs; i++) out.push(await once());
+  return out;
+}, { contract, runs: RUNS });
+if (browserRun.some((r) => r.totalCents !== expected.payment.totalCents)) throw new Error('Chromium total differs');
+
+// Start-up plus a first vetProduct, in a fresh page each time (module fetch, compile, call).
+const profile = JSON.parse(fs.readFileSync(path.join(root, 'tests/fixtures/profiles/strong.json'), 'utf8'));
+const startups = [];
+for (let i = 0; i < RUNS + 1; i++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/bench/page.html`);
+  startups.push(await page.evaluate(async (profile) => {
+    const t = performance.now();
+    const ec = await import('/pkg/evidence_check.js');
+    await ec.default();
+    const verdict = ec.vetProduct(profile);
+    if (verdict.essaTier !== 1) throw new Error('unexpected verdict');
+    return performance.now() - t;
+  }, profile));
+  await context.close();
+}
+startups.shift(); // the first run warms the server and the disk cache
+await browser.close();
+server.close();
+
+const wasm = fs.readFileSync(path.join(root, 'pkg/evidence_check_bg.wasm'));
+const gz = zlib.gzipSync(wasm, { level: 9 }).length;
+const t = {
+  node: median(node.times), chromium: median(browserRun.map((r) => r.ms)), peer: median(peerTimes), native: median(native.times),
+  startup: median(startups),
+};
+const memoryBeyond = node.wasmMemory - rosterBytes;
+const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model ?? 'unknown';
+const rows = [
+  ['evaluateContract, Node (wasm)', t.node, MB / (t.node / 1000)],
+  ['evaluateContract, Chromium Web Worker (wasm)', t.chromium, MB / (t.chromium / 1000)],
+  ['same Rust, native', t.native, MB / (t.native / 1000)],
+  ['JS peer: PapaParse + simple-statistics + loop', t.peer, MB / (t.peer / 1000)],
+];
+const f1 = (x) => x.toFixed(1);
+const table = [
+  `| pipeline (median of ${RUNS} after a warm-up) | ms | MB/s |`, '|---|---:|---:|',
+  ...rows.map(([name, ms, rate]) => `| ${name} | ${f1(ms)} | ${f1(rate)} |`),
+].join('\n');
+const targets = [
+  ['wasm vs JS peer (Node)', `${f1(t.peer / t.node)}x faster`, '>= 10x', t.peer / t.node >= 10],
+  ['roster throughput in Node', `${f1(MB / (t.node / 1000))} MB/s`, '>= 300 MB/s', MB / (t.node / 1000) >= 300],
+  ['wasm (Node) vs native', `${(t.node / t.native).toFixed(2)}x native`, '<= 1.5x', t.node / t.native <= 1.5],
+  ['wasm size', `${(wasm.length / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped`, '<= 150 KB gzipped', gz / 1024 <= 150],
+  ['start-up + first vetProduct (Chromium)', `${f1(t.startup)} ms`, '< 50 ms', t.startup < 50],
+  ['wasm memory beyond the roster (1M rows)', `${f1(memoryBeyond / 1e6)} MB = ${(memoryBeyond / rosterBytes).toFixed(2)}x the roster`, '<= 2x the roster', memoryBeyond <= 2 * rosterBytes],
+];
+const targetTable = ['| measure | result | target | met |', '|---|---|---|---|',
+  ...targets.map(([m, r, goal, ok]) => `| ${m} | ${r} | ${goal} | ${ok ? 'yes' : '**no**'} |`)].join('\n');
+const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
+const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const summary = `Roster: ${rosterBytes.toLocaleString('en-US')} bytes, 1,000,000 students (bench/roster.mjs, deterministic). ` +
+  `All pipelines agree: total ${expected.payment.totalCents.toLocaleString('en-US')} cents, ${s.enrolled.toLocaleString('en-US')} enrolled, ` +
+  `${s.atFidelity.toLocaleString('en-US')} at fidelity, ${s.withOutcome.toLocaleString('en-US')} with an outcome.`;
+console.log(`\n${table}\n\n${targetTable}\n\n${summary}\n`);
+
+const doc = path.join(root, 'BENCHMARKS.md');
+const previous = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '';
+const notes = previous.includes('<!-- notes -->') ? previous.slice(previous.indexOf('<!-- notes -->')) : '<!-- notes -->\n';
+fs.writeFileSync(doc, `# Benchmarks\n\nLatest \`make bench\`: ${stamp} UTC on ${machine}.\n\n${summary}\n\n${table}\n\n${targetTable}\n\n${notes}`);
+console.log(`bench: wrote ${doc}`);
