@@ -470,6 +470,24 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
                     "Two tiers have the same threshold.",
                 );
             }
+            // A higher threshold that pays less would make more growth earn less.
+            if let Some(lower) = card
+                .iter()
+                .filter(|e| e.at_least < t.at_least)
+                .map(|e| e.cents_per_student)
+                .max()
+            {
+                if t.cents_per_student < lower {
+                    r.fail(
+                        &join(&index("paymentCard", i), "centsPerStudent"),
+                        "decreasingTier",
+                        format!(
+                            "This tier has a higher threshold than another but pays less ({} < {} cents): more growth must never earn less.",
+                            t.cents_per_student, lower
+                        ),
+                    );
+                }
+            }
         }
     }
     let fidelity = r.req(o, "", "fidelity", |r, v, p| {

@@ -457,3 +457,12 @@ fn histogram_bins_by_hand() {
         6
     );
 }
+
+#[test]
+fn a_card_that_pays_less_for_more_growth_is_refused() {
+    let card = json!([{ "label": "Some", "atLeast": 5, "centsPerStudent": 5000 }, { "label": "More", "atLeast": 10, "centsPerStudent": 2000 }]);
+    let e = err(with(json!({ "paymentCard": card })), ROSTER);
+    assert_eq!(e.code, "invalidContract");
+    assert_eq!(e.field_errors()[0].path, "paymentCard[1].centsPerStudent");
+    assert_eq!(e.field_errors()[0].code, "decreasingTier");
+}

@@ -1,0 +1,215 @@
+//! Invariants that hold for every roster and contract (proptest): payments stay within their
+//! bounds and never punish growth, counts add up, published cells protect small groups, and
+//! the effect size is antisymmetric.
+#![cfg(not(target_arch = "wasm32"))]
+
+use evidence_check::evaluate::{evaluate_json, Evaluation};
+use evidence_check::report::Cell;
+use evidence_check::stats::{effect_size, EffectInput, Group};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone)]
+struct Student {
+    pre: u16,
+    post: Option<u16>,
+    minutes: u16,
+    weeks: u8,
+    treated: bool,
+    flag: u8,
+    school: u8,
+}
+
+fn student() -> impl Strategy<Value = Student> {
+    (
+        100u16..300,
+        prop::option::weighted(0.9, 80u16..340),
+        0u16..2400,
+        1u8..40,
+        prop::bool::weighted(0.8),
+        0u8..4,
+        0u8..6,
+    )
+        .prop_map(
+            |(pre, post, minutes, weeks, treated, flag, school)| Student {
+                pre,
+                post,
+                minutes,
+                weeks,
+                treated,
+                flag,
+                school,
+            },
+        )
+}
+
+fn csv(students: &[Student]) -> String {
+    let mut out = String::from("student_id,pre,post,minutes,weeks,group,flag,school\n");
+    for (i, s) in students.iter().enumerate() {
+        let post = s.post.map(|p| p.to_string()).unwrap_or_default();
+        let group = if s.treated { "T" } else { "C" };
+        out += &format!(
+            "S{i},{},{post},{},{},{group},F{},K{}\n",
+            s.pre, s.minutes, s.weeks, s.flag, s.school
+        );
+    }
+    out
+}
+
+fn contract() -> impl Strategy<Value = Value> {
+    (
+        (0u32..1_000_000, 0u32..10_000, prop::collection::vec((-20i32..40, 0u32..20_000), 1..5)),
+        (0u32..60, 0u32..30, 0usize..3, prop::option::of(0.0f64..1.0)),
+        (0u32..5_000, prop::option::of(0u64..50_000_000), prop::option::of(0u64..50_000_000)),
+        (prop::bool::ANY, 1u64..15, prop::sample::select(vec!["gain", "postScore"])),
+    )
+        .prop_map(|((base, per, tiers), (min_minutes, min_weeks, below, share), (penalty, cap, floor), (not_met, cell, metric))| {
+            // Thresholds ascending with cents ascending: a valid card never pays less for more growth.
+            let mut thresholds: Vec<i32> = tiers.iter().map(|t| t.0).collect();
+            let mut cents: Vec<u32> = tiers.iter().map(|t| t.1).collect();
+            thresholds.sort();
+            thresholds.dedup();
+            cents.sort();
+            let tiers: Vec<(i32, u32)> = thresholds.into_iter().zip(cents).collect();
+            let (floor, cap) = match (floor, cap) {
+                (Some(f), Some(c)) if f > c => (Some(c), Some(f)),
+                other => other,
+            };
+            let below = ["baseOnly", "fullOutcome", "excluded"][below];
+            let mut c = json!({
+                "baseFeeCents": base, "perStudentBaseCents": per,
+                "metric": { "kind": metric },
+                "paymentCard": tiers.iter().enumerate().map(|(i, (at, cents))| json!({ "label": format!("T{i}"), "atLeast": if metric == "postScore" { at * 5 + 150 } else { *at }, "centsPerStudent": cents })).collect::<Vec<_>>(),
+                "fidelity": { "minMinutesPerWeek": min_minutes, "minWeeks": min_weeks },
+                "belowFidelity": below,
+                "declinePenaltyCents": penalty,
+                "missingOutcome": if not_met { "notMet" } else { "exclude" },
+                "minCellSize": cell,
+                "subgroupColumns": ["flag", "school"],
+                "onBadRow": "reject",
+            });
+            if let Some(s) = share {
+                c["districtObligation"] = json!({ "minShareAtFidelity": s });
+            }
+            if let Some(x) = cap {
+                c["capCents"] = json!(x);
+            }
+            if let Some(x) = floor {
+                c["floorCents"] = json!(x);
+            }
+            c
+        })
+}
+
+fn run(c: &Value, roster: &str) -> Evaluation {
+    evaluate_json(c, roster.as_bytes(), &mut |_| {})
+        .expect("a generated roster and contract are valid")
+}
+
+/// A family of cells (one column) protects its small cells: none published under the cell size,
+/// and never exactly one suppressed when the family has several cells (it would be the total
+/// minus the published ones).
+fn check_family(cells: &[&Cell], min: u64) -> Result<(), TestCaseError> {
+    for c in cells {
+        if let Some(n) = c.n {
+            prop_assert!(
+                n >= min,
+                "published cell {}={} has n {} < {}",
+                c.column,
+                c.value,
+                n,
+                min
+            );
+        }
+    }
+    let hidden = cells.iter().filter(|c| c.suppressed).count();
+    prop_assert!(
+        cells.len() < 2 || hidden != 1,
+        "exactly one suppressed cell in {:?}",
+        cells
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn payments_stay_within_their_bounds(students in prop::collection::vec(student(), 1..60), c in contract()) {
+        let e = run(&c, &csv(&students));
+        let p = e.payment;
+        prop_assert!(p.total_cents >= 0);
+        if let Some(cap) = c["capCents"].as_i64() {
+            prop_assert!(p.total_cents <= cap);
+        }
+        if let Some(floor) = c["floorCents"].as_i64() {
+            prop_assert!(p.total_cents >= floor.min(c["capCents"].as_i64().unwrap_or(i64::MAX)));
+        }
+        prop_assert!(p.total_cents <= p.maximum_cents);
+        prop_assert!((0.0..=1.0).contains(&p.contingent_share));
+    }
+
+    #[test]
+    fn counts_add_up(students in prop::collection::vec(student(), 1..60), c in contract()) {
+        let e = run(&c, &csv(&students));
+        let s = &e.students;
+        prop_assert_eq!(s.by_tier.iter().map(|t| t.count).sum::<u64>() + s.below_all_tiers, s.with_outcome);
+        prop_assert_eq!(s.with_outcome + s.missing_outcome, s.at_fidelity);
+        prop_assert!(s.at_fidelity <= s.enrolled && s.enrolled + s.comparison <= s.rows);
+        prop_assert_eq!(s.rows as usize, students.len());
+        prop_assert_eq!(e.growth.n, s.with_outcome);
+    }
+
+    #[test]
+    fn raising_a_post_test_never_lowers_the_total(students in prop::collection::vec(student(), 1..40), c in contract(), pick in any::<prop::sample::Index>(), by in 1u16..60) {
+        let before = run(&c, &csv(&students)).payment.total_cents;
+        let mut raised = students.clone();
+        let s = &mut raised[pick.index(students.len())];
+        if let Some(post) = s.post.as_mut() {
+            *post += by;
+        }
+        let after = run(&c, &csv(&raised)).payment.total_cents;
+        prop_assert!(after >= before, "raising a post-test lowered the total from {} to {}", before, after);
+    }
+
+    #[test]
+    fn published_cells_protect_small_groups(students in prop::collection::vec(student(), 1..80), c in contract()) {
+        let e = run(&c, &csv(&students));
+        let min = c["minCellSize"].as_u64().unwrap();
+        for column in ["flag", "school"] {
+            let cells: Vec<&Cell> = e.subgroups.iter().filter(|x| x.column == column).collect();
+            check_family(&cells, min)?;
+        }
+        check_family(&e.dose_response.iter().collect::<Vec<_>>(), min)?;
+        let tiers = &e.report.tiers;
+        for t in tiers {
+            if let Some(n) = t.count { prop_assert!(n == 0 || n >= min); }
+        }
+        let report = serde_json::to_string(&e.report).unwrap();
+        for i in 0..students.len() {
+            let id = format!("\"S{}\"", i);
+            prop_assert!(!report.contains(&id), "student id {} in the report", id);
+        }
+    }
+
+    #[test]
+    fn swapping_the_groups_negates_g_and_the_improvement_index(
+        n1 in 2.0f64..500.0, m1 in -50.0f64..50.0, s1 in 0.1f64..30.0,
+        n2 in 2.0f64..500.0, m2 in -50.0f64..50.0, s2 in 0.1f64..30.0,
+    ) {
+        let (a, b) = (Group::Continuous { n: n1.floor(), mean: m1, sd: s1 }, Group::Continuous { n: n2.floor(), mean: m2, sd: s2 });
+        let input = |i, c| EffectInput { intervention: i, comparison: c, lower_is_better: false, clusters: None, alpha: 0.05 };
+        let ab = effect_size(&input(a, b)).unwrap();
+        let ba = effect_size(&input(b, a)).unwrap();
+        prop_assert!((ab.g + ba.g).abs() < 1e-12);
+        prop_assert_eq!(ab.improvement_index, -ba.improvement_index);
+        prop_assert!((ab.p_value - ba.p_value).abs() < 1e-12);
+    }
+
+    #[test]
+    fn line_endings_and_a_byte_order_mark_change_nothing(students in prop::collection::vec(student(), 1..30), c in contract()) {
+        let plain = csv(&students);
+        let windows = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
+        prop_assert_eq!(run(&c, &plain), run(&c, &windows));
+    }
+}
