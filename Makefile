@@ -26,8 +26,13 @@ demo: build
 ## Every test level; fails on the first failing level.
 test: build test-host test-browser test-node test-e2e
 
+# No unwrap, expect or panic in the library (tests aside), for the host and the wasm build: bad
+# input must reach JS as an error, never as a trap.
+NO_PANIC := -D clippy::unwrap_used -D clippy::expect_used -D clippy::panic -D clippy::unimplemented -D clippy::todo
 test-host:
 	cargo test --quiet
+	cargo clippy --quiet --lib -- $(NO_PANIC)
+	cargo clippy --quiet --lib --target wasm32-unknown-unknown -- $(NO_PANIC)
 
 test-browser:
 	cargo test --target wasm32-unknown-unknown --test browser
