@@ -26,6 +26,10 @@ if has rust; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  if ! cargo clippy --version >/dev/null 2>&1; then
+    say "adding clippy"
+    rustup component add clippy
+  fi
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
     say "installing wasm-bindgen-cli $bindgen_version (a few minutes)"
     cargo install --quiet --force wasm-bindgen-cli --version "$bindgen_version"
