@@ -3,7 +3,7 @@
 
 use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
 use crate::error::{Details, Error, FieldError, RowError};
-use crate::growth::reaches;
+use crate::growth::{metric_value, reaches};
 use crate::payment::{settle, Earned, Payment};
 use crate::profile::{AttritionInput, Design, Policy, Study};
 use crate::report::{self, Cell, Growth, OutcomesReport, Tally, TierCount};
@@ -234,7 +234,11 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
             continue;
         }
         earned.enrolled += 1;
-        let metric = r.metric[i];
+        // Validated while reading; recomputed here rather than kept as another column.
+        let metric = metric_value(&c.metric, r.pre[i], r.post[i], r.weeks[i], r.grade[i])
+            .ok()
+            .flatten()
+            .unwrap_or(f64::NAN);
         let has_outcome = !metric.is_nan();
         // The tier reached, counted only for at-fidelity students with an outcome.
         let mut met = false;

@@ -67,12 +67,10 @@ impl Category {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Roster {
     /// 1-based line in the file where each row starts (the header is line 1).
-    pub line: Vec<u64>,
+    pub line: Vec<u32>,
     pub pre: Vec<f64>,
     /// NaN where the post-test is missing.
     pub post: Vec<f64>,
-    /// The contract's metric; NaN where the outcome is missing.
-    pub metric: Vec<f64>,
     pub minutes: Vec<f64>,
     pub weeks: Vec<f64>,
     /// Grade 0 (kindergarten) to 12; -1 when the roster has no grade column.
@@ -91,7 +89,6 @@ impl Roster {
         for column in [
             &mut self.pre,
             &mut self.post,
-            &mut self.metric,
             &mut self.minutes,
             &mut self.weeks,
         ] {
@@ -106,6 +103,31 @@ impl Roster {
 
     pub fn len(&self) -> usize {
         self.pre.len()
+    }
+
+    /// Keeps the rows whose `keep` is true, in every column.
+    fn retain(&mut self, keep: &[bool]) {
+        fn column<T: Copy>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        column(&mut self.line, keep);
+        for c in [
+            &mut self.pre,
+            &mut self.post,
+            &mut self.minutes,
+            &mut self.weeks,
+        ] {
+            column(c, keep);
+        }
+        column(&mut self.grade, keep);
+        column(&mut self.intervention, keep);
+        for cat in self.school.iter_mut().chain(self.subgroups.iter_mut()) {
+            column(&mut cat.codes, keep);
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.pre.is_empty()
@@ -227,7 +249,10 @@ pub fn read(
     roster.reserve(expected_rows);
     let mut errors = Vec::new();
     let mut error_count = 0usize;
-    let mut ids = IdIndex::with_capacity(expected_rows);
+    // Duplicate ids are found after the pass, from a (hash, row) list and each row's byte
+    // offset: 12 bytes a student instead of a table of id strings.
+    let mut ids: Vec<(u64, u32)> = Vec::with_capacity(expected_rows);
+    let mut offsets: Vec<u32> = Vec::with_capacity(expected_rows);
     let mut grades_without_norm = Vec::new();
     let step = (bytes.len() / 100).max(1 << 16) as u64;
     let mut next_report = step;
@@ -248,25 +273,11 @@ pub fn read(
         match row {
             Ok(values) => {
                 let id = record.get(layout.id).unwrap_or_default().trim_ascii();
-                if let Some(first) = ids.insert(id, start) {
-                    error_count += 1;
-                    if errors.len() < MAX_REPORTED_ROW_ERRORS {
-                        errors.push(RowError {
-                            line: start,
-                            column: Some(header[layout.id].clone()),
-                            code: "duplicateId",
-                            message: format!(
-                                "Student id \"{}\" already appears on line {first}.",
-                                String::from_utf8_lossy(id)
-                            ),
-                        });
-                    }
-                    continue;
-                }
-                roster.line.push(start);
+                ids.push((fx_hash(id), roster.len() as u32));
+                offsets.push(record.position().map_or(0, |p| p.byte()) as u32);
+                roster.line.push(start as u32);
                 roster.pre.push(values.pre);
                 roster.post.push(values.post);
-                roster.metric.push(values.metric);
                 if let Some(g) = values.no_norm {
                     if !grades_without_norm.iter().any(|&(seen, _)| seen == g) {
                         grades_without_norm.push((g, start));
@@ -295,6 +306,31 @@ pub fn read(
             progress(at as f64 / bytes.len() as f64);
             next_report = at + step;
         }
+    }
+    let duplicates = duplicate_rows(bytes, &mut ids, &offsets, layout.id);
+    drop(offsets);
+    if !duplicates.is_empty() {
+        error_count += duplicates.len();
+        for d in duplicates.iter().take(MAX_REPORTED_ROW_ERRORS) {
+            errors.push(RowError {
+                line: u64::from(roster.line[d.row as usize]),
+                column: Some(header[layout.id].clone()),
+                code: "duplicateId",
+                message: format!(
+                    "Student id \"{}\" already appears on line {}.",
+                    String::from_utf8_lossy(&d.id),
+                    roster.line[d.first as usize]
+                ),
+            });
+        }
+        let mut keep = vec![true; roster.len()];
+        for d in &duplicates {
+            keep[d.row as usize] = false;
+        }
+        roster.retain(&keep);
+        // The rows in error in file order, the first ones listed.
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_REPORTED_ROW_ERRORS);
     }
     if roster.is_empty() && error_count == 0 {
         return Err(fatal(
@@ -390,7 +426,6 @@ fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
 struct RowValues {
     pre: f64,
     post: f64,
-    metric: f64,
     no_norm: Option<i8>,
     minutes: f64,
     weeks: f64,
@@ -492,15 +527,16 @@ fn check_row(
         None => true,
         Some(i) => parse_group(field(i)).map_err(|why| err(Some(i), "invalidGroup", why))?,
     };
-    let (metric, no_norm) = match metric_value(opts.metric, pre, post, weeks, grade) {
-        Ok(m) => (m.unwrap_or(f64::NAN), None),
+    // The metric is checked here (a row it cannot be computed for is a row error) and
+    // computed again when the rows are tallied.
+    let no_norm = match metric_value(opts.metric, pre, post, weeks, grade) {
+        Ok(_) => None,
         Err(MetricProblem::Row { code, message }) => return Err(err(Some(l.post), code, message)),
-        Err(MetricProblem::NoNorm { grade }) => (f64::NAN, Some(grade)),
+        Err(MetricProblem::NoNorm { grade }) => Some(grade),
     };
     Ok(RowValues {
         pre,
         post,
-        metric,
         minutes,
         weeks,
         grade,
@@ -578,55 +614,57 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// Duplicate detection without keeping a string per student: ids are kept back to back in one
-/// buffer, and a hash table maps a 64-bit hash to the rows that have it (compared exactly).
-#[derive(Default)]
-struct IdIndex {
-    bytes: Vec<u8>,
-    ends: Vec<u32>,
-    lines: Vec<u64>,
-    table: HashMap<u64, u32, BuildFx>,
-    /// Rows sharing a hash with an earlier row (rare): (hash, row).
-    collisions: Vec<(u64, u32)>,
+/// A row whose student id an earlier row already has.
+struct Duplicate {
+    row: u32,
+    first: u32,
+    id: Vec<u8>,
 }
 
-impl IdIndex {
-    fn with_capacity(rows: usize) -> Self {
-        IdIndex {
-            bytes: Vec::with_capacity(rows * 8),
-            ends: Vec::with_capacity(rows),
-            lines: Vec::with_capacity(rows),
-            table: HashMap::with_capacity_and_hasher(rows, BuildFx),
-            collisions: Vec::new(),
+/// The rows whose id repeats an earlier row's, in row order. `ids` holds (hash of the id, row);
+/// rows with equal hashes (duplicates, or rare collisions) are compared exactly by reading
+/// their ids again from the file at their byte offsets.
+fn duplicate_rows(
+    bytes: &[u8],
+    ids: &mut [(u64, u32)],
+    offsets: &[u32],
+    id_column: usize,
+) -> Vec<Duplicate> {
+    ids.sort_unstable();
+    let mut found = Vec::new();
+    for group in ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let members: Vec<(u32, Vec<u8>)> = group
+            .iter()
+            .map(|&(_, row)| (row, id_at(bytes, offsets[row as usize], id_column)))
+            .collect();
+        for (k, (row, id)) in members.iter().enumerate() {
+            if let Some((first, _)) = members[..k].iter().find(|(_, earlier)| earlier == id) {
+                found.push(Duplicate {
+                    row: *row,
+                    first: *first,
+                    id: id.clone(),
+                });
+            }
         }
     }
+    found.sort_by_key(|d| d.row);
+    found
+}
 
-    /// Records `id` first seen on `line`; returns the line of an earlier row with the same id.
-    fn insert(&mut self, id: &[u8], line: u64) -> Option<u64> {
-        let h = fx_hash(id);
-        let row = self.ends.len() as u32;
-        if let Some(&first) = self.table.get(&h) {
-            let same = |r: u32| self.id(r) == id;
-            if same(first) {
-                return Some(self.lines[first as usize]);
-            }
-            if let Some(&(_, r)) = self.collisions.iter().find(|&&(ch, r)| ch == h && same(r)) {
-                return Some(self.lines[r as usize]);
-            }
-            self.collisions.push((h, row));
-        } else {
-            self.table.insert(h, row);
-        }
-        self.bytes.extend_from_slice(id);
-        self.ends.push(self.bytes.len() as u32);
-        self.lines.push(line);
-        None
-    }
-
-    fn id(&self, row: u32) -> &[u8] {
-        let r = row as usize;
-        let start = if r == 0 { 0 } else { self.ends[r - 1] as usize };
-        &self.bytes[start..self.ends[r] as usize]
+/// The trimmed id field of the record that starts at byte `offset`.
+fn id_at(bytes: &[u8], offset: u32, id_column: usize) -> Vec<u8> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.get(offset as usize..).unwrap_or_default());
+    let mut record = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut record) {
+        Ok(true) => record
+            .get(id_column)
+            .unwrap_or_default()
+            .trim_ascii()
+            .to_vec(),
+        _ => Vec::new(),
     }
 }
 
