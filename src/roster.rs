@@ -630,9 +630,10 @@ fn duplicate_rows(
     offsets: &[u32],
     id_column: usize,
 ) -> Vec<Duplicate> {
-    ids.sort_unstable();
+    ids.sort_unstable_by_key(|&(hash, _)| hash);
     let mut found = Vec::new();
-    for group in ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+    for group in ids.chunk_by_mut(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        group.sort_unstable_by_key(|&(_, row)| row);
         let members: Vec<(u32, Vec<u8>)> = group
             .iter()
             .map(|&(_, row)| (row, id_at(bytes, offsets[row as usize], id_column)))
