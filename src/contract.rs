@@ -254,28 +254,6 @@ impl Contract {
     }
 }
 
-fn grade(r: &mut Reader, v: &Value, path: &str) -> Option<u8> {
-    let g = r.count(v, path)?;
-    r.check(
-        g <= 12,
-        path,
-        "outOfRange",
-        "A grade is a whole number from 0 (kindergarten) to 12.",
-    )
-    .then_some(g as u8)
-}
-
-fn positive(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
-    let x = r.number(v, path)?;
-    r.check(
-        x > 0.0,
-        path,
-        "outOfRange",
-        "Expected a number greater than 0.",
-    )
-    .then_some(x)
-}
-
 fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let known: &[&str] = match kind {
@@ -323,9 +301,9 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
             let norms = r.req(o, path, "norms", |r, v, p| {
                 r.array(v, p, |r, v, p| {
                     let o = r.object(v, p, &["grade", "typicalGrowth", "weeks"])?;
-                    let grade = r.req(o, p, "grade", grade);
-                    let typical_growth = r.req(o, p, "typicalGrowth", positive);
-                    let weeks = r.opt(o, p, "weeks", positive);
+                    let grade = r.req(o, p, "grade", Reader::grade);
+                    let typical_growth = r.req(o, p, "typicalGrowth", Reader::positive);
+                    let weeks = r.opt(o, p, "weeks", Reader::positive);
                     Some(TypicalNorm {
                         grade: grade?,
                         typical_growth: typical_growth?,
@@ -341,9 +319,9 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
             let norms = r.req(o, path, "norms", |r, v, p| {
                 r.array(v, p, |r, v, p| {
                     let o = r.object(v, p, &["grade", "mean", "sd"])?;
-                    let grade = r.req(o, p, "grade", grade);
+                    let grade = r.req(o, p, "grade", Reader::grade);
                     let mean = r.req(o, p, "mean", Reader::number);
-                    let sd = r.req(o, p, "sd", positive);
+                    let sd = r.req(o, p, "sd", Reader::positive);
                     Some(IndexNorm {
                         grade: grade?,
                         mean: mean?,
@@ -571,16 +549,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         })
         .unwrap_or_default();
     let icc = r
-        .opt(o, "", "icc", |r, v, p| {
-            let x = r.number(v, p)?;
-            r.check(
-                (0.0..1.0).contains(&x),
-                p,
-                "outOfRange",
-                "An intraclass correlation must be at least 0 and below 1.",
-            )
-            .then_some(x)
-        })
+        .opt(o, "", "icc", crate::stats::read_icc)
         .unwrap_or_else(default_icc);
     let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
     let on_bad_row = r

@@ -186,6 +186,30 @@ impl Reader {
         .then_some(x)
     }
 
+    /// A number greater than 0.
+    pub fn positive(&mut self, v: &Value, path: &str) -> Option<f64> {
+        let x = self.number(v, path)?;
+        self.check(
+            x > 0.0,
+            path,
+            "outOfRange",
+            "Expected a number greater than 0.",
+        )
+        .then_some(x)
+    }
+
+    /// A school grade: a whole number from 0 (kindergarten) to 12.
+    pub fn grade(&mut self, v: &Value, path: &str) -> Option<u8> {
+        let g = self.count(v, path)?;
+        self.check(
+            g <= 12,
+            path,
+            "outOfRange",
+            "A grade is a whole number from 0 (kindergarten) to 12.",
+        )
+        .then_some(g as u8)
+    }
+
     /// A whole number of at least 0 (a count).
     pub fn count(&mut self, v: &Value, path: &str) -> Option<u64> {
         let x = self.number(v, path)?;

@@ -302,14 +302,7 @@ fn effect_input_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 // ---------------------------------------------------------------- readers
 
 fn grade(r: &mut Reader, v: &Value, path: &str) -> Option<Grade> {
-    let g = r.count(v, path)?;
-    r.check(
-        g <= 12,
-        path,
-        "outOfRange",
-        "A grade is a whole number from 0 (kindergarten) to 12.",
-    )
-    .then_some(Grade(g as u8))
+    r.grade(v, path).map(Grade)
 }
 
 fn state_code(r: &mut Reader, v: &Value, path: &str) -> Option<StateCode> {
@@ -322,17 +315,6 @@ fn state_code(r: &mut Reader, v: &Value, path: &str) -> Option<StateCode> {
         "Expected a two-letter US state code in capitals, such as \"TX\".",
     )
     .then_some(StateCode(s))
-}
-
-fn positive(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
-    let x = r.number(v, path)?;
-    r.check(
-        x > 0.0,
-        path,
-        "outOfRange",
-        "Expected a number greater than 0.",
-    )
-    .then_some(x)
 }
 
 fn at_least_one(r: &mut Reader, v: &Value, path: &str) -> Option<u64> {
@@ -348,9 +330,9 @@ fn at_least_one(r: &mut Reader, v: &Value, path: &str) -> Option<u64> {
 
 fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
     let o = r.object(v, path, &["minutesPerWeek", "weeks", "sessionsPerWeek"])?;
-    let minutes_per_week = r.req(o, path, "minutesPerWeek", positive);
-    let weeks = r.req(o, path, "weeks", positive);
-    let sessions_per_week = r.opt(o, path, "sessionsPerWeek", positive);
+    let minutes_per_week = r.req(o, path, "minutesPerWeek", Reader::positive);
+    let weeks = r.req(o, path, "weeks", Reader::positive);
+    let sessions_per_week = r.opt(o, path, "sessionsPerWeek", Reader::positive);
     Some(Dosage {
         minutes_per_week: minutes_per_week?,
         weeks: weeks?,

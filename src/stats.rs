@@ -351,7 +351,7 @@ fn read_n(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     .then_some(n as f64)
 }
 
-fn read_icc(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
+pub fn read_icc(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let x = r.number(v, path)?;
     r.check(
         (0.0..1.0).contains(&x),
