@@ -18,7 +18,7 @@ pub enum Verification {
     #[serde(rename_all = "camelCase")]
     Valid {
         valid: True,
-        /// The signing key's id as minisign prints it (16 hex digits).
+        /// The signing key's id in hex, as minisign prints it but always 16 digits (zero-padded).
         key_id: String,
         trusted_comment: String,
         report: Value,

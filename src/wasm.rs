@@ -9,6 +9,95 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** One problem at one place in an input; `path` is JS-style, such as "studies[0].sampleSize". */
+export interface FieldError { path: string; code: string; message: string; }
+/** One problem in one roster row; `line` is 1-based and counts the header. */
+export interface RowError { line: number; column?: string; code: string; message: string; }
+/** What every export throws: a real Error with a stable camelCase `code`. */
+export interface EvidenceCheckError extends Error {
+  name: "EvidenceCheckError"; code: string; errors?: Array<FieldError | RowError>; errorCount?: number;
+}
+
+export type GroupStats = { n: number; mean: number; sd: number } | { n: number; proportion: number };
+export interface EffectSizeInput {
+  kind: "continuous" | "dichotomous"; intervention: GroupStats; comparison: GroupStats;
+  lowerIsBetter?: boolean; clusters?: { intervention: number; comparison: number; icc?: number }; alpha?: number;
+}
+export interface EffectSizeResult {
+  g: number; omega: number; se: number; ciLower: number; ciUpper: number; t: number; df: number; pValue: number;
+  significant: boolean; improvementIndex: number; favorable: boolean; clusterCorrected: boolean;
+  nIntervention: number; nComparison: number;
+}
+export type PowerInput =
+  | { design: "individual"; n: number; r2?: number; treatedShare?: number; alpha?: number; power?: number }
+  | { design: "cluster"; clusters: number; clusterSize: number; icc: number; r2Level1?: number; r2Level2?: number;
+      treatedShare?: number; alpha?: number; power?: number };
+export interface PowerResult { mdes: number; standardError: number; multiplier: number; df: number; }
+
+/** A product profile; `schemas().productProfile` is its full JSON Schema. */
+export interface ProductProfile {
+  name: string; vendor: string; homepageUrl?: string; subjects: string[]; grades: number[];
+  dosage?: { minutesPerWeek: number; weeks: number; sessionsPerWeek?: number };
+  outcomes: Array<{ measure: string; metric: "effectSize" | "scaleScoreGain" | "percentMeetingTarget" | "percentileGain"; value: number; grades?: number[] }>;
+  studies: Array<Record<string, unknown>>; researchUrl?: string; researchOnHomepage?: boolean;
+  seaApprovals: Array<{ state: string; status: "approved" | "pending" | "rejected" | "expired"; year?: number }>;
+  training: { included: boolean; feeCents?: number };
+  dataPractices: { advertisingUsesStudentData: boolean; sellsStudentData?: boolean };
+  ai?: { usesGenerativeAi: boolean };
+}
+export interface VettingPolicy {
+  maxScreenMinutesPerWeek?: number; acceptedStates?: string[]; attritionBoundary?: "cautious" | "optimistic";
+  minStudents?: number; minSites?: number; alpha?: number;
+}
+export interface Validation { valid: boolean; errors: FieldError[]; }
+export type Rating = "meetsWithoutReservations" | "meetsWithReservations" | "doesNotMeet" | "notRated";
+export interface Vetting {
+  product: string; vendor: string; verdict: "recommended" | "caution" | "notRecommended"; redFlags: number;
+  checks: Array<{ id: string; status: "pass" | "warn" | "fail"; redFlag: boolean; message: string; paths: string[] }>;
+  essaTier: 1 | 2 | 3 | 4 | null; essaRationale: string;
+  studies: Array<{ index: number; rating: Rating; g: number | null; pValue: number | null; significant: boolean; reasons: string[] }>;
+}
+export interface Schemas { productProfile: object; policy: object; contract: object; }
+
+/** An outcomes-based contract (integer cents); `schemas().contract` is its full JSON Schema. */
+export type Contract = Record<string, unknown>;
+export interface EvaluateOptions { onProgress?: (fraction: number) => void; }
+export interface Cell { column: string; value: string; n?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
+export interface Payment {
+  baseCents: number; outcomeCents: number; penaltyCents: number; totalCents: number; maximumCents: number;
+  contingentShare: number; capApplied: boolean; floorApplied: boolean; districtObligationMet: boolean | null;
+}
+export interface Evaluation {
+  payment: Payment;
+  students: { rows: number; comparison: number; enrolled: number; atFidelity: number; withOutcome: number; missingOutcome: number;
+    metTarget: number; declined: number; belowAllTiers: number;
+    byTier: Array<{ label: string; atLeast: number; centsPerStudent: number; count: number }> };
+  growth: { n: number; mean: number | null; median: number | null; sd: number | null };
+  distribution: Array<{ from: number; to: number; count: number }>;
+  effect: (EffectSizeResult & { baselineG: number | null; baseline: "satisfied" | "requiresAdjustment" | "notSatisfied" | null;
+    attrition: { overall: number; differential: number; boundary: number | null; low: boolean };
+    design: "rct" | "clusterRct" | "qed"; rating: Rating; essaTier: number | null; essaRationale: string }) | null;
+  doseResponse: Cell[]; subgroups: Cell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
+  report: OutcomesReport;
+}
+/** The aggregate report (schema "evidence-check/outcomes-report@1"): no student id, small cells suppressed. */
+export interface OutcomesReport {
+  schema: "evidence-check/outcomes-report@1"; generator: { name: string; version: string };
+  product: string | null; contractId: string | null; period: string | null; currency: string; metric: string; minCellSize: number;
+  students: { enrolled: number; atFidelity: number; withOutcome: number; metTarget: number | null };
+  shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
+  effect: Record<string, unknown> | null; tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
+  doseResponse: Cell[]; subgroups: Cell[];
+  payment: { totalCents: number; baseCents: number; outcomeCents: number; penaltyCents: number; maximumCents: number;
+    contingentShare: number; districtObligationMet: boolean | null };
+}
+export type Verification =
+  | { valid: true; keyId: string; trustedComment: string; report: OutcomesReport }
+  | { valid: false; error: { code: string; message: string } };
+"#;
+
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
@@ -104,8 +193,10 @@ fn call<T: Serialize>(
 }
 
 /// WWC effect size (Hedges' g or the Cox index) with its interval, significance and improvement index.
-#[wasm_bindgen(js_name = effectSize)]
-pub fn effect_size(input: &JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = effectSize, unchecked_return_type = "EffectSizeResult")]
+pub fn effect_size(
+    #[wasm_bindgen(unchecked_param_type = "EffectSizeInput")] input: &JsValue,
+) -> Result<JsValue, JsValue> {
     call(
         input,
         "invalidInput",
@@ -115,8 +206,10 @@ pub fn effect_size(input: &JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Minimum detectable effect size of an individual or cluster randomized design (PowerUp!).
-#[wasm_bindgen(js_name = minimumDetectableEffect)]
-pub fn minimum_detectable_effect(input: &JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = minimumDetectableEffect, unchecked_return_type = "PowerResult")]
+pub fn minimum_detectable_effect(
+    #[wasm_bindgen(unchecked_param_type = "PowerInput")] input: &JsValue,
+) -> Result<JsValue, JsValue> {
     call(
         input,
         "invalidInput",
@@ -140,9 +233,17 @@ fn optional_json(
 
 /// Every problem in a product profile at once, each at its JS-style path. Never throws for a
 /// bad profile (`{ valid: false, errors }`); a bad policy throws `invalidPolicy`.
-#[wasm_bindgen(js_name = validateProfile)]
-pub fn validate_profile(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsValue> {
-    let policy = optional_json(policy, "invalidPolicy", "vetting policy").map_err(throw)?;
+#[wasm_bindgen(js_name = validateProfile, unchecked_return_type = "Validation")]
+pub fn validate_profile(
+    #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
+    policy: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let policy = optional_json(
+        &policy.unwrap_or(JsValue::UNDEFINED),
+        "invalidPolicy",
+        "vetting policy",
+    )
+    .map_err(throw)?;
     let profile = json_arg(profile, "invalidProfile", "product profile");
     crate::vetting::validate_json(profile, policy.as_ref())
         .map(|r| to_js(&r))
@@ -150,16 +251,24 @@ pub fn validate_profile(profile: &JsValue, policy: &JsValue) -> Result<JsValue, 
 }
 
 /// The red flags, further warnings, WWC study ratings and ESSA tier of a product profile.
-#[wasm_bindgen(js_name = vetProduct)]
-pub fn vet_product(profile: &JsValue, policy: &JsValue) -> Result<JsValue, JsValue> {
-    let policy = optional_json(policy, "invalidPolicy", "vetting policy").map_err(throw)?;
+#[wasm_bindgen(js_name = vetProduct, unchecked_return_type = "Vetting")]
+pub fn vet_product(
+    #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
+    policy: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let policy = optional_json(
+        &policy.unwrap_or(JsValue::UNDEFINED),
+        "invalidPolicy",
+        "vetting policy",
+    )
+    .map_err(throw)?;
     call(profile, "invalidProfile", "product profile", |v| {
         crate::vetting::vet_json(v, policy.as_ref())
     })
 }
 
 /// JSON Schema (2020-12) documents of the inputs, generated from the Rust types.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Schemas")]
 pub fn schemas() -> JsValue {
     // The text is our own committed JSON, so parsing cannot fail.
     JSON::parse(&crate::schemas_json()).unwrap_or(JsValue::NULL)
@@ -168,16 +277,17 @@ pub fn schemas() -> JsValue {
 /// Evaluates an outcomes-based contract on a roster (CSV text or bytes): payment in cents,
 /// the statistics behind it, and the publishable outcomes report. `options.onProgress(f)` is
 /// called with non-decreasing fractions, the last exactly 1.
-#[wasm_bindgen(js_name = evaluateContract)]
+#[wasm_bindgen(js_name = evaluateContract, unchecked_return_type = "Evaluation")]
 pub fn evaluate_contract(
-    contract: &JsValue,
-    roster: &JsValue,
-    options: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Contract | string")] contract: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] roster: &JsValue,
+    options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let contract = json_arg(contract, "invalidContract", "contract").map_err(throw)?;
     let bytes = roster_bytes(roster).map_err(throw)?;
+    let options = options.unwrap_or(JsValue::UNDEFINED);
     let on_progress = if options.is_object() {
-        Reflect::get(options, &"onProgress".into())
+        Reflect::get(&options, &"onProgress".into())
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     } else {
@@ -217,8 +327,12 @@ fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
 
 /// Verifies a signed outcomes report. Never throws for a bad or hostile input: the answer is
 /// `{ valid: true, keyId, trustedComment, report }` or `{ valid: false, error: { code, message } }`.
-#[wasm_bindgen(js_name = verifyReport)]
-pub fn verify_report(report: &JsValue, signature: &JsValue, trusted_keys: &JsValue) -> JsValue {
+#[wasm_bindgen(js_name = verifyReport, unchecked_return_type = "Verification")]
+pub fn verify_report(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] report: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] signature: &JsValue,
+    #[wasm_bindgen(js_name = trustedKeys, unchecked_param_type = "string | string[]")] trusted_keys: &JsValue,
+) -> JsValue {
     use crate::verify::{self, False, Problem, Verification};
     let failed = |code: &'static str, message: &str| {
         to_js(&Verification::Invalid {

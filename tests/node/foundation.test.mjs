@@ -25,3 +25,12 @@ test('a missing argument is a typed error, not a crash', () => {
   assert.equal(e.message, 'The effect-size input is missing.');
   assert.equal(ec.version().length > 0, true, 'the module still answers');
 });
+
+test('the package declares TypeScript types for its API', () => {
+  const dts = fs.readFileSync(new URL('../../pkg/evidence_check.d.ts', import.meta.url), 'utf8');
+  for (const decl of ['export interface EvidenceCheckError', 'export interface OutcomesReport', 'export type Verification',
+    'export function effectSize(input: EffectSizeInput): EffectSizeResult;',
+    'export function verifyReport(report: string | Uint8Array, signature: string, trustedKeys: string | string[]): Verification;']) {
+    assert.ok(dts.includes(decl), decl);
+  }
+});

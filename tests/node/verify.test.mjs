@@ -13,7 +13,8 @@ const minisign = (...args) => execFileSync('minisign', args, { cwd: dir, stdio: 
 function keyPair(name) {
   minisign('-G', '-W', '-f', '-p', `${name}.pub`, '-s', `${name}.key`);
   const [comment, key] = fs.readFileSync(path.join(dir, `${name}.pub`), 'utf8').trim().split('\n');
-  return { key, id: comment.match(/([0-9A-F]{16})$/)[1], secret: path.join(dir, `${name}.key`) };
+  // minisign prints the id without leading zeros; keyId always has 16 digits.
+  return { key, id: comment.match(/([0-9A-F]+)$/)[1].padStart(16, '0'), secret: path.join(dir, `${name}.key`) };
 }
 
 function sign(pair, file, text, { legacy = false, comment = 'signed by the Test State Education Agency' } = {}) {
