@@ -218,16 +218,15 @@ pub fn minimum_detectable_effect(
     )
 }
 
-/// Optional second argument: `undefined` and `null` both mean "use the defaults".
-fn optional_json(
-    value: &JsValue,
-    code: &'static str,
-    what: &str,
-) -> Result<Option<serde_json::Value>, Error> {
-    if value.is_undefined() || value.is_null() {
-        Ok(None)
-    } else {
-        json_arg(value, code, what).map(Some)
+/// The optional policy argument: absent, `undefined` and `null` all mean the defaults.
+fn policy_arg(policy: Option<JsValue>) -> Result<Option<serde_json::Value>, JsValue> {
+    match policy {
+        Some(p) if !p.is_undefined() && !p.is_null() => {
+            json_arg(&p, "invalidPolicy", "vetting policy")
+                .map(Some)
+                .map_err(throw)
+        }
+        _ => Ok(None),
     }
 }
 
@@ -238,12 +237,7 @@ pub fn validate_profile(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
     policy: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let policy = optional_json(
-        &policy.unwrap_or(JsValue::UNDEFINED),
-        "invalidPolicy",
-        "vetting policy",
-    )
-    .map_err(throw)?;
+    let policy = policy_arg(policy)?;
     let profile = json_arg(profile, "invalidProfile", "product profile");
     crate::vetting::validate_json(profile, policy.as_ref())
         .map(|r| to_js(&r))
@@ -256,12 +250,7 @@ pub fn vet_product(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
     policy: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let policy = optional_json(
-        &policy.unwrap_or(JsValue::UNDEFINED),
-        "invalidPolicy",
-        "vetting policy",
-    )
-    .map_err(throw)?;
+    let policy = policy_arg(policy)?;
     call(profile, "invalidProfile", "product profile", |v| {
         crate::vetting::vet_json(v, policy.as_ref())
     })
