@@ -469,7 +469,7 @@ export class EvidenceCalculator extends HTMLElement {
     }));
     out.push(grid1);
 
-    out.push(el('h3', { text: 'Students' }), table('Students', ['', 'Count'], [
+    out.push(el('h3', { text: 'Students' }), table('Students', ['Students', 'Count'], [
       { cells: ['Rows read', count(s.rows)] }, { cells: ['Comparison students', count(s.comparison)] },
       { cells: ['Enrolled', count(s.enrolled)] }, { cells: ['At fidelity', count(s.atFidelity)] },
       { cells: ['At fidelity with an outcome', count(s.withOutcome)] }, { cells: ['Missing post-test', count(s.missingOutcome)] },
