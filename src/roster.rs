@@ -268,8 +268,7 @@ pub fn read(
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue; // a blank line
         }
-        let spans_lines = rdr.position().line() > start + 1;
-        let row = check_row(&record, &header, width, layout, opts, start, spans_lines);
+        let row = check_row(&record, &header, width, layout, opts, start);
         match row {
             Ok(values) => {
                 let id = record.get(layout.id).unwrap_or_default().trim_ascii();
@@ -440,7 +439,6 @@ fn check_row(
     l: Layout,
     opts: &ReadOptions,
     line: u64,
-    spans_lines: bool,
 ) -> Result<RowValues, RowError> {
     let err = |column: Option<usize>, code: &'static str, message: String| RowError {
         line,
@@ -455,7 +453,10 @@ fn check_row(
             format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
         ));
     }
-    if spans_lines && record.iter().any(|f| f.contains(&b'\n')) {
+    if record
+        .iter()
+        .any(|f| f.contains(&b'\n') || f.contains(&b'\r'))
+    {
         // A line break inside a quoted field is legal CSV, but in a roster it means a quote was never closed.
         return Err(err(
             None,
