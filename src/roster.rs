@@ -268,7 +268,9 @@ pub fn read(
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue; // a blank line
         }
-        let row = check_row(&record, &header, width, layout, opts, start);
+        // A row that ran over several lines, or to the end of the file, may hold an open quote.
+        let may_be_open = rdr.position().line() > start + 1 || rdr.is_done();
+        let row = check_row(&record, &header, width, layout, opts, start, may_be_open);
         match row {
             Ok(values) => {
                 let id = record.get(layout.id).unwrap_or_default().trim_ascii();
@@ -439,6 +441,7 @@ fn check_row(
     l: Layout,
     opts: &ReadOptions,
     line: u64,
+    may_be_open: bool,
 ) -> Result<RowValues, RowError> {
     let err = |column: Option<usize>, code: &'static str, message: String| RowError {
         line,
@@ -453,9 +456,10 @@ fn check_row(
             format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
         ));
     }
-    if record
-        .iter()
-        .any(|f| f.contains(&b'\n') || f.contains(&b'\r'))
+    if may_be_open
+        && record
+            .iter()
+            .any(|f| f.contains(&b'\n') || f.contains(&b'\r'))
     {
         // A line break inside a quoted field is legal CSV, but in a roster it means a quote was never closed.
         return Err(err(
@@ -555,6 +559,12 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
     }
     let text =
         std::str::from_utf8(s).map_err(|_| "The value is not valid UTF-8 text.".to_string())?;
+    // The common case first; the checks below only explain a failure.
+    if let Ok(x) = text.parse::<f64>() {
+        if x.is_finite() {
+            return Ok(Some(x + 0.0));
+        }
+    }
     let looks_numeric = s
         .iter()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
