@@ -469,7 +469,7 @@ export class EvidenceCalculator extends HTMLElement {
     }));
     out.push(grid1);
 
-    out.push(el('h3', { text: 'Students' }), table('Students', ['Students', 'Count'], [
+    out.push(el('h3', { text: 'Students' }), table('Students by status', ['Students', 'Count'], [
       { cells: ['Rows read', count(s.rows)] }, { cells: ['Comparison students', count(s.comparison)] },
       { cells: ['Enrolled', count(s.enrolled)] }, { cells: ['At fidelity', count(s.atFidelity)] },
       { cells: ['At fidelity with an outcome', count(s.withOutcome)] }, { cells: ['Missing post-test', count(s.missingOutcome)] },
@@ -521,7 +521,7 @@ export class EvidenceCalculator extends HTMLElement {
         { cells: ['Students (intervention / comparison)', `${count(e.nIntervention)} / ${count(e.nComparison)}`] },
         { cells: ['Baseline difference (pre-test g)', `${num(e.baselineG, 3)}${e.baseline ? ` (${({ satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' })[e.baseline]})` : ''}`] },
         { cells: ['Missing post-tests', `${pct(e.attrition.overall)} overall, ${num(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'})`] },
-        { cells: ['Design and WWC rating', `${e.design}, ${({ meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' })[e.rating]}`] },
+        { cells: ['Design and WWC rating', `${({ rct: 'randomized trial', clusterRct: 'cluster-randomized trial', qed: 'quasi-experiment' })[e.design]}, ${({ meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' })[e.rating]}`] },
         { cells: ['ESSA tier', e.essaTier ? `Tier ${e.essaTier}` : 'None'] },
       ]), el('p', { class: 'hint', text: e.essaRationale }));
     }

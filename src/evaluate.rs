@@ -308,18 +308,18 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
         .iter()
         .zip(&groups)
         .flat_map(|(s, t)| {
-            let values: Vec<String> = s
-                .values
+            // Cells in a reader's order: kindergarten, then numbers, then names.
+            let mut order: Vec<usize> = (0..s.values.len()).collect();
+            order.sort_by(|&a, &b| natural_order(&s.values[a], &s.values[b]));
+            let values: Vec<String> = order
                 .iter()
-                .map(|v| {
-                    if v.is_empty() {
-                        "(blank)".to_string()
-                    } else {
-                        v.clone()
-                    }
+                .map(|&i| match s.values[i].as_str() {
+                    "" => "(blank)".to_string(),
+                    v => v.to_string(),
                 })
                 .collect();
-            report::cells(&s.column, &values, t, min)
+            let tallies: Vec<Tally> = order.iter().map(|&i| t[i]).collect();
+            report::cells(&s.column, &values, &tallies, min)
         })
         .collect();
     let students = Students {
@@ -366,6 +366,18 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
         notes,
         report,
     })
+}
+
+/// K (kindergarten) first, then numbers by value, then other values alphabetically.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |v: &str| match v.trim() {
+        k if k.eq_ignore_ascii_case("K") || k.eq_ignore_ascii_case("KG") => (0, -1.0),
+        n => n.parse::<f64>().map_or((1, 0.0), |x| (0, x)),
+    };
+    let (ka, kb) = (key(a), key(b));
+    ka.0.cmp(&kb.0)
+        .then(ka.1.total_cmp(&kb.1))
+        .then_with(|| a.cmp(b))
 }
 
 fn add(total: &mut Tally, s: &Tally) {

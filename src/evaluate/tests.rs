@@ -380,8 +380,8 @@ fn subgroups_suppress_small_cells_and_one_complement() {
     assert_eq!(
         shown,
         vec![
-            ("ell", "Y", None, true),
             ("ell", "N", None, true),
+            ("ell", "Y", None, true),
             ("grade", "3", Some(12), false),
             ("grade", "4", Some(13), false)
         ]
@@ -465,4 +465,30 @@ fn a_card_that_pays_less_for_more_growth_is_refused() {
     assert_eq!(e.code, "invalidContract");
     assert_eq!(e.field_errors()[0].path, "paymentCard[1].centsPerStudent");
     assert_eq!(e.field_errors()[0].code, "decreasingTier");
+}
+
+#[test]
+fn subgroup_cells_come_in_a_readers_order() {
+    let roster = "student_id,pre,post,minutes,weeks,grade,cohort\nA,1,2,600,20,3,b\nB,1,2,600,20,K,\nC,1,2,600,20,10,a\nD,1,2,600,20,2,b\n";
+    let e = run(
+        with(json!({ "subgroupColumns": ["grade", "cohort"] })),
+        roster,
+    );
+    let values: Vec<(&str, &str)> = e
+        .subgroups
+        .iter()
+        .map(|c| (c.column.as_str(), c.value.as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("grade", "K"),
+            ("grade", "2"),
+            ("grade", "3"),
+            ("grade", "10"),
+            ("cohort", "(blank)"),
+            ("cohort", "a"),
+            ("cohort", "b")
+        ]
+    );
 }
