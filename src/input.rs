@@ -377,15 +377,15 @@ impl Reader {
 /// The known field closest to a misspelt or shortened one (edit distance at most 2, or a
 /// known name that starts with it), for a helpful hint.
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    let lower = key.to_lowercase();
+    let lower = key.to_ascii_lowercase();
     if lower.len() >= 4 {
-        if let Some(k) = known.iter().find(|k| k.to_lowercase().starts_with(&lower)) {
+        if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase().starts_with(&lower)) {
             return Some(k);
         }
     }
     known
         .iter()
-        .map(|k| (edit_distance(&key.to_lowercase(), &k.to_lowercase()), *k))
+        .map(|k| (edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
