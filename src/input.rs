@@ -379,13 +379,21 @@ impl Reader {
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let lower = key.to_ascii_lowercase();
     if lower.len() >= 4 {
-        if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase().starts_with(&lower)) {
+        if let Some(k) = known
+            .iter()
+            .find(|k| k.to_ascii_lowercase().starts_with(&lower))
+        {
             return Some(k);
         }
     }
     known
         .iter()
-        .map(|k| (edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
+        .map(|k| {
+            (
+                edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)

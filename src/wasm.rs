@@ -293,25 +293,31 @@ pub fn evaluate_contract(
         .map_err(throw)
 }
 
-/// The roster as bytes: a `Uint8Array` (or `ArrayBuffer`) as it is, a string as UTF-8.
+/// The roster as bytes: a `Uint8Array` or `ArrayBuffer` as it is, a string as UTF-8. An
+/// oversized roster is refused before it is copied into wasm memory.
 fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
-    if let Some(text) = roster.as_string() {
-        return Ok(text.into_bytes());
-    }
-    if let Some(bytes) = roster.dyn_ref::<js_sys::Uint8Array>() {
-        // Refuse an oversized roster before copying it into wasm memory.
-        if bytes.length() as usize > crate::roster::MAX_ROSTER_BYTES {
-            return Err(crate::roster::too_large(bytes.length() as usize));
+    let max = crate::roster::MAX_ROSTER_BYTES;
+    if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {
+        // UTF-8 takes at least one byte per UTF-16 unit, so more units than the limit is too large.
+        if text.length() as usize > max {
+            return Err(crate::roster::too_large(text.length() as usize));
         }
-        return Ok(bytes.to_vec());
+        return Ok(String::from(text).into_bytes());
     }
-    if let Some(buffer) = roster.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
+    let bytes = if let Some(bytes) = roster.dyn_ref::<js_sys::Uint8Array>() {
+        bytes.clone()
+    } else if let Some(buffer) = roster.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(buffer)
+    } else {
+        return Err(Error::new(
+            "invalidRoster",
+            "The roster must be CSV text (a string) or its bytes (a Uint8Array or an ArrayBuffer).",
+        ));
+    };
+    if bytes.length() as usize > max {
+        return Err(crate::roster::too_large(bytes.length() as usize));
     }
-    Err(Error::new(
-        "invalidRoster",
-        "The roster must be CSV text (a string) or its bytes (a Uint8Array).",
-    ))
+    Ok(bytes.to_vec())
 }
 
 /// Verifies a signed outcomes report. Never throws for a bad or hostile input: the answer is

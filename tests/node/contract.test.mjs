@@ -97,3 +97,14 @@ test('the report never contains a student id', () => {
   for (const id of ids) assert.ok(!text.includes(id), id);
   assert.ok(!text.includes('STU-Q81'));
 });
+
+test('an oversized roster is refused before it is copied, whatever its form', () => {
+  const huge = new Uint8Array(256 * 1024 * 1024 + 1);
+  for (const roster of [huge, huge.buffer]) {
+    const e = thrown(() => ec.evaluateContract(contract, roster));
+    assert.equal(e.code, 'invalidRoster');
+    assert.equal(e.errors[0].code, 'tooLarge');
+    assert.match(e.message, /largest roster accepted is 256 MB/);
+  }
+  assert.equal(ec.evaluateContract(contract, csv).payment.totalCents, 158000);
+});
