@@ -25,6 +25,7 @@ sheet.replaceSync(`
   input, select, textarea { font: inherit; font-size: .95rem; padding: .35rem .5rem; border: 1px solid #6b7785; border-radius: 4px; background: #fff; color: inherit; }
   input[type="checkbox"] { width: 1.1rem; height: 1.1rem; }
   .check { flex-direction: row; align-items: center; gap: .4rem; }
+  input[type="file"] { max-width: 100%; }
   textarea { min-height: 4.5rem; width: 100%; font-family: ui-monospace, Menlo, Consolas, monospace; }
   fieldset { border: 1px solid var(--evidence-calculator-border, #c9d1db); border-radius: 6px; margin: 0 0 1rem; padding: .6rem 1rem 1rem; background: #fff; }
   legend { font-weight: 700; padding: 0 .3rem; }
@@ -39,6 +40,12 @@ sheet.replaceSync(`
   caption { text-align: left; font-weight: 700; padding: .3rem 0; }
   th, td { border-bottom: 1px solid #d8dee6; padding: .35rem .6rem; text-align: left; }
   td.num, th.num { text-align: right; }
+  td, th { overflow-wrap: anywhere; }
+  @media (max-width: 40rem) {
+    th, td { padding: .3rem .25rem; font-size: .85rem; }
+    .panel { padding: .8rem .6rem; }
+    fieldset { padding: .5rem .6rem .8rem; }
+  }
   tr.total td, tr.total th { font-weight: 700; border-top: 2px solid #1b1f24; }
   .status { min-height: 1.5rem; font-weight: 600; }
   progress { width: 100%; height: 1.1rem; }
