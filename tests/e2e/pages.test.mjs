@@ -110,3 +110,15 @@ test('every page sends a Content-Security-Policy that allows no third-party orig
     assert.doesNotMatch(csp, /https?:|\*/);
   }
 });
+
+test('every page fits a 390-pixel phone screen, results included', async () => {
+  for (const page of ['', 'calculator.html', 'vendor.html', 'procurement.html']) {
+    const { tab } = await app.open(page, { width: 390, height: 800 });
+    if (page === 'calculator.html') {
+      await tab.click('evidence-calculator >> #sample');
+      await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+    }
+    assert.ok(await tab.evaluate(() => document.documentElement.scrollWidth <= 390), `${page || 'home'} scrolls sideways`);
+    await shot(tab, `phone-${page.replace('.html', '') || 'home'}`);
+  }
+});
