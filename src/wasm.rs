@@ -41,7 +41,14 @@ export interface ProductProfile {
   name: string; vendor: string; homepageUrl?: string; subjects: string[]; grades: number[];
   dosage?: { minutesPerWeek: number; weeks: number; sessionsPerWeek?: number };
   outcomes: Array<{ measure: string; metric: "effectSize" | "scaleScoreGain" | "percentMeetingTarget" | "percentileGain"; value: number; grades?: number[] }>;
-  studies: Array<Record<string, unknown>>; researchUrl?: string; researchOnHomepage?: boolean;
+  studies: Array<{
+    title: string; url?: string; design: "rct" | "clusterRct" | "qed" | "correlational" | "logicModel"; independent: boolean;
+    sampleSize?: number; sites?: number; durationWeeks?: number; effectSize?: number; pValue?: number; summary?: EffectSizeInput;
+    attrition?: { overall: number; differential: number }
+      | { randomized: { intervention: number; comparison: number }; analyzed: { intervention: number; comparison: number } };
+    baselineEffectSize?: number; baselineAdjusted?: boolean; controlsForSelection?: boolean; ongoing?: boolean; coversAi?: boolean;
+  }>;
+  researchUrl?: string; researchOnHomepage?: boolean;
   seaApprovals: Array<{ state: string; status: "approved" | "pending" | "rejected" | "expired"; year?: number }>;
   training: { included: boolean; feeCents?: number };
   dataPractices: { advertisingUsesStudentData: boolean; sellsStudentData?: boolean };
@@ -62,7 +69,22 @@ export interface Vetting {
 export interface Schemas { productProfile: object; policy: object; contract: object; }
 
 /** An outcomes-based contract (integer cents); `schemas().contract` is its full JSON Schema. */
-export type Contract = Record<string, unknown>;
+export interface Contract {
+  id?: string; productName?: string; period?: string; currency?: string;
+  baseFeeCents?: number; perStudentBaseCents?: number;
+  metric: { kind: "gain" } | { kind: "normalizedGain"; maxScore: number }
+    | { kind: "percentOfTypical"; norms: Array<{ grade: number; typicalGrowth: number; weeks?: number }> }
+    | { kind: "growthIndex"; norms: Array<{ grade: number; mean: number; sd: number }> } | { kind: "postScore" };
+  paymentCard: Array<{ label: string; atLeast: number; centsPerStudent: number }>;
+  fidelity: { minMinutesPerWeek: number; minWeeks: number };
+  belowFidelity?: "baseOnly" | "fullOutcome" | "excluded";
+  districtObligation?: { minShareAtFidelity: number };
+  declinePenaltyCents?: number; capCents?: number; floorCents?: number;
+  missingOutcome?: "exclude" | "notMet"; minCellSize?: number; subgroupColumns?: string[];
+  randomized?: boolean; assignedBy?: "student" | "school"; icc?: number;
+  columns?: { studentId?: string; pre?: string; post?: string; minutes?: string; weeks?: string; grade?: string; group?: string; school?: string };
+  onBadRow?: "reject" | "skip";
+}
 export interface EvaluateOptions { onProgress?: (fraction: number) => void; }
 export interface Cell { column: string; value: string; n?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
 export interface Payment {

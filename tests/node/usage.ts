@@ -1,0 +1,17 @@
+// Type-checked (not run) by types.test.mjs: the declarations describe how users call the package.
+import init, { effectSize, evaluateContract, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence_check.js';
+
+export async function example(profile: ProductProfile, roster: Uint8Array): Promise<number> {
+  await init();
+  const g: number = effectSize({ kind: 'continuous', intervention: { n: 3, mean: 6, sd: 1 }, comparison: { n: 3, mean: 5, sd: 1 } }).g;
+  const contract: Contract = {
+    metric: { kind: 'gain' },
+    paymentCard: [{ label: 'Met', atLeast: 5, centsPerStudent: 1000 }],
+    fidelity: { minMinutesPerWeek: 30, minWeeks: 10 },
+  };
+  const result = evaluateContract(contract, roster, { onProgress: (f: number) => void f });
+  const tier: 1 | 2 | 3 | 4 | null = vetProduct(profile).essaTier;
+  const check = verifyReport('{}', 'sig', ['RW...']);
+  const enrolled: number = check.valid ? check.report.students.enrolled : 0;
+  return result.payment.totalCents + g + (tier ?? 0) + enrolled;
+}
