@@ -165,7 +165,7 @@ export class EvidenceCalculator extends HTMLElement {
         el('label', { for: 'file', text: 'Roster CSV file (read on this device, never uploaded)' }),
         el('input', { id: 'file', type: 'file', accept: '.csv,text/csv', onchange: (e) => this.#loadFile(e.target.files[0]) }),
         el('p', { class: 'hint', text: 'Or drop the file here. Columns: student_id, pre, post, minutes, weeks; optional grade, group (T/C), school and subgroup columns.' })),
-      el('div', { class: 'row', style: null },
+      el('div', { class: 'row' },
         el('button', { type: 'button', id: 'sample', onclick: () => this.#loadSample() , text: 'Try sample data' }),
         el('p', { class: 'hint', id: 'roster-name', text: 'No roster loaded yet.' })),
       el('p', { class: 'privacy', text: 'Privacy: the roster is read and evaluated by WebAssembly inside this browser. No request carries it anywhere.' }));

@@ -79,7 +79,6 @@ pub struct Roster {
     pub intervention: Vec<bool>,
     pub school: Option<Category>,
     pub subgroups: Vec<Category>,
-    pub has_grade: bool,
     pub has_group: bool,
 }
 
@@ -226,7 +225,6 @@ pub fn read(
     let width = header.len();
 
     let mut roster = Roster {
-        has_grade: layout.grade.is_some(),
         has_group: layout.group.is_some(),
         school: layout.school.map(|i| Category::new(&header[i])),
         ..Default::default()
@@ -707,18 +705,19 @@ fn fx_hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// The table's keys are already hashes: pass them through.
+/// Hashes a category's byte-string keys with [`fx_hash`], much faster than the default SipHash
+/// (the keys are our own rows' values, not an attacker's choice of table layout).
 #[derive(Default, Clone, Copy, Debug, PartialEq)]
 struct BuildFx;
 #[derive(Default)]
-struct PassThrough(u64);
+struct FxHasher(u64);
 impl std::hash::BuildHasher for BuildFx {
-    type Hasher = PassThrough;
-    fn build_hasher(&self) -> PassThrough {
-        PassThrough(0)
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
     }
 }
-impl std::hash::Hasher for PassThrough {
+impl std::hash::Hasher for FxHasher {
     fn finish(&self) -> u64 {
         self.0
     }
@@ -727,9 +726,6 @@ impl std::hash::Hasher for PassThrough {
     }
     fn write_usize(&mut self, _len: usize) {
         // The length prefix of a slice key: the bytes' hash already covers the length.
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
     }
 }
 

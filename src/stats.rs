@@ -117,17 +117,6 @@ pub struct EffectResult {
     pub n_comparison: f64,
 }
 
-impl EffectResult {
-    /// Statistically significant in the favourable direction.
-    pub fn significant_positive(&self) -> bool {
-        self.significant && self.favorable
-    }
-    /// Statistically significant in the unfavourable direction.
-    pub fn significant_negative(&self) -> bool {
-        self.significant && !self.favorable && self.g != 0.0
-    }
-}
-
 /// WWC effect size, its interval, and its significance (with the clustering correction when given).
 /// Inputs are assumed valid (see [`EffectInput::read`]); invalid ones give an error, never a panic.
 pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
