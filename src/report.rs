@@ -54,15 +54,22 @@ pub fn suppress(tallies: &[Tally], min: u64) -> Vec<bool> {
         t.n < min || (t.judged > 0 && t.judged < min) || (t.with_metric > 0 && t.with_metric < min)
     };
     let mut hidden: Vec<bool> = tallies.iter().map(small).collect();
+    let sizes: Vec<u64> = tallies.iter().map(|t| t.n).collect();
+    hide_one_more_if_alone(&mut hidden, &sizes);
+    hidden
+}
+
+/// Complementary suppression: with exactly one cell hidden, the total minus the published cells
+/// would give it away, so the smallest other non-empty cell is hidden too.
+fn hide_one_more_if_alone(hidden: &mut [bool], sizes: &[u64]) {
     if hidden.iter().filter(|&&h| h).count() == 1 {
-        let next = (0..tallies.len())
-            .filter(|&i| !hidden[i])
-            .min_by_key(|&i| (tallies[i].n, i));
+        let next = (0..sizes.len())
+            .filter(|&i| !hidden[i] && sizes[i] > 0)
+            .min_by_key(|&i| (sizes[i], i));
         if let Some(i) = next {
             hidden[i] = true;
         }
     }
-    hidden
 }
 
 /// Cells of one family, suppressed as [`suppress`] says.
@@ -100,14 +107,7 @@ pub struct TierCount {
 /// smallest non-zero count with it. Zero reveals no student and is published.
 pub fn suppress_counts(counts: &[u64], min: u64) -> Vec<bool> {
     let mut hidden: Vec<bool> = counts.iter().map(|&c| c > 0 && c < min).collect();
-    if hidden.iter().filter(|&&h| h).count() == 1 {
-        let next = (0..counts.len())
-            .filter(|&i| !hidden[i] && counts[i] > 0)
-            .min_by_key(|&i| (counts[i], i));
-        if let Some(i) = next {
-            hidden[i] = true;
-        }
-    }
+    hide_one_more_if_alone(&mut hidden, counts);
     hidden
 }
 
