@@ -1,15 +1,10 @@
 // A deterministic statewide roster for the benchmark: id, school, grade, pre, post, minutes, weeks,
 // two subgroup flags, about 3% missing post-tests, a comparison group. About 45 bytes a row.
 import fs from 'node:fs';
+import { rng } from '../js/sample-roster.js';
 
 export function writeRoster(path, rows = 1_000_000, seed = 7) {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = rng(seed);
   const out = fs.openSync(path, 'w');
   let chunk = 'student_id,school,grade,pre,post,minutes,weeks,group,ell,iep\n';
   for (let i = 0; i < rows; i++) {

@@ -3,7 +3,7 @@
 // 0.2 SD that grows with dosage, and a few missing post-tests. No real student is in it.
 
 /** mulberry32: a small seeded PRNG, so the same seed always gives the same roster. */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
