@@ -240,6 +240,13 @@ impl Default for Columns {
 }
 
 impl Contract {
+    /// What the top tier (the highest threshold, which pays the most) pays per student.
+    pub fn top_tier_cents(&self) -> i64 {
+        self.tiers_ascending()
+            .last()
+            .map_or(0, |t| t.cents_per_student)
+    }
+
     /// The tiers sorted by threshold, lowest first.
     pub fn tiers_ascending(&self) -> Vec<&Tier> {
         let mut tiers: Vec<&Tier> = self.payment_card.iter().collect();

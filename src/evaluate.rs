@@ -206,7 +206,7 @@ pub fn evaluate(
 /// Per-student classification and every aggregate, in one pass over the columns.
 fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
     let tiers = c.tiers_ascending();
-    let top_cents = tiers.last().map_or(0, |t| t.cents_per_student) as i128;
+    let top_cents = c.top_tier_cents() as i128;
     let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
     let mut by_tier = vec![0u64; tiers.len()];
     let mut below_all = 0u64;
@@ -257,7 +257,7 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
                     }
                     None => below_all += 1,
                 }
-                met = reaches(metric, lowest);
+                met = reached.is_some();
                 growth_values.push(metric);
                 student.judged = 1;
                 student.with_metric = 1;

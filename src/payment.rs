@@ -47,10 +47,7 @@ pub struct Payment {
 }
 
 pub fn settle(c: &Contract, e: &Earned) -> Result<Payment, Error> {
-    let top = c
-        .tiers_ascending()
-        .last()
-        .map_or(0, |t| t.cents_per_student) as i128;
+    let top = c.top_tier_cents() as i128;
     let enrolled = e.enrolled as i128;
     let base = c.base_fee_cents as i128 + c.per_student_base_cents as i128 * enrolled;
     let full = base + top * enrolled;
