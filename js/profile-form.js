@@ -83,10 +83,11 @@ export async function bindProfileForm(form, options = {}) {
     return profile;
   }
 
-  function messageFor(el) {
+  /** The field's message element; made (and linked by aria-describedby) only when `create`. */
+  function messageFor(el, create) {
     const id = `${el.id || el.name.replace(/[^\w-]/g, '_')}-error`;
     let msg = form.querySelector(`#${CSS.escape(id)}`);
-    if (!msg) {
+    if (!msg && create) {
       msg = document.createElement('p');
       msg.id = id;
       msg.className = 'evidence-field-error';
@@ -127,8 +128,8 @@ export async function bindProfileForm(form, options = {}) {
       el.setCustomValidity(visible ? text : '');
       if (visible) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
-      if (visible || form.querySelector(`#${CSS.escape(`${el.id || el.name.replace(/[^\w-]/g, '_')}-error`)}`)) {
-        const msg = messageFor(el);
+      const msg = messageFor(el, Boolean(visible));
+      if (msg) {
         msg.textContent = visible ? text : '';
         msg.hidden = !visible;
       }
