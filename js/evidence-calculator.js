@@ -521,16 +521,21 @@ export class EvidenceCalculator extends HTMLElement {
 
     const e = r.effect;
     if (e) {
-      out.push(el('h3', { text: 'Effect size (WWC)' }), table('Intervention compared with comparison students', ['Statistic', 'Value'], [
-        { cells: ['Hedges\' g on the post-test', `${num(e.g, 3)} (95% interval ${num(e.ciLower, 3)} to ${num(e.ciUpper, 3)})`] },
-        { cells: ['p-value', `${num(e.pValue, 4)}${e.clusterCorrected ? ' (corrected for clustering by school)' : ''}`] },
-        { cells: ['Improvement index', `${e.improvementIndex > 0 ? '+' : ''}${e.improvementIndex}`] },
-        { cells: ['Students (intervention / comparison)', `${count(e.nIntervention)} / ${count(e.nComparison)}`] },
-        { cells: ['Baseline difference (pre-test g)', `${num(e.baselineG, 3)}${e.baseline ? ` (${({ satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' })[e.baseline]})` : ''}`] },
-        { cells: ['Missing post-tests', `${pct(e.attrition.overall)} overall, ${num(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'})`] },
-        { cells: ['Design and WWC rating', `${({ rct: 'randomized trial', clusterRct: 'cluster-randomized trial', qed: 'quasi-experiment' })[e.design]}, ${({ meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' })[e.rating]}`] },
-        { cells: ['ESSA tier', e.essaTier ? `Tier ${e.essaTier}` : 'None'] },
-      ]), el('p', { class: 'hint', text: e.essaRationale }));
+      const RATING = { meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' };
+      const support = e.couldSupport;
+      out.push(el('h3', { text: 'Local comparison (not a WWC review)' }), el('p', { text: e.summary }),
+        table('Intervention compared with comparison students', ['Statistic', 'Value'], [
+          { cells: ['Hedges\' g on the post-test', `${num(e.g, 3)} (95% interval ${num(e.ciLower, 3)} to ${num(e.ciUpper, 3)})`] },
+          { cells: ['p-value', `${num(e.pValue, 4)}${e.clusterCorrected ? ' (cluster-adjusted: assignment by school)' : ''}`] },
+          { cells: ['Improvement index', `${e.improvementIndex > 0 ? '+' : ''}${e.improvementIndex}`] },
+          { cells: ['Students with a post-test (intervention / comparison)', `${count(e.nIntervention)} / ${count(e.nComparison)}`] },
+          { cells: ['Baseline difference (pre-test g)', `${num(e.baselineG, 3)}${e.baseline ? ` (${({ satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' })[e.baseline]})` : ''}`] },
+          { cells: ['Missing post-tests', `${pct(e.attrition.overall)} overall, ${num(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'})`] },
+          { cells: ['Design', `${({ rct: 'randomized trial', clusterRct: 'cluster-randomized trial', qed: 'quasi-experiment' })[e.design]}, evaluated ${e.independent ? 'independently' : 'by a party not stated to be independent'}${e.evaluator ? ` (${e.evaluator})` : ''}`] },
+          { cells: ['What a WWC review could support', support ? `${RATING[support.rating]}; ${support.essaTier ? `ESSA tier ${support.essaTier}` : 'no ESSA tier'}` : 'Nothing: a design condition does not hold (below)'] },
+        ]),
+        el('ul', { class: 'conditions' }, ...e.conditions.map((k) => el('li', { text: `${k.met ? 'Holds' : 'Does not hold'}: ${k.message}` }))));
+      if (support) out.push(el('p', { class: 'hint', text: support.essaRationale }));
     }
     for (const note of r.notes) out.push(el('p', { class: 'hint', text: note }));
 

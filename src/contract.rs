@@ -64,6 +64,11 @@ pub struct Contract {
     #[serde(default = "default_icc")]
     #[schemars(range(min = 0.0), extend("exclusiveMaximum" = 1))]
     pub icc: f64,
+    /// Who evaluates: the independence of the evaluator is stated, never assumed.
+    pub evaluator: Option<Evaluator>,
+    /// The evidence rules for the local comparison's rating and tier (a vetting policy;
+    /// defaults as in `vetProduct`).
+    pub evidence_policy: Option<crate::profile::Policy>,
     /// Header names of the roster's columns, when they differ from the defaults.
     #[serde(default)]
     pub columns: Columns,
@@ -177,6 +182,15 @@ pub enum BelowFidelity {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Evaluator {
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub name: String,
+    /// The evaluator has no financial tie to the vendor.
+    pub independent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DistrictObligation {
     /// Below this share of enrolled students at fidelity, the district pays in full.
     #[schemars(range(min = 0.0, max = 1.0))]
@@ -222,6 +236,7 @@ pub struct Columns {
     pub grade: String,
     pub group: String,
     pub school: String,
+    pub district: String,
 }
 
 impl Default for Columns {
@@ -235,6 +250,7 @@ impl Default for Columns {
             grade: "grade".into(),
             group: "group".into(),
             school: "school".into(),
+            district: "district".into(),
         }
     }
 }
@@ -356,7 +372,7 @@ fn tier(r: &mut Reader, v: &Value, path: &str) -> Option<Tier> {
 }
 
 fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
-    const KEYS: [&str; 8] = [
+    const KEYS: [&str; 9] = [
         "studentId",
         "pre",
         "post",
@@ -365,6 +381,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
         "grade",
         "group",
         "school",
+        "district",
     ];
     let o = r.object(v, path, &KEYS)?;
     let mut c = Columns::default();
@@ -377,6 +394,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
         &mut c.grade,
         &mut c.group,
         &mut c.school,
+        &mut c.district,
     ];
     for (key, slot) in KEYS.iter().zip(slots) {
         if let Some(name) = r.opt(o, path, key, Reader::text) {
@@ -411,6 +429,8 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             "randomized",
             "assignedBy",
             "icc",
+            "evaluator",
+            "evidencePolicy",
             "columns",
             "onBadRow",
         ],
@@ -558,6 +578,16 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     let icc = r
         .opt(o, "", "icc", crate::stats::read_icc)
         .unwrap_or_else(default_icc);
+    let evaluator = r.opt(o, "", "evaluator", |r, v, p| {
+        let e = r.object(v, p, &["name", "independent"])?;
+        let name = r.req(e, p, "name", Reader::text);
+        let independent = r.req(e, p, "independent", Reader::boolean);
+        Some(Evaluator {
+            name: name?,
+            independent: independent?,
+        })
+    });
+    let evidence_policy = r.opt(o, "", "evidencePolicy", crate::profile::Policy::read);
     let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
     let on_bad_row = r
         .opt(o, "", "onBadRow", |r, v, p| {
@@ -588,6 +618,8 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         randomized,
         assigned_by,
         icc,
+        evaluator,
+        evidence_policy,
         columns,
         on_bad_row,
     })

@@ -3,14 +3,13 @@
 
 use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
 use crate::error::{Details, Error, FieldError, RowError};
-use crate::growth::{metric_value, reaches};
+use crate::growth::{metric_value, reaches, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
-use crate::profile::{AttritionInput, Design, Policy, Study};
+use crate::profile::{AttritionInput, ClusterCounts, Design, SiteUnit, Study};
 use crate::report::{self, Cell, Growth, OutcomesReport, Tally, TierCount};
 use crate::roster::{self, ReadOptions, Roster};
 use crate::stats::{
-    self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Boundary, Clusters,
-    EffectInput, Group,
+    self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
 };
 use crate::vetting::{self, Rating};
 use serde::Serialize;
@@ -95,12 +94,18 @@ pub struct Students {
     /// Accepted rows (intervention and comparison).
     pub rows: u64,
     pub comparison: u64,
+    /// Intervention students, enrolled or not.
+    pub intervention: u64,
+    /// Intervention students the contract enrols (all of them unless `belowFidelity: "excluded"`).
     pub enrolled: u64,
     pub at_fidelity: u64,
     /// At-fidelity students with an outcome.
     pub with_outcome: u64,
     /// At-fidelity students whose outcome is missing.
     pub missing_outcome: u64,
+    /// At-fidelity students with no normalized gain because their pre-test is the maximum score
+    /// (treated as a missing outcome).
+    pub no_room_to_grow: u64,
     /// Reached the lowest tier.
     pub met_target: u64,
     /// At-fidelity students whose gain (post - pre) is negative.
@@ -119,18 +124,51 @@ pub struct TierTally {
     pub count: u64,
 }
 
+/// The comparison of intervention and comparison students in the district's own roster: a
+/// local comparison, not a WWC review. It states the rating and ESSA tier it could support only
+/// when every design condition a review would check holds, and each condition's reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocalEffect {
-    /// WWC g on the post-test, intervention minus comparison, with its interval and test.
+    /// Always `"localComparison"`.
+    pub kind: &'static str,
+    /// One sentence a parent can read: the effect, its significance, the design and the population.
+    pub summary: String,
+    /// WWC g on the post-test, intervention minus comparison, with its interval and test
+    /// (cluster-adjusted when assignment was by school).
     #[serde(flatten)]
     pub post: stats::EffectResult,
-    /// g on the pre-test (the baseline difference) and its WWC status.
+    /// g on the pre-test among the analysed students (the baseline difference) and its WWC status.
     pub baseline_g: Option<f64>,
     pub baseline: Option<Baseline>,
-    /// Missing post-tests as attrition, against the cautious WWC boundary.
+    /// Missing post-tests as attrition, against the policy's WWC boundary (randomized designs).
     pub attrition: AttritionStatus,
     pub design: &'static str,
+    /// The unit of assignment the analysis assumed: `student` or `school`.
+    pub assigned_by: &'static str,
+    /// Whether the contract names an evaluator independent of the vendor (never assumed).
+    pub independent: bool,
+    pub evaluator: Option<String>,
+    /// Sites counted under the evidence policy's site unit.
+    pub sites: u64,
+    pub conditions: Vec<Condition>,
+    /// The WWC rating and ESSA tier a review could give this comparison; null unless every
+    /// condition holds and the rating meets standards.
+    pub could_support: Option<Support>,
+}
+
+/// One design condition of the local comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    pub id: &'static str,
+    pub met: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Support {
     pub rating: Rating,
     pub essa_tier: Option<u8>,
     pub essa_rationale: String,
@@ -213,6 +251,7 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
     let mut earned = Earned::default();
     let mut overall = Tally::default();
     let mut missing = 0u64;
+    let mut no_room = 0u64;
     let mut comparison = 0u64;
     let mut growth_values = Vec::new();
     let mut dose = [Tally::default(); 5];
@@ -227,6 +266,7 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
             comparison += 1;
             continue;
         }
+        earned.intervention += 1;
         let minutes_per_week = r.minutes[i] / r.weeks[i];
         let at_fidelity = minutes_per_week >= c.fidelity.min_minutes_per_week
             && r.weeks[i] >= c.fidelity.min_weeks;
@@ -235,10 +275,9 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
         }
         earned.enrolled += 1;
         // Validated while reading; recomputed here rather than kept as another column.
-        let metric = metric_value(&c.metric, r.pre[i], r.post[i], r.weeks[i], r.grade[i])
-            .ok()
-            .flatten()
-            .unwrap_or(f64::NAN);
+        let outcome = metric_value(&c.metric, r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
+        let at_ceiling = outcome == Err(MetricProblem::NoRoomToGrow);
+        let metric = outcome.ok().flatten().unwrap_or(f64::NAN);
         let has_outcome = !metric.is_nan();
         // The tier reached, counted only for at-fidelity students with an outcome.
         let mut met = false;
@@ -263,7 +302,11 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
                 student.with_metric = 1;
                 student.metric_sum = metric;
             } else {
-                missing += 1;
+                if at_ceiling {
+                    no_room += 1;
+                } else {
+                    missing += 1;
+                }
                 student.judged = u64::from(c.missing_outcome == MissingOutcome::NotMet);
             }
             if r.post[i] - r.pre[i] < 0.0 {
@@ -296,6 +339,13 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
     let distribution = histogram(&growth_values, 20);
     let growth = Growth::of(&mut growth_values);
     let mut notes = Vec::new();
+    if no_room > 0 {
+        notes.push(format!(
+            "{no_room} at-fidelity student{} scored the maximum on the pre-test, which leaves no room for a normalized gain; {}.",
+            if no_room == 1 { "" } else { "s" },
+            if no_room == 1 { "that student is treated as a missing outcome" } else { "they are treated as missing outcomes" }
+        ));
+    }
     let effect = local_effect(c, r, comparison, &mut notes);
     let min = c.min_cell_size;
     let dose_values: Vec<String> = DOSE_BANDS
@@ -325,10 +375,12 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
     let students = Students {
         rows: r.len() as u64,
         comparison,
+        intervention: earned.intervention,
         enrolled: earned.enrolled,
         at_fidelity: earned.at_fidelity,
         with_outcome: growth.n,
         missing_outcome: missing,
+        no_room_to_grow: no_room,
         met_target: overall.met,
         declined: earned.declined,
         by_tier: tiers
@@ -416,16 +468,26 @@ impl Moments {
 }
 
 /// One group of the comparison: students randomized (every row), post-tests, the pre-tests of
-/// those with a post-test, and the schools of those with a post-test.
+/// those with a post-test, and the schools and districts of those with a post-test.
 struct Arm {
     randomized: f64,
     post: Moments,
     pre: Moments,
     schools: Vec<bool>,
+    districts: Vec<bool>,
+}
+
+/// How the analysed students' schools line up with the two arms.
+#[derive(Debug, Clone, Copy)]
+struct Schools {
+    intervention: usize,
+    comparison: usize,
+    /// Schools with analysed students in both arms.
+    both: usize,
 }
 
 /// The WWC comparison of intervention and comparison students (intent to treat: every
-/// intervention student with a post-test), its attrition, baseline and the ESSA tier it supports.
+/// intervention student with a post-test), its design conditions, and what it could support.
 fn local_effect(
     c: &Contract,
     r: &Roster,
@@ -440,12 +502,13 @@ fn local_effect(
         }
         return None;
     }
-    let schools = r.school.as_ref().map_or(0, |s| s.values.len());
+    let count = |cat: &Option<roster::Category>| cat.as_ref().map_or(0, |s| s.values.len());
     let mut arms = [(), ()].map(|_| Arm {
         randomized: 0.0,
         post: Moments::default(),
         pre: Moments::default(),
-        schools: vec![false; schools],
+        schools: vec![false; count(&r.school)],
+        districts: vec![false; count(&r.district)],
     });
     for i in 0..r.len() {
         let arm = &mut arms[usize::from(!r.intervention[i])];
@@ -460,22 +523,41 @@ fn local_effect(
         if let Some(s) = &r.school {
             arm.schools[s.codes[i] as usize] = true;
         }
+        if let Some(d) = &r.district {
+            arm.districts[d.codes[i] as usize] = true;
+        }
     }
     let [ti, tc] = &arms;
     let (ni, nc) = (ti.post.n, tc.post.n);
-    if ni < 2.0 || nc < 2.0 || !(ti.post.sd() > 0.0 || tc.post.sd() > 0.0) {
-        notes.push("Fewer than two students with a post-test in a group, or no spread in scores: no effect size is computed.".into());
+    if ni < 2.0 || nc < 2.0 {
+        notes.push(
+            "Fewer than two students with a post-test in a group: no effect size is computed."
+                .into(),
+        );
         return None;
     }
-    let clusters = match (c.assigned_by, &r.school) {
-        (AssignedBy::School, Some(_)) => {
-            let count = |arm: &Arm| arm.schools.iter().filter(|&&s| s).count() as f64;
-            Some(Clusters {
-                intervention: count(ti),
-                comparison: count(tc),
-                icc: c.icc,
-            })
-        }
+    let policy = c.evidence_policy.clone().unwrap_or_default();
+    let schools = r.school.as_ref().map(|_| Schools {
+        intervention: ti.schools.iter().filter(|&&s| s).count(),
+        comparison: tc.schools.iter().filter(|&&s| s).count(),
+        both: ti
+            .schools
+            .iter()
+            .zip(&tc.schools)
+            .filter(|(&a, &b)| a && b)
+            .count(),
+    });
+    // Whole schools in one arm each are cluster assignment, whatever the contract says: the
+    // analysis must then be cluster-adjusted, and one school per arm is a confound.
+    let by_school = c.assigned_by == AssignedBy::School || schools.is_some_and(|s| s.both == 0);
+    let clusters = match (by_school, schools) {
+        (true, Some(s)) => Some(Clusters {
+            intervention: s.intervention as f64,
+            // A school in both arms is counted once (in the intervention arm): M is the number
+            // of distinct schools.
+            comparison: (s.comparison - s.both) as f64,
+            icc: c.icc,
+        }),
         _ => None,
     };
     let input = EffectInput {
@@ -483,7 +565,7 @@ fn local_effect(
         comparison: tc.post.group(),
         lower_is_better: false,
         clusters,
-        alpha: stats::DEFAULT_ALPHA,
+        alpha: policy.alpha,
     };
     let post = match stats::effect_size(&input) {
         Ok(e) => e,
@@ -502,54 +584,206 @@ fn local_effect(
     .ok()
     .map(|e| e.g);
     let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
-    let design = match (c.randomized, c.assigned_by) {
-        (true, AssignedBy::School) => Design::ClusterRct,
-        (true, AssignedBy::Student) => Design::Rct,
+    let design = match (c.randomized, by_school) {
+        (true, true) => Design::ClusterRct,
+        (true, false) => Design::Rct,
         (false, _) => Design::Qed,
     };
-    let sites = r.school.as_ref().map_or(1, |s| s.values.len() as u64);
+    let sites = match policy.site_unit {
+        // A roster is one district's unless it names districts.
+        SiteUnit::District => r.district.as_ref().map_or(1, |_| {
+            ti.districts
+                .iter()
+                .zip(&tc.districts)
+                .filter(|(&a, &b)| a || b)
+                .count() as u64
+        }),
+        // Schools count as sites only where both arms were compared: a school that lines up
+        // with one arm is not an independent replication.
+        SiteUnit::School => schools.map_or(1, |s| s.both.max(1) as u64),
+    };
     let study = Study {
         title: "This roster".into(),
         url: None,
         design,
-        independent: true,
+        independent: c.evaluator.as_ref().is_some_and(|e| e.independent),
         sample_size: Some((ni + nc) as u64),
         sites: Some(sites),
+        site_unit: Some(policy.site_unit),
+        clusters: clusters.map(|k| ClusterCounts {
+            intervention: k.intervention as u64,
+            comparison: k.comparison as u64,
+        }),
         duration_weeks: None,
         effect_size: Some(post.g),
         p_value: Some(post.p_value),
         summary: None,
+        findings: None,
         attrition: c.randomized.then_some(AttritionInput::Rates {
             overall: attrition.overall,
             differential: attrition.differential,
         }),
         baseline_effect_size: baseline_g,
+        // The comparison is of post-tests, not adjusted for the pre-test.
         baseline_adjusted: Some(false),
         controls_for_selection: None,
         ongoing: None,
         covers_ai: None,
     };
-    let policy = Policy::default();
-    let verdict = vetting::rate_study(0, &study, &policy);
-    let (essa_tier, essa_rationale) = vetting::essa_tier(
-        std::slice::from_ref(&study),
-        std::slice::from_ref(&verdict),
-        &policy,
-    );
+    let mut verdict = vetting::rate_study(0, &study, &policy);
+    let conditions = conditions(c, schools, by_school, &study, &verdict);
+    let could_support = (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
+        let (essa_tier, essa_rationale) = vetting::essa_tier(
+            std::slice::from_ref(&study),
+            std::slice::from_ref(&verdict),
+            &policy,
+        );
+        verdict.essa_tier = essa_tier;
+        Support {
+            rating: verdict.rating,
+            essa_tier,
+            essa_rationale,
+        }
+    });
+    let design_name = match design {
+        Design::ClusterRct => "clusterRct",
+        Design::Rct => "rct",
+        _ => "qed",
+    };
     Some(LocalEffect {
+        kind: "localComparison",
+        summary: effect_summary(&post, design),
         post,
         baseline_g,
         baseline: baseline_g.map(baseline_equivalence),
-        attrition: attrition.status(Boundary::Cautious),
-        design: match design {
-            Design::ClusterRct => "clusterRct",
-            Design::Rct => "rct",
-            _ => "qed",
-        },
-        rating: verdict.rating,
-        essa_tier,
-        essa_rationale,
+        attrition: attrition.status(policy.attrition_boundary),
+        design: design_name,
+        assigned_by: if by_school { "school" } else { "student" },
+        independent: study.independent,
+        evaluator: c.evaluator.as_ref().map(|e| e.name.clone()),
+        sites,
+        conditions,
+        could_support,
     })
+}
+
+/// The design conditions a WWC review would check of this comparison (Standards Handbook 5.0:
+/// confounding factors, attrition, baseline equivalence), each with its reason.
+fn conditions(
+    c: &Contract,
+    schools: Option<Schools>,
+    by_school: bool,
+    study: &Study,
+    verdict: &vetting::StudyVerdict,
+) -> Vec<Condition> {
+    let mut out = Vec::new();
+    let mut add = |id, met, message: String| out.push(Condition { id, met, message });
+    if c.assigned_by == AssignedBy::School {
+        let both = schools.map_or(0, |s| s.both);
+        add(
+            "assignmentBySchool",
+            both == 0,
+            if both == 0 {
+                "Every school's analysed students are in one group, as assignment by school requires.".into()
+            } else {
+                format!(
+                    "{both} school{} students in both groups, so assignment was not by school.",
+                    if both == 1 { " has" } else { "s have" }
+                )
+            },
+        );
+    }
+    match (by_school, schools) {
+        (true, Some(s)) => {
+            let enough = s.intervention >= 2 && s.comparison >= 2;
+            add(
+                "noSingleUnitConfound",
+                enough,
+                if enough {
+                    format!("{} intervention and {} comparison schools: no condition is a single school.", s.intervention, s.comparison)
+                } else {
+                    format!("{} intervention school{} against {} comparison school{}: a group that is a single school cannot be told apart from that school (the WWC's n = 1 confound).",
+                        s.intervention, if s.intervention == 1 { "" } else { "s" },
+                        s.comparison, if s.comparison == 1 { "" } else { "s" })
+                },
+            );
+        }
+        (true, None) => add(
+            "noSingleUnitConfound",
+            false,
+            "Assignment by school, but the roster has no school column to count the schools.".into(),
+        ),
+        (false, Some(_)) => add(
+            "noSingleUnitConfound",
+            true,
+            "Schools hold students of both groups, so no school lines up with one group.".into(),
+        ),
+        (false, None) if study.design.is_randomized() => add(
+            "noSingleUnitConfound",
+            true,
+            "Students were randomly assigned one by one.".into(),
+        ),
+        (false, None) => add(
+            "noSingleUnitConfound",
+            false,
+            "The roster has no school column, so a confound between the intervention and a single school cannot be ruled out.".into(),
+        ),
+    }
+    let meets = verdict.rating.meets();
+    add(
+        "wwcDesignStandards",
+        meets,
+        format!(
+            "{} {}",
+            if meets {
+                "The design would meet WWC group-design standards:"
+            } else {
+                "The design would not meet WWC group-design standards:"
+            },
+            verdict.reasons.join(" ")
+        ),
+    );
+    out
+}
+
+/// "+0.18 SD, not statistically significant (p = 0.50): a local comparison of 1,204
+/// intervention and 1,188 comparison students with a post-test, not a WWC review."
+fn effect_summary(e: &stats::EffectResult, design: Design) -> String {
+    let design = match design {
+        Design::ClusterRct => "a local randomized comparison of schools",
+        Design::Rct => "a local randomized comparison",
+        _ => "a local comparison (not randomized)",
+    };
+    format!(
+        "{}{:.2} SD, {} (p = {}): {design} of {} intervention and {} comparison students with a post-test, not a WWC review.",
+        if e.g < 0.0 { "-" } else { "+" },
+        e.g.abs(),
+        if e.significant { "statistically significant" } else { "not statistically significant" },
+        format_p(e.p_value),
+        group_digits(e.n_intervention as u64),
+        group_digits(e.n_comparison as u64),
+    )
+}
+
+fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// 1234567 as "1,234,567".
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -606,6 +840,8 @@ fn outcomes_report(
         effect: effect
             .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
             .map(|e| report::ReportEffect {
+                kind: e.kind,
+                summary: e.summary.clone(),
                 g: e.post.g,
                 ci_lower: e.post.ci_lower,
                 ci_upper: e.post.ci_upper,
@@ -616,8 +852,11 @@ fn outcomes_report(
                 n_comparison: e.post.n_comparison as u64,
                 cluster_corrected: e.post.cluster_corrected,
                 design: e.design,
-                rating: e.rating,
-                essa_tier: e.essa_tier,
+                assigned_by: e.assigned_by,
+                independent: e.independent,
+                evaluator: e.evaluator.clone(),
+                conditions_met: e.conditions.iter().all(|k| k.met),
+                could_support: e.could_support.clone(),
             }),
         tiers,
         dose_response: dose_response.to_vec(),

@@ -10,6 +10,9 @@ pub enum MetricProblem {
     Row { code: &'static str, message: String },
     /// The contract has no norm for this grade (a contract problem, reported once).
     NoNorm { grade: i8 },
+    /// A normalized gain for a pre-test at the maximum score: no room to grow, so no value;
+    /// the student stays enrolled and is counted apart (not a bad row).
+    NoRoomToGrow,
 }
 
 /// The metric for one student, `Ok(None)` when the post-test (or a needed pre-test) is missing.
@@ -28,16 +31,21 @@ pub fn metric_value(
         Metric::Gain => gain,
         Metric::PostScore => post,
         Metric::NormalizedGain { max_score } => {
-            if pre >= *max_score || post > *max_score {
-                let message = if pre >= *max_score {
-                    format!("The pre-test {pre} is at or above the maximum score {max_score}, which leaves no room for a normalized gain.")
+            if pre > *max_score || post > *max_score {
+                let (what, score) = if pre > *max_score {
+                    ("pre", pre)
                 } else {
-                    format!("The post-test {post} is above the maximum score {max_score}.")
+                    ("post", post)
                 };
                 return Err(MetricProblem::Row {
                     code: "aboveMaximum",
-                    message,
+                    message: format!(
+                        "The {what}-test {score} is above the maximum score {max_score}."
+                    ),
                 });
+            }
+            if pre == *max_score {
+                return Err(MetricProblem::NoRoomToGrow);
             }
             gain / (max_score - pre)
         }
@@ -149,8 +157,12 @@ mod tests {
             Ok(None)
         );
         let hake = Metric::NormalizedGain { max_score: 100.0 };
-        assert!(matches!(
+        assert_eq!(
             metric_value(&hake, 100.0, 100.0, 30.0, 3),
+            Err(MetricProblem::NoRoomToGrow)
+        );
+        assert!(matches!(
+            metric_value(&hake, 100.5, 100.0, 30.0, 3),
             Err(MetricProblem::Row { .. })
         ));
         assert!(matches!(

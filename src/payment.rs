@@ -7,8 +7,9 @@
 //! 4. total = base + outcome - penalty, never below 0, then raised to `floorCents` and
 //!    lowered to `capCents`;
 //! 5. mutual accountability: when fewer than `districtObligation.minShareAtFidelity` of the
-//!    enrolled students are at fidelity, the district pays in full: base + the top tier for
-//!    every enrolled student, no penalty, then the floor and cap.
+//!    intervention students are at fidelity, the district pays in full: base + the top tier for
+//!    every intervention student (those `excluded` below fidelity included), no penalty, then
+//!    the floor and cap.
 //!
 //! Sums are taken in 128-bit integers, so no roster can overflow them; a result beyond what a
 //! JS number holds exactly (2^53 - 1 cents) is an error rather than a rounded amount.
@@ -21,6 +22,8 @@ use serde::Serialize;
 /// What the students earned, counted by the evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Earned {
+    /// Every intervention student, enrolled or excluded (the base of the district's obligation).
+    pub intervention: u64,
     pub enrolled: u64,
     pub at_fidelity: u64,
     /// Tier cents summed over the students who earn an outcome payment.
@@ -48,17 +51,23 @@ pub struct Payment {
 
 pub fn settle(c: &Contract, e: &Earned) -> Result<Payment, Error> {
     let top = c.top_tier_cents() as i128;
-    let enrolled = e.enrolled as i128;
-    let base = c.base_fee_cents as i128 + c.per_student_base_cents as i128 * enrolled;
-    let full = base + top * enrolled;
+    // The obligation is over every intervention student: excluding the students below fidelity
+    // from enrolment must not make the share at fidelity look complete.
     let obligation_met = c.district_obligation.as_ref().map(|d| {
-        // at_fidelity / enrolled >= share, inclusive as every threshold (7 of 10 meets 0.7).
-        e.enrolled == 0
+        // at_fidelity / intervention >= share, inclusive as every threshold (7 of 10 meets 0.7).
+        e.intervention == 0
             || crate::growth::reaches(
                 e.at_fidelity as f64,
-                d.min_share_at_fidelity * e.enrolled as f64,
+                d.min_share_at_fidelity * e.intervention as f64,
             )
     });
+    // A district that misses its obligation pays in full for every intervention student.
+    let enrolled = match obligation_met {
+        Some(false) => e.intervention.max(e.enrolled),
+        _ => e.enrolled,
+    } as i128;
+    let base = c.base_fee_cents as i128 + c.per_student_base_cents as i128 * enrolled;
+    let full = base + top * enrolled;
     let (outcome, penalty) = match obligation_met {
         Some(false) => (top * enrolled, 0),
         _ => (

@@ -169,9 +169,15 @@ pub struct Study {
     /// Students analysed; required except for a logic model.
     #[schemars(range(min = 1))]
     pub sample_size: Option<u64>,
-    /// Schools or districts; required except for a logic model.
+    /// Sites in the sample; required except for a logic model. A site is what `siteUnit` says
+    /// (by default a school district, county, city, State or campus, as 34 CFR 77.1 lists them).
     #[schemars(range(min = 1))]
     pub sites: Option<u64>,
+    /// What `sites` counts: `district` (the default; EDGAR's examples of a site) or `school`.
+    pub site_unit: Option<SiteUnit>,
+    /// The clusters (schools, classrooms) assigned to each condition; required for a cluster RCT
+    /// unless `summary.clusters` gives them. One cluster in a condition is a confound.
+    pub clusters: Option<ClusterCounts>,
     #[schemars(range(min = 0.0))]
     pub duration_weeks: Option<f64>,
     pub effect_size: Option<f64>,
@@ -181,12 +187,54 @@ pub struct Study {
     #[serde(default)]
     #[schemars(schema_with = "effect_input_schema")]
     pub summary: Option<EffectInput>,
+    /// Several findings (outcome measures), instead of `effectSize`/`pValue`/`summary`: within
+    /// each outcome domain their significance is corrected by Benjamini-Hochberg, as the WWC does.
+    #[schemars(length(max = 1000))]
+    pub findings: Option<Vec<Finding>>,
     pub attrition: Option<AttritionInput>,
     pub baseline_effect_size: Option<f64>,
     pub baseline_adjusted: Option<bool>,
     pub controls_for_selection: Option<bool>,
     pub ongoing: Option<bool>,
     pub covers_ai: Option<bool>,
+}
+
+/// One finding of a study: an outcome measure in an outcome domain, with its effect.
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Finding {
+    /// The outcome domain (such as "reading comprehension"): findings in one domain are corrected together.
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub domain: String,
+    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    pub measure: String,
+    pub effect_size: Option<f64>,
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub p_value: Option<f64>,
+    #[serde(default)]
+    #[schemars(schema_with = "effect_input_schema")]
+    pub summary: Option<EffectInput>,
+}
+
+/// What a study's `sites` count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum SiteUnit {
+    /// A school district, county, city, State or postsecondary campus (34 CFR 77.1).
+    #[default]
+    District,
+    /// A school: counts as a site only where the policy says so.
+    School,
+}
+
+/// The clusters assigned to each condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterCounts {
+    #[schemars(range(min = 1))]
+    pub intervention: u64,
+    #[schemars(range(min = 1))]
+    pub comparison: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
@@ -251,6 +299,10 @@ pub struct Policy {
     pub min_sites: u64,
     #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 1))]
     pub alpha: f64,
+    /// What counts as a site toward the multi-site sample of tiers 1 and 2: `district` (the
+    /// default: 34 CFR 77.1 names a State, county, city, school district or campus) or `school`
+    /// (a broader reading, which also counts studies whose sites are schools).
+    pub site_unit: SiteUnit,
 }
 
 impl Default for Policy {
@@ -262,6 +314,7 @@ impl Default for Policy {
             min_students: 350,
             min_sites: 2,
             alpha: stats::DEFAULT_ALPHA,
+            site_unit: SiteUnit::District,
         }
     }
 }
@@ -425,10 +478,13 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
             "independent",
             "sampleSize",
             "sites",
+            "siteUnit",
+            "clusters",
             "durationWeeks",
             "effectSize",
             "pValue",
             "summary",
+            "findings",
             "attrition",
             "baselineEffectSize",
             "baselineAdjusted",
@@ -466,37 +522,147 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
             r.req(o, path, "sites", at_least_one),
         )
     };
+    let site_unit = r.opt(o, path, "siteUnit", site_unit);
+    let clusters = r.opt(o, path, "clusters", cluster_counts);
     let duration_weeks = r.opt(o, path, "durationWeeks", Reader::non_negative);
     let effect_size = r.opt(o, path, "effectSize", Reader::number);
     let p_value = r.opt(o, path, "pValue", Reader::fraction);
-    let summary_path = join(path, "summary");
-    let summary = match o.get("summary") {
-        None | Some(Value::Null) => None,
-        Some(s) => EffectInput::read(r, s, &summary_path),
-    };
+    let summary = r.opt(o, path, "summary", EffectInput::read);
+    let findings = r.opt(o, path, "findings", |r, v, p| r.array(v, p, finding));
     let attrition = r.opt(o, path, "attrition", attrition);
     let baseline_effect_size = r.opt(o, path, "baselineEffectSize", Reader::number);
     let baseline_adjusted = r.opt(o, path, "baselineAdjusted", Reader::boolean);
     let controls_for_selection = r.opt(o, path, "controlsForSelection", Reader::boolean);
     let ongoing = r.opt(o, path, "ongoing", Reader::boolean);
     let covers_ai = r.opt(o, path, "coversAi", Reader::boolean);
-    Some(Study {
+    let study = Study {
         title: title?,
         url,
         design: design?,
         independent: independent?,
         sample_size,
         sites,
+        site_unit,
+        clusters,
         duration_weeks,
         effect_size,
         p_value,
         summary,
+        findings,
         attrition,
         baseline_effect_size,
         baseline_adjusted,
         controls_for_selection,
         ongoing,
         covers_ai,
+    };
+    check_study(r, &study, path);
+    Some(study)
+}
+
+impl Study {
+    /// The group statistics given, with their paths: the summary, or each finding's.
+    pub fn summaries(&self) -> Vec<(String, &EffectInput)> {
+        let mut out: Vec<(String, &EffectInput)> =
+            self.summary.iter().map(|s| ("summary".into(), s)).collect();
+        for (i, f) in self.findings.iter().flatten().enumerate() {
+            if let Some(s) = &f.summary {
+                out.push((format!("findings[{i}].summary"), s));
+            }
+        }
+        out
+    }
+
+    /// The clusters assigned to each condition, from `clusters` or else the group statistics.
+    pub fn cluster_counts(&self) -> Option<ClusterCounts> {
+        self.clusters.or_else(|| {
+            self.summaries().iter().find_map(|(_, s)| {
+                s.clusters.map(|c| ClusterCounts {
+                    intervention: c.intervention as u64,
+                    comparison: c.comparison as u64,
+                })
+            })
+        })
+    }
+}
+
+/// Rules between a study's fields, checked once each field has been read.
+fn check_study(r: &mut Reader, s: &Study, path: &str) {
+    let shorthand = s.effect_size.is_some() || s.p_value.is_some() || s.summary.is_some();
+    if s.findings.is_some() && shorthand {
+        r.fail(
+            &join(path, "findings"),
+            "inconsistent",
+            "Give several findings, or one effect (effectSize, pValue or summary), not both.",
+        );
+    }
+    let summaries = s.summaries();
+    for (at, summary) in &summaries {
+        let n = summary.intervention.n() + summary.comparison.n();
+        if s.sample_size.is_some_and(|size| (size as f64) < n) {
+            r.fail(
+                &join(path, "sampleSize"),
+                "inconsistent",
+                format!("The sample size is smaller than the {n} students analysed in {at}."),
+            );
+        }
+        if let (Some(study), Some(c)) = (s.clusters, summary.clusters) {
+            if study.intervention as f64 != c.intervention
+                || study.comparison as f64 != c.comparison
+            {
+                r.fail(
+                    &join(path, &format!("{at}.clusters")),
+                    "inconsistent",
+                    "These cluster counts differ from the study's clusters.",
+                );
+            }
+        }
+    }
+    // Without the clusters a cluster design's significance cannot be corrected, nor a
+    // single-cluster confound ruled out (WWC Standards Handbook 5.0, confounding factors).
+    if s.design == Design::ClusterRct && s.cluster_counts().is_none() {
+        r.fail(
+            &join(path, "clusters"),
+            "required",
+            "A cluster RCT must say how many clusters (schools, classrooms) were assigned to each condition.",
+        );
+    }
+}
+
+fn finding(r: &mut Reader, v: &Value, path: &str) -> Option<Finding> {
+    let o = r.object(
+        v,
+        path,
+        &["domain", "measure", "effectSize", "pValue", "summary"],
+    )?;
+    let domain = r.req(o, path, "domain", Reader::text);
+    let measure = r.req(o, path, "measure", Reader::text);
+    let effect_size = r.opt(o, path, "effectSize", Reader::number);
+    let p_value = r.opt(o, path, "pValue", Reader::fraction);
+    let summary = r.opt(o, path, "summary", EffectInput::read);
+    Some(Finding {
+        domain: domain?,
+        measure: measure?,
+        effect_size,
+        p_value,
+        summary,
+    })
+}
+
+fn site_unit(r: &mut Reader, v: &Value, path: &str) -> Option<SiteUnit> {
+    Some(match r.choice(v, path, &["district", "school"])? {
+        "school" => SiteUnit::School,
+        _ => SiteUnit::District,
+    })
+}
+
+fn cluster_counts(r: &mut Reader, v: &Value, path: &str) -> Option<ClusterCounts> {
+    let o = r.object(v, path, &["intervention", "comparison"])?;
+    let intervention = r.req(o, path, "intervention", at_least_one);
+    let comparison = r.req(o, path, "comparison", at_least_one);
+    Some(ClusterCounts {
+        intervention: intervention?,
+        comparison: comparison?,
     })
 }
 
@@ -629,44 +795,54 @@ impl Policy {
             return Ok(Policy::default());
         };
         let mut r = Reader::new();
-        let d = Policy::default();
-        let policy = r
-            .object(
-                v,
-                "",
-                &[
-                    "maxScreenMinutesPerWeek",
-                    "acceptedStates",
-                    "attritionBoundary",
-                    "minStudents",
-                    "minSites",
-                    "alpha",
-                ],
-            )
-            .map(|o| Policy {
-                max_screen_minutes_per_week: r
-                    .opt(o, "", "maxScreenMinutesPerWeek", Reader::non_negative)
-                    .unwrap_or(d.max_screen_minutes_per_week),
-                accepted_states: r
-                    .opt(o, "", "acceptedStates", |r, v, p| r.array(v, p, state_code))
-                    .unwrap_or_default(),
-                attrition_boundary: r
-                    .opt(o, "", "attritionBoundary", |r, v, p| {
-                        Some(match r.choice(v, p, &["cautious", "optimistic"])? {
-                            "optimistic" => Boundary::Optimistic,
-                            _ => Boundary::Cautious,
-                        })
-                    })
-                    .unwrap_or(d.attrition_boundary),
-                min_students: r
-                    .opt(o, "", "minStudents", Reader::count)
-                    .unwrap_or(d.min_students),
-                min_sites: r
-                    .opt(o, "", "minSites", Reader::count)
-                    .unwrap_or(d.min_sites),
-                alpha: r.opt(o, "", "alpha", stats::read_alpha).unwrap_or(d.alpha),
-            });
+        let policy = Policy::read(&mut r, v, "");
         r.finish(policy, "invalidPolicy", "vetting policy")
+    }
+
+    /// Reads a policy at `path`, with defaults for what is missing, recording every problem in `r`.
+    pub fn read(r: &mut Reader, v: &Value, path: &str) -> Option<Policy> {
+        let d = Policy::default();
+        let o = r.object(
+            v,
+            path,
+            &[
+                "maxScreenMinutesPerWeek",
+                "acceptedStates",
+                "attritionBoundary",
+                "minStudents",
+                "minSites",
+                "alpha",
+                "siteUnit",
+            ],
+        )?;
+        Some(Policy {
+            max_screen_minutes_per_week: r
+                .opt(o, path, "maxScreenMinutesPerWeek", Reader::non_negative)
+                .unwrap_or(d.max_screen_minutes_per_week),
+            accepted_states: r
+                .opt(o, path, "acceptedStates", |r, v, p| {
+                    r.array(v, p, state_code)
+                })
+                .unwrap_or_default(),
+            attrition_boundary: r
+                .opt(o, path, "attritionBoundary", |r, v, p| {
+                    Some(match r.choice(v, p, &["cautious", "optimistic"])? {
+                        "optimistic" => Boundary::Optimistic,
+                        _ => Boundary::Cautious,
+                    })
+                })
+                .unwrap_or(d.attrition_boundary),
+            min_students: r
+                .opt(o, path, "minStudents", Reader::count)
+                .unwrap_or(d.min_students),
+            min_sites: r
+                .opt(o, path, "minSites", Reader::count)
+                .unwrap_or(d.min_sites),
+            alpha: r
+                .opt(o, path, "alpha", stats::read_alpha)
+                .unwrap_or(d.alpha),
+            site_unit: r.opt(o, path, "siteUnit", site_unit).unwrap_or(d.site_unit),
+        })
     }
 }
 

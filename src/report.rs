@@ -196,21 +196,32 @@ pub struct ReportStudents {
     pub met_target: Option<u64>,
 }
 
+/// The local comparison as published: what it found, how sure, on whom, and what a WWC review
+/// could make of it (only when every design condition holds).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportEffect {
+    /// Always `"localComparison"`: the district's own comparison, not a WWC review.
+    pub kind: &'static str,
+    /// The effect, its significance, the design and the population, in one sentence.
+    pub summary: String,
     pub g: f64,
     pub ci_lower: f64,
     pub ci_upper: f64,
     pub p_value: f64,
     pub significant: bool,
     pub improvement_index: i32,
+    /// Students with a post-test in each group (the analysed population).
     pub n_intervention: u64,
     pub n_comparison: u64,
     pub cluster_corrected: bool,
     pub design: &'static str,
-    pub rating: crate::vetting::Rating,
-    pub essa_tier: Option<u8>,
+    pub assigned_by: &'static str,
+    pub independent: bool,
+    pub evaluator: Option<String>,
+    /// Every design condition of a WWC review holds.
+    pub conditions_met: bool,
+    pub could_support: Option<crate::evaluate::Support>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -78,6 +78,8 @@ pub struct Roster {
     /// True for intervention students (all of them when there is no group column).
     pub intervention: Vec<bool>,
     pub school: Option<Category>,
+    /// The school district of each row, when the roster has a district column (for counting sites).
+    pub district: Option<Category>,
     pub subgroups: Vec<Category>,
     pub has_group: bool,
 }
@@ -95,13 +97,20 @@ impl Roster {
         }
         self.grade.reserve(rows);
         self.intervention.reserve(rows);
-        for cat in self.school.iter_mut().chain(self.subgroups.iter_mut()) {
+        for cat in self.categories_mut() {
             cat.codes.reserve(rows);
         }
     }
 
     pub fn len(&self) -> usize {
         self.pre.len()
+    }
+
+    fn categories_mut(&mut self) -> impl Iterator<Item = &mut Category> {
+        self.school
+            .iter_mut()
+            .chain(self.district.iter_mut())
+            .chain(self.subgroups.iter_mut())
     }
 
     /// Keeps the rows whose `keep` is true, in every column.
@@ -124,7 +133,7 @@ impl Roster {
         }
         column(&mut self.grade, keep);
         column(&mut self.intervention, keep);
-        for cat in self.school.iter_mut().chain(self.subgroups.iter_mut()) {
+        for cat in self.categories_mut() {
             column(&mut cat.codes, keep);
         }
     }
@@ -177,6 +186,7 @@ struct Layout {
     grade: Option<usize>,
     group: Option<usize>,
     school: Option<usize>,
+    district: Option<usize>,
 }
 
 /// Reads a roster. Structural problems (empty file, missing column, wrong encoding, too large)
@@ -227,6 +237,7 @@ pub fn read(
     let mut roster = Roster {
         has_group: layout.group.is_some(),
         school: layout.school.map(|i| Category::new(&header[i])),
+        district: layout.district.map(|i| Category::new(&header[i])),
         ..Default::default()
     };
     let subgroup_at: Vec<usize> = opts
@@ -287,6 +298,9 @@ pub fn read(
                 roster.grade.push(values.grade);
                 roster.intervention.push(values.intervention);
                 if let (Some(cat), Some(i)) = (roster.school.as_mut(), layout.school) {
+                    cat.push(record.get(i).unwrap_or_default());
+                }
+                if let (Some(cat), Some(i)) = (roster.district.as_mut(), layout.district) {
                     cat.push(record.get(i).unwrap_or_default());
                 }
                 for (cat, &i) in roster.subgroups.iter_mut().zip(&subgroup_at) {
@@ -412,6 +426,7 @@ fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
         grade: find(header, &c.grade),
         group: find(header, &c.group),
         school: find(header, &c.school),
+        district: find(header, &c.district),
     };
     if opts.metric.needs_grade() && layout.grade.is_none() {
         return Err(missing_column(&c.grade, header));
@@ -536,6 +551,7 @@ fn check_row(
         Ok(_) => None,
         Err(MetricProblem::Row { code, message }) => return Err(err(Some(l.post), code, message)),
         Err(MetricProblem::NoNorm { grade }) => Some(grade),
+        Err(MetricProblem::NoRoomToGrow) => None,
     };
     Ok(RowValues {
         pre,

@@ -1,19 +1,22 @@
 //! Evidence statistics by the What Works Clearinghouse (WWC) Procedures and Standards Handbook
-//! (version 5.0) and the PowerUp! minimum-detectable-effect formulas (Dong & Maynard 2013).
+//! (version 5.0, Appendix E; version 4.1 with its 2021 Supplement, which introduced the
+//! cluster-adjusted effect size and standard error) and the PowerUp! minimum-detectable-effect
+//! formulas (Dong & Maynard 2013).
 //!
 //! | quantity | formula |
 //! |---|---|
 //! | pooled SD | `S = sqrt(((n_i-1)s_i^2 + (n_c-1)s_c^2) / (N-2))` |
-//! | small-sample correction | `omega = 1 - 3/(4N - 9)` |
-//! | Hedges' g (continuous) | `g = omega (mean_i - mean_c) / S` |
-//! | Cox index (yes/no) | `g = omega (logit p_i - logit p_c) / 1.65` |
+//! | small-sample correction | `omega = 1 - 3/(4N - 9)` (`1 - 3/(4h - 1)` with clusters) |
+//! | Hedges' g (continuous) | `g = omega (mean_i - mean_c) / S`, `SE = sqrt(N/(n_i n_c) + g^2/(2N))` |
+//! | Cox index (yes/no) | `g = omega (logit p_i - logit p_c) / 1.65`, `SE = omega sqrt(1/(n_i p_i) + 1/(n_i (1-p_i)) + 1/(n_c p_c) + 1/(n_c (1-p_c))) / 1.65` |
+//! | cluster assignment (see [`cluster_adjusted`]) | `g = omega_h (mean_i - mean_c)/S sqrt(gamma)`, `SE = sqrt(N/(n_i n_c) eta + g^2/(2h))` |
+//! | significance | `t = g / SE`, two-tailed, Student t with `N - 2` (or `h`) degrees of freedom |
+//! | 95% interval | `g +/- t(0.975, df) SE`: the same SE and distribution as the p-value |
 //! | improvement index | `round(100 (Phi(g) - 0.5))`, g in the favourable direction |
-//! | significance | `t = |g| sqrt(n_i n_c / N)`, `df = N - 2`, two-tailed |
-//! | clustering correction | `t_a`, `h` of WWC handbook appendix E (see [`cluster_correction`]) |
-//! | standard error | `SE = sqrt(N/(n_i n_c) + g^2/(2N))`, 95% interval `g +/- 1.96 SE` |
-//! | MDES | `M * SE`, `M = t(1-alpha/2, df) + t(power, df)` |
+//! | MDES | `M * SE`, `M = t(1-alpha/2, df) + t(power, df)`, `df = n - g* - 2` or `J - g* - 2` |
 //!
-//! Distributions come from `statrs` (Student t and normal CDFs and quantiles).
+//! Distributions come from `statrs` (Student t and normal CDFs and quantiles); every argument
+//! passed to it is checked finite and in range first, because statrs panics on NaN.
 
 use crate::error::{join, Error};
 use crate::input::Reader;
@@ -21,35 +24,75 @@ use serde::Serialize;
 use serde_json::Value;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-/// The WWC default intraclass correlations: achievement outcomes and all others.
+/// The WWC default intraclass correlation for achievement outcomes (0.10 for others).
 pub const DEFAULT_ICC: f64 = 0.20;
 pub const DEFAULT_ALPHA: f64 = 0.05;
 /// The WWC constant that puts a log odds ratio on the standard-deviation scale (Cox index).
 const COX_SCALE: f64 = 1.65;
+/// Most students accepted in one group of a study summary.
+pub const MAX_GROUP_SIZE: u64 = 1_000_000_000;
+/// Beyond this many degrees of freedom the t distribution is taken from its asymptotic
+/// expansion (or the normal, for CDFs): statrs's incomplete beta slows down and loses accuracy.
+const LARGE_DF: f64 = 1000.0;
 
-/// The standard normal CDF, Phi.
+/// The standard normal CDF, Phi (NaN for NaN).
 pub fn normal_cdf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
     // Normal::new(0, 1) cannot fail.
     Normal::new(0.0, 1.0).map(|n| n.cdf(x)).unwrap_or(f64::NAN)
 }
 
-/// The Student t CDF with `df` degrees of freedom (df > 0, finite).
-fn t_cdf(x: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df)
-        .map(|t| t.cdf(x))
+/// The standard normal quantile for `p` strictly between 0 and 1 (NaN otherwise).
+fn normal_quantile(p: f64) -> f64 {
+    let in_range = p > 0.0 && p < 1.0;
+    if !in_range {
+        return f64::NAN;
+    }
+    Normal::new(0.0, 1.0)
+        .map(|n| n.inverse_cdf(p))
         .unwrap_or(f64::NAN)
 }
 
-/// The Student t quantile with `df` degrees of freedom.
+/// The Student t quantile with `df` degrees of freedom; NaN when `p` is not strictly between 0
+/// and 1 or `df` is not positive. Above [`LARGE_DF`] it uses the Cornish-Fisher expansion of t
+/// about the normal quantile to the fourth order in 1/df (Abramowitz & Stegun 26.7.5), whose
+/// error there is far below 1e-9.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
+    let in_range = p > 0.0 && p < 1.0 && df > 0.0;
+    if !in_range {
+        return f64::NAN;
+    }
+    if df > LARGE_DF {
+        let z = normal_quantile(p);
+        let z2 = z * z;
+        let g1 = (z2 + 1.0) * z / 4.0;
+        let g2 = ((5.0 * z2 + 16.0) * z2 + 3.0) * z / 96.0;
+        let g3 = (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) * z / 384.0;
+        let g4 = ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) * z / 92160.0;
+        return z + g1 / df + g2 / df.powi(2) + g3 / df.powi(3) + g4 / df.powi(4);
+    }
     StudentsT::new(0.0, 1.0, df)
         .map(|t| t.inverse_cdf(p))
         .unwrap_or(f64::NAN)
 }
 
-/// Two-tailed p-value of a t statistic.
-pub fn two_tailed_p(t: f64, df: f64) -> f64 {
-    (2.0 * (1.0 - t_cdf(t.abs(), df))).clamp(0.0, 1.0)
+/// Two-tailed p-value of a t statistic with `df` degrees of freedom; `None` when the
+/// statistic or the degrees of freedom are not finite and positive (never NaN into statrs).
+pub fn two_tailed_p(t: f64, df: f64) -> Option<f64> {
+    let usable = !t.is_nan() && df > 0.0 && df.is_finite();
+    if !usable {
+        return None;
+    }
+    let x = -t.abs();
+    let lower = if df > 1e7 {
+        // t(df) and N(0,1) differ by less than 1e-8 here, and statrs's beta function slows down.
+        normal_cdf(x)
+    } else {
+        StudentsT::new(0.0, 1.0, df).ok()?.cdf(x)
+    };
+    Some((2.0 * lower).clamp(0.0, 1.0))
 }
 
 /// WWC small-sample correction for a total sample of `n`.
@@ -94,18 +137,21 @@ pub struct EffectInput {
     pub alpha: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectResult {
-    /// Intervention minus comparison, as computed (not flipped for `lowerIsBetter`).
+    /// Intervention minus comparison, as computed (not flipped for `lowerIsBetter`); with
+    /// clusters, the WWC's cluster-adjusted effect size.
     pub g: f64,
     pub omega: f64,
+    /// The standard error of g, from which both the interval and the p-value come.
     pub se: f64,
+    /// 95% interval `g +/- t(0.975, df) SE`.
     pub ci_lower: f64,
     pub ci_upper: f64,
-    /// The t statistic; with clusters, the corrected `t_a`.
+    /// The test statistic `g / SE`.
     pub t: f64,
-    /// Degrees of freedom; with clusters, WWC's `h`.
+    /// Degrees of freedom of the t distribution: `N - 2`, or WWC's `h` with clusters.
     pub df: f64,
     pub p_value: f64,
     pub significant: bool,
@@ -115,15 +161,19 @@ pub struct EffectResult {
     pub cluster_corrected: bool,
     pub n_intervention: f64,
     pub n_comparison: f64,
+    /// What a reader must know about this result (a single-cluster confound, for instance).
+    pub notes: Vec<String>,
 }
 
-/// WWC effect size, its interval, and its significance (with the clustering correction when given).
-/// Inputs are assumed valid (see [`EffectInput::read`]); invalid ones give an error, never a panic.
+/// WWC effect size, its interval, and its significance (cluster-adjusted when clusters are
+/// given). Inputs are assumed read by [`EffectInput::read`]; statistics that give no finite
+/// effect (no spread, or spread too small for the difference) are an error, never a NaN.
 pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
     let (ni, nc) = (input.intervention.n(), input.comparison.n());
     let n = ni + nc;
-    let om = omega(n);
-    let g = match (input.intervention, input.comparison) {
+    let degenerate = |why: &str| Err(Error::new("degenerateStatistics", why.to_string()));
+    // The raw standardized difference and the variance of its log-odds (or mean) part.
+    let (d, omega_n, se_unclustered) = match (input.intervention, input.comparison) {
         (
             Group::Continuous {
                 mean: mi, sd: si, ..
@@ -133,10 +183,26 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
             },
         ) => {
             let pooled = (((ni - 1.0) * si * si + (nc - 1.0) * sc * sc) / (n - 2.0)).sqrt();
-            om * (mi - mc) / pooled
+            let d = (mi - mc) / pooled;
+            let usable = pooled > 0.0 && d.is_finite();
+            if !usable {
+                return degenerate("The groups' scores have no usable spread (standard deviations of zero, or too small for the difference in means), so no effect size can be computed.");
+            }
+            let om = omega(n);
+            let g = om * d;
+            // WWC Procedures and Standards Handbook 5.0, Appendix E (Hedges' g and its SE).
+            (d, om, (n / (ni * nc) + g * g / (2.0 * n)).sqrt())
         }
         (Group::Dichotomous { proportion: pi, .. }, Group::Dichotomous { proportion: pc, .. }) => {
-            om * (logit(pi) - logit(pc)) / COX_SCALE
+            // The Cox index and the log odds ratio's own variance, on the same scale
+            // (ES and SE times omega / 1.65): the test is then the Wald z of the log odds ratio.
+            let lor = logit(pi) - logit(pc);
+            let var = 1.0 / (ni * pi)
+                + 1.0 / (ni * (1.0 - pi))
+                + 1.0 / (nc * pc)
+                + 1.0 / (nc * (1.0 - pc));
+            let om = omega(n);
+            (lor / COX_SCALE, om, om * var.sqrt() / COX_SCALE)
         }
         _ => {
             return Err(Error::new(
@@ -145,20 +211,34 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
             ))
         }
     };
-    let se = (n / (ni * nc) + g * g / (2.0 * n)).sqrt();
-    let t = g.abs() * (ni * nc / n).sqrt();
-    let (t, df) = match input.clusters {
-        Some(c) => cluster_correction(t, n, c.intervention + c.comparison, c.icc),
-        None => (t, n - 2.0),
+    let mut notes = Vec::new();
+    let (g, om, se, df) = match input.clusters {
+        Some(c) => {
+            let adj = cluster_adjusted(d, ni, nc, c);
+            if c.intervention < 2.0 || c.comparison < 2.0 {
+                notes.push("One condition is a single cluster: the intervention cannot be told apart from that school or classroom (the WWC's n = 1 confound), so this comparison does not meet WWC standards whatever its numbers.".into());
+            }
+            (adj.g, adj.omega, adj.se, adj.h)
+        }
+        None => (omega_n * d, omega_n, se_unclustered, n - 2.0),
     };
-    let p_value = two_tailed_p(t, df);
+    let t = g / se;
+    let (Some(p_value), true) = (
+        two_tailed_p(t, df),
+        [g, se, t].iter().all(|x| x.is_finite()),
+    ) else {
+        return degenerate(
+            "These group statistics do not give a finite effect size and standard error.",
+        );
+    };
+    let half_width = t_quantile(0.975, df) * se;
     let g_favourable = if input.lower_is_better { -g } else { g };
-    let result = EffectResult {
+    Ok(EffectResult {
         g,
         omega: om,
         se,
-        ci_lower: g - 1.96 * se,
-        ci_upper: g + 1.96 * se,
+        ci_lower: g - half_width,
+        ci_upper: g + half_width,
         t,
         df,
         p_value,
@@ -168,32 +248,48 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
         cluster_corrected: input.clusters.is_some(),
         n_intervention: ni,
         n_comparison: nc,
-    };
-    if [g, se, t, df, p_value].iter().all(|x| x.is_finite()) {
-        Ok(result)
-    } else {
-        Err(Error::new(
-            "invalidInput",
-            "These group statistics do not give a finite effect size.",
-        ))
-    }
+        notes,
+    })
 }
 
 fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// WWC clustering correction for a study that assigned `m` clusters but analysed `n` students
-/// with intraclass correlation `rho`: returns the corrected t (`t_a`) and degrees of freedom (`h`).
-pub fn cluster_correction(t: f64, n: f64, m: f64, rho: f64) -> (f64, f64) {
-    let nbar = n / m;
+/// The effect of a cluster-assigned study analysed by student, as the WWC computes it since the
+/// Supplement to Procedures Handbook 4.1 (2021) and in Procedures and Standards Handbook 5.0,
+/// Appendix E (Hedges 2007): with `M` clusters, `n = N/M` students per cluster on average and
+/// intraclass correlation `rho`,
+/// `gamma = 1 - 2(n-1)rho/(N-2)`, `eta = 1 + (n-1)rho`,
+/// `h = ((N-2) - 2(n-1)rho)^2 / ((N-2)(1-rho)^2 + n(N-2n)rho^2 + 2(N-2n)rho(1-rho))` (v5.0 E.21),
+/// `g = omega_h d sqrt(gamma)` with `omega_h = 1 - 3/(4h - 1)`, and
+/// `SE = sqrt(N/(n_i n_c) eta + g^2/(2h))`; p from Student t with h degrees of freedom.
+pub struct ClusterAdjusted {
+    pub g: f64,
+    pub omega: f64,
+    pub se: f64,
+    pub h: f64,
+}
+
+pub fn cluster_adjusted(d: f64, ni: f64, nc: f64, c: Clusters) -> ClusterAdjusted {
+    let n = ni + nc;
+    let rho = c.icc;
+    let nbar = n / (c.intervention + c.comparison);
     let core = (n - 2.0) - 2.0 * (nbar - 1.0) * rho;
-    let t_a = t * (core / ((n - 2.0) * (1.0 + (nbar - 1.0) * rho))).sqrt();
+    let gamma = core / (n - 2.0);
+    let eta = 1.0 + (nbar - 1.0) * rho;
     let h = core * core
         / ((n - 2.0) * (1.0 - rho).powi(2)
             + nbar * (n - 2.0 * nbar) * rho * rho
             + 2.0 * (n - 2.0 * nbar) * rho * (1.0 - rho));
-    (t_a, h)
+    let omega_h = 1.0 - 3.0 / (4.0 * h - 1.0);
+    let g = omega_h * d * gamma.sqrt();
+    ClusterAdjusted {
+        g,
+        omega: omega_h,
+        se: (n / (ni * nc) * eta + g * g / (2.0 * h)).sqrt(),
+        h,
+    }
 }
 
 impl EffectInput {
@@ -328,16 +424,21 @@ fn read_clusters(
     })
 }
 
-/// A group size: a whole number of at least 2.
+/// A group size: a whole number from 2 to [`MAX_GROUP_SIZE`].
 fn read_n(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let n = r.count(v, path)?;
-    r.check(
+    let ok = r.check(
         n >= 2,
         path,
         "outOfRange",
         "A group needs at least 2 students.",
-    )
-    .then_some(n as f64)
+    ) && r.check(
+        n <= MAX_GROUP_SIZE,
+        path,
+        "outOfRange",
+        "A group holds at most a billion students.",
+    );
+    ok.then_some(n as f64)
 }
 
 pub fn read_icc(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
@@ -389,11 +490,12 @@ pub fn effect_size_json(v: &Value) -> Result<EffectResult, Error> {
 
 // ---------------------------------------------------------------- power
 
+/// A design for the minimum detectable effect (PowerUp!).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Design {
-    /// Students randomly assigned one by one.
+pub enum PowerDesign {
+    /// Students randomly assigned one by one (PowerUp! IRA).
     Individual { n: f64, r2: f64 },
-    /// Whole clusters (schools) of `cluster_size` students randomly assigned.
+    /// Whole clusters (schools) of `cluster_size` students randomly assigned (PowerUp! CRA2_2).
     Cluster {
         clusters: f64,
         cluster_size: f64,
@@ -405,7 +507,9 @@ pub enum Design {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PowerInput {
-    pub design: Design,
+    pub design: PowerDesign,
+    /// Covariates g*: student-level for an individual design, cluster-level for a cluster design.
+    pub covariates: f64,
     pub treated_share: f64,
     pub alpha: f64,
     pub power: f64,
@@ -420,13 +524,16 @@ pub struct PowerResult {
     pub df: f64,
 }
 
-/// PowerUp! minimum detectable effect size for a two-tailed test.
+/// PowerUp! minimum detectable effect size for a two-tailed test (Dong & Maynard 2013; the
+/// PowerUpR functions `mdes.ira1r1` and `mdes.cra2r2`): `MDES = M SE` with
+/// `M = t(1 - alpha/2, df) + t(power, df)`, `df = n - g* - 2` (individual) or `J - g* - 2` (cluster).
+/// The reader guarantees df >= 1; the t quantiles are bounded for any df (see [`t_quantile`]).
 pub fn minimum_detectable_effect(input: &PowerInput) -> PowerResult {
     let p = input.treated_share;
     let pq = p * (1.0 - p);
-    let (se, df) = match input.design {
-        Design::Individual { n, r2 } => (((1.0 - r2) / (pq * n)).sqrt(), n - 2.0),
-        Design::Cluster {
+    let (se, units) = match input.design {
+        PowerDesign::Individual { n, r2 } => (((1.0 - r2) / (pq * n)).sqrt(), n),
+        PowerDesign::Cluster {
             clusters: j,
             cluster_size: n,
             icc,
@@ -435,9 +542,10 @@ pub fn minimum_detectable_effect(input: &PowerInput) -> PowerResult {
         } => (
             (icc * (1.0 - r2_level2) / (pq * j) + (1.0 - icc) * (1.0 - r2_level1) / (pq * j * n))
                 .sqrt(),
-            j - 2.0,
+            j,
         ),
     };
+    let df = units - input.covariates - 2.0;
     let multiplier = t_quantile(1.0 - input.alpha / 2.0, df) + t_quantile(input.power, df);
     PowerResult {
         mdes: multiplier * se,
@@ -449,7 +557,7 @@ pub fn minimum_detectable_effect(input: &PowerInput) -> PowerResult {
 
 impl PowerInput {
     pub fn read(r: &mut Reader, v: &Value, path: &str) -> Option<PowerInput> {
-        const COMMON: [&str; 4] = ["design", "treatedShare", "alpha", "power"];
+        const COMMON: [&str; 5] = ["design", "treatedShare", "alpha", "power", "covariates"];
         let design = match v.get("design") {
             Some(Value::String(s)) if s == "cluster" => "cluster",
             _ => "individual",
@@ -463,10 +571,18 @@ impl PowerInput {
         let design_name = r.req(o, path, "design", |r, v, p| {
             r.choice(v, p, &["individual", "cluster"])
         });
-        let whole_at_least = |min: u64, what: &'static str| {
+        let covariates = r.opt(o, path, "covariates", Reader::count).unwrap_or(0);
+        // df = units - covariates - 2 must be at least 1.
+        let units_at_least = |min: u64, what: &'static str| {
             move |r: &mut Reader, v: &Value, p: &str| -> Option<f64> {
                 let n = r.count(v, p)?;
-                r.check(n >= min, p, "outOfRange", what).then_some(n as f64)
+                r.check(
+                    n >= min.saturating_add(covariates) && n <= MAX_GROUP_SIZE,
+                    p,
+                    "outOfRange",
+                    what,
+                )
+                .then_some(n as f64)
             }
         };
         let design = match design_name? {
@@ -475,25 +591,25 @@ impl PowerInput {
                     o,
                     path,
                     "clusters",
-                    whole_at_least(
+                    units_at_least(
                         3,
-                        "A cluster design needs at least 3 clusters (df = clusters - 2).",
+                        "A cluster design needs at least 3 clusters more than its cluster-level covariates (df = clusters - covariates - 2), and at most a billion.",
                     ),
                 );
                 let cluster_size = r.req(o, path, "clusterSize", |r, v, p| {
                     let x = r.number(v, p)?;
                     r.check(
-                        x >= 1.0,
+                        (1.0..=MAX_GROUP_SIZE as f64).contains(&x),
                         p,
                         "outOfRange",
-                        "A cluster holds at least 1 student.",
+                        "A cluster holds at least 1 student (and at most a billion).",
                     )
                     .then_some(x)
                 });
                 let icc = r.req(o, path, "icc", read_icc);
                 let r2_level1 = r.opt(o, path, "r2Level1", read_r2).unwrap_or(0.0);
                 let r2_level2 = r.opt(o, path, "r2Level2", read_r2).unwrap_or(0.0);
-                Design::Cluster {
+                PowerDesign::Cluster {
                     clusters: clusters?,
                     cluster_size: cluster_size?,
                     icc: icc?,
@@ -506,13 +622,13 @@ impl PowerInput {
                     o,
                     path,
                     "n",
-                    whole_at_least(
+                    units_at_least(
                         3,
-                        "An individual design needs at least 3 students (df = n - 2).",
+                        "An individual design needs at least 3 students more than its covariates (df = n - covariates - 2), and at most a billion.",
                     ),
                 );
                 let r2 = r.opt(o, path, "r2", read_r2).unwrap_or(0.0);
-                Design::Individual { n: n?, r2 }
+                PowerDesign::Individual { n: n?, r2 }
             }
         };
         let treated_share = r
@@ -524,6 +640,7 @@ impl PowerInput {
         let power = r.opt(o, path, "power", read_probability).unwrap_or(0.8);
         Some(PowerInput {
             design,
+            covariates: covariates as f64,
             treated_share,
             alpha,
             power,
@@ -600,64 +717,100 @@ pub enum Boundary {
     Optimistic,
 }
 
-/// WWC attrition boundaries (handbook table): overall attrition in percent, and the largest
-/// differential attrition in percentage points that is still "low"; `None` means always high.
-const BOUNDARY_POINTS: [f64; 15] = [
-    0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 57.0, 60.0, 65.0,
-];
-const CAUTIOUS: [Option<f64>; 15] = [
-    Some(5.7),
-    Some(6.1),
-    Some(6.3),
-    Some(5.9),
-    Some(5.4),
-    Some(4.8),
-    Some(4.1),
-    Some(3.3),
-    Some(2.6),
-    Some(1.8),
-    Some(1.0),
-    Some(0.3),
-    Some(0.0),
-    None,
-    None,
-];
-const OPTIMISTIC: [Option<f64>; 15] = [
-    Some(10.0),
-    Some(10.5),
-    Some(10.9),
-    Some(10.7),
-    Some(10.0),
-    Some(9.2),
-    Some(8.2),
-    Some(7.2),
-    Some(6.0),
-    Some(4.9),
-    Some(3.7),
-    Some(2.6),
-    Some(2.1),
-    Some(1.4),
-    Some(0.3),
+/// The WWC attrition boundaries: for each whole percent of overall attrition from 0 to 65,
+/// the largest differential attrition (in tenths of a percentage point) that is still "low",
+/// under the cautious and the optimistic assumption; `None` where every differential is high.
+/// WWC Standards Handbook 4.1 (2020), Table II.1 "Highest differential attrition rate for a
+/// sample to maintain low attrition, by overall attrition rate, under 'optimistic' and
+/// 'cautious' assumptions", kept in the Procedures and Standards Handbook 5.0. Transcribed
+/// point for point (never interpolated: the boundary is not linear between rows); the test
+/// compares every row with an independent transcription in `tests/fixtures/wwc-attrition.csv`.
+const ATTRITION_BOUNDARIES: [(Option<u8>, Option<u8>); 66] = [
+    (Some(57), Some(100)), // 0%
+    (Some(58), Some(101)), // 1%
+    (Some(59), Some(102)), // 2%
+    (Some(59), Some(103)), // 3%
+    (Some(60), Some(104)), // 4%
+    (Some(61), Some(105)), // 5%
+    (Some(62), Some(107)), // 6%
+    (Some(63), Some(108)), // 7%
+    (Some(63), Some(109)), // 8%
+    (Some(63), Some(109)), // 9%
+    (Some(63), Some(109)), // 10%
+    (Some(62), Some(109)), // 11%
+    (Some(62), Some(109)), // 12%
+    (Some(61), Some(108)), // 13%
+    (Some(60), Some(108)), // 14%
+    (Some(59), Some(107)), // 15%
+    (Some(59), Some(106)), // 16%
+    (Some(58), Some(105)), // 17%
+    (Some(57), Some(103)), // 18%
+    (Some(55), Some(102)), // 19%
+    (Some(54), Some(100)), // 20%
+    (Some(53), Some(99)),  // 21%
+    (Some(52), Some(97)),  // 22%
+    (Some(51), Some(95)),  // 23%
+    (Some(49), Some(94)),  // 24%
+    (Some(48), Some(92)),  // 25%
+    (Some(47), Some(90)),  // 26%
+    (Some(45), Some(88)),  // 27%
+    (Some(44), Some(86)),  // 28%
+    (Some(43), Some(84)),  // 29%
+    (Some(41), Some(82)),  // 30%
+    (Some(40), Some(80)),  // 31%
+    (Some(38), Some(78)),  // 32%
+    (Some(36), Some(76)),  // 33%
+    (Some(35), Some(74)),  // 34%
+    (Some(33), Some(72)),  // 35%
+    (Some(32), Some(70)),  // 36%
+    (Some(31), Some(67)),  // 37%
+    (Some(29), Some(65)),  // 38%
+    (Some(28), Some(63)),  // 39%
+    (Some(26), Some(60)),  // 40%
+    (Some(25), Some(58)),  // 41%
+    (Some(23), Some(56)),  // 42%
+    (Some(21), Some(53)),  // 43%
+    (Some(20), Some(51)),  // 44%
+    (Some(18), Some(49)),  // 45%
+    (Some(16), Some(46)),  // 46%
+    (Some(15), Some(44)),  // 47%
+    (Some(13), Some(42)),  // 48%
+    (Some(12), Some(39)),  // 49%
+    (Some(10), Some(37)),  // 50%
+    (Some(9), Some(35)),   // 51%
+    (Some(7), Some(32)),   // 52%
+    (Some(6), Some(30)),   // 53%
+    (Some(4), Some(28)),   // 54%
+    (Some(3), Some(26)),   // 55%
+    (Some(2), Some(23)),   // 56%
+    (Some(0), Some(21)),   // 57%
+    (None, Some(19)),      // 58%
+    (None, Some(16)),      // 59%
+    (None, Some(14)),      // 60%
+    (None, Some(11)),      // 61%
+    (None, Some(9)),       // 62%
+    (None, Some(7)),       // 63%
+    (None, Some(5)),       // 64%
+    (None, Some(3)),       // 65%
 ];
 
-/// The largest differential attrition (percentage points) that is low at `overall_pct` percent
-/// overall attrition, interpolated linearly between the table's points; `None` when every
-/// differential is high.
+/// The largest differential attrition (percentage points) that is low at `overall_pct`
+/// percent overall attrition; `None` when every differential is high. The handbook tabulates
+/// whole percents and states no rule for a rate between two rows; we take the stricter of the
+/// two rows, so a rate is never called low where a neighbouring row would call it high.
 pub fn attrition_boundary(overall_pct: f64, boundary: Boundary) -> Option<f64> {
-    let table = match boundary {
-        Boundary::Cautious => &CAUTIOUS,
-        Boundary::Optimistic => &OPTIMISTIC,
-    };
     if !(0.0..=65.0).contains(&overall_pct) {
         return None;
     }
-    let i = BOUNDARY_POINTS.iter().rposition(|&x| x <= overall_pct)?;
-    if BOUNDARY_POINTS[i] == overall_pct || i + 1 == BOUNDARY_POINTS.len() {
-        return table[i];
-    }
-    let (x0, x1) = (BOUNDARY_POINTS[i], BOUNDARY_POINTS[i + 1]);
-    let (y0, y1) = (table[i]?, table[i + 1]?);
-    Some(y0 + (y1 - y0) * (overall_pct - x0) / (x1 - x0))
+    let row = |pct: f64| {
+        let (cautious, optimistic) = ATTRITION_BOUNDARIES[pct as usize];
+        match boundary {
+            Boundary::Cautious => cautious,
+            Boundary::Optimistic => optimistic,
+        }
+    };
+    let (below, above) = (row(overall_pct.floor())?, row(overall_pct.ceil())?);
+    Some(f64::from(below.min(above)) / 10.0)
 }
 
 /// Overall and differential attrition of a randomized study, as fractions.

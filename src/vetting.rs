@@ -2,8 +2,8 @@
 //! and the ESSA evidence tier (ESEA section 8101(21), as WWC maps its ratings to tiers).
 
 use crate::error::{index, Error};
-use crate::profile::{ApprovalStatus, Design, Policy, Profile, Study};
-use crate::stats::{self, baseline_equivalence};
+use crate::profile::{ApprovalStatus, Design, Policy, Profile, SiteUnit, Study};
+use crate::stats::{self, baseline_equivalence, EffectInput};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -38,11 +38,39 @@ pub enum Rating {
 }
 
 impl Rating {
-    fn meets(self) -> bool {
+    /// Meets WWC standards, with or without reservations.
+    pub fn meets(self) -> bool {
         matches!(
             self,
             Rating::MeetsWithoutReservations | Rating::MeetsWithReservations
         )
+    }
+}
+
+/// One finding's effect and significance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingVerdict {
+    /// The outcome domain and measure (null for a study's single effect).
+    pub domain: Option<String>,
+    pub measure: Option<String>,
+    /// Computed from the group statistics when given, else as stated; null when unknown.
+    pub g: Option<f64>,
+    pub p_value: Option<f64>,
+    /// `p < alpha`, after the Benjamini-Hochberg correction when its domain has several findings.
+    pub significant: bool,
+    /// In the favourable direction.
+    pub favorable: bool,
+    /// Students analysed, from the group statistics; null when only g and p are stated.
+    pub analyzed: Option<u64>,
+}
+
+impl FindingVerdict {
+    fn significant_positive(&self) -> bool {
+        self.significant && self.favorable
+    }
+    fn significant_negative(&self) -> bool {
+        self.significant && !self.favorable && self.g.is_some_and(|g| g != 0.0)
     }
 }
 
@@ -51,21 +79,26 @@ impl Rating {
 pub struct StudyVerdict {
     pub index: usize,
     pub rating: Rating,
-    /// The effect size: computed from `summary` when given, else as stated; null when unknown.
+    /// The effect that carries the study: its first significant favourable finding, else its first.
     pub g: Option<f64>,
     pub p_value: Option<f64>,
     pub significant: bool,
+    pub findings: Vec<FindingVerdict>,
+    /// The ESSA tier this study supports on its own (pooling aside).
+    pub essa_tier: Option<u8>,
     pub reasons: Vec<String>,
-    #[serde(skip)]
-    favorable: bool,
 }
 
 impl StudyVerdict {
     fn significant_positive(&self) -> bool {
-        self.significant && self.favorable
+        self.findings
+            .iter()
+            .any(FindingVerdict::significant_positive)
     }
     fn significant_negative(&self) -> bool {
-        self.significant && !self.favorable && self.g.is_some_and(|g| g != 0.0)
+        self.findings
+            .iter()
+            .any(FindingVerdict::significant_negative)
     }
 }
 
@@ -93,12 +126,15 @@ pub struct Vetting {
 
 /// Vets a valid profile under a policy.
 pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
-    let studies: Vec<StudyVerdict> = profile
+    let mut studies: Vec<StudyVerdict> = profile
         .studies
         .iter()
         .enumerate()
         .map(|(i, s)| rate_study(i, s, policy))
         .collect();
+    for (s, v) in profile.studies.iter().zip(studies.iter_mut()) {
+        v.essa_tier = essa_tier(std::slice::from_ref(s), std::slice::from_ref(v), policy).0;
+    }
     let checks = vec![
         independent_research(profile),
         screen_time(profile, policy),
@@ -336,17 +372,22 @@ fn student_data_advertising(p: &Profile) -> Check {
 
 fn ai_evidence(p: &Profile, verdicts: &[StudyVerdict]) -> Check {
     let uses_ai = p.ai.as_ref().is_some_and(|a| a.uses_generative_ai);
+    // Evidence that would itself earn ESSA tier 3 or better, not any p < .05.
     let proven = p
         .studies
         .iter()
         .zip(verdicts)
-        .any(|(s, v)| s.covers_ai == Some(true) && is_research(s) && v.significant_positive());
+        .find(|(s, v)| s.covers_ai == Some(true) && v.essa_tier.is_some_and(|t| t <= 3));
     let (status, message) = match (uses_ai, proven) {
         (false, _) => (Status::Pass, "The product does not use generative AI.".to_string()),
-        (true, true) => (Status::Pass, "The product's generative AI is covered by a study with a significant positive effect.".to_string()),
-        (true, false) => (
+        (true, Some((_, v))) => (Status::Pass, format!(
+            "The product's generative AI is covered by a study ({}) that supports ESSA tier {} on its own.",
+            index("studies", v.index),
+            v.essa_tier.unwrap_or(3)
+        )),
+        (true, None) => (
             Status::Fail,
-            "The product uses generative AI, and no study with a significant positive effect covers it.".to_string(),
+            "The product uses generative AI, and no study covering it would earn ESSA tier 3 or better (a statistically significant favourable effect in a study that meets WWC standards or controls for selection bias).".to_string(),
         ),
     };
     check("aiEvidence", false, status, message, &["ai", "studies"])
@@ -370,118 +411,312 @@ pub fn format_cents(cents: i64) -> String {
     format!("{sign}${grouped}.{:02}", c % 100)
 }
 
-/// The study's effect and significance, then its WWC rating with the reasons for it.
-pub fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
-    let mut reasons = Vec::new();
-    let (g, p_value, favorable) = match s.summary.as_ref().map(stats::effect_size) {
-        Some(Ok(r)) => {
+/// Each finding's effect and significance: computed the WWC way from group statistics when
+/// given (with the study's clusters, when only the study gives them), else as stated.
+fn findings(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Vec<FindingVerdict> {
+    let mut out = Vec::new();
+    let mut stated = |domain: Option<&str>,
+                      measure: Option<&str>,
+                      g: Option<f64>,
+                      p: Option<f64>,
+                      summary: Option<&EffectInput>,
+                      reasons: &mut Vec<String>| {
+        let name = measure.map_or(String::new(), |m| format!(" ({m})"));
+        let (g, p, favorable, analyzed) =
+            match summary.map(|x| with_study_clusters(x, s)) {
+                Some(x) => match stats::effect_size(&x) {
+                    Ok(r) => {
+                        reasons.push(format!(
+                        "Effect{name} computed from the group statistics: g = {:.3}, p = {:.3}{}.",
+                        r.g,
+                        r.p_value,
+                        if r.cluster_corrected { ", corrected for clustering" } else { "" }
+                    ));
+                        let n = r.n_intervention + r.n_comparison;
+                        (Some(r.g), Some(r.p_value), r.favorable, Some(n as u64))
+                    }
+                    Err(e) => {
+                        reasons.push(format!(
+                            "The group statistics{name} give no effect size: {}",
+                            e.message
+                        ));
+                        (None, None, false, None)
+                    }
+                },
+                None => (g, p, g.is_some_and(|g| g > 0.0), None),
+            };
+        if g.is_none() {
+            reasons.push(format!("No effect size is reported{name}."));
+        } else if p.is_none() {
             reasons.push(format!(
-                "Effect computed from the group statistics: g = {:.3}, p = {:.3}.",
-                r.g, r.p_value
+                "No p-value is reported{name}, so the effect is not counted as significant."
             ));
-            (Some(r.g), Some(r.p_value), r.favorable)
         }
-        Some(Err(e)) => {
-            reasons.push(format!(
-                "The group statistics give no effect size: {}",
-                e.message
-            ));
-            (None, None, false)
+        out.push(FindingVerdict {
+            domain: domain.map(str::to_string),
+            measure: measure.map(str::to_string),
+            g,
+            p_value: p,
+            significant: g.is_some() && p.is_some_and(|p| p < policy.alpha),
+            favorable,
+            analyzed,
+        });
+    };
+    match &s.findings {
+        Some(list) => {
+            for f in list {
+                stated(
+                    Some(&f.domain),
+                    Some(&f.measure),
+                    f.effect_size,
+                    f.p_value,
+                    f.summary.as_ref(),
+                    reasons,
+                );
+            }
         }
-        None => (
+        None => stated(
+            None,
+            None,
             s.effect_size,
             s.p_value,
-            s.effect_size.is_some_and(|g| g > 0.0),
+            s.summary.as_ref(),
+            reasons,
         ),
-    };
-    let significant = p_value.is_some_and(|p| p < policy.alpha) && g.is_some();
-    if g.is_none() {
-        reasons.push("No effect size is reported.".into());
-    } else if p_value.is_none() {
-        reasons.push("No p-value is reported, so the effect is not counted as significant.".into());
     }
+    correct_for_multiple_findings(&mut out, policy.alpha, reasons);
+    out
+}
+
+/// The WWC's Benjamini-Hochberg correction, applied within each outcome domain that has
+/// several findings (Procedures and Standards Handbook 5.0, section on multiple comparisons;
+/// Procedures Handbook 4.1, section V.C): a finding stays significant only when BH keeps it.
+fn correct_for_multiple_findings(
+    findings: &mut [FindingVerdict],
+    alpha: f64,
+    reasons: &mut Vec<String>,
+) {
+    let mut domains: Vec<&str> = Vec::new();
+    for f in findings.iter() {
+        if let Some(d) = f.domain.as_deref() {
+            if !domains.contains(&d) {
+                domains.push(d);
+            }
+        }
+    }
+    let domains: Vec<String> = domains.into_iter().map(str::to_string).collect();
+    for domain in domains {
+        let members: Vec<usize> = (0..findings.len())
+            .filter(|&i| {
+                findings[i].domain.as_deref() == Some(domain.as_str())
+                    && findings[i].p_value.is_some()
+            })
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let p: Vec<f64> = members
+            .iter()
+            .map(|&i| findings[i].p_value.unwrap_or(1.0))
+            .collect();
+        let keep = stats::benjamini_hochberg(&p, alpha);
+        let before = members.iter().filter(|&&i| findings[i].significant).count();
+        for (&i, keep) in members.iter().zip(keep) {
+            findings[i].significant &= keep;
+        }
+        let after = members.iter().filter(|&&i| findings[i].significant).count();
+        reasons.push(format!(
+            "{} findings in the domain \"{domain}\": after the Benjamini-Hochberg correction {after} of them {} significant ({before} before).",
+            members.len(),
+            if after == 1 { "is" } else { "are" },
+        ));
+    }
+}
+
+/// The group statistics with the study's clusters when they carry none (ICC 0.20, the WWC
+/// default for achievement outcomes), so a cluster design is always corrected.
+fn with_study_clusters(x: &EffectInput, s: &Study) -> EffectInput {
+    match (x.clusters, s.clusters) {
+        (None, Some(c)) => EffectInput {
+            clusters: Some(stats::Clusters {
+                intervention: c.intervention as f64,
+                comparison: c.comparison as f64,
+                icc: stats::DEFAULT_ICC,
+            }),
+            ..*x
+        },
+        _ => *x,
+    }
+}
+
+/// The study's effects and significance, then its WWC rating with the reasons for it.
+pub fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
+    let mut reasons = Vec::new();
+    let findings = findings(s, policy, &mut reasons);
     if !s.independent && is_research(s) {
         reasons.push("Commissioned or run by the vendor: developer-commissioned evaluations tend to report larger effects.".into());
     }
-    let baseline_holds = |reasons: &mut Vec<String>| -> bool {
-        match s.baseline_effect_size {
-            None => {
-                reasons.push("Baseline equivalence is not shown (no pre-test effect size).".into());
-                false
-            }
-            Some(b) => {
-                let adjusted = s.baseline_adjusted == Some(true);
-                let holds = baseline_equivalence(b).holds(adjusted);
-                let how = match (b.abs() <= 0.05, b.abs() <= 0.25) {
-                    (true, _) => "within 0.05 SD".to_string(),
-                    (false, true) if adjusted => {
-                        "within 0.25 SD with statistical adjustment".to_string()
-                    }
-                    (false, true) => {
-                        "between 0.05 and 0.25 SD without statistical adjustment".to_string()
-                    }
-                    _ => "more than 0.25 SD".to_string(),
-                };
-                reasons.push(format!(
-                    "Baseline difference {b:+.3} SD is {how}: equivalence {}.",
-                    if holds { "holds" } else { "is not shown" }
-                ));
-                holds
-            }
-        }
-    };
-    let rating = match s.design {
-        Design::Correlational | Design::LogicModel => {
-            reasons.push("Correlational studies and logic models are not rated by WWC group-design standards.".into());
-            Rating::NotRated
-        }
-        Design::Rct | Design::ClusterRct => match &s.attrition {
-            Some(a) => {
-                let st = a.rates().status(policy.attrition_boundary);
-                let boundary = st
-                    .boundary
-                    .map(|b| format!("the {b:.1}-point boundary"))
-                    .unwrap_or_else(|| "any boundary (overall attrition too high)".into());
-                reasons.push(format!(
-                    "Attrition {:.1}% overall, {:.1} points differential: {} against {}.",
-                    st.overall * 100.0,
-                    st.differential * 100.0,
-                    if st.low { "low" } else { "high" },
-                    boundary
-                ));
-                if st.low {
-                    Rating::MeetsWithoutReservations
-                } else if baseline_holds(&mut reasons) {
-                    Rating::MeetsWithReservations
-                } else {
-                    Rating::DoesNotMeet
-                }
-            }
-            None => {
-                reasons.push("No attrition is reported, so the study is rated as a quasi-experiment would be.".into());
-                if baseline_holds(&mut reasons) {
-                    Rating::MeetsWithReservations
-                } else {
-                    Rating::DoesNotMeet
-                }
-            }
-        },
-        Design::Qed => {
-            if baseline_holds(&mut reasons) {
-                Rating::MeetsWithReservations
-            } else {
-                Rating::DoesNotMeet
-            }
-        }
-    };
+    let rating = rating(s, policy, &mut reasons);
+    let carrier = findings
+        .iter()
+        .find(|f| f.significant_positive())
+        .or(findings.first());
     StudyVerdict {
         index: i,
         rating,
-        g,
-        p_value,
-        significant,
+        g: carrier.and_then(|f| f.g),
+        p_value: carrier.and_then(|f| f.p_value),
+        significant: carrier.is_some_and(|f| f.significant),
+        findings,
+        essa_tier: None,
         reasons,
-        favorable,
+    }
+}
+
+/// WWC group-design rating (Standards Handbook 5.0, chapter III; 4.1, section II): randomized
+/// with low attrition meets standards without reservations; high attrition or a
+/// quasi-experiment meets them with reservations when baseline equivalence holds; a condition
+/// made of a single cluster (school, classroom) is a confound, which does not meet standards.
+fn rating(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Rating {
+    if matches!(s.design, Design::Correlational | Design::LogicModel) {
+        reasons.push(
+            "Correlational studies and logic models are not rated by WWC group-design standards."
+                .into(),
+        );
+        return Rating::NotRated;
+    }
+    if let Some(c) = s.cluster_counts() {
+        if c.intervention == 1 || c.comparison == 1 {
+            reasons.push(format!(
+                "One condition is a single cluster ({} against {}): its effect cannot be told apart from that school's or classroom's (the WWC's n = 1 confound), so the study does not meet standards.",
+                c.intervention, c.comparison
+            ));
+            return Rating::DoesNotMeet;
+        }
+    }
+    let baseline_holds = |reasons: &mut Vec<String>| -> bool {
+        let Some(b) = s.baseline_effect_size else {
+            reasons.push("Baseline equivalence is not shown (no pre-test effect size).".into());
+            return false;
+        };
+        let adjusted = s.baseline_adjusted == Some(true);
+        let holds = baseline_equivalence(b).holds(adjusted);
+        let how = match (b.abs() <= 0.05, b.abs() <= 0.25) {
+            (true, _) => "within 0.05 SD",
+            (false, true) if adjusted => "within 0.25 SD with statistical adjustment",
+            (false, true) => "between 0.05 and 0.25 SD without statistical adjustment",
+            _ => "more than 0.25 SD",
+        };
+        reasons.push(format!(
+            "Baseline difference {b:+.3} SD is {how}: equivalence {}.",
+            if holds { "holds" } else { "is not shown" }
+        ));
+        holds
+    };
+    let low_attrition = match (s.design.is_randomized(), &s.attrition) {
+        (false, _) => false,
+        (true, Some(a)) => {
+            let st = a.rates().status(policy.attrition_boundary);
+            let boundary = st
+                .boundary
+                .map(|b| format!("the {b:.1}-point boundary"))
+                .unwrap_or_else(|| "any boundary (overall attrition too high)".into());
+            reasons.push(format!(
+                "Attrition {:.1}% overall, {:.1} points differential: {} against {}.",
+                st.overall * 100.0,
+                st.differential * 100.0,
+                if st.low { "low" } else { "high" },
+                boundary
+            ));
+            st.low
+        }
+        (true, None) => {
+            reasons.push(
+                "No attrition is reported, so the study is rated as a quasi-experiment would be."
+                    .into(),
+            );
+            false
+        }
+    };
+    if low_attrition {
+        Rating::MeetsWithoutReservations
+    } else if baseline_holds(reasons) {
+        Rating::MeetsWithReservations
+    } else {
+        Rating::DoesNotMeet
+    }
+}
+
+/// What one study brings to the ESSA tiers.
+struct Evidence<'a> {
+    study: &'a Study,
+    verdict: &'a StudyVerdict,
+    /// Students counted toward the sample: analysed in the qualifying findings' statistics
+    /// when given, else the study's sample size.
+    students: u64,
+    /// Sites counted under the policy's site unit.
+    sites: u64,
+}
+
+impl<'a> Evidence<'a> {
+    fn of(study: &'a Study, verdict: &'a StudyVerdict, policy: &Policy) -> Self {
+        let analyzed = verdict
+            .findings
+            .iter()
+            .filter(|f| f.significant_positive())
+            .filter_map(|f| f.analyzed)
+            .max();
+        let sites = match (study.site_unit.unwrap_or_default(), policy.site_unit) {
+            // Schools of an unknown number of districts: at least one district.
+            (SiteUnit::School, SiteUnit::District) => study.sites.map(|n| n.min(1)),
+            _ => study.sites,
+        };
+        Evidence {
+            study,
+            verdict,
+            students: analyzed.or(study.sample_size).unwrap_or(0),
+            sites: sites.unwrap_or(0),
+        }
+    }
+
+    fn positive(&self) -> bool {
+        self.verdict.significant_positive()
+    }
+
+    /// Strong evidence (34 CFR 77.1 "strong evidence" (iii)(A)-(B)): an experimental study
+    /// meeting WWC standards without reservations, with a significant favourable effect.
+    fn strong(&self) -> bool {
+        self.positive()
+            && self.study.design.is_randomized()
+            && self.verdict.rating == Rating::MeetsWithoutReservations
+    }
+
+    /// Moderate evidence ("moderate evidence" (iii)(A)-(B)): meets standards with or without reservations.
+    fn moderate(&self) -> bool {
+        self.positive() && self.verdict.rating.meets()
+    }
+
+    /// Promising evidence (ESEA 8101(21)(A)(i)(III); 34 CFR 77.1 "promising evidence" (iii)):
+    /// a significant favourable effect in a study meeting WWC standards, or in a correlational,
+    /// experimental or quasi-experimental study with statistical controls for selection bias.
+    /// (EDGAR's list does not repeat the controls for experimental and quasi-experimental
+    /// studies; ED's guidance asks them of a study that does not meet WWC standards, and we do.)
+    fn promising(&self) -> bool {
+        self.positive()
+            && (self.verdict.rating.meets()
+                || (self.study.design != Design::LogicModel
+                    && self.study.controls_for_selection == Some(true)))
+    }
+
+    /// A significant unfavourable effect in a study that meets WWC standards: it overrides
+    /// positive evidence for tiers 1 to 3 (77.1 (iii)(C); ED's guidance for tier 3).
+    fn negative(&self) -> bool {
+        self.verdict.rating.meets() && self.verdict.significant_negative()
+    }
+
+    /// A research-based logic model with ongoing efforts to examine its effects (8101(21)(A)(ii)).
+    fn rationale(&self) -> bool {
+        self.study.design == Design::LogicModel && self.study.ongoing == Some(true)
     }
 }
 
@@ -491,102 +726,97 @@ pub fn essa_tier(
     verdicts: &[StudyVerdict],
     policy: &Policy,
 ) -> (Option<u8>, String) {
-    let pairs: Vec<(&Study, &StudyVerdict)> = studies.iter().zip(verdicts).collect();
-    let negative: Vec<usize> = pairs
+    let evidence: Vec<Evidence> = studies
         .iter()
-        .filter(|(_, v)| v.rating.meets() && v.significant_negative())
-        .map(|(_, v)| v.index)
+        .zip(verdicts)
+        .map(|(s, v)| Evidence::of(s, v, policy))
         .collect();
-    let sample = |ratings: &[Rating]| -> (u64, u64, usize) {
-        pairs
+    let list = |which: &dyn Fn(&Evidence) -> bool| {
+        evidence
             .iter()
-            .filter(|(_, v)| ratings.contains(&v.rating) && v.significant_positive())
-            .fold((0, 0, 0), |(n, sites, k), (s, _)| {
-                (
-                    n + s.sample_size.unwrap_or(0),
-                    sites + s.sites.unwrap_or(0),
-                    k + 1,
-                )
-            })
-    };
-    let enough =
-        |(n, sites, _): (u64, u64, usize)| n >= policy.min_students && sites >= policy.min_sites;
-    let describe = |(n, sites, k): (u64, u64, usize)| {
-        format!(
-            "{k} qualifying stud{} with {n} students in {sites} sites",
-            if k == 1 { "y" } else { "ies" }
-        )
-    };
-    let need = format!(
-        "minimum of {} students and {} sites",
-        policy.min_students, policy.min_sites
-    );
-    let without = sample(&[Rating::MeetsWithoutReservations]);
-    let with = sample(&[
-        Rating::MeetsWithoutReservations,
-        Rating::MeetsWithReservations,
-    ]);
-    let list = |ix: &[usize]| {
-        ix.iter()
-            .map(|i| index("studies", *i))
+            .filter(|e| which(e))
+            .map(|e| index("studies", e.verdict.index))
             .collect::<Vec<_>>()
             .join(", ")
     };
-
-    let correlational = pairs.iter().find(|(s, v)| {
-        s.design == Design::Correlational
-            && s.controls_for_selection == Some(true)
-            && v.significant_positive()
-    });
-    // ESSA: positive evidence counts only when not overridden by significant negative evidence.
-    if !negative.is_empty() && (with.2 > 0 || correlational.is_some()) {
-        return (
-            None,
-            format!(
-                "Positive findings are overridden by a statistically significant negative effect in a study that meets WWC standards ({}), so no tier 1-3 rating applies.",
-                list(&negative)
-            ),
-        );
-    }
-    if without.2 > 0 && enough(without) {
-        return (Some(1), format!(
-            "Strong evidence (tier 1): a well-designed experimental study meets WWC standards without reservations and shows a statistically significant positive effect; together, {} reach the policy's {need}.",
-            describe(without)
-        ));
-    }
-    if with.2 > 0 && enough(with) {
-        return (Some(2), format!(
-            "Moderate evidence (tier 2): a study meets WWC standards with reservations and shows a statistically significant positive effect; together, {} reach the policy's {need}.",
-            describe(with)
-        ));
-    }
-    if with.2 > 0 {
-        return (Some(3), format!(
-            "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant positive effect, but {} fall short of the policy's {need} for tier 1 or 2.",
-            describe(with)
-        ));
-    }
-    if let Some((_, v)) = correlational {
-        return (Some(3), format!(
-            "Promising evidence (tier 3): a correlational study ({}) with statistical controls for selection bias shows a statistically significant positive effect.",
-            index("studies", v.index)
-        ));
-    }
-    if let Some((_, v)) = pairs
-        .iter()
-        .find(|(s, _)| s.design == Design::LogicModel && s.ongoing == Some(true))
-    {
-        return (Some(4), format!(
-            "Demonstrates a rationale (tier 4): a research-based logic model ({}) with an ongoing evaluation; no study yet shows a statistically significant positive effect.",
-            index("studies", v.index)
-        ));
-    }
-    let why = if studies.is_empty() {
-        "no study is listed".to_string()
-    } else {
-        "no study meeting WWC standards or correlational study with controls shows a statistically significant positive effect, and no logic model has an ongoing evaluation".to_string()
+    // Several studies meeting (A)-(C) may together reach the sample of (iii)(D).
+    let pooled = |which: &dyn Fn(&Evidence) -> bool| -> (u64, u64, usize) {
+        evidence
+            .iter()
+            .filter(|e| which(e))
+            .fold((0, 0, 0), |(n, sites, k), e| {
+                (n + e.students, sites + e.sites, k + 1)
+            })
     };
-    (None, format!("No ESSA evidence tier: {why}."))
+    let enough = |(n, sites, k): (u64, u64, usize)| {
+        k > 0 && n >= policy.min_students && sites >= policy.min_sites
+    };
+    let describe = |(n, sites, k): (u64, u64, usize)| {
+        format!(
+            "{k} qualifying stud{} with {n} students in {sites} site{}",
+            if k == 1 { "y" } else { "ies" },
+            if sites == 1 { "" } else { "s" }
+        )
+    };
+    let unit = match policy.site_unit {
+        SiteUnit::District => "districts or larger units",
+        SiteUnit::School => "schools or larger units",
+    };
+    let need = format!(
+        "minimum of {} students and {} sites ({unit})",
+        policy.min_students, policy.min_sites
+    );
+    let rationale = evidence.iter().find(|e| e.rationale());
+    let tier4 = |before: String| -> (Option<u8>, String) {
+        match rationale {
+            Some(e) => (Some(4), format!(
+                "{before}Demonstrates a rationale (tier 4): a research-based logic model ({}) with ongoing efforts to examine its effects.",
+                index("studies", e.verdict.index)
+            )),
+            None if before.is_empty() => {
+                let why = if studies.is_empty() {
+                    "no study is listed"
+                } else {
+                    "no study shows a statistically significant favourable effect in a design that counts, and no logic model has an ongoing evaluation"
+                };
+                (None, format!("No ESSA evidence tier: {why}."))
+            }
+            None => (None, format!("{before}No logic model with an ongoing evaluation gives tier 4.")),
+        }
+    };
+    let negative = list(&|e| e.negative());
+    if !negative.is_empty() && evidence.iter().any(|e| e.promising()) {
+        return tier4(format!(
+            "Positive findings are overridden by a statistically significant unfavourable effect in a study that meets WWC standards ({negative}), so tiers 1 to 3 do not apply. "
+        ));
+    }
+    let strong = pooled(&|e| e.strong());
+    if enough(strong) {
+        return (Some(1), format!(
+            "Strong evidence (tier 1): an experimental study meets WWC standards without reservations and shows a statistically significant favourable effect; together, {} reach the policy's {need}.",
+            describe(strong)
+        ));
+    }
+    let moderate = pooled(&|e| e.moderate());
+    if enough(moderate) {
+        return (Some(2), format!(
+            "Moderate evidence (tier 2): a study meets WWC standards and shows a statistically significant favourable effect; together, {} reach the policy's {need}.",
+            describe(moderate)
+        ));
+    }
+    if moderate.2 > 0 {
+        return (Some(3), format!(
+            "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant favourable effect, but {} fall short of the policy's {need} for tier 1 or 2.",
+            describe(moderate)
+        ));
+    }
+    let promising = list(&|e| e.promising());
+    if !promising.is_empty() {
+        return (Some(3), format!(
+            "Promising evidence (tier 3): a study with statistical controls for selection bias ({promising}) shows a statistically significant favourable effect; it does not meet WWC standards, so tiers 1 and 2 do not apply."
+        ));
+    }
+    tier4(String::new())
 }
 
 /// `validateProfile`: every problem at once, never an error for bad content.

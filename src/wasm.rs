@@ -29,11 +29,13 @@ export interface EffectSizeResult {
   g: number; omega: number; se: number; ciLower: number; ciUpper: number; t: number; df: number; pValue: number;
   significant: boolean; improvementIndex: number; favorable: boolean; clusterCorrected: boolean;
   nIntervention: number; nComparison: number;
+  /** What a reader must know about the result, such as a single-cluster confound. */
+  notes: string[];
 }
 export type PowerInput =
-  | { design: "individual"; n: number; r2?: number; treatedShare?: number; alpha?: number; power?: number }
+  | { design: "individual"; n: number; r2?: number; covariates?: number; treatedShare?: number; alpha?: number; power?: number }
   | { design: "cluster"; clusters: number; clusterSize: number; icc: number; r2Level1?: number; r2Level2?: number;
-      treatedShare?: number; alpha?: number; power?: number };
+      covariates?: number; treatedShare?: number; alpha?: number; power?: number };
 export interface PowerResult { mdes: number; standardError: number; multiplier: number; df: number; }
 
 /** A product profile; `schemas().productProfile` is its full JSON Schema. */
@@ -43,7 +45,9 @@ export interface ProductProfile {
   outcomes: Array<{ measure: string; metric: "effectSize" | "scaleScoreGain" | "percentMeetingTarget" | "percentileGain"; value: number; grades?: number[] }>;
   studies: Array<{
     title: string; url?: string; design: "rct" | "clusterRct" | "qed" | "correlational" | "logicModel"; independent: boolean;
-    sampleSize?: number; sites?: number; durationWeeks?: number; effectSize?: number; pValue?: number; summary?: EffectSizeInput;
+    sampleSize?: number; sites?: number; siteUnit?: "district" | "school"; clusters?: { intervention: number; comparison: number };
+    durationWeeks?: number; effectSize?: number; pValue?: number; summary?: EffectSizeInput;
+    findings?: Array<{ domain: string; measure: string; effectSize?: number; pValue?: number; summary?: EffectSizeInput }>;
     attrition?: { overall: number; differential: number }
       | { randomized: { intervention: number; comparison: number }; analyzed: { intervention: number; comparison: number } };
     baselineEffectSize?: number; baselineAdjusted?: boolean; controlsForSelection?: boolean; ongoing?: boolean; coversAi?: boolean;
@@ -56,7 +60,7 @@ export interface ProductProfile {
 }
 export interface VettingPolicy {
   maxScreenMinutesPerWeek?: number; acceptedStates?: string[]; attritionBoundary?: "cautious" | "optimistic";
-  minStudents?: number; minSites?: number; alpha?: number;
+  minStudents?: number; minSites?: number; alpha?: number; siteUnit?: "district" | "school";
 }
 export interface Validation { valid: boolean; errors: FieldError[]; }
 export type Rating = "meetsWithoutReservations" | "meetsWithReservations" | "doesNotMeet" | "notRated";
@@ -64,7 +68,10 @@ export interface Vetting {
   product: string; vendor: string; verdict: "recommended" | "caution" | "notRecommended"; redFlags: number;
   checks: Array<{ id: string; status: "pass" | "warn" | "fail"; redFlag: boolean; message: string; paths: string[] }>;
   essaTier: 1 | 2 | 3 | 4 | null; essaRationale: string;
-  studies: Array<{ index: number; rating: Rating; g: number | null; pValue: number | null; significant: boolean; reasons: string[] }>;
+  studies: Array<{ index: number; rating: Rating; g: number | null; pValue: number | null; significant: boolean;
+    findings: Array<{ domain: string | null; measure: string | null; g: number | null; pValue: number | null; significant: boolean;
+      favorable: boolean; analyzed: number | null }>;
+    essaTier: 1 | 2 | 3 | 4 | null; reasons: string[] }>;
 }
 export interface Schemas { productProfile: object; policy: object; contract: object; }
 
@@ -82,7 +89,9 @@ export interface Contract {
   declinePenaltyCents?: number; capCents?: number; floorCents?: number;
   missingOutcome?: "exclude" | "notMet"; minCellSize?: number; subgroupColumns?: string[];
   randomized?: boolean; assignedBy?: "student" | "school"; icc?: number;
-  columns?: { studentId?: string; pre?: string; post?: string; minutes?: string; weeks?: string; grade?: string; group?: string; school?: string };
+  evaluator?: { name: string; independent: boolean }; evidencePolicy?: VettingPolicy;
+  columns?: { studentId?: string; pre?: string; post?: string; minutes?: string; weeks?: string; grade?: string; group?: string;
+    school?: string; district?: string };
   onBadRow?: "reject" | "skip";
 }
 export interface EvaluateOptions { onProgress?: (fraction: number) => void; }
@@ -93,14 +102,12 @@ export interface Payment {
 }
 export interface Evaluation {
   payment: Payment;
-  students: { rows: number; comparison: number; enrolled: number; atFidelity: number; withOutcome: number; missingOutcome: number;
-    metTarget: number; declined: number; belowAllTiers: number;
+  students: { rows: number; comparison: number; intervention: number; enrolled: number; atFidelity: number; withOutcome: number;
+    missingOutcome: number; noRoomToGrow: number; metTarget: number; declined: number; belowAllTiers: number;
     byTier: Array<{ label: string; atLeast: number; centsPerStudent: number; count: number }> };
   growth: { n: number; mean: number | null; median: number | null; sd: number | null };
   distribution: Array<{ from: number; to: number; count: number }>;
-  effect: (EffectSizeResult & { baselineG: number | null; baseline: "satisfied" | "requiresAdjustment" | "notSatisfied" | null;
-    attrition: { overall: number; differential: number; boundary: number | null; low: boolean };
-    design: "rct" | "clusterRct" | "qed"; rating: Rating; essaTier: number | null; essaRationale: string }) | null;
+  effect: LocalComparison | null;
   doseResponse: Cell[]; subgroups: Cell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
   report: OutcomesReport;
 }
@@ -110,10 +117,27 @@ export interface OutcomesReport {
   product: string | null; contractId: string | null; period: string | null; currency: string; metric: string; minCellSize: number;
   students: { enrolled: number; atFidelity: number; withOutcome: number; metTarget: number | null };
   shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
-  effect: Record<string, unknown> | null; tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
+  effect: ReportEffect | null; tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
   doseResponse: Cell[]; subgroups: Cell[];
   payment: { totalCents: number; baseCents: number; outcomeCents: number; penaltyCents: number; maximumCents: number;
     contingentShare: number; districtObligationMet: boolean | null };
+}
+/** What a WWC review could give a local comparison whose design conditions all hold. */
+export interface Support { rating: Rating; essaTier: 1 | 2 | 3 | 4 | null; essaRationale: string; }
+/** The district's own comparison of intervention and comparison students: not a WWC review. */
+export interface LocalComparison extends EffectSizeResult {
+  kind: "localComparison"; summary: string;
+  baselineG: number | null; baseline: "satisfied" | "requiresAdjustment" | "notSatisfied" | null;
+  attrition: { overall: number; differential: number; boundary: number | null; low: boolean };
+  design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
+  sites: number; conditions: Array<{ id: string; met: boolean; message: string }>; couldSupport: Support | null;
+}
+/** The local comparison as published. */
+export interface ReportEffect {
+  kind: "localComparison"; summary: string; g: number; ciLower: number; ciUpper: number; pValue: number; significant: boolean;
+  improvementIndex: number; nIntervention: number; nComparison: number; clusterCorrected: boolean;
+  design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
+  conditionsMet: boolean; couldSupport: Support | null;
 }
 export type Verification =
   | { valid: true; keyId: string; trustedComment: string; report: OutcomesReport }

@@ -262,11 +262,15 @@ fn a_roster_past_the_size_limit_is_refused_before_reading() {
 fn a_metric_the_row_cannot_have() {
     let mut c = contract();
     c["metric"] = json!({ "kind": "normalizedGain", "maxScore": 300 });
-    let e = evaluate_json(&c, row("A1,300,300,600,20,3,T").as_slice(), &mut |_| {}).unwrap_err();
+    let e = evaluate_json(&c, row("A1,300,301,600,20,3,T").as_slice(), &mut |_| {}).unwrap_err();
     let Details::Rows { errors, .. } = &e.details else {
         panic!()
     };
     assert_eq!((errors[0].line, errors[0].code), (3, "aboveMaximum"));
+    assert_eq!(
+        errors[0].message,
+        "The post-test 301 is above the maximum score 300."
+    );
 }
 
 fn contract_error(c: &Value) -> Error {

@@ -335,29 +335,236 @@ fn effect_with_a_comparison_group() {
     // Post 5,6,7 vs 4,5,6: the handbook example, g = 0.8; pre-tests identical, baseline g = 0.
     let e = run(contract(), COMPARISON);
     let effect = e.effect.unwrap();
+    assert_eq!(effect.kind, "localComparison");
     assert!((effect.post.g - 0.8).abs() < 1e-12);
     assert_eq!(effect.baseline_g, Some(0.0));
     assert_eq!(effect.baseline, Some(Baseline::Satisfied));
     assert_eq!(effect.design, "qed");
-    assert_eq!(effect.rating, Rating::MeetsWithReservations);
-    assert_eq!(effect.essa_tier, None); // p = 0.38: not significant
+    assert_eq!(effect.assigned_by, "student"); // both schools hold both groups
     assert_eq!(effect.attrition.overall, 0.0);
+    assert!(!effect.independent, "independence is never assumed");
+    // A QED with baseline equivalence could meet standards with reservations; p = 0.40 gives no tier.
+    let support = effect.could_support.unwrap();
+    assert_eq!(support.rating, Rating::MeetsWithReservations);
+    assert_eq!(support.essa_tier, None);
+    assert_eq!(
+        effect.summary,
+        "+0.80 SD, not statistically significant (p = 0.399): a local comparison (not randomized) of 3 intervention and 3 comparison students with a post-test, not a WWC review."
+    );
     assert_eq!(e.students.comparison, 3);
     assert_eq!(e.students.enrolled, 3);
     // Comparison students are not paid.
     assert_eq!(e.payment.base_cents, 100000 + 3 * 5000);
-    // Assignment by school: two schools per group, clustering correction applied.
-    let clustered = run(
+}
+
+/// 200 intervention students in one school and 200 comparison students in another: post-tests
+/// 90/120 against 85/115 (means 105 and 100, SD 15.04), pre-tests 95/105 in both.
+fn two_school_roster() -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
+    for i in 0..400 {
+        let (group, school, low) = if i < 200 {
+            ("T", "Adams", 90)
+        } else {
+            ("C", "Baker", 85)
+        };
+        let post = if i % 2 == 0 { low } else { low + 30 };
+        let pre = if i % 2 == 0 { 95 } else { 105 };
+        roster += &format!("S{i},{pre},{post},600,20,{group},{school}\n");
+    }
+    roster
+}
+
+#[test]
+fn one_school_per_group_is_a_confound_not_tier_2() {
+    // Not randomized, every intervention student in one school and every comparison student in
+    // another: the schools line up with the groups, so the comparison is cluster-adjusted
+    // (M = 2, icc 0.20: p 0.64 instead of 0.001, scipy) and the single-school confound means
+    // it supports no rating and no tier.
+    let e = run(contract(), &two_school_roster());
+    let effect = e.effect.unwrap();
+    assert_eq!(effect.assigned_by, "school");
+    assert!((effect.post.g - 0.29683533493261594).abs() < 1e-9);
+    assert!((effect.post.se - 0.6388354189323673).abs() < 1e-9);
+    assert!((effect.post.p_value - 0.6424356898314543).abs() < 1e-9);
+    assert!(!effect.post.significant);
+    assert!(effect.could_support.is_none());
+    let confound = effect
+        .conditions
+        .iter()
+        .find(|k| k.id == "noSingleUnitConfound")
+        .unwrap();
+    assert!(!confound.met);
+    assert!(
+        confound.message.contains("n = 1 confound"),
+        "{}",
+        confound.message
+    );
+    assert!(!e.report.effect.as_ref().unwrap().conditions_met);
+    assert!(e.report.effect.as_ref().unwrap().could_support.is_none());
+    // Two schools randomized one to each arm: still a confound, never a tier-1 cluster RCT.
+    let randomized = run(
+        with(json!({ "randomized": true, "assignedBy": "school" })),
+        &two_school_roster(),
+    );
+    let effect = randomized.effect.unwrap();
+    assert_eq!(effect.design, "clusterRct");
+    assert!(effect.could_support.is_none());
+    assert!((effect.post.p_value - 0.6424356898314543).abs() < 1e-9);
+}
+
+#[test]
+fn a_randomized_roster_with_a_significant_effect() {
+    // tests/fixtures/contracts/roster-rct.csv: 400 students randomized one by one within four
+    // schools of two districts; 10 + 8 post-tests missing. Expected values from the published
+    // formulas in Python (scipy): g 0.2236, p 0.030, baseline g -0.035, attrition 4.5% / 1 point.
+    let roster = include_str!("../../tests/fixtures/contracts/roster-rct.csv");
+    let c = with(json!({ "randomized": true, "minCellSize": 10,
+        "evaluator": { "name": "North ISD research office", "independent": true } }));
+    let e = run(c.clone(), roster);
+    let effect = e.effect.clone().unwrap();
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-9, "{a} != {b}");
+    close(effect.post.g, 0.22361723803431008);
+    close(effect.post.se, 0.10264960967142521);
+    close(effect.post.p_value, 0.029986450514847527);
+    close(effect.post.ci_lower, 0.021784865896519512);
+    close(effect.post.ci_upper, 0.42544961017210065);
+    assert_eq!(effect.post.df, 380.0);
+    assert_eq!(
+        (effect.post.n_intervention, effect.post.n_comparison),
+        (190.0, 192.0)
+    );
+    close(effect.baseline_g.unwrap(), -0.03459872140856113);
+    close(effect.attrition.overall, 0.045);
+    close(effect.attrition.differential, 0.01);
+    assert!(effect.attrition.low);
+    assert_eq!(effect.design, "rct");
+    assert_eq!(effect.sites, 2, "two districts");
+    assert!(effect.independent);
+    let support = effect.could_support.unwrap();
+    assert_eq!(support.rating, Rating::MeetsWithoutReservations);
+    // 382 analysed students in 2 districts: tier 1 under the default policy.
+    assert_eq!(support.essa_tier, Some(1), "{}", support.essa_rationale);
+    let published = e.report.effect.unwrap();
+    assert!(published.conditions_met && published.significant);
+    assert_eq!(
+        published.evaluator.as_deref(),
+        Some("North ISD research office")
+    );
+    // Without the district column the roster is one district's: one site, tier 3.
+    let one_district: String = roster
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    let e = run(c.clone(), &one_district);
+    assert_eq!(e.effect.as_ref().unwrap().sites, 1);
+    assert_eq!(e.effect.unwrap().could_support.unwrap().essa_tier, Some(3));
+    // Counting schools as sites (a policy choice): only schools holding both groups count, 4.
+    let mut by_school = c.clone();
+    by_school["evidencePolicy"] = json!({ "siteUnit": "school" });
+    assert_eq!(run(by_school, &one_district).effect.unwrap().sites, 4);
+    // Not randomized, the same data is a QED: baseline |g| = 0.035 <= 0.05 holds, so it meets
+    // standards with reservations: tier 2.
+    let mut qed = c;
+    qed["randomized"] = json!(false);
+    let support = run(qed, roster).effect.unwrap().could_support.unwrap();
+    assert_eq!(support.rating, Rating::MeetsWithReservations);
+    assert_eq!(support.essa_tier, Some(2));
+}
+
+#[test]
+fn a_school_in_both_groups_breaks_assignment_by_school() {
+    // COMPARISON's two schools each hold both groups: M is 2 distinct schools (not 4), and the
+    // assignment-by-school condition fails.
+    let e = run(
         with(json!({ "assignedBy": "school", "randomized": true })),
         COMPARISON,
-    )
-    .effect
-    .unwrap();
-    assert!(clustered.post.cluster_corrected);
-    assert_eq!(clustered.design, "clusterRct");
-    let expected = crate::stats::cluster_correction(0.8 * (9.0f64 / 6.0).sqrt(), 6.0, 4.0, 0.2);
-    assert!((clustered.post.t - expected.0).abs() < 1e-12);
-    assert!((clustered.post.df - expected.1).abs() < 1e-12);
+    );
+    let effect = e.effect.unwrap();
+    assert!(effect.post.cluster_corrected);
+    let assignment = effect
+        .conditions
+        .iter()
+        .find(|k| k.id == "assignmentBySchool")
+        .unwrap();
+    assert!(!assignment.met);
+    assert_eq!(
+        assignment.message,
+        "2 schools have students in both groups, so assignment was not by school."
+    );
+    assert!(effect.could_support.is_none());
+    // Two distinct clusters of 6 students: n = 3, h and the adjusted g from the handbook formula.
+    let adjusted = crate::stats::cluster_adjusted(
+        1.0,
+        3.0,
+        3.0,
+        crate::stats::Clusters {
+            intervention: 2.0,
+            comparison: 0.0,
+            icc: 0.2,
+        },
+    );
+    assert!((effect.post.g - adjusted.g).abs() < 1e-12);
+    assert!((effect.post.df - adjusted.h).abs() < 1e-12);
+}
+
+#[test]
+fn excluding_students_below_fidelity_does_not_hide_the_districts_shortfall() {
+    // Four intervention students, two below fidelity (10 min/week): 2 of 4 at fidelity misses
+    // a 0.75 obligation even when the two are excluded from enrolment; the district pays in
+    // full for all four: 100000 + 4 x (5000 + 5000).
+    let roster = "student_id,pre,post,minutes,weeks\nF1,200,215,600,20\nF2,200,215,600,20\nF3,200,215,200,20\nF4,200,215,200,20\n";
+    let e = run(
+        with(
+            json!({ "belowFidelity": "excluded", "districtObligation": { "minShareAtFidelity": 0.75 } }),
+        ),
+        roster,
+    );
+    assert_eq!(e.payment.district_obligation_met, Some(false));
+    assert_eq!(e.students.intervention, 4);
+    assert_eq!(e.payment.total_cents, 100000 + 4 * (5000 + 5000));
+    // At 0.5 the obligation is met and the two are excluded as the contract says.
+    let e = run(
+        with(
+            json!({ "belowFidelity": "excluded", "districtObligation": { "minShareAtFidelity": 0.5 } }),
+        ),
+        roster,
+    );
+    assert_eq!(e.payment.district_obligation_met, Some(true));
+    assert_eq!(e.payment.total_cents, 100000 + 2 * 5000 + 2 * 5000);
+}
+
+#[test]
+fn a_pre_test_at_the_maximum_stays_enrolled() {
+    // Normalized gain with a maximum of 100: G1's pre-test is 100, no room to grow. It is not a
+    // bad row: it stays enrolled (paid its base), counted apart, treated as a missing outcome.
+    let roster = "student_id,pre,post,minutes,weeks\nG1,100,100,600,20\nG2,60,80,600,20\n";
+    let c = with(
+        json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "Half", "atLeast": 0.5, "centsPerStudent": 700 }],
+        "onBadRow": "skip" }),
+    );
+    let e = run(c.clone(), roster);
+    assert_eq!(e.rejected_count, 0);
+    assert_eq!(e.students.enrolled, 2);
+    assert_eq!(e.students.no_room_to_grow, 1);
+    assert_eq!(e.students.missing_outcome, 0);
+    assert_eq!(e.students.with_outcome, 1);
+    assert_eq!(e.payment.total_cents, 100000 + 2 * 5000 + 700);
+    assert!(e
+        .notes
+        .iter()
+        .any(|n| n.contains("no room for a normalized gain")));
+    let mut not_met = c;
+    not_met["missingOutcome"] = json!("notMet");
+    assert_eq!(run(not_met, roster).report.share_met_target, Some(0.5));
+    // A score above the maximum is still a bad row.
+    let e = run(
+        with(
+            json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 }, "onBadRow": "skip" }),
+        ),
+        "student_id,pre,post,minutes,weeks\nG3,101,100,600,20\nG2,60,80,600,20\n",
+    );
+    assert_eq!(e.rejected_rows[0].code, "aboveMaximum");
 }
 
 #[test]

@@ -30,19 +30,50 @@ fn continuous(ni: f64, mi: f64, si: f64, nc: f64, mc: f64, sc: f64) -> EffectInp
     }
 }
 
+/// Every figure of one result, each against its independently computed value.
+struct Expected {
+    g: f64,
+    omega: f64,
+    se: f64,
+    t: f64,
+    df: f64,
+    p: f64,
+    lo: f64,
+    hi: f64,
+}
+
+fn check(r: &EffectResult, e: Expected) {
+    close(r.g, e.g);
+    close(r.omega, e.omega);
+    close(r.se, e.se);
+    close(r.t, e.t);
+    close(r.df, e.df);
+    close(r.p_value, e.p);
+    close(r.ci_lower, e.lo);
+    close(r.ci_upper, e.hi);
+    // The interval and the p-value come from the same SE and distribution: the interval
+    // excludes 0 exactly when p < 0.05.
+    assert_eq!(r.ci_lower > 0.0 || r.ci_upper < 0.0, r.p_value < 0.05);
+}
+
 #[test]
 fn handbook_example_groups_5_6_7_vs_4_5_6() {
     // By hand: means 6 and 5, SDs 1 and 1, S = 1, d = 1, N = 6, omega = 1 - 3/15 = 0.8, g = 0.8;
-    // SE = sqrt(6/9 + 0.64/12) = sqrt(0.72); t = 0.8 sqrt(9/6); p from scipy t.sf(t, 4) * 2.
+    // SE = sqrt(6/9 + 0.64/12) = sqrt(0.72); t = g / SE; p and the interval from scipy's t(4).
     let r = effect_size(&continuous(3.0, 6.0, 1.0, 3.0, 5.0, 1.0)).unwrap();
-    close(r.g, 0.8);
-    close(r.omega, 0.8);
-    close(r.se, 0.72f64.sqrt());
-    close(r.ci_lower, 0.8 - 1.96 * 0.72f64.sqrt());
-    close(r.ci_upper, 0.8 + 1.96 * 0.72f64.sqrt());
-    close(r.t, 0.9797958971132712);
-    assert_eq!(r.df, 4.0);
-    close(r.p_value, 0.38266295128107697);
+    check(
+        &r,
+        Expected {
+            g: 0.8,
+            omega: 0.8,
+            se: 0.72f64.sqrt(),
+            t: 0.9428090415820635,
+            df: 4.0,
+            p: 0.3991616175432795,
+            lo: -1.5558917937730683,
+            hi: 3.155891793773068,
+        },
+    );
     assert!(!r.significant);
     assert!(r.favorable);
     assert_eq!(r.improvement_index, 29); // round(100 (Phi(0.8) - 0.5)) = round(28.81)
@@ -51,36 +82,91 @@ fn handbook_example_groups_5_6_7_vs_4_5_6() {
 #[test]
 fn realistic_continuous_study() {
     let r = effect_size(&continuous(120.0, 512.4, 38.2, 115.0, 503.1, 40.5)).unwrap();
-    close(r.g, 0.2356261163902031);
-    close(r.omega, 0.9967776584317938);
-    close(r.se, 0.1309469833853586);
-    close(r.t, 1.8056311453949758);
-    assert_eq!(r.df, 233.0);
-    close(r.p_value, 0.072266622752562);
+    check(
+        &r,
+        Expected {
+            g: 0.2356261163902031,
+            omega: 0.9967776584317938,
+            se: 0.1309469833853586,
+            t: 1.7994008742972605,
+            df: 233.0,
+            p: 0.07324910352602824,
+            lo: -0.022365315868325686,
+            hi: 0.49361754864873186,
+        },
+    );
     assert!(!r.significant);
     assert_eq!(r.improvement_index, 9);
 }
 
-#[test]
-fn cox_index_applies_omega() {
-    let input = EffectInput {
+fn dichotomous(ni: f64, pi: f64, nc: f64, pc: f64) -> EffectInput {
+    EffectInput {
         intervention: Group::Dichotomous {
-            n: 100.0,
-            proportion: 0.6,
+            n: ni,
+            proportion: pi,
         },
         comparison: Group::Dichotomous {
-            n: 100.0,
-            proportion: 0.5,
+            n: nc,
+            proportion: pc,
         },
         lower_is_better: false,
         clusters: None,
         alpha: 0.05,
-    };
-    let r = effect_size(&input).unwrap();
-    close(r.g, 0.2448044325857054);
-    close(r.se, 0.14195007229844592);
-    close(r.t, 1.7310287434587732);
-    close(r.p_value, 0.08500443900863142);
+    }
+}
+
+#[test]
+fn cox_index_has_the_log_odds_ratios_own_standard_error() {
+    // 27 of 30 against 21 of 30: log odds ratio ln 9 - ln(7/3) = 1.3499, its variance
+    // 1/27 + 1/3 + 1/21 + 1/9 = 0.5291; on the Cox scale (times omega/1.65) SE = 0.4351 and
+    // t = 1.8558 (the Wald z of the log odds ratio), p = 0.069 with t(58): not significant
+    // (chi-square gives 0.053, Fisher's exact test 0.104; the continuous formula gave 0.003).
+    let r = effect_size(&dichotomous(30.0, 0.9, 30.0, 0.7)).unwrap();
+    check(
+        &r,
+        Expected {
+            g: 0.8075122431178688,
+            omega: 0.987012987012987,
+            se: 0.4351189730535333,
+            t: 1.855842408918628,
+            df: 58.0,
+            p: 0.06855899197415953,
+            lo: -0.06347301292670848,
+            hi: 1.6784974991624462,
+        },
+    );
+    assert!(!r.significant);
+    assert_eq!(r.improvement_index, 29);
+    // 55 of 100 against 41 of 100: p = 0.0497 (chi-square 0.048).
+    let r = effect_size(&dichotomous(100.0, 0.55, 100.0, 0.41)).unwrap();
+    check(
+        &r,
+        Expected {
+            g: 0.3409058156218733,
+            omega: 0.9962073324905183,
+            se: 0.17262044683734062,
+            t: 1.974886647947952,
+            df: 198.0,
+            p: 0.049670810853232696,
+            lo: 0.000495277426723173,
+            hi: 0.6813163538170234,
+        },
+    );
+    assert!(r.significant);
+    let r = effect_size(&dichotomous(100.0, 0.6, 100.0, 0.5)).unwrap();
+    check(
+        &r,
+        Expected {
+            g: 0.2448044325857054,
+            omega: 0.9962073324905183,
+            se: 0.17253936867016578,
+            t: 1.418832319096315,
+            df: 198.0,
+            p: 0.15752010004586908,
+            lo: -0.095446218046705,
+            hi: 0.5850550832181158,
+        },
+    );
     assert_eq!(r.improvement_index, 10);
 }
 
@@ -105,31 +191,85 @@ fn lower_is_better_flips_the_favourable_direction_only() {
     assert!(flipped.improvement_index > 0);
 }
 
-#[test]
-fn clustering_correction_matches_handbook_formula() {
-    // 200 + 200 students in 10 + 10 schools, icc 0.2, means 0.3 vs 0 with SD 1.
-    let mut input = continuous(200.0, 0.3, 1.0, 200.0, 0.0, 1.0);
-    let plain = effect_size(&input).unwrap();
-    close(plain.t, 2.994343180389692);
-    close(plain.p_value, 0.002922105883144581);
-    assert!(plain.significant);
+fn clustered(m_i: f64, m_c: f64) -> EffectInput {
+    let mut input = continuous(200.0, 105.0, 15.0, 200.0, 100.0, 15.0);
     input.clusters = Some(Clusters {
+        intervention: m_i,
+        comparison: m_c,
+        icc: 0.2,
+    });
+    input
+}
+
+#[test]
+fn cluster_designs_use_the_cluster_adjusted_effect_and_standard_error() {
+    // 200 + 200 students, means 105 and 100, SD 15. Without clusters: g 0.333, p 0.001.
+    let plain = effect_size(&continuous(200.0, 105.0, 15.0, 200.0, 100.0, 15.0)).unwrap();
+    check(
+        &plain,
+        Expected {
+            g: 0.33270479782107687,
+            omega: 0.9981143934632307,
+            se: 0.10068945130010618,
+            t: 3.304266668704411,
+            df: 398.0,
+            p: 0.0010385127602061427,
+            lo: 0.13475514393225108,
+            hi: 0.5306544517099027,
+        },
+    );
+    // In 10 + 10 schools (n = 20, icc 0.2): gamma = 0.9809, eta = 4.8, h = 231.66 (v5.0 E.21),
+    // g = omega_h d sqrt(gamma), SE = sqrt(N/(n_i n_c) eta + g^2/(2h)): not significant, and
+    // the interval (from the same SE) includes 0.
+    let r = effect_size(&clustered(10.0, 10.0)).unwrap();
+    assert!(r.cluster_corrected);
+    check(
+        &r,
+        Expected {
+            g: 0.3290654334326746,
+            omega: 0.9967589653911311,
+            se: 0.21962175612315313,
+            t: 1.4983280310724352,
+            df: 231.65758754863802,
+            p: 0.13540944079854042,
+            lo: -0.10364591421780706,
+            hi: 0.7617767810831562,
+        },
+    );
+    assert!(!r.significant);
+    assert!(r.notes.is_empty());
+    // One school per arm: p 0.64, and a note that the design is confounded.
+    let r = effect_size(&clustered(1.0, 1.0)).unwrap();
+    check(
+        &r,
+        Expected {
+            g: 0.2975802177473007,
+            omega: 0.9981143934632307,
+            se: 0.6388358542897571,
+            t: 0.46581639986087425,
+            df: 397.99999999999983,
+            p: 0.6416017344120142,
+            lo: -0.9583342262744677,
+            hi: 1.553494661769069,
+        },
+    );
+    assert!(r.notes[0].contains("n = 1 confound"), "{:?}", r.notes);
+    // The unit-SD case: 0.3 vs 0 in 10 + 10 schools.
+    let mut unit = continuous(200.0, 0.3, 1.0, 200.0, 0.0, 1.0);
+    unit.clusters = Some(Clusters {
         intervention: 10.0,
         comparison: 10.0,
         icc: 0.2,
     });
-    let r = effect_size(&input).unwrap();
-    assert!(r.cluster_corrected);
-    close(r.g, 0.2994343180389692);
-    close(r.t, 1.3536123962415156);
-    close(r.df, 231.65758754863802);
-    close(r.p_value, 0.17717928317513523);
-    assert!(!r.significant);
+    let r = effect_size(&unit).unwrap();
+    close(r.g, 0.2961588900894072);
+    close(r.se, 0.21952063631403854);
+    close(r.p_value, 0.17861674536595257);
 }
 
 #[test]
 fn significance_follows_alpha() {
-    let mut input = continuous(120.0, 512.4, 38.2, 115.0, 503.1, 40.5); // p = 0.0723
+    let mut input = continuous(120.0, 512.4, 38.2, 115.0, 503.1, 40.5); // p = 0.0732
     input.alpha = 0.10;
     assert!(effect_size(&input).unwrap().significant);
     input.alpha = 0.05;
@@ -137,13 +277,44 @@ fn significance_follows_alpha() {
 }
 
 #[test]
+fn degenerate_statistics_are_an_error_not_a_nan() {
+    // Standard deviations so small that the pooled SD underflows: no effect, a clear error.
+    let e = effect_size(&continuous(30.0, 5.0, 1e-300, 30.0, 5.0, 1e-300)).unwrap_err();
+    assert_eq!(e.code, "degenerateStatistics");
+    let e = effect_size(&continuous(30.0, 5.0, 1e-300, 30.0, 4.0, 1e-300)).unwrap_err();
+    assert_eq!(e.code, "degenerateStatistics");
+    // A huge but finite difference still gives finite numbers or the same error, never NaN.
+    match effect_size(&continuous(30.0, 1e300, 1.0, 30.0, -1e300, 1.0)) {
+        Ok(r) => assert!(r.g.is_finite() && r.p_value.is_finite()),
+        Err(e) => assert_eq!(e.code, "degenerateStatistics"),
+    }
+}
+
+fn power(
+    design: PowerDesign,
+    covariates: f64,
+    treated_share: f64,
+    alpha: f64,
+    power: f64,
+) -> PowerResult {
+    minimum_detectable_effect(&PowerInput {
+        design,
+        covariates,
+        treated_share,
+        alpha,
+        power,
+    })
+}
+
+#[test]
 fn mdes_individual_350_students() {
-    let r = minimum_detectable_effect(&PowerInput {
-        design: Design::Individual { n: 350.0, r2: 0.0 },
-        treated_share: 0.5,
-        alpha: 0.05,
-        power: 0.8,
-    });
+    let r = power(
+        PowerDesign::Individual { n: 350.0, r2: 0.0 },
+        0.0,
+        0.5,
+        0.05,
+        0.8,
+    );
     close(r.mdes, 0.3003438596347091);
     close(r.standard_error, 0.10690449676496976);
     close(r.multiplier, 2.809459552436013);
@@ -152,18 +323,19 @@ fn mdes_individual_350_students() {
 
 #[test]
 fn mdes_twenty_schools_of_fifty() {
-    let r = minimum_detectable_effect(&PowerInput {
-        design: Design::Cluster {
+    let r = power(
+        PowerDesign::Cluster {
             clusters: 20.0,
             cluster_size: 50.0,
             icc: 0.2,
             r2_level1: 0.0,
             r2_level2: 0.0,
         },
-        treated_share: 0.5,
-        alpha: 0.05,
-        power: 0.8,
-    });
+        0.0,
+        0.5,
+        0.05,
+        0.8,
+    );
     close(r.mdes, 0.6158418969592564);
     close(r.standard_error, 0.20784609690826528);
     close(r.multiplier, 2.962970708230637);
@@ -171,29 +343,134 @@ fn mdes_twenty_schools_of_fifty() {
 }
 
 #[test]
-fn mdes_with_covariates_and_other_settings() {
-    let r = minimum_detectable_effect(&PowerInput {
-        design: Design::Cluster {
+fn mdes_covariates_take_degrees_of_freedom() {
+    // PowerUp!: 6 schools of 25, ICC 0.2, R2 at level 2 of 0.6. With one school-level covariate
+    // df = 6 - 1 - 2 = 3 and MDES 1.137; without it df = 4 and 1.016.
+    let six = PowerDesign::Cluster {
+        clusters: 6.0,
+        cluster_size: 25.0,
+        icc: 0.2,
+        r2_level1: 0.0,
+        r2_level2: 0.6,
+    };
+    let r = power(six, 1.0, 0.5, 0.05, 0.8);
+    assert_eq!(r.df, 3.0);
+    close(r.mdes, 1.1369794190984963);
+    close(r.multiplier, 4.160918617647012);
+    close(power(six, 0.0, 0.5, 0.05, 0.8).mdes, 1.0157897064744588);
+    let r = power(
+        PowerDesign::Individual { n: 1000.0, r2: 0.5 },
+        5.0,
+        0.3,
+        0.01,
+        0.9,
+    );
+    assert_eq!(r.df, 993.0);
+    close(r.mdes, 0.1885045740636539);
+}
+
+#[test]
+fn mdes_with_other_settings() {
+    let r = power(
+        PowerDesign::Cluster {
             clusters: 40.0,
             cluster_size: 25.0,
             icc: 0.15,
             r2_level1: 0.5,
             r2_level2: 0.7,
         },
-        treated_share: 0.4,
-        alpha: 0.1,
-        power: 0.9,
-    });
+        0.0,
+        0.4,
+        0.1,
+        0.9,
+    );
     close(r.mdes, 0.24030247175870886);
     close(r.multiplier, 2.9901846640572396);
-    let r = minimum_detectable_effect(&PowerInput {
-        design: Design::Individual { n: 1000.0, r2: 0.5 },
-        treated_share: 0.3,
-        alpha: 0.01,
-        power: 0.9,
-    });
+    let r = power(
+        PowerDesign::Individual { n: 1000.0, r2: 0.5 },
+        0.0,
+        0.3,
+        0.01,
+        0.9,
+    );
     close(r.mdes, 0.1885031505925828);
     close(r.standard_error, 0.048795003647426664);
+}
+
+#[test]
+fn mdes_stays_exact_and_bounded_for_huge_samples() {
+    // From about 3 million students statrs's quantile drifted (2.7925) and then never returned.
+    let r = power(
+        PowerDesign::Individual { n: 3e7, r2: 0.0 },
+        0.0,
+        0.5,
+        0.05,
+        0.8,
+    );
+    close(r.multiplier, 2.8015853091700493);
+    close(r.mdes, 0.0010229943137383473);
+    let r = power(
+        PowerDesign::Individual { n: 1e9, r2: 0.0 },
+        0.0,
+        0.5,
+        0.05,
+        0.8,
+    );
+    close(r.multiplier, 2.8015852208446805);
+}
+
+#[test]
+fn t_quantiles_and_p_values_across_degrees_of_freedom() {
+    // scipy.stats.t.ppf and 2 t.sf at degrees of freedom around and far past the switch to the expansion.
+    for (df, q975, q80, q01) in [
+        (
+            1001.0,
+            1.9623367052808798,
+            0.8419804627856796,
+            -2.330078937964124,
+        ),
+        (
+            5000.0,
+            1.9604385517065073,
+            0.8416931276635048,
+            -2.3270939177333476,
+        ),
+        (
+            1e5,
+            1.9599877075346095,
+            0.8416248279969009,
+            -2.3263851653552683,
+        ),
+        (
+            3e7,
+            1.9599640636157647,
+            0.8416212455542786,
+            -2.3263479983433224,
+        ),
+        (
+            1e9,
+            1.959963986912325,
+            0.8416212339323552,
+            -2.326347877769915,
+        ),
+    ] {
+        close(t_quantile(0.975, df), q975);
+        close(t_quantile(0.8, df), q80);
+        close(t_quantile(0.01, df), q01);
+    }
+    for (df, p25, p03) in [
+        (1e6, 0.012419489502163254, 0.7641772179789942),
+        (2e7, 0.012419338594064402, 0.7641771587399401),
+        (1e9, 0.012419330810402493, 0.7641771556844518),
+    ] {
+        close(two_tailed_p(2.5, df).unwrap(), p25);
+        close(two_tailed_p(-0.3, df).unwrap(), p03);
+    }
+    assert_eq!(two_tailed_p(f64::NAN, 10.0), None);
+    assert_eq!(two_tailed_p(1.0, f64::NAN), None);
+    assert_eq!(two_tailed_p(1.0, 0.0), None);
+    assert_eq!(two_tailed_p(f64::INFINITY, 10.0), Some(0.0));
+    assert!(t_quantile(1.0, 10.0).is_nan() && t_quantile(0.5, f64::NAN).is_nan());
 }
 
 #[test]
@@ -208,6 +485,13 @@ fn benjamini_hochberg_by_hand() {
     // A step-up procedure: a later rank that passes rescues earlier ones that fail alone.
     let p = [0.02, 0.03];
     assert_eq!(benjamini_hochberg(&p, 0.05), vec![true, true]); // 0.03 <= 0.05 at rank 2
+                                                                // Inclusive: 0.025 and 0.05 sit exactly on 1 x 0.05/2 and 2 x 0.05/2 and both stay.
+    assert_eq!(benjamini_hochberg(&[0.05, 0.025], 0.05), vec![true, true]);
+    // Step-up, not step-down: 0.04 fails rank 2 (0.0333) but 0.045 passes rank 3 (0.05), so all stay.
+    assert_eq!(
+        benjamini_hochberg(&[0.04, 0.01, 0.045], 0.05),
+        vec![true, true, true]
+    );
     assert_eq!(benjamini_hochberg(&[], 0.05), Vec::<bool>::new());
     assert_eq!(benjamini_hochberg(&[0.9], 0.05), vec![false]);
 }
@@ -228,18 +512,71 @@ fn baseline_thresholds_are_inclusive() {
 }
 
 #[test]
-fn attrition_boundaries_from_the_table() {
+fn attrition_boundaries_are_the_wwc_table_row_by_row() {
     use Boundary::*;
-    assert_eq!(attrition_boundary(0.0, Cautious), Some(5.7));
-    assert_eq!(attrition_boundary(10.0, Cautious), Some(6.3));
-    assert_eq!(attrition_boundary(57.0, Cautious), Some(0.0));
+    // An independent transcription of the WWC Standards Handbook 4.1 Table II.1 (both
+    // boundaries, every whole percent 0-65); an empty cell means every differential is high.
+    let csv = include_str!("../../tests/fixtures/wwc-attrition.csv");
+    let mut rows = 0;
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let overall: f64 = cells[0].parse().unwrap();
+        for (boundary, cell) in [(Cautious, cells[1]), (Optimistic, cells[2])] {
+            let expected: Option<f64> = cell.parse().ok();
+            assert_eq!(
+                attrition_boundary(overall, boundary),
+                expected,
+                "{boundary:?} boundary at {overall}% overall"
+            );
+            // At the boundary attrition is low; a tenth of a point above it, high.
+            if let Some(b) = expected {
+                let at = |d: f64| {
+                    Attrition {
+                        overall: overall / 100.0,
+                        differential: d / 100.0,
+                    }
+                    .status(boundary)
+                    .low
+                };
+                assert!(at(b), "{boundary:?} {overall}%: {b} points is low");
+                assert!(
+                    !at(b + 0.1),
+                    "{boundary:?} {overall}%: {} points is high",
+                    b + 0.1
+                );
+            }
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 66);
+    // Values the handbook's table gives and linear interpolation between five-point rows did not.
+    assert_eq!(attrition_boundary(7.0, Cautious), Some(6.3));
+    assert_eq!(attrition_boundary(43.0, Cautious), Some(2.1));
     assert_eq!(attrition_boundary(58.0, Cautious), None);
-    assert_eq!(attrition_boundary(65.0, Optimistic), Some(0.3));
     assert_eq!(attrition_boundary(65.5, Optimistic), None);
-    // Interpolated by hand: halfway from 10 (6.3) to 15 (5.9) is 6.1; 12% is 6.3 - 0.4 * 2/5 = 6.14.
-    close(attrition_boundary(12.5, Cautious).unwrap(), 6.1);
-    close(attrition_boundary(12.0, Cautious).unwrap(), 6.14);
-    close(attrition_boundary(56.0, Optimistic).unwrap(), 2.35);
+    // Between two rows, the stricter of the two: 42.6% takes 43%'s 2.1; 7.4% takes 6.3.
+    assert_eq!(attrition_boundary(42.6, Cautious), Some(2.1));
+    assert_eq!(attrition_boundary(7.4, Cautious), Some(6.3));
+    assert_eq!(attrition_boundary(57.5, Cautious), None);
+    assert_eq!(attrition_boundary(0.5, Optimistic), Some(10.0));
+}
+
+#[test]
+fn attrition_examples_that_interpolation_got_wrong() {
+    // 7% overall with 6.25 points differential is low (boundary 6.3); 43% with 2.11 is high (2.1).
+    let low = Attrition {
+        overall: 0.07,
+        differential: 0.0625,
+    }
+    .status(Boundary::Cautious);
+    assert!(low.low);
+    assert_eq!(low.boundary, Some(6.3));
+    let high = Attrition {
+        overall: 0.43,
+        differential: 0.0211,
+    }
+    .status(Boundary::Cautious);
+    assert!(!high.low);
 }
 
 #[test]
@@ -310,7 +647,7 @@ fn effect_size_json_reads_defaults() {
         "clusters": { "intervention": 10, "comparison": 10 }
     }))
     .unwrap();
-    close(r.t, 1.3536123962415156); // icc defaults to 0.20
+    close(r.p_value, 0.17861674536595257); // icc defaults to 0.20
 }
 
 #[test]

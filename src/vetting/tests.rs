@@ -456,3 +456,202 @@ fn cents_format_for_messages() {
     assert_eq!(format_cents(123456789), "$1,234,567.89");
     assert_eq!(format_cents(-5), "-$0.05");
 }
+
+fn summary(ni: u64, mi: f64, nc: u64, mc: f64, sd: f64) -> Value {
+    json!({ "kind": "continuous", "intervention": { "n": ni, "mean": mi, "sd": sd },
+            "comparison": { "n": nc, "mean": mc, "sd": sd } })
+}
+
+fn errors(study: Value) -> Vec<(String, &'static str)> {
+    vet_json(&with(json!({ "studies": [study] })), None)
+        .unwrap_err()
+        .field_errors()
+        .iter()
+        .map(|e| (e.path.clone(), e.code))
+        .collect()
+}
+
+#[test]
+fn a_cluster_rct_must_give_its_clusters_and_one_per_arm_does_not_meet() {
+    // 200 + 200 students, 105 vs 100, SD 15: p 0.001 unclustered, but a cluster RCT must say
+    // how many clusters it assigned.
+    let mut s = json!({ "title": "Cluster trial", "design": "clusterRct", "independent": true,
+        "sampleSize": 400, "sites": 2, "summary": summary(200, 105.0, 200, 100.0, 15.0),
+        "attrition": { "overall": 0.05, "differential": 0.01 } });
+    assert_eq!(
+        errors(s.clone()),
+        vec![("studies[0].clusters".into(), "required")]
+    );
+    // One school per arm: the cluster-adjusted p is 0.64 (scipy, see the stats tests) and the
+    // design is the WWC's n = 1 confound, which does not meet standards.
+    s["clusters"] = json!({ "intervention": 1, "comparison": 1 });
+    let v = vet_with(json!({ "studies": [s.clone()] }), json!({}));
+    assert_eq!(v.studies[0].rating, Rating::DoesNotMeet);
+    assert!((v.studies[0].p_value.unwrap() - 0.6416017344120142).abs() < 1e-9);
+    assert!(v.studies[0]
+        .reasons
+        .iter()
+        .any(|r| r.contains("n = 1 confound")));
+    assert_eq!(v.essa_tier, None);
+    // Ten schools per arm: p 0.135 (cluster-adjusted), meets without reservations, no tier.
+    s["clusters"] = json!({ "intervention": 10, "comparison": 10 });
+    let v = vet_with(json!({ "studies": [s.clone()] }), json!({}));
+    assert_eq!(v.studies[0].rating, Rating::MeetsWithoutReservations);
+    assert!((v.studies[0].p_value.unwrap() - 0.13540944079854042).abs() < 1e-9);
+    assert_eq!(v.essa_tier, None);
+    // Clusters given twice must agree.
+    s["summary"]["clusters"] = json!({ "intervention": 9, "comparison": 10 });
+    assert_eq!(
+        errors(s),
+        vec![("studies[0].summary.clusters".into(), "inconsistent")]
+    );
+}
+
+#[test]
+fn tier_3_from_a_study_with_controls_that_does_not_meet_standards() {
+    // A QED whose baseline differs by 0.3 SD does not meet standards; with statistical controls
+    // for selection bias and a significant favourable effect it is promising evidence (tier 3,
+    // ESEA 8101(21)(A)(i)(III); 34 CFR 77.1), never tier 1 or 2.
+    let mut qed = json!({ "title": "Q", "design": "qed", "independent": true, "sampleSize": 900,
+        "sites": 9, "effectSize": 0.2, "pValue": 0.001, "baselineEffectSize": 0.3 });
+    let (t, _) = tier(json!([qed.clone()]), json!({}));
+    assert_eq!(t, None);
+    qed["controlsForSelection"] = json!(true);
+    let (t, why) = tier(json!([qed]), json!({}));
+    assert_eq!(t, Some(3));
+    assert!(why.contains("does not meet WWC standards"), "{why}");
+}
+
+#[test]
+fn negative_evidence_overrides_tiers_1_to_3_but_not_tier_4() {
+    let lm =
+        json!({ "title": "LM", "design": "logicModel", "independent": false, "ongoing": true });
+    let negative = rct(400, 3, -0.25, 0.01);
+    assert_eq!(
+        tier(json!([negative.clone(), lm.clone()]), json!({})).0,
+        Some(4)
+    );
+    // Adding a positive study must not lose tier 4: the override reaches tiers 1 to 3 only.
+    let (t, why) = tier(json!([negative, lm, rct(400, 3, 0.2, 0.01)]), json!({}));
+    assert_eq!(t, Some(4));
+    assert!(
+        why.contains("overridden") && why.contains("studies[0]"),
+        "{why}"
+    );
+}
+
+#[test]
+fn the_sample_counted_is_the_one_analysed() {
+    // 10 + 10 students in the statistics with a stated sampleSize of 400: 20 count toward 350.
+    let s = json!({ "title": "Small", "design": "rct", "independent": true, "sampleSize": 400,
+        "sites": 3, "summary": summary(10, 120.0, 10, 100.0, 10.0),
+        "attrition": { "overall": 0.0, "differential": 0.0 } });
+    let (t, why) = tier(json!([s]), json!({}));
+    assert_eq!(t, Some(3));
+    assert!(why.contains("with 20 students"), "{why}");
+    // A sample size below the students analysed is inconsistent.
+    let s = json!({ "title": "Small", "design": "rct", "independent": true, "sampleSize": 15,
+        "sites": 3, "summary": summary(10, 120.0, 10, 100.0, 10.0) });
+    assert_eq!(
+        errors(s),
+        vec![("studies[0].sampleSize".into(), "inconsistent")]
+    );
+}
+
+#[test]
+fn sites_count_as_the_policy_says() {
+    // Sites that are schools count as one district under the default (34 CFR 77.1's examples
+    // of a site are districts, cities, counties, States and campuses), as themselves otherwise.
+    let mut s = rct(400, 5, 0.2, 0.01);
+    s["siteUnit"] = json!("school");
+    assert_eq!(tier(json!([s.clone()]), json!({})).0, Some(3));
+    assert_eq!(tier(json!([s]), json!({ "siteUnit": "school" })).0, Some(1));
+}
+
+#[test]
+fn ai_evidence_needs_evidence_that_earns_a_tier() {
+    let ai = |study: Value| {
+        let mut s = study;
+        s["coversAi"] = json!(true);
+        status(
+            &vet_with(
+                json!({ "ai": { "usesGenerativeAi": true }, "studies": [s] }),
+                json!({}),
+            ),
+            "aiEvidence",
+        )
+    };
+    // p < .05 in a QED that does not meet standards, or a correlational study without controls: fail.
+    let weak_qed = json!({ "title": "Q", "design": "qed", "independent": true, "sampleSize": 400,
+        "sites": 2, "effectSize": 0.3, "pValue": 0.01, "baselineEffectSize": 0.4 });
+    assert_eq!(ai(weak_qed), Status::Fail);
+    let cor = json!({ "title": "C", "design": "correlational", "independent": true,
+        "sampleSize": 400, "sites": 2, "effectSize": 0.3, "pValue": 0.01 });
+    assert_eq!(ai(cor.clone()), Status::Fail);
+    let mut controlled = cor;
+    controlled["controlsForSelection"] = json!(true);
+    assert_eq!(ai(controlled), Status::Pass);
+    assert_eq!(ai(rct(100, 1, 0.2, 0.01)), Status::Pass); // tier 3 on its own
+}
+
+fn finding(domain: &str, p: f64) -> Value {
+    json!({ "domain": domain, "measure": format!("{domain} {p}"), "effectSize": 0.2, "pValue": p })
+}
+
+#[test]
+fn several_findings_in_a_domain_are_corrected_by_benjamini_hochberg() {
+    let study = |findings: Value| {
+        let mut s = rct(400, 3, 0.0, 0.0);
+        let o = s.as_object_mut().unwrap();
+        o.remove("effectSize");
+        o.remove("pValue");
+        o.insert("findings".into(), findings);
+        s
+    };
+    // One domain, p = 0.04, 0.03 and 0.2: thresholds 0.0167, 0.0333, 0.05; none passes, so the
+    // study has no significant finding and no tier (each alone would be significant).
+    let v = vet_with(
+        json!({ "studies": [study(json!([finding("reading", 0.04), finding("reading", 0.03), finding("reading", 0.2)]))] }),
+        json!({}),
+    );
+    assert!(v.studies[0].findings.iter().all(|f| !f.significant));
+    assert_eq!(v.essa_tier, None);
+    assert!(v.studies[0]
+        .reasons
+        .iter()
+        .any(|r| r.contains("Benjamini-Hochberg")));
+    // The same p-values in different domains are not corrected together.
+    let v = vet_with(
+        json!({ "studies": [study(json!([finding("reading", 0.04), finding("math", 0.03)]))] }),
+        json!({}),
+    );
+    assert!(v.studies[0].findings.iter().all(|f| f.significant));
+    assert_eq!(v.essa_tier, Some(1));
+    // Step-up, inclusive: 0.01, 0.04, 0.045 all stay (0.045 <= 3 x 0.05 / 3), although 0.04 alone
+    // fails its rank; 0.025 and 0.05 both stay at exactly their thresholds.
+    let v = vet_with(
+        json!({ "studies": [study(json!([finding("r", 0.04), finding("r", 0.01), finding("r", 0.045)]))] }),
+        json!({}),
+    );
+    assert!(v.studies[0].findings.iter().all(|f| f.significant));
+    let v = vet_with(
+        json!({ "studies": [study(json!([finding("r", 0.05), finding("r", 0.025)]))] }),
+        json!({ "alpha": 0.05 }),
+    );
+    // p = 0.05 is not below alpha on its own, so only 0.025 is significant before and after.
+    assert_eq!(
+        v.studies[0]
+            .findings
+            .iter()
+            .map(|f| f.significant)
+            .collect::<Vec<_>>(),
+        vec![false, true]
+    );
+    // Findings and a single effect together are refused.
+    let mut both = study(json!([finding("r", 0.01)]));
+    both["pValue"] = json!(0.01);
+    assert_eq!(
+        errors(both),
+        vec![("studies[0].findings".into(), "inconsistent")]
+    );
+}
