@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { contract } from './roster.mjs';
 
 export async function benchNode(rosterPath, runs = 5) {
-  const ec = await import('../pkg/evidence_check.js');
+  const ec = await import('../pkg/evidence-check.js');
   const exports = ec.initSync({ module: fs.readFileSync(new URL('../pkg/evidence_check_bg.wasm', import.meta.url)) });
   const bytes = new Uint8Array(fs.readFileSync(rosterPath));
   const before = exports.memory.buffer.byteLength;

@@ -83,7 +83,7 @@ for (let i = 0; i < RUNS + 1; i++) {
   await page.goto(`${base}/bench/page.html`);
   startups.push(await page.evaluate(async (profile) => {
     const t = performance.now();
-    const ec = await import('/pkg/evidence_check.js');
+    const ec = await import('/pkg/evidence-check.js');
     await ec.default();
     const verdict = ec.vetProduct(profile);
     if (verdict.essaTier !== 1) throw new Error('unexpected verdict');

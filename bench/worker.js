@@ -1,5 +1,5 @@
 // Runs inside a Web Worker in Chromium, as the demo's calculator does: times evaluateContract.
-import init, { evaluateContract } from '/pkg/evidence_check.js';
+import init, { evaluateContract } from '/pkg/evidence-check.js';
 
 const ready = init();
 self.onmessage = async ({ data }) => {

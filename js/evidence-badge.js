@@ -2,7 +2,7 @@
 // Fetches a signed outcomes report, verifies it in WebAssembly, and shows its headline outcome
 // only when the signature is genuine and made by a trusted key. Embed with one module script:
 //   <script type="module" src="/path/to/pkg/evidence-badge.js"></script>
-import init, { verifyReport } from './evidence_check.js';
+import init, { verifyReport } from './evidence-check.js';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`

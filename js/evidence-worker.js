@@ -1,6 +1,6 @@
 // The calculator's Web Worker: evaluates a roster off the main thread so the page never freezes,
 // posting progress as it reads. The roster arrives as a transferred ArrayBuffer and never leaves.
-import init, { evaluateContract } from './evidence_check.js';
+import init, { evaluateContract } from './evidence-check.js';
 
 const ready = init();
 

@@ -3,7 +3,7 @@
 // name="studies[0].design"); each problem found by validateProfile goes to its field through the
 // Constraint Validation API (setCustomValidity) and a message element linked by aria-describedby.
 // The portal keeps its own markup and styles: messages get the class "evidence-field-error".
-import init, { validateProfile, vetProduct } from './evidence_check.js';
+import init, { validateProfile, vetProduct } from './evidence-check.js';
 import { parseDollars, formatDollars } from './money.js';
 
 /** Arrays a profile always has, so that a form without such rows still reads as complete. */

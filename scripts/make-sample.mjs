@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { initSync, evaluateContract } from '../pkg/evidence_check.js';
+import { initSync, evaluateContract } from '../pkg/evidence-check.js';
 import { sampleRoster, sampleContract } from '../js/sample-roster.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -8,9 +8,25 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'pkg');
 const js = path.join(root, 'js');
 const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
+// The guarded entry point (js/evidence-check.js) re-creates the instance after a trap: the
+// generated glue loads once and keeps its instance in a module variable, so give it a reset.
+// The pattern is checked, so a wasm-bindgen upgrade that changes the glue fails here, loudly.
+const gluePath = path.join(pkg, 'evidence_check.js');
+let glueText = fs.readFileSync(gluePath, 'utf8');
+if (!glueText.includes('__resetInstance')) {
+  for (const needed of ['let wasmModule, wasmInstance, wasm;', 'if (wasm !== undefined) return wasm;', 'cachedUint8ArrayMemory0 = null;']) {
+    if (!glueText.includes(needed)) throw new Error(`scripts/package.mjs: the wasm-bindgen glue no longer contains "${needed}"; update the reset.`);
+  }
+  if (glueText.includes('CLOSURE_DTORS')) throw new Error('scripts/package.mjs: the glue frees Rust closures from a finalizer, which a reset would misdirect.');
+  glueText += '\n/** Forgets the instance, so that initSync creates a fresh one (after a trap). */\nexport function __resetInstance() { wasm = undefined; }\n';
+  fs.writeFileSync(gluePath, glueText);
+}
 const extra = fs.existsSync(js) ? fs.readdirSync(js).filter((f) => /\.(js|d\.ts)$/.test(f)) : [];
 for (const f of extra) fs.copyFileSync(path.join(js, f), path.join(pkg, f));
 manifest.files = [...new Set([...(manifest.files ?? []), ...extra])];
 // The custom elements register themselves on import: bundlers must keep them.
 manifest.sideEffects = [...new Set([...(manifest.sideEffects ?? []), ...extra.filter((f) => f.endsWith('.js')).map((f) => `./${f}`)])];
+// The guarded entry point is the package's main module.
+manifest.main = manifest.module = 'evidence-check.js';
+manifest.types = 'evidence-check.d.ts';
 fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

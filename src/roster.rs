@@ -5,10 +5,19 @@
 use crate::contract::{Columns, Metric};
 use crate::error::{Details, Error, RowError};
 use crate::growth::{metric_value, MetricProblem};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Largest roster accepted, in bytes (about five million students at 45 bytes a row).
 pub const MAX_ROSTER_BYTES: usize = 256 << 20;
+/// Most students (accepted rows) in one roster.
+pub const MAX_STUDENTS: usize = 10_000_000;
+/// Most distinct values in a school or district column.
+pub const MAX_DISTINCT_VALUES: usize = 100_000;
+/// Most distinct values in a subgroup column (each is a published cell).
+pub const MAX_SUBGROUP_VALUES: usize = 1_000;
+/// Rows reserved before reading: columns grow past this as rows are kept, so memory follows
+/// the students kept, never a count the file's bytes suggest (blank lines, padding).
+const MAX_RESERVED_ROWS: usize = 1 << 16;
 /// Largest single row accepted, in bytes.
 pub const MAX_ROW_BYTES: usize = 64 << 10;
 /// Longest student id accepted, in bytes.
@@ -22,35 +31,42 @@ pub struct Category {
     pub column: String,
     pub values: Vec<String>,
     pub codes: Vec<u32>,
-    index: HashMap<Vec<u8>, u32, BuildFx>,
+    /// Value -> code, ordered: lookups cost O(log values) whatever the values are, so a file
+    /// crafted to collide in a hash table cannot slow the reader down.
+    index: BTreeMap<Vec<u8>, u32>,
+    /// Most distinct values accepted.
+    limit: usize,
 }
 
 impl Category {
-    fn new(column: &str) -> Self {
+    fn new(column: &str, limit: usize) -> Self {
         Category {
             column: column.to_string(),
+            limit,
             ..Default::default()
         }
     }
 
-    fn push(&mut self, raw: &[u8]) {
+    /// Adds one row's value; false when it would be one distinct value too many.
+    fn push(&mut self, raw: &[u8]) -> bool {
         let value = raw.trim_ascii();
         // Runs of the same value (a roster sorted by school) skip the lookup.
         if let Some(&last) = self.codes.last() {
             if self.values[last as usize].as_bytes() == value {
                 self.codes.push(last);
-                return;
+                return true;
             }
         }
-        // A handful of values (Y/N flags) is faster to scan than to hash.
+        // A handful of values (Y/N flags) is faster to scan than to look up.
         if self.values.len() <= 8 {
             if let Some(c) = self.values.iter().position(|v| v.as_bytes() == value) {
                 self.codes.push(c as u32);
-                return;
+                return true;
             }
         }
         let code = match self.index.get(value) {
             Some(&c) => c,
+            None if self.values.len() >= self.limit => return false,
             None => {
                 let c = self.values.len() as u32;
                 self.values
@@ -60,6 +76,7 @@ impl Category {
             }
         };
         self.codes.push(code);
+        true
     }
 }
 
@@ -236,8 +253,12 @@ pub fn read(
 
     let mut roster = Roster {
         has_group: layout.group.is_some(),
-        school: layout.school.map(|i| Category::new(&header[i])),
-        district: layout.district.map(|i| Category::new(&header[i])),
+        school: layout
+            .school
+            .map(|i| Category::new(&header[i], MAX_DISTINCT_VALUES)),
+        district: layout
+            .district
+            .map(|i| Category::new(&header[i], MAX_DISTINCT_VALUES)),
         ..Default::default()
     };
     let subgroup_at: Vec<usize> = opts
@@ -247,14 +268,15 @@ pub fn read(
         .collect::<Result<_, _>>()?;
     roster.subgroups = subgroup_at
         .iter()
-        .map(|&i| Category::new(&header[i]))
+        .map(|&i| Category::new(&header[i], MAX_SUBGROUP_VALUES))
         .collect();
 
-    // Reserve the columns once, from the row density of the first megabyte.
+    // Reserve from the row density of the first megabyte, capped (see MAX_RESERVED_ROWS).
     let sample = &bytes[..bytes.len().min(1 << 20)];
     let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    let expected_rows =
-        (bytes.len() as f64 / sample.len() as f64 * lines_in_sample as f64 * 1.02) as usize;
+    let expected_rows = ((bytes.len() as f64 / sample.len() as f64 * lines_in_sample as f64 * 1.02)
+        as usize)
+        .min(MAX_RESERVED_ROWS);
     roster.reserve(expected_rows);
     let mut errors = Vec::new();
     let mut error_count = 0usize;
@@ -281,6 +303,14 @@ pub fn read(
         let may_be_open = rdr.position().line() > start + 1 || rdr.is_done();
         let row = check_row(&record, &header, width, layout, opts, start, may_be_open);
         match row {
+            Ok(_) if roster.len() >= MAX_STUDENTS => {
+                return Err(fatal(
+                    "tooManyStudents",
+                    start,
+                    None,
+                    format!("the roster has more than {MAX_STUDENTS} students; split it by district or school."),
+                ));
+            }
             Ok(values) => {
                 let id = record.get(layout.id).unwrap_or_default().trim_ascii();
                 ids.push((fx_hash(id), roster.len() as u32));
@@ -297,14 +327,22 @@ pub fn read(
                 roster.weeks.push(values.weeks);
                 roster.grade.push(values.grade);
                 roster.intervention.push(values.intervention);
-                if let (Some(cat), Some(i)) = (roster.school.as_mut(), layout.school) {
-                    cat.push(record.get(i).unwrap_or_default());
-                }
-                if let (Some(cat), Some(i)) = (roster.district.as_mut(), layout.district) {
-                    cat.push(record.get(i).unwrap_or_default());
-                }
-                for (cat, &i) in roster.subgroups.iter_mut().zip(&subgroup_at) {
-                    cat.push(record.get(i).unwrap_or_default());
+                let columns = roster
+                    .school
+                    .iter_mut()
+                    .zip(layout.school)
+                    .chain(roster.district.iter_mut().zip(layout.district))
+                    .chain(roster.subgroups.iter_mut().zip(subgroup_at.iter().copied()));
+                for (cat, i) in columns {
+                    if !cat.push(record.get(i).unwrap_or_default()) {
+                        return Err(fatal(
+                            "tooManyValues",
+                            start,
+                            Some(&cat.column),
+                            format!("the column \"{}\" has more than {} distinct values, too many for a {} column.", cat.column, cat.limit,
+                                if cat.limit == MAX_SUBGROUP_VALUES { "subgroup" } else { "school or district" }),
+                        ));
+                    }
                 }
             }
             Err(e) => {
@@ -647,8 +685,9 @@ struct Duplicate {
 }
 
 /// The rows whose id repeats an earlier row's, in row order. `ids` holds (hash of the id, row);
-/// rows with equal hashes (duplicates, or rare collisions) are compared exactly by reading
-/// their ids again from the file at their byte offsets.
+/// rows with equal hashes (duplicates, or collisions) are compared exactly by reading their ids
+/// again from the file at their byte offsets, then sorting them: O(k log k) for a group of k,
+/// so even ids crafted to share one hash cost a sort, never k squared comparisons.
 fn duplicate_rows(
     bytes: &[u8],
     ids: &mut [(u64, u32)],
@@ -657,17 +696,19 @@ fn duplicate_rows(
 ) -> Vec<Duplicate> {
     ids.sort_unstable_by_key(|&(hash, _)| hash);
     let mut found = Vec::new();
-    for group in ids.chunk_by_mut(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        group.sort_unstable_by_key(|&(_, row)| row);
-        let members: Vec<(u32, Vec<u8>)> = group
+    for group in ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut members: Vec<(Vec<u8>, u32)> = group
             .iter()
-            .map(|&(_, row)| (row, id_at(bytes, offsets[row as usize], id_column)))
+            .map(|&(_, row)| (id_at(bytes, offsets[row as usize], id_column), row))
             .collect();
-        for (k, (row, id)) in members.iter().enumerate() {
-            if let Some((first, _)) = members[..k].iter().find(|(_, earlier)| earlier == id) {
+        // Equal ids side by side, the earliest row first.
+        members.sort_unstable();
+        for same in members.chunk_by(|a, b| a.0 == b.0) {
+            let first = same[0].1;
+            for (id, row) in &same[1..] {
                 found.push(Duplicate {
                     row: *row,
-                    first: *first,
+                    first,
                     id: id.clone(),
                 });
             }
@@ -719,30 +760,6 @@ fn fx_hash(bytes: &[u8]) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
-}
-
-/// Hashes a category's byte-string keys with [`fx_hash`], much faster than the default SipHash
-/// (the keys are our own rows' values, not an attacker's choice of table layout).
-#[derive(Default, Clone, Copy, Debug, PartialEq)]
-struct BuildFx;
-#[derive(Default)]
-struct FxHasher(u64);
-impl std::hash::BuildHasher for BuildFx {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-impl std::hash::Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 ^= fx_hash(bytes);
-    }
-    fn write_usize(&mut self, _len: usize) {
-        // The length prefix of a slice key: the bytes' hash already covers the length.
-    }
 }
 
 #[cfg(test)]

@@ -149,6 +149,14 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// Traps on purpose, so that tests (and pages) can check that the package recovers from a trap.
+/// No input makes any other export trap.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __trapForTesting)]
+pub fn trap_for_testing() {
+    core::arch::wasm32::unreachable()
+}
+
 /// The package version, equal to the crate version in Cargo.toml.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -181,25 +189,24 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
 }
 
-/// A `JSON.stringify` replacer that keeps NaN and Infinity visible (JSON would make them null),
-/// as strings the core reports as "not a finite number".
-fn non_finite_marker() -> JsValue {
-    let replace = |_key: JsValue, value: JsValue| -> JsValue {
-        match value.as_f64() {
-            Some(x) if !x.is_finite() => {
-                let name = if x.is_nan() {
-                    "NaN"
-                } else if x > 0.0 {
-                    "Infinity"
-                } else {
-                    "-Infinity"
-                };
-                format!("{}{name}", crate::input::NON_FINITE_MARK).into()
-            }
-            _ => value,
-        }
-    };
-    Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(replace).into_js_value()
+// A `JSON.stringify` replacer that keeps NaN and Infinity visible (JSON would make them null),
+// as strings the core reports as "not a finite number". Written in JS rather than as a Rust
+// closure: a closure handed to JS is freed by a finalizer that calls into whichever instance is
+// current, and the package re-creates the instance after a trap.
+#[wasm_bindgen(inline_js = "export function nonFiniteReplacer(mark) {
+  return (key, value) => typeof value === 'number' && !Number.isFinite(value)
+    ? mark + (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity')
+    : value;
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = nonFiniteReplacer)]
+    fn non_finite_replacer(mark: &str) -> js_sys::Function;
+}
+
+/// A JS string's length in UTF-16 units, read without copying it: every UTF-16 unit takes at
+/// least one UTF-8 byte, so a string longer than `max` units is refused before it is copied.
+fn fits(text: &js_sys::JsString, max: usize) -> bool {
+    text.length() as usize <= max
 }
 
 /// Reads a JS argument as JSON: an object is stringified by JS's own `JSON.stringify`
@@ -208,21 +215,32 @@ fn json_arg(value: &JsValue, code: &'static str, what: &str) -> Result<serde_jso
     if value.is_undefined() {
         return Err(Error::new(code, format!("The {what} is missing.")));
     }
-    let text = match value.as_string() {
-        Some(s) => s,
-        None => JSON::stringify_with_replacer(value, &non_finite_marker())
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| {
-                Error::new(
-                    code,
-                    format!(
-                        "The {what} cannot be read as JSON (a function, a cycle or a BigInt?)."
-                    ),
-                )
-            })?,
+    let text = match value.dyn_ref::<js_sys::JsString>() {
+        Some(s) => s.clone(),
+        None => JSON::stringify_with_replacer(
+            value,
+            &non_finite_replacer(crate::input::NON_FINITE_MARK),
+        )
+        .ok()
+        .and_then(|s| s.dyn_into::<js_sys::JsString>().ok())
+        .ok_or_else(|| {
+            Error::new(
+                code,
+                format!("The {what} cannot be read as JSON (a function, a cycle or a BigInt?)."),
+            )
+        })?,
     };
-    crate::input::parse_json(&text, code, what)
+    if !fits(&text, crate::input::MAX_JSON_BYTES) {
+        return Err(Error::new(
+            code,
+            format!(
+                "The {what} is more than {} bytes of JSON; the limit is {}.",
+                crate::input::MAX_JSON_BYTES,
+                crate::input::MAX_JSON_BYTES
+            ),
+        ));
+    }
+    crate::input::parse_json(&String::from(text), code, what)
 }
 
 /// Runs a core function on a JSON argument and returns its result as a plain JS object.
@@ -344,8 +362,7 @@ pub fn evaluate_contract(
 fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
     let max = crate::roster::MAX_ROSTER_BYTES;
     if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {
-        // UTF-8 takes at least one byte per UTF-16 unit, so more units than the limit is too large.
-        if text.length() as usize > max {
+        if !fits(text, max) {
             return Err(crate::roster::too_large(text.length() as usize));
         }
         return Ok(String::from(text).into_bytes());
@@ -384,6 +401,19 @@ pub fn verify_report(
             },
         })
     };
+    // Sizes are checked before anything is copied into wasm memory.
+    let too_big = |v: &JsValue, max: usize| {
+        v.dyn_ref::<js_sys::JsString>()
+            .is_some_and(|s| !fits(s, max))
+            || v.dyn_ref::<js_sys::Uint8Array>()
+                .is_some_and(|b| b.length() as usize > max)
+    };
+    if too_big(report, crate::input::MAX_JSON_BYTES) {
+        return failed(
+            "malformedReport",
+            "The report is larger than an outcomes report can be (1 MB).",
+        );
+    }
     let bytes = match roster_bytes(report) {
         Ok(b) => b,
         Err(_) => {
@@ -393,31 +423,42 @@ pub fn verify_report(
             )
         }
     };
+    if too_big(signature, verify::MAX_SIGNATURE_BYTES) {
+        return failed(
+            "malformedSignature",
+            "The signature is far longer than a minisign one.",
+        );
+    }
     let Some(signature) = signature.as_string() else {
         return failed(
             "malformedSignature",
             "The signature must be the text of a .minisig file.",
         );
     };
-    let keys: Vec<String> = if let Some(one) = trusted_keys.as_string() {
-        vec![one]
-    } else if js_sys::Array::is_array(trusted_keys) {
-        let list = js_sys::Array::from(trusted_keys);
-        match list
-            .iter()
-            .map(|k| k.as_string())
-            .collect::<Option<Vec<_>>>()
-        {
-            Some(keys) => keys,
-            None => {
-                return failed(
-                    "malformedKey",
-                    "Trusted keys must be strings (minisign public keys in base64).",
-                )
-            }
-        }
+    let list: Vec<JsValue> = if js_sys::Array::is_array(trusted_keys) {
+        js_sys::Array::from(trusted_keys).iter().collect()
+    } else if trusted_keys.is_string() {
+        vec![trusted_keys.clone()]
     } else {
         Vec::new()
     };
+    let mut room = verify::MAX_SIGNATURE_BYTES * 4;
+    let mut keys = Vec::with_capacity(list.len().min(verify::MAX_KEYS + 1));
+    for k in &list {
+        let Some(text) = k.dyn_ref::<js_sys::JsString>() else {
+            return failed(
+                "malformedKey",
+                "Trusted keys must be strings (minisign public keys in base64).",
+            );
+        };
+        if !fits(text, room) {
+            return failed(
+                "malformedKey",
+                "The trusted keys are far longer than a list of minisign keys.",
+            );
+        }
+        room -= text.length() as usize;
+        keys.push(String::from(text));
+    }
     to_js(&verify::verify(&bytes, &signature, &keys))
 }

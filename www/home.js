@@ -1,4 +1,4 @@
-import init, { version } from './pkg/evidence_check.js';
+import init, { version } from './pkg/evidence-check.js';
 
 await init();
 document.getElementById('version').textContent = version();

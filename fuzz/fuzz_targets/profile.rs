@@ -3,7 +3,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(v) = evidence_check::input::parse_json(text, "invalidProfile", "profile") {
         let _ = evidence_check::vetting::vet_json(&v, None);
         let _ = evidence_check::vetting::validate_json(Ok(v.clone()), None);

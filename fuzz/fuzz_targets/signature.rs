@@ -7,7 +7,12 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = text.splitn(3, '\u{1}');
     let report = parts.next().unwrap_or_default();
     let signature = parts.next().unwrap_or_default();
-    let keys: Vec<String> = parts.next().unwrap_or_default().split('\u{2}').map(str::to_string).collect();
+    let keys: Vec<String> = parts
+        .next()
+        .unwrap_or_default()
+        .split('\u{2}')
+        .map(str::to_string)
+        .collect();
     let _ = evidence_check::verify::verify(report.as_bytes(), signature, &keys);
     let _ = evidence_check::verify::verify(data, &text, &[text.to_string()]);
 });

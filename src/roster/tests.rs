@@ -48,3 +48,31 @@ fn numbers_grades_and_groups() {
     assert_eq!(parse_group(b"c"), Ok(false));
     assert!(parse_group(b"").is_err());
 }
+
+#[test]
+fn forged_ids_share_a_hash_and_are_still_told_apart() {
+    // The construction the Node test uses to flood the duplicate check: 16-byte ids whose second
+    // word cancels the first, so every id hashes alike (fx_hash is not keyed).
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let target = 0x0123_4567_89ab_cdef_u64;
+    let forge = |w1: u64| {
+        let h1 = (16u64.rotate_left(5) ^ w1).wrapping_mul(K);
+        let w2 = h1.rotate_left(5) ^ target;
+        [w1.to_le_bytes(), w2.to_le_bytes()].concat()
+    };
+    let (a, b) = (forge(0x3030_3030_3030_3041), forge(0x3030_3030_3030_3142));
+    assert_ne!(a, b);
+    assert_eq!(fx_hash(&a), fx_hash(&b));
+    // In one hash group, with one real duplicate: found exactly.
+    let mut bytes = Vec::new();
+    let mut offsets = Vec::new();
+    for id in [&a, &b, &a] {
+        offsets.push(bytes.len() as u32);
+        bytes.extend_from_slice(id);
+        bytes.extend_from_slice(b",1\n");
+    }
+    let mut ids: Vec<(u64, u32)> = (0..3).map(|r| (fx_hash(&a), r)).collect();
+    let found = duplicate_rows(&bytes, &mut ids, &offsets, 0);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].row, found[0].first), (2, 0));
+}

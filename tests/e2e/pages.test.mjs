@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { start, axe, shot } from './harness.mjs';
 import { sampleRoster, sampleContract } from '../../js/sample-roster.js';
 
-const ec = await import('../../pkg/evidence_check.js');
+const ec = await import('../../pkg/evidence-check.js');
 ec.initSync({ module: fs.readFileSync(new URL('../../pkg/evidence_check_bg.wasm', import.meta.url)) });
 
 const app = await start();

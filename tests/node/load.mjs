@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
-const ec = await import(new URL('../../pkg/evidence_check.js', import.meta.url));
+const ec = await import(new URL('../../pkg/evidence-check.js', import.meta.url));
 ec.initSync({ module: fs.readFileSync(pkgDir + 'evidence_check_bg.wasm') });
 
 export default ec;

@@ -1,5 +1,5 @@
 // Type-checked (not run) by types.test.mjs: the declarations describe how users call the package.
-import init, { effectSize, evaluateContract, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence_check.js';
+import init, { effectSize, evaluateContract, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence-check.js';
 
 export async function example(profile: ProductProfile, roster: Uint8Array): Promise<number> {
   await init();
