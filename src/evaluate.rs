@@ -149,8 +149,10 @@ pub struct LocalEffect {
     /// Whether the contract names an evaluator independent of the vendor (never assumed).
     pub independent: bool,
     pub evaluator: Option<String>,
-    /// Sites counted under the evidence policy's site unit.
+    /// Sites counted under the evidence policy's site unit: units that hold both groups.
     pub sites: u64,
+    /// The evidence rules applied (the contract's `evidencePolicy`, or the defaults).
+    pub policy: crate::profile::Policy,
     pub conditions: Vec<Condition>,
     /// The WWC rating and ESSA tier a review could give this comparison; null unless every
     /// condition holds and the rating meets standards.
@@ -234,7 +236,7 @@ pub fn evaluate(
             details: Details::Rows { errors: read.errors, total: read.error_count },
         });
     }
-    let mut evaluation = tally(c, &read.roster)?;
+    let mut evaluation = tally(c, &read.roster, read.error_count)?;
     evaluation.rejected_rows = read.errors;
     evaluation.rejected_count = read.error_count;
     progress(1.0);
@@ -242,7 +244,7 @@ pub fn evaluate(
 }
 
 /// Per-student classification and every aggregate, in one pass over the columns.
-fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
+fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, Error> {
     let tiers = c.tiers_ascending();
     let top_cents = c.top_tier_cents() as i128;
     let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
@@ -346,7 +348,7 @@ fn tally(c: &Contract, r: &Roster) -> Result<Evaluation, Error> {
             if no_room == 1 { "that student is treated as a missing outcome" } else { "they are treated as missing outcomes" }
         ));
     }
-    let effect = local_effect(c, r, comparison, &mut notes);
+    let effect = local_effect(c, r, comparison, rows_left_out, &mut notes);
     let min = c.min_cell_size;
     let dose_values: Vec<String> = DOSE_BANDS
         .iter()
@@ -467,23 +469,77 @@ impl Moments {
     }
 }
 
-/// One group of the comparison: students randomized (every row), post-tests, the pre-tests of
-/// those with a post-test, and the schools and districts of those with a post-test.
+/// One group of the comparison: students randomized (every row), post-tests, and the
+/// pre-tests of those with a post-test.
 struct Arm {
     randomized: f64,
     post: Moments,
     pre: Moments,
-    schools: Vec<bool>,
-    districts: Vec<bool>,
 }
 
-/// How the analysed students' schools line up with the two arms.
-#[derive(Debug, Clone, Copy)]
-struct Schools {
+/// A unit holding fewer than this share of one group's students is taken to hold only the
+/// other: a few students placed across the line do not make a school or district shared.
+const TOKEN_SHARE: f64 = 0.05;
+
+/// How the analysed students of one grouping column (school or district) fall into the groups.
+/// Values are compared trimmed and without regard to case; a blank is no unit at all.
+#[derive(Debug, Clone, Copy, Default)]
+struct Units {
+    /// Units whose analysed students are (all but a token share) intervention students.
     intervention: usize,
+    /// Units whose analysed students are (all but a token share) comparison students.
     comparison: usize,
-    /// Schools with analysed students in both arms.
-    both: usize,
+    /// Units holding a real share of both groups.
+    shared: usize,
+    /// Analysed students with a blank value.
+    blank: u64,
+}
+
+impl Units {
+    fn of(cat: &roster::Category, r: &Roster) -> Units {
+        // Each distinct raw value -> its unit (trimmed, lower case), then students per unit and arm.
+        let mut keys: Vec<String> = cat.values.iter().map(|v| v.trim().to_lowercase()).collect();
+        let mut names = keys.clone();
+        names.sort_unstable();
+        names.dedup();
+        let unit_of: Vec<usize> = keys
+            .drain(..)
+            .map(|k| names.binary_search(&k).unwrap_or(0))
+            .collect();
+        let mut counts = vec![[0u64; 2]; names.len()];
+        let mut blank = 0;
+        for i in 0..r.len() {
+            if r.post[i].is_nan() {
+                continue;
+            }
+            let unit = unit_of[cat.codes[i] as usize];
+            if names[unit].is_empty() {
+                blank += 1;
+            } else {
+                counts[unit][usize::from(!r.intervention[i])] += 1;
+            }
+        }
+        let mut units = Units {
+            blank,
+            ..Units::default()
+        };
+        for [t, c] in counts.into_iter().filter(|[t, c]| t + c > 0) {
+            let minority = t.min(c) as f64 / (t + c) as f64;
+            if minority >= TOKEN_SHARE {
+                units.shared += 1;
+            } else if t > c {
+                units.intervention += 1;
+            } else {
+                units.comparison += 1;
+            }
+        }
+        units
+    }
+
+    /// Every unit holds one group only: the groups are whole units (cluster assignment).
+    fn aligned(&self) -> bool {
+        self.shared == 0 && self.blank == 0 && self.intervention + self.comparison > 0
+    }
 }
 
 /// The WWC comparison of intervention and comparison students (intent to treat: every
@@ -492,6 +548,7 @@ fn local_effect(
     c: &Contract,
     r: &Roster,
     comparison: u64,
+    rows_left_out: usize,
     notes: &mut Vec<String>,
 ) -> Option<LocalEffect> {
     if comparison == 0 {
@@ -502,13 +559,10 @@ fn local_effect(
         }
         return None;
     }
-    let count = |cat: &Option<roster::Category>| cat.as_ref().map_or(0, |s| s.values.len());
     let mut arms = [(), ()].map(|_| Arm {
         randomized: 0.0,
         post: Moments::default(),
         pre: Moments::default(),
-        schools: vec![false; count(&r.school)],
-        districts: vec![false; count(&r.district)],
     });
     for i in 0..r.len() {
         let arm = &mut arms[usize::from(!r.intervention[i])];
@@ -519,12 +573,6 @@ fn local_effect(
         arm.post.add(r.post[i]);
         if !r.pre[i].is_nan() {
             arm.pre.add(r.pre[i]);
-        }
-        if let Some(s) = &r.school {
-            arm.schools[s.codes[i] as usize] = true;
-        }
-        if let Some(d) = &r.district {
-            arm.districts[d.codes[i] as usize] = true;
         }
     }
     let [ti, tc] = &arms;
@@ -537,25 +585,17 @@ fn local_effect(
         return None;
     }
     let policy = c.evidence_policy.clone().unwrap_or_default();
-    let schools = r.school.as_ref().map(|_| Schools {
-        intervention: ti.schools.iter().filter(|&&s| s).count(),
-        comparison: tc.schools.iter().filter(|&&s| s).count(),
-        both: ti
-            .schools
-            .iter()
-            .zip(&tc.schools)
-            .filter(|(&a, &b)| a && b)
-            .count(),
-    });
-    // Whole schools in one arm each are cluster assignment, whatever the contract says: the
-    // analysis must then be cluster-adjusted, and one school per arm is a confound.
-    let by_school = c.assigned_by == AssignedBy::School || schools.is_some_and(|s| s.both == 0);
+    let schools = r.school.as_ref().map(|s| Units::of(s, r));
+    let districts = r.district.as_ref().map(|d| Units::of(d, r));
+    // Whole schools in one group each are cluster assignment, whatever the contract says: the
+    // analysis must then be cluster-adjusted, and one school per group is a confound.
+    let by_school = c.assigned_by == AssignedBy::School || schools.is_some_and(|s| s.aligned());
     let clusters = match (by_school, schools) {
         (true, Some(s)) => Some(Clusters {
-            intervention: s.intervention as f64,
-            // A school in both arms is counted once (in the intervention arm): M is the number
+            // A shared school is counted once (with the intervention group): M is the number
             // of distinct schools.
-            comparison: (s.comparison - s.both) as f64,
+            intervention: (s.intervention + s.shared) as f64,
+            comparison: s.comparison as f64,
             icc: c.icc,
         }),
         _ => None,
@@ -574,6 +614,7 @@ fn local_effect(
             return None;
         }
     };
+    notes.extend(post.notes.iter().cloned());
     // Baseline: the pre-test among the analysed students.
     let baseline_g = stats::effect_size(&EffectInput {
         intervention: ti.pre.group(),
@@ -583,25 +624,24 @@ fn local_effect(
     })
     .ok()
     .map(|e| e.g);
+    if c.randomized && baseline_g.is_some_and(|b| b.abs() > 0.25) {
+        notes.push(format!(
+            "The groups differ by {:.2} SD on the pre-test although the contract says they were randomized: check that the random assignment held.",
+            baseline_g.unwrap_or_default().abs()
+        ));
+    }
     let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
     let design = match (c.randomized, by_school) {
         (true, true) => Design::ClusterRct,
         (true, false) => Design::Rct,
         (false, _) => Design::Qed,
     };
-    let sites = match policy.site_unit {
-        // A roster is one district's unless it names districts.
-        SiteUnit::District => r.district.as_ref().map_or(1, |_| {
-            ti.districts
-                .iter()
-                .zip(&tc.districts)
-                .filter(|(&a, &b)| a || b)
-                .count() as u64
-        }),
-        // Schools count as sites only where both arms were compared: a school that lines up
-        // with one arm is not an independent replication.
-        SiteUnit::School => schools.map_or(1, |s| s.both.max(1) as u64),
-    };
+    // Sites are units in which both groups were compared: a school or district that lines up
+    // with one group is no independent replication. A roster without the column is one site.
+    let sites = match (policy.site_unit, districts, schools) {
+        (SiteUnit::District, Some(d), _) | (SiteUnit::School, _, Some(d)) => d.shared.max(1),
+        _ => 1,
+    } as u64;
     let study = Study {
         title: "This roster".into(),
         url: None,
@@ -610,6 +650,8 @@ fn local_effect(
         sample_size: Some((ni + nc) as u64),
         sites: Some(sites),
         site_unit: Some(policy.site_unit),
+        site_names: None,
+        analysis_accounts_for_clustering: None,
         clusters: clusters.map(|k| ClusterCounts {
             intervention: k.intervention as u64,
             comparison: k.comparison as u64,
@@ -631,7 +673,12 @@ fn local_effect(
         covers_ai: None,
     };
     let mut verdict = vetting::rate_study(0, &study, &policy);
-    let conditions = conditions(c, schools, by_school, &study, &verdict);
+    let units = UnitLayout {
+        schools,
+        districts,
+        by_school,
+    };
+    let conditions = conditions(c, units, rows_left_out, &study, &verdict);
     let could_support = (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
         let (essa_tier, essa_rationale) = vetting::essa_tier(
             std::slice::from_ref(&study),
@@ -662,72 +709,107 @@ fn local_effect(
         independent: study.independent,
         evaluator: c.evaluator.as_ref().map(|e| e.name.clone()),
         sites,
+        policy,
         conditions,
         could_support,
     })
+}
+
+/// How the roster's schools and districts line up with the groups.
+struct UnitLayout {
+    schools: Option<Units>,
+    districts: Option<Units>,
+    by_school: bool,
 }
 
 /// The design conditions a WWC review would check of this comparison (Standards Handbook 5.0:
 /// confounding factors, attrition, baseline equivalence), each with its reason.
 fn conditions(
     c: &Contract,
-    schools: Option<Schools>,
-    by_school: bool,
+    units: UnitLayout,
+    rows_left_out: usize,
     study: &Study,
     verdict: &vetting::StudyVerdict,
 ) -> Vec<Condition> {
     let mut out = Vec::new();
     let mut add = |id, met, message: String| out.push(Condition { id, met, message });
+    add(
+        "everyRowRead",
+        rows_left_out == 0,
+        if rows_left_out == 0 {
+            "Every row of the roster was read.".into()
+        } else {
+            format!("{rows_left_out} row{} could not be read and {} left out: a review needs every student in the comparison, so fix the rows rather than skip them.",
+                if rows_left_out == 1 { "" } else { "s" }, if rows_left_out == 1 { "was" } else { "were" })
+        },
+    );
     if c.assigned_by == AssignedBy::School {
-        let both = schools.map_or(0, |s| s.both);
+        let shared = units.schools.map_or(0, |s| s.shared);
         add(
             "assignmentBySchool",
-            both == 0,
-            if both == 0 {
+            shared == 0,
+            if shared == 0 {
                 "Every school's analysed students are in one group, as assignment by school requires.".into()
             } else {
                 format!(
-                    "{both} school{} students in both groups, so assignment was not by school.",
-                    if both == 1 { " has" } else { "s have" }
+                    "{shared} school{} students in both groups, so assignment was not by school.",
+                    if shared == 1 { " has" } else { "s have" }
                 )
             },
         );
     }
-    match (by_school, schools) {
-        (true, Some(s)) => {
-            let enough = s.intervention >= 2 && s.comparison >= 2;
+    for (level, found) in [("school", units.schools), ("district", units.districts)] {
+        let Some(u) = found else { continue };
+        let (met, message) = if u.blank > 0 {
+            (false, format!("{} analysed student{} no {level} recorded, so a confound between the intervention and a single {level} cannot be ruled out.", u.blank, if u.blank == 1 { " has" } else { "s have" }))
+        } else if u.shared > 0 {
+            (
+                true,
+                format!(
+                    "{} {level}{} students of both groups, so no {level} lines up with one group.",
+                    u.shared,
+                    if u.shared == 1 { " holds" } else { "s hold" }
+                ),
+            )
+        } else if u.intervention >= 2 && u.comparison >= 2 {
+            (
+                true,
+                format!(
+                    "{} intervention and {} comparison {level}s: no group is a single {level}.",
+                    u.intervention, u.comparison
+                ),
+            )
+        } else {
+            (false, format!("{} intervention {level}{} against {} comparison {level}{}: a group that is a single {level} cannot be told apart from that {level} (the WWC's n = 1 confound).",
+                u.intervention, if u.intervention == 1 { "" } else { "s" }, u.comparison, if u.comparison == 1 { "" } else { "s" }))
+        };
+        add(
+            if level == "school" {
+                "noSingleSchoolConfound"
+            } else {
+                "noSingleDistrictConfound"
+            },
+            met,
+            message,
+        );
+    }
+    if units.schools.is_none() {
+        if units.by_school {
             add(
-                "noSingleUnitConfound",
-                enough,
-                if enough {
-                    format!("{} intervention and {} comparison schools: no condition is a single school.", s.intervention, s.comparison)
-                } else {
-                    format!("{} intervention school{} against {} comparison school{}: a group that is a single school cannot be told apart from that school (the WWC's n = 1 confound).",
-                        s.intervention, if s.intervention == 1 { "" } else { "s" },
-                        s.comparison, if s.comparison == 1 { "" } else { "s" })
-                },
+                "noSingleSchoolConfound",
+                false,
+                "Assignment by school, but the roster has no school column to count the schools."
+                    .into(),
             );
+        } else if study.design.is_randomized() {
+            add(
+                "noSingleSchoolConfound",
+                true,
+                "Students were randomly assigned one by one.".into(),
+            );
+        } else {
+            add("noSingleSchoolConfound", false, "The roster has no school column, so a confound between the intervention and a single school cannot be ruled out.".into());
         }
-        (true, None) => add(
-            "noSingleUnitConfound",
-            false,
-            "Assignment by school, but the roster has no school column to count the schools.".into(),
-        ),
-        (false, Some(_)) => add(
-            "noSingleUnitConfound",
-            true,
-            "Schools hold students of both groups, so no school lines up with one group.".into(),
-        ),
-        (false, None) if study.design.is_randomized() => add(
-            "noSingleUnitConfound",
-            true,
-            "Students were randomly assigned one by one.".into(),
-        ),
-        (false, None) => add(
-            "noSingleUnitConfound",
-            false,
-            "The roster has no school column, so a confound between the intervention and a single school cannot be ruled out.".into(),
-        ),
     }
     let meets = verdict.rating.meets();
     add(
@@ -855,6 +937,7 @@ fn outcomes_report(
                 assigned_by: e.assigned_by,
                 independent: e.independent,
                 evaluator: e.evaluator.clone(),
+                policy: e.policy.clone(),
                 conditions_met: e.conditions.iter().all(|k| k.met),
                 could_support: e.could_support.clone(),
             }),

@@ -217,8 +217,16 @@ impl Reader {
             self.fail(path, "notInteger", "Expected a whole number.");
             return None;
         }
-        if !(0.0..=MAX_SAFE_INTEGER).contains(&x) {
+        if x < 0.0 {
             self.fail(path, "outOfRange", "Expected a whole number of at least 0.");
+            return None;
+        }
+        if x > MAX_SAFE_INTEGER {
+            self.fail(
+                path,
+                "outOfRange",
+                "Expected a whole number no larger than 2^53 - 1.",
+            );
             return None;
         }
         Some(x as u64)
@@ -257,13 +265,20 @@ impl Reader {
     /// A share between 0 and 1 inclusive.
     pub fn fraction(&mut self, v: &Value, path: &str) -> Option<f64> {
         let x = self.number(v, path)?;
-        self.check(
-            (0.0..=1.0).contains(&x),
+        if (0.0..=1.0).contains(&x) {
+            return Some(x);
+        }
+        let hint = if x > 1.0 && x <= 100.0 {
+            format!(" {x} looks like a percentage: give {}.", x / 100.0)
+        } else {
+            String::new()
+        };
+        self.fail(
             path,
             "outOfRange",
-            "Expected a fraction from 0 to 1.",
-        )
-        .then_some(x)
+            format!("Expected a fraction from 0 to 1.{hint}"),
+        );
+        None
     }
 
     pub fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {

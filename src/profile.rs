@@ -175,6 +175,11 @@ pub struct Study {
     pub sites: Option<u64>,
     /// What `sites` counts: `district` (the default; EDGAR's examples of a site) or `school`.
     pub site_unit: Option<SiteUnit>,
+    /// The sites by name (district names or NCES ids), one per site: studies pooled toward the
+    /// multi-site sample then count each site once. Without names, pooled studies count as many
+    /// sites as the largest of them, since they may share their sites.
+    #[schemars(length(max = 1000))]
+    pub site_names: Option<Vec<String>>,
     /// The clusters (schools, classrooms) assigned to each condition; required for a cluster RCT
     /// unless `summary.clusters` gives them. One cluster in a condition is a confound.
     pub clusters: Option<ClusterCounts>,
@@ -187,6 +192,9 @@ pub struct Study {
     #[serde(default)]
     #[schemars(schema_with = "effect_input_schema")]
     pub summary: Option<EffectInput>,
+    /// For a cluster design that states `pValue`: the analysis accounted for clustering (a
+    /// multilevel model, cluster-robust errors). Without it a stated p-value is not counted.
+    pub analysis_accounts_for_clustering: Option<bool>,
     /// Several findings (outcome measures), instead of `effectSize`/`pValue`/`summary`: within
     /// each outcome domain their significance is corrected by Benjamini-Hochberg, as the WWC does.
     #[schemars(length(max = 1000))]
@@ -217,7 +225,7 @@ pub struct Finding {
 }
 
 /// What a study's `sites` count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SiteUnit {
     /// A school district, county, city, State or postsecondary campus (34 CFR 77.1).
@@ -256,7 +264,7 @@ pub struct SeaApproval {
 }
 
 /// A two-letter US postal code (states, DC and territories).
-#[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, JsonSchema, serde::Serialize)]
 #[serde(transparent)]
 pub struct StateCode(#[schemars(extend("enum" = STATE_CODES.as_slice()))] pub String);
 
@@ -281,8 +289,13 @@ pub struct Ai {
     pub uses_generative_ai: bool,
 }
 
-/// The district's thresholds; every one configurable.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+/// The fewest students and sites ESSA's strong and moderate evidence allow (34 CFR 77.1,
+/// "strong evidence" and "moderate evidence" (iii)(D)).
+pub const ESSA_MIN_STUDENTS: u64 = 350;
+pub const ESSA_MIN_SITES: u64 = 2;
+
+/// The district's thresholds; every one configurable within what the law defines.
+#[derive(Debug, Clone, PartialEq, JsonSchema, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[schemars(title = "Vetting policy")]
 pub struct Policy {
@@ -293,11 +306,11 @@ pub struct Policy {
     #[schemars(length(max = 1000))]
     pub accepted_states: Vec<StateCode>,
     pub attrition_boundary: Boundary,
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 350))]
     pub min_students: u64,
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 2))]
     pub min_sites: u64,
-    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 1))]
+    #[schemars(extend("exclusiveMinimum" = 0), range(max = 0.05))]
     pub alpha: f64,
     /// What counts as a site toward the multi-site sample of tiers 1 and 2: `district` (the
     /// default: 34 CFR 77.1 names a State, county, city, school district or campus) or `school`
@@ -468,6 +481,7 @@ fn attrition(r: &mut Reader, v: &Value, path: &str) -> Option<AttritionInput> {
 }
 
 fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
+    let errors_before = r.errors.len();
     let o = r.object(
         v,
         path,
@@ -479,7 +493,9 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
             "sampleSize",
             "sites",
             "siteUnit",
+            "siteNames",
             "clusters",
+            "analysisAccountsForClustering",
             "durationWeeks",
             "effectSize",
             "pValue",
@@ -523,18 +539,31 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
         )
     };
     let site_unit = r.opt(o, path, "siteUnit", site_unit);
+    let site_names = r.opt(o, path, "siteNames", |r, v, p| r.array(v, p, Reader::text));
     let clusters = r.opt(o, path, "clusters", cluster_counts);
+    let analysis_accounts_for_clustering =
+        r.opt(o, path, "analysisAccountsForClustering", Reader::boolean);
     let duration_weeks = r.opt(o, path, "durationWeeks", Reader::non_negative);
     let effect_size = r.opt(o, path, "effectSize", Reader::number);
     let p_value = r.opt(o, path, "pValue", Reader::fraction);
     let summary = r.opt(o, path, "summary", EffectInput::read);
-    let findings = r.opt(o, path, "findings", |r, v, p| r.array(v, p, finding));
+    let findings = r.opt(o, path, "findings", |r, v, p| {
+        let list = r.array(v, p, finding)?;
+        r.check(
+            !list.is_empty(),
+            p,
+            "empty",
+            "List at least one finding, or leave findings out.",
+        )
+        .then_some(list)
+    });
     let attrition = r.opt(o, path, "attrition", attrition);
     let baseline_effect_size = r.opt(o, path, "baselineEffectSize", Reader::number);
     let baseline_adjusted = r.opt(o, path, "baselineAdjusted", Reader::boolean);
     let controls_for_selection = r.opt(o, path, "controlsForSelection", Reader::boolean);
     let ongoing = r.opt(o, path, "ongoing", Reader::boolean);
     let covers_ai = r.opt(o, path, "coversAi", Reader::boolean);
+    let read_cleanly = r.errors.len() == errors_before;
     let study = Study {
         title: title?,
         url,
@@ -543,7 +572,9 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
         sample_size,
         sites,
         site_unit,
+        site_names,
         clusters,
+        analysis_accounts_for_clustering,
         duration_weeks,
         effect_size,
         p_value,
@@ -556,7 +587,10 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
         ongoing,
         covers_ai,
     };
-    check_study(r, &study, path);
+    // Rules between fields run on fields that read cleanly, so one bad field reports once.
+    if read_cleanly {
+        check_study(r, &study, path);
+    }
     Some(study)
 }
 
@@ -573,16 +607,21 @@ impl Study {
         out
     }
 
-    /// The clusters assigned to each condition, from `clusters` or else the group statistics.
-    pub fn cluster_counts(&self) -> Option<ClusterCounts> {
-        self.clusters.or_else(|| {
-            self.summaries().iter().find_map(|(_, s)| {
-                s.clusters.map(|c| ClusterCounts {
-                    intervention: c.intervention as u64,
-                    comparison: c.comparison as u64,
-                })
+    /// Every statement of the clusters assigned to each condition: the study's, then each set of
+    /// group statistics'.
+    pub fn all_cluster_counts(&self) -> Vec<ClusterCounts> {
+        let from_summaries = self.summaries().into_iter().filter_map(|(_, s)| {
+            s.clusters.map(|c| ClusterCounts {
+                intervention: c.intervention as u64,
+                comparison: c.comparison as u64,
             })
-        })
+        });
+        self.clusters.into_iter().chain(from_summaries).collect()
+    }
+
+    /// A cluster design: clusters are stated, or the design is a cluster RCT.
+    pub fn is_clustered(&self) -> bool {
+        self.design == Design::ClusterRct || !self.all_cluster_counts().is_empty()
     }
 }
 
@@ -597,6 +636,10 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
         );
     }
     let summaries = s.summaries();
+    let stated = s
+        .clusters
+        .map(|c| (c.intervention as f64, c.comparison as f64));
+    let mut first: Option<(f64, f64)> = stated;
     for (at, summary) in &summaries {
         let n = summary.intervention.n() + summary.comparison.n();
         if s.sample_size.is_some_and(|size| (size as f64) < n) {
@@ -606,21 +649,31 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
                 format!("The sample size is smaller than the {n} students analysed in {at}."),
             );
         }
-        if let (Some(study), Some(c)) = (s.clusters, summary.clusters) {
-            if study.intervention as f64 != c.intervention
-                || study.comparison as f64 != c.comparison
-            {
-                r.fail(
+        // Every statement of the clusters must agree: a finding cannot hide its own design.
+        if let Some(c) = summary.clusters {
+            let counts = (c.intervention, c.comparison);
+            match first {
+                Some(f) if f != counts => r.fail(
                     &join(path, &format!("{at}.clusters")),
                     "inconsistent",
-                    "These cluster counts differ from the study's clusters.",
-                );
+                    "These cluster counts differ from the study's other statement of its clusters.",
+                ),
+                _ => first = Some(counts),
             }
+        }
+    }
+    if let (Some(names), Some(sites)) = (&s.site_names, s.sites) {
+        if names.len() as u64 != sites {
+            r.fail(
+                &join(path, "siteNames"),
+                "inconsistent",
+                format!("{} site names are given for {sites} sites.", names.len()),
+            );
         }
     }
     // Without the clusters a cluster design's significance cannot be corrected, nor a
     // single-cluster confound ruled out (WWC Standards Handbook 5.0, confounding factors).
-    if s.design == Design::ClusterRct && s.cluster_counts().is_none() {
+    if s.design == Design::ClusterRct && s.all_cluster_counts().is_empty() {
         r.fail(
             &join(path, "clusters"),
             "required",
@@ -832,14 +885,30 @@ impl Policy {
                     })
                 })
                 .unwrap_or(d.attrition_boundary),
+            // The ESSA tiers are defined in law: a policy may ask more of them, never less.
             min_students: r
-                .opt(o, path, "minStudents", Reader::count)
+                .opt(o, path, "minStudents", |r, v, p| {
+                    let n = r.count(v, p)?;
+                    r.check(n >= ESSA_MIN_STUDENTS, p, "outOfRange",
+                        "ESSA's strong and moderate evidence need at least 350 students (34 CFR 77.1); a policy may ask for more, not fewer.")
+                        .then_some(n)
+                })
                 .unwrap_or(d.min_students),
             min_sites: r
-                .opt(o, path, "minSites", Reader::count)
+                .opt(o, path, "minSites", |r, v, p| {
+                    let n = r.count(v, p)?;
+                    r.check(n >= ESSA_MIN_SITES, p, "outOfRange",
+                        "ESSA's strong and moderate evidence need more than one site (34 CFR 77.1); a policy may ask for more, not fewer.")
+                        .then_some(n)
+                })
                 .unwrap_or(d.min_sites),
             alpha: r
-                .opt(o, path, "alpha", stats::read_alpha)
+                .opt(o, path, "alpha", |r, v, p| {
+                    let a = stats::read_alpha(r, v, p)?;
+                    r.check(a <= stats::DEFAULT_ALPHA, p, "outOfRange",
+                        "Statistical significance for the WWC and ESSA is a two-tailed test at 0.05; a policy may be stricter, not looser.")
+                        .then_some(a)
+                })
                 .unwrap_or(d.alpha),
             site_unit: r.opt(o, path, "siteUnit", site_unit).unwrap_or(d.site_unit),
         })

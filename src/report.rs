@@ -219,6 +219,8 @@ pub struct ReportEffect {
     pub assigned_by: &'static str,
     pub independent: bool,
     pub evaluator: Option<String>,
+    /// The evidence rules applied (never looser than ESSA's: 350 students, two sites, p < 0.05).
+    pub policy: crate::profile::Policy,
     /// Every design condition of a WWC review holds.
     pub conditions_met: bool,
     pub could_support: Option<crate::evaluate::Support>,

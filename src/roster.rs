@@ -557,7 +557,8 @@ fn check_row(
             Err(why) => Err(err(Some(i), "invalidNumber", why)),
         }
     };
-    let pre = number(l.pre, matches!(opts.metric, Metric::PostScore))?;
+    // A missing pre-test is a missing outcome for the growth metrics, not a bad row.
+    let pre = number(l.pre, true)?;
     let post = number(l.post, true)?;
     let minutes = number(l.minutes, false)?;
     let weeks = number(l.weeks, false)?;

@@ -9,7 +9,7 @@
 //! | small-sample correction | `omega = 1 - 3/(4N - 9)` (`1 - 3/(4h - 1)` with clusters) |
 //! | Hedges' g (continuous) | `g = omega (mean_i - mean_c) / S`, `SE = sqrt(N/(n_i n_c) + g^2/(2N))` |
 //! | Cox index (yes/no) | `g = omega (logit p_i - logit p_c) / 1.65`, `SE = omega sqrt(1/(n_i p_i) + 1/(n_i (1-p_i)) + 1/(n_c p_c) + 1/(n_c (1-p_c))) / 1.65` |
-//! | cluster assignment (see [`cluster_adjusted`]) | `g = omega_h (mean_i - mean_c)/S sqrt(gamma)`, `SE = sqrt(N/(n_i n_c) eta + g^2/(2h))` |
+//! | cluster assignment (see [`ClusterDesign`]) | `g = omega_h (mean_i - mean_c)/S sqrt(gamma)`, `SE = sqrt(N/(n_i n_c) eta + g^2/(2h))`; yes/no: `SE = omega_h sqrt(eta var(LOR))/1.65` |
 //! | significance | `t = g / SE`, two-tailed, Student t with `N - 2` (or `h`) degrees of freedom |
 //! | 95% interval | `g +/- t(0.975, df) SE`: the same SE and distribution as the p-value |
 //! | improvement index | `round(100 (Phi(g) - 0.5))`, g in the favourable direction |
@@ -63,6 +63,16 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
     let in_range = p > 0.0 && p < 1.0 && df > 0.0;
     if !in_range {
         return f64::NAN;
+    }
+    // Closed forms where statrs's inverse incomplete beta saturates in the far tails.
+    if df == 1.0 {
+        // Cauchy: tan(pi (p - 1/2)), written as a cotangent of the smaller tail for precision.
+        let tail = p.min(1.0 - p);
+        let t = 1.0 / (std::f64::consts::PI * tail).tan();
+        return if p < 0.5 { -t } else { t };
+    }
+    if df == 2.0 {
+        return (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt();
     }
     if df > LARGE_DF {
         let z = normal_quantile(p);
@@ -172,8 +182,13 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
     let (ni, nc) = (input.intervention.n(), input.comparison.n());
     let n = ni + nc;
     let degenerate = |why: &str| Err(Error::new("degenerateStatistics", why.to_string()));
-    // The raw standardized difference and the variance of its log-odds (or mean) part.
-    let (d, omega_n, se_unclustered) = match (input.intervention, input.comparison) {
+    // The unscaled effect: a standardized mean difference, or a log odds ratio on the Cox scale
+    // with its variance (still to be multiplied by the small-sample factor).
+    enum Raw {
+        Difference(f64),
+        Cox { d: f64, variance: f64 },
+    }
+    let raw = match (input.intervention, input.comparison) {
         (
             Group::Continuous {
                 mean: mi, sd: si, ..
@@ -188,21 +203,19 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
             if !usable {
                 return degenerate("The groups' scores have no usable spread (standard deviations of zero, or too small for the difference in means), so no effect size can be computed.");
             }
-            let om = omega(n);
-            let g = om * d;
-            // WWC Procedures and Standards Handbook 5.0, Appendix E (Hedges' g and its SE).
-            (d, om, (n / (ni * nc) + g * g / (2.0 * n)).sqrt())
+            Raw::Difference(d)
         }
         (Group::Dichotomous { proportion: pi, .. }, Group::Dichotomous { proportion: pc, .. }) => {
-            // The Cox index and the log odds ratio's own variance, on the same scale
-            // (ES and SE times omega / 1.65): the test is then the Wald z of the log odds ratio.
+            // The log odds ratio's own variance (Cox 1970), on the Cox scale.
             let lor = logit(pi) - logit(pc);
             let var = 1.0 / (ni * pi)
                 + 1.0 / (ni * (1.0 - pi))
                 + 1.0 / (nc * pc)
                 + 1.0 / (nc * (1.0 - pc));
-            let om = omega(n);
-            (lor / COX_SCALE, om, om * var.sqrt() / COX_SCALE)
+            Raw::Cox {
+                d: lor / COX_SCALE,
+                variance: var / (COX_SCALE * COX_SCALE),
+            }
         }
         _ => {
             return Err(Error::new(
@@ -213,14 +226,48 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
     };
     let mut notes = Vec::new();
     let (g, om, se, df) = match input.clusters {
+        None => {
+            let om = omega(n);
+            match raw {
+                // WWC 5.0 App. E: Hedges' g and its SE.
+                Raw::Difference(d) => {
+                    let g = om * d;
+                    (g, om, (n / (ni * nc) + g * g / (2.0 * n)).sqrt(), n - 2.0)
+                }
+                // The Cox index and its SE scaled alike (times omega): the test is then the
+                // Wald statistic of the log odds ratio.
+                Raw::Cox { d, variance } => (om * d, om, om * variance.sqrt(), n - 2.0),
+            }
+        }
         Some(c) => {
-            let adj = cluster_adjusted(d, ni, nc, c);
+            let k = ClusterDesign::new(n, c);
             if c.intervention < 2.0 || c.comparison < 2.0 {
                 notes.push("One condition is a single cluster: the intervention cannot be told apart from that school or classroom (the WWC's n = 1 confound), so this comparison does not meet WWC standards whatever its numbers.".into());
             }
-            (adj.g, adj.omega, adj.se, adj.h)
+            if c.icc == 0.0 {
+                notes.push("An intraclass correlation of 0 means no design effect: the clustering correction changes nothing. The WWC uses 0.20 for achievement outcomes when a study reports none.".into());
+            }
+            match raw {
+                Raw::Difference(d) => {
+                    let g = k.omega * d * k.gamma.sqrt();
+                    (
+                        g,
+                        k.omega,
+                        (n / (ni * nc) * k.eta + g * g / (2.0 * k.h)).sqrt(),
+                        k.h,
+                    )
+                }
+                // No standardizer to correct for a log odds ratio: the design effect inflates
+                // its variance, and h replaces N - 2 (our reading; the handbook text we could
+                // read gives the cluster formulas for continuous outcomes only).
+                Raw::Cox { d, variance } => (
+                    k.omega * d,
+                    k.omega,
+                    k.omega * (k.eta * variance).sqrt(),
+                    k.h,
+                ),
+            }
         }
-        None => (omega_n * d, omega_n, se_unclustered, n - 2.0),
     };
     let t = g / se;
     let (Some(p_value), true) = (
@@ -256,39 +303,36 @@ fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// The effect of a cluster-assigned study analysed by student, as the WWC computes it since the
-/// Supplement to Procedures Handbook 4.1 (2021) and in Procedures and Standards Handbook 5.0,
-/// Appendix E (Hedges 2007): with `M` clusters, `n = N/M` students per cluster on average and
-/// intraclass correlation `rho`,
+/// The design quantities of a cluster-assigned study analysed by student, as the WWC uses them
+/// since the Supplement to Procedures Handbook 4.1 (2021) and in Procedures and Standards
+/// Handbook 5.0, Appendix E (Hedges 2007): with `M` clusters, `n = N/M` students per cluster on
+/// average and intraclass correlation `rho`,
 /// `gamma = 1 - 2(n-1)rho/(N-2)`, `eta = 1 + (n-1)rho`,
 /// `h = ((N-2) - 2(n-1)rho)^2 / ((N-2)(1-rho)^2 + n(N-2n)rho^2 + 2(N-2n)rho(1-rho))` (v5.0 E.21),
-/// `g = omega_h d sqrt(gamma)` with `omega_h = 1 - 3/(4h - 1)`, and
-/// `SE = sqrt(N/(n_i n_c) eta + g^2/(2h))`; p from Student t with h degrees of freedom.
-pub struct ClusterAdjusted {
-    pub g: f64,
-    pub omega: f64,
-    pub se: f64,
+/// and `omega_h = 1 - 3/(4h - 1)`. A continuous effect is then `g = omega_h d sqrt(gamma)` with
+/// `SE = sqrt(N/(n_i n_c) eta + g^2/(2h))`, tested against Student t with h degrees of freedom.
+pub struct ClusterDesign {
+    pub gamma: f64,
+    pub eta: f64,
     pub h: f64,
+    pub omega: f64,
 }
 
-pub fn cluster_adjusted(d: f64, ni: f64, nc: f64, c: Clusters) -> ClusterAdjusted {
-    let n = ni + nc;
-    let rho = c.icc;
-    let nbar = n / (c.intervention + c.comparison);
-    let core = (n - 2.0) - 2.0 * (nbar - 1.0) * rho;
-    let gamma = core / (n - 2.0);
-    let eta = 1.0 + (nbar - 1.0) * rho;
-    let h = core * core
-        / ((n - 2.0) * (1.0 - rho).powi(2)
-            + nbar * (n - 2.0 * nbar) * rho * rho
-            + 2.0 * (n - 2.0 * nbar) * rho * (1.0 - rho));
-    let omega_h = 1.0 - 3.0 / (4.0 * h - 1.0);
-    let g = omega_h * d * gamma.sqrt();
-    ClusterAdjusted {
-        g,
-        omega: omega_h,
-        se: (n / (ni * nc) * eta + g * g / (2.0 * h)).sqrt(),
-        h,
+impl ClusterDesign {
+    pub fn new(n: f64, c: Clusters) -> ClusterDesign {
+        let rho = c.icc;
+        let nbar = n / (c.intervention + c.comparison);
+        let core = (n - 2.0) - 2.0 * (nbar - 1.0) * rho;
+        let h = core * core
+            / ((n - 2.0) * (1.0 - rho).powi(2)
+                + nbar * (n - 2.0 * nbar) * rho * rho
+                + 2.0 * (n - 2.0 * nbar) * rho * (1.0 - rho));
+        ClusterDesign {
+            gamma: core / (n - 2.0),
+            eta: 1.0 + (nbar - 1.0) * rho,
+            h,
+            omega: 1.0 - 3.0 / (4.0 * h - 1.0),
+        }
     }
 }
 
@@ -638,6 +682,13 @@ impl PowerInput {
             .opt(o, path, "alpha", read_probability)
             .unwrap_or(DEFAULT_ALPHA);
         let power = r.opt(o, path, "power", read_probability).unwrap_or(0.8);
+        // Below alpha/2 the multiplier t(1 - alpha/2) + t(power) is not positive: no effect is detectable.
+        r.check(
+            power > alpha / 2.0,
+            &join(path, "power"),
+            "outOfRange",
+            "The power must be greater than half the significance level; typical values are 0.8 or 0.9.",
+        );
         Some(PowerInput {
             design,
             covariates: covariates as f64,

@@ -2,7 +2,7 @@
 //! and the ESSA evidence tier (ESEA section 8101(21), as WWC maps its ratings to tiers).
 
 use crate::error::{index, Error};
-use crate::profile::{ApprovalStatus, Design, Policy, Profile, SiteUnit, Study};
+use crate::profile::{ApprovalStatus, ClusterCounts, Design, Policy, Profile, SiteUnit, Study};
 use crate::stats::{self, baseline_equivalence, EffectInput};
 use serde::Serialize;
 use serde_json::Value;
@@ -19,7 +19,7 @@ pub enum Status {
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     /// Stable id: `independentResearch`, `screenTime`, `seaApproval`, `clearOutcomes`,
-    /// `trainingIncluded`, `studentDataAdvertising`, `aiEvidence`.
+    /// `trainingIncluded`, `studentDataAdvertising`, `aiEvidence`, `unfavorableEvidence`.
     pub id: &'static str,
     pub status: Status,
     pub red_flag: bool,
@@ -143,6 +143,7 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
         training_included(profile),
         student_data_advertising(profile),
         ai_evidence(profile, &studies),
+        unfavorable_evidence(&studies),
     ];
     let red_flags = checks
         .iter()
@@ -393,6 +394,34 @@ fn ai_evidence(p: &Profile, verdicts: &[StudyVerdict]) -> Check {
     check("aiEvidence", false, status, message, &["ai", "studies"])
 }
 
+/// A study with a statistically significant unfavourable finding: the product may do harm.
+/// Not a red flag, but never silent: it fails when the study meets WWC standards.
+fn unfavorable_evidence(verdicts: &[StudyVerdict]) -> Check {
+    let harmful: Vec<&StudyVerdict> = verdicts
+        .iter()
+        .filter(|v| v.significant_negative())
+        .collect();
+    let list = |meets: bool| {
+        harmful
+            .iter()
+            .filter(|v| v.rating.meets() == meets)
+            .map(|v| index("studies", v.index))
+            .collect::<Vec<_>>()
+    };
+    let (rated, unrated) = (list(true), list(false));
+    let (status, message) = if !rated.is_empty() {
+        (Status::Fail, format!("A study meeting WWC standards ({}) shows a statistically significant unfavourable effect: the product may harm the outcome it targets.", rated.join(", ")))
+    } else if !unrated.is_empty() {
+        (Status::Warn, format!("A study that does not meet WWC standards ({}) shows a statistically significant unfavourable effect.", unrated.join(", ")))
+    } else {
+        (
+            Status::Pass,
+            "No study shows a statistically significant unfavourable effect.".to_string(),
+        )
+    };
+    check("unfavorableEvidence", false, status, message, &["studies"])
+}
+
 /// `$1,234.56` from cents.
 pub fn format_cents(cents: i64) -> String {
     let (sign, c) = if cents < 0 {
@@ -414,78 +443,96 @@ pub fn format_cents(cents: i64) -> String {
 /// Each finding's effect and significance: computed the WWC way from group statistics when
 /// given (with the study's clusters, when only the study gives them), else as stated.
 fn findings(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Vec<FindingVerdict> {
-    let mut out = Vec::new();
-    let mut stated = |domain: Option<&str>,
-                      measure: Option<&str>,
-                      g: Option<f64>,
-                      p: Option<f64>,
-                      summary: Option<&EffectInput>,
-                      reasons: &mut Vec<String>| {
-        let name = measure.map_or(String::new(), |m| format!(" ({m})"));
-        let (g, p, favorable, analyzed) =
-            match summary.map(|x| with_study_clusters(x, s)) {
-                Some(x) => match stats::effect_size(&x) {
-                    Ok(r) => {
-                        reasons.push(format!(
-                        "Effect{name} computed from the group statistics: g = {:.3}, p = {:.3}{}.",
-                        r.g,
-                        r.p_value,
-                        if r.cluster_corrected { ", corrected for clustering" } else { "" }
-                    ));
-                        let n = r.n_intervention + r.n_comparison;
-                        (Some(r.g), Some(r.p_value), r.favorable, Some(n as u64))
-                    }
-                    Err(e) => {
-                        reasons.push(format!(
-                            "The group statistics{name} give no effect size: {}",
-                            e.message
-                        ));
-                        (None, None, false, None)
-                    }
-                },
-                None => (g, p, g.is_some_and(|g| g > 0.0), None),
-            };
-        if g.is_none() {
-            reasons.push(format!("No effect size is reported{name}."));
-        } else if p.is_none() {
-            reasons.push(format!(
-                "No p-value is reported{name}, so the effect is not counted as significant."
-            ));
-        }
-        out.push(FindingVerdict {
-            domain: domain.map(str::to_string),
-            measure: measure.map(str::to_string),
-            g,
-            p_value: p,
-            significant: g.is_some() && p.is_some_and(|p| p < policy.alpha),
-            favorable,
-            analyzed,
-        });
-    };
-    match &s.findings {
-        Some(list) => {
-            for f in list {
-                stated(
-                    Some(&f.domain),
-                    Some(&f.measure),
-                    f.effect_size,
-                    f.p_value,
+    let mut out: Vec<FindingVerdict> = match &s.findings {
+        Some(list) => list
+            .iter()
+            .map(|f| {
+                let stated = (f.effect_size, f.p_value);
+                finding(
+                    s,
+                    policy,
+                    Some((&f.domain, &f.measure)),
+                    stated,
                     f.summary.as_ref(),
                     reasons,
-                );
-            }
-        }
-        None => stated(
+                )
+            })
+            .collect(),
+        None => vec![finding(
+            s,
+            policy,
             None,
-            None,
-            s.effect_size,
-            s.p_value,
+            (s.effect_size, s.p_value),
             s.summary.as_ref(),
             reasons,
-        ),
-    }
+        )],
+    };
     correct_for_multiple_findings(&mut out, policy.alpha, reasons);
     out
+}
+
+/// One finding: from its group statistics when given, else its stated effect and p-value.
+fn finding(
+    s: &Study,
+    policy: &Policy,
+    name: Option<(&str, &str)>,
+    (stated_g, stated_p): (Option<f64>, Option<f64>),
+    summary: Option<&EffectInput>,
+    reasons: &mut Vec<String>,
+) -> FindingVerdict {
+    let label = name.map_or(String::new(), |(_, m)| format!(" ({m})"));
+    let (g, p, favorable, analyzed) = match summary.map(|x| with_study_clusters(x, s)) {
+        Some(x) => match stats::effect_size(&x) {
+            Ok(r) => {
+                reasons.push(format!(
+                    "Effect{label} computed from the group statistics: g = {:.3}, p = {:.3}{}.",
+                    r.g,
+                    r.p_value,
+                    if r.cluster_corrected {
+                        ", corrected for clustering"
+                    } else {
+                        ""
+                    }
+                ));
+                reasons.extend(r.notes.iter().cloned());
+                let n = r.n_intervention + r.n_comparison;
+                (Some(r.g), Some(r.p_value), r.favorable, Some(n as u64))
+            }
+            Err(e) => {
+                reasons.push(format!(
+                    "The group statistics{label} give no effect size: {}",
+                    e.message
+                ));
+                (None, None, false, None)
+            }
+        },
+        // A cluster design's stated p-value counts only from an analysis that accounted for
+        // clustering; an unadjusted one overstates significance (WWC 5.0, App. E).
+        None if stated_p.is_some()
+            && s.is_clustered()
+            && s.analysis_accounts_for_clustering != Some(true) =>
+        {
+            reasons.push(format!("The p-value{label} of this cluster design is not counted: say that the analysis accounted for clustering (analysisAccountsForClustering), or give the group statistics so that it can be corrected."));
+            (stated_g, None, stated_g.is_some_and(|g| g > 0.0), None)
+        }
+        None => (stated_g, stated_p, stated_g.is_some_and(|g| g > 0.0), None),
+    };
+    if g.is_none() {
+        reasons.push(format!("No effect size is reported{label}."));
+    } else if p.is_none() {
+        reasons.push(format!(
+            "No p-value is counted{label}, so the effect is not counted as significant."
+        ));
+    }
+    FindingVerdict {
+        domain: name.map(|(d, _)| d.to_string()),
+        measure: name.map(|(_, m)| m.to_string()),
+        g,
+        p_value: p,
+        significant: g.is_some() && p.is_some_and(|p| p < policy.alpha),
+        favorable,
+        analyzed,
+    }
 }
 
 /// The WWC's Benjamini-Hochberg correction, applied within each outcome domain that has
@@ -506,11 +553,9 @@ fn correct_for_multiple_findings(
     }
     let domains: Vec<String> = domains.into_iter().map(str::to_string).collect();
     for domain in domains {
+        // Every finding of the domain counts toward m; one without a p-value counts as p = 1.
         let members: Vec<usize> = (0..findings.len())
-            .filter(|&i| {
-                findings[i].domain.as_deref() == Some(domain.as_str())
-                    && findings[i].p_value.is_some()
-            })
+            .filter(|&i| findings[i].domain.as_deref() == Some(domain.as_str()))
             .collect();
         if members.len() < 2 {
             continue;
@@ -531,6 +576,20 @@ fn correct_for_multiple_findings(
             if after == 1 { "is" } else { "are" },
         ));
     }
+    let with_domain = findings.iter().filter(|f| f.domain.is_some()).count();
+    if with_domain >= 3 && with_domain == count_domains(findings) {
+        reasons.push(format!("Each of the {with_domain} findings is in a domain of its own, so none is corrected for multiple comparisons: check that the domains really differ."));
+    }
+}
+
+fn count_domains(findings: &[FindingVerdict]) -> usize {
+    let mut domains: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f.domain.as_deref())
+        .collect();
+    domains.sort_unstable();
+    domains.dedup();
+    domains.len()
 }
 
 /// The group statistics with the study's clusters when they carry none (ICC 0.20, the WWC
@@ -554,7 +613,7 @@ pub fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
     let mut reasons = Vec::new();
     let findings = findings(s, policy, &mut reasons);
     if !s.independent && is_research(s) {
-        reasons.push("Commissioned or run by the vendor: developer-commissioned evaluations tend to report larger effects.".into());
+        reasons.push("Not stated to be independent of the vendor: developer-commissioned evaluations tend to report larger effects.".into());
     }
     let rating = rating(s, policy, &mut reasons);
     let carrier = findings
@@ -585,14 +644,12 @@ fn rating(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Rating {
         );
         return Rating::NotRated;
     }
-    if let Some(c) = s.cluster_counts() {
-        if c.intervention == 1 || c.comparison == 1 {
-            reasons.push(format!(
-                "One condition is a single cluster ({} against {}): its effect cannot be told apart from that school's or classroom's (the WWC's n = 1 confound), so the study does not meet standards.",
-                c.intervention, c.comparison
-            ));
-            return Rating::DoesNotMeet;
-        }
+    if let Some(c) = single_cluster(s) {
+        reasons.push(format!(
+            "One condition is a single cluster ({} against {}): its effect cannot be told apart from that school's or classroom's (the WWC's n = 1 confound), so the study does not meet standards.",
+            c.intervention, c.comparison
+        ));
+        return Rating::DoesNotMeet;
     }
     let baseline_holds = |reasons: &mut Vec<String>| -> bool {
         let Some(b) = s.baseline_effect_size else {
@@ -647,6 +704,26 @@ fn rating(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Rating {
     }
 }
 
+/// Two entries that are one study: the same title (ignoring case and spaces) or the same address.
+fn same_study(a: &Study, b: &Study) -> bool {
+    let title = |s: &Study| {
+        s.title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    title(a) == title(b) || (a.url.is_some() && a.url == b.url)
+}
+
+/// A statement of the study's clusters in which a condition has fewer than two: the WWC's
+/// n = 1 confound (a condition that is one school or classroom).
+fn single_cluster(s: &Study) -> Option<ClusterCounts> {
+    s.all_cluster_counts()
+        .into_iter()
+        .find(|c| c.intervention < 2 || c.comparison < 2)
+}
+
 /// What one study brings to the ESSA tiers.
 struct Evidence<'a> {
     study: &'a Study,
@@ -656,6 +733,8 @@ struct Evidence<'a> {
     students: u64,
     /// Sites counted under the policy's site unit.
     sites: u64,
+    /// The sites by name (trimmed, lower case), when the study names them and they count.
+    site_names: Option<Vec<String>>,
 }
 
 impl<'a> Evidence<'a> {
@@ -666,16 +745,23 @@ impl<'a> Evidence<'a> {
             .filter(|f| f.significant_positive())
             .filter_map(|f| f.analyzed)
             .max();
-        let sites = match (study.site_unit.unwrap_or_default(), policy.site_unit) {
-            // Schools of an unknown number of districts: at least one district.
-            (SiteUnit::School, SiteUnit::District) => study.sites.map(|n| n.min(1)),
-            _ => study.sites,
-        };
+        // Schools of an unknown number of districts count as one district.
+        let schools_as_districts = study.site_unit.unwrap_or_default() == SiteUnit::School
+            && policy.site_unit == SiteUnit::District;
+        let sites = study
+            .sites
+            .map(|n| if schools_as_districts { n.min(1) } else { n });
+        let site_names = study
+            .site_names
+            .as_ref()
+            .filter(|_| !schools_as_districts)
+            .map(|names| names.iter().map(|n| n.trim().to_lowercase()).collect());
         Evidence {
             study,
             verdict,
             students: analyzed.or(study.sample_size).unwrap_or(0),
             sites: sites.unwrap_or(0),
+            site_names,
         }
     }
 
@@ -705,7 +791,8 @@ impl<'a> Evidence<'a> {
         self.positive()
             && (self.verdict.rating.meets()
                 || (self.study.design != Design::LogicModel
-                    && self.study.controls_for_selection == Some(true)))
+                    && self.study.controls_for_selection == Some(true)
+                    && single_cluster(self.study).is_none()))
     }
 
     /// A significant unfavourable effect in a study that meets WWC standards: it overrides
@@ -739,14 +826,31 @@ pub fn essa_tier(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    // Several studies meeting (A)-(C) may together reach the sample of (iii)(D).
+    // Several studies meeting (A)-(C) may together reach the sample of (iii)(D): distinct
+    // studies (the same title or address counts once) and distinct sites, counted by name when
+    // every study names its sites, else as many as the largest study has (they may share them).
     let pooled = |which: &dyn Fn(&Evidence) -> bool| -> (u64, u64, usize) {
-        evidence
+        let mut counted: Vec<&Evidence> = Vec::new();
+        for e in evidence.iter().filter(|e| which(e)) {
+            if !counted.iter().any(|c| same_study(c.study, e.study)) {
+                counted.push(e);
+            }
+        }
+        let students = counted.iter().map(|e| e.students).sum();
+        let sites = match counted
             .iter()
-            .filter(|e| which(e))
-            .fold((0, 0, 0), |(n, sites, k), e| {
-                (n + e.students, sites + e.sites, k + 1)
-            })
+            .map(|e| e.site_names.as_ref())
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(lists) => {
+                let mut names: Vec<&String> = lists.into_iter().flatten().collect();
+                names.sort_unstable();
+                names.dedup();
+                names.len() as u64
+            }
+            None => counted.iter().map(|e| e.sites).max().unwrap_or(0),
+        };
+        (students, sites, counted.len())
     };
     let enough = |(n, sites, k): (u64, u64, usize)| {
         k > 0 && n >= policy.min_students && sites >= policy.min_sites
@@ -779,7 +883,13 @@ pub fn essa_tier(
                 } else {
                     "no study shows a statistically significant favourable effect in a design that counts, and no logic model has an ongoing evaluation"
                 };
-                (None, format!("No ESSA evidence tier: {why}."))
+                let harm = list(&|e| e.verdict.significant_negative());
+                let harm = if harm.is_empty() {
+                    String::new()
+                } else {
+                    format!(" A statistically significant unfavourable effect is reported ({harm}).")
+                };
+                (None, format!("No ESSA evidence tier: {why}.{harm}"))
             }
             None => (None, format!("{before}No logic model with an ongoing evaluation gives tier 4.")),
         }
@@ -806,8 +916,9 @@ pub fn essa_tier(
     }
     if moderate.2 > 0 {
         return (Some(3), format!(
-            "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant favourable effect, but {} fall short of the policy's {need} for tier 1 or 2.",
-            describe(moderate)
+            "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant favourable effect, but {} {} short of the policy's {need} for tier 1 or 2.",
+            describe(moderate),
+            if moderate.2 == 1 { "falls" } else { "fall" }
         ));
     }
     let promising = list(&|e| e.promising());

@@ -45,7 +45,8 @@ export interface ProductProfile {
   outcomes: Array<{ measure: string; metric: "effectSize" | "scaleScoreGain" | "percentMeetingTarget" | "percentileGain"; value: number; grades?: number[] }>;
   studies: Array<{
     title: string; url?: string; design: "rct" | "clusterRct" | "qed" | "correlational" | "logicModel"; independent: boolean;
-    sampleSize?: number; sites?: number; siteUnit?: "district" | "school"; clusters?: { intervention: number; comparison: number };
+    sampleSize?: number; sites?: number; siteUnit?: "district" | "school"; siteNames?: string[];
+    clusters?: { intervention: number; comparison: number }; analysisAccountsForClustering?: boolean;
     durationWeeks?: number; effectSize?: number; pValue?: number; summary?: EffectSizeInput;
     findings?: Array<{ domain: string; measure: string; effectSize?: number; pValue?: number; summary?: EffectSizeInput }>;
     attrition?: { overall: number; differential: number }
@@ -130,14 +131,15 @@ export interface LocalComparison extends EffectSizeResult {
   baselineG: number | null; baseline: "satisfied" | "requiresAdjustment" | "notSatisfied" | null;
   attrition: { overall: number; differential: number; boundary: number | null; low: boolean };
   design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
-  sites: number; conditions: Array<{ id: string; met: boolean; message: string }>; couldSupport: Support | null;
+  sites: number; policy: Required<VettingPolicy>;
+  conditions: Array<{ id: string; met: boolean; message: string }>; couldSupport: Support | null;
 }
 /** The local comparison as published. */
 export interface ReportEffect {
   kind: "localComparison"; summary: string; g: number; ciLower: number; ciUpper: number; pValue: number; significant: boolean;
   improvementIndex: number; nIntervention: number; nComparison: number; clusterCorrected: boolean;
   design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
-  conditionsMet: boolean; couldSupport: Support | null;
+  policy: Required<VettingPolicy>; conditionsMet: boolean; couldSupport: Support | null;
 }
 export type Verification =
   | { valid: true; keyId: string; trustedComment: string; report: OutcomesReport }

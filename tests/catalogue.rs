@@ -141,11 +141,11 @@ fn roster_catalogue() {
             "4 fields",
         ),
         (
-            row("A1,,210,600,20,3,T"),
+            row("A1,200,210,,20,3,T"),
             3,
-            Some("pre"),
+            Some("minutes"),
             "missingValue",
-            "empty",
+            "\"minutes\" is empty",
         ),
         (
             row(",200,210,600,20,3,T"),

@@ -391,7 +391,7 @@ fn one_school_per_group_is_a_confound_not_tier_2() {
     let confound = effect
         .conditions
         .iter()
-        .find(|k| k.id == "noSingleUnitConfound")
+        .find(|k| k.id == "noSingleSchoolConfound")
         .unwrap();
     assert!(!confound.met);
     assert!(
@@ -492,19 +492,10 @@ fn a_school_in_both_groups_breaks_assignment_by_school() {
         "2 schools have students in both groups, so assignment was not by school."
     );
     assert!(effect.could_support.is_none());
-    // Two distinct clusters of 6 students: n = 3, h and the adjusted g from the handbook formula.
-    let adjusted = crate::stats::cluster_adjusted(
-        1.0,
-        3.0,
-        3.0,
-        crate::stats::Clusters {
-            intervention: 2.0,
-            comparison: 0.0,
-            icc: 0.2,
-        },
-    );
-    assert!((effect.post.g - adjusted.g).abs() < 1e-12);
-    assert!((effect.post.df - adjusted.h).abs() < 1e-12);
+    // Two distinct schools (M = 2, not 4) for N = 6: n = 3, icc 0.2, d = 1 (post 5,6,7 vs 4,5,6).
+    // By hand: gamma = 1 - 2(2)(0.2)/4 = 0.8; h = 3.2^2 / (4 x 0.8^2) = 4; omega_h = 1 - 3/15.
+    assert!((effect.post.df - 4.0).abs() < 1e-12);
+    assert!((effect.post.g - 0.8 * 0.8f64.sqrt()).abs() < 1e-12);
 }
 
 #[test]
@@ -698,4 +689,188 @@ fn subgroup_cells_come_in_a_readers_order() {
             ("cohort", "b")
         ]
     );
+}
+
+/// 200 + 200 randomized students, post 90/120 vs 85/115, pre 95/105, with the school and
+/// district of each row from `place(i, intervention)`.
+fn placed(place: impl Fn(usize, bool) -> (String, String)) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school,district\n");
+    for i in 0..400 {
+        let t = i < 200;
+        let (school, district) = place(i, t);
+        let post = if i % 2 == 0 {
+            if t {
+                90
+            } else {
+                85
+            }
+        } else if t {
+            120
+        } else {
+            115
+        };
+        let pre = if i % 2 == 0 { 95 } else { 105 };
+        roster += &format!(
+            "S{i},{pre},{post},600,20,{},{school},{district}\n",
+            if t { "T" } else { "C" }
+        );
+    }
+    roster
+}
+
+fn condition<'a>(e: &'a LocalEffect, id: &str) -> &'a Condition {
+    e.conditions
+        .iter()
+        .find(|k| k.id == id)
+        .unwrap_or_else(|| panic!("no condition {id}: {:?}", e.conditions))
+}
+
+#[test]
+fn a_district_that_lines_up_with_a_group_is_a_confound_and_not_two_sites() {
+    // Randomized students, but every intervention student in North and every comparison
+    // student in South (schools shared within each district would not help).
+    let roster = placed(|i, t| {
+        (
+            format!("School {}", i % 4),
+            (if t { "North" } else { "South" }).into(),
+        )
+    });
+    let e = run(with(json!({ "randomized": true })), &roster)
+        .effect
+        .unwrap();
+    assert!(!condition(&e, "noSingleDistrictConfound").met);
+    assert_eq!(e.sites, 1, "no district holds both groups");
+    assert!(e.could_support.is_none());
+}
+
+#[test]
+fn blank_or_token_school_values_do_not_pass_the_confound_check() {
+    // A school column left blank is not "schools that hold both groups".
+    let blank = placed(|_, _| (String::new(), "North".into()));
+    let e = run(contract(), &blank).effect.unwrap();
+    let k = condition(&e, "noSingleSchoolConfound");
+    assert!(!k.met);
+    assert!(
+        k.message
+            .contains("400 analysed students have no school recorded"),
+        "{}",
+        k.message
+    );
+    // One comparison student planted in the intervention school: still one school per group
+    // (the planted student is under 5% of the school), so cluster-adjusted and a confound.
+    let planted = placed(|i, t| {
+        (
+            (if t || i == 200 {
+                "Lincoln"
+            } else {
+                "Jefferson"
+            })
+            .into(),
+            "North".into(),
+        )
+    });
+    let e = run(with(json!({ "randomized": true })), &planted)
+        .effect
+        .unwrap();
+    assert_eq!(e.assigned_by, "school");
+    assert!(e.post.cluster_corrected);
+    assert!(!condition(&e, "noSingleSchoolConfound").met);
+    assert!(e.could_support.is_none());
+}
+
+#[test]
+fn district_names_are_compared_without_case_and_blanks_count_as_unknown() {
+    // All in North, with shared schools; one comparison row spelt NORTH: still one district.
+    let spelt = placed(|i, _| {
+        (
+            format!("School {}", i % 4),
+            (if i == 399 { " NORTH" } else { "North" }).into(),
+        )
+    });
+    let e = run(with(json!({ "randomized": true })), &spelt)
+        .effect
+        .unwrap();
+    assert_eq!(e.sites, 1);
+    assert!(condition(&e, "noSingleDistrictConfound").met);
+    // A blank district is no second site; it makes the district condition unknown.
+    let blank = placed(|i, _| {
+        (
+            format!("School {}", i % 4),
+            (if i == 399 { "" } else { "North" }).into(),
+        )
+    });
+    let e = run(with(json!({ "randomized": true })), &blank)
+        .effect
+        .unwrap();
+    assert_eq!(e.sites, 1);
+    assert!(!condition(&e, "noSingleDistrictConfound").met);
+}
+
+#[test]
+fn rows_left_out_block_a_rating_and_a_missing_pre_test_is_not_a_bad_row() {
+    let roster = include_str!("../../tests/fixtures/contracts/roster-rct.csv");
+    // 60 post-tests written "NA": skipped as bad rows, they would vanish from attrition.
+    let mut lines: Vec<String> = roster.lines().map(str::to_string).collect();
+    for line in lines
+        .iter_mut()
+        .skip(1)
+        .filter(|l| l.contains(",T,"))
+        .take(60)
+    {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[2] = "NA";
+        *line = cells.join(",");
+    }
+    let na = lines.join("\n") + "\n";
+    let c = with(json!({ "randomized": true, "onBadRow": "skip", "minCellSize": 10 }));
+    let e = run(c.clone(), &na);
+    assert_eq!(e.rejected_count, 60);
+    let effect = e.effect.unwrap();
+    let k = condition(&effect, "everyRowRead");
+    assert!(!k.met);
+    assert!(
+        k.message.starts_with("60 rows could not be read"),
+        "{}",
+        k.message
+    );
+    assert!(effect.could_support.is_none());
+    // An empty pre-test is a missing outcome under a gain metric, not a bad row.
+    let e = run(
+        contract(),
+        "student_id,pre,post,minutes,weeks\nP1,,210,600,20\nP2,200,210,600,20\n",
+    );
+    assert_eq!(
+        (
+            e.rejected_count,
+            e.students.missing_outcome,
+            e.students.with_outcome
+        ),
+        (0, 1, 1)
+    );
+}
+
+#[test]
+fn a_randomized_roster_with_a_large_baseline_gap_is_flagged_and_the_policy_published() {
+    // Pre-tests 50 points apart between the groups of a "randomized" roster.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group\n");
+    for i in 0..40 {
+        let t = i % 2 == 0;
+        roster += &format!(
+            "B{i},{},{},600,20,{}\n",
+            if t { 250 + i % 5 } else { 200 + i % 5 },
+            260 + i % 7,
+            if t { "T" } else { "C" }
+        );
+    }
+    let e = run(with(json!({ "randomized": true })), &roster);
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("check that the random assignment held")),
+        "{:?}",
+        e.notes
+    );
+    let published = e.report.effect.unwrap();
+    assert_eq!(published.policy.min_students, 350);
+    assert_eq!(published.policy.alpha, 0.05);
 }

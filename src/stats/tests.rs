@@ -171,6 +171,39 @@ fn cox_index_has_the_log_odds_ratios_own_standard_error() {
 }
 
 #[test]
+fn clustering_inflates_a_yes_no_outcomes_standard_error() {
+    // 8% vs 4% of 200 + 200 students. Unclustered: SE 0.2693, p 0.099 (scipy). In 20 + 20
+    // clusters with icc 0.2 the design effect eta = 1 + (10 - 1) 0.2 = 2.8 inflates the log odds
+    // ratio's variance: SE 0.4503, p 0.324; it never shrinks it.
+    let mut input = dichotomous(200.0, 0.08, 200.0, 0.04);
+    let plain = effect_size(&input).unwrap();
+    close(plain.se, 0.2692686967505972);
+    close(plain.p_value, 0.09916404890818108);
+    input.clusters = Some(Clusters {
+        intervention: 20.0,
+        comparison: 20.0,
+        icc: 0.2,
+    });
+    let r = effect_size(&input).unwrap();
+    close(r.g, 0.44474613175117156);
+    close(r.se, 0.45027301677237946);
+    close(r.df, 294.4264082374318);
+    close(r.p_value, 0.324098117307726);
+    assert!(r.se > plain.se && !r.significant);
+    // One student per cluster and icc 0 is no clustering at all: the unclustered result.
+    input.clusters = Some(Clusters {
+        intervention: 200.0,
+        comparison: 200.0,
+        icc: 0.0,
+    });
+    let same = effect_size(&input).unwrap();
+    close(same.g, plain.g);
+    close(same.se, plain.se);
+    close(same.p_value, plain.p_value);
+    assert!(same.notes.iter().any(|n| n.contains("no design effect")));
+}
+
+#[test]
 fn improvement_index_examples() {
     assert_eq!(improvement_index(0.25), 10); // 100 (Phi(0.25) - 0.5) = 9.87
     assert_eq!(improvement_index(-0.25), -10);
@@ -466,6 +499,12 @@ fn t_quantiles_and_p_values_across_degrees_of_freedom() {
         close(two_tailed_p(2.5, df).unwrap(), p25);
         close(two_tailed_p(-0.3, df).unwrap(), p03);
     }
+    // One and two degrees of freedom in the far tails (closed forms; statrs saturates there).
+    let relative = |a: f64, b: f64| assert!((a / b - 1.0).abs() < 1e-9, "{a} != {b}");
+    relative(t_quantile(1.0 - 5e-10, 1.0), 636619719.6934296);
+    relative(t_quantile(0.8, 1.0), 1.3763819204711738);
+    relative(t_quantile(1.0 - 5e-10, 2.0), 31622.775269726655);
+    relative(t_quantile(0.01, 2.0), -6.964556734283274);
     assert_eq!(two_tailed_p(f64::NAN, 10.0), None);
     assert_eq!(two_tailed_p(1.0, f64::NAN), None);
     assert_eq!(two_tailed_p(1.0, 0.0), None);
@@ -714,4 +753,18 @@ fn power_json_reads_both_designs() {
         minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "power": 1 }))
             .unwrap_err();
     assert_eq!(e.field_errors()[0].path, "power");
+    // A power at or below alpha/2 would give a negative MDES.
+    let e =
+        minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "power": 0.01 }))
+            .unwrap_err();
+    assert_eq!(e.field_errors()[0].path, "power");
+    // Three students, alpha 1e-9: df 1, multiplier 6.37e8 (scipy), not statrs's saturated 7.7e7.
+    let r =
+        minimum_detectable_effect_json(&json!({ "design": "individual", "n": 3, "alpha": 1e-9 }))
+            .unwrap();
+    assert!(
+        (r.multiplier / 636619721.0698115 - 1.0).abs() < 1e-9,
+        "{}",
+        r.multiplier
+    );
 }

@@ -25,7 +25,7 @@ fn status(v: &Vetting, id: &str) -> Status {
 }
 
 fn rct(n: u64, sites: u64, g: f64, p: f64) -> Value {
-    json!({ "title": "RCT", "design": "rct", "independent": true, "sampleSize": n, "sites": sites,
+    json!({ "title": format!("RCT of {n} students, g = {g}, p = {p}"), "design": "rct", "independent": true, "sampleSize": n, "sites": sites,
             "effectSize": g, "pValue": p, "attrition": { "overall": 0.1, "differential": 0.05 } })
 }
 
@@ -39,7 +39,7 @@ fn strong_profile_is_recommended_at_tier_1() {
         "{:?}",
         v.checks
     );
-    assert_eq!(v.checks.len(), 7);
+    assert_eq!(v.checks.len(), 8);
     assert_eq!(v.checks.iter().filter(|c| c.red_flag).count(), 4);
     assert_eq!(v.essa_tier, Some(1));
     assert!(
@@ -257,19 +257,53 @@ fn essa_tiers() {
     // Short of the sample: 349 students, or a single site.
     assert_eq!(tier(json!([rct(349, 2, 0.2, 0.01)]), json!({})).0, Some(3));
     assert_eq!(tier(json!([rct(400, 1, 0.2, 0.01)]), json!({})).0, Some(3));
-    // Pooled across qualifying studies: 200 + 150 students, 1 + 1 sites.
+    // Pooled across qualifying studies: 200 + 150 students in two named districts.
+    let named = |n: u64, g: f64, district: &str| {
+        let mut s = rct(n, 1, g, 0.01);
+        s["siteNames"] = json!([district]);
+        s
+    };
     assert_eq!(
         tier(
-            json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.02)]),
+            json!([named(200, 0.2, "North ISD"), named(150, 0.3, "South ISD")]),
             json!({})
         )
         .0,
         Some(1)
     );
+    // The same district twice (" north isd" is "North ISD") is one site: tier 3.
+    assert_eq!(
+        tier(
+            json!([named(200, 0.2, "North ISD"), named(150, 0.3, " north isd")]),
+            json!({})
+        )
+        .0,
+        Some(3)
+    );
+    // Unnamed sites may be shared: two one-site studies count as one site.
+    let (t, why) = tier(
+        json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.02)]),
+        json!({}),
+    );
+    assert_eq!(t, Some(3));
+    assert!(
+        why.contains("2 qualifying studies with 350 students in 1 site"),
+        "{why}"
+    );
+    // The same study listed twice counts once.
+    let (t, why) = tier(
+        json!([rct(200, 2, 0.2, 0.01), rct(200, 2, 0.2, 0.01)]),
+        json!({}),
+    );
+    assert_eq!(t, Some(3));
+    assert!(
+        why.contains("1 qualifying study with 200 students"),
+        "{why}"
+    );
     // A non-significant study does not count toward the pool.
     assert_eq!(
         tier(
-            json!([rct(200, 1, 0.2, 0.01), rct(150, 1, 0.3, 0.2)]),
+            json!([named(200, 0.2, "North ISD"), rct(150, 1, 0.3, 0.2)]),
             json!({})
         )
         .0,
@@ -277,18 +311,18 @@ fn essa_tiers() {
     );
     // p exactly at alpha is not significant.
     assert_eq!(tier(json!([rct(400, 3, 0.2, 0.05)]), json!({})).0, None);
-    // Policy overrides of the sample and alpha.
+    // A policy may ask more than ESSA: 500 students, a stricter alpha.
     assert_eq!(
         tier(
-            json!([rct(120, 1, 0.2, 0.01)]),
-            json!({ "minStudents": 100, "minSites": 1 })
+            json!([rct(400, 3, 0.2, 0.01)]),
+            json!({ "minStudents": 500 })
         )
         .0,
-        Some(1)
+        Some(3)
     );
     assert_eq!(
-        tier(json!([rct(400, 3, 0.2, 0.05)]), json!({ "alpha": 0.1 })).0,
-        Some(1)
+        tier(json!([rct(400, 3, 0.2, 0.02)]), json!({ "alpha": 0.01 })).0,
+        None
     );
     // Tier 2: a QED meeting standards with reservations.
     let qed = json!({ "title": "Q", "design": "qed", "independent": true, "sampleSize": 400, "sites": 2, "effectSize": 0.15, "pValue": 0.03, "baselineEffectSize": 0.02 });
@@ -447,6 +481,16 @@ fn bad_policy_is_its_own_error() {
     assert!(e.field_errors()[0]
         .message
         .contains("maxScreenMinutesPerWeek"));
+    // ESSA's definitions are law: a policy may not ask for fewer than 350 students, fewer
+    // than two sites, or a looser test than 0.05.
+    let e = vet_json(
+        &base(),
+        Some(&json!({ "minStudents": 100, "minSites": 1, "alpha": 0.1 })),
+    )
+    .unwrap_err();
+    let got: Vec<_> = e.field_errors().iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(got, vec!["minStudents", "minSites", "alpha"]);
+    assert!(e.field_errors()[0].message.contains("34 CFR 77.1"));
 }
 
 #[test]
@@ -654,4 +698,85 @@ fn several_findings_in_a_domain_are_corrected_by_benjamini_hochberg() {
         errors(both),
         vec![("studies[0].findings".into(), "inconsistent")]
     );
+}
+
+#[test]
+fn a_cluster_designs_stated_p_value_needs_an_analysis_that_accounted_for_clustering() {
+    let mut s = json!({ "title": "Stated", "design": "clusterRct", "independent": true,
+        "sampleSize": 400, "sites": 3, "clusters": { "intervention": 10, "comparison": 10 },
+        "effectSize": 0.2, "pValue": 0.01, "attrition": { "overall": 0.1, "differential": 0.02 } });
+    let v = vet_with(json!({ "studies": [s.clone()] }), json!({}));
+    assert!(!v.studies[0].significant);
+    assert_eq!(v.essa_tier, None);
+    assert!(v.studies[0]
+        .reasons
+        .iter()
+        .any(|r| r.contains("analysisAccountsForClustering")));
+    s["analysisAccountsForClustering"] = json!(true);
+    assert_eq!(tier(json!([s]), json!({})).0, Some(1));
+}
+
+#[test]
+fn every_statement_of_the_clusters_is_checked() {
+    // A second finding that hides one cluster per arm behind another finding's ten.
+    let finding = |m: u64, icc: f64| {
+        json!({ "domain": "math", "measure": format!("M{m}"),
+        "summary": { "kind": "continuous", "intervention": { "n": 200, "mean": 103, "sd": 10 },
+            "comparison": { "n": 200, "mean": 100, "sd": 10 }, "clusters": { "intervention": m, "comparison": m, "icc": icc } } })
+    };
+    let s = json!({ "title": "Hidden", "design": "clusterRct", "independent": true, "sampleSize": 400,
+        "sites": 2, "findings": [finding(10, 0.2), finding(1, 0.0)], "attrition": { "overall": 0.1, "differential": 0.02 } });
+    assert_eq!(
+        errors(s),
+        vec![(
+            "studies[0].findings[1].summary.clusters".into(),
+            "inconsistent"
+        )]
+    );
+    // One cluster per arm in any statement: the confound, and no tier 3 even with controls.
+    let s = json!({ "title": "One each", "design": "clusterRct", "independent": true, "sampleSize": 400,
+        "sites": 2, "findings": [finding(1, 0.0)], "controlsForSelection": true });
+    let v = vet_with(json!({ "studies": [s] }), json!({}));
+    assert_eq!(v.studies[0].rating, Rating::DoesNotMeet);
+    assert_eq!(v.essa_tier, None);
+    // An ICC of 0 is noted: no design effect.
+    assert!(v.studies[0]
+        .reasons
+        .iter()
+        .any(|r| r.contains("no design effect")));
+}
+
+#[test]
+fn findings_without_a_p_value_count_in_the_correction() {
+    // One p = 0.04 among ten findings of a domain, nine with no p-value (p = 1): m = 10, so
+    // 0.04 > 0.005 and nothing stays significant.
+    let mut findings =
+        vec![json!({ "domain": "reading", "measure": "m0", "effectSize": 0.1, "pValue": 0.04 })];
+    for i in 1..10 {
+        findings
+            .push(json!({ "domain": "reading", "measure": format!("m{i}"), "effectSize": 0.01 }));
+    }
+    let mut s = rct(400, 3, 0.0, 0.0);
+    let o = s.as_object_mut().unwrap();
+    o.remove("effectSize");
+    o.remove("pValue");
+    o.insert("findings".into(), json!(findings));
+    assert_eq!(tier(json!([s]), json!({})).0, None);
+}
+
+#[test]
+fn a_study_showing_harm_is_never_silent() {
+    let v = vet_with(json!({ "studies": [rct(400, 3, -0.4, 0.001)] }), json!({}));
+    assert_eq!(status(&v, "unfavorableEvidence"), Status::Fail);
+    assert_eq!(v.verdict, Verdict::Caution);
+    assert!(
+        v.essa_rationale
+            .contains("unfavourable effect is reported (studies[0])"),
+        "{}",
+        v.essa_rationale
+    );
+    let mut weak = rct(400, 3, -0.4, 0.001);
+    weak["attrition"] = json!({ "overall": 0.5, "differential": 0.2 });
+    let v = vet_with(json!({ "studies": [weak] }), json!({}));
+    assert_eq!(status(&v, "unfavorableEvidence"), Status::Warn);
 }

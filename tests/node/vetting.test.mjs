@@ -42,12 +42,14 @@ test('every invalid fixture is rejected by both, with the expected paths', () =>
 });
 
 test('policies: the schema and the reader agree', () => {
-  const good = [{}, { maxScreenMinutesPerWeek: 30, acceptedStates: ['TX', 'CA'], attritionBoundary: 'optimistic', minStudents: 100, minSites: 1, alpha: 0.1 }];
+  const good = [{}, { maxScreenMinutesPerWeek: 30, acceptedStates: ['TX', 'CA'], attritionBoundary: 'optimistic', minStudents: 500, minSites: 3, alpha: 0.01, siteUnit: 'school' }];
   for (const p of good) {
     assert.ok(validatePolicy(p));
     ec.vetProduct(strong, p);
   }
-  const bad = [{ alpha: 1 }, { acceptedStates: ['Texas'] }, { attritionBoundary: 'lenient' }, { minStudents: -1 }, { maxScreen: 1 }];
+  // ESSA's floors: never fewer than 350 students or 2 sites, never a test looser than 0.05.
+  const bad = [{ alpha: 1 }, { acceptedStates: ['Texas'] }, { attritionBoundary: 'lenient' }, { minStudents: -1 }, { maxScreen: 1 },
+    { minStudents: 349 }, { minSites: 1 }, { alpha: 0.051 }, { siteUnit: 'state' }];
   for (const p of bad) {
     assert.equal(validatePolicy(p), false, JSON.stringify(p));
     assert.equal(thrown(() => ec.vetProduct(strong, p)).code, 'invalidPolicy', JSON.stringify(p));
@@ -71,7 +73,7 @@ test('vetProduct: the strong fixture is recommended with ESSA tier 1', () => {
   assert.equal(v.redFlags, 0);
   assert.equal(v.essaTier, 1);
   assert.deepEqual(v.checks.map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes',
-    'trainingIncluded', 'studentDataAdvertising', 'aiEvidence']);
+    'trainingIncluded', 'studentDataAdvertising', 'aiEvidence', 'unfavorableEvidence']);
   assert.deepEqual(v.checks.filter((c) => c.redFlag).map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes']);
   assert.deepEqual(v.studies, [{ index: 0, rating: 'meetsWithoutReservations', g: 0.21, pValue: 0.01, significant: true,
     findings: [{ domain: null, measure: null, g: 0.21, pValue: 0.01, significant: true, favorable: true, analyzed: null }],
