@@ -53,13 +53,19 @@ bench: build
 	node bench/run.mjs
 
 ## Runs each fuzz target (libFuzzer, cargo fuzz) for FUZZ_SECONDS (default 60) from the seeds in
-## fuzz/seeds; new inputs go to fuzz/corpus (not committed), crashes to fuzz/artifacts.
+## fuzz/seeds; new inputs go to fuzz/corpus (not committed), crashes to fuzz/artifacts. Then the
+## end-to-end targets' corpora are replayed through the wasm build from Node and compared with
+## the native results.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := roster profile contract signature
-fuzz:
+FUZZ_TARGETS := roster profile contract signature evaluate vet
+fuzz: build
 	@command -v cargo-fuzz >/dev/null || cargo install --quiet cargo-fuzz
 	@set -o pipefail; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p fuzz/corpus/$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096) 2>&1 | tail -n 4 || exit 1; \
 	done
+	cargo build --quiet --release --manifest-path fuzz/Cargo.toml --bin decode
+	@mkdir -p target/replay
+	@for t in evaluate vet; do fuzz/target/release/decode $$t fuzz/seeds/$$t fuzz/corpus/$$t > target/replay/$$t.jsonl; done
+	node scripts/replay-corpus.mjs target/replay/evaluate.jsonl target/replay/vet.jsonl

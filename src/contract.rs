@@ -3,6 +3,7 @@
 
 use crate::error::{index, join, Error};
 use crate::input::Reader;
+use crate::roster::{MAX_MINUTES, MAX_SCORE, MAX_WEEKS, MIN_WEEKS};
 use schemars::JsonSchema;
 use serde_json::Value;
 
@@ -93,7 +94,10 @@ pub enum Metric {
     Gain,
     /// (post - pre) / (maxScore - pre)
     #[serde(rename_all = "camelCase")]
-    NormalizedGain { max_score: f64 },
+    NormalizedGain {
+        #[schemars(range(min = -1e12, max = 1e12))]
+        max_score: f64,
+    },
     /// gain / typical growth for the grade * 100, prorated by weeks where the norm gives weeks
     PercentOfTypical {
         #[schemars(length(min = 1, max = 1000))]
@@ -132,10 +136,10 @@ impl Metric {
 pub struct TypicalNorm {
     #[schemars(range(min = 0, max = 12))]
     pub grade: u8,
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    #[schemars(range(min = 1e-6, max = 1e12))]
     pub typical_growth: f64,
     /// The weeks the typical growth is for; a student's norm is prorated by weeks enrolled.
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    #[schemars(range(min = 0.01, max = 520))]
     pub weeks: Option<f64>,
 }
 
@@ -144,8 +148,9 @@ pub struct TypicalNorm {
 pub struct IndexNorm {
     #[schemars(range(min = 0, max = 12))]
     pub grade: u8,
+    #[schemars(range(min = -1e12, max = 1e12))]
     pub mean: f64,
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    #[schemars(range(min = 1e-6, max = 1e12))]
     pub sd: f64,
 }
 
@@ -154,6 +159,7 @@ pub struct IndexNorm {
 pub struct Tier {
     #[schemars(regex(pattern = r"\S"), length(max = 4096))]
     pub label: String,
+    #[schemars(range(min = -1e12, max = 1e12))]
     pub at_least: f64,
     #[schemars(range(min = 0, max = 9007199254740991i64))]
     pub cents_per_student: i64,
@@ -162,9 +168,9 @@ pub struct Tier {
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fidelity {
-    #[schemars(range(min = 0.0))]
+    #[schemars(range(min = 0.0, max = 1e6))]
     pub min_minutes_per_week: f64,
-    #[schemars(range(min = 0.0))]
+    #[schemars(range(min = 0.0, max = 520))]
     pub min_weeks: f64,
 }
 
@@ -277,6 +283,23 @@ impl Contract {
     }
 }
 
+/// The smallest norm (typical growth, SD) accepted: dividing by less makes meaningless numbers.
+pub const MIN_NORM: f64 = 1e-6;
+
+/// A number from `lo` to `hi`, or an `outOfRange` error saying so.
+fn bounded(lo: f64, hi: f64) -> impl Fn(&mut Reader, &Value, &str) -> Option<f64> {
+    move |r, v, p| {
+        let x = r.number(v, p)?;
+        r.check(
+            (lo..=hi).contains(&x),
+            p,
+            "outOfRange",
+            &format!("Expected a number from {lo:e} to {hi:e}."),
+        )
+        .then_some(x)
+    }
+}
+
 fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let known: &[&str] = match kind {
@@ -318,15 +341,15 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
         "gain" => Metric::Gain,
         "postScore" => Metric::PostScore,
         "normalizedGain" => Metric::NormalizedGain {
-            max_score: r.req(o, path, "maxScore", Reader::number)?,
+            max_score: r.req(o, path, "maxScore", bounded(-MAX_SCORE, MAX_SCORE))?,
         },
         "percentOfTypical" => {
             let norms = r.req(o, path, "norms", |r, v, p| {
                 r.array(v, p, |r, v, p| {
                     let o = r.object(v, p, &["grade", "typicalGrowth", "weeks"])?;
                     let grade = r.req(o, p, "grade", Reader::grade);
-                    let typical_growth = r.req(o, p, "typicalGrowth", Reader::positive);
-                    let weeks = r.opt(o, p, "weeks", Reader::positive);
+                    let typical_growth = r.req(o, p, "typicalGrowth", bounded(MIN_NORM, MAX_SCORE));
+                    let weeks = r.opt(o, p, "weeks", bounded(MIN_WEEKS, MAX_WEEKS));
                     Some(TypicalNorm {
                         grade: grade?,
                         typical_growth: typical_growth?,
@@ -343,8 +366,8 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
                 r.array(v, p, |r, v, p| {
                     let o = r.object(v, p, &["grade", "mean", "sd"])?;
                     let grade = r.req(o, p, "grade", Reader::grade);
-                    let mean = r.req(o, p, "mean", Reader::number);
-                    let sd = r.req(o, p, "sd", Reader::positive);
+                    let mean = r.req(o, p, "mean", bounded(-MAX_SCORE, MAX_SCORE));
+                    let sd = r.req(o, p, "sd", bounded(MIN_NORM, MAX_SCORE));
                     Some(IndexNorm {
                         grade: grade?,
                         mean: mean?,
@@ -362,7 +385,7 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
 fn tier(r: &mut Reader, v: &Value, path: &str) -> Option<Tier> {
     let o = r.object(v, path, &["label", "atLeast", "centsPerStudent"])?;
     let label = r.req(o, path, "label", Reader::text);
-    let at_least = r.req(o, path, "atLeast", Reader::number);
+    let at_least = r.req(o, path, "atLeast", bounded(-MAX_SCORE, MAX_SCORE));
     let cents_per_student = r.req(o, path, "centsPerStudent", Reader::cents);
     Some(Tier {
         label: label?,
@@ -497,8 +520,8 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     }
     let fidelity = r.req(o, "", "fidelity", |r, v, p| {
         let f = r.object(v, p, &["minMinutesPerWeek", "minWeeks"])?;
-        let min_minutes_per_week = r.req(f, p, "minMinutesPerWeek", Reader::non_negative);
-        let min_weeks = r.req(f, p, "minWeeks", Reader::non_negative);
+        let min_minutes_per_week = r.req(f, p, "minMinutesPerWeek", bounded(0.0, MAX_MINUTES));
+        let min_weeks = r.req(f, p, "minWeeks", bounded(0.0, MAX_WEEKS));
         Some(Fidelity {
             min_minutes_per_week: min_minutes_per_week?,
             min_weeks: min_weeks?,

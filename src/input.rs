@@ -480,6 +480,16 @@ mod tests {
     }
 
     #[test]
+    fn numbers_parse_exactly() {
+        // The largest double below 1 is a valid proportion; a parser off by one unit in the last
+        // place made it 1 (found by replaying the fuzz corpus through the wasm build).
+        let v = parse_json("[0.9999999999999999, 0.1, 1e-300]", "x", "input").unwrap();
+        assert_eq!(v[0].as_f64(), Some(1.0 - f64::EPSILON / 2.0));
+        assert_eq!(v[1].as_f64(), Some(0.1));
+        assert_eq!(v[2].as_f64(), Some(1e-300));
+    }
+
+    #[test]
     fn urls() {
         let mut r = Reader::new();
         assert!(r.url(&json!("https://example.org/study"), "u").is_some());

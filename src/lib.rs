@@ -19,6 +19,7 @@
 pub mod contract;
 pub mod error;
 pub mod evaluate;
+pub mod finite;
 pub mod growth;
 pub mod input;
 pub mod payment;

@@ -20,6 +20,13 @@ pub const MAX_SUBGROUP_VALUES: usize = 1_000;
 const MAX_RESERVED_ROWS: usize = 1 << 16;
 /// Largest single row accepted, in bytes.
 pub const MAX_ROW_BYTES: usize = 64 << 10;
+/// Largest score accepted, in absolute value.
+pub const MAX_SCORE: f64 = 1e12;
+/// Most minutes of use accepted for one student (about two years without a break).
+pub const MAX_MINUTES: f64 = 1e6;
+/// Fewest and most weeks enrolled accepted (about two hours; ten years).
+pub const MIN_WEEKS: f64 = 0.01;
+pub const MAX_WEEKS: f64 = 520.0;
 /// Longest student id accepted, in bytes.
 pub const MAX_ID_BYTES: usize = 256;
 /// Row errors listed in full; beyond this they are only counted.
@@ -569,11 +576,28 @@ fn check_row(
             "Minutes of use cannot be negative.".into(),
         ));
     }
-    if weeks <= 0.0 {
+    // Documented ranges: every sum, square and ratio of them stays finite.
+    for (i, x) in [(l.pre, pre), (l.post, post)] {
+        if x.abs() > MAX_SCORE {
+            return Err(err(
+                Some(i),
+                "outOfRange",
+                format!("A score is at most {MAX_SCORE:e} in size; {x} is not a test score."),
+            ));
+        }
+    }
+    if minutes > MAX_MINUTES {
+        return Err(err(
+            Some(l.minutes),
+            "outOfRange",
+            format!("{minutes} minutes is more than a student can use ({MAX_MINUTES} at most)."),
+        ));
+    }
+    if !(MIN_WEEKS..=MAX_WEEKS).contains(&weeks) {
         return Err(err(
             Some(l.weeks),
             "outOfRange",
-            "Weeks enrolled must be more than 0.".into(),
+            format!("Weeks enrolled must be from {MIN_WEEKS} to {MAX_WEEKS}."),
         ));
     }
     let grade = match l.grade {

@@ -245,6 +245,17 @@ fn json_arg(value: &JsValue, code: &'static str, what: &str) -> Result<serde_jso
     crate::input::parse_json(&String::from(text), code, what)
 }
 
+/// A result with a number that is not finite is a bug: it is refused rather than shown.
+fn finite<T: Serialize>(result: T) -> Result<T, Error> {
+    match crate::finite::first_non_finite(&result) {
+        None => Ok(result),
+        Some(path) => Err(Error::new(
+            "internalError",
+            format!("A result held a number that is not finite (at {path}); this is a bug, please report it with the input."),
+        )),
+    }
+}
+
 /// Runs a core function on a JSON argument and returns its result as a plain JS object.
 fn call<T: Serialize>(
     arg: &JsValue,
@@ -254,6 +265,7 @@ fn call<T: Serialize>(
 ) -> Result<JsValue, JsValue> {
     json_arg(arg, code, what)
         .and_then(|v| f(&v))
+        .and_then(finite)
         .map(|r| to_js(&r))
         .map_err(throw)
 }
@@ -306,6 +318,7 @@ pub fn validate_profile(
     let policy = policy_arg(policy)?;
     let profile = json_arg(profile, "invalidProfile", "product profile");
     crate::vetting::validate_json(profile, policy.as_ref())
+        .and_then(finite)
         .map(|r| to_js(&r))
         .map_err(throw)
 }
@@ -355,6 +368,7 @@ pub fn evaluate_contract(
         }
     };
     crate::evaluate::evaluate_json(&contract, &bytes, &mut progress)
+        .and_then(finite)
         .map(|r| to_js(&r))
         .map_err(throw)
 }

@@ -173,7 +173,7 @@ fn roster_catalogue() {
             3,
             Some("weeks"),
             "outOfRange",
-            "more than 0",
+            "from 0.01 to 520",
         ),
         (
             row("A1,200,210,-1,20,3,T"),
@@ -202,6 +202,20 @@ fn roster_catalogue() {
             Some("group"),
             "invalidGroup",
             "not a group",
+        ),
+        (
+            row("A1,200,1e300,600,20,3,T"),
+            3,
+            Some("post"),
+            "outOfRange",
+            "not a test score",
+        ),
+        (
+            row("A1,200,210,2000000,20,3,T"),
+            3,
+            Some("minutes"),
+            "outOfRange",
+            "more than a student can use",
         ),
         (
             row(&format!("A1,200,210,600,20,3,{}", "T".repeat(10 << 20))),
@@ -342,7 +356,7 @@ fn contract_catalogue() {
             ),
             "metric.norms[0].sd",
             "outOfRange",
-            "greater than 0",
+            "from 1e-6 to 1e12",
         ),
         (
             with(

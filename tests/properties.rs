@@ -101,6 +101,52 @@ fn contract() -> impl Strategy<Value = Value> {
         })
 }
 
+/// Rows from palettes of ordinary and degenerate values: whole columns held constant, groups of
+/// one student, repeated ids, scores of 0 and 1e300, weeks of 1e-300, blank and bad cells.
+fn hostile_roster() -> impl Strategy<Value = String> {
+    const SCORES: [&str; 10] = [
+        "0", "180", "200", "200.5", "1e-300", "1e300", "", "x", "-5", "250",
+    ];
+    const MINUTES: [&str; 5] = ["0", "600", "1e308", "0.5", ""];
+    const WEEKS: [&str; 5] = ["1", "20", "1e-300", "0", "1e300"];
+    let row = (
+        0usize..10,
+        0usize..10,
+        0usize..5,
+        0usize..5,
+        prop::bool::ANY,
+        0u8..3,
+        0u32..40,
+    );
+    (
+        prop::collection::vec(row, 0..80),
+        prop::option::of(0usize..10),
+        prop::option::of(0usize..10),
+        0u8..3,
+    )
+        .prop_map(move |(rows, same_pre, same_post, ids)| {
+            let mut out = String::from("student_id,pre,post,minutes,weeks,group,school,flag\n");
+            for (i, (pre, post, minutes, weeks, t, school, id)) in rows.into_iter().enumerate() {
+                let id = match ids {
+                    0 => format!("S{i}"),
+                    1 => format!("S{}", id % 5),
+                    _ => format!("S{id}"),
+                };
+                // The second row is the only comparison student now and then.
+                let group = if t || i == 1 { "T" } else { "C" };
+                out += &format!(
+                    "{id},{},{},{},{},{group},K{school},F{}\n",
+                    SCORES[same_pre.unwrap_or(pre)],
+                    SCORES[same_post.unwrap_or(post)],
+                    MINUTES[minutes],
+                    WEEKS[weeks],
+                    i % 2
+                );
+            }
+            out
+        })
+}
+
 fn run(c: &Value, roster: &str) -> Evaluation {
     evaluate_json(c, roster.as_bytes(), &mut |_| {})
         .expect("a generated roster and contract are valid")
@@ -154,7 +200,7 @@ proptest! {
         let e = run(&c, &csv(&students));
         let s = &e.students;
         prop_assert_eq!(s.by_tier.iter().map(|t| t.count).sum::<u64>() + s.below_all_tiers, s.with_outcome);
-        prop_assert_eq!(s.with_outcome + s.missing_outcome, s.at_fidelity);
+        prop_assert_eq!(s.with_outcome + s.missing_outcome + s.no_room_to_grow, s.at_fidelity);
         prop_assert!(s.at_fidelity <= s.enrolled && s.enrolled + s.comparison <= s.rows);
         prop_assert_eq!(s.rows as usize, students.len());
         prop_assert_eq!(e.growth.n, s.with_outcome);
@@ -204,6 +250,23 @@ proptest! {
         prop_assert!((ab.g + ba.g).abs() < 1e-12);
         prop_assert_eq!(ab.improvement_index, -ba.improvement_index);
         prop_assert!((ab.p_value - ba.p_value).abs() < 1e-12);
+    }
+
+    #[test]
+    fn any_roster_gets_a_finite_answer_or_a_typed_error(roster in hostile_roster(), c in contract(), randomized in prop::bool::ANY, by_school in prop::bool::ANY) {
+        let mut c = c;
+        c["onBadRow"] = json!("skip");
+        c["randomized"] = json!(randomized);
+        c["assignedBy"] = json!(if by_school { "school" } else { "student" });
+        match evaluate_json(&c, roster.as_bytes(), &mut |_| {}) {
+            Ok(e) => {
+                prop_assert_eq!(evidence_check::finite::first_non_finite(&e), None);
+                let s = &e.students;
+                prop_assert_eq!(s.with_outcome + s.missing_outcome + s.no_room_to_grow, s.at_fidelity);
+                prop_assert_eq!(s.rows as usize + e.rejected_count, roster.lines().count() - 1);
+            }
+            Err(e) => prop_assert!(["invalidRoster", "amountTooLarge"].contains(&e.code), "{:?}", e),
+        }
     }
 
     #[test]

@@ -270,19 +270,8 @@ pub fn vet_case(data: &[u8]) -> VetCase {
 }
 
 /// Fails (a crash the fuzzer reports) on a non-finite number anywhere in a result.
-pub fn assert_finite(value: &Value, path: &str) {
-    match value {
-        Value::Number(n) => assert!(
-            n.as_f64().is_some_and(f64::is_finite),
-            "{path} is not finite"
-        ),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .for_each(|(i, v)| assert_finite(v, &format!("{path}[{i}]"))),
-        Value::Object(map) => map
-            .iter()
-            .for_each(|(k, v)| assert_finite(v, &format!("{path}.{k}"))),
-        _ => {}
+pub fn assert_finite<T: serde::Serialize>(result: &T, what: &str) {
+    if let Some(path) = evidence_check::finite::first_non_finite(result) {
+        panic!("{what}: a non-finite number at {path}");
     }
 }
