@@ -15,6 +15,8 @@ use serde_json::Value;
 pub struct Contract {
     pub id: Option<String>,
     pub product_name: Option<String>,
+    /// The vendor, as the report and the vendor's badge name it.
+    pub vendor: Option<String>,
     /// The contract period as people say it, such as "2025-26".
     pub period: Option<String>,
     #[serde(default = "usd")]
@@ -393,6 +395,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         &[
             "id",
             "productName",
+            "vendor",
             "period",
             "currency",
             "baseFeeCents",
@@ -417,6 +420,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     )?;
     let id = r.opt(o, "", "id", Reader::string);
     let product_name = r.opt(o, "", "productName", Reader::string);
+    let vendor = r.opt(o, "", "vendor", Reader::string);
     let period = r.opt(o, "", "period", Reader::string);
     let currency = r
         .opt(o, "", "currency", |r, v, p| {
@@ -570,6 +574,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     Some(Contract {
         id,
         product_name,
+        vendor,
         period,
         currency,
         base_fee_cents,
