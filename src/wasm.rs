@@ -313,7 +313,7 @@ pub fn schemas() -> JsValue {
 pub fn evaluate_contract(
     #[wasm_bindgen(unchecked_param_type = "Contract | string")] contract: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] roster: &JsValue,
-    options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let contract = json_arg(contract, "invalidContract", "contract").map_err(throw)?;
     let bytes = roster_bytes(roster).map_err(throw)?;
@@ -424,7 +424,7 @@ pub fn verify_report(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] report: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] signature: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "EvaluatorTrust | string | string[]")] trust: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyExpect")] expect: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "VerifyExpect")] expect: Option<JsValue>,
 ) -> JsValue {
     use crate::verify::{self, False, Problem, Trust, Verification};
     let failed = |code: &'static str, message: &str| {
