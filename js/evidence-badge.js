@@ -33,7 +33,7 @@ sheet.replaceSync(`
   .headline { font-size: 1.15rem; margin: 0.2rem 0; font-variant-numeric: tabular-nums; }
   .warning { font-size: 0.9rem; margin: 0.25rem 0 0; color: var(--evidence-badge-fg, #1b1f24); }
   .signer, .detail, .reason { font-size: 0.85rem; color: var(--evidence-badge-muted, #4a5563); margin: 0.25rem 0 0; overflow-wrap: anywhere; }
-  .signer q { font-style: italic; }
+  .signer q { font-style: italic; unicode-bidi: isolate; }
 `);
 
 const STATES = {
@@ -159,14 +159,14 @@ export class EvidenceBadge extends HTMLElement {
     const keys = (this.getAttribute('public-key') ?? '').split(/\s+/).filter(Boolean);
     const expect = {
       product: attr('product'), vendor: attr('vendor'), period: attr('period'), contractId: attr('contract-id'),
-      today: new Date().toISOString().slice(0, 10),
+      today: new Date().toISOString().slice(0, 10), pageOrigin: location.origin,
     };
     let origin = null;
     try {
       if (!report) throw coded('missingAttribute', 'No report is named: set the report attribute.');
       if (evaluator && keys.length) throw coded('conflictingTrust', 'Both evaluator and public-key are set: give the evaluator\'s origin, or a key for testing, not both.');
       await init();
-      if (evaluator) origin = evaluatorOrigin(evaluator); // throws invalidEvaluator
+      if (evaluator) origin = evaluatorOrigin(evaluator, location.origin); // throws invalidEvaluator
       const [bytes, sig, list] = await Promise.all([this.#fetch(report, 'report'), this.#fetch(signature, 'signature'),
         origin ? this.#fetchKeyList(origin) : null]);
       if (run !== this.#run) return;

@@ -16,7 +16,7 @@ mod tests;
 
 use crate::report::REPORT_SCHEMA;
 use base64::Engine;
-use keylist::{parse_key_list, parse_origin, Date, KeyList, Origin};
+use keylist::{parse_evaluator, parse_key_list, Date, KeyList, Origin};
 use minisign_verify::{PublicKey, Signature};
 use serde::Serialize;
 use serde_json::Value;
@@ -110,6 +110,9 @@ pub struct Expect {
     pub contract_id: Option<String>,
     /// `YYYY-MM-DD`; when given, a report issued more than a day after it is refused.
     pub today: Option<String>,
+    /// The origin of the page showing the report; when given and not local, a local (test)
+    /// evaluator is refused.
+    pub page_origin: Option<String>,
 }
 
 /// The base64 keys in `entries`: each entry may hold several keys separated by white space,
@@ -280,7 +283,7 @@ fn check(
     let keys = match trust {
         Trust::Inline(trusted) => inline_keys(trusted)?,
         Trust::Evaluator { origin, key_list } => {
-            let origin = parse_origin(origin)?;
+            let origin = parse_evaluator(origin, expect.page_origin.as_deref())?;
             if !expect
                 .product
                 .as_deref()

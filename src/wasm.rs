@@ -127,7 +127,11 @@ export interface OutcomesReport {
 /** Keys an evaluator publishes at its origin, as fetched from `${evaluator}/.well-known/evidence-check.json`. */
 export interface EvaluatorTrust { evaluator: string; keyList: string | Uint8Array | ArrayBuffer; }
 /** What the page says the report is about; `product` is required with an evaluator. */
-export interface VerifyExpect { product?: string; vendor?: string; period?: string; contractId?: string; /** YYYY-MM-DD */ today?: string; }
+export interface VerifyExpect {
+  product?: string; vendor?: string; period?: string; contractId?: string; /** YYYY-MM-DD */ today?: string;
+  /** The showing page's origin: when it is not local, a local (test) evaluator is refused. */
+  pageOrigin?: string;
+}
 export interface EvaluatorOrigin { origin: string; host: string; keyListUrl: string; local: boolean; }
 /** An evaluator's key list (schema "evidence-check/keys@1"); `evaluator` is the publisher's own name for itself. */
 export interface KeyList {
@@ -456,6 +460,7 @@ pub fn verify_report(
             period: string_prop(&expect, "period")?,
             contract_id: string_prop(&expect, "contractId")?,
             today: string_prop(&expect, "today")?,
+            page_origin: string_prop(&expect, "pageOrigin")?,
         })
     };
     let expect = match read_expect() {
@@ -526,11 +531,15 @@ fn problem_error(p: crate::verify::Problem) -> JsValue {
 }
 
 /// Reads an evaluator origin: `{ origin, host, keyListUrl, local }`, or throws
-/// `invalidEvaluator` for anything but a bare https origin (http only for localhost and 127.0.0.1).
+/// `invalidEvaluator` for anything but a bare https origin (http only for localhost and
+/// 127.0.0.1, and those only when `pageOrigin`, if given, is local too).
 #[wasm_bindgen(js_name = evaluatorOrigin, unchecked_return_type = "EvaluatorOrigin")]
 pub fn evaluator_origin(
     #[wasm_bindgen(unchecked_param_type = "string")] origin: &JsValue,
+    #[wasm_bindgen(js_name = pageOrigin, unchecked_optional_param_type = "string")]
+    page_origin: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
+    let page_origin = page_origin.and_then(|p| p.as_string());
     let text = origin.as_string().ok_or_else(|| {
         problem_error(crate::verify::Problem {
             code: "invalidEvaluator",
@@ -538,7 +547,7 @@ pub fn evaluator_origin(
                 .into(),
         })
     })?;
-    crate::verify::keylist::parse_origin(&text)
+    crate::verify::keylist::parse_evaluator(&text, page_origin.as_deref())
         .map(|o| to_js(&o))
         .map_err(problem_error)
 }

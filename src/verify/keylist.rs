@@ -126,6 +126,21 @@ pub fn parse_origin(text: &str) -> Result<Origin, Problem> {
     })
 }
 
+/// An evaluator origin for a badge on the page at `page_origin`: [`parse_origin`], and a local
+/// (test) evaluator only when the page is local too. A page on the web may not point its
+/// visitors' browsers at their own computers, where nothing of the evaluator's is.
+pub fn parse_evaluator(text: &str, page_origin: Option<&str>) -> Result<Origin, Problem> {
+    let origin = parse_origin(text)?;
+    let page_is_local = page_origin.is_some_and(|p| parse_origin(p).is_ok_and(|o| o.local));
+    if origin.local && page_origin.is_some() && !page_is_local {
+        return Err(bad_origin(format!(
+            "The evaluator {} is on the visitor's own computer, which is allowed only for tests on a page that is itself on localhost.",
+            origin.origin
+        )));
+    }
+    Ok(origin)
+}
+
 /// A DNS name of letters, digits and hyphens, at least two labels, not an IPv4 address.
 fn check_domain(host: &str) -> Result<(), Problem> {
     let labels: Vec<&str> = host.split('.').collect();

@@ -25,6 +25,7 @@ fn readwell() -> Expect {
         period: Some("2025-26".into()),
         contract_id: Some("DEMO-OBC-2025-01".into()),
         today: Some("2026-11-23".into()),
+        page_origin: Some("https://readwell.example".into()),
     }
 }
 
@@ -440,6 +441,41 @@ fn origins_are_bare_https_origins() {
         assert_eq!(e.code, "invalidEvaluator", "{text}");
         assert!(e.message.contains(why), "{text}: {}", e.message);
     }
+}
+
+#[test]
+fn a_local_evaluator_only_for_a_local_page() {
+    use super::keylist::parse_evaluator;
+    let local = "http://localhost:8080";
+    assert!(
+        parse_evaluator(local, None).is_ok(),
+        "Node and tests name no page"
+    );
+    assert!(parse_evaluator(local, Some("http://127.0.0.1:8080")).is_ok());
+    assert!(parse_evaluator("https://127.0.0.1", Some("http://localhost:9")).is_ok());
+    for page in ["https://readwell.example", "null", "file:///C:/x.html"] {
+        let e = parse_evaluator(local, Some(page)).unwrap_err();
+        assert_eq!(e.code, "invalidEvaluator");
+        assert!(
+            e.message.contains("visitor's own computer"),
+            "{}",
+            e.message
+        );
+    }
+    assert!(parse_evaluator("https://tea.example.gov", Some("https://readwell.example")).is_ok());
+    // The same rule inside verification: the demo files, checked as if by a page on the web.
+    let (report, sig) = sample("outcomes.json");
+    let trust = Trust::Evaluator {
+        origin: local,
+        key_list: KEY_LIST,
+    };
+    assert_eq!(
+        code(&verify_report(&report, &sig, trust, &readwell())),
+        "invalidEvaluator"
+    );
+    let mut e = readwell();
+    e.page_origin = Some("http://127.0.0.1:8080".into());
+    assert_eq!(code(&verify_report(&report, &sig, trust, &e)), "valid");
 }
 
 #[test]

@@ -186,6 +186,9 @@ test('evaluatorOrigin, readKeyList and readReport: answers and typed errors', ()
     assert.equal(e.code, 'invalidEvaluator', String(bad));
     assert.equal(e.name, 'EvidenceCheckError');
   }
+  // A test evaluator on localhost: only for a page that is itself local.
+  assert.equal(ec.evaluatorOrigin('http://localhost:8080', 'http://127.0.0.1:8080').local, true);
+  assert.match(thrown(() => ec.evaluatorOrigin('http://localhost:8080', 'https://readwell.example')).message, /visitor's own computer/);
   assert.equal(thrown(() => ec.readKeyList('{"schema":"evidence-check/keys@1","schema":"x"}')).code, 'duplicateKey');
   assert.equal(thrown(() => ec.readKeyList(new Uint8Array([0x7b, 0xff]))).code, 'notUtf8');
   assert.equal(thrown(() => ec.readReport('{"schema":"evidence-check/outcomes-report@1","students":{}} x')).code, 'trailingData');
