@@ -55,7 +55,7 @@ bench: build
 ## Runs each fuzz target (libFuzzer, cargo fuzz) for FUZZ_SECONDS (default 60) from the seeds in
 ## fuzz/seeds; new inputs go to fuzz/corpus (not committed), crashes to fuzz/artifacts.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := roster profile contract signature
+FUZZ_TARGETS := roster profile contract signature trust
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install --quiet cargo-fuzz
 	@set -o pipefail; for t in $(FUZZ_TARGETS); do \

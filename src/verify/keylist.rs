@@ -50,9 +50,17 @@ pub fn parse_origin(text: &str) -> Result<Origin, Problem> {
         ));
     }
     if !text.is_ascii() {
+        // Each non-ASCII character written as its code point, so the look-alike shows itself
+        // (by hand: escape_debug would pull Unicode tables into the wasm).
+        let shown: String = text
+            .chars()
+            .map(|c| match c {
+                ' '..='~' => c.to_string(),
+                _ => format!("\\u{{{:04x}}}", u32::from(c)),
+            })
+            .collect();
         return Err(bad_origin(format!(
-            "The evaluator origin \"{}\" has a character outside ASCII; write an internationalized name in its xn-- form, so that no look-alike letter can pass for another.",
-            text.escape_debug()
+            "The evaluator origin \"{shown}\" has a character outside ASCII; write an internationalized name in its xn-- form, so that no look-alike letter can pass for another."
         )));
     }
     let Some((scheme, authority)) = text.split_once("://") else {

@@ -408,6 +408,11 @@ fn origins_are_bare_https_origins() {
     let local = ok("http://localhost:8080");
     assert_eq!((local.host.as_str(), local.local), ("localhost:8080", true));
     assert!(ok("http://127.0.0.1:9").local);
+    // A Cyrillic "е" (U+0435) in place of the Latin "e" is refused and shown by its code point.
+    assert!(parse_origin("https://t\u{435}a.example.gov")
+        .unwrap_err()
+        .message
+        .contains("\"https://t\\u{0435}a.example.gov\" has a character outside ASCII"));
     let refused = [
         ("http://tea.example.gov", "only over https"),
         ("https://tea.example.gov/", "without a trailing slash"),
