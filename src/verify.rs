@@ -319,13 +319,15 @@ fn check(
     let changed = "the report or its trusted comment was changed after signing";
     let evaluator = match &keys {
         Keys::Inline(list) => {
-            let Some((key, _)) = list.iter().find(|(_, id)| *id == sig_id) else {
+            // Inline keys may share an id (ids can be copied): any of them may have signed.
+            let mut same_id = list.iter().filter(|(_, id)| *id == sig_id).peekable();
+            if same_id.peek().is_none() {
                 return Err(problem(
                     "untrustedKey",
                     format!("The report was signed with key {sig_id}, which is not among the trusted keys."),
                 ));
-            };
-            if key.verify(report, &sig, true).is_err() {
+            }
+            if !same_id.any(|(key, _)| key.verify(report, &sig, true).is_ok()) {
                 return Err(problem(
                     "badSignature",
                     format!("The signature does not match: {changed}."),

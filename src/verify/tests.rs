@@ -114,6 +114,17 @@ fn a_key_with_a_copied_id_does_not_pass_for_the_evaluator() {
         (*trust, r["effect"]["g"].as_f64()),
         ("inlineKey", Some(0.61))
     );
+    // Given both keys inline, either may have signed: the one with the copied id is tried too.
+    let both = [DEMO_PUB.to_string(), FORGER_PUB.to_string()];
+    assert_eq!(
+        code(&verify_report(
+            &report,
+            &sig,
+            Trust::Inline(&both),
+            &readwell()
+        )),
+        "valid"
+    );
     // ... but not for the key the evaluator publishes under that id.
     let v = evaluator("outcomes-forged.json", &readwell());
     assert_eq!(code(&v), "badSignature");
