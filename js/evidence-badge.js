@@ -111,7 +111,9 @@ export class EvidenceBadge extends HTMLElement {
   #set(state, { product = '', headline: head = '', warning = '', signer = '', detail = '', reason = '' } = {}) {
     const $ = (c) => this.shadowRoot.querySelector(c);
     $('.mark').textContent = MARKS[state];
-    $('.state-text').textContent = state === 'verified' ? `Verified: signed by a key published by ${this.result.evaluator.host}` : STATES[state];
+    // The same origin as the page: the site vouches for itself, which readers should know.
+    const self = state === 'verified' && this.result.evaluator.origin === location.origin ? ' (this site itself)' : '';
+    $('.state-text').textContent = state === 'verified' ? `Verified: signed by a key published by ${this.result.evaluator.host}${self}` : STATES[state];
     $('.product').textContent = product;
     $('.headline').textContent = head;
     $('.warning').textContent = warning;

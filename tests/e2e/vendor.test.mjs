@@ -150,6 +150,11 @@ test('the attributes are checked: a bare https origin, a product, one kind of tr
   assert.equal(noProduct.code, 'missingSubject');
   const both = await badge(tab, { evaluator: app.evaluator, report, 'public-key': 'RWR0+drzlIDccwSg/nfIhZN6S1g9x0VtMtPSI7tYFKr5N89RLB8S9r5+', ...readwell });
   assert.equal(both.code, 'conflictingTrust');
+  // The page's own origin as the evaluator: allowed (a district may list reports it signed
+  // itself), but said plainly.
+  const self = await badge(tab, { evaluator: app.base.replace(/\/$/, ''), report, ...readwell });
+  assert.equal(self.state, 'verified');
+  assert.match(self.text, new RegExp(`Verified: signed by a key published by ${new URL(app.base).host} \\(this site itself\\)`));
   const wrongYear = await badge(tab, { evaluator: app.evaluator, report, ...readwell, period: '2026-27' });
   assert.equal(wrongYear.code, 'subjectMismatch');
   assert.match(wrongYear.text, /period "2025-26", not "2026-27"/);
