@@ -57,7 +57,7 @@ bench: build
 ## end-to-end targets' corpora are replayed through the wasm build from Node and compared with
 ## the native results.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := roster profile contract signature evaluate vet
+FUZZ_TARGETS := roster profile contract signature trust evaluate vet
 fuzz: build
 	@command -v cargo-fuzz >/dev/null || cargo install --quiet cargo-fuzz
 	@set -o pipefail; for t in $(FUZZ_TARGETS); do \

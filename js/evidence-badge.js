@@ -1,8 +1,11 @@
-// <evidence-badge report="outcomes.json" signature="outcomes.json.minisig" public-key="RW...">
-// Fetches a signed outcomes report, verifies it in WebAssembly, and shows its headline outcome
-// only when the signature is genuine and made by a trusted key. Embed with one module script:
+// <evidence-badge report="outcomes.json" evaluator="https://tea.example.gov" product="Readwell">
+// Fetches a signed outcomes report and the key list the evaluator publishes at its own origin
+// (/.well-known/evidence-check.json), verifies them in WebAssembly, and shows the headline outcome
+// only when a key published there, valid on the report's issue date and not revoked, signed these
+// exact bytes, and the report is about this product. The trust decisions are the core's
+// (verifyReport); this element only fetches and renders. Embed with one module script:
 //   <script type="module" src="/path/to/pkg/evidence-badge.js"></script>
-import init, { verifyReport } from './evidence-check.js';
+import init, { verifyReport, evaluatorOrigin } from './evidence-check.js';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`
@@ -14,22 +17,32 @@ sheet.replaceSync(`
     padding: var(--evidence-badge-padding, 0.9rem 1.1rem); line-height: 1.45;
   }
   :host([state="verified"]) { border-color: var(--evidence-badge-verified, #1d6b34); }
+  :host([state="unverified-signer"]) { border-color: var(--evidence-badge-warning, #8a4600); border-style: dashed; }
   :host([state="failed"]) { border-color: var(--evidence-badge-failed, #a4161a); }
   :host([hidden]) { display: none; }
-  .status { display: flex; align-items: center; gap: 0.5rem; font-weight: 700; margin: 0 0 0.35rem; }
+  .status { display: flex; align-items: flex-start; gap: 0.5rem; font-weight: 700; margin: 0 0 0.35rem; }
   .mark { display: inline-grid; place-items: center; width: 1.4rem; height: 1.4rem; border-radius: 50%;
     color: #fff; background: var(--evidence-badge-muted, #4a5563); font-size: 0.9rem; flex: none; }
   :host([state="verified"]) .mark { background: var(--evidence-badge-verified, #1d6b34); }
+  :host([state="unverified-signer"]) .mark { background: var(--evidence-badge-warning, #8a4600); }
   :host([state="failed"]) .mark { background: var(--evidence-badge-failed, #a4161a); }
   :host([state="verified"]) .status { color: var(--evidence-badge-verified, #1d6b34); }
+  :host([state="unverified-signer"]) .status { color: var(--evidence-badge-warning, #8a4600); }
   :host([state="failed"]) .status { color: var(--evidence-badge-failed, #a4161a); }
   .product { font-size: 1.05rem; font-weight: 650; margin: 0; }
   .headline { font-size: 1.15rem; margin: 0.2rem 0; font-variant-numeric: tabular-nums; }
-  .signer, .reason { font-size: 0.85rem; color: var(--evidence-badge-muted, #4a5563); margin: 0.25rem 0 0; overflow-wrap: anywhere; }
-  code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.95em; }
+  .warning { font-size: 0.9rem; margin: 0.25rem 0 0; color: var(--evidence-badge-fg, #1b1f24); }
+  .signer, .detail, .reason { font-size: 0.85rem; color: var(--evidence-badge-muted, #4a5563); margin: 0.25rem 0 0; overflow-wrap: anywhere; }
+  .signer q { font-style: italic; unicode-bidi: isolate; }
 `);
 
-const STATES = { loading: 'Checking signature…', verified: 'Verified outcomes', failed: 'Not verified' };
+const STATES = {
+  loading: 'Checking signature…',
+  verified: 'Verified outcomes',
+  'unverified-signer': 'Signature valid, signer not verified',
+  failed: 'Not verified',
+};
+const MARKS = { loading: '…', verified: '✓', 'unverified-signer': '!', failed: '✗' };
 const number = new Intl.NumberFormat('en-US');
 const signed = (x, digits) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);
 
@@ -49,9 +62,15 @@ export function headline(report) {
   return parts.join(', ');
 }
 
+/** An Error with a stable code, as the badge's failure result reports it. */
+function coded(code, message) {
+  return Object.assign(new Error(message), { code });
+}
+
 export class EvidenceBadge extends HTMLElement {
-  static observedAttributes = ['report', 'signature', 'public-key'];
+  static observedAttributes = ['report', 'signature', 'evaluator', 'public-key', 'product', 'vendor', 'period', 'contract-id'];
   #run = 0;
+  #scheduled = false;
 
   constructor() {
     super();
@@ -62,30 +81,46 @@ export class EvidenceBadge extends HTMLElement {
         <p class="status" part="status" role="status" aria-live="polite"><span class="mark" aria-hidden="true">…</span><span class="state-text"></span></p>
         <p class="product" part="product"></p>
         <p class="headline" part="headline"></p>
+        <p class="warning" part="warning"></p>
         <p class="signer" part="signer"></p>
+        <p class="detail" part="detail"></p>
         <p class="reason" part="reason"></p>
       </div>`;
-    /** The last verification result (`verifyReport`'s answer), or null while loading. */
+    /** The last verification result (`verifyReport`'s answer, or a failure to fetch), or null while loading. */
     this.result = null;
   }
 
   connectedCallback() {
-    this.#load();
+    this.#schedule();
   }
 
   attributeChangedCallback() {
-    if (this.isConnected) this.#load();
+    if (this.isConnected) this.#schedule();
   }
 
-  #set(state, { product = '', headline: head = '', signer = '', reason = '' } = {}) {
+  /** One verification for a burst of attribute changes (an upgrade sets them one by one). */
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (this.isConnected) this.#load();
+    });
+  }
+
+  #set(state, { product = '', headline: head = '', warning = '', signer = '', detail = '', reason = '' } = {}) {
     const $ = (c) => this.shadowRoot.querySelector(c);
-    $('.mark').textContent = state === 'verified' ? '✓' : state === 'failed' ? '✗' : '…';
-    $('.state-text').textContent = STATES[state];
+    $('.mark').textContent = MARKS[state];
+    // The same origin as the page: the site vouches for itself, which readers should know.
+    const self = state === 'verified' && this.result.evaluator.origin === location.origin ? ' (this site itself)' : '';
+    $('.state-text').textContent = state === 'verified' ? `Verified: signed by a key published by ${this.result.evaluator.host}${self}` : STATES[state];
     $('.product').textContent = product;
     $('.headline').textContent = head;
-    $('.signer').textContent = signer;
+    $('.warning').textContent = warning;
+    $('.signer').replaceChildren(...(signer ? ['The signer wrote: ', Object.assign(document.createElement('q'), { textContent: signer })] : []));
+    $('.detail').textContent = detail;
     $('.reason').textContent = reason;
-    for (const c of ['.product', '.headline', '.signer', '.reason']) $(c).hidden = !$(c).textContent;
+    for (const c of ['.product', '.headline', '.warning', '.signer', '.detail', '.reason']) $(c).hidden = !$(c).textContent;
     this.setAttribute('state', state);
     this.dispatchEvent(new CustomEvent('evidence-badge:state', { bubbles: true, composed: true, detail: { state, result: this.result } }));
   }
@@ -95,41 +130,79 @@ export class EvidenceBadge extends HTMLElement {
     try {
       response = await fetch(new URL(url, document.baseURI), { credentials: 'omit' });
     } catch {
-      throw new Error(`The ${what} could not be fetched from ${url}: the network failed, or the server does not allow this page to read it (CORS or Content-Security-Policy).`);
+      throw coded('unavailable', `The ${what} could not be fetched from ${url}: the network failed, or the server does not allow this page to read it (CORS or Content-Security-Policy).`);
     }
-    if (!response.ok) throw new Error(`The ${what} could not be fetched from ${url} (HTTP ${response.status}).`);
+    if (!response.ok) throw coded('unavailable', `The ${what} could not be fetched from ${url} (HTTP ${response.status}).`);
     return what === 'report' ? new Uint8Array(await response.arrayBuffer()) : response.text();
+  }
+
+  /** The evaluator's key list, from its own origin only: no cookies, no redirect, no cache. */
+  async #fetchKeyList(origin) {
+    const url = origin.keyListUrl;
+    let response;
+    try {
+      response = await fetch(url, { mode: 'cors', credentials: 'omit', redirect: 'error', cache: 'no-store', referrerPolicy: 'no-referrer' });
+    } catch {
+      throw coded('keyListUnavailable', `The evaluator's key list could not be read from ${url}: the network failed, the address redirected elsewhere (not allowed), the evaluator does not let other sites read it (CORS), or this page's Content-Security-Policy (connect-src) does not allow it.`);
+    }
+    if (!response.ok) throw coded('keyListUnavailable', `The evaluator's key list could not be read from ${url} (HTTP ${response.status}).`);
+    if (response.redirected || response.url !== url) throw coded('keyListUnavailable', `The evaluator's key list at ${url} redirected elsewhere, which is not allowed.`);
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   async #load() {
     const run = ++this.#run;
     this.result = null;
     this.#set('loading');
-    const report = this.getAttribute('report');
-    const signature = this.getAttribute('signature') || (report ? `${report}.minisig` : null);
-    const keys = (this.getAttribute('public-key') || '').split(/\s+/).filter(Boolean);
+    const attr = (name) => this.getAttribute(name)?.trim() || undefined;
+    const report = attr('report');
+    const signature = attr('signature') ?? (report ? `${report}.minisig` : undefined);
+    const evaluator = attr('evaluator');
+    const keys = (this.getAttribute('public-key') ?? '').split(/\s+/).filter(Boolean);
+    const expect = {
+      product: attr('product'), vendor: attr('vendor'), period: attr('period'), contractId: attr('contract-id'),
+      today: new Date().toISOString().slice(0, 10), pageOrigin: location.origin,
+    };
+    let origin = null;
     try {
-      if (!report) throw new Error('No report is named: set the report attribute.');
-      const [bytes, sig] = await Promise.all([this.#fetch(report, 'report'), this.#fetch(signature, 'signature'), init()]);
+      if (!report) throw coded('missingAttribute', 'No report is named: set the report attribute.');
+      if (evaluator && keys.length) throw coded('conflictingTrust', 'Both evaluator and public-key are set: give the evaluator\'s origin, or a key for testing, not both.');
+      await init();
+      if (evaluator) origin = evaluatorOrigin(evaluator, location.origin); // throws invalidEvaluator
+      const [bytes, sig, list] = await Promise.all([this.#fetch(report, 'report'), this.#fetch(signature, 'signature'),
+        origin ? this.#fetchKeyList(origin) : null]);
       if (run !== this.#run) return;
-      this.result = verifyReport(bytes, sig, keys);
+      this.result = verifyReport(bytes, sig, origin ? { evaluator: origin.origin, keyList: list } : keys, expect);
     } catch (e) {
       if (run !== this.#run) return;
-      const reason = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError
+      const wasm = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;
+      const message = wasm
         ? 'The verifier could not start: this browser or its Content-Security-Policy does not allow WebAssembly (script-src needs \'wasm-unsafe-eval\').'
         : e.message;
-      this.result = { valid: false, error: { code: 'unavailable', message: reason } };
+      this.result = { valid: false, error: { code: wasm ? 'unavailable' : e.code ?? 'unavailable', message } };
     }
     const r = this.result;
-    if (r.valid) {
-      const product = typeof r.report.product === 'string' ? r.report.product : 'Outcomes report';
+    if (!r.valid) {
+      this.#set('failed', { reason: `No outcome is shown. ${r.error.message}` });
+      return;
+    }
+    const product = [r.report.product ?? 'Outcomes report', r.report.vendor].filter(Boolean).join(' · ');
+    const issued = r.report.issued ? `Issued ${r.report.issued} · ` : '';
+    if (r.trust === 'evaluator') {
       this.#set('verified', {
         product,
         headline: headline(r.report),
-        signer: `Signed: ${r.trustedComment} (key ${r.keyId})`,
+        signer: r.trustedComment,
+        detail: `${issued}key ${r.keyId}${origin?.local ? ' · a test origin on this computer' : ''}`,
       });
     } else {
-      this.#set('failed', { reason: `No outcome is shown. ${r.error.message}` });
+      this.#set('unverified-signer', {
+        product,
+        headline: headline(r.report),
+        warning: 'This page gave the key itself, so nothing shows who signed: anyone can make a key and sign any numbers.',
+        signer: r.trustedComment,
+        detail: `${issued}key ${r.keyId}`,
+      });
     }
   }
 }

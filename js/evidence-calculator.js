@@ -195,6 +195,7 @@ export class EvidenceCalculator extends HTMLElement {
       el('fieldset', {}, el('legend', { text: 'Contract' }),
         el('div', { class: 'row' },
           field('productName', 'Product', text('productName'), { wide: true }),
+          field('vendor', 'Vendor', text('vendor'), { wide: true }),
           field('contractId', 'Contract id', text('id')),
           field('period', 'Period', text('period', { placeholder: '2025-26' })))),
       el('fieldset', {}, el('legend', { text: 'Base payment (dollars)' }),
@@ -296,7 +297,7 @@ export class EvidenceCalculator extends HTMLElement {
       else if (input.dataset.kind === 'list') input.value = (value ?? []).join(', ');
       else input.value = value ?? '';
     };
-    for (const key of ['productName', 'id', 'period', 'baseFeeCents', 'perStudentBaseCents', 'belowFidelity', 'declinePenaltyCents', 'capCents',
+    for (const key of ['productName', 'vendor', 'id', 'period', 'baseFeeCents', 'perStudentBaseCents', 'belowFidelity', 'declinePenaltyCents', 'capCents',
       'floorCents', 'missingOutcome', 'minCellSize', 'subgroupColumns', 'randomized', 'assignedBy', 'onBadRow']) set(key, c[key]);
     set('metric.kind', c.metric?.kind ?? 'gain');
     set('metric.maxScore', c.metric?.maxScore);

@@ -97,6 +97,9 @@ export const validateProfile = guarded('validateProfile');
 export const vetProduct = guarded('vetProduct');
 export const schemas = guarded('schemas');
 export const verifyReport = guarded('verifyReport');
+export const evaluatorOrigin = guarded('evaluatorOrigin');
+export const readKeyList = guarded('readKeyList');
+export const readReport = guarded('readReport');
 
 /** `evaluateContract(contract, roster, options)`; see evidence_check.d.ts. */
 export function evaluateContract(contract, roster, options) {

@@ -56,6 +56,7 @@ export function sampleRoster({ students = 6000, seed = 2025 } = {}) {
 export const sampleContract = {
   id: 'DEMO-OBC-2025-01',
   productName: 'Readwell (demo)',
+  vendor: 'Readwell Learning (demo)',
   period: '2025-26',
   currency: 'USD',
   baseFeeCents: 2500000,

@@ -16,6 +16,8 @@ use serde_json::Value;
 pub struct Contract {
     pub id: Option<String>,
     pub product_name: Option<String>,
+    /// The vendor, as the report and the vendor's badge name it.
+    pub vendor: Option<String>,
     /// The contract period as people say it, such as "2025-26".
     pub period: Option<String>,
     #[serde(default = "usd")]
@@ -434,6 +436,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         &[
             "id",
             "productName",
+            "vendor",
             "period",
             "currency",
             "baseFeeCents",
@@ -460,6 +463,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     )?;
     let id = r.opt(o, "", "id", Reader::string);
     let product_name = r.opt(o, "", "productName", Reader::string);
+    let vendor = r.opt(o, "", "vendor", Reader::string);
     let period = r.opt(o, "", "period", Reader::string);
     let currency = r
         .opt(o, "", "currency", |r, v, p| {
@@ -623,6 +627,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     Some(Contract {
         id,
         product_name,
+        vendor,
         period,
         currency,
         base_fee_cents,

@@ -237,6 +237,7 @@ pub fn evaluate(
         });
     }
     let mut evaluation = tally(c, &read.roster, read.error_count)?;
+    evaluation.report.roster_digest = report::roster_digest(bytes);
     evaluation.rejected_rows = read.errors;
     evaluation.rejected_count = read.error_count;
     progress(1.0);
@@ -902,8 +903,13 @@ fn outcomes_report(
             version: crate::version(),
         },
         product: c.product_name.clone(),
+        vendor: c.vendor.clone(),
         contract_id: c.id.clone(),
         period: c.period.clone(),
+        // Set when the evaluator signs (or by evaluateContract's `issued` option).
+        issued: None,
+        // Set by `evaluate`, which has the roster's bytes.
+        roster_digest: String::new(),
         currency: c.currency.clone(),
         metric: c.metric.kind(),
         min_cell_size: min,

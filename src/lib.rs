@@ -14,7 +14,9 @@
 //! - [`growth`]: the contract's metric per student;
 //! - [`payment`]: growth -> cents;
 //! - [`report`]: suppressed aggregates and the publishable outcomes report;
-//! - [`evaluate`]: contract + roster -> payment, statistics and report, in one pass.
+//! - [`evaluate`]: contract + roster -> payment, statistics and report, in one pass;
+//! - [`strict_json`]: JSON for signed documents (no repeated key, nothing after the value);
+//! - [`verify`]: signed reports checked against an evaluator's published keys and their subject.
 
 pub mod contract;
 pub mod error;
@@ -27,6 +29,7 @@ pub mod profile;
 pub mod report;
 pub mod roster;
 pub mod stats;
+pub mod strict_json;
 pub mod verify;
 pub mod vetting;
 

@@ -111,6 +111,18 @@ pub fn suppress_counts(counts: &[u64], min: u64) -> Vec<bool> {
     hidden
 }
 
+/// `sha256:` and the lowercase hex SHA-256 of `bytes`, as the report's `rosterDigest`.
+pub fn roster_digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in Sha256::digest(bytes) {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Generator {
@@ -170,8 +182,15 @@ pub struct OutcomesReport {
     pub schema: &'static str,
     pub generator: Generator,
     pub product: Option<String>,
+    pub vendor: Option<String>,
     pub contract_id: Option<String>,
     pub period: Option<String>,
+    /// The date the evaluator issued (signed) the report, `YYYY-MM-DD`; null until then.
+    /// Badges check the signing key's validity period against it.
+    pub issued: Option<String>,
+    /// `sha256:` and the hex SHA-256 of the roster's bytes, so that a district can later show
+    /// which roster produced the report without publishing the roster.
+    pub roster_digest: String,
     pub currency: String,
     pub metric: &'static str,
     pub min_cell_size: u64,
@@ -286,6 +305,19 @@ mod tests {
         assert_eq!(
             suppress_counts(&[0, 25, 13, 40], 10),
             vec![false, false, false, false]
+        );
+    }
+
+    #[test]
+    fn roster_digest_is_named_sha256() {
+        // FIPS 180-2 test vectors.
+        assert_eq!(
+            roster_digest(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            roster_digest(b""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
     }
 

@@ -78,7 +78,7 @@ export interface Schemas { productProfile: object; policy: object; contract: obj
 
 /** An outcomes-based contract (integer cents); `schemas().contract` is its full JSON Schema. */
 export interface Contract {
-  id?: string; productName?: string; period?: string; currency?: string;
+  id?: string; productName?: string; vendor?: string; period?: string; currency?: string;
   baseFeeCents?: number; perStudentBaseCents?: number;
   metric: { kind: "gain" } | { kind: "normalizedGain"; maxScore: number }
     | { kind: "percentOfTypical"; norms: Array<{ grade: number; typicalGrowth: number; weeks?: number }> }
@@ -95,7 +95,11 @@ export interface Contract {
     school?: string; district?: string };
   onBadRow?: "reject" | "skip";
 }
-export interface EvaluateOptions { onProgress?: (fraction: number) => void; }
+export interface EvaluateOptions {
+  onProgress?: (fraction: number) => void;
+  /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
+  issued?: string;
+}
 export interface Cell { column: string; value: string; n?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
 export interface Payment {
   baseCents: number; outcomeCents: number; penaltyCents: number; totalCents: number; maximumCents: number;
@@ -115,7 +119,12 @@ export interface Evaluation {
 /** The aggregate report (schema "evidence-check/outcomes-report@1"): no student id, small cells suppressed. */
 export interface OutcomesReport {
   schema: "evidence-check/outcomes-report@1"; generator: { name: string; version: string };
-  product: string | null; contractId: string | null; period: string | null; currency: string; metric: string; minCellSize: number;
+  product: string | null; vendor: string | null; contractId: string | null; period: string | null;
+  /** YYYY-MM-DD, set when the evaluator signs; badges check the key's validity period against it. */
+  issued: string | null;
+  /** "sha256:" and the hex SHA-256 of the roster's bytes as given to evaluateContract. */
+  rosterDigest: string;
+  currency: string; metric: string; minCellSize: number;
   students: { enrolled: number; atFidelity: number; withOutcome: number; metTarget: number | null };
   shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
   effect: ReportEffect | null; tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
@@ -141,8 +150,24 @@ export interface ReportEffect {
   design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
   policy: Required<VettingPolicy>; conditionsMet: boolean; couldSupport: Support | null;
 }
+/** Keys an evaluator publishes at its origin, as fetched from `${evaluator}/.well-known/evidence-check.json`. */
+export interface EvaluatorTrust { evaluator: string; keyList: string | Uint8Array | ArrayBuffer; }
+/** What the page says the report is about; `product` is required with an evaluator. */
+export interface VerifyExpect {
+  product?: string; vendor?: string; period?: string; contractId?: string; /** YYYY-MM-DD */ today?: string;
+  /** The showing page's origin: when it is not local, a local (test) evaluator is refused. */
+  pageOrigin?: string;
+}
+export interface EvaluatorOrigin { origin: string; host: string; keyListUrl: string; local: boolean; }
+/** An evaluator's key list (schema "evidence-check/keys@1"); `evaluator` is the publisher's own name for itself. */
+export interface KeyList {
+  schema: "evidence-check/keys@1"; evaluator: string;
+  keys: Array<{ publicKey: string; keyId: string; validFrom: string; validUntil: string | null; revoked: string | null; reason: string | null }>;
+}
 export type Verification =
-  | { valid: true; keyId: string; trustedComment: string; report: OutcomesReport }
+  | { valid: true; trust: "evaluator"; keyId: string; trustedComment: string; report: OutcomesReport;
+      evaluator: { origin: string; host: string; name: string; keyValidFrom: string; keyValidUntil: string | null } }
+  | { valid: true; trust: "inlineKey"; keyId: string; trustedComment: string; report: OutcomesReport }
   | { valid: false; error: { code: string; message: string } };
 "#;
 
@@ -349,11 +374,26 @@ pub fn schemas() -> JsValue {
 pub fn evaluate_contract(
     #[wasm_bindgen(unchecked_param_type = "Contract | string")] contract: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] roster: &JsValue,
-    options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let contract = json_arg(contract, "invalidContract", "contract").map_err(throw)?;
     let bytes = roster_bytes(roster).map_err(throw)?;
     let options = options.unwrap_or(JsValue::UNDEFINED);
+    let issued = match string_prop(&options, "issued") {
+        Ok(None) => None,
+        Ok(Some(d)) if crate::verify::keylist::Date::parse(&d).is_some() => Some(d),
+        _ => {
+            return Err(throw(Error::fields(
+                "invalidOptions",
+                "options",
+                vec![crate::error::FieldError {
+                    path: "issued".into(),
+                    code: "invalidDate",
+                    message: "Expected the issue date written YYYY-MM-DD (a real day).".into(),
+                }],
+            )))
+        }
+    };
     let on_progress = if options.is_object() {
         Reflect::get(&options, &"onProgress".into())
             .ok()
@@ -369,7 +409,10 @@ pub fn evaluate_contract(
     };
     crate::evaluate::evaluate_json(&contract, &bytes, &mut progress)
         .and_then(finite)
-        .map(|r| to_js(&r))
+        .map(|mut r| {
+            r.report.issued = issued;
+            to_js(&r)
+        })
         .map_err(throw)
 }
 
@@ -399,15 +442,68 @@ fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
     Ok(bytes.to_vec())
 }
 
+/// Bytes of a document: a `Uint8Array` or `ArrayBuffer` as it is, a string as UTF-8, anything
+/// else `None`. Signed documents are small, so no size check comes before the copy.
+fn document_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(text) = value.as_string() {
+        Some(text.into_bytes())
+    } else if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes.to_vec())
+    } else {
+        value
+            .dyn_ref::<js_sys::ArrayBuffer>()
+            .map(|b| js_sys::Uint8Array::new(b).to_vec())
+    }
+}
+
+/// A string property of an options object; absent, undefined and null are `None`.
+/// A string or byte array longer than `max`, measured without copying it.
+fn too_big(v: &JsValue, max: usize) -> bool {
+    v.dyn_ref::<js_sys::JsString>()
+        .is_some_and(|s| !fits(s, max))
+        || v.dyn_ref::<js_sys::Uint8Array>()
+            .is_some_and(|b| b.length() as usize > max)
+        || v.dyn_ref::<js_sys::ArrayBuffer>()
+            .is_some_and(|b| b.byte_length() as usize > max)
+}
+
+fn string_prop(object: &JsValue, key: &str) -> Result<Option<String>, String> {
+    if !object.is_object() {
+        return Ok(None);
+    }
+    let value = Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if too_big(&value, crate::input::MAX_TEXT_BYTES) {
+        return Err(format!(
+            "{key} is longer than {} bytes.",
+            crate::input::MAX_TEXT_BYTES
+        ));
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| format!("{key} must be a string."))
+}
+
 /// Verifies a signed outcomes report. Never throws for a bad or hostile input: the answer is
-/// `{ valid: true, keyId, trustedComment, report }` or `{ valid: false, error: { code, message } }`.
+/// `{ valid: true, trust, keyId, trustedComment, evaluator?, report }` or
+/// `{ valid: false, error: { code, message } }`.
+///
+/// `trust` is either `{ evaluator: "https://origin", keyList }` (the key list as fetched from
+/// that origin's `/.well-known/evidence-check.json`, text or bytes) or public keys given
+/// inline (a string or a list of strings: then the signer's identity is not checked).
+/// `expect` names the subject (`product`, required with an evaluator; `vendor`, `period`,
+/// `contractId`) and `today` (`YYYY-MM-DD`).
 #[wasm_bindgen(js_name = verifyReport, unchecked_return_type = "Verification")]
 pub fn verify_report(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] report: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] report: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] signature: &JsValue,
-    #[wasm_bindgen(js_name = trustedKeys, unchecked_param_type = "string | string[]")] trusted_keys: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EvaluatorTrust | string | string[]")] trust: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "VerifyExpect")] expect: Option<JsValue>,
 ) -> JsValue {
-    use crate::verify::{self, False, Problem, Verification};
+    use crate::verify::{self, False, Problem, Trust, Verification};
     let failed = |code: &'static str, message: &str| {
         to_js(&Verification::Invalid {
             valid: False,
@@ -418,26 +514,17 @@ pub fn verify_report(
         })
     };
     // Sizes are checked before anything is copied into wasm memory.
-    let too_big = |v: &JsValue, max: usize| {
-        v.dyn_ref::<js_sys::JsString>()
-            .is_some_and(|s| !fits(s, max))
-            || v.dyn_ref::<js_sys::Uint8Array>()
-                .is_some_and(|b| b.length() as usize > max)
-    };
     if too_big(report, crate::input::MAX_JSON_BYTES) {
         return failed(
             "malformedReport",
             "The report is larger than an outcomes report can be (1 MB).",
         );
     }
-    let bytes = match roster_bytes(report) {
-        Ok(b) => b,
-        Err(_) => {
-            return failed(
-                "malformedReport",
-                "The report must be the signed file's text or bytes.",
-            )
-        }
+    let Some(bytes) = document_bytes(report) else {
+        return failed(
+            "malformedReport",
+            "The report must be the signed file's text or bytes.",
+        );
     };
     if too_big(signature, verify::MAX_SIGNATURE_BYTES) {
         return failed(
@@ -451,10 +538,62 @@ pub fn verify_report(
             "The signature must be the text of a .minisig file.",
         );
     };
-    let list: Vec<JsValue> = if js_sys::Array::is_array(trusted_keys) {
-        js_sys::Array::from(trusted_keys).iter().collect()
-    } else if trusted_keys.is_string() {
-        vec![trusted_keys.clone()]
+    let expect = expect.unwrap_or(JsValue::UNDEFINED);
+    let read_expect = || -> Result<verify::Expect, String> {
+        Ok(verify::Expect {
+            product: string_prop(&expect, "product")?,
+            vendor: string_prop(&expect, "vendor")?,
+            period: string_prop(&expect, "period")?,
+            contract_id: string_prop(&expect, "contractId")?,
+            today: string_prop(&expect, "today")?,
+            page_origin: string_prop(&expect, "pageOrigin")?,
+        })
+    };
+    let expect = match read_expect() {
+        Ok(e) => e,
+        Err(m) => {
+            return failed(
+                "invalidExpect",
+                &format!("The expected subject is not valid: {m}"),
+            )
+        }
+    };
+    let is_evaluator = trust.is_object()
+        && !js_sys::Array::is_array(trust)
+        && !trust.is_instance_of::<js_sys::Uint8Array>();
+    if is_evaluator {
+        let origin = match string_prop(trust, "evaluator") {
+            Ok(Some(o)) => o,
+            _ => {
+                return failed(
+                    "invalidEvaluator",
+                    "trust.evaluator must be the evaluator's origin, such as \"https://tea.example.gov\".",
+                )
+            }
+        };
+        let list = Reflect::get(trust, &"keyList".into()).unwrap_or(JsValue::UNDEFINED);
+        if too_big(&list, crate::input::MAX_JSON_BYTES) {
+            return failed(
+                "malformedKeyList",
+                "The key list is larger than a key list can be (1 MB).",
+            );
+        }
+        let Some(list) = document_bytes(&list) else {
+            return failed(
+                "malformedKeyList",
+                "trust.keyList must be the text or bytes of the evaluator's key list.",
+            );
+        };
+        let trust = Trust::Evaluator {
+            origin: &origin,
+            key_list: &list,
+        };
+        return to_js(&verify::verify_report(&bytes, &signature, trust, &expect));
+    }
+    let list: Vec<JsValue> = if js_sys::Array::is_array(trust) {
+        js_sys::Array::from(trust).iter().collect()
+    } else if trust.is_string() {
+        vec![trust.clone()]
     } else {
         Vec::new()
     };
@@ -476,5 +615,84 @@ pub fn verify_report(
         room -= text.length() as usize;
         keys.push(String::from(text));
     }
-    to_js(&verify::verify(&bytes, &signature, &keys))
+    to_js(&verify::verify_report(
+        &bytes,
+        &signature,
+        Trust::Inline(&keys),
+        &expect,
+    ))
+}
+
+fn problem_error(p: crate::verify::Problem) -> JsValue {
+    throw(Error::new(p.code, p.message))
+}
+
+/// Reads an evaluator origin: `{ origin, host, keyListUrl, local }`, or throws
+/// `invalidEvaluator` for anything but a bare https origin (http only for localhost and
+/// 127.0.0.1, and those only when `pageOrigin`, if given, is local too).
+#[wasm_bindgen(js_name = evaluatorOrigin, unchecked_return_type = "EvaluatorOrigin")]
+pub fn evaluator_origin(
+    #[wasm_bindgen(unchecked_param_type = "string")] origin: &JsValue,
+    #[wasm_bindgen(js_name = pageOrigin, unchecked_optional_param_type = "string")]
+    page_origin: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let page_origin = page_origin
+        .filter(|p| !too_big(p, crate::input::MAX_TEXT_BYTES))
+        .and_then(|p| p.as_string());
+    let text = (!too_big(origin, crate::input::MAX_TEXT_BYTES))
+        .then(|| origin.as_string())
+        .flatten()
+        .ok_or_else(|| {
+            problem_error(crate::verify::Problem {
+                code: "invalidEvaluator",
+                message:
+                    "The evaluator origin must be a string such as \"https://tea.example.gov\"."
+                        .into(),
+            })
+        })?;
+    crate::verify::keylist::parse_evaluator(&text, page_origin.as_deref())
+        .map(|o| to_js(&o))
+        .map_err(problem_error)
+}
+
+/// Reads an evaluator's key list strictly (`evidence-check/keys@1`), or throws with its code
+/// (`malformedKeyList`, `duplicateKey`, `trailingData`, `notUtf8`).
+#[wasm_bindgen(js_name = readKeyList, unchecked_return_type = "KeyList")]
+pub fn read_key_list(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] list: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = (!too_big(list, crate::input::MAX_JSON_BYTES))
+        .then(|| document_bytes(list))
+        .flatten()
+        .ok_or_else(|| {
+            problem_error(crate::verify::Problem {
+                code: "malformedKeyList",
+                message: "The key list must be text or bytes, at most 1 MB.".into(),
+            })
+        })?;
+    crate::verify::keylist::parse_key_list(&bytes, "this file")
+        .map(|l| to_js(&l))
+        .map_err(problem_error)
+}
+
+/// Reads an outcomes report as a signer must before signing it: strict JSON (no repeated key,
+/// nothing after the value, UTF-8), the report schema, a valid `issued` date if any. Returns
+/// the report or throws with its code (`duplicateKey`, `trailingData`, `notUtf8`,
+/// `malformedReport`, `notAReport`, `invalidIssuedDate`).
+#[wasm_bindgen(js_name = readReport, unchecked_return_type = "OutcomesReport")]
+pub fn read_report(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] report: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = (!too_big(report, crate::input::MAX_JSON_BYTES))
+        .then(|| document_bytes(report))
+        .flatten()
+        .ok_or_else(|| {
+            problem_error(crate::verify::Problem {
+                code: "malformedReport",
+                message: "The report must be text or bytes, at most 1 MB.".into(),
+            })
+        })?;
+    crate::verify::read_report(&bytes)
+        .map(|r| to_js(&r))
+        .map_err(problem_error)
 }

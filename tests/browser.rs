@@ -32,3 +32,50 @@ fn effect_size_in_the_browser_matches_the_handbook_example() {
         .unwrap();
     assert!((g - 0.8).abs() < 1e-12);
 }
+
+#[wasm_bindgen_test]
+fn a_report_verifies_against_the_evaluator_key_list_in_the_browser() {
+    use evidence_check::wasm::verify_report;
+    use js_sys::{Reflect, Uint8Array};
+    use wasm_bindgen::JsValue;
+    let get = |v: &JsValue, path: &[&str]| {
+        path.iter()
+            .fold(v.clone(), |v, k| Reflect::get(&v, &(*k).into()).unwrap())
+    };
+    let trust = js_sys::Object::new();
+    let list = Uint8Array::from(&include_bytes!("../www/.well-known/evidence-check.json")[..]);
+    Reflect::set(
+        &trust,
+        &"evaluator".into(),
+        &"https://tea.example.gov".into(),
+    )
+    .unwrap();
+    Reflect::set(&trust, &"keyList".into(), &list).unwrap();
+    let expect =
+        js_sys::JSON::parse(r#"{"product":"Readwell (demo)","period":"2025-26"}"#).unwrap();
+    let check = |report: &[u8], sig: &str| {
+        verify_report(
+            &Uint8Array::from(report).into(),
+            &sig.into(),
+            &trust,
+            Some(expect.clone()),
+        )
+    };
+    let genuine = check(
+        include_bytes!("../www/samples/outcomes.json"),
+        include_str!("../www/samples/outcomes.json.minisig"),
+    );
+    assert_eq!(get(&genuine, &["valid"]).as_bool(), Some(true));
+    assert_eq!(
+        get(&genuine, &["evaluator", "host"]).as_string().as_deref(),
+        Some("tea.example.gov")
+    );
+    let forged = check(
+        include_bytes!("../www/samples/outcomes-forged.json"),
+        include_str!("../www/samples/outcomes-forged.json.minisig"),
+    );
+    assert_eq!(
+        get(&forged, &["error", "code"]).as_string().as_deref(),
+        Some("badSignature")
+    );
+}

@@ -250,10 +250,14 @@ fn accepted_oddities() {
         "grade K, -0 and a spelled-out group are accepted"
     );
     let bom_crlf = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
-    assert_eq!(
-        evaluate_json(&contract(), bom_crlf.as_bytes(), &mut |_| {}).unwrap(),
-        base
-    );
+    let mut other = evaluate_json(&contract(), bom_crlf.as_bytes(), &mut |_| {}).unwrap();
+    // Only the roster digest differs: it is of the bytes as given.
+    assert_ne!(other.report.roster_digest, base.report.roster_digest);
+    other
+        .report
+        .roster_digest
+        .clone_from(&base.report.roster_digest);
+    assert_eq!(other, base);
     let with_blank_lines = plain.replace('\n', "\n\n");
     assert_eq!(
         evaluate_json(&contract(), with_blank_lines.as_bytes(), &mut |_| {})

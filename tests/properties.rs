@@ -273,6 +273,10 @@ proptest! {
     fn line_endings_and_a_byte_order_mark_change_nothing(students in prop::collection::vec(student(), 1..30), c in contract()) {
         let plain = csv(&students);
         let windows = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
-        prop_assert_eq!(run(&c, &plain), run(&c, &windows));
+        let (a, mut b) = (run(&c, &plain), run(&c, &windows));
+        // Only the roster digest differs: it is of the bytes as given.
+        prop_assert_ne!(&a.report.roster_digest, &b.report.roster_digest);
+        b.report.roster_digest.clone_from(&a.report.roster_digest);
+        prop_assert_eq!(a, b);
     }
 }

@@ -10,10 +10,24 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const screenshots = path.join(root, 'target/screenshots');
 const axeSource = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-export async function start() {
-  const server = createServer();
+const listen = async (server) => {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  return server.address().port;
+};
+
+export async function start() {
+  // The pages' CSP reads this list at each request, so evaluators started after the server count.
+  const evaluators = [];
+  const server = createServer([], { evaluators });
+  const port = await listen(server);
+  const base = `http://127.0.0.1:${port}/`;
+  // Two more evaluator origins for the failure paths: one that serves its key list without CORS,
+  // and one that redirects it to the vendor's own origin (the page's).
+  const noCors = createServer([], { cors: false });
+  const redirecting = createServer([], { keyListRedirect: `${base}.well-known/evidence-check.json` });
+  const extra = [noCors, redirecting];
+  const [noCorsPort, redirectingPort] = await Promise.all(extra.map(listen));
+  evaluators.push(`http://localhost:${noCorsPort}`, `http://localhost:${redirectingPort}`);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -23,20 +37,26 @@ export async function start() {
   return {
     base,
     browser,
+    /** The demo evaluator: this server under its other loopback name, a different origin. */
+    evaluator: `http://localhost:${port}`,
+    noCorsEvaluator: evaluators[0],
+    redirectingEvaluator: evaluators[1],
     async open(page, { width = 1280, height = 900 } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
       const tab = await context.newPage();
       const errors = [];
       const requests = [];
+      const responses = [];
       tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       tab.on('pageerror', (e) => errors.push(String(e)));
       tab.on('request', (r) => requests.push(r.url()));
+      tab.on('response', (r) => responses.push(r));
       await tab.goto(base + page, { waitUntil: 'load' });
-      return { tab, errors, requests, context };
+      return { tab, errors, requests, responses, context };
     },
     async close() {
       await browser.close();
-      await new Promise((resolve) => server.close(resolve));
+      await Promise.all([server, ...extra].map((s) => new Promise((resolve) => s.close(resolve))));
     },
   };
 }

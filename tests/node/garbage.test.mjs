@@ -55,11 +55,21 @@ test('validateProfile and verifyReport answer with a failure value, never throw'
     const v = ec.validateProfile(g);
     assert.equal(v.valid, false, `validateProfile #${i}`);
     assert.ok(v.errors.length > 0 && v.errors.every((e) => typeof e.code === 'string'));
-    for (const args of [[g, g, g], ['{}', g, ['RWQ']], [g, 'x', g]]) {
+    for (const args of [[g, g, g], ['{}', g, ['RWQ']], [g, 'x', g], ['{}', 'x', { evaluator: g, keyList: g }], ['{}', 'x', ['RWQ'], g],
+      ['{}', 'x', { evaluator: 'https://tea.example.gov', keyList: '{}' }, g]]) {
       const r = ec.verifyReport(...args);
       assert.equal(r.valid, false, `verifyReport #${i}`);
       assert.equal(typeof r.error.code, 'string');
     }
+  });
+  stillWorks();
+});
+
+test('evaluatorOrigin, readKeyList and readReport: typed errors only', () => {
+  garbage.forEach((g, i) => {
+    throwsTyped(() => ec.evaluatorOrigin(g), `evaluatorOrigin #${i}`);
+    throwsTyped(() => ec.readKeyList(g), `readKeyList #${i}`);
+    throwsTyped(() => ec.readReport(g), `readReport #${i}`);
   });
   stillWorks();
 });

@@ -1,5 +1,5 @@
 // Type-checked (not run) by types.test.mjs: the declarations describe how users call the package.
-import init, { effectSize, evaluateContract, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence-check.js';
+import init, { effectSize, evaluateContract, evaluatorOrigin, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence-check.js';
 
 export async function example(profile: ProductProfile, roster: Uint8Array): Promise<number> {
   await init();
@@ -13,5 +13,11 @@ export async function example(profile: ProductProfile, roster: Uint8Array): Prom
   const tier: 1 | 2 | 3 | 4 | null = vetProduct(profile).essaTier;
   const check = verifyReport('{}', 'sig', ['RW...']);
   const enrolled: number = check.valid ? check.report.students.enrolled : 0;
-  return result.payment.totalCents + g + (tier ?? 0) + enrolled;
+  // Evaluator mode: the key list as fetched from the evaluator's origin, and the subject.
+  const origin = evaluatorOrigin('https://tea.example.gov');
+  const list = new Uint8Array(await (await fetch(origin.keyListUrl, { redirect: 'error' })).arrayBuffer());
+  const byOrigin = verifyReport(roster, 'sig', { evaluator: origin.origin, keyList: list }, { product: 'Readwell', today: '2026-11-23' });
+  const host: string = byOrigin.valid && byOrigin.trust === 'evaluator' ? byOrigin.evaluator.host : '';
+  const digest: string = result.report.rosterDigest + (result.report.issued ?? '') + (contract.vendor ?? '');
+  return result.payment.totalCents + g + (tier ?? 0) + enrolled + host.length + digest.length;
 }

@@ -33,6 +33,7 @@ const genuine = sign(agency, 'outcomes.json', reportText);
 test('a genuine prehashed signature verifies, with key id and trusted comment', () => {
   const r = ec.verifyReport(reportText, genuine, [agency.key]);
   assert.equal(r.valid, true, JSON.stringify(r.error));
+  assert.equal(r.trust, 'inlineKey', 'a key given by the caller identifies no one');
   assert.equal(r.keyId, agency.id);
   assert.equal(r.trustedComment, 'signed by the Test State Education Agency');
   assert.equal(r.report.payment.totalCents, 158000);
