@@ -478,17 +478,19 @@ struct Arm {
     pre: Moments,
 }
 
-/// A unit holding fewer than this share of one group's students is taken to hold only the
-/// other: a few students placed across the line do not make a school or district shared.
-const TOKEN_SHARE: f64 = 0.05;
+/// A unit (school, district) holds a real share of a group when at least this share of the
+/// group's analysed students are in it: a few students placed across the line do not make a
+/// unit hold both groups, nor make a site.
+const REAL_SHARE: f64 = 0.05;
 
 /// How the analysed students of one grouping column (school or district) fall into the groups.
-/// Values are compared trimmed and without regard to case; a blank is no unit at all.
+/// Values are compared as folded names (case, spaces, invisible characters and look-alike
+/// letters aside); a blank is no unit at all.
 #[derive(Debug, Clone, Copy, Default)]
 struct Units {
-    /// Units whose analysed students are (all but a token share) intervention students.
+    /// Units holding a real share of the intervention group only.
     intervention: usize,
-    /// Units whose analysed students are (all but a token share) comparison students.
+    /// Units holding a real share of the comparison group only.
     comparison: usize,
     /// Units holding a real share of both groups.
     shared: usize,
@@ -498,14 +500,18 @@ struct Units {
 
 impl Units {
     fn of(cat: &roster::Category, r: &Roster) -> Units {
-        // Each distinct raw value -> its unit (trimmed, lower case), then students per unit and arm.
-        let mut keys: Vec<String> = cat.values.iter().map(|v| v.trim().to_lowercase()).collect();
+        // Each distinct raw value -> its unit's folded name, then students per unit and group.
+        let keys: Vec<String> = cat
+            .values
+            .iter()
+            .map(|v| crate::input::fold_name(v))
+            .collect();
         let mut names = keys.clone();
         names.sort_unstable();
         names.dedup();
         let unit_of: Vec<usize> = keys
-            .drain(..)
-            .map(|k| names.binary_search(&k).unwrap_or(0))
+            .iter()
+            .map(|k| names.binary_search(k).unwrap_or(0))
             .collect();
         let mut counts = vec![[0u64; 2]; names.len()];
         let mut blank = 0;
@@ -520,26 +526,35 @@ impl Units {
                 counts[unit][usize::from(!r.intervention[i])] += 1;
             }
         }
+        let totals = counts
+            .iter()
+            .fold([0u64; 2], |[t, c], [a, b]| [t + a, c + b]);
+        let real = |n: u64, total: u64| n > 0 && n as f64 >= REAL_SHARE * total as f64;
         let mut units = Units {
             blank,
             ..Units::default()
         };
-        for [t, c] in counts.into_iter().filter(|[t, c]| t + c > 0) {
-            let minority = t.min(c) as f64 / (t + c) as f64;
-            if minority >= TOKEN_SHARE {
-                units.shared += 1;
-            } else if t > c {
-                units.intervention += 1;
-            } else {
-                units.comparison += 1;
+        for [t, c] in counts {
+            match (real(t, totals[0]), real(c, totals[1])) {
+                (true, true) => units.shared += 1,
+                (true, false) => units.intervention += 1,
+                (false, true) => units.comparison += 1,
+                (false, false) => {}
             }
         }
         units
     }
 
-    /// Every unit holds one group only: the groups are whole units (cluster assignment).
+    /// No unit holds a real share of both groups: the groups are whole units (cluster assignment).
     fn aligned(&self) -> bool {
         self.shared == 0 && self.blank == 0 && self.intervention + self.comparison > 0
+    }
+
+    /// Neither group is (all but a few students) one unit of its own: each has two units, or
+    /// shares a unit with the other group (the WWC's n = 1 confound is a unit aligned with one group).
+    fn no_single_unit(&self) -> bool {
+        let fine = |only: usize| only + self.shared >= 2 || self.shared >= 1;
+        fine(self.intervention) && fine(self.comparison)
     }
 }
 
@@ -593,8 +608,8 @@ fn local_effect(
     let by_school = c.assigned_by == AssignedBy::School || schools.is_some_and(|s| s.aligned());
     let clusters = match (by_school, schools) {
         (true, Some(s)) => Some(Clusters {
-            // A shared school is counted once (with the intervention group): M is the number
-            // of distinct schools.
+            // Schools holding a real share of a group; a shared school is counted once (with
+            // the intervention group): M is the number of distinct schools.
             intervention: (s.intervention + s.shared) as f64,
             comparison: s.comparison as f64,
             icc: c.icc,
@@ -637,7 +652,7 @@ fn local_effect(
         (true, false) => Design::Rct,
         (false, _) => Design::Qed,
     };
-    // Sites are units in which both groups were compared: a school or district that lines up
+    // Sites are units holding a real share of both groups: a school or district that lines up
     // with one group is no independent replication. A roster without the column is one site.
     let sites = match (policy.site_unit, districts, schools) {
         (SiteUnit::District, Some(d), _) | (SiteUnit::School, _, Some(d)) => d.shared.max(1),
@@ -652,7 +667,8 @@ fn local_effect(
         sites: Some(sites),
         site_unit: Some(policy.site_unit),
         site_names: None,
-        analysis_accounts_for_clustering: None,
+        // The roster's p-value is computed here, cluster-adjusted when assignment was by school.
+        analysis_accounts_for_clustering: Some(true),
         clusters: clusters.map(|k| ClusterCounts {
             intervention: k.intervention as u64,
             comparison: k.comparison as u64,
@@ -674,10 +690,15 @@ fn local_effect(
         covers_ai: None,
     };
     let mut verdict = vetting::rate_study(0, &study, &policy);
+    // Baseline equivalence is needed by a quasi-experiment or an RCT with high attrition, and
+    // must hold on the analytic sample: every student in the effect (WWC 5.0, baseline equivalence).
+    let attrition_status = attrition.status(policy.attrition_boundary);
+    let needs_baseline = design == Design::Qed || !attrition_status.low;
     let units = UnitLayout {
         schools,
         districts,
         by_school,
+        missing_pre_tests: needs_baseline.then_some((ni - ti.pre.n + nc - tc.pre.n) as u64),
     };
     let conditions = conditions(c, units, rows_left_out, &study, &verdict);
     let could_support = (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
@@ -704,7 +725,7 @@ fn local_effect(
         post,
         baseline_g,
         baseline: baseline_g.map(baseline_equivalence),
-        attrition: attrition.status(policy.attrition_boundary),
+        attrition: attrition_status,
         design: design_name,
         assigned_by: if by_school { "school" } else { "student" },
         independent: study.independent,
@@ -716,11 +737,13 @@ fn local_effect(
     })
 }
 
-/// How the roster's schools and districts line up with the groups.
+/// How the roster's schools and districts line up with the groups, and what the design needs.
 struct UnitLayout {
     schools: Option<Units>,
     districts: Option<Units>,
     by_school: bool,
+    /// Analysed students without a pre-test, when the design needs baseline equivalence.
+    missing_pre_tests: Option<u64>,
 }
 
 /// The design conditions a WWC review would check of this comparison (Standards Handbook 5.0:
@@ -763,16 +786,12 @@ fn conditions(
         let Some(u) = found else { continue };
         let (met, message) = if u.blank > 0 {
             (false, format!("{} analysed student{} no {level} recorded, so a confound between the intervention and a single {level} cannot be ruled out.", u.blank, if u.blank == 1 { " has" } else { "s have" }))
+        } else if !u.no_single_unit() {
+            (false, format!("A group is (all but under 5% of its students) a single {level} of its own ({} {level}{} hold a real share of the intervention group only, {} of the comparison group only, {} of both): it cannot be told apart from that {level} (the WWC's n = 1 confound).",
+                u.intervention, if u.intervention == 1 { "" } else { "s" }, u.comparison, u.shared))
         } else if u.shared > 0 {
-            (
-                true,
-                format!(
-                    "{} {level}{} students of both groups, so no {level} lines up with one group.",
-                    u.shared,
-                    if u.shared == 1 { " holds" } else { "s hold" }
-                ),
-            )
-        } else if u.intervention >= 2 && u.comparison >= 2 {
+            (true, format!("{} {level}{} a real share of both groups, so no group is a single {level} of its own.", u.shared, if u.shared == 1 { " holds" } else { "s hold" }))
+        } else {
             (
                 true,
                 format!(
@@ -780,9 +799,6 @@ fn conditions(
                     u.intervention, u.comparison
                 ),
             )
-        } else {
-            (false, format!("{} intervention {level}{} against {} comparison {level}{}: a group that is a single {level} cannot be told apart from that {level} (the WWC's n = 1 confound).",
-                u.intervention, if u.intervention == 1 { "" } else { "s" }, u.comparison, if u.comparison == 1 { "" } else { "s" }))
         };
         add(
             if level == "school" {
@@ -792,6 +808,13 @@ fn conditions(
             },
             met,
             message,
+        );
+    }
+    if let Some(missing) = units.missing_pre_tests.filter(|&m| m > 0) {
+        add(
+            "baselineCoversAnalysed",
+            false,
+            format!("{missing} analysed student{} no pre-test: baseline equivalence, which this design needs, must be shown on every student in the effect.", if missing == 1 { " has" } else { "s have" }),
         );
     }
     if units.schools.is_none() {
@@ -838,7 +861,7 @@ fn effect_summary(e: &stats::EffectResult, design: Design) -> String {
         _ => "a local comparison (not randomized)",
     };
     format!(
-        "{}{:.2} SD, {} (p = {}): {design} of {} intervention and {} comparison students with a post-test, not a WWC review.",
+        "{}{:.2} SD, {} ({}): {design} of {} intervention and {} comparison students with a post-test, not a WWC review.",
         if e.g < 0.0 { "-" } else { "+" },
         e.g.abs(),
         if e.significant { "statistically significant" } else { "not statistically significant" },
@@ -850,9 +873,9 @@ fn effect_summary(e: &stats::EffectResult, design: Design) -> String {
 
 fn format_p(p: f64) -> String {
     if p < 0.001 {
-        "< 0.001".into()
+        "p < 0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("p = {p:.3}")
     }
 }
 

@@ -389,6 +389,78 @@ impl Reader {
     }
 }
 
+/// A name as a key for "is this the same place, domain or study": case, spaces, punctuation,
+/// invisible characters (zero-width, soft hyphen, byte-order mark) and the Cyrillic and Greek
+/// letters that look like Latin ones are folded away, so "North ISD", "north  isd",
+/// "North\u{a0}ISD" and "Nоrth ISD" (a Cyrillic о) are one district. Deliberately without Unicode
+/// tables (they would cost the wasm several kilobytes): letters outside Latin, Cyrillic and
+/// Greek are kept as they are.
+pub fn fold_name(name: &str) -> String {
+    const LOOK_ALIKES: [(char, char); 34] = [
+        ('а', 'a'),
+        ('в', 'b'),
+        ('е', 'e'),
+        ('ё', 'e'),
+        ('к', 'k'),
+        ('м', 'm'),
+        ('н', 'h'),
+        ('о', 'o'),
+        ('р', 'p'),
+        ('с', 'c'),
+        ('т', 't'),
+        ('у', 'y'),
+        ('х', 'x'),
+        ('і', 'i'),
+        ('ј', 'j'),
+        ('ѕ', 's'),
+        ('ԁ', 'd'),
+        ('ԛ', 'q'),
+        ('ԝ', 'w'),
+        ('α', 'a'),
+        ('β', 'b'),
+        ('ε', 'e'),
+        ('η', 'n'),
+        ('ι', 'i'),
+        ('κ', 'k'),
+        ('μ', 'u'),
+        ('ν', 'v'),
+        ('ο', 'o'),
+        ('ρ', 'p'),
+        ('τ', 't'),
+        ('υ', 'u'),
+        ('χ', 'x'),
+        ('γ', 'y'),
+        ('ω', 'w'),
+    ];
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() || c.is_whitespace() || invisible(c) {
+            // Spaces, punctuation and format characters do not tell two names apart.
+        } else {
+            let lower = match c {
+                'А'..='Я' => char::from_u32(c as u32 + 32).unwrap_or(c),
+                'Α'..='Ω' => char::from_u32(c as u32 + 32).unwrap_or(c),
+                'Ѐ'..='Џ' => char::from_u32(c as u32 + 80).unwrap_or(c),
+                _ => c,
+            };
+            out.push(
+                LOOK_ALIKES
+                    .iter()
+                    .find(|(k, _)| *k == lower)
+                    .map_or(lower, |(_, v)| *v),
+            );
+        }
+    }
+    out
+}
+
+/// Characters that print as nothing (Unicode's format characters that occur in exported text).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
 /// The known field closest to a misspelt or shortened one (edit distance at most 2, or a
 /// known name that starts with it), for a helpful hint.
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
@@ -487,6 +559,27 @@ mod tests {
         assert_eq!(v[0].as_f64(), Some(1.0 - f64::EPSILON / 2.0));
         assert_eq!(v[1].as_f64(), Some(0.1));
         assert_eq!(v[2].as_f64(), Some(1e-300));
+    }
+
+    #[test]
+    fn names_fold_spaces_case_invisibles_and_look_alikes() {
+        let key = fold_name("North ISD");
+        assert_eq!(key, "northisd");
+        for variant in [
+            " north  isd ",
+            "North\u{a0}ISD",
+            "North\u{200b}ISD",
+            "N\u{43e}rth ISD",
+            "NORTH-ISD",
+            "North ISD.",
+        ] {
+            assert_eq!(fold_name(variant), key, "{variant:?}");
+        }
+        assert_ne!(fold_name("North ISD"), fold_name("South ISD"));
+        assert_eq!(fold_name("Reading "), fold_name("reading"));
+        // Greek and Cyrillic capitals fold to small letters, so case never splits a name.
+        assert_eq!(fold_name("ΕΛΛΑΔΑ"), fold_name("ελλαδα"));
+        assert_eq!(fold_name("МОСКВА"), fold_name("москва"));
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct FindingVerdict {
     pub favorable: bool,
     /// Students analysed, from the group statistics; null when only g and p are stated.
     pub analyzed: Option<u64>,
+    /// A p-value the study states but that is not counted (a cluster design's, from an analysis
+    /// not said to account for clustering); null otherwise.
+    pub uncounted_p_value: Option<f64>,
 }
 
 impl FindingVerdict {
@@ -143,7 +146,7 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
         training_included(profile),
         student_data_advertising(profile),
         ai_evidence(profile, &studies),
-        unfavorable_evidence(&studies),
+        unfavorable_evidence(&studies, policy.alpha),
     ];
     let red_flags = checks
         .iter()
@@ -396,7 +399,7 @@ fn ai_evidence(p: &Profile, verdicts: &[StudyVerdict]) -> Check {
 
 /// A study with a statistically significant unfavourable finding: the product may do harm.
 /// Not a red flag, but never silent: it fails when the study meets WWC standards.
-fn unfavorable_evidence(verdicts: &[StudyVerdict]) -> Check {
+fn unfavorable_evidence(verdicts: &[StudyVerdict], alpha: f64) -> Check {
     let harmful: Vec<&StudyVerdict> = verdicts
         .iter()
         .filter(|v| v.significant_negative())
@@ -408,11 +411,25 @@ fn unfavorable_evidence(verdicts: &[StudyVerdict]) -> Check {
             .map(|v| index("studies", v.index))
             .collect::<Vec<_>>()
     };
+    // Harm whose stated p-value is not counted is not silence either.
+    let unverified: Vec<String> = verdicts
+        .iter()
+        .filter(|v| {
+            v.findings.iter().any(|f| {
+                !f.favorable
+                    && f.g.is_some_and(|g| g != 0.0)
+                    && f.uncounted_p_value.is_some_and(|p| p < alpha)
+            })
+        })
+        .map(|v| index("studies", v.index))
+        .collect();
     let (rated, unrated) = (list(true), list(false));
     let (status, message) = if !rated.is_empty() {
         (Status::Fail, format!("A study meeting WWC standards ({}) shows a statistically significant unfavourable effect: the product may harm the outcome it targets.", rated.join(", ")))
     } else if !unrated.is_empty() {
         (Status::Warn, format!("A study that does not meet WWC standards ({}) shows a statistically significant unfavourable effect.", unrated.join(", ")))
+    } else if !unverified.is_empty() {
+        (Status::Warn, format!("A cluster design ({}) reports a significant unfavourable effect from an analysis that may not account for clustering.", unverified.join(", ")))
     } else {
         (
             Status::Pass,
@@ -481,6 +498,7 @@ fn finding(
     reasons: &mut Vec<String>,
 ) -> FindingVerdict {
     let label = name.map_or(String::new(), |(_, m)| format!(" ({m})"));
+    let mut uncounted = None;
     let (g, p, favorable, analyzed) = match summary.map(|x| with_study_clusters(x, s)) {
         Some(x) => match stats::effect_size(&x) {
             Ok(r) => {
@@ -513,6 +531,7 @@ fn finding(
             && s.analysis_accounts_for_clustering != Some(true) =>
         {
             reasons.push(format!("The p-value{label} of this cluster design is not counted: say that the analysis accounted for clustering (analysisAccountsForClustering), or give the group statistics so that it can be corrected."));
+            uncounted = stated_p;
             (stated_g, None, stated_g.is_some_and(|g| g > 0.0), None)
         }
         None => (stated_g, stated_p, stated_g.is_some_and(|g| g > 0.0), None),
@@ -532,6 +551,7 @@ fn finding(
         significant: g.is_some() && p.is_some_and(|p| p < policy.alpha),
         favorable,
         analyzed,
+        uncounted_p_value: uncounted,
     }
 }
 
@@ -543,20 +563,17 @@ fn correct_for_multiple_findings(
     alpha: f64,
     reasons: &mut Vec<String>,
 ) {
-    let mut domains: Vec<&str> = Vec::new();
-    for f in findings.iter() {
-        if let Some(d) = f.domain.as_deref() {
-            if !domains.contains(&d) {
-                domains.push(d);
-            }
-        }
-    }
-    let domains: Vec<String> = domains.into_iter().map(str::to_string).collect();
+    // Domains are compared as folded names: "Reading" and "reading " are one domain.
+    let key = |f: &FindingVerdict| f.domain.as_deref().map(crate::input::fold_name);
+    let mut domains: Vec<String> = findings.iter().filter_map(key).collect();
+    domains.sort_unstable();
+    domains.dedup();
     for domain in domains {
         // Every finding of the domain counts toward m; one without a p-value counts as p = 1.
         let members: Vec<usize> = (0..findings.len())
-            .filter(|&i| findings[i].domain.as_deref() == Some(domain.as_str()))
+            .filter(|&i| key(&findings[i]).as_deref() == Some(domain.as_str()))
             .collect();
+        let shown = findings[members[0]].domain.clone().unwrap_or_default();
         if members.len() < 2 {
             continue;
         }
@@ -571,7 +588,7 @@ fn correct_for_multiple_findings(
         }
         let after = members.iter().filter(|&&i| findings[i].significant).count();
         reasons.push(format!(
-            "{} findings in the domain \"{domain}\": after the Benjamini-Hochberg correction {after} of them {} significant ({before} before).",
+            "{} findings in the domain \"{shown}\": after the Benjamini-Hochberg correction {after} of them {} significant ({before} before).",
             members.len(),
             if after == 1 { "is" } else { "are" },
         ));
@@ -583,9 +600,9 @@ fn correct_for_multiple_findings(
 }
 
 fn count_domains(findings: &[FindingVerdict]) -> usize {
-    let mut domains: Vec<&str> = findings
+    let mut domains: Vec<String> = findings
         .iter()
-        .filter_map(|f| f.domain.as_deref())
+        .filter_map(|f| f.domain.as_deref().map(crate::input::fold_name))
         .collect();
     domains.sort_unstable();
     domains.dedup();
@@ -706,14 +723,17 @@ fn rating(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Rating {
 
 /// Two entries that are one study: the same title (ignoring case and spaces) or the same address.
 fn same_study(a: &Study, b: &Study) -> bool {
-    let title = |s: &Study| {
-        s.title
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
+    let title = |s: &Study| crate::input::fold_name(&s.title);
+    // The same numbers under another title are the same study too.
+    let numbers = |s: &Study| {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?}",
+            s.design, s.sample_size, s.effect_size, s.p_value, s.summary, s.attrition
+        )
     };
-    title(a) == title(b) || (a.url.is_some() && a.url == b.url)
+    title(a) == title(b)
+        || (a.url.is_some() && a.url == b.url)
+        || ((a.effect_size.is_some() || a.summary.is_some()) && numbers(a) == numbers(b))
 }
 
 /// A statement of the study's clusters in which a condition has fewer than two: the WWC's
@@ -755,7 +775,7 @@ impl<'a> Evidence<'a> {
             .site_names
             .as_ref()
             .filter(|_| !schools_as_districts)
-            .map(|names| names.iter().map(|n| n.trim().to_lowercase()).collect());
+            .map(|names| names.iter().map(|n| crate::input::fold_name(n)).collect());
         Evidence {
             study,
             verdict,
@@ -827,11 +847,14 @@ pub fn essa_tier(
             .join(", ")
     };
     // Several studies meeting (A)-(C) may together reach the sample of (iii)(D): distinct
-    // studies (the same title or address counts once) and distinct sites, counted by name when
+    // studies (the same title, address or numbers count once) and distinct sites, counted by name when
     // every study names its sites, else as many as the largest study has (they may share them).
     let pooled = |which: &dyn Fn(&Evidence) -> bool| -> (u64, u64, usize) {
+        // Of two entries that are one study, the larger counts: listing order never lowers a tier.
+        let mut qualifying: Vec<&Evidence> = evidence.iter().filter(|e| which(e)).collect();
+        qualifying.sort_by_key(|e| std::cmp::Reverse((e.students, e.sites)));
         let mut counted: Vec<&Evidence> = Vec::new();
-        for e in evidence.iter().filter(|e| which(e)) {
+        for e in qualifying {
             if !counted.iter().any(|c| same_study(c.study, e.study)) {
                 counted.push(e);
             }

@@ -71,7 +71,7 @@ export interface Vetting {
   essaTier: 1 | 2 | 3 | 4 | null; essaRationale: string;
   studies: Array<{ index: number; rating: Rating; g: number | null; pValue: number | null; significant: boolean;
     findings: Array<{ domain: string | null; measure: string | null; g: number | null; pValue: number | null; significant: boolean;
-      favorable: boolean; analyzed: number | null }>;
+      favorable: boolean; analyzed: number | null; uncountedPValue: number | null }>;
     essaTier: 1 | 2 | 3 | 4 | null; reasons: string[] }>;
 }
 export interface Schemas { productProfile: object; policy: object; contract: object; }

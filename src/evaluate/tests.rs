@@ -883,3 +883,149 @@ fn a_randomized_roster_with_a_large_baseline_gap_is_flagged_and_the_policy_publi
     assert_eq!(published.policy.min_students, 350);
     assert_eq!(published.policy.alpha, 0.05);
 }
+
+/// A roster from groups of students: (count, group, effect added to the post-test, school,
+/// district). Pre-tests spread over 31 points, post-tests add noise over 17; deterministic.
+fn spec_roster(spec: &[(usize, &str, f64, &str, &str)]) -> String {
+    let mut s = String::from("student_id,pre,post,minutes,weeks,group,school,district\n");
+    let mut k = 0u64;
+    for &(n, group, effect, school, district) in spec {
+        for i in 0..n {
+            k += 1;
+            let pre = 200.0 + ((k * 7919) % 31) as f64 - 15.0;
+            let post = pre + effect + ((k * 104729) % 17) as f64 - 8.0
+                + if i % 2 == 0 { 0.5 } else { -0.5 };
+            s += &format!("S{k},{pre},{post},600,20,{group},{school},{district}\n");
+        }
+    }
+    s
+}
+
+fn randomized_by(extra: Value) -> Value {
+    let mut c = with(
+        json!({ "randomized": true, "evaluator": { "name": "North ISD research office", "independent": true } }),
+    );
+    for (k, v) in extra.as_object().unwrap() {
+        c[k] = v.clone();
+    }
+    c
+}
+
+#[test]
+fn a_school_randomized_roster_with_a_significant_effect_reaches_a_tier() {
+    // 10 + 10 schools of 40, five of each group in each of two districts: the roster's own
+    // cluster-adjusted p is counted (it is computed here), so tier 1.
+    let names: Vec<String> = (0..20).map(|s| format!("K{s}")).collect();
+    let spec: Vec<(usize, &str, f64, &str, &str)> = (0..20)
+        .map(|s| {
+            (
+                40,
+                if s < 10 { "T" } else { "C" },
+                if s < 10 { 15.0 } else { 0.0 },
+                names[s].as_str(),
+                if s % 10 < 5 { "North" } else { "South" },
+            )
+        })
+        .collect();
+    let e = run(
+        randomized_by(json!({ "assignedBy": "school" })),
+        &spec_roster(&spec),
+    )
+    .effect
+    .unwrap();
+    assert!(
+        e.post.cluster_corrected && e.post.significant,
+        "p {}",
+        e.post.p_value
+    );
+    assert_eq!(e.sites, 2);
+    assert_eq!(e.could_support.and_then(|s| s.essa_tier), Some(1));
+}
+
+#[test]
+fn a_few_students_across_the_line_do_not_make_a_unit_shared() {
+    // 95% of the comparison group is in South, which holds no intervention student; 8 comparison
+    // students in each intervention district are under 5% of their group, so neither district
+    // holds both groups: the comparison group is one district (a confound) and there is one site.
+    let r = spec_roster(&[
+        (150, "T", 8.0, "A", "North"),
+        (150, "T", 8.0, "B", "East"),
+        (8, "C", 3.0, "A", "North"),
+        (8, "C", 3.0, "B", "East"),
+        (284, "C", 3.0, "J", "South"),
+    ]);
+    let e = run(randomized_by(json!({})), &r).effect.unwrap();
+    assert!(!condition(&e, "noSingleDistrictConfound").met);
+    assert!(!condition(&e, "noSingleSchoolConfound").met);
+    assert_eq!(e.sites, 1);
+    assert!(e.could_support.is_none());
+    // Twenty districts of 19 + 1 are no twenty sites.
+    let mut spec: Vec<(usize, &str, f64, &str, &str)> = Vec::new();
+    let names: Vec<String> = (0..20).map(|d| format!("D{d}")).collect();
+    for d in &names {
+        spec.push((19, "T", 8.0, "A", d));
+        spec.push((1, "C", 3.0, "A", d));
+    }
+    spec.push((280, "C", 3.0, "A", "South"));
+    let e = run(randomized_by(json!({})), &spec_roster(&spec))
+        .effect
+        .unwrap();
+    assert_eq!(e.sites, 1);
+    assert!(e.could_support.is_none());
+}
+
+#[test]
+fn baseline_equivalence_must_cover_every_student_in_the_effect() {
+    // No true effect; the 60 intervention students who started far ahead have no pre-test, so
+    // the baseline looks equivalent on the rest. A QED needs baseline equivalence on the
+    // students in the effect: the condition fails and nothing is supported.
+    let mut s = String::from("student_id,pre,post,minutes,weeks,group,school,district\n");
+    for k in 0..400u64 {
+        let group = if k < 200 { "T" } else { "C" };
+        let ahead = if k < 60 { 40.0 } else { 0.0 };
+        let pre = 200.0 + ((k * 7919) % 31) as f64 - 15.0 + ahead;
+        let post = pre + 5.0 + ((k * 104729) % 17) as f64 - 8.0;
+        let shown = if k < 60 {
+            String::new()
+        } else {
+            pre.to_string()
+        };
+        s += &format!(
+            "S{k},{shown},{post},600,20,{group},{},{}\n",
+            if k % 2 == 0 { "Adams" } else { "Baker" },
+            if k % 4 < 2 { "North" } else { "South" }
+        );
+    }
+    let e = run(with(json!({})), &s).effect.unwrap();
+    let k = condition(&e, "baselineCoversAnalysed");
+    assert!(
+        !k.met
+            && k.message
+                .starts_with("60 analysed students have no pre-test"),
+        "{}",
+        k.message
+    );
+    assert!(e.could_support.is_none());
+}
+
+#[test]
+fn district_names_differing_in_spacing_or_look_alike_letters_are_one_site() {
+    for variant in [
+        "North  ISD",
+        "North\u{a0}ISD",
+        "North\u{200b}ISD",
+        "N\u{43e}rth ISD",
+    ] {
+        let r = spec_roster(&[
+            (100, "T", 8.0, "A", "North ISD"),
+            (100, "T", 8.0, "B", variant),
+            (100, "C", 3.0, "A", "North ISD"),
+            (100, "C", 3.0, "B", variant),
+        ]);
+        assert_eq!(
+            run(randomized_by(json!({})), &r).effect.unwrap().sites,
+            1,
+            "{variant:?}"
+        );
+    }
+}

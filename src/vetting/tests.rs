@@ -780,3 +780,75 @@ fn a_study_showing_harm_is_never_silent() {
     let v = vet_with(json!({ "studies": [weak] }), json!({}));
     assert_eq!(status(&v, "unfavorableEvidence"), Status::Warn);
 }
+
+#[test]
+fn one_study_under_two_entries_counts_once_and_never_lowers_a_tier() {
+    let small = json!({ "title": "Evaluation of X", "design": "rct", "independent": true, "sampleSize": 200, "sites": 1,
+        "attrition": { "overall": 0.1, "differential": 0.02 }, "effectSize": 0.2, "pValue": 0.01 });
+    let mut big = small.clone();
+    big["sampleSize"] = json!(400);
+    big["sites"] = json!(2);
+    // Whichever is listed first, the larger counts: tier 1.
+    assert_eq!(
+        tier(json!([big.clone(), small.clone()]), json!({})).0,
+        Some(1)
+    );
+    assert_eq!(tier(json!([small.clone(), big]), json!({})).0, Some(1));
+    // The same study with a title changed by a full stop or an invisible space: one study.
+    let mut renamed = small.clone();
+    renamed["sites"] = json!(2);
+    let mut dotted = renamed.clone();
+    dotted["title"] = json!("Evaluation of X.");
+    assert_eq!(tier(json!([renamed.clone(), dotted]), json!({})).0, Some(3));
+    let mut other = renamed.clone();
+    other["title"] = json!("A different title, the same numbers");
+    assert_eq!(tier(json!([renamed, other]), json!({})).0, Some(3));
+}
+
+#[test]
+fn domains_and_site_names_are_compared_as_folded_names() {
+    let s = json!({ "title": "T", "design": "rct", "independent": true, "sampleSize": 400, "sites": 2,
+        "attrition": { "overall": 0.1, "differential": 0.02 }, "findings": [
+            { "domain": "Reading", "measure": "a", "effectSize": 0.2, "pValue": 0.04 },
+            { "domain": "reading ", "measure": "b", "effectSize": 0.0, "pValue": 0.9 }] });
+    assert_eq!(tier(json!([s]), json!({})).0, None);
+    // Two different studies (200 and 150 students): two districts are two sites, one district
+    // spelt two ways is one.
+    let named = |n: u64, district: &str| {
+        let mut s = rct(n, 1, 0.2, 0.01);
+        s["siteNames"] = json!([district]);
+        s
+    };
+    assert_eq!(
+        tier(
+            json!([named(200, "North ISD"), named(150, "South ISD")]),
+            json!({})
+        )
+        .0,
+        Some(1)
+    );
+    for variant in ["North  ISD", "N\u{43e}rth ISD", "North\u{200b}ISD"] {
+        assert_eq!(
+            tier(
+                json!([named(200, "North ISD"), named(150, variant)]),
+                json!({})
+            )
+            .0,
+            Some(3),
+            "{variant:?}"
+        );
+    }
+}
+
+#[test]
+fn harm_with_an_uncounted_p_value_is_not_silent() {
+    let neg = json!({ "title": "Neg", "design": "clusterRct", "independent": true, "sampleSize": 400, "sites": 2,
+        "clusters": { "intervention": 10, "comparison": 10 },
+        "attrition": { "overall": 0.1, "differential": 0.02 }, "effectSize": -0.4, "pValue": 0.001 });
+    let v = vet_with(
+        json!({ "studies": [rct(400, 3, 0.2, 0.01), neg] }),
+        json!({}),
+    );
+    assert_eq!(status(&v, "unfavorableEvidence"), Status::Warn);
+    assert_eq!(v.verdict, Verdict::Caution);
+}

@@ -76,7 +76,7 @@ test('vetProduct: the strong fixture is recommended with ESSA tier 1', () => {
     'trainingIncluded', 'studentDataAdvertising', 'aiEvidence', 'unfavorableEvidence']);
   assert.deepEqual(v.checks.filter((c) => c.redFlag).map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes']);
   assert.deepEqual(v.studies, [{ index: 0, rating: 'meetsWithoutReservations', g: 0.21, pValue: 0.01, significant: true,
-    findings: [{ domain: null, measure: null, g: 0.21, pValue: 0.01, significant: true, favorable: true, analyzed: null }],
+    findings: [{ domain: null, measure: null, g: 0.21, pValue: 0.01, significant: true, favorable: true, analyzed: null, uncountedPValue: null }],
     essaTier: 1,
     reasons: ['Attrition 10.0% overall, 5.0 points differential: low against the 6.3-point boundary.'] }]);
 });
