@@ -46,18 +46,26 @@ const MARKS = { loading: '…', verified: '✓', 'unverified-signer': '!', faile
 const number = new Intl.NumberFormat('en-US');
 const signed = (x, digits) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);
 
-/** The one-line headline of a verified report, e.g. "+0.21 SD, improvement index +8, n = 1,240 students, 2025-26". */
+const DESIGN = { rct: 'randomized', clusterRct: 'randomized by school', qed: 'not randomized' };
+
+/**
+ * The one-line headline of a verified report, in words a parent reads: the effect, whether it is
+ * statistically significant, that it is a local comparison (not a WWC review) and of whom, e.g.
+ * "+0.18 SD, not statistically significant, local comparison (not randomized) of 2,392 students
+ * with a post-test, 2025-26". Without an effect, the share meeting the target and its population.
+ */
 export function headline(report) {
   const parts = [];
   const e = report.effect;
   if (e && Number.isFinite(e.g)) {
-    parts.push(`${signed(e.g, 2)} SD`);
-    if (Number.isFinite(e.improvementIndex)) parts.push(`improvement index ${signed(e.improvementIndex, 0)}`);
+    const n = (e.nIntervention ?? 0) + (e.nComparison ?? 0);
+    parts.push(`${signed(e.g, 2)} SD`, e.significant ? 'statistically significant' : 'not statistically significant',
+      `local comparison${DESIGN[e.design] ? ` (${DESIGN[e.design]})` : ''} of ${number.format(n)} students with a post-test`);
   } else if (Number.isFinite(report.shareMetTarget)) {
-    parts.push(`${Math.round(report.shareMetTarget * 100)}% met the growth target`);
+    const withOutcome = report.students?.withOutcome;
+    parts.push(`${Math.round(report.shareMetTarget * 100)}% met the growth target` +
+      (Number.isFinite(withOutcome) ? ` (of ${number.format(withOutcome)} students at fidelity with an outcome)` : ''));
   }
-  const n = report.students?.enrolled;
-  if (Number.isFinite(n)) parts.push(`n = ${number.format(n)} students`);
   if (typeof report.period === 'string' && report.period) parts.push(report.period);
   return parts.join(', ');
 }

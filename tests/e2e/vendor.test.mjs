@@ -41,7 +41,7 @@ test('the vendor page: genuine verifies and names the evaluator origin; forged a
   const genuine = await text(tab, 'genuine');
   assert.match(genuine, new RegExp(`^✓Verified: signed by a key published by ${host} `));
   assert.match(genuine, /Readwell \(demo\) · Readwell Learning \(demo\)/);
-  assert.match(genuine, /\+0\.18 SD, improvement index \+7, n = 3,041 students, 2025-26/);
+  assert.match(genuine, /\+0\.18 SD, not statistically significant, local comparison \(not randomized\) of 5,780 students with a post-test, 2025-26/);
   assert.match(genuine, /The signer wrote: DEMO signature by the evidence-check demo evaluator, not a real agency: Readwell \(demo\) 2025-26/);
   assert.match(genuine, /Issued 2026-08-14 · key 73DC8094F3DAF974 · a test origin on this computer/);
   const result = await tab.evaluate(() => document.getElementById('genuine').result);
