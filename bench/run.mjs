@@ -12,6 +12,7 @@ import { writeRoster, contract } from './roster.mjs';
 import { benchNode } from './node.mjs';
 import { peerEvaluate } from './peer.mjs';
 import { createServer } from '../scripts/serve.mjs';
+import { costTable } from './cost.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(root, 'target/bench');
@@ -95,6 +96,9 @@ startups.shift(); // the first run warms the server and the disk cache
 await browser.close();
 server.close();
 
+console.log('bench: cost on adversarial inputs (doubling sizes)');
+const cost = costTable();
+
 const wasm = fs.readFileSync(path.join(root, 'pkg/evidence_check_bg.wasm'));
 const gz = zlib.gzipSync(wasm, { level: 9 }).length;
 const t = {
@@ -134,5 +138,8 @@ console.log(`\n${table}\n\n${targetTable}\n\n${summary}\n`);
 const doc = path.join(root, 'BENCHMARKS.md');
 const previous = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '';
 const notes = previous.includes('<!-- notes -->') ? previous.slice(previous.indexOf('<!-- notes -->')) : '<!-- notes -->\n';
-fs.writeFileSync(doc, `# Benchmarks\n\nLatest \`make bench\`: ${stamp} UTC on ${machine}.\n\n${summary}\n\n${table}\n\n${targetTable}\n\n${notes}`);
+const costSection = '## Cost on adversarial inputs\n\nEach export at a size, twice it and four times it (bench/cost.mjs): time (median of 3) and ' +
+  'how much the module\'s memory grew, from a fresh instance each time. Doubling the input should at most double both; ' +
+  'memory moves in steps because vectors grow by doubling.\n\n' + cost;
+fs.writeFileSync(doc, `# Benchmarks\n\nLatest \`make bench\`: ${stamp} UTC on ${machine}.\n\n${summary}\n\n${table}\n\n${targetTable}\n\n${costSection}\n\n${notes}`);
 console.log(`bench: wrote ${doc}`);

@@ -720,11 +720,12 @@ fn duplicate_rows(
     id_column: usize,
 ) -> Vec<Duplicate> {
     ids.sort_unstable_by_key(|&(hash, _)| hash);
+    let mut reader = IdReader::new(bytes, id_column);
     let mut found = Vec::new();
     for group in ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         let mut members: Vec<(Vec<u8>, u32)> = group
             .iter()
-            .map(|&(_, row)| (id_at(bytes, offsets[row as usize], id_column), row))
+            .map(|&(_, row)| (reader.at(offsets[row as usize]), row))
             .collect();
         // Equal ids side by side, the earliest row first.
         members.sort_unstable();
@@ -743,20 +744,35 @@ fn duplicate_rows(
     found
 }
 
-/// The trimmed id field of the record that starts at byte `offset`.
-fn id_at(bytes: &[u8], offset: u32, id_column: usize) -> Vec<u8> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes.get(offset as usize..).unwrap_or_default());
-    let mut record = csv::ByteRecord::new();
-    match rdr.read_byte_record(&mut record) {
-        Ok(true) => record
-            .get(id_column)
-            .unwrap_or_default()
-            .trim_ascii()
-            .to_vec(),
-        _ => Vec::new(),
+/// Reads the ids of records again, by their byte offsets, with one reader that seeks.
+struct IdReader<'a> {
+    rdr: csv::Reader<std::io::Cursor<&'a [u8]>>,
+    record: csv::ByteRecord,
+    column: usize,
+}
+
+impl<'a> IdReader<'a> {
+    fn new(bytes: &'a [u8], column: usize) -> Self {
+        IdReader {
+            rdr: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(std::io::Cursor::new(bytes)),
+            record: csv::ByteRecord::new(),
+            column,
+        }
+    }
+
+    /// The trimmed id field of the record that starts at byte `offset`.
+    fn at(&mut self, offset: u32) -> Vec<u8> {
+        let mut position = csv::Position::new();
+        position.set_byte(u64::from(offset));
+        let read = self.rdr.seek(position).is_ok()
+            && matches!(self.rdr.read_byte_record(&mut self.record), Ok(true));
+        match self.record.get(self.column) {
+            Some(id) if read => id.trim_ascii().to_vec(),
+            _ => Vec::new(),
+        }
     }
 }
 

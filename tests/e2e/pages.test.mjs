@@ -25,6 +25,24 @@ test('the home page links the three pages and states the privacy promise', async
   await shot(tab, 'home');
 });
 
+test('in a page: a call before loading is notInitialised, and the module recovers from a trap on the main thread', async () => {
+  const { tab, errors } = await app.open('');
+  const got = await tab.evaluate(async () => {
+    const ec = await import('/pkg/evidence-check.js?recovery');
+    let before;
+    try { ec.version(); } catch (e) { before = e.code; }
+    await ec.default();
+    const codes = [];
+    for (let i = 0; i < 50; i++) {
+      try { ec.__trapForTesting(); } catch (e) { codes.push(e.code); }
+    }
+    return { before, codes: [...new Set(codes)], count: codes.length, version: ec.version(),
+      g: ec.effectSize({ kind: 'continuous', intervention: { n: 3, mean: 6, sd: 1 }, comparison: { n: 3, mean: 5, sd: 1 } }).g };
+  });
+  assert.deepEqual(got, { before: 'notInitialised', codes: ['internalError'], count: 50, version: ec.version(), g: 0.8 });
+  assert.deepEqual(errors.filter((e) => !/unreachable/.test(e)), []);
+});
+
 test('the calculator: the sample roster evaluates to what the package computes, with no request after loading', async () => {
   const { tab, errors, requests } = await app.open('calculator.html');
   assert.deepEqual(await axe(tab), [], 'initial state');
