@@ -228,7 +228,7 @@ export class EvidenceCalculator extends HTMLElement {
       el('fieldset', {}, el('legend', { text: 'Evidence and privacy' }),
         el('div', { class: 'row' },
           field('missingOutcome', 'Missing post-test', select('missingOutcome', [['exclude', 'Left out'], ['notMet', 'Counts as not met']])),
-          field('minCell', 'Smallest published cell', number('minCellSize', { min: 1, step: 1 })),
+          field('minCell', 'Smallest published cell', number('minCellSize', { min: 5, max: 1000, step: 1 })),
           field('subgroups', 'Subgroup columns', text('subgroupColumns', { 'data-kind': 'list' }), { wide: true, hint: 'Comma-separated, e.g. grade, ell, iep.' })),
         el('div', { class: 'row' },
           field('assignedBy', 'Assignment', select('assignedBy', [['student', 'By student'], ['school', 'By school (clustered)']])),
@@ -499,25 +499,27 @@ export class EvidenceCalculator extends HTMLElement {
       })));
     out.push(grid2);
 
+    // The district's own view: every figure, and whether the published report shows it.
+    const shown = (c) => (c.inReport ? 'Yes' : 'Withheld');
     const dose = r.doseResponse;
     const grid3 = el('div', { class: 'grid' });
-    grid3.append(el('div', {}, el('h3', { text: 'Dose and response' }), table('Minutes per week and growth', ['Minutes per week', 'Students', 'Mean metric', 'Met target'],
-      dose.map((c) => (c.suppressed
-        ? { cells: [c.value, 'Suppressed', '', ''], cellClass: [null, 'suppressed'] }
-        : { cells: [c.value, count(c.n), num(c.meanMetric), pct(c.shareMetTarget)] })), { numeric: [1, 2, 3] })));
+    grid3.append(el('div', {}, el('h3', { text: 'Dose and response' }), table('Minutes per week and growth (enrolled students; the share is over those with an outcome)',
+      ['Minutes per week', 'Students', 'Mean metric', 'Met target', 'In the report'],
+      dose.map((c) => ({ cells: [c.value, count(c.n), num(c.meanMetric), pct(c.shareMetTarget), shown(c)], cellClass: [null, null, null, null, c.inReport ? null : 'suppressed'] })),
+      { numeric: [1, 2, 3] })));
     grid3.append(el('div', {}, el('h3', { text: 'Dose-response chart' }), this.#chart('Dose-response chart',
-      `Mean metric by minutes of use per week: ${dose.map((c) => `${c.value}: ${c.suppressed ? 'suppressed' : num(c.meanMetric)}`).join('; ')}.`, {
+      `Mean metric by minutes of use per week: ${dose.map((c) => `${c.value}: ${num(c.meanMetric)}`).join('; ')}.`, {
         type: 'bar',
-        data: { labels: dose.map((c) => c.value), datasets: [{ label: 'Mean metric', data: dose.map((c) => (c.suppressed ? null : c.meanMetric)), backgroundColor: '#1d6b34' }] },
+        data: { labels: dose.map((c) => c.value), datasets: [{ label: 'Mean metric', data: dose.map((c) => c.meanMetric), backgroundColor: '#1d6b34' }] },
         options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'Minutes per week' } } } },
       })));
     out.push(grid3);
 
     if (r.subgroups.length) {
-      out.push(el('h3', { text: 'Subgroups' }), table(`Subgroups (cells under ${this.contract().contract.minCellSize ?? 10} students suppressed)`, ['Column', 'Value', 'Students', 'Met target', 'Mean metric'],
-        r.subgroups.map((c) => (c.suppressed
-          ? { cells: [c.column, c.value, 'Suppressed', '', ''], cellClass: [null, null, 'suppressed'] }
-          : { cells: [c.column, c.value, count(c.n), pct(c.shareMetTarget), num(c.meanMetric)] })), { numeric: [2, 3, 4] }));
+      out.push(el('h3', { text: 'Subgroups' }), table(`Subgroups (enrolled students; the share is over those judged; values held by fewer than ${r.report.minCellSize} students are "(other)")`,
+        ['Column', 'Value', 'Students', 'Met target', 'Mean metric', 'In the report'],
+        r.subgroups.map((c) => ({ cells: [c.column, c.value, count(c.n), pct(c.shareMetTarget), num(c.meanMetric), shown(c)], cellClass: [null, null, null, null, null, c.inReport ? null : 'suppressed'] })),
+        { numeric: [2, 3, 4] }));
     }
 
     const e = r.effect;
@@ -544,8 +546,11 @@ export class EvidenceCalculator extends HTMLElement {
       out.push(el('h3', { text: 'Rows left out' }), table(`Rows left out (${count(r.rejectedCount)})`, ['Line', 'Column', 'Problem'],
         r.rejectedRows.map((x) => ({ cells: [String(x.line), x.column ?? '', x.message] }))));
     }
+    const d = r.report.disclosure;
     out.push(el('h3', { text: 'Publishable report' }),
-      el('p', { class: 'hint', text: 'Aggregates only, small cells suppressed, no student id: ready to sign with minisign.' }),
+      el('p', { class: 'hint', text: `Aggregates only, no student id, no figure about fewer than ${d.minCellSize} students: ${d.audit} Ready to sign with minisign.` }),
+      ...(d.withheld ? [el('p', { text: d.withheld })] : []),
+      ...(d.protections.length ? [el('ul', { class: 'protections' }, ...d.protections.map((x) => el('li', { text: x })))] : []),
       el('button', { type: 'button', id: 'download', onclick: () => this.#download(r.report), text: 'Download outcomes report (JSON)' }));
     this.$('#results').replaceChildren(...out);
     for (const pending of this.shadowRoot.querySelectorAll('canvas[data-chart]')) {

@@ -3,7 +3,7 @@
 
 use crate::error::{index, join, Error};
 use crate::input::Reader;
-use crate::roster::{MAX_MINUTES, MAX_SCORE, MAX_WEEKS, MIN_WEEKS};
+use crate::roster::{self, MAX_MINUTES, MAX_SCORE, MAX_WEEKS, MIN_WEEKS};
 use schemars::JsonSchema;
 use serde_json::Value;
 
@@ -49,14 +49,21 @@ pub struct Contract {
     pub floor_cents: Option<i64>,
     #[serde(default)]
     pub missing_outcome: MissingOutcome,
-    /// Cells of fewer students than this are suppressed in subgroup and dose tables and the report.
+    /// No published figure describes fewer students than this (default 10, as most states use;
+    /// at least 5, the smallest minimum states use: NCES 2011-603).
     #[serde(default = "ten")]
-    #[schemars(range(min = 1, max = 1000))]
+    #[schemars(range(min = 5, max = 1000))]
     pub min_cell_size: u64,
-    /// Roster columns to break results down by (`grade` and `school` allowed).
+    /// Roster columns to break results down by (`grade` and `school` allowed; never the id,
+    /// a score, minutes or weeks).
     #[serde(default)]
     #[schemars(length(max = 20))]
     pub subgroup_columns: Vec<String>,
+    /// A subgroup column with more distinct values than this is refused: it identifies
+    /// students rather than grouping them (default 100).
+    #[serde(default = "hundred")]
+    #[schemars(range(min = 2, max = 1000))]
+    pub max_subgroup_values: u64,
     /// Students were randomly assigned to intervention and comparison.
     #[serde(default)]
     pub randomized: bool,
@@ -85,6 +92,12 @@ fn usd() -> String {
 fn ten() -> u64 {
     10
 }
+fn hundred() -> u64 {
+    100
+}
+
+/// The smallest minimum cell size accepted (NCES 2011-603: states use 5 to 30, most 10).
+pub const MIN_CELL_SIZE_FLOOR: u64 = 5;
 fn default_icc() -> f64 {
     crate::stats::DEFAULT_ICC
 }
@@ -452,6 +465,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             "missingOutcome",
             "minCellSize",
             "subgroupColumns",
+            "maxSubgroupValues",
             "randomized",
             "assignedBy",
             "icc",
@@ -573,10 +587,10 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         .opt(o, "", "minCellSize", |r, v, p| {
             let n = r.count(v, p)?;
             r.check(
-                (1..=1000).contains(&n),
+                (MIN_CELL_SIZE_FLOOR..=1000).contains(&n),
                 p,
                 "outOfRange",
-                "A minimum cell size is from 1 to 1000 students.",
+                "A minimum cell size is from 5 to 1000 students: fewer would publish figures about one or two students (states use 5 to 30, most 10; NCES 2011-603).",
             )
             .then_some(n)
         })
@@ -593,6 +607,18 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             .then_some(cols)
         })
         .unwrap_or_default();
+    let max_subgroup_values = r
+        .opt(o, "", "maxSubgroupValues", |r, v, p| {
+            let n = r.count(v, p)?;
+            r.check(
+                (2..=roster::MAX_SUBGROUP_VALUES as u64).contains(&n),
+                p,
+                "outOfRange",
+                "The most distinct values of a subgroup column is from 2 to 1000.",
+            )
+            .then_some(n)
+        })
+        .unwrap_or_else(hundred);
     let randomized = r.opt(o, "", "randomized", Reader::boolean).unwrap_or(false);
     let assigned_by = r
         .opt(o, "", "assignedBy", |r, v, p| {
@@ -616,6 +642,26 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     });
     let evidence_policy = r.opt(o, "", "evidencePolicy", crate::profile::Policy::read);
     let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
+    // A subgroup column that is the id, a score, minutes or weeks would label each student.
+    for (i, name) in subgroup_columns.iter().enumerate() {
+        let is = |column: &str| crate::input::fold_name(column) == crate::input::fold_name(name);
+        let identifying = [
+            (&columns.student_id, "the student id"),
+            (&columns.pre, "a score"),
+            (&columns.post, "a score"),
+            (&columns.minutes, "the minutes of use"),
+            (&columns.weeks, "the weeks enrolled"),
+        ]
+        .into_iter()
+        .find(|(column, _)| is(column));
+        if let Some((_, what)) = identifying {
+            r.fail(
+                &index("subgroupColumns", i),
+                "identifyingColumn",
+                format!("\"{name}\" is {what}: as a subgroup column it would publish every student's own value."),
+            );
+        }
+    }
     let on_bad_row = r
         .opt(o, "", "onBadRow", |r, v, p| {
             Some(match r.choice(v, p, &["reject", "skip"])? {
@@ -643,6 +689,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         missing_outcome,
         min_cell_size,
         subgroup_columns,
+        max_subgroup_values,
         randomized,
         assigned_by,
         icc,

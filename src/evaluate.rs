@@ -6,7 +6,8 @@ use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{metric_value, reaches, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
 use crate::profile::{AttritionInput, ClusterCounts, Design, SiteUnit, Study};
-use crate::report::{self, Cell, Growth, OutcomesReport, Tally, TierCount};
+use crate::publish;
+use crate::report::{self, DistrictCell, Growth, OutcomesReport, Tally};
 use crate::roster::{self, ReadOptions, Roster};
 use crate::stats::{
     self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
@@ -35,8 +36,10 @@ pub struct Evaluation {
     pub distribution: Vec<Bin>,
     /// The comparison of intervention and comparison students; null without a comparison group.
     pub effect: Option<LocalEffect>,
-    pub dose_response: Vec<Cell>,
-    pub subgroups: Vec<Cell>,
+    /// The dose bands and subgroup cells with every figure (the district's own view); each
+    /// says whether the published report shows it.
+    pub dose_response: Vec<DistrictCell>,
+    pub subgroups: Vec<DistrictCell>,
     pub rejected_rows: Vec<RowError>,
     pub rejected_count: usize,
     /// Plain-language notes on what could not be computed and why.
@@ -101,6 +104,9 @@ pub struct Students {
     pub at_fidelity: u64,
     /// At-fidelity students with an outcome.
     pub with_outcome: u64,
+    /// Students the met-target share is over: those with an outcome, and under
+    /// `missingOutcome: "notMet"` those at fidelity missing one.
+    pub judged: u64,
     /// At-fidelity students whose outcome is missing.
     pub missing_outcome: u64,
     /// At-fidelity students with no normalized gain because their pre-test is the maximum score
@@ -194,6 +200,7 @@ pub fn evaluate(
     let opts = ReadOptions {
         columns: &c.columns,
         subgroup_columns: &c.subgroup_columns,
+        max_subgroup_values: c.max_subgroup_values as usize,
         metric: &c.metric,
         need_school: c.assigned_by == AssignedBy::School,
     };
@@ -351,30 +358,21 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     }
     let effect = local_effect(c, r, comparison, rows_left_out, &mut notes);
     let min = c.min_cell_size;
-    let dose_values: Vec<String> = DOSE_BANDS
-        .iter()
-        .map(|(_, label)| label.to_string())
-        .collect();
-    let dose_response = report::cells("minutesPerWeek", &dose_values, &dose, min);
-    let subgroups: Vec<Cell> = r
-        .subgroups
-        .iter()
-        .zip(&groups)
-        .flat_map(|(s, t)| {
-            // Cells in a reader's order: kindergarten, then numbers, then names.
-            let mut order: Vec<usize> = (0..s.values.len()).collect();
-            order.sort_by(|&a, &b| natural_order(&s.values[a], &s.values[b]));
-            let values: Vec<String> = order
-                .iter()
-                .map(|&i| match s.values[i].as_str() {
-                    "" => "(blank)".to_string(),
-                    v => v.to_string(),
-                })
-                .collect();
-            let tallies: Vec<Tally> = order.iter().map(|&i| t[i]).collect();
-            report::cells(&s.column, &values, &tallies, min)
-        })
-        .collect();
+    let mut families = vec![publish::Family {
+        column: "minutesPerWeek".into(),
+        dose: true,
+        values: DOSE_BANDS
+            .iter()
+            .map(|(_, label)| label.to_string())
+            .collect(),
+        tallies: dose.to_vec(),
+    }];
+    families.extend(
+        r.subgroups
+            .iter()
+            .zip(&groups)
+            .map(|(s, t)| subgroup_family(s, t, min)),
+    );
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -382,6 +380,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         enrolled: earned.enrolled,
         at_fidelity: earned.at_fidelity,
         with_outcome: growth.n,
+        judged: overall.judged,
         missing_outcome: missing,
         no_room_to_grow: no_room,
         met_target: overall.met,
@@ -398,16 +397,45 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             .collect(),
         below_all_tiers: below_all,
     };
-    let report = outcomes_report(
-        c,
-        &students,
-        &overall,
-        &growth,
-        effect.as_ref(),
-        &dose_response,
-        &subgroups,
-        &payment,
-    );
+    let counts = publish::Counts {
+        intervention: earned.intervention,
+        enrolled: earned.enrolled,
+        at_fidelity: earned.at_fidelity,
+        with_outcome: growth.n,
+        judged: overall.judged,
+        met: overall.met,
+        declined: earned.declined,
+        tiers: by_tier,
+        below_all,
+        families,
+        analysed_intervention: None,
+    };
+    let published_effect = effect
+        .as_ref()
+        .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
+        .map(report_effect);
+    let counts = publish::Counts {
+        analysed_intervention: published_effect.as_ref().map(|e| e.n_intervention),
+        ..counts
+    };
+    let (report, shown) = publish::publish(c, &counts, &growth, published_effect, &payment);
+    let mut district = counts.families.iter().zip(&shown).map(|(f, shown)| {
+        f.values
+            .iter()
+            .zip(&f.tallies)
+            .zip(shown)
+            .map(|((value, t), &shown)| {
+                DistrictCell::of(
+                    &f.column,
+                    value,
+                    t,
+                    shown && report.disclosure.withheld.is_none(),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let dose_response = district.next().unwrap_or_default();
+    let subgroups: Vec<DistrictCell> = district.flatten().collect();
     Ok(Evaluation {
         payment,
         students,
@@ -892,96 +920,62 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn outcomes_report(
-    c: &Contract,
-    s: &Students,
-    overall: &Tally,
-    growth: &Growth,
-    effect: Option<&LocalEffect>,
-    dose_response: &[Cell],
-    subgroups: &[Cell],
-    p: &Payment,
-) -> OutcomesReport {
-    let min = c.min_cell_size;
-    let judged_enough = overall.judged >= min;
-    let mut counts: Vec<u64> = s.by_tier.iter().map(|t| t.count).collect();
-    counts.push(s.below_all_tiers);
-    let hidden = report::suppress_counts(&counts, min);
-    let tiers = s
-        .by_tier
+/// The local comparison as the report publishes it.
+fn report_effect(e: &LocalEffect) -> report::ReportEffect {
+    report::ReportEffect {
+        kind: e.kind,
+        summary: e.summary.clone(),
+        g: e.post.g,
+        ci_lower: e.post.ci_lower,
+        ci_upper: e.post.ci_upper,
+        p_value: e.post.p_value,
+        significant: e.post.significant,
+        improvement_index: e.post.improvement_index,
+        n_intervention: e.post.n_intervention as u64,
+        n_comparison: e.post.n_comparison as u64,
+        cluster_corrected: e.post.cluster_corrected,
+        design: e.design,
+        assigned_by: e.assigned_by,
+        independent: e.independent,
+        evaluator: e.evaluator.clone(),
+        policy: e.policy.clone(),
+        conditions_met: e.conditions.iter().all(|k| k.met),
+        could_support: e.could_support.clone(),
+    }
+}
+
+/// A subgroup column's cells, in a reader's order, with every value held by fewer than `min`
+/// students of the whole roster merged into "(other)": a suppressed cell labelled with a rare
+/// value (a name, a language only one family speaks) would say who is in it.
+fn subgroup_family(s: &roster::Category, tallies: &[Tally], min: u64) -> publish::Family {
+    let mut held = vec![0u64; s.values.len()];
+    for &code in &s.codes {
+        held[code as usize] += 1;
+    }
+    let mut order: Vec<usize> = (0..s.values.len()).filter(|&i| held[i] >= min).collect();
+    order.sort_by(|&a, &b| natural_order(&s.values[a], &s.values[b]));
+    let mut values: Vec<String> = order
         .iter()
-        .zip(&hidden)
-        .map(|(t, &hide)| TierCount {
-            label: t.label.clone(),
-            at_least: t.at_least,
-            count: (!hide).then_some(t.count),
-            suppressed: hide,
+        .map(|&i| match s.values[i].as_str() {
+            "" => "(blank)".to_string(),
+            v => v.to_string(),
         })
         .collect();
-    OutcomesReport {
-        schema: report::REPORT_SCHEMA,
-        generator: report::Generator {
-            name: "evidence-check",
-            version: crate::version(),
-        },
-        product: c.product_name.clone(),
-        vendor: c.vendor.clone(),
-        contract_id: c.id.clone(),
-        period: c.period.clone(),
-        // Set when the evaluator signs (or by evaluateContract's `issued` option).
-        issued: None,
-        // Set by `evaluate`, which has the roster's bytes.
-        roster_digest: String::new(),
-        currency: c.currency.clone(),
-        metric: c.metric.kind(),
-        min_cell_size: min,
-        students: report::ReportStudents {
-            enrolled: s.enrolled,
-            at_fidelity: s.at_fidelity,
-            with_outcome: s.with_outcome,
-            met_target: judged_enough.then_some(s.met_target),
-        },
-        share_met_target: if judged_enough {
-            overall.share_met()
-        } else {
-            None
-        },
-        growth: (growth.n >= min).then_some(*growth),
-        effect: effect
-            .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
-            .map(|e| report::ReportEffect {
-                kind: e.kind,
-                summary: e.summary.clone(),
-                g: e.post.g,
-                ci_lower: e.post.ci_lower,
-                ci_upper: e.post.ci_upper,
-                p_value: e.post.p_value,
-                significant: e.post.significant,
-                improvement_index: e.post.improvement_index,
-                n_intervention: e.post.n_intervention as u64,
-                n_comparison: e.post.n_comparison as u64,
-                cluster_corrected: e.post.cluster_corrected,
-                design: e.design,
-                assigned_by: e.assigned_by,
-                independent: e.independent,
-                evaluator: e.evaluator.clone(),
-                policy: e.policy.clone(),
-                conditions_met: e.conditions.iter().all(|k| k.met),
-                could_support: e.could_support.clone(),
-            }),
-        tiers,
-        dose_response: dose_response.to_vec(),
-        subgroups: subgroups.to_vec(),
-        payment: report::ReportPayment {
-            total_cents: p.total_cents,
-            base_cents: p.base_cents,
-            outcome_cents: p.outcome_cents,
-            penalty_cents: p.penalty_cents,
-            maximum_cents: p.maximum_cents,
-            contingent_share: p.contingent_share,
-            district_obligation_met: p.district_obligation_met,
-        },
+    let mut cells: Vec<Tally> = order.iter().map(|&i| tallies[i]).collect();
+    let rare: Vec<usize> = (0..s.values.len()).filter(|&i| held[i] < min).collect();
+    if !rare.is_empty() {
+        let mut other = Tally::default();
+        for &i in &rare {
+            add(&mut other, &tallies[i]);
+        }
+        values.push("(other)".into());
+        cells.push(other);
+    }
+    publish::Family {
+        column: s.column.clone(),
+        dose: false,
+        values,
+        tallies: cells,
     }
 }
 

@@ -19,6 +19,7 @@
 //! - [`verify`]: signed reports checked against an evaluator's published keys and their subject.
 
 pub mod contract;
+pub mod disclosure;
 pub mod error;
 pub mod evaluate;
 pub mod finite;
@@ -26,6 +27,7 @@ pub mod growth;
 pub mod input;
 pub mod payment;
 pub mod profile;
+pub mod publish;
 pub mod report;
 pub mod roster;
 pub mod stats;

@@ -35,62 +35,97 @@ impl Tally {
 pub struct Cell {
     pub column: String,
     pub value: String,
+    /// Enrolled students in the cell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<u64>,
+    /// Students the share is over: at fidelity with an outcome (for the dose bands, every
+    /// enrolled student with an outcome).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged: Option<u64>,
+    /// The share of the judged students who met the target; null when it is coded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_met_target: Option<Option<f64>>,
+    /// `"atMost5Percent"` or `"atLeast95Percent"` instead of a share that would say what (nearly)
+    /// every student of the cell got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_met_target_coded: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_metric: Option<Option<f64>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub suppressed: bool,
 }
 
-/// Which cells of one family (the values of one column, which add up to a published total)
-/// to suppress: every cell under `min` students, or whose statistics rest on fewer than `min`;
-/// and when that is exactly one cell, the next smallest too, so that no suppressed cell can be
-/// recovered by subtracting the published ones from the total.
-pub fn suppress(tallies: &[Tally], min: u64) -> Vec<bool> {
-    let small = |t: &Tally| {
-        t.n < min || (t.judged > 0 && t.judged < min) || (t.with_metric > 0 && t.with_metric < min)
-    };
-    let mut hidden: Vec<bool> = tallies.iter().map(small).collect();
-    let sizes: Vec<u64> = tallies.iter().map(|t| t.n).collect();
-    hide_one_more_if_alone(&mut hidden, &sizes);
-    hidden
-}
-
-/// Complementary suppression: with exactly one cell hidden, the total minus the published cells
-/// would give it away, so the smallest other non-empty cell is hidden too.
-fn hide_one_more_if_alone(hidden: &mut [bool], sizes: &[u64]) {
-    if hidden.iter().filter(|&&h| h).count() == 1 {
-        let next = (0..sizes.len())
-            .filter(|&i| !hidden[i] && sizes[i] > 0)
-            .min_by_key(|&i| (sizes[i], i));
-        if let Some(i) = next {
-            hidden[i] = true;
+impl Cell {
+    /// The cell with its figures, or only its column and value when not shown.
+    pub fn of(column: &str, value: &str, t: &Tally, shown: bool) -> Cell {
+        let coded = coded_share(t);
+        Cell {
+            column: column.to_string(),
+            value: value.to_string(),
+            n: shown.then_some(t.n),
+            judged: shown.then_some(t.judged),
+            share_met_target: shown.then(|| t.share_met().filter(|_| coded.is_none())),
+            share_met_target_coded: coded.filter(|_| shown).map(|c| match c {
+                Coded::AtMost5 => "atMost5Percent",
+                Coded::AtLeast95 => "atLeast95Percent",
+            }),
+            mean_metric: shown.then(|| t.mean_metric()),
+            suppressed: !shown,
         }
     }
 }
 
-/// Cells of one family, suppressed as [`suppress`] says.
-pub fn cells(column: &str, values: &[String], tallies: &[Tally], min: u64) -> Vec<Cell> {
-    let hidden = suppress(tallies, min);
-    values
-        .iter()
-        .zip(tallies)
-        .zip(hidden)
-        .map(|((value, t), hide)| Cell {
-            column: column.to_string(),
-            value: value.clone(),
-            n: (!hide).then_some(t.n),
-            share_met_target: (!hide).then(|| t.share_met()),
-            mean_metric: (!hide).then(|| t.mean_metric()),
-            suppressed: hide,
-        })
-        .collect()
+/// A share published as a bound rather than a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Coded {
+    AtMost5,
+    AtLeast95,
 }
 
-/// A count of students that is published only when it is zero or at least the cell size.
+/// A share of 5% or less, or 95% or more, is published as that bound: the exact share would say
+/// what (nearly) every student of the group got. None when the exact share may be published.
+pub fn coded_share(t: &Tally) -> Option<Coded> {
+    let share = t.share_met()?;
+    if share <= 0.05 {
+        Some(Coded::AtMost5)
+    } else if share >= 0.95 {
+        Some(Coded::AtLeast95)
+    } else {
+        None
+    }
+}
+
+/// A cell as the district sees it: every figure, and whether the published report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DistrictCell {
+    pub column: String,
+    pub value: String,
+    pub n: u64,
+    pub judged: u64,
+    pub met: u64,
+    pub share_met_target: Option<f64>,
+    pub mean_metric: Option<f64>,
+    /// The published report shows this cell's figures (else it is suppressed there).
+    pub in_report: bool,
+}
+
+impl DistrictCell {
+    pub fn of(column: &str, value: &str, t: &Tally, in_report: bool) -> DistrictCell {
+        DistrictCell {
+            column: column.to_string(),
+            value: value.to_string(),
+            n: t.n,
+            judged: t.judged,
+            met: t.met,
+            share_met_target: t.share_met(),
+            mean_metric: t.mean_metric(),
+            in_report,
+        }
+    }
+}
+
+/// A tier's count, published unless the audit withholds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TierCount {
@@ -102,13 +137,17 @@ pub struct TierCount {
     pub suppressed: bool,
 }
 
-/// Counts of one family (tiers plus "below every tier", adding up to a published total):
-/// counts from 1 to `min - 1` are suppressed, and a lone suppressed count takes the next
-/// smallest non-zero count with it. Zero reveals no student and is published.
-pub fn suppress_counts(counts: &[u64], min: u64) -> Vec<bool> {
-    let mut hidden: Vec<bool> = counts.iter().map(|&c| c > 0 && c < min).collect();
-    hide_one_more_if_alone(&mut hidden, counts);
-    hidden
+/// What the disclosure audit did to make the report fit to publish.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disclosure {
+    pub min_cell_size: u64,
+    /// What the audit checked, in a sentence.
+    pub audit: &'static str,
+    /// Each protection applied beyond withholding small cells, in order.
+    pub protections: Vec<String>,
+    /// Why no outcome figure is published, when none is.
+    pub withheld: Option<String>,
 }
 
 /// `sha256:` and the lowercase hex SHA-256 of `bytes`, as the report's `rosterDigest`.
@@ -204,14 +243,22 @@ pub struct OutcomesReport {
     pub dose_response: Vec<Cell>,
     pub subgroups: Vec<Cell>,
     pub payment: ReportPayment,
+    pub disclosure: Disclosure,
 }
 
+/// Counts of students, each published only when the audit allows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportStudents {
+    /// Intervention students the contract enrols.
     pub enrolled: u64,
-    pub at_fidelity: u64,
-    pub with_outcome: u64,
+    /// Enrolled students who used the product at the contract's fidelity.
+    pub at_fidelity: Option<u64>,
+    /// At-fidelity students with an outcome (the growth figures' population).
+    pub with_outcome: Option<u64>,
+    /// Students the met-target share is over.
+    pub judged: Option<u64>,
+    /// Judged students who reached the lowest tier.
     pub met_target: Option<u64>,
 }
 
@@ -245,81 +292,25 @@ pub struct ReportEffect {
     pub could_support: Option<crate::evaluate::Support>,
 }
 
+/// The payment as published: the total (rounded when exact figures would give away a small
+/// count), and its breakdown unless the audit withholds it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportPayment {
-    pub total_cents: i64,
-    pub base_cents: i64,
-    pub outcome_cents: i64,
-    pub penalty_cents: i64,
-    pub maximum_cents: i64,
-    pub contingent_share: f64,
+    pub total_cents: Option<i64>,
+    /// When the total is rounded, to the nearest this many cents; null when exact.
+    pub total_rounded_to_cents: Option<u64>,
+    pub base_cents: Option<i64>,
+    pub outcome_cents: Option<i64>,
+    pub penalty_cents: Option<i64>,
+    pub maximum_cents: Option<i64>,
+    pub contingent_share: Option<f64>,
     pub district_obligation_met: Option<bool>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(n: u64) -> Tally {
-        Tally {
-            n,
-            judged: n,
-            met: n / 2,
-            with_metric: n,
-            metric_sum: n as f64,
-        }
-    }
-
-    #[test]
-    fn small_cells_and_one_complement() {
-        // 5 < 10 is suppressed; it is alone, so the next smallest (12) goes too.
-        assert_eq!(
-            suppress(&[t(40), t(5), t(12), t(30)], 10),
-            vec![false, true, true, false]
-        );
-        // Two small cells already protect each other.
-        assert_eq!(
-            suppress(&[t(40), t(5), t(7), t(30)], 10),
-            vec![false, true, true, false]
-        );
-        assert_eq!(suppress(&[t(40), t(10)], 10), vec![false, false]);
-        // A cell whose statistics rest on few students is small even when its n is not.
-        let thin = Tally {
-            n: 50,
-            judged: 4,
-            met: 2,
-            with_metric: 4,
-            metric_sum: 1.0,
-        };
-        assert_eq!(suppress(&[t(40), thin, t(30)], 10), vec![false, true, true]);
-        assert_eq!(suppress(&[t(3)], 10), vec![true]);
-    }
-
-    #[test]
-    fn counts_suppress_between_one_and_min() {
-        assert_eq!(
-            suppress_counts(&[0, 25, 3, 40], 10),
-            vec![false, true, true, false]
-        );
-        assert_eq!(
-            suppress_counts(&[0, 25, 13, 40], 10),
-            vec![false, false, false, false]
-        );
-    }
-
-    #[test]
-    fn roster_digest_is_named_sha256() {
-        // FIPS 180-2 test vectors.
-        assert_eq!(
-            roster_digest(b"abc"),
-            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        assert_eq!(
-            roster_digest(b""),
-            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
-    }
 
     #[test]
     fn growth_statistics_by_hand() {

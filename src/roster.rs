@@ -180,6 +180,8 @@ pub struct ReadOutcome {
 pub struct ReadOptions<'a> {
     pub columns: &'a Columns,
     pub subgroup_columns: &'a [String],
+    /// Most distinct values in a subgroup column.
+    pub max_subgroup_values: usize,
     pub metric: &'a Metric,
     pub need_school: bool,
 }
@@ -275,7 +277,7 @@ pub fn read(
         .collect::<Result<_, _>>()?;
     roster.subgroups = subgroup_at
         .iter()
-        .map(|&i| Category::new(&header[i], MAX_SUBGROUP_VALUES))
+        .map(|&i| Category::new(&header[i], opts.max_subgroup_values))
         .collect();
 
     // Reserve from the row density of the first megabyte, capped (see MAX_RESERVED_ROWS).
@@ -347,7 +349,7 @@ pub fn read(
                             start,
                             Some(&cat.column),
                             format!("the column \"{}\" has more than {} distinct values, too many for a {} column.", cat.column, cat.limit,
-                                if cat.limit == MAX_SUBGROUP_VALUES { "subgroup" } else { "school or district" }),
+                                if cat.limit == MAX_DISTINCT_VALUES { "school or district" } else { "subgroup" }),
                         ));
                     }
                 }

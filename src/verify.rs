@@ -284,10 +284,10 @@ fn check(
         Trust::Inline(trusted) => inline_keys(trusted)?,
         Trust::Evaluator { origin, key_list } => {
             let origin = parse_evaluator(origin, expect.page_origin.as_deref())?;
-            if !expect
+            if expect
                 .product
                 .as_deref()
-                .is_some_and(|p| !p.trim().is_empty())
+                .is_none_or(|p| p.trim().is_empty())
             {
                 return Err(problem(
                     "missingSubject",

@@ -88,7 +88,7 @@ export interface Contract {
   belowFidelity?: "baseOnly" | "fullOutcome" | "excluded";
   districtObligation?: { minShareAtFidelity: number };
   declinePenaltyCents?: number; capCents?: number; floorCents?: number;
-  missingOutcome?: "exclude" | "notMet"; minCellSize?: number; subgroupColumns?: string[];
+  missingOutcome?: "exclude" | "notMet"; minCellSize?: number; subgroupColumns?: string[]; maxSubgroupValues?: number;
   randomized?: boolean; assignedBy?: "student" | "school"; icc?: number;
   evaluator?: { name: string; independent: boolean }; evidencePolicy?: VettingPolicy;
   columns?: { studentId?: string; pre?: string; post?: string; minutes?: string; weeks?: string; grade?: string; group?: string;
@@ -100,7 +100,10 @@ export interface EvaluateOptions {
   /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
   issued?: string;
 }
-export interface Cell { column: string; value: string; n?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
+/** A published cell: `n` enrolled students, the share over `judged`; a suppressed cell has only its column and value. */
+export interface Cell { column: string; value: string; n?: number; judged?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
+/** A cell in the district's own view: every figure, and whether the published report shows it. */
+export interface DistrictCell { column: string; value: string; n: number; judged: number; met: number; shareMetTarget: number | null; meanMetric: number | null; inReport: boolean; }
 export interface Payment {
   baseCents: number; outcomeCents: number; penaltyCents: number; totalCents: number; maximumCents: number;
   contingentShare: number; capApplied: boolean; floorApplied: boolean; districtObligationMet: boolean | null;
@@ -108,12 +111,12 @@ export interface Payment {
 export interface Evaluation {
   payment: Payment;
   students: { rows: number; comparison: number; intervention: number; enrolled: number; atFidelity: number; withOutcome: number;
-    missingOutcome: number; noRoomToGrow: number; metTarget: number; declined: number; belowAllTiers: number;
+    judged: number; missingOutcome: number; noRoomToGrow: number; metTarget: number; declined: number; belowAllTiers: number;
     byTier: Array<{ label: string; atLeast: number; centsPerStudent: number; count: number }> };
   growth: { n: number; mean: number | null; median: number | null; sd: number | null };
   distribution: Array<{ from: number; to: number; count: number }>;
   effect: LocalComparison | null;
-  doseResponse: Cell[]; subgroups: Cell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
+  doseResponse: DistrictCell[]; subgroups: DistrictCell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
   report: OutcomesReport;
 }
 /** The aggregate report (schema "evidence-check/outcomes-report@1"): no student id, small cells suppressed. */
@@ -125,12 +128,14 @@ export interface OutcomesReport {
   /** "sha256:" and the hex SHA-256 of the roster's bytes as given to evaluateContract. */
   rosterDigest: string;
   currency: string; metric: string; minCellSize: number;
-  students: { enrolled: number; atFidelity: number; withOutcome: number; metTarget: number | null };
+  students: { enrolled: number; atFidelity: number | null; withOutcome: number | null; judged: number | null; metTarget: number | null };
   shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
   effect: ReportEffect | null; tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
   doseResponse: Cell[]; subgroups: Cell[];
-  payment: { totalCents: number; baseCents: number; outcomeCents: number; penaltyCents: number; maximumCents: number;
-    contingentShare: number; districtObligationMet: boolean | null };
+  payment: { totalCents: number | null; totalRoundedToCents: number | null; baseCents: number | null; outcomeCents: number | null;
+    penaltyCents: number | null; maximumCents: number | null; contingentShare: number | null; districtObligationMet: boolean | null };
+  /** What the disclosure audit did: each protection beyond withholding small counts, and why nothing is published when nothing is. */
+  disclosure: { minCellSize: number; audit: string; protections: string[]; withheld: string | null };
 }
 /** What a WWC review could give a local comparison whose design conditions all hold. */
 export interface Support { rating: Rating; essaTier: 1 | 2 | 3 | 4 | null; essaRationale: string; }

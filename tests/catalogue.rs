@@ -13,7 +13,7 @@ fn contract() -> Value {
         "metric": { "kind": "gain" },
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
         "fidelity": { "minMinutesPerWeek": 0, "minWeeks": 0 },
-        "minCellSize": 1
+        "minCellSize": 5
     })
 }
 
@@ -393,10 +393,22 @@ fn contract_catalogue() {
             "above the cap",
         ),
         (
-            with(json!({ "minCellSize": 0 })),
+            with(json!({ "minCellSize": 4 })),
             "minCellSize",
             "outOfRange",
-            "from 1 to 1000",
+            "from 5 to 1000",
+        ),
+        (
+            with(json!({ "subgroupColumns": ["STUDENT_ID"] })),
+            "subgroupColumns[0]",
+            "identifyingColumn",
+            "every student's own value",
+        ),
+        (
+            with(json!({ "maxSubgroupValues": 1 })),
+            "maxSubgroupValues",
+            "outOfRange",
+            "from 2 to 1000",
         ),
         (
             with(json!({ "currency": "dollars" })),

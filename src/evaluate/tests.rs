@@ -39,7 +39,7 @@ fn contract() -> Value {
         ],
         "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 },
         "declinePenaltyCents": 1000,
-        "minCellSize": 1
+        "minCellSize": 5
     })
 }
 
@@ -96,7 +96,6 @@ fn base_case_by_hand() {
     assert!(e.effect.is_none());
     assert_eq!(e.rejected_count, 0);
     assert_eq!(e.report.schema, "evidence-check/outcomes-report@1");
-    assert_eq!(e.report.payment.total_cents, 158000);
 }
 
 #[test]
@@ -161,10 +160,18 @@ fn district_shortfall_pays_in_full() {
 
 #[test]
 fn missing_outcome_policy() {
+    // 4 of the 6 at-fidelity students with an outcome met the target; under notMet the one
+    // missing an outcome (A7) counts as not meeting it: 4 of 7.
     let exclude = run(contract(), ROSTER);
-    assert_eq!(exclude.report.share_met_target, Some(4.0 / 6.0));
+    assert_eq!(
+        (exclude.students.met_target, exclude.students.judged),
+        (4, 6)
+    );
     let not_met = run(with(json!({ "missingOutcome": "notMet" })), ROSTER);
-    assert_eq!(not_met.report.share_met_target, Some(4.0 / 7.0));
+    assert_eq!(
+        (not_met.students.met_target, not_met.students.judged),
+        (4, 7)
+    );
     assert_eq!(not_met.payment.total_cents, 158000);
 }
 
@@ -556,7 +563,17 @@ fn a_pre_test_at_the_maximum_stays_enrolled() {
         .any(|n| n.contains("no room for a normalized gain")));
     let mut not_met = c;
     not_met["missingOutcome"] = json!("notMet");
-    assert_eq!(run(not_met, roster).report.share_met_target, Some(0.5));
+    let e = run(not_met, roster);
+    assert_eq!((e.students.met_target, e.students.judged), (1, 2));
+    // Two students: no outcome figure is published at all.
+    assert_eq!(e.report.share_met_target, None);
+    assert!(e
+        .report
+        .disclosure
+        .withheld
+        .as_deref()
+        .unwrap()
+        .starts_with("Fewer than 5 students have an outcome"));
     // A score above the maximum is still a bad row.
     let e = run(
         with(
@@ -569,44 +586,66 @@ fn a_pre_test_at_the_maximum_stays_enrolled() {
 
 #[test]
 fn subgroups_suppress_small_cells_and_one_complement() {
+    // 100 students, gains i % 25: 20 below every tier (0-4), 20 "Some" (5-9), 60 "Typical".
+    // ell: Y for 3 students (held by fewer than 10: labelled "(other)"), N for 97; grade 3
+    // for 48 (i < 48), 4 for 52.
     let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,grade\n");
-    for i in 0..25 {
+    for i in 0..100 {
         let ell = if i < 3 { "Y" } else { "N" };
-        let grade = if i < 12 { "3" } else { "4" };
-        roster += &format!("E{i},200,{},600,20,{ell},{grade}\n", 200 + i);
+        let grade = if i < 48 { "3" } else { "4" };
+        roster += &format!("E{i},200,{},600,20,{ell},{grade}\n", 200 + i % 25);
     }
     let e = run(
         with(json!({ "minCellSize": 10, "subgroupColumns": ["ell", "grade"] })),
         &roster,
     );
-    let shown: Vec<(&str, &str, Option<u64>, bool)> = e
+    // The district sees every figure, and which ones the report shows: the 3 are withheld,
+    // and so is the 97 (else 100 - 97 gives them away).
+    let district: Vec<(&str, &str, u64, bool)> = e
         .subgroups
         .iter()
-        .map(|c| (c.column.as_str(), c.value.as_str(), c.n, c.suppressed))
+        .map(|c| (c.column.as_str(), c.value.as_str(), c.n, c.in_report))
         .collect();
     assert_eq!(
-        shown,
+        district,
         vec![
-            ("ell", "N", None, true),
-            ("ell", "Y", None, true),
-            ("grade", "3", Some(12), false),
-            ("grade", "4", Some(13), false)
+            ("ell", "N", 97, false),
+            ("ell", "(other)", 3, false),
+            ("grade", "3", 48, true),
+            ("grade", "4", 52, true)
         ]
     );
-    // Grade 3: gains 0..11; tiers at 5 and 10 -> 7 of 12 meet the lowest tier; mean gain 5.5.
-    assert_eq!(e.subgroups[2].share_met_target, Some(Some(7.0 / 12.0)));
-    assert_eq!(e.subgroups[2].mean_metric, Some(Some(5.5)));
+    // Grade 3: i = 0..47, gains 0..24 then 0..22: 20 + 18 = 38 of 48 reach 5; mean gain
+    // (300 + 253) / 48.
+    assert_eq!(e.subgroups[2].share_met_target, Some(38.0 / 48.0));
+    assert_eq!(e.subgroups[2].mean_metric, Some(553.0 / 48.0));
     let text = serde_json::to_string(&e.report).unwrap();
     assert!(
-        text.contains(r#"{"column":"ell","value":"Y","suppressed":true}"#),
+        text.contains(r#"{"column":"ell","value":"(other)","suppressed":true}"#),
         "{text}"
+    );
+    assert!(
+        !text.contains(r#""value":"Y""#),
+        "a rare value is never a label"
+    );
+    // Nothing more was needed: the tiers (20, 20, 60) and the payment are published exactly.
+    assert_eq!(
+        e.report.disclosure.protections.len(),
+        1,
+        "{:?}",
+        e.report.disclosure.protections
+    );
+    assert_eq!(e.report.payment.total_cents, Some(e.payment.total_cents));
+    assert_eq!(
+        e.report.tiers.iter().map(|t| t.count).collect::<Vec<_>>(),
+        vec![Some(20), Some(60)]
     );
 }
 
 #[test]
 fn the_report_never_contains_a_student_id() {
     let e = run(
-        with(json!({ "subgroupColumns": ["ell", "school"], "minCellSize": 1 })),
+        with(json!({ "subgroupColumns": ["ell", "school"], "minCellSize": 5 })),
         COMPARISON,
     );
     let text = serde_json::to_string(&e.report).unwrap();
@@ -676,10 +715,20 @@ fn a_card_that_pays_less_for_more_growth_is_refused() {
 
 #[test]
 fn subgroup_cells_come_in_a_readers_order() {
-    let roster = "student_id,pre,post,minutes,weeks,grade,cohort\nA,1,2,600,20,3,b\nB,1,2,600,20,K,\nC,1,2,600,20,10,a\nD,1,2,600,20,2,b\n";
+    // Five students for each value (a value held by fewer than the cell size is "(other)").
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade,cohort\n");
+    for (k, (grade, cohort)) in [("3", "b"), ("K", ""), ("10", "a"), ("2", "b")]
+        .iter()
+        .enumerate()
+    {
+        for i in 0..5 {
+            roster += &format!("S{k}-{i},1,2,600,20,{grade},{cohort}\n");
+        }
+    }
+    roster += "Z,1,2,600,20,7,c\n";
     let e = run(
         with(json!({ "subgroupColumns": ["grade", "cohort"] })),
-        roster,
+        &roster,
     );
     let values: Vec<(&str, &str)> = e
         .subgroups
@@ -693,9 +742,11 @@ fn subgroup_cells_come_in_a_readers_order() {
             ("grade", "2"),
             ("grade", "3"),
             ("grade", "10"),
+            ("grade", "(other)"),
             ("cohort", "(blank)"),
             ("cohort", "a"),
-            ("cohort", "b")
+            ("cohort", "b"),
+            ("cohort", "(other)")
         ]
     );
 }

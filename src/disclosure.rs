@@ -1,0 +1,797 @@
+//! The audit before publishing: what an attacker can work out about suppressed counts from
+//! everything the report publishes and the contract's public terms, by linear programming, as
+//! the trusted disclosure-control tools do (tau-ARGUS, sdcTable).
+//!
+//! Every number the report could publish is a [`Quantity`] (a count of students, or money), and
+//! the facts that tie them together (cells add up to their total, a payment is base plus tiers
+//! minus penalties, a share of a cell is its met count over its judged count) are [`Relation`]s.
+//! A quantity is published exactly, as a range (a rounded amount), or not at all. For every
+//! protected quantity that is not published, the audit finds the smallest and the largest value
+//! consistent with everything published (two LPs, solved with `microlp`); the report is safe
+//! when each such interval is at least `minCellSize` wide and no published count lies strictly
+//! between 0 and `minCellSize`. The LP relaxation is the tools' standard: an attacker who also
+//! uses integrality could sometimes narrow further.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+
+/// An index into the audit's quantities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Q(pub usize);
+
+/// What a reader of the report knows of a quantity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Known {
+    Exactly,
+    /// Published as a range (a rounded amount): somewhere from `.0` to `.1`.
+    Between(f64, f64),
+    Not,
+}
+
+#[derive(Debug, Clone)]
+pub struct Quantity {
+    /// What it counts, for a person reading the audit (a cell's value is not kept: a rare one
+    /// could name a student).
+    pub name: &'static str,
+    pub value: f64,
+    /// The largest value a reader could suppose (the quantity is at least 0).
+    pub upper: f64,
+    pub known: Known,
+    /// A count of students too small to be known (from 1 to the cell size less one): its
+    /// interval must stay wide when it is not published, and it must not be published.
+    pub protected: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    Eq,
+    Le,
+    Ge,
+}
+
+/// `sum(coefficient x quantity) op rhs`.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub terms: Vec<(Q, f64)>,
+    pub op: Op,
+    pub rhs: f64,
+}
+
+/// A protected quantity that an attacker can pin down too closely.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exposure {
+    pub q: Q,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Intervals already solved: per part, keyed by everything the part's intervals depend on
+/// (see [`Audit::signature`]), the interval of each quantity solved so far.
+#[derive(Debug, Default)]
+pub struct Cache(std::collections::HashMap<Vec<u64>, std::collections::HashMap<usize, (f64, f64)>>);
+
+/// One part's linear program: its quantities with their bounds, and the relations that touch
+/// them with the published quantities moved to the right-hand side.
+struct PartLp {
+    vars: Vec<Q>,
+    bounds: Vec<(f64, f64)>,
+    rows: Vec<Row>,
+    key: Vec<u64>,
+}
+
+/// Every group averaged into parts, and where each ungrouped quantity went (part, variable).
+type Averaged = (Vec<PartLp>, Vec<Option<(usize, usize)>>);
+
+/// One relation of a part's LP: terms over the part's variables, the comparison, the right side.
+type Row = (Vec<(usize, f64)>, ComparisonOp, f64);
+
+/// Quantities that stand alike, such as the withheld cells of one table: each member holds the
+/// same slots (a cell's size, the students its share is over, those meeting the target), and
+/// swapping two members maps the relations onto themselves. The audit checks this before using
+/// it (see [`Audit::alike`]); then, the feasible region being convex and symmetric, the members
+/// it does not ask about can be averaged into one without changing any interval, and one
+/// member's interval is every member's. That keeps each linear program as small as the number
+/// of tables, however many cells are withheld.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub members: Vec<Vec<Q>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Audit {
+    pub quantities: Vec<Quantity>,
+    pub relations: Vec<Relation>,
+    pub groups: Vec<Group>,
+}
+
+/// Numerical slack for the LP's answers (the counts are whole numbers).
+const SLACK: f64 = 1e-6;
+
+impl Audit {
+    pub fn quantity(&mut self, name: &'static str, value: f64, upper: f64) -> Q {
+        self.quantities.push(Quantity {
+            name,
+            value,
+            upper: upper.max(value),
+            known: Known::Exactly,
+            protected: false,
+        });
+        Q(self.quantities.len() - 1)
+    }
+
+    pub fn relate(&mut self, terms: Vec<(Q, f64)>, op: Op, rhs: f64) {
+        self.relations.push(Relation { terms, op, rhs });
+    }
+
+    pub fn get(&self, q: Q) -> &Quantity {
+        &self.quantities[q.0]
+    }
+
+    pub fn get_mut(&mut self, q: Q) -> &mut Quantity {
+        &mut self.quantities[q.0]
+    }
+
+    /// The protected quantities a reader can narrow below `width`, or learn exactly while they
+    /// lie strictly between 0 and `width` (all of them, or only the first with `first_only`).
+    /// Intervals are kept in `cache`, keyed by everything they depend on, so that a part of the
+    /// relations left unchanged from one plan to the next is not solved again.
+    pub fn exposures(&self, width: f64, cache: &mut Cache, first_only: bool) -> Vec<Exposure> {
+        let mut out = Vec::new();
+        for (i, q) in self.quantities.iter().enumerate() {
+            let small = q.value > SLACK && q.value < width - SLACK;
+            if q.protected && small && q.known == Known::Exactly {
+                out.push(Exposure {
+                    q: Q(i),
+                    low: q.value,
+                    high: q.value,
+                });
+                if first_only {
+                    return out;
+                }
+            }
+        }
+        let mut intervals = Intervals::new(self);
+        for (i, x) in self.quantities.iter().enumerate() {
+            if !(x.protected && x.known == Known::Not && x.value > SLACK) {
+                continue;
+            }
+            let (low, high) = intervals.of(Q(i), cache);
+            if high - low < width - SLACK {
+                out.push(Exposure { q: Q(i), low, high });
+                if first_only {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    /// The smallest and largest value of `target` consistent with what is published.
+    pub fn interval_alone(&self, target: Q, cache: &mut Cache) -> (f64, f64) {
+        Intervals::new(self).of(target, cache)
+    }
+
+    /// [`Audit::interval_alone`] without a cache.
+    pub fn interval(&self, target: Q) -> (f64, f64) {
+        self.interval_alone(target, &mut Cache::default())
+    }
+
+    /// Every quantity tied to `q` through the relations, published or not.
+    pub fn connected(&self, q: Q) -> Vec<Q> {
+        let mut touching: Vec<Vec<usize>> = vec![Vec::new(); self.quantities.len()];
+        for (k, r) in self.relations.iter().enumerate() {
+            for (x, _) in &r.terms {
+                touching[x.0].push(k);
+            }
+        }
+        let mut seen = vec![false; self.quantities.len()];
+        let mut done = vec![false; self.relations.len()];
+        let mut stack = vec![q.0];
+        seen[q.0] = true;
+        while let Some(i) = stack.pop() {
+            for &k in &touching[i] {
+                if std::mem::replace(&mut done[k], true) {
+                    continue;
+                }
+                for (x, _) in &self.relations[k].terms {
+                    if !std::mem::replace(&mut seen[x.0], true) {
+                        stack.push(x.0);
+                    }
+                }
+            }
+        }
+        (0..seen.len()).filter(|&i| seen[i]).map(Q).collect()
+    }
+
+    /// The groups whose members do stand alike: unpublished, with the same bounds slot by slot,
+    /// and each relation either one member's (the same for every member once the member is
+    /// abstracted away) or every member's with the same coefficients. Groups of fewer than two
+    /// such members, or that fail the check, are left out: the audit is then only slower.
+    fn alike(&self) -> Vec<Group> {
+        // The candidates: unpublished members with their first member's bounds.
+        let mut groups: Vec<Group> = Vec::new();
+        for group in &self.groups {
+            let members: Vec<Vec<Q>> = group
+                .members
+                .iter()
+                .filter(|m| m.iter().all(|&q| self.get(q).known == Known::Not))
+                .cloned()
+                .collect();
+            let Some(first) = members.first() else {
+                continue;
+            };
+            let same_bounds = members.iter().all(|m| {
+                m.len() == first.len()
+                    && m.iter()
+                        .zip(first)
+                        .all(|(a, b)| self.get(*a).upper == self.get(*b).upper)
+            });
+            if members.len() >= 2 && same_bounds {
+                groups.push(Group { members });
+            }
+        }
+        // Each grouped quantity's (group, member, slot).
+        let mut place: Vec<Option<(usize, usize, usize)>> = vec![None; self.quantities.len()];
+        for (g, group) in groups.iter().enumerate() {
+            for (i, m) in group.members.iter().enumerate() {
+                for (s, q) in m.iter().enumerate() {
+                    place[q.0] = Some((g, i, s));
+                }
+            }
+        }
+        // Per group: each member's own relations, written with slots in place of its
+        // quantities; and whether every relation of several members is every member's alike.
+        let mut own: Vec<Vec<Vec<Vec<u64>>>> = groups
+            .iter()
+            .map(|g| vec![Vec::new(); g.members.len()])
+            .collect();
+        let mut ok = vec![true; groups.len()];
+        for r in &self.relations {
+            let mut touched: Vec<(usize, usize, usize, f64)> = r
+                .terms
+                .iter()
+                .filter_map(|&(q, c)| place[q.0].map(|(g, i, s)| (g, i, s, c)))
+                .collect();
+            touched.sort_by_key(|a| (a.0, a.1, a.2));
+            for chunk in touched.chunk_by(|a, b| a.0 == b.0) {
+                let g = chunk[0].0;
+                let slots = groups[g].members[0].len();
+                // Member -> its coefficient on each slot.
+                let mut rows: Vec<(usize, Vec<f64>)> = Vec::new();
+                for &(_, i, s, c) in chunk {
+                    if rows.last().is_none_or(|(m, _)| *m != i) {
+                        rows.push((i, vec![0.0; slots]));
+                    }
+                    if let Some((_, row)) = rows.last_mut() {
+                        row[s] += c;
+                    }
+                }
+                if let [(i, _)] = rows.as_slice() {
+                    let mut form: Vec<(u64, u64)> = r
+                        .terms
+                        .iter()
+                        .map(|&(q, c)| match place[q.0] {
+                            Some((h, _, s)) if h == g => (s as u64, c.to_bits()),
+                            _ => (u64::MAX / 2 + q.0 as u64, c.to_bits()),
+                        })
+                        .collect();
+                    form.sort_unstable();
+                    let mut key = vec![r.op as u64, r.rhs.to_bits()];
+                    key.extend(form.into_iter().flat_map(|(a, b)| [a, b]));
+                    own[g][*i].push(key);
+                } else {
+                    let every = rows.len() == groups[g].members.len();
+                    ok[g] &= every && rows.iter().all(|(_, row)| *row == rows[0].1);
+                }
+            }
+        }
+        groups
+            .into_iter()
+            .zip(own)
+            .zip(ok)
+            .filter_map(|((group, mut own), ok)| {
+                for forms in &mut own {
+                    forms.sort_unstable();
+                }
+                (ok && own.iter().all(|forms| *forms == own[0])).then_some(group)
+            })
+            .collect()
+    }
+
+    /// The audit with every group's members averaged into one, except the member `target`
+    /// (group, member) kept apart beside the average of the others; and where each original
+    /// quantity went (a member averaged away goes nowhere).
+    fn reduced(&self, groups: &[Group], target: Option<(usize, usize)>) -> (Audit, Vec<Option<Q>>) {
+        let n = self.quantities.len();
+        // Each grouped quantity's (group, member, slot).
+        let mut place: Vec<Option<(usize, usize, usize)>> = vec![None; n];
+        for (g, group) in groups.iter().enumerate() {
+            for (i, m) in group.members.iter().enumerate() {
+                for (s, q) in m.iter().enumerate() {
+                    place[q.0] = Some((g, i, s));
+                }
+            }
+        }
+        let mut a = Audit::default();
+        let mut map: Vec<Option<Q>> = vec![None; n];
+        for (i, q) in self.quantities.iter().enumerate() {
+            if place[i].is_none() {
+                a.quantities.push(q.clone());
+                map[i] = Some(Q(a.quantities.len() - 1));
+            }
+        }
+        // Per group: the kept member's slots (if any), and the average of the rest.
+        let mut kept: Vec<Option<(usize, Vec<Q>)>> = vec![None; groups.len()];
+        let mut rest: Vec<(usize, Vec<Q>)> = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            let apart = target.filter(|t| t.0 == g).map(|t| t.1);
+            if let Some(i) = apart {
+                let slots = group.members[i].iter().map(|&q| {
+                    a.quantities.push(self.get(q).clone());
+                    map[q.0] = Some(Q(a.quantities.len() - 1));
+                    Q(a.quantities.len() - 1)
+                });
+                kept[g] = Some((i, slots.collect()));
+            }
+            let others: Vec<&Vec<Q>> = (0..group.members.len())
+                .filter(|&i| Some(i) != apart)
+                .map(|i| &group.members[i])
+                .collect();
+            let source = (0..group.members.len())
+                .find(|&i| Some(i) != apart)
+                .unwrap_or(0);
+            let slots = (0..group.members[0].len())
+                .map(|s| {
+                    let mean = others.iter().map(|m| self.get(m[s]).value).sum::<f64>()
+                        / others.len() as f64;
+                    let mut x = self.get(group.members[0][s]).clone();
+                    x.value = mean;
+                    a.quantities.push(x);
+                    Q(a.quantities.len() - 1)
+                })
+                .collect();
+            rest.push((source, slots));
+        }
+        for r in &self.relations {
+            // Whose relation it is, if one member's: written once for the kept member and once,
+            // for the average, from one other member; every member's relations are alike.
+            // Per group touched: one member's relation (Some(member)) or every member's (None).
+            let mut touched: std::collections::BTreeMap<usize, Option<usize>> = Default::default();
+            for (q, _) in &r.terms {
+                if let Some((g, i, _)) = place[q.0] {
+                    touched
+                        .entry(g)
+                        .and_modify(|one| *one = one.filter(|&m| m == i))
+                        .or_insert(Some(i));
+                }
+            }
+            let written = touched.iter().all(|(&g, &one)| match one {
+                Some(i) => kept[g].as_ref().is_some_and(|(k, _)| *k == i) || rest[g].0 == i,
+                None => true,
+            });
+            if !written {
+                continue;
+            }
+            // A relation among published quantities only constrains nothing left to find.
+            if r.terms
+                .iter()
+                .all(|(q, _)| place[q.0].is_none() && self.get(*q).known == Known::Exactly)
+            {
+                continue;
+            }
+            let mut terms: Vec<(Q, f64)> = Vec::new();
+            for &(q, c) in &r.terms {
+                let to = match place[q.0] {
+                    None => map[q.0],
+                    Some((g, i, s)) => match &kept[g] {
+                        Some((k, slots)) if *k == i => Some(slots[s]),
+                        _ => Some(rest[g].1[s]),
+                    },
+                };
+                if let Some(to) = to {
+                    terms.push((to, c));
+                }
+            }
+            // The averaged members' terms add up into one.
+            terms.sort_by_key(|(q, _)| *q);
+            terms.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 += later.1;
+                }
+                same
+            });
+            a.relations.push(Relation {
+                terms,
+                op: r.op,
+                rhs: r.rhs,
+            });
+        }
+        (a, map)
+    }
+
+    /// The unpublished and ranged quantities, grouped by the relations that connect them, each
+    /// group with its linear program.
+    fn parts(&self) -> Vec<PartLp> {
+        let n = self.quantities.len();
+        let mut root: Vec<usize> = (0..n).collect();
+        fn find(root: &mut [usize], mut i: usize) -> usize {
+            while root[i] != i {
+                root[i] = root[root[i]];
+                i = root[i];
+            }
+            i
+        }
+        let open = |i: usize| self.quantities[i].known != Known::Exactly;
+        for r in &self.relations {
+            let mut members = r.terms.iter().map(|(q, _)| q.0).filter(|&i| open(i));
+            if let Some(first) = members.next() {
+                for other in members {
+                    let (a, b) = (find(&mut root, first), find(&mut root, other));
+                    root[a] = b;
+                }
+            }
+        }
+        // Each open quantity's part, and its place among the part's variables.
+        let mut part_of: Vec<Option<(usize, usize)>> = vec![None; n];
+        let mut parts: Vec<PartLp> = Vec::new();
+        let mut index: Vec<Option<usize>> = vec![None; n];
+        for i in (0..n).filter(|&i| open(i)) {
+            let r = find(&mut root, i);
+            let p = *index[r].get_or_insert_with(|| {
+                parts.push(PartLp {
+                    vars: Vec::new(),
+                    bounds: Vec::new(),
+                    rows: Vec::new(),
+                    key: Vec::new(),
+                });
+                parts.len() - 1
+            });
+            let x = &self.quantities[i];
+            part_of[i] = Some((p, parts[p].vars.len()));
+            parts[p].vars.push(Q(i));
+            parts[p].bounds.push(match x.known {
+                Known::Between(lo, hi) => (lo, hi),
+                _ => (0.0, x.upper),
+            });
+            parts[p].key.push(i as u64);
+            match x.known {
+                Known::Between(lo, hi) => parts[p].key.extend([lo.to_bits(), hi.to_bits()]),
+                _ => parts[p].key.push(u64::MAX),
+            }
+        }
+        for part in &mut parts {
+            part.key.push(u64::MAX - 1);
+        }
+        // Every open term of a relation lies in the same part; published ones are constants.
+        for r in &self.relations {
+            let Some(p) = r
+                .terms
+                .iter()
+                .find_map(|(q, _)| part_of[q.0].map(|(p, _)| p))
+            else {
+                continue;
+            };
+            let part = &mut parts[p];
+            let mut rhs = r.rhs;
+            let mut terms = Vec::new();
+            for &(q, c) in &r.terms {
+                match part_of[q.0] {
+                    Some((_, v)) => terms.push((v, c)),
+                    None => rhs -= c * self.get(q).value,
+                }
+            }
+            // The row exactly as the solver gets it.
+            let (op, code) = match r.op {
+                Op::Eq => (ComparisonOp::Eq, 0),
+                Op::Le => (ComparisonOp::Le, 1),
+                Op::Ge => (ComparisonOp::Ge, 2),
+            };
+            part.key.extend([u64::MAX - 2, code, rhs.to_bits()]);
+            part.key
+                .extend(terms.iter().flat_map(|&(v, c)| [v as u64, c.to_bits()]));
+            part.rows.push((terms, op, rhs));
+        }
+        parts
+    }
+}
+
+/// Intervals over one audit, its groups averaged: the reduced linear programs are built once
+/// and each group's member interval solved once.
+struct Intervals<'a> {
+    audit: &'a Audit,
+    groups: Vec<Group>,
+    /// Each grouped quantity's (group, slot).
+    place: std::collections::HashMap<usize, (usize, usize)>,
+    /// Every group averaged, and where each ungrouped quantity went.
+    averaged: Option<Averaged>,
+    per_slot: std::collections::HashMap<(usize, usize), (f64, f64)>,
+}
+
+impl<'a> Intervals<'a> {
+    fn new(audit: &'a Audit) -> Self {
+        let groups = audit.alike();
+        let mut place = std::collections::HashMap::new();
+        for (g, group) in groups.iter().enumerate() {
+            for m in &group.members {
+                for (s, q) in m.iter().enumerate() {
+                    place.insert(q.0, (g, s));
+                }
+            }
+        }
+        Intervals {
+            audit,
+            groups,
+            place,
+            averaged: None,
+            per_slot: Default::default(),
+        }
+    }
+
+    fn of(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
+        let value = self.audit.get(q).value;
+        let (low, high) = if self.audit.get(q).known == Known::Exactly {
+            (value, value)
+        } else if let Some(&(g, s)) = self.place.get(&q.0) {
+            // By symmetry one member's interval is every member's: the first one's, solved
+            // with the others averaged.
+            match self.per_slot.get(&(g, s)) {
+                Some(&interval) => interval,
+                None => {
+                    let (reduced, map) = self.audit.reduced(&self.groups, Some((g, 0)));
+                    let (parts, at) = located(&reduced);
+                    let first = self.groups[g].members[0][s];
+                    let interval = match map[first.0].and_then(|r| at[r.0]) {
+                        Some((p, k)) => cached(&parts[p], k, cache),
+                        None => (value, value),
+                    };
+                    self.per_slot.insert((g, s), interval);
+                    interval
+                }
+            }
+        } else {
+            let (parts, at) = self.averaged.get_or_insert_with(|| {
+                let (reduced, map) = self.audit.reduced(&self.groups, None);
+                let (parts, at) = located(&reduced);
+                (parts, map.iter().map(|m| m.and_then(|r| at[r.0])).collect())
+            });
+            match at[q.0] {
+                Some((p, k)) => cached(&parts[p], k, cache),
+                None => (value, value),
+            }
+        };
+        // The true values satisfy every relation: the interval holds them.
+        (low.min(value), high.max(value))
+    }
+}
+
+/// The audit's parts, and each open quantity's (part, variable) among them.
+fn located(audit: &Audit) -> (Vec<PartLp>, Vec<Option<(usize, usize)>>) {
+    let parts = audit.parts();
+    let mut at = vec![None; audit.quantities.len()];
+    for (p, part) in parts.iter().enumerate() {
+        for (k, q) in part.vars.iter().enumerate() {
+            at[q.0] = Some((p, k));
+        }
+    }
+    (parts, at)
+}
+
+fn cached(part: &PartLp, k: usize, cache: &mut Cache) -> (f64, f64) {
+    *cache
+        .0
+        .entry(part.key.clone())
+        .or_default()
+        .entry(k)
+        .or_insert_with(|| part.interval(k))
+}
+
+impl PartLp {
+    /// The smallest and largest value of variable `target`. Should the solver fail on a side,
+    /// that side is left empty (infinite), and the caller's clamp to the true value makes the
+    /// reader know the value exactly there: the audit errs on the side of protecting it.
+    fn interval(&self, target: usize) -> (f64, f64) {
+        let solve = |direction| -> Option<f64> {
+            let mut p = Problem::new(direction);
+            let vars: Vec<_> = self
+                .bounds
+                .iter()
+                .enumerate()
+                .map(|(k, &bounds)| p.add_var(if k == target { 1.0 } else { 0.0 }, bounds))
+                .collect();
+            for (terms, op, rhs) in &self.rows {
+                let terms: Vec<_> = terms.iter().map(|&(v, c)| (vars[v], c)).collect();
+                p.add_constraint(terms.as_slice(), *op, *rhs);
+            }
+            p.solve().ok()?.solution().map(|s| s.objective())
+        };
+        let low = solve(OptimizationDirection::Minimize).unwrap_or(f64::INFINITY);
+        let high = solve(OptimizationDirection::Maximize).unwrap_or(f64::NEG_INFINITY);
+        (low, high)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A family of cells adding up to a published total.
+    fn family(values: &[f64], total: f64) -> (Audit, Vec<Q>) {
+        let mut a = Audit::default();
+        let cells: Vec<Q> = values
+            .iter()
+            .map(|&v| a.quantity("cell", v, total))
+            .collect();
+        let t = a.quantity("total", total, total);
+        let mut terms: Vec<(Q, f64)> = cells.iter().map(|&c| (c, 1.0)).collect();
+        terms.push((t, -1.0));
+        a.relate(terms, Op::Eq, 0.0);
+        for &c in &cells {
+            a.get_mut(c).protected = true;
+        }
+        (a, cells)
+    }
+
+    #[test]
+    fn one_suppressed_cell_of_a_total_is_exposed() {
+        // 40 + 3 + 30 = 73: hiding the 3 alone, total minus the others gives it back.
+        let (mut a, cells) = family(&[40.0, 3.0, 30.0], 73.0);
+        a.get_mut(cells[1]).known = Known::Not;
+        assert_eq!(
+            a.exposures(10.0, &mut Cache::default(), false),
+            vec![Exposure {
+                q: cells[1],
+                low: 3.0,
+                high: 3.0
+            }]
+        );
+        // Hiding the 30 too: each lies anywhere in [0, 33], 33 wide.
+        a.get_mut(cells[2]).known = Known::Not;
+        assert!(a.exposures(10.0, &mut Cache::default(), false).is_empty());
+        assert_eq!(a.interval(cells[1]), (0.0, 33.0));
+    }
+
+    #[test]
+    fn a_published_small_count_is_an_exposure() {
+        let (a, cells) = family(&[40.0, 3.0, 30.0], 73.0);
+        let exposed: Vec<Q> = a
+            .exposures(10.0, &mut Cache::default(), false)
+            .iter()
+            .map(|e| e.q)
+            .collect();
+        assert_eq!(exposed, vec![cells[1]]);
+        // Zero reveals no student.
+        let (a, _) = family(&[40.0, 0.0, 30.0], 70.0);
+        assert!(a.exposures(10.0, &mut Cache::default(), false).is_empty());
+    }
+
+    #[test]
+    fn a_payment_pins_two_suppressed_tiers() {
+        // Tiers of 2000 and 5000 cents with 3 and 4 students hidden, their sum (7) and the
+        // outcome payment (26000) published: 2000a + 5000b = 26000, a + b = 7 gives a = 3, b = 4.
+        let mut a = Audit::default();
+        let t1 = a.quantity("tier 1", 3.0, 7.0);
+        let t2 = a.quantity("tier 2", 4.0, 7.0);
+        let met = a.quantity("met", 7.0, 7.0);
+        let paid = a.quantity("outcome cents", 26000.0, 1e9);
+        a.relate(vec![(t1, 1.0), (t2, 1.0), (met, -1.0)], Op::Eq, 0.0);
+        a.relate(vec![(t1, 2000.0), (t2, 5000.0), (paid, -1.0)], Op::Eq, 0.0);
+        for t in [t1, t2] {
+            a.get_mut(t).known = Known::Not;
+            a.get_mut(t).protected = true;
+        }
+        assert_eq!(a.exposures(10.0, &mut Cache::default(), false).len(), 2);
+        // Withholding the payment leaves a in [0, 7] (7 wide): still under 10.
+        a.get_mut(paid).known = Known::Not;
+        assert_eq!(a.interval(t1), (0.0, 7.0));
+        // Rounding it to the nearest 100,000 cents instead: a free in [0, 7] as well.
+        a.get_mut(paid).known = Known::Between(0.0, 100_000.0);
+        assert_eq!(a.interval(t1), (0.0, 7.0));
+    }
+
+    /// Tables of cells as the report has them: each cell's size, the students its share is
+    /// over and those meeting the target (met <= judged <= size), each adding up to a total;
+    /// the first two totals shared by the tables and published or not. Declaring the withheld
+    /// cells of each table a group must leave every interval as the full LP has it.
+    fn tables(cells: &[Vec<(u8, u8, u8, bool)>], publish_totals: bool) -> Audit {
+        let mut a = Audit::default();
+        let sums = |cells: &[(u8, u8, u8, bool)], k: usize| -> f64 {
+            cells.iter().map(|c| [c.0, c.1, c.2][k] as f64).sum()
+        };
+        // Every table covers the same students: the first table's totals.
+        let first = &cells[0];
+        let totals: Vec<Q> = (0..3)
+            .map(|k| a.quantity("total", sums(first, k), 1000.0))
+            .collect();
+        if !publish_totals {
+            a.get_mut(totals[1]).known = Known::Not;
+            a.get_mut(totals[2]).known = Known::Not;
+        }
+        for table in cells {
+            // Rescale the table's last cell so that each table adds up to the same totals.
+            let mut table = table.clone();
+            let mut members = Vec::new();
+            let mut rows: Vec<Vec<(Q, f64)>> = vec![Vec::new(); 3];
+            let last = table.len() - 1;
+            for c in &mut table[..last] {
+                *c = (c.0, c.1.min(c.0), c.2.min(c.1.min(c.0)), c.3);
+            }
+            let rest = |k: usize| sums(first, k) - sums(&table[..last], k);
+            for (i, c) in table.iter().enumerate() {
+                let values = if i == last {
+                    [rest(0), rest(1), rest(2)]
+                } else {
+                    [c.0 as f64, c.1 as f64, c.2 as f64]
+                };
+                let qs: Vec<Q> = values
+                    .iter()
+                    .map(|&v| a.quantity("cell", v, 1000.0))
+                    .collect();
+                for (k, &q) in qs.iter().enumerate() {
+                    rows[k].push((q, 1.0));
+                    a.get_mut(q).protected = true;
+                    if !c.3 {
+                        a.get_mut(q).known = Known::Not;
+                    }
+                }
+                a.relate(vec![(qs[2], 1.0), (qs[1], -1.0)], Op::Le, 0.0);
+                a.relate(vec![(qs[1], 1.0), (qs[0], -1.0)], Op::Le, 0.0);
+                if !c.3 {
+                    members.push(qs);
+                }
+            }
+            for (k, mut row) in rows.into_iter().enumerate() {
+                row.push((totals[k], -1.0));
+                a.relate(row, Op::Eq, 0.0);
+            }
+            a.groups.push(Group { members });
+        }
+        a
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn averaging_alike_cells_keeps_every_interval(
+            cells in proptest::collection::vec(
+                proptest::collection::vec((0u8..30, 0u8..30, 0u8..30, proptest::bool::ANY), 2..7),
+                1..4,
+            ),
+            publish_totals in proptest::bool::ANY,
+        ) {
+            let grouped = tables(&cells, publish_totals);
+            // Unrealistic draws (a last cell made negative) are skipped: the true values must
+            // satisfy the relations.
+            proptest::prop_assume!(grouped.quantities.iter().all(|q| q.value >= 0.0));
+            // Every table's withheld cells do stand alike: the averaging is exercised.
+            let withheld = cells.iter().filter(|t| t.iter().filter(|c| !c.3).count() >= 2).count();
+            proptest::prop_assert_eq!(grouped.alike().len(), withheld);
+            let mut plain = grouped.clone();
+            plain.groups.clear();
+            let mut cache = Cache::default();
+            for i in 0..grouped.quantities.len() {
+                let (a, b) = (grouped.interval_alone(Q(i), &mut cache), plain.interval(Q(i)));
+                proptest::prop_assert!((a.0 - b.0).abs() < 1e-6 && (a.1 - b.1).abs() < 1e-6, "quantity {i}: {a:?} != {b:?}");
+            }
+            let with: Vec<Q> = grouped.exposures(10.0, &mut Cache::default(), false).iter().map(|e| e.q).collect();
+            let without: Vec<Q> = plain.exposures(10.0, &mut Cache::default(), false).iter().map(|e| e.q).collect();
+            proptest::prop_assert_eq!(with, without);
+        }
+    }
+
+    #[test]
+    fn a_group_that_does_not_stand_alike_is_not_averaged() {
+        // Two withheld cells of 3 and 30 in a table of 40; the second is also tied to a
+        // published count of its own, so the two are not alike: the first is still exposed
+        // (40 - 7 - 30 = 3) and the audit must not average it away.
+        let (mut a, cells) = family(&[7.0, 3.0, 30.0], 40.0);
+        let extra = a.quantity("published", 30.0, 40.0);
+        a.relate(vec![(cells[2], 1.0), (extra, -1.0)], Op::Eq, 0.0);
+        for &c in &cells[1..] {
+            a.get_mut(c).known = Known::Not;
+        }
+        a.groups.push(Group {
+            members: vec![vec![cells[1]], vec![cells[2]]],
+        });
+        assert!(a.alike().is_empty());
+        assert_eq!(a.interval(cells[1]), (3.0, 3.0));
+    }
+}

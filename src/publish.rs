@@ -1,0 +1,848 @@
+//! Counts -> the published outcomes report, after the disclosure audit ([`crate::disclosure`]).
+//!
+//! The plan starts from the usual rules (a count from 1 to `minCellSize - 1` is not published,
+//! nor a cell whose statistics rest on so few; a zero is published, and never hides another
+//! cell), then the audit asks what a reader could work out from everything the plan publishes
+//! and the contract's public terms: cells add up to their totals, tiers add up to the students
+//! meeting the target, and the payment is the base plus the tiers' amounts minus the penalties.
+//! While a protected count can be narrowed below `minCellSize`, the plan withholds more, from
+//! the least to the most useful: a complementary cell of the same table, the payment breakdown,
+//! the met-target count, the fidelity counts, then the payment total rounded (to $100, $1,000,
+//! ... $1,000,000) or withheld, and at the last all outcome figures. The report lists what was
+//! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
+
+use crate::contract::{BelowFidelity, Contract, MissingOutcome};
+use crate::disclosure::{Audit, Cache, Known, Op, Q};
+use crate::payment::Payment;
+use crate::report::{
+    self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Tally,
+    TierCount,
+};
+
+/// One table of cells: the values of a subgroup column, or the dose bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    pub column: String,
+    /// The dose bands count students with an outcome at fidelity or not, so their judged and
+    /// met totals are not the report's.
+    pub dose: bool,
+    pub values: Vec<String>,
+    pub tallies: Vec<Tally>,
+}
+
+/// What the evaluation counted, before anything is withheld.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts {
+    /// Intervention students, enrolled or excluded below fidelity.
+    pub intervention: u64,
+    pub enrolled: u64,
+    pub at_fidelity: u64,
+    pub with_outcome: u64,
+    /// Students counted for the met-target share (at fidelity with an outcome, and under
+    /// `missingOutcome: notMet` those missing one).
+    pub judged: u64,
+    pub met: u64,
+    pub declined: u64,
+    /// Students in each tier (ascending thresholds) and below every tier.
+    pub tiers: Vec<u64>,
+    pub below_all: u64,
+    pub families: Vec<Family>,
+    /// Intervention students with a post-test, as the published effect states them (null
+    /// without a published effect): at least those with an outcome, at most every student.
+    pub analysed_intervention: Option<u64>,
+}
+
+/// What the report will publish; the audit decides.
+#[derive(Debug, Clone, PartialEq)]
+struct Plan {
+    outcome_figures: bool,
+    /// Per family, per cell: published.
+    cells: Vec<Vec<bool>>,
+    tiers: Vec<bool>,
+    met: bool,
+    fidelity: bool,
+    breakdown: bool,
+    /// The payment total: exact (0), rounded to this many cents, or withheld (None).
+    total: Option<u64>,
+    /// Whether the district met its obligation (an inequality on the counts at fidelity).
+    obligation: bool,
+}
+
+/// Where each report item sits among the audit's quantities.
+struct Model {
+    audit: Audit,
+    /// The plan item that publishes each quantity, if any.
+    owner: Vec<Option<Item>>,
+}
+
+/// Amounts the payment total may be rounded to, in cents, before it is withheld.
+const ROUNDINGS: [u64; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+pub fn publish(
+    c: &Contract,
+    counts: &Counts,
+    growth: &Growth,
+    effect: Option<ReportEffect>,
+    payment: &Payment,
+) -> (OutcomesReport, Vec<Vec<bool>>) {
+    let min = c.min_cell_size;
+    let small = |x: u64| x > 0 && x < min;
+    let mut plan = Plan {
+        outcome_figures: counts.with_outcome >= min,
+        cells: counts
+            .families
+            .iter()
+            .map(|f| {
+                f.tallies
+                    .iter()
+                    .map(|t| t.n == 0 || !(small(t.n) || small(t.judged) || small(t.with_metric)))
+                    .collect()
+            })
+            .collect(),
+        tiers: counts.tiers.iter().map(|&n| !small(n)).collect(),
+        met: counts.judged >= min && !small(counts.met),
+        fidelity: true,
+        breakdown: true,
+        total: Some(0),
+        obligation: true,
+    };
+    if !plan.outcome_figures {
+        withhold_outcome_figures(&mut plan);
+    }
+    let first = plan.clone();
+    let mut cache = Cache::default();
+    let safe = |plan: &Plan, cache: &mut Cache| {
+        model(c, counts, payment, plan)
+            .audit
+            .exposures(min as f64, cache, true)
+            .is_empty()
+    };
+    // Forward: each round withholds something more. A table usually needs a complementary cell
+    // or two; past a generous number of rounds only the drastic steps are taken, so that the
+    // audit's cost stays a bounded multiple of the report's size whatever the counts.
+    let mild_rounds = 4 * (counts.families.len() + counts.tiers.len()) + 16;
+    for round in 0.. {
+        let model = model(c, counts, payment, &plan);
+        let Some(exposure) = model
+            .audit
+            .exposures(min as f64, &mut cache, true)
+            .into_iter()
+            .next()
+        else {
+            break;
+        };
+        if !protect(
+            &Subject { c, counts, payment },
+            &mut plan,
+            &model,
+            exposure.q,
+            &mut cache,
+            round < mild_rounds,
+        ) {
+            // Nothing is left but whether the district met its obligation.
+            if plan.obligation && payment.district_obligation_met.is_some() {
+                plan.obligation = false;
+                continue;
+            }
+            break;
+        }
+    }
+    // Backward: put back each thing withheld beyond the first plan, the most useful first,
+    // whenever the report stays safe without withholding it (the greedy steps overshoot).
+    if safe(&plan, &mut cache) {
+        for item in restorable(&first, &plan, counts) {
+            let back = restored(&plan, &first, item);
+            if back != plan && safe(&back, &mut cache) {
+                plan = back;
+            }
+        }
+    }
+    let protections = describe(&first, &plan, counts);
+    let cells = plan.cells.clone();
+    (
+        report(c, counts, growth, effect, payment, plan, protections),
+        cells,
+    )
+}
+
+/// What the forward pass withheld beyond the first plan, the most useful first.
+fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
+    // The payment total: exact first, then each rounding from the finest.
+    let mut items = vec![Item::Everything, Item::Round(0)];
+    items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
+    items.extend([Item::Fidelity, Item::Met, Item::Breakdown]);
+    let mut tables: Vec<Item> = Vec::new();
+    for (f, family) in plan.cells.iter().enumerate() {
+        for (i, &shown) in family.iter().enumerate() {
+            if !shown && first.cells[f][i] {
+                tables.push(Item::Cell(f, i));
+            }
+        }
+    }
+    for (k, &shown) in plan.tiers.iter().enumerate() {
+        if !shown && first.tiers[k] {
+            tables.push(Item::Tier(k));
+        }
+    }
+    tables.sort_by(|a, b| cost(*b, counts).total_cmp(&cost(*a, counts)));
+    items.extend(tables);
+    items
+}
+
+/// The plan with `item` as the first plan had it.
+fn restored(plan: &Plan, first: &Plan, item: Item) -> Plan {
+    let mut p = plan.clone();
+    match item {
+        Item::Everything if first.outcome_figures && !plan.outcome_figures => {
+            let total = p.total;
+            p = first.clone();
+            p.total = total;
+        }
+        // Only ever finer: exact (0) or a smaller rounding than the plan has.
+        Item::Round(r) if p.total.is_none_or(|t| r < t) => p.total = Some(r),
+        Item::Fidelity => p.fidelity = first.fidelity,
+        Item::Met => p.met = first.met,
+        Item::Breakdown => p.breakdown = first.breakdown,
+        Item::Cell(f, i) => p.cells[f][i] = first.cells[f][i],
+        Item::Tier(k) => p.tiers[k] = first.tiers[k],
+        _ => {}
+    }
+    p
+}
+
+/// Each protection the final plan applies beyond withholding small counts, in words.
+fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
+    let mut out = Vec::new();
+    if first.outcome_figures && !plan.outcome_figures {
+        out.push("No outcome figure published: none could be published without giving away a small count.".into());
+    }
+    for (f, family) in counts.families.iter().enumerate() {
+        let more = (0..family.values.len())
+            .filter(|&i| first.cells[f][i] && !plan.cells[f][i])
+            .count();
+        if more > 0 && plan.outcome_figures {
+            out.push(format!(
+                "{more} further cell{} of {} withheld so that a small count cannot be worked out from the others.",
+                if more == 1 { "" } else { "s" },
+                family.column
+            ));
+        }
+    }
+    let tiers = (0..plan.tiers.len())
+        .filter(|&k| first.tiers[k] && !plan.tiers[k])
+        .count();
+    if tiers > 0 && plan.outcome_figures {
+        out.push(format!("{tiers} further tier count{} withheld so that a small count cannot be worked out from the others.", if tiers == 1 { "" } else { "s" }));
+    }
+    if first.breakdown && !plan.breakdown && plan.outcome_figures {
+        out.push("The payment breakdown (base, outcome, penalty, maximum) withheld: with the contract's public payment card it would give away a small count.".into());
+    }
+    if first.met && !plan.met && plan.outcome_figures {
+        out.push("The count and share meeting the target withheld: with the other published counts they would give away a small count.".into());
+    }
+    if first.fidelity && !plan.fidelity && plan.outcome_figures {
+        out.push("The counts at fidelity and with an outcome withheld: with the other published counts they would give away a small count.".into());
+    }
+    match plan.total {
+        Some(0) => {}
+        Some(r) => out.push(format!(
+            "The payment total published rounded to the nearest {}: exact, it would give away a small count.",
+            crate::vetting::format_cents(r as i64).trim_end_matches(".00")
+        )),
+        None => out.push("The payment total withheld: even rounded, it would give away a small count.".into()),
+    }
+    if !plan.obligation && counts.enrolled > 0 && first.obligation {
+        out.push(
+            "Whether the district met its obligation withheld: it would give away a small count."
+                .into(),
+        );
+    }
+    out
+}
+
+fn withhold_outcome_figures(plan: &mut Plan) {
+    plan.outcome_figures = false;
+    for family in &mut plan.cells {
+        family.iter_mut().for_each(|p| *p = false);
+    }
+    plan.tiers.iter_mut().for_each(|p| *p = false);
+    plan.met = false;
+    plan.fidelity = false;
+    plan.breakdown = false;
+}
+
+/// Something the plan can withhold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Item {
+    Cell(usize, usize),
+    Tier(usize),
+    Breakdown,
+    Met,
+    Fidelity,
+    Round(u64),
+    Total,
+    Everything,
+}
+
+/// What withholding an item costs a reader of the report, to withhold the cheapest first: a
+/// cell or tier costs its students; the payment breakdown little (the total stays); the
+/// headline counts, the total and at the last every outcome figure, more and more.
+fn cost(item: Item, counts: &Counts) -> f64 {
+    let e = counts.enrolled.max(1) as f64;
+    match item {
+        Item::Cell(f, i) => counts.families[f].tallies[i].n as f64,
+        Item::Tier(k) => counts.tiers[k] as f64,
+        Item::Breakdown => 1.0,
+        Item::Met => 2.0 * e,
+        Item::Fidelity => 3.0 * e,
+        Item::Round(r) => 4.0 * e + (r.max(1) as f64).log10(),
+        Item::Total => 20.0 * e,
+        Item::Everything => 100.0 * e,
+    }
+}
+
+fn cost_of_rounding(counts: &Counts) -> f64 {
+    cost(Item::Round(0), counts)
+}
+
+/// The plan with `item` withheld too; None when it already is.
+fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
+    let mut p = plan.clone();
+    match item {
+        // An empty cell is always published: it hides no student and protects none.
+        Item::Cell(f, i) if p.cells[f][i] && counts.families[f].tallies[i].n > 0 => {
+            p.cells[f][i] = false
+        }
+        Item::Tier(k) if p.tiers[k] => p.tiers[k] = false,
+        Item::Breakdown if p.breakdown => p.breakdown = false,
+        Item::Met if p.met => p.met = false,
+        Item::Fidelity if p.fidelity => p.fidelity = false,
+        Item::Round(r) if p.total.is_some_and(|t| t < r) => p.total = Some(r),
+        Item::Total if p.total.is_some() => p.total = None,
+        Item::Everything if p.outcome_figures => withhold_outcome_figures(&mut p),
+        _ => return None,
+    }
+    Some(p)
+}
+
+/// What the report is made from: the contract's terms, the counts and the payment.
+#[derive(Clone, Copy)]
+struct Subject<'a> {
+    c: &'a Contract,
+    counts: &'a Counts,
+    payment: &'a Payment,
+}
+
+/// Withholds one more thing to protect `q`: among the published items tied to it, cheapest
+/// first, the first that widens what a reader can tell of it; else one that may widen it with
+/// later steps, as a cell of a table where nothing is withheld yet (a total every table adds up
+/// to is only free when each table leaves some of it unpublished). The drastic steps (rounding
+/// or withholding the payment total, every outcome figure) come only when nothing milder is
+/// left. False when nothing is left at all.
+fn protect(
+    subject: &Subject,
+    plan: &mut Plan,
+    current: &Model,
+    q: Q,
+    cache: &mut Cache,
+    mild_allowed: bool,
+) -> bool {
+    let Subject { c, counts, payment } = *subject;
+    // A cell is complemented within its own table first (cell suppression's usual step), other
+    // tables' cells after; the report's other items whatever they are tied to.
+    let family = match current.owner[q.0] {
+        Some(Item::Cell(f, _)) => Some(f),
+        _ => None,
+    };
+    let e = counts.enrolled.max(1) as f64;
+    let mut items: Vec<Item> = current
+        .audit
+        .connected(q)
+        .iter()
+        .filter_map(|&x| current.owner[x.0])
+        .collect();
+    items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
+    items.extend([Item::Breakdown, Item::Total, Item::Everything]);
+    let mut seen = std::collections::HashSet::new();
+    let mut candidates: Vec<(f64, Item)> = Vec::new();
+    for item in items {
+        if seen.insert(item) && withheld(plan, item, counts).is_some() {
+            let other_table =
+                matches!(item, Item::Cell(f, _) if family.is_some_and(|own| own != f));
+            candidates.push((cost(item, counts) + if other_table { e } else { 0.0 }, item));
+        }
+    }
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let drastic = |cost: f64| cost >= cost_of_rounding(counts);
+    if !mild_allowed {
+        candidates.retain(|(k, _)| drastic(*k));
+    }
+    let mild = candidates.iter().take_while(|(k, _)| !drastic(*k)).count();
+    let width_now = width(&current.audit, q, cache);
+    let mut widens = |item: Item| {
+        withheld(plan, item, counts).is_some_and(|p| {
+            width(&model(c, counts, payment, &p).audit, q, cache) > width_now + 1e-6
+        })
+    };
+    // Each check solves the audit again: a few of the cheapest are tried.
+    const TRIED: usize = 12;
+    let chosen = if mild > 0 {
+        candidates[..mild]
+            .iter()
+            .take(TRIED)
+            .position(|&(_, item)| widens(item))
+            .unwrap_or_else(|| {
+                // None widens alone: a cell of the table with the fewest withheld, else the cheapest.
+                let withheld_in = |f: usize| {
+                    plan.cells[f]
+                        .iter()
+                        .zip(&counts.families[f].tallies)
+                        .filter(|(&shown, t)| !shown && t.n > 0)
+                        .count()
+                };
+                (0..mild)
+                    .min_by_key(|&k| match candidates[k].1 {
+                        Item::Cell(f, _) => withheld_in(f),
+                        _ => 0,
+                    })
+                    .unwrap_or(0)
+            })
+    } else {
+        candidates
+            .iter()
+            .take(TRIED)
+            .position(|&(_, item)| widens(item))
+            .unwrap_or(0)
+    };
+    match candidates
+        .get(chosen)
+        .and_then(|&(_, item)| withheld(plan, item, counts))
+    {
+        Some(p) => {
+            *plan = p;
+            true
+        }
+        None => false,
+    }
+}
+
+/// How wide a reader's interval for `q` is under the audit's current knowledge.
+fn width(audit: &Audit, q: Q, cache: &mut Cache) -> f64 {
+    if audit.get(q).known != Known::Not {
+        return 0.0;
+    }
+    let (low, high) = audit.interval_alone(q, cache);
+    high - low
+}
+
+/// The audit's quantities and relations for this plan. The quantities come in the same order
+/// whatever the plan, so an index means the same thing in every model.
+fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model {
+    let mut a = Audit::default();
+    let big = 1e15;
+    let known = |published: bool| {
+        if published {
+            Known::Exactly
+        } else {
+            Known::Not
+        }
+    };
+    let e = counts.enrolled as f64;
+    let q_e = a.quantity("enrolled", e, big);
+    let q_i = a.quantity("intervention students", counts.intervention as f64, big);
+    let q_x = a.quantity(
+        "students excluded below fidelity",
+        (counts.intervention - counts.enrolled) as f64,
+        big,
+    );
+    a.relate(vec![(q_i, 1.0), (q_e, -1.0), (q_x, -1.0)], Op::Eq, 0.0);
+    a.get_mut(q_i).known = Known::Not;
+    // Without exclusion every intervention student is enrolled: no one is excluded.
+    if c.below_fidelity != BelowFidelity::Excluded {
+        a.get_mut(q_x).known = Known::Exactly;
+    } else {
+        a.get_mut(q_x).known = Known::Not;
+    }
+    let q_a = a.quantity("at fidelity", counts.at_fidelity as f64, e);
+    let q_b = a.quantity("below fidelity", e - counts.at_fidelity as f64, e);
+    let q_o = a.quantity("with an outcome", counts.with_outcome as f64, e);
+    let q_w = a.quantity(
+        "at fidelity without an outcome",
+        (counts.at_fidelity - counts.with_outcome) as f64,
+        e,
+    );
+    let q_m = a.quantity("met the target", counts.met as f64, e);
+    let q_l = a.quantity("below every tier", counts.below_all as f64, e);
+    let q_d = a.quantity("declined", counts.declined as f64, e);
+    a.get_mut(q_a).known = known(plan.fidelity);
+    a.get_mut(q_o).known = known(plan.fidelity);
+    a.get_mut(q_m).known = known(plan.met);
+    // Every count is protected when it is small (1 to minCellSize - 1): a reader may know a
+    // larger one exactly, as the published ones are. A complementary cell is withheld to
+    // protect a small one, not for its own sake (the protection levels of tau-ARGUS).
+    let min = c.min_cell_size as f64;
+    let small = |q: &crate::disclosure::Quantity| q.value > 0.0 && q.value < min;
+    for q in [q_b, q_w, q_l, q_d] {
+        a.get_mut(q).known = Known::Not;
+    }
+    for q in [q_x, q_b, q_w, q_l, q_d, q_a, q_o, q_m] {
+        let protect = small(a.get(q));
+        a.get_mut(q).protected = protect;
+    }
+    a.relate(vec![(q_e, 1.0), (q_a, -1.0), (q_b, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(q_a, 1.0), (q_o, -1.0), (q_w, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(q_d, 1.0), (q_o, -1.0)], Op::Le, 0.0);
+    // The tiers and those below every tier add up to the students with an outcome; the tiers
+    // alone to those who met the target.
+    let mut tiers: Vec<Q> = counts
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            let q = a.quantity("a tier", n as f64, e);
+            a.get_mut(q).known = known(plan.tiers[k]);
+            a.get_mut(q).protected = n > 0 && (n as f64) < min;
+            q
+        })
+        .collect();
+    let mut sum: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
+    sum.push((q_m, -1.0));
+    a.relate(sum.clone(), Op::Eq, 0.0);
+    sum.pop();
+    sum.push((q_l, 1.0));
+    sum.push((q_o, -1.0));
+    a.relate(sum, Op::Eq, 0.0);
+    tiers.push(q_l);
+    // The students the met-target share is over, published with it: those with an outcome, or
+    // under notMet everyone at fidelity.
+    let q_judged = a.quantity("judged", counts.judged as f64, e);
+    a.get_mut(q_judged).known = known(plan.met);
+    let judged_is = if c.missing_outcome == MissingOutcome::NotMet {
+        q_a
+    } else {
+        q_o
+    };
+    a.relate(vec![(q_judged, 1.0), (judged_is, -1.0)], Op::Eq, 0.0);
+    // Students with an outcome (and meeting the target) among all enrolled, for the dose bands:
+    // the at-fidelity figures plus at most the students below fidelity.
+    let dose = counts.families.iter().find(|f| f.dose);
+    let dose_sum = |pick: fn(&Tally) -> u64| {
+        dose.map_or(0.0, |f| f.tallies.iter().map(pick).sum::<u64>() as f64)
+    };
+    let q_o_all = a.quantity(
+        "with an outcome, at fidelity or not",
+        dose_sum(|t| t.judged),
+        e,
+    );
+    let q_m_all = a.quantity("met the target, at fidelity or not", dose_sum(|t| t.met), e);
+    for q in [q_o_all, q_m_all] {
+        a.get_mut(q).known = Known::Not;
+    }
+    let mut cells = Vec::new();
+    for (f, family) in counts.families.iter().enumerate() {
+        let (judged_total, met_total) = if family.dose {
+            (q_o_all, q_m_all)
+        } else {
+            (q_judged, q_m)
+        };
+        let mut qs = Vec::new();
+        let (mut ns, mut js, mut ms) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, t) in family.tallies.iter().enumerate() {
+            let q_n = a.quantity("students in a cell", t.n as f64, e);
+            let q_j = a.quantity("students a cell's share is over", t.judged as f64, e);
+            let q_m = a.quantity("students in a cell meeting the target", t.met as f64, e);
+            let shown = plan.cells[f][i] || t.n == 0;
+            // A cell's size and the students its share is over are protected when small; its
+            // met count is what the share says, coded near 0% and 100% (see [`coded_share`]).
+            for q in [q_n, q_j] {
+                a.get_mut(q).known = known(shown);
+                let protect = small(a.get(q));
+                a.get_mut(q).protected = protect;
+            }
+            a.get_mut(q_m).known = match (shown, coded_share(t)) {
+                (false, _) => Known::Not,
+                (true, None) => Known::Exactly,
+                (true, Some(coded)) => {
+                    let j = t.judged as f64;
+                    match coded {
+                        Coded::AtMost5 => Known::Between(0.0, (j * 0.05).floor()),
+                        Coded::AtLeast95 => Known::Between((j * 0.95).ceil(), j),
+                    }
+                }
+            };
+            a.relate(vec![(q_m, 1.0), (q_j, -1.0)], Op::Le, 0.0);
+            a.relate(vec![(q_j, 1.0), (q_n, -1.0)], Op::Le, 0.0);
+            ns.push((q_n, 1.0));
+            js.push((q_j, 1.0));
+            ms.push((q_m, 1.0));
+            qs.push([q_n, q_j, q_m]);
+        }
+        ns.push((q_e, -1.0));
+        js.push((judged_total, -1.0));
+        ms.push((met_total, -1.0));
+        a.relate(ns, Op::Eq, 0.0);
+        a.relate(js, Op::Eq, 0.0);
+        a.relate(ms, Op::Eq, 0.0);
+        // The table's withheld cells stand alike: the audit solves one for all.
+        let withheld = qs
+            .iter()
+            .filter(|q| a.get(q[0]).known == Known::Not)
+            .map(|q| q.to_vec())
+            .collect();
+        a.groups
+            .push(crate::disclosure::Group { members: withheld });
+        cells.push(qs);
+    }
+    a.relate(vec![(q_o_all, 1.0), (q_o, -1.0)], Op::Ge, 0.0);
+    a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_b, -1.0)], Op::Le, 0.0);
+    a.relate(vec![(q_m_all, 1.0), (q_m, -1.0)], Op::Ge, 0.0);
+    a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_b, -1.0)], Op::Le, 0.0);
+    if let Some(n) = counts
+        .analysed_intervention
+        .filter(|_| plan.outcome_figures)
+    {
+        let q_p = a.quantity("intervention students with a post-test", n as f64, big);
+        a.relate(vec![(q_o, 1.0), (q_p, -1.0)], Op::Le, 0.0);
+        a.relate(vec![(q_p, 1.0), (q_i, -1.0)], Op::Le, 0.0);
+    }
+    let money = payment_relations(
+        &mut a,
+        c,
+        counts,
+        payment,
+        plan,
+        &tiers,
+        [q_e, q_i, q_a, q_b, q_d],
+    );
+    let mut owner = vec![None; a.quantities.len()];
+    for (f, family) in cells.iter().enumerate() {
+        for (i, qs) in family.iter().enumerate() {
+            for q in qs {
+                owner[q.0] = Some(Item::Cell(f, i));
+            }
+        }
+    }
+    for (k, q) in tiers.iter().take(counts.tiers.len()).enumerate() {
+        owner[q.0] = Some(Item::Tier(k));
+    }
+    owner[q_m.0] = Some(Item::Met);
+    owner[q_judged.0] = Some(Item::Met);
+    owner[q_a.0] = Some(Item::Fidelity);
+    owner[q_o.0] = Some(Item::Fidelity);
+    for q in money {
+        owner[q.0] = Some(Item::Breakdown);
+    }
+    Model { audit: a, owner }
+}
+
+/// The payment as a reader can recompute it from the contract's public terms.
+fn payment_relations(
+    a: &mut Audit,
+    c: &Contract,
+    counts: &Counts,
+    p: &Payment,
+    plan: &Plan,
+    tiers: &[Q],
+    [q_e, q_i, q_a, q_b, q_d]: [Q; 5],
+) -> [Q; 4] {
+    let big = 1e15;
+    let known = |published: bool| {
+        if published {
+            Known::Exactly
+        } else {
+            Known::Not
+        }
+    };
+    let top = c.top_tier_cents() as f64;
+    let per = c.per_student_base_cents as f64;
+    let fee = c.base_fee_cents as f64;
+    let failed = p.district_obligation_met == Some(false);
+    // When the district misses its obligation, every intervention student is paid in full.
+    let paid_for = if failed { q_i } else { q_e };
+    let q_base = a.quantity("base payment", p.base_cents as f64, big);
+    let q_outcome = a.quantity("outcome payment", p.outcome_cents as f64, big);
+    let q_penalty = a.quantity("penalty", p.penalty_cents as f64, big);
+    let q_max = a.quantity("maximum payment", p.maximum_cents as f64, big);
+    let q_total = a.quantity("total payment", p.total_cents as f64, big);
+    for q in [q_base, q_outcome, q_penalty, q_max] {
+        a.get_mut(q).known = known(plan.breakdown);
+    }
+    a.get_mut(q_total).known = match plan.total {
+        Some(0) => Known::Exactly,
+        Some(r) => {
+            let r = r as f64;
+            let low = (p.total_cents as f64 / r).round() * r - r / 2.0;
+            Known::Between(low.max(0.0), low + r)
+        }
+        None => Known::Not,
+    };
+    a.relate(vec![(q_base, 1.0), (paid_for, -per)], Op::Eq, fee);
+    if failed {
+        a.relate(vec![(q_outcome, 1.0), (q_i, -top)], Op::Eq, 0.0);
+        a.relate(vec![(q_penalty, 1.0)], Op::Eq, 0.0);
+    } else {
+        let mut outcome: Vec<(Q, f64)> = vec![(q_outcome, 1.0)];
+        let cards = c.tiers_ascending();
+        for (k, t) in cards.iter().enumerate() {
+            outcome.push((tiers[k], -(t.cents_per_student as f64)));
+        }
+        if c.below_fidelity == BelowFidelity::FullOutcome {
+            outcome.push((q_b, -top));
+        }
+        a.relate(outcome, Op::Eq, 0.0);
+        a.relate(
+            vec![(q_penalty, 1.0), (q_d, -(c.decline_penalty_cents as f64))],
+            Op::Eq,
+            0.0,
+        );
+    }
+    // The total and the maximum, each clamped by the floor and the cap as the contract says.
+    let floor = c.floor_cents.unwrap_or(0) as f64;
+    let cap = c.cap_cents.map_or(f64::INFINITY, |x| x as f64);
+    let raw = (p.base_cents + p.outcome_cents - p.penalty_cents) as f64;
+    let net = vec![(q_base, 1.0), (q_outcome, 1.0), (q_penalty, -1.0)];
+    let clamped = |a: &mut Audit, q: Q, raw: f64, terms: Vec<(Q, f64)>| {
+        let value = raw.max(0.0).max(floor).min(cap);
+        if value == cap && raw >= cap {
+            a.relate(terms, Op::Ge, cap);
+        } else if value == floor && raw <= floor {
+            a.relate(terms, Op::Le, floor);
+        } else if raw <= 0.0 {
+            a.relate(terms, Op::Le, 0.0);
+        } else {
+            let mut terms = terms;
+            terms.push((q, -1.0));
+            a.relate(terms, Op::Eq, 0.0);
+        }
+    };
+    clamped(a, q_total, raw, net);
+    let full = (p.base_cents as f64)
+        + top
+            * if failed {
+                counts.intervention
+            } else {
+                counts.enrolled
+            } as f64;
+    clamped(a, q_max, full, vec![(q_base, 1.0), (paid_for, top)]);
+    // Whether the district met its obligation: at fidelity against a share of the intervention
+    // students. The relations above are those of the true case; a reader who sees any payment
+    // figure weighs both cases, each with its own condition, so the true case's condition is
+    // part of what the reader may know, published or not. With no payment figure and no
+    // obligation published, neither case constrains the counts.
+    let payment_seen = plan.obligation || plan.breakdown || plan.total.is_some();
+    if let (Some(d), Some(met), true) = (
+        &c.district_obligation,
+        p.district_obligation_met,
+        payment_seen,
+    ) {
+        let terms = vec![(q_a, 1.0), (q_i, -d.min_share_at_fidelity)];
+        if met {
+            a.relate(terms, Op::Ge, 0.0);
+        } else {
+            a.relate(terms, Op::Le, 0.0);
+        }
+    }
+    [q_base, q_outcome, q_penalty, q_max]
+}
+
+/// The report the plan allows.
+fn report(
+    c: &Contract,
+    counts: &Counts,
+    growth: &Growth,
+    effect: Option<ReportEffect>,
+    p: &Payment,
+    plan: Plan,
+    protections: Vec<String>,
+) -> OutcomesReport {
+    let min = c.min_cell_size;
+    let figures = plan.outcome_figures;
+    let share = (counts.judged > 0).then(|| counts.met as f64 / counts.judged as f64);
+    let cells = |dose: bool| -> Vec<Cell> {
+        counts
+            .families
+            .iter()
+            .zip(&plan.cells)
+            .filter(|(f, _)| f.dose == dose && figures)
+            .flat_map(|(f, shown)| {
+                f.values
+                    .iter()
+                    .zip(&f.tallies)
+                    .zip(shown)
+                    .map(|((value, t), &shown)| {
+                        report::Cell::of(&f.column, value, t, shown || t.n == 0)
+                    })
+            })
+            .collect()
+    };
+    let tier_counts = c
+        .tiers_ascending()
+        .iter()
+        .zip(&counts.tiers)
+        .zip(&plan.tiers)
+        .filter(|_| figures)
+        .map(|((t, &n), &shown)| TierCount {
+            label: t.label.clone(),
+            at_least: t.at_least,
+            count: shown.then_some(n),
+            suppressed: !shown,
+        })
+        .collect();
+    let rounded = |r: u64| ((p.total_cents as f64 / r as f64).round() * r as f64) as i64;
+    let withheld_sentence = (!figures).then(|| {
+        if counts.with_outcome < min {
+            format!(
+                "Fewer than {min} students have an outcome, so no outcome figure is published: any would describe too few students."
+            )
+        } else {
+            "No outcome figure is published: none could be published without giving away a small count.".to_string()
+        }
+    });
+    OutcomesReport {
+        schema: report::REPORT_SCHEMA,
+        generator: report::Generator {
+            name: "evidence-check",
+            version: crate::version(),
+        },
+        product: c.product_name.clone(),
+        vendor: c.vendor.clone(),
+        contract_id: c.id.clone(),
+        period: c.period.clone(),
+        // Set when the evaluator signs (or by evaluateContract's `issued` option).
+        issued: None,
+        // Set by `evaluate`, which has the roster's bytes.
+        roster_digest: String::new(),
+        currency: c.currency.clone(),
+        metric: c.metric.kind(),
+        min_cell_size: min,
+        students: report::ReportStudents {
+            enrolled: counts.enrolled,
+            at_fidelity: (figures && plan.fidelity).then_some(counts.at_fidelity),
+            with_outcome: (figures && plan.fidelity).then_some(counts.with_outcome),
+            met_target: (figures && plan.met).then_some(counts.met),
+            judged: (figures && plan.met).then_some(counts.judged),
+        },
+        share_met_target: if figures && plan.met { share } else { None },
+        growth: (figures && plan.fidelity).then_some(*growth),
+        effect: effect.filter(|_| figures),
+        tiers: tier_counts,
+        dose_response: cells(true),
+        subgroups: cells(false),
+        payment: report::ReportPayment {
+            total_cents: plan.total.map(|r| if r == 0 { p.total_cents } else { rounded(r) }),
+            total_rounded_to_cents: plan.total.filter(|&r| r > 0),
+            base_cents: plan.breakdown.then_some(p.base_cents),
+            outcome_cents: plan.breakdown.then_some(p.outcome_cents),
+            penalty_cents: plan.breakdown.then_some(p.penalty_cents),
+            maximum_cents: plan.breakdown.then_some(p.maximum_cents),
+            contingent_share: plan.breakdown.then_some(p.contingent_share),
+            district_obligation_met: p.district_obligation_met.filter(|_| plan.obligation),
+        },
+        disclosure: Disclosure {
+            min_cell_size: min,
+            audit: "Every count a reader could work out from this report and the contract's public terms spans at least the minimum cell size (linear programming over all published figures).",
+            protections,
+            withheld: withheld_sentence,
+        },
+    }
+}

@@ -1,0 +1,814 @@
+//! An attacker, written apart from the module's audit: it reads only the published report
+//! (as JSON) and the contract, writes down every linear fact a reader knows (cells add up to
+//! their totals, tiers to the students meeting the target, the payment to the contract's
+//! formula), and solves the linear programs with another solver (Clarabel, interior point) to
+//! bound each suppressed count. For random rosters and contracts no suppressed cell may be
+//! narrowed below the minimum cell size, no published count may lie strictly between 0 and it,
+//! and no suppressed cell is labelled with a value fewer than that many students hold.
+#![cfg(not(target_arch = "wasm32"))]
+
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::{
+    DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus, SupportedConeT,
+};
+use evidence_check::error::Details;
+use evidence_check::evaluate::evaluate_json;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// Linear facts over unknowns: `sum(a_i x_i) = b` or `<= b`; every unknown is at least 0.
+#[derive(Default)]
+struct Facts {
+    names: Vec<String>,
+    upper: Vec<f64>,
+    equal: Vec<(Vec<(usize, f64)>, f64)>,
+    at_most: Vec<(Vec<(usize, f64)>, f64)>,
+}
+
+/// A term of a fact: an unknown, or a published number.
+#[derive(Clone, Copy)]
+enum T {
+    X(usize),
+    K(f64),
+}
+
+impl Facts {
+    fn unknown(&mut self, name: &str, upper: f64) -> T {
+        self.names.push(name.into());
+        self.upper.push(upper);
+        T::X(self.names.len() - 1)
+    }
+    /// `sum(c t) (=, <=) rhs`, published numbers moved to the right.
+    fn add(&mut self, terms: &[(T, f64)], equal: bool, rhs: f64) {
+        let mut row = Vec::new();
+        let mut b = rhs;
+        for &(t, c) in terms {
+            match t {
+                T::X(i) => row.push((i, c)),
+                T::K(v) => b -= c * v,
+            }
+        }
+        if equal {
+            self.equal.push((row, b));
+        } else {
+            self.at_most.push((row, b));
+        }
+    }
+
+    /// The smallest and largest value of unknown `i`: Err(()) when no solver finishes, Ok(None)
+    /// when nothing is consistent with the facts. The interior-point solver (Clarabel) answers
+    /// first; where it stops short of "solved" (these LPs are degenerate: many counts are pinned
+    /// by equalities), a simplex solver answers.
+    fn bounds(&self, i: usize) -> Result<Option<(f64, f64)>, ()> {
+        let solve = |sign: f64| match self.interior_point(i, sign) {
+            Some(v) => Ok(Some(v)),
+            None => self.simplex(i, sign),
+        };
+        Ok(match (solve(1.0)?, solve(-1.0)?) {
+            (Some(low), Some(high)) => Some((low, high)),
+            _ => None,
+        })
+    }
+
+    /// min sign * x_i with Clarabel.
+    fn interior_point(&self, i: usize, sign: f64) -> Option<f64> {
+        let n = self.names.len();
+        // Rows: equalities, then inequalities (a x <= b), then 0 <= x <= upper.
+        let mut rows: Vec<(Vec<(usize, f64)>, f64)> = self.equal.clone();
+        let eq = rows.len();
+        rows.extend(self.at_most.iter().cloned());
+        for j in 0..n {
+            rows.push((vec![(j, -1.0)], 0.0));
+            rows.push((vec![(j, 1.0)], self.upper[j]));
+        }
+        // Each row scaled to a largest coefficient of 1: cents beside counts otherwise leave
+        // the solver short of its accuracy.
+        let mut dense = vec![vec![0.0; n]; rows.len()];
+        for (r, (row, rhs)) in rows.iter_mut().enumerate() {
+            let scale = row
+                .iter()
+                .map(|t| t.1.abs())
+                .fold(0.0, f64::max)
+                .max(1e-300);
+            for &(j, c) in row.iter() {
+                dense[r][j] += c / scale;
+            }
+            *rhs /= scale;
+        }
+        let a = CscMatrix::from(&dense);
+        let b: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let p = CscMatrix::zeros((n, n));
+        let mut q = vec![0.0; n];
+        q[i] = sign;
+        let cones = [
+            SupportedConeT::ZeroConeT(eq),
+            SupportedConeT::NonnegativeConeT(rows.len() - eq),
+        ];
+        let settings = DefaultSettingsBuilder::default()
+            .verbose(false)
+            .build()
+            .ok()?;
+        let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings).ok()?;
+        solver.solve();
+        (solver.solution.status == SolverStatus::Solved).then_some(sign * solver.solution.obj_val)
+    }
+
+    /// min sign * x_i with a simplex solver.
+    fn simplex(&self, i: usize, sign: f64) -> Result<Option<f64>, ()> {
+        use microlp::{ComparisonOp, OptimizationDirection, Problem};
+        let mut p = Problem::new(OptimizationDirection::Minimize);
+        let vars: Vec<_> = (0..self.names.len())
+            .map(|j| p.add_var(if j == i { sign } else { 0.0 }, (0.0, self.upper[j])))
+            .collect();
+        for (rows, op) in [
+            (&self.equal, ComparisonOp::Eq),
+            (&self.at_most, ComparisonOp::Le),
+        ] {
+            for (row, rhs) in rows {
+                let terms: Vec<_> = row.iter().map(|&(j, c)| (vars[j], c)).collect();
+                p.add_constraint(terms.as_slice(), op, *rhs);
+            }
+        }
+        match p.solve() {
+            Ok(outcome) => Ok(outcome.solution().map(|s| sign * s.objective())),
+            Err(microlp::Error::Infeasible) => Ok(None),
+            Err(_) => Err(()),
+        }
+    }
+}
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// Whether the district missed its obligation, in each case a reader must consider: the one
+/// published, or both when it is withheld.
+fn cases(report: &Value, contract: &Value) -> Vec<bool> {
+    match report["payment"]["districtObligationMet"].as_bool() {
+        Some(met) => vec![!met],
+        None if contract["districtObligation"].is_object() => vec![false, true],
+        None => vec![false],
+    }
+}
+
+/// The attacker's interval for the unknown `name`: the union over the cases a reader must
+/// consider (Err when a solver gives up).
+fn interval(report: &Value, contract: &Value, name: &str) -> Result<Option<(f64, f64)>, ()> {
+    let mut out: Option<(f64, f64)> = None;
+    for failed in cases(report, contract) {
+        let (f, _) = facts(report, contract, failed);
+        let i = f.names.iter().position(|n| n == name).ok_or(())?;
+        if let Some((low, high)) = f.bounds(i)? {
+            out = Some(out.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
+        }
+    }
+    Ok(out)
+}
+
+/// The attacker's facts from the report and the contract, in the case where the district
+/// `failed` its obligation or not; the unknowns to bound, each with its name. Written from the
+/// report's published shape alone.
+fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, String)>) {
+    let mut f = Facts::default();
+    let mut targets = Vec::new();
+    let e = num(&report["students"]["enrolled"]).unwrap_or(0.0);
+    // Students excluded below fidelity are not in the report's population: bounded only by
+    // the largest roster the strategy writes (a tighter bound would be knowledge a reader lacks).
+    let big = 1000.0;
+    let known_or =
+        |f: &mut Facts, v: &Value, name: &str| num(v).map_or_else(|| f.unknown(name, e), T::K);
+    let a = known_or(&mut f, &report["students"]["atFidelity"], "at fidelity");
+    let o = known_or(&mut f, &report["students"]["withOutcome"], "with outcome");
+    let m = known_or(&mut f, &report["students"]["metTarget"], "met");
+    let b = f.unknown("below fidelity", e);
+    let l = f.unknown("below every tier", e);
+    let d = f.unknown("declined", e);
+    let excluded = contract["belowFidelity"] == "excluded";
+    let x = if excluded {
+        f.unknown("excluded", big)
+    } else {
+        T::K(0.0)
+    };
+    let i_all = f.unknown("intervention", big);
+    f.add(&[(i_all, 1.0), (x, -1.0)], true, e);
+    f.add(&[(a, 1.0), (b, 1.0)], true, e);
+    f.add(&[(o, 1.0), (a, -1.0)], false, 0.0);
+    f.add(&[(d, 1.0), (o, -1.0)], false, 0.0);
+    let judged = if contract["missingOutcome"] == "notMet" {
+        a
+    } else {
+        o
+    };
+    // The effect's intervention students with a post-test include those with an outcome.
+    if let Some(n) = num(&report["effect"]["nIntervention"]) {
+        f.add(&[(o, 1.0)], false, n);
+        f.add(&[(i_all, -1.0)], false, -n);
+    }
+    if let Some(j) = num(&report["students"]["judged"]) {
+        f.add(&[(judged, 1.0)], true, j);
+    }
+    // Tiers, in the report's order (ascending thresholds): they add up to the met count, and
+    // with those below every tier to the students with an outcome.
+    let mut card: Vec<(f64, f64)> = contract["paymentCard"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .map(|t| {
+                    (
+                        num(&t["atLeast"]).unwrap_or(0.0),
+                        num(&t["centsPerStudent"]).unwrap_or(0.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    card.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let published_tiers = report["tiers"].as_array().cloned().unwrap_or_default();
+    let tiers: Vec<T> = card
+        .iter()
+        .enumerate()
+        .map(
+            |(k, _)| match published_tiers.get(k).and_then(|t| num(&t["count"])) {
+                Some(v) => T::K(v),
+                None => {
+                    let t = f.unknown(&format!("tier {k}"), e);
+                    if published_tiers
+                        .get(k)
+                        .is_some_and(|t| t["suppressed"] == true)
+                    {
+                        if let T::X(i) = t {
+                            targets.push((i, format!("tier {k}")));
+                        }
+                    }
+                    t
+                }
+            },
+        )
+        .collect();
+    let mut sum: Vec<(T, f64)> = tiers.iter().map(|&t| (t, 1.0)).collect();
+    sum.push((m, -1.0));
+    f.add(&sum, true, 0.0);
+    sum.pop();
+    sum.push((l, 1.0));
+    sum.push((o, -1.0));
+    f.add(&sum, true, 0.0);
+    // Each table of cells: subgroup columns share the report's totals; the dose bands count
+    // everyone with an outcome, at fidelity or not.
+    let o_all = f.unknown("with outcome, any fidelity", e);
+    let m_all = f.unknown("met, any fidelity", e);
+    f.add(&[(o, 1.0), (o_all, -1.0)], false, 0.0);
+    f.add(&[(o_all, 1.0), (o, -1.0), (b, -1.0)], false, 0.0);
+    f.add(&[(m, 1.0), (m_all, -1.0)], false, 0.0);
+    f.add(&[(m_all, 1.0), (m, -1.0), (b, -1.0)], false, 0.0);
+    let mut tables: Vec<(String, bool, Vec<Value>)> = Vec::new();
+    for (key, dose) in [("subgroups", false), ("doseResponse", true)] {
+        for cell in report[key].as_array().cloned().unwrap_or_default() {
+            let column = cell["column"].as_str().unwrap_or_default().to_string();
+            match tables.iter_mut().find(|t| t.0 == column && t.1 == dose) {
+                Some(t) => t.2.push(cell),
+                None => tables.push((column, dose, vec![cell])),
+            }
+        }
+    }
+    for (column, dose, cells) in tables {
+        let (jt, mt) = if dose { (o_all, m_all) } else { (judged, m) };
+        let (mut ns, mut js, mut ms) = (vec![], vec![], vec![]);
+        for cell in cells {
+            let value = cell["value"].as_str().unwrap_or_default().to_string();
+            let (n, j, mm) = if cell["suppressed"] == true {
+                let n = f.unknown(&format!("{column}={value} n"), e);
+                let j = f.unknown(&format!("{column}={value} judged"), e);
+                let mm = f.unknown(&format!("{column}={value} met"), e);
+                f.add(&[(mm, 1.0), (j, -1.0)], false, 0.0);
+                f.add(&[(j, 1.0), (n, -1.0)], false, 0.0);
+                if let T::X(i) = n {
+                    targets.push((i, format!("{column}={value}")));
+                }
+                (n, j, mm)
+            } else {
+                let n = num(&cell["n"]).unwrap_or(0.0);
+                let j = num(&cell["judged"]).unwrap_or(0.0);
+                // The met count: from the share; a coded share is a bound (5% or less, 95% or
+                // more); no share at all leaves it unknown.
+                let mm = match (
+                    num(&cell["shareMetTarget"]),
+                    cell["shareMetTargetCoded"].as_str(),
+                ) {
+                    (Some(share), _) => T::K((share * j).round()),
+                    (None, coded) => {
+                        let upper = if coded == Some("atMost5Percent") {
+                            0.05 * j
+                        } else {
+                            j
+                        };
+                        let mm = f.unknown(&format!("{column}={value} met"), upper);
+                        if coded == Some("atLeast95Percent") {
+                            f.add(&[(mm, -1.0)], false, -0.95 * j);
+                        }
+                        mm
+                    }
+                };
+                (T::K(n), T::K(j), mm)
+            };
+            ns.push((n, 1.0));
+            js.push((j, 1.0));
+            ms.push((mm, 1.0));
+        }
+        ns.push((T::K(e), -1.0));
+        js.push((jt, -1.0));
+        ms.push((mt, -1.0));
+        f.add(&ns, true, 0.0);
+        f.add(&js, true, 0.0);
+        f.add(&ms, true, 0.0);
+    }
+    // The payment, from the contract's public terms.
+    let pay = &report["payment"];
+    let c = |k: &str| num(&contract[k]).unwrap_or(0.0);
+    let top = card.last().map_or(0.0, |t| t.1);
+    // The obligation: at fidelity against a share of the intervention students.
+    if let Some(share) = num(&contract["districtObligation"]["minShareAtFidelity"]) {
+        f.add(
+            &[
+                (a, if failed { 1.0 } else { -1.0 }),
+                (i_all, if failed { -share } else { share }),
+            ],
+            false,
+            0.0,
+        );
+    }
+    let paid_for = if failed { i_all } else { T::K(e) };
+    let base = known_or(&mut f, &pay["baseCents"], "base");
+    let outcome = known_or(&mut f, &pay["outcomeCents"], "outcome");
+    let penalty = known_or(&mut f, &pay["penaltyCents"], "penalty");
+    // No part of the payment exceeds what every student at the top tier would earn (a bound
+    // of the problem's own scale: 1e13 made the interior-point solver report unbounded problems).
+    let most =
+        c("baseFeeCents") + big * (c("perStudentBaseCents") + top + c("declinePenaltyCents")) + 1.0;
+    for t in [base, outcome, penalty] {
+        if let T::X(i) = t {
+            f.upper[i] = most;
+        }
+    }
+    f.add(
+        &[(base, 1.0), (paid_for, -c("perStudentBaseCents"))],
+        true,
+        c("baseFeeCents"),
+    );
+    if failed {
+        f.add(&[(outcome, 1.0), (i_all, -top)], true, 0.0);
+        f.add(&[(penalty, 1.0)], true, 0.0);
+    } else {
+        let mut terms: Vec<(T, f64)> = vec![(outcome, 1.0)];
+        for (k, t) in tiers.iter().enumerate() {
+            terms.push((*t, -card[k].1));
+        }
+        if contract["belowFidelity"] == "fullOutcome" {
+            terms.push((b, -top));
+        }
+        f.add(&terms, true, 0.0);
+        f.add(&[(penalty, 1.0), (d, -c("declinePenaltyCents"))], true, 0.0);
+    }
+    if let Some(total) = num(&pay["totalCents"]) {
+        let half = num(&pay["totalRoundedToCents"]).map_or(0.0, |r| r / 2.0);
+        let floor = contract["floorCents"].as_f64().unwrap_or(0.0);
+        let cap = contract["capCents"].as_f64().unwrap_or(f64::INFINITY);
+        let net = [(base, 1.0), (outcome, 1.0), (penalty, -1.0)];
+        if half == 0.0 && total >= cap {
+            f.add(&net.map(|(t, k)| (t, -k)), false, -cap);
+        } else if half == 0.0 && total <= floor.max(0.0) {
+            f.add(&net, false, floor.max(0.0));
+        } else if half == 0.0 {
+            f.add(&net, true, total);
+        } else if total - half > floor.max(0.0) && total + half < cap {
+            // A rounded total: the net lies within half the rounding of it.
+            f.add(&net, false, total + half);
+            f.add(&net.map(|(t, k)| (t, -k)), false, -(total - half));
+        }
+    }
+    (f, targets)
+}
+
+fn contract_strategy() -> impl Strategy<Value = Value> {
+    (
+        (0u32..3, 5u64..16, prop::collection::vec((0i32..25, 0u32..9000), 1..4)),
+        (prop::bool::ANY, 0usize..3, prop::option::of(0.0f64..1.0), 0u32..3000),
+        (prop::option::of(50_000u64..4_000_000), prop::bool::ANY),
+    )
+        .prop_map(|((base, cell, tiers), (not_met, below, share, penalty), (cap, subgroups))| {
+            let mut th: Vec<i32> = tiers.iter().map(|t| t.0).collect();
+            let mut cents: Vec<u32> = tiers.iter().map(|t| t.1).collect();
+            th.sort();
+            th.dedup();
+            cents.sort();
+            let card: Vec<Value> = th.iter().zip(cents).enumerate()
+                .map(|(i, (a, c))| json!({ "label": format!("T{i}"), "atLeast": a, "centsPerStudent": c }))
+                .collect();
+            let below = ["baseOnly", "fullOutcome", "excluded"][below];
+            let mut c = json!({
+                "baseFeeCents": base * 10_000, "perStudentBaseCents": 1000, "metric": { "kind": "gain" },
+                "paymentCard": card, "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 },
+                "belowFidelity": below,
+                "missingOutcome": if not_met { "notMet" } else { "exclude" },
+                "declinePenaltyCents": penalty, "minCellSize": cell,
+                "subgroupColumns": if subgroups { json!(["flag", "lang"]) } else { json!(["flag"]) },
+            });
+            if let Some(s) = share {
+                c["districtObligation"] = json!({ "minShareAtFidelity": s });
+            }
+            if let Some(x) = cap {
+                c["capCents"] = json!(x);
+            }
+            c
+        })
+}
+
+/// Rosters of 0 to 120 students: gains from -10 to 29, minutes a week from 0 to 45, a flag of
+/// three values and a language column with rare values.
+fn roster_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            0i32..40,
+            0u32..46,
+            0u8..3,
+            0u8..12,
+            prop::option::weighted(0.9, prop::bool::ANY),
+        ),
+        1..120,
+    )
+    .prop_map(|rows| {
+        let mut out = String::from("student_id,pre,post,minutes,weeks,flag,lang\n");
+        for (i, (gain, mpw, flag, lang, post)) in rows.into_iter().enumerate() {
+            let post = post.map_or(String::new(), |_| (200 + gain - 10).to_string());
+            let lang = [
+                "English",
+                "Spanish",
+                "Spanish",
+                "Vietnamese",
+                "Somali",
+                "Tigrinya",
+                "Arabic",
+                "English",
+                "English",
+                "Spanish",
+                "Spanish",
+                "English",
+            ][lang as usize];
+            out += &format!("S{i},200,{post},{},10,F{flag},{lang}\n", mpw * 10);
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn an_attacker_never_narrows_a_suppressed_cell(roster in roster_strategy(), contract in contract_strategy()) {
+        let Ok(e) = evaluate_json(&contract, roster.as_bytes(), &mut |_| {}) else { return Ok(()) };
+        let report = serde_json::to_value(&e.report).unwrap();
+        let min = contract["minCellSize"].as_f64().unwrap();
+        // No published count strictly between 0 and the cell size.
+        let published_counts: Vec<f64> = ["atFidelity", "withOutcome", "metTarget", "judged"].iter()
+            .filter_map(|k| num(&report["students"][k]))
+            .chain(report["tiers"].as_array().unwrap().iter().filter_map(|t| num(&t["count"])))
+            .chain(["subgroups", "doseResponse"].iter().flat_map(|k| report[k].as_array().unwrap().clone())
+                .flat_map(|c| [num(&c["n"]), num(&c["judged"])]).flatten())
+            .collect();
+        for v in published_counts {
+            prop_assert!(v == 0.0 || v >= min, "published count {} under {}", v, min);
+        }
+        // Every small count (1 to the cell size less one) a reader cannot read off the report
+        // spans at least the cell size: suppressed cells and tiers, and the counts that follow
+        // from others (below every tier, below fidelity, declined, excluded). The test knows the
+        // truth from the district's own view.
+        let (facts, targets) = facts(&report, &contract, cases(&report, &contract)[0]);
+        let s = &e.students;
+        let truth = |name: &str| -> Option<u64> {
+            if let Some(k) = name.strip_prefix("tier ") {
+                return k.parse::<usize>().ok().map(|k| s.by_tier[k].count);
+            }
+            let derived = match name {
+                "below every tier" => Some(s.below_all_tiers),
+                "below fidelity" => Some(s.enrolled - s.at_fidelity),
+                "declined" => Some(s.declined),
+                "excluded" => Some(s.intervention - s.enrolled),
+                _ => None,
+            };
+            derived.or_else(|| {
+                let (column, value) = name.split_once('=')?;
+                e.subgroups.iter().chain(&e.dose_response).find(|c| c.column == column && c.value == value).map(|c| c.n)
+            })
+        };
+        // (what the count is, the attacker's unknown for it)
+        let mut checked: Vec<(String, String)> = targets.into_iter().map(|(i, name)| (name, facts.names[i].clone())).collect();
+        for name in ["below every tier", "below fidelity", "declined", "excluded"] {
+            if facts.names.iter().any(|n| n == name) {
+                checked.push((name.to_string(), name.to_string()));
+            }
+        }
+        for (name, unknown) in checked {
+            let Some(value) = truth(&name) else { continue };
+            // The solver must answer (an attacker that gives up proves nothing), and the truth
+            // must lie in the attacker's interval (else its model of the report is wrong).
+            let bounds = interval(&report, &contract, &unknown);
+            prop_assert!(matches!(bounds, Ok(Some(_))), "the attacker's LP for {} gave {:?}: {}", name, bounds, report);
+            let (low, high) = bounds.ok().flatten().unwrap_or_default();
+            let value = value as f64;
+            // (1e-4: the interior-point solver's accuracy)
+            prop_assert!(low - 1e-4 <= value && value <= high + 1e-4, "{} = {} outside the attacker's [{}, {}]: {}", name, value, low, high, report);
+            if value == 0.0 || value >= min { continue; }
+            // The report's population is published: no count can be hidden in a wider interval
+            // than [0, enrolled], which is all a reader learns when fewer are enrolled.
+            let need = min.min(num(&report["students"]["enrolled"]).unwrap_or(min));
+            prop_assert!(high - low >= need - 1e-4, "{} = {} narrowed to [{:.3}, {:.3}] (need {}) in {}", name, value, low, high, need, report);
+        }
+        // No suppressed cell is labelled with a value fewer than the cell size hold.
+        for cell in report["subgroups"].as_array().unwrap() {
+            let value = cell["value"].as_str().unwrap();
+            if value == "(other)" || value == "(blank)" { continue; }
+            let held = roster.lines().skip(1).filter(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                cells[5] == value || cells[6] == value
+            }).count() as f64;
+            prop_assert!(held >= min, "label {} is held by {} students", value, held);
+        }
+    }
+}
+
+#[test]
+fn the_leaks_an_attacker_found_are_closed() {
+    // 53 at-fidelity students with an outcome; tiers at 5 and 10 with 20 and 30 students, 3
+    // below every tier: published, 53 - 20 - 30 = 3 gave the "below" count away.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,flag,lang\n");
+    for i in 0..53 {
+        let gain = if i < 3 {
+            0
+        } else if i < 23 {
+            6
+        } else {
+            12
+        };
+        roster += &format!("S{i},200,{},300,10,F0,English\n", 200 + gain);
+    }
+    let contract = json!({ "metric": { "kind": "gain" }, "perStudentBaseCents": 1000,
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 }, { "label": "Typical", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "declinePenaltyCents": 700 });
+    let e = evaluate_json(&contract, roster.as_bytes(), &mut |_| {}).unwrap();
+    let report = serde_json::to_value(&e.report).unwrap();
+    let (low, high) = interval(&report, &contract, "below every tier")
+        .unwrap()
+        .unwrap();
+    assert!(
+        high - low >= 10.0 - 1e-3,
+        "below every tier in [{low}, {high}]: {report}"
+    );
+    assert!(!report["disclosure"]["protections"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The district still sees its own counts.
+    assert_eq!(e.students.below_all_tiers, 3);
+}
+
+/// The attacker's interval for each named unknown of a report.
+fn attack(report: &Value, contract: &Value, name: &str) -> (f64, f64) {
+    interval(report, contract, name).unwrap().unwrap()
+}
+
+fn report_of(contract: &Value, roster: &str) -> (evidence_check::evaluate::Evaluation, Value) {
+    let e = evaluate_json(contract, roster.as_bytes(), &mut |_| {}).unwrap();
+    let report = serde_json::to_value(&e.report).unwrap();
+    (e, report)
+}
+
+#[test]
+fn two_small_tiers_do_not_solve_from_the_outcome_payment() {
+    // Tiers at 5, 10, 15 and 20 with 30, 30, 3 and 4 students, 20 below every tier: before the
+    // audit, outcomeCents = 30*2000 + 30*3000 + 3*5000 + 4*8000 left only (3, 4) for the two
+    // suppressed tiers.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    let gains = [(20, 2), (30, 7), (30, 12), (3, 17), (4, 22)];
+    let mut i = 0;
+    for (n, gain) in gains {
+        for _ in 0..n {
+            roster += &format!("S{i},200,{},300,10\n", 200 + gain);
+            i += 1;
+        }
+    }
+    let card = json!([
+        { "label": "A", "atLeast": 5, "centsPerStudent": 2000 },
+        { "label": "B", "atLeast": 10, "centsPerStudent": 3000 },
+        { "label": "C", "atLeast": 15, "centsPerStudent": 5000 },
+        { "label": "D", "atLeast": 20, "centsPerStudent": 8000 }]);
+    let contract = json!({ "metric": { "kind": "gain" }, "paymentCard": card,
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        e.students
+            .by_tier
+            .iter()
+            .map(|t| t.count)
+            .collect::<Vec<_>>(),
+        vec![30, 30, 3, 4]
+    );
+    assert_eq!(
+        e.payment.outcome_cents,
+        30 * 2000 + 30 * 3000 + 3 * 5000 + 4 * 8000
+    );
+    for tier in ["tier 2", "tier 3"] {
+        let (low, high) = attack(&report, &contract, tier);
+        assert!(
+            high - low >= 10.0 - 1e-3,
+            "{tier} in [{low}, {high}]: {report}"
+        );
+    }
+    assert!(
+        !report["disclosure"]["protections"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_decline_penalty_does_not_count_the_students_who_declined() {
+    // 2 of 40 students declined; a 700-cent penalty each: penaltyCents / 700 = 2 before.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..40 {
+        let gain = if i < 2 { -3 } else { 8 };
+        roster += &format!("S{i},200,{},300,10\n", 200 + gain);
+    }
+    let contract = json!({ "metric": { "kind": "gain" }, "perStudentBaseCents": 1000,
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "declinePenaltyCents": 700,
+        "minCellSize": 10 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!((e.payment.penalty_cents, e.students.declined), (1400, 2));
+    assert_ne!(report["payment"]["penaltyCents"], json!(1400), "{report}");
+    let (low, high) = attack(&report, &contract, "declined");
+    assert!(
+        high - low >= 10.0 - 1e-3,
+        "declined in [{low}, {high}]: {report}"
+    );
+}
+
+#[test]
+fn empty_dose_bands_are_published_as_zero_and_do_not_hide_a_small_band() {
+    // 50 students at 30 minutes a week, 3 at 50, none in the other bands: with empty bands
+    // marked suppressed, 53 - 50 = 3 gave the lone small band away.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..53 {
+        let minutes = if i < 50 { 300 } else { 500 };
+        roster += &format!("S{i},200,208,{minutes},10\n");
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (_, report) = report_of(&contract, &roster);
+    let bands = report["doseResponse"].as_array().unwrap();
+    for empty in ["0-15", "15-30", "60+"] {
+        let cell = bands.iter().find(|c| c["value"] == empty).unwrap();
+        assert_eq!(
+            (cell["n"].as_u64(), cell.get("suppressed")),
+            (Some(0), None),
+            "{cell}"
+        );
+    }
+    let small = bands.iter().find(|c| c["value"] == "45-60").unwrap();
+    assert_eq!(small["suppressed"], true);
+    let (low, high) = attack(&report, &contract, "minutesPerWeek=45-60 n");
+    assert!(
+        high - low >= 10.0 - 1e-3,
+        "45-60 in [{low}, {high}]: {report}"
+    );
+}
+
+#[test]
+fn a_value_held_only_by_comparison_students_is_not_a_complement() {
+    // Intervention: 40 students "A", 3 "B"; comparison: 20 "A" and 10 "C". The intervention
+    // has no "C": that cell is published as 0, and "B" (3) needs a real complement.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,lang\n");
+    for i in 0..73 {
+        let (group, lang) = match i {
+            0..40 => ("intervention", "A"),
+            40..43 => ("intervention", "B"),
+            43..63 => ("comparison", "A"),
+            _ => ("comparison", "C"),
+        };
+        roster += &format!("S{i},200,{},300,10,{group},{lang}\n", 200 + i % 13);
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["lang"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.enrolled, 43);
+    let text = report.to_string();
+    assert!(
+        !text.contains(r#""value":"B""#),
+        "3 students' value is a label: {text}"
+    );
+    for (_, low_high) in report["subgroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["suppressed"] == true)
+        .map(|c| {
+            let name = format!("lang={} n", c["value"].as_str().unwrap());
+            (name.clone(), attack(&report, &contract, &name))
+        })
+    {
+        let (low, high) = low_high;
+        assert!(high - low >= 10.0 - 1e-3, "[{low}, {high}]: {report}");
+    }
+}
+
+#[test]
+fn identifying_columns_and_tiny_cells_are_refused() {
+    let base = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 } });
+    let roster = "student_id,pre,post,minutes,weeks,first_name\nS1,200,210,300,10,Ann\n";
+    let refused = |change: Value| {
+        let mut c = base.clone();
+        c.as_object_mut()
+            .unwrap()
+            .extend(change.as_object().unwrap().clone());
+        match evaluate_json(&c, roster.as_bytes(), &mut |_| {})
+            .unwrap_err()
+            .details
+        {
+            Details::Fields(f) => f[0].code,
+            other => panic!("{other:?}"),
+        }
+    };
+    for column in ["student_id", "post", "pre", "minutes", "weeks"] {
+        assert_eq!(
+            refused(json!({ "subgroupColumns": [column] })),
+            "identifyingColumn",
+            "{column}"
+        );
+    }
+    assert_eq!(refused(json!({ "minCellSize": 1 })), "outOfRange");
+    // 300 first names: more distinct values than a subgroup may have (default 100).
+    let mut names = String::from("student_id,pre,post,minutes,weeks,first_name\n");
+    for i in 0..300 {
+        names += &format!("S{i},200,210,300,10,Name{i}\n");
+    }
+    let mut c = base.clone();
+    c["subgroupColumns"] = json!(["first_name"]);
+    let err = evaluate_json(&c, names.as_bytes(), &mut |_| {}).unwrap_err();
+    assert!(!err.to_string().contains("Name1"), "{err}");
+    match err.details {
+        Details::Rows { errors, .. } => {
+            assert_eq!((errors[0].code, errors[0].line), ("tooManyValues", 102))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn fewer_students_with_an_outcome_than_the_cell_size_publish_only_the_total() {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..12 {
+        let post = if i < 8 { String::new() } else { "210".into() };
+        roster += &format!("S{i},200,{post},300,10\n");
+    }
+    let contract = json!({ "metric": { "kind": "gain" }, "perStudentBaseCents": 1000,
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 } });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        (e.students.with_outcome, e.payment.total_cents),
+        (4, 12 * 1000 + 4 * 2000)
+    );
+    // Only the total is published, exact or rounded (12 * 1000 + 4 * 2000 exact would give
+    // the 4 away, the card being public).
+    let rounding = report["payment"]["totalRoundedToCents"]
+        .as_f64()
+        .unwrap_or(0.0);
+    assert!(
+        (report["payment"]["totalCents"].as_f64().unwrap() - 20000.0).abs() <= rounding / 2.0,
+        "{report}"
+    );
+    for key in ["baseCents", "outcomeCents", "penaltyCents"] {
+        assert!(report["payment"][key].is_null(), "{key}: {report}");
+    }
+    for key in ["tiers", "subgroups", "doseResponse"] {
+        assert!(
+            report[key].as_array().is_none_or(|a| a.is_empty()),
+            "{key}: {report}"
+        );
+    }
+    for key in ["shareMetTarget", "meanMetric", "effect", "distribution"] {
+        assert!(report[key].is_null(), "{key}: {report}");
+    }
+    assert!(
+        report["disclosure"]["withheld"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fewer than 10 students have an outcome"),
+        "{report}"
+    );
+}
