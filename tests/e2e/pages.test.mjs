@@ -58,7 +58,9 @@ test('the calculator: the sample roster evaluates to what the package computes, 
   const shown = await tab.evaluate(() => document.querySelector('evidence-calculator').result.payment);
   assert.deepEqual(shown, expected.payment);
   assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 3, 'payment, distribution and dose-response charts');
-  assert.ok(await tab.locator('evidence-calculator >> td.suppressed, evidence-calculator >> .suppressed').count() >= 0);
+  // Each cell the report withholds is marked in the page's tables, and no other.
+  const withheld = [...expected.subgroups, ...expected.doseResponse].filter((c) => !c.inReport).length;
+  assert.equal(await tab.locator('evidence-calculator >> td.suppressed').count(), withheld);
   // Download the report: it is the package's report.
   const [download] = await Promise.all([tab.waitForEvent('download'), tab.click('evidence-calculator >> #download')]);
   const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));

@@ -24,9 +24,12 @@ function stillWorks() {
   assert.equal(ec.vetProduct(profile).essaTier, 1);
 }
 
-function throwsTyped(fn, label) {
+/** The call throws a typed error, or (some garbage is a fine input: an empty policy, say)
+ * returns an object that `valid` accepts. */
+function throwsTyped(fn, label, valid = () => false) {
+  let result;
   try {
-    fn();
+    result = fn();
   } catch (e) {
     assert.ok(!(e instanceof WebAssembly.RuntimeError), `${label}: RuntimeError ${e.message}`);
     assert.ok(e instanceof Error, `${label}: threw ${String(e)}`);
@@ -34,18 +37,22 @@ function throwsTyped(fn, label) {
     assert.ok(e.message.length > 10, label);
     return;
   }
-  // Some garbage is a fine input (an empty policy, say): it must then give a real answer.
+  assert.ok(valid(result), `${label}: no error, and the answer is not a real one: ${JSON.stringify(result)}`);
 }
 
 test('effectSize, minimumDetectableEffect, vetProduct, evaluateContract: typed errors only', () => {
+  // Garbage that is a fine input (no policy, no options) must give the default answer.
+  const defaultVetting = JSON.stringify(ec.vetProduct(profile));
+  const isDefaultVetting = (r) => JSON.stringify(r) === defaultVetting;
+  const isDefaultPayment = (r) => r?.payment?.totalCents === 158000;
   garbage.forEach((g, i) => {
     throwsTyped(() => ec.effectSize(g), `effectSize #${i}`);
     throwsTyped(() => ec.minimumDetectableEffect(g), `minimumDetectableEffect #${i}`);
     throwsTyped(() => ec.vetProduct(g), `vetProduct #${i}`);
-    throwsTyped(() => ec.vetProduct(profile, g), `vetProduct policy #${i}`);
+    throwsTyped(() => ec.vetProduct(profile, g), `vetProduct policy #${i}`, isDefaultVetting);
     throwsTyped(() => ec.evaluateContract(g, roster), `evaluateContract contract #${i}`);
     throwsTyped(() => ec.evaluateContract(contract, g), `evaluateContract roster #${i}`);
-    throwsTyped(() => ec.evaluateContract(contract, roster, g), `evaluateContract options #${i}`);
+    throwsTyped(() => ec.evaluateContract(contract, roster, g), `evaluateContract options #${i}`, isDefaultPayment);
   });
   stillWorks();
 });

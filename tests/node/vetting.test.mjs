@@ -43,10 +43,13 @@ test('every invalid fixture is rejected by both, with the expected paths', () =>
 
 test('policies: the schema and the reader agree', () => {
   const good = [{}, { maxScreenMinutesPerWeek: 30, acceptedStates: ['TX', 'CA'], attritionBoundary: 'optimistic', minStudents: 500, minSites: 3, alpha: 0.01, siteUnit: 'school' }];
-  for (const p of good) {
-    assert.ok(validatePolicy(p));
-    ec.vetProduct(strong, p);
-  }
+  for (const p of good) assert.ok(validatePolicy(p));
+  // The empty policy is the default; the strict one is applied: 40 minutes a week is past its
+  // 30 (a red flag), and no study reaches a tier at p < 0.01 with 500 students in 3 schools.
+  assert.deepEqual(ec.vetProduct(strong, good[0]), ec.vetProduct(strong));
+  const strict = ec.vetProduct(strong, good[1]);
+  assert.deepEqual([strict.checks.find((c) => c.id === 'screenTime').status, strict.essaTier, strict.verdict],
+    ['fail', null, 'notRecommended']);
   // ESSA's floors: never fewer than 350 students or 2 sites, never a test looser than 0.05.
   const bad = [{ alpha: 1 }, { acceptedStates: ['Texas'] }, { attritionBoundary: 'lenient' }, { minStudents: -1 }, { maxScreen: 1 },
     { minStudents: 349 }, { minSites: 1 }, { alpha: 0.051 }, { siteUnit: 'state' }];
