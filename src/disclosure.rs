@@ -33,7 +33,10 @@ pub struct Quantity {
     /// could name a student).
     pub name: &'static str,
     pub value: f64,
-    /// The largest value a reader could suppose (the quantity is at least 0).
+    /// The smallest value a reader could suppose: 0, or 1 for a count the report withholds
+    /// only when it is not zero (an empty cell or tier is published as 0).
+    pub lower: f64,
+    /// The largest value a reader could suppose.
     pub upper: f64,
     pub known: Known,
     /// A count of students too small to be known (from 1 to the cell size less one): its
@@ -111,6 +114,7 @@ impl Audit {
         self.quantities.push(Quantity {
             name,
             value,
+            lower: 0.0,
             upper: upper.max(value),
             known: Known::Exactly,
             protected: false,
@@ -221,9 +225,10 @@ impl Audit {
             };
             let same_bounds = members.iter().all(|m| {
                 m.len() == first.len()
-                    && m.iter()
-                        .zip(first)
-                        .all(|(a, b)| self.get(*a).upper == self.get(*b).upper)
+                    && m.iter().zip(first).all(|(a, b)| {
+                        let (a, b) = (self.get(*a), self.get(*b));
+                        a.lower == b.lower && a.upper == b.upper
+                    })
             });
             if members.len() >= 2 && same_bounds {
                 groups.push(Group { members });
@@ -451,12 +456,12 @@ impl Audit {
             parts[p].vars.push(Q(i));
             parts[p].bounds.push(match x.known {
                 Known::Between(lo, hi) => (lo, hi),
-                _ => (0.0, x.upper),
+                _ => (x.lower, x.upper),
             });
             parts[p].key.push(i as u64);
             match x.known {
                 Known::Between(lo, hi) => parts[p].key.extend([lo.to_bits(), hi.to_bits()]),
-                _ => parts[p].key.push(u64::MAX),
+                _ => parts[p].key.extend([u64::MAX, x.lower.to_bits()]),
             }
         }
         for part in &mut parts {

@@ -112,10 +112,11 @@ pub fn publish(
     let first = plan.clone();
     let mut cache = Cache::default();
     let safe = |plan: &Plan, cache: &mut Cache| {
-        model(c, counts, payment, plan)
-            .audit
-            .exposures(min as f64, cache, true)
-            .is_empty()
+        whole_numbers_safe(c, counts, payment, plan)
+            && model(c, counts, payment, plan)
+                .audit
+                .exposures(min as f64, cache, true)
+                .is_empty()
     };
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
@@ -129,6 +130,11 @@ pub fn publish(
             .into_iter()
             .next()
         else {
+            // The audit is satisfied; the whole-number rule may still want the payment coarser.
+            if !whole_numbers_safe(c, counts, payment, &plan) {
+                plan = whole_numbers_plan(c, counts, payment, plan);
+                continue;
+            }
             break;
         };
         if !protect(
@@ -313,7 +319,8 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
         Item::Cell(f, i) if p.cells[f][i] && counts.families[f].tallies[i].n > 0 => {
             p.cells[f][i] = false
         }
-        Item::Tier(k) if p.tiers[k] => p.tiers[k] = false,
+        // So is an empty tier: a reader may take every withheld cell or tier to hold someone.
+        Item::Tier(k) if p.tiers[k] && counts.tiers[k] > 0 => p.tiers[k] = false,
         Item::Breakdown if p.breakdown => p.breakdown = false,
         Item::Met if p.met => p.met = false,
         Item::Fidelity if p.fidelity => p.fidelity = false,
@@ -323,6 +330,55 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
         _ => return None,
     }
     Some(p)
+}
+
+/// The audit's linear programs treat counts as real numbers; a reader knows they are whole. With
+/// two or more withheld counts in the payment (a withheld tier, the students who declined, those
+/// below fidelity under `fullOutcome`, the intervention students when the district missed its
+/// obligation), an exact payment figure and prices such as $149.99 and $200 leave few whole
+/// solutions: 14999 a + 20000 b = 844997 has one. So the breakdown is then withheld and the
+/// total rounded to at least the largest per-student amount, which leaves every whole count the
+/// linear programs allow within reach of the rounded total.
+fn payment_lattice(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Option<u64> {
+    let failed = payment.district_obligation_met == Some(false);
+    let mut unknown: Vec<i64> = Vec::new();
+    if failed {
+        unknown.push(c.top_tier_cents() + c.per_student_base_cents);
+    } else {
+        for (k, t) in c.tiers_ascending().iter().enumerate() {
+            if !plan.tiers[k] && counts.tiers[k] > 0 {
+                unknown.push(t.cents_per_student);
+            }
+        }
+        if c.decline_penalty_cents != 0 {
+            unknown.push(c.decline_penalty_cents);
+        }
+        if c.below_fidelity == BelowFidelity::FullOutcome {
+            unknown.push(c.top_tier_cents());
+        }
+    }
+    unknown.retain(|&x| x != 0);
+    (unknown.len() >= 2).then(|| unknown.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0))
+}
+
+fn whole_numbers_safe(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> bool {
+    match payment_lattice(c, counts, payment, plan) {
+        None => true,
+        Some(largest) => !plan.breakdown && plan.total.is_none_or(|r| r >= largest && r > 0),
+    }
+}
+
+/// The plan with the breakdown withheld and the total rounded coarsely enough for
+/// [`whole_numbers_safe`] (or withheld when no rounding is coarse enough).
+fn whole_numbers_plan(c: &Contract, counts: &Counts, payment: &Payment, mut plan: Plan) -> Plan {
+    if let Some(largest) = payment_lattice(c, counts, payment, &plan) {
+        plan.breakdown = false;
+        if plan.total.is_some_and(|r| r < largest || r == 0) {
+            let at_least = plan.total.unwrap_or(0).max(largest);
+            plan.total = ROUNDINGS.iter().copied().find(|&r| r >= at_least);
+        }
+    }
+    plan
 }
 
 /// What the report is made from: the contract's terms, the counts and the payment.
@@ -502,6 +558,10 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
             let q = a.quantity("a tier", n as f64, e);
             a.get_mut(q).known = known(plan.tiers[k]);
             a.get_mut(q).protected = n > 0 && (n as f64) < min;
+            // An empty tier is published as 0, so a withheld one holds at least one student.
+            if !plan.tiers[k] && plan.outcome_figures && n > 0 {
+                a.get_mut(q).lower = 1.0;
+            }
             q
         })
         .collect();
@@ -559,6 +619,10 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
                 let protect = small(a.get(q));
                 a.get_mut(q).protected = protect;
             }
+            // An empty cell is published as 0, so a withheld one holds at least one student.
+            if !shown && plan.outcome_figures {
+                a.get_mut(q_n).lower = 1.0;
+            }
             a.get_mut(q_m).known = match (shown, coded_share(t)) {
                 (false, _) => Known::Not,
                 (true, None) => Known::Exactly,
@@ -593,10 +657,28 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
             .push(crate::disclosure::Group { members: withheld });
         cells.push(qs);
     }
-    a.relate(vec![(q_o_all, 1.0), (q_o, -1.0)], Op::Ge, 0.0);
-    a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_b, -1.0)], Op::Le, 0.0);
-    a.relate(vec![(q_m_all, 1.0), (q_m, -1.0)], Op::Ge, 0.0);
-    a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_b, -1.0)], Op::Le, 0.0);
+    // The dose bands count the students below fidelity with an outcome that the growth figures
+    // leave out: a count of its own (the bands' total less the growth's n gave one student's
+    // gain away), protected when small, like those of them meeting the target.
+    let q_ob = a.quantity(
+        "below fidelity with an outcome",
+        dose_sum(|t| t.judged) - counts.with_outcome as f64,
+        e,
+    );
+    let q_mb = a.quantity(
+        "below fidelity meeting the target",
+        dose_sum(|t| t.met) - counts.met as f64,
+        e,
+    );
+    for q in [q_ob, q_mb] {
+        a.get_mut(q).known = Known::Not;
+        let protect = small(a.get(q));
+        a.get_mut(q).protected = protect;
+    }
+    a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_ob, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);
+    a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
     if let Some(n) = counts
         .analysed_intervention
         .filter(|_| plan.outcome_figures)

@@ -239,6 +239,8 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
                         if let T::X(i) = t {
                             targets.push((i, format!("tier {k}")));
                         }
+                        // An empty tier would say 0: a suppressed one holds someone.
+                        f.add(&[(t, -1.0)], false, -1.0);
                     }
                     t
                 }
@@ -256,8 +258,9 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
     // everyone with an outcome, at fidelity or not.
     let o_all = f.unknown("with outcome, any fidelity", e);
     let m_all = f.unknown("met, any fidelity", e);
-    f.add(&[(o, 1.0), (o_all, -1.0)], false, 0.0);
-    f.add(&[(o_all, 1.0), (o, -1.0), (b, -1.0)], false, 0.0);
+    let ob = f.unknown("below fidelity with an outcome", e);
+    f.add(&[(o_all, 1.0), (o, -1.0), (ob, -1.0)], true, 0.0);
+    f.add(&[(ob, 1.0), (b, -1.0)], false, 0.0);
     f.add(&[(m, 1.0), (m_all, -1.0)], false, 0.0);
     f.add(&[(m_all, 1.0), (m, -1.0), (b, -1.0)], false, 0.0);
     let mut tables: Vec<(String, bool, Vec<Value>)> = Vec::new();
@@ -279,6 +282,8 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
                 let n = f.unknown(&format!("{column}={value} n"), e);
                 let j = f.unknown(&format!("{column}={value} judged"), e);
                 let mm = f.unknown(&format!("{column}={value} met"), e);
+                // An empty cell would say 0: a suppressed one holds someone.
+                f.add(&[(n, -1.0)], false, -1.0);
                 f.add(&[(mm, 1.0), (j, -1.0)], false, 0.0);
                 f.add(&[(j, 1.0), (n, -1.0)], false, 0.0);
                 if let T::X(i) = n {
@@ -492,6 +497,7 @@ proptest! {
                 "below fidelity" => Some(s.enrolled - s.at_fidelity),
                 "declined" => Some(s.declined),
                 "excluded" => Some(s.intervention - s.enrolled),
+                "below fidelity with an outcome" => Some(e.dose_response.iter().map(|c| c.judged).sum::<u64>() - s.with_outcome),
                 _ => None,
             };
             derived.or_else(|| {
@@ -501,7 +507,7 @@ proptest! {
         };
         // (what the count is, the attacker's unknown for it)
         let mut checked: Vec<(String, String)> = targets.into_iter().map(|(i, name)| (name, facts.names[i].clone())).collect();
-        for name in ["below every tier", "below fidelity", "declined", "excluded"] {
+        for name in ["below every tier", "below fidelity", "declined", "excluded", "below fidelity with an outcome"] {
             if facts.names.iter().any(|n| n == name) {
                 checked.push((name.to_string(), name.to_string()));
             }
@@ -810,5 +816,126 @@ fn fewer_students_with_an_outcome_than_the_cell_size_publish_only_the_total() {
             .unwrap()
             .starts_with("Fewer than 10 students have an outcome"),
         "{report}"
+    );
+}
+
+#[test]
+fn a_suppressed_cell_holds_at_least_one_student() {
+    // 40 intervention students with a blank homeroom; in each of H1..H12, 1 intervention and 9
+    // comparison students (each label held by 10). Empty cells are published as 0, so each
+    // suppressed homeroom holds at least 1 of the 52 - 40 = 12: with the twelve suppressed and
+    // nothing else, each was exactly 1.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,homeroom\n");
+    for i in 0..40 {
+        roster += &format!("B{i},200,{},600,20,T,\n", 202 + i % 9);
+    }
+    for h in 1..=12 {
+        roster += &format!("H{h}-0,200,201,600,20,T,H{h}\n");
+        for c in 1..10 {
+            roster += &format!("H{h}-{c},200,205,600,20,C,H{h}\n");
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["homeroom"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.enrolled, 52);
+    let suppressed: Vec<&Value> = report["subgroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["suppressed"] == true)
+        .collect();
+    assert!(!suppressed.is_empty(), "{report}");
+    for cell in suppressed {
+        let name = format!("homeroom={} n", cell["value"].as_str().unwrap());
+        let (low, high) = attack(&report, &contract, &name);
+        assert!(
+            low >= 1.0 - 1e-4,
+            "{name}: a suppressed cell holds someone, the attacker says [{low}, {high}]"
+        );
+        assert!(
+            high - low >= 10.0 - 1e-4,
+            "{name} in [{low}, {high}]: {report}"
+        );
+    }
+}
+
+#[test]
+fn the_dose_bands_do_not_give_a_student_below_fidelity_away() {
+    // 30 students at fidelity (70 minutes a week for 10 weeks, gains 2 to 11); LATE at 70 a week
+    // for only 6 weeks with a gain of 17; 12 at 20 a week without a post-test. Before, the bands'
+    // judged total (31) less the growth's n (30) was 1, and 31 x 7.0323 - 30 x 6.7 = 17 his gain.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..30 {
+        roster += &format!("S{i},200,{},700,10\n", 202 + i % 10);
+    }
+    roster += "LATE,200,217,420,6\n";
+    for i in 0..12 {
+        roster += &format!("N{i},200,,200,10\n");
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        e.dose_response.iter().map(|c| c.judged).sum::<u64>() - e.students.with_outcome,
+        1
+    );
+    let (low, high) = attack(&report, &contract, "below fidelity with an outcome");
+    assert!(high - low >= 10.0 - 1e-4, "[{low}, {high}]: {report}");
+}
+
+#[test]
+fn prices_in_odd_cents_do_not_pin_a_tier_by_whole_numbers() {
+    // 63 at fidelity: 40 gain 12 (tier at 10, $200), 3 gain 6 (tier at 5, $149.99), 8 gain 2, 12
+    // gain -3 (declined, $25 each). Published exactly, 14999 a + 20000 b = 844997 has one whole
+    // solution (a = 3); and -1129997 mod 2500 gave a = 3 from the total alone.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for (i, gain) in std::iter::repeat_n(12, 40)
+        .chain(std::iter::repeat_n(6, 3))
+        .chain(std::iter::repeat_n(2, 8))
+        .chain(std::iter::repeat_n(-3, 12))
+        .enumerate()
+    {
+        roster += &format!("S{i},200,{},600,20\n", 200 + gain);
+    }
+    let contract = json!({ "metric": { "kind": "gain" }, "perStudentBaseCents": 5000,
+        "paymentCard": [{ "label": "Proficient", "atLeast": 5, "centsPerStudent": 14999 },
+                        { "label": "Advanced", "atLeast": 10, "centsPerStudent": 20000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "declinePenaltyCents": 2500 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        e.payment.total_cents,
+        63 * 5000 + 3 * 14999 + 40 * 20000 - 12 * 2500
+    );
+    let pay = &report["payment"];
+    assert!(
+        pay["outcomeCents"].is_null() && pay["baseCents"].is_null(),
+        "{report}"
+    );
+    // A whole-number attacker: every (a, b, d) the published figures allow.
+    let total = pay["totalCents"].as_f64();
+    let half = pay["totalRoundedToCents"].as_f64().unwrap_or(0.0) / 2.0;
+    let met = report["students"]["metTarget"].as_f64();
+    let mut proficient = Vec::new();
+    for a in 1..=63 {
+        for b in 0..=(63 - a) {
+            for d in 0..=(63 - a - b) {
+                let net = (63 * 5000 + 14999 * a + 20000 * b - 2500 * d) as f64;
+                let fits_total = total.is_none_or(|t| (net - t).abs() <= half);
+                if fits_total && met.is_none_or(|m| m == (a + b) as f64) {
+                    proficient.push(a);
+                }
+            }
+        }
+    }
+    let (low, high) = (
+        proficient.iter().min().unwrap(),
+        proficient.iter().max().unwrap(),
+    );
+    assert!(
+        high - low >= 9,
+        "whole numbers leave the small tier in [{low}, {high}]: {report}"
     );
 }

@@ -72,7 +72,7 @@ test('sign sets the issue date, signs with minisign, and the badge logic verifie
   assert.equal(r.trust, 'evaluator');
   assert.deepEqual(r.evaluator, { origin: ORIGIN, host: 'tea.example.gov', name: 'Test State Education Agency', keyValidFrom: '2025-07-01', keyValidUntil: null });
   assert.equal(r.trustedComment, `Readwell, 2025-26, issued ${today}`);
-  assert.equal(r.report.payment.totalCents, 160000, 'rounded to $100 (the exact 158000 gives small counts away)');
+  assert.equal(r.report.payment.totalCents, 200000, 'rounded to $1,000 (the exact 158000 gives small counts away)');
   assert.match(ok('verify', '--report', at('report.json'), '--list', at('keys.json'), '--origin', ORIGIN, '--product', 'Readwell'),
     /^Verified: signed by a key published by tea\.example\.gov/);
   // The subject: product required with an evaluator; each given field must match.

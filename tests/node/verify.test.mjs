@@ -37,8 +37,8 @@ test('a genuine prehashed signature verifies, with key id and trusted comment', 
   assert.equal(r.keyId, agency.id);
   assert.equal(r.trustedComment, 'signed by the Test State Education Agency');
   // The district's exact 158000 would give small counts of a 9-student roster away: the
-  // report rounds it to $100.
-  assert.deepEqual([r.report.payment.totalCents, r.report.payment.totalRoundedToCents], [160000, 10000]);
+  // report rounds it to $1,000.
+  assert.deepEqual([r.report.payment.totalCents, r.report.payment.totalRoundedToCents], [200000, 100000]);
   assert.deepEqual(ec.verifyReport(new TextEncoder().encode(reportText), genuine, agency.key), r);
 });
 
@@ -69,7 +69,7 @@ const failure = (...args) => {
 };
 
 test('a tampered report fails', () => {
-  assert.equal(failure(reportText.replace('"totalCents": 160000', '"totalCents": 260000'), genuine, [agency.key]), 'badSignature');
+  assert.equal(failure(reportText.replace('"totalCents": 200000', '"totalCents": 300000'), genuine, [agency.key]), 'badSignature');
   assert.equal(failure(reportText + ' ', genuine, [agency.key]), 'badSignature');
 });
 
