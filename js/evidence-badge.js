@@ -181,6 +181,8 @@ export class EvidenceBadge extends HTMLElement {
         origin ? this.#fetchKeyList(origin) : null]);
       if (run !== this.#run) return;
       this.result = verifyReport(bytes, sig, origin ? { evaluator: origin.origin, keyList: list } : keys, expect);
+      // Never left "checking": an answer that is not a verification is a failure.
+      if (typeof this.result?.valid !== 'boolean') throw coded('internalError', 'The verifier gave no answer for this report.');
     } catch (e) {
       if (run !== this.#run) return;
       const wasm = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;

@@ -164,7 +164,46 @@ pub fn read_report(bytes: &[u8]) -> Result<Value, Problem> {
         ));
     }
     issued(&report)?;
+    if let Some(path) = unsafe_integer(&report, "") {
+        return Err(problem(
+            "malformedReport",
+            format!("The report holds a whole number at {path} too large for a web page to read exactly (past 2^53); none of its numbers are shown."),
+        ));
+    }
     Ok(report)
+}
+
+/// Where `v` holds an integer past 2^53 in size, which JavaScript would read as another number.
+fn unsafe_integer(v: &Value, at: &str) -> Option<String> {
+    const SAFE: u64 = (1 << 53) - 1;
+    match v {
+        Value::Number(n) => {
+            let big = n.as_u64().is_some_and(|x| x > SAFE)
+                || n.as_i64().is_some_and(|x| x.unsigned_abs() > SAFE);
+            big.then(|| {
+                if at.is_empty() {
+                    "the top".into()
+                } else {
+                    at.to_string()
+                }
+            })
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| unsafe_integer(x, &format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, x)| {
+            unsafe_integer(
+                x,
+                &if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                },
+            )
+        }),
+        _ => None,
+    }
 }
 
 /// The report's `issued` date, `None` when absent or null.

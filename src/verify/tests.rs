@@ -418,6 +418,8 @@ fn origins_are_bare_https_origins() {
     );
     let local = ok("http://localhost:8080");
     assert_eq!((local.host.as_str(), local.local), ("localhost:8080", true));
+    // Every *.localhost name is the visitor's own computer too (RFC 6761).
+    assert!(ok("https://tea.localhost").local);
     assert!(ok("http://127.0.0.1:9").local);
     // A Cyrillic "е" (U+0435) in place of the Latin "e" is refused and shown by its code point.
     assert!(parse_origin("https://t\u{435}a.example.gov")
@@ -597,5 +599,24 @@ fn read_report_checks_the_schema_and_the_issue_date() {
         "notAReport"
     );
     assert_eq!(read_report(b"{").unwrap_err().code, "malformedReport");
+    // 2^53 + 1 reads as 2^53 in a web page: refused, so a badge never shows another number
+    // than the one signed (2^53 - 1 is exact everywhere).
+    let big = |n: &str| {
+        format!(
+            r#"{{"schema":"evidence-check/outcomes-report@1","students":{{}},"x":[{{"y":{n}}}]}}"#
+        )
+    };
+    let e = read_report(big("9007199254740993").as_bytes()).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.contains("x[0].y")),
+        ("malformedReport", true)
+    );
+    assert_eq!(
+        read_report(big("-9007199254740993").as_bytes())
+            .unwrap_err()
+            .code,
+        "malformedReport"
+    );
+    assert!(read_report(big("9007199254740991").as_bytes()).is_ok());
     assert_eq!(read_report(b"{} {}").unwrap_err().code, "trailingData");
 }
