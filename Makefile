@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 PORT ?= 8080
 export PORT
 
-.PHONY: build demo test test-host test-browser test-node test-e2e setup bench fuzz clean
+.PHONY: build demo test test-host test-browser test-node test-e2e setup bench fuzz mutants clean
 
 setup:
 	@scripts/setup.sh
@@ -69,3 +69,12 @@ fuzz: build
 	@mkdir -p target/replay
 	@for t in evaluate vet; do fuzz/target/release/decode $$t fuzz/seeds/$$t fuzz/corpus/$$t > target/replay/$$t.jsonl; done
 	node scripts/replay-corpus.mjs target/replay/evaluate.jsonl target/replay/vet.jsonl
+
+## Mutation testing (cargo-mutants) over the library with its host tests, summarised in
+## MUTANTS.md. Hours on two cores: narrow it with MUTANTS_ARGS, e.g.
+## make mutants MUTANTS_ARGS="-f src/stats.rs". Not part of make test.
+MUTANTS_ARGS ?=
+mutants: setup
+	@command -v cargo-mutants >/dev/null || cargo install --quiet --locked cargo-mutants
+	cargo mutants --no-shuffle -j 1 --timeout-multiplier 3 $(MUTANTS_ARGS) -- --quiet || true
+	MUTANTS_SCOPE="$(MUTANTS_ARGS)" node scripts/mutants-summary.mjs mutants.out
