@@ -76,5 +76,5 @@ fuzz: build
 MUTANTS_ARGS ?=
 mutants: setup
 	@command -v cargo-mutants >/dev/null || cargo install --quiet --locked cargo-mutants
-	cargo mutants --no-shuffle -j 1 --timeout-multiplier 3 $(MUTANTS_ARGS) -- --quiet || true
+	cargo mutants --no-shuffle -j 1 --timeout-multiplier 3 $(MUTANTS_ARGS) || true
 	MUTANTS_SCOPE="$(MUTANTS_ARGS)" node scripts/mutants-summary.mjs mutants.out

@@ -409,6 +409,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         below_all,
         families,
         analysed_intervention: None,
+        mean_metric: growth.mean,
     };
     let published_effect = effect
         .as_ref()

@@ -11,7 +11,7 @@
 //! ... $1,000,000) or withheld, and at the last all outcome figures. The report lists what was
 //! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
 
-use crate::contract::{BelowFidelity, Contract, MissingOutcome};
+use crate::contract::{BelowFidelity, Contract, Metric, MissingOutcome};
 use crate::disclosure::{Audit, Cache, Known, Op, Q};
 use crate::payment::Payment;
 use crate::report::{
@@ -50,6 +50,8 @@ pub struct Counts {
     /// Intervention students with a post-test, as the published effect states them (null
     /// without a published effect): at least those with an outcome, at most every student.
     pub analysed_intervention: Option<u64>,
+    /// The mean outcome of the students with an outcome, as the growth figures publish it.
+    pub mean_metric: Option<f64>,
 }
 
 /// What the report will publish; the audit decides.
@@ -572,6 +574,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     sum.push((q_l, 1.0));
     sum.push((q_o, -1.0));
     a.relate(sum, Op::Eq, 0.0);
+    let tiers_only: Vec<Q> = tiers.clone();
     tiers.push(q_l);
     // The students the met-target share is over, published with it: those with an outcome, or
     // under notMet everyone at fidelity.
@@ -656,6 +659,25 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         a.groups
             .push(crate::disclosure::Group { members: withheld });
         cells.push(qs);
+    }
+    // A normalized gain is at most 1, and a student in a tier is below the next tier's threshold:
+    // with the published mean, the sum of the outcomes bounds the tier counts (a mean of 0.976
+    // over 63 students put at most 3 in a tier that ends at 0.6).
+    if let (Metric::NormalizedGain { .. }, Some(mean), true) = (
+        &c.metric,
+        counts.mean_metric,
+        plan.fidelity && plan.outcome_figures,
+    ) {
+        let cards = c.tiers_ascending();
+        let ceiling = |k: usize| cards.get(k + 1).map_or(1.0, |t| t.at_least.min(1.0));
+        let mut terms: Vec<(Q, f64)> = tiers_only
+            .iter()
+            .enumerate()
+            .map(|(k, &q)| (q, ceiling(k)))
+            .collect();
+        terms.push((q_l, cards.first().map_or(1.0, |t| t.at_least.min(1.0))));
+        terms.push((q_o, -mean));
+        a.relate(terms, Op::Ge, 0.0);
     }
     // The dose bands count the students below fidelity with an outcome that the growth figures
     // leave out: a count of its own (the bands' total less the growth's n gave one student's

@@ -247,6 +247,22 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
             },
         )
         .collect();
+    // A normalized gain is at most 1 and below the next tier's threshold: the published mean
+    // bounds the tiers (sum of outcomes <= sum of each student's ceiling).
+    if let (Some("normalizedGain"), Some(mean), Some(n)) = (
+        contract["metric"]["kind"].as_str(),
+        num(&report["growth"]["mean"]),
+        num(&report["growth"]["n"]),
+    ) {
+        let ceiling = |k: usize| card.get(k + 1).map_or(1.0, |t| t.0.min(1.0));
+        let mut terms: Vec<(T, f64)> = tiers
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| (t, -ceiling(k)))
+            .collect();
+        terms.push((l, -card.first().map_or(1.0, |t| t.0.min(1.0))));
+        f.add(&terms, false, -n * mean);
+    }
     let mut sum: Vec<(T, f64)> = tiers.iter().map(|&t| (t, 1.0)).collect();
     sum.push((m, -1.0));
     f.add(&sum, true, 0.0);
@@ -938,4 +954,29 @@ fn prices_in_odd_cents_do_not_pin_a_tier_by_whole_numbers() {
         high - low >= 9,
         "whole numbers leave the small tier in [{low}, {high}]: {report}"
     );
+}
+
+#[test]
+fn the_mean_of_a_normalized_gain_does_not_bound_a_small_tier() {
+    // 60 students from 60 to 100 (normalized gain 1) and 3 from 60 to 80 (0.5); tiers at 0.5 and
+    // 0.6. The mean 0.976 over 63 says: 61.5 <= 63 - 0.4 a, so a <= 3.75.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..63 {
+        roster += &format!("S{i},60,{},600,20\n", if i < 60 { 100 } else { 80 });
+    }
+    let contract = json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "A", "atLeast": 0.5, "centsPerStudent": 2000 },
+                        { "label": "B", "atLeast": 0.6, "centsPerStudent": 3000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 3);
+    if report["tiers"][0]["suppressed"] == true {
+        let (low, high) = attack(&report, &contract, "tier 0");
+        assert!(
+            high - low >= 10.0 - 1e-4,
+            "tier 0 in [{low}, {high}]: {report}"
+        );
+    } else {
+        panic!("a tier of 3 is published: {report}");
+    }
 }
