@@ -42,6 +42,10 @@ pub struct Quantity {
     /// A count of students too small to be known (from 1 to the cell size less one): its
     /// interval must stay wide when it is not published, and it must not be published.
     pub protected: bool,
+    /// A count that must not be pinned to zero while it is not published: how many of a
+    /// withheld cell met the target, or did not. Were a reader sure it is 0, it would know what
+    /// every student of the cell got, for a group smaller than the cell size.
+    pub not_pinned: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,6 +122,7 @@ impl Audit {
             upper: upper.max(value),
             known: Known::Exactly,
             protected: false,
+            not_pinned: false,
         });
         Q(self.quantities.len() - 1)
     }
@@ -155,6 +160,15 @@ impl Audit {
         }
         let mut intervals = Intervals::new(self);
         for (i, x) in self.quantities.iter().enumerate() {
+            if x.not_pinned && x.known == Known::Not {
+                let (low, high) = intervals.of(Q(i), cache);
+                if high < 1.0 - SLACK {
+                    out.push(Exposure { q: Q(i), low, high });
+                    if first_only {
+                        return out;
+                    }
+                }
+            }
             if !(x.protected && x.known == Known::Not && x.value > SLACK) {
                 continue;
             }

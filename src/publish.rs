@@ -637,12 +637,24 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
                     }
                 }
             };
-            a.relate(vec![(q_m, 1.0), (q_j, -1.0)], Op::Le, 0.0);
+            let q_u = a.quantity(
+                "students in a cell not meeting the target",
+                (t.judged - t.met) as f64,
+                e,
+            );
+            a.get_mut(q_u).known = Known::Not;
+            // Of a withheld cell a reader must not be sure that none met the target, nor that
+            // all did: the table's other figures once said no Somali student met it.
+            if !shown && t.judged > 0 {
+                a.get_mut(q_m).not_pinned = true;
+                a.get_mut(q_u).not_pinned = true;
+            }
+            a.relate(vec![(q_m, 1.0), (q_u, 1.0), (q_j, -1.0)], Op::Eq, 0.0);
             a.relate(vec![(q_j, 1.0), (q_n, -1.0)], Op::Le, 0.0);
             ns.push((q_n, 1.0));
             js.push((q_j, 1.0));
             ms.push((q_m, 1.0));
-            qs.push([q_n, q_j, q_m]);
+            qs.push([q_n, q_j, q_m, q_u]);
         }
         ns.push((q_e, -1.0));
         js.push((judged_total, -1.0));

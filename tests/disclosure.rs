@@ -300,6 +300,8 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
                 let mm = f.unknown(&format!("{column}={value} met"), e);
                 // An empty cell would say 0: a suppressed one holds someone.
                 f.add(&[(n, -1.0)], false, -1.0);
+                let u = f.unknown(&format!("{column}={value} not met"), e);
+                f.add(&[(mm, 1.0), (u, 1.0), (j, -1.0)], true, 0.0);
                 f.add(&[(mm, 1.0), (j, -1.0)], false, 0.0);
                 f.add(&[(j, 1.0), (n, -1.0)], false, 0.0);
                 if let T::X(i) = n {
@@ -543,6 +545,17 @@ proptest! {
             // than [0, enrolled], which is all a reader learns when fewer are enrolled.
             let need = min.min(num(&report["students"]["enrolled"]).unwrap_or(min));
             prop_assert!(high - low >= need - 1e-4, "{} = {} narrowed to [{:.3}, {:.3}] (need {}) in {}", name, value, low, high, need, report);
+        }
+        // Of a suppressed cell with students judged, a reader is sure neither that none met the
+        // target nor that all did.
+        for cell in e.subgroups.iter().chain(&e.dose_response).filter(|c| !c.in_report && c.judged > 0 && report["disclosure"]["withheld"].is_null()) {
+            for what in ["met", "not met"] {
+                let name = format!("{}={} {what}", cell.column, cell.value);
+                let bounds = interval(&report, &contract, &name);
+                prop_assert!(matches!(bounds, Ok(Some(_))), "the attacker's LP for {} gave {:?}: {}", name, bounds, report);
+                let (_, high) = bounds.ok().flatten().unwrap_or_default();
+                prop_assert!(high >= 1.0 - 1e-4, "{}: a reader is sure it is 0 in {}", name, report);
+            }
         }
         // No suppressed cell is labelled with a value fewer than the cell size hold.
         for cell in report["subgroups"].as_array().unwrap() {
@@ -978,5 +991,45 @@ fn the_mean_of_a_normalized_gain_does_not_bound_a_small_tier() {
         );
     } else {
         panic!("a tier of 3 is published: {report}");
+    }
+}
+
+#[test]
+fn a_reader_cannot_tell_that_no_student_of_a_suppressed_cell_met_the_target() {
+    // Intervention: 40 English (half met), 7 Somali and 3 Tigrinya (none met); 3 Somali and 7
+    // Tigrinya comparison students lift each label to 10. Before, the overall met 20 equalled
+    // English's 0.5 x 40, so no Somali or Tigrinya student had met the target.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,lang\n");
+    let mut add = |n: usize, group: &str, lang: &str, gain: &dyn Fn(usize) -> i32| {
+        for i in 0..n {
+            roster += &format!(
+                "{lang}{group}{i},200,{},600,20,{group},{lang}\n",
+                200 + gain(i)
+            );
+        }
+    };
+    add(40, "T", "English", &|i| if i % 2 == 0 { 8 } else { 2 });
+    add(7, "T", "Somali", &|_| 1);
+    add(3, "T", "Tigrinya", &|_| 2);
+    add(3, "C", "Somali", &|_| 3);
+    add(7, "C", "Tigrinya", &|_| 3);
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["lang"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.met_target, 20);
+    for lang in ["Somali", "Tigrinya"] {
+        let cell = report["subgroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["value"] == lang)
+            .unwrap();
+        assert_eq!(cell["suppressed"], true, "{report}");
+        let (_, high) = attack(&report, &contract, &format!("lang={lang} met"));
+        assert!(
+            high >= 1.0 - 1e-4,
+            "{lang}: a reader is sure none met: {report}"
+        );
     }
 }
