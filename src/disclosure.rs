@@ -160,7 +160,9 @@ impl Audit {
         }
         let mut intervals = Intervals::new(self);
         for (i, x) in self.quantities.iter().enumerate() {
-            if x.not_pinned && x.known == Known::Not {
+            // The truth is among the values a reader allows: a count of 1 or more cannot be
+            // pinned to 0, so only a true 0 needs solving.
+            if x.not_pinned && x.known == Known::Not && x.value < SLACK {
                 let (low, high) = intervals.of(Q(i), cache);
                 if high < 1.0 - SLACK {
                     out.push(Exposure { q: Q(i), low, high });

@@ -642,7 +642,14 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
                 (t.judged - t.met) as f64,
                 e,
             );
-            a.get_mut(q_u).known = Known::Not;
+            // Known where the share is: exactly, or within the coded range.
+            a.get_mut(q_u).known = match a.get(q_m).known {
+                Known::Exactly => Known::Exactly,
+                Known::Between(low, high) => {
+                    Known::Between(t.judged as f64 - high, t.judged as f64 - low)
+                }
+                Known::Not => Known::Not,
+            };
             // Of a withheld cell a reader must not be sure that none met the target, nor that
             // all did: the table's other figures once said no Somali student met it.
             if !shown && t.judged > 0 {
