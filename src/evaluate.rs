@@ -265,6 +265,9 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     let mut comparison = 0u64;
     let mut growth_values = Vec::new();
     let mut dose = [Tally::default(); 5];
+    // Whether any enrolled student falls short of the weeks rule: when none does, fidelity is
+    // a matter of minutes a week alone, which the dose bands show.
+    let mut short_of_weeks = false;
     let mut groups: Vec<Vec<Tally>> = r
         .subgroups
         .iter()
@@ -284,6 +287,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             continue;
         }
         earned.enrolled += 1;
+        short_of_weeks |= r.weeks[i] < c.fidelity.min_weeks;
         // Validated while reading; recomputed here rather than kept as another column.
         let outcome = metric_value(&c.metric, r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
         let at_ceiling = outcome == Err(MetricProblem::NoRoomToGrow);
@@ -410,6 +414,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         families,
         analysed_intervention: None,
         mean_metric: growth.mean,
+        short_of_weeks,
     };
     let published_effect = effect
         .as_ref()

@@ -13,6 +13,7 @@
 
 use crate::contract::{BelowFidelity, Contract, Metric, MissingOutcome};
 use crate::disclosure::{Audit, Cache, Known, Op, Q};
+use crate::evaluate::DOSE_BANDS;
 use crate::payment::Payment;
 use crate::report::{
     self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Tally,
@@ -52,6 +53,8 @@ pub struct Counts {
     pub analysed_intervention: Option<u64>,
     /// The mean outcome of the students with an outcome, as the growth figures publish it.
     pub mean_metric: Option<f64>,
+    /// Some enrolled student has fewer weeks than the fidelity rule asks.
+    pub short_of_weeks: bool,
 }
 
 /// What the report will publish; the audit decides.
@@ -603,12 +606,15 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     }
     let mut cells = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
-        let (judged_total, met_total) = if family.dose {
-            (q_o_all, q_m_all)
+        // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
+        // fidelity (under missingOutcome "notMet" fewer than those the share is over).
+        let (judged_total, met_total, outcome_total) = if family.dose {
+            (q_o_all, q_m_all, q_o_all)
         } else {
-            (q_judged, q_m)
+            (q_judged, q_m, q_o)
         };
         let mut qs = Vec::new();
+        let mut ws = Vec::new();
         let (mut ns, mut js, mut ms) = (Vec::new(), Vec::new(), Vec::new());
         for (i, t) in family.tallies.iter().enumerate() {
             let q_n = a.quantity("students in a cell", t.n as f64, e);
@@ -658,17 +664,29 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
             }
             a.relate(vec![(q_m, 1.0), (q_u, 1.0), (q_j, -1.0)], Op::Eq, 0.0);
             a.relate(vec![(q_j, 1.0), (q_n, -1.0)], Op::Le, 0.0);
+            // A published mean publishes its denominator too: with whole-number gains, 179/29
+            // is the only way to a mean of 6.172413793.
+            let q_w = a.quantity(
+                "students in a cell with an outcome",
+                t.with_metric as f64,
+                e,
+            );
+            a.get_mut(q_w).known = known(shown && t.with_metric > 0 || t.n == 0);
+            a.relate(vec![(q_w, 1.0), (q_j, -1.0)], Op::Le, 0.0);
             ns.push((q_n, 1.0));
             js.push((q_j, 1.0));
             ms.push((q_m, 1.0));
-            qs.push([q_n, q_j, q_m, q_u]);
+            ws.push((q_w, 1.0));
+            qs.push([q_n, q_j, q_m, q_u, q_w]);
         }
         ns.push((q_e, -1.0));
         js.push((judged_total, -1.0));
         ms.push((met_total, -1.0));
+        ws.push((outcome_total, -1.0));
         a.relate(ns, Op::Eq, 0.0);
         a.relate(js, Op::Eq, 0.0);
         a.relate(ms, Op::Eq, 0.0);
+        a.relate(ws, Op::Eq, 0.0);
         // The table's withheld cells stand alike: the audit solves one for all.
         let withheld = qs
             .iter()
@@ -715,6 +733,40 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         a.get_mut(q).known = Known::Not;
         let protect = small(a.get(q));
         a.get_mut(q).protected = protect;
+    }
+    // Which dose bands hold whom: a band below the fidelity threshold holds only students below
+    // fidelity, and one at or above it holds every student at fidelity that falls in it, and,
+    // when no enrolled student is short of the weeks rule, only them (a reader may suppose it:
+    // the bands then split the students at fidelity from the rest).
+    if let Some(f) = counts.families.iter().position(|f| f.dose) {
+        let threshold = c.fidelity.min_minutes_per_week;
+        let edges: Vec<(f64, f64)> = DOSE_BANDS
+            .iter()
+            .enumerate()
+            .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)))
+            .collect();
+        let bands = &cells[f];
+        let sum = |pick: usize, keep: &dyn Fn(f64, f64) -> bool, total: Q| {
+            let mut terms: Vec<(Q, f64)> = bands
+                .iter()
+                .zip(&edges)
+                .filter(|(_, &(from, to))| keep(from, to))
+                .map(|(q, _)| (q[pick], 1.0))
+                .collect();
+            terms.push((total, -1.0));
+            terms
+        };
+        // (n, judged, met) of the bands against (below fidelity, ... with an outcome, ... met).
+        for (pick, below, at) in [(0, q_b, q_a), (1, q_ob, q_o), (2, q_mb, q_m)] {
+            a.relate(sum(pick, &|_, to| to <= threshold, below), Op::Le, 0.0);
+            // Every student at fidelity is in a band reaching past the threshold.
+            let mut reach = sum(pick, &|_, to| to > threshold, at);
+            reach.iter_mut().for_each(|t| t.1 = -t.1);
+            a.relate(reach, Op::Le, 0.0);
+            if !counts.short_of_weeks {
+                a.relate(sum(pick, &|from, _| from >= threshold, at), Op::Le, 0.0);
+            }
+        }
     }
     a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_ob, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);

@@ -289,6 +289,7 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
             }
         }
     }
+    let mut bands: Vec<(String, [T; 3])> = Vec::new();
     for (column, dose, cells) in tables {
         let (jt, mt) = if dose { (o_all, m_all) } else { (judged, m) };
         let (mut ns, mut js, mut ms) = (vec![], vec![], vec![]);
@@ -336,6 +337,9 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
             ns.push((n, 1.0));
             js.push((j, 1.0));
             ms.push((mm, 1.0));
+            if dose {
+                bands.push((value.clone(), [n, j, mm]));
+            }
         }
         ns.push((T::K(e), -1.0));
         js.push((jt, -1.0));
@@ -343,6 +347,47 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
         f.add(&ns, true, 0.0);
         f.add(&js, true, 0.0);
         f.add(&ms, true, 0.0);
+    }
+    // The bands against the fidelity rule (minutes a week from 0, 15, 30, 45, 60): a band below
+    // the threshold holds only students below fidelity; every student at fidelity is in a band
+    // reaching past it; and when no student is short of the weeks rule (the property test's
+    // rosters: 10 weeks, rule 5; the test marks the contract it hands the attacker), a band from
+    // the threshold up holds only students at fidelity.
+    let threshold = num(&contract["fidelity"]["minMinutesPerWeek"]).unwrap_or(0.0);
+    let edge = |label: &str| {
+        label
+            .split(['-', '+'])
+            .next()
+            .and_then(|x| x.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let mb = f.unknown("below fidelity meeting the target", e);
+    f.add(&[(m_all, 1.0), (m, -1.0), (mb, -1.0)], true, 0.0);
+    for (pick, below, at) in [(0, b, a), (1, ob, o), (2, mb, m)] {
+        let (mut low, mut reach, mut high) = (vec![], vec![], vec![]);
+        for (k, (label, q)) in bands.iter().enumerate() {
+            let from = edge(label);
+            let to = bands.get(k + 1).map_or(f64::INFINITY, |next| edge(&next.0));
+            if to <= threshold {
+                low.push((q[pick], 1.0));
+            } else {
+                reach.push((q[pick], -1.0));
+            }
+            if from >= threshold {
+                high.push((q[pick], 1.0));
+            }
+        }
+        if bands.is_empty() {
+            continue;
+        }
+        low.push((below, -1.0));
+        reach.push((at, 1.0));
+        high.push((at, -1.0));
+        f.add(&low, false, 0.0);
+        f.add(&reach, false, 0.0);
+        if contract["_noneShortOfWeeks"] == true {
+            f.add(&high, false, 0.0);
+        }
     }
     // The payment, from the contract's public terms.
     let pay = &report["payment"];
@@ -490,6 +535,9 @@ proptest! {
         let Ok(e) = evaluate_json(&contract, roster.as_bytes(), &mut |_| {}) else { return Ok(()) };
         let report = serde_json::to_value(&e.report).unwrap();
         let min = contract["minCellSize"].as_f64().unwrap();
+        // Every roster here has 10 weeks against a rule of 5: the attacker may know it.
+        let mut contract = contract;
+        contract["_noneShortOfWeeks"] = json!(true);
         // No published count strictly between 0 and the cell size.
         let published_counts: Vec<f64> = ["atFidelity", "withOutcome", "metTarget", "judged"].iter()
             .filter_map(|k| num(&report["students"][k]))
@@ -1032,4 +1080,63 @@ fn a_reader_cannot_tell_that_no_student_of_a_suppressed_cell_met_the_target() {
             "{lang}: a reader is sure none met: {report}"
         );
     }
+}
+
+#[test]
+fn dose_bands_on_the_fidelity_threshold_do_not_count_the_students_below_every_tier() {
+    // Fidelity is 30 minutes a week (a band edge) and 1 week: the bands from 30 up hold exactly
+    // the students at fidelity. 60 at fidelity (30 at 30-45, 30 at 45-60), 3 of them below the
+    // only tier; 20 below fidelity with outcomes. Before, 30 + 30 - 57 = 3 below every tier.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,sex\n");
+    for i in 0..60 {
+        let minutes = if i % 2 == 0 { 900 } else { 600 };
+        let gain = if i < 3 { 2 } else { 8 };
+        roster += &format!(
+            "S{i},200,{},{minutes},20,{}\n",
+            200 + gain,
+            if i % 3 == 0 { "F" } else { "M" }
+        );
+    }
+    for i in 0..20 {
+        roster += &format!(
+            "B{i},200,{},200,20,{}\n",
+            200 + i % 9,
+            if i % 2 == 0 { "F" } else { "M" }
+        );
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 1 }, "subgroupColumns": ["sex"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.below_all_tiers, 3);
+    let mut knows = contract.clone();
+    knows["_noneShortOfWeeks"] = json!(true);
+    let (low, high) = attack(&report, &knows, "below every tier");
+    assert!(
+        high - low >= 10.0 - 1e-4,
+        "below every tier in [{low}, {high}]: {report}"
+    );
+}
+
+#[test]
+fn a_published_mean_publishes_its_denominator() {
+    // 60 at fidelity, 3 without a post-test (1 F, 2 M), missingOutcome "notMet", whole-number
+    // gains. Before, F's mean 6.172413793 = 179/29 said 29 of its 30 had an outcome, so 1 was
+    // missing one, though the audit had withheld the fidelity counts to hide the 3.
+    let roster = include_str!("fixtures/contracts/disclosure-notmet-means.csv");
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "missingOutcome": "notMet", "subgroupColumns": ["sex"] });
+    let (e, report) = report_of(&contract, roster);
+    assert_eq!((e.students.at_fidelity, e.students.with_outcome), (60, 57));
+    // Every cell of the table with a mean would give each cell's count with an outcome, and
+    // with them the 57: some cell keeps its mean back.
+    let sex: Vec<&Value> = report["subgroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["column"] == "sex")
+        .collect();
+    assert!(sex.iter().any(|c| c["meanMetric"].is_null()), "{report}");
 }
