@@ -38,6 +38,9 @@ pub struct Quantity {
     pub lower: f64,
     /// The largest value a reader could suppose.
     pub upper: f64,
+    /// What the count is small above: 0, or for a cell holding a published cell of another
+    /// table, that cell's count (the students apart are the group to protect).
+    pub base: f64,
     pub known: Known,
     /// A count of students too small to be known (from 1 to the cell size less one): its
     /// interval must stay wide when it is not published, and it must not be published.
@@ -120,6 +123,7 @@ impl Audit {
             value,
             lower: 0.0,
             upper: upper.max(value),
+            base: 0.0,
             known: Known::Exactly,
             protected: false,
             not_pinned: false,
@@ -146,7 +150,10 @@ impl Audit {
     pub fn exposures(&self, width: f64, cache: &mut Cache, first_only: bool) -> Vec<Exposure> {
         let mut out = Vec::new();
         for (i, q) in self.quantities.iter().enumerate() {
-            let small = q.value > SLACK && q.value < width - SLACK;
+            // Small above what a reader knows it holds at least (a cell holding a published cell
+            // of another table is small when it holds few more).
+            let above = q.value - q.base;
+            let small = above > SLACK && above < width - SLACK;
             if q.protected && small && q.known == Known::Exactly {
                 out.push(Exposure {
                     q: Q(i),
@@ -171,7 +178,7 @@ impl Audit {
                     }
                 }
             }
-            if !(x.protected && x.known == Known::Not && x.value > SLACK) {
+            if !(x.protected && x.known == Known::Not && x.value - x.base > SLACK) {
                 continue;
             }
             let (low, high) = intervals.of(Q(i), cache);

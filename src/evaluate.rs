@@ -265,6 +265,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     let mut comparison = 0u64;
     let mut growth_values = Vec::new();
     let mut dose = [Tally::default(); 5];
+    let mut nesting = Nesting::new(&r.subgroups);
     // Whether any enrolled student falls short of the weeks rule: when none does, fidelity is
     // a matter of minutes a week alone, which the dose bands show.
     let mut short_of_weeks = false;
@@ -334,6 +335,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         for (g, s) in groups.iter_mut().zip(&r.subgroups) {
             add(&mut g[s.codes[i] as usize], &student);
         }
+        nesting.see(&r.subgroups, i);
         // Dose response covers every enrolled student with an outcome, at fidelity or not.
         let band = DOSE_BANDS
             .iter()
@@ -371,12 +373,19 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             .collect(),
         tallies: dose.to_vec(),
     }];
-    families.extend(
-        r.subgroups
-            .iter()
-            .zip(&groups)
-            .map(|(s, t)| subgroup_family(s, t, min)),
-    );
+    let (subgroup_families, cell_of): (Vec<_>, Vec<_>) = r
+        .subgroups
+        .iter()
+        .zip(&groups)
+        .map(|(s, t)| subgroup_family(s, t, min))
+        .unzip();
+    families.extend(subgroup_families);
+    // Family 0 is the dose bands; subgroup column g is family g + 1.
+    let nested = nesting
+        .cells(&cell_of)
+        .into_iter()
+        .map(|(ga, a, gb, b)| (ga + 1, a, gb + 1, b))
+        .collect();
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -415,6 +424,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         analysed_intervention: None,
         mean_metric: growth.mean,
         short_of_weeks,
+        nested,
     };
     let published_effect = effect
         .as_ref()
@@ -953,7 +963,84 @@ fn report_effect(e: &LocalEffect) -> report::ReportEffect {
 /// A subgroup column's cells, in a reader's order, with every value held by fewer than `min`
 /// students of the whole roster merged into "(other)": a suppressed cell labelled with a rare
 /// value (a name, a language only one family speaks) would say who is in it.
-fn subgroup_family(s: &roster::Category, tallies: &[Tally], min: u64) -> publish::Family {
+/// Which subgroup values lie inside one value of another column (a grade inside a grade band,
+/// "ELL" inside "ever ELL"), over the enrolled students: a reader who knows the columns' meaning
+/// knows it, and can take one cell from the other.
+struct Nesting {
+    /// Per column, per value code, per other column: the one value code seen with it so far,
+    /// `UNSEEN` or `MIXED`.
+    seen: Vec<Vec<Vec<u32>>>,
+}
+
+const UNSEEN: u32 = u32::MAX;
+const MIXED: u32 = u32::MAX - 1;
+
+impl Nesting {
+    fn new(columns: &[roster::Category]) -> Nesting {
+        let k = columns.len();
+        Nesting {
+            seen: columns
+                .iter()
+                .map(|c| vec![vec![UNSEEN; k]; c.values.len()])
+                .collect(),
+        }
+    }
+
+    /// Row `i` is an enrolled student. Cost: the square of the number of subgroup columns.
+    fn see(&mut self, columns: &[roster::Category], i: usize) {
+        for (g, column) in columns.iter().enumerate() {
+            let Some(row) = self.seen[g].get_mut(column.codes[i] as usize) else {
+                continue;
+            };
+            for (h, other) in columns.iter().enumerate() {
+                let b = other.codes[i];
+                row[h] = match row[h] {
+                    UNSEEN => b,
+                    x if x == b => x,
+                    _ => MIXED,
+                };
+            }
+        }
+    }
+
+    /// Cells nested in a cell of another column, as (column a, cell a, column b, cell b), given
+    /// each column's cell for each value code.
+    fn cells(&self, cell_of: &[Vec<usize>]) -> Vec<(usize, usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (g, values) in self.seen.iter().enumerate() {
+            let cells = cell_of[g].iter().copied().max().map_or(0, |m| m + 1);
+            for h in (0..cell_of.len()).filter(|&h| h != g) {
+                // Per cell of column g: the one cell of column h its values lie in.
+                let mut inside = vec![UNSEEN; cells];
+                for (code, seen) in values.iter().enumerate() {
+                    let target = match seen[h] {
+                        UNSEEN => continue,
+                        MIXED => MIXED,
+                        b => cell_of[h].get(b as usize).map_or(MIXED, |&c| c as u32),
+                    };
+                    let a = cell_of[g][code];
+                    inside[a] = match inside[a] {
+                        UNSEEN => target,
+                        x if x == target => x,
+                        _ => MIXED,
+                    };
+                }
+                for (a, &b) in inside.iter().enumerate() {
+                    if b != UNSEEN && b != MIXED {
+                        out.push((g, a, h, b as usize));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn subgroup_family(
+    s: &roster::Category,
+    tallies: &[Tally],
+    min: u64,
+) -> (publish::Family, Vec<usize>) {
     let mut held = vec![0u64; s.values.len()];
     for &code in &s.codes {
         held[code as usize] += 1;
@@ -977,12 +1064,20 @@ fn subgroup_family(s: &roster::Category, tallies: &[Tally], min: u64) -> publish
         values.push("(other)".into());
         cells.push(other);
     }
-    publish::Family {
-        column: s.column.clone(),
-        dose: false,
-        values,
-        tallies: cells,
+    // Each value code's cell: its own, or "(other)" (the last).
+    let mut cell_of = vec![values.len().saturating_sub(1); s.values.len()];
+    for (cell, &code) in order.iter().enumerate() {
+        cell_of[code] = cell;
     }
+    (
+        publish::Family {
+            column: s.column.clone(),
+            dose: false,
+            values,
+            tallies: cells,
+        },
+        cell_of,
+    )
 }
 
 #[cfg(test)]

@@ -55,6 +55,9 @@ pub struct Counts {
     pub mean_metric: Option<f64>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
+    /// Cells whose students all lie in one cell of another table: (family, cell) inside
+    /// (family, cell).
+    pub nested: Vec<(usize, usize, usize, usize)>,
 }
 
 /// What the report will publish; the audit decides.
@@ -733,6 +736,27 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         a.get_mut(q).known = Known::Not;
         let protect = small(a.get(q));
         a.get_mut(q).protected = protect;
+    }
+    // A cell holding a published cell of another table (a grade band and a grade in it) holds at
+    // least that many: the few more are a group of their own, protected when small (26 - 25
+    // gave one kindergartner away, and 26 x 5.077 - 25 x 4.76 his gain). A bound, not a
+    // relation between tables, so the audit's parts stay apart.
+    for &(fa, a_cell, fb, b_cell) in &counts.nested {
+        let (Some(inner), Some(outer)) = (
+            counts.families.get(fa).and_then(|f| f.tallies.get(a_cell)),
+            counts.families.get(fb).and_then(|f| f.tallies.get(b_cell)),
+        ) else {
+            continue;
+        };
+        let inner_shown = plan.cells[fa][a_cell] || inner.n == 0;
+        let apart = outer.n.saturating_sub(inner.n);
+        if inner_shown && inner.n > 0 && apart > 0 && (apart as f64) < min {
+            let q = cells[fb][b_cell][0];
+            let x = a.get_mut(q);
+            x.base = x.base.max(inner.n as f64);
+            x.lower = x.lower.max(x.base);
+            x.protected = true;
+        }
     }
     // Which dose bands hold whom: a band below the fidelity threshold holds only students below
     // fidelity, and one at or above it holds every student at fidelity that falls in it, and,
