@@ -5,9 +5,9 @@ import { contract } from './roster.mjs';
 
 export async function benchNode(rosterPath, runs = 5) {
   const ec = await import('../pkg/evidence-check.js');
-  const exports = ec.initSync({ module: fs.readFileSync(new URL('../pkg/evidence_check_bg.wasm', import.meta.url)) });
+  ec.initSync({ module: fs.readFileSync(new URL('../pkg/evidence_check_bg.wasm', import.meta.url)) });
   const bytes = new Uint8Array(fs.readFileSync(rosterPath));
-  const before = exports.memory.buffer.byteLength;
+  const before = ec.wasmMemoryBytes();
   let result = ec.evaluateContract(contract, bytes); // warm-up
   const times = [];
   for (let i = 0; i < runs; i++) {
@@ -15,5 +15,5 @@ export async function benchNode(rosterPath, runs = 5) {
     result = ec.evaluateContract(contract, bytes);
     times.push(performance.now() - t);
   }
-  return { times, result, wasmMemory: exports.memory.buffer.byteLength, wasmMemoryBefore: before };
+  return { times, result, wasmMemory: ec.wasmMemoryBytes(), wasmMemoryBefore: before };
 }
