@@ -748,14 +748,26 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         ) else {
             continue;
         };
-        let inner_shown = plan.cells[fa][a_cell] || inner.n == 0;
-        let apart = outer.n.saturating_sub(inner.n);
-        if inner_shown && inner.n > 0 && apart > 0 && (apart as f64) < min {
-            let q = cells[fb][b_cell][0];
-            let x = a.get_mut(q);
-            x.base = x.base.max(inner.n as f64);
-            x.lower = x.lower.max(x.base);
-            x.protected = true;
+        if !(plan.cells[fa][a_cell] && inner.n > 0) {
+            continue;
+        }
+        // Each count of the cell: students, those the share is over, those meeting the
+        // target, those with an outcome (the means' denominators); its place in the cell's
+        // quantities.
+        let pairs = [
+            (inner.n, outer.n, 0),
+            (inner.judged, outer.judged, 1),
+            (inner.met, outer.met, 2),
+            (inner.with_metric, outer.with_metric, 4),
+        ];
+        for (held, holds, k) in pairs {
+            let apart = holds.saturating_sub(held);
+            if apart > 0 && (apart as f64) < min {
+                let x = a.get_mut(cells[fb][b_cell][k]);
+                x.base = x.base.max(held as f64);
+                x.lower = x.lower.max(x.base);
+                x.protected = true;
+            }
         }
     }
     // Which dose bands hold whom: a band below the fidelity threshold holds only students below

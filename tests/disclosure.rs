@@ -1174,3 +1174,29 @@ fn a_cell_inside_a_cell_of_another_column_is_not_a_difference_of_one() {
         );
     }
 }
+
+#[test]
+fn a_cell_inside_a_cell_of_another_column_is_not_one_judged_student_apart() {
+    // Grade K: 25 at fidelity; grade 1: 1 at fidelity (gain 17) and 14 below; band "K-1" holds
+    // both. Before, K-1's judged 26 less K's 25 was 1 student, and 26 x 7.1538 - 25 x 6.76 = 17
+    // his gain: the enrolled counts (40 and 25) were far apart, the judged ones were not.
+    let roster = include_str!("fixtures/contracts/disclosure-nested-judged.csv");
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["grade", "gradeBand"] });
+    let (_, report) = report_of(&contract, roster);
+    let cell = |column: &str, value: &str| {
+        report["subgroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["column"] == column && c["value"] == value)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let (inner, outer) = (cell("grade", "K"), cell("gradeBand", "K-1"));
+    if let (Some(i), Some(o)) = (inner["judged"].as_u64(), outer["judged"].as_u64()) {
+        assert!(o - i == 0 || o - i >= 10, "judged {o} - {i}: {report}");
+    }
+}
