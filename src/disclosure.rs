@@ -27,6 +27,17 @@ pub enum Known {
     Not,
 }
 
+impl Known {
+    /// Known exactly when published, else not at all.
+    pub fn if_published(published: bool) -> Known {
+        if published {
+            Known::Exactly
+        } else {
+            Known::Not
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Quantity {
     /// What it counts, for a person reading the audit (a cell's value is not kept: a rare one

@@ -504,13 +504,7 @@ fn width(audit: &Audit, q: Q, cache: &mut Cache) -> f64 {
 fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model {
     let mut a = Audit::default();
     let big = 1e15;
-    let known = |published: bool| {
-        if published {
-            Known::Exactly
-        } else {
-            Known::Not
-        }
-    };
+    let known = Known::if_published;
     let e = counts.enrolled as f64;
     let q_e = a.quantity("enrolled", e, big);
     let q_i = a.quantity("intervention students", counts.intervention as f64, big);
@@ -857,13 +851,7 @@ fn payment_relations(
     [q_e, q_i, q_a, q_b, q_d]: [Q; 5],
 ) -> [Q; 4] {
     let big = 1e15;
-    let known = |published: bool| {
-        if published {
-            Known::Exactly
-        } else {
-            Known::Not
-        }
-    };
+    let known = Known::if_published;
     let top = c.top_tier_cents() as f64;
     let per = c.per_student_base_cents as f64;
     let fee = c.base_fee_cents as f64;
