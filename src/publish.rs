@@ -574,7 +574,6 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     sum.push((q_l, 1.0));
     sum.push((q_o, -1.0));
     a.relate(sum, Op::Eq, 0.0);
-    let tiers_only: Vec<Q> = tiers.clone();
     tiers.push(q_l);
     // The students the met-target share is over, published with it: those with an outcome, or
     // under notMet everyone at fidelity.
@@ -704,7 +703,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     ) {
         let cards = c.tiers_ascending();
         let ceiling = |k: usize| cards.get(k + 1).map_or(1.0, |t| t.at_least.min(1.0));
-        let mut terms: Vec<(Q, f64)> = tiers_only
+        let mut terms: Vec<(Q, f64)> = tiers[..counts.tiers.len()]
             .iter()
             .enumerate()
             .map(|(k, &q)| (q, ceiling(k)))

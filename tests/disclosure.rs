@@ -658,6 +658,19 @@ fn attack(report: &Value, contract: &Value, name: &str) -> (f64, f64) {
     interval(report, contract, name).unwrap().unwrap()
 }
 
+/// The report's subgroup cell for `column` = `value` (null when there is none).
+fn subgroup_cell(report: &Value, column: &str, value: &str) -> Value {
+    report["subgroups"]
+        .as_array()
+        .and_then(|cells| {
+            cells
+                .iter()
+                .find(|c| c["column"] == column && c["value"] == value)
+        })
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
 fn report_of(contract: &Value, roster: &str) -> (evidence_check::evaluate::Evaluation, Value) {
     let e = evaluate_json(contract, roster.as_bytes(), &mut |_| {}).unwrap();
     let report = serde_json::to_value(&e.report).unwrap();
@@ -1152,14 +1165,7 @@ fn a_cell_inside_a_cell_of_another_column_is_not_a_difference_of_one() {
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
         "subgroupColumns": ["grade", "gradeBand"] });
     let (_, report) = report_of(&contract, roster);
-    let n = |column: &str, value: &str| {
-        report["subgroups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["column"] == column && c["value"] == value)
-            .and_then(|c| c["n"].as_u64())
-    };
+    let n = |column: &str, value: &str| subgroup_cell(&report, column, value)["n"].as_u64();
     assert!(
         n("grade", "1").is_none() || n("gradeBand", "K-1").is_none(),
         "{report}"
@@ -1186,15 +1192,7 @@ fn a_cell_inside_a_cell_of_another_column_is_not_one_judged_student_apart() {
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
         "subgroupColumns": ["grade", "gradeBand"] });
     let (_, report) = report_of(&contract, roster);
-    let cell = |column: &str, value: &str| {
-        report["subgroups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["column"] == column && c["value"] == value)
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
+    let cell = |column: &str, value: &str| subgroup_cell(&report, column, value);
     let (inner, outer) = (cell("grade", "K"), cell("gradeBand", "K-1"));
     if let (Some(i), Some(o)) = (inner["judged"].as_u64(), outer["judged"].as_u64()) {
         assert!(o - i == 0 || o - i >= 10, "judged {o} - {i}: {report}");
