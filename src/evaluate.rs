@@ -992,7 +992,7 @@ impl Nesting {
             let Some(row) = self.seen[g].get_mut(column.codes[i] as usize) else {
                 continue;
             };
-            for (h, other) in columns.iter().enumerate() {
+            for (h, other) in columns.iter().enumerate().filter(|&(h, _)| h != g) {
                 let b = other.codes[i];
                 row[h] = match row[h] {
                     UNSEEN => b,
