@@ -29,8 +29,11 @@ test: build test-host test-browser test-node test-e2e
 # No unwrap, expect or panic in the library (tests aside), for the host and the wasm build: bad
 # input must reach JS as an error, never as a trap.
 NO_PANIC := -D clippy::unwrap_used -D clippy::expect_used -D clippy::panic -D clippy::unimplemented -D clippy::todo
+# The property tests draw the same cases on every run, so a change is judged on its own;
+# `make fuzz` draws new ones.
+PROPTEST_SEED ?= 20261123
 test-host:
-	cargo test --quiet
+	PROPTEST_RNG_SEED=$(PROPTEST_SEED) cargo test --quiet
 	cargo clippy --quiet --lib -- $(NO_PANIC)
 	cargo clippy --quiet --lib --target wasm32-unknown-unknown -- $(NO_PANIC)
 
@@ -55,7 +58,9 @@ bench: build
 ## Runs each fuzz target (libFuzzer, cargo fuzz) for FUZZ_SECONDS (default 60) from the seeds in
 ## fuzz/seeds; new inputs go to fuzz/corpus (not committed), crashes to fuzz/artifacts. Then the
 ## end-to-end targets' corpora are replayed through the wasm build from Node and compared with
-## the native results.
+## the native results, and the property tests (disclosure attacker included) run PROPTEST_RUNS
+## times on fresh random cases.
+PROPTEST_RUNS ?= 5
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := roster profile contract signature trust evaluate vet
 fuzz: build
@@ -69,6 +74,7 @@ fuzz: build
 	@mkdir -p target/replay
 	@for t in evaluate vet; do fuzz/target/release/decode $$t fuzz/seeds/$$t fuzz/corpus/$$t > target/replay/$$t.jsonl; done
 	node scripts/replay-corpus.mjs target/replay/evaluate.jsonl target/replay/vet.jsonl
+	@for i in $$(seq $(PROPTEST_RUNS)); do cargo test --quiet --test properties --test disclosure || exit 1; done
 
 ## Mutation testing (cargo-mutants) over the library with its host tests, summarised in
 ## MUTANTS.md. Hours on two cores: narrow it with MUTANTS_ARGS, e.g.
