@@ -189,7 +189,8 @@ impl Audit {
                     }
                 }
             }
-            if !(x.protected && x.known == Known::Not && x.value - x.base > SLACK) {
+            // Unknown, or known only within a range (a coded share): the relations may narrow it.
+            if !(x.protected && x.known != Known::Exactly && x.value - x.base > SLACK) {
                 continue;
             }
             let (low, high) = intervals.of(Q(i), cache);
@@ -649,9 +650,159 @@ impl PartLp {
     }
 }
 
+/// The equations were too many to solve within [`PINNING_BUDGET`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Most arithmetic steps (unknowns x equations squared) [`pinned`] takes on: a few
+/// milliseconds, with room for every plan the publishing loop tries.
+pub const PINNING_BUDGET: usize = 20_000_000;
+
+/// Which unknowns a system of equations pins down exactly, whatever the others are: those
+/// whose unit vector lies in the equations' row space. Column `j` of the 0/1 matrix is
+/// `columns[j]`, the rows it has a 1 in (each below `rows`). Equivalently, column j lies in
+/// every basis of the columns (a coloop): a greedy basis is built by elimination, and each
+/// column outside it is written in the basis; a basis column no such combination uses is
+/// pinned. Cost: columns x rows squared, refused past [`PINNING_BUDGET`].
+pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge> {
+    if columns.len().saturating_mul(rows.saturating_mul(rows)) > PINNING_BUDGET {
+        return Err(TooLarge);
+    }
+    const EPS: f64 = 1e-9;
+    // The reduced basis vectors, each zero at the pivots before its own, with its pivot and
+    // its value as a combination of the basis columns (by their order in `basis`).
+    let mut reduced: Vec<(Vec<f64>, usize, Vec<f64>)> = Vec::new();
+    let mut basis: Vec<usize> = Vec::new();
+    let mut used: Vec<bool> = Vec::new();
+    for (j, ones) in columns.iter().enumerate() {
+        let mut v = vec![0.0; rows];
+        for &r in ones {
+            if let Some(x) = v.get_mut(r) {
+                *x += 1.0;
+            }
+        }
+        // v = column j + sum(t_i basis_i), reduced against each basis vector in turn.
+        let mut t = vec![0.0; basis.len() + 1];
+        for (e, pivot, combo) in &reduced {
+            let k = v[*pivot] / e[*pivot];
+            if k.abs() > EPS {
+                v.iter_mut().zip(e).for_each(|(x, y)| *x -= k * y);
+                t.iter_mut().zip(combo).for_each(|(x, y)| *x -= k * y);
+            }
+        }
+        let (pivot, size) =
+            v.iter().enumerate().fold(
+                (0, 0.0),
+                |best, (r, x)| if x.abs() > best.1 { (r, x.abs()) } else { best },
+            );
+        if size > EPS {
+            // Independent: a new basis column, its reduced vector v = column + t.
+            t[basis.len()] = 1.0;
+            basis.push(j);
+            used.push(false);
+            reduced.push((v, pivot, t));
+        } else {
+            // column j = -t: every basis column it uses can be traded for it.
+            for (u, x) in used.iter_mut().zip(&t) {
+                *u |= x.abs() > EPS;
+            }
+        }
+    }
+    let mut out = vec![false; columns.len()];
+    for (&j, &u) in basis.iter().zip(&used) {
+        out[j] = !u;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_union_column_pins_the_overlap_of_its_parts() {
+        // Rows: total, ELL yes/no, special education yes/no, "high needs" yes/no (ELL or
+        // special education). Students: both (3), ELL only (20), SpEd only (20), neither.
+        // Four combinations, seven equations of rank 4: each is pinned (23 + 23 - 43 = 3).
+        let columns = vec![
+            vec![0, 1, 3, 5],
+            vec![0, 1, 4, 5],
+            vec![0, 2, 3, 5],
+            vec![0, 2, 4, 6],
+        ];
+        assert_eq!(pinned(7, &columns), Ok(vec![true; 4]));
+        // Two ordinary columns (every combination present): margins of a 2 x 2 table leave one
+        // degree of freedom, so no combination is pinned.
+        let columns = vec![vec![0, 1, 3], vec![0, 1, 4], vec![0, 2, 3], vec![0, 2, 4]];
+        assert_eq!(pinned(5, &columns), Ok(vec![false; 4]));
+        // With one combination absent, the other three are pinned (a bridge of the table).
+        assert_eq!(pinned(5, &columns[..3]), Ok(vec![true; 3]));
+        // With only a and x published of the two columns (b and y withheld), the margins
+        // still leave one degree of freedom: (a, x) = a + x - total + (b, y).
+        assert_eq!(
+            pinned(5, &[vec![0, 1, 3], vec![0, 1], vec![0, 3], vec![0]]),
+            Ok(vec![false; 4])
+        );
+        // Two combinations published alike are never told apart.
+        assert_eq!(
+            pinned(2, &[vec![0, 1], vec![0, 1], vec![0]]),
+            Ok(vec![false, false, true])
+        );
+        assert_eq!(pinned(5_000, &vec![vec![0]; 1_000]), Err(TooLarge));
+    }
+
+    /// Rank by exact fraction-free (Bareiss) elimination over integers.
+    fn rank(mut m: Vec<Vec<i128>>) -> usize {
+        let (rows, cols) = (m.len(), m.first().map_or(0, Vec::len));
+        let (mut r, mut prev) = (0, 1i128);
+        for c in 0..cols {
+            let Some(p) = (r..rows).find(|&i| m[i][c] != 0) else {
+                continue;
+            };
+            m.swap(r, p);
+            for i in r + 1..rows {
+                for k in c + 1..cols {
+                    m[i][k] = (m[r][c] * m[i][k] - m[i][c] * m[r][k]) / prev;
+                }
+                m[i][c] = 0;
+            }
+            prev = m[r][c];
+            r += 1;
+        }
+        r
+    }
+
+    #[test]
+    fn pinned_agrees_with_exact_ranks() {
+        // An unknown is pinned exactly when adding its unit vector to the equations leaves
+        // their rank unchanged. Random 0/1 systems, from a fixed linear congruential sequence.
+        let mut seed = 12345u64;
+        let mut next = |k: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % k
+        };
+        for _ in 0..300 {
+            let rows = 1 + next(7) as usize;
+            let cols = 1 + next(8) as usize;
+            let columns: Vec<Vec<usize>> = (0..cols)
+                .map(|_| (0..rows).filter(|_| next(2) == 1).collect())
+                .collect();
+            let matrix: Vec<Vec<i128>> = (0..rows)
+                .map(|r| columns.iter().map(|c| i128::from(c.contains(&r))).collect())
+                .collect();
+            let base = rank(matrix.clone());
+            let expected: Vec<bool> = (0..cols)
+                .map(|j| {
+                    let mut m = matrix.clone();
+                    m.push((0..cols).map(|k| i128::from(k == j)).collect());
+                    rank(m) == base
+                })
+                .collect();
+            assert_eq!(pinned(rows, &columns), Ok(expected), "{columns:?}");
+        }
+    }
 
     /// A family of cells adding up to a published total.
     fn family(values: &[f64], total: f64) -> (Audit, Vec<Q>) {

@@ -585,6 +585,21 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         q_o
     };
     a.relate(vec![(q_judged, 1.0), (judged_is, -1.0)], Op::Eq, 0.0);
+    // Those the share is over who did not meet the target: with the met count, what the
+    // share says; protected when small like every other complement.
+    let q_nm = a.quantity(
+        "judged without meeting the target",
+        (counts.judged - counts.met) as f64,
+        e,
+    );
+    a.get_mut(q_nm).known = Known::Not;
+    let protect = small(a.get(q_nm));
+    a.get_mut(q_nm).protected = protect;
+    a.relate(
+        vec![(q_judged, 1.0), (q_m, -1.0), (q_nm, -1.0)],
+        Op::Eq,
+        0.0,
+    );
     // Students with an outcome (and meeting the target) among all enrolled, for the dose bands:
     // the at-fidelity figures plus at most the students below fidelity.
     let dose = counts.families.iter().find(|f| f.dose);
@@ -658,8 +673,22 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
                 a.get_mut(q_m).not_pinned = true;
                 a.get_mut(q_u).not_pinned = true;
             }
+            // The students of a cell its share is not over (below fidelity, or without an
+            // outcome): the difference of two published figures.
+            let q_x = a.quantity(
+                "students in a cell its share is not over",
+                (t.n - t.judged) as f64,
+                e,
+            );
+            a.get_mut(q_x).known = Known::Not;
+            // Inside a published cell too, those meeting the target, those not, and those the
+            // share is not over are protected when small: "11 of 12 met" says one did not.
+            for q in [q_m, q_u, q_x] {
+                let protect = small(a.get(q));
+                a.get_mut(q).protected = protect;
+            }
             a.relate(vec![(q_m, 1.0), (q_u, 1.0), (q_j, -1.0)], Op::Eq, 0.0);
-            a.relate(vec![(q_j, 1.0), (q_n, -1.0)], Op::Le, 0.0);
+            a.relate(vec![(q_j, 1.0), (q_x, 1.0), (q_n, -1.0)], Op::Eq, 0.0);
             // A published mean publishes its denominator too: with whole-number gains, 179/29
             // is the only way to a mean of 6.172413793.
             let q_w = a.quantity(
@@ -673,7 +702,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
             js.push((q_j, 1.0));
             ms.push((q_m, 1.0));
             ws.push((q_w, 1.0));
-            qs.push([q_n, q_j, q_m, q_u, q_w]);
+            qs.push([q_n, q_j, q_m, q_u, q_w, q_x]);
         }
         ns.push((q_e, -1.0));
         js.push((judged_total, -1.0));

@@ -212,6 +212,8 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
     if let Some(j) = num(&report["students"]["judged"]) {
         f.add(&[(judged, 1.0)], true, j);
     }
+    let not_met = f.unknown("not met", e);
+    f.add(&[(judged, 1.0), (m, -1.0), (not_met, -1.0)], true, 0.0);
     // Tiers, in the report's order (ascending thresholds): they add up to the met count, and
     // with those below every tier to the students with an outcome.
     let mut card: Vec<(f64, f64)> = contract["paymentCard"]
@@ -337,8 +339,13 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
                         mm
                     }
                 };
+                let u = f.unknown(&format!("{column}={value} not met"), j);
+                f.add(&[(mm, 1.0), (u, 1.0)], true, j);
                 (T::K(n), T::K(j), mm)
             };
+            // The cell's students its share is not over.
+            let x = f.unknown(&format!("{column}={value} not judged"), e);
+            f.add(&[(j, 1.0), (x, 1.0), (n, -1.0)], true, 0.0);
             ns.push((n, 1.0));
             js.push((j, 1.0));
             ms.push((mm, 1.0));
@@ -569,8 +576,19 @@ proptest! {
                 "declined" => Some(s.declined),
                 "excluded" => Some(s.intervention - s.enrolled),
                 "below fidelity with an outcome" => Some(e.dose_response.iter().map(|c| c.judged).sum::<u64>() - s.with_outcome),
+                "not met" => Some(s.judged - s.met_target),
                 _ => None,
             };
+            let cell = |name: &str| {
+                let (column, value) = name.split_once('=')?;
+                e.subgroups.iter().chain(&e.dose_response).find(|c| c.column == column && c.value == value)
+            };
+            if let Some(name) = name.strip_suffix(" not met") {
+                return cell(name).map(|c| c.judged - c.met);
+            }
+            if let Some(name) = name.strip_suffix(" not judged") {
+                return cell(name).map(|c| c.n - c.judged);
+            }
             derived.or_else(|| {
                 let (column, value) = name.split_once('=')?;
                 e.subgroups.iter().chain(&e.dose_response).find(|c| c.column == column && c.value == value).map(|c| c.n)
@@ -578,10 +596,15 @@ proptest! {
         };
         // (what the count is, the attacker's unknown for it)
         let mut checked: Vec<(String, String)> = targets.into_iter().map(|(i, name)| (name, facts.names[i].clone())).collect();
-        for name in ["below every tier", "below fidelity", "declined", "excluded", "below fidelity with an outcome"] {
+        for name in ["below every tier", "below fidelity", "declined", "excluded", "below fidelity with an outcome", "not met"] {
             if facts.names.iter().any(|n| n == name) {
                 checked.push((name.to_string(), name.to_string()));
             }
+        }
+        // Inside every cell, published or not: those not meeting the target, and those the
+        // share is not over ("11 of 12 met" says one did not).
+        for name in facts.names.iter().filter(|n| n.ends_with(" not met") || n.ends_with(" not judged")) {
+            checked.push((name.clone(), name.clone()));
         }
         for (name, unknown) in checked {
             let Some(value) = truth(&name) else { continue };
@@ -1233,4 +1256,69 @@ fn a_small_population_leaves_every_count_its_whole_range() {
         low <= SOLVER_ACCURACY && high >= 12.0 - SOLVER_ACCURACY,
         "declined in [{low}, {high}]: {report}"
     );
+}
+
+/// A roster of grades: per grade, students at fidelity meeting the target (gain 7), at
+/// fidelity not meeting it (gain 2), and below fidelity (gain 7); 20 weeks each.
+fn graded_roster(grades: &[(&str, u32, u32, u32)]) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    let mut i = 0;
+    for &(grade, met, not_met, below) in grades {
+        for k in 0..met + not_met + below {
+            let (gain, minutes) = if k < met {
+                (7, 600)
+            } else if k < met + not_met {
+                (2, 600)
+            } else {
+                (7, 40)
+            };
+            roster += &format!("S{i},200,{},{minutes},20,{grade}\n", 200 + gain);
+            i += 1;
+        }
+    }
+    roster
+}
+
+#[test]
+fn a_published_cell_does_not_give_away_its_few_students_below_fidelity() {
+    // Third attack: 27 kindergartners, one below fidelity; "27 enrolled, 26 judged" said so.
+    let roster = graded_roster(&[("K", 20, 6, 1), ("1", 20, 10, 14), ("2", 20, 10, 0)]);
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["grade"] });
+    let (e, report) = report_of(&contract, &roster);
+    let k = e.subgroups.iter().find(|c| c.value == "K").unwrap();
+    assert_eq!((k.n, k.judged, k.met), (27, 26, 20));
+    let (low, high) = attack(&report, &contract, "grade=K not judged");
+    assert!(
+        high - low >= 10.0 - SOLVER_ACCURACY,
+        "kindergartners below fidelity in [{low}, {high}]: {report}"
+    );
+}
+
+#[test]
+fn a_published_share_does_not_say_that_one_student_missed() {
+    // "11 of 12 met" says one did not; so does 39 of 40 coded "95% or more" (38 to 40).
+    for (met, not_met) in [(11, 1), (39, 1), (2, 30)] {
+        let roster = graded_roster(&[("3", met, not_met, 0), ("4", 20, 12, 0), ("5", 15, 15, 0)]);
+        let contract = json!({ "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+            "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+            "subgroupColumns": ["grade"] });
+        let (e, report) = report_of(&contract, &roster);
+        let a = e.subgroups.iter().find(|c| c.value == "3").unwrap();
+        assert_eq!(
+            (a.judged, a.met),
+            (u64::from(met + not_met), u64::from(met))
+        );
+        for what in ["met", "not met"] {
+            let (low, high) = attack(&report, &contract, &format!("grade=3 {what}"));
+            assert!(
+                high - low >= 10.0 - SOLVER_ACCURACY,
+                "{met} of {} met, {what} in [{low}, {high}]: {report}",
+                met + not_met
+            );
+        }
+    }
 }
