@@ -54,13 +54,14 @@ const cases = [
   ['evaluateContract: 20 subgroup columns of many small cells (the disclosure audit)', 'rows', 1500, (n) => {
     // In each column, values held by 15 consecutive students (10 of them intervention students)
     // and one value held by 12 (8 intervention students): a lone small cell, which needs a
-    // complement, in every column.
+    // complement, in every column. Every student meets the target (gains 5 to 17), so that no
+    // cell's own met and not-met counts are small.
     const columns = Array.from({ length: 20 }, (_, k) => `c${k}`);
     let csv = `student_id,pre,post,minutes,weeks,group,${columns.join(',')}\n`;
     const last = Math.floor((n - 12) / 15) - 1; // the last block takes the remainder
     for (let i = 0; i < n; i++) {
       const values = columns.map((_, k) => (i >= 12 * k && i < 12 * k + 12 ? 'B' : `V${Math.min(Math.floor((i < 12 * k ? i : i - 12) / 15), last)}`));
-      csv += `S${i},200,${200 + (i % 13)},600,20,${i % 3 ? 'T' : 'C'},${values.join(',')}\n`;
+      csv += `S${i},200,${205 + (i % 13)},600,20,${i % 3 ? 'T' : 'C'},${values.join(',')}\n`;
     }
     const contract = { ...gain, subgroupColumns: columns, maxSubgroupValues: 1000 };
     return () => ec.evaluateContract(contract, csv);

@@ -15,6 +15,7 @@ use crate::stats::{
 use crate::vetting::{self, Rating};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The minutes-per-week bands of the dose-response table.
 pub const DOSE_BANDS: [(f64, &str); 5] = [
@@ -266,6 +267,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     let mut growth_values = Vec::new();
     let mut dose = [Tally::default(); 5];
     let mut nesting = Nesting::new(&r.subgroups);
+    let mut combinations = Combinations::default();
     // Whether any enrolled student falls short of the weeks rule: when none does, fidelity is
     // a matter of minutes a week alone, which the dose bands show.
     let mut short_of_weeks = false;
@@ -341,6 +343,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             .iter()
             .rposition(|&(from, _)| minutes_per_week >= from)
             .unwrap_or(0);
+        combinations.see(band, &r.subgroups, i, &student);
         let d = &mut dose[band];
         d.n += 1;
         if has_outcome {
@@ -386,6 +389,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         .into_iter()
         .map(|(ga, a, gb, b)| (ga + 1, a, gb + 1, b))
         .collect();
+    let combinations = combinations.by_cell(&cell_of);
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -425,6 +429,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         mean_metric: growth.mean,
         short_of_weeks,
         nested,
+        combinations,
     };
     let published_effect = effect
         .as_ref()
@@ -960,9 +965,6 @@ fn report_effect(e: &LocalEffect) -> report::ReportEffect {
     }
 }
 
-/// A subgroup column's cells, in a reader's order, with every value held by fewer than `min`
-/// students of the whole roster merged into "(other)": a suppressed cell labelled with a rare
-/// value (a name, a language only one family speaks) would say who is in it.
 /// Which subgroup values lie inside one value of another column (a grade inside a grade band,
 /// "ELL" inside "ever ELL"), over the enrolled students: a reader who knows the columns' meaning
 /// knows it, and can take one cell from the other.
@@ -1036,6 +1038,58 @@ impl Nesting {
     }
 }
 
+/// Every combination of a dose band and a value of each subgroup column that enrolled students
+/// hold, with their tally: a reader who knows how columns relate (a "high needs" column that is
+/// ELL or special education) may take such a group from cells of different tables.
+#[derive(Default)]
+struct Combinations {
+    key: Vec<u32>,
+    seen: BTreeMap<Vec<u32>, Tally>,
+}
+
+impl Combinations {
+    /// Enrolled student `i`, in dose band `band`. Without subgroup columns there is nothing
+    /// to cross, and nothing is kept.
+    fn see(&mut self, band: usize, columns: &[roster::Category], i: usize, student: &Tally) {
+        if columns.is_empty() {
+            return;
+        }
+        self.key.clear();
+        self.key.push(band as u32);
+        self.key.extend(columns.iter().map(|c| c.codes[i]));
+        match self.seen.get_mut(self.key.as_slice()) {
+            Some(t) => add(t, student),
+            None => {
+                self.seen.insert(self.key.clone(), *student);
+            }
+        }
+    }
+
+    /// The combinations of published cells (rare values merged into "(other)"), family 0
+    /// being the dose bands as in [`publish::Counts::families`].
+    fn by_cell(self, cell_of: &[Vec<usize>]) -> Vec<publish::Combination> {
+        let mut merged: BTreeMap<Vec<u32>, Tally> = BTreeMap::new();
+        for (key, t) in self.seen {
+            let cells =
+                key[..1]
+                    .iter()
+                    .copied()
+                    .chain(key[1..].iter().zip(cell_of).map(|(&code, cells)| {
+                        cells.get(code as usize).copied().unwrap_or(0) as u32
+                    }))
+                    .collect();
+            add(merged.entry(cells).or_default(), &t);
+        }
+        merged
+            .into_iter()
+            .map(|(cells, tally)| publish::Combination { cells, tally })
+            .collect()
+    }
+}
+
+/// A subgroup column's cells, in a reader's order, with every value held by fewer than `min`
+/// students of the whole roster merged into "(other)": a suppressed cell labelled with a rare
+/// value (a name, a language only one family speaks) would say who is in it.
 fn subgroup_family(
     s: &roster::Category,
     tallies: &[Tally],

@@ -12,7 +12,7 @@
 //! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
 
 use crate::contract::{BelowFidelity, Contract, Metric, MissingOutcome};
-use crate::disclosure::{Audit, Cache, Known, Op, Q};
+use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::evaluate::DOSE_BANDS;
 use crate::payment::Payment;
 use crate::report::{
@@ -58,6 +58,17 @@ pub struct Counts {
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
     /// (family, cell).
     pub nested: Vec<(usize, usize, usize, usize)>,
+    /// The groups of enrolled students with one cell in each table (empty without subgroup
+    /// columns).
+    pub combinations: Vec<Combination>,
+}
+
+/// Enrolled students sharing a dose band and a cell of each subgroup column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Combination {
+    /// The cell of each family, in the order of [`Counts::families`].
+    pub cells: Vec<u32>,
+    pub tally: Tally,
 }
 
 /// What the report will publish; the audit decides.
@@ -95,6 +106,13 @@ pub fn publish(
 ) -> (OutcomesReport, Vec<Vec<bool>>) {
     let min = c.min_cell_size;
     let small = |x: u64| x > 0 && x < min;
+    // A cell whose students outside its share, or meeting the target, or not, are few: its
+    // published figures would give them away (the audit would find it; this saves it the
+    // rounds). A coded share leaves the met count a range 5% of the judged wide.
+    let small_inside = |t: &Tally| {
+        let range = coded_share(t).map_or(0, |_| (t.judged as f64 * 0.05).floor() as u64);
+        small(t.n - t.judged) || (range < min && (small(t.met) || small(t.judged - t.met)))
+    };
     let mut plan = Plan {
         outcome_figures: counts.with_outcome >= min,
         cells: counts
@@ -103,7 +121,13 @@ pub fn publish(
             .map(|f| {
                 f.tallies
                     .iter()
-                    .map(|t| t.n == 0 || !(small(t.n) || small(t.judged) || small(t.with_metric)))
+                    .map(|t| {
+                        t.n == 0
+                            || !(small(t.n)
+                                || small(t.judged)
+                                || small(t.with_metric)
+                                || small_inside(t))
+                    })
                     .collect()
             })
             .collect(),
@@ -119,12 +143,24 @@ pub fn publish(
     }
     let first = plan.clone();
     let mut cache = Cache::default();
+    let mut too_many_combinations = false;
+    // The cross-table check depends on the cells published alone: asked again of each plan
+    // the backward pass tries, it is answered from here for all but the cells it puts back.
+    let crossings = std::cell::RefCell::new(std::collections::HashMap::new());
+    let crossing = |plan: &Plan| {
+        crossings
+            .borrow_mut()
+            .entry((plan.outcome_figures, plan.cells.clone()))
+            .or_insert_with(|| pinned_combination(counts, plan, min))
+            .clone()
+    };
     let safe = |plan: &Plan, cache: &mut Cache| {
         whole_numbers_safe(c, counts, payment, plan)
             && model(c, counts, payment, plan)
                 .audit
                 .exposures(min as f64, cache, true)
                 .is_empty()
+            && crossing(plan) == Ok(None)
     };
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
@@ -143,7 +179,34 @@ pub fn publish(
                 plan = whole_numbers_plan(c, counts, payment, plan);
                 continue;
             }
-            break;
+            // Then the tables together: a group pinned by cells of several tables loses one of
+            // them, the smallest; the audit then protects that cell within its own table.
+            match crossing(&plan) {
+                Ok(None) => break,
+                Ok(Some(cells)) => {
+                    plan = cells
+                        .iter()
+                        .filter_map(|&(f, i)| {
+                            withheld(&plan, Item::Cell(f, i), counts)
+                                .map(|p| (counts.families[f].tallies[i].n, p))
+                        })
+                        .min_by_key(|(n, _)| *n)
+                        .map(|(_, p)| p)
+                        .or_else(|| withheld(&plan, Item::Everything, counts))
+                        .unwrap_or(plan);
+                }
+                Err(TooLarge) => {
+                    too_many_combinations = true;
+                    for (f, family) in counts.families.iter().enumerate().filter(|(_, f)| !f.dose) {
+                        for (i, t) in family.tallies.iter().enumerate() {
+                            if t.n > 0 {
+                                plan.cells[f][i] = false;
+                            }
+                        }
+                    }
+                }
+            }
+            continue;
         };
         if !protect(
             &Subject { c, counts, payment },
@@ -165,13 +228,24 @@ pub fn publish(
     // whenever the report stays safe without withholding it (the greedy steps overshoot).
     if safe(&plan, &mut cache) {
         for item in restorable(&first, &plan, counts) {
+            // Tables too many to check together stay withheld.
+            if too_many_combinations && matches!(item, Item::Cell(f, _) if !counts.families[f].dose)
+            {
+                continue;
+            }
             let back = restored(&plan, &first, item);
             if back != plan && safe(&back, &mut cache) {
                 plan = back;
             }
         }
     }
-    let protections = describe(&first, &plan, counts);
+    let mut protections = describe(&first, &plan, counts);
+    if too_many_combinations {
+        protections.push(format!(
+            "The subgroup tables withheld: the {} combinations of their values that students hold are too many to check that the tables together give away no small group.",
+            counts.combinations.len()
+        ));
+    }
     let cells = plan.cells.clone();
     (
         report(c, counts, growth, effect, payment, plan, protections),
@@ -387,6 +461,83 @@ fn whole_numbers_plan(c: &Contract, counts: &Counts, payment: &Payment, mut plan
         }
     }
     plan
+}
+
+/// A count of each combination (see [`Combination`]) that published cells state exactly:
+/// what it counts, whether the dose bands count it too (they count the same students, but
+/// their outcome figures include students below fidelity), and whether a published cell's
+/// figures give it (a coded share gives its met count only as a range).
+type Population = (fn(&Tally) -> u64, bool, fn(&Tally) -> bool);
+
+const POPULATIONS: [Population; 6] = [
+    (|t| t.n, true, |_| true),
+    (|t| t.judged, false, |_| true),
+    (|t| t.n - t.judged, false, |_| true),
+    (|t| t.met, false, |t| coded_share(t).is_none()),
+    (|t| t.judged - t.met, false, |t| coded_share(t).is_none()),
+    // The means' denominators, published with a mean.
+    (|t| t.with_metric, false, |t| t.with_metric > 0),
+];
+
+/// The published cells of a group of students, taken from cells of different tables, that
+/// holds from 1 to `min - 1` students of some count and that the published cells pin down
+/// exactly: "high needs" (ELL or special education) 43, ELL 23, special education 23 give the
+/// 3 students who are both, and with the cells' means the sum of their gains. A reader is
+/// supposed to know which combinations of values no student holds (a union column's meaning
+/// says so), and every total. The audit's linear programs cover each table with the report's
+/// totals; this covers the tables together, as equations alone.
+fn pinned_combination(
+    counts: &Counts,
+    plan: &Plan,
+    min: u64,
+) -> Result<Option<Vec<(usize, usize)>>, TooLarge> {
+    if counts.combinations.is_empty() || !plan.outcome_figures {
+        return Ok(None);
+    }
+    for (count, with_dose, stated) in POPULATIONS {
+        // Equation 0 is the total; then one per published cell that states the count.
+        let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
+        let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
+        for (f, family) in counts.families.iter().enumerate() {
+            row_of.push(
+                family
+                    .tallies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let used = (with_dose || !family.dose) && plan.cells[f][i] && stated(t);
+                        used.then(|| {
+                            cell_of_row.push((f, i));
+                            cell_of_row.len() - 1
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        // Groups published alike merge: a reader cannot tell them apart.
+        let mut groups: std::collections::BTreeMap<Vec<usize>, u64> = Default::default();
+        for x in &counts.combinations {
+            let held = count(&x.tally);
+            if held == 0 {
+                continue;
+            }
+            let mut rows = vec![0];
+            rows.extend(x.cells.iter().enumerate().filter_map(|(f, &i)| {
+                row_of
+                    .get(f)
+                    .and_then(|r| r.get(i as usize).copied().flatten())
+            }));
+            *groups.entry(rows).or_default() += held;
+        }
+        let columns: Vec<Vec<usize>> = groups.keys().cloned().collect();
+        let exact = pinned(cell_of_row.len(), &columns)?;
+        for ((rows, &held), exact) in groups.iter().zip(exact) {
+            if exact && held < min && rows.len() > 1 {
+                return Ok(Some(rows[1..].iter().map(|&r| cell_of_row[r]).collect()));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// What the report is made from: the contract's terms, the counts and the payment.

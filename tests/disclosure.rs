@@ -468,11 +468,147 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
     (f, targets)
 }
 
+/// Rank by exact fraction-free (Bareiss) elimination over integers.
+fn rank(mut m: Vec<Vec<i128>>) -> usize {
+    let (rows, cols) = (m.len(), m.first().map_or(0, Vec::len));
+    let (mut r, mut prev) = (0, 1i128);
+    for c in 0..cols {
+        let Some(p) = (r..rows).find(|&i| m[i][c] != 0) else {
+            continue;
+        };
+        m.swap(r, p);
+        for i in r + 1..rows {
+            for k in c + 1..cols {
+                m[i][k] = (m[r][c] * m[i][k] - m[i][c] * m[r][k]) / prev;
+            }
+            m[i][c] = 0;
+        }
+        prev = m[r][c];
+        r += 1;
+    }
+    r
+}
+
+/// The groups of the property test's roster (students sharing a dose band and a cell of each
+/// subgroup column) whose count `what` ("n", or "judged" of the subgroup tables) the published
+/// cells pin down as equations, with the total: each group's published cells and its count.
+fn pinned_groups(
+    roster: &str,
+    contract: &Value,
+    report: &Value,
+    what: &str,
+    with_dose: bool,
+) -> Vec<(Vec<String>, u64)> {
+    let cells: Vec<Value> = report["subgroups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(
+            report["doseResponse"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|_| with_dose),
+        )
+        .cloned()
+        .collect();
+    let published: Vec<String> = cells
+        .iter()
+        .filter(|c| num(&c[what]).is_some())
+        .map(|c| {
+            format!(
+                "{}={}",
+                c["column"].as_str().unwrap(),
+                c["value"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let labelled = |column: &str, value: &str| {
+        let named = cells
+            .iter()
+            .any(|c| c["column"] == column && c["value"] == value);
+        format!("{column}={}", if named { value } else { "(other)" })
+    };
+    let bands: Vec<(f64, String)> = report["doseResponse"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let label = c["value"].as_str().unwrap().to_string();
+            (
+                label
+                    .split(['-', '+'])
+                    .next()
+                    .unwrap()
+                    .parse::<f64>()
+                    .unwrap(),
+                label,
+            )
+        })
+        .collect();
+    let columns: Vec<String> = contract["subgroupColumns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    let header: Vec<&str> = roster.lines().next().unwrap().split(',').collect();
+    let mut groups: std::collections::BTreeMap<Vec<String>, u64> = Default::default();
+    for line in roster.lines().skip(1) {
+        let row: Vec<&str> = line.split(',').collect();
+        let per_week = row[3].parse::<f64>().unwrap() / row[4].parse::<f64>().unwrap();
+        let at_fidelity = per_week >= 20.0;
+        let counted = match what {
+            "n" => at_fidelity || contract["belowFidelity"] != "excluded",
+            _ => at_fidelity && (!row[2].is_empty() || contract["missingOutcome"] == "notMet"),
+        };
+        if !counted {
+            continue;
+        }
+        let mut group = Vec::new();
+        if let Some((_, band)) = bands
+            .iter()
+            .rev()
+            .find(|(from, _)| per_week >= *from)
+            .filter(|_| with_dose)
+        {
+            group.push(format!("minutesPerWeek={band}"));
+        }
+        for column in &columns {
+            let k = header.iter().position(|h| h == column).unwrap();
+            group.push(labelled(column, row[k]));
+        }
+        // Only its published cells tell a group apart.
+        group.retain(|cell| published.contains(cell));
+        *groups.entry(group).or_default() += 1;
+    }
+    let matrix: Vec<Vec<i128>> = std::iter::once(vec![1; groups.len()])
+        .chain(published.iter().map(|cell| {
+            groups
+                .keys()
+                .map(|g| i128::from(g.contains(cell)))
+                .collect()
+        }))
+        .collect();
+    let base = rank(matrix.clone());
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, (group, _))| !group.is_empty())
+        .filter(|(j, _)| {
+            let mut m = matrix.clone();
+            m.push((0..groups.len()).map(|k| i128::from(k == *j)).collect());
+            rank(m) == base
+        })
+        .map(|(_, (group, &held))| (group.clone(), held))
+        .collect()
+}
+
 fn contract_strategy() -> impl Strategy<Value = Value> {
     (
         (0u32..3, 5u64..16, prop::collection::vec((0i32..25, 0u32..9000), 1..4)),
         (prop::bool::ANY, 0usize..3, prop::option::of(0.0f64..1.0), 0u32..3000),
-        (prop::option::of(50_000u64..4_000_000), prop::bool::ANY),
+        (prop::option::of(50_000u64..4_000_000), 0usize..3),
     )
         .prop_map(|((base, cell, tiers), (not_met, below, share, penalty), (cap, subgroups))| {
             let mut th: Vec<i32> = tiers.iter().map(|t| t.0).collect();
@@ -490,7 +626,8 @@ fn contract_strategy() -> impl Strategy<Value = Value> {
                 "belowFidelity": below,
                 "missingOutcome": if not_met { "notMet" } else { "exclude" },
                 "declinePenaltyCents": penalty, "minCellSize": cell,
-                "subgroupColumns": if subgroups { json!(["flag", "lang"]) } else { json!(["flag"]) },
+                // "needs" is the union of flag F1 and Spanish speakers.
+                "subgroupColumns": (["flag", "lang", "needs"][..=subgroups]),
             });
             if let Some(s) = share {
                 c["districtObligation"] = json!({ "minShareAtFidelity": s });
@@ -516,7 +653,7 @@ fn roster_strategy() -> impl Strategy<Value = String> {
         1..120,
     )
     .prop_map(|rows| {
-        let mut out = String::from("student_id,pre,post,minutes,weeks,flag,lang\n");
+        let mut out = String::from("student_id,pre,post,minutes,weeks,flag,lang,needs\n");
         for (i, (gain, mpw, flag, lang, post)) in rows.into_iter().enumerate() {
             let post = post.map_or(String::new(), |_| (200 + gain - 10).to_string());
             let lang = [
@@ -533,7 +670,12 @@ fn roster_strategy() -> impl Strategy<Value = String> {
                 "Spanish",
                 "English",
             ][lang as usize];
-            out += &format!("S{i},200,{post},{},10,F{flag},{lang}\n", mpw * 10);
+            let needs = if flag == 1 || lang == "Spanish" {
+                "Y"
+            } else {
+                "N"
+            };
+            out += &format!("S{i},200,{post},{},10,F{flag},{lang},{needs}\n", mpw * 10);
         }
         out
     })
@@ -638,9 +780,18 @@ proptest! {
             if value == "(other)" || value == "(blank)" { continue; }
             let held = roster.lines().skip(1).filter(|l| {
                 let cells: Vec<&str> = l.split(',').collect();
-                cells[5] == value || cells[6] == value
+                cells[5] == value || cells[6] == value || cells[7] == value
             }).count() as f64;
             prop_assert!(held >= min, "label {} is held by {} students", value, held);
+        }
+        // The tables together ("needs" is flag F1 or Spanish): no group of students sharing a
+        // cell of every table, 1 to the cell size less one of them, follows exactly from the
+        // published cells' sizes (or, of the subgroup tables, the students their shares are
+        // over), a reader knowing which combinations no student holds. Checked by exact ranks.
+        for (what, with_dose) in [("n", true), ("judged", false)] {
+            for (group, held) in pinned_groups(&roster, &contract, &report, what, with_dose) {
+                prop_assert!(held as f64 >= min, "{} {} of {:?} follow from the published cells: {}", held, what, group, report);
+            }
         }
     }
 }
@@ -1321,4 +1472,108 @@ fn a_published_share_does_not_say_that_one_student_missed() {
             );
         }
     }
+}
+
+#[test]
+fn a_column_that_is_the_union_of_two_others_does_not_give_their_overlap_away() {
+    // Third attack: "high needs" = ELL or special education. Published, ELL 23, special
+    // education 23 and high needs 43 gave 23 + 23 - 43 = 3 students who are both, and with
+    // the cells' means the sum of their gains. (3 both, 20 ELL only, 20 SpEd only, 30 neither.)
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,sped,highNeeds\n");
+    let mut i = 0;
+    for (ell, sped, students) in [
+        ("Y", "Y", 3),
+        ("Y", "N", 20),
+        ("N", "Y", 20),
+        ("N", "N", 30),
+    ] {
+        let high = if ell == "Y" || sped == "Y" { "Y" } else { "N" };
+        for _ in 0..students {
+            roster += &format!("S{i},200,207,600,20,{ell},{sped},{high}\n");
+            i += 1;
+        }
+    }
+    let roster = roster.as_str();
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["ell", "sped", "highNeeds"] });
+    let (e, report) = report_of(&contract, roster);
+    let n = |column: &str, value: &str| {
+        e.subgroups
+            .iter()
+            .find(|c| c.column == column && c.value == value)
+            .map(|c| (c.n, c.in_report))
+    };
+    assert_eq!(
+        [n("ell", "Y"), n("sped", "Y"), n("highNeeds", "Y")].map(|x| x.map(|x| x.0)),
+        [Some(23), Some(23), Some(43)]
+    );
+    // The attacker, knowing the union (no student is ELL or SpEd without high needs): the
+    // published n of ell=Y, sped=Y, highNeeds=Y and their complements with the total.
+    let published = |column: &str, value: &str| num(&subgroup_cell(&report, column, value)["n"]);
+    let total = num(&report["students"]["enrolled"]).unwrap();
+    let ell = published("ell", "Y").or_else(|| Some(total - published("ell", "N")?));
+    let sped = published("sped", "Y").or_else(|| Some(total - published("sped", "N")?));
+    let high = published("highNeeds", "Y").or_else(|| Some(total - published("highNeeds", "N")?));
+    assert!(
+        !(ell.is_some() && sped.is_some() && high.is_some()),
+        "ELL {ell:?} + SpEd {sped:?} - high needs {high:?} is the overlap: {report}"
+    );
+    assert!(
+        report["disclosure"]["protections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str().unwrap().contains("further cell")),
+        "{report}"
+    );
+    // The district's own view keeps every cell.
+    assert_eq!(n("ell", "Y").map(|x| x.0), Some(23));
+}
+
+#[test]
+fn tables_too_many_to_check_together_are_withheld() {
+    // Four columns of 30 values each held by about 100 students, crossed at random: some 3,000
+    // combinations against 126 cells, past what the cross-table check takes on.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,a,b,c,d\n");
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % 30
+    };
+    for i in 0..3000 {
+        let (b, c, d) = (next(), next(), next());
+        roster += &format!("S{i},200,207,600,20,a{},b{b},c{c},d{d}\n", i % 30);
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "maxSubgroupValues": 40, "subgroupColumns": ["a", "b", "c", "d"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        e.subgroups
+            .iter()
+            .filter(|c| c.column == "a" && c.n == 100)
+            .count(),
+        30
+    );
+    assert!(
+        report["subgroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["suppressed"] == true),
+        "{report}"
+    );
+    let protections = report["disclosure"]["protections"].to_string();
+    assert!(
+        protections.contains("combinations of their values"),
+        "{protections}"
+    );
+    // The growth figures and the dose bands stay.
+    assert_eq!(report["students"]["enrolled"], 3000);
+    assert!(!report["doseResponse"].as_array().unwrap().is_empty());
 }
