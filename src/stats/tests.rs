@@ -523,8 +523,9 @@ fn benjamini_hochberg_by_hand() {
     );
     // A step-up procedure: a later rank that passes rescues earlier ones that fail alone.
     let p = [0.02, 0.03];
-    assert_eq!(benjamini_hochberg(&p, 0.05), vec![true, true]); // 0.03 <= 0.05 at rank 2
-                                                                // Inclusive: 0.025 and 0.05 sit exactly on 1 x 0.05/2 and 2 x 0.05/2 and both stay.
+    // 0.03 <= 0.05 at rank 2.
+    assert_eq!(benjamini_hochberg(&p, 0.05), vec![true, true]);
+    // Inclusive: 0.025 and 0.05 sit exactly on 1 x 0.05/2 and 2 x 0.05/2 and both stay.
     assert_eq!(benjamini_hochberg(&[0.05, 0.025], 0.05), vec![true, true]);
     // Step-up, not step-down: 0.04 fails rank 2 (0.0333) but 0.045 passes rank 3 (0.05), so all stay.
     assert_eq!(
