@@ -304,17 +304,29 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
     if first.outcome_figures && !plan.outcome_figures {
         out.push("No outcome figure published: none could be published without giving away a small count.".into());
     }
-    for (f, family) in counts.families.iter().enumerate() {
-        let more = (0..family.values.len())
-            .filter(|&i| first.cells[f][i] && !plan.cells[f][i])
-            .count();
-        if more > 0 && plan.outcome_figures {
-            out.push(format!(
-                "{more} further cell{} of {} withheld so that a small count cannot be worked out from the others.",
-                if more == 1 { "" } else { "s" },
-                family.column
-            ));
-        }
+    // One sentence for every table: "2 further cells of grade, 1 of ell withheld ...".
+    let tables: Vec<String> = counts
+        .families
+        .iter()
+        .enumerate()
+        .filter_map(|(f, family)| {
+            let more = (0..family.values.len())
+                .filter(|&i| first.cells[f][i] && !plan.cells[f][i])
+                .count();
+            (more > 0).then(|| format!("{more} of {}", family.column))
+        })
+        .collect();
+    if !tables.is_empty() && plan.outcome_figures {
+        let cells = if tables.len() == 1 && tables[0].starts_with("1 ") {
+            "cell"
+        } else {
+            "cells"
+        };
+        let list = tables.join(", ");
+        let (count, rest) = list.split_once(' ').unwrap_or(("", &list));
+        out.push(format!(
+            "{count} further {cells} {rest} withheld so that a small count cannot be worked out from the others."
+        ));
     }
     let tiers = (0..plan.tiers.len())
         .filter(|&k| first.tiers[k] && !plan.tiers[k])

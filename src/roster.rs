@@ -348,8 +348,11 @@ pub fn read(
                             "tooManyValues",
                             start,
                             Some(&cat.column),
-                            format!("the column \"{}\" has more than {} distinct values, too many for a {} column.", cat.column, cat.limit,
-                                if cat.limit == MAX_DISTINCT_VALUES { "school or district" } else { "subgroup" }),
+                            if cat.limit == MAX_DISTINCT_VALUES {
+                                format!("the column \"{}\" has more than {} distinct values, too many for a school or district column.", cat.column, cat.limit)
+                            } else {
+                                format!("the subgroup column \"{}\" has more than {} distinct values: a column with so many tells students apart rather than grouping them. If its values are real groups, raise the contract's maxSubgroupValues (at most {MAX_SUBGROUP_VALUES}).", cat.column, cat.limit)
+                            },
                         ));
                     }
                 }
