@@ -26,14 +26,45 @@ const equivalent = new Map((fs.existsSync(equivalentFile) ? fs.readFileSync(equi
   .map((l) => { const [m, why] = l.split(' | '); return [m.trim(), why.trim()]; }));
 const withoutPosition = (line) => line.replace(/^([^:]+):\d+:\d+: /, '$1: ');
 
-const files = [...new Set(Object.values(kinds).flat().map(fileOf))].sort();
-const count = (kind, file) => kinds[kind].filter((l) => fileOf(l) === file).length;
-const missedReal = kinds.missed.filter((l) => !equivalent.has(withoutPosition(l)));
-const missedEquivalent = kinds.missed.filter((l) => equivalent.has(withoutPosition(l)));
+// Runs go module by module (make mutants MUTANTS_ARGS="-f src/payment.rs"), so the results are
+// kept per file in mutants-results.json: a run replaces the files it covered, with the commit
+// it ran at, and MUTANTS.md shows every file's latest run. A run narrowed to some mutants
+// (--re, -F, -E) updates those mutants alone.
+const store = path.join(root, 'mutants-results.json');
+const saved = fs.existsSync(store) ? JSON.parse(fs.readFileSync(store, 'utf8')) : {};
+const scope = process.env.MUTANTS_SCOPE ?? '';
+const narrowed = /(^|\s)(--re|-F|--exclude-re|-E)(\s|=|$)/.test(scope);
+let commit = '';
+try {
+  commit = (await import('node:child_process')).execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+} catch {
+  commit = 'unknown';
+}
+const date = new Date().toISOString().slice(0, 10);
+for (const file of new Set(Object.values(kinds).flat().map(fileOf))) {
+  const fresh = Object.fromEntries(Object.entries(kinds).map(([kind, ls]) => [kind, ls.filter((l) => fileOf(l) === file)]));
+  if (narrowed && saved[file]) {
+    // Each tested mutant moves to its new outcome.
+    const tested = new Set(Object.values(fresh).flat());
+    for (const kind of Object.keys(kinds)) {
+      saved[file][kind] = saved[file][kind].filter((l) => !tested.has(l)).concat(fresh[kind]).sort();
+    }
+    saved[file].runs = `${saved[file].runs}; ${date} at ${commit} (${scope})`;
+  } else {
+    saved[file] = { ...fresh, runs: `${date} at ${commit}` };
+  }
+}
+fs.writeFileSync(store, JSON.stringify(saved, null, 1) + '\n');
+const files = Object.keys(saved).sort();
+const all = (kind) => files.flatMap((f) => saved[f][kind]);
+const count = (kind, file) => saved[file][kind].length;
+const missedAll = all('missed');
+const missedReal = missedAll.filter((l) => !equivalent.has(withoutPosition(l)));
+const missedEquivalent = missedAll.filter((l) => equivalent.has(withoutPosition(l)));
 
-const table = ['| file | caught | missed | of which equivalent | timed out | unviable |', '|---|---:|---:|---:|---:|---:|',
-  ...files.map((f) => `| ${f} | ${count('caught', f)} | ${count('missed', f)} | ${missedEquivalent.filter((l) => fileOf(l) === f).length} | ${count('timeout', f)} | ${count('unviable', f)} |`),
-  `| **all** | ${kinds.caught.length} | ${kinds.missed.length} | ${missedEquivalent.length} | ${kinds.timeout.length} | ${kinds.unviable.length} |`].join('\n');
+const table = ['| file | caught | missed | of which equivalent | timed out | unviable | run |', '|---|---:|---:|---:|---:|---:|---|',
+  ...files.map((f) => `| ${f} | ${count('caught', f)} | ${count('missed', f)} | ${missedEquivalent.filter((l) => fileOf(l) === f).length} | ${count('timeout', f)} | ${count('unviable', f)} | ${saved[f].runs} |`),
+  `| **all** | ${all('caught').length} | ${missedAll.length} | ${missedEquivalent.length} | ${all('timeout').length} | ${all('unviable').length} | |`].join('\n');
 const doc = `# Mutation testing
 
 \`make mutants\` runs [cargo-mutants](https://mutants.rs/) over the library: each mutant is a small
@@ -41,7 +72,9 @@ change to the code (a condition inverted, an operator swapped, a function return
 a mutant the tests do not catch is a behaviour no test checks. Not part of \`make test\` (hours on
 two cores); run before resolving an issue that changes the core.
 
-Latest run: ${new Date().toISOString().slice(0, 10)}, ${Object.values(kinds).flat().length} mutants${process.env.MUTANTS_SCOPE ? ` (${process.env.MUTANTS_SCOPE})` : ''}.
+Runs go one module at a time (\`make mutants MUTANTS_ARGS="-f src/payment.rs"\`); each file's row
+is its latest run (date, commit; a narrowed rerun of some mutants is listed after it). The
+results behind this page are in \`mutants-results.json\`.
 
 ${table}
 
@@ -54,4 +87,4 @@ ${missedReal.length ? missedReal.map((l) => `- \`${l}\``).join('\n') : 'None.'}
 ${missedEquivalent.length ? missedEquivalent.map((l) => `- \`${l}\`: ${equivalent.get(withoutPosition(l))}`).join('\n') : 'None.'}
 `;
 fs.writeFileSync(path.join(root, 'MUTANTS.md'), doc);
-console.log(`mutants: ${kinds.caught.length} caught, ${missedReal.length} missed (+${missedEquivalent.length} equivalent), ${kinds.timeout.length} timed out, ${kinds.unviable.length} unviable; wrote MUTANTS.md`);
+console.log(`mutants: this run ${kinds.caught.length} caught, ${kinds.missed.length} missed, ${kinds.timeout.length} timed out, ${kinds.unviable.length} unviable; all files ${missedReal.length} missed (+${missedEquivalent.length} equivalent); wrote MUTANTS.md`);

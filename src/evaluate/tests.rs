@@ -121,6 +121,13 @@ fn cap_and_floor() {
     let floored = run(with(json!({ "floorCents": 170000 })), ROSTER);
     assert_eq!(floored.payment.total_cents, 170000);
     assert!(floored.payment.floor_applied);
+    // A floor equal to the cap: the 158,000 earned is raised to it, by the floor, not the cap.
+    let pinned = run(
+        with(json!({ "floorCents": 170000, "capCents": 170000 })),
+        ROSTER,
+    );
+    assert_eq!(pinned.payment.total_cents, 170000);
+    assert!(pinned.payment.floor_applied && !pinned.payment.cap_applied);
     let e = err(with(json!({ "floorCents": 2, "capCents": 1 })), ROSTER);
     assert_eq!(e.code, "invalidContract");
     assert_eq!(e.field_errors()[0].path, "floorCents");
@@ -675,6 +682,18 @@ fn huge_amounts_are_an_error_not_a_wrong_number() {
     let card = json!([{ "label": "Max", "atLeast": 0, "centsPerStudent": 9007199254740991u64 }]);
     let e = err(with(json!({ "paymentCard": card })), ROSTER);
     assert_eq!(e.code, "amountTooLarge");
+    // 2^53 - 1 cents itself is exact, and paid.
+    let card = json!([{ "label": "None", "atLeast": 0, "centsPerStudent": 0 }]);
+    let most = run(
+        with(
+            json!({ "paymentCard": card, "perStudentBaseCents": 0, "declinePenaltyCents": 0, "baseFeeCents": 9007199254740991u64 }),
+        ),
+        ROSTER,
+    );
+    assert_eq!(
+        (most.payment.total_cents, most.payment.maximum_cents),
+        (9007199254740991, 9007199254740991)
+    );
 }
 
 #[test]
