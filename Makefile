@@ -78,9 +78,11 @@ fuzz: build
 
 ## Mutation testing (cargo-mutants) over the library with its host tests, summarised in
 ## MUTANTS.md. Hours on two cores: narrow it with MUTANTS_ARGS, e.g.
-## make mutants MUTANTS_ARGS="-f src/stats.rs". Not part of make test.
+## make mutants MUTANTS_ARGS="-f src/stats.rs". Not part of make test. It mutates the working
+## tree in place (reusing the test build; each file is put back after its mutant): do not edit
+## the sources while it runs, or run it in a separate `git worktree`.
 MUTANTS_ARGS ?=
 mutants: setup
 	@command -v cargo-mutants >/dev/null || cargo install --quiet --locked cargo-mutants
-	cargo mutants --no-shuffle -j 1 --timeout-multiplier 3 $(MUTANTS_ARGS) || true
+	cargo mutants --in-place --no-shuffle --timeout-multiplier 3 $(MUTANTS_ARGS) || true
 	MUTANTS_SCOPE="$(MUTANTS_ARGS)" node scripts/mutants-summary.mjs mutants.out

@@ -121,6 +121,10 @@ fn cap_and_floor() {
     let floored = run(with(json!({ "floorCents": 170000 })), ROSTER);
     assert_eq!(floored.payment.total_cents, 170000);
     assert!(floored.payment.floor_applied);
+    // A floor equal to what was earned (158,000) changes nothing: it is not applied.
+    let even = run(with(json!({ "floorCents": 158000 })), ROSTER);
+    assert_eq!(even.payment.total_cents, 158000);
+    assert!(!even.payment.floor_applied);
     // A floor equal to the cap: the 158,000 earned is raised to it, by the floor, not the cap.
     let pinned = run(
         with(json!({ "floorCents": 170000, "capCents": 170000 })),
