@@ -590,9 +590,26 @@ fn a_pre_test_at_the_maximum_stays_enrolled() {
         with(
             json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 }, "onBadRow": "skip" }),
         ),
-        "student_id,pre,post,minutes,weeks\nG3,101,100,600,20\nG2,60,80,600,20\n",
+        "student_id,pre,post,minutes,weeks\nG3,101,100,600,20\nG2,60,80,600,20\nG4,90,101,600,20\n",
     );
-    assert_eq!(e.rejected_rows[0].code, "aboveMaximum");
+    let said: Vec<(&str, &str)> = e
+        .rejected_rows
+        .iter()
+        .map(|r| (r.code, r.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "aboveMaximum",
+                "The pre-test 101 is above the maximum score 100."
+            ),
+            (
+                "aboveMaximum",
+                "The post-test 101 is above the maximum score 100."
+            )
+        ]
+    );
 }
 
 #[test]
