@@ -182,7 +182,7 @@ mod tests {
         assert!(reaches(-5.0, -5.0));
         // The tolerance is relative: 5e-4 short of a million is 5e-10 of it (reaches), 0.01 is
         // 1e-8 of it (does not).
-        assert!(reaches(999_999.9995, 1_000_000.0));
+        assert!(reaches(999_999.999_5, 1_000_000.0));
         assert!(!reaches(999_999.99, 1_000_000.0));
     }
 }

@@ -33,9 +33,13 @@ fn row(line: &str) -> Vec<u8> {
     format!("{HEADER}A0,200,210,600,20,3,T\n{line}\n").into_bytes()
 }
 
+/// A roster, the line and column of its first error, the error's code, and a phrase its
+/// message must hold.
+type RosterCase<'a> = (Vec<u8>, u64, Option<&'a str>, &'a str, &'a str);
+
 #[test]
 fn roster_catalogue() {
-    let cases: Vec<(Vec<u8>, u64, Option<&str>, &str, &str)> = vec![
+    let cases: Vec<RosterCase> = vec![
         (b"".to_vec(), 1, None, "emptyFile", "empty"),
         (b" \r\n \n".to_vec(), 1, None, "emptyFile", "empty"),
         (
