@@ -4,6 +4,7 @@
 // Run by `make mutants`; alone: node scripts/mutants-summary.mjs [mutants.out]
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,11 +35,16 @@ const store = path.join(root, 'mutants-results.json');
 const saved = fs.existsSync(store) ? JSON.parse(fs.readFileSync(store, 'utf8')) : {};
 const scope = process.env.MUTANTS_SCOPE ?? '';
 const narrowed = /(^|\s)(--re|-F|--exclude-re|-E)(\s|=|$)/.test(scope);
-let commit = '';
-try {
-  commit = (await import('node:child_process')).execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-} catch {
-  commit = 'unknown';
+// The commit the mutants ran at: this tree's (with "+changes" when its sources differ from it),
+// or MUTANTS_COMMIT when they ran in another worktree.
+let commit = process.env.MUTANTS_COMMIT ?? '';
+if (!commit) {
+  try {
+    const git = (args) => execFileSync('git', args, { cwd: root }).toString().trim();
+    commit = git(['rev-parse', '--short', 'HEAD']) + (git(['status', '--porcelain', '--', 'src', 'tests']) ? '+changes' : '');
+  } catch {
+    commit = 'unknown';
+  }
 }
 const date = new Date().toISOString().slice(0, 10);
 for (const file of new Set(Object.values(kinds).flat().map(fileOf))) {
