@@ -618,5 +618,21 @@ fn read_report_checks_the_schema_and_the_issue_date() {
         "malformedReport"
     );
     assert!(read_report(big("9007199254740991").as_bytes()).is_ok());
+    // 2^53 itself is not a safe integer (JavaScript's Number.isSafeInteger): 2^53 + 1 would
+    // read the same.
+    assert_eq!(
+        read_report(big("9007199254740992").as_bytes())
+            .unwrap_err()
+            .code,
+        "malformedReport"
+    );
     assert_eq!(read_report(b"{} {}").unwrap_err().code, "trailingData");
+    // The schema alone does not make a report: its students must be there, as an object.
+    for not_a_report in [
+        &br#"{"schema":"evidence-check/outcomes-report@1"}"#[..],
+        br#"{"schema":"evidence-check/outcomes-report@1","students":[]}"#,
+        br#"{"schema":"evidence-check/outcomes-report@2","students":{}}"#,
+    ] {
+        assert_eq!(read_report(not_a_report).unwrap_err().code, "notAReport");
+    }
 }
