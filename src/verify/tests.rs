@@ -562,6 +562,27 @@ fn hostile_inputs_are_answers() {
     }
     assert_eq!(code(&verify(b"{}", "x", &[])), "noTrustedKeys");
     assert_eq!(code(&verify(b"{}", "x", &["RWQ".into()])), "malformedKey");
+    // The limits on trusted keys, at their edges: 32 KB of key text (here blanks, so no key at
+    // all) and 100 keys (here not keys, so the first is refused as one).
+    let blanks = |n: usize| vec![" ".repeat(n)];
+    assert_eq!(
+        code(&verify(b"{}", "x", &blanks(32 << 10))),
+        "noTrustedKeys"
+    );
+    let too_long = verify(b"{}", "x", &blanks((32 << 10) + 1));
+    assert_eq!(
+        (code(&too_long), message(&too_long)),
+        (
+            "malformedKey",
+            "The key list is far longer than a few minisign keys."
+        )
+    );
+    let tokens = |n: usize| vec!["x ".repeat(n)];
+    assert!(message(&verify(b"{}", "x", &tokens(100))).starts_with("Trusted key 1 is not"));
+    assert_eq!(
+        message(&verify(b"{}", "x", &tokens(101))),
+        "At most 100 trusted keys are accepted."
+    );
     let (report, sig) = sample("outcomes.json");
     let trust = |list: &'static [u8]| Trust::Evaluator {
         origin: "https://tea.example.gov",
