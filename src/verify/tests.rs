@@ -255,6 +255,57 @@ fn a_report_from_the_future_fails_when_today_is_known() {
 }
 
 #[test]
+fn a_key_is_valid_on_the_first_and_last_days_of_its_period() {
+    // The genuine sample was issued on 2026-08-14 with the first demo key.
+    let (report, sig) = sample("outcomes.json");
+    let key = "RWR0+drzlIDccwSg/nfIhZN6S1g9x0VtMtPSI7tYFKr5N89RLB8S9r5+";
+    let with = |period: &str| {
+        format!(
+            r#"{{"schema":"evidence-check/keys@1","evaluator":"Demo","keys":[{{"publicKey":"{key}",{period}}}]}}"#
+        )
+    };
+    for (period, expected) in [
+        (r#""validFrom":"2026-08-14""#, "valid"),
+        (
+            r#""validFrom":"2026-08-14","validUntil":"2026-08-14""#,
+            "valid",
+        ),
+        (r#""validFrom":"2026-08-15""#, "keyNotValidOnDate"),
+        (
+            r#""validFrom":"2026-01-01","validUntil":"2026-08-13""#,
+            "keyNotValidOnDate",
+        ),
+    ] {
+        let list = with(period);
+        let trust = Trust::Evaluator {
+            origin: "https://tea.example.gov",
+            key_list: list.as_bytes(),
+        };
+        assert_eq!(
+            code(&verify_report(&report, &sig, trust, &readwell())),
+            expected,
+            "{period}"
+        );
+    }
+}
+
+#[test]
+fn a_signature_past_eight_kilobytes_is_refused_before_it_is_read() {
+    let keys = vec![DEMO_PUB.to_string()];
+    let (report, _) = sample("outcomes.json");
+    let at_limit = verify(&report, &"x".repeat(8 << 10), &keys);
+    assert_eq!(
+        message(&at_limit),
+        "The signature is not a minisign signature file (.minisig)."
+    );
+    let past = verify(&report, &"x".repeat((8 << 10) + 1), &keys);
+    assert_eq!(
+        message(&past),
+        "The signature is far longer than a minisign one."
+    );
+}
+
+#[test]
 fn a_key_not_in_the_list_is_untrusted() {
     let list = br#"{"schema":"evidence-check/keys@1","evaluator":"Other","keys":[{"publicKey":"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3","validFrom":"2025-01-01"}]}"#;
     let (report, sig) = sample("outcomes.json");
