@@ -30,11 +30,11 @@ const withoutPosition = (line) => line.replace(/^([^:]+):\d+:\d+: /, '$1: ');
 // Runs go module by module (make mutants MUTANTS_ARGS="-f src/payment.rs"), so the results are
 // kept per file in mutants-results.json: a run replaces the files it covered, with the commit
 // it ran at, and MUTANTS.md shows every file's latest run. A run narrowed to some mutants
-// (--re, -F, -E) updates those mutants alone.
+// (--re, -F, -E, or --iterate, which retests the missed ones) updates those mutants alone.
 const store = path.join(root, 'mutants-results.json');
 const saved = fs.existsSync(store) ? JSON.parse(fs.readFileSync(store, 'utf8')) : {};
 const scope = process.env.MUTANTS_SCOPE ?? '';
-const narrowed = /(^|\s)(--re|-F|--exclude-re|-E)(\s|=|$)/.test(scope);
+const narrowed = /(^|\s)(--re|-F|--exclude-re|-E|--iterate)(\s|=|$)/.test(scope);
 // The commit the mutants ran at: this tree's (with "+changes" when its sources differ from it),
 // or MUTANTS_COMMIT when they ran in another worktree.
 let commit = process.env.MUTANTS_COMMIT ?? '';
