@@ -1,6 +1,7 @@
 //! The outcomes-based contract: its types (which also generate its JSON Schema) and its reader.
 //! Money is integer cents throughout.
 
+use crate::error::Code;
 use crate::error::{index, join, Error};
 use crate::input::Reader;
 use crate::roster::{self, MAX_MINUTES, MAX_SCORE, MAX_WEEKS, MIN_WEEKS};
@@ -294,7 +295,7 @@ impl Contract {
     pub fn from_json(v: &Value) -> Result<Contract, Error> {
         let mut r = Reader::new();
         let c = read_contract(&mut r, v);
-        r.finish(c, "invalidContract", "contract")
+        r.finish(c, Code::InvalidContract, "contract")
     }
 }
 
@@ -308,7 +309,7 @@ fn bounded(lo: f64, hi: f64) -> impl Fn(&mut Reader, &Value, &str) -> Option<f64
         r.check(
             (lo..=hi).contains(&x),
             p,
-            "outOfRange",
+            Code::OutOfRange,
             &format!("Expected a number from {lo:e} to {hi:e}."),
         )
         .then_some(x)
@@ -343,14 +344,19 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
             if std::mem::replace(&mut seen[g as usize], true) {
                 r.fail(
                     &join(&index(&norms_path, i), "grade"),
-                    "duplicate",
+                    Code::Duplicate,
                     format!("Grade {g} has more than one norm."),
                 );
             }
         }
     };
     let non_empty = |r: &mut Reader, n: usize| {
-        r.check(n > 0, &norms_path, "empty", "At least one norm is needed.")
+        r.check(
+            n > 0,
+            &norms_path,
+            Code::Empty,
+            "At least one norm is needed.",
+        )
     };
     Some(match kind {
         "gain" => Metric::Gain,
@@ -486,7 +492,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             r.check(
                 ok,
                 p,
-                "invalidValue",
+                Code::InvalidValue,
                 "Expected a three-letter currency code such as \"USD\".",
             )
             .then_some(s)
@@ -502,7 +508,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         r.check(
             !tiers.is_empty(),
             p,
-            "empty",
+            Code::Empty,
             "The payment card needs at least one tier.",
         )
         .then_some(tiers)
@@ -512,7 +518,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             if card[..i].iter().any(|e| e.at_least == t.at_least) {
                 r.fail(
                     &join(&index("paymentCard", i), "atLeast"),
-                    "duplicate",
+                    Code::Duplicate,
                     "Two tiers have the same threshold.",
                 );
             }
@@ -526,7 +532,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
                 if t.cents_per_student < lower {
                     r.fail(
                         &join(&index("paymentCard", i), "centsPerStudent"),
-                        "decreasingTier",
+                        Code::DecreasingTier,
                         format!(
                             "This tier has a higher threshold than another but pays less ({} < {} cents): more growth must never earn less.",
                             t.cents_per_student, lower
@@ -571,7 +577,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         r.check(
             floor <= cap,
             "floorCents",
-            "outOfRange",
+            Code::OutOfRange,
             "The floor cannot be above the cap.",
         );
     }
@@ -589,7 +595,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             r.check(
                 (MIN_CELL_SIZE_FLOOR..=1000).contains(&n),
                 p,
-                "outOfRange",
+                Code::OutOfRange,
                 "A minimum cell size is from 5 to 1000 students: fewer would publish figures about one or two students (states use 5 to 30, most 10; NCES 2011-603).",
             )
             .then_some(n)
@@ -601,7 +607,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             r.check(
                 cols.len() <= 20,
                 p,
-                "tooLong",
+                Code::TooLong,
                 "At most 20 subgroup columns are accepted.",
             )
             .then_some(cols)
@@ -613,7 +619,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             r.check(
                 (2..=roster::MAX_SUBGROUP_VALUES as u64).contains(&n),
                 p,
-                "outOfRange",
+                Code::OutOfRange,
                 "The most distinct values of a subgroup column is from 2 to 1000.",
             )
             .then_some(n)
@@ -657,7 +663,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         if let Some((_, what)) = identifying {
             r.fail(
                 &index("subgroupColumns", i),
-                "identifyingColumn",
+                Code::IdentifyingColumn,
                 format!("\"{name}\" is {what}: as a subgroup column it would publish every student's own value."),
             );
         }

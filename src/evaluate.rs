@@ -2,6 +2,7 @@
 //! behind it, and the publishable outcomes report. One pass over the roster's columns.
 
 use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
+use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{metric_value, reaches, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
@@ -213,11 +214,11 @@ pub fn evaluate(
             .map(|(g, _)| g.to_string())
             .collect();
         return Err(Error::fields(
-            "invalidContract",
+            Code::InvalidContract,
             "contract",
             vec![FieldError {
                 path: "metric.norms".into(),
-                code: "missingNorm",
+                code: Code::MissingNorm,
                 message: format!(
                     "No norm is given for grade{} {} (grade {grade} first appears on line {line} of the roster).",
                     if grades.len() == 1 { "" } else { "s" },
@@ -230,7 +231,7 @@ pub fn evaluate(
         let shown = read.errors.len();
         let first = &read.errors[0];
         return Err(Error {
-            code: "invalidRoster",
+            code: Code::InvalidRoster,
             message: format!(
                 "{} row{} of the roster {} not valid (line {}: {}){}. Fix {}, or set onBadRow to \"skip\" to leave bad rows out.",
                 read.error_count,

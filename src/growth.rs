@@ -2,12 +2,13 @@
 //! and the grade.
 
 use crate::contract::Metric;
+use crate::error::Code;
 
 /// Why a student's metric cannot be computed although the post-test is there.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetricProblem {
     /// A row problem: the pre-test leaves no room for a normalized gain, or a score is above the maximum.
-    Row { code: &'static str, message: String },
+    Row { code: Code, message: String },
     /// The contract has no norm for this grade (a contract problem, reported once).
     NoNorm { grade: i8 },
     /// A normalized gain for a pre-test at the maximum score: no room to grow, so no value;
@@ -38,7 +39,7 @@ pub fn metric_value(
                     ("post", post)
                 };
                 return Err(MetricProblem::Row {
-                    code: "aboveMaximum",
+                    code: Code::AboveMaximum,
                     message: format!(
                         "The {what}-test {score} is above the maximum score {max_score}."
                     ),

@@ -4,6 +4,7 @@
 //! [`FieldError`] otherwise, so a whole profile or contract is checked in one pass and
 //! every problem is reported at once.
 
+use crate::error::Code;
 use crate::error::{index, join, Error, FieldError};
 use serde_json::{Map, Value};
 
@@ -21,7 +22,7 @@ pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 pub const NON_FINITE_MARK: &str = "\u{0}nonFinite:";
 
 /// Parses a JSON document, refusing oversized ones (serde_json refuses nesting past 128).
-pub fn parse_json(text: &str, code: &'static str, what: &str) -> Result<Value, Error> {
+pub fn parse_json(text: &str, code: Code, what: &str) -> Result<Value, Error> {
     if text.len() > MAX_JSON_BYTES {
         return Err(Error::new(
             code,
@@ -47,7 +48,7 @@ impl Reader {
         Self::default()
     }
 
-    pub fn fail(&mut self, path: &str, code: &'static str, message: impl Into<String>) {
+    pub fn fail(&mut self, path: &str, code: Code, message: impl Into<String>) {
         self.errors.push(FieldError {
             path: path.to_string(),
             code,
@@ -56,7 +57,7 @@ impl Reader {
     }
 
     /// The errors so far as an [`Error`] with `code`, or `Ok(value)` when there are none.
-    pub fn finish<T>(self, value: Option<T>, code: &'static str, what: &str) -> Result<T, Error> {
+    pub fn finish<T>(self, value: Option<T>, code: Code, what: &str) -> Result<T, Error> {
         match value {
             Some(v) if self.errors.is_empty() => Ok(v),
             _ => Err(Error::fields(code, what, self.errors)),
@@ -81,7 +82,7 @@ impl Reader {
                     .unwrap_or_default();
                 self.fail(
                     &join(path, key),
-                    "unknownField",
+                    Code::UnknownField,
                     format!("\"{key}\" is not a known field here.{hint}"),
                 );
             }
@@ -100,7 +101,7 @@ impl Reader {
         let p = join(path, key);
         match obj.get(key) {
             None | Some(Value::Null) => {
-                self.fail(&p, "required", format!("\"{key}\" is required."));
+                self.fail(&p, Code::Required, format!("\"{key}\" is required."));
                 None
             }
             Some(v) => read(self, v, &p),
@@ -135,7 +136,7 @@ impl Reader {
         if items.len() > MAX_ARRAY_LEN {
             self.fail(
                 path,
-                "tooLong",
+                Code::TooLong,
                 format!(
                     "At most {MAX_ARRAY_LEN} entries are accepted; this has {}.",
                     items.len()
@@ -156,14 +157,14 @@ impl Reader {
         match v.as_f64() {
             Some(x) if x.is_finite() => Some(x),
             Some(_) => {
-                self.fail(path, "notFinite", "Expected a finite number.");
+                self.fail(path, Code::NotFinite, "Expected a finite number.");
                 None
             }
             None if v.as_str().is_some_and(|s| s.starts_with(NON_FINITE_MARK)) => {
                 let what = &v.as_str().unwrap_or_default()[NON_FINITE_MARK.len()..];
                 self.fail(
                     path,
-                    "notFinite",
+                    Code::NotFinite,
                     format!("Expected a finite number, got {what}."),
                 );
                 None
@@ -180,7 +181,7 @@ impl Reader {
         self.check(
             x >= 0.0,
             path,
-            "outOfRange",
+            Code::OutOfRange,
             "Expected a number of at least 0.",
         )
         .then_some(x)
@@ -192,7 +193,7 @@ impl Reader {
         self.check(
             x > 0.0,
             path,
-            "outOfRange",
+            Code::OutOfRange,
             "Expected a number greater than 0.",
         )
         .then_some(x)
@@ -204,7 +205,7 @@ impl Reader {
         self.check(
             g <= 12,
             path,
-            "outOfRange",
+            Code::OutOfRange,
             "A grade is a whole number from 0 (kindergarten) to 12.",
         )
         .then_some(g as u8)
@@ -214,17 +215,21 @@ impl Reader {
     pub fn count(&mut self, v: &Value, path: &str) -> Option<u64> {
         let x = self.number(v, path)?;
         if x.fract() != 0.0 {
-            self.fail(path, "notInteger", "Expected a whole number.");
+            self.fail(path, Code::NotInteger, "Expected a whole number.");
             return None;
         }
         if x < 0.0 {
-            self.fail(path, "outOfRange", "Expected a whole number of at least 0.");
+            self.fail(
+                path,
+                Code::OutOfRange,
+                "Expected a whole number of at least 0.",
+            );
             return None;
         }
         if x > MAX_SAFE_INTEGER {
             self.fail(
                 path,
-                "outOfRange",
+                Code::OutOfRange,
                 "Expected a whole number no larger than 2^53 - 1.",
             );
             return None;
@@ -238,7 +243,7 @@ impl Reader {
         if x.fract() != 0.0 {
             self.fail(
                 path,
-                "fractionalCents",
+                Code::FractionalCents,
                 format!("Money is given in whole cents; {x} has a fraction of a cent."),
             );
             return None;
@@ -246,7 +251,7 @@ impl Reader {
         if x < 0.0 {
             self.fail(
                 path,
-                "negativeCents",
+                Code::NegativeCents,
                 "An amount of money cannot be negative.",
             );
             return None;
@@ -254,7 +259,7 @@ impl Reader {
         if x > MAX_SAFE_INTEGER {
             self.fail(
                 path,
-                "outOfRange",
+                Code::OutOfRange,
                 "The amount is larger than a JS number holds exactly (2^53 - 1 cents).",
             );
             return None;
@@ -275,7 +280,7 @@ impl Reader {
         };
         self.fail(
             path,
-            "outOfRange",
+            Code::OutOfRange,
             format!("Expected a fraction from 0 to 1.{hint}"),
         );
         None
@@ -300,7 +305,7 @@ impl Reader {
         if s.len() > MAX_TEXT_BYTES {
             self.fail(
                 path,
-                "tooLong",
+                Code::TooLong,
                 format!("At most {MAX_TEXT_BYTES} bytes of text are accepted here."),
             );
             return None;
@@ -311,8 +316,13 @@ impl Reader {
     /// A string with something in it.
     pub fn text(&mut self, v: &Value, path: &str) -> Option<String> {
         let s = self.string(v, path)?;
-        self.check(!s.trim().is_empty(), path, "empty", "This cannot be empty.")
-            .then_some(s)
+        self.check(
+            !s.trim().is_empty(),
+            path,
+            Code::Empty,
+            "This cannot be empty.",
+        )
+        .then_some(s)
     }
 
     /// An absolute http or https URL.
@@ -332,7 +342,7 @@ impl Reader {
         self.check(
             ok,
             path,
-            "invalidUrl",
+            Code::InvalidUrl,
             "Expected a web address starting with https:// or http://.",
         )
         .then_some(s)
@@ -356,7 +366,7 @@ impl Reader {
                     .join(", ");
                 self.fail(
                     path,
-                    "invalidValue",
+                    Code::InvalidValue,
                     format!("\"{s}\" is not one of {list}."),
                 );
                 None
@@ -365,7 +375,7 @@ impl Reader {
     }
 
     /// Records `code` at `path` when `ok` is false; returns `ok`.
-    pub fn check(&mut self, ok: bool, path: &str, code: &'static str, message: &str) -> bool {
+    pub fn check(&mut self, ok: bool, path: &str, code: Code, message: &str) -> bool {
         if !ok {
             self.fail(path, code, message);
         }
@@ -383,7 +393,7 @@ impl Reader {
         };
         self.fail(
             path,
-            "wrongType",
+            Code::WrongType,
             format!("Expected {expected}, got {got}."),
         );
     }
@@ -517,7 +527,11 @@ mod tests {
         r.req(o, "", "n", Reader::number);
         r.req(o, "", "cost", Reader::cents);
         r.opt(o, "", "url", Reader::url);
-        let got: Vec<(&str, &str)> = r.errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        let got: Vec<(&str, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -545,17 +559,24 @@ mod tests {
     fn deep_nesting_and_huge_numbers_are_clean_errors() {
         let deep = "[".repeat(1000) + &"]".repeat(1000);
         assert_eq!(
-            parse_json(&deep, "invalidInput", "input").unwrap_err().code,
+            parse_json(&deep, Code::InvalidInput, "input")
+                .unwrap_err()
+                .code,
             "invalidInput"
         );
-        assert!(parse_json("{\"a\": 1e400}", "invalidInput", "input").is_err());
+        assert!(parse_json("{\"a\": 1e400}", Code::InvalidInput, "input").is_err());
     }
 
     #[test]
     fn numbers_parse_exactly() {
         // The largest double below 1 is a valid proportion; a parser off by one unit in the last
         // place made it 1 (found by replaying the fuzz corpus through the wasm build).
-        let v = parse_json("[0.9999999999999999, 0.1, 1e-300]", "x", "input").unwrap();
+        let v = parse_json(
+            "[0.9999999999999999, 0.1, 1e-300]",
+            Code::InvalidJson,
+            "input",
+        )
+        .unwrap();
         assert_eq!(v[0].as_f64(), Some(1.0 - f64::EPSILON / 2.0));
         assert_eq!(v[1].as_f64(), Some(0.1));
         assert_eq!(v[2].as_f64(), Some(1e-300));

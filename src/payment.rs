@@ -15,6 +15,7 @@
 //! JS number holds exactly (2^53 - 1 cents) is an error rather than a rounded amount.
 
 use crate::contract::Contract;
+use crate::error::Code;
 use crate::error::Error;
 use crate::input::MAX_SAFE_INTEGER;
 use serde::Serialize;
@@ -89,7 +90,7 @@ pub fn settle(c: &Contract, e: &Earned) -> Result<Payment, Error> {
     let cents = |x: i128, what: &str| -> Result<i64, Error> {
         if x as f64 > MAX_SAFE_INTEGER {
             Err(Error::new(
-                "amountTooLarge",
+                Code::AmountTooLarge,
                 format!("The {what} comes to more than 2^53 - 1 cents, beyond what can be paid or shown exactly; check the contract's amounts."),
             ))
         } else {

@@ -1,6 +1,7 @@
 //! The product profile a vendor submits and the district's vetting policy: their types (which
 //! also generate the JSON Schemas) and their readers (which report every problem at its path).
 
+use crate::error::Code;
 use crate::error::{join, Error};
 use crate::input::Reader;
 use crate::stats::{self, Attrition, Boundary, EffectInput};
@@ -377,7 +378,7 @@ fn state_code(r: &mut Reader, v: &Value, path: &str) -> Option<StateCode> {
     r.check(
         ok,
         path,
-        "invalidState",
+        Code::InvalidState,
         "Expected a two-letter US state code in capitals, such as \"TX\".",
     )
     .then_some(StateCode(s))
@@ -388,7 +389,7 @@ fn at_least_one(r: &mut Reader, v: &Value, path: &str) -> Option<u64> {
     r.check(
         n >= 1,
         path,
-        "outOfRange",
+        Code::OutOfRange,
         "Expected a whole number of at least 1.",
     )
     .then_some(n)
@@ -458,12 +459,12 @@ fn attrition(r: &mut Reader, v: &Value, path: &str) -> Option<AttritionInput> {
         let ok = r.check(
             an.intervention <= rand.intervention && an.comparison <= rand.comparison,
             &p,
-            "outOfRange",
+            Code::OutOfRange,
             "A group cannot analyse more students than it randomized.",
         ) & r.check(
             rand.intervention > 0 && rand.comparison > 0,
             &join(path, "randomized"),
-            "outOfRange",
+            Code::OutOfRange,
             "Each group must have randomized at least one student.",
         );
         return ok.then_some(AttritionInput::Counts {
@@ -552,7 +553,7 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
         r.check(
             !list.is_empty(),
             p,
-            "empty",
+            Code::Empty,
             "List at least one finding, or leave findings out.",
         )
         .then_some(list)
@@ -631,7 +632,7 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
     if s.findings.is_some() && shorthand {
         r.fail(
             &join(path, "findings"),
-            "inconsistent",
+            Code::Inconsistent,
             "Give several findings, or one effect (effectSize, pValue or summary), not both.",
         );
     }
@@ -645,7 +646,7 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
         if s.sample_size.is_some_and(|size| (size as f64) < n) {
             r.fail(
                 &join(path, "sampleSize"),
-                "inconsistent",
+                Code::Inconsistent,
                 format!("The sample size is smaller than the {n} students analysed in {at}."),
             );
         }
@@ -655,7 +656,7 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
             match first {
                 Some(f) if f != counts => r.fail(
                     &join(path, &format!("{at}.clusters")),
-                    "inconsistent",
+                    Code::Inconsistent,
                     "These cluster counts differ from the study's other statement of its clusters.",
                 ),
                 _ => first = Some(counts),
@@ -666,7 +667,7 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
         if names.len() as u64 != sites {
             r.fail(
                 &join(path, "siteNames"),
-                "inconsistent",
+                Code::Inconsistent,
                 format!("{} site names are given for {sites} sites.", names.len()),
             );
         }
@@ -676,7 +677,7 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
     if s.design == Design::ClusterRct && s.all_cluster_counts().is_empty() {
         r.fail(
             &join(path, "clusters"),
-            "required",
+            Code::Required,
             "A cluster RCT must say how many clusters (schools, classrooms) were assigned to each condition.",
         );
     }
@@ -737,7 +738,7 @@ fn approval(r: &mut Reader, v: &Value, path: &str) -> Option<SeaApproval> {
         r.check(
             (1990..=2100).contains(&y),
             p,
-            "outOfRange",
+            Code::OutOfRange,
             "Expected a year from 1990 to 2100.",
         )
         .then_some(y as u16)
@@ -837,7 +838,7 @@ impl Profile {
     pub fn from_json(v: &Value) -> Result<Profile, Error> {
         let mut r = Reader::new();
         let profile = Profile::read(&mut r, v);
-        r.finish(profile, "invalidProfile", "product profile")
+        r.finish(profile, Code::InvalidProfile, "product profile")
     }
 }
 
@@ -849,7 +850,7 @@ impl Policy {
         };
         let mut r = Reader::new();
         let policy = Policy::read(&mut r, v, "");
-        r.finish(policy, "invalidPolicy", "vetting policy")
+        r.finish(policy, Code::InvalidPolicy, "vetting policy")
     }
 
     /// Reads a policy at `path`, with defaults for what is missing, recording every problem in `r`.
@@ -889,7 +890,7 @@ impl Policy {
             min_students: r
                 .opt(o, path, "minStudents", |r, v, p| {
                     let n = r.count(v, p)?;
-                    r.check(n >= ESSA_MIN_STUDENTS, p, "outOfRange",
+                    r.check(n >= ESSA_MIN_STUDENTS, p, Code::OutOfRange,
                         "ESSA's strong and moderate evidence need at least 350 students (34 CFR 77.1); a policy may ask for more, not fewer.")
                         .then_some(n)
                 })
@@ -897,7 +898,7 @@ impl Policy {
             min_sites: r
                 .opt(o, path, "minSites", |r, v, p| {
                     let n = r.count(v, p)?;
-                    r.check(n >= ESSA_MIN_SITES, p, "outOfRange",
+                    r.check(n >= ESSA_MIN_SITES, p, Code::OutOfRange,
                         "ESSA's strong and moderate evidence need more than one site (34 CFR 77.1); a policy may ask for more, not fewer.")
                         .then_some(n)
                 })
@@ -905,7 +906,7 @@ impl Policy {
             alpha: r
                 .opt(o, path, "alpha", |r, v, p| {
                     let a = stats::read_alpha(r, v, p)?;
-                    r.check(a <= stats::DEFAULT_ALPHA, p, "outOfRange",
+                    r.check(a <= stats::DEFAULT_ALPHA, p, Code::OutOfRange,
                         "Statistical significance for the WWC and ESSA is a two-tailed test at 0.05; a policy may be stricter, not looser.")
                         .then_some(a)
                 })

@@ -3,6 +3,7 @@
 //! statewide file of a million rows stays fast and small.
 
 use crate::contract::{Columns, Metric};
+use crate::error::Code;
 use crate::error::{Details, Error, RowError};
 use crate::growth::{metric_value, MetricProblem};
 use std::collections::BTreeMap;
@@ -186,9 +187,9 @@ pub struct ReadOptions<'a> {
     pub need_school: bool,
 }
 
-fn fatal(code: &'static str, line: u64, column: Option<&str>, message: String) -> Error {
+fn fatal(code: Code, line: u64, column: Option<&str>, message: String) -> Error {
     Error {
-        code: "invalidRoster",
+        code: Code::InvalidRoster,
         message: format!("The roster cannot be read: {message}"),
         details: Details::Rows {
             errors: vec![RowError {
@@ -227,7 +228,7 @@ pub fn read(
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(fatal(
-            "wrongEncoding",
+            Code::WrongEncoding,
             1,
             None,
             "the file is saved as UTF-16; save it as CSV UTF-8.".into(),
@@ -235,7 +236,7 @@ pub fn read(
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(fatal("emptyFile", 1, None, "the file is empty.".into()));
+        return Err(fatal(Code::EmptyFile, 1, None, "the file is empty.".into()));
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -246,7 +247,7 @@ pub fn read(
         Ok(true) => {}
         _ => {
             return Err(fatal(
-                "emptyFile",
+                Code::EmptyFile,
                 1,
                 None,
                 "the file has no header row.".into(),
@@ -302,7 +303,7 @@ pub fn read(
             Ok(true) => {}
             Ok(false) => break,
             // The byte reader has no UTF-8 check; what remains is an I/O error, impossible on a slice.
-            Err(e) => return Err(fatal("unreadable", line, None, format!("{e}."))),
+            Err(e) => return Err(fatal(Code::Unreadable, line, None, format!("{e}."))),
         }
         let start = record.position().map_or(line, |p| p.line());
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
@@ -314,7 +315,7 @@ pub fn read(
         match row {
             Ok(_) if roster.len() >= MAX_STUDENTS => {
                 return Err(fatal(
-                    "tooManyStudents",
+                    Code::TooManyStudents,
                     start,
                     None,
                     format!("the roster has more than {MAX_STUDENTS} students; split it by district or school."),
@@ -345,7 +346,7 @@ pub fn read(
                 for (cat, i) in columns {
                     if !cat.push(record.get(i).unwrap_or_default()) {
                         return Err(fatal(
-                            "tooManyValues",
+                            Code::TooManyValues,
                             start,
                             Some(&cat.column),
                             if cat.limit == MAX_DISTINCT_VALUES {
@@ -378,7 +379,7 @@ pub fn read(
             errors.push(RowError {
                 line: u64::from(roster.line[d.row as usize]),
                 column: Some(header[layout.id].clone()),
-                code: "duplicateId",
+                code: Code::DuplicateId,
                 message: format!(
                     "Student id \"{}\" already appears on line {}.",
                     String::from_utf8_lossy(&d.id),
@@ -397,7 +398,7 @@ pub fn read(
     }
     if roster.is_empty() && error_count == 0 {
         return Err(fatal(
-            "noRows",
+            Code::NoRows,
             2,
             None,
             "the file has a header row but no student rows.".into(),
@@ -414,7 +415,7 @@ pub fn read(
 /// The error for a roster of `len` bytes over [`MAX_ROSTER_BYTES`].
 pub fn too_large(len: usize) -> Error {
     fatal(
-        "tooLarge",
+        Code::TooLarge,
         1,
         None,
         format!(
@@ -447,7 +448,7 @@ fn missing_column(name: &str, header: &[String]) -> Error {
         _ => "",
     };
     fatal(
-        "missingColumn",
+        Code::MissingColumn,
         1,
         Some(name),
         format!("the header has no \"{name}\" column (found {found}).{hint}"),
@@ -459,7 +460,7 @@ fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
     for (i, h) in header.iter().enumerate() {
         if !h.is_empty() && header[..i].iter().any(|e| e.eq_ignore_ascii_case(h)) {
             return Err(fatal(
-                "duplicateColumn",
+                Code::DuplicateColumn,
                 1,
                 Some(h),
                 format!("the header names the column \"{h}\" twice."),
@@ -506,7 +507,7 @@ fn check_row(
     line: u64,
     may_be_open: bool,
 ) -> Result<RowValues, RowError> {
-    let err = |column: Option<usize>, code: &'static str, message: String| RowError {
+    let err = |column: Option<usize>, code: Code, message: String| RowError {
         line,
         column: column.map(|i| header[i].clone()),
         code,
@@ -515,7 +516,7 @@ fn check_row(
     if record.as_slice().len() > MAX_ROW_BYTES {
         return Err(err(
             None,
-            "rowTooLong",
+            Code::RowTooLong,
             format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
         ));
     }
@@ -527,14 +528,14 @@ fn check_row(
         // A line break inside a quoted field is legal CSV, but in a roster it means a quote was never closed.
         return Err(err(
             None,
-            "unterminatedQuote",
+            Code::UnterminatedQuote,
             "A quoted field opened on this line is not closed before the line ends.".into(),
         ));
     }
     if record.len() != width {
         return Err(err(
             None,
-            "wrongFieldCount",
+            Code::WrongFieldCount,
             format!(
                 "The row has {} fields; the header has {width}.",
                 record.len()
@@ -546,14 +547,14 @@ fn check_row(
     if id.is_empty() {
         return Err(err(
             Some(l.id),
-            "missingValue",
+            Code::MissingValue,
             "The student id is empty.".into(),
         ));
     }
     if id.len() > MAX_ID_BYTES {
         return Err(err(
             Some(l.id),
-            "tooLong",
+            Code::TooLong,
             format!("The student id is longer than {MAX_ID_BYTES} bytes."),
         ));
     }
@@ -563,10 +564,10 @@ fn check_row(
             Ok(None) if optional => Ok(f64::NAN),
             Ok(None) => Err(err(
                 Some(i),
-                "missingValue",
+                Code::MissingValue,
                 format!("\"{}\" is empty.", header[i]),
             )),
-            Err(why) => Err(err(Some(i), "invalidNumber", why)),
+            Err(why) => Err(err(Some(i), Code::InvalidNumber, why)),
         }
     };
     // A missing pre-test is a missing outcome for the growth metrics, not a bad row.
@@ -577,7 +578,7 @@ fn check_row(
     if minutes < 0.0 {
         return Err(err(
             Some(l.minutes),
-            "negativeNumber",
+            Code::NegativeNumber,
             "Minutes of use cannot be negative.".into(),
         ));
     }
@@ -586,7 +587,7 @@ fn check_row(
         if x.abs() > MAX_SCORE {
             return Err(err(
                 Some(i),
-                "outOfRange",
+                Code::OutOfRange,
                 format!("A score is at most {MAX_SCORE:e} in size; {x} is not a test score."),
             ));
         }
@@ -594,24 +595,24 @@ fn check_row(
     if minutes > MAX_MINUTES {
         return Err(err(
             Some(l.minutes),
-            "outOfRange",
+            Code::OutOfRange,
             format!("{minutes} minutes is more than a student can use ({MAX_MINUTES} at most)."),
         ));
     }
     if !(MIN_WEEKS..=MAX_WEEKS).contains(&weeks) {
         return Err(err(
             Some(l.weeks),
-            "outOfRange",
+            Code::OutOfRange,
             format!("Weeks enrolled must be from {MIN_WEEKS} to {MAX_WEEKS}."),
         ));
     }
     let grade = match l.grade {
         None => -1,
-        Some(i) => parse_grade(field(i)).map_err(|why| err(Some(i), "invalidGrade", why))?,
+        Some(i) => parse_grade(field(i)).map_err(|why| err(Some(i), Code::InvalidGrade, why))?,
     };
     let intervention = match l.group {
         None => true,
-        Some(i) => parse_group(field(i)).map_err(|why| err(Some(i), "invalidGroup", why))?,
+        Some(i) => parse_group(field(i)).map_err(|why| err(Some(i), Code::InvalidGroup, why))?,
     };
     // The metric is checked here (a row it cannot be computed for is a row error) and
     // computed again when the rows are tallied.

@@ -18,6 +18,7 @@
 //! Distributions come from `statrs` (Student t and normal CDFs and quantiles); every argument
 //! passed to it is checked finite and in range first, because statrs panics on NaN.
 
+use crate::error::Code;
 use crate::error::{join, Error};
 use crate::input::Reader;
 use serde::Serialize;
@@ -181,7 +182,7 @@ pub struct EffectResult {
 pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
     let (ni, nc) = (input.intervention.n(), input.comparison.n());
     let n = ni + nc;
-    let degenerate = |why: &str| Err(Error::new("degenerateStatistics", why.to_string()));
+    let degenerate = |why: &str| Err(Error::new(Code::DegenerateStatistics, why.to_string()));
     // The unscaled effect: a standardized mean difference, or a log odds ratio on the Cox scale
     // with its variance (still to be multiplied by the small-sample factor).
     enum Raw {
@@ -219,7 +220,7 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
         }
         _ => {
             return Err(Error::new(
-                "invalidInput",
+                Code::InvalidInput,
                 "Both groups must be of the same kind.",
             ))
         }
@@ -358,7 +359,7 @@ impl EffectInput {
             let p = join(path, key);
             let g = match o.get(key) {
                 None | Some(Value::Null) => {
-                    r.fail(&p, "required", format!("\"{key}\" is required."));
+                    r.fail(&p, Code::Required, format!("\"{key}\" is required."));
                     return None;
                 }
                 Some(g) => g,
@@ -373,7 +374,7 @@ impl EffectInput {
                         r.check(
                             x > 0.0,
                             p,
-                            "outOfRange",
+                            Code::OutOfRange,
                             "A standard deviation must be greater than 0.",
                         )
                         .then_some(x)
@@ -392,7 +393,7 @@ impl EffectInput {
                         r.check(
                             x > 0.0 && x < 1.0,
                             p,
-                            "outOfRange",
+                            Code::OutOfRange,
                             "A proportion must be strictly between 0 and 1: at 0 or 1 the Cox index (a log odds ratio) is infinite.",
                         )
                         .then_some(x)
@@ -441,7 +442,7 @@ fn read_clusters(
         if !r.check(
             m >= 1.0,
             &p,
-            "outOfRange",
+            Code::OutOfRange,
             "Each group needs at least one cluster.",
         ) {
             return None;
@@ -450,7 +451,7 @@ fn read_clusters(
             if !r.check(
                 m <= g.n(),
                 &p,
-                "outOfRange",
+                Code::OutOfRange,
                 "There cannot be more clusters than students in a group.",
             ) {
                 return None;
@@ -474,12 +475,12 @@ fn read_n(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     let ok = r.check(
         n >= 2,
         path,
-        "outOfRange",
+        Code::OutOfRange,
         "A group needs at least 2 students.",
     ) && r.check(
         n <= MAX_GROUP_SIZE,
         path,
-        "outOfRange",
+        Code::OutOfRange,
         "A group holds at most a billion students.",
     );
     ok.then_some(n as f64)
@@ -490,7 +491,7 @@ pub fn read_icc(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     r.check(
         (0.0..1.0).contains(&x),
         path,
-        "outOfRange",
+        Code::OutOfRange,
         "An intraclass correlation must be at least 0 and below 1.",
     )
     .then_some(x)
@@ -502,7 +503,7 @@ fn read_probability(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     r.check(
         x > 0.0 && x < 1.0,
         path,
-        "outOfRange",
+        Code::OutOfRange,
         "Expected a probability strictly between 0 and 1.",
     )
     .then_some(x)
@@ -518,7 +519,7 @@ fn read_r2(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
     r.check(
         (0.0..1.0).contains(&x),
         path,
-        "outOfRange",
+        Code::OutOfRange,
         "R-squared must be at least 0 and below 1.",
     )
     .then_some(x)
@@ -528,7 +529,7 @@ fn read_r2(r: &mut Reader, v: &Value, path: &str) -> Option<f64> {
 pub fn effect_size_json(v: &Value) -> Result<EffectResult, Error> {
     let mut r = Reader::new();
     let input = EffectInput::read(&mut r, v, "");
-    let input = r.finish(input, "invalidInput", "effect-size input")?;
+    let input = r.finish(input, Code::InvalidInput, "effect-size input")?;
     effect_size(&input)
 }
 
@@ -623,7 +624,7 @@ impl PowerInput {
                 r.check(
                     n >= min.saturating_add(covariates) && n <= MAX_GROUP_SIZE,
                     p,
-                    "outOfRange",
+                    Code::OutOfRange,
                     what,
                 )
                 .then_some(n as f64)
@@ -645,7 +646,7 @@ impl PowerInput {
                     r.check(
                         (1.0..=MAX_GROUP_SIZE as f64).contains(&x),
                         p,
-                        "outOfRange",
+                        Code::OutOfRange,
                         "A cluster holds at least 1 student (and at most a billion).",
                     )
                     .then_some(x)
@@ -686,7 +687,7 @@ impl PowerInput {
         r.check(
             power > alpha / 2.0,
             &join(path, "power"),
-            "outOfRange",
+            Code::OutOfRange,
             "The power must be greater than half the significance level; typical values are 0.8 or 0.9.",
         );
         Some(PowerInput {
@@ -702,7 +703,7 @@ impl PowerInput {
 pub fn minimum_detectable_effect_json(v: &Value) -> Result<PowerResult, Error> {
     let mut r = Reader::new();
     let input = PowerInput::read(&mut r, v, "");
-    let input = r.finish(input, "invalidInput", "power input")?;
+    let input = r.finish(input, Code::InvalidInput, "power input")?;
     Ok(minimum_detectable_effect(&input))
 }
 

@@ -6,6 +6,7 @@
 //! 0.18 to whoever checked the file. So a signed document is refused when it repeats a key at
 //! any depth, carries anything after its one JSON value, or is not UTF-8.
 
+use crate::error::Code;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -17,7 +18,7 @@ pub const MAX_BYTES: usize = crate::input::MAX_JSON_BYTES;
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrictError {
     /// `notUtf8`, `duplicateKey`, `trailingData`, `tooLarge` or `invalidJson`.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
@@ -26,7 +27,7 @@ pub struct StrictError {
 pub fn parse(bytes: &[u8], what: &str) -> Result<Value, StrictError> {
     if bytes.len() > MAX_BYTES {
         return Err(StrictError {
-            code: "tooLarge",
+            code: Code::TooLarge,
             message: format!(
                 "The {what} is {} bytes; at most {MAX_BYTES} are accepted.",
                 bytes.len()
@@ -34,7 +35,7 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Value, StrictError> {
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| StrictError {
-        code: "notUtf8",
+        code: Code::NotUtf8,
         message: format!(
             "The {what} is not UTF-8 text (byte {} is not valid UTF-8).",
             e.valid_up_to() + 1
@@ -45,7 +46,7 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Value, StrictError> {
         .deserialize(&mut de)
         .map_err(|e| classify(e, what))?;
     de.end().map_err(|e| StrictError {
-        code: "trailingData",
+        code: Code::TrailingData,
         message: format!(
             "The {what} has something after its JSON value (line {}, column {}); a signed document is exactly one value.",
             e.line(),
@@ -72,7 +73,7 @@ fn classify(e: serde_json::Error, what: &str) -> StrictError {
             format!("in {path}")
         };
         return StrictError {
-            code: "duplicateKey",
+            code: Code::DuplicateKey,
             message: format!(
                 "The {what} has the key \"{key}\" twice {place} (line {}); readers disagree on which one counts, so it is refused.",
                 e.line()
@@ -80,7 +81,7 @@ fn classify(e: serde_json::Error, what: &str) -> StrictError {
         };
     }
     StrictError {
-        code: "invalidJson",
+        code: Code::InvalidJson,
         message: format!("The {what} is not valid JSON: {e}."),
     }
 }
@@ -159,7 +160,7 @@ mod tests {
     use serde_json::json;
 
     fn code(bytes: &[u8]) -> &'static str {
-        parse(bytes, "report").unwrap_err().code
+        parse(bytes, "report").unwrap_err().code.as_str()
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod keylist;
 #[cfg(test)]
 mod tests;
 
+use crate::error::Code;
 use crate::report::REPORT_SCHEMA;
 use base64::Engine;
 use keylist::{parse_evaluator, parse_key_list, Date, KeyList, Origin};
@@ -79,11 +80,11 @@ impl Serialize for False {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
-fn problem(code: &'static str, message: impl Into<String>) -> Problem {
+fn problem(code: Code, message: impl Into<String>) -> Problem {
     Problem {
         code,
         message: message.into(),
@@ -150,7 +151,7 @@ pub fn verify(report: &[u8], signature: &str, trusted: &[String]) -> Verificatio
 pub fn read_report(bytes: &[u8]) -> Result<Value, Problem> {
     let report = crate::strict_json::parse(bytes, "report").map_err(|e| Problem {
         code: match e.code {
-            "invalidJson" | "tooLarge" => "malformedReport",
+            Code::InvalidJson | Code::TooLarge => Code::MalformedReport,
             code => code,
         },
         message: e.message,
@@ -159,14 +160,14 @@ pub fn read_report(bytes: &[u8]) -> Result<Value, Problem> {
         || !report.get("students").is_some_and(Value::is_object)
     {
         return Err(problem(
-            "notAReport",
+            Code::NotAReport,
             format!("The signed file is genuine but is not an outcomes report ({REPORT_SCHEMA}); none of its numbers are shown as verified."),
         ));
     }
     issued(&report)?;
     if let Some(path) = unsafe_integer(&report, "") {
         return Err(problem(
-            "malformedReport",
+            Code::MalformedReport,
             format!("The report holds a whole number at {path} too large for a web page to read exactly (past 2^53); none of its numbers are shown."),
         ));
     }
@@ -212,7 +213,7 @@ fn issued(report: &Value) -> Result<Option<Date>, Problem> {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v.as_str().and_then(Date::parse).map(Some).ok_or_else(|| {
             problem(
-                "invalidIssuedDate",
+                Code::InvalidIssuedDate,
                 format!("The report's issue date {v} is not a date written YYYY-MM-DD."),
             )
         }),
@@ -240,7 +241,7 @@ fn subject_mismatch(report: &Value, expect: &Expect) -> Option<Problem> {
         .collect();
     (!wrong.is_empty()).then(|| {
         problem(
-            "subjectMismatch",
+            Code::SubjectMismatch,
             format!(
                 "This report is about something else: it names {}. A genuine report for another product, vendor or period proves nothing here.",
                 wrong.join(", and ")
@@ -274,20 +275,20 @@ enum Keys {
 fn inline_keys(trusted: &[String]) -> Result<Keys, Problem> {
     if trusted.iter().map(String::len).sum::<usize>() > MAX_SIGNATURE_BYTES * 4 {
         return Err(problem(
-            "malformedKey",
+            Code::MalformedKey,
             "The key list is far longer than a few minisign keys.",
         ));
     }
     let tokens = key_tokens(trusted);
     if tokens.is_empty() {
         return Err(problem(
-            "noTrustedKeys",
+            Code::NoTrustedKeys,
             "No trusted public key was given, so nothing can be verified.",
         ));
     }
     if tokens.len() > MAX_KEYS {
         return Err(problem(
-            "malformedKey",
+            Code::MalformedKey,
             format!("At most {MAX_KEYS} trusted keys are accepted."),
         ));
     }
@@ -296,7 +297,7 @@ fn inline_keys(trusted: &[String]) -> Result<Keys, Problem> {
         match (PublicKey::from_base64(t), key_id(t, 2)) {
             (Ok(k), Some(id)) => keys.push((k, id)),
             _ => return Err(problem(
-                "malformedKey",
+                Code::MalformedKey,
                 format!("Trusted key {} is not a minisign public key (the base64 line of a .pub file, starting \"RW\").", i + 1),
             )),
         }
@@ -313,7 +314,7 @@ fn check(
     let today = match expect.today.as_deref() {
         Some(t) => Some(Date::parse(t).ok_or_else(|| {
             problem(
-                "invalidDate",
+                Code::InvalidDate,
                 format!("Today's date \"{t}\" is not written YYYY-MM-DD."),
             )
         })?),
@@ -329,7 +330,7 @@ fn check(
                 .is_none_or(|p| p.trim().is_empty())
             {
                 return Err(problem(
-                    "missingSubject",
+                    Code::MissingSubject,
                     "Name the product this report must be about (the badge's product attribute): without it, a genuine report for any product this evaluator signed would verify here.",
                 ));
             }
@@ -339,13 +340,13 @@ fn check(
     };
     if signature.len() > MAX_SIGNATURE_BYTES {
         return Err(problem(
-            "malformedSignature",
+            Code::MalformedSignature,
             "The signature is far longer than a minisign one.",
         ));
     }
     let sig = Signature::decode(signature.trim_start_matches('\u{feff}')).map_err(|_| {
         problem(
-            "malformedSignature",
+            Code::MalformedSignature,
             "The signature is not a minisign signature file (.minisig).",
         )
     })?;
@@ -362,13 +363,13 @@ fn check(
             let mut same_id = list.iter().filter(|(_, id)| *id == sig_id).peekable();
             if same_id.peek().is_none() {
                 return Err(problem(
-                    "untrustedKey",
+                    Code::UntrustedKey,
                     format!("The report was signed with key {sig_id}, which is not among the trusted keys."),
                 ));
             }
             if !same_id.any(|(key, _)| key.verify(report, &sig, true).is_ok()) {
                 return Err(problem(
-                    "badSignature",
+                    Code::BadSignature,
                     format!("The signature does not match: {changed}."),
                 ));
             }
@@ -377,7 +378,7 @@ fn check(
         Keys::Evaluator(origin, list) => {
             let Some(published) = list.find(&sig_id) else {
                 return Err(problem(
-                    "untrustedKey",
+                    Code::UntrustedKey,
                     format!(
                         "The report was signed with key {sig_id}, which {} does not publish.",
                         origin.host
@@ -388,7 +389,7 @@ fn check(
             // matching id means only which published key to try.
             if published.key.verify(report, &sig, true).is_err() {
                 return Err(problem(
-                    "badSignature",
+                    Code::BadSignature,
                     format!(
                         "The signature does not match key {sig_id} published by {}: {changed}, or another key carrying a copied id signed it.",
                         origin.host
@@ -402,7 +403,7 @@ fn check(
                     .map(|r| format!(" ({})", r.trim_end_matches('.')))
                     .unwrap_or_default();
                 return Err(problem(
-                    "revokedKey",
+                    Code::RevokedKey,
                     format!(
                         "Key {sig_id} was revoked by {} on {revoked}{why}: nothing it signed is trusted, whatever date the report carries.",
                         origin.host
@@ -418,7 +419,7 @@ fn check(
         // A day's grace: the evaluator's calendar may be a time zone ahead of the reader's.
         if issued.days() > today.days() + 1 {
             return Err(problem(
-                "issuedInFuture",
+                Code::IssuedInFuture,
                 format!(
                     "The report says it was issued on {issued}, which is after today ({today})."
                 ),
@@ -430,7 +431,7 @@ fn check(
         Some((origin, list, published)) => {
             let Some(issued) = issued else {
                 return Err(problem(
-                    "noIssuedDate",
+                    Code::NoIssuedDate,
                     "The report carries no issue date (\"issued\"), so it cannot be checked against the validity of the key that signed it.",
                 ));
             };
@@ -441,7 +442,7 @@ fn check(
                     None => format!("from {} on", published.valid_from),
                 };
                 return Err(problem(
-                    "keyNotValidOnDate",
+                    Code::KeyNotValidOnDate,
                     format!(
                         "The report was issued on {issued}, but {} publishes key {sig_id} as valid only {period}.",
                         origin.host

@@ -3,6 +3,7 @@
 //! results go out as plain objects, and every error is thrown as a real JS `Error`
 //! carrying a stable `code` (and `errors` where there are several problems).
 
+use crate::error::Code;
 use crate::error::{Details, Error};
 use js_sys::{Reflect, JSON};
 use serde::Serialize;
@@ -195,23 +196,33 @@ pub fn version() -> String {
     crate::version().to_string()
 }
 
-/// Converts a core error into a thrown JS `Error` with `name`, `code`, and `errors` when there are details.
-fn throw(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
-    err.set_name("EvidenceCheckError");
-    let obj: &JsValue = err.as_ref();
-    let _ = Reflect::set(obj, &"code".into(), &e.code.into());
-    match &e.details {
-        Details::None => {}
-        Details::Fields(errors) => {
-            let _ = Reflect::set(obj, &"errors".into(), &to_js(errors));
+/// A core error becomes a thrown JS `Error` with `name`, `code`, and `errors` when there
+/// are details, so exports return core errors with `?`.
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        let err = js_sys::Error::new(&e.message);
+        err.set_name("EvidenceCheckError");
+        let obj: &JsValue = err.as_ref();
+        let _ = Reflect::set(obj, &"code".into(), &e.code.as_str().into());
+        match &e.details {
+            Details::None => {}
+            Details::Fields(errors) => {
+                let _ = Reflect::set(obj, &"errors".into(), &to_js(errors));
+            }
+            Details::Rows { errors, total } => {
+                let _ = Reflect::set(obj, &"errors".into(), &to_js(errors));
+                let _ = Reflect::set(obj, &"errorCount".into(), &(*total as f64).into());
+            }
         }
-        Details::Rows { errors, total } => {
-            let _ = Reflect::set(obj, &"errors".into(), &to_js(errors));
-            let _ = Reflect::set(obj, &"errorCount".into(), &(*total as f64).into());
-        }
+        err.into()
     }
-    err.into()
+}
+
+/// A verification problem thrown by the readers (`readReport`, `readKeyList`, `evaluatorOrigin`).
+impl From<crate::verify::Problem> for JsValue {
+    fn from(p: crate::verify::Problem) -> JsValue {
+        Error::new(p.code, p.message).into()
+    }
 }
 
 /// Serializes a result as plain JS objects (maps as objects, `None` as `null`).
@@ -243,7 +254,7 @@ fn fits(text: &js_sys::JsString, max: usize) -> bool {
 
 /// Reads a JS argument as JSON: an object is stringified by JS's own `JSON.stringify`
 /// (a JSON string is taken as it is), then parsed by the core with its limits.
-fn json_arg(value: &JsValue, code: &'static str, what: &str) -> Result<serde_json::Value, Error> {
+fn json_arg(value: &JsValue, code: Code, what: &str) -> Result<serde_json::Value, Error> {
     if value.is_undefined() {
         return Err(Error::new(code, format!("The {what} is missing.")));
     }
@@ -280,7 +291,7 @@ fn finite<T: Serialize>(result: T) -> Result<T, Error> {
     match crate::finite::first_non_finite(&result) {
         None => Ok(result),
         Some(path) => Err(Error::new(
-            "internalError",
+            Code::InternalError,
             format!("A result held a number that is not finite (at {path}); this is a bug, please report it with the input."),
         )),
     }
@@ -289,15 +300,12 @@ fn finite<T: Serialize>(result: T) -> Result<T, Error> {
 /// Runs a core function on a JSON argument and returns its result as a plain JS object.
 fn call<T: Serialize>(
     arg: &JsValue,
-    code: &'static str,
+    code: Code,
     what: &str,
     f: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
 ) -> Result<JsValue, JsValue> {
-    json_arg(arg, code, what)
-        .and_then(|v| f(&v))
-        .and_then(finite)
-        .map(|r| to_js(&r))
-        .map_err(throw)
+    let result = f(&json_arg(arg, code, what)?)?;
+    Ok(to_js(&finite(result)?))
 }
 
 /// WWC effect size (Hedges' g or the Cox index) with its interval, significance and improvement index.
@@ -307,7 +315,7 @@ pub fn effect_size(
 ) -> Result<JsValue, JsValue> {
     call(
         input,
-        "invalidInput",
+        Code::InvalidInput,
         "effect-size input",
         crate::stats::effect_size_json,
     )
@@ -320,7 +328,7 @@ pub fn minimum_detectable_effect(
 ) -> Result<JsValue, JsValue> {
     call(
         input,
-        "invalidInput",
+        Code::InvalidInput,
         "power input",
         crate::stats::minimum_detectable_effect_json,
     )
@@ -330,9 +338,7 @@ pub fn minimum_detectable_effect(
 fn policy_arg(policy: Option<JsValue>) -> Result<Option<serde_json::Value>, JsValue> {
     match policy {
         Some(p) if !p.is_undefined() && !p.is_null() => {
-            json_arg(&p, "invalidPolicy", "vetting policy")
-                .map(Some)
-                .map_err(throw)
+            Ok(Some(json_arg(&p, Code::InvalidPolicy, "vetting policy")?))
         }
         _ => Ok(None),
     }
@@ -346,11 +352,9 @@ pub fn validate_profile(
     policy: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_arg(policy)?;
-    let profile = json_arg(profile, "invalidProfile", "product profile");
-    crate::vetting::validate_json(profile, policy.as_ref())
-        .and_then(finite)
-        .map(|r| to_js(&r))
-        .map_err(throw)
+    let profile = json_arg(profile, Code::InvalidProfile, "product profile");
+    let result = crate::vetting::validate_json(profile, policy.as_ref())?;
+    Ok(to_js(&finite(result)?))
 }
 
 /// The red flags, further warnings, WWC study ratings and ESSA tier of a product profile.
@@ -360,7 +364,7 @@ pub fn vet_product(
     policy: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_arg(policy)?;
-    call(profile, "invalidProfile", "product profile", |v| {
+    call(profile, Code::InvalidProfile, "product profile", |v| {
         crate::vetting::vet_json(v, policy.as_ref())
     })
 }
@@ -381,22 +385,23 @@ pub fn evaluate_contract(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] roster: &JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let contract = json_arg(contract, "invalidContract", "contract").map_err(throw)?;
-    let bytes = roster_bytes(roster).map_err(throw)?;
+    let contract = json_arg(contract, Code::InvalidContract, "contract")?;
+    let bytes = roster_bytes(roster)?;
     let options = options.unwrap_or(JsValue::UNDEFINED);
     let issued = match string_prop(&options, "issued") {
         Ok(None) => None,
         Ok(Some(d)) if crate::verify::keylist::Date::parse(&d).is_some() => Some(d),
         _ => {
-            return Err(throw(Error::fields(
-                "invalidOptions",
+            return Err(Error::fields(
+                Code::InvalidOptions,
                 "options",
                 vec![crate::error::FieldError {
                     path: "issued".into(),
-                    code: "invalidDate",
+                    code: Code::InvalidDate,
                     message: "Expected the issue date written YYYY-MM-DD (a real day).".into(),
                 }],
-            )))
+            )
+            .into())
         }
     };
     let on_progress = if options.is_object() {
@@ -412,13 +417,13 @@ pub fn evaluate_contract(
             let _ = f.call1(&JsValue::NULL, &fraction.into());
         }
     };
-    crate::evaluate::evaluate_json(&contract, &bytes, &mut progress)
-        .and_then(finite)
-        .map(|mut r| {
-            r.report.issued = issued;
-            to_js(&r)
-        })
-        .map_err(throw)
+    let mut result = finite(crate::evaluate::evaluate_json(
+        &contract,
+        &bytes,
+        &mut progress,
+    )?)?;
+    result.report.issued = issued;
+    Ok(to_js(&result))
 }
 
 /// The roster as bytes: a `Uint8Array` or `ArrayBuffer` as it is, a string as UTF-8. An
@@ -437,7 +442,7 @@ fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
         js_sys::Uint8Array::new(buffer)
     } else {
         return Err(Error::new(
-            "invalidRoster",
+            Code::InvalidRoster,
             "The roster must be CSV text (a string) or its bytes (a Uint8Array or an ArrayBuffer).",
         ));
     };
@@ -509,7 +514,7 @@ pub fn verify_report(
     #[wasm_bindgen(unchecked_optional_param_type = "VerifyExpect")] expect: Option<JsValue>,
 ) -> JsValue {
     use crate::verify::{self, False, Problem, Trust, Verification};
-    let failed = |code: &'static str, message: &str| {
+    let failed = |code: Code, message: &str| {
         to_js(&Verification::Invalid {
             valid: False,
             error: Problem {
@@ -521,25 +526,25 @@ pub fn verify_report(
     // Sizes are checked before anything is copied into wasm memory.
     if too_big(report, crate::input::MAX_JSON_BYTES) {
         return failed(
-            "malformedReport",
+            Code::MalformedReport,
             "The report is larger than an outcomes report can be (1 MB).",
         );
     }
     let Some(bytes) = document_bytes(report) else {
         return failed(
-            "malformedReport",
+            Code::MalformedReport,
             "The report must be the signed file's text or bytes.",
         );
     };
     if too_big(signature, verify::MAX_SIGNATURE_BYTES) {
         return failed(
-            "malformedSignature",
+            Code::MalformedSignature,
             "The signature is far longer than a minisign one.",
         );
     }
     let Some(signature) = signature.as_string() else {
         return failed(
-            "malformedSignature",
+            Code::MalformedSignature,
             "The signature must be the text of a .minisig file.",
         );
     };
@@ -558,7 +563,7 @@ pub fn verify_report(
         Ok(e) => e,
         Err(m) => {
             return failed(
-                "invalidExpect",
+                Code::InvalidExpect,
                 &format!("The expected subject is not valid: {m}"),
             )
         }
@@ -571,7 +576,7 @@ pub fn verify_report(
             Ok(Some(o)) => o,
             _ => {
                 return failed(
-                    "invalidEvaluator",
+                    Code::InvalidEvaluator,
                     "trust.evaluator must be the evaluator's origin, such as \"https://tea.example.gov\".",
                 )
             }
@@ -579,13 +584,13 @@ pub fn verify_report(
         let list = Reflect::get(trust, &"keyList".into()).unwrap_or(JsValue::UNDEFINED);
         if too_big(&list, crate::input::MAX_JSON_BYTES) {
             return failed(
-                "malformedKeyList",
+                Code::MalformedKeyList,
                 "The key list is larger than a key list can be (1 MB).",
             );
         }
         let Some(list) = document_bytes(&list) else {
             return failed(
-                "malformedKeyList",
+                Code::MalformedKeyList,
                 "trust.keyList must be the text or bytes of the evaluator's key list.",
             );
         };
@@ -607,13 +612,13 @@ pub fn verify_report(
     for k in &list {
         let Some(text) = k.dyn_ref::<js_sys::JsString>() else {
             return failed(
-                "malformedKey",
+                Code::MalformedKey,
                 "Trusted keys must be strings (minisign public keys in base64).",
             );
         };
         if !fits(text, room) {
             return failed(
-                "malformedKey",
+                Code::MalformedKey,
                 "The trusted keys are far longer than a list of minisign keys.",
             );
         }
@@ -626,10 +631,6 @@ pub fn verify_report(
         Trust::Inline(&keys),
         &expect,
     ))
-}
-
-fn problem_error(p: crate::verify::Problem) -> JsValue {
-    throw(Error::new(p.code, p.message))
 }
 
 /// Reads an evaluator origin: `{ origin, host, keyListUrl, local }`, or throws
@@ -648,16 +649,15 @@ pub fn evaluator_origin(
         .then(|| origin.as_string())
         .flatten()
         .ok_or_else(|| {
-            problem_error(crate::verify::Problem {
-                code: "invalidEvaluator",
+            JsValue::from(crate::verify::Problem {
+                code: Code::InvalidEvaluator,
                 message:
                     "The evaluator origin must be a string such as \"https://tea.example.gov\"."
                         .into(),
             })
         })?;
-    crate::verify::keylist::parse_evaluator(&text, page_origin.as_deref())
-        .map(|o| to_js(&o))
-        .map_err(problem_error)
+    let origin = crate::verify::keylist::parse_evaluator(&text, page_origin.as_deref())?;
+    Ok(to_js(&origin))
 }
 
 /// Reads an evaluator's key list strictly (`evidence-check/keys@1`), or throws with its code
@@ -670,14 +670,13 @@ pub fn read_key_list(
         .then(|| document_bytes(list))
         .flatten()
         .ok_or_else(|| {
-            problem_error(crate::verify::Problem {
-                code: "malformedKeyList",
+            JsValue::from(crate::verify::Problem {
+                code: Code::MalformedKeyList,
                 message: "The key list must be text or bytes, at most 1 MB.".into(),
             })
         })?;
-    crate::verify::keylist::parse_key_list(&bytes, "this file")
-        .map(|l| to_js(&l))
-        .map_err(problem_error)
+    let list = crate::verify::keylist::parse_key_list(&bytes, "this file")?;
+    Ok(to_js(&list))
 }
 
 /// Reads an outcomes report as a signer must before signing it: strict JSON (no repeated key,
@@ -692,12 +691,11 @@ pub fn read_report(
         .then(|| document_bytes(report))
         .flatten()
         .ok_or_else(|| {
-            problem_error(crate::verify::Problem {
-                code: "malformedReport",
+            JsValue::from(crate::verify::Problem {
+                code: Code::MalformedReport,
                 message: "The report must be text or bytes, at most 1 MB.".into(),
             })
         })?;
-    crate::verify::read_report(&bytes)
-        .map(|r| to_js(&r))
-        .map_err(problem_error)
+    let report = crate::verify::read_report(&bytes)?;
+    Ok(to_js(&report))
 }

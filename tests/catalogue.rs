@@ -26,7 +26,7 @@ fn roster_error(bytes: &[u8]) -> (u64, Option<String>, &'static str, String) {
     };
     let r = &errors[0];
     assert!(r.message.ends_with('.'), "a sentence: {}", r.message);
-    (r.line, r.column.clone(), r.code, r.message.clone())
+    (r.line, r.column.clone(), r.code.as_str(), r.message.clone())
 }
 
 fn row(line: &str) -> Vec<u8> {
@@ -288,7 +288,10 @@ fn a_metric_the_row_cannot_have() {
     let Details::Rows { errors, .. } = &e.details else {
         panic!()
     };
-    assert_eq!((errors[0].line, errors[0].code), (3, "aboveMaximum"));
+    assert_eq!(
+        (errors[0].line, errors[0].code.as_str()),
+        (3, "aboveMaximum")
+    );
     assert_eq!(
         errors[0].message,
         "The post-test 301 is above the maximum score 300."
@@ -453,7 +456,12 @@ fn contract_catalogue() {
             .field_errors()
             .first()
             .unwrap_or_else(|| panic!("{path}: no field error in {}", e.message));
-        assert_eq!((f.path.as_str(), f.code), (path, code), "{}", f.message);
+        assert_eq!(
+            (f.path.as_str(), f.code.as_str()),
+            (path, code),
+            "{}",
+            f.message
+        );
         assert!(
             f.message.contains(text),
             "{code}: \"{}\" lacks \"{text}\"",
@@ -517,18 +525,31 @@ fn wrong_types_everywhere() {
 #[test]
 fn json_limits() {
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-    let e = parse_json(&deep, "invalidContract", "contract").unwrap_err();
-    assert_eq!(e.code, "invalidContract");
+    let e = parse_json(
+        &deep,
+        evidence_check::error::Code::InvalidContract,
+        "contract",
+    )
+    .unwrap_err();
+    assert_eq!(e.code, evidence_check::error::Code::InvalidContract);
     assert!(e.message.contains("recursion limit"), "{}", e.message);
     let big = format!("\"{}\"", "x".repeat(2 << 20));
-    assert!(parse_json(&big, "invalidContract", "contract")
-        .unwrap_err()
-        .message
-        .contains("the limit is 1048576"));
-    assert!(parse_json("{\"a\": 1e400}", "invalidContract", "contract")
-        .unwrap_err()
-        .message
-        .contains("not valid JSON"));
+    assert!(parse_json(
+        &big,
+        evidence_check::error::Code::InvalidContract,
+        "contract"
+    )
+    .unwrap_err()
+    .message
+    .contains("the limit is 1048576"));
+    assert!(parse_json(
+        "{\"a\": 1e400}",
+        evidence_check::error::Code::InvalidContract,
+        "contract"
+    )
+    .unwrap_err()
+    .message
+    .contains("not valid JSON"));
 }
 
 #[test]

@@ -1039,7 +1039,10 @@ fn identifying_columns_and_tiny_cells_are_refused() {
     assert!(!err.to_string().contains("Name1"), "{err}");
     match err.details {
         Details::Rows { errors, .. } => {
-            assert_eq!((errors[0].code, errors[0].line), ("tooManyValues", 102));
+            assert_eq!(
+                (errors[0].code.as_str(), errors[0].line),
+                ("tooManyValues", 102)
+            );
             // The sentence names the setting to raise.
             assert!(
                 errors[0]

@@ -261,7 +261,7 @@ proptest! {
                 prop_assert_eq!(s.with_outcome + s.missing_outcome + s.no_room_to_grow, s.at_fidelity);
                 prop_assert_eq!(s.rows as usize + e.rejected_count, roster.lines().count() - 1);
             }
-            Err(e) => prop_assert!(["invalidRoster", "amountTooLarge"].contains(&e.code), "{:?}", e),
+            Err(e) => prop_assert!(["invalidRoster", "amountTooLarge"].contains(&e.code.as_str()), "{:?}", e),
         }
     }
 

@@ -22,7 +22,7 @@ fn sample(name: &str) -> (Vec<u8>, String) {
 fn code(v: &Verification) -> &str {
     match v {
         Verification::Valid { .. } => "valid",
-        Verification::Invalid { error, .. } => error.code,
+        Verification::Invalid { error, .. } => error.code.as_str(),
     }
 }
 

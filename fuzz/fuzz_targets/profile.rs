@@ -6,7 +6,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(v) = evidence_check::input::parse_json(text, "invalidProfile", "profile") {
+    if let Ok(v) = evidence_check::input::parse_json(text, evidence_check::error::Code::InvalidProfile, "profile") {
         let _ = evidence_check::vetting::vet_json(&v, None);
         let _ = evidence_check::vetting::validate_json(Ok(v.clone()), None);
         let _ = evidence_check::profile::Policy::from_json(Some(&v));

@@ -251,7 +251,7 @@ fn contract_errors() {
     let got: Vec<(&str, &str)> = e
         .field_errors()
         .iter()
-        .map(|f| (f.path.as_str(), f.code))
+        .map(|f| (f.path.as_str(), f.code.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -286,7 +286,7 @@ C8,200,210,600,20
     assert_eq!(*total, 6);
     let got: Vec<(u64, &str, Option<&str>)> = errors
         .iter()
-        .map(|r| (r.line, r.code, r.column.as_deref()))
+        .map(|r| (r.line, r.code.as_str(), r.column.as_deref()))
         .collect();
     assert_eq!(
         got,
@@ -595,7 +595,7 @@ fn a_pre_test_at_the_maximum_stays_enrolled() {
     let said: Vec<(&str, &str)> = e
         .rejected_rows
         .iter()
-        .map(|r| (r.code, r.message.as_str()))
+        .map(|r| (r.code.as_str(), r.message.as_str()))
         .collect();
     assert_eq!(
         said,

@@ -667,7 +667,7 @@ fn errors_of(v: serde_json::Value) -> Vec<(String, &'static str)> {
         .unwrap_err()
         .field_errors()
         .iter()
-        .map(|e| (e.path.clone(), e.code))
+        .map(|e| (e.path.clone(), e.code.as_str()))
         .collect()
 }
 
@@ -747,7 +747,7 @@ fn power_json_reads_both_designs() {
     let got: Vec<_> = e
         .field_errors()
         .iter()
-        .map(|e| (e.path.as_str(), e.code))
+        .map(|e| (e.path.as_str(), e.code.as_str()))
         .collect();
     assert_eq!(got, vec![("n", "unknownField"), ("clusters", "outOfRange")]);
     let e =

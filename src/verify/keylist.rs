@@ -3,6 +3,7 @@
 //! period and revocation. Dates are calendar dates, `YYYY-MM-DD`.
 
 use super::{key_id, Problem};
+use crate::error::Code;
 use crate::input::Reader;
 use minisign_verify::PublicKey;
 use serde::Serialize;
@@ -33,7 +34,7 @@ pub struct Origin {
 
 fn bad_origin(message: impl Into<String>) -> Problem {
     Problem {
-        code: "invalidEvaluator",
+        code: Code::InvalidEvaluator,
         message: message.into(),
     }
 }
@@ -292,7 +293,7 @@ fn date(r: &mut Reader, v: &Value, path: &str) -> Option<Date> {
     r.check(
         d.is_some(),
         path,
-        "invalidDate",
+        Code::InvalidDate,
         "Expected a date written YYYY-MM-DD (a real day, year 1970 or later).",
     );
     d
@@ -303,7 +304,7 @@ fn name(r: &mut Reader, v: &Value, path: &str) -> Option<String> {
     r.check(
         s.len() <= MAX_NAME_BYTES,
         path,
-        "tooLong",
+        Code::TooLong,
         "At most 200 bytes are accepted here.",
     )
     .then_some(s)
@@ -324,7 +325,7 @@ fn published_key(r: &mut Reader, v: &Value, path: &str) -> Option<PublishedKey> 
         r.check(
             parsed.is_some(),
             p,
-            "invalidValue",
+            Code::InvalidValue,
             "Expected a minisign public key (the base64 line of a .pub file, starting \"RW\").",
         );
         parsed.map(|(key, id)| (s, key, id))
@@ -337,14 +338,14 @@ fn published_key(r: &mut Reader, v: &Value, path: &str) -> Option<PublishedKey> 
         r.check(
             from <= until,
             &crate::error::join(path, "validUntil"),
-            "outOfRange",
+            Code::OutOfRange,
             "A key's validity cannot end before it starts.",
         );
     }
     if reason.is_some() && revoked.is_none() {
         r.fail(
             &crate::error::join(path, "reason"),
-            "invalidValue",
+            Code::InvalidValue,
             "A reason is given only for a revoked key (with \"revoked\").",
         );
     }
@@ -367,14 +368,14 @@ pub fn parse_key_list(bytes: &[u8], publisher: &str) -> Result<KeyList, Problem>
     let what = format!("key list published by {publisher}");
     let v = crate::strict_json::parse(bytes, &what).map_err(|e| Problem {
         code: match e.code {
-            "invalidJson" | "tooLarge" => "malformedKeyList",
+            Code::InvalidJson | Code::TooLarge => Code::MalformedKeyList,
             code => code,
         },
         message: e.message,
     })?;
     if v.get("schema").and_then(Value::as_str) != Some(KEYS_SCHEMA) {
         return Err(Problem {
-            code: "malformedKeyList",
+            code: Code::MalformedKeyList,
             message: format!(
                 "The file published by {publisher} is not an evidence-check key list (its \"schema\" is not \"{KEYS_SCHEMA}\")."
             ),
@@ -391,7 +392,7 @@ pub fn parse_key_list(bytes: &[u8], publisher: &str) -> Result<KeyList, Problem>
                 if seen.contains(&k.key_id) {
                     r.fail(
                         &crate::error::join(p, "publicKey"),
-                        "duplicate",
+                        Code::Duplicate,
                         format!(
                             "Key {} is listed twice (or two keys share its id).",
                             k.key_id
@@ -403,11 +404,11 @@ pub fn parse_key_list(bytes: &[u8], publisher: &str) -> Result<KeyList, Problem>
             })?;
             // Counted on the JSON, so that a key with errors is not also reported as missing.
             let listed = v.as_array().map_or(0, Vec::len);
-            r.check(listed > 0, p, "empty", "The list names no key.");
+            r.check(listed > 0, p, Code::Empty, "The list names no key.");
             r.check(
                 listed <= MAX_LISTED_KEYS,
                 p,
-                "tooLong",
+                Code::TooLong,
                 "At most 100 keys are accepted.",
             );
             Some(keys)
@@ -418,9 +419,9 @@ pub fn parse_key_list(bytes: &[u8], publisher: &str) -> Result<KeyList, Problem>
             keys: keys?,
         })
     })();
-    r.finish(list, "malformedKeyList", &what)
+    r.finish(list, Code::MalformedKeyList, &what)
         .map_err(|e| Problem {
-            code: "malformedKeyList",
+            code: Code::MalformedKeyList,
             message: e.message,
         })
 }

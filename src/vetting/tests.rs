@@ -468,7 +468,7 @@ fn bad_policy_is_its_own_error() {
     let got: Vec<_> = e
         .field_errors()
         .iter()
-        .map(|e| (e.path.as_str(), e.code))
+        .map(|e| (e.path.as_str(), e.code.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -511,7 +511,7 @@ fn errors(study: Value) -> Vec<(String, &'static str)> {
         .unwrap_err()
         .field_errors()
         .iter()
-        .map(|e| (e.path.clone(), e.code))
+        .map(|e| (e.path.clone(), e.code.as_str()))
         .collect()
 }
 
