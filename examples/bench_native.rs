@@ -17,7 +17,7 @@ fn main() {
     let runs: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(5);
     let run = || {
         let start = Instant::now();
-        let result = evidence_check::evaluate::evaluate_json(&contract, &roster, &mut |_| {})
+        let result = evidence_check::evaluate_json(&contract, &roster, &mut |_| {})
             .expect("the roster evaluates");
         (
             start.elapsed().as_secs_f64() * 1000.0,

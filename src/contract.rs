@@ -32,7 +32,7 @@ pub struct Contract {
     #[serde(default)]
     #[schemars(range(min = 0, max = 9007199254740991i64))]
     pub per_student_base_cents: i64,
-    pub metric: Metric,
+    pub metric: GrowthMetric,
     /// A student earns the tier with the highest threshold reached (`metric >= atLeast`).
     #[schemars(length(min = 1, max = 1000))]
     pub payment_card: Vec<Tier>,
@@ -105,7 +105,7 @@ fn default_icc() -> f64 {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
-pub enum Metric {
+pub enum GrowthMetric {
     /// post - pre
     Gain,
     /// (post - pre) / (maxScore - pre)
@@ -128,21 +128,21 @@ pub enum Metric {
     PostScore,
 }
 
-impl Metric {
+impl GrowthMetric {
     pub fn kind(&self) -> &'static str {
         match self {
-            Metric::Gain => "gain",
-            Metric::NormalizedGain { .. } => "normalizedGain",
-            Metric::PercentOfTypical { .. } => "percentOfTypical",
-            Metric::GrowthIndex { .. } => "growthIndex",
-            Metric::PostScore => "postScore",
+            GrowthMetric::Gain => "gain",
+            GrowthMetric::NormalizedGain { .. } => "normalizedGain",
+            GrowthMetric::PercentOfTypical { .. } => "percentOfTypical",
+            GrowthMetric::GrowthIndex { .. } => "growthIndex",
+            GrowthMetric::PostScore => "postScore",
         }
     }
     /// The metric needs each student's grade to find its norm.
     pub fn needs_grade(&self) -> bool {
         matches!(
             self,
-            Metric::PercentOfTypical { .. } | Metric::GrowthIndex { .. }
+            GrowthMetric::PercentOfTypical { .. } | GrowthMetric::GrowthIndex { .. }
         )
     }
 }
@@ -316,7 +316,7 @@ fn bounded(lo: f64, hi: f64) -> impl Fn(&mut Reader, &Value, &str) -> Option<f64
     }
 }
 
-fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
+fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<GrowthMetric> {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let known: &[&str] = match kind {
         "normalizedGain" => &["kind", "maxScore"],
@@ -359,9 +359,9 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
         )
     };
     Some(match kind {
-        "gain" => Metric::Gain,
-        "postScore" => Metric::PostScore,
-        "normalizedGain" => Metric::NormalizedGain {
+        "gain" => GrowthMetric::Gain,
+        "postScore" => GrowthMetric::PostScore,
+        "normalizedGain" => GrowthMetric::NormalizedGain {
             max_score: r.req(o, path, "maxScore", bounded(-MAX_SCORE, MAX_SCORE))?,
         },
         "percentOfTypical" => {
@@ -380,7 +380,7 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
             })?;
             unique_grades(r, norms.iter().map(|n| n.grade).collect());
             non_empty(r, norms.len()).then_some(())?;
-            Metric::PercentOfTypical { norms }
+            GrowthMetric::PercentOfTypical { norms }
         }
         _ => {
             let norms = r.req(o, path, "norms", |r, v, p| {
@@ -398,7 +398,7 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<Metric> {
             })?;
             unique_grades(r, norms.iter().map(|n| n.grade).collect());
             non_empty(r, norms.len()).then_some(())?;
-            Metric::GrowthIndex { norms }
+            GrowthMetric::GrowthIndex { norms }
         }
     })
 }
@@ -706,6 +706,8 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     })
 }
 
+/// The contract's JSON Schema (2020-12), generated from the types; the committed copy is what ships.
+#[cfg(test)]
 pub fn contract_schema() -> Value {
     schemars::schema_for!(Contract).to_value()
 }

@@ -41,7 +41,8 @@ impl Known {
 #[derive(Debug, Clone)]
 pub struct Quantity {
     /// What it counts, for a person reading the audit (a cell's value is not kept: a rare one
-    /// could name a student).
+    /// could name a student). Read through `Debug` when a failing test prints an audit.
+    #[allow(dead_code)]
     pub name: &'static str,
     pub value: f64,
     /// The smallest value a reader could suppose: 0, or 1 for a count the report withholds
@@ -210,6 +211,7 @@ impl Audit {
     }
 
     /// [`Audit::interval_alone`] without a cache.
+    #[cfg(test)]
     pub fn interval(&self, target: Q) -> (f64, f64) {
         self.interval_alone(target, &mut Cache::default())
     }

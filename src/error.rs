@@ -206,29 +206,40 @@ impl PartialEq<&str> for Code {
 /// such as `studies[0].sampleSize` (the empty path is the input itself).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldError {
+    /// Where: `studies[0].sampleSize`; empty for the input itself.
     pub path: String,
+    /// What kind of problem.
     pub code: Code,
+    /// The problem in a sentence.
     pub message: String,
 }
 
 /// One problem in one row of a roster file. `line` is 1-based and counts the header.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowError {
+    /// The file's line, 1 being the header.
     pub line: u64,
+    /// The column's header name, when one column is at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// What kind of problem.
     pub code: Code,
+    /// The problem in a sentence.
     pub message: String,
 }
 
 /// What failed, in detail, beside the headline code and message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Details {
+    /// Nothing beyond the headline.
     None,
+    /// Every problem of a structured input, each at its path.
     Fields(Vec<FieldError>),
     /// The first rows in error (at most [`crate::roster::MAX_REPORTED_ROW_ERRORS`]) and how many there were.
     Rows {
+        /// The rows listed.
         errors: Vec<RowError>,
+        /// How many rows were in error, listed or not.
         total: usize,
     },
 }
@@ -236,12 +247,16 @@ pub enum Details {
 /// The error every fallible operation of the crate returns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    /// The headline code.
     pub code: Code,
+    /// The headline sentence.
     pub message: String,
+    /// The fields or rows behind the headline.
     pub details: Details,
 }
 
 impl Error {
+    /// An error with no details.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -269,6 +284,7 @@ impl Error {
         }
     }
 
+    /// The field problems, or none for an error of another kind.
     pub fn field_errors(&self) -> &[FieldError] {
         match &self.details {
             Details::Fields(errors) => errors,
@@ -369,6 +385,9 @@ mod tests {
         let texts: std::collections::HashSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(texts.len(), Code::ALL.len(), "two codes share a text");
         assert_eq!(Code::OutOfRange.as_str(), "outOfRange");
-        assert_eq!(Code::OutOfRange.meaning(), "A number outside its allowed range.");
+        assert_eq!(
+            Code::OutOfRange.meaning(),
+            "A number outside its allowed range."
+        );
     }
 }

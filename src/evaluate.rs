@@ -6,7 +6,7 @@ use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{metric_value, reaches, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
-use crate::profile::{AttritionInput, ClusterCounts, Design, SiteUnit, Study};
+use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
 use crate::publish;
 use crate::report::{self, DistrictCell, Growth, OutcomesReport, Tally};
 use crate::roster::{self, ReadOptions, Roster};
@@ -27,11 +27,15 @@ pub const DOSE_BANDS: [(f64, &str); 5] = [
     (60.0, "60+"),
 ];
 
+/// `evaluateContract`'s answer: the district's whole view, and the report it may publish.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
+    /// What the district owes, in cents, and how it was reached.
     pub payment: Payment,
+    /// Who was enrolled, at fidelity, with an outcome, and what became of each.
     pub students: Students,
+    /// The metric over at-fidelity students with an outcome: mean, median, spread.
     pub growth: Growth,
     /// The metric's distribution over at-fidelity students with an outcome, in 20 equal bins
     /// (for the district's own view; not part of the published report).
@@ -41,11 +45,15 @@ pub struct Evaluation {
     /// The dose bands and subgroup cells with every figure (the district's own view); each
     /// says whether the published report shows it.
     pub dose_response: Vec<DistrictCell>,
+    /// One cell per value of each subgroup column.
     pub subgroups: Vec<DistrictCell>,
+    /// The rows skipped (with `onBadRow: "skip"`), the first ones with their lines.
     pub rejected_rows: Vec<RowError>,
+    /// How many rows were skipped.
     pub rejected_count: usize,
     /// Plain-language notes on what could not be computed and why.
     pub notes: Vec<String>,
+    /// The publishable outcomes report, audited for disclosure.
     pub report: OutcomesReport,
 }
 
@@ -698,9 +706,9 @@ fn local_effect(
     }
     let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
     let design = match (c.randomized, by_school) {
-        (true, true) => Design::ClusterRct,
-        (true, false) => Design::Rct,
-        (false, _) => Design::Qed,
+        (true, true) => StudyDesign::ClusterRct,
+        (true, false) => StudyDesign::Rct,
+        (false, _) => StudyDesign::Qed,
     };
     // Sites are units holding a real share of both groups: a school or district that lines up
     // with one group is no independent replication. A roster without the column is one site.
@@ -743,7 +751,7 @@ fn local_effect(
     // Baseline equivalence is needed by a quasi-experiment or an RCT with high attrition, and
     // must hold on the analytic sample: every student in the effect (WWC 5.0, baseline equivalence).
     let attrition_status = attrition.status(policy.attrition_boundary);
-    let needs_baseline = design == Design::Qed || !attrition_status.low;
+    let needs_baseline = design == StudyDesign::Qed || !attrition_status.low;
     let units = UnitLayout {
         schools,
         districts,
@@ -765,8 +773,8 @@ fn local_effect(
         }
     });
     let design_name = match design {
-        Design::ClusterRct => "clusterRct",
-        Design::Rct => "rct",
+        StudyDesign::ClusterRct => "clusterRct",
+        StudyDesign::Rct => "rct",
         _ => "qed",
     };
     Some(LocalEffect {
@@ -904,10 +912,10 @@ fn conditions(
 
 /// "+0.18 SD, not statistically significant (p = 0.50): a local comparison of 1,204
 /// intervention and 1,188 comparison students with a post-test, not a WWC review."
-fn effect_summary(e: &stats::EffectResult, design: Design) -> String {
+fn effect_summary(e: &stats::EffectResult, design: StudyDesign) -> String {
     let design = match design {
-        Design::ClusterRct => "a local randomized comparison of schools",
-        Design::Rct => "a local randomized comparison",
+        StudyDesign::ClusterRct => "a local randomized comparison of schools",
+        StudyDesign::Rct => "a local randomized comparison",
         _ => "a local comparison (not randomized)",
     };
     format!(

@@ -1,7 +1,7 @@
 //! Growth per student: the contract's metric from a pre-test, a post-test, the weeks enrolled
 //! and the grade.
 
-use crate::contract::Metric;
+use crate::contract::GrowthMetric;
 use crate::error::Code;
 
 /// Why a student's metric cannot be computed although the post-test is there.
@@ -18,20 +18,20 @@ pub enum MetricProblem {
 
 /// The metric for one student, `Ok(None)` when the post-test (or a needed pre-test) is missing.
 pub fn metric_value(
-    metric: &Metric,
+    metric: &GrowthMetric,
     pre: f64,
     post: f64,
     weeks: f64,
     grade: i8,
 ) -> Result<Option<f64>, MetricProblem> {
-    if post.is_nan() || (pre.is_nan() && !matches!(metric, Metric::PostScore)) {
+    if post.is_nan() || (pre.is_nan() && !matches!(metric, GrowthMetric::PostScore)) {
         return Ok(None);
     }
     let gain = post - pre;
     let value = match metric {
-        Metric::Gain => gain,
-        Metric::PostScore => post,
-        Metric::NormalizedGain { max_score } => {
+        GrowthMetric::Gain => gain,
+        GrowthMetric::PostScore => post,
+        GrowthMetric::NormalizedGain { max_score } => {
             if pre > *max_score || post > *max_score {
                 let (what, score) = if pre > *max_score {
                     ("pre", pre)
@@ -50,7 +50,7 @@ pub fn metric_value(
             }
             gain / (max_score - pre)
         }
-        Metric::PercentOfTypical { norms } => {
+        GrowthMetric::PercentOfTypical { norms } => {
             let norm = norms
                 .iter()
                 .find(|n| n.grade as i8 == grade)
@@ -61,7 +61,7 @@ pub fn metric_value(
             };
             gain / typical * 100.0
         }
-        Metric::GrowthIndex { norms } => {
+        GrowthMetric::GrowthIndex { norms } => {
             let norm = norms
                 .iter()
                 .find(|n| n.grade as i8 == grade)
@@ -87,17 +87,17 @@ mod tests {
     #[test]
     fn each_metric_by_hand() {
         assert_eq!(
-            metric_value(&Metric::Gain, 200.0, 212.5, 30.0, 3),
+            metric_value(&GrowthMetric::Gain, 200.0, 212.5, 30.0, 3),
             Ok(Some(12.5))
         );
         assert_eq!(
-            metric_value(&Metric::PostScore, f64::NAN, 431.0, 30.0, 3),
+            metric_value(&GrowthMetric::PostScore, f64::NAN, 431.0, 30.0, 3),
             Ok(Some(431.0))
         );
         // Hake: (80 - 60) / (100 - 60) = 0.5
         assert_eq!(
             metric_value(
-                &Metric::NormalizedGain { max_score: 100.0 },
+                &GrowthMetric::NormalizedGain { max_score: 100.0 },
                 60.0,
                 80.0,
                 30.0,
@@ -106,7 +106,7 @@ mod tests {
             Ok(Some(0.5))
         );
         // 12 points of a typical 15 for 30 weeks, enrolled 20 weeks: 12 / (15 * 20/30) * 100 = 120
-        let typical = Metric::PercentOfTypical {
+        let typical = GrowthMetric::PercentOfTypical {
             norms: vec![TypicalNorm {
                 grade: 3,
                 typical_growth: 15.0,
@@ -117,7 +117,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!((v - 120.0).abs() < 1e-9);
-        let unprorated = Metric::PercentOfTypical {
+        let unprorated = GrowthMetric::PercentOfTypical {
             norms: vec![TypicalNorm {
                 grade: 3,
                 typical_growth: 15.0,
@@ -133,7 +133,7 @@ mod tests {
                 < 1e-9
         );
         // (12 - 10) / 4 = 0.5
-        let index = Metric::GrowthIndex {
+        let index = GrowthMetric::GrowthIndex {
             norms: vec![IndexNorm {
                 grade: 0,
                 mean: 10.0,
@@ -150,14 +150,14 @@ mod tests {
     #[test]
     fn missing_and_impossible_values() {
         assert_eq!(
-            metric_value(&Metric::Gain, 200.0, f64::NAN, 30.0, 3),
+            metric_value(&GrowthMetric::Gain, 200.0, f64::NAN, 30.0, 3),
             Ok(None)
         );
         assert_eq!(
-            metric_value(&Metric::Gain, f64::NAN, 210.0, 30.0, 3),
+            metric_value(&GrowthMetric::Gain, f64::NAN, 210.0, 30.0, 3),
             Ok(None)
         );
-        let hake = Metric::NormalizedGain { max_score: 100.0 };
+        let hake = GrowthMetric::NormalizedGain { max_score: 100.0 };
         assert_eq!(
             metric_value(&hake, 100.0, 100.0, 30.0, 3),
             Err(MetricProblem::NoRoomToGrow)

@@ -2,43 +2,61 @@
 //! technology, and the growth-to-payment arithmetic of an outcomes-based contract.
 //!
 //! The crate is a pure-Rust core, one module per step of the data flow, and one binding
-//! module ([`wasm`], compiled for `wasm32` only) that alone converts JS values:
+//! module ([`wasm`], compiled for `wasm32` only) that alone converts JS values. The modules
+//! are private; what other crates use is re-exported below:
 //!
-//! - [`input`]: reading camelCase JSON while collecting every problem at its path;
-//! - [`error`]: errors as values (stable code, sentence, path or line);
-//! - [`stats`]: WWC effect sizes, significance, power, attrition and baseline equivalence;
-//! - [`profile`]: the product profile and vetting policy, their readers and JSON Schemas;
-//! - [`vetting`]: profile -> checks -> verdict, WWC ratings and the ESSA tier;
-//! - [`contract`]: the outcomes-based contract and its reader;
-//! - [`roster`]: roster bytes -> columns, every bad row with its line;
-//! - [`growth`]: the contract's metric per student;
-//! - [`payment`]: growth -> cents;
-//! - [`report`]: suppressed aggregates and the publishable outcomes report;
-//! - [`evaluate`]: contract + roster -> payment, statistics and report, in one pass;
-//! - [`strict_json`]: JSON for signed documents (no repeated key, nothing after the value);
-//! - [`verify`]: signed reports checked against an evaluator's published keys and their subject.
+//! - `input`: reading camelCase JSON while collecting every problem at its path;
+//! - `error`: errors as values (a typed [`Code`], a sentence, a path or line);
+//! - `stats`: WWC effect sizes, significance, power, attrition and baseline equivalence;
+//! - `profile`: the product profile and vetting policy, their readers and JSON Schemas;
+//! - `vetting`: profile -> checks -> verdict, WWC ratings and the ESSA tier;
+//! - `contract`: the outcomes-based contract and its reader;
+//! - `roster`: roster bytes -> columns, every bad row with its line;
+//! - `growth`: the contract's metric per student;
+//! - `payment`: growth -> cents;
+//! - `report`: the figures of the publishable outcomes report;
+//! - `publish` and `disclosure`: what the report may publish, audited against an attacker;
+//! - `evaluate`: contract + roster -> payment, statistics and report, in one pass;
+//! - `finite`: no number that is not finite leaves the module;
+//! - `strict_json`: JSON for signed documents (no repeated key, nothing after the value);
+//! - `verify`: signed reports checked against an evaluator's published keys and their subject.
 
-pub mod contract;
-pub mod disclosure;
-pub mod error;
-pub mod evaluate;
-pub mod finite;
-pub mod growth;
-pub mod input;
-pub mod payment;
-pub mod profile;
-pub mod publish;
-pub mod report;
-pub mod roster;
-pub mod stats;
-pub mod strict_json;
-pub mod verify;
-pub mod vetting;
+#![warn(missing_docs)]
+
+mod contract;
+mod disclosure;
+mod error;
+mod evaluate;
+mod finite;
+mod growth;
+mod input;
+mod payment;
+mod profile;
+mod publish;
+mod report;
+mod roster;
+mod stats;
+mod strict_json;
+mod verify;
+mod vetting;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use error::{Error, FieldError, RowError};
+pub use error::{Code, Details, Error, FieldError, RowError};
+pub use evaluate::{evaluate_json, Evaluation};
+pub use finite::first_non_finite;
+pub use input::parse_json;
+pub use profile::Policy;
+pub use report::Cell;
+pub use roster::MAX_ROSTER_BYTES;
+pub use stats::{
+    effect_size, effect_size_json, minimum_detectable_effect_json, EffectInput, EffectResult, Group,
+};
+pub use strict_json::parse as parse_strict_json;
+pub use verify::keylist::{parse_evaluator, parse_key_list};
+pub use verify::{verify, verify_report, Expect, Trust, Verification};
+pub use vetting::{validate_json, vet_json, Vetting};
 
 /// The crate version, as in Cargo.toml; stamped into every outcomes report.
 pub fn version() -> &'static str {

@@ -71,7 +71,7 @@ pub struct Dosage {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub enum Metric {
+pub enum OutcomeMetric {
     EffectSize,
     ScaleScoreGain,
     PercentMeetingTarget,
@@ -83,7 +83,7 @@ pub enum Metric {
 pub struct OutcomeClaim {
     #[schemars(regex(pattern = r"\S"), length(max = 4096))]
     pub measure: String,
-    pub metric: Metric,
+    pub metric: OutcomeMetric,
     pub value: f64,
     #[schemars(length(max = 1000))]
     pub grades: Option<Vec<Grade>>,
@@ -91,7 +91,7 @@ pub struct OutcomeClaim {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub enum Design {
+pub enum StudyDesign {
     Rct,
     ClusterRct,
     Qed,
@@ -99,9 +99,9 @@ pub enum Design {
     LogicModel,
 }
 
-impl Design {
+impl StudyDesign {
     pub fn is_randomized(self) -> bool {
-        matches!(self, Design::Rct | Design::ClusterRct)
+        matches!(self, StudyDesign::Rct | StudyDesign::ClusterRct)
     }
 }
 
@@ -164,7 +164,7 @@ pub struct Study {
     pub title: String,
     #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
     pub url: Option<String>,
-    pub design: Design,
+    pub design: StudyDesign,
     /// Run by a party with no financial tie to the vendor.
     pub independent: bool,
     /// Students analysed; required except for a logic model.
@@ -306,11 +306,15 @@ pub struct Policy {
     /// States whose approval counts; empty means any state.
     #[schemars(length(max = 1000))]
     pub accepted_states: Vec<StateCode>,
+    /// Which WWC attrition boundary the ratings apply: `cautious` (default) or `optimistic`.
     pub attrition_boundary: Boundary,
+    /// Students a study needs toward tiers 1 and 2 (ESSA's 350, or more).
     #[schemars(range(min = 350))]
     pub min_students: u64,
+    /// Sites a study needs toward tiers 1 and 2 (ESSA's 2, or more).
     #[schemars(range(min = 2))]
     pub min_sites: u64,
+    /// The significance level (0.05, or stricter).
     #[schemars(extend("exclusiveMinimum" = 0), range(max = 0.05))]
     pub alpha: f64,
     /// What counts as a site toward the multi-site sample of tiers 1 and 2: `district` (the
@@ -422,10 +426,10 @@ fn outcome(r: &mut Reader, v: &Value, path: &str) -> Option<OutcomeClaim> {
                     "percentileGain",
                 ],
             )? {
-                "effectSize" => Metric::EffectSize,
-                "scaleScoreGain" => Metric::ScaleScoreGain,
-                "percentMeetingTarget" => Metric::PercentMeetingTarget,
-                _ => Metric::PercentileGain,
+                "effectSize" => OutcomeMetric::EffectSize,
+                "scaleScoreGain" => OutcomeMetric::ScaleScoreGain,
+                "percentMeetingTarget" => OutcomeMetric::PercentMeetingTarget,
+                _ => OutcomeMetric::PercentileGain,
             },
         )
     });
@@ -519,16 +523,16 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
                 p,
                 &["rct", "clusterRct", "qed", "correlational", "logicModel"],
             )? {
-                "rct" => Design::Rct,
-                "clusterRct" => Design::ClusterRct,
-                "qed" => Design::Qed,
-                "correlational" => Design::Correlational,
-                _ => Design::LogicModel,
+                "rct" => StudyDesign::Rct,
+                "clusterRct" => StudyDesign::ClusterRct,
+                "qed" => StudyDesign::Qed,
+                "correlational" => StudyDesign::Correlational,
+                _ => StudyDesign::LogicModel,
             },
         )
     });
     let independent = r.req(o, path, "independent", Reader::boolean);
-    let (sample_size, sites) = if design == Some(Design::LogicModel) {
+    let (sample_size, sites) = if design == Some(StudyDesign::LogicModel) {
         (
             r.opt(o, path, "sampleSize", at_least_one),
             r.opt(o, path, "sites", at_least_one),
@@ -622,7 +626,7 @@ impl Study {
 
     /// A cluster design: clusters are stated, or the design is a cluster RCT.
     pub fn is_clustered(&self) -> bool {
-        self.design == Design::ClusterRct || !self.all_cluster_counts().is_empty()
+        self.design == StudyDesign::ClusterRct || !self.all_cluster_counts().is_empty()
     }
 }
 
@@ -674,7 +678,7 @@ fn check_study(r: &mut Reader, s: &Study, path: &str) {
     }
     // Without the clusters a cluster design's significance cannot be corrected, nor a
     // single-cluster confound ruled out (WWC Standards Handbook 5.0, confounding factors).
-    if s.design == Design::ClusterRct && s.all_cluster_counts().is_empty() {
+    if s.design == StudyDesign::ClusterRct && s.all_cluster_counts().is_empty() {
         r.fail(
             &join(path, "clusters"),
             Code::Required,
@@ -916,11 +920,14 @@ impl Policy {
     }
 }
 
-/// JSON Schema (2020-12) documents generated from these types.
+/// The profile's JSON Schema (2020-12), generated from the types; the committed copy is what ships.
+#[cfg(test)]
 pub fn profile_schema() -> Value {
     schemars::schema_for!(Profile).to_value()
 }
 
+/// The policy's JSON Schema (2020-12), generated likewise.
+#[cfg(test)]
 pub fn policy_schema() -> Value {
     schemars::schema_for!(Policy).to_value()
 }

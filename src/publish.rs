@@ -11,7 +11,7 @@
 //! ... $1,000,000) or withheld, and at the last all outcome figures. The report lists what was
 //! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
 
-use crate::contract::{BelowFidelity, Contract, Metric, MissingOutcome};
+use crate::contract::{BelowFidelity, Contract, GrowthMetric, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::evaluate::DOSE_BANDS;
 use crate::payment::Payment;
@@ -888,7 +888,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     // A normalized gain is at most 1, and a student in a tier is below the next tier's threshold:
     // with the published mean, the sum of the outcomes bounds the tier counts (a mean of 0.976
     // over 63 students put at most 3 in a tier that ends at 0.6).
-    if let (Metric::NormalizedGain { .. }, Some(mean), true) = (
+    if let (GrowthMetric::NormalizedGain { .. }, Some(mean), true) = (
         &c.metric,
         counts.mean_metric,
         plan.fidelity && plan.outcome_figures,

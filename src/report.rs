@@ -33,7 +33,9 @@ impl Tally {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cell {
+    /// The subgroup column, or `dose` for the dose bands.
     pub column: String,
+    /// The cell's value in that column (`(other)` for rare values rolled together).
     pub value: String,
     /// Enrolled students in the cell.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,8 +51,10 @@ pub struct Cell {
     /// every student of the cell got.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_met_target_coded: Option<&'static str>,
+    /// The mean of the metric over the judged students.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_metric: Option<Option<f64>>,
+    /// The cell is withheld: only its column and value are shown.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub suppressed: bool,
 }

@@ -2,7 +2,7 @@
 //! every row, and keeps each column as a plain vector (no object per student), so a
 //! statewide file of a million rows stays fast and small.
 
-use crate::contract::{Columns, Metric};
+use crate::contract::{Columns, GrowthMetric};
 use crate::error::Code;
 use crate::error::{Details, Error, RowError};
 use crate::growth::{metric_value, MetricProblem};
@@ -183,7 +183,7 @@ pub struct ReadOptions<'a> {
     pub subgroup_columns: &'a [String],
     /// Most distinct values in a subgroup column.
     pub max_subgroup_values: usize,
-    pub metric: &'a Metric,
+    pub metric: &'a GrowthMetric,
     pub need_school: bool,
 }
 

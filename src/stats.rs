@@ -119,11 +119,26 @@ pub fn improvement_index(g_favourable: f64) -> i32 {
 /// Summary statistics of one group.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Group {
-    Continuous { n: f64, mean: f64, sd: f64 },
-    Dichotomous { n: f64, proportion: f64 },
+    /// A scored outcome.
+    Continuous {
+        /// Students.
+        n: f64,
+        /// Their mean.
+        mean: f64,
+        /// Their standard deviation.
+        sd: f64,
+    },
+    /// A yes/no outcome.
+    Dichotomous {
+        /// Students.
+        n: f64,
+        /// The share with the outcome, 0 to 1.
+        proportion: f64,
+    },
 }
 
 impl Group {
+    /// The group's number of students.
     pub fn n(&self) -> f64 {
         match *self {
             Group::Continuous { n, .. } | Group::Dichotomous { n, .. } => n,
@@ -139,38 +154,53 @@ pub struct Clusters {
     pub icc: f64,
 }
 
+/// What `effectSize` compares: two groups, the outcome's direction, clustering, alpha.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EffectInput {
+    /// The students who used the product.
     pub intervention: Group,
+    /// The students who did not.
     pub comparison: Group,
+    /// A lower outcome is the favourable one (absences, for instance).
     pub lower_is_better: bool,
+    /// The clusters assigned, when assignment was by cluster.
     pub clusters: Option<Clusters>,
+    /// The significance level of the two-tailed test.
     pub alpha: f64,
 }
 
+/// An effect with its standard error, interval, significance and improvement index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectResult {
     /// Intervention minus comparison, as computed (not flipped for `lowerIsBetter`); with
     /// clusters, the WWC's cluster-adjusted effect size.
     pub g: f64,
+    /// Hedges' small-sample correction `1 - 3 / (4N - 9)`, applied to g.
     pub omega: f64,
     /// The standard error of g, from which both the interval and the p-value come.
     pub se: f64,
     /// 95% interval `g +/- t(0.975, df) SE`.
     pub ci_lower: f64,
+    /// The interval's upper end.
     pub ci_upper: f64,
     /// The test statistic `g / SE`.
     pub t: f64,
     /// Degrees of freedom of the t distribution: `N - 2`, or WWC's `h` with clusters.
     pub df: f64,
+    /// The two-tailed p-value of `t` on `df` degrees of freedom.
     pub p_value: f64,
+    /// `p_value` is below alpha.
     pub significant: bool,
+    /// The WWC improvement index: percentile points a median comparison student would gain.
     pub improvement_index: i32,
     /// The effect is in the favourable direction (g > 0, or g < 0 when lower is better).
     pub favorable: bool,
+    /// The cluster adjustment was applied.
     pub cluster_corrected: bool,
+    /// Students in the intervention group.
     pub n_intervention: f64,
+    /// Students in the comparison group.
     pub n_comparison: f64,
     /// What a reader must know about this result (a single-cluster confound, for instance).
     pub notes: Vec<String>,
@@ -700,6 +730,7 @@ impl PowerInput {
     }
 }
 
+/// `minimumDetectableEffect` on JSON input: every problem at its path, or the result.
 pub fn minimum_detectable_effect_json(v: &Value) -> Result<PowerResult, Error> {
     let mut r = Reader::new();
     let input = PowerInput::read(&mut r, v, "");

@@ -26,11 +26,14 @@ use serde_json::Value;
 pub const MAX_SIGNATURE_BYTES: usize = 8 << 10;
 pub const MAX_KEYS: usize = 100;
 
+/// The answer of a verification: valid, with what was checked, or invalid, with why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Verification {
+    /// The signature verifies and the report is about the expected subject.
     #[serde(rename_all = "camelCase")]
     Valid {
+        /// Always `true` in JSON.
         valid: True,
         /// `"evaluator"`: a key published at the evaluator's origin; `"inlineKey"`: a key the
         /// page gave, so the signer's identity was not checked.
@@ -42,10 +45,14 @@ pub enum Verification {
         /// Who published the key (evaluator mode only).
         #[serde(skip_serializing_if = "Option::is_none")]
         evaluator: Option<Evaluator>,
+        /// The report, as signed.
         report: Value,
     },
+    /// The report must not be shown as verified.
     Invalid {
+        /// Always `false` in JSON.
         valid: False,
+        /// Why.
         error: Problem,
     },
 }
@@ -97,7 +104,12 @@ pub enum Trust<'a> {
     /// Keys given by the page (base64 keys or `.pub` texts): the signer is not identified.
     Inline(&'a [String]),
     /// The key list `key_list` as fetched from `origin`'s well-known address.
-    Evaluator { origin: &'a str, key_list: &'a [u8] },
+    Evaluator {
+        /// The evaluator's web origin (`https://tea.example.gov`).
+        origin: &'a str,
+        /// The bytes of its `/.well-known/evidence-check.json`.
+        key_list: &'a [u8],
+    },
 }
 
 /// What the page says the report is about, and today's date. Each subject field that is given
@@ -105,9 +117,13 @@ pub enum Trust<'a> {
 /// report for any product the evaluator ever signed would verify on any page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Expect {
+    /// The product's name, as the report gives it.
     pub product: Option<String>,
+    /// The vendor's name.
     pub vendor: Option<String>,
+    /// The contract period (`2025-26`).
     pub period: Option<String>,
+    /// The contract's id.
     pub contract_id: Option<String>,
     /// `YYYY-MM-DD`; when given, a report issued more than a day after it is refused.
     pub today: Option<String>,

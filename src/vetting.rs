@@ -2,7 +2,9 @@
 //! and the ESSA evidence tier (ESEA section 8101(21), as WWC maps its ratings to tiers).
 
 use crate::error::{index, Error};
-use crate::profile::{ApprovalStatus, ClusterCounts, Design, Policy, Profile, SiteUnit, Study};
+use crate::profile::{
+    ApprovalStatus, ClusterCounts, Policy, Profile, SiteUnit, Study, StudyDesign,
+};
 use crate::stats::{self, baseline_equivalence, EffectInput};
 use serde::Serialize;
 use serde_json::Value;
@@ -113,17 +115,25 @@ pub enum Verdict {
     NotRecommended,
 }
 
+/// `vetProduct`'s answer: the verdict, the checks behind it, the ESSA tier and each study's rating.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Vetting {
+    /// The product's name, from the profile.
     pub product: String,
+    /// The vendor's name.
     pub vendor: String,
+    /// Recommended, caution or not recommended.
     pub verdict: Verdict,
     /// How many of the four red flags fail.
     pub red_flags: usize,
+    /// The red flags and further checks, each with its status and reason.
     pub checks: Vec<Check>,
+    /// The ESSA evidence tier (1 to 4), or none.
     pub essa_tier: Option<u8>,
+    /// Why that tier, in words.
     pub essa_rationale: String,
+    /// Each study's WWC rating with its reasons.
     pub studies: Vec<StudyVerdict>,
 }
 
@@ -196,7 +206,7 @@ fn check(
 }
 
 fn is_research(s: &Study) -> bool {
-    s.design != Design::LogicModel
+    s.design != StudyDesign::LogicModel
 }
 
 fn independent_research(p: &Profile) -> Check {
@@ -654,7 +664,10 @@ pub fn rate_study(i: usize, s: &Study, policy: &Policy) -> StudyVerdict {
 /// quasi-experiment meets them with reservations when baseline equivalence holds; a condition
 /// made of a single cluster (school, classroom) is a confound, which does not meet standards.
 fn rating(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Rating {
-    if matches!(s.design, Design::Correlational | Design::LogicModel) {
+    if matches!(
+        s.design,
+        StudyDesign::Correlational | StudyDesign::LogicModel
+    ) {
         reasons.push(
             "Correlational studies and logic models are not rated by WWC group-design standards."
                 .into(),
@@ -810,7 +823,7 @@ impl<'a> Evidence<'a> {
     fn promising(&self) -> bool {
         self.positive()
             && (self.verdict.rating.meets()
-                || (self.study.design != Design::LogicModel
+                || (self.study.design != StudyDesign::LogicModel
                     && self.study.controls_for_selection == Some(true)
                     && single_cluster(self.study).is_none()))
     }
@@ -823,7 +836,7 @@ impl<'a> Evidence<'a> {
 
     /// A research-based logic model with ongoing efforts to examine its effects (8101(21)(A)(ii)).
     fn rationale(&self) -> bool {
-        self.study.design == Design::LogicModel && self.study.ongoing == Some(true)
+        self.study.design == StudyDesign::LogicModel && self.study.ongoing == Some(true)
     }
 }
 
@@ -960,6 +973,7 @@ pub struct Validation {
     pub errors: Vec<crate::FieldError>,
 }
 
+/// `validateProfile`: the profile's problems at their paths; a bad policy is an error.
 pub fn validate_json(
     profile: Result<Value, Error>,
     policy: Option<&Value>,

@@ -1,9 +1,9 @@
 //! One case per error code of the roster and contract readers: each checks the code, the line
 //! or path, and that the message is a sentence a person can act on.
 
-use evidence_check::error::{Details, Error};
-use evidence_check::evaluate::evaluate_json;
-use evidence_check::input::parse_json;
+use evidence_check::evaluate_json;
+use evidence_check::parse_json;
+use evidence_check::{Details, Error};
 use serde_json::{json, Value};
 
 const HEADER: &str = "student_id,pre,post,minutes,weeks,grade,group\n";
@@ -274,7 +274,7 @@ fn accepted_oddities() {
 
 #[test]
 fn a_roster_past_the_size_limit_is_refused_before_reading() {
-    let huge = vec![b'a'; evidence_check::roster::MAX_ROSTER_BYTES + 1];
+    let huge = vec![b'a'; evidence_check::MAX_ROSTER_BYTES + 1];
     let (line, _, code, message) = roster_error(&huge);
     assert_eq!((line, code), (1, "tooLarge"));
     assert!(message.contains("largest roster accepted is 256 MB"));
@@ -525,26 +525,19 @@ fn wrong_types_everywhere() {
 #[test]
 fn json_limits() {
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-    let e = parse_json(
-        &deep,
-        evidence_check::error::Code::InvalidContract,
-        "contract",
-    )
-    .unwrap_err();
-    assert_eq!(e.code, evidence_check::error::Code::InvalidContract);
+    let e = parse_json(&deep, evidence_check::Code::InvalidContract, "contract").unwrap_err();
+    assert_eq!(e.code, evidence_check::Code::InvalidContract);
     assert!(e.message.contains("recursion limit"), "{}", e.message);
     let big = format!("\"{}\"", "x".repeat(2 << 20));
-    assert!(parse_json(
-        &big,
-        evidence_check::error::Code::InvalidContract,
-        "contract"
-    )
-    .unwrap_err()
-    .message
-    .contains("the limit is 1048576"));
+    assert!(
+        parse_json(&big, evidence_check::Code::InvalidContract, "contract")
+            .unwrap_err()
+            .message
+            .contains("the limit is 1048576")
+    );
     assert!(parse_json(
         "{\"a\": 1e400}",
-        evidence_check::error::Code::InvalidContract,
+        evidence_check::Code::InvalidContract,
         "contract"
     )
     .unwrap_err()

@@ -11,8 +11,8 @@ use clarabel::algebra::CscMatrix;
 use clarabel::solver::{
     DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus, SupportedConeT,
 };
-use evidence_check::error::Details;
-use evidence_check::evaluate::evaluate_json;
+use evidence_check::evaluate_json;
+use evidence_check::Details;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -849,7 +849,7 @@ fn subgroup_cell(report: &Value, column: &str, value: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn report_of(contract: &Value, roster: &str) -> (evidence_check::evaluate::Evaluation, Value) {
+fn report_of(contract: &Value, roster: &str) -> (evidence_check::Evaluation, Value) {
     let e = evaluate_json(contract, roster.as_bytes(), &mut |_| {}).unwrap();
     let report = serde_json::to_value(&e.report).unwrap();
     (e, report)

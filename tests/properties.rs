@@ -3,9 +3,9 @@
 //! the effect size is antisymmetric.
 #![cfg(not(target_arch = "wasm32"))]
 
-use evidence_check::evaluate::{evaluate_json, Evaluation};
-use evidence_check::report::Cell;
-use evidence_check::stats::{effect_size, EffectInput, Group};
+use evidence_check::Cell;
+use evidence_check::{effect_size, EffectInput, Group};
+use evidence_check::{evaluate_json, Evaluation};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -256,7 +256,7 @@ proptest! {
         c["assignedBy"] = json!(if by_school { "school" } else { "student" });
         match evaluate_json(&c, roster.as_bytes(), &mut |_| {}) {
             Ok(e) => {
-                prop_assert_eq!(evidence_check::finite::first_non_finite(&e), None);
+                prop_assert_eq!(evidence_check::first_non_finite(&e), None);
                 let s = &e.students;
                 prop_assert_eq!(s.with_outcome + s.missing_outcome + s.no_room_to_grow, s.at_fidelity);
                 prop_assert_eq!(s.rows as usize + e.rejected_count, roster.lines().count() - 1);

@@ -1,7 +1,7 @@
 //! What binds an outcomes report to its subject: the vendor and product named by the contract,
 //! and the SHA-256 of the exact roster bytes it was computed from.
 
-use evidence_check::evaluate::evaluate_json;
+use evidence_check::evaluate_json;
 use serde_json::Value;
 
 const CONTRACT: &str = include_str!("fixtures/contracts/duval-style.json");

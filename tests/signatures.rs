@@ -2,7 +2,7 @@
 //! the real minisign tool by `node scripts/make-sample.mjs`; the not-a-report fixture with
 //! `minisign -S -s www/demo-key/demo.key`). The Node tests sign live; these guard the host.
 
-use evidence_check::verify::{verify, verify_report, Expect, Trust, Verification};
+use evidence_check::{verify, verify_report, Expect, Trust, Verification};
 
 fn read(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(v) = evidence_check::input::parse_json(text, evidence_check::error::Code::InvalidContract, "contract") {
-        let _ = evidence_check::evaluate::evaluate_json(&v, ROSTER, &mut |_| {});
+    if let Ok(v) = evidence_check::parse_json(text, evidence_check::Code::InvalidContract, "contract") {
+        let _ = evidence_check::evaluate_json(&v, ROSTER, &mut |_| {});
     }
 });

@@ -11,6 +11,6 @@ fuzz_target!(|data: &[u8]| {
             "subgroupColumns": ["grade"], "minCellSize": 2, "onBadRow": on_bad_row,
             "assignedBy": "school", "districtObligation": { "minShareAtFidelity": 0.5 }, "capCents": 100000
         });
-        let _ = evidence_check::evaluate::evaluate_json(&contract, data, &mut |_| {});
+        let _ = evidence_check::evaluate_json(&contract, data, &mut |_| {});
     }
 });

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
         .split('\u{2}')
         .map(str::to_string)
         .collect();
-    let _ = evidence_check::verify::verify(report.as_bytes(), signature, &keys);
-    let _ = evidence_check::verify::verify(data, &text, &[text.to_string()]);
+    let _ = evidence_check::verify(report.as_bytes(), signature, &keys);
+    let _ = evidence_check::verify(data, &text, &[text.to_string()]);
 });

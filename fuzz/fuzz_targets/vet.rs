@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let case = evidence_check_fuzz::vet_case(data);
-    if let Ok(v) = evidence_check::vetting::vet_json(&case.profile, case.policy.as_ref()) {
+    if let Ok(v) = evidence_check::vet_json(&case.profile, case.policy.as_ref()) {
         evidence_check_fuzz::assert_finite(&v, "vetting");
     }
 });

@@ -46,7 +46,7 @@ fn main() {
         let line = match target.as_str() {
             "evaluate" => {
                 let case = evidence_check_fuzz::evaluate_case(&data);
-                let native = outcome(evidence_check::evaluate::evaluate_json(
+                let native = outcome(evidence_check::evaluate_json(
                     &case.contract,
                     &case.roster,
                     &mut |_| {},
@@ -56,7 +56,7 @@ fn main() {
             }
             "vet" => {
                 let case = evidence_check_fuzz::vet_case(&data);
-                let native = outcome(evidence_check::vetting::vet_json(
+                let native = outcome(evidence_check::vet_json(
                     &case.profile,
                     case.policy.as_ref(),
                 ));

@@ -271,7 +271,7 @@ pub fn vet_case(data: &[u8]) -> VetCase {
 
 /// Fails (a crash the fuzzer reports) on a non-finite number anywhere in a result.
 pub fn assert_finite<T: serde::Serialize>(result: &T, what: &str) {
-    if let Some(path) = evidence_check::finite::first_non_finite(result) {
+    if let Some(path) = evidence_check::first_non_finite(result) {
         panic!("{what}: a non-finite number at {path}");
     }
 }
