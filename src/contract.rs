@@ -190,7 +190,7 @@ pub struct Fidelity {
     pub min_weeks: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum BelowFidelity {
     /// Enrolled and paid the per-student base, no outcome payment.
@@ -219,7 +219,7 @@ pub struct DistrictObligation {
     pub min_share_at_fidelity: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum MissingOutcome {
     /// Left out of outcome payments and growth statistics.
@@ -229,7 +229,7 @@ pub enum MissingOutcome {
     NotMet,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AssignedBy {
     #[default]
@@ -237,7 +237,7 @@ pub enum AssignedBy {
     School,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum OnBadRow {
     /// Any bad row fails the evaluation, listing the bad rows.
@@ -552,15 +552,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         })
     });
     let below_fidelity = r
-        .opt(o, "", "belowFidelity", |r, v, p| {
-            Some(
-                match r.choice(v, p, &["baseOnly", "fullOutcome", "excluded"])? {
-                    "fullOutcome" => BelowFidelity::FullOutcome,
-                    "excluded" => BelowFidelity::Excluded,
-                    _ => BelowFidelity::BaseOnly,
-                },
-            )
-        })
+        .opt(o, "", "belowFidelity", Reader::one_of)
         .unwrap_or_default();
     let district_obligation = r.opt(o, "", "districtObligation", |r, v, p| {
         let d = r.object(v, p, &["minShareAtFidelity"])?;
@@ -582,12 +574,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         );
     }
     let missing_outcome = r
-        .opt(o, "", "missingOutcome", |r, v, p| {
-            Some(match r.choice(v, p, &["exclude", "notMet"])? {
-                "notMet" => MissingOutcome::NotMet,
-                _ => MissingOutcome::Exclude,
-            })
-        })
+        .opt(o, "", "missingOutcome", Reader::one_of)
         .unwrap_or_default();
     let min_cell_size = r
         .opt(o, "", "minCellSize", |r, v, p| {
@@ -627,12 +614,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         .unwrap_or_else(hundred);
     let randomized = r.opt(o, "", "randomized", Reader::boolean).unwrap_or(false);
     let assigned_by = r
-        .opt(o, "", "assignedBy", |r, v, p| {
-            Some(match r.choice(v, p, &["student", "school"])? {
-                "school" => AssignedBy::School,
-                _ => AssignedBy::Student,
-            })
-        })
+        .opt(o, "", "assignedBy", Reader::one_of)
         .unwrap_or_default();
     let icc = r
         .opt(o, "", "icc", crate::stats::read_icc)
@@ -668,14 +650,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
             );
         }
     }
-    let on_bad_row = r
-        .opt(o, "", "onBadRow", |r, v, p| {
-            Some(match r.choice(v, p, &["reject", "skip"])? {
-                "skip" => OnBadRow::Skip,
-                _ => OnBadRow::Reject,
-            })
-        })
-        .unwrap_or_default();
+    let on_bad_row = r.opt(o, "", "onBadRow", Reader::one_of).unwrap_or_default();
     Some(Contract {
         id,
         product_name,

@@ -6,6 +6,8 @@
 
 use crate::error::Code;
 use crate::error::{index, join, Error, FieldError};
+use serde::de::{self, value::StrDeserializer, DeserializeOwned, Visitor};
+use serde::Deserializer;
 use serde_json::{Map, Value};
 
 /// Longest string accepted in any text field, in bytes.
@@ -34,6 +36,52 @@ pub fn parse_json(text: &str, code: Code, what: &str) -> Result<Value, Error> {
     }
     serde_json::from_str(text)
         .map_err(|e| Error::new(code, format!("The {what} is not valid JSON: {e}.")))
+}
+
+/// The variant names a derived `Deserialize` of an enum knows, as serde passes them to
+/// `deserialize_enum`: asking a deserializer that only records them.
+pub fn variant_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Names(&'static [&'static str]);
+    impl de::Error for Names {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Names(&[])
+        }
+    }
+    impl std::error::Error for Names {}
+    impl std::fmt::Display for Names {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("variant names")
+        }
+    }
+    impl std::fmt::Debug for Names {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("variant names")
+        }
+    }
+    struct Recorder;
+    impl<'de> Deserializer<'de> for Recorder {
+        type Error = Names;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Names> {
+            Err(Names(&[]))
+        }
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Names> {
+            Err(Names(variants))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct identifier ignored_any
+        }
+    }
+    match T::deserialize(Recorder) {
+        Ok(_) => &[],
+        Err(Names(names)) => names,
+    }
 }
 
 #[derive(Default)]
@@ -348,6 +396,28 @@ impl Reader {
         .then_some(s)
     }
 
+    /// One variant of a unit enum, by the name serde gives it (`#[serde(rename_all)]`, the same
+    /// declaration the JSON Schema is generated from), so the names are written once.
+    pub fn one_of<T: DeserializeOwned>(&mut self, v: &Value, path: &str) -> Option<T> {
+        let s = self.string(v, path)?;
+        match T::deserialize(StrDeserializer::<de::value::Error>::new(&s)) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                let list = variant_names::<T>()
+                    .iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.fail(
+                    path,
+                    Code::InvalidValue,
+                    format!("\"{s}\" is not one of {list}."),
+                );
+                None
+            }
+        }
+    }
+
     /// One of a fixed set of strings.
     pub fn choice(
         &mut self,
@@ -611,5 +681,41 @@ mod tests {
         assert!(r.url(&json!("https://"), "u").is_none());
         assert!(r.url(&json!("example.org"), "u").is_none());
         assert!(r.url(&json!("https://a b"), "u").is_none());
+    }
+
+    #[test]
+    fn an_enum_is_read_by_the_names_serde_gives_it() {
+        use crate::contract::BelowFidelity;
+        assert_eq!(
+            variant_names::<BelowFidelity>(),
+            ["baseOnly", "fullOutcome", "excluded"]
+        );
+        let mut r = Reader::new();
+        let v: Option<BelowFidelity> = r.one_of(&Value::from("excluded"), "belowFidelity");
+        assert_eq!(v, Some(BelowFidelity::Excluded));
+        let v: Option<BelowFidelity> = r.one_of(&Value::from("Excluded"), "belowFidelity");
+        assert_eq!(v, None);
+        let v: Option<BelowFidelity> = r.one_of(&Value::from(3), "belowFidelity");
+        assert_eq!(v, None);
+        let got: Vec<_> = r
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.code.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "belowFidelity",
+                    "invalidValue",
+                    "\"Excluded\" is not one of \"baseOnly\", \"fullOutcome\", \"excluded\"."
+                ),
+                (
+                    "belowFidelity",
+                    "wrongType",
+                    "Expected a string, got a number."
+                )
+            ]
+        );
     }
 }

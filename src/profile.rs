@@ -69,7 +69,7 @@ pub struct Dosage {
     pub sessions_per_week: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum OutcomeMetric {
     EffectSize,
@@ -89,7 +89,7 @@ pub struct OutcomeClaim {
     pub grades: Option<Vec<Grade>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum StudyDesign {
     Rct,
@@ -226,7 +226,9 @@ pub struct Finding {
 }
 
 /// What a study's `sites` count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum SiteUnit {
     /// A school district, county, city, State or postsecondary campus (34 CFR 77.1).
@@ -246,7 +248,7 @@ pub struct ClusterCounts {
     pub comparison: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ApprovalStatus {
     Approved,
@@ -414,25 +416,7 @@ fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
 fn outcome(r: &mut Reader, v: &Value, path: &str) -> Option<OutcomeClaim> {
     let o = r.object(v, path, &["measure", "metric", "value", "grades"])?;
     let measure = r.req(o, path, "measure", Reader::text);
-    let metric = r.req(o, path, "metric", |r, v, p| {
-        Some(
-            match r.choice(
-                v,
-                p,
-                &[
-                    "effectSize",
-                    "scaleScoreGain",
-                    "percentMeetingTarget",
-                    "percentileGain",
-                ],
-            )? {
-                "effectSize" => OutcomeMetric::EffectSize,
-                "scaleScoreGain" => OutcomeMetric::ScaleScoreGain,
-                "percentMeetingTarget" => OutcomeMetric::PercentMeetingTarget,
-                _ => OutcomeMetric::PercentileGain,
-            },
-        )
-    });
+    let metric = r.req(o, path, "metric", Reader::one_of);
     let value = r.req(o, path, "value", Reader::number);
     let grades = r.opt(o, path, "grades", |r, v, p| r.array(v, p, grade));
     Some(OutcomeClaim {
@@ -516,21 +500,7 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
     )?;
     let title = r.req(o, path, "title", Reader::text);
     let url = r.opt(o, path, "url", Reader::url);
-    let design = r.req(o, path, "design", |r, v, p| {
-        Some(
-            match r.choice(
-                v,
-                p,
-                &["rct", "clusterRct", "qed", "correlational", "logicModel"],
-            )? {
-                "rct" => StudyDesign::Rct,
-                "clusterRct" => StudyDesign::ClusterRct,
-                "qed" => StudyDesign::Qed,
-                "correlational" => StudyDesign::Correlational,
-                _ => StudyDesign::LogicModel,
-            },
-        )
-    });
+    let design = r.req(o, path, "design", Reader::one_of);
     let independent = r.req(o, path, "independent", Reader::boolean);
     let (sample_size, sites) = if design == Some(StudyDesign::LogicModel) {
         (
@@ -543,7 +513,7 @@ fn study(r: &mut Reader, v: &Value, path: &str) -> Option<Study> {
             r.req(o, path, "sites", at_least_one),
         )
     };
-    let site_unit = r.opt(o, path, "siteUnit", site_unit);
+    let site_unit = r.opt(o, path, "siteUnit", Reader::one_of);
     let site_names = r.opt(o, path, "siteNames", |r, v, p| r.array(v, p, Reader::text));
     let clusters = r.opt(o, path, "clusters", cluster_counts);
     let analysis_accounts_for_clustering =
@@ -707,13 +677,6 @@ fn finding(r: &mut Reader, v: &Value, path: &str) -> Option<Finding> {
     })
 }
 
-fn site_unit(r: &mut Reader, v: &Value, path: &str) -> Option<SiteUnit> {
-    Some(match r.choice(v, path, &["district", "school"])? {
-        "school" => SiteUnit::School,
-        _ => SiteUnit::District,
-    })
-}
-
 fn cluster_counts(r: &mut Reader, v: &Value, path: &str) -> Option<ClusterCounts> {
     let o = r.object(v, path, &["intervention", "comparison"])?;
     let intervention = r.req(o, path, "intervention", at_least_one);
@@ -727,16 +690,7 @@ fn cluster_counts(r: &mut Reader, v: &Value, path: &str) -> Option<ClusterCounts
 fn approval(r: &mut Reader, v: &Value, path: &str) -> Option<SeaApproval> {
     let o = r.object(v, path, &["state", "status", "year"])?;
     let state = r.req(o, path, "state", state_code);
-    let status = r.req(o, path, "status", |r, v, p| {
-        Some(
-            match r.choice(v, p, &["approved", "pending", "rejected", "expired"])? {
-                "approved" => ApprovalStatus::Approved,
-                "pending" => ApprovalStatus::Pending,
-                "rejected" => ApprovalStatus::Rejected,
-                _ => ApprovalStatus::Expired,
-            },
-        )
-    });
+    let status = r.req(o, path, "status", Reader::one_of);
     let year = r.opt(o, path, "year", |r, v, p| {
         let y = r.count(v, p)?;
         r.check(
@@ -883,12 +837,7 @@ impl Policy {
                 })
                 .unwrap_or_default(),
             attrition_boundary: r
-                .opt(o, path, "attritionBoundary", |r, v, p| {
-                    Some(match r.choice(v, p, &["cautious", "optimistic"])? {
-                        "optimistic" => Boundary::Optimistic,
-                        _ => Boundary::Cautious,
-                    })
-                })
+                .opt(o, path, "attritionBoundary", Reader::one_of)
                 .unwrap_or(d.attrition_boundary),
             // The ESSA tiers are defined in law: a policy may ask more of them, never less.
             min_students: r
@@ -915,7 +864,7 @@ impl Policy {
                         .then_some(a)
                 })
                 .unwrap_or(d.alpha),
-            site_unit: r.opt(o, path, "siteUnit", site_unit).unwrap_or(d.site_unit),
+            site_unit: r.opt(o, path, "siteUnit", Reader::one_of).unwrap_or(d.site_unit),
         })
     }
 }

@@ -793,7 +793,9 @@ impl Baseline {
 }
 
 /// Which WWC attrition boundary applies: cautious by default, optimistic where a review says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Boundary {
     Cautious,
