@@ -4,7 +4,8 @@
 use crate::error::Code;
 use crate::error::{index, join, Error};
 use crate::input::Reader;
-use crate::roster::{self, MAX_MINUTES, MAX_SCORE, MAX_WEEKS, MIN_WEEKS};
+use crate::input::{MAX_ARRAY_LEN, MAX_CENTS, MAX_TEXT_BYTES};
+use crate::roster::{self, MAX_GRADE, MAX_MINUTES, MAX_SCORE, MAX_WEEKS, MIN_WEEKS};
 use schemars::JsonSchema;
 use serde_json::Value;
 
@@ -26,15 +27,15 @@ pub struct Contract {
     pub currency: String,
     /// Paid once, whatever happens.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    #[schemars(range(min = 0, max = MAX_CENTS))]
     pub base_fee_cents: i64,
     /// Paid per enrolled intervention student.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    #[schemars(range(min = 0, max = MAX_CENTS))]
     pub per_student_base_cents: i64,
     pub metric: GrowthMetric,
     /// A student earns the tier with the highest threshold reached (`metric >= atLeast`).
-    #[schemars(length(min = 1, max = 1000))]
+    #[schemars(length(min = 1, max = MAX_ARRAY_LEN))]
     pub payment_card: Vec<Tier>,
     pub fidelity: Fidelity,
     #[serde(default)]
@@ -42,28 +43,28 @@ pub struct Contract {
     pub district_obligation: Option<DistrictObligation>,
     /// Subtracted per at-fidelity student whose gain (post - pre) is negative.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    #[schemars(range(min = 0, max = MAX_CENTS))]
     pub decline_penalty_cents: i64,
-    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    #[schemars(range(min = 0, max = MAX_CENTS))]
     pub cap_cents: Option<i64>,
-    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    #[schemars(range(min = 0, max = MAX_CENTS))]
     pub floor_cents: Option<i64>,
     #[serde(default)]
     pub missing_outcome: MissingOutcome,
     /// No published figure describes fewer students than this (default 10, as most states use;
     /// at least 5, the smallest minimum states use: NCES 2011-603).
     #[serde(default = "ten")]
-    #[schemars(range(min = 5, max = 1000))]
+    #[schemars(range(min = MIN_CELL_SIZE_FLOOR, max = MAX_CELL_SIZE))]
     pub min_cell_size: u64,
     /// Roster columns to break results down by (`grade` and `school` allowed; never the id,
     /// a score, minutes or weeks).
     #[serde(default)]
-    #[schemars(length(max = 20))]
+    #[schemars(length(max = MAX_SUBGROUP_COLUMNS))]
     pub subgroup_columns: Vec<String>,
     /// A subgroup column with more distinct values than this is refused: it identifies
     /// students rather than grouping them (default 100).
     #[serde(default = "hundred")]
-    #[schemars(range(min = 2, max = 1000))]
+    #[schemars(range(min = 2, max = roster::MAX_SUBGROUP_VALUES))]
     pub max_subgroup_values: u64,
     /// Students were randomly assigned to intervention and comparison.
     #[serde(default)]
@@ -99,6 +100,10 @@ fn hundred() -> u64 {
 
 /// The smallest minimum cell size accepted (NCES 2011-603: states use 5 to 30, most 10).
 pub const MIN_CELL_SIZE_FLOOR: u64 = 5;
+/// The largest minimum cell size accepted.
+pub const MAX_CELL_SIZE: u64 = 1000;
+/// The most subgroup columns a contract may name.
+pub const MAX_SUBGROUP_COLUMNS: usize = 20;
 fn default_icc() -> f64 {
     crate::stats::DEFAULT_ICC
 }
@@ -111,17 +116,17 @@ pub enum GrowthMetric {
     /// (post - pre) / (maxScore - pre)
     #[serde(rename_all = "camelCase")]
     NormalizedGain {
-        #[schemars(range(min = -1e12, max = 1e12))]
+        #[schemars(range(min = -MAX_SCORE, max = MAX_SCORE))]
         max_score: f64,
     },
     /// gain / typical growth for the grade * 100, prorated by weeks where the norm gives weeks
     PercentOfTypical {
-        #[schemars(length(min = 1, max = 1000))]
+        #[schemars(length(min = 1, max = MAX_ARRAY_LEN))]
         norms: Vec<TypicalNorm>,
     },
     /// (gain - mean) / sd for the grade: a z-score
     GrowthIndex {
-        #[schemars(length(min = 1, max = 1000))]
+        #[schemars(length(min = 1, max = MAX_ARRAY_LEN))]
         norms: Vec<IndexNorm>,
     },
     /// the post-test score itself, for a cut score such as a reading gate
@@ -150,43 +155,43 @@ impl GrowthMetric {
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TypicalNorm {
-    #[schemars(range(min = 0, max = 12))]
+    #[schemars(range(min = 0, max = MAX_GRADE))]
     pub grade: u8,
-    #[schemars(range(min = 1e-6, max = 1e12))]
+    #[schemars(range(min = MIN_NORM, max = MAX_SCORE))]
     pub typical_growth: f64,
     /// The weeks the typical growth is for; a student's norm is prorated by weeks enrolled.
-    #[schemars(range(min = 0.01, max = 520))]
+    #[schemars(range(min = MIN_WEEKS, max = MAX_WEEKS))]
     pub weeks: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IndexNorm {
-    #[schemars(range(min = 0, max = 12))]
+    #[schemars(range(min = 0, max = MAX_GRADE))]
     pub grade: u8,
-    #[schemars(range(min = -1e12, max = 1e12))]
+    #[schemars(range(min = -MAX_SCORE, max = MAX_SCORE))]
     pub mean: f64,
-    #[schemars(range(min = 1e-6, max = 1e12))]
+    #[schemars(range(min = MIN_NORM, max = MAX_SCORE))]
     pub sd: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Tier {
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub label: String,
-    #[schemars(range(min = -1e12, max = 1e12))]
+    #[schemars(range(min = -MAX_SCORE, max = MAX_SCORE))]
     pub at_least: f64,
-    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    #[schemars(range(min = 0, max = MAX_CENTS))]
     pub cents_per_student: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fidelity {
-    #[schemars(range(min = 0.0, max = 1e6))]
+    #[schemars(range(min = 0.0, max = MAX_MINUTES))]
     pub min_minutes_per_week: f64,
-    #[schemars(range(min = 0.0, max = 520))]
+    #[schemars(range(min = 0.0, max = MAX_WEEKS))]
     pub min_weeks: f64,
 }
 
@@ -205,7 +210,7 @@ pub enum BelowFidelity {
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Evaluator {
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub name: String,
     /// The evaluator has no financial tie to the vendor.
     pub independent: bool,
@@ -580,7 +585,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         .opt(o, "", "minCellSize", |r, v, p| {
             let n = r.count(v, p)?;
             r.check(
-                (MIN_CELL_SIZE_FLOOR..=1000).contains(&n),
+                (MIN_CELL_SIZE_FLOOR..=MAX_CELL_SIZE).contains(&n),
                 p,
                 Code::OutOfRange,
                 "A minimum cell size is from 5 to 1000 students: fewer would publish figures about one or two students (states use 5 to 30, most 10; NCES 2011-603).",
@@ -592,10 +597,10 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         .opt(o, "", "subgroupColumns", |r, v, p| {
             let cols = r.array(v, p, Reader::text)?;
             r.check(
-                cols.len() <= 20,
+                cols.len() <= MAX_SUBGROUP_COLUMNS,
                 p,
                 Code::TooLong,
-                "At most 20 subgroup columns are accepted.",
+                &format!("At most {MAX_SUBGROUP_COLUMNS} subgroup columns are accepted."),
             )
             .then_some(cols)
         })

@@ -10,7 +10,7 @@ pub enum MetricProblem {
     /// A row problem: the pre-test leaves no room for a normalized gain, or a score is above the maximum.
     Row { code: Code, message: String },
     /// The contract has no norm for this grade (a contract problem, reported once).
-    NoNorm { grade: i8 },
+    NoNorm { grade: u8 },
     /// A normalized gain for a pre-test at the maximum score: no room to grow, so no value;
     /// the student stays enrolled and is counted apart (not a bad row).
     NoRoomToGrow,
@@ -22,7 +22,7 @@ pub fn metric_value(
     pre: f64,
     post: f64,
     weeks: f64,
-    grade: i8,
+    grade: Option<u8>,
 ) -> Result<Option<f64>, MetricProblem> {
     if post.is_nan() || (pre.is_nan() && !matches!(metric, GrowthMetric::PostScore)) {
         return Ok(None);
@@ -51,10 +51,7 @@ pub fn metric_value(
             gain / (max_score - pre)
         }
         GrowthMetric::PercentOfTypical { norms } => {
-            let norm = norms
-                .iter()
-                .find(|n| n.grade as i8 == grade)
-                .ok_or(MetricProblem::NoNorm { grade })?;
+            let norm = norm_of(norms, grade, |n| n.grade)?;
             let typical = match norm.weeks {
                 Some(norm_weeks) => norm.typical_growth * weeks / norm_weeks,
                 None => norm.typical_growth,
@@ -62,14 +59,30 @@ pub fn metric_value(
             gain / typical * 100.0
         }
         GrowthMetric::GrowthIndex { norms } => {
-            let norm = norms
-                .iter()
-                .find(|n| n.grade as i8 == grade)
-                .ok_or(MetricProblem::NoNorm { grade })?;
+            let norm = norm_of(norms, grade, |n| n.grade)?;
             (gain - norm.mean) / norm.sd
         }
     };
     Ok(Some(value))
+}
+
+/// The norm for a student's grade; a student without a grade (the roster has no grade column,
+/// which the reader refuses for a metric with norms) has none to be judged by.
+fn norm_of<N>(
+    norms: &[N],
+    grade: Option<u8>,
+    grade_of: impl Fn(&N) -> u8,
+) -> Result<&N, MetricProblem> {
+    let Some(grade) = grade else {
+        return Err(MetricProblem::Row {
+            code: Code::MissingValue,
+            message: "The contract's metric needs each student's grade.".into(),
+        });
+    };
+    norms
+        .iter()
+        .find(|n| grade_of(n) == grade)
+        .ok_or(MetricProblem::NoNorm { grade })
 }
 
 /// A student reaches a threshold when the metric is at or above it; values within 1e-9
@@ -87,11 +100,11 @@ mod tests {
     #[test]
     fn each_metric_by_hand() {
         assert_eq!(
-            metric_value(&GrowthMetric::Gain, 200.0, 212.5, 30.0, 3),
+            metric_value(&GrowthMetric::Gain, 200.0, 212.5, 30.0, Some(3)),
             Ok(Some(12.5))
         );
         assert_eq!(
-            metric_value(&GrowthMetric::PostScore, f64::NAN, 431.0, 30.0, 3),
+            metric_value(&GrowthMetric::PostScore, f64::NAN, 431.0, 30.0, Some(3)),
             Ok(Some(431.0))
         );
         // Hake: (80 - 60) / (100 - 60) = 0.5
@@ -101,7 +114,7 @@ mod tests {
                 60.0,
                 80.0,
                 30.0,
-                3
+                Some(3)
             ),
             Ok(Some(0.5))
         );
@@ -113,7 +126,7 @@ mod tests {
                 weeks: Some(30.0),
             }],
         };
-        let v = metric_value(&typical, 200.0, 212.0, 20.0, 3)
+        let v = metric_value(&typical, 200.0, 212.0, 20.0, Some(3))
             .unwrap()
             .unwrap();
         assert!((v - 120.0).abs() < 1e-9);
@@ -125,7 +138,7 @@ mod tests {
             }],
         };
         assert!(
-            (metric_value(&unprorated, 200.0, 212.0, 20.0, 3)
+            (metric_value(&unprorated, 200.0, 212.0, 20.0, Some(3))
                 .unwrap()
                 .unwrap()
                 - 80.0)
@@ -140,9 +153,19 @@ mod tests {
                 sd: 4.0,
             }],
         };
-        assert_eq!(metric_value(&index, 100.0, 112.0, 30.0, 0), Ok(Some(0.5)));
         assert_eq!(
-            metric_value(&index, 100.0, 112.0, 30.0, 1),
+            metric_value(&index, 100.0, 112.0, 30.0, Some(0)),
+            Ok(Some(0.5))
+        );
+        assert!(matches!(
+            metric_value(&index, 100.0, 112.0, 30.0, None),
+            Err(MetricProblem::Row {
+                code: Code::MissingValue,
+                ..
+            })
+        ));
+        assert_eq!(
+            metric_value(&index, 100.0, 112.0, 30.0, Some(1)),
             Err(MetricProblem::NoNorm { grade: 1 })
         );
     }
@@ -150,24 +173,24 @@ mod tests {
     #[test]
     fn missing_and_impossible_values() {
         assert_eq!(
-            metric_value(&GrowthMetric::Gain, 200.0, f64::NAN, 30.0, 3),
+            metric_value(&GrowthMetric::Gain, 200.0, f64::NAN, 30.0, Some(3)),
             Ok(None)
         );
         assert_eq!(
-            metric_value(&GrowthMetric::Gain, f64::NAN, 210.0, 30.0, 3),
+            metric_value(&GrowthMetric::Gain, f64::NAN, 210.0, 30.0, Some(3)),
             Ok(None)
         );
         let hake = GrowthMetric::NormalizedGain { max_score: 100.0 };
         assert_eq!(
-            metric_value(&hake, 100.0, 100.0, 30.0, 3),
+            metric_value(&hake, 100.0, 100.0, 30.0, Some(3)),
             Err(MetricProblem::NoRoomToGrow)
         );
         assert!(matches!(
-            metric_value(&hake, 100.5, 100.0, 30.0, 3),
+            metric_value(&hake, 100.5, 100.0, 30.0, Some(3)),
             Err(MetricProblem::Row { .. })
         ));
         assert!(matches!(
-            metric_value(&hake, 50.0, 101.0, 30.0, 3),
+            metric_value(&hake, 50.0, 101.0, 30.0, Some(3)),
             Err(MetricProblem::Row { .. })
         ));
     }

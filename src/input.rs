@@ -17,7 +17,9 @@ pub const MAX_ARRAY_LEN: usize = 1000;
 /// Largest JSON document accepted, in bytes.
 pub const MAX_JSON_BYTES: usize = 1 << 20;
 /// The largest integer a JS number holds exactly (2^53 - 1); cents beyond it are refused.
-pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub const MAX_SAFE_INTEGER: f64 = MAX_CENTS as f64;
+/// The most cents an amount may be: 2^53 - 1, the largest integer a JS number holds exactly.
+pub const MAX_CENTS: i64 = 9_007_199_254_740_991;
 
 /// The prefix the JS binding gives NaN and Infinity, which JSON cannot hold, so that
 /// they are reported as non-finite numbers rather than as missing values.
@@ -251,7 +253,7 @@ impl Reader {
     pub fn grade(&mut self, v: &Value, path: &str) -> Option<u8> {
         let g = self.count(v, path)?;
         self.check(
-            g <= 12,
+            g <= u64::from(crate::roster::MAX_GRADE),
             path,
             Code::OutOfRange,
             "A grade is a whole number from 0 (kindergarten) to 12.",

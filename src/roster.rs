@@ -23,6 +23,8 @@ const MAX_RESERVED_ROWS: usize = 1 << 16;
 pub const MAX_ROW_BYTES: usize = 64 << 10;
 /// Largest score accepted, in absolute value.
 pub const MAX_SCORE: f64 = 1e12;
+/// The highest school grade (kindergarten is 0).
+pub const MAX_GRADE: u8 = 12;
 /// Most minutes of use accepted for one student (about two years without a break).
 pub const MAX_MINUTES: f64 = 1e6;
 /// Fewest and most weeks enrolled accepted (about two hours; ten years).
@@ -32,6 +34,12 @@ pub const MAX_WEEKS: f64 = 520.0;
 pub const MAX_ID_BYTES: usize = 256;
 /// Row errors listed in full; beyond this they are only counted.
 pub const MAX_REPORTED_ROW_ERRORS: usize = 100;
+
+/// Rows, byte offsets, line numbers and value codes are kept as `u32`; these limits, checked
+/// while reading, keep every one of them below 2^32 (checked when the crate builds).
+const _: () = assert!(MAX_ROSTER_BYTES < u32::MAX as usize);
+const _: () = assert!(MAX_STUDENTS < u32::MAX as usize);
+const _: () = assert!(MAX_DISTINCT_VALUES < u32::MAX as usize);
 
 /// One categorical column (school or a subgroup): a code per row and the distinct values.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -98,8 +106,8 @@ pub struct Roster {
     pub post: Vec<f64>,
     pub minutes: Vec<f64>,
     pub weeks: Vec<f64>,
-    /// Grade 0 (kindergarten) to 12; -1 when the roster has no grade column.
-    pub grade: Vec<i8>,
+    /// Grade 0 (kindergarten) to 12; none when the roster has no grade column.
+    pub grade: Vec<Option<u8>>,
     /// True for intervention students (all of them when there is no group column).
     pub intervention: Vec<bool>,
     pub school: Option<Category>,
@@ -174,7 +182,7 @@ pub struct ReadOutcome {
     pub errors: Vec<RowError>,
     pub error_count: usize,
     /// Grades present in the roster that the metric's norms do not cover, with a line of each.
-    pub grades_without_norm: Vec<(i8, u64)>,
+    pub grades_without_norm: Vec<(u8, u64)>,
 }
 
 /// What the reader needs from the contract.
@@ -323,6 +331,7 @@ pub fn read(
             }
             Ok(values) => {
                 let id = record.get(layout.id).unwrap_or_default().trim_ascii();
+                // Below 2^32: rows <= MAX_STUDENTS, bytes and lines <= MAX_ROSTER_BYTES (asserted at the limits).
                 ids.push((fx_hash(id), roster.len() as u32));
                 offsets.push(record.position().map_or(0, |p| p.byte()) as u32);
                 roster.line.push(start as u32);
@@ -491,10 +500,10 @@ fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
 struct RowValues {
     pre: f64,
     post: f64,
-    no_norm: Option<i8>,
+    no_norm: Option<u8>,
     minutes: f64,
     weeks: f64,
-    grade: i8,
+    grade: Option<u8>,
     intervention: bool,
 }
 
@@ -607,8 +616,10 @@ fn check_row(
         ));
     }
     let grade = match l.grade {
-        None => -1,
-        Some(i) => parse_grade(field(i)).map_err(|why| err(Some(i), Code::InvalidGrade, why))?,
+        None => None,
+        Some(i) => {
+            Some(parse_grade(field(i)).map_err(|why| err(Some(i), Code::InvalidGrade, why))?)
+        }
     };
     let intervention = match l.group {
         None => true,
@@ -667,7 +678,7 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
 }
 
 /// Grade 0 to 12; `K` and `KG` are kindergarten (0).
-pub fn parse_grade(raw: &[u8]) -> Result<i8, String> {
+pub fn parse_grade(raw: &[u8]) -> Result<u8, String> {
     let s = raw.trim_ascii();
     if s.eq_ignore_ascii_case(b"K") || s.eq_ignore_ascii_case(b"KG") {
         return Ok(0);
@@ -676,7 +687,7 @@ pub fn parse_grade(raw: &[u8]) -> Result<i8, String> {
         .ok()
         .and_then(|t| t.parse::<u8>().ok())
     {
-        Some(g) if g <= 12 => Ok(g as i8),
+        Some(g) if g <= MAX_GRADE => Ok(g),
         _ => Err(format!(
             "\"{}\" is not a grade: use K or 0 for kindergarten, up to 12.",
             clip(&String::from_utf8_lossy(s))
