@@ -3,7 +3,7 @@
 
 use crate::error::Code;
 use crate::error::{join, Error};
-use crate::input::Reader;
+use crate::input::{Reader, MAX_ARRAY_LEN, MAX_TEXT_BYTES};
 use crate::stats::{self, Attrition, Boundary, EffectInput};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -23,27 +23,27 @@ pub const STATE_CODES: [&str; 56] = [
     description = "What a vendor states about an education-technology product."
 )]
 pub struct Profile {
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub name: String,
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub vendor: String,
     #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
     pub homepage_url: Option<String>,
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub subjects: Vec<Subject>,
     /// Grades served; 0 is kindergarten.
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub grades: Vec<Grade>,
     /// The vendor's prescribed dose; a profile without one states no clear outcome.
     pub dosage: Option<Dosage>,
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub outcomes: Vec<OutcomeClaim>,
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub studies: Vec<Study>,
     #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
     pub research_url: Option<String>,
     pub research_on_homepage: Option<bool>,
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub sea_approvals: Vec<SeaApproval>,
     pub training: Training,
     pub data_practices: DataPractices,
@@ -52,7 +52,7 @@ pub struct Profile {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(transparent)]
-pub struct Subject(#[schemars(regex(pattern = r"\S"), length(max = 4096))] pub String);
+pub struct Subject(#[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))] pub String);
 
 #[derive(Debug, Clone, Copy, PartialEq, JsonSchema)]
 #[serde(transparent)]
@@ -81,11 +81,11 @@ pub enum OutcomeMetric {
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OutcomeClaim {
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub measure: String,
     pub metric: OutcomeMetric,
     pub value: f64,
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub grades: Option<Vec<Grade>>,
 }
 
@@ -160,7 +160,7 @@ impl AttritionInput {
     "then" = { "required": ["sampleSize", "sites"] }
 ))]
 pub struct Study {
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub title: String,
     #[schemars(regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"))]
     pub url: Option<String>,
@@ -179,7 +179,7 @@ pub struct Study {
     /// The sites by name (district names or NCES ids), one per site: studies pooled toward the
     /// multi-site sample then count each site once. Without names, pooled studies count as many
     /// sites as the largest of them, since they may share their sites.
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub site_names: Option<Vec<String>>,
     /// The clusters (schools, classrooms) assigned to each condition; required for a cluster RCT
     /// unless `summary.clusters` gives them. One cluster in a condition is a confound.
@@ -198,7 +198,7 @@ pub struct Study {
     pub analysis_accounts_for_clustering: Option<bool>,
     /// Several findings (outcome measures), instead of `effectSize`/`pValue`/`summary`: within
     /// each outcome domain their significance is corrected by Benjamini-Hochberg, as the WWC does.
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub findings: Option<Vec<Finding>>,
     pub attrition: Option<AttritionInput>,
     pub baseline_effect_size: Option<f64>,
@@ -213,9 +213,9 @@ pub struct Study {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Finding {
     /// The outcome domain (such as "reading comprehension"): findings in one domain are corrected together.
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub domain: String,
-    #[schemars(regex(pattern = r"\S"), length(max = 4096))]
+    #[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))]
     pub measure: String,
     pub effect_size: Option<f64>,
     #[schemars(range(min = 0.0, max = 1.0))]
@@ -262,7 +262,7 @@ pub enum ApprovalStatus {
 pub struct SeaApproval {
     pub state: StateCode,
     pub status: ApprovalStatus,
-    #[schemars(range(min = 1990, max = 2100))]
+    #[schemars(range(min = FIRST_YEAR, max = LAST_YEAR))]
     pub year: Option<u16>,
 }
 
@@ -295,7 +295,12 @@ pub struct Ai {
 /// The fewest students and sites ESSA's strong and moderate evidence allow (34 CFR 77.1,
 /// "strong evidence" and "moderate evidence" (iii)(D)).
 pub const ESSA_MIN_STUDENTS: u64 = 350;
+/// The fewest sites, likewise.
 pub const ESSA_MIN_SITES: u64 = 2;
+/// The years a state approval may be dated.
+pub const FIRST_YEAR: u64 = 1990;
+/// The last year a state approval may be dated.
+pub const LAST_YEAR: u64 = 2100;
 
 /// The district's thresholds; every one configurable within what the law defines.
 #[derive(Debug, Clone, PartialEq, JsonSchema, serde::Serialize)]
@@ -306,18 +311,18 @@ pub struct Policy {
     #[schemars(range(min = 0.0))]
     pub max_screen_minutes_per_week: f64,
     /// States whose approval counts; empty means any state.
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = MAX_ARRAY_LEN))]
     pub accepted_states: Vec<StateCode>,
     /// Which WWC attrition boundary the ratings apply: `cautious` (default) or `optimistic`.
     pub attrition_boundary: Boundary,
     /// Students a study needs toward tiers 1 and 2 (ESSA's 350, or more).
-    #[schemars(range(min = 350))]
+    #[schemars(range(min = ESSA_MIN_STUDENTS))]
     pub min_students: u64,
     /// Sites a study needs toward tiers 1 and 2 (ESSA's 2, or more).
-    #[schemars(range(min = 2))]
+    #[schemars(range(min = ESSA_MIN_SITES))]
     pub min_sites: u64,
     /// The significance level (0.05, or stricter).
-    #[schemars(extend("exclusiveMinimum" = 0), range(max = 0.05))]
+    #[schemars(extend("exclusiveMinimum" = 0), range(max = stats::DEFAULT_ALPHA))]
     pub alpha: f64,
     /// What counts as a site toward the multi-site sample of tiers 1 and 2: `district` (the
     /// default: 34 CFR 77.1 names a State, county, city, school district or campus) or `school`
@@ -331,8 +336,8 @@ impl Default for Policy {
             max_screen_minutes_per_week: 45.0,
             accepted_states: Vec::new(),
             attrition_boundary: Boundary::Cautious,
-            min_students: 350,
-            min_sites: 2,
+            min_students: ESSA_MIN_STUDENTS,
+            min_sites: ESSA_MIN_SITES,
             alpha: stats::DEFAULT_ALPHA,
             site_unit: SiteUnit::District,
         }
@@ -694,10 +699,10 @@ fn approval(r: &mut Reader, v: &Value, path: &str) -> Option<SeaApproval> {
     let year = r.opt(o, path, "year", |r, v, p| {
         let y = r.count(v, p)?;
         r.check(
-            (1990..=2100).contains(&y),
+            (FIRST_YEAR..=LAST_YEAR).contains(&y),
             p,
             Code::OutOfRange,
-            "Expected a year from 1990 to 2100.",
+            &format!("Expected a year from {FIRST_YEAR} to {LAST_YEAR}."),
         )
         .then_some(y as u16)
     });
