@@ -499,6 +499,9 @@ fn cents_format_for_messages() {
     assert_eq!(format_cents(150000), "$1,500.00");
     assert_eq!(format_cents(123456789), "$1,234,567.89");
     assert_eq!(format_cents(-5), "-$0.05");
+    // Three digits of dollars take no separator in front.
+    assert_eq!(format_cents(12345), "$123.45");
+    assert_eq!(format_cents(-99999999), "-$999,999.99");
 }
 
 fn summary(ni: u64, mi: f64, nc: u64, mc: f64, sd: f64) -> Value {
@@ -851,4 +854,22 @@ fn harm_with_an_uncounted_p_value_is_not_silent() {
     );
     assert_eq!(status(&v, "unfavorableEvidence"), Status::Warn);
     assert_eq!(v.verdict, Verdict::Caution);
+}
+
+#[test]
+fn an_uncounted_p_value_warns_only_of_harm_below_alpha() {
+    let cluster = |g: f64, p: f64| {
+        json!({ "title": "C", "design": "clusterRct", "independent": true, "sampleSize": 400, "sites": 2,
+            "clusters": { "intervention": 10, "comparison": 10 },
+            "attrition": { "overall": 0.1, "differential": 0.02 }, "effectSize": g, "pValue": p })
+    };
+    let unfavorable = |c: Value| {
+        let v = vet_with(json!({ "studies": [rct(400, 3, 0.2, 0.01), c] }), json!({}));
+        status(&v, "unfavorableEvidence")
+    };
+    // A favourable effect with a small uncounted p-value is no sign of harm.
+    assert_eq!(unfavorable(cluster(0.4, 0.001)), Status::Pass);
+    // Harm at p = 0.05 exactly is not significant at alpha 0.05; just below it is.
+    assert_eq!(unfavorable(cluster(-0.4, 0.05)), Status::Pass);
+    assert_eq!(unfavorable(cluster(-0.4, 0.0499)), Status::Warn);
 }
