@@ -453,169 +453,70 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
     Some(c)
 }
 
+/// The contract's fields, as the JSON names them.
+const CONTRACT_FIELDS: &[&str] = &[
+    "id",
+    "productName",
+    "vendor",
+    "period",
+    "currency",
+    "baseFeeCents",
+    "perStudentBaseCents",
+    "metric",
+    "paymentCard",
+    "fidelity",
+    "belowFidelity",
+    "districtObligation",
+    "declinePenaltyCents",
+    "capCents",
+    "floorCents",
+    "missingOutcome",
+    "minCellSize",
+    "subgroupColumns",
+    "maxSubgroupValues",
+    "randomized",
+    "assignedBy",
+    "icc",
+    "evaluator",
+    "evidencePolicy",
+    "columns",
+    "onBadRow",
+];
+
+/// Reads every field, each on its own, then checks the rules that join fields; every problem
+/// is recorded, so a contract with several is reported whole.
 fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
-    let o = r.object(
-        v,
-        "",
-        &[
-            "id",
-            "productName",
-            "vendor",
-            "period",
-            "currency",
-            "baseFeeCents",
-            "perStudentBaseCents",
-            "metric",
-            "paymentCard",
-            "fidelity",
-            "belowFidelity",
-            "districtObligation",
-            "declinePenaltyCents",
-            "capCents",
-            "floorCents",
-            "missingOutcome",
-            "minCellSize",
-            "subgroupColumns",
-            "maxSubgroupValues",
-            "randomized",
-            "assignedBy",
-            "icc",
-            "evaluator",
-            "evidencePolicy",
-            "columns",
-            "onBadRow",
-        ],
-    )?;
+    let o = r.object(v, "", CONTRACT_FIELDS)?;
     let id = r.opt(o, "", "id", Reader::string);
     let product_name = r.opt(o, "", "productName", Reader::string);
     let vendor = r.opt(o, "", "vendor", Reader::string);
     let period = r.opt(o, "", "period", Reader::string);
-    let currency = r
-        .opt(o, "", "currency", |r, v, p| {
-            let s = r.string(v, p)?;
-            let ok = s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
-            r.check(
-                ok,
-                p,
-                Code::InvalidValue,
-                "Expected a three-letter currency code such as \"USD\".",
-            )
-            .then_some(s)
-        })
-        .unwrap_or_else(usd);
+    let currency = r.opt(o, "", "currency", currency).unwrap_or_else(usd);
     let base_fee_cents = r.opt(o, "", "baseFeeCents", Reader::cents).unwrap_or(0);
     let per_student_base_cents = r
         .opt(o, "", "perStudentBaseCents", Reader::cents)
         .unwrap_or(0);
     let metric = r.req(o, "", "metric", metric);
-    let payment_card = r.req(o, "", "paymentCard", |r, v, p| {
-        let tiers = r.array(v, p, tier)?;
-        r.check(
-            !tiers.is_empty(),
-            p,
-            Code::Empty,
-            "The payment card needs at least one tier.",
-        )
-        .then_some(tiers)
-    });
-    if let Some(card) = &payment_card {
-        for (i, t) in card.iter().enumerate() {
-            if card[..i].iter().any(|e| e.at_least == t.at_least) {
-                r.fail(
-                    &join(&index("paymentCard", i), "atLeast"),
-                    Code::Duplicate,
-                    "Two tiers have the same threshold.",
-                );
-            }
-            // A higher threshold that pays less would make more growth earn less.
-            if let Some(lower) = card
-                .iter()
-                .filter(|e| e.at_least < t.at_least)
-                .map(|e| e.cents_per_student)
-                .max()
-            {
-                if t.cents_per_student < lower {
-                    r.fail(
-                        &join(&index("paymentCard", i), "centsPerStudent"),
-                        Code::DecreasingTier,
-                        format!(
-                            "This tier has a higher threshold than another but pays less ({} < {} cents): more growth must never earn less.",
-                            t.cents_per_student, lower
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    let fidelity = r.req(o, "", "fidelity", |r, v, p| {
-        let f = r.object(v, p, &["minMinutesPerWeek", "minWeeks"])?;
-        let min_minutes_per_week = r.req(f, p, "minMinutesPerWeek", bounded(0.0, MAX_MINUTES));
-        let min_weeks = r.req(f, p, "minWeeks", bounded(0.0, MAX_WEEKS));
-        Some(Fidelity {
-            min_minutes_per_week: min_minutes_per_week?,
-            min_weeks: min_weeks?,
-        })
-    });
+    let payment_card = r.req(o, "", "paymentCard", payment_card);
+    let fidelity = r.req(o, "", "fidelity", fidelity);
     let below_fidelity = r
         .opt(o, "", "belowFidelity", Reader::one_of)
         .unwrap_or_default();
-    let district_obligation = r.opt(o, "", "districtObligation", |r, v, p| {
-        let d = r.object(v, p, &["minShareAtFidelity"])?;
-        Some(DistrictObligation {
-            min_share_at_fidelity: r.req(d, p, "minShareAtFidelity", Reader::fraction)?,
-        })
-    });
+    let district_obligation = r.opt(o, "", "districtObligation", district_obligation);
     let decline_penalty_cents = r
         .opt(o, "", "declinePenaltyCents", Reader::cents)
         .unwrap_or(0);
     let cap_cents = r.opt(o, "", "capCents", Reader::cents);
     let floor_cents = r.opt(o, "", "floorCents", Reader::cents);
-    if let (Some(cap), Some(floor)) = (cap_cents, floor_cents) {
-        r.check(
-            floor <= cap,
-            "floorCents",
-            Code::OutOfRange,
-            "The floor cannot be above the cap.",
-        );
-    }
     let missing_outcome = r
         .opt(o, "", "missingOutcome", Reader::one_of)
         .unwrap_or_default();
-    let min_cell_size = r
-        .opt(o, "", "minCellSize", |r, v, p| {
-            let n = r.count(v, p)?;
-            r.check(
-                (MIN_CELL_SIZE_FLOOR..=MAX_CELL_SIZE).contains(&n),
-                p,
-                Code::OutOfRange,
-                "A minimum cell size is from 5 to 1000 students: fewer would publish figures about one or two students (states use 5 to 30, most 10; NCES 2011-603).",
-            )
-            .then_some(n)
-        })
-        .unwrap_or(10);
+    let min_cell_size = r.opt(o, "", "minCellSize", min_cell_size).unwrap_or(10);
     let subgroup_columns = r
-        .opt(o, "", "subgroupColumns", |r, v, p| {
-            let cols = r.array(v, p, Reader::text)?;
-            r.check(
-                cols.len() <= MAX_SUBGROUP_COLUMNS,
-                p,
-                Code::TooLong,
-                &format!("At most {MAX_SUBGROUP_COLUMNS} subgroup columns are accepted."),
-            )
-            .then_some(cols)
-        })
+        .opt(o, "", "subgroupColumns", subgroup_columns)
         .unwrap_or_default();
     let max_subgroup_values = r
-        .opt(o, "", "maxSubgroupValues", |r, v, p| {
-            let n = r.count(v, p)?;
-            r.check(
-                (2..=roster::MAX_SUBGROUP_VALUES as u64).contains(&n),
-                p,
-                Code::OutOfRange,
-                "The most distinct values of a subgroup column is from 2 to 1000.",
-            )
-            .then_some(n)
-        })
+        .opt(o, "", "maxSubgroupValues", max_subgroup_values)
         .unwrap_or_else(hundred);
     let randomized = r.opt(o, "", "randomized", Reader::boolean).unwrap_or(false);
     let assigned_by = r
@@ -624,38 +525,22 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     let icc = r
         .opt(o, "", "icc", crate::stats::read_icc)
         .unwrap_or_else(default_icc);
-    let evaluator = r.opt(o, "", "evaluator", |r, v, p| {
-        let e = r.object(v, p, &["name", "independent"])?;
-        let name = r.req(e, p, "name", Reader::text);
-        let independent = r.req(e, p, "independent", Reader::boolean);
-        Some(Evaluator {
-            name: name?,
-            independent: independent?,
-        })
-    });
+    let evaluator = r.opt(o, "", "evaluator", evaluator);
     let evidence_policy = r.opt(o, "", "evidencePolicy", crate::profile::Policy::read);
     let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
-    // A subgroup column that is the id, a score, minutes or weeks would label each student.
-    for (i, name) in subgroup_columns.iter().enumerate() {
-        let is = |column: &str| crate::input::fold_name(column) == crate::input::fold_name(name);
-        let identifying = [
-            (&columns.student_id, "the student id"),
-            (&columns.pre, "a score"),
-            (&columns.post, "a score"),
-            (&columns.minutes, "the minutes of use"),
-            (&columns.weeks, "the weeks enrolled"),
-        ]
-        .into_iter()
-        .find(|(column, _)| is(column));
-        if let Some((_, what)) = identifying {
-            r.fail(
-                &index("subgroupColumns", i),
-                Code::IdentifyingColumn,
-                format!("\"{name}\" is {what}: as a subgroup column it would publish every student's own value."),
-            );
-        }
-    }
     let on_bad_row = r.opt(o, "", "onBadRow", Reader::one_of).unwrap_or_default();
+
+    // The rules that join fields, on whatever could be read.
+    if let (Some(cap), Some(floor)) = (cap_cents, floor_cents) {
+        r.check(
+            floor <= cap,
+            "floorCents",
+            Code::OutOfRange,
+            "The floor cannot be above the cap.",
+        );
+    }
+    no_identifying_subgroup(r, &subgroup_columns, &columns);
+
     Some(Contract {
         id,
         product_name,
@@ -684,6 +569,140 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         columns,
         on_bad_row,
     })
+}
+
+fn currency(r: &mut Reader, v: &Value, p: &str) -> Option<String> {
+    let s = r.string(v, p)?;
+    let ok = s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
+    r.check(
+        ok,
+        p,
+        Code::InvalidValue,
+        "Expected a three-letter currency code such as \"USD\".",
+    )
+    .then_some(s)
+}
+
+/// The tiers, each threshold once, a higher one never paying less (more growth must never
+/// earn less).
+fn payment_card(r: &mut Reader, v: &Value, p: &str) -> Option<Vec<Tier>> {
+    let card = r.array(v, p, tier)?;
+    if !r.check(
+        !card.is_empty(),
+        p,
+        Code::Empty,
+        "The payment card needs at least one tier.",
+    ) {
+        return None;
+    }
+    for (i, t) in card.iter().enumerate() {
+        if card[..i].iter().any(|e| e.at_least == t.at_least) {
+            r.fail(
+                &join(&index(p, i), "atLeast"),
+                Code::Duplicate,
+                "Two tiers have the same threshold.",
+            );
+        }
+        let lower = card
+            .iter()
+            .filter(|e| e.at_least < t.at_least)
+            .map(|e| e.cents_per_student)
+            .max();
+        if let Some(lower) = lower.filter(|&lower| t.cents_per_student < lower) {
+            r.fail(
+                &join(&index(p, i), "centsPerStudent"),
+                Code::DecreasingTier,
+                format!(
+                    "This tier has a higher threshold than another but pays less ({} < {} cents): more growth must never earn less.",
+                    t.cents_per_student, lower
+                ),
+            );
+        }
+    }
+    Some(card)
+}
+
+fn fidelity(r: &mut Reader, v: &Value, p: &str) -> Option<Fidelity> {
+    let f = r.object(v, p, &["minMinutesPerWeek", "minWeeks"])?;
+    let min_minutes_per_week = r.req(f, p, "minMinutesPerWeek", bounded(0.0, MAX_MINUTES));
+    let min_weeks = r.req(f, p, "minWeeks", bounded(0.0, MAX_WEEKS));
+    Some(Fidelity {
+        min_minutes_per_week: min_minutes_per_week?,
+        min_weeks: min_weeks?,
+    })
+}
+
+fn district_obligation(r: &mut Reader, v: &Value, p: &str) -> Option<DistrictObligation> {
+    let d = r.object(v, p, &["minShareAtFidelity"])?;
+    Some(DistrictObligation {
+        min_share_at_fidelity: r.req(d, p, "minShareAtFidelity", Reader::fraction)?,
+    })
+}
+
+fn min_cell_size(r: &mut Reader, v: &Value, p: &str) -> Option<u64> {
+    let n = r.count(v, p)?;
+    r.check(
+        (MIN_CELL_SIZE_FLOOR..=MAX_CELL_SIZE).contains(&n),
+        p,
+        Code::OutOfRange,
+        "A minimum cell size is from 5 to 1000 students: fewer would publish figures about one or two students (states use 5 to 30, most 10; NCES 2011-603).",
+    )
+    .then_some(n)
+}
+
+fn subgroup_columns(r: &mut Reader, v: &Value, p: &str) -> Option<Vec<String>> {
+    let cols = r.array(v, p, Reader::text)?;
+    r.check(
+        cols.len() <= MAX_SUBGROUP_COLUMNS,
+        p,
+        Code::TooLong,
+        &format!("At most {MAX_SUBGROUP_COLUMNS} subgroup columns are accepted."),
+    )
+    .then_some(cols)
+}
+
+fn max_subgroup_values(r: &mut Reader, v: &Value, p: &str) -> Option<u64> {
+    let n = r.count(v, p)?;
+    r.check(
+        (2..=roster::MAX_SUBGROUP_VALUES as u64).contains(&n),
+        p,
+        Code::OutOfRange,
+        "The most distinct values of a subgroup column is from 2 to 1000.",
+    )
+    .then_some(n)
+}
+
+fn evaluator(r: &mut Reader, v: &Value, p: &str) -> Option<Evaluator> {
+    let e = r.object(v, p, &["name", "independent"])?;
+    let name = r.req(e, p, "name", Reader::text);
+    let independent = r.req(e, p, "independent", Reader::boolean);
+    Some(Evaluator {
+        name: name?,
+        independent: independent?,
+    })
+}
+
+/// A subgroup column that is the id, a score, minutes or weeks would label each student.
+fn no_identifying_subgroup(r: &mut Reader, subgroup_columns: &[String], columns: &Columns) {
+    for (i, name) in subgroup_columns.iter().enumerate() {
+        let is = |column: &str| crate::input::fold_name(column) == crate::input::fold_name(name);
+        let identifying = [
+            (&columns.student_id, "the student id"),
+            (&columns.pre, "a score"),
+            (&columns.post, "a score"),
+            (&columns.minutes, "the minutes of use"),
+            (&columns.weeks, "the weeks enrolled"),
+        ]
+        .into_iter()
+        .find(|(column, _)| is(column));
+        if let Some((_, what)) = identifying {
+            r.fail(
+                &index("subgroupColumns", i),
+                Code::IdentifyingColumn,
+                format!("\"{name}\" is {what}: as a subgroup column it would publish every student's own value."),
+            );
+        }
+    }
 }
 
 /// The contract's JSON Schema (2020-12), generated from the types; the committed copy is what ships.

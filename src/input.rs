@@ -91,6 +91,10 @@ pub fn variant_names<T: DeserializeOwned>() -> &'static [&'static str] {
 /// `(&mut Reader, &Value, path)` and return `Some` only for a usable value.
 pub struct Reader {
     pub errors: Vec<FieldError>,
+    /// Every object read and the fields its reader knows, for the test that each reader
+    /// knows exactly the fields its JSON Schema declares.
+    #[cfg(test)]
+    pub objects: Vec<(String, Vec<String>)>,
 }
 
 impl Reader {
@@ -125,6 +129,11 @@ impl Reader {
             self.wrong_type(v, path, "an object");
             return None;
         };
+        #[cfg(test)]
+        self.objects.push((
+            path.to_string(),
+            known.iter().map(|k| k.to_string()).collect(),
+        ));
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
                 let hint = closest(key, known)
@@ -584,7 +593,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -719,5 +728,63 @@ mod tests {
                 )
             ]
         );
+    }
+
+    /// Asserts that each object `r` read knows exactly the properties the schema declares at
+    /// its path (for a choice of shapes, exactly one shape's).
+    pub fn assert_fields_match_schema(r: &Reader, schema: &Value) {
+        // Every shape a node may take: itself, or each of its anyOf/oneOf alternatives.
+        fn shapes<'a>(schema: &'a Value, node: &'a Value) -> Vec<&'a Value> {
+            let mut node = node;
+            while let Some(name) = node["$ref"].as_str() {
+                node = &schema["$defs"][name.trim_start_matches("#/$defs/")];
+            }
+            let mut out = vec![node];
+            for key in ["anyOf", "oneOf"] {
+                for alternative in node[key].as_array().into_iter().flatten() {
+                    out.extend(shapes(schema, alternative));
+                }
+            }
+            out
+        }
+        assert!(!r.objects.is_empty());
+        for (path, known) in &r.objects {
+            let mut nodes = vec![schema];
+            for step in path.split('.').filter(|s| !s.is_empty()) {
+                let (key, indexed) = match step.find('[') {
+                    Some(i) => (&step[..i], true),
+                    None => (step, false),
+                };
+                let mut next = Vec::new();
+                for node in nodes.iter().flat_map(|n| shapes(schema, n)) {
+                    let field = &node["properties"][key];
+                    if field.is_null() {
+                        continue;
+                    }
+                    if indexed {
+                        next.extend(shapes(schema, field).into_iter().map(|n| &n["items"]));
+                    } else {
+                        next.push(field);
+                    }
+                }
+                nodes = next;
+            }
+            let mut known: Vec<&str> = known.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let declared: Vec<Vec<&str>> = nodes
+                .iter()
+                .flat_map(|n| shapes(schema, n))
+                .filter_map(|n| n["properties"].as_object())
+                .map(|p| {
+                    let mut keys: Vec<&str> = p.keys().map(String::as_str).collect();
+                    keys.sort_unstable();
+                    keys
+                })
+                .collect();
+            assert!(
+                declared.contains(&known),
+                "at {path:?} the reader knows {known:?}; the schema declares {declared:?}"
+            );
+        }
     }
 }
