@@ -710,3 +710,59 @@ fn no_identifying_subgroup(r: &mut Reader, subgroup_columns: &[String], columns:
 pub fn contract_schema() -> Value {
     schemars::schema_for!(Contract).to_value()
 }
+
+#[cfg(test)]
+mod schema_fields {
+    use super::*;
+    use serde_json::json;
+
+    /// Each object the contract's readers read knows exactly the fields the committed schema
+    /// declares there, for every metric and every optional part.
+    #[test]
+    fn the_readers_know_the_schemas_fields() {
+        let schema: Value =
+            serde_json::from_str(include_str!("../schemas/contract.schema.json")).unwrap();
+        let metrics = [
+            json!({ "kind": "gain" }),
+            json!({ "kind": "normalizedGain", "maxScore": 100 }),
+            json!({ "kind": "percentOfTypical", "norms": [{ "grade": 3, "typicalGrowth": 10, "weeks": 30 }] }),
+            json!({ "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 10, "sd": 2 }] }),
+            json!({ "kind": "postScore" }),
+        ];
+        for metric in metrics {
+            let contract = json!({
+                "id": "C-1", "productName": "P", "vendor": "V", "period": "2025-26", "currency": "USD",
+                "baseFeeCents": 1, "perStudentBaseCents": 1, "metric": metric,
+                "paymentCard": [{ "label": "a", "atLeast": 1, "centsPerStudent": 1 }],
+                "fidelity": { "minMinutesPerWeek": 1, "minWeeks": 1 }, "belowFidelity": "baseOnly",
+                "districtObligation": { "minShareAtFidelity": 0.5 }, "declinePenaltyCents": 1,
+                "capCents": 10, "floorCents": 1, "missingOutcome": "exclude", "minCellSize": 10,
+                "subgroupColumns": ["ell"], "maxSubgroupValues": 10, "randomized": true,
+                "assignedBy": "school", "icc": 0.2, "evaluator": { "name": "E", "independent": true },
+                "evidencePolicy": { "maxScreenMinutesPerWeek": 45, "acceptedStates": ["TX"],
+                    "attritionBoundary": "cautious", "minStudents": 350, "minSites": 2, "alpha": 0.05,
+                    "siteUnit": "district" },
+                "columns": { "studentId": "a", "pre": "b", "post": "c", "minutes": "d", "weeks": "e",
+                    "grade": "f", "group": "g", "school": "h", "district": "i" },
+                "onBadRow": "skip"
+            });
+            let mut r = Reader::new();
+            assert!(read_contract(&mut r, &contract).is_some(), "{:?}", r.errors);
+            assert_eq!(r.errors, []);
+            let paths: Vec<&str> = r.objects.iter().map(|(p, _)| p.as_str()).collect();
+            for part in [
+                "",
+                "metric",
+                "paymentCard[0]",
+                "fidelity",
+                "districtObligation",
+            ] {
+                assert!(paths.contains(&part), "{part} in {paths:?}");
+            }
+            for part in ["evaluator", "evidencePolicy", "columns"] {
+                assert!(paths.contains(&part), "{part} in {paths:?}");
+            }
+            crate::input::tests::assert_fields_match_schema(&r, &schema);
+        }
+    }
+}

@@ -885,3 +885,56 @@ pub fn profile_schema() -> Value {
 pub fn policy_schema() -> Value {
     schemars::schema_for!(Policy).to_value()
 }
+
+#[cfg(test)]
+mod schema_fields {
+    use super::*;
+    use serde_json::json;
+
+    /// Each object the profile's readers read knows exactly the fields the committed schema
+    /// declares there, with every optional part given (both shapes of attrition and of a
+    /// summary).
+    #[test]
+    fn the_readers_know_the_schemas_fields() {
+        let schema: Value =
+            serde_json::from_str(include_str!("../schemas/product-profile.schema.json")).unwrap();
+        let summary = |kind: &str| match kind {
+            "continuous" => {
+                json!({ "kind": "continuous", "intervention": { "n": 30, "mean": 1, "sd": 1 },
+                "comparison": { "n": 30, "mean": 0, "sd": 1 }, "lowerIsBetter": false,
+                "clusters": { "intervention": 5, "comparison": 5, "icc": 0.2 }, "alpha": 0.05 })
+            }
+            _ => json!({ "kind": "dichotomous", "intervention": { "n": 30, "proportion": 0.5 },
+                "comparison": { "n": 30, "proportion": 0.4 } }),
+        };
+        let study = |attrition: Value, kind: &str| {
+            json!({ "title": "T", "url": "https://r.example/", "design": "clusterRct", "independent": true,
+                "sampleSize": 400, "sites": 2, "siteUnit": "school", "siteNames": ["A", "B"],
+                "clusters": { "intervention": 5, "comparison": 5 }, "analysisAccountsForClustering": true,
+                "durationWeeks": 20, "attrition": attrition, "baselineEffectSize": 0.1,
+                "baselineAdjusted": true, "ongoing": false,
+                "findings": [{ "domain": "reading", "measure": "m", "effectSize": 0.2, "pValue": 0.01,
+                    "summary": summary(kind) }] })
+        };
+        let profile = json!({
+            "name": "N", "vendor": "V", "homepageUrl": "https://v.example/", "subjects": ["reading"],
+            "grades": [3], "dosage": { "minutesPerWeek": 30, "weeks": 20, "sessionsPerWeek": 2 },
+            "outcomes": [{ "measure": "m", "metric": "effectSize", "value": 0.2, "grades": [3] }],
+            "studies": [
+                study(json!({ "overall": 0.1, "differential": 0.02 }), "continuous"),
+                study(json!({ "randomized": { "intervention": 100, "comparison": 100 },
+                    "analyzed": { "intervention": 90, "comparison": 95 } }), "dichotomous")
+            ],
+            "researchUrl": "https://v.example/research", "researchOnHomepage": true,
+            "seaApprovals": [{ "state": "TX", "status": "approved", "year": 2025 }],
+            "training": { "included": true, "feeCents": 0 },
+            "dataPractices": { "advertisingUsesStudentData": false, "sellsStudentData": false },
+            "ai": { "usesGenerativeAi": false }
+        });
+        let mut r = Reader::new();
+        let read = Profile::read(&mut r, &profile);
+        assert_eq!(r.errors, []);
+        assert!(read.is_some());
+        crate::input::tests::assert_fields_match_schema(&r, &schema);
+    }
+}
