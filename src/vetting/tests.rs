@@ -873,3 +873,16 @@ fn an_uncounted_p_value_warns_only_of_harm_below_alpha() {
     assert_eq!(unfavorable(cluster(-0.4, 0.05)), Status::Pass);
     assert_eq!(unfavorable(cluster(-0.4, 0.0499)), Status::Warn);
 }
+
+#[test]
+fn a_stated_effect_is_favourable_only_above_zero() {
+    let cluster = |g: f64| {
+        json!({ "title": format!("C {g}"), "design": "clusterRct", "independent": true, "sampleSize": 400,
+            "sites": 2, "clusters": { "intervention": 10, "comparison": 10 },
+            "attrition": { "overall": 0.1, "differential": 0.02 }, "effectSize": g, "pValue": 0.01 })
+    };
+    let studies = json!([rct(400, 3, 0.0, 0.01), rct(400, 3, 0.2, 0.01), cluster(0.0), cluster(0.3)]);
+    let v = vet_with(json!({ "studies": studies }), json!({}));
+    let favourable: Vec<bool> = v.studies.iter().map(|s| s.findings[0].favorable).collect();
+    assert_eq!(favourable, [false, true, false, true]);
+}
