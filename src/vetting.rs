@@ -840,29 +840,20 @@ impl<'a> Evidence<'a> {
     }
 }
 
-/// The highest ESSA tier the studies support, with a sentence saying why.
-pub fn essa_tier(
-    studies: &[Study],
-    verdicts: &[StudyVerdict],
-    policy: &Policy,
-) -> (Option<u8>, String) {
-    let evidence: Vec<Evidence> = studies
-        .iter()
-        .zip(verdicts)
-        .map(|(s, v)| Evidence::of(s, v, policy))
-        .collect();
-    let list = |which: &dyn Fn(&Evidence) -> bool| {
-        evidence
-            .iter()
-            .filter(|e| which(e))
-            .map(|e| index("studies", e.verdict.index))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    // Several studies meeting (A)-(C) may together reach the sample of (iii)(D): distinct
-    // studies (the same title, address or numbers count once) and distinct sites, counted by name when
-    // every study names its sites, else as many as the largest study has (they may share them).
-    let pooled = |which: &dyn Fn(&Evidence) -> bool| -> (u64, u64, usize) {
+/// Students, sites and distinct studies that together count toward ESSA's sample.
+#[derive(Debug, Clone, Copy)]
+struct Pool {
+    students: u64,
+    sites: u64,
+    studies: usize,
+}
+
+impl Pool {
+    /// Several studies meeting (A)-(C) may together reach the sample of (iii)(D): distinct
+    /// studies (the same title, address or numbers count once) and distinct sites, counted by
+    /// name when every study names its sites, else as many as the largest study has (they may
+    /// share them).
+    fn of(evidence: &[Evidence], which: &dyn Fn(&Evidence) -> bool) -> Pool {
         // Of two entries that are one study, the larger counts: listing order never lowers a tier.
         let mut qualifying: Vec<&Evidence> = evidence.iter().filter(|e| which(e)).collect();
         qualifying.sort_by_key(|e| std::cmp::Reverse((e.students, e.sites)));
@@ -886,18 +877,51 @@ pub fn essa_tier(
             }
             None => counted.iter().map(|e| e.sites).max().unwrap_or(0),
         };
-        (students, sites, counted.len())
-    };
-    let enough = |(n, sites, k): (u64, u64, usize)| {
-        k > 0 && n >= policy.min_students && sites >= policy.min_sites
-    };
-    let describe = |(n, sites, k): (u64, u64, usize)| {
+        Pool {
+            students,
+            sites,
+            studies: counted.len(),
+        }
+    }
+
+    fn enough(self, policy: &Policy) -> bool {
+        self.studies > 0 && self.students >= policy.min_students && self.sites >= policy.min_sites
+    }
+
+    fn describe(self) -> String {
+        let Pool {
+            students,
+            sites,
+            studies,
+        } = self;
         format!(
-            "{k} qualifying stud{} with {n} students in {sites} site{}",
-            if k == 1 { "y" } else { "ies" },
+            "{studies} qualifying stud{} with {students} students in {sites} site{}",
+            if studies == 1 { "y" } else { "ies" },
             if sites == 1 { "" } else { "s" }
         )
+    }
+}
+
+/// The highest ESSA tier the studies support, with a sentence saying why.
+pub fn essa_tier(
+    studies: &[Study],
+    verdicts: &[StudyVerdict],
+    policy: &Policy,
+) -> (Option<u8>, String) {
+    let evidence: Vec<Evidence> = studies
+        .iter()
+        .zip(verdicts)
+        .map(|(s, v)| Evidence::of(s, v, policy))
+        .collect();
+    let list = |which: &dyn Fn(&Evidence) -> bool| {
+        evidence
+            .iter()
+            .filter(|e| which(e))
+            .map(|e| index("studies", e.verdict.index))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
+    let pooled = |which: &dyn Fn(&Evidence) -> bool| Pool::of(&evidence, which);
     let unit = match policy.site_unit {
         SiteUnit::District => "districts or larger units",
         SiteUnit::School => "schools or larger units",
@@ -937,24 +961,24 @@ pub fn essa_tier(
         ));
     }
     let strong = pooled(&|e| e.strong());
-    if enough(strong) {
+    if strong.enough(policy) {
         return (Some(1), format!(
             "Strong evidence (tier 1): an experimental study meets WWC standards without reservations and shows a statistically significant favourable effect; together, {} reach the policy's {need}.",
-            describe(strong)
+            strong.describe()
         ));
     }
     let moderate = pooled(&|e| e.moderate());
-    if enough(moderate) {
+    if moderate.enough(policy) {
         return (Some(2), format!(
             "Moderate evidence (tier 2): a study meets WWC standards and shows a statistically significant favourable effect; together, {} reach the policy's {need}.",
-            describe(moderate)
+            moderate.describe()
         ));
     }
-    if moderate.2 > 0 {
+    if moderate.studies > 0 {
         return (Some(3), format!(
             "Promising evidence (tier 3): a study meeting WWC standards shows a statistically significant favourable effect, but {} {} short of the policy's {need} for tier 1 or 2.",
-            describe(moderate),
-            if moderate.2 == 1 { "falls" } else { "fall" }
+            moderate.describe(),
+            if moderate.studies == 1 { "falls" } else { "fall" }
         ));
     }
     let promising = list(&|e| e.promising());

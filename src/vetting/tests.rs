@@ -881,7 +881,12 @@ fn a_stated_effect_is_favourable_only_above_zero() {
             "sites": 2, "clusters": { "intervention": 10, "comparison": 10 },
             "attrition": { "overall": 0.1, "differential": 0.02 }, "effectSize": g, "pValue": 0.01 })
     };
-    let studies = json!([rct(400, 3, 0.0, 0.01), rct(400, 3, 0.2, 0.01), cluster(0.0), cluster(0.3)]);
+    let studies = json!([
+        rct(400, 3, 0.0, 0.01),
+        rct(400, 3, 0.2, 0.01),
+        cluster(0.0),
+        cluster(0.3)
+    ]);
     let v = vet_with(json!({ "studies": studies }), json!({}));
     let favourable: Vec<bool> = v.studies.iter().map(|s| s.findings[0].favorable).collect();
     assert_eq!(favourable, [false, true, false, true]);
