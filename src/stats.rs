@@ -206,20 +206,18 @@ pub struct EffectResult {
     pub notes: Vec<String>,
 }
 
-/// WWC effect size, its interval, and its significance (cluster-adjusted when clusters are
-/// given). Inputs are assumed read by [`EffectInput::read`]; statistics that give no finite
-/// effect (no spread, or spread too small for the difference) are an error, never a NaN.
-pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
+/// The unscaled effect: a standardized mean difference, or a log odds ratio on the Cox scale
+/// with its variance (both still to be multiplied by the small-sample factor).
+enum Raw {
+    Difference(f64),
+    Cox { d: f64, variance: f64 },
+}
+
+/// The unscaled effect of two groups of the same kind.
+fn raw_effect(input: &EffectInput) -> Result<Raw, Error> {
     let (ni, nc) = (input.intervention.n(), input.comparison.n());
     let n = ni + nc;
-    let degenerate = |why: &str| Err(Error::new(Code::DegenerateStatistics, why.to_string()));
-    // The unscaled effect: a standardized mean difference, or a log odds ratio on the Cox scale
-    // with its variance (still to be multiplied by the small-sample factor).
-    enum Raw {
-        Difference(f64),
-        Cox { d: f64, variance: f64 },
-    }
-    let raw = match (input.intervention, input.comparison) {
+    Ok(match (input.intervention, input.comparison) {
         (
             Group::Continuous {
                 mean: mi, sd: si, ..
@@ -232,7 +230,7 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
             let d = (mi - mc) / pooled;
             let usable = pooled > 0.0 && d.is_finite();
             if !usable {
-                return degenerate("The groups' scores have no usable spread (standard deviations of zero, or too small for the difference in means), so no effect size can be computed.");
+                return Err(Error::new(Code::DegenerateStatistics, "The groups' scores have no usable spread (standard deviations of zero, or too small for the difference in means), so no effect size can be computed."));
             }
             Raw::Difference(d)
         }
@@ -254,7 +252,17 @@ pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
                 "Both groups must be of the same kind.",
             ))
         }
-    };
+    })
+}
+
+/// WWC effect size, its interval, and its significance (cluster-adjusted when clusters are
+/// given). Inputs are assumed read by [`EffectInput::read`]; statistics that give no finite
+/// effect (no spread, or spread too small for the difference) are an error, never a NaN.
+pub fn effect_size(input: &EffectInput) -> Result<EffectResult, Error> {
+    let (ni, nc) = (input.intervention.n(), input.comparison.n());
+    let n = ni + nc;
+    let degenerate = |why: &str| Err(Error::new(Code::DegenerateStatistics, why.to_string()));
+    let raw = raw_effect(input)?;
     let mut notes = Vec::new();
     let (g, om, se, df) = match input.clusters {
         None => {
