@@ -507,6 +507,82 @@ struct RowValues {
     intervention: bool,
 }
 
+/// A row's shape: not longer than any roster row, no quote left open, as many fields as the
+/// header.
+fn row_shape(
+    record: &csv::ByteRecord,
+    width: usize,
+    may_be_open: bool,
+) -> Result<(), (Code, String)> {
+    if record.as_slice().len() > MAX_ROW_BYTES {
+        return Err((
+            Code::RowTooLong,
+            format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
+        ));
+    }
+    // A line break inside a quoted field is legal CSV, but in a roster it means a quote was
+    // never closed.
+    let broken = |f: &[u8]| f.contains(&b'\n') || f.contains(&b'\r');
+    if may_be_open && record.iter().any(broken) {
+        return Err((
+            Code::UnterminatedQuote,
+            "A quoted field opened on this line is not closed before the line ends.".into(),
+        ));
+    }
+    if record.len() != width {
+        return Err((
+            Code::WrongFieldCount,
+            format!(
+                "The row has {} fields; the header has {width}.",
+                record.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The documented ranges, in which every sum, square and ratio of the values stays finite;
+/// an error names the column at fault.
+fn in_range(
+    l: &Layout,
+    pre: f64,
+    post: f64,
+    minutes: f64,
+    weeks: f64,
+) -> Result<(), (usize, Code, String)> {
+    if minutes < 0.0 {
+        return Err((
+            l.minutes,
+            Code::NegativeNumber,
+            "Minutes of use cannot be negative.".into(),
+        ));
+    }
+    for (i, x) in [(l.pre, pre), (l.post, post)] {
+        if x.abs() > MAX_SCORE {
+            return Err((
+                i,
+                Code::OutOfRange,
+                format!("A score is at most {MAX_SCORE:e} in size; {x} is not a test score."),
+            ));
+        }
+    }
+    if minutes > MAX_MINUTES {
+        return Err((
+            l.minutes,
+            Code::OutOfRange,
+            format!("{minutes} minutes is more than a student can use ({MAX_MINUTES} at most)."),
+        ));
+    }
+    if !(MIN_WEEKS..=MAX_WEEKS).contains(&weeks) {
+        return Err((
+            l.weeks,
+            Code::OutOfRange,
+            format!("Weeks enrolled must be from {MIN_WEEKS} to {MAX_WEEKS}."),
+        ));
+    }
+    Ok(())
+}
+
 fn check_row(
     record: &csv::ByteRecord,
     header: &[String],
@@ -522,35 +598,7 @@ fn check_row(
         code,
         message,
     };
-    if record.as_slice().len() > MAX_ROW_BYTES {
-        return Err(err(
-            None,
-            Code::RowTooLong,
-            format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
-        ));
-    }
-    if may_be_open
-        && record
-            .iter()
-            .any(|f| f.contains(&b'\n') || f.contains(&b'\r'))
-    {
-        // A line break inside a quoted field is legal CSV, but in a roster it means a quote was never closed.
-        return Err(err(
-            None,
-            Code::UnterminatedQuote,
-            "A quoted field opened on this line is not closed before the line ends.".into(),
-        ));
-    }
-    if record.len() != width {
-        return Err(err(
-            None,
-            Code::WrongFieldCount,
-            format!(
-                "The row has {} fields; the header has {width}.",
-                record.len()
-            ),
-        ));
-    }
+    row_shape(record, width, may_be_open).map_err(|(code, message)| err(None, code, message))?;
     let field = |i: usize| record.get(i).unwrap_or_default();
     let id = field(l.id).trim_ascii();
     if id.is_empty() {
@@ -584,37 +632,8 @@ fn check_row(
     let post = number(l.post, true)?;
     let minutes = number(l.minutes, false)?;
     let weeks = number(l.weeks, false)?;
-    if minutes < 0.0 {
-        return Err(err(
-            Some(l.minutes),
-            Code::NegativeNumber,
-            "Minutes of use cannot be negative.".into(),
-        ));
-    }
-    // Documented ranges: every sum, square and ratio of them stays finite.
-    for (i, x) in [(l.pre, pre), (l.post, post)] {
-        if x.abs() > MAX_SCORE {
-            return Err(err(
-                Some(i),
-                Code::OutOfRange,
-                format!("A score is at most {MAX_SCORE:e} in size; {x} is not a test score."),
-            ));
-        }
-    }
-    if minutes > MAX_MINUTES {
-        return Err(err(
-            Some(l.minutes),
-            Code::OutOfRange,
-            format!("{minutes} minutes is more than a student can use ({MAX_MINUTES} at most)."),
-        ));
-    }
-    if !(MIN_WEEKS..=MAX_WEEKS).contains(&weeks) {
-        return Err(err(
-            Some(l.weeks),
-            Code::OutOfRange,
-            format!("Weeks enrolled must be from {MIN_WEEKS} to {MAX_WEEKS}."),
-        ));
-    }
+    in_range(&l, pre, post, minutes, weeks)
+        .map_err(|(column, code, message)| err(Some(column), code, message))?;
     let grade = match l.grade {
         None => None,
         Some(i) => {
