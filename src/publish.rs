@@ -97,14 +97,9 @@ struct Model {
 /// Amounts the payment total may be rounded to, in cents, before it is withheld.
 const ROUNDINGS: [u64; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
-pub fn publish(
-    c: &Contract,
-    counts: &Counts,
-    growth: &Growth,
-    effect: Option<ReportEffect>,
-    payment: &Payment,
-) -> (OutcomesReport, Vec<Vec<bool>>) {
-    let min = c.min_cell_size;
+/// What the audit starts from: every figure about fewer than `min` students withheld, and
+/// every cell whose own complements are small.
+fn initial_plan(counts: &Counts, min: u64) -> Plan {
     let small = |x: u64| x > 0 && x < min;
     // A cell whose students outside its share, or meeting the target, or not, are few: its
     // published figures would give them away (the audit would find it; this saves it the
@@ -141,6 +136,21 @@ pub fn publish(
     if !plan.outcome_figures {
         withhold_outcome_figures(&mut plan);
     }
+    plan
+}
+
+/// The publishable report: the first plan, withheld further until the audit finds no figure
+/// about fewer than `minCellSize` students, then whatever proves unnecessary put back; with it,
+/// for each table, which cells the report shows.
+pub fn publish(
+    c: &Contract,
+    counts: &Counts,
+    growth: &Growth,
+    effect: Option<ReportEffect>,
+    payment: &Payment,
+) -> (OutcomesReport, Vec<Vec<bool>>) {
+    let min = c.min_cell_size;
+    let mut plan = initial_plan(counts, min);
     let first = plan.clone();
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
