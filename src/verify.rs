@@ -17,7 +17,7 @@ mod tests;
 use crate::error::Code;
 use crate::report::REPORT_SCHEMA;
 use base64::Engine;
-use keylist::{parse_evaluator, parse_key_list, Date, KeyList, Origin};
+use keylist::{parse_evaluator, parse_key_list, Date, KeyList, Origin, PublishedKey};
 use minisign_verify::{PublicKey, Signature};
 use serde::Serialize;
 use serde_json::Value;
@@ -321,22 +321,10 @@ fn inline_keys(trusted: &[String]) -> Result<Keys, Problem> {
     Ok(Keys::Inline(keys))
 }
 
-fn check(
-    report: &[u8],
-    signature: &str,
-    trust: Trust,
-    expect: &Expect,
-) -> Result<Verification, Problem> {
-    let today = match expect.today.as_deref() {
-        Some(t) => Some(Date::parse(t).ok_or_else(|| {
-            problem(
-                Code::InvalidDate,
-                format!("Today's date \"{t}\" is not written YYYY-MM-DD."),
-            )
-        })?),
-        None => None,
-    };
-    let keys = match trust {
+/// The keys a report may be signed with: the page's own, or those the evaluator publishes
+/// (which need the product the report must be about).
+fn trusted_keys(trust: Trust, expect: &Expect) -> Result<Keys, Problem> {
+    Ok(match trust {
         Trust::Inline(trusted) => inline_keys(trusted)?,
         Trust::Evaluator { origin, key_list } => {
             let origin = parse_evaluator(origin, expect.page_origin.as_deref())?;
@@ -353,7 +341,11 @@ fn check(
             let list = parse_key_list(key_list, &origin.host)?;
             Keys::Evaluator(origin, list)
         }
-    };
+    })
+}
+
+/// The signature file decoded, with the id of the key that made it (16 hex digits).
+fn decode_signature(signature: &str) -> Result<(Signature, String), Problem> {
     if signature.len() > MAX_SIGNATURE_BYTES {
         return Err(problem(
             Code::MalformedSignature,
@@ -372,6 +364,67 @@ fn check(
         .nth(1)
         .and_then(|line| key_id(line, 2))
         .unwrap_or_else(|| "(unknown)".into());
+    Ok((sig, sig_id))
+}
+
+/// The evaluator's key was valid on the report's issue date: what the badge says of the
+/// evaluator, or why not.
+fn valid_on_issue(
+    issued: Option<Date>,
+    origin: &Origin,
+    list: &KeyList,
+    published: &PublishedKey,
+    sig_id: &str,
+) -> Result<Evaluator, Problem> {
+    let Some(issued) = issued else {
+        return Err(problem(
+            Code::NoIssuedDate,
+            "The report carries no issue date (\"issued\"), so it cannot be checked against the validity of the key that signed it.",
+        ));
+    };
+    let until = published.valid_until;
+    if issued < published.valid_from || until.is_some_and(|u| issued > u) {
+        let period = match until {
+            Some(u) => format!("from {} to {u}", published.valid_from),
+            None => format!("from {} on", published.valid_from),
+        };
+        return Err(problem(
+            Code::KeyNotValidOnDate,
+            format!(
+                "The report was issued on {issued}, but {} publishes key {sig_id} as valid only {period}.",
+                origin.host
+            ),
+        ));
+    }
+    Ok(Evaluator {
+        origin: origin.origin.clone(),
+        host: origin.host.clone(),
+        name: list.evaluator.clone(),
+        key_valid_from: published.valid_from,
+        key_valid_until: until,
+    })
+}
+
+/// The whole verification: the trusted keys, the signature against them (and a published key
+/// not revoked), the report read strictly, its date against today and the key's validity, and
+/// its subject against what the page expects.
+fn check(
+    report: &[u8],
+    signature: &str,
+    trust: Trust,
+    expect: &Expect,
+) -> Result<Verification, Problem> {
+    let today = match expect.today.as_deref() {
+        Some(t) => Some(Date::parse(t).ok_or_else(|| {
+            problem(
+                Code::InvalidDate,
+                format!("Today's date \"{t}\" is not written YYYY-MM-DD."),
+            )
+        })?),
+        None => None,
+    };
+    let keys = trusted_keys(trust, expect)?;
+    let (sig, sig_id) = decode_signature(signature)?;
     let changed = "the report or its trusted comment was changed after signing";
     let evaluator = match &keys {
         Keys::Inline(list) => {
@@ -445,33 +498,7 @@ fn check(
     let evaluator = match evaluator {
         None => None,
         Some((origin, list, published)) => {
-            let Some(issued) = issued else {
-                return Err(problem(
-                    Code::NoIssuedDate,
-                    "The report carries no issue date (\"issued\"), so it cannot be checked against the validity of the key that signed it.",
-                ));
-            };
-            let until = published.valid_until;
-            if issued < published.valid_from || until.is_some_and(|u| issued > u) {
-                let period = match until {
-                    Some(u) => format!("from {} to {u}", published.valid_from),
-                    None => format!("from {} on", published.valid_from),
-                };
-                return Err(problem(
-                    Code::KeyNotValidOnDate,
-                    format!(
-                        "The report was issued on {issued}, but {} publishes key {sig_id} as valid only {period}.",
-                        origin.host
-                    ),
-                ));
-            }
-            Some(Evaluator {
-                origin: origin.origin.clone(),
-                host: origin.host.clone(),
-                name: list.evaluator.clone(),
-                key_valid_from: published.valid_from,
-                key_valid_until: until,
-            })
+            Some(valid_on_issue(issued, origin, list, published, &sig_id)?)
         }
     };
     if let Some(p) = subject_mismatch(&parsed, expect) {
