@@ -536,6 +536,30 @@ struct Arm {
     pre: Moments,
 }
 
+impl Arm {
+    /// The intervention and the comparison arm: every student assigned, and the post- and
+    /// pre-tests of those with a post-test (intent to treat).
+    fn both(r: &Roster) -> [Arm; 2] {
+        let mut arms = [(), ()].map(|_| Arm {
+            randomized: 0.0,
+            post: Moments::default(),
+            pre: Moments::default(),
+        });
+        for i in 0..r.len() {
+            let arm = &mut arms[usize::from(!r.intervention[i])];
+            arm.randomized += 1.0;
+            if r.post[i].is_nan() {
+                continue;
+            }
+            arm.post.add(r.post[i]);
+            if !r.pre[i].is_nan() {
+                arm.pre.add(r.pre[i]);
+            }
+        }
+        arms
+    }
+}
+
 /// A unit (school, district) holds a real share of a group when at least this share of the
 /// group's analysed students are in it: a few students placed across the line do not make a
 /// unit hold both groups, nor make a site.
@@ -616,6 +640,101 @@ impl Units {
     }
 }
 
+/// The roster's comparison as a design: what a rating of it as a study needs to know.
+struct RosterDesign {
+    design: StudyDesign,
+    /// Assignment was by school (said so, or whole schools in one group each).
+    by_school: bool,
+    clusters: Option<Clusters>,
+    sites: u64,
+    site_unit: SiteUnit,
+    independent: bool,
+    randomized: bool,
+}
+
+impl RosterDesign {
+    fn of(
+        c: &Contract,
+        policy: &crate::profile::Policy,
+        schools: Option<Units>,
+        districts: Option<Units>,
+    ) -> RosterDesign {
+        // Whole schools in one group each are cluster assignment, whatever the contract says: the
+        // analysis must then be cluster-adjusted, and one school per group is a confound.
+        let by_school = c.assigned_by == AssignedBy::School || schools.is_some_and(|s| s.aligned());
+        let clusters = match (by_school, schools) {
+            (true, Some(s)) => Some(Clusters {
+                // Schools holding a real share of a group; a shared school is counted once (with
+                // the intervention group): M is the number of distinct schools.
+                intervention: (s.intervention + s.shared) as f64,
+                comparison: s.comparison as f64,
+                icc: c.icc,
+            }),
+            _ => None,
+        };
+        let design = match (c.randomized, by_school) {
+            (true, true) => StudyDesign::ClusterRct,
+            (true, false) => StudyDesign::Rct,
+            (false, _) => StudyDesign::Qed,
+        };
+        // Sites are units holding a real share of both groups: a school or district that lines up
+        // with one group is no independent replication. A roster without the column is one site.
+        let sites = match (policy.site_unit, districts, schools) {
+            (SiteUnit::District, Some(d), _) | (SiteUnit::School, _, Some(d)) => d.shared.max(1),
+            _ => 1,
+        } as u64;
+        RosterDesign {
+            design,
+            by_school,
+            clusters,
+            sites,
+            site_unit: policy.site_unit,
+            independent: c.evaluator.as_ref().is_some_and(|e| e.independent),
+            randomized: c.randomized,
+        }
+    }
+
+    /// The comparison as a study, for the same rating a vendor's study gets.
+    fn study(
+        &self,
+        post: &stats::EffectResult,
+        attrition: &Attrition,
+        baseline_g: Option<f64>,
+    ) -> Study {
+        Study {
+            title: "This roster".into(),
+            url: None,
+            design: self.design,
+            independent: self.independent,
+            sample_size: Some((post.n_intervention + post.n_comparison) as u64),
+            sites: Some(self.sites),
+            site_unit: Some(self.site_unit),
+            site_names: None,
+            // The roster's p-value is computed here, cluster-adjusted when assignment was by school.
+            analysis_accounts_for_clustering: Some(true),
+            clusters: self.clusters.map(|k| ClusterCounts {
+                intervention: k.intervention as u64,
+                comparison: k.comparison as u64,
+            }),
+            duration_weeks: None,
+            effect_size: Some(post.g),
+            p_value: Some(post.p_value),
+            summary: None,
+            findings: None,
+            attrition: self.randomized.then_some(AttritionInput::Rates {
+                overall: attrition.overall,
+                differential: attrition.differential,
+            }),
+            baseline_effect_size: baseline_g,
+            // The comparison is of post-tests, not adjusted for the pre-test.
+            baseline_adjusted: Some(false),
+            controls_for_selection: None,
+            ongoing: None,
+            covers_ai: None,
+        }
+    }
+}
+
 /// The WWC comparison of intervention and comparison students (intent to treat: every
 /// intervention student with a post-test), its design conditions, and what it could support.
 fn local_effect(
@@ -633,22 +752,7 @@ fn local_effect(
         }
         return None;
     }
-    let mut arms = [(), ()].map(|_| Arm {
-        randomized: 0.0,
-        post: Moments::default(),
-        pre: Moments::default(),
-    });
-    for i in 0..r.len() {
-        let arm = &mut arms[usize::from(!r.intervention[i])];
-        arm.randomized += 1.0;
-        if r.post[i].is_nan() {
-            continue;
-        }
-        arm.post.add(r.post[i]);
-        if !r.pre[i].is_nan() {
-            arm.pre.add(r.pre[i]);
-        }
-    }
+    let arms = Arm::both(r);
     let [ti, tc] = &arms;
     let (ni, nc) = (ti.post.n, tc.post.n);
     if ni < 2.0 || nc < 2.0 {
@@ -661,24 +765,12 @@ fn local_effect(
     let policy = c.evidence_policy.clone().unwrap_or_default();
     let schools = r.school.as_ref().map(|s| Units::of(s, r));
     let districts = r.district.as_ref().map(|d| Units::of(d, r));
-    // Whole schools in one group each are cluster assignment, whatever the contract says: the
-    // analysis must then be cluster-adjusted, and one school per group is a confound.
-    let by_school = c.assigned_by == AssignedBy::School || schools.is_some_and(|s| s.aligned());
-    let clusters = match (by_school, schools) {
-        (true, Some(s)) => Some(Clusters {
-            // Schools holding a real share of a group; a shared school is counted once (with
-            // the intervention group): M is the number of distinct schools.
-            intervention: (s.intervention + s.shared) as f64,
-            comparison: s.comparison as f64,
-            icc: c.icc,
-        }),
-        _ => None,
-    };
+    let shape = RosterDesign::of(c, &policy, schools, districts);
     let input = EffectInput {
         intervention: ti.post.group(),
         comparison: tc.post.group(),
         lower_is_better: false,
-        clusters,
+        clusters: shape.clusters,
         alpha: policy.alpha,
     };
     let post = match stats::effect_size(&input) {
@@ -705,48 +797,8 @@ fn local_effect(
         ));
     }
     let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
-    let design = match (c.randomized, by_school) {
-        (true, true) => StudyDesign::ClusterRct,
-        (true, false) => StudyDesign::Rct,
-        (false, _) => StudyDesign::Qed,
-    };
-    // Sites are units holding a real share of both groups: a school or district that lines up
-    // with one group is no independent replication. A roster without the column is one site.
-    let sites = match (policy.site_unit, districts, schools) {
-        (SiteUnit::District, Some(d), _) | (SiteUnit::School, _, Some(d)) => d.shared.max(1),
-        _ => 1,
-    } as u64;
-    let study = Study {
-        title: "This roster".into(),
-        url: None,
-        design,
-        independent: c.evaluator.as_ref().is_some_and(|e| e.independent),
-        sample_size: Some((ni + nc) as u64),
-        sites: Some(sites),
-        site_unit: Some(policy.site_unit),
-        site_names: None,
-        // The roster's p-value is computed here, cluster-adjusted when assignment was by school.
-        analysis_accounts_for_clustering: Some(true),
-        clusters: clusters.map(|k| ClusterCounts {
-            intervention: k.intervention as u64,
-            comparison: k.comparison as u64,
-        }),
-        duration_weeks: None,
-        effect_size: Some(post.g),
-        p_value: Some(post.p_value),
-        summary: None,
-        findings: None,
-        attrition: c.randomized.then_some(AttritionInput::Rates {
-            overall: attrition.overall,
-            differential: attrition.differential,
-        }),
-        baseline_effect_size: baseline_g,
-        // The comparison is of post-tests, not adjusted for the pre-test.
-        baseline_adjusted: Some(false),
-        controls_for_selection: None,
-        ongoing: None,
-        covers_ai: None,
-    };
+    let study = shape.study(&post, &attrition, baseline_g);
+    let design = shape.design;
     let mut verdict = vetting::rate_study(0, &study, &policy);
     // Baseline equivalence is needed by a quasi-experiment or an RCT with high attrition, and
     // must hold on the analytic sample: every student in the effect (WWC 5.0, baseline equivalence).
@@ -755,7 +807,7 @@ fn local_effect(
     let units = UnitLayout {
         schools,
         districts,
-        by_school,
+        by_school: shape.by_school,
         missing_pre_tests: needs_baseline.then_some((ni - ti.pre.n + nc - tc.pre.n) as u64),
     };
     let conditions = conditions(c, units, rows_left_out, &study, &verdict);
@@ -785,10 +837,10 @@ fn local_effect(
         baseline: baseline_g.map(baseline_equivalence),
         attrition: attrition_status,
         design: design_name,
-        assigned_by: if by_school { "school" } else { "student" },
+        assigned_by: if shape.by_school { "school" } else { "student" },
         independent: study.independent,
         evaluator: c.evaluator.as_ref().map(|e| e.name.clone()),
-        sites,
+        sites: shape.sites,
         policy,
         conditions,
         could_support,
