@@ -891,3 +891,72 @@ fn a_stated_effect_is_favourable_only_above_zero() {
     let favourable: Vec<bool> = v.studies.iter().map(|s| s.findings[0].favorable).collect();
     assert_eq!(favourable, [false, true, false, true]);
 }
+
+/// The reasons given for the first study of a profile.
+fn reasons_of(study: Value) -> Vec<String> {
+    vet_with(json!({ "studies": [study] }), json!({})).studies[0]
+        .reasons
+        .clone()
+}
+
+#[test]
+fn findings_each_in_a_domain_of_its_own_are_pointed_out_from_three() {
+    let with_domains = |domains: &[&str]| {
+        let findings: Vec<Value> = domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| json!({ "domain": d, "measure": format!("m{i}"), "effectSize": 0.2, "pValue": 0.01 }))
+            .collect();
+        let mut s = rct(400, 3, 0.2, 0.01);
+        let o = s.as_object_mut().unwrap();
+        o.remove("effectSize");
+        o.remove("pValue");
+        o.insert("findings".into(), json!(findings));
+        let said = reasons_of(s);
+        said.iter().any(|r| r.contains("in a domain of its own"))
+    };
+    assert!(with_domains(&["reading", "math", "science"]));
+    assert!(!with_domains(&["reading", "math"]));
+    assert!(!with_domains(&["reading", "math", "Reading "]));
+}
+
+#[test]
+fn only_research_not_stated_independent_is_flagged() {
+    let note = "Not stated to be independent of the vendor";
+    let flagged = |s: Value| reasons_of(s).iter().any(|r| r.starts_with(note));
+    let mut own = rct(400, 3, 0.2, 0.01);
+    own["independent"] = json!(false);
+    assert!(flagged(own));
+    assert!(!flagged(rct(400, 3, 0.2, 0.01)));
+    let logic =
+        json!({ "title": "L", "design": "logicModel", "independent": false, "ongoing": true });
+    assert!(!flagged(logic));
+}
+
+#[test]
+fn a_baseline_difference_is_described_by_its_band() {
+    let said = |b: f64, adjusted: bool| {
+        let qed = json!({ "title": "Q", "design": "qed", "independent": true, "sampleSize": 400, "sites": 2,
+            "effectSize": 0.2, "pValue": 0.01, "baselineEffectSize": b, "baselineAdjusted": adjusted });
+        reasons_of(qed)
+            .into_iter()
+            .find(|r| r.starts_with("Baseline difference"))
+            .unwrap()
+    };
+    assert_eq!(
+        said(0.03, false),
+        "Baseline difference +0.030 SD is within 0.05 SD: equivalence holds."
+    );
+    assert_eq!(
+        said(0.1, true),
+        "Baseline difference +0.100 SD is within 0.25 SD with statistical adjustment: equivalence holds."
+    );
+    assert_eq!(
+        said(-0.1, false),
+        "Baseline difference -0.100 SD is between 0.05 and 0.25 SD without statistical adjustment: equivalence is not shown."
+    );
+    assert_eq!(
+        said(0.3, true),
+        "Baseline difference +0.300 SD is more than 0.25 SD: equivalence is not shown."
+    );
+}
