@@ -261,11 +261,62 @@ pub fn evaluate(
     Ok(evaluation)
 }
 
-/// Per-student classification and every aggregate, in one pass over the columns.
+/// How one enrolled intervention student counts under the contract, from the row's pre-test,
+/// post-test, minutes, weeks and grade alone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Classified {
+    /// Minutes a week and weeks both reach the contract's fidelity thresholds.
+    at_fidelity: bool,
+    /// Enrolled for fewer weeks than fidelity needs.
+    short_of_weeks: bool,
+    /// The contract's metric, when the student has an outcome.
+    metric: Option<f64>,
+    /// No outcome because the pre-test left no room to grow (normalized gain at the maximum).
+    at_ceiling: bool,
+    /// The highest tier the metric reaches (an index into the tiers, lowest first).
+    tier: Option<usize>,
+    /// The post-test is below the pre-test.
+    declined: bool,
+    /// The dose band of the student's minutes a week.
+    band: usize,
+}
+
+/// Classifies one intervention student; `None` when the contract leaves the student out
+/// (below fidelity, with `belowFidelity: "excluded"`). `tiers` are the payment card's tiers,
+/// lowest first; `row` is (pre, post, minutes, weeks, grade), as read.
+fn classify(
+    c: &Contract,
+    tiers: &[&crate::contract::Tier],
+    (pre, post, minutes, weeks, grade): (f64, f64, f64, f64, Option<u8>),
+) -> Option<Classified> {
+    let minutes_per_week = minutes / weeks;
+    let at_fidelity =
+        minutes_per_week >= c.fidelity.min_minutes_per_week && weeks >= c.fidelity.min_weeks;
+    if !at_fidelity && c.below_fidelity == BelowFidelity::Excluded {
+        return None;
+    }
+    // Validated while reading; recomputed here rather than kept as another column.
+    let outcome = metric_value(&c.metric, pre, post, weeks, grade);
+    let at_ceiling = outcome == Err(MetricProblem::NoRoomToGrow);
+    let metric = outcome.ok().flatten().filter(|m| !m.is_nan());
+    Some(Classified {
+        at_fidelity,
+        short_of_weeks: weeks < c.fidelity.min_weeks,
+        metric,
+        at_ceiling,
+        tier: metric.and_then(|m| tiers.iter().rposition(|t| reaches(m, t.at_least))),
+        declined: post - pre < 0.0,
+        band: DOSE_BANDS
+            .iter()
+            .rposition(|&(from, _)| minutes_per_week >= from)
+            .unwrap_or(0),
+    })
+}
+
+/// Every aggregate of the classified students, in one pass over the columns.
 fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, Error> {
     let tiers = c.tiers_ascending();
     let top_cents = c.top_tier_cents() as i128;
-    let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
     let mut by_tier = vec![0u64; tiers.len()];
     let mut below_all = 0u64;
     let mut earned = Earned::default();
@@ -292,74 +343,60 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             continue;
         }
         earned.intervention += 1;
-        let minutes_per_week = r.minutes[i] / r.weeks[i];
-        let at_fidelity = minutes_per_week >= c.fidelity.min_minutes_per_week
-            && r.weeks[i] >= c.fidelity.min_weeks;
-        if !at_fidelity && c.below_fidelity == BelowFidelity::Excluded {
+        let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i], r.grade[i]);
+        let Some(s) = classify(c, &tiers, row) else {
             continue;
-        }
+        };
         earned.enrolled += 1;
-        short_of_weeks |= r.weeks[i] < c.fidelity.min_weeks;
-        // Validated while reading; recomputed here rather than kept as another column.
-        let outcome = metric_value(&c.metric, r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
-        let at_ceiling = outcome == Err(MetricProblem::NoRoomToGrow);
-        let metric = outcome.ok().flatten().unwrap_or(f64::NAN);
-        let has_outcome = !metric.is_nan();
-        // The tier reached, counted only for at-fidelity students with an outcome.
-        let mut met = false;
+        short_of_weeks |= s.short_of_weeks;
         let mut student = Tally {
             n: 1,
             ..Default::default()
         };
-        if at_fidelity {
+        if s.at_fidelity {
             earned.at_fidelity += 1;
-            if has_outcome {
-                let reached = tiers.iter().rposition(|t| reaches(metric, t.at_least));
-                match reached {
-                    Some(k) => {
-                        by_tier[k] += 1;
-                        earned.outcome_cents += tiers[k].cents_per_student as i128;
+            match s.metric {
+                Some(metric) => {
+                    match s.tier {
+                        Some(k) => {
+                            by_tier[k] += 1;
+                            earned.outcome_cents += tiers[k].cents_per_student as i128;
+                        }
+                        None => below_all += 1,
                     }
-                    None => below_all += 1,
+                    student.met = u64::from(s.tier.is_some());
+                    growth_values.push(metric);
+                    student.judged = 1;
+                    student.with_metric = 1;
+                    student.metric_sum = metric;
                 }
-                met = reached.is_some();
-                growth_values.push(metric);
-                student.judged = 1;
-                student.with_metric = 1;
-                student.metric_sum = metric;
-            } else {
-                if at_ceiling {
-                    no_room += 1;
-                } else {
-                    missing += 1;
+                None => {
+                    if s.at_ceiling {
+                        no_room += 1;
+                    } else {
+                        missing += 1;
+                    }
+                    student.judged = u64::from(c.missing_outcome == MissingOutcome::NotMet);
                 }
-                student.judged = u64::from(c.missing_outcome == MissingOutcome::NotMet);
             }
-            if r.post[i] - r.pre[i] < 0.0 {
-                earned.declined += 1;
-            }
+            earned.declined += u64::from(s.declined);
         } else if c.below_fidelity == BelowFidelity::FullOutcome {
             earned.outcome_cents += top_cents;
         }
-        student.met = u64::from(met);
         add(&mut overall, &student);
         for (g, s) in groups.iter_mut().zip(&r.subgroups) {
             add(&mut g[s.codes[i] as usize], &student);
         }
         nesting.see(&r.subgroups, i);
+        combinations.see(s.band, &r.subgroups, i, &student);
         // Dose response covers every enrolled student with an outcome, at fidelity or not.
-        let band = DOSE_BANDS
-            .iter()
-            .rposition(|&(from, _)| minutes_per_week >= from)
-            .unwrap_or(0);
-        combinations.see(band, &r.subgroups, i, &student);
-        let d = &mut dose[band];
+        let d = &mut dose[s.band];
         d.n += 1;
-        if has_outcome {
+        if let Some(metric) = s.metric {
             d.judged += 1;
             d.with_metric += 1;
             d.metric_sum += metric;
-            d.met += u64::from(reaches(metric, lowest));
+            d.met += u64::from(s.tier.is_some());
         }
     }
 

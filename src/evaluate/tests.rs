@@ -1120,3 +1120,172 @@ fn district_names_differing_in_spacing_or_look_alike_letters_are_one_site() {
         );
     }
 }
+
+/// The module table above, student by student, through `classify` alone: no CSV, no JSON
+/// beyond the contract.
+#[test]
+fn each_student_is_classified_by_the_contract_alone() {
+    let c = Contract::from_json(&contract()).unwrap();
+    let tiers = c.tiers_ascending();
+    // (id, pre, post, minutes, weeks) -> (at fidelity, metric, tier, declined, band, short of weeks)
+    let rows: [(
+        &str,
+        f64,
+        f64,
+        f64,
+        f64,
+        bool,
+        Option<f64>,
+        Option<usize>,
+        bool,
+        usize,
+        bool,
+    ); 9] = [
+        (
+            "A1",
+            200.0,
+            215.0,
+            600.0,
+            20.0,
+            true,
+            Some(15.0),
+            Some(1),
+            false,
+            2,
+            false,
+        ),
+        (
+            "A2",
+            200.0,
+            210.0,
+            600.0,
+            20.0,
+            true,
+            Some(10.0),
+            Some(1),
+            false,
+            2,
+            false,
+        ),
+        (
+            "A3",
+            200.0,
+            209.99,
+            600.0,
+            20.0,
+            true,
+            Some(209.99 - 200.0),
+            Some(0),
+            false,
+            2,
+            false,
+        ),
+        (
+            "A4",
+            200.0,
+            205.0,
+            600.0,
+            10.0,
+            true,
+            Some(5.0),
+            Some(0),
+            false,
+            4,
+            false,
+        ),
+        (
+            "A5",
+            200.0,
+            204.0,
+            600.0,
+            20.0,
+            true,
+            Some(4.0),
+            None,
+            false,
+            2,
+            false,
+        ),
+        (
+            "A6",
+            200.0,
+            195.0,
+            600.0,
+            20.0,
+            true,
+            Some(-5.0),
+            None,
+            true,
+            2,
+            false,
+        ),
+        (
+            "A7",
+            200.0,
+            f64::NAN,
+            600.0,
+            20.0,
+            true,
+            None,
+            None,
+            false,
+            2,
+            false,
+        ),
+        (
+            "A8",
+            200.0,
+            230.0,
+            590.0,
+            20.0,
+            false,
+            Some(30.0),
+            Some(1),
+            false,
+            1,
+            false,
+        ),
+        (
+            "A9",
+            200.0,
+            230.0,
+            600.0,
+            9.0,
+            false,
+            Some(30.0),
+            Some(1),
+            false,
+            4,
+            true,
+        ),
+    ];
+    for (id, pre, post, minutes, weeks, at_fidelity, metric, tier, declined, band, short) in rows {
+        let got = classify(&c, &tiers, (pre, post, minutes, weeks, None));
+        let want = Classified {
+            at_fidelity,
+            short_of_weeks: short,
+            metric,
+            at_ceiling: false,
+            tier,
+            declined,
+            band,
+        };
+        assert_eq!(got, Some(want), "{id}");
+    }
+    // Excluded below fidelity: A8 is not enrolled at all.
+    let excluded = Contract::from_json(&with(json!({ "belowFidelity": "excluded" }))).unwrap();
+    let tiers = excluded.tiers_ascending();
+    assert_eq!(
+        classify(&excluded, &tiers, (200.0, 230.0, 590.0, 20.0, None)),
+        None
+    );
+    assert!(classify(&excluded, &tiers, (200.0, 230.0, 600.0, 20.0, None)).is_some());
+    // A pre-test at the maximum leaves no room for a normalized gain.
+    let hake = Contract::from_json(&with(
+        json!({ "metric": { "kind": "normalizedGain", "maxScore": 200 } }),
+    ))
+    .unwrap();
+    let tiers = hake.tiers_ascending();
+    let s = classify(&hake, &tiers, (200.0, 200.0, 600.0, 20.0, None)).unwrap();
+    assert_eq!((s.metric, s.at_ceiling, s.tier), (None, true, None));
+}
