@@ -313,8 +313,28 @@ fn classify(
     })
 }
 
-/// Every aggregate of the classified students, in one pass over the columns.
-fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, Error> {
+/// What the pass over the roster counts: every aggregate of the classified students.
+struct Totals {
+    by_tier: Vec<u64>,
+    below_all: u64,
+    earned: Earned,
+    overall: Tally,
+    missing: u64,
+    no_room: u64,
+    comparison: u64,
+    growth_values: Vec<f64>,
+    dose: [Tally; 5],
+    nesting: Nesting,
+    combinations: Combinations,
+    /// Whether any enrolled student falls short of the weeks rule: when none does, fidelity
+    /// is a matter of minutes a week alone, which the dose bands show.
+    short_of_weeks: bool,
+    /// Per subgroup column, a tally per value.
+    groups: Vec<Vec<Tally>>,
+}
+
+/// Classifies every student and adds each to the tallies it belongs to, in one pass.
+fn count_students(c: &Contract, r: &Roster) -> Totals {
     let tiers = c.tiers_ascending();
     let top_cents = c.top_tier_cents() as i128;
     let mut by_tier = vec![0u64; tiers.len()];
@@ -328,8 +348,6 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     let mut dose = [Tally::default(); 5];
     let mut nesting = Nesting::new(&r.subgroups);
     let mut combinations = Combinations::default();
-    // Whether any enrolled student falls short of the weeks rule: when none does, fidelity is
-    // a matter of minutes a week alone, which the dose bands show.
     let mut short_of_weeks = false;
     let mut groups: Vec<Vec<Tally>> = r
         .subgroups
@@ -399,7 +417,111 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             d.met += u64::from(s.tier.is_some());
         }
     }
+    Totals {
+        by_tier,
+        below_all,
+        earned,
+        overall,
+        missing,
+        no_room,
+        comparison,
+        growth_values,
+        dose,
+        nesting,
+        combinations,
+        short_of_weeks,
+        groups,
+    }
+}
 
+/// The tables the report may publish: the dose bands (table 0) and a table per subgroup
+/// column (column g is table g + 1), with the cells nested in one another and the combinations
+/// of cells the students hold.
+fn tables(
+    r: &Roster,
+    dose: &[Tally; 5],
+    groups: &[Vec<Tally>],
+    nesting: &Nesting,
+    combinations: Combinations,
+    min: u64,
+) -> Tables {
+    let mut families = vec![publish::Family {
+        column: "minutesPerWeek".into(),
+        dose: true,
+        values: DOSE_BANDS
+            .iter()
+            .map(|(_, label)| label.to_string())
+            .collect(),
+        tallies: dose.to_vec(),
+    }];
+    let (subgroup_families, cell_of): (Vec<_>, Vec<_>) = r
+        .subgroups
+        .iter()
+        .zip(groups)
+        .map(|(s, t)| subgroup_family(s, t, min))
+        .unzip();
+    families.extend(subgroup_families);
+    // Family 0 is the dose bands; subgroup column g is family g + 1.
+    let nested = nesting
+        .cells(&cell_of)
+        .into_iter()
+        .map(|(ga, a, gb, b)| (ga + 1, a, gb + 1, b))
+        .collect();
+    let combinations = combinations.by_cell(&cell_of);
+    Tables {
+        families,
+        nested,
+        combinations,
+    }
+}
+
+/// The tables, their nesting and the students' combinations of cells.
+struct Tables {
+    families: Vec<publish::Family>,
+    nested: Vec<publish::Nested>,
+    combinations: Vec<publish::Combination>,
+}
+
+/// The district's view of every cell, each saying whether the report shows it: the dose
+/// bands, then the subgroup cells.
+fn district_cells(
+    families: &[publish::Family],
+    shown: &[Vec<bool>],
+    report_published: bool,
+) -> (Vec<DistrictCell>, Vec<DistrictCell>) {
+    let mut district = families.iter().zip(shown).map(|(f, shown)| {
+        f.values
+            .iter()
+            .zip(&f.tallies)
+            .zip(shown)
+            .map(|((value, t), &shown)| {
+                DistrictCell::of(&f.column, value, t, shown && report_published)
+            })
+            .collect::<Vec<_>>()
+    });
+    let dose_response = district.next().unwrap_or_default();
+    let subgroups: Vec<DistrictCell> = district.flatten().collect();
+    (dose_response, subgroups)
+}
+
+/// Every aggregate of the classified students, the payment, the statistics and the report.
+fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, Error> {
+    let tiers = c.tiers_ascending();
+    let Totals {
+        by_tier,
+        below_all,
+        earned,
+        overall,
+        missing,
+        no_room,
+        comparison,
+        mut growth_values,
+        dose,
+        nesting,
+        combinations,
+        short_of_weeks,
+        groups,
+    } = count_students(c, r);
     let payment = settle(c, &earned)?;
     let distribution = histogram(&growth_values, 20);
     let growth = Growth::of(&mut growth_values);
@@ -413,29 +535,11 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     }
     let effect = local_effect(c, r, comparison, rows_left_out, &mut notes);
     let min = c.min_cell_size;
-    let mut families = vec![publish::Family {
-        column: "minutesPerWeek".into(),
-        dose: true,
-        values: DOSE_BANDS
-            .iter()
-            .map(|(_, label)| label.to_string())
-            .collect(),
-        tallies: dose.to_vec(),
-    }];
-    let (subgroup_families, cell_of): (Vec<_>, Vec<_>) = r
-        .subgroups
-        .iter()
-        .zip(&groups)
-        .map(|(s, t)| subgroup_family(s, t, min))
-        .unzip();
-    families.extend(subgroup_families);
-    // Family 0 is the dose bands; subgroup column g is family g + 1.
-    let nested = nesting
-        .cells(&cell_of)
-        .into_iter()
-        .map(|(ga, a, gb, b)| (ga + 1, a, gb + 1, b))
-        .collect();
-    let combinations = combinations.by_cell(&cell_of);
+    let Tables {
+        families,
+        nested,
+        combinations,
+    } = tables(r, &dose, &groups, &nesting, combinations, min);
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -486,23 +590,11 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         ..counts
     };
     let (report, shown) = publish::publish(c, &counts, &growth, published_effect, &payment);
-    let mut district = counts.families.iter().zip(&shown).map(|(f, shown)| {
-        f.values
-            .iter()
-            .zip(&f.tallies)
-            .zip(shown)
-            .map(|((value, t), &shown)| {
-                DistrictCell::of(
-                    &f.column,
-                    value,
-                    t,
-                    shown && report.disclosure.withheld.is_none(),
-                )
-            })
-            .collect::<Vec<_>>()
-    });
-    let dose_response = district.next().unwrap_or_default();
-    let subgroups: Vec<DistrictCell> = district.flatten().collect();
+    let (dose_response, subgroups) = district_cells(
+        &counts.families,
+        &shown,
+        report.disclosure.withheld.is_none(),
+    );
     Ok(Evaluation {
         payment,
         students,
@@ -1105,7 +1197,7 @@ impl Nesting {
 
     /// Cells nested in a cell of another column, as (column a, cell a, column b, cell b), given
     /// each column's cell for each value code.
-    fn cells(&self, cell_of: &[Vec<usize>]) -> Vec<(usize, usize, usize, usize)> {
+    fn cells(&self, cell_of: &[Vec<usize>]) -> Vec<publish::Nested> {
         let mut out = Vec::new();
         for (g, values) in self.seen.iter().enumerate() {
             let cells = cell_of[g].iter().copied().max().map_or(0, |m| m + 1);

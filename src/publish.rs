@@ -31,6 +31,9 @@ pub struct Family {
     pub tallies: Vec<Tally>,
 }
 
+/// A cell inside another: (table, cell) lies inside (table, cell).
+pub type Nested = (usize, usize, usize, usize);
+
 /// What the evaluation counted, before anything is withheld.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counts {
@@ -57,7 +60,7 @@ pub struct Counts {
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
     /// (family, cell).
-    pub nested: Vec<(usize, usize, usize, usize)>,
+    pub nested: Vec<Nested>,
     /// The groups of enrolled students with one cell in each table (empty without subgroup
     /// columns).
     pub combinations: Vec<Combination>,

@@ -1128,19 +1128,7 @@ fn each_student_is_classified_by_the_contract_alone() {
     let c = Contract::from_json(&contract()).unwrap();
     let tiers = c.tiers_ascending();
     // (id, pre, post, minutes, weeks) -> (at fidelity, metric, tier, declined, band, short of weeks)
-    let rows: [(
-        &str,
-        f64,
-        f64,
-        f64,
-        f64,
-        bool,
-        Option<f64>,
-        Option<usize>,
-        bool,
-        usize,
-        bool,
-    ); 9] = [
+    let rows = [
         (
             "A1",
             200.0,
