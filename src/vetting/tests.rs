@@ -960,3 +960,48 @@ fn a_baseline_difference_is_described_by_its_band() {
         "Baseline difference +0.300 SD is more than 0.25 SD: equivalence is not shown."
     );
 }
+
+#[test]
+fn two_entries_are_one_study_by_title_or_address() {
+    // Two RCTs of 200 students in one named district each: as two studies they reach 400
+    // students in two districts (tier 1); as one study, 200 (tier 3).
+    let entry = |title: &str, url: &str, g: f64, district: &str| {
+        let mut s = rct(200, 1, g, 0.01);
+        s["title"] = json!(title);
+        s["url"] = json!(url);
+        s["siteNames"] = json!([district]);
+        s
+    };
+    let tier_of = |a: Value, b: Value| tier(json!([a, b]), json!({})).0;
+    let (one, two) = ("https://r.example/1", "https://r.example/2");
+    // Same title, other address and numbers: one study.
+    assert_eq!(
+        tier_of(entry("X", one, 0.2, "North"), entry("X", two, 0.3, "South")),
+        Some(3)
+    );
+    // Other title, same address: one study.
+    assert_eq!(
+        tier_of(entry("X", one, 0.2, "North"), entry("Y", one, 0.3, "South")),
+        Some(3)
+    );
+    // Other title, address and numbers: two studies.
+    assert_eq!(
+        tier_of(entry("X", one, 0.2, "North"), entry("Y", two, 0.3, "South")),
+        Some(1)
+    );
+}
+
+#[test]
+fn a_condition_of_one_cluster_is_a_confound_and_two_are_not() {
+    let rating = |intervention: u64, comparison: u64| {
+        let s = json!({ "title": "C", "design": "clusterRct", "independent": true, "sampleSize": 400,
+            "sites": 2, "clusters": { "intervention": intervention, "comparison": comparison },
+            "analysisAccountsForClustering": true,
+            "attrition": { "overall": 0.1, "differential": 0.02 }, "effectSize": 0.2, "pValue": 0.01 });
+        vet_with(json!({ "studies": [s] }), json!({})).studies[0].rating
+    };
+    assert_eq!(rating(1, 10), Rating::DoesNotMeet);
+    assert_eq!(rating(10, 1), Rating::DoesNotMeet);
+    assert_eq!(rating(2, 2), Rating::MeetsWithoutReservations);
+    assert_eq!(rating(2, 10), Rating::MeetsWithoutReservations);
+}
