@@ -535,11 +535,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     }
     let effect = local_effect(c, r, comparison, rows_left_out, &mut notes);
     let min = c.min_cell_size;
-    let Tables {
-        families,
-        nested,
-        combinations,
-    } = tables(r, &dose, &groups, &nesting, combinations, min);
+    let tables = tables(r, &dose, &groups, &nesting, combinations, min);
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -574,12 +570,12 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         declined: earned.declined,
         tiers: by_tier,
         below_all,
-        families,
+        families: tables.families,
         analysed_intervention: None,
         mean_metric: growth.mean,
         short_of_weeks,
-        nested,
-        combinations,
+        nested: tables.nested,
+        combinations: tables.combinations,
     };
     let published_effect = effect
         .as_ref()

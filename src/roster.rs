@@ -118,6 +118,46 @@ pub struct Roster {
 }
 
 impl Roster {
+    /// Appends a good row: its values, and its school, district and subgroup values, refused
+    /// when a column holds more distinct values than its limit.
+    fn push(
+        &mut self,
+        values: &RowValues,
+        record: &csv::ByteRecord,
+        layout: Layout,
+        subgroup_at: &[usize],
+        start: u64,
+    ) -> Result<(), Error> {
+        self.line.push(start as u32);
+        self.pre.push(values.pre);
+        self.post.push(values.post);
+        self.minutes.push(values.minutes);
+        self.weeks.push(values.weeks);
+        self.grade.push(values.grade);
+        self.intervention.push(values.intervention);
+        let columns = self
+            .school
+            .iter_mut()
+            .zip(layout.school)
+            .chain(self.district.iter_mut().zip(layout.district))
+            .chain(self.subgroups.iter_mut().zip(subgroup_at.iter().copied()));
+        for (cat, i) in columns {
+            if !cat.push(record.get(i).unwrap_or_default()) {
+                return Err(fatal(
+                    Code::TooManyValues,
+                    start,
+                    Some(&cat.column),
+                    if cat.limit == MAX_DISTINCT_VALUES {
+                        format!("the column \"{}\" has more than {} distinct values, too many for a school or district column.", cat.column, cat.limit)
+                    } else {
+                        format!("the subgroup column \"{}\" has more than {} distinct values: a column with so many tells students apart rather than grouping them. If its values are real groups, raise the contract's maxSubgroupValues (at most {MAX_SUBGROUP_VALUES}).", cat.column, cat.limit)
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn reserve(&mut self, rows: usize) {
         self.line.reserve(rows);
         for column in [
@@ -224,13 +264,78 @@ struct Layout {
     district: Option<usize>,
 }
 
-/// Reads a roster. Structural problems (empty file, missing column, wrong encoding, too large)
-/// are an `invalidRoster` error; each bad row is a [`RowError`] in the outcome.
-pub fn read(
-    bytes: &[u8],
+/// Leaves out the second and later rows of each duplicated id, each listed as a row error;
+/// the errors are then in file order, the first ones kept.
+fn drop_duplicates(
+    roster: &mut Roster,
+    duplicates: &[Duplicate],
+    id_column: &str,
+    errors: &mut Vec<RowError>,
+) {
+    if !duplicates.is_empty() {
+        for d in duplicates.iter().take(MAX_REPORTED_ROW_ERRORS) {
+            errors.push(RowError {
+                line: u64::from(roster.line[d.row as usize]),
+                column: Some(id_column.to_string()),
+                code: Code::DuplicateId,
+                message: format!(
+                    "Student id \"{}\" already appears on line {}.",
+                    String::from_utf8_lossy(&d.id),
+                    roster.line[d.first as usize]
+                ),
+            });
+        }
+        let mut keep = vec![true; roster.len()];
+        for d in duplicates {
+            keep[d.row as usize] = false;
+        }
+        roster.retain(&keep);
+        // The rows in error in file order, the first ones listed.
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_REPORTED_ROW_ERRORS);
+    }
+}
+
+/// An empty roster with the header's categorical columns, and where each subgroup column is.
+fn empty_roster(
+    header: &[String],
+    layout: Layout,
     opts: &ReadOptions,
-    progress: &mut dyn FnMut(f64),
-) -> Result<ReadOutcome, Error> {
+) -> Result<(Roster, Vec<usize>), Error> {
+    let mut roster = Roster {
+        has_group: layout.group.is_some(),
+        school: layout
+            .school
+            .map(|i| Category::new(&header[i], MAX_DISTINCT_VALUES)),
+        district: layout
+            .district
+            .map(|i| Category::new(&header[i], MAX_DISTINCT_VALUES)),
+        ..Default::default()
+    };
+    let subgroup_at: Vec<usize> = opts
+        .subgroup_columns
+        .iter()
+        .map(|name| find(header, name).ok_or_else(|| missing_column(name, header)))
+        .collect::<Result<_, _>>()?;
+    roster.subgroups = subgroup_at
+        .iter()
+        .map(|&i| Category::new(&header[i], opts.max_subgroup_values))
+        .collect();
+    Ok((roster, subgroup_at))
+}
+
+/// Rows to reserve room for: the row density of the first megabyte, capped (see
+/// MAX_RESERVED_ROWS).
+fn expected_rows(bytes: &[u8]) -> usize {
+    let sample = &bytes[..bytes.len().min(1 << 20)];
+    let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    ((bytes.len() as f64 / sample.len() as f64 * lines_in_sample as f64 * 1.02) as usize)
+        .min(MAX_RESERVED_ROWS)
+}
+
+/// The roster's text: refused when too large, UTF-16 or empty; a UTF-8 byte-order mark is
+/// dropped.
+fn csv_text(bytes: &[u8]) -> Result<&[u8], Error> {
     if bytes.len() > MAX_ROSTER_BYTES {
         return Err(too_large(bytes.len()));
     }
@@ -246,6 +351,17 @@ pub fn read(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(fatal(Code::EmptyFile, 1, None, "the file is empty.".into()));
     }
+    Ok(bytes)
+}
+
+/// Reads a roster. Structural problems (empty file, missing column, wrong encoding, too large)
+/// are an `invalidRoster` error; each bad row is a [`RowError`] in the outcome.
+pub fn read(
+    bytes: &[u8],
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<ReadOutcome, Error> {
+    let bytes = csv_text(bytes)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -269,32 +385,8 @@ pub fn read(
     let layout = layout(&header, opts)?;
     let width = header.len();
 
-    let mut roster = Roster {
-        has_group: layout.group.is_some(),
-        school: layout
-            .school
-            .map(|i| Category::new(&header[i], MAX_DISTINCT_VALUES)),
-        district: layout
-            .district
-            .map(|i| Category::new(&header[i], MAX_DISTINCT_VALUES)),
-        ..Default::default()
-    };
-    let subgroup_at: Vec<usize> = opts
-        .subgroup_columns
-        .iter()
-        .map(|name| find(&header, name).ok_or_else(|| missing_column(name, &header)))
-        .collect::<Result<_, _>>()?;
-    roster.subgroups = subgroup_at
-        .iter()
-        .map(|&i| Category::new(&header[i], opts.max_subgroup_values))
-        .collect();
-
-    // Reserve from the row density of the first megabyte, capped (see MAX_RESERVED_ROWS).
-    let sample = &bytes[..bytes.len().min(1 << 20)];
-    let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    let expected_rows = ((bytes.len() as f64 / sample.len() as f64 * lines_in_sample as f64 * 1.02)
-        as usize)
-        .min(MAX_RESERVED_ROWS);
+    let (mut roster, subgroup_at) = empty_roster(&header, layout, opts)?;
+    let expected_rows = expected_rows(bytes);
     roster.reserve(expected_rows);
     let mut errors = Vec::new();
     let mut error_count = 0usize;
@@ -334,38 +426,12 @@ pub fn read(
                 // Below 2^32: rows <= MAX_STUDENTS, bytes and lines <= MAX_ROSTER_BYTES (asserted at the limits).
                 ids.push((fx_hash(id), roster.len() as u32));
                 offsets.push(record.position().map_or(0, |p| p.byte()) as u32);
-                roster.line.push(start as u32);
-                roster.pre.push(values.pre);
-                roster.post.push(values.post);
                 if let Some(g) = values.no_norm {
                     if !grades_without_norm.iter().any(|&(seen, _)| seen == g) {
                         grades_without_norm.push((g, start));
                     }
                 }
-                roster.minutes.push(values.minutes);
-                roster.weeks.push(values.weeks);
-                roster.grade.push(values.grade);
-                roster.intervention.push(values.intervention);
-                let columns = roster
-                    .school
-                    .iter_mut()
-                    .zip(layout.school)
-                    .chain(roster.district.iter_mut().zip(layout.district))
-                    .chain(roster.subgroups.iter_mut().zip(subgroup_at.iter().copied()));
-                for (cat, i) in columns {
-                    if !cat.push(record.get(i).unwrap_or_default()) {
-                        return Err(fatal(
-                            Code::TooManyValues,
-                            start,
-                            Some(&cat.column),
-                            if cat.limit == MAX_DISTINCT_VALUES {
-                                format!("the column \"{}\" has more than {} distinct values, too many for a school or district column.", cat.column, cat.limit)
-                            } else {
-                                format!("the subgroup column \"{}\" has more than {} distinct values: a column with so many tells students apart rather than grouping them. If its values are real groups, raise the contract's maxSubgroupValues (at most {MAX_SUBGROUP_VALUES}).", cat.column, cat.limit)
-                            },
-                        ));
-                    }
-                }
+                roster.push(&values, &record, layout, &subgroup_at, start)?;
             }
             Err(e) => {
                 error_count += 1;
@@ -382,29 +448,8 @@ pub fn read(
     }
     let duplicates = duplicate_rows(bytes, &mut ids, &offsets, layout.id);
     drop(offsets);
-    if !duplicates.is_empty() {
-        error_count += duplicates.len();
-        for d in duplicates.iter().take(MAX_REPORTED_ROW_ERRORS) {
-            errors.push(RowError {
-                line: u64::from(roster.line[d.row as usize]),
-                column: Some(header[layout.id].clone()),
-                code: Code::DuplicateId,
-                message: format!(
-                    "Student id \"{}\" already appears on line {}.",
-                    String::from_utf8_lossy(&d.id),
-                    roster.line[d.first as usize]
-                ),
-            });
-        }
-        let mut keep = vec![true; roster.len()];
-        for d in &duplicates {
-            keep[d.row as usize] = false;
-        }
-        roster.retain(&keep);
-        // The rows in error in file order, the first ones listed.
-        errors.sort_by_key(|e| e.line);
-        errors.truncate(MAX_REPORTED_ROW_ERRORS);
-    }
+    error_count += duplicates.len();
+    drop_duplicates(&mut roster, &duplicates, &header[layout.id], &mut errors);
     if roster.is_empty() && error_count == 0 {
         return Err(fatal(
             Code::NoRows,
