@@ -675,10 +675,62 @@ fn width(audit: &Audit, q: Q, cache: &mut Cache) -> f64 {
     high - low
 }
 
-/// The audit's quantities and relations for this plan. The quantities come in the same order
-/// whatever the plan, so an index means the same thing in every model.
-fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model {
-    let mut a = Audit::default();
+/// The report's own counts as audit quantities: enrolled, at and below fidelity, with an
+/// outcome, meeting the target, the tiers, declined, and those of the dose bands.
+struct Top {
+    q_e: Q,
+    q_i: Q,
+    q_a: Q,
+    q_b: Q,
+    q_o: Q,
+    q_m: Q,
+    q_l: Q,
+    q_d: Q,
+    q_judged: Q,
+    q_o_all: Q,
+    q_m_all: Q,
+    /// The tiers, lowest first, then those below every tier.
+    tiers: Vec<Q>,
+}
+
+/// The tiers as quantities, lowest first, then those below every tier: the tiers add up to
+/// the students meeting the target, and with those below every tier to those with an outcome.
+fn tier_quantities(
+    a: &mut Audit,
+    counts: &Counts,
+    plan: &Plan,
+    min: f64,
+    [q_m, q_l, q_o]: [Q; 3],
+) -> Vec<Q> {
+    let known = Known::if_published;
+    let e = counts.enrolled as f64;
+    let mut tiers: Vec<Q> = counts
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            let q = a.quantity("a tier", n as f64, e);
+            a.get_mut(q).known = known(plan.tiers[k]);
+            a.get_mut(q).protected = n > 0 && (n as f64) < min;
+            // An empty tier is published as 0, so a withheld one holds at least one student.
+            if !plan.tiers[k] && plan.outcome_figures && n > 0 {
+                a.get_mut(q).lower = 1.0;
+            }
+            q
+        })
+        .collect();
+    let mut sum: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
+    sum.push((q_m, -1.0));
+    a.relate(sum.clone(), Op::Eq, 0.0);
+    sum.pop();
+    sum.push((q_l, 1.0));
+    sum.push((q_o, -1.0));
+    a.relate(sum, Op::Eq, 0.0);
+    tiers.push(q_l);
+    tiers
+}
+
+fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top {
     let big = 1e15;
     let known = Known::if_published;
     let e = counts.enrolled as f64;
@@ -726,31 +778,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     a.relate(vec![(q_e, 1.0), (q_a, -1.0), (q_b, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_a, 1.0), (q_o, -1.0), (q_w, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_d, 1.0), (q_o, -1.0)], Op::Le, 0.0);
-    // The tiers and those below every tier add up to the students with an outcome; the tiers
-    // alone to those who met the target.
-    let mut tiers: Vec<Q> = counts
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(k, &n)| {
-            let q = a.quantity("a tier", n as f64, e);
-            a.get_mut(q).known = known(plan.tiers[k]);
-            a.get_mut(q).protected = n > 0 && (n as f64) < min;
-            // An empty tier is published as 0, so a withheld one holds at least one student.
-            if !plan.tiers[k] && plan.outcome_figures && n > 0 {
-                a.get_mut(q).lower = 1.0;
-            }
-            q
-        })
-        .collect();
-    let mut sum: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
-    sum.push((q_m, -1.0));
-    a.relate(sum.clone(), Op::Eq, 0.0);
-    sum.pop();
-    sum.push((q_l, 1.0));
-    sum.push((q_o, -1.0));
-    a.relate(sum, Op::Eq, 0.0);
-    tiers.push(q_l);
+    let tiers = tier_quantities(a, counts, plan, min, [q_m, q_l, q_o]);
     // The students the met-target share is over, published with it: those with an outcome, or
     // under notMet everyone at fidelity.
     let q_judged = a.quantity("judged", counts.judged as f64, e);
@@ -778,19 +806,55 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     );
     // Students with an outcome (and meeting the target) among all enrolled, for the dose bands:
     // the at-fidelity figures plus at most the students below fidelity.
-    let dose = counts.families.iter().find(|f| f.dose);
-    let dose_sum = |pick: fn(&Tally) -> u64| {
-        dose.map_or(0.0, |f| f.tallies.iter().map(pick).sum::<u64>() as f64)
-    };
     let q_o_all = a.quantity(
         "with an outcome, at fidelity or not",
-        dose_sum(|t| t.judged),
+        dose_total(counts, |t| t.judged),
         e,
     );
-    let q_m_all = a.quantity("met the target, at fidelity or not", dose_sum(|t| t.met), e);
+    let q_m_all = a.quantity(
+        "met the target, at fidelity or not",
+        dose_total(counts, |t| t.met),
+        e,
+    );
     for q in [q_o_all, q_m_all] {
         a.get_mut(q).known = Known::Not;
     }
+    Top {
+        q_e,
+        q_i,
+        q_a,
+        q_b,
+        q_o,
+        q_m,
+        q_l,
+        q_d,
+        q_judged,
+        q_o_all,
+        q_m_all,
+        tiers,
+    }
+}
+
+/// Each cell's counts (students, those its share is over, meeting the target, not meeting it,
+/// with an outcome, outside the share), tied to the table's totals.
+fn cell_quantities(
+    a: &mut Audit,
+    c: &Contract,
+    counts: &Counts,
+    plan: &Plan,
+    top: &Top,
+) -> Vec<Vec<[Q; 6]>> {
+    let e = counts.enrolled as f64;
+    let min = c.min_cell_size as f64;
+    let Top {
+        q_e,
+        q_o,
+        q_m,
+        q_judged,
+        q_o_all,
+        q_m_all,
+        ..
+    } = *top;
     let mut cells = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
         // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
@@ -800,94 +864,26 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         } else {
             (q_judged, q_m, q_o)
         };
-        let mut qs = Vec::new();
-        let mut ws = Vec::new();
-        let (mut ns, mut js, mut ms) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, t) in family.tallies.iter().enumerate() {
-            let q_n = a.quantity("students in a cell", t.n as f64, e);
-            let q_j = a.quantity("students a cell's share is over", t.judged as f64, e);
-            let q_m = a.quantity("students in a cell meeting the target", t.met as f64, e);
-            let shown = plan.cells[f][i] || t.n == 0;
-            // A cell's size and the students its share is over are protected when small; its
-            // met count is what the share says, coded near 0% and 100% (see [`coded_share`]).
-            for q in [q_n, q_j] {
-                a.get_mut(q).known = known(shown);
-                let protect = small(a.get(q));
-                a.get_mut(q).protected = protect;
-            }
-            // An empty cell is published as 0, so a withheld one holds at least one student.
-            if !shown && plan.outcome_figures {
-                a.get_mut(q_n).lower = 1.0;
-            }
-            a.get_mut(q_m).known = match (shown, coded_share(t)) {
-                (false, _) => Known::Not,
-                (true, None) => Known::Exactly,
-                (true, Some(coded)) => {
-                    let j = t.judged as f64;
-                    match coded {
-                        Coded::AtMost5 => Known::Between(0.0, (j * 0.05).floor()),
-                        Coded::AtLeast95 => Known::Between((j * 0.95).ceil(), j),
-                    }
-                }
-            };
-            let q_u = a.quantity(
-                "students in a cell not meeting the target",
-                (t.judged - t.met) as f64,
-                e,
-            );
-            // Known where the share is: exactly, or within the coded range.
-            a.get_mut(q_u).known = match a.get(q_m).known {
-                Known::Exactly => Known::Exactly,
-                Known::Between(low, high) => {
-                    Known::Between(t.judged as f64 - high, t.judged as f64 - low)
-                }
-                Known::Not => Known::Not,
-            };
-            // Of a withheld cell a reader must not be sure that none met the target, nor that
-            // all did: the table's other figures once said no Somali student met it.
-            if !shown && t.judged > 0 {
-                a.get_mut(q_m).not_pinned = true;
-                a.get_mut(q_u).not_pinned = true;
-            }
-            // The students of a cell its share is not over (below fidelity, or without an
-            // outcome): the difference of two published figures.
-            let q_x = a.quantity(
-                "students in a cell its share is not over",
-                (t.n - t.judged) as f64,
-                e,
-            );
-            a.get_mut(q_x).known = Known::Not;
-            // Inside a published cell too, those meeting the target, those not, and those the
-            // share is not over are protected when small: "11 of 12 met" says one did not.
-            for q in [q_m, q_u, q_x] {
-                let protect = small(a.get(q));
-                a.get_mut(q).protected = protect;
-            }
-            a.relate(vec![(q_m, 1.0), (q_u, 1.0), (q_j, -1.0)], Op::Eq, 0.0);
-            a.relate(vec![(q_j, 1.0), (q_x, 1.0), (q_n, -1.0)], Op::Eq, 0.0);
-            // A published mean publishes its denominator too: with whole-number gains, 179/29
-            // is the only way to a mean of 6.172413793.
-            let q_w = a.quantity(
-                "students in a cell with an outcome",
-                t.with_metric as f64,
-                e,
-            );
-            a.get_mut(q_w).known = known(shown && t.with_metric > 0 || t.n == 0);
-            a.relate(vec![(q_w, 1.0), (q_j, -1.0)], Op::Le, 0.0);
-            ns.push((q_n, 1.0));
-            js.push((q_j, 1.0));
-            ms.push((q_m, 1.0));
-            ws.push((q_w, 1.0));
-            qs.push([q_n, q_j, q_m, q_u, q_w, q_x]);
+        let qs: Vec<[Q; 6]> = family
+            .tallies
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let shown = plan.cells[f][i] || t.n == 0;
+                cell_counts(a, t, shown, plan, min, e)
+            })
+            .collect();
+        // Each count's cells add up to the table's total: (place in a cell's counts, total).
+        for (k, total) in [
+            (0, q_e),
+            (1, judged_total),
+            (2, met_total),
+            (4, outcome_total),
+        ] {
+            let mut sum: Vec<(Q, f64)> = qs.iter().map(|q| (q[k], 1.0)).collect();
+            sum.push((total, -1.0));
+            a.relate(sum, Op::Eq, 0.0);
         }
-        ns.push((q_e, -1.0));
-        js.push((judged_total, -1.0));
-        ms.push((met_total, -1.0));
-        ws.push((outcome_total, -1.0));
-        a.relate(ns, Op::Eq, 0.0);
-        a.relate(js, Op::Eq, 0.0);
-        a.relate(ms, Op::Eq, 0.0);
-        a.relate(ws, Op::Eq, 0.0);
         // The table's withheld cells stand alike: the audit solves one for all.
         let withheld = qs
             .iter()
@@ -898,9 +894,94 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
             .push(crate::disclosure::Group { members: withheld });
         cells.push(qs);
     }
-    // A normalized gain is at most 1, and a student in a tier is below the next tier's threshold:
-    // with the published mean, the sum of the outcomes bounds the tier counts (a mean of 0.976
-    // over 63 students put at most 3 in a tier that ends at 0.6).
+    cells
+}
+
+/// One cell's counts: students, those its share is over, meeting the target, not meeting it,
+/// with an outcome, outside the share. `shown` says whether the cell is published.
+fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: f64) -> [Q; 6] {
+    let known = Known::if_published;
+    let small = |q: &crate::disclosure::Quantity| q.value > 0.0 && q.value < min;
+    let q_n = a.quantity("students in a cell", t.n as f64, e);
+    let q_j = a.quantity("students a cell's share is over", t.judged as f64, e);
+    let q_m = a.quantity("students in a cell meeting the target", t.met as f64, e);
+    // A cell's size and the students its share is over are protected when small; its
+    // met count is what the share says, coded near 0% and 100% (see [`coded_share`]).
+    for q in [q_n, q_j] {
+        a.get_mut(q).known = known(shown);
+        let protect = small(a.get(q));
+        a.get_mut(q).protected = protect;
+    }
+    // An empty cell is published as 0, so a withheld one holds at least one student.
+    if !shown && plan.outcome_figures {
+        a.get_mut(q_n).lower = 1.0;
+    }
+    a.get_mut(q_m).known = match (shown, coded_share(t)) {
+        (false, _) => Known::Not,
+        (true, None) => Known::Exactly,
+        (true, Some(coded)) => {
+            let j = t.judged as f64;
+            match coded {
+                Coded::AtMost5 => Known::Between(0.0, (j * 0.05).floor()),
+                Coded::AtLeast95 => Known::Between((j * 0.95).ceil(), j),
+            }
+        }
+    };
+    let q_u = a.quantity(
+        "students in a cell not meeting the target",
+        (t.judged - t.met) as f64,
+        e,
+    );
+    // Known where the share is: exactly, or within the coded range.
+    a.get_mut(q_u).known = match a.get(q_m).known {
+        Known::Exactly => Known::Exactly,
+        Known::Between(low, high) => Known::Between(t.judged as f64 - high, t.judged as f64 - low),
+        Known::Not => Known::Not,
+    };
+    // Of a withheld cell a reader must not be sure that none met the target, nor that
+    // all did: the table's other figures once said no Somali student met it.
+    if !shown && t.judged > 0 {
+        a.get_mut(q_m).not_pinned = true;
+        a.get_mut(q_u).not_pinned = true;
+    }
+    // The students of a cell its share is not over (below fidelity, or without an
+    // outcome): the difference of two published figures.
+    let q_x = a.quantity(
+        "students in a cell its share is not over",
+        (t.n - t.judged) as f64,
+        e,
+    );
+    a.get_mut(q_x).known = Known::Not;
+    // Inside a published cell too, those meeting the target, those not, and those the
+    // share is not over are protected when small: "11 of 12 met" says one did not.
+    for q in [q_m, q_u, q_x] {
+        let protect = small(a.get(q));
+        a.get_mut(q).protected = protect;
+    }
+    a.relate(vec![(q_m, 1.0), (q_u, 1.0), (q_j, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(q_j, 1.0), (q_x, 1.0), (q_n, -1.0)], Op::Eq, 0.0);
+    // A published mean publishes its denominator too: with whole-number gains, 179/29
+    // is the only way to a mean of 6.172413793.
+    let q_w = a.quantity(
+        "students in a cell with an outcome",
+        t.with_metric as f64,
+        e,
+    );
+    a.get_mut(q_w).known = known(shown && t.with_metric > 0 || t.n == 0);
+    a.relate(vec![(q_w, 1.0), (q_j, -1.0)], Op::Le, 0.0);
+    [q_n, q_j, q_m, q_u, q_w, q_x]
+}
+
+/// A normalized gain is at most 1, and a student in a tier is below the next tier's
+/// threshold: with the published mean, the sum of the outcomes bounds the tier counts.
+fn gain_bound(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) {
+    let Top {
+        q_l,
+        q_o,
+        ref tiers,
+        ..
+    } = *top;
+    // A mean of 0.976 over 63 students put at most 3 in a tier that ends at 0.6.
     if let (GrowthMetric::NormalizedGain { .. }, Some(mean), true) = (
         &c.metric,
         counts.mean_metric,
@@ -917,24 +998,11 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         terms.push((q_o, -mean));
         a.relate(terms, Op::Ge, 0.0);
     }
-    // The dose bands count the students below fidelity with an outcome that the growth figures
-    // leave out: a count of its own (the bands' total less the growth's n gave one student's
-    // gain away), protected when small, like those of them meeting the target.
-    let q_ob = a.quantity(
-        "below fidelity with an outcome",
-        dose_sum(|t| t.judged) - counts.with_outcome as f64,
-        e,
-    );
-    let q_mb = a.quantity(
-        "below fidelity meeting the target",
-        dose_sum(|t| t.met) - counts.met as f64,
-        e,
-    );
-    for q in [q_ob, q_mb] {
-        a.get_mut(q).known = Known::Not;
-        let protect = small(a.get(q));
-        a.get_mut(q).protected = protect;
-    }
+}
+
+/// Cells holding a published cell of another table: bounds on what they hold beyond it.
+fn nested_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, cells: &[Vec<[Q; 6]>]) {
+    let min = c.min_cell_size as f64;
     // A cell holding a published cell of another table (a grade band and a grade in it) holds at
     // least that many: the few more are a group of their own, protected when small (26 - 25
     // gave one kindergartner away, and 26 x 5.077 - 25 x 4.76 his gain). A bound, not a
@@ -967,6 +1035,46 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
                 x.protected = true;
             }
         }
+    }
+}
+
+/// Which dose bands hold whom, against the counts at and below fidelity.
+fn dose_band_relations(
+    a: &mut Audit,
+    c: &Contract,
+    counts: &Counts,
+    cells: &[Vec<[Q; 6]>],
+    top: &Top,
+) {
+    let Top {
+        q_a,
+        q_b,
+        q_o,
+        q_m,
+        q_o_all,
+        q_m_all,
+        ..
+    } = *top;
+    let e = counts.enrolled as f64;
+    let min = c.min_cell_size as f64;
+    let small = |q: &crate::disclosure::Quantity| q.value > 0.0 && q.value < min;
+    // The dose bands count the students below fidelity with an outcome that the growth figures
+    // leave out: a count of its own (the bands' total less the growth's n gave one student's
+    // gain away), protected when small, like those of them meeting the target.
+    let q_ob = a.quantity(
+        "below fidelity with an outcome",
+        dose_total(counts, |t| t.judged) - counts.with_outcome as f64,
+        e,
+    );
+    let q_mb = a.quantity(
+        "below fidelity meeting the target",
+        dose_total(counts, |t| t.met) - counts.met as f64,
+        e,
+    );
+    for q in [q_ob, q_mb] {
+        a.get_mut(q).known = Known::Not;
+        let protect = small(a.get(q));
+        a.get_mut(q).protected = protect;
     }
     // Which dose bands hold whom: a band below the fidelity threshold holds only students below
     // fidelity, and one at or above it holds every student at fidelity that falls in it, and,
@@ -1006,6 +1114,30 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
+}
+
+/// The audit's quantities and relations for this plan. The quantities come in the same order
+/// whatever the plan, so an index means the same thing in every model.
+fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model {
+    let mut a = Audit::default();
+    let big = 1e15;
+    let top = top_counts(&mut a, c, counts, plan);
+    let cells = cell_quantities(&mut a, c, counts, plan, &top);
+    gain_bound(&mut a, c, counts, plan, &top);
+    nested_bounds(&mut a, c, counts, plan, &cells);
+    dose_band_relations(&mut a, c, counts, &cells, &top);
+    let Top {
+        q_e,
+        q_i,
+        q_a,
+        q_b,
+        q_o,
+        q_m,
+        q_d,
+        q_judged,
+        ref tiers,
+        ..
+    } = top;
     if let Some(n) = counts
         .analysed_intervention
         .filter(|_| plan.outcome_figures)
@@ -1020,7 +1152,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         counts,
         payment,
         plan,
-        &tiers,
+        tiers,
         [q_e, q_i, q_a, q_b, q_d],
     );
     let mut owner = vec![None; a.quantities.len()];
@@ -1042,6 +1174,15 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         owner[q.0] = Some(Item::Breakdown);
     }
     Model { audit: a, owner }
+}
+
+/// The sum of one count over the dose bands (every enrolled student with an outcome).
+fn dose_total(counts: &Counts, pick: fn(&Tally) -> u64) -> f64 {
+    counts
+        .families
+        .iter()
+        .find(|f| f.dose)
+        .map_or(0.0, |f| f.tallies.iter().map(pick).sum::<u64>() as f64)
 }
 
 /// The payment as a reader can recompute it from the contract's public terms.
