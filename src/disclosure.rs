@@ -344,15 +344,7 @@ impl Audit {
     /// quantity went (a member averaged away goes nowhere).
     fn reduced(&self, groups: &[Group], target: Option<(usize, usize)>) -> (Audit, Vec<Option<Q>>) {
         let n = self.quantities.len();
-        // Each grouped quantity's (group, member, slot).
-        let mut place: Vec<Option<(usize, usize, usize)>> = vec![None; n];
-        for (g, group) in groups.iter().enumerate() {
-            for (i, m) in group.members.iter().enumerate() {
-                for (s, q) in m.iter().enumerate() {
-                    place[q.0] = Some((g, i, s));
-                }
-            }
-        }
+        let place = places(n, groups);
         let mut a = Audit::default();
         let mut map: Vec<Option<Q>> = vec![None; n];
         for (i, q) in self.quantities.iter().enumerate() {
@@ -433,17 +425,8 @@ impl Audit {
                     terms.push((to, c));
                 }
             }
-            // The averaged members' terms add up into one.
-            terms.sort_by_key(|(q, _)| *q);
-            terms.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    kept.1 += later.1;
-                }
-                same
-            });
             a.relations.push(Relation {
-                terms,
+                terms: merged(terms),
                 op: r.op,
                 rhs: r.rhs,
             });
@@ -535,6 +518,32 @@ impl Audit {
         }
         parts
     }
+}
+
+/// Each grouped quantity's (group, member, slot), by quantity index.
+fn places(n: usize, groups: &[Group]) -> Vec<Option<(usize, usize, usize)>> {
+    let mut place = vec![None; n];
+    for (g, group) in groups.iter().enumerate() {
+        for (i, m) in group.members.iter().enumerate() {
+            for (s, q) in m.iter().enumerate() {
+                place[q.0] = Some((g, i, s));
+            }
+        }
+    }
+    place
+}
+
+/// The terms with each quantity once: the averaged members' terms add up into one.
+fn merged(mut terms: Vec<(Q, f64)>) -> Vec<(Q, f64)> {
+    terms.sort_by_key(|(q, _)| *q);
+    terms.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 += later.1;
+        }
+        same
+    });
+    terms
 }
 
 /// Intervals over one audit, its groups averaged: the reduced linear programs are built once

@@ -906,21 +906,7 @@ fn local_effect(
         }
     };
     notes.extend(post.notes.iter().cloned());
-    // Baseline: the pre-test among the analysed students.
-    let baseline_g = stats::effect_size(&EffectInput {
-        intervention: ti.pre.group(),
-        comparison: tc.pre.group(),
-        clusters: None,
-        ..input
-    })
-    .ok()
-    .map(|e| e.g);
-    if c.randomized && baseline_g.is_some_and(|b| b.abs() > 0.25) {
-        notes.push(format!(
-            "The groups differ by {:.2} SD on the pre-test although the contract says they were randomized: check that the random assignment held.",
-            baseline_g.unwrap_or_default().abs()
-        ));
-    }
+    let baseline_g = baseline_g(c, &arms, &input, notes);
     let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
     let study = shape.study(&post, &attrition, baseline_g);
     let design = shape.design;
@@ -949,11 +935,6 @@ fn local_effect(
             essa_rationale,
         }
     });
-    let design_name = match design {
-        StudyDesign::ClusterRct => "clusterRct",
-        StudyDesign::Rct => "rct",
-        _ => "qed",
-    };
     Some(LocalEffect {
         kind: "localComparison",
         summary: effect_summary(&post, design),
@@ -961,7 +942,11 @@ fn local_effect(
         baseline_g,
         baseline: baseline_g.map(baseline_equivalence),
         attrition: attrition_status,
-        design: design_name,
+        design: match design {
+            StudyDesign::ClusterRct => "clusterRct",
+            StudyDesign::Rct => "rct",
+            _ => "qed",
+        },
         assigned_by: if shape.by_school { "school" } else { "student" },
         independent: study.independent,
         evaluator: c.evaluator.as_ref().map(|e| e.name.clone()),
@@ -979,6 +964,51 @@ struct UnitLayout {
     by_school: bool,
     /// Analysed students without a pre-test, when the design needs baseline equivalence.
     missing_pre_tests: Option<u64>,
+}
+
+/// The effect size on the pre-test among the analysed students (the baseline difference);
+/// a note when randomized groups differ by more than 0.25 SD.
+fn baseline_g(
+    c: &Contract,
+    [ti, tc]: &[Arm; 2],
+    post: &EffectInput,
+    notes: &mut Vec<String>,
+) -> Option<f64> {
+    let g = stats::effect_size(&EffectInput {
+        intervention: ti.pre.group(),
+        comparison: tc.pre.group(),
+        clusters: None,
+        ..*post
+    })
+    .ok()
+    .map(|e| e.g);
+    if c.randomized && g.is_some_and(|b| b.abs() > 0.25) {
+        notes.push(format!(
+            "The groups differ by {:.2} SD on the pre-test although the contract says they were randomized: check that the random assignment held.",
+            g.unwrap_or_default().abs()
+        ));
+    }
+    g
+}
+
+/// Whether no group is a single school (or district) of its own, and why.
+fn unit_condition(level: &str, u: &Units) -> (bool, String) {
+    if u.blank > 0 {
+        (false, format!("{} analysed student{} no {level} recorded, so a confound between the intervention and a single {level} cannot be ruled out.", u.blank, if u.blank == 1 { " has" } else { "s have" }))
+    } else if !u.no_single_unit() {
+        (false, format!("A group is (all but under 5% of its students) a single {level} of its own ({} {level}{} hold a real share of the intervention group only, {} of the comparison group only, {} of both): it cannot be told apart from that {level} (the WWC's n = 1 confound).",
+            u.intervention, if u.intervention == 1 { "" } else { "s" }, u.comparison, u.shared))
+    } else if u.shared > 0 {
+        (true, format!("{} {level}{} a real share of both groups, so no group is a single {level} of its own.", u.shared, if u.shared == 1 { " holds" } else { "s hold" }))
+    } else {
+        (
+            true,
+            format!(
+                "{} intervention and {} comparison {level}s: no group is a single {level}.",
+                u.intervention, u.comparison
+            ),
+        )
+    }
 }
 
 /// The design conditions a WWC review would check of this comparison (Standards Handbook 5.0:
@@ -1019,22 +1049,7 @@ fn conditions(
     }
     for (level, found) in [("school", units.schools), ("district", units.districts)] {
         let Some(u) = found else { continue };
-        let (met, message) = if u.blank > 0 {
-            (false, format!("{} analysed student{} no {level} recorded, so a confound between the intervention and a single {level} cannot be ruled out.", u.blank, if u.blank == 1 { " has" } else { "s have" }))
-        } else if !u.no_single_unit() {
-            (false, format!("A group is (all but under 5% of its students) a single {level} of its own ({} {level}{} hold a real share of the intervention group only, {} of the comparison group only, {} of both): it cannot be told apart from that {level} (the WWC's n = 1 confound).",
-                u.intervention, if u.intervention == 1 { "" } else { "s" }, u.comparison, u.shared))
-        } else if u.shared > 0 {
-            (true, format!("{} {level}{} a real share of both groups, so no group is a single {level} of its own.", u.shared, if u.shared == 1 { " holds" } else { "s hold" }))
-        } else {
-            (
-                true,
-                format!(
-                    "{} intervention and {} comparison {level}s: no group is a single {level}.",
-                    u.intervention, u.comparison
-                ),
-            )
-        };
+        let (met, message) = unit_condition(level, &u);
         add(
             if level == "school" {
                 "noSingleSchoolConfound"

@@ -192,31 +192,11 @@ pub fn publish(
                 plan = whole_numbers_plan(c, counts, payment, plan);
                 continue;
             }
-            // Then the tables together: a group pinned by cells of several tables loses one of
-            // them, the smallest; the audit then protects that cell within its own table.
-            match crossing(&plan) {
-                Ok(None) => break,
-                Ok(Some(cells)) => {
-                    plan = cells
-                        .iter()
-                        .filter_map(|&(f, i)| {
-                            withheld(&plan, Item::Cell(f, i), counts)
-                                .map(|p| (counts.families[f].tallies[i].n, p))
-                        })
-                        .min_by_key(|(n, _)| *n)
-                        .map(|(_, p)| p)
-                        .or_else(|| withheld(&plan, Item::Everything, counts))
-                        .unwrap_or(plan);
-                }
-                Err(TooLarge) => {
-                    too_many_combinations = true;
-                    for (f, family) in counts.families.iter().enumerate().filter(|(_, f)| !f.dose) {
-                        for (i, t) in family.tallies.iter().enumerate() {
-                            if t.n > 0 {
-                                plan.cells[f][i] = false;
-                            }
-                        }
-                    }
+            match across_tables(&plan, counts, crossing(&plan)) {
+                None => break,
+                Some((next, too_many)) => {
+                    plan = next;
+                    too_many_combinations |= too_many;
                 }
             }
             continue;
@@ -264,6 +244,44 @@ pub fn publish(
         report(c, counts, growth, effect, payment, plan, protections),
         cells,
     )
+}
+
+/// The tables together: a group pinned by cells of several tables loses one of them, the
+/// smallest; the audit then protects that cell within its own table. When the combinations
+/// of values are too many to check, every subgroup cell is withheld (and `true` says so).
+/// `None` when the tables together give nothing away.
+fn across_tables(
+    plan: &Plan,
+    counts: &Counts,
+    crossing: Result<Option<Vec<(usize, usize)>>, TooLarge>,
+) -> Option<(Plan, bool)> {
+    match crossing {
+        Ok(None) => None,
+        Ok(Some(cells)) => {
+            let next = cells
+                .iter()
+                .filter_map(|&(f, i)| {
+                    withheld(plan, Item::Cell(f, i), counts)
+                        .map(|p| (counts.families[f].tallies[i].n, p))
+                })
+                .min_by_key(|(n, _)| *n)
+                .map(|(_, p)| p)
+                .or_else(|| withheld(plan, Item::Everything, counts))
+                .unwrap_or_else(|| plan.clone());
+            Some((next, false))
+        }
+        Err(TooLarge) => {
+            let mut next = plan.clone();
+            for (f, family) in counts.families.iter().enumerate().filter(|(_, f)| !f.dose) {
+                for (i, t) in family.tallies.iter().enumerate() {
+                    if t.n > 0 {
+                        next.cells[f][i] = false;
+                    }
+                }
+            }
+            Some((next, true))
+        }
+    }
 }
 
 /// What the forward pass withheld beyond the first plan, the most useful first.
@@ -693,6 +711,13 @@ struct Top {
     tiers: Vec<Q>,
 }
 
+/// Every count is protected when it is small (1 to minCellSize - 1): a reader may know a
+/// larger one exactly, as the published ones are.
+fn protect_if_small(a: &mut Audit, q: Q, min: f64) {
+    let x = a.get_mut(q);
+    x.protected = x.value > 0.0 && x.value < min;
+}
+
 /// The tiers as quantities, lowest first, then those below every tier: the tiers add up to
 /// the students meeting the target, and with those below every tier to those with an outcome.
 fn tier_quantities(
@@ -711,7 +736,7 @@ fn tier_quantities(
         .map(|(k, &n)| {
             let q = a.quantity("a tier", n as f64, e);
             a.get_mut(q).known = known(plan.tiers[k]);
-            a.get_mut(q).protected = n > 0 && (n as f64) < min;
+            protect_if_small(a, q, min);
             // An empty tier is published as 0, so a withheld one holds at least one student.
             if !plan.tiers[k] && plan.outcome_figures && n > 0 {
                 a.get_mut(q).lower = 1.0;
@@ -763,47 +788,20 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
     a.get_mut(q_a).known = known(plan.fidelity);
     a.get_mut(q_o).known = known(plan.fidelity);
     a.get_mut(q_m).known = known(plan.met);
-    // Every count is protected when it is small (1 to minCellSize - 1): a reader may know a
-    // larger one exactly, as the published ones are. A complementary cell is withheld to
-    // protect a small one, not for its own sake (the protection levels of tau-ARGUS).
+    // A complementary cell is withheld to protect a small one, not for its own sake (the
+    // protection levels of tau-ARGUS).
     let min = c.min_cell_size as f64;
-    let small = |q: &crate::disclosure::Quantity| q.value > 0.0 && q.value < min;
     for q in [q_b, q_w, q_l, q_d] {
         a.get_mut(q).known = Known::Not;
     }
     for q in [q_x, q_b, q_w, q_l, q_d, q_a, q_o, q_m] {
-        let protect = small(a.get(q));
-        a.get_mut(q).protected = protect;
+        protect_if_small(a, q, min);
     }
     a.relate(vec![(q_e, 1.0), (q_a, -1.0), (q_b, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_a, 1.0), (q_o, -1.0), (q_w, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_d, 1.0), (q_o, -1.0)], Op::Le, 0.0);
     let tiers = tier_quantities(a, counts, plan, min, [q_m, q_l, q_o]);
-    // The students the met-target share is over, published with it: those with an outcome, or
-    // under notMet everyone at fidelity.
-    let q_judged = a.quantity("judged", counts.judged as f64, e);
-    a.get_mut(q_judged).known = known(plan.met);
-    let judged_is = if c.missing_outcome == MissingOutcome::NotMet {
-        q_a
-    } else {
-        q_o
-    };
-    a.relate(vec![(q_judged, 1.0), (judged_is, -1.0)], Op::Eq, 0.0);
-    // Those the share is over who did not meet the target: with the met count, what the
-    // share says; protected when small like every other complement.
-    let q_nm = a.quantity(
-        "judged without meeting the target",
-        (counts.judged - counts.met) as f64,
-        e,
-    );
-    a.get_mut(q_nm).known = Known::Not;
-    let protect = small(a.get(q_nm));
-    a.get_mut(q_nm).protected = protect;
-    a.relate(
-        vec![(q_judged, 1.0), (q_m, -1.0), (q_nm, -1.0)],
-        Op::Eq,
-        0.0,
-    );
+    let q_judged = judged_counts(a, c, counts, plan, [q_a, q_o, q_m]);
     // Students with an outcome (and meeting the target) among all enrolled, for the dose bands:
     // the at-fidelity figures plus at most the students below fidelity.
     let q_o_all = a.quantity(
@@ -833,6 +831,43 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
         q_m_all,
         tiers,
     }
+}
+
+/// The students the met-target share is over, and those of them who did not meet it.
+fn judged_counts(
+    a: &mut Audit,
+    c: &Contract,
+    counts: &Counts,
+    plan: &Plan,
+    [q_a, q_o, q_m]: [Q; 3],
+) -> Q {
+    let e = counts.enrolled as f64;
+    let min = c.min_cell_size as f64;
+    // The students the met-target share is over, published with it: those with an outcome, or
+    // under notMet everyone at fidelity.
+    let q_judged = a.quantity("judged", counts.judged as f64, e);
+    a.get_mut(q_judged).known = Known::if_published(plan.met);
+    let judged_is = if c.missing_outcome == MissingOutcome::NotMet {
+        q_a
+    } else {
+        q_o
+    };
+    a.relate(vec![(q_judged, 1.0), (judged_is, -1.0)], Op::Eq, 0.0);
+    // Those the share is over who did not meet the target: with the met count, what the
+    // share says; protected when small like every other complement.
+    let q_nm = a.quantity(
+        "judged without meeting the target",
+        (counts.judged - counts.met) as f64,
+        e,
+    );
+    a.get_mut(q_nm).known = Known::Not;
+    protect_if_small(a, q_nm, min);
+    a.relate(
+        vec![(q_judged, 1.0), (q_m, -1.0), (q_nm, -1.0)],
+        Op::Eq,
+        0.0,
+    );
+    q_judged
 }
 
 /// Each cell's counts (students, those its share is over, meeting the target, not meeting it,
@@ -901,7 +936,6 @@ fn cell_quantities(
 /// with an outcome, outside the share. `shown` says whether the cell is published.
 fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: f64) -> [Q; 6] {
     let known = Known::if_published;
-    let small = |q: &crate::disclosure::Quantity| q.value > 0.0 && q.value < min;
     let q_n = a.quantity("students in a cell", t.n as f64, e);
     let q_j = a.quantity("students a cell's share is over", t.judged as f64, e);
     let q_m = a.quantity("students in a cell meeting the target", t.met as f64, e);
@@ -909,8 +943,7 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
     // met count is what the share says, coded near 0% and 100% (see [`coded_share`]).
     for q in [q_n, q_j] {
         a.get_mut(q).known = known(shown);
-        let protect = small(a.get(q));
-        a.get_mut(q).protected = protect;
+        protect_if_small(a, q, min);
     }
     // An empty cell is published as 0, so a withheld one holds at least one student.
     if !shown && plan.outcome_figures {
@@ -955,8 +988,7 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
     // Inside a published cell too, those meeting the target, those not, and those the
     // share is not over are protected when small: "11 of 12 met" says one did not.
     for q in [q_m, q_u, q_x] {
-        let protect = small(a.get(q));
-        a.get_mut(q).protected = protect;
+        protect_if_small(a, q, min);
     }
     a.relate(vec![(q_m, 1.0), (q_u, 1.0), (q_j, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_j, 1.0), (q_x, 1.0), (q_n, -1.0)], Op::Eq, 0.0);
@@ -1057,7 +1089,6 @@ fn dose_band_relations(
     } = *top;
     let e = counts.enrolled as f64;
     let min = c.min_cell_size as f64;
-    let small = |q: &crate::disclosure::Quantity| q.value > 0.0 && q.value < min;
     // The dose bands count the students below fidelity with an outcome that the growth figures
     // leave out: a count of its own (the bands' total less the growth's n gave one student's
     // gain away), protected when small, like those of them meeting the target.
@@ -1073,8 +1104,7 @@ fn dose_band_relations(
     );
     for q in [q_ob, q_mb] {
         a.get_mut(q).known = Known::Not;
-        let protect = small(a.get(q));
-        a.get_mut(q).protected = protect;
+        protect_if_small(a, q, min);
     }
     // Which dose bands hold whom: a band below the fidelity threshold holds only students below
     // fidelity, and one at or above it holds every student at fidelity that falls in it, and,
@@ -1245,21 +1275,7 @@ fn payment_relations(
     let cap = c.cap_cents.map_or(f64::INFINITY, |x| x as f64);
     let raw = (p.base_cents + p.outcome_cents - p.penalty_cents) as f64;
     let net = vec![(q_base, 1.0), (q_outcome, 1.0), (q_penalty, -1.0)];
-    let clamped = |a: &mut Audit, q: Q, raw: f64, terms: Vec<(Q, f64)>| {
-        let value = raw.max(0.0).max(floor).min(cap);
-        if value == cap && raw >= cap {
-            a.relate(terms, Op::Ge, cap);
-        } else if value == floor && raw <= floor {
-            a.relate(terms, Op::Le, floor);
-        } else if raw <= 0.0 {
-            a.relate(terms, Op::Le, 0.0);
-        } else {
-            let mut terms = terms;
-            terms.push((q, -1.0));
-            a.relate(terms, Op::Eq, 0.0);
-        }
-    };
-    clamped(a, q_total, raw, net);
+    clamped(a, q_total, raw, net, floor, cap);
     let full = (p.base_cents as f64)
         + top
             * if failed {
@@ -1267,7 +1283,14 @@ fn payment_relations(
             } else {
                 counts.enrolled
             } as f64;
-    clamped(a, q_max, full, vec![(q_base, 1.0), (paid_for, top)]);
+    clamped(
+        a,
+        q_max,
+        full,
+        vec![(q_base, 1.0), (paid_for, top)],
+        floor,
+        cap,
+    );
     // Whether the district met its obligation: at fidelity against a share of the intervention
     // students. The relations above are those of the true case; a reader who sees any payment
     // figure weighs both cases, each with its own condition, so the true case's condition is
@@ -1287,6 +1310,22 @@ fn payment_relations(
         }
     }
     [q_base, q_outcome, q_penalty, q_max]
+}
+
+/// A payment figure `q` that is `raw` (the sum of `terms`) clamped by the floor and the cap:
+/// at the cap or the floor only an inequality on `terms` is known, otherwise `q` equals them.
+fn clamped(a: &mut Audit, q: Q, raw: f64, mut terms: Vec<(Q, f64)>, floor: f64, cap: f64) {
+    let value = raw.max(0.0).max(floor).min(cap);
+    if value == cap && raw >= cap {
+        a.relate(terms, Op::Ge, cap);
+    } else if value == floor && raw <= floor {
+        a.relate(terms, Op::Le, floor);
+    } else if raw <= 0.0 {
+        a.relate(terms, Op::Le, 0.0);
+    } else {
+        terms.push((q, -1.0));
+        a.relate(terms, Op::Eq, 0.0);
+    }
 }
 
 /// The report the plan allows.

@@ -354,6 +354,25 @@ fn csv_text(bytes: &[u8]) -> Result<&[u8], Error> {
     Ok(bytes)
 }
 
+/// The header row's column names, trimmed.
+fn header(
+    rdr: &mut csv::Reader<&[u8]>,
+    record: &mut csv::ByteRecord,
+) -> Result<Vec<String>, Error> {
+    match rdr.read_byte_record(record) {
+        Ok(true) => Ok(record
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect()),
+        _ => Err(fatal(
+            Code::EmptyFile,
+            1,
+            None,
+            "the file has no header row.".into(),
+        )),
+    }
+}
+
 /// Reads a roster. Structural problems (empty file, missing column, wrong encoding, too large)
 /// are an `invalidRoster` error; each bad row is a [`RowError`] in the outcome.
 pub fn read(
@@ -367,21 +386,7 @@ pub fn read(
         .flexible(true)
         .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
-    match rdr.read_byte_record(&mut record) {
-        Ok(true) => {}
-        _ => {
-            return Err(fatal(
-                Code::EmptyFile,
-                1,
-                None,
-                "the file has no header row.".into(),
-            ))
-        }
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
-        .collect();
+    let header = header(&mut rdr, &mut record)?;
     let layout = layout(&header, opts)?;
     let width = header.len();
 

@@ -91,7 +91,7 @@ pub struct Problem {
     pub message: String,
 }
 
-fn problem(code: Code, message: impl Into<String>) -> Problem {
+pub(crate) fn problem(code: Code, message: impl Into<String>) -> Problem {
     Problem {
         code,
         message: message.into(),

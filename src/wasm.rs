@@ -5,6 +5,7 @@
 
 use crate::error::Code;
 use crate::error::{Details, Error};
+use crate::verify::{problem, Problem};
 use js_sys::{Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -513,93 +514,112 @@ pub fn verify_report(
     #[wasm_bindgen(unchecked_param_type = "EvaluatorTrust | string | string[]")] trust: &JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "VerifyExpect")] expect: Option<JsValue>,
 ) -> JsValue {
-    use crate::verify::{self, False, Problem, Trust, Verification};
-    let failed = |code: Code, message: &str| {
-        to_js(&Verification::Invalid {
-            valid: False,
-            error: Problem {
-                code,
-                message: message.into(),
-            },
+    use crate::verify::{self, False, Trust, Verification};
+    let checked = || -> Result<Verification, Problem> {
+        // Sizes are checked before anything is copied into wasm memory.
+        let (bytes, signature) = signed_document(report, signature)?;
+        let expect = read_expect(&expect.unwrap_or(JsValue::UNDEFINED))?;
+        let is_evaluator = trust.is_object()
+            && !js_sys::Array::is_array(trust)
+            && !trust.is_instance_of::<js_sys::Uint8Array>();
+        Ok(if is_evaluator {
+            let (origin, list) = evaluator_trust(trust)?;
+            let trust = Trust::Evaluator {
+                origin: &origin,
+                key_list: &list,
+            };
+            verify::verify_report(&bytes, &signature, trust, &expect)
+        } else {
+            let keys = inline_keys(trust)?;
+            verify::verify_report(&bytes, &signature, Trust::Inline(&keys), &expect)
         })
     };
-    // Sizes are checked before anything is copied into wasm memory.
+    match checked() {
+        Ok(verification) => to_js(&verification),
+        Err(error) => to_js(&Verification::Invalid {
+            valid: False,
+            error,
+        }),
+    }
+}
+
+/// The report's bytes and the signature's text, refused when too large or of the wrong type.
+fn signed_document(report: &JsValue, signature: &JsValue) -> Result<(Vec<u8>, String), Problem> {
     if too_big(report, crate::input::MAX_JSON_BYTES) {
-        return failed(
+        return Err(problem(
             Code::MalformedReport,
             "The report is larger than an outcomes report can be (1 MB).",
-        );
+        ));
     }
-    let Some(bytes) = document_bytes(report) else {
-        return failed(
+    let bytes = document_bytes(report).ok_or_else(|| {
+        problem(
             Code::MalformedReport,
             "The report must be the signed file's text or bytes.",
-        );
-    };
-    if too_big(signature, verify::MAX_SIGNATURE_BYTES) {
-        return failed(
+        )
+    })?;
+    if too_big(signature, crate::verify::MAX_SIGNATURE_BYTES) {
+        return Err(problem(
             Code::MalformedSignature,
             "The signature is far longer than a minisign one.",
-        );
+        ));
     }
-    let Some(signature) = signature.as_string() else {
-        return failed(
+    let signature = signature.as_string().ok_or_else(|| {
+        problem(
             Code::MalformedSignature,
             "The signature must be the text of a .minisig file.",
-        );
-    };
-    let expect = expect.unwrap_or(JsValue::UNDEFINED);
-    let read_expect = || -> Result<verify::Expect, String> {
-        Ok(verify::Expect {
-            product: string_prop(&expect, "product")?,
-            vendor: string_prop(&expect, "vendor")?,
-            period: string_prop(&expect, "period")?,
-            contract_id: string_prop(&expect, "contractId")?,
-            today: string_prop(&expect, "today")?,
-            page_origin: string_prop(&expect, "pageOrigin")?,
+        )
+    })?;
+    Ok((bytes, signature))
+}
+
+/// What the page says the report is about (`VerifyExpect`).
+fn read_expect(expect: &JsValue) -> Result<crate::verify::Expect, Problem> {
+    let read = || -> Result<crate::verify::Expect, String> {
+        Ok(crate::verify::Expect {
+            product: string_prop(expect, "product")?,
+            vendor: string_prop(expect, "vendor")?,
+            period: string_prop(expect, "period")?,
+            contract_id: string_prop(expect, "contractId")?,
+            today: string_prop(expect, "today")?,
+            page_origin: string_prop(expect, "pageOrigin")?,
         })
     };
-    let expect = match read_expect() {
-        Ok(e) => e,
-        Err(m) => {
-            return failed(
-                Code::InvalidExpect,
-                &format!("The expected subject is not valid: {m}"),
-            )
-        }
+    read().map_err(|m| {
+        problem(
+            Code::InvalidExpect,
+            format!("The expected subject is not valid: {m}"),
+        )
+    })
+}
+
+/// An evaluator's origin and the bytes of its key list (`EvaluatorTrust`).
+fn evaluator_trust(trust: &JsValue) -> Result<(String, Vec<u8>), Problem> {
+    let Ok(Some(origin)) = string_prop(trust, "evaluator") else {
+        return Err(problem(
+            Code::InvalidEvaluator,
+            "trust.evaluator must be the evaluator's origin, such as \"https://tea.example.gov\".",
+        ));
     };
-    let is_evaluator = trust.is_object()
-        && !js_sys::Array::is_array(trust)
-        && !trust.is_instance_of::<js_sys::Uint8Array>();
-    if is_evaluator {
-        let origin = match string_prop(trust, "evaluator") {
-            Ok(Some(o)) => o,
-            _ => {
-                return failed(
-                    Code::InvalidEvaluator,
-                    "trust.evaluator must be the evaluator's origin, such as \"https://tea.example.gov\".",
-                )
-            }
-        };
-        let list = Reflect::get(trust, &"keyList".into()).unwrap_or(JsValue::UNDEFINED);
-        if too_big(&list, crate::input::MAX_JSON_BYTES) {
-            return failed(
-                Code::MalformedKeyList,
-                "The key list is larger than a key list can be (1 MB).",
-            );
-        }
-        let Some(list) = document_bytes(&list) else {
-            return failed(
-                Code::MalformedKeyList,
-                "trust.keyList must be the text or bytes of the evaluator's key list.",
-            );
-        };
-        let trust = Trust::Evaluator {
-            origin: &origin,
-            key_list: &list,
-        };
-        return to_js(&verify::verify_report(&bytes, &signature, trust, &expect));
+    let list = Reflect::get(trust, &"keyList".into()).unwrap_or(JsValue::UNDEFINED);
+    if too_big(&list, crate::input::MAX_JSON_BYTES) {
+        return Err(problem(
+            Code::MalformedKeyList,
+            "The key list is larger than a key list can be (1 MB).",
+        ));
     }
+    let list = document_bytes(&list).ok_or_else(|| {
+        problem(
+            Code::MalformedKeyList,
+            "trust.keyList must be the text or bytes of the evaluator's key list.",
+        )
+    })?;
+    Ok((origin, list))
+}
+
+/// Keys given by the page: one string or a list of them, in all far shorter than a list of
+/// minisign keys could be, checked before each is copied.
+fn inline_keys(trust: &JsValue) -> Result<Vec<String>, Problem> {
+    use crate::verify::{MAX_KEYS, MAX_SIGNATURE_BYTES};
     let list: Vec<JsValue> = if js_sys::Array::is_array(trust) {
         js_sys::Array::from(trust).iter().collect()
     } else if trust.is_string() {
@@ -607,30 +627,25 @@ pub fn verify_report(
     } else {
         Vec::new()
     };
-    let mut room = verify::MAX_SIGNATURE_BYTES * 4;
-    let mut keys = Vec::with_capacity(list.len().min(verify::MAX_KEYS + 1));
+    let mut room = MAX_SIGNATURE_BYTES * 4;
+    let mut keys = Vec::with_capacity(list.len().min(MAX_KEYS + 1));
     for k in &list {
         let Some(text) = k.dyn_ref::<js_sys::JsString>() else {
-            return failed(
+            return Err(problem(
                 Code::MalformedKey,
                 "Trusted keys must be strings (minisign public keys in base64).",
-            );
+            ));
         };
         if !fits(text, room) {
-            return failed(
+            return Err(problem(
                 Code::MalformedKey,
                 "The trusted keys are far longer than a list of minisign keys.",
-            );
+            ));
         }
         room -= text.length() as usize;
         keys.push(String::from(text));
     }
-    to_js(&verify::verify_report(
-        &bytes,
-        &signature,
-        Trust::Inline(&keys),
-        &expect,
-    ))
+    Ok(keys)
 }
 
 /// Reads an evaluator origin: `{ origin, host, keyListUrl, local }`, or throws
