@@ -11,6 +11,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+// The inputs' types (ProductProfile, VettingPolicy, Contract and their parts), generated from
+// the committed JSON Schemas by scripts/input-types.mjs.
+#[wasm_bindgen(typescript_custom_section)]
+const INPUT_TYPES: &str = include_str!("../schemas/inputs.d.ts");
+
+// The results' types and the inputs that have no schema.
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** One problem at one place in an input; `path` is JS-style, such as "studies[0].sampleSize". */
@@ -40,31 +46,6 @@ export type PowerInput =
       covariates?: number; treatedShare?: number; alpha?: number; power?: number };
 export interface PowerResult { mdes: number; standardError: number; multiplier: number; df: number; }
 
-/** A product profile; `schemas().productProfile` is its full JSON Schema. */
-export interface ProductProfile {
-  name: string; vendor: string; homepageUrl?: string; subjects: string[]; grades: number[];
-  dosage?: { minutesPerWeek: number; weeks: number; sessionsPerWeek?: number };
-  outcomes: Array<{ measure: string; metric: "effectSize" | "scaleScoreGain" | "percentMeetingTarget" | "percentileGain"; value: number; grades?: number[] }>;
-  studies: Array<{
-    title: string; url?: string; design: "rct" | "clusterRct" | "qed" | "correlational" | "logicModel"; independent: boolean;
-    sampleSize?: number; sites?: number; siteUnit?: "district" | "school"; siteNames?: string[];
-    clusters?: { intervention: number; comparison: number }; analysisAccountsForClustering?: boolean;
-    durationWeeks?: number; effectSize?: number; pValue?: number; summary?: EffectSizeInput;
-    findings?: Array<{ domain: string; measure: string; effectSize?: number; pValue?: number; summary?: EffectSizeInput }>;
-    attrition?: { overall: number; differential: number }
-      | { randomized: { intervention: number; comparison: number }; analyzed: { intervention: number; comparison: number } };
-    baselineEffectSize?: number; baselineAdjusted?: boolean; controlsForSelection?: boolean; ongoing?: boolean; coversAi?: boolean;
-  }>;
-  researchUrl?: string; researchOnHomepage?: boolean;
-  seaApprovals: Array<{ state: string; status: "approved" | "pending" | "rejected" | "expired"; year?: number }>;
-  training: { included: boolean; feeCents?: number };
-  dataPractices: { advertisingUsesStudentData: boolean; sellsStudentData?: boolean };
-  ai?: { usesGenerativeAi: boolean };
-}
-export interface VettingPolicy {
-  maxScreenMinutesPerWeek?: number; acceptedStates?: string[]; attritionBoundary?: "cautious" | "optimistic";
-  minStudents?: number; minSites?: number; alpha?: number; siteUnit?: "district" | "school";
-}
 export interface Validation { valid: boolean; errors: FieldError[]; }
 export type Rating = "meetsWithoutReservations" | "meetsWithReservations" | "doesNotMeet" | "notRated";
 export interface Vetting {
@@ -78,25 +59,6 @@ export interface Vetting {
 }
 export interface Schemas { productProfile: object; policy: object; contract: object; }
 
-/** An outcomes-based contract (integer cents); `schemas().contract` is its full JSON Schema. */
-export interface Contract {
-  id?: string; productName?: string; vendor?: string; period?: string; currency?: string;
-  baseFeeCents?: number; perStudentBaseCents?: number;
-  metric: { kind: "gain" } | { kind: "normalizedGain"; maxScore: number }
-    | { kind: "percentOfTypical"; norms: Array<{ grade: number; typicalGrowth: number; weeks?: number }> }
-    | { kind: "growthIndex"; norms: Array<{ grade: number; mean: number; sd: number }> } | { kind: "postScore" };
-  paymentCard: Array<{ label: string; atLeast: number; centsPerStudent: number }>;
-  fidelity: { minMinutesPerWeek: number; minWeeks: number };
-  belowFidelity?: "baseOnly" | "fullOutcome" | "excluded";
-  districtObligation?: { minShareAtFidelity: number };
-  declinePenaltyCents?: number; capCents?: number; floorCents?: number;
-  missingOutcome?: "exclude" | "notMet"; minCellSize?: number; subgroupColumns?: string[]; maxSubgroupValues?: number;
-  randomized?: boolean; assignedBy?: "student" | "school"; icc?: number;
-  evaluator?: { name: string; independent: boolean }; evidencePolicy?: VettingPolicy;
-  columns?: { studentId?: string; pre?: string; post?: string; minutes?: string; weeks?: string; grade?: string; group?: string;
-    school?: string; district?: string };
-  onBadRow?: "reject" | "skip";
-}
 export interface EvaluateOptions {
   onProgress?: (fraction: number) => void;
   /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
@@ -350,7 +312,7 @@ fn policy_arg(policy: Option<JsValue>) -> Result<Option<serde_json::Value>, JsVa
 #[wasm_bindgen(js_name = validateProfile, unchecked_return_type = "Validation")]
 pub fn validate_profile(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
-    policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "VettingPolicy | string | null")] policy: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_arg(policy)?;
     let profile = json_arg(profile, Code::InvalidProfile, "product profile");
@@ -362,7 +324,7 @@ pub fn validate_profile(
 #[wasm_bindgen(js_name = vetProduct, unchecked_return_type = "Vetting")]
 pub fn vet_product(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
-    policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "VettingPolicy | string | null")] policy: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_arg(policy)?;
     call(profile, Code::InvalidProfile, "product profile", |v| {

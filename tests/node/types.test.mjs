@@ -17,3 +17,9 @@ test('pkg/evidence_check.d.ts type-checks with an example of use', () => {
   })();
   assert.equal(out.trim(), '');
 });
+
+test('schemas/inputs.d.ts is generated from the committed schemas', async () => {
+  const { inputTypes } = await import('../../scripts/input-types.mjs');
+  const committed = (await import('node:fs')).readFileSync(new URL('../../schemas/inputs.d.ts', import.meta.url), 'utf8');
+  assert.equal(committed, await inputTypes(), 'run node scripts/input-types.mjs after changing a schema');
+});

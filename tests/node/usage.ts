@@ -19,5 +19,28 @@ export async function example(profile: ProductProfile, roster: Uint8Array): Prom
   const byOrigin = verifyReport(roster, 'sig', { evaluator: origin.origin, keyList: list }, { product: 'Readwell', today: '2026-11-23' });
   const host: string = byOrigin.valid && byOrigin.trust === 'evaluator' ? byOrigin.evaluator.host : '';
   const digest: string = result.report.rosterDigest + (result.report.issued ?? '') + (contract.vendor ?? '');
-  return result.payment.totalCents + g + (tier ?? 0) + enrolled + host.length + digest.length;
+  // The inputs' types follow the schemas: their enums, required fields and nesting.
+  const strict: Contract = {
+    metric: { kind: 'percentOfTypical', norms: [{ grade: 3, typicalGrowth: 12, weeks: 36 }] },
+    paymentCard: [{ label: 'Met', atLeast: 1, centsPerStudent: 500 }],
+    fidelity: { minMinutesPerWeek: 30, minWeeks: 10 },
+    belowFidelity: 'baseOnly', missingOutcome: 'notMet', onBadRow: 'skip', assignedBy: 'school',
+    evidencePolicy: { attritionBoundary: 'optimistic', acceptedStates: ['TX'] },
+    columns: { studentId: 'sid' },
+  };
+  // @ts-expect-error: not a growth metric
+  const badMetric: Contract = { ...strict, metric: { kind: 'zScore' } };
+  // @ts-expect-error: a normalized gain needs its maximum score
+  const noMax: Contract = { ...strict, metric: { kind: 'normalizedGain' } };
+  // @ts-expect-error: a payment card has at least one tier
+  const noTiers: Contract = { ...strict, paymentCard: [] };
+  // @ts-expect-error: not a column the contract names
+  const badColumn: Contract = { ...strict, columns: { studentNumber: 'sid' } };
+  // @ts-expect-error: not a state's postal code
+  const badState: Contract = { ...strict, evidencePolicy: { acceptedStates: ['XX'] } };
+  // @ts-expect-error: not a study design
+  const badDesign: ProductProfile['studies'][number]['design'] = 'metaAnalysis';
+  void [badMetric, noMax, noTiers, badColumn, badState, badDesign];
+  const design: ProductProfile['studies'][number]['design'] = vetProduct(profile, strict.evidencePolicy ?? undefined).studies.length ? 'clusterRct' : 'qed';
+  return design.length + result.payment.totalCents + g + (tier ?? 0) + enrolled + host.length + digest.length;
 }
