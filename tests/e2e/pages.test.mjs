@@ -97,6 +97,33 @@ test('the calculator: cancelling stops the evaluation and the next one still wor
   await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
 });
 
+test('the calculator: the results state the smallest published cell of the evaluated report, whatever the form says since', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  // The sample is sent to the worker with its smallest cell, 10; in the same task, before any
+  // answer can arrive, the form is changed to 25. The results are drawn after that change.
+  await tab.evaluate(() => {
+    const calculator = document.querySelector('evidence-calculator');
+    calculator.$('#sample').click();
+    calculator.$('#minCell').value = '25';
+  });
+  await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+  assert.equal(sampleContract.minCellSize, 10);
+  assert.equal(await tab.evaluate(() => document.querySelector('evidence-calculator').result.report.minCellSize), 10);
+  const stated = async () => ({
+    subgroups: await tab.textContent('evidence-calculator >> caption:text("Subgroups")'),
+    report: await tab.textContent('evidence-calculator >> p:text("Aggregates only")'),
+  });
+  const expected = (s) => {
+    assert.match(s.subgroups, /values held by fewer than 10 students are "\(other\)"/);
+    assert.match(s.report, /no figure about fewer than 10 students/);
+  };
+  expected(await stated());
+  // Changed again without evaluating: the results still describe what was evaluated.
+  await tab.fill('evidence-calculator >> #minCell', '30');
+  expected(await stated());
+  assert.deepEqual(errors, []);
+});
+
 test('the procurement form: a field error appears and clears; check evidence shows the verdict', async () => {
   const { tab, errors } = await app.open('procurement.html');
   assert.deepEqual(await axe(tab), [], 'initial state');
