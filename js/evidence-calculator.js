@@ -4,6 +4,7 @@
 // build, global `Chart`) is loaded on the page; the same numbers are always in tables too.
 import { sampleRoster, sampleContract } from './sample-roster.js';
 import { parseDollars, formatDollars, money } from './money.js';
+import { el, setPath } from './dom.js';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`
@@ -63,18 +64,6 @@ const count = (n) => new Intl.NumberFormat('en-US').format(n);
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const num = (x, d = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const dollars = formatDollars;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  e.append(...children.filter((c) => c != null));
-  return e;
-}
 
 function table(caption, head, rows, { numeric = [] } = {}) {
   return el('table', {},
@@ -331,14 +320,7 @@ export class EvidenceCalculator extends HTMLElement {
       else if (input.type === 'number') value = raw === '' ? null : Number(raw);
       else value = raw === '' ? null : raw;
       if (value == null) continue;
-      const parts = path.match(/[^.[\]]+/g);
-      let target = c;
-      parts.slice(0, -1).forEach((p, i) => {
-        const nextIsIndex = /^\d+$/.test(parts[i + 1]);
-        target[p] ??= nextIsIndex ? [] : {};
-        target = target[p];
-      });
-      target[parts.at(-1)] = value;
+      setPath(c, path, value);
     }
     c.paymentCard ??= [];
     c.currency = 'USD';

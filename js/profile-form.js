@@ -5,25 +5,10 @@
 // The portal keeps its own markup and styles: messages get the class "evidence-field-error".
 import init, { validateProfile, vetProduct } from './evidence-check.js';
 import { parseDollars, formatDollars } from './money.js';
+import { setPath, getPath } from './dom.js';
 
 /** Arrays a profile always has, so that a form without such rows still reads as complete. */
 const PROFILE_ARRAYS = { subjects: [], grades: [], outcomes: [], studies: [], seaApprovals: [] };
-
-const segments = (path) => path.match(/[^.[\]]+/g) ?? [];
-
-function setPath(target, path, value) {
-  const parts = segments(path);
-  let t = target;
-  parts.slice(0, -1).forEach((p, i) => {
-    t[p] ??= /^\d+$/.test(parts[i + 1]) ? [] : {};
-    t = t[p];
-  });
-  t[parts.at(-1)] = value;
-}
-
-function getPath(source, path) {
-  return segments(path).reduce((v, p) => (v == null ? undefined : v[p]), source);
-}
 
 /** The value of one named control, converted by its type; undefined means "not given". */
 function controlValue(el, group) {
