@@ -6,59 +6,41 @@ import { sampleRoster, sampleContract } from './sample-roster.js';
 import { parseDollars, formatDollars, money } from './money.js';
 import { el, setPath } from './dom.js';
 
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(`
-  :host { display: block; font-family: var(--evidence-calculator-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
-    color: var(--evidence-calculator-fg, #1b1f24); line-height: 1.5; }
-  * { box-sizing: border-box; }
-  [hidden] { display: none !important; }
-  h2 { font-size: 1.3rem; margin: 1.5rem 0 .6rem; }
-  h3 { font-size: 1.08rem; margin: 1.2rem 0 .4rem; }
-  .panel { border: 1px solid var(--evidence-calculator-border, #c9d1db); border-radius: var(--evidence-calculator-radius, 8px);
-    background: var(--evidence-calculator-panel, #f6f8fa); padding: 1rem 1.2rem; margin: 0 0 1rem; }
-  .drop { border: 2px dashed var(--evidence-calculator-border, #8391a2); border-radius: 8px; padding: 1rem; background: #fff; }
-  .drop + .row { margin-top: .8rem; }
-  .drop.over { border-color: var(--evidence-calculator-accent, #0b5cad); background: #eef5fc; }
-  .row { display: flex; flex-wrap: wrap; gap: .8rem 1.2rem; align-items: end; }
-  label { display: block; font-weight: 600; font-size: .92rem; }
-  .field { display: flex; flex-direction: column; gap: .2rem; min-width: 9rem; }
-  .field.wide { flex: 1 1 16rem; }
-  input, select, textarea { font: inherit; font-size: .95rem; padding: .35rem .5rem; border: 1px solid #6b7785; border-radius: 4px; background: #fff; color: inherit; }
-  input[type="checkbox"] { width: 1.1rem; height: 1.1rem; }
-  .check { flex-direction: row; align-items: center; gap: .4rem; }
-  input[type="file"] { max-width: 100%; }
-  textarea { min-height: 4.5rem; width: 100%; font-family: ui-monospace, Menlo, Consolas, monospace; }
-  fieldset { border: 1px solid var(--evidence-calculator-border, #c9d1db); border-radius: 6px; margin: 0 0 1rem; padding: .6rem 1rem 1rem; background: #fff; }
-  legend { font-weight: 700; padding: 0 .3rem; }
-  .hint { font-size: .85rem; color: var(--evidence-calculator-muted, #4a5563); margin: .2rem 0 0; }
-  button { font: inherit; font-weight: 600; border-radius: 6px; padding: .45rem .9rem; cursor: pointer;
-    border: 2px solid var(--evidence-calculator-accent, #0b5cad); background: #fff; color: var(--evidence-calculator-accent, #0b5cad); }
-  button.primary { background: var(--evidence-calculator-accent, #0b5cad); color: var(--evidence-calculator-accent-ink, #fff); }
-  button.remove { border-color: #8a1c1c; color: #8a1c1c; padding: .3rem .6rem; }
-  button:disabled { opacity: .55; cursor: not-allowed; }
-  :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
-  table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-variant-numeric: tabular-nums; background: #fff; }
-  caption { text-align: left; font-weight: 700; padding: .3rem 0; }
-  th, td { border-bottom: 1px solid #d8dee6; padding: .35rem .6rem; text-align: left; }
-  td.num, th.num { text-align: right; }
-  td, th { overflow-wrap: anywhere; }
-  @media (max-width: 40rem) {
-    th, td { padding: .3rem .25rem; font-size: .85rem; }
-    .panel { padding: .8rem .6rem; }
-    fieldset { padding: .5rem .6rem .8rem; }
+// The stylesheet is a file beside this module, so that the published package, the demo and a
+// bundler (which copies what `new URL(…, import.meta.url)` names) all find it. A <link> loads it, so
+// that the page's load event waits for it as for the page's own stylesheets. Once loaded, its rules
+// become one constructed stylesheet that every calculator on the page adopts, and the link goes:
+// accessibility checkers (axe-core) re-create a shadow root's <link> as inline style, which a
+// Content-Security-Policy without 'unsafe-inline' refuses.
+const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).href;
+let stylesheet = null; // constructed from the first calculator's link
+
+/** Styles a shadow root with the calculator's stylesheet; resolves once it applies (or fails to load). */
+function adoptStylesheet(root) {
+  if (stylesheet) {
+    root.adoptedStyleSheets = [stylesheet];
+    return Promise.resolve();
   }
-  tr.total td, tr.total th { font-weight: 700; border-top: 2px solid #1b1f24; }
-  .status { min-height: 1.5rem; font-weight: 600; }
-  progress { width: 100%; height: 1.1rem; }
-  .big { font-size: 2rem; font-weight: 750; margin: .2rem 0; color: var(--evidence-calculator-accent-strong, #0a3d73); }
-  .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem 1.5rem; }
-  .chart { position: relative; height: 16rem; background: #fff; border: 1px solid #d8dee6; border-radius: 6px; padding: .4rem; }
-  .errors { border-left: 6px solid #a4161a; background: #fdf0f0; padding: .6rem 1rem; margin: .6rem 0; }
-  .errors h3 { margin-top: 0; color: #8a1c1c; }
-  .suppressed { color: var(--evidence-calculator-muted, #4a5563); font-style: italic; }
-  .privacy { font-size: .9rem; color: var(--evidence-calculator-muted, #4a5563); }
-  .tier-row { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin-bottom: .5rem; }
-`);
+  const link = el('link', { rel: 'stylesheet', href: STYLESHEET_URL });
+  root.prepend(link);
+  return new Promise((resolve) => {
+    link.addEventListener('error', () => resolve());
+    link.addEventListener('load', () => {
+      try {
+        if (!stylesheet) {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(Array.from(link.sheet.cssRules, (rule) => rule.cssText).join('\n'));
+          stylesheet = sheet;
+        }
+        root.adoptedStyleSheets = [stylesheet];
+        link.remove();
+      } catch {
+        // Served from another origin without CORS, its rules cannot be read: the link stays.
+      }
+      resolve();
+    });
+  });
+}
 
 const count = (n) => new Intl.NumberFormat('en-US').format(n);
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -89,15 +71,16 @@ export class EvidenceCalculator extends HTMLElement {
     super();
     this.id ||= `evidence-calculator-${++uid}`;
     const root = this.attachShadow({ mode: 'open' });
-    root.adoptedStyleSheets = [sheet];
     /** The last evaluation, as `evaluateContract` returned it. */
     this.result = null;
     root.append(this.#build());
+    const styled = adoptStylesheet(root);
     // Until a contract is preloaded, the form holds the sample's terms without its roster-specific
     // parts (school clustering, subgroup columns), so that any roster with the required columns works.
     this.#fill({ ...sampleContract, assignedBy: 'student', subgroupColumns: [] });
-    /** Resolves when the worker and its WebAssembly are ready (no further request is needed). */
-    this.ready = new Promise((resolve) => { this.#onReady = resolve; });
+    const workerReady = new Promise((resolve) => { this.#onReady = resolve; });
+    /** Resolves when the stylesheet, the worker and its WebAssembly are loaded (no further request is needed). */
+    this.ready = Promise.all([styled, workerReady]).then(() => {});
   }
 
   connectedCallback() {

@@ -1,5 +1,5 @@
-// After wasm-pack: copies the custom elements and helpers from js/ into pkg/ and lists them
-// in pkg/package.json, so the published package carries the components users embed.
+// After wasm-pack: copies the custom elements, their helpers and stylesheets from js/ into pkg/
+// and lists them in pkg/package.json, so the published package carries the components users embed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ if (!glueText.includes('__resetInstance')) {
   glueText += '\n/** Forgets the instance, so that initSync creates a fresh one (after a trap). */\nexport function __resetInstance() { wasm = undefined; }\n';
   fs.writeFileSync(gluePath, glueText);
 }
-const extra = fs.existsSync(js) ? fs.readdirSync(js).filter((f) => /\.(js|d\.ts)$/.test(f)) : [];
+const extra = fs.existsSync(js) ? fs.readdirSync(js).filter((f) => /\.(js|css|d\.ts)$/.test(f)) : [];
 for (const f of extra) fs.copyFileSync(path.join(js, f), path.join(pkg, f));
 manifest.files = [...new Set([...(manifest.files ?? []), ...extra])];
 // The custom elements register themselves on import: bundlers must keep them.
