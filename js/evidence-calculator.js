@@ -5,6 +5,7 @@
 import { sampleRoster, sampleContract } from './sample-roster.js';
 import { parseDollars, formatDollars, money } from './money.js';
 import { el, setPath } from './dom.js';
+import { EvidenceWorkerClient } from './evidence-worker-client.js';
 
 // The stylesheet is a file beside this module, so that the published package, the demo and a
 // bundler (which copies what `new URL(…, import.meta.url)` names) all find it. A <link> loads it, so
@@ -61,11 +62,9 @@ let uid = 0;
 
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
-  #worker = null;
+  #worker;
   #roster = null; // { bytes: ArrayBuffer, name }
   #charts = [];
-  #running = false;
-  #onReady = () => {};
 
   constructor() {
     super();
@@ -78,20 +77,30 @@ export class EvidenceCalculator extends HTMLElement {
     // Until a contract is preloaded, the form holds the sample's terms without its roster-specific
     // parts (school clustering, subgroup columns), so that any roster with the required columns works.
     this.#fill({ ...sampleContract, assignedBy: 'student', subgroupColumns: [] });
-    const workerReady = new Promise((resolve) => { this.#onReady = resolve; });
+    let workerReady;
+    const workerStarted = new Promise((resolve) => { workerReady = resolve; });
+    this.#worker = new EvidenceWorkerClient({
+      ready: () => workerReady(),
+      progress: (fraction) => { this.$('#progress').value = fraction; },
+      result: (result) => this.#showResult(result),
+      error: (error) => this.#showRefusal(error),
+      unavailable: (error) => {
+        this.#finish();
+        this.#showErrors(error);
+      },
+    });
     /** Resolves when the stylesheet, the worker and its WebAssembly are loaded (no further request is needed). */
-    this.ready = Promise.all([styled, workerReady]).then(() => {});
+    this.ready = Promise.all([styled, workerStarted]).then(() => {});
   }
 
   connectedCallback() {
     // Start the worker (and the WebAssembly in it) now, so that no request is made once a roster is loaded.
-    this.#startWorker();
+    this.#worker.start();
     this.#preload();
   }
 
   disconnectedCallback() {
-    this.#worker?.terminate();
-    this.#worker = null;
+    this.#worker.stop();
   }
 
   attributeChangedCallback() {
@@ -113,18 +122,6 @@ export class EvidenceCalculator extends HTMLElement {
     } catch (e) {
       this.#say(`The contract at ${url} could not be loaded (${e.message}); the form shows the sample contract.`);
     }
-  }
-
-  #startWorker() {
-    this.#worker?.terminate();
-    this.#worker = new Worker(new URL('./evidence-worker.js', import.meta.url), { type: 'module' });
-    this.#worker.onmessage = ({ data }) => this.#onMessage(data);
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      this.#finish();
-      this.#showErrors({ code: 'unavailable', message: 'The calculator could not start its worker: this page\'s Content-Security-Policy must allow worker-src \'self\' and script-src \'wasm-unsafe-eval\'.', errors: [] });
-    };
-    this.#worker.postMessage({ type: 'init' });
   }
 
   // ------------------------------------------------------------------ building the form
@@ -346,48 +343,41 @@ export class EvidenceCalculator extends HTMLElement {
       this.#markFields(problems);
       return;
     }
-    if (this.#running) this.#startWorker();
-    this.#running = true;
     this.$('#errors').replaceChildren();
     this.$('#progress').value = 0;
     this.$('#cancel').hidden = false;
     this.$('#evaluate').disabled = true;
     this.#say(`Evaluating ${this.#roster.name}…`);
-    // A copy is transferred, so the loaded roster can be evaluated again with another contract.
-    const bytes = this.#roster.bytes.slice(0);
-    this.#worker.postMessage({ type: 'evaluate', contract, roster: bytes }, [bytes]);
+    this.#worker.evaluate(contract, this.#roster.bytes);
   }
 
   #cancel() {
-    this.#startWorker();
+    this.#worker.cancel();
     this.#finish();
     this.$('#progress').value = 0;
     this.#say('Evaluation cancelled.');
   }
 
   #finish() {
-    this.#running = false;
     this.$('#cancel').hidden = true;
     this.$('#evaluate').disabled = false;
   }
 
-  #onMessage(data) {
-    if (data.type === 'ready') this.#onReady();
-    else if (data.type === 'progress') this.$('#progress').value = data.fraction;
-    else if (data.type === 'result') {
-      this.#finish();
-      this.result = data.result;
-      this.#render(data.result);
-      this.#say(`Evaluated: total payment ${money(data.result.payment.totalCents)}.`);
-      this.dispatchEvent(new CustomEvent('evidence-calculator:result', { bubbles: true, composed: true, detail: data.result }));
-    } else if (data.type === 'error') {
-      this.#finish();
-      this.result = null;
-      this.$('#results').replaceChildren();
-      this.#showErrors(data.error);
-      this.#markFields(data.error.errors.filter((e) => e.path != null));
-      this.#say('The roster was not evaluated: see the problems listed.');
-    }
+  #showResult(result) {
+    this.#finish();
+    this.result = result;
+    this.#render(result);
+    this.#say(`Evaluated: total payment ${money(result.payment.totalCents)}.`);
+    this.dispatchEvent(new CustomEvent('evidence-calculator:result', { bubbles: true, composed: true, detail: result }));
+  }
+
+  #showRefusal(error) {
+    this.#finish();
+    this.result = null;
+    this.$('#results').replaceChildren();
+    this.#showErrors(error);
+    this.#markFields(error.errors.filter((e) => e.path != null));
+    this.#say('The roster was not evaluated: see the problems listed.');
   }
 
   #say(text) {

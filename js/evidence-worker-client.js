@@ -1,0 +1,69 @@
+// The page's side of js/evidence-worker.js, for <evidence-calculator>: starts the worker (and the
+// WebAssembly in it) ahead of any roster, sends one roster at a time to evaluate, and passes on
+// what comes back: ready, progress, the result or the error. A running evaluation cannot be
+// interrupted inside the worker, so cancelling it, or starting another, restarts the worker.
+
+export class EvidenceWorkerClient {
+  #worker = null;
+  #running = false;
+  #on;
+
+  /**
+   * `on` receives what the worker says: `ready()`, `progress(fraction)`, `result(result)`,
+   * `error(error)` (the roster or contract was refused) and `unavailable(error)` (no worker could start).
+   */
+  constructor(on) {
+    this.#on = on;
+  }
+
+  /** Whether an evaluation has been sent and not yet answered. */
+  get running() {
+    return this.#running;
+  }
+
+  /** Starts a new worker, ending the current one and whatever it was evaluating. */
+  start() {
+    this.stop();
+    this.#worker = new Worker(new URL('./evidence-worker.js', import.meta.url), { type: 'module' });
+    this.#worker.onmessage = ({ data }) => this.#receive(data);
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      this.#running = false;
+      this.#on.unavailable({ code: 'unavailable', message: 'The calculator could not start its worker: this page\'s Content-Security-Policy must allow worker-src \'self\' and script-src \'wasm-unsafe-eval\'.', errors: [] });
+    };
+    this.#worker.postMessage({ type: 'init' });
+  }
+
+  /** Ends the worker (a new one starts with `start`). */
+  stop() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#running = false;
+  }
+
+  /** Evaluates `roster` (an ArrayBuffer, left intact) with `contract`, in place of any running evaluation. */
+  evaluate(contract, roster) {
+    if (this.#running) this.start();
+    this.#running = true;
+    // A copy is transferred, so the loaded roster can be evaluated again with another contract.
+    const bytes = roster.slice(0);
+    this.#worker.postMessage({ type: 'evaluate', contract, roster: bytes }, [bytes]);
+  }
+
+  /** Abandons the running evaluation: its answer will never come. */
+  cancel() {
+    this.start();
+  }
+
+  #receive(data) {
+    if (data.type === 'ready') this.#on.ready();
+    else if (data.type === 'progress') this.#on.progress(data.fraction);
+    else if (data.type === 'result') {
+      this.#running = false;
+      this.#on.result(data.result);
+    } else if (data.type === 'error') {
+      this.#running = false;
+      this.#on.error(data.error);
+    }
+  }
+}
