@@ -312,7 +312,9 @@ fn policy_arg(policy: Option<JsValue>) -> Result<Option<serde_json::Value>, JsVa
 #[wasm_bindgen(js_name = validateProfile, unchecked_return_type = "Validation")]
 pub fn validate_profile(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "VettingPolicy | string | null")] policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "VettingPolicy | string | null")] policy: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_arg(policy)?;
     let profile = json_arg(profile, Code::InvalidProfile, "product profile");
@@ -324,7 +326,9 @@ pub fn validate_profile(
 #[wasm_bindgen(js_name = vetProduct, unchecked_return_type = "Vetting")]
 pub fn vet_product(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "VettingPolicy | string | null")] policy: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "VettingPolicy | string | null")] policy: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_arg(policy)?;
     call(profile, Code::InvalidProfile, "product profile", |v| {
@@ -637,21 +641,25 @@ pub fn evaluator_origin(
     Ok(to_js(&origin))
 }
 
+/// A document's bytes (text or bytes, at most 1 MB, checked before copying), or `code`.
+fn document_arg(value: &JsValue, code: Code, message: &str) -> Result<Vec<u8>, Problem> {
+    (!too_big(value, crate::input::MAX_JSON_BYTES))
+        .then(|| document_bytes(value))
+        .flatten()
+        .ok_or_else(|| problem(code, message))
+}
+
 /// Reads an evaluator's key list strictly (`evidence-check/keys@1`), or throws with its code
 /// (`malformedKeyList`, `duplicateKey`, `trailingData`, `notUtf8`).
 #[wasm_bindgen(js_name = readKeyList, unchecked_return_type = "KeyList")]
 pub fn read_key_list(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] list: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let bytes = (!too_big(list, crate::input::MAX_JSON_BYTES))
-        .then(|| document_bytes(list))
-        .flatten()
-        .ok_or_else(|| {
-            JsValue::from(crate::verify::Problem {
-                code: Code::MalformedKeyList,
-                message: "The key list must be text or bytes, at most 1 MB.".into(),
-            })
-        })?;
+    let bytes = document_arg(
+        list,
+        Code::MalformedKeyList,
+        "The key list must be text or bytes, at most 1 MB.",
+    )?;
     let list = crate::verify::keylist::parse_key_list(&bytes, "this file")?;
     Ok(to_js(&list))
 }
@@ -664,15 +672,11 @@ pub fn read_key_list(
 pub fn read_report(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] report: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let bytes = (!too_big(report, crate::input::MAX_JSON_BYTES))
-        .then(|| document_bytes(report))
-        .flatten()
-        .ok_or_else(|| {
-            JsValue::from(crate::verify::Problem {
-                code: Code::MalformedReport,
-                message: "The report must be text or bytes, at most 1 MB.".into(),
-            })
-        })?;
+    let bytes = document_arg(
+        report,
+        Code::MalformedReport,
+        "The report must be text or bytes, at most 1 MB.",
+    )?;
     let report = crate::verify::read_report(&bytes)?;
     Ok(to_js(&report))
 }
