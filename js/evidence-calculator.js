@@ -3,9 +3,10 @@
 // data) and evaluated in a Web Worker; nothing is uploaded. Charts appear when Chart.js (its UMD
 // build, global `Chart`) is loaded on the page; the same numbers are always in tables too.
 import { sampleRoster, sampleContract } from './sample-roster.js';
-import { parseDollars, formatDollars, money } from './money.js';
+import { parseDollars, formatDollars, money, count } from './money.js';
 import { el, setPath } from './dom.js';
 import { EvidenceWorkerClient } from './evidence-worker-client.js';
+import { ResultsView } from './calculator-results.js';
 
 // The stylesheet is a file beside this module, so that the published package, the demo and a
 // bundler (which copies what `new URL(…, import.meta.url)` names) all find it. A <link> loads it, so
@@ -43,20 +44,7 @@ function adoptStylesheet(root) {
   });
 }
 
-const count = (n) => new Intl.NumberFormat('en-US').format(n);
-const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
-const num = (x, d = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const dollars = formatDollars;
-
-function table(caption, head, rows, { numeric = [] } = {}) {
-  return el('table', {},
-    el('caption', { text: caption }),
-    el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null, text: h })))),
-    el('tbody', {}, ...rows.map((r) => el('tr', { class: r.className ?? null },
-      ...r.cells.map((c, i) => (i === 0 && r.header !== false
-        ? el('th', { scope: 'row', text: c })
-        : el('td', { class: [numeric.includes(i) ? 'num' : '', r.cellClass?.[i] ?? ''].join(' ').trim() || null, text: c })))))));
-}
 
 let uid = 0;
 
@@ -64,7 +52,7 @@ export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
   #worker;
   #roster = null; // { bytes: ArrayBuffer, name }
-  #charts = [];
+  #results = new ResultsView();
 
   constructor() {
     super();
@@ -81,12 +69,12 @@ export class EvidenceCalculator extends HTMLElement {
     const workerStarted = new Promise((resolve) => { workerReady = resolve; });
     this.#worker = new EvidenceWorkerClient({
       ready: () => workerReady(),
-      progress: (fraction) => { this.$('#progress').value = fraction; },
+      progress: (fraction) => { this.#results.progress = fraction; },
       result: (result) => this.#showResult(result),
       error: (error) => this.#showRefusal(error),
       unavailable: (error) => {
         this.#finish();
-        this.#showErrors(error);
+        this.#results.showErrors(error);
       },
     });
     /** Resolves when the stylesheet, the worker and its WebAssembly are loaded (no further request is needed). */
@@ -118,9 +106,9 @@ export class EvidenceCalculator extends HTMLElement {
       const response = await fetch(new URL(url, document.baseURI), { credentials: 'omit' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       this.#fill(await response.json());
-      this.#say(`Contract loaded from ${url}.`);
+      this.#results.say(`Contract loaded from ${url}.`);
     } catch (e) {
-      this.#say(`The contract at ${url} could not be loaded (${e.message}); the form shows the sample contract.`);
+      this.#results.say(`The contract at ${url} could not be loaded (${e.message}); the form shows the sample contract.`);
     }
   }
 
@@ -210,14 +198,7 @@ export class EvidenceCalculator extends HTMLElement {
     form.addEventListener('submit', (e) => { e.preventDefault(); this.#evaluate(); });
     form.querySelector('[data-path="metric.kind"]').addEventListener('change', () => this.#showMetricFields());
 
-    const progress = el('section', { class: 'panel', 'aria-labelledby': 'run-h' },
-      el('h2', { id: 'run-h', text: '3. Results' }),
-      el('label', { for: 'progress', text: 'Evaluation progress' }),
-      el('progress', { id: 'progress', max: 1, value: 0 }),
-      el('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', text: 'Load a roster to evaluate it.' }),
-      el('div', { id: 'errors' }),
-      el('div', { id: 'results' }));
-    frag.append(rosterPanel, form, progress);
+    frag.append(rosterPanel, form, this.#results.element);
     return frag;
   }
 
@@ -333,29 +314,27 @@ export class EvidenceCalculator extends HTMLElement {
 
   #evaluate() {
     if (!this.#roster) {
-      this.#say('Load a roster first: choose a CSV file or try the sample data.');
+      this.#results.say('Load a roster first: choose a CSV file or try the sample data.');
       return;
     }
     const { contract, problems } = this.contract();
     this.#markFields([]);
     if (problems.length) {
-      this.#showErrors({ code: 'invalidContract', message: 'Some contract fields need attention.', errors: problems });
+      this.#results.showErrors({ code: 'invalidContract', message: 'Some contract fields need attention.', errors: problems });
       this.#markFields(problems);
       return;
     }
-    this.$('#errors').replaceChildren();
-    this.$('#progress').value = 0;
+    this.#results.begin(`Evaluating ${this.#roster.name}…`);
     this.$('#cancel').hidden = false;
     this.$('#evaluate').disabled = true;
-    this.#say(`Evaluating ${this.#roster.name}…`);
     this.#worker.evaluate(contract, this.#roster.bytes);
   }
 
   #cancel() {
     this.#worker.cancel();
     this.#finish();
-    this.$('#progress').value = 0;
-    this.#say('Evaluation cancelled.');
+    this.#results.progress = 0;
+    this.#results.say('Evaluation cancelled.');
   }
 
   #finish() {
@@ -366,22 +345,18 @@ export class EvidenceCalculator extends HTMLElement {
   #showResult(result) {
     this.#finish();
     this.result = result;
-    this.#render(result);
-    this.#say(`Evaluated: total payment ${money(result.payment.totalCents)}.`);
+    this.#results.render(result);
+    this.#results.say(`Evaluated: total payment ${money(result.payment.totalCents)}.`);
     this.dispatchEvent(new CustomEvent('evidence-calculator:result', { bubbles: true, composed: true, detail: result }));
   }
 
   #showRefusal(error) {
     this.#finish();
     this.result = null;
-    this.$('#results').replaceChildren();
-    this.#showErrors(error);
+    this.#results.clear();
+    this.#results.showErrors(error);
     this.#markFields(error.errors.filter((e) => e.path != null));
-    this.#say('The roster was not evaluated: see the problems listed.');
-  }
-
-  #say(text) {
-    this.$('#status').textContent = text;
+    this.#results.say('The roster was not evaluated: see the problems listed.');
   }
 
   #markFields(problems) {
@@ -391,145 +366,6 @@ export class EvidenceCalculator extends HTMLElement {
       const input = this.$(`[data-path="${p.path}"]`) ?? this.$(`[data-path="${prefix}"]`);
       input?.setAttribute('aria-invalid', 'true');
     }
-  }
-
-  #showErrors(error) {
-    const box = el('div', { class: 'errors', role: 'alert' }, el('h3', { text: error.message }));
-    const rows = error.errors ?? [];
-    if (rows.some((r) => r.line != null)) {
-      box.append(table(`Rows with problems${error.errorCount > rows.length ? ` (first ${rows.length} of ${count(error.errorCount)})` : ''}`,
-        ['Line', 'Column', 'Problem'], rows.map((r) => ({ cells: [String(r.line), r.column ?? '', r.message] }))));
-    } else if (rows.length) {
-      box.append(el('ul', {}, ...rows.map((r) => el('li', { text: r.path ? `${r.path}: ${r.message}` : r.message }))));
-    }
-    this.$('#errors').replaceChildren(box);
-  }
-
-  // ------------------------------------------------------------------ results
-
-  #render(r) {
-    for (const c of this.#charts) c.destroy();
-    this.#charts = [];
-    const out = [];
-    const p = r.payment;
-    const s = r.students;
-    out.push(el('h3', { text: 'Payment' }),
-      el('p', { class: 'big', id: 'total', text: money(p.totalCents) }),
-      el('p', { class: 'hint', text: `Of a possible ${money(p.maximumCents)}; ${pct(p.contingentShare)} of that depends on outcomes.${p.districtObligationMet === false ? ' The district fell short of its fidelity obligation, so it pays in full.' : ''}` }));
-    const adjustment = p.totalCents - Math.max(0, p.baseCents + p.outcomeCents - p.penaltyCents);
-    const payRows = [
-      { cells: ['Base', money(p.baseCents)] },
-      { cells: ['Outcome payments', money(p.outcomeCents)] },
-      { cells: ['Decline penalty', `−${money(p.penaltyCents)}`] },
-      { cells: [p.capApplied ? 'Cap applied' : p.floorApplied ? 'Floor applied' : 'Cap or floor', adjustment === 0 ? money(0) : `${adjustment < 0 ? '−' : '+'}${money(Math.abs(adjustment))}`] },
-      { cells: ['Total', money(p.totalCents)], className: 'total' },
-    ];
-    const grid1 = el('div', { class: 'grid' }, table('Payment breakdown', ['Part', 'Amount'], payRows, { numeric: [1] }));
-    grid1.append(this.#chart('Payment breakdown chart', `Base ${money(p.baseCents)}, outcome ${money(p.outcomeCents)}, penalty ${money(p.penaltyCents)}, total ${money(p.totalCents)}.`, {
-      type: 'bar',
-      data: { labels: ['Base', 'Outcome', 'Penalty', 'Total'], datasets: [{ label: 'Dollars', data: [p.baseCents, p.outcomeCents, -p.penaltyCents, p.totalCents].map((c) => c / 100), backgroundColor: ['#5b7fa6', '#1d6b34', '#a4161a', '#0a3d73'] }] },
-      options: { plugins: { legend: { display: false } } },
-    }));
-    out.push(grid1);
-
-    out.push(el('h3', { text: 'Students' }), table('Students by status', ['Students', 'Count'], [
-      { cells: ['Rows read', count(s.rows)] }, { cells: ['Comparison students', count(s.comparison)] },
-      { cells: ['Enrolled', count(s.enrolled)] }, { cells: ['At fidelity', count(s.atFidelity)] },
-      { cells: ['At fidelity with an outcome', count(s.withOutcome)] }, { cells: ['Missing post-test', count(s.missingOutcome)] },
-      { cells: ['Met the target (lowest tier)', count(s.metTarget)] }, { cells: ['Declined', count(s.declined)] },
-      ...s.byTier.map((t) => ({ cells: [`Tier "${t.label}" (at least ${t.atLeast}, ${money(t.centsPerStudent)} each)`, count(t.count)] })),
-      { cells: ['Below every tier', count(s.belowAllTiers)] },
-    ], { numeric: [1] }));
-
-    const g = r.growth;
-    const grid2 = el('div', { class: 'grid' });
-    grid2.append(el('div', {}, el('h3', { text: 'Growth' }), table('Growth of at-fidelity students', ['Statistic', 'Value'], [
-      { cells: ['Students', count(g.n)] }, { cells: ['Mean', num(g.mean)] }, { cells: ['Median', num(g.median)] }, { cells: ['Standard deviation', num(g.sd)] },
-    ], { numeric: [1] })));
-    grid2.append(el('div', {}, el('h3', { text: 'Growth distribution' }), this.#chart('Growth distribution chart',
-      `Histogram of the metric for ${count(g.n)} students, mean ${num(g.mean)}.`, {
-        type: 'bar',
-        data: { labels: r.distribution.map((b) => `${num(b.from, 1)} to ${num(b.to, 1)}`), datasets: [{ label: 'Students', data: r.distribution.map((b) => b.count), backgroundColor: '#0b5cad' }] },
-        options: { plugins: { legend: { display: false } }, scales: { x: { ticks: { maxRotation: 60 } } } },
-      })));
-    out.push(grid2);
-
-    // The district's own view: every figure, and whether the published report shows it.
-    const shown = (c) => (c.inReport ? 'Yes' : 'Withheld');
-    const dose = r.doseResponse;
-    const grid3 = el('div', { class: 'grid' });
-    grid3.append(el('div', {}, el('h3', { text: 'Dose and response' }), table('Minutes per week and growth (enrolled students; the share is over those with an outcome)',
-      ['Minutes per week', 'Students', 'Mean metric', 'Met target', 'In the report'],
-      dose.map((c) => ({ cells: [c.value, count(c.n), num(c.meanMetric), pct(c.shareMetTarget), shown(c)], cellClass: [null, null, null, null, c.inReport ? null : 'suppressed'] })),
-      { numeric: [1, 2, 3] })));
-    grid3.append(el('div', {}, el('h3', { text: 'Dose-response chart' }), this.#chart('Dose-response chart',
-      `Mean metric by minutes of use per week: ${dose.map((c) => `${c.value}: ${num(c.meanMetric)}`).join('; ')}.`, {
-        type: 'bar',
-        data: { labels: dose.map((c) => c.value), datasets: [{ label: 'Mean metric', data: dose.map((c) => c.meanMetric), backgroundColor: '#1d6b34' }] },
-        options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'Minutes per week' } } } },
-      })));
-    out.push(grid3);
-
-    if (r.subgroups.length) {
-      out.push(el('h3', { text: 'Subgroups' }), table(`Subgroups (enrolled students; the share is over those judged; values held by fewer than ${r.report.minCellSize} students are "(other)")`,
-        ['Column', 'Value', 'Students', 'Met target', 'Mean metric', 'In the report'],
-        r.subgroups.map((c) => ({ cells: [c.column, c.value, count(c.n), pct(c.shareMetTarget), num(c.meanMetric), shown(c)], cellClass: [null, null, null, null, null, c.inReport ? null : 'suppressed'] })),
-        { numeric: [2, 3, 4] }));
-    }
-
-    const e = r.effect;
-    if (e) {
-      const RATING = { meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' };
-      const support = e.couldSupport;
-      out.push(el('h3', { text: 'Local comparison (not a WWC review)' }), el('p', { text: e.summary }),
-        table('Intervention compared with comparison students', ['Statistic', 'Value'], [
-          { cells: ['Hedges\' g on the post-test', `${num(e.g, 3)} (95% interval ${num(e.ciLower, 3)} to ${num(e.ciUpper, 3)})`] },
-          { cells: ['p-value', `${num(e.pValue, 4)}${e.clusterCorrected ? ' (cluster-adjusted: assignment by school)' : ''}`] },
-          { cells: ['Improvement index', `${e.improvementIndex > 0 ? '+' : ''}${e.improvementIndex}`] },
-          { cells: ['Students with a post-test (intervention / comparison)', `${count(e.nIntervention)} / ${count(e.nComparison)}`] },
-          { cells: ['Baseline difference (pre-test g)', `${num(e.baselineG, 3)}${e.baseline ? ` (${({ satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' })[e.baseline]})` : ''}`] },
-          { cells: ['Missing post-tests', `${pct(e.attrition.overall)} overall, ${num(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'})`] },
-          { cells: ['Design', `${({ rct: 'randomized trial', clusterRct: 'cluster-randomized trial', qed: 'quasi-experiment' })[e.design]}, evaluated ${e.independent ? 'independently' : 'by a party not stated to be independent'}${e.evaluator ? ` (${e.evaluator})` : ''}`] },
-          { cells: ['What a WWC review could support', support ? `${RATING[support.rating]}; ${support.essaTier ? `ESSA tier ${support.essaTier}` : 'no ESSA tier'}` : 'Nothing: a design condition does not hold (below)'] },
-        ]),
-        el('ul', { class: 'conditions' }, ...e.conditions.map((k) => el('li', { text: `${k.met ? 'Holds' : 'Does not hold'}: ${k.message}` }))));
-      if (support) out.push(el('p', { class: 'hint', text: support.essaRationale }));
-    }
-    for (const note of r.notes) out.push(el('p', { class: 'hint', text: note }));
-
-    if (r.rejectedCount) {
-      out.push(el('h3', { text: 'Rows left out' }), table(`Rows left out (${count(r.rejectedCount)})`, ['Line', 'Column', 'Problem'],
-        r.rejectedRows.map((x) => ({ cells: [String(x.line), x.column ?? '', x.message] }))));
-    }
-    const d = r.report.disclosure;
-    out.push(el('h3', { text: 'Publishable report' }),
-      el('p', { class: 'hint', text: `Aggregates only, no student id, no figure about fewer than ${d.minCellSize} students: ${d.audit} Ready to sign with minisign.` }),
-      ...(d.withheld ? [el('p', { text: d.withheld })] : []),
-      ...(d.protections.length ? [el('ul', { class: 'protections' }, ...d.protections.map((x) => el('li', { text: x })))] : []),
-      el('button', { type: 'button', id: 'download', onclick: () => this.#download(r.report), text: 'Download outcomes report (JSON)' }));
-    this.$('#results').replaceChildren(...out);
-    for (const pending of this.shadowRoot.querySelectorAll('canvas[data-chart]')) {
-      const config = pending.chartConfig;
-      this.#charts.push(new globalThis.Chart(pending, { ...config, options: { ...config.options, animation: false, responsive: true, maintainAspectRatio: false } }));
-    }
-  }
-
-  /** A chart container: a canvas for Chart.js with a text alternative, or nothing without Chart.js. */
-  #chart(title, description, config) {
-    if (typeof globalThis.Chart !== 'function') return null;
-    const canvas = el('canvas', { role: 'img', 'aria-label': `${title}. ${description}`, 'data-chart': true });
-    canvas.textContent = description;
-    canvas.chartConfig = config;
-    return el('div', { class: 'chart' }, canvas);
-  }
-
-  #download(report) {
-    const blob = new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' });
-    const a = el('a', { href: URL.createObjectURL(blob), download: 'outcomes.json' });
-    this.shadowRoot.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 }
 

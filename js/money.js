@@ -1,4 +1,5 @@
-// Dollars typed by a person <-> integer cents, exactly (no floating-point multiplication).
+// Amounts as people type and read them: dollars <-> integer cents, exactly (no floating-point
+// multiplication), money and counts.
 
 /** Cents from "1,250.5" (125050) or "$670" (67000); null when blank, NaN when not an amount. */
 export function parseDollars(text) {
@@ -20,3 +21,6 @@ export function formatDollars(cents) {
 /** "$1,234.56" from 123456. */
 export const money = (cents, currency = 'USD') =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+
+/** "6,000" from 6000. */
+export const count = (n) => new Intl.NumberFormat('en-US').format(n);

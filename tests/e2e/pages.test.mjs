@@ -72,6 +72,19 @@ test('the calculator: the sample roster evaluates to what the package computes, 
   await shot(tab, 'calculator-results');
 });
 
+test('the calculator: without Chart.js the results are the tables alone', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  await tab.evaluate(() => { delete window.Chart; });
+  await tab.click('evidence-calculator >> #sample');
+  await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+  assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 0);
+  // Each grid holds its tables and nothing in place of the missing charts (no stray "null" text).
+  const grids = await tab.$$eval('evidence-calculator >> #results .grid', (gs) => gs.map((g) => [...g.childNodes].map((n) => n.nodeName)));
+  assert.deepEqual(grids, [['TABLE'], ['DIV', 'DIV'], ['DIV', 'DIV']]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), []);
+});
+
 test('the calculator: a bad CSV shows its line errors', async () => {
   const { tab, errors } = await app.open('calculator.html');
   const csv = 'student_id,pre,post,minutes,weeks\nA1,200,210,600,20\nA2,abc,210,600,20\nA3,200,210,600,0\n';

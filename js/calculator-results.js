@@ -1,0 +1,211 @@
+// The calculator's third panel, "3. Results": the evaluation's progress and status line, the
+// problems that stopped one, and the evaluation itself: the payment, the students, growth, dose and
+// response, subgroups, the local comparison, rows left out and the publishable report, each as a
+// table, with charts beside them when Chart.js (global `Chart`) is on the page. Every figure it
+// states comes from the evaluation it was given, never from the form, which may have changed since.
+import { el } from './dom.js';
+import { money, count } from './money.js';
+
+const percent = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
+const decimal = (x, digits = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const shownInReport = (cell) => (cell.inReport ? 'Yes' : 'Withheld');
+const RATING = { meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' };
+const BASELINE = { satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' };
+const DESIGN = { rct: 'randomized trial', clusterRct: 'cluster-randomized trial', qed: 'quasi-experiment' };
+
+/**
+ * A table: `rows` are `{ cells, className?, cellClass?, header? }`; the first cell is a row header
+ * unless `header` is false; the columns listed in `numeric` are right-aligned.
+ */
+function table(caption, head, rows, { numeric = [] } = {}) {
+  return el('table', {},
+    el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null, text: h })))),
+    el('tbody', {}, ...rows.map((r) => el('tr', { class: r.className ?? null },
+      ...r.cells.map((c, i) => (i === 0 && r.header !== false
+        ? el('th', { scope: 'row', text: c })
+        : el('td', { class: [numeric.includes(i) ? 'num' : '', r.cellClass?.[i] ?? ''].join(' ').trim() || null, text: c })))))));
+}
+
+/** A table of roster lines with their problems (rows left out, or the rows that stopped an evaluation). */
+const lineTable = (caption, rows) =>
+  table(caption, ['Line', 'Column', 'Problem'], rows.map((r) => ({ cells: [String(r.line), r.column ?? '', r.message] })));
+
+/** A chart container: a canvas for Chart.js with a text alternative, or nothing without Chart.js. */
+function chart(title, description, config) {
+  if (typeof globalThis.Chart !== 'function') return null;
+  const canvas = el('canvas', { role: 'img', 'aria-label': `${title}. ${description}`, 'data-chart': true });
+  canvas.textContent = description;
+  canvas.chartConfig = config;
+  return el('div', { class: 'chart' }, canvas);
+}
+
+const barChart = (labels, label, data, backgroundColor, options = {}) => ({
+  type: 'bar',
+  data: { labels, datasets: [{ label, data, backgroundColor }] },
+  options: { plugins: { legend: { display: false } }, ...options },
+});
+
+function paymentSection(p) {
+  const adjustment = p.totalCents - Math.max(0, p.baseCents + p.outcomeCents - p.penaltyCents);
+  const rows = [
+    { cells: ['Base', money(p.baseCents)] },
+    { cells: ['Outcome payments', money(p.outcomeCents)] },
+    { cells: ['Decline penalty', `−${money(p.penaltyCents)}`] },
+    { cells: [p.capApplied ? 'Cap applied' : p.floorApplied ? 'Floor applied' : 'Cap or floor', adjustment === 0 ? money(0) : `${adjustment < 0 ? '−' : '+'}${money(Math.abs(adjustment))}`] },
+    { cells: ['Total', money(p.totalCents)], className: 'total' },
+  ];
+  return [el('h3', { text: 'Payment' }),
+    el('p', { class: 'big', id: 'total', text: money(p.totalCents) }),
+    el('p', { class: 'hint', text: `Of a possible ${money(p.maximumCents)}; ${percent(p.contingentShare)} of that depends on outcomes.${p.districtObligationMet === false ? ' The district fell short of its fidelity obligation, so it pays in full.' : ''}` }),
+    el('div', { class: 'grid' }, table('Payment breakdown', ['Part', 'Amount'], rows, { numeric: [1] }),
+      chart('Payment breakdown chart', `Base ${money(p.baseCents)}, outcome ${money(p.outcomeCents)}, penalty ${money(p.penaltyCents)}, total ${money(p.totalCents)}.`,
+        barChart(['Base', 'Outcome', 'Penalty', 'Total'], 'Dollars', [p.baseCents, p.outcomeCents, -p.penaltyCents, p.totalCents].map((c) => c / 100),
+          ['#5b7fa6', '#1d6b34', '#a4161a', '#0a3d73'])))];
+}
+
+function studentsSection(s) {
+  return [el('h3', { text: 'Students' }), table('Students by status', ['Students', 'Count'], [
+    { cells: ['Rows read', count(s.rows)] }, { cells: ['Comparison students', count(s.comparison)] },
+    { cells: ['Enrolled', count(s.enrolled)] }, { cells: ['At fidelity', count(s.atFidelity)] },
+    { cells: ['At fidelity with an outcome', count(s.withOutcome)] }, { cells: ['Missing post-test', count(s.missingOutcome)] },
+    { cells: ['Met the target (lowest tier)', count(s.metTarget)] }, { cells: ['Declined', count(s.declined)] },
+    ...s.byTier.map((t) => ({ cells: [`Tier "${t.label}" (at least ${t.atLeast}, ${money(t.centsPerStudent)} each)`, count(t.count)] })),
+    { cells: ['Below every tier', count(s.belowAllTiers)] },
+  ], { numeric: [1] })];
+}
+
+function growthSection(g, distribution) {
+  return el('div', { class: 'grid' },
+    el('div', {}, el('h3', { text: 'Growth' }), table('Growth of at-fidelity students', ['Statistic', 'Value'], [
+      { cells: ['Students', count(g.n)] }, { cells: ['Mean', decimal(g.mean)] }, { cells: ['Median', decimal(g.median)] }, { cells: ['Standard deviation', decimal(g.sd)] },
+    ], { numeric: [1] })),
+    el('div', {}, el('h3', { text: 'Growth distribution' }), chart('Growth distribution chart', `Histogram of the metric for ${count(g.n)} students, mean ${decimal(g.mean)}.`,
+      barChart(distribution.map((b) => `${decimal(b.from, 1)} to ${decimal(b.to, 1)}`), 'Students', distribution.map((b) => b.count), '#0b5cad',
+        { scales: { x: { ticks: { maxRotation: 60 } } } }))));
+}
+
+// The district's own view: every figure, and whether the published report shows it.
+function doseSection(dose) {
+  return el('div', { class: 'grid' },
+    el('div', {}, el('h3', { text: 'Dose and response' }), table('Minutes per week and growth (enrolled students; the share is over those with an outcome)',
+      ['Minutes per week', 'Students', 'Mean metric', 'Met target', 'In the report'],
+      dose.map((c) => ({ cells: [c.value, count(c.n), decimal(c.meanMetric), percent(c.shareMetTarget), shownInReport(c)], cellClass: [null, null, null, null, c.inReport ? null : 'suppressed'] })),
+      { numeric: [1, 2, 3] })),
+    el('div', {}, el('h3', { text: 'Dose-response chart' }), chart('Dose-response chart',
+      `Mean metric by minutes of use per week: ${dose.map((c) => `${c.value}: ${decimal(c.meanMetric)}`).join('; ')}.`,
+      barChart(dose.map((c) => c.value), 'Mean metric', dose.map((c) => c.meanMetric), '#1d6b34',
+        { scales: { x: { title: { display: true, text: 'Minutes per week' } } } }))));
+}
+
+function subgroupsSection(subgroups, minCellSize) {
+  if (!subgroups.length) return [];
+  return [el('h3', { text: 'Subgroups' }), table(`Subgroups (enrolled students; the share is over those judged; values held by fewer than ${minCellSize} students are "(other)")`,
+    ['Column', 'Value', 'Students', 'Met target', 'Mean metric', 'In the report'],
+    subgroups.map((c) => ({ cells: [c.column, c.value, count(c.n), percent(c.shareMetTarget), decimal(c.meanMetric), shownInReport(c)], cellClass: [null, null, null, null, null, c.inReport ? null : 'suppressed'] })),
+    { numeric: [2, 3, 4] })];
+}
+
+function comparisonSection(e) {
+  if (!e) return [];
+  const support = e.couldSupport;
+  return [el('h3', { text: 'Local comparison (not a WWC review)' }), el('p', { text: e.summary }),
+    table('Intervention compared with comparison students', ['Statistic', 'Value'], [
+      { cells: ['Hedges\' g on the post-test', `${decimal(e.g, 3)} (95% interval ${decimal(e.ciLower, 3)} to ${decimal(e.ciUpper, 3)})`] },
+      { cells: ['p-value', `${decimal(e.pValue, 4)}${e.clusterCorrected ? ' (cluster-adjusted: assignment by school)' : ''}`] },
+      { cells: ['Improvement index', `${e.improvementIndex > 0 ? '+' : ''}${e.improvementIndex}`] },
+      { cells: ['Students with a post-test (intervention / comparison)', `${count(e.nIntervention)} / ${count(e.nComparison)}`] },
+      { cells: ['Baseline difference (pre-test g)', `${decimal(e.baselineG, 3)}${e.baseline ? ` (${BASELINE[e.baseline]})` : ''}`] },
+      { cells: ['Missing post-tests', `${percent(e.attrition.overall)} overall, ${decimal(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'})`] },
+      { cells: ['Design', `${DESIGN[e.design]}, evaluated ${e.independent ? 'independently' : 'by a party not stated to be independent'}${e.evaluator ? ` (${e.evaluator})` : ''}`] },
+      { cells: ['What a WWC review could support', support ? `${RATING[support.rating]}; ${support.essaTier ? `ESSA tier ${support.essaTier}` : 'no ESSA tier'}` : 'Nothing: a design condition does not hold (below)'] },
+    ]),
+    el('ul', { class: 'conditions' }, ...e.conditions.map((k) => el('li', { text: `${k.met ? 'Holds' : 'Does not hold'}: ${k.message}` }))),
+    ...(support ? [el('p', { class: 'hint', text: support.essaRationale })] : [])];
+}
+
+function rowsLeftOutSection(r) {
+  if (!r.rejectedCount) return [];
+  return [el('h3', { text: 'Rows left out' }), lineTable(`Rows left out (${count(r.rejectedCount)})`, r.rejectedRows)];
+}
+
+function reportSection(report, download) {
+  const d = report.disclosure;
+  return [el('h3', { text: 'Publishable report' }),
+    el('p', { class: 'hint', text: `Aggregates only, no student id, no figure about fewer than ${d.minCellSize} students: ${d.audit} Ready to sign with minisign.` }),
+    ...(d.withheld ? [el('p', { text: d.withheld })] : []),
+    ...(d.protections.length ? [el('ul', { class: 'protections' }, ...d.protections.map((x) => el('li', { text: x })))] : []),
+    el('button', { type: 'button', id: 'download', onclick: () => download(report), text: 'Download outcomes report (JSON)' })];
+}
+
+export class ResultsView {
+  #charts = [];
+  #status = el('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', text: 'Load a roster to evaluate it.' });
+  #progress = el('progress', { id: 'progress', max: 1, value: 0 });
+  #errors = el('div', { id: 'errors' });
+  #results = el('div', { id: 'results' });
+  /** The panel, to be placed in the calculator's shadow root. */
+  element = el('section', { class: 'panel', 'aria-labelledby': 'run-h' },
+    el('h2', { id: 'run-h', text: '3. Results' }),
+    el('label', { for: 'progress', text: 'Evaluation progress' }),
+    this.#progress, this.#status, this.#errors, this.#results);
+
+  /** The status line, read out by screen readers. */
+  say(text) {
+    this.#status.textContent = text;
+  }
+
+  /** The evaluation's progress, from 0 to 1. */
+  set progress(fraction) {
+    this.#progress.value = fraction;
+  }
+
+  /** An evaluation starts: the last problems go, the progress bar restarts. */
+  begin(text) {
+    this.#errors.replaceChildren();
+    this.progress = 0;
+    this.say(text);
+  }
+
+  /** The problems that stopped an evaluation (`{ message, errors, errorCount }`): roster lines in a table, others in a list. */
+  showErrors(error) {
+    const box = el('div', { class: 'errors', role: 'alert' }, el('h3', { text: error.message }));
+    const rows = error.errors ?? [];
+    if (rows.some((r) => r.line != null)) {
+      box.append(lineTable(`Rows with problems${error.errorCount > rows.length ? ` (first ${rows.length} of ${count(error.errorCount)})` : ''}`, rows));
+    } else if (rows.length) {
+      box.append(el('ul', {}, ...rows.map((r) => el('li', { text: r.path ? `${r.path}: ${r.message}` : r.message }))));
+    }
+    this.#errors.replaceChildren(box);
+  }
+
+  /** Removes the last evaluation's results. */
+  clear() {
+    this.#results.replaceChildren();
+  }
+
+  /** Shows an evaluation, as `evaluateContract` returned it. */
+  render(r) {
+    for (const c of this.#charts) c.destroy();
+    this.#charts = [];
+    this.#results.replaceChildren(
+      ...paymentSection(r.payment), ...studentsSection(r.students), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
+      ...subgroupsSection(r.subgroups, r.report.minCellSize), ...comparisonSection(r.effect),
+      ...r.notes.map((note) => el('p', { class: 'hint', text: note })),
+      ...rowsLeftOutSection(r), ...reportSection(r.report, (report) => this.#download(report)));
+    // Chart.js sizes a chart from its canvas, so the charts are made once the canvases are in place.
+    for (const pending of this.#results.querySelectorAll('canvas[data-chart]')) {
+      const config = pending.chartConfig;
+      this.#charts.push(new globalThis.Chart(pending, { ...config, options: { ...config.options, animation: false, responsive: true, maintainAspectRatio: false } }));
+    }
+  }
+
+  #download(report) {
+    const blob = new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' });
+    const a = el('a', { href: URL.createObjectURL(blob), download: 'outcomes.json' });
+    this.element.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+}
