@@ -5,7 +5,7 @@
 // The portal keeps its own markup and styles: messages get the class "evidence-field-error".
 import init, { validateProfile, vetProduct } from './evidence-check.js';
 import { parseDollars, formatDollars } from './money.js';
-import { setPath, getPath } from './dom.js';
+import { setPath, getPath, listFromText, textFromList } from './dom.js';
 
 /** Arrays a profile always has, so that a form without such rows still reads as complete. */
 const PROFILE_ARRAYS = { subjects: [], grades: [], outcomes: [], studies: [], seaApprovals: [] };
@@ -33,7 +33,7 @@ function convert(raw, type) {
   switch (type) {
     case 'number': return Number(raw);
     case 'boolean': return raw === 'true' ? true : raw === 'false' ? false : undefined;
-    case 'list': return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'list': return listFromText(raw);
     case 'dollars': {
       const cents = parseDollars(raw);
       return Number.isNaN(cents) ? raw : cents; // a string makes validateProfile say what is wrong
@@ -154,7 +154,7 @@ export async function bindProfileForm(form, options = {}) {
         if (el.type === 'checkbox' && Array.isArray(value)) el.checked = value.map(String).includes(el.value);
         else if (el.type === 'checkbox') el.checked = value === true;
         else if (el.dataset.type === 'dollars') el.value = formatDollars(value ?? null);
-        else if (el.dataset.type === 'list') el.value = (value ?? []).join(', ');
+        else if (el.dataset.type === 'list') el.value = textFromList(value);
         else el.value = value == null ? '' : String(value);
       }
       touched.clear();

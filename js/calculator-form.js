@@ -1,0 +1,208 @@
+// The calculator's second panel, "2. Contract": the form that edits an outcomes-based contract.
+// Each control names its place in the contract by a JS path (data-path="fidelity.minWeeks") and
+// its kind of value (data-kind: dollars, percent, json, list); the payment card's tiers are rows
+// added and removed. The form is filled from a contract and read back as one, with what cannot be
+// read (an amount that is not in dollars, JSON that does not parse) reported by path before any
+// evaluation is asked for.
+import { el, setPath, getPath, listFromText, textFromList } from './dom.js';
+import { parseDollars, formatDollars } from './money.js';
+
+const EMPTY_TIER = { label: '', atLeast: '', centsPerStudent: null };
+/** What a control shows when the contract says nothing there. */
+const FORM_DEFAULTS = { 'metric.kind': 'gain' };
+
+/** A labelled field; `hint` becomes a note the control is described by. */
+function field(id, labelText, control, { wide = false, hint } = {}) {
+  control.id = id;
+  const hintId = hint ? `${id}-hint` : null;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  return el('div', { class: `field${wide ? ' wide' : ''}` }, el('label', { for: id, text: labelText }), control,
+    hint ? el('p', { class: 'hint', id: hintId, text: hint }) : null);
+}
+const textInput = (path, attrs = {}) => el('input', { type: 'text', 'data-path': path, ...attrs });
+const dollarsInput = (path) => el('input', { type: 'text', inputmode: 'decimal', 'data-path': path, 'data-kind': 'dollars', autocomplete: 'off' });
+const numberInput = (path, attrs = {}) => el('input', { type: 'number', step: 'any', 'data-path': path, ...attrs });
+const choice = (path, options) => el('select', { 'data-path': path }, ...options.map(([v, t]) => el('option', { value: v, text: t })));
+
+/** A control's value as the contract holds it (null: not given), or the problem with what was typed. */
+function readControl(control) {
+  const kind = control.dataset.kind;
+  const raw = control.value.trim();
+  if (control.type === 'checkbox') return { value: control.checked };
+  if (kind === 'dollars') {
+    const cents = parseDollars(raw);
+    return Number.isNaN(cents) ? { problem: 'Enter an amount in dollars, such as 670 or 670.50.' } : { value: cents };
+  }
+  if (kind === 'json') {
+    if (raw === '') return { value: null };
+    try {
+      return { value: JSON.parse(raw) };
+    } catch {
+      return { problem: 'This is not valid JSON.' };
+    }
+  }
+  if (kind === 'list') return { value: listFromText(raw) };
+  if (raw === '') return { value: null };
+  if (kind === 'percent') return { value: Number(raw) / 100 };
+  if (control.type === 'number') return { value: Number(raw) };
+  return { value: raw };
+}
+
+/** Shows a contract's value in a control, in the control's kind. */
+function writeControl(control, value) {
+  const kind = control.dataset.kind;
+  if (control.type === 'checkbox') control.checked = Boolean(value);
+  else if (kind === 'dollars') control.value = formatDollars(value);
+  else if (kind === 'percent') control.value = value == null ? '' : String(Math.round(value * 1000) / 10);
+  else if (kind === 'json') control.value = value == null ? '' : JSON.stringify(value);
+  else if (kind === 'list') control.value = textFromList(value);
+  else control.value = value ?? '';
+}
+
+export class ContractForm {
+  #tiers = el('div', { id: 'tiers' });
+  #evaluateButton = el('button', { type: 'submit', class: 'primary', id: 'evaluate', text: 'Evaluate' });
+  #cancelButton = el('button', { type: 'button', id: 'cancel', hidden: true, text: 'Cancel' });
+
+  /** `on.evaluate()` is called when the form is submitted, `on.cancel()` by its Cancel button. */
+  constructor(on) {
+    /** The form, to be placed in the calculator's shadow root. */
+    this.element = this.#build();
+    this.element.addEventListener('submit', (e) => { e.preventDefault(); on.evaluate(); });
+    this.#cancelButton.addEventListener('click', () => on.cancel());
+    this.#control('metric.kind').addEventListener('change', () => this.#showMetricFields());
+  }
+
+  /** While an evaluation runs, Cancel is offered and Evaluate is not. */
+  set running(running) {
+    this.#cancelButton.hidden = !running;
+    this.#evaluateButton.disabled = running;
+  }
+
+  /** Shows a contract in the form. */
+  fill(contract) {
+    this.#tiers.replaceChildren();
+    for (const control of this.element.querySelectorAll('[data-path]')) {
+      const path = control.dataset.path;
+      writeControl(control, getPath(contract, path) ?? FORM_DEFAULTS[path]);
+    }
+    for (const tier of contract.paymentCard ?? []) this.#addTier(tier);
+    this.#showMetricFields();
+  }
+
+  /** Reads the form as a contract; problems of form entry are returned as `{ path, message }`. */
+  read() {
+    const problems = [];
+    const contract = {};
+    for (const control of this.element.querySelectorAll('[data-path]')) {
+      if (control.closest('.field')?.hidden) continue;
+      const path = control.dataset.path;
+      const { value, problem } = readControl(control);
+      if (problem) problems.push({ path, message: problem });
+      else if (value != null) setPath(contract, path, value);
+    }
+    contract.paymentCard ??= [];
+    contract.currency = 'USD';
+    return { contract, problems };
+  }
+
+  /** Marks the controls that `problems` (`{ path }`) point to, or their group's, as invalid; clears the rest. */
+  markInvalid(problems) {
+    for (const control of this.element.querySelectorAll('[data-path]')) control.removeAttribute('aria-invalid');
+    for (const p of problems) {
+      const enclosing = p.path.replace(/\.[^.[\]]+$/, '');
+      (this.#control(p.path) ?? this.#control(enclosing))?.setAttribute('aria-invalid', 'true');
+    }
+  }
+
+  #control(path) {
+    return this.element.querySelector(`[data-path="${path}"]`);
+  }
+
+  #build() {
+    return el('form', { class: 'panel', id: 'contract', 'aria-labelledby': 'contract-h', novalidate: true },
+      el('h2', { id: 'contract-h', text: '2. Contract' }),
+      el('fieldset', {}, el('legend', { text: 'Contract' }),
+        el('div', { class: 'row' },
+          field('productName', 'Product', textInput('productName'), { wide: true }),
+          field('vendor', 'Vendor', textInput('vendor'), { wide: true }),
+          field('contractId', 'Contract id', textInput('id')),
+          field('period', 'Period', textInput('period', { placeholder: '2025-26' })))),
+      el('fieldset', {}, el('legend', { text: 'Base payment (dollars)' }),
+        el('div', { class: 'row' },
+          field('baseFee', 'Base fee, paid once', dollarsInput('baseFeeCents')),
+          field('perStudentBase', 'Per enrolled student', dollarsInput('perStudentBaseCents')))),
+      el('fieldset', {}, el('legend', { text: 'Growth metric' }),
+        el('div', { class: 'row' },
+          field('metricKind', 'Metric', choice('metric.kind', [['gain', 'Gain (post − pre)'], ['normalizedGain', 'Normalized gain'],
+            ['percentOfTypical', 'Percent of typical growth'], ['growthIndex', 'Growth index (z-score)'], ['postScore', 'Post-test score (cut score)']])),
+          field('maxScore', 'Maximum score', numberInput('metric.maxScore'), { hint: 'For normalized gain.' }),
+          field('norms', 'Norms by grade (JSON)', el('textarea', { 'data-path': 'metric.norms', 'data-kind': 'json' }),
+            { wide: true, hint: 'For percent of typical: [{"grade":3,"typicalGrowth":12,"weeks":30}]. For growth index: [{"grade":3,"mean":10,"sd":6}].' }))),
+      el('fieldset', { id: 'card' }, el('legend', { text: 'Payment card' }),
+        el('p', { class: 'hint', text: 'Each at-fidelity student earns the highest tier reached (metric at least the threshold).' }),
+        this.#tiers,
+        el('button', { type: 'button', id: 'add-tier', onclick: () => this.#addTier(EMPTY_TIER), text: 'Add a tier' })),
+      el('fieldset', {}, el('legend', { text: 'Fidelity and accountability' }),
+        el('div', { class: 'row' },
+          field('minMinutes', 'Minimum minutes per week', numberInput('fidelity.minMinutesPerWeek', { min: 0 })),
+          field('minWeeks', 'Minimum weeks', numberInput('fidelity.minWeeks', { min: 0 })),
+          field('belowFidelity', 'Students below fidelity', choice('belowFidelity', [['baseOnly', 'Base payment only'], ['fullOutcome', 'Paid the top tier'], ['excluded', 'Not enrolled']])),
+          field('obligation', 'District obligation: share at fidelity (%)', numberInput('districtObligation.minShareAtFidelity', { min: 0, max: 100, 'data-kind': 'percent' }),
+            { hint: 'Below it, the district pays in full. Blank: none.' }))),
+      el('fieldset', {}, el('legend', { text: 'Penalty, cap and floor (dollars)' }),
+        el('div', { class: 'row' },
+          field('penalty', 'Penalty per declining student', dollarsInput('declinePenaltyCents')),
+          field('cap', 'Cap (blank: none)', dollarsInput('capCents')),
+          field('floor', 'Floor (blank: none)', dollarsInput('floorCents')))),
+      el('fieldset', {}, el('legend', { text: 'Evidence and privacy' }),
+        el('div', { class: 'row' },
+          field('missingOutcome', 'Missing post-test', choice('missingOutcome', [['exclude', 'Left out'], ['notMet', 'Counts as not met']])),
+          field('minCell', 'Smallest published cell', numberInput('minCellSize', { min: 5, max: 1000, step: 1 })),
+          field('subgroups', 'Subgroup columns', textInput('subgroupColumns', { 'data-kind': 'list' }), { wide: true, hint: 'Comma-separated, e.g. grade, ell, iep.' })),
+        el('div', { class: 'row' },
+          field('assignedBy', 'Assignment', choice('assignedBy', [['student', 'By student'], ['school', 'By school (clustered)']])),
+          field('onBadRow', 'Bad rows', choice('onBadRow', [['reject', 'Stop and list them'], ['skip', 'Leave them out and list them']])),
+          el('div', { class: 'field check' }, el('input', { type: 'checkbox', id: 'randomized', 'data-path': 'randomized' }), el('label', { for: 'randomized', text: 'Randomly assigned' })))),
+      el('div', { class: 'row' },
+        this.#evaluateButton,
+        this.#cancelButton),
+    );
+  }
+
+  /** Adds a payment-card tier as a row of fields (label, threshold, dollars per student) with its Remove button. */
+  #addTier(tier) {
+    const i = this.#tiers.children.length;
+    const id = (name) => `tier-${name}-${i}-${Math.random().toString(36).slice(2, 7)}`;
+    const row = el('div', { class: 'tier-row', role: 'group', 'aria-label': `Tier ${i + 1}` });
+    const input = (name, labelText, attrs) => {
+      const inputId = id(name);
+      return el('div', { class: 'field' }, el('label', { for: inputId, text: labelText }), el('input', { id: inputId, 'data-tier': name, ...attrs }));
+    };
+    row.append(
+      input('label', 'Tier label', { type: 'text', value: tier.label }),
+      input('atLeast', 'Metric at least', { type: 'number', step: 'any', value: tier.atLeast }),
+      input('cents', 'Dollars per student', { type: 'text', inputmode: 'decimal', 'data-kind': 'dollars', value: formatDollars(tier.centsPerStudent) }),
+      el('button', { type: 'button', class: 'remove', text: 'Remove', 'aria-label': `Remove tier ${i + 1}`, onclick: () => { row.remove(); this.#renumberTiers(); } }));
+    this.#tiers.append(row);
+    this.#renumberTiers();
+  }
+
+  /** Numbers the tiers 1, 2, … and gives their fields the paths paymentCard[0].label, … in order. */
+  #renumberTiers() {
+    [...this.#tiers.children].forEach((row, i) => {
+      row.setAttribute('aria-label', `Tier ${i + 1}`);
+      row.querySelector('.remove').setAttribute('aria-label', `Remove tier ${i + 1}`);
+      row.querySelector('[data-tier="label"]').dataset.path = `paymentCard[${i}].label`;
+      row.querySelector('[data-tier="atLeast"]').dataset.path = `paymentCard[${i}].atLeast`;
+      row.querySelector('[data-tier="cents"]').dataset.path = `paymentCard[${i}].centsPerStudent`;
+    });
+  }
+
+  /** Shows the metric's own fields: the maximum score for normalized gain, the norms for percent of typical and growth index. */
+  #showMetricFields() {
+    const kind = this.#control('metric.kind').value;
+    this.#control('metric.maxScore').closest('.field').hidden = kind !== 'normalizedGain';
+    this.#control('metric.norms').closest('.field').hidden = !['percentOfTypical', 'growthIndex'].includes(kind);
+  }
+}
