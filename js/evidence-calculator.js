@@ -21,7 +21,6 @@ import { EvidenceWorkerClient } from './evidence-worker-client.js';
 // `new URL(…, import.meta.url)` names) all find it.
 const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).href;
 
-let uid = 0;
 
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
@@ -32,7 +31,6 @@ export class EvidenceCalculator extends HTMLElement {
 
   constructor() {
     super();
-    this.id ||= `evidence-calculator-${++uid}`;
     const root = this.attachShadow({ mode: 'open' });
     /** The last evaluation, as `evaluateContract` returned it. */
     this.result = null;

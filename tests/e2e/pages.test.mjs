@@ -99,6 +99,18 @@ test('the calculator: a bad CSV shows its line errors', async () => {
   await shot(tab, 'calculator-bad-csv');
 });
 
+test('the calculator: made by script (createElement, new) it is the component, as a custom element must be', async () => {
+  const { tab } = await app.open('calculator.html');
+  const made = await tab.evaluate(async () => {
+    const Calculator = customElements.get('evidence-calculator');
+    const created = document.createElement('evidence-calculator');
+    const constructed = new Calculator();
+    // The constructor adds no attribute (the spec forbids it for createElement).
+    return [created instanceof Calculator, constructed instanceof Calculator, created.attributes.length, constructed.attributes.length];
+  });
+  assert.deepEqual(made, [true, true, 0, 0]);
+});
+
 test('the calculator: cancelling stops the evaluation and the next one still works', async () => {
   const { tab } = await app.open('calculator.html');
   let big = 'student_id,pre,post,minutes,weeks\n';
