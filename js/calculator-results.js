@@ -40,6 +40,9 @@ function chart(title, description, config) {
   return el('div', { class: 'chart' }, canvas);
 }
 
+/** A chart under its heading, or nothing (no heading alone) without Chart.js. */
+const chartPanel = (heading, chart) => chart && el('div', {}, el('h3', { text: heading }), chart);
+
 const barChart = (labels, label, data, backgroundColor, options = {}) => ({
   type: 'bar',
   data: { labels, datasets: [{ label, data, backgroundColor }] },
@@ -80,7 +83,7 @@ function growthSection(g, distribution) {
     el('div', {}, el('h3', { text: 'Growth' }), table('Growth of at-fidelity students', ['Statistic', 'Value'], [
       { cells: ['Students', count(g.n)] }, { cells: ['Mean', decimal(g.mean)] }, { cells: ['Median', decimal(g.median)] }, { cells: ['Standard deviation', decimal(g.sd)] },
     ], { numeric: [1] })),
-    el('div', {}, el('h3', { text: 'Growth distribution' }), chart('Growth distribution chart', `Histogram of the metric for ${count(g.n)} students, mean ${decimal(g.mean)}.`,
+    chartPanel('Growth distribution', chart('Growth distribution chart', `Histogram of the metric for ${count(g.n)} students, mean ${decimal(g.mean)}.`,
       barChart(distribution.map((b) => `${decimal(b.from, 1)} to ${decimal(b.to, 1)}`), 'Students', distribution.map((b) => b.count), '#0b5cad',
         { scales: { x: { ticks: { maxRotation: 60 } } } }))));
 }
@@ -92,7 +95,7 @@ function doseSection(dose) {
       ['Minutes per week', 'Students', 'Mean metric', 'Met target', 'In the report'],
       dose.map((c) => ({ cells: [c.value, count(c.n), decimal(c.meanMetric), percent(c.shareMetTarget), shownInReport(c)], cellClass: [null, null, null, null, c.inReport ? null : 'suppressed'] })),
       { numeric: [1, 2, 3] })),
-    el('div', {}, el('h3', { text: 'Dose-response chart' }), chart('Dose-response chart',
+    chartPanel('Dose-response chart', chart('Dose-response chart',
       `Mean metric by minutes of use per week: ${dose.map((c) => `${c.value}: ${decimal(c.meanMetric)}`).join('; ')}.`,
       barChart(dose.map((c) => c.value), 'Mean metric', dose.map((c) => c.meanMetric), '#1d6b34',
         { scales: { x: { title: { display: true, text: 'Minutes per week' } } } }))));

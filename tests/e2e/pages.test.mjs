@@ -78,9 +78,12 @@ test('the calculator: without Chart.js the results are the tables alone', async 
   await tab.click('evidence-calculator >> #sample');
   await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
   assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 0);
-  // Each grid holds its tables and nothing in place of the missing charts (no stray "null" text).
+  // Each grid holds its tables and nothing in place of the missing charts (no stray "null" text,
+  // no chart heading over nothing).
   const grids = await tab.$$eval('evidence-calculator >> #results .grid', (gs) => gs.map((g) => [...g.childNodes].map((n) => n.nodeName)));
-  assert.deepEqual(grids, [['TABLE'], ['DIV', 'DIV'], ['DIV', 'DIV']]);
+  assert.deepEqual(grids, [['TABLE'], ['DIV'], ['DIV']]);
+  const headings = await tab.$$eval('evidence-calculator >> #results h3', (hs) => hs.map((h) => h.textContent));
+  assert.ok(!headings.some((h) => /chart|distribution/i.test(h)), headings.join(', '));
   assert.deepEqual(errors, []);
   assert.deepEqual(await axe(tab), []);
 });
