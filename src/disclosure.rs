@@ -61,6 +61,10 @@ pub struct Quantity {
     /// withheld cell met the target, or did not. Were a reader sure it is 0, it would know what
     /// every student of the cell got, for a group smaller than the cell size.
     pub not_pinned: bool,
+    /// The width of what the report's own words tell of the count ("fewer than 10 students
+    /// have an outcome" puts each count among them within 0 to 9): the protection asks for no
+    /// more when it is narrower than the cell size.
+    pub stated_width: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -139,6 +143,7 @@ impl Audit {
             known: Known::Exactly,
             protected: false,
             not_pinned: false,
+            stated_width: f64::INFINITY,
         });
         Q(self.quantities.len() - 1)
     }
@@ -195,7 +200,7 @@ impl Audit {
                 continue;
             }
             let (low, high) = intervals.of(Q(i), cache);
-            if high - low < width - SLACK {
+            if high - low < width.min(x.stated_width) - SLACK {
                 out.push(Exposure { q: Q(i), low, high });
                 if first_only {
                     return out;
@@ -501,7 +506,11 @@ impl Audit {
             let mut terms = Vec::new();
             for &(q, c) in &r.terms {
                 match part_of[q.0] {
-                    Some((_, v)) => terms.push((v, c)),
+                    // The solver refuses a variable twice in a row (it panics): one term each.
+                    Some((_, v)) => match terms.iter_mut().find(|(w, _)| *w == v) {
+                        Some((_, k)) => *k += c,
+                        None => terms.push((v, c)),
+                    },
                     None => rhs -= c * self.get(q).value,
                 }
             }

@@ -573,6 +573,8 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         families: tables.families,
         analysed_intervention: None,
         mean_metric: growth.mean,
+        median_metric: growth.median,
+        sd_metric: growth.sd,
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,

@@ -56,6 +56,9 @@ pub struct Counts {
     pub analysed_intervention: Option<u64>,
     /// The mean outcome of the students with an outcome, as the growth figures publish it.
     pub mean_metric: Option<f64>,
+    /// Their median and sample SD, as the growth figures publish them.
+    pub median_metric: Option<f64>,
+    pub sd_metric: Option<f64>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
@@ -88,6 +91,10 @@ struct Plan {
     total: Option<u64>,
     /// Whether the district met its obligation (an inequality on the counts at fidelity).
     obligation: bool,
+    /// The local effect (its intervention students with a post-test are a count).
+    effect: bool,
+    /// The growth figures' median and SD (with the tiers' thresholds they bound the tiers).
+    spread: bool,
 }
 
 /// Where each report item sits among the audit's quantities.
@@ -109,7 +116,9 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
     // rounds). A coded share leaves the met count a range 5% of the judged wide.
     let small_inside = |t: &Tally| {
         let range = coded_share(t).map_or(0, |_| (t.judged as f64 * 0.05).floor() as u64);
-        small(t.n - t.judged) || (range < min && (small(t.met) || small(t.judged - t.met)))
+        small(t.n - t.judged)
+            || small(t.judged - t.with_metric)
+            || (range < min && (small(t.met) || small(t.judged - t.met)))
     };
     let mut plan = Plan {
         outcome_figures: counts.with_outcome >= min,
@@ -135,6 +144,8 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
         breakdown: true,
         total: Some(0),
         obligation: true,
+        effect: true,
+        spread: true,
     };
     if !plan.outcome_figures {
         withhold_outcome_figures(&mut plan);
@@ -155,6 +166,13 @@ pub fn publish(
     let min = c.min_cell_size;
     let mut plan = initial_plan(counts, min);
     let first = plan.clone();
+    let stated = stated_widths(c, counts, payment, &first);
+    let subject = Subject {
+        c,
+        counts,
+        payment,
+        stated: &stated,
+    };
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
     // The cross-table check depends on the cells published alone: asked again of each plan
@@ -169,7 +187,7 @@ pub fn publish(
     };
     let safe = |plan: &Plan, cache: &mut Cache| {
         whole_numbers_safe(c, counts, payment, plan)
-            && model(c, counts, payment, plan)
+            && model(&subject, plan)
                 .audit
                 .exposures(min as f64, cache, true)
                 .is_empty()
@@ -180,7 +198,7 @@ pub fn publish(
     // audit's cost stays a bounded multiple of the report's size whatever the counts.
     let mild_rounds = 4 * (counts.families.len() + counts.tiers.len()) + 16;
     for round in 0.. {
-        let model = model(c, counts, payment, &plan);
+        let model = model(&subject, &plan);
         let Some(exposure) = model
             .audit
             .exposures(min as f64, &mut cache, true)
@@ -202,7 +220,7 @@ pub fn publish(
             continue;
         };
         if !protect(
-            &Subject { c, counts, payment },
+            &subject,
             &mut plan,
             &model,
             exposure.q,
@@ -289,7 +307,13 @@ fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
     // The payment total: exact first, then each rounding from the finest.
     let mut items = vec![Item::Everything, Item::Round(0)];
     items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
-    items.extend([Item::Fidelity, Item::Met, Item::Breakdown]);
+    items.extend([
+        Item::Fidelity,
+        Item::Effect,
+        Item::Met,
+        Item::Breakdown,
+        Item::Spread,
+    ]);
     let mut tables: Vec<Item> = Vec::new();
     for (f, family) in plan.cells.iter().enumerate() {
         for (i, &shown) in family.iter().enumerate() {
@@ -322,6 +346,8 @@ fn restored(plan: &Plan, first: &Plan, item: Item) -> Plan {
         Item::Fidelity => p.fidelity = first.fidelity,
         Item::Met => p.met = first.met,
         Item::Breakdown => p.breakdown = first.breakdown,
+        Item::Effect => p.effect = first.effect,
+        Item::Spread => p.spread = first.spread,
         Item::Cell(f, i) => p.cells[f][i] = first.cells[f][i],
         Item::Tier(k) => p.tiers[k] = first.tiers[k],
         _ => {}
@@ -374,6 +400,16 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
     if first.fidelity && !plan.fidelity && plan.outcome_figures {
         out.push("The counts at fidelity and with an outcome withheld: with the other published counts they would give away a small count.".into());
     }
+    if first.effect
+        && !plan.effect
+        && plan.outcome_figures
+        && counts.analysed_intervention.is_some()
+    {
+        out.push("The local effect withheld: its count of intervention students with a post-test, with the other published counts, would give away a small count.".into());
+    }
+    if first.spread && !plan.spread && plan.outcome_figures && plan.fidelity {
+        out.push("The growth figures' median and standard deviation withheld: with the tiers' thresholds they would give away a small count.".into());
+    }
     match plan.total {
         Some(0) => {}
         Some(r) => out.push(format!(
@@ -400,6 +436,8 @@ fn withhold_outcome_figures(plan: &mut Plan) {
     plan.met = false;
     plan.fidelity = false;
     plan.breakdown = false;
+    plan.effect = false;
+    plan.spread = false;
 }
 
 /// Something the plan can withhold.
@@ -407,7 +445,9 @@ fn withhold_outcome_figures(plan: &mut Plan) {
 enum Item {
     Cell(usize, usize),
     Tier(usize),
+    Spread,
     Breakdown,
+    Effect,
     Met,
     Fidelity,
     Round(u64),
@@ -423,8 +463,10 @@ fn cost(item: Item, counts: &Counts) -> f64 {
     match item {
         Item::Cell(f, i) => counts.families[f].tallies[i].n as f64,
         Item::Tier(k) => counts.tiers[k] as f64,
+        Item::Spread => 0.5,
         Item::Breakdown => 1.0,
         Item::Met => 2.0 * e,
+        Item::Effect => 2.5 * e,
         Item::Fidelity => 3.0 * e,
         Item::Round(r) => 4.0 * e + (r.max(1) as f64).log10(),
         Item::Total => 20.0 * e,
@@ -447,6 +489,8 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
         // So is an empty tier: a reader may take every withheld cell or tier to hold someone.
         Item::Tier(k) if p.tiers[k] && counts.tiers[k] > 0 => p.tiers[k] = false,
         Item::Breakdown if p.breakdown => p.breakdown = false,
+        Item::Spread if p.spread => p.spread = false,
+        Item::Effect if p.effect => p.effect = false,
         Item::Met if p.met => p.met = false,
         Item::Fidelity if p.fidelity => p.fidelity = false,
         Item::Round(r) if p.total.is_some_and(|t| t < r) => p.total = Some(r),
@@ -589,6 +633,9 @@ struct Subject<'a> {
     c: &'a Contract,
     counts: &'a Counts,
     payment: &'a Payment,
+    /// Per quantity, the width of what the report's own words tell of it (see
+    /// [`stated_widths`]); empty when they tell nothing.
+    stated: &'a [f64],
 }
 
 /// Withholds one more thing to protect `q`: among the published items tied to it, cheapest
@@ -605,7 +652,7 @@ fn protect(
     cache: &mut Cache,
     mild_allowed: bool,
 ) -> bool {
-    let Subject { c, counts, payment } = *subject;
+    let Subject { counts, .. } = *subject;
     // A cell is complemented within its own table first (cell suppression's usual step), other
     // tables' cells after; the report's other items whatever they are tied to.
     let family = match current.owner[q.0] {
@@ -638,9 +685,8 @@ fn protect(
     let mild = candidates.iter().take_while(|(k, _)| !drastic(*k)).count();
     let width_now = width(&current.audit, q, cache);
     let mut widens = |item: Item| {
-        withheld(plan, item, counts).is_some_and(|p| {
-            width(&model(c, counts, payment, &p).audit, q, cache) > width_now + 1e-6
-        })
+        withheld(plan, item, counts)
+            .is_some_and(|p| width(&model(subject, &p).audit, q, cache) > width_now + 1e-6)
     };
     // Each check solves the audit again: a few of the cheapest are tried.
     const TRIED: usize = 12;
@@ -802,6 +848,15 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
     a.relate(vec![(q_d, 1.0), (q_o, -1.0)], Op::Le, 0.0);
     let tiers = tier_quantities(a, counts, plan, min, [q_m, q_l, q_o]);
     let q_judged = judged_counts(a, c, counts, plan, [q_a, q_o, q_m]);
+    // Without outcome figures the report says why: "fewer than 10 students have an outcome"
+    // puts them within 0 to 9 (see [`stated_widths`]); the other reason says at least 10.
+    if !plan.outcome_figures {
+        a.get_mut(q_o).known = if counts.with_outcome < c.min_cell_size {
+            Known::Between(0.0, min - 1.0)
+        } else {
+            Known::Between(min, e.max(min))
+        };
+    }
     // Students with an outcome (and meeting the target) among all enrolled, for the dose bands:
     // the at-fidelity figures plus at most the students below fidelity.
     let q_o_all = a.quantity(
@@ -870,15 +925,14 @@ fn judged_counts(
     q_judged
 }
 
-/// Each cell's counts (students, those its share is over, meeting the target, not meeting it,
-/// with an outcome, outside the share), tied to the table's totals.
+/// Each cell's counts (see [`cell_counts`]), tied to the table's totals.
 fn cell_quantities(
     a: &mut Audit,
     c: &Contract,
     counts: &Counts,
     plan: &Plan,
     top: &Top,
-) -> Vec<Vec<[Q; 6]>> {
+) -> Vec<Vec<[Q; 8]>> {
     let e = counts.enrolled as f64;
     let min = c.min_cell_size as f64;
     let Top {
@@ -890,6 +944,22 @@ fn cell_quantities(
         q_m_all,
         ..
     } = *top;
+    // A normalized gain is at most 1 and one short of the lowest tier is below its threshold:
+    // the sum of the outcomes of the students with one (the growth figures' mean times their
+    // number), and of each cell (its mean), bounds the cell's met count. A mean of 0.992 over
+    // 200 left at most 3 short of 0.5, and the other cell's sum, by difference, the rest.
+    let lowest = match c.metric {
+        GrowthMetric::NormalizedGain { .. } => c.tiers_ascending().first().map(|t| t.at_least),
+        _ => None,
+    };
+    let q_sum = lowest.map(|_| {
+        let sum = counts.mean_metric.unwrap_or(0.0) * counts.with_outcome as f64;
+        let q = a.quantity("sum of the outcomes", sum, f64::INFINITY);
+        a.get_mut(q).lower = f64::NEG_INFINITY;
+        let published = plan.outcome_figures && plan.fidelity && counts.mean_metric.is_some();
+        a.get_mut(q).known = Known::if_published(published);
+        q
+    });
     let mut cells = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
         // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
@@ -899,12 +969,13 @@ fn cell_quantities(
         } else {
             (q_judged, q_m, q_o)
         };
-        let qs: Vec<[Q; 6]> = family
+        let qs: Vec<[Q; 8]> = family
             .tallies
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let shown = plan.cells[f][i] || t.n == 0;
+                // An empty cell is published as 0 (when any cell is).
+                let shown = plan.cells[f][i] || (t.n == 0 && plan.outcome_figures);
                 cell_counts(a, t, shown, plan, min, e)
             })
             .collect();
@@ -918,6 +989,18 @@ fn cell_quantities(
             let mut sum: Vec<(Q, f64)> = qs.iter().map(|q| (q[k], 1.0)).collect();
             sum.push((total, -1.0));
             a.relate(sum, Op::Eq, 0.0);
+        }
+        if let (Some(t0), Some(q_sum)) = (lowest, q_sum) {
+            // sum <= 1 x met + t0 x (with an outcome - met), with room for rounding.
+            for q in &qs {
+                let terms = vec![(q[7], 1.0), (q[2], -(1.0 - t0)), (q[4], -t0)];
+                a.relate(terms, Op::Le, 1e-6 + 1e-9 * e);
+            }
+            if !family.dose {
+                let mut sum: Vec<(Q, f64)> = qs.iter().map(|q| (q[7], 1.0)).collect();
+                sum.push((q_sum, -1.0));
+                a.relate(sum, Op::Eq, 0.0);
+            }
         }
         // The table's withheld cells stand alike: the audit solves one for all.
         let withheld = qs
@@ -933,8 +1016,9 @@ fn cell_quantities(
 }
 
 /// One cell's counts: students, those its share is over, meeting the target, not meeting it,
-/// with an outcome, outside the share. `shown` says whether the cell is published.
-fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: f64) -> [Q; 6] {
+/// with an outcome, outside the share, in the share without an outcome; and the sum of its
+/// outcomes. `shown` says whether the cell is published.
+fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: f64) -> [Q; 8] {
     let known = Known::if_published;
     let q_n = a.quantity("students in a cell", t.n as f64, e);
     let q_j = a.quantity("students a cell's share is over", t.judged as f64, e);
@@ -999,9 +1083,25 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
         t.with_metric as f64,
         e,
     );
-    a.get_mut(q_w).known = known(shown && t.with_metric > 0 || t.n == 0);
+    a.get_mut(q_w).known = known(shown && (t.with_metric > 0 || t.n == 0));
     a.relate(vec![(q_w, 1.0), (q_j, -1.0)], Op::Le, 0.0);
-    [q_n, q_j, q_m, q_u, q_w, q_x]
+    // Under missingOutcome "notMet" the share is over students without an outcome too: the
+    // mean's denominator then says how many of them a published cell holds (254/37 in a cell of
+    // 40 judged: 3 without a post-test). Protected when small.
+    let q_jw = a.quantity(
+        "students a cell's share is over without an outcome",
+        (t.judged - t.with_metric) as f64,
+        e,
+    );
+    a.get_mut(q_jw).known = Known::Not;
+    protect_if_small(a, q_jw, min);
+    a.relate(vec![(q_j, 1.0), (q_w, -1.0), (q_jw, -1.0)], Op::Eq, 0.0);
+    // The sum of the cell's outcomes, published as its mean (any sign: a normalized gain may
+    // be far below 0).
+    let q_s = a.quantity("sum of a cell's outcomes", t.metric_sum, f64::INFINITY);
+    a.get_mut(q_s).lower = f64::NEG_INFINITY;
+    a.get_mut(q_s).known = known(shown && (t.with_metric > 0 || t.n == 0));
+    [q_n, q_j, q_m, q_u, q_w, q_x, q_jw, q_s]
 }
 
 /// A normalized gain is at most 1, and a student in a tier is below the next tier's
@@ -1032,8 +1132,143 @@ fn gain_bound(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &T
     }
 }
 
+/// The outcomes each tier's students may have, in the order of the tiers' quantities: each tier
+/// up to the next threshold (a normalized gain is at most 1), then those below every tier.
+fn outcome_bands(c: &Contract) -> Vec<(f64, f64)> {
+    let ceiling = match c.metric {
+        GrowthMetric::NormalizedGain { .. } => 1.0,
+        _ => f64::INFINITY,
+    };
+    let cards = c.tiers_ascending();
+    let mut bands: Vec<(f64, f64)> = (0..cards.len())
+        .map(|k| {
+            let next = cards
+                .get(k + 1)
+                .map_or(ceiling, |t| t.at_least.min(ceiling));
+            (cards[k].at_least, next)
+        })
+        .collect();
+    bands.push((
+        f64::NEG_INFINITY,
+        cards.first().map_or(ceiling, |t| t.at_least),
+    ));
+    bands
+}
+
+/// At least half the students with an outcome lie at or above the median, and half at or below:
+/// the bands that can hold them hold that many.
+fn median_bounds(
+    a: &mut Audit,
+    bands: &[(f64, f64)],
+    band_qs: &[Q],
+    median: f64,
+    [q_half, q_o]: [Q; 2],
+) {
+    a.relate(vec![(q_half, 2.0), (q_o, -1.0)], Op::Eq, 0.0);
+    for upper_side in [true, false] {
+        let mut terms: Vec<(Q, f64)> = bands
+            .iter()
+            .zip(band_qs)
+            .filter(|((from, to), _)| {
+                if upper_side {
+                    *to >= median
+                } else {
+                    *from <= median
+                }
+            })
+            .map(|(_, &q)| (q, 1.0))
+            .collect();
+        terms.push((q_half, -1.0));
+        a.relate(terms, Op::Ge, 0.0);
+    }
+}
+
+/// The growth figures' median and SD against the tiers' thresholds (each tier a band of
+/// outcomes, those below every tier one more): at least half the students with an outcome lie
+/// on each side of the median; and about any point c their squared distances add up to
+/// (n - 1) sd² + n (mean - c)², which the students of each band, at least the band's distance
+/// from c away, cannot exceed (Chebyshev's and Cantelli's inequalities, every band at once). An
+/// SD of 0.006 about a mean of 0.995 left room for one student below 0.9. Returns the
+/// quantities the median and the SD publish, for the plan item that withholds them.
+fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) -> [Q; 2] {
+    let n = counts.with_outcome as f64;
+    let (m, sd, median) = (
+        counts.mean_metric.unwrap_or(0.0),
+        counts.sd_metric.unwrap_or(0.0),
+        counts.median_metric.unwrap_or(0.0),
+    );
+    // In units of the SD about the mean (z), the squared distances add up to n - 1.
+    let q_ss = a.quantity(
+        "squared distances from the mean, in SDs",
+        (n - 1.0).max(0.0),
+        1e15,
+    );
+    let q_half = a.quantity("half the students with an outcome", n / 2.0, 1e15);
+    let published = plan.spread && plan.fidelity && plan.outcome_figures;
+    a.get_mut(q_ss).known = Known::if_published(published);
+    a.get_mut(q_half).known = Known::Not;
+    let (Some(_), Some(_), true) = (counts.sd_metric, counts.median_metric, published) else {
+        return [q_ss, q_half];
+    };
+    let bands = outcome_bands(c);
+    let band_qs = &top.tiers;
+    median_bounds(a, &bands, band_qs, median, [q_half, top.q_o]);
+    if sd <= 0.0 {
+        // Every outcome is the mean: no band without it holds anyone (count <= q_ss - (n - 1)).
+        for ((from, to), &q) in bands.iter().zip(band_qs) {
+            if !(*from <= m && m <= *to) {
+                a.relate(vec![(q, 1.0), (q_ss, -1.0)], Op::Le, -(n - 1.0));
+            }
+        }
+        return [q_ss, q_half];
+    }
+    let z = |x: f64| (x - m) / sd;
+    let zb: Vec<(f64, f64)> = bands.iter().map(|&(from, to)| (z(from), z(to))).collect();
+    // The points c: the mean, each threshold and the ceiling, and Cantelli's best point for
+    // each threshold (v / |t| on the far side of the mean, v the variance in SDs).
+    let v = (n - 1.0) / n;
+    let mut centers = vec![0.0];
+    for &(from, to) in &zb {
+        for t in [from, to].into_iter().filter(|t| t.is_finite()) {
+            centers.push(t);
+            if t.abs() > 1e-9 {
+                centers.push(-v / t);
+            }
+        }
+    }
+    centers.retain(|c| c.abs() <= 1e3);
+    centers.sort_by(f64::total_cmp);
+    centers.dedup();
+    for center in centers {
+        let distance = |(from, to): (f64, f64)| {
+            if center < from {
+                from - center
+            } else if center > to {
+                center - to
+            } else {
+                0.0
+            }
+        };
+        let mut terms: Vec<(Q, f64)> = zb
+            .iter()
+            .zip(band_qs)
+            .filter(|((from, to), _)| from <= to)
+            .map(|(&band, &q)| (q, distance(band).powi(2).min(1e9)))
+            .filter(|(_, k)| *k > 0.0)
+            .collect();
+        if terms.is_empty() {
+            continue;
+        }
+        // sum over bands of count x distance² <= (n - 1) + n c², with room for rounding.
+        terms.push((q_ss, -1.0));
+        terms.push((top.q_o, -center * center));
+        a.relate(terms, Op::Le, 1e-9 * (n + n * center * center) + 1e-9);
+    }
+    [q_ss, q_half]
+}
+
 /// Cells holding a published cell of another table: bounds on what they hold beyond it.
-fn nested_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, cells: &[Vec<[Q; 6]>]) {
+fn nested_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, cells: &[Vec<[Q; 8]>]) {
     let min = c.min_cell_size as f64;
     // A cell holding a published cell of another table (a grade band and a grade in it) holds at
     // least that many: the few more are a group of their own, protected when small (26 - 25
@@ -1070,14 +1305,15 @@ fn nested_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, cell
     }
 }
 
-/// Which dose bands hold whom, against the counts at and below fidelity.
+/// Which dose bands hold whom, against the counts at and below fidelity. Returns the students
+/// below fidelity with an outcome.
 fn dose_band_relations(
     a: &mut Audit,
     c: &Contract,
     counts: &Counts,
-    cells: &[Vec<[Q; 6]>],
+    cells: &[Vec<[Q; 8]>],
     top: &Top,
-) {
+) -> Q {
     let Top {
         q_a,
         q_b,
@@ -1144,18 +1380,58 @@ fn dose_band_relations(
     a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
+    q_ob
+}
+
+/// When fewer than `minCellSize` students have an outcome the report says so, and that alone
+/// puts every count among them within 0 to `minCellSize - 1`: what a reader can tell of each
+/// count from the report's words and the enrolment, before any payment figure, is accepted; the
+/// payment must tell no more (with a rounded total and a decline penalty, it once told that 3
+/// to 5 met the target). Per quantity, that width (infinite for one not protected).
+fn stated_widths(c: &Contract, counts: &Counts, payment: &Payment, first: &Plan) -> Vec<f64> {
+    if first.outcome_figures || counts.with_outcome >= c.min_cell_size {
+        return Vec::new();
+    }
+    let mut words_only = first.clone();
+    words_only.total = None;
+    words_only.obligation = false;
+    words_only.breakdown = false;
+    let subject = Subject {
+        c,
+        counts,
+        payment,
+        stated: &[],
+    };
+    let audit = model(&subject, &words_only).audit;
+    let mut cache = Cache::default();
+    (0..audit.quantities.len())
+        .map(|i| {
+            if audit.quantities[i].protected {
+                let (low, high) = audit.interval_alone(Q(i), &mut cache);
+                high - low
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect()
 }
 
 /// The audit's quantities and relations for this plan. The quantities come in the same order
 /// whatever the plan, so an index means the same thing in every model.
-fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model {
+fn model(subject: &Subject, plan: &Plan) -> Model {
+    let Subject {
+        c,
+        counts,
+        payment,
+        stated,
+    } = *subject;
     let mut a = Audit::default();
-    let big = 1e15;
     let top = top_counts(&mut a, c, counts, plan);
     let cells = cell_quantities(&mut a, c, counts, plan, &top);
     gain_bound(&mut a, c, counts, plan, &top);
+    let spread = spread_bounds(&mut a, c, counts, plan, &top);
     nested_bounds(&mut a, c, counts, plan, &cells);
-    dose_band_relations(&mut a, c, counts, &cells, &top);
+    let q_ob = dose_band_relations(&mut a, c, counts, &cells, &top);
     let Top {
         q_e,
         q_i,
@@ -1168,14 +1444,7 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         ref tiers,
         ..
     } = top;
-    if let Some(n) = counts
-        .analysed_intervention
-        .filter(|_| plan.outcome_figures)
-    {
-        let q_p = a.quantity("intervention students with a post-test", n as f64, big);
-        a.relate(vec![(q_o, 1.0), (q_p, -1.0)], Op::Le, 0.0);
-        a.relate(vec![(q_p, 1.0), (q_i, -1.0)], Op::Le, 0.0);
-    }
+    let effect = effect_counts(&mut a, c, counts, plan, [q_i, q_o, q_ob]);
     let money = payment_relations(
         &mut a,
         c,
@@ -1185,6 +1454,9 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
         tiers,
         [q_e, q_i, q_a, q_b, q_d],
     );
+    for (x, &width) in a.quantities.iter_mut().zip(stated) {
+        x.stated_width = width;
+    }
     let mut owner = vec![None; a.quantities.len()];
     for (f, family) in cells.iter().enumerate() {
         for (i, qs) in family.iter().enumerate() {
@@ -1200,10 +1472,45 @@ fn model(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Model
     owner[q_judged.0] = Some(Item::Met);
     owner[q_a.0] = Some(Item::Fidelity);
     owner[q_o.0] = Some(Item::Fidelity);
+    for q in spread {
+        owner[q.0] = Some(Item::Spread);
+    }
+    for q in effect.into_iter().flatten() {
+        owner[q.0] = Some(Item::Effect);
+    }
     for q in money {
         owner[q.0] = Some(Item::Breakdown);
     }
     Model { audit: a, owner }
+}
+
+/// The local effect's intervention students with a post-test: those with an outcome at fidelity,
+/// and the others with a post-test (below fidelity, excluded, or at fidelity without an
+/// outcome), a count of their own, protected when small: 103 in the effect against 100 with an
+/// outcome gave away the 3 below fidelity with a post-test. Every outcome needs a post-test, so
+/// the others hold the students below fidelity with an outcome. None without a published effect.
+fn effect_counts(
+    a: &mut Audit,
+    c: &Contract,
+    counts: &Counts,
+    plan: &Plan,
+    [q_i, q_o, q_ob]: [Q; 3],
+) -> Option<[Q; 2]> {
+    let n = counts.analysed_intervention?;
+    let big = 1e15;
+    let q_p = a.quantity("intervention students with a post-test", n as f64, big);
+    let q_pb = a.quantity(
+        "intervention students with a post-test outside the growth figures",
+        n.saturating_sub(counts.with_outcome) as f64,
+        big,
+    );
+    a.get_mut(q_p).known = Known::if_published(plan.effect && plan.outcome_figures);
+    a.get_mut(q_pb).known = Known::Not;
+    protect_if_small(a, q_pb, c.min_cell_size as f64);
+    a.relate(vec![(q_p, 1.0), (q_o, -1.0), (q_pb, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(q_ob, 1.0), (q_pb, -1.0)], Op::Le, 0.0);
+    a.relate(vec![(q_p, 1.0), (q_i, -1.0)], Op::Le, 0.0);
+    Some([q_p, q_pb])
 }
 
 /// The sum of one count over the dose bands (every enrolled student with an outcome).
@@ -1313,8 +1620,13 @@ fn payment_relations(
 }
 
 /// A payment figure `q` that is `raw` (the sum of `terms`) clamped by the floor and the cap:
-/// at the cap or the floor only an inequality on `terms` is known, otherwise `q` equals them.
+/// at the cap or the floor only an inequality on `terms` is known, otherwise `q` equals them
+/// (nothing when `q` is withheld).
 fn clamped(a: &mut Audit, q: Q, raw: f64, mut terms: Vec<(Q, f64)>, floor: f64, cap: f64) {
+    // Withheld, the figure tells nothing, not even which case holds.
+    if a.get(q).known == Known::Not {
+        return;
+    }
     let value = raw.max(0.0).max(floor).min(cap);
     if value == cap && raw >= cap {
         a.relate(terms, Op::Ge, cap);
@@ -1406,8 +1718,12 @@ fn report(
             judged: (figures && plan.met).then_some(counts.judged),
         },
         share_met_target: if figures && plan.met { share } else { None },
-        growth: (figures && plan.fidelity).then_some(*growth),
-        effect: effect.filter(|_| figures),
+        growth: (figures && plan.fidelity).then_some(Growth {
+            median: growth.median.filter(|_| plan.spread),
+            sd: growth.sd.filter(|_| plan.spread),
+            ..*growth
+        }),
+        effect: effect.filter(|_| figures && plan.effect),
         tiers: tier_counts,
         dose_response: cells(true),
         subgroups: cells(false),

@@ -108,6 +108,9 @@ pub struct DistrictCell {
     pub n: u64,
     pub judged: u64,
     pub met: u64,
+    /// Students with an outcome (the mean's denominator; under `missingOutcome: notMet` the
+    /// share is over those missing one too).
+    pub with_outcome: u64,
     pub share_met_target: Option<f64>,
     pub mean_metric: Option<f64>,
     /// The published report shows this cell's figures (else it is suppressed there).
@@ -122,6 +125,7 @@ impl DistrictCell {
             n: t.n,
             judged: t.judged,
             met: t.met,
+            with_outcome: t.with_metric,
             share_met_target: t.share_met(),
             mean_metric: t.mean_metric(),
             in_report,

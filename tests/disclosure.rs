@@ -44,7 +44,11 @@ impl Facts {
         let mut b = rhs;
         for &(t, c) in terms {
             match t {
-                T::X(i) => row.push((i, c)),
+                // An unknown twice (a count that is another's) is one term.
+                T::X(i) => match row.iter_mut().find(|(j, _)| *j == i) {
+                    Some((_, k)) => *k += c,
+                    None => row.push((i, c)),
+                },
                 T::K(v) => b -= c * v,
             }
         }
@@ -159,9 +163,20 @@ fn cases(report: &Value, contract: &Value) -> Vec<bool> {
 /// The attacker's interval for the unknown `name`: the union over the cases a reader must
 /// consider (Err when a solver gives up).
 fn interval(report: &Value, contract: &Value, name: &str) -> Result<Option<(f64, f64)>, ()> {
+    interval_from(report, contract, name, true)
+}
+
+/// [`interval`] from the report's counts and words alone (`payment` false): what a reader knows
+/// before any payment figure.
+fn interval_from(
+    report: &Value,
+    contract: &Value,
+    name: &str,
+    payment: bool,
+) -> Result<Option<(f64, f64)>, ()> {
     let mut out: Option<(f64, f64)> = None;
     for failed in cases(report, contract) {
-        let (f, _) = facts(report, contract, failed);
+        let (f, _) = facts(report, contract, failed, payment);
         let i = f.names.iter().position(|n| n == name).ok_or(())?;
         if let Some((low, high)) = f.bounds(i)? {
             out = Some(out.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
@@ -173,7 +188,12 @@ fn interval(report: &Value, contract: &Value, name: &str) -> Result<Option<(f64,
 /// The attacker's facts from the report and the contract, in the case where the district
 /// `failed` its obligation or not; the unknowns to bound, each with its name. Written from the
 /// report's published shape alone.
-fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, String)>) {
+fn facts(
+    report: &Value,
+    contract: &Value,
+    failed: bool,
+    payment: bool,
+) -> (Facts, Vec<(usize, String)>) {
     let mut f = Facts::default();
     let mut targets = Vec::new();
     let e = num(&report["students"]["enrolled"]).unwrap_or(0.0);
@@ -204,11 +224,22 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
     } else {
         o
     };
-    // The effect's intervention students with a post-test include those with an outcome.
-    if let Some(n) = num(&report["effect"]["nIntervention"]) {
-        f.add(&[(o, 1.0)], false, n);
-        f.add(&[(i_all, -1.0)], false, -n);
+    // "Fewer than 10 students have an outcome."
+    let min = num(&report["minCellSize"]).unwrap_or(10.0);
+    if report["disclosure"]["withheld"]
+        .as_str()
+        .is_some_and(|w| w.starts_with("Fewer than"))
+    {
+        f.add(&[(o, 1.0)], false, min - 1.0);
     }
+    // The effect's intervention students with a post-test: those with an outcome, and others
+    // with a post-test (every outcome needs one), among them those below fidelity with an outcome.
+    let post_test_others = num(&report["effect"]["nIntervention"]).map(|n| {
+        let others = f.unknown("post-test outside growth", big);
+        f.add(&[(o, 1.0), (others, 1.0)], true, n);
+        f.add(&[(i_all, -1.0)], false, -n);
+        others
+    });
     if let Some(j) = num(&report["students"]["judged"]) {
         f.add(&[(judged, 1.0)], true, j);
     }
@@ -270,6 +301,7 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
         terms.push((l, -card.first().map_or(1.0, |t| t.0.min(1.0))));
         f.add(&terms, false, -n * mean);
     }
+    spread_facts(&mut f, report, contract, &card, &tiers, l);
     let mut sum: Vec<(T, f64)> = tiers.iter().map(|&t| (t, 1.0)).collect();
     sum.push((m, -1.0));
     f.add(&sum, true, 0.0);
@@ -284,6 +316,9 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
     let ob = f.unknown("below fidelity with an outcome", e);
     f.add(&[(o_all, 1.0), (o, -1.0), (ob, -1.0)], true, 0.0);
     f.add(&[(ob, 1.0), (b, -1.0)], false, 0.0);
+    if let Some(others) = post_test_others {
+        f.add(&[(ob, 1.0), (others, -1.0)], false, 0.0);
+    }
     f.add(&[(m, 1.0), (m_all, -1.0)], false, 0.0);
     f.add(&[(m_all, 1.0), (m, -1.0), (b, -1.0)], false, 0.0);
     let mut tables: Vec<(String, bool, Vec<Value>)> = Vec::new();
@@ -297,9 +332,24 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
         }
     }
     let mut bands: Vec<(String, [T; 3])> = Vec::new();
+    // A normalized gain is at most 1: each student's shortfall 1 - x is at least 0, and more
+    // than 1 - t0 for one below the lowest tier t0.
+    let normalized = contract["metric"]["kind"] == "normalizedGain";
+    let lowest = card.first().map(|t| t.0);
+    let growth_sum = match (num(&report["growth"]["n"]), num(&report["growth"]["mean"])) {
+        (Some(n), Some(mean)) => Some(n * (1.0 - mean)),
+        _ => None,
+    };
+    // Outcomes in whole steps: gains of whole points, or what the test tells the attacker of its
+    // rosters (`_outcomeSteps` a unit: normalized gains over a pre-test of 200 and a maximum of
+    // 240 are whole fortieths).
+    let step = num(&contract["_outcomeSteps"]).or((!normalized).then_some(1.0));
+    // Without missingOutcome "notMet" the share is over the students with an outcome alone.
+    let judged_have_outcomes = contract["missingOutcome"] != "notMet";
     for (column, dose, cells) in tables {
         let (jt, mt) = if dose { (o_all, m_all) } else { (judged, m) };
         let (mut ns, mut js, mut ms) = (vec![], vec![], vec![]);
+        let (mut ws, mut shortfalls) = (vec![], vec![]);
         for cell in cells {
             let value = cell["value"].as_str().unwrap_or_default().to_string();
             let (n, j, mm) = if cell["suppressed"] == true {
@@ -346,6 +396,40 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
             // The cell's students its share is not over.
             let x = f.unknown(&format!("{column}={value} not judged"), e);
             f.add(&[(j, 1.0), (x, 1.0), (n, -1.0)], true, 0.0);
+            // Its students with an outcome: a published mean's denominator when one count
+            // alone makes the sum of whole-numbered outcomes whole (254/37 over 40 judged).
+            let shown = cell["suppressed"] != true;
+            let mean = num(&cell["meanMetric"]);
+            let w = match (shown, mean, j, step) {
+                _ if judged_have_outcomes => j,
+                (true, None, _, _) => T::K(0.0),
+                (true, Some(mean), T::K(judged), Some(step)) => {
+                    let whole =
+                        |w: &f64| (mean * w * step - (mean * w * step).round()).abs() < 1e-6;
+                    let fits: Vec<f64> = (1..=judged as u64)
+                        .map(|w| w as f64)
+                        .filter(whole)
+                        .collect();
+                    match fits.as_slice() {
+                        [w] => T::K(*w),
+                        _ => f.unknown(&format!("{column}={value} with outcome"), e),
+                    }
+                }
+                _ => f.unknown(&format!("{column}={value} with outcome"), e),
+            };
+            let no_outcome = f.unknown(&format!("{column}={value} no outcome"), e);
+            f.add(&[(j, 1.0), (w, -1.0), (no_outcome, -1.0)], true, 0.0);
+            f.add(&[(mm, 1.0), (w, -1.0)], false, 0.0);
+            ws.push((w, 1.0));
+            if let (true, Some(t0)) = (normalized, lowest) {
+                let shortfall = match (shown, mean, w) {
+                    (true, Some(mean), T::K(w)) => T::K(w * (1.0 - mean)),
+                    _ => f.unknown(&format!("{column}={value} shortfall"), 1e9),
+                };
+                let k = 1.0 - t0;
+                f.add(&[(shortfall, -1.0), (w, k), (mm, -k)], false, 0.0);
+                shortfalls.push((shortfall, 1.0));
+            }
             ns.push((n, 1.0));
             js.push((j, 1.0));
             ms.push((mm, 1.0));
@@ -359,6 +443,11 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
         f.add(&ns, true, 0.0);
         f.add(&js, true, 0.0);
         f.add(&ms, true, 0.0);
+        ws.push((if dose { o_all } else { o }, -1.0));
+        f.add(&ws, true, 0.0);
+        if let (false, Some(total), false) = (dose, growth_sum, shortfalls.is_empty()) {
+            f.add(&shortfalls, true, total);
+        }
     }
     // The bands against the fidelity rule (minutes a week from 0, 15, 30, 45, 60): a band below
     // the threshold holds only students below fidelity; every student at fidelity is in a band
@@ -401,7 +490,120 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
             f.add(&high, false, 0.0);
         }
     }
-    // The payment, from the contract's public terms.
+    if payment {
+        payment_facts(
+            &mut f,
+            report,
+            contract,
+            failed,
+            &card,
+            &tiers,
+            [a, b, d, i_all],
+        );
+    }
+    (f, targets)
+}
+
+/// The growth figures' median and SD against the tiers (bands of outcomes, those below every
+/// tier one more): half the students lie on each side of the median, and about any point c the
+/// squared distances add up to (n - 1) sd² + n (mean - c)², which each band's students, at
+/// least the band's distance from c away, cannot exceed. Points on a grid of half SDs about the
+/// mean, the thresholds and the ceiling (1 for a normalized gain).
+fn spread_facts(
+    f: &mut Facts,
+    report: &Value,
+    contract: &Value,
+    card: &[(f64, f64)],
+    tiers: &[T],
+    below: T,
+) {
+    let g = &report["growth"];
+    let (Some(n), Some(mean), Some(sd), Some(median)) = (
+        num(&g["n"]),
+        num(&g["mean"]),
+        num(&g["sd"]),
+        num(&g["median"]),
+    ) else {
+        return;
+    };
+    let ceiling = if contract["metric"]["kind"] == "normalizedGain" {
+        1.0
+    } else {
+        f64::INFINITY
+    };
+    let mut bands: Vec<(T, f64, f64)> = tiers
+        .iter()
+        .enumerate()
+        .map(|(k, &t)| {
+            (
+                t,
+                card[k].0,
+                card.get(k + 1).map_or(ceiling, |x| x.0.min(ceiling)),
+            )
+        })
+        .collect();
+    bands.push((
+        below,
+        f64::NEG_INFINITY,
+        card.first().map_or(ceiling, |x| x.0),
+    ));
+    let upper: Vec<(T, f64)> = bands
+        .iter()
+        .filter(|b| b.2 >= median)
+        .map(|b| (b.0, -1.0))
+        .collect();
+    let lower: Vec<(T, f64)> = bands
+        .iter()
+        .filter(|b| b.1 <= median)
+        .map(|b| (b.0, -1.0))
+        .collect();
+    f.add(&upper, false, -n / 2.0);
+    f.add(&lower, false, -n / 2.0);
+    if sd <= 0.0 {
+        return;
+    }
+    let mut points: Vec<f64> = (-20..=20).map(|k| mean + sd * k as f64 / 2.0).collect();
+    points.extend(card.iter().map(|t| t.0));
+    if ceiling.is_finite() {
+        points.push(ceiling);
+    }
+    for c in points {
+        // In units of sd², with a little room for rounding.
+        let terms: Vec<(T, f64)> = bands
+            .iter()
+            .filter(|b| b.1 <= b.2)
+            .map(|&(t, from, to)| {
+                let away = if c < from {
+                    from - c
+                } else if c > to {
+                    c - to
+                } else {
+                    0.0
+                };
+                (t, (away / sd).powi(2).min(1e9))
+            })
+            .collect();
+        let room = (n - 1.0) + n * ((mean - c) / sd).powi(2);
+        f.add(&terms, false, room * (1.0 + 1e-9) + 1e-9);
+    }
+}
+
+/// The payment, from the contract's public terms: the base, the outcome payment by the tiers,
+/// the penalty, the total (exact, rounded, clamped by the floor and the cap) and the district's
+/// obligation.
+fn payment_facts(
+    f: &mut Facts,
+    report: &Value,
+    contract: &Value,
+    failed: bool,
+    card: &[(f64, f64)],
+    tiers: &[T],
+    [a, b, d, i_all]: [T; 4],
+) {
+    let e = num(&report["students"]["enrolled"]).unwrap_or(0.0);
+    let big = 1000.0;
+    let known_or =
+        |f: &mut Facts, v: &Value, name: &str| num(v).map_or_else(|| f.unknown(name, e), T::K);
     let pay = &report["payment"];
     let c = |k: &str| num(&contract[k]).unwrap_or(0.0);
     let top = card.last().map_or(0.0, |t| t.1);
@@ -417,9 +619,9 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
         );
     }
     let paid_for = if failed { i_all } else { T::K(e) };
-    let base = known_or(&mut f, &pay["baseCents"], "base");
-    let outcome = known_or(&mut f, &pay["outcomeCents"], "outcome");
-    let penalty = known_or(&mut f, &pay["penaltyCents"], "penalty");
+    let base = known_or(f, &pay["baseCents"], "base");
+    let outcome = known_or(f, &pay["outcomeCents"], "outcome");
+    let penalty = known_or(f, &pay["penaltyCents"], "penalty");
     // No part of the payment exceeds what every student at the top tier would earn (a bound
     // of the problem's own scale: 1e13 made the interior-point solver report unbounded problems).
     let most =
@@ -465,7 +667,6 @@ fn facts(report: &Value, contract: &Value, failed: bool) -> (Facts, Vec<(usize, 
             f.add(&net.map(|(t, k)| (t, -k)), false, -(total - half));
         }
     }
-    (f, targets)
 }
 
 /// Rank by exact fraction-free (Bareiss) elimination over integers.
@@ -608,20 +809,23 @@ fn contract_strategy() -> impl Strategy<Value = Value> {
     (
         (0u32..3, 5u64..16, prop::collection::vec((0i32..25, 0u32..9000), 1..4)),
         (prop::bool::ANY, 0usize..3, prop::option::of(0.0f64..1.0), 0u32..3000),
-        (prop::option::of(50_000u64..4_000_000), 0usize..3),
+        (prop::option::of(50_000u64..4_000_000), 0usize..3, prop::bool::weighted(0.3)),
     )
-        .prop_map(|((base, cell, tiers), (not_met, below, share, penalty), (cap, subgroups))| {
+        .prop_map(|((base, cell, tiers), (not_met, below, share, penalty), (cap, subgroups, normalized))| {
             let mut th: Vec<i32> = tiers.iter().map(|t| t.0).collect();
             let mut cents: Vec<u32> = tiers.iter().map(|t| t.1).collect();
             th.sort();
             th.dedup();
             cents.sort();
+            // A normalized gain over a pre-test of 200 and a maximum of 240: a gain of g is g / 40.
+            let scale = if normalized { 40.0 } else { 1.0 };
             let card: Vec<Value> = th.iter().zip(cents).enumerate()
-                .map(|(i, (a, c))| json!({ "label": format!("T{i}"), "atLeast": a, "centsPerStudent": c }))
+                .map(|(i, (a, c))| json!({ "label": format!("T{i}"), "atLeast": f64::from(*a) / scale, "centsPerStudent": c }))
                 .collect();
+            let metric = if normalized { json!({ "kind": "normalizedGain", "maxScore": 240 }) } else { json!({ "kind": "gain" }) };
             let below = ["baseOnly", "fullOutcome", "excluded"][below];
             let mut c = json!({
-                "baseFeeCents": base * 10_000, "perStudentBaseCents": 1000, "metric": { "kind": "gain" },
+                "baseFeeCents": base * 10_000, "perStudentBaseCents": 1000, "metric": metric,
                 "paymentCard": card, "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 },
                 "belowFidelity": below,
                 "missingOutcome": if not_met { "notMet" } else { "exclude" },
@@ -692,6 +896,9 @@ proptest! {
         // Every roster here has 10 weeks against a rule of 5: the attacker may know it.
         let mut contract = contract;
         contract["_noneShortOfWeeks"] = json!(true);
+        if contract["metric"]["kind"] == "normalizedGain" {
+            contract["_outcomeSteps"] = json!(40);
+        }
         // No published count strictly between 0 and the cell size.
         let published_counts: Vec<f64> = ["atFidelity", "withOutcome", "metTarget", "judged"].iter()
             .filter_map(|k| num(&report["students"][k]))
@@ -702,77 +909,8 @@ proptest! {
         for v in published_counts {
             prop_assert!(v == 0.0 || v >= min, "published count {} under {}", v, min);
         }
-        // Every small count (1 to the cell size less one) a reader cannot read off the report
-        // spans at least the cell size: suppressed cells and tiers, and the counts that follow
-        // from others (below every tier, below fidelity, declined, excluded). The test knows the
-        // truth from the district's own view.
-        let (facts, targets) = facts(&report, &contract, cases(&report, &contract)[0]);
-        let s = &e.students;
-        let truth = |name: &str| -> Option<u64> {
-            if let Some(k) = name.strip_prefix("tier ") {
-                return k.parse::<usize>().ok().map(|k| s.by_tier[k].count);
-            }
-            let derived = match name {
-                "below every tier" => Some(s.below_all_tiers),
-                "below fidelity" => Some(s.enrolled - s.at_fidelity),
-                "declined" => Some(s.declined),
-                "excluded" => Some(s.intervention - s.enrolled),
-                "below fidelity with an outcome" => Some(e.dose_response.iter().map(|c| c.judged).sum::<u64>() - s.with_outcome),
-                "not met" => Some(s.judged - s.met_target),
-                _ => None,
-            };
-            let cell = |name: &str| {
-                let (column, value) = name.split_once('=')?;
-                e.subgroups.iter().chain(&e.dose_response).find(|c| c.column == column && c.value == value)
-            };
-            if let Some(name) = name.strip_suffix(" not met") {
-                return cell(name).map(|c| c.judged - c.met);
-            }
-            if let Some(name) = name.strip_suffix(" not judged") {
-                return cell(name).map(|c| c.n - c.judged);
-            }
-            derived.or_else(|| {
-                let (column, value) = name.split_once('=')?;
-                e.subgroups.iter().chain(&e.dose_response).find(|c| c.column == column && c.value == value).map(|c| c.n)
-            })
-        };
-        // (what the count is, the attacker's unknown for it)
-        let mut checked: Vec<(String, String)> = targets.into_iter().map(|(i, name)| (name, facts.names[i].clone())).collect();
-        for name in ["below every tier", "below fidelity", "declined", "excluded", "below fidelity with an outcome", "not met"] {
-            if facts.names.iter().any(|n| n == name) {
-                checked.push((name.to_string(), name.to_string()));
-            }
-        }
-        // Inside every cell, published or not: those not meeting the target, and those the
-        // share is not over ("11 of 12 met" says one did not).
-        for name in facts.names.iter().filter(|n| n.ends_with(" not met") || n.ends_with(" not judged")) {
-            checked.push((name.clone(), name.clone()));
-        }
-        for (name, unknown) in checked {
-            let Some(value) = truth(&name) else { continue };
-            // The solver must answer (an attacker that gives up proves nothing), and the truth
-            // must lie in the attacker's interval (else its model of the report is wrong).
-            let bounds = interval(&report, &contract, &unknown);
-            prop_assert!(matches!(bounds, Ok(Some(_))), "the attacker's LP for {} gave {:?}: {}", name, bounds, report);
-            let (low, high) = bounds.ok().flatten().unwrap_or_default();
-            let value = value as f64;
-            prop_assert!(low - SOLVER_ACCURACY <= value && value <= high + SOLVER_ACCURACY, "{} = {} outside the attacker's [{}, {}]: {}", name, value, low, high, report);
-            if value == 0.0 || value >= min { continue; }
-            // The report's population is published: no count can be hidden in a wider interval
-            // than [0, enrolled], which is all a reader learns when fewer are enrolled.
-            let need = min.min(num(&report["students"]["enrolled"]).unwrap_or(min));
-            prop_assert!(high - low >= need - SOLVER_ACCURACY, "{} = {} narrowed to [{:.3}, {:.3}] (need {}) in {}", name, value, low, high, need, report);
-        }
-        // Of a suppressed cell with students judged, a reader is sure neither that none met the
-        // target nor that all did.
-        for cell in e.subgroups.iter().chain(&e.dose_response).filter(|c| !c.in_report && c.judged > 0 && report["disclosure"]["withheld"].is_null()) {
-            for what in ["met", "not met"] {
-                let name = format!("{}={} {what}", cell.column, cell.value);
-                let bounds = interval(&report, &contract, &name);
-                prop_assert!(matches!(bounds, Ok(Some(_))), "the attacker's LP for {} gave {:?}: {}", name, bounds, report);
-                let (_, high) = bounds.ok().flatten().unwrap_or_default();
-                prop_assert!(high >= 1.0 - SOLVER_ACCURACY, "{}: a reader is sure it is 0 in {}", name, report);
-            }
+        if let Err(leak) = small_counts_stay_wide(&e, &report, &contract) {
+            prop_assert!(false, "{}", leak);
         }
         // No suppressed cell is labelled with a value fewer than the cell size hold.
         for cell in report["subgroups"].as_array().unwrap() {
@@ -794,6 +932,165 @@ proptest! {
             }
         }
     }
+}
+
+/// Every small count (1 to the cell size less one) a reader cannot read off the report spans
+/// at least the cell size: suppressed cells and tiers, and the counts that follow from others
+/// (below every tier, below fidelity, declined, excluded, inside each cell); and of a suppressed
+/// cell with students judged, a reader is sure neither that none met the target nor that all
+/// did. The test knows the truth from the district's own view. Err says what leaked.
+fn small_counts_stay_wide(
+    e: &evidence_check::Evaluation,
+    report: &Value,
+    contract: &Value,
+) -> Result<(), String> {
+    let min = num(&contract["minCellSize"]).unwrap_or(10.0);
+    let ensure = |ok: bool, message: String| if ok { Ok(()) } else { Err(message) };
+    // Every small count (1 to the cell size less one) a reader cannot read off the report
+    // spans at least the cell size: suppressed cells and tiers, and the counts that follow
+    // from others (below every tier, below fidelity, declined, excluded). The test knows the
+    // truth from the district's own view.
+    let (facts, targets) = facts(&report, &contract, cases(&report, &contract)[0], true);
+    let s = &e.students;
+    let truth = |name: &str| -> Option<u64> {
+        if let Some(k) = name.strip_prefix("tier ") {
+            return k.parse::<usize>().ok().map(|k| s.by_tier[k].count);
+        }
+        let derived = match name {
+            "below every tier" => Some(s.below_all_tiers),
+            "below fidelity" => Some(s.enrolled - s.at_fidelity),
+            "declined" => Some(s.declined),
+            "excluded" => Some(s.intervention - s.enrolled),
+            "below fidelity with an outcome" => {
+                Some(e.dose_response.iter().map(|c| c.judged).sum::<u64>() - s.with_outcome)
+            }
+            "not met" => Some(s.judged - s.met_target),
+            "post-test outside growth" => {
+                num(&report["effect"]["nIntervention"]).map(|n| n as u64 - s.with_outcome)
+            }
+            _ => None,
+        };
+        let cell = |name: &str| {
+            let (column, value) = name.split_once('=')?;
+            e.subgroups
+                .iter()
+                .chain(&e.dose_response)
+                .find(|c| c.column == column && c.value == value)
+        };
+        if let Some(name) = name.strip_suffix(" not met") {
+            return cell(name).map(|c| c.judged - c.met);
+        }
+        if let Some(name) = name.strip_suffix(" not judged") {
+            return cell(name).map(|c| c.n - c.judged);
+        }
+        if let Some(name) = name.strip_suffix(" no outcome") {
+            return cell(name).map(|c| c.judged - c.with_outcome);
+        }
+        derived.or_else(|| {
+            let (column, value) = name.split_once('=')?;
+            e.subgroups
+                .iter()
+                .chain(&e.dose_response)
+                .find(|c| c.column == column && c.value == value)
+                .map(|c| c.n)
+        })
+    };
+    // (what the count is, the attacker's unknown for it)
+    let mut checked: Vec<(String, String)> = targets
+        .into_iter()
+        .map(|(i, name)| (name, facts.names[i].clone()))
+        .collect();
+    for name in [
+        "below every tier",
+        "below fidelity",
+        "declined",
+        "excluded",
+        "below fidelity with an outcome",
+        "not met",
+        "post-test outside growth",
+    ] {
+        if facts.names.iter().any(|n| n == name) {
+            checked.push((name.to_string(), name.to_string()));
+        }
+    }
+    // Inside every cell, published or not: those not meeting the target, and those the
+    // share is not over ("11 of 12 met" says one did not).
+    for name in facts.names.iter().filter(|n| {
+        n.ends_with(" not met") || n.ends_with(" not judged") || n.ends_with(" no outcome")
+    }) {
+        checked.push((name.clone(), name.clone()));
+    }
+    for (name, unknown) in checked {
+        let Some(value) = truth(&name) else { continue };
+        // The solver must answer (an attacker that gives up proves nothing), and the truth
+        // must lie in the attacker's interval (else its model of the report is wrong).
+        let bounds = interval(&report, &contract, &unknown);
+        ensure(
+            matches!(bounds, Ok(Some(_))),
+            format!(
+                "the attacker's LP for {} gave {:?}: {}",
+                name, bounds, report
+            ),
+        )?;
+        let (low, high) = bounds.ok().flatten().unwrap_or_default();
+        let value = value as f64;
+        ensure(
+            low - SOLVER_ACCURACY <= value && value <= high + SOLVER_ACCURACY,
+            format!(
+                "{} = {} outside the attacker's [{}, {}]: {}",
+                name, value, low, high, report
+            ),
+        )?;
+        if value == 0.0 || value >= min {
+            continue;
+        }
+        // The report's population is published: no count can be hidden in a wider interval
+        // than [0, enrolled], which is all a reader learns when fewer are enrolled.
+        let mut need = min.min(num(&report["students"]["enrolled"]).unwrap_or(min));
+        // "Fewer than 10 students have an outcome" tells its own range of each count among
+        // them; the payment must tell no more.
+        if report["disclosure"]["withheld"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("Fewer than"))
+        {
+            if let Ok(Some((low, high))) = interval_from(&report, &contract, &unknown, false) {
+                need = need.min(high - low);
+            }
+        }
+        ensure(
+            high - low >= need - SOLVER_ACCURACY,
+            format!(
+                "{} = {} narrowed to [{:.3}, {:.3}] (need {}) in {}",
+                name, value, low, high, need, report
+            ),
+        )?;
+    }
+    // Of a suppressed cell with students judged, a reader is sure neither that none met the
+    // target nor that all did.
+    for cell in e
+        .subgroups
+        .iter()
+        .chain(&e.dose_response)
+        .filter(|c| !c.in_report && c.judged > 0 && report["disclosure"]["withheld"].is_null())
+    {
+        for what in ["met", "not met"] {
+            let name = format!("{}={} {what}", cell.column, cell.value);
+            let bounds = interval(&report, &contract, &name);
+            ensure(
+                matches!(bounds, Ok(Some(_))),
+                format!(
+                    "the attacker's LP for {} gave {:?}: {}",
+                    name, bounds, report
+                ),
+            )?;
+            let (_, high) = bounds.ok().flatten().unwrap_or_default();
+            ensure(
+                high >= 1.0 - SOLVER_ACCURACY,
+                format!("{}: a reader is sure it is 0 in {}", name, report),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 #[test]
@@ -1588,4 +1885,186 @@ fn tables_too_many_to_check_together_are_withheld() {
     // The growth figures and the dose bands stay.
     assert_eq!(report["students"]["enrolled"], 3000);
     assert!(!report["doseResponse"].as_array().unwrap().is_empty());
+}
+
+/// A second attacker's five leaks, each with its roster: the report must leave every small
+/// count as wide as the cell size (or, with "fewer than 10 have an outcome", as wide as that
+/// sentence leaves it).
+fn leaves_every_small_count_wide(
+    contract: &Value,
+    roster: &str,
+) -> (evidence_check::Evaluation, Value) {
+    let (e, report) = report_of(contract, roster);
+    if let Err(leak) = small_counts_stay_wide(&e, &report, contract) {
+        panic!("{leak}");
+    }
+    (e, report)
+}
+
+#[test]
+fn the_growth_sd_does_not_pin_a_tier_by_chebyshev() {
+    // 250 normalized gains of 0.995 and one of 0.899: mean 0.99462, SD 0.00606. Published with
+    // both tiers withheld, Cantelli's inequality left room for 1.02 students below 0.9, and a
+    // withheld tier holds at least one: exactly 1 in "Some".
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..251 {
+        let post = if i == 0 { "89.9" } else { "99.5" };
+        roster += &format!("S{i},0,{post},600,20\n");
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "Top", "atLeast": 0.9, "centsPerStudent": 5000 },
+                        { "label": "Some", "atLeast": 0.0, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(
+        (e.students.by_tier[0].count, e.students.by_tier[1].count),
+        (1, 250)
+    );
+    // The district still sees its SD (Python's statistics.stdev: 0.006059466269738909).
+    let sd = e.growth.sd.unwrap();
+    assert!((sd - 0.006_059_466_269_738_909).abs() < 1e-12, "{sd}");
+    let (low, high) = attack(&report, &contract, "tier 0");
+    assert!(
+        high - low >= 10.0 - SOLVER_ACCURACY,
+        "Some in [{low}, {high}]: {report}"
+    );
+}
+
+#[test]
+fn the_effect_does_not_count_the_students_below_fidelity_with_a_post_test() {
+    // 100 at fidelity with a post-test, 15 below fidelity of whom 3 have one, 100 comparison
+    // students: an effect over 103 against 100 with an outcome gave the 3 away.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
+    for i in 0..100 {
+        roster += &format!("T{i},200,{},800,20,T,S{}\n", 200 + i % 20, i % 4);
+        roster += &format!("C{i},200,{},0,20,C,S{}\n", 195 + i % 5, 4 + i % 4);
+    }
+    for i in 0..15 {
+        let post = if i < 3 { "205" } else { "" };
+        roster += &format!("B{i},200,{post},100,20,T,S{}\n", i % 4);
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Typical", "atLeast": 210, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(
+        (
+            e.students.enrolled,
+            e.students.at_fidelity,
+            e.students.with_outcome
+        ),
+        (115, 100, 100)
+    );
+    assert_eq!(
+        e.effect.as_ref().map(|x| x.post.n_intervention),
+        Some(103.0)
+    );
+    if let Some(n) = num(&report["effect"]["nIntervention"]) {
+        let (low, high) = attack(&report, &contract, "post-test outside growth");
+        assert!(
+            high - low >= 10.0 - SOLVER_ACCURACY,
+            "{n}: [{low}, {high}] in {report}"
+        );
+    }
+}
+
+#[test]
+fn a_cell_mean_of_a_normalized_gain_does_not_undo_its_coded_share() {
+    // F: 197 at 1.0 and 3 at 0.495; M: 120 at 1.0 and 80 at 0.495; one tier at 0.5. F's mean
+    // 0.992425 with its share coded "95% or more" left at most 3 of F short of 0.5 and, by
+    // difference, at most 80 of M: 83 in all, so exactly 3 of F.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,sex\n");
+    for (sex, full, short) in [("F", 197, 3), ("M", 120, 80)] {
+        for i in 0..full + short {
+            let post = if i < full { "100" } else { "49.5" };
+            roster += &format!("{sex}{i},0,{post},600,20,{sex}\n");
+        }
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "Met", "atLeast": 0.5, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["sex"] });
+    let (e, _) = leaves_every_small_count_wide(&contract, &roster);
+    let f = e.subgroups.iter().find(|c| c.value == "F").unwrap();
+    assert_eq!((f.judged, f.met), (200, 197));
+    assert!((f.mean_metric.unwrap() - (197.0 + 3.0 * 0.495) / 200.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_cell_mean_does_not_count_its_students_without_a_post_test() {
+    // missingOutcome "notMet": cell C holds 40 judged students, 3 without a post-test; a mean of
+    // 254/37 (whole-number gains) has only 37 as its denominator up to 40.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,sex\n");
+    let mut id = 0;
+    let cells: [(&str, &[i32], usize); 3] = [
+        (
+            "A",
+            &[
+                -2, -1, 0, 0, 0, 1, 1, 1, 3, 3, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 10, 11, 12, 12, 12,
+                12, 13, 13, 14, 14, 14, 15,
+            ],
+            2,
+        ),
+        ("B", &[-3, -3, -1, -1, 4, 7, 7, 9, 12, 14], 1),
+        (
+            "C",
+            &[
+                -2, -1, -1, -1, 0, 0, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 6, 6, 6, 6, 7, 7, 7, 9, 11, 11,
+                12, 12, 13, 14, 14, 14, 14, 14, 15, 15, 15,
+            ],
+            3,
+        ),
+    ];
+    for (sex, gains, missing) in cells {
+        let posts = gains
+            .iter()
+            .map(|g| (200 + g).to_string())
+            .chain(std::iter::repeat_n(String::new(), missing));
+        for post in posts {
+            roster += &format!("S{id},200,{post},600,20,{sex}\n");
+            id += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "missingOutcome": "notMet", "subgroupColumns": ["sex"] });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    let c = e.subgroups.iter().find(|c| c.value == "C").unwrap();
+    assert_eq!(
+        (c.judged, c.with_outcome, c.mean_metric),
+        (40, 37, Some(254.0 / 37.0))
+    );
+    // Published, C's mean would say 37 of its 40 have an outcome.
+    let published = subgroup_cell(&report, "sex", "C");
+    assert!(
+        published["meanMetric"].is_null() || published["judged"].is_null(),
+        "{report}"
+    );
+}
+
+#[test]
+fn fewer_than_the_cell_size_with_an_outcome_and_a_decline_penalty_tell_nothing_more() {
+    // 100 enrolled, 3 with an outcome who met the target; $50 a student meeting it, $10 a student
+    // declining: $6,200 rounded to $100 and "fewer than 10 have an outcome" gave 3 to 5 met.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        let post = if i < 3 { "215" } else { "" };
+        roster += &format!("S{i},200,{post},800,20\n");
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Typical", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "declinePenaltyCents": 1000 });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.students.with_outcome, e.students.met_target), (3, 3));
+    assert_eq!(e.payment.total_cents, 100000 + 100 * 5000 + 3 * 5000);
+    // met in [0, 9]: the sentence's own range, no narrower.
+    let (low, high) = attack(&report, &contract, "met");
+    assert!(
+        low <= SOLVER_ACCURACY && high >= 9.0 - SOLVER_ACCURACY,
+        "met in [{low}, {high}]: {report}"
+    );
 }
