@@ -765,4 +765,28 @@ mod schema_fields {
             crate::input::tests::assert_fields_match_schema(&r, &schema);
         }
     }
+    /// Each field's own problems come first, in the order of the fields, then the rules that
+    /// join fields: the first error (the headline) is the first field that cannot be read.
+    #[test]
+    fn fields_are_read_before_the_rules_that_join_them() {
+        let contract = json!({
+            "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "a", "atLeast": 1, "centsPerStudent": 1 }],
+            "fidelity": { "minMinutesPerWeek": 1, "minWeeks": 1 },
+            "capCents": 100, "floorCents": 200, "missingOutcome": "bogus",
+            "subgroupColumns": ["student_id"], "onBadRow": "bogus"
+        });
+        let mut r = Reader::new();
+        read_contract(&mut r, &contract);
+        let found: Vec<(&str, Code)> = r.errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("missingOutcome", Code::InvalidValue),
+                ("onBadRow", Code::InvalidValue),
+                ("floorCents", Code::OutOfRange),
+                ("subgroupColumns[0]", Code::IdentifyingColumn),
+            ]
+        );
+    }
 }
