@@ -21,7 +21,6 @@ import { EvidenceWorkerClient } from './evidence-worker-client.js';
 // `new URL(…, import.meta.url)` names) all find it.
 const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).href;
 
-
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
   #roster = null; // { bytes: ArrayBuffer, name }

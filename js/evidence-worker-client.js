@@ -16,11 +16,6 @@ export class EvidenceWorkerClient {
     this.#on = on;
   }
 
-  /** Whether an evaluation has been sent and not yet answered. */
-  get running() {
-    return this.#running;
-  }
-
   /** Starts a new worker, ending the current one and whatever it was evaluating. */
   start() {
     this.stop();

@@ -49,13 +49,13 @@ codes! {
     InvalidRoster = "invalidRoster",
     /// Text that should be JSON is not (or is nested deeper than 128 levels).
     InvalidJson = "invalidJson",
-    /// An input larger than the crate accepts (bytes of JSON, of a roster, of a signature).
+    /// An input larger than the crate accepts (bytes of JSON, of a roster, of a report or key list); an oversized signature is a `malformedSignature`.
     TooLarge = "tooLarge",
-    /// A statistic cannot be computed from these numbers (no variance, an empty group).
+    /// A statistic cannot be computed from these numbers (no spread, or a spread too small for the difference); a group of fewer than 2 is refused by its reader first.
     DegenerateStatistics = "degenerateStatistics",
     /// A payment comes to more than 2^53 - 1 cents, beyond what JS numbers hold exactly.
     AmountTooLarge = "amountTooLarge",
-    /// A fault inside the module; the module is restarted and the next call answers.
+    /// A fault inside the module: a trap, after which the module is restarted and the next call answers, or a result holding a number that is not finite, refused rather than shown.
     InternalError = "internalError",
 
     // One field of a JSON input (a field error's code).
@@ -107,7 +107,7 @@ codes! {
     MissingColumn = "missingColumn",
     /// Two header columns share a name.
     DuplicateColumn = "duplicateColumn",
-    /// The roster is not UTF-8 text (UTF-16, or invalid bytes).
+    /// The roster is saved as UTF-16 (a byte-order mark); invalid UTF-8 inside a value is that row's error.
     WrongEncoding = "wrongEncoding",
     /// The CSV reader could not read the file at this line.
     Unreadable = "unreadable",
@@ -127,7 +127,7 @@ codes! {
     InvalidNumber = "invalidNumber",
     /// A negative number where only zero or more makes sense (minutes, weeks).
     NegativeNumber = "negativeNumber",
-    /// A grade that is not K or 1 to 12.
+    /// A grade that is not K (or KG, or 0) or 1 to 12.
     InvalidGrade = "invalidGrade",
     /// A group that is neither intervention nor comparison.
     InvalidGroup = "invalidGroup",
@@ -235,7 +235,7 @@ pub enum Details {
     None,
     /// Every problem of a structured input, each at its path.
     Fields(Vec<FieldError>),
-    /// The first rows in error (at most [`crate::roster::MAX_REPORTED_ROW_ERRORS`]) and how many there were.
+    /// The first rows in error (at most 100) and how many there were.
     Rows {
         /// The rows listed.
         errors: Vec<RowError>,

@@ -2,7 +2,7 @@
 //! technology, and the growth-to-payment arithmetic of an outcomes-based contract.
 //!
 //! The crate is a pure-Rust core, one module per step of the data flow, and one binding
-//! module ([`wasm`], compiled for `wasm32` only) that alone converts JS values. The modules
+//! module (`wasm`, compiled for `wasm32` only) that alone converts JS values. The modules
 //! are private; what other crates use is re-exported below:
 //!
 //! - `input`: reading camelCase JSON while collecting every problem at its path;
@@ -47,13 +47,14 @@ pub use error::{Code, Details, Error, FieldError, RowError};
 pub use evaluate::{evaluate_json, Evaluation};
 pub use finite::first_non_finite;
 pub use input::parse_json;
-pub use profile::Policy;
-pub use report::Cell;
+pub use profile::{Policy, SiteUnit, StateCode};
+pub use report::{Cell, OutcomesReport};
 pub use roster::MAX_ROSTER_BYTES;
 pub use stats::{
-    effect_size, effect_size_json, minimum_detectable_effect_json, EffectInput, EffectResult, Group,
+    effect_size, effect_size_json, minimum_detectable_effect_json, Boundary, Clusters, EffectInput,
+    EffectResult, Group,
 };
-pub use strict_json::parse as parse_strict_json;
+pub use strict_json::{parse as parse_strict_json, StrictError};
 pub use verify::keylist::{parse_evaluator, parse_key_list};
 pub use verify::{verify, verify_report, Expect, Trust, Verification};
 pub use vetting::{validate_json, vet_json, Vetting};

@@ -742,7 +742,7 @@ fn ai(r: &mut Reader, v: &Value, path: &str) -> Option<Ai> {
 
 impl Profile {
     /// Reads a profile, recording every problem in `r`.
-    pub fn read(r: &mut Reader, v: &Value) -> Option<Profile> {
+    pub(crate) fn read(r: &mut Reader, v: &Value) -> Option<Profile> {
         let o = r.object(
             v,
             "",
@@ -817,7 +817,7 @@ impl Policy {
     }
 
     /// Reads a policy at `path`, with defaults for what is missing, recording every problem in `r`.
-    pub fn read(r: &mut Reader, v: &Value, path: &str) -> Option<Policy> {
+    pub(crate) fn read(r: &mut Reader, v: &Value, path: &str) -> Option<Policy> {
         let d = Policy::default();
         let o = r.object(
             v,

@@ -61,7 +61,7 @@ pub struct Cell {
 
 impl Cell {
     /// The cell with its figures, or only its column and value when not shown.
-    pub fn of(column: &str, value: &str, t: &Tally, shown: bool) -> Cell {
+    pub(crate) fn of(column: &str, value: &str, t: &Tally, shown: bool) -> Cell {
         let coded = coded_share(t);
         Cell {
             column: column.to_string(),
@@ -118,7 +118,7 @@ pub struct DistrictCell {
 }
 
 impl DistrictCell {
-    pub fn of(column: &str, value: &str, t: &Tally, in_report: bool) -> DistrictCell {
+    pub(crate) fn of(column: &str, value: &str, t: &Tally, in_report: bool) -> DistrictCell {
         DistrictCell {
             column: column.to_string(),
             value: value.to_string(),
@@ -226,11 +226,17 @@ impl Growth {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomesReport {
+    /// `evidence-check/outcomes-report@1`.
     pub schema: &'static str,
+    /// The module and version that made the report.
     pub generator: Generator,
+    /// The product, vendor, contract and period, as the contract names them.
     pub product: Option<String>,
+    /// See [`OutcomesReport::product`].
     pub vendor: Option<String>,
+    /// See [`OutcomesReport::product`].
     pub contract_id: Option<String>,
+    /// See [`OutcomesReport::product`].
     pub period: Option<String>,
     /// The date the evaluator issued (signed) the report, `YYYY-MM-DD`; null until then.
     /// Badges check the signing key's validity period against it.
@@ -238,19 +244,29 @@ pub struct OutcomesReport {
     /// `sha256:` and the hex SHA-256 of the roster's bytes, so that a district can later show
     /// which roster produced the report without publishing the roster.
     pub roster_digest: String,
+    /// The contract's currency (ISO 4217); amounts are in its cents.
     pub currency: String,
+    /// The growth metric's kind (`gain`, `normalizedGain`, ...).
     pub metric: &'static str,
+    /// The smallest number of students any published figure describes.
     pub min_cell_size: u64,
+    /// The counts of students the audit allows.
     pub students: ReportStudents,
     /// Share of the judged students who reached the lowest tier; null when suppressed or none.
     pub share_met_target: Option<f64>,
     /// Null when fewer than `minCellSize` students have an outcome.
     pub growth: Option<Growth>,
+    /// The district's own comparison, when both groups reach the cell size and the audit allows.
     pub effect: Option<ReportEffect>,
+    /// Each tier's count, or suppressed.
     pub tiers: Vec<TierCount>,
+    /// The cells by minutes a week, published or suppressed.
     pub dose_response: Vec<Cell>,
+    /// The cells of each subgroup column, published or suppressed.
     pub subgroups: Vec<Cell>,
+    /// The payment total (exact or rounded) and, when the audit allows, its breakdown.
     pub payment: ReportPayment,
+    /// What the audit withheld, and why.
     pub disclosure: Disclosure,
 }
 

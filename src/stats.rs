@@ -149,8 +149,11 @@ impl Group {
 /// Assignment by cluster (schools, classrooms) while analysis is by student.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Clusters {
+    /// Clusters assigned to the intervention.
     pub intervention: f64,
+    /// Clusters assigned to the comparison.
     pub comparison: f64,
+    /// The intraclass correlation (WWC default 0.20 when unknown).
     pub icc: f64,
 }
 
@@ -806,7 +809,9 @@ impl Baseline {
 )]
 #[serde(rename_all = "camelCase")]
 pub enum Boundary {
+    /// The WWC's cautious boundary (most outcomes).
     Cautious,
+    /// The WWC's optimistic boundary (when attrition is unlikely to relate to the intervention).
     Optimistic,
 }
 

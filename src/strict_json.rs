@@ -19,6 +19,7 @@ pub const MAX_BYTES: usize = crate::input::MAX_JSON_BYTES;
 pub struct StrictError {
     /// `notUtf8`, `duplicateKey`, `trailingData`, `tooLarge` or `invalidJson`.
     pub code: Code,
+    /// The problem in a sentence.
     pub message: String,
 }
 

@@ -136,7 +136,7 @@ pub fn parse_origin(text: &str) -> Result<Origin, Problem> {
     })
 }
 
-/// An evaluator origin for a badge on the page at `page_origin`: [`parse_origin`], and a local
+/// An evaluator origin for a badge on the page at `page_origin`: `parse_origin`, and a local
 /// (test) evaluator only when the page is local too. A page on the web may not point its
 /// visitors' browsers at their own computers, where nothing of the evaluator's is.
 pub fn parse_evaluator(text: &str, page_origin: Option<&str>) -> Result<Origin, Problem> {
@@ -361,7 +361,7 @@ fn published_key(r: &mut Reader, v: &Value, path: &str) -> Option<PublishedKey> 
     })
 }
 
-/// Reads a key list strictly: strict JSON (see [`crate::strict_json`]), the
+/// Reads a key list strictly: strict JSON (see [`crate::parse_strict_json`]), the
 /// `evidence-check/keys@1` schema, no unknown field, real dates, well-formed keys, no key
 /// listed twice. `publisher` names where it came from in messages ("tea.example.gov").
 pub fn parse_key_list(bytes: &[u8], publisher: &str) -> Result<KeyList, Problem> {
