@@ -331,6 +331,38 @@ struct Totals {
     short_of_weeks: bool,
     /// Per subgroup column, a tally per value.
     groups: Vec<Vec<Tally>>,
+    tier_cells: TierCells,
+}
+
+/// Per subgroup column and value, the students with an outcome at fidelity in each tier
+/// (ascending) and below every tier: the audit's cells by tier. None for a column whose values
+/// times bands pass [`TierCells::BUDGET`] (its table is then withheld).
+struct TierCells(Vec<Option<Vec<Vec<u64>>>>);
+
+impl TierCells {
+    const BUDGET: usize = 4096;
+
+    fn new(r: &Roster, tiers: usize) -> Self {
+        let bands = tiers + 1;
+        TierCells(
+            r.subgroups
+                .iter()
+                .map(|s| {
+                    (s.values.len() * bands <= Self::BUDGET)
+                        .then(|| vec![vec![0; bands]; s.values.len()])
+                })
+                .collect(),
+        )
+    }
+
+    /// Student `i` of the roster, in `band` (a tier's index, or the tiers' count for below all).
+    fn see(&mut self, r: &Roster, i: usize, band: usize) {
+        for (column, s) in self.0.iter_mut().zip(&r.subgroups) {
+            if let Some(cells) = column {
+                cells[s.codes[i] as usize][band] += 1;
+            }
+        }
+    }
 }
 
 /// Classifies every student and adds each to the tallies it belongs to, in one pass.
@@ -354,6 +386,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         .iter()
         .map(|s| vec![Tally::default(); s.values.len()])
         .collect();
+    let mut tier_cells = TierCells::new(r, tiers.len());
 
     for i in 0..r.len() {
         if !r.intervention[i] {
@@ -383,6 +416,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
                         None => below_all += 1,
                     }
                     student.met = u64::from(s.tier.is_some());
+                    tier_cells.see(r, i, s.tier.unwrap_or(tiers.len()));
                     growth_values.push(metric);
                     student.judged = 1;
                     student.with_metric = 1;
@@ -431,6 +465,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         combinations,
         short_of_weeks,
         groups,
+        tier_cells,
     }
 }
 
@@ -440,7 +475,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
 fn tables(
     r: &Roster,
     dose: &[Tally; 5],
-    groups: &[Vec<Tally>],
+    (groups, tier_cells): (&[Vec<Tally>], &TierCells),
     nesting: &Nesting,
     combinations: Combinations,
     min: u64,
@@ -453,12 +488,14 @@ fn tables(
             .map(|(_, label)| label.to_string())
             .collect(),
         tallies: dose.to_vec(),
+        tiers: None,
     }];
     let (subgroup_families, cell_of): (Vec<_>, Vec<_>) = r
         .subgroups
         .iter()
         .zip(groups)
-        .map(|(s, t)| subgroup_family(s, t, min))
+        .zip(&tier_cells.0)
+        .map(|((s, t), by_tier)| subgroup_family(s, t, by_tier.as_deref(), min))
         .unzip();
     families.extend(subgroup_families);
     // Family 0 is the dose bands; subgroup column g is family g + 1.
@@ -521,21 +558,27 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         combinations,
         short_of_weeks,
         groups,
+        tier_cells,
     } = count_students(c, r);
     let payment = settle(c, &earned)?;
     let distribution = histogram(&growth_values, 20);
     let growth = Growth::of(&mut growth_values);
-    let mut notes = Vec::new();
-    if no_room > 0 {
-        notes.push(format!(
-            "{no_room} at-fidelity student{} scored the maximum on the pre-test, which leaves no room for a normalized gain; {}.",
-            if no_room == 1 { "" } else { "s" },
-            if no_room == 1 { "that student is treated as a missing outcome" } else { "they are treated as missing outcomes" }
-        ));
-    }
+    let (outcome_range, median_pair) = extremes_and_middle(&growth_values);
+    let mut notes: Vec<String> = no_room_note(no_room).into_iter().collect();
     let effect = local_effect(c, r, comparison, rows_left_out, &mut notes);
     let min = c.min_cell_size;
-    let tables = tables(r, &dose, &groups, &nesting, combinations, min);
+    let published_effect = effect
+        .as_ref()
+        .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
+        .map(report_effect);
+    let tables = tables(
+        r,
+        &dose,
+        (&groups, &tier_cells),
+        &nesting,
+        combinations,
+        min,
+    );
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -571,21 +614,15 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         tiers: by_tier,
         below_all,
         families: tables.families,
-        analysed_intervention: None,
+        analysed_intervention: published_effect.as_ref().map(|e| e.n_intervention),
         mean_metric: growth.mean,
         median_metric: growth.median,
         sd_metric: growth.sd,
+        outcome_range,
+        median_pair,
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,
-    };
-    let published_effect = effect
-        .as_ref()
-        .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
-        .map(report_effect);
-    let counts = publish::Counts {
-        analysed_intervention: published_effect.as_ref().map(|e| e.n_intervention),
-        ..counts
     };
     let (report, shown) = publish::publish(c, &counts, &growth, published_effect, &payment);
     let (dose_response, subgroups) = district_cells(
@@ -860,6 +897,40 @@ impl RosterDesign {
             covers_ai: None,
         }
     }
+}
+
+/// The note for students whose pre-test leaves no room to grow, if any.
+fn no_room_note(no_room: u64) -> Option<String> {
+    (no_room > 0).then(|| format!(
+        "{no_room} at-fidelity student{} scored the maximum on the pre-test, which leaves no room for a normalized gain; {}.",
+        if no_room == 1 { "" } else { "s" },
+        if no_room == 1 { "that student is treated as a missing outcome" } else { "they are treated as missing outcomes" }
+    ))
+}
+
+/// Two outcomes: the smallest and largest, or the two middle ones.
+type OutcomePair = Option<(f64, f64)>;
+
+/// The smallest and largest outcome, and the two middle ones (one twice for an odd count) of
+/// `values` as [`Growth::of`] leaves them (the upper middle at `n / 2`, the lower half before
+/// it): what a reader who knows the score scale, or the scores' lattice, may know of them.
+fn extremes_and_middle(values: &[f64]) -> (OutcomePair, OutcomePair) {
+    let n = values.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let upper = values[n / 2];
+    let lower = if n % 2 == 1 {
+        upper
+    } else {
+        values[..n / 2]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    (Some((low, high)), Some((lower, upper)))
 }
 
 /// The WWC comparison of intervention and comparison students (intent to treat: every
@@ -1296,6 +1367,7 @@ impl Combinations {
 fn subgroup_family(
     s: &roster::Category,
     tallies: &[Tally],
+    by_tier: Option<&[Vec<u64>]>,
     min: u64,
 ) -> (publish::Family, Vec<usize>) {
     let mut held = vec![0u64; s.values.len()];
@@ -1312,6 +1384,8 @@ fn subgroup_family(
         })
         .collect();
     let mut cells: Vec<Tally> = order.iter().map(|&i| tallies[i]).collect();
+    let mut tiers: Option<Vec<Vec<u64>>> =
+        by_tier.map(|b| order.iter().map(|&i| b[i].clone()).collect());
     let rare: Vec<usize> = (0..s.values.len()).filter(|&i| held[i] < min).collect();
     if !rare.is_empty() {
         let mut other = Tally::default();
@@ -1320,6 +1394,13 @@ fn subgroup_family(
         }
         values.push("(other)".into());
         cells.push(other);
+        if let (Some(tiers), Some(b)) = (&mut tiers, by_tier) {
+            let mut sum = vec![0; b.first().map_or(0, Vec::len)];
+            for &i in &rare {
+                sum.iter_mut().zip(&b[i]).for_each(|(x, y)| *x += y);
+            }
+            tiers.push(sum);
+        }
     }
     // Each value code's cell: its own, or "(other)" (the last).
     let mut cell_of = vec![values.len().saturating_sub(1); s.values.len()];
@@ -1332,6 +1413,7 @@ fn subgroup_family(
             dose: false,
             values,
             tallies: cells,
+            tiers,
         },
         cell_of,
     )

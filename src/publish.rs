@@ -29,6 +29,9 @@ pub struct Family {
     pub dose: bool,
     pub values: Vec<String>,
     pub tallies: Vec<Tally>,
+    /// Per cell, its students with an outcome in each tier (ascending) and below every tier;
+    /// None for the dose bands, and for a table too large to audit by tier (then withheld).
+    pub tiers: Option<Vec<Vec<u64>>>,
 }
 
 /// A cell inside another: (table, cell) lies inside (table, cell).
@@ -59,6 +62,11 @@ pub struct Counts {
     /// Their median and sample SD, as the growth figures publish them.
     pub median_metric: Option<f64>,
     pub sd_metric: Option<f64>,
+    /// Their smallest and largest values (see [`outcome_range`]).
+    pub outcome_range: Option<(f64, f64)>,
+    /// The two middle values (equal for an odd count): a median of 7.5 over whole gains says
+    /// that half are at most 7 and half at least 8.
+    pub median_pair: Option<(f64, f64)>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
@@ -126,14 +134,17 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
             .families
             .iter()
             .map(|f| {
+                // A table too large to audit by tier is withheld.
+                let auditable = f.dose || f.tiers.is_some();
                 f.tallies
                     .iter()
                     .map(|t| {
                         t.n == 0
-                            || !(small(t.n)
-                                || small(t.judged)
-                                || small(t.with_metric)
-                                || small_inside(t))
+                            || auditable
+                                && !(small(t.n)
+                                    || small(t.judged)
+                                    || small(t.with_metric)
+                                    || small_inside(t))
                     })
                     .collect()
             })
@@ -388,6 +399,18 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
     let tiers = (0..plan.tiers.len())
         .filter(|&k| first.tiers[k] && !plan.tiers[k])
         .count();
+    for family in counts
+        .families
+        .iter()
+        .filter(|f| !f.dose && f.tiers.is_none())
+    {
+        if plan.outcome_figures {
+            out.push(format!(
+                "The {} table withheld: its values times the payment card's tiers are too many to check that the table and the tiers together give away no small count.",
+                family.column
+            ));
+        }
+    }
     if tiers > 0 && plan.outcome_figures {
         out.push(format!("{tiers} further tier count{} withheld so that a small count cannot be worked out from the others.", if tiers == 1 { "" } else { "s" }));
     }
@@ -748,7 +771,6 @@ struct Top {
     q_b: Q,
     q_o: Q,
     q_m: Q,
-    q_l: Q,
     q_d: Q,
     q_judged: Q,
     q_o_all: Q,
@@ -879,7 +901,6 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
         q_b,
         q_o,
         q_m,
-        q_l,
         q_d,
         q_judged,
         q_o_all,
@@ -947,17 +968,20 @@ fn cell_quantities(
     // A normalized gain is at most 1 and one short of the lowest tier is below its threshold:
     // the sum of the outcomes of the students with one (the growth figures' mean times their
     // number), and of each cell (its mean), bounds the cell's met count. A mean of 0.992 over
-    // 200 left at most 3 short of 0.5, and the other cell's sum, by difference, the rest.
+    // 200 left at most 3 short of 0.5, and the other cell's sum, by difference, the rest. For the
+    // subgroup tables the cells' students in each tier do more (see [`cells_by_tier`]).
     let lowest = match c.metric {
         GrowthMetric::NormalizedGain { .. } => c.tiers_ascending().first().map(|t| t.at_least),
         _ => None,
     };
-    let q_sum = lowest.map(|_| {
-        let sum = counts.mean_metric.unwrap_or(0.0) * counts.with_outcome as f64;
-        let q = a.quantity("sum of the outcomes", sum, f64::INFINITY);
+    let q_sum = counts.mean_metric.map(|mean| {
+        let q = a.quantity(
+            "sum of the outcomes",
+            mean * counts.with_outcome as f64,
+            f64::INFINITY,
+        );
         a.get_mut(q).lower = f64::NEG_INFINITY;
-        let published = plan.outcome_figures && plan.fidelity && counts.mean_metric.is_some();
-        a.get_mut(q).known = Known::if_published(published);
+        a.get_mut(q).known = Known::if_published(plan.outcome_figures && plan.fidelity);
         q
     });
     let mut cells = Vec::new();
@@ -990,29 +1014,116 @@ fn cell_quantities(
             sum.push((total, -1.0));
             a.relate(sum, Op::Eq, 0.0);
         }
-        if let (Some(t0), Some(q_sum)) = (lowest, q_sum) {
+        let by_tier = match (&family.tiers, family.dose) {
+            (Some(tiers), false) => cells_by_tier(a, counts, &qs, tiers, top, [min, e], c),
+            _ => Vec::new(),
+        };
+        if let (Some(t0), true) = (lowest, by_tier.is_empty()) {
             // sum <= 1 x met + t0 x (with an outcome - met), with room for rounding.
             for q in &qs {
                 let terms = vec![(q[7], 1.0), (q[2], -(1.0 - t0)), (q[4], -t0)];
                 a.relate(terms, Op::Le, 1e-6 + 1e-9 * e);
             }
-            if !family.dose {
-                let mut sum: Vec<(Q, f64)> = qs.iter().map(|q| (q[7], 1.0)).collect();
-                sum.push((q_sum, -1.0));
-                a.relate(sum, Op::Eq, 0.0);
-            }
+        }
+        if let (Some(q_sum), false) = (q_sum, family.dose) {
+            let mut sum: Vec<(Q, f64)> = qs.iter().map(|q| (q[7], 1.0)).collect();
+            sum.push((q_sum, -1.0));
+            a.relate(sum, Op::Eq, 0.0);
         }
         // The table's withheld cells stand alike: the audit solves one for all.
         let withheld = qs
             .iter()
-            .filter(|q| a.get(q[0]).known == Known::Not)
-            .map(|q| q.to_vec())
+            .enumerate()
+            .filter(|(_, q)| a.get(q[0]).known == Known::Not)
+            .map(|(i, q)| {
+                let mut slots = q.to_vec();
+                slots.extend(by_tier.get(i).into_iter().flatten());
+                slots
+            })
             .collect();
         a.groups
             .push(crate::disclosure::Group { members: withheld });
         cells.push(qs);
     }
     cells
+}
+
+/// Each cell's students with an outcome in each tier and below every tier (the tiers' bands,
+/// see [`outcome_bands`]): they add up to the cell's met count and its students with an
+/// outcome, and across cells to each tier's count; the cell's sum of outcomes lies between
+/// its students' band bottoms and tops. Protected when small: tiers of 13 and 47, two cells
+/// of 40 with 30 meeting the target and their means put exactly 3 of one cell in the lower
+/// tier. Returns each cell's quantities, tier by tier.
+fn cells_by_tier(
+    a: &mut Audit,
+    counts: &Counts,
+    qs: &[[Q; 8]],
+    tiers: &[Vec<u64>],
+    top: &Top,
+    [min, e]: [f64; 2],
+    c: &Contract,
+) -> Vec<Vec<Q>> {
+    let bands = outcome_bands(c, counts);
+    let scale = bands
+        .iter()
+        .flat_map(|&(low, high)| [low, high])
+        .filter(|x| x.is_finite())
+        .fold(1.0, |m: f64, x| m.max(x.abs()));
+    let room = 1e-6 + 1e-9 * e * scale;
+    let by_tier: Vec<Vec<Q>> = qs
+        .iter()
+        .zip(tiers)
+        .map(|(q, held)| {
+            let ct: Vec<Q> = held
+                .iter()
+                .map(|&n| {
+                    let x = a.quantity("students of a cell in a tier", n as f64, e);
+                    a.get_mut(x).known = Known::Not;
+                    protect_if_small(a, x, min);
+                    x
+                })
+                .collect();
+            let (met, below) = ct.split_at(ct.len() - 1);
+            let mut terms: Vec<(Q, f64)> = met.iter().map(|&x| (x, 1.0)).collect();
+            terms.push((q[2], -1.0));
+            a.relate(terms, Op::Eq, 0.0);
+            a.relate(
+                vec![(below[0], 1.0), (q[2], 1.0), (q[4], -1.0)],
+                Op::Eq,
+                0.0,
+            );
+            for (side, op) in [(1, Op::Le), (0, Op::Ge)] {
+                if let Some(mut terms) = band_sum(&bands, &ct, side) {
+                    terms.iter_mut().for_each(|t| t.1 = -t.1);
+                    terms.push((q[7], 1.0));
+                    a.relate(terms, op, if side == 1 { room } else { -room });
+                }
+            }
+            ct
+        })
+        .collect();
+    for (k, &tier) in top.tiers.iter().enumerate() {
+        let mut terms: Vec<(Q, f64)> = by_tier.iter().map(|ct| (ct[k], 1.0)).collect();
+        terms.push((tier, -1.0));
+        a.relate(terms, Op::Eq, 0.0);
+    }
+    by_tier
+}
+
+/// Sum over the bands of each band's count times its top (`side` 1) or bottom (`side` 0): the
+/// most or least the students' outcomes can add up to. None when a band that may hold students
+/// is open on that side.
+fn band_sum(bands: &[(f64, f64)], counts: &[Q], side: usize) -> Option<Vec<(Q, f64)>> {
+    let mut terms = Vec::new();
+    for (&(low, high), &q) in bands.iter().zip(counts) {
+        let edge = if side == 1 { high } else { low };
+        if edge.is_finite() {
+            terms.push((q, edge));
+        } else if low <= high {
+            return None;
+        }
+    }
+    Some(terms)
 }
 
 /// One cell's counts: students, those its share is over, meeting the target, not meeting it,
@@ -1104,82 +1215,123 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
     [q_n, q_j, q_m, q_u, q_w, q_x, q_jw, q_s]
 }
 
-/// A normalized gain is at most 1, and a student in a tier is below the next tier's
-/// threshold: with the published mean, the sum of the outcomes bounds the tier counts.
-fn gain_bound(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) {
-    let Top {
-        q_l,
-        q_o,
-        ref tiers,
-        ..
-    } = *top;
-    // A mean of 0.976 over 63 students put at most 3 in a tier that ends at 0.6.
-    if let (GrowthMetric::NormalizedGain { .. }, Some(mean), true) = (
-        &c.metric,
-        counts.mean_metric,
-        plan.fidelity && plan.outcome_figures,
-    ) {
-        let cards = c.tiers_ascending();
-        let ceiling = |k: usize| cards.get(k + 1).map_or(1.0, |t| t.at_least.min(1.0));
-        let mut terms: Vec<(Q, f64)> = tiers[..counts.tiers.len()]
-            .iter()
-            .enumerate()
-            .map(|(k, &q)| (q, ceiling(k)))
-            .collect();
-        terms.push((q_l, cards.first().map_or(1.0, |t| t.at_least.min(1.0))));
-        terms.push((q_o, -mean));
-        a.relate(terms, Op::Ge, 0.0);
+/// Each tier's students lie within its band (see [`outcome_bands`]): with the published mean,
+/// the sum of the outcomes is at most each student's band top and at least its band bottom. A
+/// mean of 0.976 over 63 students put at most 3 in a tier that ends at 0.6; with scores of at
+/// least 0, a mean of 25.3 over 100 with 50 at 50 or more put at most 1 at 80 or more.
+fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) {
+    let (Some(mean), true) = (counts.mean_metric, plan.fidelity && plan.outcome_figures) else {
+        return;
+    };
+    let bands = outcome_bands(c, counts);
+    let n = counts.with_outcome as f64;
+    let room = 1e-9 * n * (mean.abs() + 1.0);
+    for (side, op) in [(1, Op::Ge), (0, Op::Le)] {
+        let Some(mut terms) = band_sum(&bands, &top.tiers, side) else {
+            continue;
+        };
+        terms.push((top.q_o, -mean));
+        a.relate(terms, op, if side == 1 { -room } else { room });
     }
 }
 
-/// The outcomes each tier's students may have, in the order of the tiers' quantities: each tier
-/// up to the next threshold (a normalized gain is at most 1), then those below every tier.
-fn outcome_bands(c: &Contract) -> Vec<(f64, f64)> {
+/// The smallest and largest outcome a reader may suppose: a post-test score of at least 0 (when
+/// none is below), a normalized gain of at most 1; otherwise ends far past the outcomes' own,
+/// which bound nothing unless no student can be there (100 of 100 meeting a target of 10 with
+/// a mean of 10.2 put at most 1 at 30 or more). Never past the lowest tier's threshold, which
+/// would say by itself that every student met the target or none did.
+fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
+    let (low, high) = counts.outcome_range.unwrap_or((0.0, 0.0));
+    let far = 1e3 * ((high - low).abs() + 1.0);
+    let floor = match c.metric {
+        GrowthMetric::PostScore if low >= 0.0 => 0.0,
+        _ => low - far,
+    };
     let ceiling = match c.metric {
         GrowthMetric::NormalizedGain { .. } => 1.0,
-        _ => f64::INFINITY,
+        _ => high + far,
     };
+    match c.tiers_ascending().first() {
+        Some(lowest) => (floor.min(lowest.at_least), ceiling.max(lowest.at_least)),
+        None => (floor, ceiling),
+    }
+}
+
+/// The outcomes each tier's students may have (at fidelity, with an outcome), in the order of
+/// the tiers' quantities: each tier from its threshold up to the next, then those below every
+/// tier; all within the outcomes' own range, which a reader knowing the score scale may know
+/// (a normalized gain is at most 1 whatever the scale). A band whose bottom passes its top is
+/// empty.
+fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
+    let (floor, ceiling) = outcome_range(c, counts);
     let cards = c.tiers_ascending();
     let mut bands: Vec<(f64, f64)> = (0..cards.len())
         .map(|k| {
             let next = cards
                 .get(k + 1)
                 .map_or(ceiling, |t| t.at_least.min(ceiling));
-            (cards[k].at_least, next)
+            (cards[k].at_least.max(floor), next)
         })
         .collect();
-    bands.push((
-        f64::NEG_INFINITY,
-        cards.first().map_or(ceiling, |t| t.at_least),
-    ));
+    let lowest = cards.first().map_or(ceiling, |t| t.at_least.min(ceiling));
+    bands.push((floor, lowest));
     bands
 }
 
 /// At least half the students with an outcome lie at or above the median, and half at or below:
-/// the bands that can hold them hold that many.
+/// the bands that can hold them hold that many. When the two middle outcomes differ, exactly
+/// half are at most the lower and half at least the upper, which a reader may tell from the
+/// outcomes' lattice (a median of 7.5 over whole gains: 50 of 100 at 8 or more, and with the
+/// met count the tier from 5 to 8 held 3): the bands that hold only outcomes above the lower
+/// (or below the upper) middle one hold at most half.
 fn median_bounds(
     a: &mut Audit,
-    bands: &[(f64, f64)],
+    c: &Contract,
+    counts: &Counts,
     band_qs: &[Q],
-    median: f64,
     [q_half, q_o]: [Q; 2],
 ) {
-    a.relate(vec![(q_half, 2.0), (q_o, -1.0)], Op::Eq, 0.0);
-    for upper_side in [true, false] {
-        let mut terms: Vec<(Q, f64)> = bands
+    let (Some(median), Some((lower, upper))) = (counts.median_metric, counts.median_pair) else {
+        return;
+    };
+    let (floor, ceiling) = outcome_range(c, counts);
+    // Each band as thresholds: [from, to), the next tier's threshold excluded.
+    let cards = c.tiers_ascending();
+    let mut spans: Vec<(f64, f64)> = (0..cards.len())
+        .map(|k| {
+            let to = cards.get(k + 1).map_or(f64::INFINITY, |t| t.at_least);
+            (cards[k].at_least, to)
+        })
+        .collect();
+    spans.push((
+        f64::NEG_INFINITY,
+        cards.first().map_or(f64::INFINITY, |t| t.at_least),
+    ));
+    // Whether a band may hold an outcome at least (or at most) x, within the outcomes' range.
+    let holds_at_least = |(from, to): (f64, f64), x: f64| {
+        let bottom = from.max(floor).max(x);
+        bottom < to && bottom <= ceiling
+    };
+    let holds_at_most = |(from, to): (f64, f64), x: f64| {
+        let bottom = from.max(floor);
+        bottom <= x.min(ceiling) && bottom < to
+    };
+    let sum = |keep: &dyn Fn((f64, f64)) -> bool| -> Vec<(Q, f64)> {
+        let mut terms: Vec<(Q, f64)> = spans
             .iter()
             .zip(band_qs)
-            .filter(|((from, to), _)| {
-                if upper_side {
-                    *to >= median
-                } else {
-                    *from <= median
-                }
-            })
+            .filter(|(&span, _)| keep(span))
             .map(|(_, &q)| (q, 1.0))
             .collect();
         terms.push((q_half, -1.0));
-        a.relate(terms, Op::Ge, 0.0);
+        terms
+    };
+    a.relate(vec![(q_half, 2.0), (q_o, -1.0)], Op::Eq, 0.0);
+    a.relate(sum(&|s| holds_at_least(s, median)), Op::Ge, 0.0);
+    a.relate(sum(&|s| holds_at_most(s, median)), Op::Ge, 0.0);
+    if lower < upper {
+        a.relate(sum(&|s| !holds_at_most(s, lower)), Op::Le, 0.0);
+        a.relate(sum(&|s| !holds_at_least(s, upper)), Op::Le, 0.0);
     }
 }
 
@@ -1192,10 +1344,9 @@ fn median_bounds(
 /// quantities the median and the SD publish, for the plan item that withholds them.
 fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) -> [Q; 2] {
     let n = counts.with_outcome as f64;
-    let (m, sd, median) = (
+    let (m, sd) = (
         counts.mean_metric.unwrap_or(0.0),
         counts.sd_metric.unwrap_or(0.0),
-        counts.median_metric.unwrap_or(0.0),
     );
     // In units of the SD about the mean (z), the squared distances add up to n - 1.
     let q_ss = a.quantity(
@@ -1210,9 +1361,9 @@ fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top:
     let (Some(_), Some(_), true) = (counts.sd_metric, counts.median_metric, published) else {
         return [q_ss, q_half];
     };
-    let bands = outcome_bands(c);
+    let bands = outcome_bands(c, counts);
     let band_qs = &top.tiers;
-    median_bounds(a, &bands, band_qs, median, [q_half, top.q_o]);
+    median_bounds(a, c, counts, band_qs, [q_half, top.q_o]);
     if sd <= 0.0 {
         // Every outcome is the mean: no band without it holds anyone (count <= q_ss - (n - 1)).
         for ((from, to), &q) in bands.iter().zip(band_qs) {
@@ -1365,12 +1516,32 @@ fn dose_band_relations(
             terms
         };
         // (n, judged, met) of the bands against (below fidelity, ... with an outcome, ... met).
+        let tallies = &counts.families[f].tallies;
+        let count_of = [|t: &Tally| t.n, |t: &Tally| t.judged, |t: &Tally| t.met];
+        let at_fidelity = [counts.at_fidelity, counts.with_outcome, counts.met];
         for (pick, below, at) in [(0, q_b, q_a), (1, q_ob, q_o), (2, q_mb, q_m)] {
             a.relate(sum(pick, &|_, to| to <= threshold, below), Op::Le, 0.0);
-            // Every student at fidelity is in a band reaching past the threshold.
+            // Every student at fidelity is in a band reaching past the threshold; the others
+            // there are below fidelity (short of weeks), a count of their own, protected when
+            // small: a band of 103 against 100 at fidelity gave 3 away, and their met count and
+            // gains with it.
+            let past: u64 = tallies
+                .iter()
+                .zip(&edges)
+                .filter(|(_, &(_, to))| to > threshold)
+                .map(|(t, _)| count_of[pick](t))
+                .sum();
+            let q_r = a.quantity(
+                "below fidelity in a band past the threshold",
+                past.saturating_sub(at_fidelity[pick]) as f64,
+                e,
+            );
+            a.get_mut(q_r).known = Known::Not;
+            protect_if_small(a, q_r, min);
             let mut reach = sum(pick, &|_, to| to > threshold, at);
-            reach.iter_mut().for_each(|t| t.1 = -t.1);
-            a.relate(reach, Op::Le, 0.0);
+            reach.push((q_r, -1.0));
+            a.relate(reach, Op::Eq, 0.0);
+            a.relate(vec![(q_r, 1.0), (below, -1.0)], Op::Le, 0.0);
             if !counts.short_of_weeks {
                 a.relate(sum(pick, &|from, _| from >= threshold, at), Op::Le, 0.0);
             }
@@ -1428,7 +1599,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     let mut a = Audit::default();
     let top = top_counts(&mut a, c, counts, plan);
     let cells = cell_quantities(&mut a, c, counts, plan, &top);
-    gain_bound(&mut a, c, counts, plan, &top);
+    sum_bounds(&mut a, c, counts, plan, &top);
     let spread = spread_bounds(&mut a, c, counts, plan, &top);
     nested_bounds(&mut a, c, counts, plan, &cells);
     let q_ob = dose_band_relations(&mut a, c, counts, &cells, &top);

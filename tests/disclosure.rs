@@ -950,7 +950,7 @@ fn small_counts_stay_wide(
     // spans at least the cell size: suppressed cells and tiers, and the counts that follow
     // from others (below every tier, below fidelity, declined, excluded). The test knows the
     // truth from the district's own view.
-    let (facts, targets) = facts(&report, &contract, cases(&report, &contract)[0], true);
+    let (facts, targets) = facts(report, contract, cases(report, contract)[0], true);
     let s = &e.students;
     let truth = |name: &str| -> Option<u64> {
         if let Some(k) = name.strip_prefix("tier ") {
@@ -1024,7 +1024,7 @@ fn small_counts_stay_wide(
         let Some(value) = truth(&name) else { continue };
         // The solver must answer (an attacker that gives up proves nothing), and the truth
         // must lie in the attacker's interval (else its model of the report is wrong).
-        let bounds = interval(&report, &contract, &unknown);
+        let bounds = interval(report, contract, &unknown);
         ensure(
             matches!(bounds, Ok(Some(_))),
             format!(
@@ -1053,7 +1053,7 @@ fn small_counts_stay_wide(
             .as_str()
             .is_some_and(|w| w.starts_with("Fewer than"))
         {
-            if let Ok(Some((low, high))) = interval_from(&report, &contract, &unknown, false) {
+            if let Ok(Some((low, high))) = interval_from(report, contract, &unknown, false) {
                 need = need.min(high - low);
             }
         }
@@ -1075,7 +1075,7 @@ fn small_counts_stay_wide(
     {
         for what in ["met", "not met"] {
             let name = format!("{}={} {what}", cell.column, cell.value);
-            let bounds = interval(&report, &contract, &name);
+            let bounds = interval(report, contract, &name);
             ensure(
                 matches!(bounds, Ok(Some(_))),
                 format!(
@@ -2067,4 +2067,225 @@ fn fewer_than_the_cell_size_with_an_outcome_and_a_decline_penalty_tell_nothing_m
         low <= SOLVER_ACCURACY && high >= 9.0 - SOLVER_ACCURACY,
         "met in [{low}, {high}]: {report}"
     );
+}
+
+/// `report`'s tier counts, lowest first (None where suppressed).
+fn tier_counts(report: &Value) -> Vec<Option<f64>> {
+    report["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| num(&t["count"]))
+        .collect()
+}
+
+#[test]
+fn a_mean_and_the_scale_floor_do_not_bound_a_small_tier() {
+    // Post-test scores of at least 0: 50 at 0, 49 at 50, 1 at 80. With the mean 25.3, the met
+    // count 50 and both tiers withheld, 2530 >= 50 x 50 + 30 x Advanced put Advanced at 1.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        let post = if i < 50 {
+            0
+        } else if i < 99 {
+            50
+        } else {
+            80
+        };
+        roster += &format!("S{i},10,{post},600,20\n");
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(
+        (e.students.by_tier[0].count, e.students.by_tier[1].count),
+        (49, 1)
+    );
+    let g = &report["growth"];
+    if let (Some(n), Some(mean), Some(met), [None, None]) = (
+        num(&g["n"]),
+        num(&g["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        let most_advanced = (n * mean - 50.0 * met) / 30.0;
+        assert!(
+            most_advanced >= 10.0,
+            "Advanced at most {most_advanced}: {report}"
+        );
+    }
+    // Gains, all 100 meeting a target of 10 with a mean of 10.2: 1020 >= 1000 + 20 x Typical.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        roster += &format!("S{i},200,{},600,20\n", if i == 0 { 230 } else { 210 });
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Typical", "atLeast": 30, "centsPerStudent": 2000 },
+                        { "label": "Some", "atLeast": 10, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    if let (Some(n), Some(mean), Some(met), [_, None]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if met == n {
+            let most_typical = (n * mean - 10.0 * n) / 20.0;
+            assert!(
+                most_typical >= 10.0,
+                "Typical at most {most_typical}: {report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn cell_means_do_not_split_a_cell_across_the_tiers() {
+    // Normalized gains: F holds 27 at 1.0, 3 at 0.59, 10 at 0.29; M 20 at 1.0, 10 at 0.59, 10
+    // at 0.29. Tiers 0.3 (13) and 0.6 (47), both cells 75% met with their means: F's mean put
+    // at least 27 of F in the top tier, M's at least 20 of M, so exactly 3 of F in the lower.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,sex\n");
+    let mut id = 0;
+    for (sex, groups) in [
+        ("F", [(100, 27), (59, 3), (29, 10)]),
+        ("M", [(100, 20), (59, 10), (29, 10)]),
+    ] {
+        for (post, students) in groups {
+            for _ in 0..students {
+                roster += &format!("S{id},0,{post},600,20,{sex}\n");
+                id += 1;
+            }
+        }
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "Top", "atLeast": 0.6, "centsPerStudent": 5000 },
+                        { "label": "Some", "atLeast": 0.3, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["sex"] });
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    // The attacker's bound on a cell's top tier: sum <= 1 x top + 0.6 x (met - top) + 0.3 x rest.
+    let least_top = |cell: &Value| -> Option<f64> {
+        let (n, share, mean) = (
+            num(&cell["judged"])?,
+            num(&cell["shareMetTarget"])?,
+            num(&cell["meanMetric"])?,
+        );
+        let met = (share * n).round();
+        Some(((n * mean - 0.6 * met - 0.3 * (n - met)) / 0.4 - 1e-9).ceil())
+    };
+    let (f, m) = (
+        subgroup_cell(&report, "sex", "F"),
+        subgroup_cell(&report, "sex", "M"),
+    );
+    if let (Some(f_top), Some(m_top), [_, Some(top)]) = (
+        least_top(&f),
+        least_top(&m),
+        tier_counts(&report).as_slice(),
+    ) {
+        let f_most = top - m_top;
+        assert!(
+            f_most - f_top >= 9.0,
+            "F's top tier in [{f_top}, {f_most}]: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_median_between_two_whole_gains_does_not_split_the_tiers() {
+    // 100 whole gains with median 7.5: half at most 7, half at least 8, so 50 reached the tier
+    // at 8; with 53 meeting the target (5), the tier from 5 to 8 held 3.
+    let gains: [(i32, usize); 23] = [
+        (-3, 6),
+        (-2, 6),
+        (-1, 6),
+        (0, 6),
+        (1, 6),
+        (2, 6),
+        (3, 6),
+        (4, 5),
+        (6, 1),
+        (7, 2),
+        (8, 4),
+        (9, 4),
+        (10, 4),
+        (11, 4),
+        (12, 4),
+        (13, 4),
+        (14, 4),
+        (15, 4),
+        (16, 4),
+        (17, 4),
+        (18, 4),
+        (19, 3),
+        (20, 3),
+    ];
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    let mut id = 0;
+    for (gain, students) in gains {
+        for _ in 0..students {
+            roster += &format!("S{id},40,{},600,20\n", 40 + gain);
+            id += 1;
+        }
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Typical", "atLeast": 8, "centsPerStudent": 2000 },
+                        { "label": "Some", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.growth.median, e.students.met_target), (Some(7.5), 53));
+    if let (Some(median), Some(n), Some(met)) = (
+        num(&report["growth"]["median"]),
+        num(&report["growth"]["n"]),
+        num(&report["students"]["metTarget"]),
+    ) {
+        if median.fract() == 0.5 && median.floor() < 8.0 && 8.0 <= median.ceil() {
+            let some = met - n / 2.0;
+            assert!(some <= 0.0 || some >= 10.0, "Some = {some}: {report}");
+        }
+    }
+}
+
+#[test]
+fn the_dose_bands_do_not_count_the_students_short_of_weeks() {
+    // 100 at fidelity (30 minutes a week, 20 weeks), 3 with 40 minutes a week for 8 weeks (short
+    // of 10), 20 at 5 minutes a week: the band 30-45 of 103 against 100 at fidelity gave the 3
+    // away, with their met count and the sum of their gains.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        roster += &format!("A{i},40,{},600,20\n", 40 + i % 15);
+    }
+    for (i, gain) in [10, 2, 9].iter().enumerate() {
+        roster += &format!("W{i},40,{},320,8\n", 40 + gain);
+    }
+    for i in 0..20 {
+        roster += &format!("B{i},40,{},100,20\n", 40 + i % 12);
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.students.enrolled, e.students.at_fidelity), (123, 100));
+    // The bands from 30 minutes up against the students at fidelity.
+    let bands = report["doseResponse"].as_array().unwrap();
+    let past: Vec<&Value> = bands
+        .iter()
+        .filter(|b| b["value"].as_str().unwrap().starts_with(['3', '4', '6']))
+        .collect();
+    if let (true, Some(at)) = (
+        past.iter().all(|b| num(&b["n"]).is_some()),
+        num(&report["students"]["atFidelity"]),
+    ) {
+        let others: f64 = past.iter().map(|b| num(&b["n"]).unwrap()).sum::<f64>() - at;
+        assert!(
+            others == 0.0 || others >= 10.0,
+            "{others} below fidelity in the bands past 30: {report}"
+        );
+    }
 }
