@@ -421,6 +421,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
                     student.judged = 1;
                     student.with_metric = 1;
                     student.metric_sum = metric;
+                    student.metric_magnitude = metric.abs();
                 }
                 None => {
                     if s.at_ceiling {
@@ -448,6 +449,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             d.judged += 1;
             d.with_metric += 1;
             d.metric_sum += metric;
+            d.metric_magnitude = d.metric_magnitude.max(metric.abs());
             d.met += u64::from(s.tier.is_some());
         }
     }
@@ -571,14 +573,8 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         .as_ref()
         .filter(|e| e.post.n_intervention as u64 >= min && e.post.n_comparison as u64 >= min)
         .map(report_effect);
-    let tables = tables(
-        r,
-        &dose,
-        (&groups, &tier_cells),
-        &nesting,
-        combinations,
-        min,
-    );
+    let subgroups = (&groups[..], &tier_cells);
+    let tables = tables(r, &dose, subgroups, &nesting, combinations, min);
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -620,6 +616,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         sd_metric: growth.sd,
         outcome_range,
         median_pair,
+        whole_outcomes: growth_values.iter().all(|x| x.fract() == 0.0),
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,
@@ -663,6 +660,7 @@ fn add(total: &mut Tally, s: &Tally) {
     total.met += s.met;
     total.with_metric += s.with_metric;
     total.metric_sum += s.metric_sum;
+    total.metric_magnitude = total.metric_magnitude.max(s.metric_magnitude);
 }
 
 /// Count, mean and sample SD in one pass (Welford's method).

@@ -67,6 +67,9 @@ pub struct Counts {
     /// The two middle values (equal for an odd count): a median of 7.5 over whole gains says
     /// that half are at most 7 and half at least 8.
     pub median_pair: Option<(f64, f64)>,
+    /// Every outcome is a whole number, as a reader knowing the scale may know: a tier below
+    /// 30 then ends at 29.
+    pub whole_outcomes: bool,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
@@ -952,7 +955,7 @@ fn cell_quantities(
     c: &Contract,
     counts: &Counts,
     plan: &Plan,
-    top: &Top,
+    (top, q_sum): (&Top, Option<Q>),
 ) -> Vec<Vec<[Q; 8]>> {
     let e = counts.enrolled as f64;
     let min = c.min_cell_size as f64;
@@ -974,16 +977,6 @@ fn cell_quantities(
         GrowthMetric::NormalizedGain { .. } => c.tiers_ascending().first().map(|t| t.at_least),
         _ => None,
     };
-    let q_sum = counts.mean_metric.map(|mean| {
-        let q = a.quantity(
-            "sum of the outcomes",
-            mean * counts.with_outcome as f64,
-            f64::INFINITY,
-        );
-        a.get_mut(q).lower = f64::NEG_INFINITY;
-        a.get_mut(q).known = Known::if_published(plan.outcome_figures && plan.fidelity);
-        q
-    });
     let mut cells = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
         // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
@@ -1215,22 +1208,60 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
     [q_n, q_j, q_m, q_u, q_w, q_x, q_jw, q_s]
 }
 
-/// Each tier's students lie within its band (see [`outcome_bands`]): with the published mean,
-/// the sum of the outcomes is at most each student's band top and at least its band bottom. A
-/// mean of 0.976 over 63 students put at most 3 in a tier that ends at 0.6; with scores of at
-/// least 0, a mean of 25.3 over 100 with 50 at 50 or more put at most 1 at 80 or more.
-fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) {
-    let (Some(mean), true) = (counts.mean_metric, plan.fidelity && plan.outcome_figures) else {
+/// The sum of the outcomes of the students with one at fidelity: the growth figures' mean times
+/// their number, published with them (and a dose band's mean may give it too).
+fn outcome_sum(a: &mut Audit, counts: &Counts, plan: &Plan) -> Option<Q> {
+    let mean = counts.mean_metric?;
+    let q = a.quantity(
+        "sum of the outcomes",
+        mean * counts.with_outcome as f64,
+        f64::INFINITY,
+    );
+    a.get_mut(q).lower = f64::NEG_INFINITY;
+    a.get_mut(q).known = Known::if_published(plan.outcome_figures && plan.fidelity);
+    Some(q)
+}
+
+/// Each tier's students lie within its band (see [`outcome_bands`]): the sum of the outcomes
+/// is at most each student's band top and at least its band bottom. A mean of 0.976 over 63
+/// students put at most 3 in a tier that ends at 0.6; with scores of at least 0, a mean of 25.3
+/// over 100 with 50 at 50 or more put at most 1 at 80 or more. A student who declined (a
+/// post-test below the pre-test) has a gain below 0, the others below every tier at least 0:
+/// no one declining says that no gain is negative.
+fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Option<Q>) {
+    let bands = outcome_bands(c, counts);
+    // (Not a normalized gain: a student at the maximum on the pre-test may decline without one.)
+    let declines_below_zero = matches!(c.metric, GrowthMetric::Gain);
+    let q_l = top.tiers[bands.len() - 1];
+    if declines_below_zero
+        && c.tiers_ascending()
+            .first()
+            .is_some_and(|t| t.at_least > 0.0)
+    {
+        // A gain below 0 is below every tier above 0.
+        a.relate(vec![(top.q_d, 1.0), (q_l, -1.0)], Op::Le, 0.0);
+    }
+    let Some(q_sum) = q_sum else {
         return;
     };
-    let bands = outcome_bands(c, counts);
-    let n = counts.with_outcome as f64;
-    let room = 1e-9 * n * (mean.abs() + 1.0);
+    let scale = counts.mean_metric.unwrap_or(0.0).abs() + 1.0;
+    let room = 1e-9 * counts.with_outcome as f64 * scale;
     for (side, op) in [(1, Op::Ge), (0, Op::Le)] {
         let Some(mut terms) = band_sum(&bands, &top.tiers, side) else {
             continue;
         };
-        terms.push((top.q_o, -mean));
+        // Those below every tier who did not decline are at least 0 (the bottom band's last).
+        let (floor, lowest) = bands[bands.len() - 1];
+        if side == 0 && declines_below_zero && floor < 0.0 && 0.0 < lowest {
+            if let Some(t) = terms.iter_mut().find(|t| t.0 == q_l) {
+                t.1 = 0.0;
+            }
+            // Those who declined are at least the lowest gain (0 when none declined: the
+            // linear programs would otherwise let half a student carry the far floor).
+            let declined_floor = counts.outcome_range.map_or(floor, |(low, _)| low.min(0.0));
+            terms.push((top.q_d, declined_floor));
+        }
+        terms.push((q_sum, -1.0));
         a.relate(terms, op, if side == 1 { -room } else { room });
     }
 }
@@ -1264,17 +1295,32 @@ fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
 /// empty.
 fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
     let (floor, ceiling) = outcome_range(c, counts);
+    // A student reaches a threshold a hair below it (see [`crate::growth::reaches`]); with
+    // whole outcomes, the first whole number there, and a band ends at the last whole number
+    // below the next threshold.
+    let bottom = |t: f64| {
+        let t = t - 1e-9 * t.abs().max(1.0);
+        if counts.whole_outcomes {
+            t.ceil()
+        } else {
+            t
+        }
+    };
+    let top = |next: Option<f64>| match next {
+        Some(t) if counts.whole_outcomes => (bottom(t) - 1.0).min(ceiling),
+        Some(t) => t.min(ceiling),
+        None => ceiling,
+    };
     let cards = c.tiers_ascending();
     let mut bands: Vec<(f64, f64)> = (0..cards.len())
         .map(|k| {
-            let next = cards
-                .get(k + 1)
-                .map_or(ceiling, |t| t.at_least.min(ceiling));
-            (cards[k].at_least.max(floor), next)
+            let next = cards.get(k + 1).map(|t| t.at_least);
+            (bottom(cards[k].at_least).max(floor), top(next))
         })
         .collect();
-    let lowest = cards.first().map_or(ceiling, |t| t.at_least.min(ceiling));
-    bands.push((floor, lowest));
+    // Below every tier: never empty by the scale alone (see [`outcome_range`]).
+    let lowest_top = top(cards.first().map(|t| t.at_least));
+    bands.push((floor.min(lowest_top), lowest_top));
     bands
 }
 
@@ -1463,7 +1509,7 @@ fn dose_band_relations(
     c: &Contract,
     counts: &Counts,
     cells: &[Vec<[Q; 8]>],
-    top: &Top,
+    (top, q_sum): (&Top, Option<Q>),
 ) -> Q {
     let Top {
         q_a,
@@ -1551,7 +1597,33 @@ fn dose_band_relations(
     a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
+    dose_sum(a, counts, cells, q_sum, q_ob);
     q_ob
+}
+
+/// The dose bands' means add up to the outcomes at fidelity (the growth figures' sum) and those
+/// of the students below fidelity, each no larger than the largest outcome: with no one below
+/// fidelity, a band's mean is the growth figures' own (and bounds the tiers as they do).
+fn dose_sum(a: &mut Audit, counts: &Counts, cells: &[Vec<[Q; 8]>], q_sum: Option<Q>, q_ob: Q) {
+    let (Some(q_sum), Some(f)) = (q_sum, counts.families.iter().position(|f| f.dose)) else {
+        return;
+    };
+    let tallies = &counts.families[f].tallies;
+    let largest = tallies
+        .iter()
+        .map(|t| t.metric_magnitude)
+        .fold(0.0, f64::max);
+    let below: f64 = tallies.iter().map(|t| t.metric_sum).sum::<f64>()
+        - counts.mean_metric.unwrap_or(0.0) * counts.with_outcome as f64;
+    let q_sb = a.quantity("sum of the outcomes below fidelity", below, f64::INFINITY);
+    a.get_mut(q_sb).lower = f64::NEG_INFINITY;
+    a.get_mut(q_sb).known = Known::Not;
+    let mut terms: Vec<(Q, f64)> = cells[f].iter().map(|q| (q[7], 1.0)).collect();
+    terms.extend([(q_sum, -1.0), (q_sb, -1.0)]);
+    a.relate(terms, Op::Eq, 0.0);
+    let room = 1e-9 * (largest + 1.0) * counts.enrolled as f64;
+    a.relate(vec![(q_sb, 1.0), (q_ob, -largest)], Op::Le, room);
+    a.relate(vec![(q_sb, -1.0), (q_ob, -largest)], Op::Le, room);
 }
 
 /// When fewer than `minCellSize` students have an outcome the report says so, and that alone
@@ -1598,11 +1670,12 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     } = *subject;
     let mut a = Audit::default();
     let top = top_counts(&mut a, c, counts, plan);
-    let cells = cell_quantities(&mut a, c, counts, plan, &top);
-    sum_bounds(&mut a, c, counts, plan, &top);
+    let q_sum = outcome_sum(&mut a, counts, plan);
+    let cells = cell_quantities(&mut a, c, counts, plan, (&top, q_sum));
+    sum_bounds(&mut a, c, counts, &top, q_sum);
     let spread = spread_bounds(&mut a, c, counts, plan, &top);
     nested_bounds(&mut a, c, counts, plan, &cells);
-    let q_ob = dose_band_relations(&mut a, c, counts, &cells, &top);
+    let q_ob = dose_band_relations(&mut a, c, counts, &cells, (&top, q_sum));
     let Top {
         q_e,
         q_i,

@@ -15,9 +15,10 @@ pub struct Tally {
     /// `missingOutcome: notMet`, those missing one).
     pub judged: u64,
     pub met: u64,
-    /// Students with a metric value, and its sum.
+    /// Students with a metric value, its sum, and its largest size (absolute value).
     pub with_metric: u64,
     pub metric_sum: f64,
+    pub metric_magnitude: f64,
 }
 
 impl Tally {

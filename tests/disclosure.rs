@@ -2289,3 +2289,122 @@ fn the_dose_bands_do_not_count_the_students_short_of_weeks() {
         );
     }
 }
+
+#[test]
+fn a_dose_band_mean_does_not_stand_in_for_the_withheld_growth_mean() {
+    // The scale-floor case again, everyone in the band 30-45: with the growth figures withheld,
+    // the band's mean 25.3 over 100 bounded the tiers the same way (Advanced at most 1).
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        let post = if i < 50 {
+            0
+        } else if i < 99 {
+            50
+        } else {
+            80
+        };
+        roster += &format!("S{i},10,{post},600,20\n");
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    let band = report["doseResponse"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["value"] == "30-45")
+        .cloned()
+        .unwrap();
+    if let (Some(n), Some(mean), Some(met), [None, None]) = (
+        num(&band["judged"]),
+        num(&band["meanMetric"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if n == num(&report["students"]["enrolled"]).unwrap() {
+            let most_advanced = (n * mean - 50.0 * met) / 30.0;
+            assert!(
+                most_advanced >= 10.0,
+                "Advanced at most {most_advanced}: {report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_student_declining_does_not_set_a_floor_under_the_gains() {
+    // Gains 0 (50), 50 (49), 80 (1); a $100 decline penalty and equal tier prices: the total
+    // rounded to $100 said no one declined, so every gain is at least 0 and the mean 25.3 put
+    // at most 1 at 80.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        let gain = if i < 50 {
+            0
+        } else if i < 99 {
+            50
+        } else {
+            80
+        };
+        roster += &format!("S{i},100,{},600,20\n", 100 + gain);
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" }, "declinePenaltyCents": 10000,
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.students.declined, e.students.by_tier[1].count), (0, 1));
+    // The reader's case: the declined count is pinned to 0 by the total, the floor is 0.
+    let pay = &report["payment"];
+    let declined_known = pay["totalCents"].as_f64().is_some_and(|total| {
+        let half = num(&pay["totalRoundedToCents"]).unwrap_or(0.0) / 2.0;
+        let outcome = 2000.0 * num(&report["students"]["metTarget"]).unwrap_or(f64::NAN);
+        (total - (100000.0 + 100.0 * 5000.0 + outcome - 10000.0)).abs() > half
+    });
+    if let (true, Some(n), Some(mean), Some(met), [None, None]) = (
+        declined_known,
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        let most_advanced = (n * mean - 50.0 * met) / 30.0;
+        assert!(
+            most_advanced >= 10.0,
+            "Advanced at most {most_advanced}: {report}"
+        );
+    }
+}
+
+#[test]
+fn whole_gains_end_a_tier_below_the_next_threshold() {
+    // 299 gains of 59 and one of 29; tiers 10, 30, 60: all 300 met, none at 60. With whole
+    // gains the tier from 10 ends at 29 and the next at 59: 17670 <= 29 L + 59 (300 - L) put
+    // exactly 1 in the lowest tier.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..300 {
+        roster += &format!("S{i},100,{},600,20\n", if i == 0 { 129 } else { 159 });
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Low", "atLeast": 10, "centsPerStudent": 2000 },
+                        { "label": "Mid", "atLeast": 30, "centsPerStudent": 2000 },
+                        { "label": "Top", "atLeast": 60, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 1);
+    if let (Some(n), Some(mean), Some(met), [None, None, Some(top)]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if met == n && *top == 0.0 {
+            let most_low = (59.0 * n - n * mean) / 30.0;
+            assert!(most_low >= 10.0, "Low at most {most_low}: {report}");
+        }
+    }
+}
