@@ -2079,10 +2079,8 @@ fn tier_counts(report: &Value) -> Vec<Option<f64>> {
         .collect()
 }
 
-#[test]
-fn a_mean_and_the_scale_floor_do_not_bound_a_small_tier() {
-    // Post-test scores of at least 0: 50 at 0, 49 at 50, 1 at 80. With the mean 25.3, the met
-    // count 50 and both tiers withheld, 2530 >= 50 x 50 + 30 x Advanced put Advanced at 1.
+/// Post-test scores of at least 0: 50 at 0, 49 at 50 (Proficient), 1 at 80 (Advanced).
+fn scale_floor_case() -> (Value, String) {
     let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
     for i in 0..100 {
         let post = if i < 50 {
@@ -2099,6 +2097,14 @@ fn a_mean_and_the_scale_floor_do_not_bound_a_small_tier() {
         "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
                         { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
         "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    (contract, roster)
+}
+
+#[test]
+fn a_mean_and_the_scale_floor_do_not_bound_a_small_tier() {
+    // Post-test scores of at least 0: 50 at 0, 49 at 50, 1 at 80. With the mean 25.3, the met
+    // count 50 and both tiers withheld, 2530 >= 50 x 50 + 30 x Advanced put Advanced at 1.
+    let (contract, roster) = scale_floor_case();
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(
         (e.students.by_tier[0].count, e.students.by_tier[1].count),
@@ -2294,22 +2300,7 @@ fn the_dose_bands_do_not_count_the_students_short_of_weeks() {
 fn a_dose_band_mean_does_not_stand_in_for_the_withheld_growth_mean() {
     // The scale-floor case again, everyone in the band 30-45: with the growth figures withheld,
     // the band's mean 25.3 over 100 bounded the tiers the same way (Advanced at most 1).
-    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-    for i in 0..100 {
-        let post = if i < 50 {
-            0
-        } else if i < 99 {
-            50
-        } else {
-            80
-        };
-        roster += &format!("S{i},10,{post},600,20\n");
-    }
-    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
-        "metric": { "kind": "postScore" },
-        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
-                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (contract, roster) = scale_floor_case();
     let (_, report) = leaves_every_small_count_wide(&contract, &roster);
     let band = report["doseResponse"]
         .as_array()
