@@ -782,6 +782,15 @@ struct Top {
     tiers: Vec<Q>,
 }
 
+/// A count no item of the report publishes (a difference of published ones, a part of a
+/// cell), protected when small.
+fn unpublished_count(a: &mut Audit, name: &'static str, value: f64, upper: f64, min: f64) -> Q {
+    let q = a.quantity(name, value, upper);
+    a.get_mut(q).known = Known::Not;
+    protect_if_small(a, q, min);
+    q
+}
+
 /// Every count is protected when it is small (1 to minCellSize - 1): a reader may know a
 /// larger one exactly, as the published ones are.
 fn protect_if_small(a: &mut Audit, q: Q, min: f64) {
@@ -934,13 +943,13 @@ fn judged_counts(
     a.relate(vec![(q_judged, 1.0), (judged_is, -1.0)], Op::Eq, 0.0);
     // Those the share is over who did not meet the target: with the met count, what the
     // share says; protected when small like every other complement.
-    let q_nm = a.quantity(
+    let q_nm = unpublished_count(
+        a,
         "judged without meeting the target",
         (counts.judged - counts.met) as f64,
         e,
+        min,
     );
-    a.get_mut(q_nm).known = Known::Not;
-    protect_if_small(a, q_nm, min);
     a.relate(
         vec![(q_judged, 1.0), (q_m, -1.0), (q_nm, -1.0)],
         Op::Eq,
@@ -1069,12 +1078,7 @@ fn cells_by_tier(
         .map(|(q, held)| {
             let ct: Vec<Q> = held
                 .iter()
-                .map(|&n| {
-                    let x = a.quantity("students of a cell in a tier", n as f64, e);
-                    a.get_mut(x).known = Known::Not;
-                    protect_if_small(a, x, min);
-                    x
-                })
+                .map(|&n| unpublished_count(a, "students of a cell in a tier", n as f64, e, min))
                 .collect();
             let (met, below) = ct.split_at(ct.len() - 1);
             let mut terms: Vec<(Q, f64)> = met.iter().map(|&x| (x, 1.0)).collect();
@@ -1192,13 +1196,13 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
     // Under missingOutcome "notMet" the share is over students without an outcome too: the
     // mean's denominator then says how many of them a published cell holds (254/37 in a cell of
     // 40 judged: 3 without a post-test). Protected when small.
-    let q_jw = a.quantity(
+    let q_jw = unpublished_count(
+        a,
         "students a cell's share is over without an outcome",
         (t.judged - t.with_metric) as f64,
         e,
+        min,
     );
-    a.get_mut(q_jw).known = Known::Not;
-    protect_if_small(a, q_jw, min);
     a.relate(vec![(q_j, 1.0), (q_w, -1.0), (q_jw, -1.0)], Op::Eq, 0.0);
     // The sum of the cell's outcomes, published as its mean (any sign: a normalized gain may
     // be far below 0).
@@ -1577,13 +1581,13 @@ fn dose_band_relations(
                 .filter(|(_, &(_, to))| to > threshold)
                 .map(|(t, _)| count_of[pick](t))
                 .sum();
-            let q_r = a.quantity(
+            let q_r = unpublished_count(
+                a,
                 "below fidelity in a band past the threshold",
                 past.saturating_sub(at_fidelity[pick]) as f64,
                 e,
+                min,
             );
-            a.get_mut(q_r).known = Known::Not;
-            protect_if_small(a, q_r, min);
             let mut reach = sum(pick, &|_, to| to > threshold, at);
             reach.push((q_r, -1.0));
             a.relate(reach, Op::Eq, 0.0);
@@ -1743,14 +1747,14 @@ fn effect_counts(
     let n = counts.analysed_intervention?;
     let big = 1e15;
     let q_p = a.quantity("intervention students with a post-test", n as f64, big);
-    let q_pb = a.quantity(
+    let q_pb = unpublished_count(
+        a,
         "intervention students with a post-test outside the growth figures",
         n.saturating_sub(counts.with_outcome) as f64,
         big,
+        c.min_cell_size as f64,
     );
     a.get_mut(q_p).known = Known::if_published(plan.effect && plan.outcome_figures);
-    a.get_mut(q_pb).known = Known::Not;
-    protect_if_small(a, q_pb, c.min_cell_size as f64);
     a.relate(vec![(q_p, 1.0), (q_o, -1.0), (q_pb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_ob, 1.0), (q_pb, -1.0)], Op::Le, 0.0);
     a.relate(vec![(q_p, 1.0), (q_i, -1.0)], Op::Le, 0.0);
