@@ -1016,11 +1016,25 @@ fn cell_quantities(
             sum.push((total, -1.0));
             a.relate(sum, Op::Eq, 0.0);
         }
+        // With one tier a cell's split is its met count: its own bounds below say as much.
         let by_tier = match (&family.tiers, family.dose) {
-            (Some(tiers), false) => cells_by_tier(a, counts, &qs, tiers, top, [min, e], c),
+            (Some(tiers), false) if counts.tiers.len() > 1 => {
+                cells_by_tier(a, counts, &qs, tiers, top, [min, e], c)
+            }
             _ => Vec::new(),
         };
-        if let (Some(t0), true) = (lowest, by_tier.is_empty()) {
+        if let (false, [(low, high), (below_low, below_high)]) =
+            (family.dose, outcome_bands(c, counts).as_slice())
+        {
+            // One tier: a cell's met students lie in its band, the others below it.
+            let room = 1e-6 + 1e-9 * e * (high.abs().max(below_low.abs()).min(1e15) + 1.0);
+            for q in &qs {
+                let most = vec![(q[7], 1.0), (q[2], below_high - high), (q[4], -below_high)];
+                let least = vec![(q[7], 1.0), (q[2], below_low - low), (q[4], -below_low)];
+                a.relate(most, Op::Le, room);
+                a.relate(least, Op::Ge, -room);
+            }
+        } else if let (Some(t0), true) = (lowest, by_tier.is_empty()) {
             // sum <= 1 x met + t0 x (with an outcome - met), with room for rounding.
             for q in &qs {
                 let terms = vec![(q[7], 1.0), (q[2], -(1.0 - t0)), (q[4], -t0)];
@@ -1207,7 +1221,7 @@ fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: 
     // The sum of the cell's outcomes, published as its mean (any sign: a normalized gain may
     // be far below 0).
     let q_s = a.quantity("sum of a cell's outcomes", t.metric_sum, f64::INFINITY);
-    a.get_mut(q_s).lower = f64::NEG_INFINITY;
+    a.get_mut(q_s).lower = -1e15;
     a.get_mut(q_s).known = known(shown && (t.with_metric > 0 || t.n == 0));
     [q_n, q_j, q_m, q_u, q_w, q_x, q_jw, q_s]
 }
@@ -1221,7 +1235,7 @@ fn outcome_sum(a: &mut Audit, counts: &Counts, plan: &Plan) -> Option<Q> {
         mean * counts.with_outcome as f64,
         f64::INFINITY,
     );
-    a.get_mut(q).lower = f64::NEG_INFINITY;
+    a.get_mut(q).lower = -1e15;
     a.get_mut(q).known = Known::if_published(plan.outcome_figures && plan.fidelity);
     Some(q)
 }
@@ -1620,7 +1634,7 @@ fn dose_sum(a: &mut Audit, counts: &Counts, cells: &[Vec<[Q; 8]>], q_sum: Option
     let below: f64 = tallies.iter().map(|t| t.metric_sum).sum::<f64>()
         - counts.mean_metric.unwrap_or(0.0) * counts.with_outcome as f64;
     let q_sb = a.quantity("sum of the outcomes below fidelity", below, f64::INFINITY);
-    a.get_mut(q_sb).lower = f64::NEG_INFINITY;
+    a.get_mut(q_sb).lower = -1e15;
     a.get_mut(q_sb).known = Known::Not;
     let mut terms: Vec<(Q, f64)> = cells[f].iter().map(|q| (q[7], 1.0)).collect();
     terms.extend([(q_sum, -1.0), (q_sb, -1.0)]);
