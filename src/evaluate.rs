@@ -1,7 +1,7 @@
 //! Contract + roster -> evaluation: growth per student, payment in cents, the statistics
 //! behind it, and the publishable outcomes report. One pass over the roster's columns.
 
-use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
+use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow, Tier};
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{metric_value, reaches, MetricProblem};
@@ -616,7 +616,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         sd_metric: growth.sd,
         outcome_range,
         median_pair,
-        whole_outcomes: growth_values.iter().all(|x| x.fract() == 0.0),
+        band_ranges: band_ranges(&tiers, &growth_values),
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,
@@ -912,6 +912,22 @@ type OutcomePair = Option<(f64, f64)>;
 /// The smallest and largest outcome, and the two middle ones (one twice for an odd count) of
 /// `values` as [`Growth::of`] leaves them (the upper middle at `n / 2`, the lower half before
 /// it): what a reader who knows the score scale, or the scores' lattice, may know of them.
+/// The smallest and largest outcome in each tier (ascending) and below every tier, as the
+/// students were classified.
+fn band_ranges(tiers: &[&Tier], values: &[f64]) -> Vec<Option<(f64, f64)>> {
+    let mut ranges = vec![None; tiers.len() + 1];
+    for &v in values {
+        let k = tiers
+            .iter()
+            .rposition(|t| reaches(v, t.at_least))
+            .unwrap_or(tiers.len());
+        let (low, high) = ranges[k].get_or_insert((v, v));
+        *low = low.min(v);
+        *high = high.max(v);
+    }
+    ranges
+}
+
 fn extremes_and_middle(values: &[f64]) -> (OutcomePair, OutcomePair) {
     let n = values.len();
     if n == 0 {

@@ -67,9 +67,9 @@ pub struct Counts {
     /// The two middle values (equal for an odd count): a median of 7.5 over whole gains says
     /// that half are at most 7 and half at least 8.
     pub median_pair: Option<(f64, f64)>,
-    /// Every outcome is a whole number, as a reader knowing the scale may know: a tier below
-    /// 30 then ends at 29.
-    pub whole_outcomes: bool,
+    /// The smallest and largest outcome in each tier (ascending) and below every tier, None
+    /// where no one is (see [`outcome_bands`]).
+    pub band_ranges: Vec<Option<(f64, f64)>>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
@@ -1285,15 +1285,19 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
 }
 
 /// The smallest and largest outcome a reader may suppose: a post-test score of at least 0 (when
-/// none is below), a normalized gain of at most 1; otherwise ends far past the outcomes' own,
-/// which bound nothing unless no student can be there (100 of 100 meeting a target of 10 with
-/// a mean of 10.2 put at most 1 at 30 or more). Never past the lowest tier's threshold, which
-/// would say by itself that every student met the target or none did.
+/// none is below), a normalized gain of at most 1, and when no one declined, at least what a
+/// gain of 0 gives (a mean of 25.3 over 100 learners with 50 at 50 or more then put at most 1
+/// at 80 or more); otherwise ends far past the outcomes' own, which bound nothing unless no
+/// student can be there (100 of 100 meeting a target of 10 with a mean of 10.2 put at most 1 at
+/// 30 or more). Never past the lowest tier's threshold, which would say by itself that every
+/// student met the target or none did.
 fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
     let (low, high) = counts.outcome_range.unwrap_or((0.0, 0.0));
     let far = 1e3 * ((high - low).abs() + 1.0);
-    let floor = match c.metric {
-        GrowthMetric::PostScore if low >= 0.0 => 0.0,
+    let floor = match (&c.metric, zero_gain(&c.metric)) {
+        (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
+        // (A normalized gain's students at the maximum on the pre-test may decline without one.)
+        (_, Some(zero)) if counts.declined == 0 => zero.min(low),
         _ => low - far,
     };
     let ceiling = match c.metric {
@@ -1306,40 +1310,56 @@ fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
     }
 }
 
+/// The outcome of a gain of 0, the least a student who did not decline can have (None for a
+/// post-test score, which says nothing of the pre-test).
+fn zero_gain(metric: &GrowthMetric) -> Option<f64> {
+    match metric {
+        GrowthMetric::PostScore => None,
+        GrowthMetric::Gain
+        | GrowthMetric::NormalizedGain { .. }
+        | GrowthMetric::PercentOfTypical { .. } => Some(0.0),
+        GrowthMetric::GrowthIndex { norms } => {
+            Some(norms.iter().map(|n| -n.mean / n.sd).fold(0.0, f64::min))
+        }
+    }
+}
+
 /// The outcomes each tier's students may have (at fidelity, with an outcome), in the order of
-/// the tiers' quantities: each tier from its threshold up to the next, then those below every
-/// tier; all within the outcomes' own range, which a reader knowing the score scale may know
-/// (a normalized gain is at most 1 whatever the scale). A band whose bottom passes its top is
-/// empty.
+/// the tiers' quantities: each tier, then those below every tier. A band is what its students
+/// hold, from the smallest to the largest, except at the outcomes' own far ends (see
+/// [`outcome_range`]): no reader can know more of them, and one knowing the scale knows as
+/// much, whatever the metric's steps (normalized gains on a scale of 2 are 0, 0.5 or 1: the
+/// tier from 0.5 to 0.8 holds 0.5 alone; a growth index with an SD of 4 moves in quarters).
+/// An empty band runs from its threshold (reached a hair below, see
+/// [`crate::growth::reaches`]) to the next.
 fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
     let (floor, ceiling) = outcome_range(c, counts);
-    // A student reaches a threshold a hair below it (see [`crate::growth::reaches`]); with
-    // whole outcomes, the first whole number there, and a band ends at the last whole number
-    // below the next threshold.
-    let bottom = |t: f64| {
-        let t = t - 1e-9 * t.abs().max(1.0);
-        if counts.whole_outcomes {
-            t.ceil()
-        } else {
-            t
-        }
-    };
-    let top = |next: Option<f64>| match next {
-        Some(t) if counts.whole_outcomes => (bottom(t) - 1.0).min(ceiling),
-        Some(t) => t.min(ceiling),
-        None => ceiling,
-    };
-    let cards = c.tiers_ascending();
-    let mut bands: Vec<(f64, f64)> = (0..cards.len())
+    let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
+    let last = thresholds.len();
+    (0..=last)
         .map(|k| {
-            let next = cards.get(k + 1).map(|t| t.at_least);
-            (bottom(cards[k].at_least).max(floor), top(next))
+            let (bottom, top) = if k < last {
+                let t = thresholds[k];
+                (
+                    t - 1e-9 * t.abs().max(1.0),
+                    thresholds.get(k + 1).map_or(ceiling, |&t| t),
+                )
+            } else {
+                (floor, thresholds.first().map_or(ceiling, |&t| t))
+            };
+            match counts.band_ranges.get(k).copied().flatten() {
+                Some((low, high)) => (
+                    if k == last { floor.min(low) } else { low },
+                    if k + 1 == last {
+                        ceiling.max(high)
+                    } else {
+                        high
+                    },
+                ),
+                None => (bottom.max(floor), top.min(ceiling)),
+            }
         })
-        .collect();
-    // Below every tier: never empty by the scale alone (see [`outcome_range`]).
-    let lowest_top = top(cards.first().map(|t| t.at_least));
-    bands.push((floor.min(lowest_top), lowest_top));
-    bands
+        .collect()
 }
 
 /// At least half the students with an outcome lie at or above the median, and half at or below:

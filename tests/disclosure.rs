@@ -2397,3 +2397,108 @@ fn whole_gains_end_a_tier_below_the_next_threshold() {
         }
     }
 }
+
+/// Each (gain, students) as rows from a pre-test of `pre`, with `extra` as the last column.
+fn gains_roster(header_extra: &str, rows: &[(f64, f64, usize, &str)]) -> String {
+    let mut roster = format!("student_id,pre,post,minutes,weeks,grade{header_extra}\n");
+    let mut id = 0;
+    for &(pre, post, students, extra) in rows {
+        for _ in 0..students {
+            roster += &format!("S{id},{pre},{post},600,20,3{extra}\n");
+            id += 1;
+        }
+    }
+    roster
+}
+
+#[test]
+fn whole_scores_on_a_small_scale_do_not_bound_a_tier() {
+    // Normalized gains on a scale of 2: whole scores give only 0, 0.5 and 1 from a pre-test of
+    // 0. 79 at 1, 1 at 0.5, 20 at 0: tiers from 0.5 and 0.8, 80 met, mean 0.795. A reader
+    // knowing the scale puts the tier from 0.5 at exactly 0.5 and those below it at 0 or less:
+    // 79.5 <= 0.5 x middle + 1 x (80 - middle), so the middle tier held at most 1.
+    let roster = gains_roster(
+        "",
+        &[(0.0, 2.0, 79, ""), (0.0, 1.0, 1, ""), (0.0, 0.0, 20, "")],
+    );
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 2 },
+        "paymentCard": [{ "label": "Top", "atLeast": 0.8, "centsPerStudent": 5000 },
+                        { "label": "Some", "atLeast": 0.5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(
+        (e.students.by_tier[0].count, e.students.by_tier[1].count),
+        (1, 79)
+    );
+    if let (Some(n), Some(mean), Some(met), [None, None]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        let most_middle = 2.0 * (met - n * mean);
+        assert!(most_middle >= 10.0, "Some at most {most_middle}: {report}");
+    }
+}
+
+#[test]
+fn the_steps_of_a_growth_index_do_not_bound_a_tier() {
+    // A growth index with mean 10 and SD 4 moves in steps of 0.25 over whole gains: the tier
+    // from 1 to 2 ends at 1.75 and the one from 0 at 0.75. 99 at 1.75 (gain 17), 1 at 0.75
+    // (gain 13), no one at 2 or more: 100 met with mean 1.74, and 174 <= 0.75 x lowest + 1.75 x
+    // (100 - lowest) put the lowest tier at 1.
+    let roster = gains_roster("", &[(100.0, 117.0, 99, ""), (100.0, 113.0, 1, "")]);
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 10, "sd": 4 }] },
+        "paymentCard": [{ "label": "High", "atLeast": 2, "centsPerStudent": 6000 },
+                        { "label": "Typical", "atLeast": 1, "centsPerStudent": 4000 },
+                        { "label": "Some", "atLeast": 0, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 1);
+    // Without the met count too: those below 0 are at most -0.25, so 100 x 1.74 <= 1.75 x
+    // (100 - lowest - below) + 0.75 x lowest - 0.25 x below bounds lowest + 2 x below.
+    if let (Some(n), Some(mean), [None, _, Some(high)]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if *high == 0.0 {
+            let most_lowest = 1.75 * n - n * mean;
+            assert!(most_lowest >= 10.0, "Some at most {most_lowest}: {report}");
+        }
+    }
+}
+
+#[test]
+fn no_one_declining_does_not_bound_a_cell_by_tier() {
+    // Gains; no student declined, so every gain is at least 0. English learners: 50 at 0, 49
+    // at 50, 1 at 80; the others 50 at 80. The tiers (49 and 51) are published; the learners'
+    // mean 25.3 with 50 meeting the target said 2530 >= 50 x 50 + 30 x (learners at 80 or
+    // more): exactly 1.
+    let roster = gains_roster(
+        ",ell",
+        &[
+            (100.0, 100.0, 50, ",Y"),
+            (100.0, 150.0, 49, ",Y"),
+            (100.0, 180.0, 1, ",Y"),
+            (100.0, 180.0, 50, ",N"),
+        ],
+    );
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["ell"] });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 0);
+    let cell = subgroup_cell(&report, "ell", "Y");
+    if let (Some(n), Some(share), Some(mean)) = (
+        num(&cell["judged"]),
+        num(&cell["shareMetTarget"]),
+        num(&cell["meanMetric"]),
+    ) {
+        advanced_stays_wide(n, mean, (share * n).round(), &report);
+    }
+}
