@@ -439,6 +439,60 @@ impl Audit {
         (a, map)
     }
 
+    /// The quantities a reader knows exactly: the published ones, those known within a range of
+    /// one value, and those an equation of known ones gives (a cell's students not judged, its size less its judged). They need no
+    /// linear program, and left in they made each one several times larger.
+    fn determined(&self) -> Vec<bool> {
+        let n = self.quantities.len();
+        let mut fixed: Vec<bool> = self
+            .quantities
+            .iter()
+            .map(|q| match q.known {
+                Known::Exactly => true,
+                // A coded share of a cell of 10 where all met: at least 95%, so 10.
+                Known::Between(low, high) => low == high,
+                Known::Not => q.lower == q.upper,
+            })
+            .collect();
+        let mut touching: Vec<Vec<usize>> = vec![Vec::new(); n];
+        // Per equation, its terms not known yet.
+        let mut open: Vec<usize> = vec![0; self.relations.len()];
+        for (k, r) in self.relations.iter().enumerate() {
+            if r.op != Op::Eq {
+                continue;
+            }
+            let mut terms: Vec<usize> = r.terms.iter().map(|(q, _)| q.0).collect();
+            terms.sort_unstable();
+            terms.dedup();
+            for &i in &terms {
+                touching[i].push(k);
+            }
+            open[k] = terms.iter().filter(|&&i| !fixed[i]).count();
+        }
+        let mut ready: Vec<usize> = (0..self.relations.len())
+            .filter(|&k| open[k] == 1)
+            .collect();
+        while let Some(k) = ready.pop() {
+            // The one term left, with a coefficient that does not cancel out.
+            let r = &self.relations[k];
+            let Some(i) = r.terms.iter().map(|(q, _)| q.0).find(|&i| !fixed[i]) else {
+                continue;
+            };
+            let c: f64 = r.terms.iter().filter(|(q, _)| q.0 == i).map(|t| t.1).sum();
+            if c.abs() < 1e-12 {
+                continue;
+            }
+            fixed[i] = true;
+            for &j in &touching[i] {
+                open[j] -= 1;
+                if open[j] == 1 {
+                    ready.push(j);
+                }
+            }
+        }
+        fixed
+    }
+
     /// The unpublished and ranged quantities, grouped by the relations that connect them, each
     /// group with its linear program.
     fn parts(&self) -> Vec<PartLp> {
@@ -451,7 +505,8 @@ impl Audit {
             }
             i
         }
-        let open = |i: usize| self.quantities[i].known != Known::Exactly;
+        let fixed = self.determined();
+        let open = |i: usize| !fixed[i];
         for r in &self.relations {
             let mut members = r.terms.iter().map(|(q, _)| q.0).filter(|&i| open(i));
             if let Some(first) = members.next() {
@@ -565,6 +620,8 @@ struct Intervals<'a> {
     /// Every group averaged, and where each ungrouped quantity went.
     averaged: Option<Averaged>,
     per_slot: std::collections::HashMap<(usize, usize), (f64, f64)>,
+    /// Per group, the audit with its first member kept apart and the others averaged.
+    per_group: std::collections::HashMap<usize, Averaged>,
 }
 
 impl<'a> Intervals<'a> {
@@ -584,6 +641,7 @@ impl<'a> Intervals<'a> {
             place,
             averaged: None,
             per_slot: Default::default(),
+            per_group: Default::default(),
         }
     }
 
@@ -597,10 +655,14 @@ impl<'a> Intervals<'a> {
             match self.per_slot.get(&(g, s)) {
                 Some(&interval) => interval,
                 None => {
-                    let (reduced, map) = self.audit.reduced(&self.groups, Some((g, 0)));
-                    let (parts, at) = located(&reduced);
+                    // One reduced audit per group serves each of its slots.
+                    let (parts, at) = self.per_group.entry(g).or_insert_with(|| {
+                        let (reduced, map) = self.audit.reduced(&self.groups, Some((g, 0)));
+                        let (parts, at) = located(&reduced);
+                        (parts, map.iter().map(|m| m.and_then(|r| at[r.0])).collect())
+                    });
                     let first = self.groups[g].members[0][s];
-                    let interval = match map[first.0].and_then(|r| at[r.0]) {
+                    let interval = match at[first.0] {
                         Some((p, k)) => cached(&parts[p], k, cache),
                         None => (value, value),
                     };

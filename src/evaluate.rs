@@ -617,6 +617,14 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         outcome_range,
         median_pair,
         band_ranges: band_ranges(&tiers, &growth_values),
+        steps: publish::threshold_steps(
+            &c.metric,
+            r.pre
+                .iter()
+                .chain(&r.post)
+                .all(|x| x.is_nan() || x.fract() == 0.0),
+            &tiers.iter().map(|t| t.at_least).collect::<Vec<_>>(),
+        ),
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,

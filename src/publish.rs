@@ -70,6 +70,9 @@ pub struct Counts {
     /// The smallest and largest outcome in each tier (ascending) and below every tier, None
     /// where no one is (see [`outcome_bands`]).
     pub band_ranges: Vec<Option<(f64, f64)>>,
+    /// Per tier (ascending), the first outcome at its threshold and the last below it that
+    /// whole scores allow (see [`threshold_steps`]); None without steps.
+    pub steps: Vec<Option<(f64, f64)>>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
@@ -714,36 +717,43 @@ fn protect(
         withheld(plan, item, counts)
             .is_some_and(|p| width(&model(subject, &p).audit, q, cache) > width_now + 1e-6)
     };
-    // Each check solves the audit again: a few of the cheapest are tried.
+    // Each check solves the audit again: a few of the cheapest cells are tried, and every other
+    // item, however many cells come before it (when everyone met the target, no cell widens
+    // what a reader knows of it, but withholding the met count does).
     const TRIED: usize = 12;
-    let chosen = if mild > 0 {
-        candidates[..mild]
-            .iter()
-            .take(TRIED)
-            .position(|&(_, item)| widens(item))
-            .unwrap_or_else(|| {
-                // None widens alone: a cell of the table with the fewest withheld, else the cheapest.
-                let withheld_in = |f: usize| {
-                    plan.cells[f]
-                        .iter()
-                        .zip(&counts.families[f].tallies)
-                        .filter(|(&shown, t)| !shown && t.n > 0)
-                        .count()
-                };
-                (0..mild)
-                    .min_by_key(|&k| match candidates[k].1 {
-                        Item::Cell(f, _) => withheld_in(f),
-                        _ => 0,
-                    })
-                    .unwrap_or(0)
-            })
-    } else {
-        candidates
-            .iter()
-            .take(TRIED)
-            .position(|&(_, item)| widens(item))
-            .unwrap_or(0)
-    };
+    let mut cells_tried = 0;
+    let mild_widening = (0..mild)
+        .filter(|&k| {
+            let cell = matches!(candidates[k].1, Item::Cell(..));
+            cells_tried += usize::from(cell);
+            !cell || cells_tried <= TRIED
+        })
+        .find(|&k| widens(candidates[k].1));
+    // Else a rounding of the payment total that widens it alone (a total that says everyone met
+    // the target is rounded, rather than cell after cell withheld to no end); else, to widen it
+    // with later steps, a cell of the table with the fewest withheld, or the cheapest item.
+    let rounding = |k: &usize| matches!(candidates[*k].1, Item::Round(_));
+    let chosen = mild_widening
+        .or_else(|| {
+            (mild..candidates.len())
+                .filter(rounding)
+                .find(|&k| widens(candidates[k].1))
+        })
+        .unwrap_or_else(|| {
+            let withheld_in = |f: usize| {
+                plan.cells[f]
+                    .iter()
+                    .zip(&counts.families[f].tallies)
+                    .filter(|(&shown, t)| !shown && t.n > 0)
+                    .count()
+            };
+            (0..mild)
+                .min_by_key(|&k| match candidates[k].1 {
+                    Item::Cell(f, _) => withheld_in(f),
+                    _ => 0,
+                })
+                .unwrap_or(0)
+        });
     match candidates
         .get(chosen)
         .and_then(|&(_, item)| withheld(plan, item, counts))
@@ -1325,38 +1335,126 @@ fn zero_gain(metric: &GrowthMetric) -> Option<f64> {
 }
 
 /// The outcomes each tier's students may have (at fidelity, with an outcome), in the order of
-/// the tiers' quantities: each tier, then those below every tier. A band is what its students
-/// hold, from the smallest to the largest, except at the outcomes' own far ends (see
-/// [`outcome_range`]): no reader can know more of them, and one knowing the scale knows as
-/// much, whatever the metric's steps (normalized gains on a scale of 2 are 0, 0.5 or 1: the
-/// tier from 0.5 to 0.8 holds 0.5 alone; a growth index with an SD of 4 moves in quarters).
-/// An empty band runs from its threshold (reached a hair below, see
-/// [`crate::growth::reaches`]) to the next.
+/// the tiers' quantities: each tier, then those below every tier. A tier runs from its
+/// threshold to the next, narrowed to the steps whole scores allow (see [`threshold_steps`]: on
+/// a scale of 2 the tier of normalized gains from 0.5 to 0.8 holds 0.5 alone), within the
+/// outcomes' own range (see [`outcome_range`]). Each band holds at least its students' own
+/// smallest and largest outcomes, whatever the steps say: the truth stays feasible.
 fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
     let (floor, ceiling) = outcome_range(c, counts);
     let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
     let last = thresholds.len();
+    // The first outcome reaching threshold k, and the last short of it.
+    let first = |k: usize| match counts.steps.get(k).copied().flatten() {
+        Some((first, _)) => first,
+        None => thresholds[k] - 1e-9 * thresholds[k].abs().max(1.0),
+    };
+    let short = |k: usize| match counts.steps.get(k).copied().flatten() {
+        Some((_, short)) => short,
+        None => thresholds[k],
+    };
     (0..=last)
         .map(|k| {
-            let (bottom, top) = if k < last {
-                let t = thresholds[k];
-                (
-                    t - 1e-9 * t.abs().max(1.0),
-                    thresholds.get(k + 1).map_or(ceiling, |&t| t),
-                )
-            } else {
-                (floor, thresholds.first().map_or(ceiling, |&t| t))
+            let bottom = if k < last { first(k).max(floor) } else { floor };
+            // Each tier ends short of the next; the top one at the ceiling; those below every
+            // tier short of the lowest.
+            let top = match k {
+                _ if k + 1 < last => short(k + 1).min(ceiling),
+                _ if k == last && last > 0 => short(0).min(ceiling),
+                _ => ceiling,
             };
             match counts.band_ranges.get(k).copied().flatten() {
-                Some((low, high)) => (
-                    if k == last { floor.min(low) } else { low },
-                    if k + 1 == last {
-                        ceiling.max(high)
-                    } else {
-                        high
-                    },
+                Some((low, high)) => (bottom.min(low), top.max(high)),
+                None => (bottom, top),
+            }
+        })
+        .collect()
+}
+
+/// Per threshold (ascending), the first outcome at or above it and the last below it that the
+/// metric can take when every score is whole, as a reader knowing the scale may suppose: a gain
+/// moves in points, a normalized gain over a maximum of m in fractions k/d for d up to m, a
+/// growth index with an SD of 4 in quarters, a percent of typical growth of 4 in 25s. None
+/// without whole scores, for a percent of typical growth prorated by weeks, and for a
+/// normalized gain over a maximum above 100,000 (steps finer than any mean tells).
+pub fn threshold_steps(
+    metric: &GrowthMetric,
+    whole: bool,
+    thresholds: &[f64],
+) -> Vec<Option<(f64, f64)>> {
+    // A student reaches a threshold a hair below it (see [`crate::growth::reaches`]).
+    let reach = |t: f64| t - 1e-9 * t.abs().max(1.0);
+    // Over whole numbers g, the first value of f(g) reaching t and the last short of it, for
+    // f increasing with f(g) >= t when g >= start (start rounded from the inverse).
+    let around = |t: f64, start: f64, f: &dyn Fn(f64) -> f64| {
+        // (A step or two from the rounded inverse; never more, should the floats be coarser.)
+        let mut g = start.ceil();
+        for _ in 0..2 {
+            if f(g - 1.0) >= reach(t) {
+                g -= 1.0;
+            }
+        }
+        for _ in 0..2 {
+            if f(g) < reach(t) {
+                g += 1.0;
+            }
+        }
+        (f(g), f(g - 1.0))
+    };
+    let widest = |pairs: Vec<(f64, f64)>| {
+        pairs
+            .into_iter()
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+    };
+    thresholds
+        .iter()
+        .map(|&t| {
+            if !whole {
+                return None;
+            }
+            match metric {
+                GrowthMetric::Gain | GrowthMetric::PostScore => Some(around(t, reach(t), &|g| g)),
+                GrowthMetric::NormalizedGain { max_score } => {
+                    if max_score.fract() != 0.0 || *max_score > 1e5 {
+                        return None;
+                    }
+                    // Denominators d = maximum - pre-test, numerators from -pre to d.
+                    let m = *max_score as u32;
+                    let mut first = f64::INFINITY;
+                    let mut short = f64::NEG_INFINITY;
+                    for d in 1..=m {
+                        let d = f64::from(d);
+                        let (at, below) = around(t, reach(t) * d, &|k| k / d);
+                        let lowest = -(f64::from(m) - d) / d;
+                        if at <= 1.0 && at >= lowest {
+                            first = first.min(at);
+                        }
+                        if below >= lowest && below <= 1.0 {
+                            short = short.max(below);
+                        }
+                    }
+                    Some((first.min(1.0), short.max(-f64::from(m))))
+                }
+                GrowthMetric::GrowthIndex { norms } => widest(
+                    norms
+                        .iter()
+                        .map(|n| around(t, reach(t) * n.sd + n.mean, &|g| (g - n.mean) / n.sd))
+                        .collect(),
                 ),
-                None => (bottom.max(floor), top.min(ceiling)),
+                GrowthMetric::PercentOfTypical { norms } => {
+                    if norms.iter().any(|n| n.weeks.is_some()) {
+                        return None;
+                    }
+                    widest(
+                        norms
+                            .iter()
+                            .map(|n| {
+                                let per = 100.0 / n.typical_growth;
+                                around(t, reach(t) / per, &|g| g * per)
+                            })
+                            .collect(),
+                    )
+                }
             }
         })
         .collect()
@@ -2025,5 +2123,52 @@ fn report(
             protections,
             withheld: withheld_sentence,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threshold_steps;
+    use crate::contract::{GrowthMetric, IndexNorm, TypicalNorm};
+
+    #[test]
+    fn whole_scores_put_each_threshold_between_two_steps() {
+        let steps = |metric: &GrowthMetric, t: f64| threshold_steps(metric, true, &[t])[0];
+        // Gains in points: 30 is reached at 30, and 29 is the last short of it; 7.5 at 8.
+        assert_eq!(steps(&GrowthMetric::Gain, 30.0), Some((30.0, 29.0)));
+        assert_eq!(steps(&GrowthMetric::PostScore, 7.5), Some((8.0, 7.0)));
+        // Normalized gains on a scale of 2 (pre-test 0 or 1): 0, 0.5 or 1, or -1 from 1 to 0.
+        let two = GrowthMetric::NormalizedGain { max_score: 2.0 };
+        assert_eq!(steps(&two, 0.8), Some((1.0, 0.5)));
+        assert_eq!(steps(&two, 0.5), Some((0.5, 0.0)));
+        // On a scale of 100: 0.6 is 3/5; the last short of it 58/97 (by enumeration in Python:
+        // max over d <= 100 of (ceil(0.6 d) - 1) / d).
+        let hundred = GrowthMetric::NormalizedGain { max_score: 100.0 };
+        assert_eq!(steps(&hundred, 0.6), Some((0.6, 58.0 / 97.0)));
+        // A growth index with mean 10 and SD 4 moves in quarters: gain 14 reaches 1, 13 is 0.75.
+        let index = GrowthMetric::GrowthIndex {
+            norms: vec![IndexNorm {
+                grade: 3,
+                mean: 10.0,
+                sd: 4.0,
+            }],
+        };
+        assert_eq!(steps(&index, 1.0), Some((1.0, 0.75)));
+        assert_eq!(steps(&index, 2.0), Some((2.0, 1.75)));
+        // Percent of a typical growth of 4: steps of 25.
+        let typical = |weeks| GrowthMetric::PercentOfTypical {
+            norms: vec![TypicalNorm {
+                grade: 3,
+                typical_growth: 4.0,
+                weeks,
+            }],
+        };
+        assert_eq!(steps(&typical(None), 100.0), Some((100.0, 75.0)));
+        // No steps: scores not whole, a norm prorated by weeks.
+        assert_eq!(steps(&typical(Some(30.0)), 100.0), None);
+        assert_eq!(
+            threshold_steps(&GrowthMetric::Gain, false, &[30.0]),
+            vec![None]
+        );
     }
 }
