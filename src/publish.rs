@@ -1376,7 +1376,8 @@ fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
 /// moves in points, a normalized gain over a maximum of m in fractions k/d for d up to m, a
 /// growth index with an SD of 4 in quarters, a percent of typical growth of 4 in 25s. None
 /// without whole scores, for a percent of typical growth prorated by weeks, and for a
-/// normalized gain over a maximum above 100,000 (steps finer than any mean tells).
+/// normalized gain over a maximum above 1,000 (its steps near a threshold are then within a
+/// thousandth of it, finer than a mean tells; the search costs at most 1,000 steps a tier).
 pub fn threshold_steps(
     metric: &GrowthMetric,
     whole: bool,
@@ -1415,7 +1416,7 @@ pub fn threshold_steps(
             match metric {
                 GrowthMetric::Gain | GrowthMetric::PostScore => Some(around(t, reach(t), &|g| g)),
                 GrowthMetric::NormalizedGain { max_score } => {
-                    if max_score.fract() != 0.0 || *max_score > 1e5 {
+                    if max_score.fract() != 0.0 || *max_score > 1e3 {
                         return None;
                     }
                     // Denominators d = maximum - pre-test, numerators from -pre to d.
