@@ -440,8 +440,9 @@ impl Audit {
     }
 
     /// The quantities a reader knows exactly: the published ones, those known within a range of
-    /// one value, and those an equation of known ones gives (a cell's students not judged, its size less its judged). They need no
-    /// linear program, and left in they made each one several times larger.
+    /// one value, and those an equation of known ones gives (a published cell's students not
+    /// judged: its size less its judged). They need no linear program; left in, they made each
+    /// one several times larger.
     fn determined(&self) -> Vec<bool> {
         let n = self.quantities.len();
         let mut fixed: Vec<bool> = self

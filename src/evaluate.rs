@@ -917,9 +917,6 @@ fn no_room_note(no_room: u64) -> Option<String> {
 /// Two outcomes: the smallest and largest, or the two middle ones.
 type OutcomePair = Option<(f64, f64)>;
 
-/// The smallest and largest outcome, and the two middle ones (one twice for an odd count) of
-/// `values` as [`Growth::of`] leaves them (the upper middle at `n / 2`, the lower half before
-/// it): what a reader who knows the score scale, or the scores' lattice, may know of them.
 /// The smallest and largest outcome in each tier (ascending) and below every tier, as the
 /// students were classified.
 fn band_ranges(tiers: &[&Tier], values: &[f64]) -> Vec<Option<(f64, f64)>> {
@@ -936,6 +933,9 @@ fn band_ranges(tiers: &[&Tier], values: &[f64]) -> Vec<Option<(f64, f64)>> {
     ranges
 }
 
+/// The smallest and largest outcome, and the two middle ones (one twice for an odd count) of
+/// `values` as [`Growth::of`] leaves them (the upper middle at `n / 2`, the lower half before
+/// it): what a reader who knows the score scale, or the scores' lattice, may know of them.
 fn extremes_and_middle(values: &[f64]) -> (OutcomePair, OutcomePair) {
     let n = values.len();
     if n == 0 {

@@ -1306,7 +1306,7 @@ fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
     let far = 1e3 * ((high - low).abs() + 1.0);
     let floor = match (&c.metric, zero_gain(&c.metric)) {
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
-        // (A normalized gain's students at the maximum on the pre-test may decline without one.)
+        // No one at fidelity declined: every gain there is at least 0.
         (_, Some(zero)) if counts.declined == 0 => zero.min(low),
         _ => low - far,
     };
@@ -1328,9 +1328,12 @@ fn zero_gain(metric: &GrowthMetric) -> Option<f64> {
         GrowthMetric::Gain
         | GrowthMetric::NormalizedGain { .. }
         | GrowthMetric::PercentOfTypical { .. } => Some(0.0),
-        GrowthMetric::GrowthIndex { norms } => {
-            Some(norms.iter().map(|n| -n.mean / n.sd).fold(0.0, f64::min))
-        }
+        GrowthMetric::GrowthIndex { norms } => Some(
+            norms
+                .iter()
+                .map(|n| -n.mean / n.sd)
+                .fold(f64::INFINITY, f64::min),
+        ),
     }
 }
 
