@@ -1,7 +1,9 @@
 //! Contract + roster -> evaluation: growth per student, payment in cents, the statistics
 //! behind it, and the publishable outcomes report. One pass over the roster's columns.
 
-use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow, Tier};
+use crate::contract::{
+    AssignedBy, BelowFidelity, Contract, GrowthMetric, MissingOutcome, OnBadRow, Tier,
+};
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{metric_value, reaches, MetricProblem};
@@ -619,10 +621,14 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         band_ranges: band_ranges(&tiers, &growth_values),
         steps: publish::threshold_steps(
             &c.metric,
-            r.pre
-                .iter()
-                .chain(&r.post)
-                .all(|x| x.is_nan() || x.fract() == 0.0),
+            // The scores the metric is made of (a post-test score's pre-test plays no part).
+            publish::score_units(
+                match c.metric {
+                    GrowthMetric::PostScore => r.post.iter().chain(&[]),
+                    _ => r.post.iter().chain(&r.pre),
+                }
+                .copied(),
+            ),
             &tiers.iter().map(|t| t.at_least).collect::<Vec<_>>(),
         ),
         short_of_weeks,

@@ -889,7 +889,13 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
     }
     a.relate(vec![(q_e, 1.0), (q_a, -1.0), (q_b, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_a, 1.0), (q_o, -1.0), (q_w, -1.0)], Op::Eq, 0.0);
-    a.relate(vec![(q_d, 1.0), (q_o, -1.0)], Op::Le, 0.0);
+    // Those who declined have an outcome, except under a normalized gain those at the maximum
+    // on the pre-test (no room to grow, so no outcome): then they are only at fidelity.
+    let declined_among = match c.metric {
+        GrowthMetric::NormalizedGain { .. } => q_a,
+        _ => q_o,
+    };
+    a.relate(vec![(q_d, 1.0), (declined_among, -1.0)], Op::Le, 0.0);
     let tiers = tier_quantities(a, counts, plan, min, [q_m, q_l, q_o]);
     let q_judged = judged_counts(a, c, counts, plan, [q_a, q_o, q_m]);
     // Without outcome figures the report says why: "fewer than 10 students have an outcome"
@@ -1374,36 +1380,68 @@ fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The steps scores move in, as units per point: 1 for whole scores, 2 for half points, 10 for
+/// tenths; None when no step of a thousandth or coarser fits them all. A reader who knows the
+/// test's scale knows as much. Linear in the scores: each one is checked against the units so
+/// far, and the units grow (each time a multiple) at most ten times.
+pub fn score_units(scores: impl Iterator<Item = f64>) -> Option<u32> {
+    let on = |x: f64, u: u32| {
+        let scaled = x * f64::from(u);
+        (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
+    };
+    let mut units = 1u32;
+    for x in scores.filter(|x| !x.is_nan()) {
+        if on(x, units) {
+            continue;
+        }
+        let own = (2..=1000).find(|&u| on(x, u))?;
+        units = units / gcd(units, own) * own;
+        if units > 1000 {
+            return None;
+        }
+    }
+    Some(units)
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 /// Per threshold (ascending), the first outcome at or above it and the last below it that the
-/// metric can take when every score is whole, as a reader knowing the scale may suppose: a gain
-/// moves in points, a normalized gain over a maximum of m in fractions k/d for d up to m, a
-/// growth index with an SD of 4 in quarters, a percent of typical growth of 4 in 25s. None
-/// without whole scores, for a percent of typical growth prorated by weeks, and for a
-/// normalized gain over a maximum above 1,000 (its steps near a threshold are then within a
-/// thousandth of it, finer than a mean tells; the search costs at most 1,000 steps a tier).
+/// metric can take with scores in `units` per point (see [`score_units`]), as a reader knowing
+/// the scale may suppose: whole gains move in points, a normalized gain over a maximum of m in
+/// fractions k/d for d up to m, a growth index with an SD of 4 in quarters, a percent of
+/// typical growth of 4 in 25s (half-point scores halve each step). None without units, for a
+/// percent of typical growth prorated by weeks, and for a normalized gain over more than 1,000
+/// steps (they lie within a thousandth of each threshold; the search costs at most 1,000 steps
+/// a tier).
 pub fn threshold_steps(
     metric: &GrowthMetric,
-    whole: bool,
+    units: Option<u32>,
     thresholds: &[f64],
 ) -> Vec<Option<(f64, f64)>> {
     // A student reaches a threshold a hair below it (see [`crate::growth::reaches`]).
     let reach = |t: f64| t - 1e-9 * t.abs().max(1.0);
-    // Over whole numbers g, the first value of f(g) reaching t and the last short of it, for
-    // f increasing with f(g) >= t when g >= start (start rounded from the inverse).
+    // Over whole numbers k, the first value of f(k) reaching t and the last short of it, for
+    // f increasing with f(k) >= t when k >= start (start rounded from the inverse).
     let around = |t: f64, start: f64, f: &dyn Fn(f64) -> f64| {
         // (A step or two from the rounded inverse; never more, should the floats be coarser.)
-        let mut g = start.ceil();
+        let mut k = start.ceil();
         for _ in 0..2 {
-            if f(g - 1.0) >= reach(t) {
-                g -= 1.0;
+            if f(k - 1.0) >= reach(t) {
+                k -= 1.0;
             }
         }
         for _ in 0..2 {
-            if f(g) < reach(t) {
-                g += 1.0;
+            if f(k) < reach(t) {
+                k += 1.0;
             }
         }
-        (f(g), f(g - 1.0))
+        (f(k), f(k - 1.0))
     };
     let widest = |pairs: Vec<(f64, f64)>| {
         pairs
@@ -1413,23 +1451,24 @@ pub fn threshold_steps(
     thresholds
         .iter()
         .map(|&t| {
-            if !whole {
-                return None;
-            }
+            // A score of k units is k / u points.
+            let u = f64::from(units?);
             match metric {
-                GrowthMetric::Gain | GrowthMetric::PostScore => Some(around(t, reach(t), &|g| g)),
+                GrowthMetric::Gain | GrowthMetric::PostScore => {
+                    Some(around(t, reach(t) * u, &|k| k / u))
+                }
                 GrowthMetric::NormalizedGain { max_score } => {
-                    if max_score.fract() != 0.0 || *max_score > 1e3 {
+                    // In units: denominators d = maximum - pre-test, numerators from -pre to d.
+                    let m = max_score * u;
+                    if m.fract() != 0.0 || !(1.0..=1e3).contains(&m) {
                         return None;
                     }
-                    // Denominators d = maximum - pre-test, numerators from -pre to d.
-                    let m = *max_score as u32;
                     let mut first = f64::INFINITY;
                     let mut short = f64::NEG_INFINITY;
-                    for d in 1..=m {
+                    for d in 1..=m as u32 {
                         let d = f64::from(d);
                         let (at, below) = around(t, reach(t) * d, &|k| k / d);
-                        let lowest = -(f64::from(m) - d) / d;
+                        let lowest = -(m - d) / d;
                         if at <= 1.0 && at >= lowest {
                             first = first.min(at);
                         }
@@ -1437,12 +1476,16 @@ pub fn threshold_steps(
                             short = short.max(below);
                         }
                     }
-                    Some((first.min(1.0), short.max(-f64::from(m))))
+                    Some((first.min(1.0), short.max(-m)))
                 }
                 GrowthMetric::GrowthIndex { norms } => widest(
                     norms
                         .iter()
-                        .map(|n| around(t, reach(t) * n.sd + n.mean, &|g| (g - n.mean) / n.sd))
+                        .map(|n| {
+                            around(t, (reach(t) * n.sd + n.mean) * u, &|k| {
+                                (k / u - n.mean) / n.sd
+                            })
+                        })
                         .collect(),
                 ),
                 GrowthMetric::PercentOfTypical { norms } => {
@@ -1454,7 +1497,7 @@ pub fn threshold_steps(
                             .iter()
                             .map(|n| {
                                 let per = 100.0 / n.typical_growth;
-                                around(t, reach(t) / per, &|g| g * per)
+                                around(t, reach(t) / per * u, &|k| k / u * per)
                             })
                             .collect(),
                     )
@@ -1893,7 +1936,16 @@ fn effect_counts(
     a.get_mut(q_p).known = Known::if_published(plan.effect && plan.outcome_figures);
     a.relate(vec![(q_p, 1.0), (q_o, -1.0), (q_pb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_ob, 1.0), (q_pb, -1.0)], Op::Le, 0.0);
-    a.relate(vec![(q_p, 1.0), (q_i, -1.0)], Op::Le, 0.0);
+    // The intervention students without a post-test, protected like any count: with no one
+    // excluded, 103 enrolled against the effect's 100 said that 3 had none.
+    let q_np = unpublished_count(
+        a,
+        "intervention students without a post-test",
+        counts.intervention.saturating_sub(n) as f64,
+        big,
+        c.min_cell_size as f64,
+    );
+    a.relate(vec![(q_i, 1.0), (q_p, -1.0), (q_np, -1.0)], Op::Eq, 0.0);
     Some([q_p, q_pb])
 }
 
@@ -2137,7 +2189,7 @@ mod tests {
 
     #[test]
     fn whole_scores_put_each_threshold_between_two_steps() {
-        let steps = |metric: &GrowthMetric, t: f64| threshold_steps(metric, true, &[t])[0];
+        let steps = |metric: &GrowthMetric, t: f64| threshold_steps(metric, Some(1), &[t])[0];
         // Gains in points: 30 is reached at 30, and 29 is the last short of it; 7.5 at 8.
         assert_eq!(steps(&GrowthMetric::Gain, 30.0), Some((30.0, 29.0)));
         assert_eq!(steps(&GrowthMetric::PostScore, 7.5), Some((8.0, 7.0)));
@@ -2168,11 +2220,33 @@ mod tests {
             }],
         };
         assert_eq!(steps(&typical(None), 100.0), Some((100.0, 75.0)));
-        // No steps: scores not whole, a norm prorated by weeks.
+        // No steps: scores on no grid, a norm prorated by weeks.
         assert_eq!(steps(&typical(Some(30.0)), 100.0), None);
         assert_eq!(
-            threshold_steps(&GrowthMetric::Gain, false, &[30.0]),
+            threshold_steps(&GrowthMetric::Gain, None, &[30.0]),
             vec![None]
         );
+        // Half points: a tier from 15 ends at 14.5 below it; normalized gains over a maximum of
+        // 1 in halves are those over a maximum of 2 in points.
+        let halves = |metric: &GrowthMetric, t: f64| threshold_steps(metric, Some(2), &[t])[0];
+        assert_eq!(halves(&GrowthMetric::Gain, 15.0), Some((15.0, 14.5)));
+        let one = GrowthMetric::NormalizedGain { max_score: 1.0 };
+        assert_eq!(halves(&one, 0.8), Some((1.0, 0.5)));
+        assert_eq!(halves(&index, 1.0), Some((1.0, 0.875)));
+    }
+
+    #[test]
+    fn score_units_are_the_finest_step_every_score_fits() {
+        let units = |scores: &[f64]| super::score_units(scores.iter().copied());
+        assert_eq!(units(&[100.0, 129.0, f64::NAN]), Some(1));
+        assert_eq!(units(&[100.0, 129.5, 114.5]), Some(2));
+        // Halves and fifths together: tenths.
+        assert_eq!(units(&[1.5, 2.2, 3.0]), Some(10));
+        assert_eq!(units(&[12.3, 0.25]), Some(20));
+        assert_eq!(units(&[0.001]), Some(1000));
+        assert_eq!(units(&[std::f64::consts::PI]), None);
+        // Thirds and sevenths need 21 units, then a 1/997 step passes 1,000.
+        assert_eq!(units(&[1.0 / 3.0, 2.0 / 7.0]), Some(21));
+        assert_eq!(units(&[1.0 / 3.0, 2.0 / 7.0, 1.0 / 997.0]), None);
     }
 }

@@ -218,7 +218,13 @@ fn facts(
     f.add(&[(i_all, 1.0), (x, -1.0)], true, e);
     f.add(&[(a, 1.0), (b, 1.0)], true, e);
     f.add(&[(o, 1.0), (a, -1.0)], false, 0.0);
-    f.add(&[(d, 1.0), (o, -1.0)], false, 0.0);
+    // (Under a normalized gain, those at the maximum on the pre-test decline without an outcome.)
+    let declined_among = if contract["metric"]["kind"] == "normalizedGain" {
+        a
+    } else {
+        o
+    };
+    f.add(&[(d, 1.0), (declined_among, -1.0)], false, 0.0);
     let judged = if contract["missingOutcome"] == "notMet" {
         a
     } else {
@@ -2500,5 +2506,104 @@ fn no_one_declining_does_not_bound_a_cell_by_tier() {
         num(&cell["meanMetric"]),
     ) {
         advanced_stays_wide(n, mean, (share * n).round(), &report);
+    }
+}
+
+/// 299 students at `high` and one at `low` from a pre-test of `pre` (a column of its own), on a
+/// card of three tiers with the top one empty: with everyone meeting the target, a reader who
+/// knows the scores' steps puts the lowest tier at most (end of the middle x n - n x mean) /
+/// (end of the middle - end of the lowest).
+fn lowest_of_three_stays_wide(
+    metric: Value,
+    pre: f64,
+    scores: (f64, f64),
+    card: [f64; 3],
+    ends: (f64, f64),
+) {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..300 {
+        roster += &format!(
+            "S{i},{pre},{},600,20\n",
+            if i == 0 { scores.0 } else { scores.1 }
+        );
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000, "metric": metric,
+        "paymentCard": [{ "label": "Low", "atLeast": card[0], "centsPerStudent": 2000 },
+                        { "label": "Mid", "atLeast": card[1], "centsPerStudent": 2000 },
+                        { "label": "Top", "atLeast": card[2], "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 1);
+    if let (Some(n), Some(mean), Some(met), [None, _, Some(top)]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if met == n && *top == 0.0 {
+            let (low_end, mid_end) = ends;
+            let most_low = (mid_end * n - n * mean) / (mid_end - low_end);
+            assert!(most_low >= 10.0 - 1e-6, "Low at most {most_low}: {report}");
+        }
+    }
+}
+
+#[test]
+fn half_point_scores_end_a_tier_half_a_point_below_the_next() {
+    // Fifth attack: gains of 29.5 (299) and 14.5 (1) on tiers 5, 15 and 30. Half-point scores
+    // end the tiers at 14.5 and 29.5: 8835 <= 14.5 Low + 29.5 (300 - Low) put Low at 1.
+    lowest_of_three_stays_wide(
+        json!({ "kind": "gain" }),
+        100.0,
+        (114.5, 129.5),
+        [5.0, 15.0, 30.0],
+        (14.5, 29.5),
+    );
+}
+
+#[test]
+fn a_pre_test_off_the_grid_does_not_hide_the_post_test_steps() {
+    // Fifth attack: post-test scores 59 (299) and 29 (1) on tiers 10, 30 and 60, every pre-test
+    // 10.5 (no part of a post-test score): whole post-tests end the tiers at 29 and 59.
+    lowest_of_three_stays_wide(
+        json!({ "kind": "postScore" }),
+        10.5,
+        (29.0, 59.0),
+        [10.0, 30.0, 60.0],
+        (29.0, 59.0),
+    );
+}
+
+#[test]
+fn the_effect_does_not_count_the_students_without_a_post_test() {
+    // Fifth attack: 100 intervention students with both tests, 3 at fidelity without a post-test,
+    // 100 comparison students; no one is excluded, so 103 enrolled against the effect's 100 with
+    // a post-test said that 3 had none.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group\n");
+    for i in 0..100 {
+        roster += &format!("A{i},50,{},600,20,T\n", 50 + (i % 30));
+    }
+    for i in 0..3 {
+        roster += &format!("M{i},50,,600,20,T\n");
+    }
+    for i in 0..100 {
+        roster += &format!("C{i},50,{},0,20,C\n", 48 + (i % 25));
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Top", "atLeast": 20, "centsPerStudent": 4000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.enrolled - e.students.with_outcome, 3);
+    if let (Some(enrolled), Some(with_post)) = (
+        num(&report["students"]["enrolled"]),
+        num(&report["effect"]["nIntervention"]),
+    ) {
+        let without = enrolled - with_post;
+        assert!(
+            without == 0.0 || without >= 10.0,
+            "{without} without a post-test: {report}"
+        );
     }
 }
