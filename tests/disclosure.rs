@@ -2607,3 +2607,38 @@ fn the_effect_does_not_count_the_students_without_a_post_test() {
         );
     }
 }
+
+#[test]
+fn the_sd_does_not_bound_a_tier_from_below() {
+    // Fifth attack: normalized gains over 100 from a pre-test of 0, 95 at 0.5 and 5 at 1; tiers
+    // 0.5 and 0.7 at the same price. Everyone met; mean 0.525, SD 0.10952. About c = 0.6 the
+    // squared distances add up to 99 sd² + 100 (mean - c)² = 1.75, and the tier from 0.5 to 0.7
+    // holds students at most 0.1 from c, the top one at most 0.4: 0.01 (100 - Top) + 0.16 Top
+    // >= 1.75 put Top at 5 or more, and the mean at 12.5 or less.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        roster += &format!("S{i},0,{},600,20\n", if i < 5 { 100 } else { 50 });
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "Top", "atLeast": 0.7, "centsPerStudent": 2000 },
+                        { "label": "Some", "atLeast": 0.5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[1].count, 5);
+    let g = &report["growth"];
+    if let (Some(n), Some(mean), Some(sd), Some(met), [None, None]) = (
+        num(&g["n"]),
+        num(&g["mean"]),
+        num(&g["sd"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if met == n {
+            let most = (n * mean - 0.5 * n) / 0.2;
+            let s_c = (n - 1.0) * sd * sd + n * (mean - 0.6).powi(2);
+            let least = (s_c - n * 0.01) / (0.16 - 0.01);
+            assert!(most - least >= 10.0, "Top in [{least}, {most}]: {report}");
+        }
+    }
+}
