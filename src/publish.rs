@@ -1260,19 +1260,24 @@ fn outcome_sum(a: &mut Audit, counts: &Counts, plan: &Plan) -> Option<Q> {
 /// is at most each student's band top and at least its band bottom. A mean of 0.976 over 63
 /// students put at most 3 in a tier that ends at 0.6; with scores of at least 0, a mean of 25.3
 /// over 100 with 50 at 50 or more put at most 1 at 80 or more. A student who declined (a
-/// post-test below the pre-test) has a gain below 0, the others below every tier at least 0:
-/// no one declining says that no gain is negative.
+/// post-test below the pre-test) has less than what a gain of 0 gives, the others below every
+/// tier at least that: no one declining says that no gain is negative, and under a growth
+/// index with mean 0 and SD 1 the 12 who declined were all below a tier at 5.
 fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Option<Q>) {
     let bands = outcome_bands(c, counts);
     // (Not a normalized gain: a student at the maximum on the pre-test may decline without one.)
-    let declines_below_zero = matches!(c.metric, GrowthMetric::Gain);
+    let zero = match c.metric {
+        GrowthMetric::NormalizedGain { .. } => None,
+        _ => zero_gain(&c.metric),
+    };
     let q_l = top.tiers[bands.len() - 1];
-    if declines_below_zero
-        && c.tiers_ascending()
-            .first()
-            .is_some_and(|t| t.at_least > 0.0)
-    {
-        // A gain below 0 is below every tier above 0.
+    // A decline is below every tier at or above what a gain of 0 gives (reached a hair below).
+    let declines_below = zero
+        .zip(c.tiers_ascending().first())
+        .and_then(|((least, most), t)| {
+            (most <= t.at_least - 1e-9 * t.at_least.abs().max(1.0)).then_some(least)
+        });
+    if declines_below.is_some() {
         a.relate(vec![(top.q_d, 1.0), (q_l, -1.0)], Op::Le, 0.0);
     }
     let Some(q_sum) = q_sum else {
@@ -1284,16 +1289,22 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
         let Some(mut terms) = band_sum(&bands, &top.tiers, side) else {
             continue;
         };
-        // Those below every tier who did not decline are at least 0 (the bottom band's last).
-        let (floor, lowest) = bands[bands.len() - 1];
-        if side == 0 && declines_below_zero && floor < 0.0 && 0.0 < lowest {
-            if let Some(t) = terms.iter_mut().find(|t| t.0 == q_l) {
-                t.1 = 0.0;
+        // Those below every tier who did not decline are at least what a gain of 0 gives (the
+        // bottom band's last).
+        let floor = bands[bands.len() - 1].0;
+        if let (0, Some(least)) = (side, declines_below) {
+            if floor < least {
+                if let Some(t) = terms.iter_mut().find(|t| t.0 == q_l) {
+                    t.1 = least;
+                }
+                // Those who declined are at least the lowest outcome (what a gain of 0 gives when
+                // none declined: the linear programs would otherwise let half a student carry the
+                // far floor); the term is their excess below `least`.
+                let declined_floor = counts
+                    .outcome_range
+                    .map_or(floor, |(low, _)| low.min(least));
+                terms.push((top.q_d, declined_floor - least));
             }
-            // Those who declined are at least the lowest gain (0 when none declined: the
-            // linear programs would otherwise let half a student carry the far floor).
-            let declined_floor = counts.outcome_range.map_or(floor, |(low, _)| low.min(0.0));
-            terms.push((top.q_d, declined_floor));
         }
         terms.push((q_sum, -1.0));
         a.relate(terms, op, if side == 1 { -room } else { room });
@@ -1313,7 +1324,7 @@ fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
     let floor = match (&c.metric, zero_gain(&c.metric)) {
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
         // No one at fidelity declined: every gain there is at least 0.
-        (_, Some(zero)) if counts.declined == 0 => zero.min(low),
+        (_, Some((zero, _))) if counts.declined == 0 => zero.min(low),
         _ => low - far,
     };
     let ceiling = match c.metric {
@@ -1326,20 +1337,20 @@ fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
     }
 }
 
-/// The outcome of a gain of 0, the least a student who did not decline can have (None for a
+/// The least and most outcome a gain of 0 gives over the contract's norms: a student who did
+/// not decline has at least the least, one who declined less than the most (None for a
 /// post-test score, which says nothing of the pre-test).
-fn zero_gain(metric: &GrowthMetric) -> Option<f64> {
+fn zero_gain(metric: &GrowthMetric) -> Option<(f64, f64)> {
     match metric {
         GrowthMetric::PostScore => None,
         GrowthMetric::Gain
         | GrowthMetric::NormalizedGain { .. }
-        | GrowthMetric::PercentOfTypical { .. } => Some(0.0),
-        GrowthMetric::GrowthIndex { norms } => Some(
-            norms
-                .iter()
-                .map(|n| -n.mean / n.sd)
-                .fold(f64::INFINITY, f64::min),
-        ),
+        | GrowthMetric::PercentOfTypical { .. } => Some((0.0, 0.0)),
+        GrowthMetric::GrowthIndex { norms } => norms
+            .iter()
+            .map(|n| -n.mean / n.sd)
+            .map(|x| (x, x))
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d))),
     }
 }
 

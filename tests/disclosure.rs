@@ -2642,3 +2642,35 @@ fn the_sd_does_not_bound_a_tier_from_below() {
         }
     }
 }
+
+#[test]
+fn students_who_declined_are_below_a_tier_of_a_growth_index_above_0() {
+    // Fifth attack: a growth index with mean 0 and SD 1 is the gain itself. 5 at gain 8, 12 at
+    // -3 (declined), 3 at 0; a tier at 5 paying nothing beyond the base, a $7 decline penalty:
+    // penaltyCents / 700 = 12 declined, each below the tier, so met <= 20 - 12 = 8, and a withheld
+    // met count holds at least 1.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    let mut id = 0;
+    for (gain, students) in [(8, 5), (-3, 12), (0, 3)] {
+        for _ in 0..students {
+            roster += &format!("S{id},100,{},600,20,3\n", 100 + gain);
+            id += 1;
+        }
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 0, "sd": 1 }] },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 0 }],
+        "declinePenaltyCents": 700,
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.students.met_target, e.students.declined), (5, 12));
+    let p = &report["payment"];
+    if let (Some(penalty), Some(n), None) = (
+        num(&p["penaltyCents"]),
+        num(&report["students"]["withOutcome"]).or(num(&report["growth"]["n"])),
+        num(&report["students"]["metTarget"]),
+    ) {
+        let most_met = n - penalty / 700.0;
+        assert!(most_met - 1.0 >= 10.0, "met in [1, {most_met}]: {report}");
+    }
+}
