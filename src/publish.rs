@@ -1427,9 +1427,10 @@ fn gcd(a: u32, b: u32) -> u32 {
 /// the scale may suppose: whole gains move in points, a normalized gain over a maximum of m in
 /// fractions k/d for d up to m, a growth index with an SD of 4 in quarters, a percent of
 /// typical growth of 4 in 25s (half-point scores halve each step). None without units, for a
-/// percent of typical growth prorated by weeks, and for a normalized gain over more than 1,000
-/// steps (they lie within a thousandth of each threshold; the search costs at most 1,000 steps
-/// a tier).
+/// percent of typical growth prorated by weeks, and for a normalized gain over more than 10
+/// million steps, or over more than 1,000 with a threshold at or below 0 or above 1 (up to
+/// 1,000 steps every denominator is tried; past it the Stern-Brocot tree finds the two
+/// fractions around each threshold in a few dozen steps).
 pub fn threshold_steps(
     metric: &GrowthMetric,
     units: Option<u32>,
@@ -1471,8 +1472,17 @@ pub fn threshold_steps(
                 GrowthMetric::NormalizedGain { max_score } => {
                     // In units: denominators d = maximum - pre-test, numerators from -pre to d.
                     let m = max_score * u;
-                    if m.fract() != 0.0 || !(1.0..=1e3).contains(&m) {
+                    if m.fract() != 0.0 || !(1.0..=1e7).contains(&m) {
                         return None;
+                    }
+                    // Past 1,000 steps, for a threshold from above 0 to 1 (every fraction there
+                    // is some pre-test's and post-test's), by the Stern-Brocot tree.
+                    if m > 1e3 {
+                        let r = reach(t);
+                        return (r > 0.0 && r <= 1.0).then(|| {
+                            let (short, first) = fractions_around(r, m);
+                            (first, short)
+                        });
                     }
                     let mut first = f64::INFINITY;
                     let mut short = f64::NEG_INFINITY;
@@ -1516,6 +1526,43 @@ pub fn threshold_steps(
             }
         })
         .collect()
+}
+
+/// The largest fraction below `r` and the smallest at or above it among those with a
+/// denominator up to `n`, for `r` above 0 and at most 1: the Stern-Brocot search, with each run
+/// of steps to one side taken at once (as a continued fraction does), so that it ends within
+/// about 2 log2(n) rounds. Over 0.6 and denominators up to 100: 58/97 and 3/5.
+fn fractions_around(r: f64, n: f64) -> (f64, f64) {
+    // a/b < r <= c/d, with no fraction between them of a denominator up to b + d - 1.
+    let (mut a, mut b, mut c, mut d) = (0.0, 1.0, 1.0, 1.0);
+    let below = |p: f64, q: f64| p < r * q;
+    while b + d <= n {
+        if below(a + c, b + d) {
+            // The left end moves up by k steps: a + k c < r (b + k d), within n.
+            let gap = c - r * d;
+            let most = ((n - b) / d).floor();
+            let mut k = if gap > 0.0 {
+                (((r * b - a) / gap).ceil() - 1.0).clamp(1.0, most)
+            } else {
+                most
+            };
+            while k > 1.0 && !below(a + k * c, b + k * d) {
+                k -= 1.0;
+            }
+            a += k * c;
+            b += k * d;
+        } else {
+            // The right end moves down by k steps: c + k a >= r (d + k b), within n.
+            let most = ((n - d) / b).floor();
+            let mut k = ((c - r * d) / (r * b - a)).floor().clamp(1.0, most);
+            while k > 1.0 && below(c + k * a, d + k * b) {
+                k -= 1.0;
+            }
+            c += k * a;
+            d += k * b;
+        }
+    }
+    (a / b, c / d)
 }
 
 /// At least half the students with an outcome lie at or above the median, and half at or below:
@@ -2268,6 +2315,48 @@ mod tests {
         let one = GrowthMetric::NormalizedGain { max_score: 1.0 };
         assert_eq!(halves(&one, 0.8), Some((1.0, 0.5)));
         assert_eq!(halves(&index, 1.0), Some((1.0, 0.875)));
+    }
+
+    #[test]
+    fn the_stern_brocot_search_finds_the_fractions_enumeration_finds() {
+        // Every denominator up to n, by enumeration: the largest k/d below r, the smallest at
+        // or above.
+        let enumerate = |r: f64, n: u32| {
+            let (mut short, mut first) = (f64::NEG_INFINITY, f64::INFINITY);
+            for d in 1..=n {
+                let d = f64::from(d);
+                let k = (r * d).ceil();
+                for k in [k - 1.0, k, k + 1.0] {
+                    let x = k / d;
+                    if k < r * d {
+                        short = short.max(x);
+                    } else if x <= 1.0 {
+                        first = first.min(x);
+                    }
+                }
+            }
+            (short, first)
+        };
+        for n in [1, 2, 3, 7, 97, 100, 250, 999, 5000] {
+            for r in [
+                1e-4,
+                0.01,
+                0.3,
+                1.0 / 3.0,
+                0.5,
+                0.6,
+                0.618,
+                0.8,
+                0.9999,
+                1.0,
+            ] {
+                assert_eq!(
+                    super::fractions_around(r, f64::from(n)),
+                    enumerate(r, n),
+                    "r {r}, n {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -2674,3 +2674,36 @@ fn students_who_declined_are_below_a_tier_of_a_growth_index_above_0() {
         assert!(most_met - 1.0 >= 10.0, "met in [1, {most_met}]: {report}");
     }
 }
+
+#[test]
+fn a_normalized_gain_short_of_a_large_maximum_still_ends_below_1() {
+    // Fifth attack: a maximum of 200,000, pre-tests of 0: 299 at the maximum (gain 1), one at
+    // 199,999 (gain 0.999995); tiers from 0.5 and from 1 at one price. A gain short of 1 is at
+    // most 1 - 1/200000, so 300 x mean <= (300 - Strong) + Strong (1 - 1/200000): with the mean
+    // at full precision, Strong <= 200000 (300 - 299.999995) = 1.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..300 {
+        roster += &format!("S{i},0,{},600,20\n", if i == 0 { 199_999 } else { 200_000 });
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 200000 },
+        "paymentCard": [{ "label": "Full", "atLeast": 1, "centsPerStudent": 2000 },
+                        { "label": "Strong", "atLeast": 0.5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 1);
+    if let (Some(n), Some(mean), Some(met), [None, None]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        if met == n {
+            let most_strong = 200_000.0 * (n - n * mean) + 1e-6;
+            assert!(
+                most_strong >= 10.0,
+                "Strong at most {most_strong}: {report}"
+            );
+        }
+    }
+}
