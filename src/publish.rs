@@ -1275,7 +1275,8 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
     let declines_below = zero
         .zip(c.tiers_ascending().first())
         .and_then(|((least, most), t)| {
-            (most <= t.at_least - 1e-9 * t.at_least.abs().max(1.0)).then_some(least)
+            // (Strictly: a decline rounded to exactly `most` would reach a tier there.)
+            (most < t.at_least - 1e-9 * t.at_least.abs().max(1.0)).then_some(least)
         });
     if declines_below.is_some() {
         a.relate(vec![(top.q_d, 1.0), (q_l, -1.0)], Op::Le, 0.0);
@@ -1583,16 +1584,21 @@ fn median_bounds(
     };
     let (floor, ceiling) = outcome_range(c, counts);
     // Each band as thresholds: [from, to), the next tier's threshold excluded.
+    // A value reaches a threshold a hair below it (see [`crate::growth::reaches`]): 16.4 - 6.4 =
+    // 9.999999999999998 is in the tier from 10.
     let cards = c.tiers_ascending();
+    let reach = |t: f64| t - 1e-9 * t.abs().max(1.0);
     let mut spans: Vec<(f64, f64)> = (0..cards.len())
         .map(|k| {
-            let to = cards.get(k + 1).map_or(f64::INFINITY, |t| t.at_least);
-            (cards[k].at_least, to)
+            let to = cards
+                .get(k + 1)
+                .map_or(f64::INFINITY, |t| reach(t.at_least));
+            (reach(cards[k].at_least), to)
         })
         .collect();
     spans.push((
         f64::NEG_INFINITY,
-        cards.first().map_or(f64::INFINITY, |t| t.at_least),
+        cards.first().map_or(f64::INFINITY, |t| reach(t.at_least)),
     ));
     // Whether a band may hold an outcome at least (or at most) x, within the outcomes' range.
     let holds_at_least = |(from, to): (f64, f64), x: f64| {

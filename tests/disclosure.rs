@@ -537,13 +537,16 @@ fn spread_facts(
     } else {
         f64::INFINITY
     };
+    // A tier's students start a hair below its threshold, as the module classifies them
+    // (9.999999999999998 reaches 10).
+    let reach = |t: f64| t - 1e-9 * t.abs().max(1.0);
     let mut bands: Vec<(T, f64, f64)> = tiers
         .iter()
         .enumerate()
         .map(|(k, &t)| {
             (
                 t,
-                card[k].0,
+                reach(card[k].0),
                 card.get(k + 1).map_or(ceiling, |x| x.0.min(ceiling)),
             )
         })
@@ -2705,5 +2708,44 @@ fn a_normalized_gain_short_of_a_large_maximum_still_ends_below_1() {
                 "Strong at most {most_strong}: {report}"
             );
         }
+    }
+}
+
+#[test]
+fn a_median_a_hair_below_a_threshold_is_in_its_tier() {
+    // Review: 40 gains of 5, one of 16.4 - 6.4 = 9.999999999999998 (which reaches the tier at 10,
+    // as a gain of 10 would), 35 of 15 and 5 of 25. The median bounds took the tier to start at
+    // 10 exactly, so that no tier held the median student: an infeasible audit, which withheld
+    // the median and SD that the same roster with a gain of exactly 10 publishes.
+    let reports: Vec<Value> = [("6.4", "16.4"), ("6.5", "16.5")]
+        .iter()
+        .map(|&(pre, post)| {
+            let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+            let rows = [
+                ("40", "45", 40),
+                (pre, post, 1),
+                ("40", "55", 35),
+                ("40", "65", 5),
+            ];
+            let mut id = 0;
+            for (pre, post, students) in rows {
+                for _ in 0..students {
+                    roster += &format!("S{id},{pre},{post},600,20\n");
+                    id += 1;
+                }
+            }
+            let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+                "metric": { "kind": "gain" },
+                "paymentCard": [{ "label": "High", "atLeast": 20, "centsPerStudent": 3000 },
+                                { "label": "Met", "atLeast": 10, "centsPerStudent": 2000 }],
+                "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+            leaves_every_small_count_wide(&contract, &roster).1
+        })
+        .collect();
+    for report in &reports {
+        assert!(
+            num(&report["growth"]["median"]).is_some() && num(&report["growth"]["sd"]).is_some(),
+            "{report}"
+        );
     }
 }
