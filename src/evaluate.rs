@@ -619,18 +619,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         outcome_range,
         median_pair,
         band_ranges: band_ranges(&tiers, &growth_values),
-        steps: publish::threshold_steps(
-            &c.metric,
-            // The scores the metric is made of (a post-test score's pre-test plays no part).
-            publish::score_units(
-                match c.metric {
-                    GrowthMetric::PostScore => r.post.iter().chain(&[]),
-                    _ => r.post.iter().chain(&r.pre),
-                }
-                .copied(),
-            ),
-            &tiers.iter().map(|t| t.at_least).collect::<Vec<_>>(),
-        ),
+        steps: steps(c, r, &tiers),
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,
@@ -922,6 +911,22 @@ fn no_room_note(no_room: u64) -> Option<String> {
 
 /// Two outcomes: the smallest and largest, or the two middle ones.
 type OutcomePair = Option<(f64, f64)>;
+
+/// The steps the metric's values take around each tier's threshold, from the steps of the
+/// scores it is made of (a post-test score's pre-test plays no part); see
+/// [`publish::threshold_steps`].
+fn steps(c: &Contract, r: &Roster, tiers: &[&Tier]) -> Vec<Option<(f64, f64)>> {
+    let scores = match c.metric {
+        GrowthMetric::PostScore => r.post.iter().chain(&[]),
+        _ => r.post.iter().chain(&r.pre),
+    };
+    let thresholds: Vec<f64> = tiers.iter().map(|t| t.at_least).collect();
+    publish::threshold_steps(
+        &c.metric,
+        publish::score_units(scores.copied()),
+        &thresholds,
+    )
+}
 
 /// The smallest and largest outcome in each tier (ascending) and below every tier, as the
 /// students were classified.

@@ -89,7 +89,12 @@ fn norm_of<N>(
 /// (relative) below count as reaching it, so that 10.1 - 0.1 = 9.999999999999998 meets 10
 /// while a real shortfall such as 9.99 does not.
 pub fn reaches(value: f64, threshold: f64) -> bool {
-    value >= threshold - 1e-9 * threshold.abs().max(1.0)
+    value >= reach_point(threshold)
+}
+
+/// The least value that reaches `threshold` (see [`reaches`]).
+pub fn reach_point(threshold: f64) -> f64 {
+    threshold - 1e-9 * threshold.abs().max(1.0)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 use crate::contract::{BelowFidelity, Contract, GrowthMetric, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::evaluate::DOSE_BANDS;
+use crate::growth::reach_point;
 use crate::payment::Payment;
 use crate::report::{
     self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Tally,
@@ -1276,7 +1277,7 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
         .zip(c.tiers_ascending().first())
         .and_then(|((least, most), t)| {
             // (Strictly: a decline rounded to exactly `most` would reach a tier there.)
-            (most < t.at_least - 1e-9 * t.at_least.abs().max(1.0)).then_some(least)
+            (most < reach_point(t.at_least)).then_some(least)
         });
     if declines_below.is_some() {
         a.relate(vec![(top.q_d, 1.0), (q_l, -1.0)], Op::Le, 0.0);
@@ -1368,7 +1369,7 @@ fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
     // The first outcome reaching threshold k, and the last short of it.
     let first = |k: usize| match counts.steps.get(k).copied().flatten() {
         Some((first, _)) => first,
-        None => thresholds[k] - 1e-9 * thresholds[k].abs().max(1.0),
+        None => reach_point(thresholds[k]),
     };
     let short = |k: usize| match counts.steps.get(k).copied().flatten() {
         Some((_, short)) => short,
@@ -1437,20 +1438,19 @@ pub fn threshold_steps(
     units: Option<u32>,
     thresholds: &[f64],
 ) -> Vec<Option<(f64, f64)>> {
-    // A student reaches a threshold a hair below it (see [`crate::growth::reaches`]).
-    let reach = |t: f64| t - 1e-9 * t.abs().max(1.0);
-    // Over whole numbers k, the first value of f(k) reaching t and the last short of it, for
-    // f increasing with f(k) >= t when k >= start (start rounded from the inverse).
+    // Over whole numbers k, the first value of f(k) reaching t (a hair below it, see
+    // [`crate::growth::reaches`]) and the last short of it, for f increasing with f(k) >= t when
+    // k >= start (start rounded from the inverse).
     let around = |t: f64, start: f64, f: &dyn Fn(f64) -> f64| {
         // (A step or two from the rounded inverse; never more, should the floats be coarser.)
         let mut k = start.ceil();
         for _ in 0..2 {
-            if f(k - 1.0) >= reach(t) {
+            if f(k - 1.0) >= reach_point(t) {
                 k -= 1.0;
             }
         }
         for _ in 0..2 {
-            if f(k) < reach(t) {
+            if f(k) < reach_point(t) {
                 k += 1.0;
             }
         }
@@ -1468,7 +1468,7 @@ pub fn threshold_steps(
             let u = f64::from(units?);
             match metric {
                 GrowthMetric::Gain | GrowthMetric::PostScore => {
-                    Some(around(t, reach(t) * u, &|k| k / u))
+                    Some(around(t, reach_point(t) * u, &|k| k / u))
                 }
                 GrowthMetric::NormalizedGain { max_score } => {
                     // In units: denominators d = maximum - pre-test, numerators from -pre to d.
@@ -1479,7 +1479,7 @@ pub fn threshold_steps(
                     // Past 1,000 steps, for a threshold from above 0 to 1 (every fraction there
                     // is some pre-test's and post-test's), by the Stern-Brocot tree.
                     if m > 1e3 {
-                        let r = reach(t);
+                        let r = reach_point(t);
                         return (r > 0.0 && r <= 1.0).then(|| {
                             let (short, first) = fractions_around(r, m);
                             (first, short)
@@ -1489,7 +1489,7 @@ pub fn threshold_steps(
                     let mut short = f64::NEG_INFINITY;
                     for d in 1..=m as u32 {
                         let d = f64::from(d);
-                        let (at, below) = around(t, reach(t) * d, &|k| k / d);
+                        let (at, below) = around(t, reach_point(t) * d, &|k| k / d);
                         let lowest = -(m - d) / d;
                         if at <= 1.0 && at >= lowest {
                             first = first.min(at);
@@ -1504,7 +1504,7 @@ pub fn threshold_steps(
                     norms
                         .iter()
                         .map(|n| {
-                            around(t, (reach(t) * n.sd + n.mean) * u, &|k| {
+                            around(t, (reach_point(t) * n.sd + n.mean) * u, &|k| {
                                 (k / u - n.mean) / n.sd
                             })
                         })
@@ -1519,7 +1519,7 @@ pub fn threshold_steps(
                             .iter()
                             .map(|n| {
                                 let per = 100.0 / n.typical_growth;
-                                around(t, reach(t) / per * u, &|k| k / u * per)
+                                around(t, reach_point(t) / per * u, &|k| k / u * per)
                             })
                             .collect(),
                     )
@@ -1587,18 +1587,19 @@ fn median_bounds(
     // A value reaches a threshold a hair below it (see [`crate::growth::reaches`]): 16.4 - 6.4 =
     // 9.999999999999998 is in the tier from 10.
     let cards = c.tiers_ascending();
-    let reach = |t: f64| t - 1e-9 * t.abs().max(1.0);
     let mut spans: Vec<(f64, f64)> = (0..cards.len())
         .map(|k| {
             let to = cards
                 .get(k + 1)
-                .map_or(f64::INFINITY, |t| reach(t.at_least));
-            (reach(cards[k].at_least), to)
+                .map_or(f64::INFINITY, |t| reach_point(t.at_least));
+            (reach_point(cards[k].at_least), to)
         })
         .collect();
     spans.push((
         f64::NEG_INFINITY,
-        cards.first().map_or(f64::INFINITY, |t| reach(t.at_least)),
+        cards
+            .first()
+            .map_or(f64::INFINITY, |t| reach_point(t.at_least)),
     ));
     // Whether a band may hold an outcome at least (or at most) x, within the outcomes' range.
     let holds_at_least = |(from, to): (f64, f64), x: f64| {
@@ -1717,7 +1718,7 @@ fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top:
         // 0.1095: about 0.6 the tier from 0.5 to 0.7 reaches 0.01 a student, the one from 0.7
         // to 1 0.16, which put at least 5 in the upper one (and the mean at most 12).
         let farthest = |(from, to): (f64, f64)| (from - center).abs().max((to - center).abs());
-        let reach: Option<Vec<(Q, f64)>> = zb
+        let far_side: Option<Vec<(Q, f64)>> = zb
             .iter()
             .zip(band_qs)
             .filter(|((from, to), _)| from <= to)
@@ -1726,7 +1727,7 @@ fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top:
                 (k <= 1e9).then_some((q, k))
             })
             .collect();
-        if let Some(mut terms) = reach {
+        if let Some(mut terms) = far_side {
             terms.push((q_ss, -1.0));
             terms.push((top.q_o, -center * center));
             a.relate(terms, Op::Ge, -room);
