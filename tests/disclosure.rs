@@ -2407,7 +2407,8 @@ fn whole_gains_end_a_tier_below_the_next_threshold() {
     }
 }
 
-/// Each (gain, students) as rows from a pre-test of `pre`, with `extra` as the last column.
+/// A roster of grade 3 students at fidelity: each (pre-test, post-test, students, extra) gives
+/// that many rows, with `extra` after the grade (under `header_extra`).
 fn gains_roster(header_extra: &str, rows: &[(f64, f64, usize, &str)]) -> String {
     let mut roster = format!("student_id,pre,post,minutes,weeks,grade{header_extra}\n");
     let mut id = 0;
@@ -2523,13 +2524,8 @@ fn lowest_of_three_stays_wide(
     card: [f64; 3],
     ends: (f64, f64),
 ) {
-    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-    for i in 0..300 {
-        roster += &format!(
-            "S{i},{pre},{},600,20\n",
-            if i == 0 { scores.0 } else { scores.1 }
-        );
-    }
+    let (low, high) = scores;
+    let roster = gains_roster("", &[(pre, low, 1, ""), (pre, high, 299, "")]);
     let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000, "metric": metric,
         "paymentCard": [{ "label": "Low", "atLeast": card[0], "centsPerStudent": 2000 },
                         { "label": "Mid", "atLeast": card[1], "centsPerStudent": 2000 },
@@ -2618,10 +2614,7 @@ fn the_sd_does_not_bound_a_tier_from_below() {
     // squared distances add up to 99 sd² + 100 (mean - c)² = 1.75, and the tier from 0.5 to 0.7
     // holds students at most 0.1 from c, the top one at most 0.4: 0.01 (100 - Top) + 0.16 Top
     // >= 1.75 put Top at 5 or more, and the mean at 12.5 or less.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-    for i in 0..100 {
-        roster += &format!("S{i},0,{},600,20\n", if i < 5 { 100 } else { 50 });
-    }
+    let roster = gains_roster("", &[(0.0, 100.0, 5, ""), (0.0, 50.0, 95, "")]);
     let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
         "metric": { "kind": "normalizedGain", "maxScore": 100 },
         "paymentCard": [{ "label": "Top", "atLeast": 0.7, "centsPerStudent": 2000 },
@@ -2652,14 +2645,14 @@ fn students_who_declined_are_below_a_tier_of_a_growth_index_above_0() {
     // -3 (declined), 3 at 0; a tier at 5 paying nothing beyond the base, a $7 decline penalty:
     // penaltyCents / 700 = 12 declined, each below the tier, so met <= 20 - 12 = 8, and a withheld
     // met count holds at least 1.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
-    let mut id = 0;
-    for (gain, students) in [(8, 5), (-3, 12), (0, 3)] {
-        for _ in 0..students {
-            roster += &format!("S{id},100,{},600,20,3\n", 100 + gain);
-            id += 1;
-        }
-    }
+    let roster = gains_roster(
+        "",
+        &[
+            (100.0, 108.0, 5, ""),
+            (100.0, 97.0, 12, ""),
+            (100.0, 100.0, 3, ""),
+        ],
+    );
     let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
         "metric": { "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 0, "sd": 1 }] },
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 0 }],
@@ -2684,10 +2677,7 @@ fn a_normalized_gain_short_of_a_large_maximum_still_ends_below_1() {
     // 199,999 (gain 0.999995); tiers from 0.5 and from 1 at one price. A gain short of 1 is at
     // most 1 - 1/200000, so 300 x mean <= (300 - Strong) + Strong (1 - 1/200000): with the mean
     // at full precision, Strong <= 200000 (300 - 299.999995) = 1.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-    for i in 0..300 {
-        roster += &format!("S{i},0,{},600,20\n", if i == 0 { 199_999 } else { 200_000 });
-    }
+    let roster = gains_roster("", &[(0.0, 199_999.0, 1, ""), (0.0, 200_000.0, 299, "")]);
     let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
         "metric": { "kind": "normalizedGain", "maxScore": 200000 },
         "paymentCard": [{ "label": "Full", "atLeast": 1, "centsPerStudent": 2000 },
@@ -2717,23 +2707,18 @@ fn a_median_a_hair_below_a_threshold_is_in_its_tier() {
     // as a gain of 10 would), 35 of 15 and 5 of 25. The median bounds took the tier to start at
     // 10 exactly, so that no tier held the median student: an infeasible audit, which withheld
     // the median and SD that the same roster with a gain of exactly 10 publishes.
-    let reports: Vec<Value> = [("6.4", "16.4"), ("6.5", "16.5")]
+    let reports: Vec<Value> = [(6.4, 16.4), (6.5, 16.5)]
         .iter()
         .map(|&(pre, post)| {
-            let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-            let rows = [
-                ("40", "45", 40),
-                (pre, post, 1),
-                ("40", "55", 35),
-                ("40", "65", 5),
-            ];
-            let mut id = 0;
-            for (pre, post, students) in rows {
-                for _ in 0..students {
-                    roster += &format!("S{id},{pre},{post},600,20\n");
-                    id += 1;
-                }
-            }
+            let roster = gains_roster(
+                "",
+                &[
+                    (40.0, 45.0, 40, ""),
+                    (pre, post, 1, ""),
+                    (40.0, 55.0, 35, ""),
+                    (40.0, 65.0, 5, ""),
+                ],
+            );
             let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
                 "metric": { "kind": "gain" },
                 "paymentCard": [{ "label": "High", "atLeast": 20, "centsPerStudent": 3000 },
