@@ -567,7 +567,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     let payment = settle(c, &earned)?;
     let distribution = histogram(&growth_values, 20);
     let growth = Growth::of(&mut growth_values);
-    let (outcome_range, median_pair) = extremes_and_middle(&growth_values);
+    let median_pair = middle_pair(&growth_values);
     let mut notes: Vec<String> = no_room_note(no_room).into_iter().collect();
     let effect = local_effect(c, r, comparison, rows_left_out, &mut notes);
     let min = c.min_cell_size;
@@ -616,7 +616,6 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         mean_metric: growth.mean,
         median_metric: growth.median,
         sd_metric: growth.sd,
-        outcome_range,
         median_pair,
         band_ranges: band_ranges(&tiers, &growth_values),
         steps: steps(c, r, &tiers),
@@ -909,9 +908,6 @@ fn no_room_note(no_room: u64) -> Option<String> {
     ))
 }
 
-/// Two outcomes: the smallest and largest, or the two middle ones.
-type OutcomePair = Option<(f64, f64)>;
-
 /// The steps the metric's values take around each tier's threshold, from the steps of the
 /// scores it is made of (a post-test score's pre-test plays no part); see
 /// [`publish::threshold_steps`].
@@ -944,16 +940,14 @@ fn band_ranges(tiers: &[&Tier], values: &[f64]) -> Vec<Option<(f64, f64)>> {
     ranges
 }
 
-/// The smallest and largest outcome, and the two middle ones (one twice for an odd count) of
-/// `values` as [`Growth::of`] leaves them (the upper middle at `n / 2`, the lower half before
-/// it): what a reader who knows the score scale, or the scores' lattice, may know of them.
-fn extremes_and_middle(values: &[f64]) -> (OutcomePair, OutcomePair) {
+/// The two middle outcomes (one twice for an odd count) of `values` as [`Growth::of`] leaves
+/// them (the upper middle at `n / 2`, the lower half before it): what a reader who knows the
+/// scores' lattice may know of them.
+fn middle_pair(values: &[f64]) -> Option<(f64, f64)> {
     let n = values.len();
     if n == 0 {
-        return (None, None);
+        return None;
     }
-    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let upper = values[n / 2];
     let lower = if n % 2 == 1 {
         upper
@@ -963,7 +957,7 @@ fn extremes_and_middle(values: &[f64]) -> (OutcomePair, OutcomePair) {
             .copied()
             .fold(f64::NEG_INFINITY, f64::max)
     };
-    (Some((low, high)), Some((lower, upper)))
+    Some((lower, upper))
 }
 
 /// The WWC comparison of intervention and comparison students (intent to treat: every

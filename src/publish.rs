@@ -63,8 +63,6 @@ pub struct Counts {
     /// Their median and sample SD, as the growth figures publish them.
     pub median_metric: Option<f64>,
     pub sd_metric: Option<f64>,
-    /// Their smallest and largest values (see [`outcome_range`]).
-    pub outcome_range: Option<(f64, f64)>,
     /// The two middle values (equal for an odd count): a median of 7.5 over whole gains says
     /// that half are at most 7 and half at least 8.
     pub median_pair: Option<(f64, f64)>,
@@ -82,6 +80,17 @@ pub struct Counts {
     /// The groups of enrolled students with one cell in each table (empty without subgroup
     /// columns).
     pub combinations: Vec<Combination>,
+}
+
+impl Counts {
+    /// The smallest and largest outcome of the students with one (see [`outcome_range`]).
+    fn extremes(&self) -> Option<(f64, f64)> {
+        self.band_ranges
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+    }
 }
 
 /// Enrolled students sharing a dose band and a cell of each subgroup column.
@@ -1302,9 +1311,7 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
                 // Those who declined are at least the lowest outcome (what a gain of 0 gives when
                 // none declined: the linear programs would otherwise let half a student carry the
                 // far floor); the term is their excess below `least`.
-                let declined_floor = counts
-                    .outcome_range
-                    .map_or(floor, |(low, _)| low.min(least));
+                let declined_floor = counts.extremes().map_or(floor, |(low, _)| low.min(least));
                 terms.push((top.q_d, declined_floor - least));
             }
         }
@@ -1321,7 +1328,7 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
 /// 30 or more). Never past the lowest tier's threshold, which would say by itself that every
 /// student met the target or none did.
 fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
-    let (low, high) = counts.outcome_range.unwrap_or((0.0, 0.0));
+    let (low, high) = counts.extremes().unwrap_or((0.0, 0.0));
     let far = 1e3 * ((high - low).abs() + 1.0);
     let floor = match (&c.metric, zero_gain(&c.metric)) {
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
