@@ -85,12 +85,13 @@ pub struct Counts {
 impl Counts {
     /// The smallest and largest outcome of the students with one (see [`outcome_range`]).
     fn extremes(&self) -> Option<(f64, f64)> {
-        self.band_ranges
-            .iter()
-            .flatten()
-            .copied()
-            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+        widest(self.band_ranges.iter().flatten().copied())
     }
+}
+
+/// The smallest low and the largest high of the pairs (None for none).
+fn widest(pairs: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
+    pairs.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
 }
 
 /// Enrolled students sharing a dose band and a cell of each subgroup column.
@@ -1355,11 +1356,9 @@ fn zero_gain(metric: &GrowthMetric) -> Option<(f64, f64)> {
         GrowthMetric::Gain
         | GrowthMetric::NormalizedGain { .. }
         | GrowthMetric::PercentOfTypical { .. } => Some((0.0, 0.0)),
-        GrowthMetric::GrowthIndex { norms } => norms
-            .iter()
-            .map(|n| -n.mean / n.sd)
-            .map(|x| (x, x))
-            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d))),
+        GrowthMetric::GrowthIndex { norms } => {
+            widest(norms.iter().map(|n| (-n.mean / n.sd, -n.mean / n.sd)))
+        }
     }
 }
 
@@ -1463,11 +1462,6 @@ pub fn threshold_steps(
         }
         (f(k), f(k - 1.0))
     };
-    let widest = |pairs: Vec<(f64, f64)>| {
-        pairs
-            .into_iter()
-            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
-    };
     thresholds
         .iter()
         .map(|&t| {
@@ -1507,29 +1501,19 @@ pub fn threshold_steps(
                     }
                     Some((first.min(1.0), short.max(-m)))
                 }
-                GrowthMetric::GrowthIndex { norms } => widest(
-                    norms
-                        .iter()
-                        .map(|n| {
-                            around(t, (reach_point(t) * n.sd + n.mean) * u, &|k| {
-                                (k / u - n.mean) / n.sd
-                            })
-                        })
-                        .collect(),
-                ),
+                GrowthMetric::GrowthIndex { norms } => widest(norms.iter().map(|n| {
+                    around(t, (reach_point(t) * n.sd + n.mean) * u, &|k| {
+                        (k / u - n.mean) / n.sd
+                    })
+                })),
                 GrowthMetric::PercentOfTypical { norms } => {
                     if norms.iter().any(|n| n.weeks.is_some()) {
                         return None;
                     }
-                    widest(
-                        norms
-                            .iter()
-                            .map(|n| {
-                                let per = 100.0 / n.typical_growth;
-                                around(t, reach_point(t) / per * u, &|k| k / u * per)
-                            })
-                            .collect(),
-                    )
+                    widest(norms.iter().map(|n| {
+                        let per = 100.0 / n.typical_growth;
+                        around(t, reach_point(t) / per * u, &|k| k / u * per)
+                    }))
                 }
             }
         })
