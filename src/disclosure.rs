@@ -91,7 +91,7 @@ pub struct Exposure {
 }
 
 /// Intervals already solved: per part, keyed by everything the part's intervals depend on
-/// (see [`Audit::signature`]), the interval of each quantity solved so far.
+/// (see `PartLp::key`), the interval of each quantity solved so far.
 #[derive(Debug, Default)]
 pub struct Cache(std::collections::HashMap<Vec<u64>, std::collections::HashMap<usize, (f64, f64)>>);
 

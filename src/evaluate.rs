@@ -1,20 +1,19 @@
 //! Contract + roster -> evaluation: growth per student, payment in cents, the statistics
 //! behind it, and the publishable outcomes report. One pass over the roster's columns.
 
-use crate::contract::{
-    AssignedBy, BelowFidelity, Contract, GrowthMetric, MissingOutcome, OnBadRow, Tier,
-};
+use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{metric_value, reaches, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
 use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
-use crate::publish;
+use crate::publish::{self, ByTier};
 use crate::report::{self, DistrictCell, Growth, OutcomesReport, Tally};
 use crate::roster::{self, ReadOptions, Roster};
 use crate::stats::{
     self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
 };
+use crate::steps::Scale;
 use crate::vetting::{self, Rating};
 use serde::Serialize;
 use serde_json::Value;
@@ -317,15 +316,15 @@ fn classify(
 
 /// What the pass over the roster counts: every aggregate of the classified students.
 struct Totals {
-    by_tier: Vec<u64>,
-    below_all: u64,
+    /// The students with an outcome at fidelity by tier.
+    outcomes: ByTier,
     earned: Earned,
     overall: Tally,
     missing: u64,
     no_room: u64,
     comparison: u64,
     growth_values: Vec<f64>,
-    dose: [Tally; 5],
+    dose: Dose,
     nesting: Nesting,
     combinations: Combinations,
     /// Whether any enrolled student falls short of the weeks rule: when none does, fidelity
@@ -336,10 +335,10 @@ struct Totals {
     tier_cells: TierCells,
 }
 
-/// Per subgroup column and value, the students with an outcome at fidelity in each tier
-/// (ascending) and below every tier: the audit's cells by tier. None for a column whose values
-/// times bands pass [`TierCells::BUDGET`] (its table is then withheld).
-struct TierCells(Vec<Option<Vec<Vec<u64>>>>);
+/// Per subgroup column and value, the students with an outcome at fidelity by tier: the
+/// audit's cells by tier. None for a column whose values times bands pass
+/// [`TierCells::BUDGET`] (its table is then withheld).
+struct TierCells(Vec<Option<Vec<ByTier>>>);
 
 impl TierCells {
     const BUDGET: usize = 4096;
@@ -351,18 +350,51 @@ impl TierCells {
                 .iter()
                 .map(|s| {
                     (s.values.len() * bands <= Self::BUDGET)
-                        .then(|| vec![vec![0; bands]; s.values.len()])
+                        .then(|| vec![ByTier::new(tiers); s.values.len()])
                 })
                 .collect(),
         )
     }
 
-    /// Student `i` of the roster, in `band` (a tier's index, or the tiers' count for below all).
-    fn see(&mut self, r: &Roster, i: usize, band: usize) {
+    /// Student `i` of the roster (see [`ByTier::see`]).
+    fn see(&mut self, r: &Roster, i: usize, student: (usize, f64, bool), scale: &Scale) {
         for (column, s) in self.0.iter_mut().zip(&r.subgroups) {
             if let Some(cells) = column {
-                cells[s.codes[i] as usize][band] += 1;
+                cells[s.codes[i] as usize].see(student, scale);
             }
+        }
+    }
+}
+
+/// The dose bands: every enrolled student, at fidelity or not, and those with an outcome by
+/// tier.
+struct Dose {
+    tallies: [Tally; DOSE_BANDS.len()],
+    tiers: Vec<ByTier>,
+}
+
+impl Dose {
+    fn new(tiers: usize) -> Self {
+        Dose {
+            tallies: [Tally::default(); DOSE_BANDS.len()],
+            tiers: vec![ByTier::new(tiers); DOSE_BANDS.len()],
+        }
+    }
+
+    /// A classified student, with its place among the tiers and its scale when it has an
+    /// outcome.
+    fn see(&mut self, s: &Classified, placed: Option<&((usize, f64, bool), Scale)>) {
+        let d = &mut self.tallies[s.band];
+        d.n += 1;
+        if let Some(metric) = s.metric {
+            d.judged += 1;
+            d.with_metric += 1;
+            d.metric_sum += metric;
+            d.metric_magnitude = d.metric_magnitude.max(metric.abs());
+            d.met += u64::from(s.tier.is_some());
+        }
+        if let Some((student, scale)) = placed {
+            self.tiers[s.band].see(*student, scale);
         }
     }
 }
@@ -371,15 +403,14 @@ impl TierCells {
 fn count_students(c: &Contract, r: &Roster) -> Totals {
     let tiers = c.tiers_ascending();
     let top_cents = c.top_tier_cents() as i128;
-    let mut by_tier = vec![0u64; tiers.len()];
-    let mut below_all = 0u64;
+    let mut outcomes = ByTier::new(tiers.len());
     let mut earned = Earned::default();
     let mut overall = Tally::default();
     let mut missing = 0u64;
     let mut no_room = 0u64;
     let mut comparison = 0u64;
     let mut growth_values = Vec::new();
-    let mut dose = [Tally::default(); 5];
+    let mut dose = Dose::new(tiers.len());
     let mut nesting = Nesting::new(&r.subgroups);
     let mut combinations = Combinations::default();
     let mut short_of_weeks = false;
@@ -406,19 +437,25 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             n: 1,
             ..Default::default()
         };
+        // Where the outcome lies among the tiers (below every tier last), and the scale of the
+        // scores behind it.
+        let placed = s.metric.map(|m| {
+            let mut scale = Scale::default();
+            scale.see(&c.metric, r.pre[i], r.post[i], r.grade[i]);
+            ((s.tier.unwrap_or(tiers.len()), m, s.declined), scale)
+        });
         if s.at_fidelity {
             earned.at_fidelity += 1;
             match s.metric {
                 Some(metric) => {
-                    match s.tier {
-                        Some(k) => {
-                            by_tier[k] += 1;
-                            earned.outcome_cents += tiers[k].cents_per_student as i128;
-                        }
-                        None => below_all += 1,
+                    if let Some(k) = s.tier {
+                        earned.outcome_cents += tiers[k].cents_per_student as i128;
+                    }
+                    if let Some((student, scale)) = &placed {
+                        outcomes.see(*student, scale);
+                        tier_cells.see(r, i, *student, scale);
                     }
                     student.met = u64::from(s.tier.is_some());
-                    tier_cells.see(r, i, s.tier.unwrap_or(tiers.len()));
                     growth_values.push(metric);
                     student.judged = 1;
                     student.with_metric = 1;
@@ -444,20 +481,10 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         }
         nesting.see(&r.subgroups, i);
         combinations.see(s.band, &r.subgroups, i, &student);
-        // Dose response covers every enrolled student with an outcome, at fidelity or not.
-        let d = &mut dose[s.band];
-        d.n += 1;
-        if let Some(metric) = s.metric {
-            d.judged += 1;
-            d.with_metric += 1;
-            d.metric_sum += metric;
-            d.metric_magnitude = d.metric_magnitude.max(metric.abs());
-            d.met += u64::from(s.tier.is_some());
-        }
+        dose.see(&s, placed.as_ref());
     }
     Totals {
-        by_tier,
-        below_all,
+        outcomes,
         earned,
         overall,
         missing,
@@ -478,7 +505,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
 /// of cells the students hold.
 fn tables(
     r: &Roster,
-    dose: &[Tally; 5],
+    dose: &Dose,
     (groups, tier_cells): (&[Vec<Tally>], &TierCells),
     nesting: &Nesting,
     combinations: Combinations,
@@ -491,8 +518,8 @@ fn tables(
             .iter()
             .map(|(_, label)| label.to_string())
             .collect(),
-        tallies: dose.to_vec(),
-        tiers: None,
+        tallies: dose.tallies.to_vec(),
+        tiers: Some(dose.tiers.clone()),
     }];
     let (subgroup_families, cell_of): (Vec<_>, Vec<_>) = r
         .subgroups
@@ -549,8 +576,7 @@ fn district_cells(
 fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, Error> {
     let tiers = c.tiers_ascending();
     let Totals {
-        by_tier,
-        below_all,
+        outcomes,
         earned,
         overall,
         missing,
@@ -591,7 +617,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         declined: earned.declined,
         by_tier: tiers
             .iter()
-            .zip(&by_tier)
+            .zip(&outcomes.counts)
             .map(|(t, &count)| TierTally {
                 label: t.label.clone(),
                 at_least: t.at_least,
@@ -599,7 +625,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
                 count,
             })
             .collect(),
-        below_all_tiers: below_all,
+        below_all_tiers: outcomes.counts[tiers.len()],
     };
     let counts = publish::Counts {
         intervention: earned.intervention,
@@ -609,16 +635,13 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         judged: overall.judged,
         met: overall.met,
         declined: earned.declined,
-        tiers: by_tier,
-        below_all,
+        outcomes,
         families: tables.families,
         analysed_intervention: published_effect.as_ref().map(|e| e.n_intervention),
         mean_metric: growth.mean,
         median_metric: growth.median,
         sd_metric: growth.sd,
         median_pair,
-        band_ranges: band_ranges(&tiers, &growth_values),
-        steps: steps(c, r, &tiers),
         short_of_weeks,
         nested: tables.nested,
         combinations: tables.combinations,
@@ -906,38 +929,6 @@ fn no_room_note(no_room: u64) -> Option<String> {
         if no_room == 1 { "" } else { "s" },
         if no_room == 1 { "that student is treated as a missing outcome" } else { "they are treated as missing outcomes" }
     ))
-}
-
-/// The steps the metric's values take around each tier's threshold, from the steps of the
-/// scores it is made of (a post-test score's pre-test plays no part); see
-/// [`publish::threshold_steps`].
-fn steps(c: &Contract, r: &Roster, tiers: &[&Tier]) -> Vec<Option<(f64, f64)>> {
-    let scores = match c.metric {
-        GrowthMetric::PostScore => r.post.iter().chain(&[]),
-        _ => r.post.iter().chain(&r.pre),
-    };
-    let thresholds: Vec<f64> = tiers.iter().map(|t| t.at_least).collect();
-    publish::threshold_steps(
-        &c.metric,
-        publish::score_units(scores.copied()),
-        &thresholds,
-    )
-}
-
-/// The smallest and largest outcome in each tier (ascending) and below every tier, as the
-/// students were classified.
-fn band_ranges(tiers: &[&Tier], values: &[f64]) -> Vec<Option<(f64, f64)>> {
-    let mut ranges = vec![None; tiers.len() + 1];
-    for &v in values {
-        let k = tiers
-            .iter()
-            .rposition(|t| reaches(v, t.at_least))
-            .unwrap_or(tiers.len());
-        let (low, high) = ranges[k].get_or_insert((v, v));
-        *low = low.min(v);
-        *high = high.max(v);
-    }
-    ranges
 }
 
 /// The two middle outcomes (one twice for an odd count) of `values` as [`Growth::of`] leaves
@@ -1394,7 +1385,7 @@ impl Combinations {
 fn subgroup_family(
     s: &roster::Category,
     tallies: &[Tally],
-    by_tier: Option<&[Vec<u64>]>,
+    by_tier: Option<&[ByTier]>,
     min: u64,
 ) -> (publish::Family, Vec<usize>) {
     let mut held = vec![0u64; s.values.len()];
@@ -1411,7 +1402,7 @@ fn subgroup_family(
         })
         .collect();
     let mut cells: Vec<Tally> = order.iter().map(|&i| tallies[i]).collect();
-    let mut tiers: Option<Vec<Vec<u64>>> =
+    let mut tiers: Option<Vec<ByTier>> =
         by_tier.map(|b| order.iter().map(|&i| b[i].clone()).collect());
     let rare: Vec<usize> = (0..s.values.len()).filter(|&i| held[i] < min).collect();
     if !rare.is_empty() {
@@ -1422,9 +1413,9 @@ fn subgroup_family(
         values.push("(other)".into());
         cells.push(other);
         if let (Some(tiers), Some(b)) = (&mut tiers, by_tier) {
-            let mut sum = vec![0; b.first().map_or(0, Vec::len)];
+            let mut sum = ByTier::new(b[0].counts.len() - 1);
             for &i in &rare {
-                sum.iter_mut().zip(&b[i]).for_each(|(x, y)| *x += y);
+                sum.merge(&b[i]);
             }
             tiers.push(sum);
         }

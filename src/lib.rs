@@ -13,6 +13,7 @@
 //! - `contract`: the outcomes-based contract and its reader;
 //! - `roster`: roster bytes -> columns, every bad row with its line;
 //! - `growth`: the contract's metric per student;
+//! - `steps`: the steps a metric takes on the scores' scale, which a reader may know;
 //! - `payment`: growth -> cents;
 //! - `report`: the figures of the publishable outcomes report;
 //! - `publish` and `disclosure`: what the report may publish, audited against an attacker;
@@ -36,6 +37,7 @@ mod publish;
 mod report;
 mod roster;
 mod stats;
+mod steps;
 mod strict_json;
 mod verify;
 mod vetting;

@@ -20,6 +20,7 @@ use crate::report::{
     self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Tally,
     TierCount,
 };
+use crate::steps::{decline_top, threshold_steps, widest, zero_gain, Scale};
 
 /// One table of cells: the values of a subgroup column, or the dose bands.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,9 +31,9 @@ pub struct Family {
     pub dose: bool,
     pub values: Vec<String>,
     pub tallies: Vec<Tally>,
-    /// Per cell, its students with an outcome in each tier (ascending) and below every tier;
-    /// None for the dose bands, and for a table too large to audit by tier (then withheld).
-    pub tiers: Option<Vec<Vec<u64>>>,
+    /// Per cell, its students with an outcome by tier (at fidelity; for the dose bands, at
+    /// fidelity or not); None for a table too large to audit by tier (then withheld).
+    pub tiers: Option<Vec<ByTier>>,
 }
 
 /// A cell inside another: (table, cell) lies inside (table, cell).
@@ -51,9 +52,8 @@ pub struct Counts {
     pub judged: u64,
     pub met: u64,
     pub declined: u64,
-    /// Students in each tier (ascending thresholds) and below every tier.
-    pub tiers: Vec<u64>,
-    pub below_all: u64,
+    /// The students with an outcome at fidelity by tier: their counts, outcomes and scale.
+    pub outcomes: ByTier,
     pub families: Vec<Family>,
     /// Intervention students with a post-test, as the published effect states them (null
     /// without a published effect): at least those with an outcome, at most every student.
@@ -66,12 +66,6 @@ pub struct Counts {
     /// The two middle values (equal for an odd count): a median of 7.5 over whole gains says
     /// that half are at most 7 and half at least 8.
     pub median_pair: Option<(f64, f64)>,
-    /// The smallest and largest outcome in each tier (ascending) and below every tier, None
-    /// where no one is (see [`outcome_bands`]).
-    pub band_ranges: Vec<Option<(f64, f64)>>,
-    /// Per tier (ascending), the first outcome at its threshold and the last below it that
-    /// whole scores allow (see [`threshold_steps`]); None without steps.
-    pub steps: Vec<Option<(f64, f64)>>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
@@ -83,15 +77,72 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// The smallest and largest outcome of the students with one (see [`outcome_range`]).
-    fn extremes(&self) -> Option<(f64, f64)> {
-        widest(self.band_ranges.iter().flatten().copied())
+    /// Students with an outcome at fidelity in each tier (ascending thresholds).
+    fn tiers(&self) -> &[u64] {
+        let c = &self.outcomes.counts;
+        &c[..c.len().saturating_sub(1)]
     }
 }
 
-/// The smallest low and the largest high of the pairs (None for none).
-fn widest(pairs: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
-    pairs.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+/// Some students with an outcome, by tier: how many lie in each tier (ascending) and below
+/// every tier, the smallest and largest outcome in each (None where no one is), the scale of
+/// their scores, and how many declined. What the audit bounds their outcomes by (see
+/// [`outcome_bands`]): the card's students at fidelity, a subgroup cell's, a dose band's.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ByTier {
+    pub counts: Vec<u64>,
+    pub ranges: Vec<Option<(f64, f64)>>,
+    pub scale: Scale,
+    /// Those who declined (a post-test below the pre-test), and their largest outcome.
+    pub declined: u64,
+    pub decline_high: Option<f64>,
+}
+
+impl ByTier {
+    /// No student yet, for a card of `tiers` tiers.
+    pub fn new(tiers: usize) -> Self {
+        ByTier {
+            counts: vec![0; tiers + 1],
+            ranges: vec![None; tiers + 1],
+            ..ByTier::default()
+        }
+    }
+
+    /// One student in `band` (a tier's index, or the tiers' count for below every tier) with
+    /// the outcome `value`, who declined or not, whose scores are on `scale`.
+    pub fn see(&mut self, (band, value, declined): (usize, f64, bool), scale: &Scale) {
+        self.counts[band] += 1;
+        let (low, high) = self.ranges[band].get_or_insert((value, value));
+        *low = low.min(value);
+        *high = high.max(value);
+        self.scale.merge(scale);
+        if declined {
+            self.declined += 1;
+            self.decline_high = Some(self.decline_high.map_or(value, |h| h.max(value)));
+        }
+    }
+
+    /// Both sets of students together (the rare values rolled into "(other)").
+    pub fn merge(&mut self, other: &ByTier) {
+        self.counts
+            .iter_mut()
+            .zip(&other.counts)
+            .for_each(|(a, b)| *a += b);
+        for (mine, theirs) in self.ranges.iter_mut().zip(&other.ranges) {
+            *mine = widest(mine.iter().chain(theirs).copied());
+        }
+        self.scale.merge(&other.scale);
+        self.declined += other.declined;
+        self.decline_high = match (self.decline_high, other.decline_high) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// The smallest and largest outcome of its students (see [`outcome_range`]).
+    fn extremes(&self) -> Option<(f64, f64)> {
+        widest(self.ranges.iter().flatten().copied())
+    }
 }
 
 /// Enrolled students sharing a dose band and a cell of each subgroup column.
@@ -166,7 +217,7 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
                     .collect()
             })
             .collect(),
-        tiers: counts.tiers.iter().map(|&n| !small(n)).collect(),
+        tiers: counts.tiers().iter().map(|&n| !small(n)).collect(),
         met: counts.judged >= min && !small(counts.met),
         fidelity: true,
         breakdown: true,
@@ -194,12 +245,14 @@ pub fn publish(
     let min = c.min_cell_size;
     let mut plan = initial_plan(counts, min);
     let first = plan.clone();
-    let stated = stated_widths(c, counts, payment, &first);
+    let bands = Bands::of(c, counts);
+    let stated = stated_widths(c, counts, payment, &first, &bands);
     let subject = Subject {
         c,
         counts,
         payment,
         stated: &stated,
+        bands: &bands,
     };
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
@@ -224,7 +277,7 @@ pub fn publish(
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
     // audit's cost stays a bounded multiple of the report's size whatever the counts.
-    let mild_rounds = 4 * (counts.families.len() + counts.tiers.len()) + 16;
+    let mild_rounds = 4 * (counts.families.len() + counts.tiers().len()) + 16;
     for round in 0.. {
         let model = model(&subject, &plan);
         let Some(exposure) = model
@@ -502,7 +555,7 @@ fn cost(item: Item, counts: &Counts) -> f64 {
     let e = counts.enrolled.max(1) as f64;
     match item {
         Item::Cell(f, i) => counts.families[f].tallies[i].n as f64,
-        Item::Tier(k) => counts.tiers[k] as f64,
+        Item::Tier(k) => counts.tiers()[k] as f64,
         Item::Spread => 0.5,
         Item::Breakdown => 1.0,
         Item::Met => 2.0 * e,
@@ -527,7 +580,7 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
             p.cells[f][i] = false
         }
         // So is an empty tier: a reader may take every withheld cell or tier to hold someone.
-        Item::Tier(k) if p.tiers[k] && counts.tiers[k] > 0 => p.tiers[k] = false,
+        Item::Tier(k) if p.tiers[k] && counts.tiers()[k] > 0 => p.tiers[k] = false,
         Item::Breakdown if p.breakdown => p.breakdown = false,
         Item::Spread if p.spread => p.spread = false,
         Item::Effect if p.effect => p.effect = false,
@@ -555,7 +608,7 @@ fn payment_lattice(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan
         unknown.push(c.top_tier_cents() + c.per_student_base_cents);
     } else {
         for (k, t) in c.tiers_ascending().iter().enumerate() {
-            if !plan.tiers[k] && counts.tiers[k] > 0 {
+            if !plan.tiers[k] && counts.tiers()[k] > 0 {
                 unknown.push(t.cents_per_student);
             }
         }
@@ -676,6 +729,43 @@ struct Subject<'a> {
     /// Per quantity, the width of what the report's own words tell of it (see
     /// [`stated_widths`]); empty when they tell nothing.
     stated: &'a [f64],
+    bands: &'a Bands,
+}
+
+/// The outcomes each tier (ascending) and those below every tier may hold: (least, most).
+type TierBands = Vec<(f64, f64)>;
+
+/// The outcomes each tier may hold (see [`outcome_bands`]), worked out once for every plan: the
+/// card's students at fidelity (whether any declined, the penalty may say), and per table (None
+/// for one not audited by tier), each cell's.
+struct Bands {
+    card: TierBands,
+    cells: Vec<Option<Vec<TierBands>>>,
+}
+
+impl Bands {
+    fn of(c: &Contract, counts: &Counts) -> Bands {
+        let of = &counts.outcomes;
+        let cells = counts.families.iter().map(|f| {
+            f.tiers.as_ref().map(|tiers| {
+                // The penalty may say that no one at fidelity declined; of the dose bands'
+                // students below fidelity, a reader is supposed to know it when it is so.
+                let none_declined =
+                    counts.declined == 0 && (!f.dose || tiers.iter().all(|t| t.declined == 0));
+                // The table's smallest and largest outcomes set every cell's far ends, so that
+                // cells on one scale have the same bands (and the audit solves them as one).
+                let among = widest(tiers.iter().filter_map(ByTier::extremes));
+                tiers
+                    .iter()
+                    .map(|t| outcome_bands(c, t, among, none_declined))
+                    .collect()
+            })
+        });
+        Bands {
+            card: outcome_bands(c, of, of.extremes(), counts.declined == 0),
+            cells: cells.collect(),
+        }
+    }
 }
 
 /// Withholds one more thing to protect `q`: among the published items tied to it, cheapest
@@ -831,7 +921,7 @@ fn tier_quantities(
     let known = Known::if_published;
     let e = counts.enrolled as f64;
     let mut tiers: Vec<Q> = counts
-        .tiers
+        .tiers()
         .iter()
         .enumerate()
         .map(|(k, &n)| {
@@ -884,7 +974,11 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
         e,
     );
     let q_m = a.quantity("met the target", counts.met as f64, e);
-    let q_l = a.quantity("below every tier", counts.below_all as f64, e);
+    let q_l = a.quantity(
+        "below every tier",
+        counts.outcomes.counts[counts.tiers().len()] as f64,
+        e,
+    );
     let q_d = a.quantity("declined", counts.declined as f64, e);
     a.get_mut(q_a).known = known(plan.fidelity);
     a.get_mut(q_o).known = known(plan.fidelity);
@@ -985,14 +1079,14 @@ fn judged_counts(
     q_judged
 }
 
-/// Each cell's counts (see [`cell_counts`]), tied to the table's totals.
+/// Each cell's counts (see [`cell_counts`]), tied to the table's totals, and its students by
+/// tier (see [`cells_by_tier`]); with the dose bands' by tier.
 fn cell_quantities(
     a: &mut Audit,
-    c: &Contract,
-    counts: &Counts,
+    (c, counts, bands): (&Contract, &Counts, &Bands),
     plan: &Plan,
     (top, q_sum): (&Top, Option<Q>),
-) -> Vec<Vec<[Q; 8]>> {
+) -> (Vec<Vec<[Q; 8]>>, Vec<Vec<Q>>) {
     let e = counts.enrolled as f64;
     let min = c.min_cell_size as f64;
     let Top {
@@ -1014,6 +1108,7 @@ fn cell_quantities(
         _ => None,
     };
     let mut cells = Vec::new();
+    let mut dose_by_tier = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
         // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
         // fidelity (under missingOutcome "notMet" fewer than those the share is over).
@@ -1043,25 +1138,28 @@ fn cell_quantities(
             sum.push((total, -1.0));
             a.relate(sum, Op::Eq, 0.0);
         }
-        // With one tier a cell's split is its met count: its own bounds below say as much.
-        let by_tier = match (&family.tiers, family.dose) {
-            (Some(tiers), false) if counts.tiers.len() > 1 => {
-                cells_by_tier(a, counts, &qs, tiers, top, [min, e], c)
+        // Each cell's students by tier, within the bands of its own scores; with one tier, a
+        // cell's split is its met count.
+        let by_tier = match &bands.cells[f] {
+            Some(bands) if top.tiers.len() > 2 => cells_by_tier(a, family, &qs, bands, [min, e]),
+            Some(bands) => {
+                for (q, bands) in qs.iter().zip(bands) {
+                    met_and_unmet_bounds(a, q, bands, e);
+                }
+                Vec::new()
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         };
-        if let (false, [(low, high), (below_low, below_high)]) =
-            (family.dose, outcome_bands(c, counts).as_slice())
-        {
-            // One tier: a cell's met students lie in its band, the others below it.
-            let room = 1e-6 + 1e-9 * e * (high.abs().max(below_low.abs()).min(1e15) + 1.0);
-            for q in &qs {
-                let most = vec![(q[7], 1.0), (q[2], below_high - high), (q[4], -below_high)];
-                let least = vec![(q[7], 1.0), (q[2], below_low - low), (q[4], -below_low)];
-                a.relate(most, Op::Le, room);
-                a.relate(least, Op::Ge, -room);
+        // Across a subgroup table, each tier's students (the dose bands', at fidelity or not, in
+        // [`dose_band_relations`]).
+        if !family.dose && !by_tier.is_empty() {
+            for (k, &tier) in top.tiers.iter().enumerate() {
+                let mut terms: Vec<(Q, f64)> = by_tier.iter().map(|ct| (ct[k], 1.0)).collect();
+                terms.push((tier, -1.0));
+                a.relate(terms, Op::Eq, 0.0);
             }
-        } else if let (Some(t0), true) = (lowest, by_tier.is_empty()) {
+        }
+        if let (Some(t0), None) = (lowest, &bands.cells[f]) {
             // sum <= 1 x met + t0 x (with an outcome - met), with room for rounding.
             for q in &qs {
                 let terms = vec![(q[7], 1.0), (q[2], -(1.0 - t0)), (q[4], -t0)];
@@ -1087,37 +1185,52 @@ fn cell_quantities(
         a.groups
             .push(crate::disclosure::Group { members: withheld });
         cells.push(qs);
+        if family.dose {
+            dose_by_tier = by_tier;
+        }
     }
-    cells
+    (cells, dose_by_tier)
 }
 
-/// Each cell's students with an outcome in each tier and below every tier (the tiers' bands,
-/// see [`outcome_bands`]): they add up to the cell's met count and its students with an
-/// outcome, and across cells to each tier's count; the cell's sum of outcomes lies between
-/// its students' band bottoms and tops. Protected when small: tiers of 13 and 47, two cells
-/// of 40 with 30 meeting the target and their means put exactly 3 of one cell in the lower
-/// tier. Returns each cell's quantities, tier by tier.
+/// With one tier, a cell's students meeting the target lie in its band and the others below
+/// it: the cell's sum of outcomes lies between their bottoms and tops.
+fn met_and_unmet_bounds(a: &mut Audit, q: &[Q; 8], bands: &[(f64, f64)], e: f64) {
+    let [(low, high), (below_low, below_high)] = bands else {
+        return;
+    };
+    let room = 1e-6 + 1e-9 * e * (high.abs().max(below_low.abs()).min(1e15) + 1.0);
+    let most = vec![(q[7], 1.0), (q[2], below_high - high), (q[4], -below_high)];
+    let least = vec![(q[7], 1.0), (q[2], below_low - low), (q[4], -below_low)];
+    a.relate(most, Op::Le, room);
+    a.relate(least, Op::Ge, -room);
+}
+
+/// Each cell's students with an outcome in each tier and below every tier (within the bands of
+/// its own students' scores, see [`outcome_bands`]): they add up to the cell's met count and
+/// its students with an outcome; the cell's sum of outcomes lies between its students' band
+/// bottoms and tops. Protected when small: tiers of 13 and 47, two cells of 40 with 30 meeting
+/// the target and their means put exactly 3 of one cell in the lower tier. Returns each cell's
+/// quantities, tier by tier.
 fn cells_by_tier(
     a: &mut Audit,
-    counts: &Counts,
+    family: &Family,
     qs: &[[Q; 8]],
-    tiers: &[Vec<u64>],
-    top: &Top,
+    bands: &[Vec<(f64, f64)>],
     [min, e]: [f64; 2],
-    c: &Contract,
 ) -> Vec<Vec<Q>> {
-    let bands = outcome_bands(c, counts);
-    let scale = bands
-        .iter()
-        .flat_map(|&(low, high)| [low, high])
-        .filter(|x| x.is_finite())
-        .fold(1.0, |m: f64, x| m.max(x.abs()));
-    let room = 1e-6 + 1e-9 * e * scale;
-    let by_tier: Vec<Vec<Q>> = qs
-        .iter()
-        .zip(tiers)
-        .map(|(q, held)| {
+    let held = family.tiers.iter().flatten();
+    qs.iter()
+        .zip(held)
+        .zip(bands)
+        .map(|((q, held), bands)| {
+            let scale = bands
+                .iter()
+                .flat_map(|&(low, high)| [low, high])
+                .filter(|x| x.is_finite())
+                .fold(1.0, |m: f64, x| m.max(x.abs()));
+            let room = 1e-6 + 1e-9 * e * scale;
             let ct: Vec<Q> = held
+                .counts
                 .iter()
                 .map(|&n| unpublished_count(a, "students of a cell in a tier", n as f64, e, min))
                 .collect();
@@ -1131,7 +1244,7 @@ fn cells_by_tier(
                 0.0,
             );
             for (side, op) in [(1, Op::Le), (0, Op::Ge)] {
-                if let Some(mut terms) = band_sum(&bands, &ct, side) {
+                if let Some(mut terms) = band_sum(bands, &ct, side) {
                     terms.iter_mut().for_each(|t| t.1 = -t.1);
                     terms.push((q[7], 1.0));
                     a.relate(terms, op, if side == 1 { room } else { -room });
@@ -1139,13 +1252,7 @@ fn cells_by_tier(
             }
             ct
         })
-        .collect();
-    for (k, &tier) in top.tiers.iter().enumerate() {
-        let mut terms: Vec<(Q, f64)> = by_tier.iter().map(|ct| (ct[k], 1.0)).collect();
-        terms.push((tier, -1.0));
-        a.relate(terms, Op::Eq, 0.0);
-    }
-    by_tier
+        .collect()
 }
 
 /// Sum over the bands of each band's count times its top (`side` 1) or bottom (`side` 0): the
@@ -1271,50 +1378,74 @@ fn outcome_sum(a: &mut Audit, counts: &Counts, plan: &Plan) -> Option<Q> {
 /// is at most each student's band top and at least its band bottom. A mean of 0.976 over 63
 /// students put at most 3 in a tier that ends at 0.6; with scores of at least 0, a mean of 25.3
 /// over 100 with 50 at 50 or more put at most 1 at 80 or more. A student who declined (a
-/// post-test below the pre-test) has less than what a gain of 0 gives, the others below every
-/// tier at least that: no one declining says that no gain is negative, and under a growth
-/// index with mean 0 and SD 1 the 12 who declined were all below a tier at 5.
-fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Option<Q>) {
-    let bands = outcome_bands(c, counts);
-    // (Not a normalized gain: a student at the maximum on the pre-test may decline without one.)
-    let zero = match c.metric {
-        GrowthMetric::NormalizedGain { .. } => None,
-        _ => zero_gain(&c.metric),
-    };
+/// post-test below the pre-test) has at most what a step down gives (see
+/// [`crate::steps::decline_top`]), the others below every tier at least what a gain of 0 gives:
+/// no one declining says that no gain is negative; under a growth index with mean 0 and SD 1
+/// the 12 who declined were all below a tier at 5; and on a scale of 2, where every decline of
+/// a normalized gain is -1, 40 at 1, 40 at 0.5 and a mean of 0.57 said that 3 declined.
+fn sum_bounds(
+    a: &mut Audit,
+    (c, counts, bands): (&Contract, &Counts, &Bands),
+    top: &Top,
+    q_sum: Option<Q>,
+) {
+    let bands = &bands.card;
+    let of = &counts.outcomes;
     let q_l = top.tiers[bands.len() - 1];
+    // Those who declined with an outcome: every one who declined, but under a normalized gain
+    // a student at the maximum on the pre-test declines without one.
+    let q_dw = if of.declined == counts.declined {
+        top.q_d
+    } else {
+        let e = counts.enrolled as f64;
+        let min = c.min_cell_size as f64;
+        let q = unpublished_count(a, "declined with an outcome", of.declined as f64, e, min);
+        a.relate(vec![(q, 1.0), (top.q_d, -1.0)], Op::Le, 0.0);
+        q
+    };
     // A decline is below every tier at or above what a gain of 0 gives (reached a hair below).
-    let declines_below = zero
+    let declines_below = zero_gain(&c.metric, &of.scale)
         .zip(c.tiers_ascending().first())
         .and_then(|((least, most), t)| {
             // (Strictly: a decline rounded to exactly `most` would reach a tier there.)
-            (most < reach_point(t.at_least)).then_some(least)
+            (most < reach_point(t.at_least)).then_some((least, most))
         });
     if declines_below.is_some() {
-        a.relate(vec![(top.q_d, 1.0), (q_l, -1.0)], Op::Le, 0.0);
+        a.relate(vec![(q_dw, 1.0), (q_l, -1.0)], Op::Le, 0.0);
     }
     let Some(q_sum) = q_sum else {
         return;
     };
     let scale = counts.mean_metric.unwrap_or(0.0).abs() + 1.0;
     let room = 1e-9 * counts.with_outcome as f64 * scale;
+    let (floor, ceiling) = bands[bands.len() - 1];
     for (side, op) in [(1, Op::Ge), (0, Op::Le)] {
-        let Some(mut terms) = band_sum(&bands, &top.tiers, side) else {
+        let Some(mut terms) = band_sum(bands, &top.tiers, side) else {
             continue;
         };
-        // Those below every tier who did not decline are at least what a gain of 0 gives (the
-        // bottom band's last).
-        let floor = bands[bands.len() - 1].0;
-        if let (0, Some(least)) = (side, declines_below) {
-            if floor < least {
-                if let Some(t) = terms.iter_mut().find(|t| t.0 == q_l) {
-                    t.1 = least;
-                }
-                // Those who declined are at least the lowest outcome (what a gain of 0 gives when
-                // none declined: the linear programs would otherwise let half a student carry the
-                // far floor); the term is their excess below `least`.
-                let declined_floor = counts.extremes().map_or(floor, |(low, _)| low.min(least));
-                terms.push((top.q_d, declined_floor - least));
+        let Some((least, most)) = declines_below else {
+            terms.push((q_sum, -1.0));
+            a.relate(terms, op, if side == 1 { -room } else { room });
+            continue;
+        };
+        if side == 1 {
+            // Those who declined are at most a step down (or their own largest outcome, should
+            // scores below 0 allow more); the term is their shortfall below the band's top.
+            let step = decline_top(&c.metric, &of.scale).unwrap_or(most);
+            let highest = of.decline_high.map_or(step, |h| h.max(step));
+            if highest < ceiling && ceiling.is_finite() {
+                terms.push((q_dw, highest - ceiling));
             }
+        } else if floor < least {
+            // Those below every tier who did not decline are at least what a gain of 0 gives;
+            // those who declined at least the lowest outcome (what a gain of 0 gives when none
+            // declined: the linear programs would otherwise let half a student carry the far
+            // floor); the term is their excess below `least`.
+            if let Some(t) = terms.iter_mut().find(|t| t.0 == q_l) {
+                t.1 = least;
+            }
+            let declined_floor = of.extremes().map_or(floor, |(low, _)| low.min(least));
+            terms.push((q_dw, declined_floor - least));
         }
         terms.push((q_sum, -1.0));
         a.relate(terms, op, if side == 1 { -room } else { room });
@@ -1327,14 +1458,21 @@ fn sum_bounds(a: &mut Audit, c: &Contract, counts: &Counts, top: &Top, q_sum: Op
 /// at 80 or more); otherwise ends far past the outcomes' own, which bound nothing unless no
 /// student can be there (100 of 100 meeting a target of 10 with a mean of 10.2 put at most 1 at
 /// 30 or more). Never past the lowest tier's threshold, which would say by itself that every
-/// student met the target or none did.
-fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
-    let (low, high) = counts.extremes().unwrap_or((0.0, 0.0));
+/// student met the target or none did. The far ends are set from `among` (the smallest and
+/// largest outcome of the students of the table), what a gain of 0 gives from the grades of
+/// `of`'s students.
+fn outcome_range(
+    c: &Contract,
+    of: &ByTier,
+    among: Option<(f64, f64)>,
+    none_declined: bool,
+) -> (f64, f64) {
+    let (low, high) = among.unwrap_or((0.0, 0.0));
     let far = 1e3 * ((high - low).abs() + 1.0);
-    let floor = match (&c.metric, zero_gain(&c.metric)) {
+    let floor = match (&c.metric, zero_gain(&c.metric, &of.scale)) {
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
-        // No one at fidelity declined: every gain there is at least 0.
-        (_, Some((zero, _))) if counts.declined == 0 => zero.min(low),
+        // No one declined: every gain is at least 0.
+        (_, Some((zero, _))) if none_declined => zero.min(low),
         _ => low - far,
     };
     let ceiling = match c.metric {
@@ -1347,37 +1485,29 @@ fn outcome_range(c: &Contract, counts: &Counts) -> (f64, f64) {
     }
 }
 
-/// The least and most outcome a gain of 0 gives over the contract's norms: a student who did
-/// not decline has at least the least, one who declined less than the most (None for a
-/// post-test score, which says nothing of the pre-test).
-fn zero_gain(metric: &GrowthMetric) -> Option<(f64, f64)> {
-    match metric {
-        GrowthMetric::PostScore => None,
-        GrowthMetric::Gain
-        | GrowthMetric::NormalizedGain { .. }
-        | GrowthMetric::PercentOfTypical { .. } => Some((0.0, 0.0)),
-        GrowthMetric::GrowthIndex { norms } => {
-            widest(norms.iter().map(|n| (-n.mean / n.sd, -n.mean / n.sd)))
-        }
-    }
-}
-
-/// The outcomes each tier's students may have (at fidelity, with an outcome), in the order of
-/// the tiers' quantities: each tier, then those below every tier. A tier runs from its
-/// threshold to the next, narrowed to the steps whole scores allow (see [`threshold_steps`]: on
-/// a scale of 2 the tier of normalized gains from 0.5 to 0.8 holds 0.5 alone), within the
-/// outcomes' own range (see [`outcome_range`]). Each band holds at least its students' own
-/// smallest and largest outcomes, whatever the steps say: the truth stays feasible.
-fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
-    let (floor, ceiling) = outcome_range(c, counts);
+/// The outcomes the students of `of` may have in each tier, in the order of the tiers'
+/// quantities: each tier, then those below every tier. A tier runs from its threshold to the
+/// next, narrowed to the steps their scores allow (see [`threshold_steps`]: on a scale of 2 the
+/// tier of normalized gains from 0.5 to 0.8 holds 0.5 alone), within the outcomes' own range
+/// (see [`outcome_range`]; `none_declined` when a reader may know that none of them declined).
+/// Each band holds at least its students' own smallest and largest outcomes, whatever the
+/// steps say: the truth stays feasible.
+fn outcome_bands(
+    c: &Contract,
+    of: &ByTier,
+    among: Option<(f64, f64)>,
+    none_declined: bool,
+) -> Vec<(f64, f64)> {
+    let (floor, ceiling) = outcome_range(c, of, among, none_declined);
     let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
     let last = thresholds.len();
+    let steps = threshold_steps(&c.metric, &of.scale, &thresholds);
     // The first outcome reaching threshold k, and the last short of it.
-    let first = |k: usize| match counts.steps.get(k).copied().flatten() {
+    let first = |k: usize| match steps.get(k).copied().flatten() {
         Some((first, _)) => first,
         None => reach_point(thresholds[k]),
     };
-    let short = |k: usize| match counts.steps.get(k).copied().flatten() {
+    let short = |k: usize| match steps.get(k).copied().flatten() {
         Some((_, short)) => short,
         None => thresholds[k],
     };
@@ -1391,170 +1521,12 @@ fn outcome_bands(c: &Contract, counts: &Counts) -> Vec<(f64, f64)> {
                 _ if k == last && last > 0 => short(0).min(ceiling),
                 _ => ceiling,
             };
-            match counts.band_ranges.get(k).copied().flatten() {
+            match of.ranges.get(k).copied().flatten() {
                 Some((low, high)) => (bottom.min(low), top.max(high)),
                 None => (bottom, top),
             }
         })
         .collect()
-}
-
-/// The steps scores move in, as units per point: 1 for whole scores, 2 for half points, 10 for
-/// tenths; None when no step of a thousandth or coarser fits them all. A reader who knows the
-/// test's scale knows as much. Linear in the scores: each one is checked against the units so
-/// far, and the units grow (each time a multiple) at most ten times.
-pub fn score_units(scores: impl Iterator<Item = f64>) -> Option<u32> {
-    let on = |x: f64, u: u32| {
-        let scaled = x * f64::from(u);
-        (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
-    };
-    let mut units = 1u32;
-    for x in scores.filter(|x| !x.is_nan()) {
-        if on(x, units) {
-            continue;
-        }
-        let own = (2..=1000).find(|&u| on(x, u))?;
-        units = units / gcd(units, own) * own;
-        if units > 1000 {
-            return None;
-        }
-    }
-    Some(units)
-}
-
-fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
-}
-
-/// Per threshold (ascending), the first outcome at or above it and the last below it that the
-/// metric can take with scores in `units` per point (see [`score_units`]), as a reader knowing
-/// the scale may suppose: whole gains move in points, a normalized gain over a maximum of m in
-/// fractions k/d for d up to m, a growth index with an SD of 4 in quarters, a percent of
-/// typical growth of 4 in 25s (half-point scores halve each step). None without units, for a
-/// percent of typical growth prorated by weeks, and for a normalized gain over more than 10
-/// million steps, or over more than 1,000 with a threshold at or below 0 or above 1 (up to
-/// 1,000 steps every denominator is tried; past it the Stern-Brocot tree finds the two
-/// fractions around each threshold in a few dozen steps).
-pub fn threshold_steps(
-    metric: &GrowthMetric,
-    units: Option<u32>,
-    thresholds: &[f64],
-) -> Vec<Option<(f64, f64)>> {
-    // Over whole numbers k, the first value of f(k) reaching t (a hair below it, see
-    // [`crate::growth::reaches`]) and the last short of it, for f increasing with f(k) >= t when
-    // k >= start (start rounded from the inverse).
-    let around = |t: f64, start: f64, f: &dyn Fn(f64) -> f64| {
-        // (A step or two from the rounded inverse; never more, should the floats be coarser.)
-        let mut k = start.ceil();
-        for _ in 0..2 {
-            if f(k - 1.0) >= reach_point(t) {
-                k -= 1.0;
-            }
-        }
-        for _ in 0..2 {
-            if f(k) < reach_point(t) {
-                k += 1.0;
-            }
-        }
-        (f(k), f(k - 1.0))
-    };
-    thresholds
-        .iter()
-        .map(|&t| {
-            // A score of k units is k / u points.
-            let u = f64::from(units?);
-            match metric {
-                GrowthMetric::Gain | GrowthMetric::PostScore => {
-                    Some(around(t, reach_point(t) * u, &|k| k / u))
-                }
-                GrowthMetric::NormalizedGain { max_score } => {
-                    // In units: denominators d = maximum - pre-test, numerators from -pre to d.
-                    let m = max_score * u;
-                    if m.fract() != 0.0 || !(1.0..=1e7).contains(&m) {
-                        return None;
-                    }
-                    // Past 1,000 steps, for a threshold from above 0 to 1 (every fraction there
-                    // is some pre-test's and post-test's), by the Stern-Brocot tree.
-                    if m > 1e3 {
-                        let r = reach_point(t);
-                        return (r > 0.0 && r <= 1.0).then(|| {
-                            let (short, first) = fractions_around(r, m);
-                            (first, short)
-                        });
-                    }
-                    let mut first = f64::INFINITY;
-                    let mut short = f64::NEG_INFINITY;
-                    for d in 1..=m as u32 {
-                        let d = f64::from(d);
-                        let (at, below) = around(t, reach_point(t) * d, &|k| k / d);
-                        let lowest = -(m - d) / d;
-                        if at <= 1.0 && at >= lowest {
-                            first = first.min(at);
-                        }
-                        if below >= lowest && below <= 1.0 {
-                            short = short.max(below);
-                        }
-                    }
-                    Some((first.min(1.0), short.max(-m)))
-                }
-                GrowthMetric::GrowthIndex { norms } => widest(norms.iter().map(|n| {
-                    around(t, (reach_point(t) * n.sd + n.mean) * u, &|k| {
-                        (k / u - n.mean) / n.sd
-                    })
-                })),
-                GrowthMetric::PercentOfTypical { norms } => {
-                    if norms.iter().any(|n| n.weeks.is_some()) {
-                        return None;
-                    }
-                    widest(norms.iter().map(|n| {
-                        let per = 100.0 / n.typical_growth;
-                        around(t, reach_point(t) / per * u, &|k| k / u * per)
-                    }))
-                }
-            }
-        })
-        .collect()
-}
-
-/// The largest fraction below `r` and the smallest at or above it among those with a
-/// denominator up to `n`, for `r` above 0 and at most 1: the Stern-Brocot search, with each run
-/// of steps to one side taken at once (as a continued fraction does), so that it ends within
-/// about 2 log2(n) rounds. Over 0.6 and denominators up to 100: 58/97 and 3/5.
-fn fractions_around(r: f64, n: f64) -> (f64, f64) {
-    // a/b < r <= c/d, with no fraction between them of a denominator up to b + d - 1.
-    let (mut a, mut b, mut c, mut d) = (0.0, 1.0, 1.0, 1.0);
-    let below = |p: f64, q: f64| p < r * q;
-    while b + d <= n {
-        if below(a + c, b + d) {
-            // The left end moves up by k steps: a + k c < r (b + k d), within n.
-            let gap = c - r * d;
-            let most = ((n - b) / d).floor();
-            let mut k = if gap > 0.0 {
-                (((r * b - a) / gap).ceil() - 1.0).clamp(1.0, most)
-            } else {
-                most
-            };
-            while k > 1.0 && !below(a + k * c, b + k * d) {
-                k -= 1.0;
-            }
-            a += k * c;
-            b += k * d;
-        } else {
-            // The right end moves down by k steps: c + k a >= r (d + k b), within n.
-            let most = ((n - d) / b).floor();
-            let mut k = ((c - r * d) / (r * b - a)).floor().clamp(1.0, most);
-            while k > 1.0 && below(c + k * a, d + k * b) {
-                k -= 1.0;
-            }
-            c += k * a;
-            d += k * b;
-        }
-    }
-    (a / b, c / d)
 }
 
 /// At least half the students with an outcome lie at or above the median, and half at or below:
@@ -1573,7 +1545,8 @@ fn median_bounds(
     let (Some(median), Some((lower, upper))) = (counts.median_metric, counts.median_pair) else {
         return;
     };
-    let (floor, ceiling) = outcome_range(c, counts);
+    let of = &counts.outcomes;
+    let (floor, ceiling) = outcome_range(c, of, of.extremes(), counts.declined == 0);
     // Each band as thresholds: [from, to), the next tier's threshold excluded.
     // A value reaches a threshold a hair below it (see [`crate::growth::reaches`]): 16.4 - 6.4 =
     // 9.999999999999998 is in the tier from 10.
@@ -1627,7 +1600,12 @@ fn median_bounds(
 /// from c away, cannot exceed (Chebyshev's and Cantelli's inequalities, every band at once). An
 /// SD of 0.006 about a mean of 0.995 left room for one student below 0.9. Returns the
 /// quantities the median and the SD publish, for the plan item that withholds them.
-fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top: &Top) -> [Q; 2] {
+fn spread_bounds(
+    a: &mut Audit,
+    (c, counts, bands): (&Contract, &Counts, &Bands),
+    plan: &Plan,
+    top: &Top,
+) -> [Q; 2] {
     let n = counts.with_outcome as f64;
     let (m, sd) = (
         counts.mean_metric.unwrap_or(0.0),
@@ -1646,7 +1624,7 @@ fn spread_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, top:
     let (Some(_), Some(_), true) = (counts.sd_metric, counts.median_metric, published) else {
         return [q_ss, q_half];
     };
-    let bands = outcome_bands(c, counts);
+    let bands = &bands.card;
     let band_qs = &top.tiers;
     median_bounds(a, c, counts, band_qs, [q_half, top.q_o]);
     if sd <= 0.0 {
@@ -1771,7 +1749,7 @@ fn dose_band_relations(
     a: &mut Audit,
     c: &Contract,
     counts: &Counts,
-    cells: &[Vec<[Q; 8]>],
+    (cells, by_tier): (&[Vec<[Q; 8]>], &[Vec<Q>]),
     (top, q_sum): (&Top, Option<Q>),
 ) -> Q {
     let Top {
@@ -1802,58 +1780,46 @@ fn dose_band_relations(
         a.get_mut(q).known = Known::Not;
         protect_if_small(a, q, min);
     }
-    // Which dose bands hold whom: a band below the fidelity threshold holds only students below
-    // fidelity, and one at or above it holds every student at fidelity that falls in it, and,
-    // when no enrolled student is short of the weeks rule, only them (a reader may suppose it:
-    // the bands then split the students at fidelity from the rest).
     if let Some(f) = counts.families.iter().position(|f| f.dose) {
-        let threshold = c.fidelity.min_minutes_per_week;
-        let edges: Vec<(f64, f64)> = DOSE_BANDS
-            .iter()
-            .enumerate()
-            .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)))
-            .collect();
-        let bands = &cells[f];
-        let sum = |pick: usize, keep: &dyn Fn(f64, f64) -> bool, total: Q| {
-            let mut terms: Vec<(Q, f64)> = bands
+        // (students, with an outcome, meeting the target) against (below fidelity, ... with an
+        // outcome, ... meeting the target), then each tier's.
+        let family = &counts.families[f];
+        let of_bands = |pick: fn(&Tally) -> u64, slot: usize| -> Vec<(Q, u64)> {
+            cells[f]
                 .iter()
-                .zip(&edges)
-                .filter(|(_, &(from, to))| keep(from, to))
-                .map(|(q, _)| (q[pick], 1.0))
-                .collect();
-            terms.push((total, -1.0));
-            terms
+                .zip(&family.tallies)
+                .map(|(q, t)| (q[slot], pick(t)))
+                .collect()
         };
-        // (n, judged, met) of the bands against (below fidelity, ... with an outcome, ... met).
-        let tallies = &counts.families[f].tallies;
-        let count_of = [|t: &Tally| t.n, |t: &Tally| t.judged, |t: &Tally| t.met];
-        let at_fidelity = [counts.at_fidelity, counts.with_outcome, counts.met];
-        for (pick, below, at) in [(0, q_b, q_a), (1, q_ob, q_o), (2, q_mb, q_m)] {
-            a.relate(sum(pick, &|_, to| to <= threshold, below), Op::Le, 0.0);
-            // Every student at fidelity is in a band reaching past the threshold; the others
-            // there are below fidelity (short of weeks), a count of their own, protected when
-            // small: a band of 103 against 100 at fidelity gave 3 away, and their met count and
-            // gains with it.
-            let past: u64 = tallies
-                .iter()
-                .zip(&edges)
-                .filter(|(_, &(_, to))| to > threshold)
-                .map(|(t, _)| count_of[pick](t))
-                .sum();
-            let q_r = unpublished_count(
-                a,
-                "below fidelity in a band past the threshold",
-                past.saturating_sub(at_fidelity[pick]) as f64,
-                e,
-                min,
-            );
-            let mut reach = sum(pick, &|_, to| to > threshold, at);
-            reach.push((q_r, -1.0));
-            a.relate(reach, Op::Eq, 0.0);
-            a.relate(vec![(q_r, 1.0), (below, -1.0)], Op::Le, 0.0);
-            if !counts.short_of_weeks {
-                a.relate(sum(pick, &|from, _| from >= threshold, at), Op::Le, 0.0);
-            }
+        let mut series = vec![
+            DoseSeries {
+                bands: of_bands(|t| t.n, 0),
+                below: q_b,
+                at: q_a,
+                at_value: counts.at_fidelity,
+            },
+            DoseSeries {
+                bands: of_bands(|t| t.judged, 1),
+                below: q_ob,
+                at: q_o,
+                at_value: counts.with_outcome,
+            },
+            DoseSeries {
+                bands: of_bands(|t| t.met, 2),
+                below: q_mb,
+                at: q_m,
+                at_value: counts.met,
+            },
+        ];
+        series.extend(dose_tier_series(
+            a,
+            counts,
+            family,
+            (by_tier, top),
+            [min, e],
+        ));
+        for s in &series {
+            bands_hold_whom(a, c, counts, s);
         }
     }
     a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_ob, -1.0)], Op::Eq, 0.0);
@@ -1862,6 +1828,99 @@ fn dose_band_relations(
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
     dose_sum(a, counts, cells, q_sum, q_ob);
     q_ob
+}
+
+/// One count over the dose bands: each band's quantity and value, and the quantities of the
+/// students it counts below and at fidelity, with the value at fidelity.
+struct DoseSeries {
+    bands: Vec<(Q, u64)>,
+    below: Q,
+    at: Q,
+    at_value: u64,
+}
+
+/// Each tier's count over the dose bands (below every tier last): the bands' students in it
+/// are those at fidelity and those below it, a count of their own, protected when small (a
+/// band of 300 with a mean of 58.9, everyone else at 59, held one student at 29). None when
+/// the bands are not split by tier.
+fn dose_tier_series(
+    a: &mut Audit,
+    counts: &Counts,
+    family: &Family,
+    (by_tier, top): (&[Vec<Q>], &Top),
+    [min, e]: [f64; 2],
+) -> Vec<DoseSeries> {
+    let (Some(held), false) = (&family.tiers, by_tier.is_empty()) else {
+        return Vec::new();
+    };
+    let mut series = Vec::new();
+    for (k, &at) in top.tiers.iter().enumerate() {
+        let in_bands: u64 = held.iter().map(|h| h.counts[k]).sum();
+        let at_value = counts.outcomes.counts[k];
+        let below = unpublished_count(
+            a,
+            "below fidelity with an outcome in a tier",
+            in_bands.saturating_sub(at_value) as f64,
+            e,
+            min,
+        );
+        let mut terms: Vec<(Q, f64)> = by_tier.iter().map(|ct| (ct[k], 1.0)).collect();
+        terms.extend([(at, -1.0), (below, -1.0)]);
+        a.relate(terms, Op::Eq, 0.0);
+        let bands = by_tier.iter().zip(held).map(|(ct, h)| (ct[k], h.counts[k]));
+        series.push(DoseSeries {
+            bands: bands.collect(),
+            below,
+            at,
+            at_value,
+        });
+    }
+    series
+}
+
+/// Which dose bands hold whom: a band below the fidelity threshold holds only students below
+/// fidelity, and one at or above it holds every student at fidelity that falls in it, and,
+/// when no enrolled student is short of the weeks rule, only them (a reader may suppose it: the
+/// bands then split the students at fidelity from the rest).
+fn bands_hold_whom(a: &mut Audit, c: &Contract, counts: &Counts, s: &DoseSeries) {
+    let threshold = c.fidelity.min_minutes_per_week;
+    let edges = DOSE_BANDS
+        .iter()
+        .enumerate()
+        .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)));
+    let bands: Vec<((Q, u64), (f64, f64))> = s.bands.iter().copied().zip(edges).collect();
+    let sum = |keep: &dyn Fn(f64, f64) -> bool, total: Q| {
+        let mut terms: Vec<(Q, f64)> = bands
+            .iter()
+            .filter(|(_, (from, to))| keep(*from, *to))
+            .map(|&((q, _), _)| (q, 1.0))
+            .collect();
+        terms.push((total, -1.0));
+        terms
+    };
+    a.relate(sum(&|_, to| to <= threshold, s.below), Op::Le, 0.0);
+    // Every student at fidelity is in a band reaching past the threshold; the others there are
+    // below fidelity (short of weeks), a count of their own, protected when small: a band of
+    // 103 against 100 at fidelity gave 3 away, and their met count and gains with it.
+    let past: u64 = bands
+        .iter()
+        .filter(|(_, (_, to))| *to > threshold)
+        .map(|&((_, n), _)| n)
+        .sum();
+    let q_r = unpublished_count(
+        a,
+        "below fidelity in a band past the threshold",
+        past.saturating_sub(s.at_value) as f64,
+        counts.enrolled as f64,
+        c.min_cell_size as f64,
+    );
+    let mut reach = sum(&|_, to| to > threshold, s.at);
+    reach.push((q_r, -1.0));
+    a.relate(reach, Op::Eq, 0.0);
+    a.relate(vec![(q_r, 1.0), (s.below, -1.0)], Op::Le, 0.0);
+    if !counts.short_of_weeks {
+        a.relate(sum(&|from, _| from >= threshold, s.at), Op::Le, 0.0);
+    }
 }
 
 /// The dose bands' means add up to the outcomes at fidelity (the growth figures' sum) and those
@@ -1894,7 +1953,13 @@ fn dose_sum(a: &mut Audit, counts: &Counts, cells: &[Vec<[Q; 8]>], q_sum: Option
 /// count from the report's words and the enrolment, before any payment figure, is accepted; the
 /// payment must tell no more (with a rounded total and a decline penalty, it once told that 3
 /// to 5 met the target). Per quantity, that width (infinite for one not protected).
-fn stated_widths(c: &Contract, counts: &Counts, payment: &Payment, first: &Plan) -> Vec<f64> {
+fn stated_widths(
+    c: &Contract,
+    counts: &Counts,
+    payment: &Payment,
+    first: &Plan,
+    bands: &Bands,
+) -> Vec<f64> {
     if first.outcome_figures || counts.with_outcome >= c.min_cell_size {
         return Vec::new();
     }
@@ -1907,6 +1972,7 @@ fn stated_widths(c: &Contract, counts: &Counts, payment: &Payment, first: &Plan)
         counts,
         payment,
         stated: &[],
+        bands,
     };
     let audit = model(&subject, &words_only).audit;
     let mut cache = Cache::default();
@@ -1930,15 +1996,17 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
         counts,
         payment,
         stated,
+        ..
     } = *subject;
     let mut a = Audit::default();
     let top = top_counts(&mut a, c, counts, plan);
     let q_sum = outcome_sum(&mut a, counts, plan);
-    let cells = cell_quantities(&mut a, c, counts, plan, (&top, q_sum));
-    sum_bounds(&mut a, c, counts, &top, q_sum);
-    let spread = spread_bounds(&mut a, c, counts, plan, &top);
+    let subject_bands = (c, counts, subject.bands);
+    let (cells, dose_by_tier) = cell_quantities(&mut a, subject_bands, plan, (&top, q_sum));
+    sum_bounds(&mut a, subject_bands, &top, q_sum);
+    let spread = spread_bounds(&mut a, subject_bands, plan, &top);
     nested_bounds(&mut a, c, counts, plan, &cells);
-    let q_ob = dose_band_relations(&mut a, c, counts, &cells, (&top, q_sum));
+    let q_ob = dose_band_relations(&mut a, c, counts, (&cells, &dose_by_tier), (&top, q_sum));
     let Top {
         q_e,
         q_i,
@@ -1972,7 +2040,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
             }
         }
     }
-    for (k, q) in tiers.iter().take(counts.tiers.len()).enumerate() {
+    for (k, q) in tiers.iter().take(counts.tiers().len()).enumerate() {
         owner[q.0] = Some(Item::Tier(k));
     }
     owner[q_m.0] = Some(Item::Met);
@@ -2189,7 +2257,7 @@ fn report(
     let tier_counts = c
         .tiers_ascending()
         .iter()
-        .zip(&counts.tiers)
+        .zip(counts.tiers())
         .zip(&plan.tiers)
         .filter(|_| figures)
         .map(|((t, &n), &shown)| TierCount {
@@ -2259,116 +2327,5 @@ fn report(
             protections,
             withheld: withheld_sentence,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::threshold_steps;
-    use crate::contract::{GrowthMetric, IndexNorm, TypicalNorm};
-
-    #[test]
-    fn whole_scores_put_each_threshold_between_two_steps() {
-        let steps = |metric: &GrowthMetric, t: f64| threshold_steps(metric, Some(1), &[t])[0];
-        // Gains in points: 30 is reached at 30, and 29 is the last short of it; 7.5 at 8.
-        assert_eq!(steps(&GrowthMetric::Gain, 30.0), Some((30.0, 29.0)));
-        assert_eq!(steps(&GrowthMetric::PostScore, 7.5), Some((8.0, 7.0)));
-        // Normalized gains on a scale of 2 (pre-test 0 or 1): 0, 0.5 or 1, or -1 from 1 to 0.
-        let two = GrowthMetric::NormalizedGain { max_score: 2.0 };
-        assert_eq!(steps(&two, 0.8), Some((1.0, 0.5)));
-        assert_eq!(steps(&two, 0.5), Some((0.5, 0.0)));
-        // On a scale of 100: 0.6 is 3/5; the last short of it 58/97 (by enumeration in Python:
-        // max over d <= 100 of (ceil(0.6 d) - 1) / d).
-        let hundred = GrowthMetric::NormalizedGain { max_score: 100.0 };
-        assert_eq!(steps(&hundred, 0.6), Some((0.6, 58.0 / 97.0)));
-        // A growth index with mean 10 and SD 4 moves in quarters: gain 14 reaches 1, 13 is 0.75.
-        let index = GrowthMetric::GrowthIndex {
-            norms: vec![IndexNorm {
-                grade: 3,
-                mean: 10.0,
-                sd: 4.0,
-            }],
-        };
-        assert_eq!(steps(&index, 1.0), Some((1.0, 0.75)));
-        assert_eq!(steps(&index, 2.0), Some((2.0, 1.75)));
-        // Percent of a typical growth of 4: steps of 25.
-        let typical = |weeks| GrowthMetric::PercentOfTypical {
-            norms: vec![TypicalNorm {
-                grade: 3,
-                typical_growth: 4.0,
-                weeks,
-            }],
-        };
-        assert_eq!(steps(&typical(None), 100.0), Some((100.0, 75.0)));
-        // No steps: scores on no grid, a norm prorated by weeks.
-        assert_eq!(steps(&typical(Some(30.0)), 100.0), None);
-        assert_eq!(
-            threshold_steps(&GrowthMetric::Gain, None, &[30.0]),
-            vec![None]
-        );
-        // Half points: a tier from 15 ends at 14.5 below it; normalized gains over a maximum of
-        // 1 in halves are those over a maximum of 2 in points.
-        let halves = |metric: &GrowthMetric, t: f64| threshold_steps(metric, Some(2), &[t])[0];
-        assert_eq!(halves(&GrowthMetric::Gain, 15.0), Some((15.0, 14.5)));
-        let one = GrowthMetric::NormalizedGain { max_score: 1.0 };
-        assert_eq!(halves(&one, 0.8), Some((1.0, 0.5)));
-        assert_eq!(halves(&index, 1.0), Some((1.0, 0.875)));
-    }
-
-    #[test]
-    fn the_stern_brocot_search_finds_the_fractions_enumeration_finds() {
-        // Every denominator up to n, by enumeration: the largest k/d below r, the smallest at
-        // or above.
-        let enumerate = |r: f64, n: u32| {
-            let (mut short, mut first) = (f64::NEG_INFINITY, f64::INFINITY);
-            for d in 1..=n {
-                let d = f64::from(d);
-                let k = (r * d).ceil();
-                for k in [k - 1.0, k, k + 1.0] {
-                    let x = k / d;
-                    if k < r * d {
-                        short = short.max(x);
-                    } else if x <= 1.0 {
-                        first = first.min(x);
-                    }
-                }
-            }
-            (short, first)
-        };
-        for n in [1, 2, 3, 7, 97, 100, 250, 999, 5000] {
-            for r in [
-                1e-4,
-                0.01,
-                0.3,
-                1.0 / 3.0,
-                0.5,
-                0.6,
-                0.618,
-                0.8,
-                0.9999,
-                1.0,
-            ] {
-                assert_eq!(
-                    super::fractions_around(r, f64::from(n)),
-                    enumerate(r, n),
-                    "r {r}, n {n}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn score_units_are_the_finest_step_every_score_fits() {
-        let units = |scores: &[f64]| super::score_units(scores.iter().copied());
-        assert_eq!(units(&[100.0, 129.0, f64::NAN]), Some(1));
-        assert_eq!(units(&[100.0, 129.5, 114.5]), Some(2));
-        // Halves and fifths together: tenths.
-        assert_eq!(units(&[1.5, 2.2, 3.0]), Some(10));
-        assert_eq!(units(&[12.3, 0.25]), Some(20));
-        assert_eq!(units(&[0.001]), Some(1000));
-        assert_eq!(units(&[std::f64::consts::PI]), None);
-        // Thirds and sevenths need 21 units, then a 1/997 step passes 1,000.
-        assert_eq!(units(&[1.0 / 3.0, 2.0 / 7.0]), Some(21));
-        assert_eq!(units(&[1.0 / 3.0, 2.0 / 7.0, 1.0 / 997.0]), None);
     }
 }

@@ -2734,3 +2734,122 @@ fn a_median_a_hair_below_a_threshold_is_in_its_tier() {
         );
     }
 }
+
+#[test]
+fn on_a_scale_of_two_the_declines_do_not_count_themselves() {
+    // Sixth attack (K5): normalized gains on a scale of 2, where every decline is exactly -1
+    // (from 1 to 0) and no one else below the tier at 0.5 is under 0. 40 at 1, 40 at 0.5, 17 at
+    // 0 and 3 at -1: with both tiers and the mean 0.57 published, 1 x 40 + 0.5 x 40 - 100 x 0.57
+    // said that 3 declined.
+    let roster = gains_roster(
+        "",
+        &[
+            (0.0, 2.0, 40, ""),
+            (0.0, 1.0, 40, ""),
+            (0.0, 0.0, 17, ""),
+            (1.0, 0.0, 3, ""),
+        ],
+    );
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 2 },
+        "paymentCard": [{ "label": "Top", "atLeast": 1, "centsPerStudent": 5000 },
+                        { "label": "Some", "atLeast": 0.5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 3);
+    if let (Some(n), Some(mean), [Some(some), Some(top)]) = (
+        num(&report["growth"]["n"]),
+        num(&report["growth"]["mean"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        let most_declined = top + 0.5 * some - n * mean;
+        assert!(
+            most_declined >= 10.0 - 1e-6,
+            "declined at most {most_declined}: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_cell_of_one_grade_moves_in_its_own_grade_steps() {
+    // Sixth attack (K6): a growth index with SD 1 in grade 3 (whole steps) and SD 4 in grade 4
+    // (quarters). Grade 3: 299 at 2 and 1 at 1; grade 4: 100 at 2. The top tier (from 3) is
+    // empty. Over both grades the middle tier ends at 2.75, which bounds nothing; in grade 3 it
+    // ends at 2 and the lowest at 1, so the cell's mean 1.99667 said 2 x 300 - 599 = 1 was low,
+    // with its share coded as at least 95%.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    for i in 0..400 {
+        let (post, grade) = match i {
+            0 => (101, 3),
+            1..=299 => (102, 3),
+            _ => (108, 4),
+        };
+        roster += &format!("S{i},100,{post},600,20,{grade}\n");
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 0, "sd": 1 },
+                                                     { "grade": 4, "mean": 0, "sd": 4 }] },
+        "paymentCard": [{ "label": "Top", "atLeast": 3, "centsPerStudent": 5000 },
+                        { "label": "Mid", "atLeast": 2, "centsPerStudent": 3000 },
+                        { "label": "Low", "atLeast": 1, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["grade"] });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 1);
+    let cell = subgroup_cell(&report, "grade", "3");
+    // Whatever the share: the others in the cell are at most 2 (in the middle tier) or 0
+    // (below every tier), so sum <= 2 x (n - Low) + 1 x Low.
+    if let (Some(n), Some(mean), Some(top)) = (
+        num(&cell["n"]),
+        num(&cell["meanMetric"]),
+        tier_counts(&report)[2],
+    ) {
+        if top == 0.0 {
+            let most_low = 2.0 * n - n * mean;
+            assert!(most_low >= 10.0 - 1e-6, "Low at most {most_low}: {report}");
+        }
+    }
+}
+
+#[test]
+fn a_dose_band_is_split_by_tier_as_a_cell_is() {
+    // Sixth attack (K7): gains on tiers from 10, 30 and 60, the top one empty. At 60 minutes a
+    // week, 299 at 59 and 1 at 29; at 30 minutes, 100 at 35. Over the card the tiers bound
+    // nothing (the 100 at 35 leave room), but the 60+ band's mean 58.9 said 59 x 300 - 17670 =
+    // 30: one student at 29, 30 below the next tier.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..400 {
+        let (post, minutes) = match i {
+            0 => (129, 1200),
+            1..=299 => (159, 1200),
+            _ => (135, 600),
+        };
+        roster += &format!("S{i},100,{post},{minutes},20\n");
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Top", "atLeast": 60, "centsPerStudent": 5000 },
+                        { "label": "Mid", "atLeast": 30, "centsPerStudent": 3000 },
+                        { "label": "Low", "atLeast": 10, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.by_tier[0].count, 1);
+    let band = report["doseResponse"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["value"] == "60+")
+        .cloned()
+        .unwrap();
+    // Whatever the share (coded here as at least 95%): the others in the band are at most 59
+    // (in the middle tier) or 9 (below every tier), so sum <= 59 x (n - Low) + 29 x Low.
+    if let (Some(n), Some(mean), Some(top)) = (
+        num(&band["judged"]),
+        num(&band["meanMetric"]),
+        tier_counts(&report)[2],
+    ) {
+        if top == 0.0 {
+            let most_low = (59.0 * n - n * mean) / 30.0;
+            assert!(most_low >= 10.0 - 1e-6, "Low at most {most_low}: {report}");
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! What a reader who knows the test's scale may suppose of some students' outcomes: the steps
+//! their scores move in, and so the outcomes the metric can take next to each threshold.
+//!
+//! The disclosure audit ([`crate::publish`]) narrows each tier's outcomes to these steps: on a
+//! scale of 2 the tier of normalized gains from 0.5 to 0.8 holds 0.5 alone, and a decline is
+//! exactly -1.
+
+use crate::contract::GrowthMetric;
+use crate::growth::reach_point;
+
+/// The scale of some students' scores: the step every one of them fits and the grades whose
+/// norms judge them. Built one student at a time ([`Scale::see`]) and merged across students
+/// ([`Scale::merge`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// Units per point: 1 for whole scores, 2 for half points, 10 for tenths; None when no
+    /// step of a thousandth or coarser fits them all.
+    units: Option<u32>,
+    /// Bit g: some student of grade g (a norm of a grade no one is in bounds nothing).
+    grades: u32,
+}
+
+impl Default for Scale {
+    /// No student yet: every score so far fits whole points.
+    fn default() -> Self {
+        Scale {
+            units: Some(1),
+            grades: 0,
+        }
+    }
+}
+
+/// The finest step a reader considers: a thousandth of a point.
+const FINEST: u32 = 1000;
+
+impl Scale {
+    /// Adds one student's scores (the post-test alone for a post-test score, which says
+    /// nothing of the pre-test) and grade. Linear in the students: a score off the units so
+    /// far is tried against each finer step at most once per growth of the units, and the
+    /// units grow (each time a multiple) at most ten times before they pass a thousandth.
+    pub fn see(&mut self, metric: &GrowthMetric, pre: f64, post: f64, grade: Option<u8>) {
+        self.see_score(post);
+        if !matches!(metric, GrowthMetric::PostScore) {
+            self.see_score(pre);
+        }
+        if let Some(g) = grade {
+            self.grades |= 1u32.checked_shl(u32::from(g)).unwrap_or(0);
+        }
+    }
+
+    fn see_score(&mut self, x: f64) {
+        let on = |u: u32| {
+            let scaled = x * f64::from(u);
+            (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
+        };
+        let Some(units) = self.units else { return };
+        if x.is_nan() || on(units) {
+            return;
+        }
+        self.units = (2..=FINEST)
+            .find(|&u| on(u))
+            .and_then(|own| common_units(units, own));
+    }
+
+    /// Both sets of students together: the finest step both fit, every grade of either.
+    pub fn merge(&mut self, other: &Scale) {
+        self.units = self
+            .units
+            .zip(other.units)
+            .and_then(|(a, b)| common_units(a, b));
+        self.grades |= other.grades;
+    }
+
+    /// Whether the norm of `grade` judges any of the students (every norm, when no grade is
+    /// known: then no student is judged by a norm at all).
+    fn judges(&self, grade: u8) -> bool {
+        self.grades == 0 || self.grades & 1u32.checked_shl(u32::from(grade)).unwrap_or(0) != 0
+    }
+}
+
+/// The least common multiple of two units, None past a thousandth.
+fn common_units(a: u32, b: u32) -> Option<u32> {
+    let lcm = u64::from(a) / u64::from(gcd(a, b)) * u64::from(b);
+    (lcm <= u64::from(FINEST)).then_some(lcm as u32)
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The smallest low and the largest high of the pairs (None for none).
+pub fn widest(pairs: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
+    pairs.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+}
+
+/// Per threshold (ascending), the first outcome at or above it and the last below it that the
+/// metric can take on the `scale` (see [`Scale`]), as a reader knowing the scale may suppose:
+/// whole gains move in points, a normalized gain over a maximum of m in fractions k/d for d up
+/// to m, a growth index with an SD of 4 in quarters, a percent of typical growth of 4 in 25s
+/// (half-point scores halve each step); over the norms of the students' own grades. None
+/// without units, for a percent of typical growth prorated by weeks, and for a normalized gain
+/// over more than 10 million steps, or over more than 1,000 with a threshold at or below 0 or
+/// above 1 (up to 1,000 steps every denominator is tried; past it the Stern-Brocot tree finds
+/// the two fractions around each threshold in a few dozen steps).
+pub fn threshold_steps(
+    metric: &GrowthMetric,
+    scale: &Scale,
+    thresholds: &[f64],
+) -> Vec<Option<(f64, f64)>> {
+    // Over whole numbers k, the first value of f(k) reaching t (a hair below it, see
+    // [`crate::growth::reaches`]) and the last short of it, for f increasing with f(k) >= t when
+    // k >= start (start rounded from the inverse).
+    let around = |t: f64, start: f64, f: &dyn Fn(f64) -> f64| {
+        // (A step or two from the rounded inverse; never more, should the floats be coarser.)
+        let mut k = start.ceil();
+        for _ in 0..2 {
+            if f(k - 1.0) >= reach_point(t) {
+                k -= 1.0;
+            }
+        }
+        for _ in 0..2 {
+            if f(k) < reach_point(t) {
+                k += 1.0;
+            }
+        }
+        (f(k), f(k - 1.0))
+    };
+    thresholds
+        .iter()
+        .map(|&t| {
+            // A score of k units is k / u points.
+            let u = f64::from(scale.units?);
+            match metric {
+                GrowthMetric::Gain | GrowthMetric::PostScore => {
+                    Some(around(t, reach_point(t) * u, &|k| k / u))
+                }
+                GrowthMetric::NormalizedGain { max_score } => {
+                    // In units: denominators d = maximum - pre-test, numerators from -pre to d.
+                    let m = max_score * u;
+                    if m.fract() != 0.0 || !(1.0..=1e7).contains(&m) {
+                        return None;
+                    }
+                    // Past 1,000 steps, for a threshold from above 0 to 1 (every fraction there
+                    // is some pre-test's and post-test's), by the Stern-Brocot tree.
+                    if m > 1e3 {
+                        let r = reach_point(t);
+                        return (r > 0.0 && r <= 1.0).then(|| {
+                            let (short, first) = fractions_around(r, m);
+                            (first, short)
+                        });
+                    }
+                    let mut first = f64::INFINITY;
+                    let mut short = f64::NEG_INFINITY;
+                    for d in 1..=m as u32 {
+                        let d = f64::from(d);
+                        let (at, below) = around(t, reach_point(t) * d, &|k| k / d);
+                        let lowest = -(m - d) / d;
+                        if at <= 1.0 && at >= lowest {
+                            first = first.min(at);
+                        }
+                        if below >= lowest && below <= 1.0 {
+                            short = short.max(below);
+                        }
+                    }
+                    Some((first.min(1.0), short.max(-m)))
+                }
+                GrowthMetric::GrowthIndex { norms } => {
+                    widest(norms.iter().filter(|n| scale.judges(n.grade)).map(|n| {
+                        around(t, (reach_point(t) * n.sd + n.mean) * u, &|k| {
+                            (k / u - n.mean) / n.sd
+                        })
+                    }))
+                }
+                GrowthMetric::PercentOfTypical { norms } => {
+                    if norms.iter().any(|n| n.weeks.is_some()) {
+                        return None;
+                    }
+                    widest(norms.iter().filter(|n| scale.judges(n.grade)).map(|n| {
+                        let per = 100.0 / n.typical_growth;
+                        around(t, reach_point(t) / per * u, &|k| k / u * per)
+                    }))
+                }
+            }
+        })
+        .collect()
+}
+
+/// The least and most outcome a gain of 0 gives over the norms of the students' grades: a
+/// student who did not decline has at least the least, one who declined less than the most
+/// (None for a post-test score, which says nothing of the pre-test).
+pub fn zero_gain(metric: &GrowthMetric, scale: &Scale) -> Option<(f64, f64)> {
+    match metric {
+        GrowthMetric::PostScore => None,
+        GrowthMetric::Gain
+        | GrowthMetric::NormalizedGain { .. }
+        | GrowthMetric::PercentOfTypical { .. } => Some((0.0, 0.0)),
+        GrowthMetric::GrowthIndex { norms } => widest(
+            norms
+                .iter()
+                .filter(|n| scale.judges(n.grade))
+                .map(|n| (-n.mean / n.sd, -n.mean / n.sd)),
+        ),
+    }
+}
+
+/// The largest outcome a decline (a post-test a step or more below the pre-test) can have on
+/// the `scale`: a gain of -1 in whole points, a normalized gain over a maximum of m whole
+/// points of -1/(m - 1) for scores of at least 0 (on a scale of 2, exactly -1), a growth
+/// index's (-1 - mean)/sd. None without steps, for a post-test score and for a percent of
+/// typical growth prorated by weeks.
+pub fn decline_top(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
+    let step = 1.0 / f64::from(scale.units?);
+    match metric {
+        GrowthMetric::PostScore => None,
+        GrowthMetric::Gain => Some(-step),
+        GrowthMetric::NormalizedGain { max_score } => {
+            // The largest decline is one step over the widest room above a pre-test of one step.
+            let widest_room = max_score - step;
+            (widest_room > 0.0).then(|| -step / widest_room)
+        }
+        GrowthMetric::GrowthIndex { norms } => norms
+            .iter()
+            .filter(|n| scale.judges(n.grade))
+            .map(|n| (-step - n.mean) / n.sd)
+            .reduce(f64::max),
+        GrowthMetric::PercentOfTypical { norms } => {
+            if norms.iter().any(|n| n.weeks.is_some()) {
+                return None;
+            }
+            norms
+                .iter()
+                .filter(|n| scale.judges(n.grade))
+                .map(|n| -step / n.typical_growth * 100.0)
+                .reduce(f64::max)
+        }
+    }
+}
+
+/// The largest fraction below `r` and the smallest at or above it among those with a
+/// denominator up to `n`, for `r` above 0 and at most 1: the Stern-Brocot search, with each run
+/// of steps to one side taken at once (as a continued fraction does), so that it ends within
+/// about 2 log2(n) rounds. Over 0.6 and denominators up to 100: 58/97 and 3/5.
+fn fractions_around(r: f64, n: f64) -> (f64, f64) {
+    // a/b < r <= c/d, with no fraction between them of a denominator up to b + d - 1.
+    let (mut a, mut b, mut c, mut d) = (0.0, 1.0, 1.0, 1.0);
+    let below = |p: f64, q: f64| p < r * q;
+    while b + d <= n {
+        if below(a + c, b + d) {
+            // The left end moves up by k steps: a + k c < r (b + k d), within n.
+            let gap = c - r * d;
+            let most = ((n - b) / d).floor();
+            let mut k = if gap > 0.0 {
+                (((r * b - a) / gap).ceil() - 1.0).clamp(1.0, most)
+            } else {
+                most
+            };
+            while k > 1.0 && !below(a + k * c, b + k * d) {
+                k -= 1.0;
+            }
+            a += k * c;
+            b += k * d;
+        } else {
+            // The right end moves down by k steps: c + k a >= r (d + k b), within n.
+            let most = ((n - d) / b).floor();
+            let mut k = ((c - r * d) / (r * b - a)).floor().clamp(1.0, most);
+            while k > 1.0 && below(c + k * a, d + k * b) {
+                k -= 1.0;
+            }
+            c += k * a;
+            d += k * b;
+        }
+    }
+    (a / b, c / d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decline_top, threshold_steps, zero_gain, Scale};
+    use crate::contract::{GrowthMetric, IndexNorm, TypicalNorm};
+
+    fn units(u: u32) -> Scale {
+        Scale {
+            units: Some(u),
+            grades: 0,
+        }
+    }
+
+    fn no_units() -> Scale {
+        Scale {
+            units: None,
+            grades: 0,
+        }
+    }
+
+    #[test]
+    fn whole_scores_put_each_threshold_between_two_steps() {
+        let steps = |metric: &GrowthMetric, t: f64| threshold_steps(metric, &units(1), &[t])[0];
+        // Gains in points: 30 is reached at 30, and 29 is the last short of it; 7.5 at 8.
+        assert_eq!(steps(&GrowthMetric::Gain, 30.0), Some((30.0, 29.0)));
+        assert_eq!(steps(&GrowthMetric::PostScore, 7.5), Some((8.0, 7.0)));
+        // Normalized gains on a scale of 2 (pre-test 0 or 1): 0, 0.5 or 1, or -1 from 1 to 0.
+        let two = GrowthMetric::NormalizedGain { max_score: 2.0 };
+        assert_eq!(steps(&two, 0.8), Some((1.0, 0.5)));
+        assert_eq!(steps(&two, 0.5), Some((0.5, 0.0)));
+        // On a scale of 100: 0.6 is 3/5; the last short of it 58/97 (by enumeration in Python:
+        // max over d <= 100 of (ceil(0.6 d) - 1) / d).
+        let hundred = GrowthMetric::NormalizedGain { max_score: 100.0 };
+        assert_eq!(steps(&hundred, 0.6), Some((0.6, 58.0 / 97.0)));
+        // A growth index with mean 10 and SD 4 moves in quarters: gain 14 reaches 1, 13 is 0.75.
+        let index = GrowthMetric::GrowthIndex {
+            norms: vec![IndexNorm {
+                grade: 3,
+                mean: 10.0,
+                sd: 4.0,
+            }],
+        };
+        assert_eq!(steps(&index, 1.0), Some((1.0, 0.75)));
+        assert_eq!(steps(&index, 2.0), Some((2.0, 1.75)));
+        // Percent of a typical growth of 4: steps of 25.
+        let typical = |weeks| GrowthMetric::PercentOfTypical {
+            norms: vec![TypicalNorm {
+                grade: 3,
+                typical_growth: 4.0,
+                weeks,
+            }],
+        };
+        assert_eq!(steps(&typical(None), 100.0), Some((100.0, 75.0)));
+        // No steps: scores on no grid, a norm prorated by weeks.
+        assert_eq!(steps(&typical(Some(30.0)), 100.0), None);
+        assert_eq!(
+            threshold_steps(&GrowthMetric::Gain, &no_units(), &[30.0]),
+            vec![None]
+        );
+        // Half points: a tier from 15 ends at 14.5 below it; normalized gains over a maximum of
+        // 1 in halves are those over a maximum of 2 in points.
+        let halves = |metric: &GrowthMetric, t: f64| threshold_steps(metric, &units(2), &[t])[0];
+        assert_eq!(halves(&GrowthMetric::Gain, 15.0), Some((15.0, 14.5)));
+        let one = GrowthMetric::NormalizedGain { max_score: 1.0 };
+        assert_eq!(halves(&one, 0.8), Some((1.0, 0.5)));
+        assert_eq!(halves(&index, 1.0), Some((1.0, 0.875)));
+    }
+
+    #[test]
+    fn the_stern_brocot_search_finds_the_fractions_enumeration_finds() {
+        // Every denominator up to n, by enumeration: the largest k/d below r, the smallest at
+        // or above.
+        let enumerate = |r: f64, n: u32| {
+            let (mut short, mut first) = (f64::NEG_INFINITY, f64::INFINITY);
+            for d in 1..=n {
+                let d = f64::from(d);
+                let k = (r * d).ceil();
+                for k in [k - 1.0, k, k + 1.0] {
+                    let x = k / d;
+                    if k < r * d {
+                        short = short.max(x);
+                    } else if x <= 1.0 {
+                        first = first.min(x);
+                    }
+                }
+            }
+            (short, first)
+        };
+        for n in [1, 2, 3, 7, 97, 100, 250, 999, 5000] {
+            for r in [
+                1e-4,
+                0.01,
+                0.3,
+                1.0 / 3.0,
+                0.5,
+                0.6,
+                0.618,
+                0.8,
+                0.9999,
+                1.0,
+            ] {
+                assert_eq!(
+                    super::fractions_around(r, f64::from(n)),
+                    enumerate(r, n),
+                    "r {r}, n {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn score_units_are_the_finest_step_every_score_fits() {
+        let units = |scores: &[f64]| {
+            let mut scale = Scale::default();
+            for &x in scores {
+                scale.see(&GrowthMetric::PostScore, f64::NAN, x, None);
+            }
+            scale.units
+        };
+        assert_eq!(units(&[100.0, 129.0, f64::NAN]), Some(1));
+        assert_eq!(units(&[100.0, 129.5, 114.5]), Some(2));
+        // Halves and fifths together: tenths.
+        assert_eq!(units(&[1.5, 2.2, 3.0]), Some(10));
+        assert_eq!(units(&[12.3, 0.25]), Some(20));
+        assert_eq!(units(&[0.001]), Some(1000));
+        assert_eq!(units(&[std::f64::consts::PI]), None);
+        // Thirds and sevenths need 21 units, then a 1/997 step passes 1,000.
+        assert_eq!(units(&[1.0 / 3.0, 2.0 / 7.0]), Some(21));
+        assert_eq!(units(&[1.0 / 3.0, 2.0 / 7.0, 1.0 / 997.0]), None);
+    }
+
+    #[test]
+    fn a_decline_is_at_most_one_step_down() {
+        let gain = |metric: &GrowthMetric, u: u32| decline_top(metric, &units(u));
+        assert_eq!(gain(&GrowthMetric::Gain, 1), Some(-1.0));
+        assert_eq!(gain(&GrowthMetric::Gain, 2), Some(-0.5));
+        assert_eq!(gain(&GrowthMetric::PostScore, 1), None);
+        // Normalized gains on a scale of 2: from 1 to 0 is -1/1, and no decline is nearer 0. On a
+        // scale of 100, from 1 to 0 is -1/99.
+        let two = GrowthMetric::NormalizedGain { max_score: 2.0 };
+        assert_eq!(gain(&two, 1), Some(-1.0));
+        let hundred = GrowthMetric::NormalizedGain { max_score: 100.0 };
+        assert_eq!(gain(&hundred, 1), Some(-1.0 / 99.0));
+        // A growth index with mean 10 and SD 4: a gain of -1 is (-1 - 10) / 4.
+        let index = GrowthMetric::GrowthIndex {
+            norms: vec![IndexNorm {
+                grade: 3,
+                mean: 10.0,
+                sd: 4.0,
+            }],
+        };
+        assert_eq!(gain(&index, 1), Some(-2.75));
+        // Percent of a typical growth of 4: a gain of -1 is -25%.
+        let typical = GrowthMetric::PercentOfTypical {
+            norms: vec![TypicalNorm {
+                grade: 3,
+                typical_growth: 4.0,
+                weeks: None,
+            }],
+        };
+        assert_eq!(gain(&typical, 1), Some(-25.0));
+        assert_eq!(decline_top(&GrowthMetric::Gain, &no_units()), None);
+    }
+
+    #[test]
+    fn only_the_norms_of_the_students_grades_set_the_steps() {
+        // Grade 3 has SD 1 (whole steps), grade 4 SD 4 (quarters).
+        let norms = GrowthMetric::GrowthIndex {
+            norms: vec![
+                IndexNorm {
+                    grade: 3,
+                    mean: 0.0,
+                    sd: 1.0,
+                },
+                IndexNorm {
+                    grade: 4,
+                    mean: 2.0,
+                    sd: 4.0,
+                },
+            ],
+        };
+        let mut third = Scale::default();
+        third.see(&norms, 10.0, 12.0, Some(3));
+        assert_eq!(
+            threshold_steps(&norms, &third, &[1.0]),
+            vec![Some((1.0, 0.0))]
+        );
+        assert_eq!(zero_gain(&norms, &third), Some((0.0, 0.0)));
+        let mut both = third;
+        let mut fourth = Scale::default();
+        fourth.see(&norms, 10.0, 11.0, Some(4));
+        both.merge(&fourth);
+        // Grade 4's gain of 6 reaches 1 exactly, 5 gives 0.75; grade 3 ends at 0. The widest:
+        // first at 1, last short of it at 0.75.
+        assert_eq!(
+            threshold_steps(&norms, &both, &[1.0]),
+            vec![Some((1.0, 0.75))]
+        );
+        assert_eq!(zero_gain(&norms, &both), Some((-0.5, 0.0)));
+        // Halves in grade 4 make the whole set halves.
+        let mut halves = Scale::default();
+        halves.see(&norms, 10.5, 11.0, Some(4));
+        both.merge(&halves);
+        assert_eq!(both.units, Some(2));
+    }
+}
