@@ -20,7 +20,7 @@ use crate::report::{
     self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Tally,
     TierCount,
 };
-use crate::steps::{decline_top, threshold_steps, widest, zero_gain, Scale};
+use crate::steps::{decline_top, lowest_outcome, threshold_steps, widest, zero_gain, Scale};
 
 /// One table of cells: the values of a subgroup column, or the dose bands.
 #[derive(Debug, Clone, PartialEq)]
@@ -338,11 +338,28 @@ pub fn publish(
             counts.combinations.len()
         ));
     }
-    let cells = plan.cells.clone();
+    let shown = shown_cells(counts, &plan);
     (
         report(c, counts, growth, effect, payment, plan, protections),
-        cells,
+        shown,
     )
+}
+
+/// Per table, per cell, whether the report shows it: an empty one is published as 0 with the
+/// others.
+fn shown_cells(counts: &Counts, plan: &Plan) -> Vec<Vec<bool>> {
+    counts
+        .families
+        .iter()
+        .zip(&plan.cells)
+        .map(|(f, shown)| {
+            f.tallies
+                .iter()
+                .zip(shown)
+                .map(|(t, &shown)| shown || (t.n == 0 && plan.outcome_figures))
+                .collect()
+        })
+        .collect()
 }
 
 /// The tables together: a group pinned by cells of several tables loses one of them, the
@@ -735,6 +752,14 @@ struct Subject<'a> {
 /// The outcomes each tier (ascending) and those below every tier may hold: (least, most).
 type TierBands = Vec<(f64, f64)>;
 
+/// The audit's quantities of every table, per cell: its counts (see [`cell_counts`]), and its
+/// students in each tier and below every tier (see [`cells_by_tier`]; none for a table not
+/// split by tier).
+struct CellQs {
+    counts: Vec<Vec<[Q; 8]>>,
+    tiered: Vec<Vec<Vec<Q>>>,
+}
+
 /// The outcomes each tier may hold (see [`outcome_bands`]), worked out once for every plan: the
 /// card's students at fidelity (whether any declined, the penalty may say), and per table (None
 /// for one not audited by tier), each cell's.
@@ -1079,14 +1104,14 @@ fn judged_counts(
     q_judged
 }
 
-/// Each cell's counts (see [`cell_counts`]), tied to the table's totals, and its students by
-/// tier (see [`cells_by_tier`]); with the dose bands' by tier.
+/// Each cell's counts (see [`cell_counts`]), tied to the table's totals; and per table, each
+/// cell's students by tier (see [`cells_by_tier`]; none for a table not split by tier).
 fn cell_quantities(
     a: &mut Audit,
     (c, counts, bands): (&Contract, &Counts, &Bands),
     plan: &Plan,
     (top, q_sum): (&Top, Option<Q>),
-) -> (Vec<Vec<[Q; 8]>>, Vec<Vec<Q>>) {
+) -> CellQs {
     let e = counts.enrolled as f64;
     let min = c.min_cell_size as f64;
     let Top {
@@ -1108,7 +1133,7 @@ fn cell_quantities(
         _ => None,
     };
     let mut cells = Vec::new();
-    let mut dose_by_tier = Vec::new();
+    let mut tiered = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
         // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
         // fidelity (under missingOutcome "notMet" fewer than those the share is over).
@@ -1185,11 +1210,12 @@ fn cell_quantities(
         a.groups
             .push(crate::disclosure::Group { members: withheld });
         cells.push(qs);
-        if family.dose {
-            dose_by_tier = by_tier;
-        }
+        tiered.push(by_tier);
     }
-    (cells, dose_by_tier)
+    CellQs {
+        counts: cells,
+        tiered,
+    }
 }
 
 /// With one tier, a cell's students meeting the target lie in its band and the others below
@@ -1223,12 +1249,7 @@ fn cells_by_tier(
         .zip(held)
         .zip(bands)
         .map(|((q, held), bands)| {
-            let scale = bands
-                .iter()
-                .flat_map(|&(low, high)| [low, high])
-                .filter(|x| x.is_finite())
-                .fold(1.0, |m: f64, x| m.max(x.abs()));
-            let room = 1e-6 + 1e-9 * e * scale;
+            let room = band_room(bands, e);
             let ct: Vec<Q> = held
                 .counts
                 .iter()
@@ -1253,6 +1274,16 @@ fn cells_by_tier(
             ct
         })
         .collect()
+}
+
+/// Room for rounding in a sum of up to `e` outcomes within `bands`.
+fn band_room(bands: &[(f64, f64)], e: f64) -> f64 {
+    let scale = bands
+        .iter()
+        .flat_map(|&(low, high)| [low, high])
+        .filter(|x| x.is_finite())
+        .fold(1.0, |m: f64, x| m.max(x.abs()));
+    1e-6 + 1e-9 * e * scale
 }
 
 /// Sum over the bands of each band's count times its top (`side` 1) or bottom (`side` 0): the
@@ -1453,9 +1484,11 @@ fn sum_bounds(
 }
 
 /// The smallest and largest outcome a reader may suppose: a post-test score of at least 0 (when
-/// none is below), a normalized gain of at most 1, and when no one declined, at least what a
-/// gain of 0 gives (a mean of 25.3 over 100 learners with 50 at 50 or more then put at most 1
-/// at 80 or more); otherwise ends far past the outcomes' own, which bound nothing unless no
+/// none is below), a normalized gain of at most 1 and at least what a fall from a step short of
+/// the maximum to 0 gives (-1 on a scale of 2: a cell of 33 with 23 meeting the target and a
+/// mean of 3/33 held at most 3 at the top), and when no one declined, at least what a gain of 0
+/// gives (a mean of 25.3 over 100 learners with 50 at 50 or more then put at most 1 at 80 or
+/// more); otherwise ends far past the outcomes' own, which bound nothing unless no
 /// student can be there (100 of 100 meeting a target of 10 with a mean of 10.2 put at most 1 at
 /// 30 or more). Never past the lowest tier's threshold, which would say by itself that every
 /// student met the target or none did. The far ends are set from `among` (the smallest and
@@ -1473,7 +1506,9 @@ fn outcome_range(
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
         // No one declined: every gain is at least 0.
         (_, Some((zero, _))) if none_declined => zero.min(low),
-        _ => low - far,
+        // A normalized gain is at least what a fall from the top step to 0 gives (the students'
+        // own lowest, should scores below 0 allow less).
+        _ => lowest_outcome(&c.metric, &of.scale).map_or(low - far, |least| least.min(low)),
     };
     let ceiling = match c.metric {
         GrowthMetric::NormalizedGain { .. } => 1.0,
@@ -1706,12 +1741,16 @@ fn spread_bounds(
 }
 
 /// Cells holding a published cell of another table: bounds on what they hold beyond it.
-fn nested_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, cells: &[Vec<[Q; 8]>]) {
+fn nested_bounds(
+    a: &mut Audit,
+    (c, counts, bands): (&Contract, &Counts, &Bands),
+    plan: &Plan,
+    qs: &CellQs,
+) {
     let min = c.min_cell_size as f64;
     // A cell holding a published cell of another table (a grade band and a grade in it) holds at
     // least that many: the few more are a group of their own, protected when small (26 - 25
-    // gave one kindergartner away, and 26 x 5.077 - 25 x 4.76 his gain). A bound, not a
-    // relation between tables, so the audit's parts stay apart.
+    // gave one kindergartner away, and 26 x 5.077 - 25 x 4.76 his gain).
     for &(fa, a_cell, fb, b_cell) in &counts.nested {
         let (Some(inner), Some(outer)) = (
             counts.families.get(fa).and_then(|f| f.tallies.get(a_cell)),
@@ -1734,11 +1773,62 @@ fn nested_bounds(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan, cell
         for (held, holds, k) in pairs {
             let apart = holds.saturating_sub(held);
             if apart > 0 && (apart as f64) < min {
-                let x = a.get_mut(cells[fb][b_cell][k]);
+                let x = a.get_mut(qs.counts[fb][b_cell][k]);
                 x.base = x.base.max(held as f64);
                 x.lower = x.lower.max(x.base);
                 x.protected = true;
             }
+        }
+        beyond_by_tier(a, (counts, bands), qs, [fa, a_cell, fb, b_cell], min);
+    }
+}
+
+/// Split by tier, the students of a cell beyond a cell of another table inside it are a group of
+/// their own, within the outer cell's bands, protected when small: a school of 133 and a class
+/// of 100 in it, both published with their means, left 23 whose sum of 780 put at most 3 at the
+/// top tier from 60. Nothing when either table is not split by tier.
+fn beyond_by_tier(
+    a: &mut Audit,
+    (counts, bands): (&Counts, &Bands),
+    qs: &CellQs,
+    [fa, a_cell, fb, b_cell]: [usize; 4],
+    min: f64,
+) {
+    let held = |f: usize, cell: usize| counts.families[f].tiers.as_ref().and_then(|t| t.get(cell));
+    let (Some(ct_in), Some(ct_out), Some(Some(outer_bands)), Some(held_in), Some(held_out)) = (
+        qs.tiered[fa].get(a_cell),
+        qs.tiered[fb].get(b_cell),
+        bands.cells[fb].as_ref().map(|b| b.get(b_cell)),
+        held(fa, a_cell),
+        held(fb, b_cell),
+    ) else {
+        return;
+    };
+    let e = counts.enrolled as f64;
+    let beyond: Vec<Q> = ct_out
+        .iter()
+        .zip(ct_in)
+        .enumerate()
+        .map(|(k, (&o, &i))| {
+            let value = held_out.counts[k].saturating_sub(held_in.counts[k]);
+            let q = unpublished_count(
+                a,
+                "beyond a cell inside it, in a tier",
+                value as f64,
+                e,
+                min,
+            );
+            a.relate(vec![(q, 1.0), (o, -1.0), (i, 1.0)], Op::Eq, 0.0);
+            q
+        })
+        .collect();
+    let room = band_room(outer_bands, e);
+    let (s_out, s_in) = (qs.counts[fb][b_cell][7], qs.counts[fa][a_cell][7]);
+    for (side, op) in [(1, Op::Le), (0, Op::Ge)] {
+        if let Some(mut terms) = band_sum(outer_bands, &beyond, side) {
+            terms.iter_mut().for_each(|t| t.1 = -t.1);
+            terms.extend([(s_out, 1.0), (s_in, -1.0)]);
+            a.relate(terms, op, if side == 1 { room } else { -room });
         }
     }
 }
@@ -1749,7 +1839,7 @@ fn dose_band_relations(
     a: &mut Audit,
     c: &Contract,
     counts: &Counts,
-    (cells, by_tier): (&[Vec<[Q; 8]>], &[Vec<Q>]),
+    qs: &CellQs,
     (top, q_sum): (&Top, Option<Q>),
 ) -> Q {
     let Top {
@@ -1785,7 +1875,7 @@ fn dose_band_relations(
         // outcome, ... meeting the target), then each tier's.
         let family = &counts.families[f];
         let of_bands = |pick: fn(&Tally) -> u64, slot: usize| -> Vec<(Q, u64)> {
-            cells[f]
+            qs.counts[f]
                 .iter()
                 .zip(&family.tallies)
                 .map(|(q, t)| (q[slot], pick(t)))
@@ -1815,7 +1905,7 @@ fn dose_band_relations(
             a,
             counts,
             family,
-            (by_tier, top),
+            (&qs.tiered[f], top),
             [min, e],
         ));
         for s in &series {
@@ -1826,7 +1916,7 @@ fn dose_band_relations(
     a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
-    dose_sum(a, counts, cells, q_sum, q_ob);
+    dose_sum(a, counts, &qs.counts, q_sum, q_ob);
     q_ob
 }
 
@@ -2002,11 +2092,11 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     let top = top_counts(&mut a, c, counts, plan);
     let q_sum = outcome_sum(&mut a, counts, plan);
     let subject_bands = (c, counts, subject.bands);
-    let (cells, dose_by_tier) = cell_quantities(&mut a, subject_bands, plan, (&top, q_sum));
+    let cells = cell_quantities(&mut a, subject_bands, plan, (&top, q_sum));
     sum_bounds(&mut a, subject_bands, &top, q_sum);
     let spread = spread_bounds(&mut a, subject_bands, plan, &top);
-    nested_bounds(&mut a, c, counts, plan, &cells);
-    let q_ob = dose_band_relations(&mut a, c, counts, (&cells, &dose_by_tier), (&top, q_sum));
+    nested_bounds(&mut a, subject_bands, plan, &cells);
+    let q_ob = dose_band_relations(&mut a, c, counts, &cells, (&top, q_sum));
     let Top {
         q_e,
         q_i,
@@ -2033,7 +2123,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
         x.stated_width = width;
     }
     let mut owner = vec![None; a.quantities.len()];
-    for (f, family) in cells.iter().enumerate() {
+    for (f, family) in cells.counts.iter().enumerate() {
         for (i, qs) in family.iter().enumerate() {
             for q in qs {
                 owner[q.0] = Some(Item::Cell(f, i));

@@ -240,6 +240,20 @@ pub fn decline_top(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
     }
 }
 
+/// The least outcome the metric can have on the `scale` with scores of at least 0, where it has
+/// one: a normalized gain over a maximum of m whole points is at least -(m - 1), from a pre-test
+/// one point short of the maximum to a post-test of 0 (on a scale of 2, -1). None for the other
+/// metrics, whose outcomes no maximum bounds, and without steps.
+pub fn lowest_outcome(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
+    let step = 1.0 / f64::from(scale.units?);
+    match metric {
+        GrowthMetric::NormalizedGain { max_score } if *max_score > step => {
+            Some(-(max_score - step) / step)
+        }
+        _ => None,
+    }
+}
+
 /// The largest fraction below `r` and the smallest at or above it among those with a
 /// denominator up to `n`, for `r` above 0 and at most 1: the Stern-Brocot search, with each run
 /// of steps to one side taken at once (as a continued fraction does), so that it ends within
@@ -438,6 +452,18 @@ mod tests {
         };
         assert_eq!(gain(&typical, 1), Some(-25.0));
         assert_eq!(decline_top(&GrowthMetric::Gain, &no_units()), None);
+    }
+
+    #[test]
+    fn a_normalized_gain_is_at_least_a_fall_from_one_step_short_of_the_maximum() {
+        // Scale of 2 in points: from 1 to 0 is -1; in halves, from 1.5 to 0 is -1.5 / 0.5 = -3.
+        let two = GrowthMetric::NormalizedGain { max_score: 2.0 };
+        assert_eq!(super::lowest_outcome(&two, &units(1)), Some(-1.0));
+        assert_eq!(super::lowest_outcome(&two, &units(2)), Some(-3.0));
+        let hundred = GrowthMetric::NormalizedGain { max_score: 100.0 };
+        assert_eq!(super::lowest_outcome(&hundred, &units(1)), Some(-99.0));
+        assert_eq!(super::lowest_outcome(&GrowthMetric::Gain, &units(1)), None);
+        assert_eq!(super::lowest_outcome(&two, &no_units()), None);
     }
 
     #[test]

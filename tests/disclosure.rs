@@ -2853,3 +2853,123 @@ fn a_dose_band_is_split_by_tier_as_a_cell_is() {
         }
     }
 }
+
+/// Rows of (pre-test, post-test, students, minutes, group), 20 weeks each.
+fn grouped_roster(rows: &[(f64, f64, usize, u32, &str)]) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grp\n");
+    let mut id = 0;
+    for &(pre, post, students, minutes, group) in rows {
+        for _ in 0..students {
+            roster += &format!("S{id},{pre},{post},{minutes},20,{group}\n");
+            id += 1;
+        }
+    }
+    roster
+}
+
+/// Seventh attack: normalized gains on a scale of 2 are -1, 0, 0.5 or 1, so those below every
+/// tier are at least -1. 3 at 1, 20 at 0.5 and 10 at -1 in a cell (or a dose band) of 33 with
+/// its share and mean published: sum >= Top + 0.5 (23 - Top) - 10 put Top at most 3.
+fn floor_of_a_normalized_gain_case(minutes: u32, subgroups: bool) -> (Value, String) {
+    let roster = grouped_roster(&[
+        (0.0, 2.0, 3, minutes, "A"),
+        (0.0, 1.0, 20, minutes, "A"),
+        (1.0, 0.0, 10, minutes, "A"),
+        (0.0, 2.0, 50, 600, "B"),
+        (0.0, 1.0, 50, 600, "B"),
+        (1.0, 0.0, 20, 600, "B"),
+    ]);
+    let columns: Vec<&str> = if subgroups { vec!["grp"] } else { vec![] };
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "normalizedGain", "maxScore": 2 },
+        "paymentCard": [{ "label": "Top", "atLeast": 1, "centsPerStudent": 5000 },
+                        { "label": "Some", "atLeast": 0.5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": columns });
+    (contract, roster)
+}
+
+/// The most a reader can put in the top tier of a cell of normalized gains on a scale of 2 from
+/// its published size, share and mean (those below every tier at least -1).
+fn top_of_a_scale_of_two(cell: &Value, size: &str, report: &Value) {
+    if let (Some(n), Some(mean), Some(share)) = (
+        num(&cell[size]),
+        num(&cell["meanMetric"]),
+        num(&cell["shareMetTarget"]),
+    ) {
+        let met = (share * n).round();
+        let most_top = 2.0 * (n * mean - 0.5 * met + (n - met));
+        assert!(most_top >= 10.0 - 1e-6, "Top at most {most_top}: {report}");
+    }
+}
+
+#[test]
+fn a_cell_of_normalized_gains_is_floored_where_the_scale_ends() {
+    let (contract, roster) = floor_of_a_normalized_gain_case(600, true);
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 30);
+    top_of_a_scale_of_two(&subgroup_cell(&report, "grp", "A"), "n", &report);
+}
+
+#[test]
+fn a_dose_band_of_normalized_gains_is_floored_where_the_scale_ends() {
+    let (contract, roster) = floor_of_a_normalized_gain_case(1200, false);
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    let band = report["doseResponse"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["value"] == "60+")
+        .cloned()
+        .unwrap();
+    top_of_a_scale_of_two(&band, "judged", &report);
+}
+
+#[test]
+fn the_students_of_a_school_beyond_a_class_in_it_are_split_by_tier_too() {
+    // Seventh attack: class p lies in school a. a: p (90 at 59, 10 at 0) and q (3 at 60, 20 at
+    // 30); b: q (50 at 70) and r (30 at 0); tiers from 60 and 30. Both cells published with
+    // their means leave 23 in a beyond p, all meeting the target, with a sum of 780:
+    // 780 >= 60 Top + 30 (23 - Top) put Top at most 3.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,x,y\n");
+    let rows = [
+        (159, 90, "a", "p"),
+        (100, 10, "a", "p"),
+        (160, 3, "a", "q"),
+        (130, 20, "a", "q"),
+        (170, 50, "b", "q"),
+        (100, 30, "b", "r"),
+    ];
+    let mut id = 0;
+    for (post, students, x, y) in rows {
+        for _ in 0..students {
+            roster += &format!("S{id},100,{post},600,20,{x},{y}\n");
+            id += 1;
+        }
+    }
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Top", "atLeast": 60, "centsPerStudent": 5000 },
+                        { "label": "Mid", "atLeast": 30, "centsPerStudent": 3000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["x", "y"] });
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    let of = |c: Value| {
+        (
+            num(&c["n"]),
+            num(&c["meanMetric"]),
+            num(&c["shareMetTarget"]),
+        )
+    };
+    let a = of(subgroup_cell(&report, "x", "a"));
+    let p = of(subgroup_cell(&report, "y", "p"));
+    if let ((Some(na), Some(ma), Some(sa)), (Some(np), Some(mp), Some(sp))) = (a, p) {
+        let (n, sum) = (na - np, na * ma - np * mp);
+        let met = (sa * na).round() - (sp * np).round();
+        if n == met {
+            let most_top = (sum - 30.0 * met) / 30.0;
+            assert!(
+                most_top >= 10.0 - 1e-6,
+                "Top beyond p at most {most_top}: {report}"
+            );
+        }
+    }
+}
