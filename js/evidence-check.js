@@ -23,9 +23,24 @@ function failure(code, message, extra = {}) {
   return e;
 }
 
+/** In Node, a `file:` URL or a path: fetch() reads neither, so the file is read instead. */
+function nodeFile(source) {
+  if (!globalThis.process?.versions?.node || !(typeof source === 'string' || source instanceof URL)) return null;
+  const text = String(source);
+  if (text.startsWith('file:')) return new URL(text);
+  return /^[a-z][a-z0-9+.-]*:/i.test(text) ? null : text;
+}
+
 async function compile(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  const file = nodeFile(source);
+  if (file) {
+    // A name in a variable: bundlers for the browser leave the import alone.
+    const fsName = 'node:fs/promises';
+    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsName);
+    return WebAssembly.compile(await readFile(file));
+  }
   const response = source instanceof Response ? source : await fetch(source);
   if (!response.ok) throw new Error(`The WebAssembly file could not be loaded from ${response.url} (HTTP ${response.status}).`);
   // compileStreaming needs the application/wasm MIME type; fall back to the bytes when a server sends another.
@@ -37,8 +52,9 @@ async function compile(source) {
 
 /**
  * Loads the module once (later calls return the same promise). `input` is optional: the URL of
- * `evidence_check_bg.wasm` (by default the file next to this one), a Response, its bytes, or a
- * compiled WebAssembly.Module; `{ module_or_path }` is accepted too.
+ * `evidence_check_bg.wasm` (by default the file next to this one, in a page or in Node), a file
+ * path (Node), a Response, its bytes, or a compiled WebAssembly.Module; `{ module_or_path }` is
+ * accepted too.
  */
 export default function init(input) {
   if (compiled) return Promise.resolve();

@@ -29,4 +29,21 @@ manifest.sideEffects = [...new Set([...(manifest.sideEffects ?? []), ...extra.fi
 // The guarded entry point is the package's main module.
 manifest.main = manifest.module = 'evidence-check.js';
 manifest.types = 'evidence-check.d.ts';
+// What users import or load by name: the module, each component and the form helper (with their
+// types), the stylesheet and the WebAssembly (for a bundler or server to copy). The components'
+// own helpers are imported relatively and stay private.
+const typed = (name) => ({ types: `./${name}.d.ts`, default: `./${name}.js` });
+manifest.exports = {
+  '.': typed('evidence-check'),
+  './evidence-check.js': typed('evidence-check'),
+  './evidence-badge.js': typed('evidence-badge'),
+  './evidence-calculator.js': typed('evidence-calculator'),
+  './profile-form.js': typed('profile-form'),
+  './evidence-calculator.css': './evidence-calculator.css',
+  './evidence_check_bg.wasm': './evidence_check_bg.wasm',
+  './package.json': './package.json',
+};
+for (const target of Object.values(manifest.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) {
+  if (!fs.existsSync(path.join(pkg, target))) throw new Error(`scripts/package.mjs: the exports map names ${target}, which the package lacks.`);
+}
 fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -354,30 +354,7 @@ pub fn evaluate_contract(
 ) -> Result<JsValue, JsValue> {
     let contract = json_arg(contract, Code::InvalidContract, "contract")?;
     let bytes = roster_bytes(roster)?;
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-    let issued = match string_prop(&options, "issued") {
-        Ok(None) => None,
-        Ok(Some(d)) if crate::verify::keylist::Date::parse(&d).is_some() => Some(d),
-        _ => {
-            return Err(Error::fields(
-                Code::InvalidOptions,
-                "options",
-                vec![crate::error::FieldError {
-                    path: "issued".into(),
-                    code: Code::InvalidDate,
-                    message: "Expected the issue date written YYYY-MM-DD (a real day).".into(),
-                }],
-            )
-            .into())
-        }
-    };
-    let on_progress = if options.is_object() {
-        Reflect::get(&options, &"onProgress".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    } else {
-        None
-    };
+    let (issued, on_progress) = evaluate_options(options.unwrap_or(JsValue::UNDEFINED))?;
     let mut progress = |fraction: f64| {
         if let Some(f) = &on_progress {
             // A failing progress callback must not stop the evaluation.
@@ -391,6 +368,69 @@ pub fn evaluate_contract(
     )?)?;
     result.report.issued = issued;
     Ok(to_js(&result))
+}
+
+/// `evaluateContract`'s options: the issue date and the progress callback. Absent, undefined
+/// and null mean none; an unknown name (`onProgres`) or a value of the wrong kind is refused,
+/// never ignored.
+fn evaluate_options(options: JsValue) -> Result<(Option<String>, Option<js_sys::Function>), Error> {
+    const KNOWN: [&str; 2] = ["onProgress", "issued"];
+    let problem = |path: &str, code: Code, message: String| {
+        Error::fields(
+            Code::InvalidOptions,
+            "options",
+            vec![crate::error::FieldError {
+                path: path.into(),
+                code,
+                message,
+            }],
+        )
+    };
+    if options.is_undefined() || options.is_null() {
+        return Ok((None, None));
+    }
+    if !options.is_object() || js_sys::Array::is_array(&options) || options.is_function() {
+        return Err(problem(
+            "",
+            Code::WrongType,
+            "Expected the options as an object, such as { onProgress, issued }.".into(),
+        ));
+    }
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !KNOWN.contains(&key.as_str()) {
+            let shown: String = key.chars().take(64).collect();
+            return Err(problem(
+                &shown,
+                Code::UnknownField,
+                format!("\"{shown}\" is not an option: the options are onProgress and issued."),
+            ));
+        }
+    }
+    let issued = match string_prop(&options, "issued") {
+        Ok(None) => None,
+        Ok(Some(d)) if crate::verify::keylist::Date::parse(&d).is_some() => Some(d),
+        _ => {
+            return Err(problem(
+                "issued",
+                Code::InvalidDate,
+                "Expected the issue date written YYYY-MM-DD (a real day).".into(),
+            ))
+        }
+    };
+    let on_progress = Reflect::get(&options, &"onProgress".into()).unwrap_or(JsValue::UNDEFINED);
+    let on_progress = if on_progress.is_undefined() || on_progress.is_null() {
+        None
+    } else {
+        Some(on_progress.dyn_into::<js_sys::Function>().map_err(|_| {
+            problem(
+                "onProgress",
+                Code::WrongType,
+                "Expected onProgress to be a function, called with the fraction done.".into(),
+            )
+        })?)
+    };
+    Ok((issued, on_progress))
 }
 
 /// The roster as bytes: a `Uint8Array` or `ArrayBuffer` as it is, a string as UTF-8. An
@@ -433,7 +473,6 @@ fn document_bytes(value: &JsValue) -> Option<Vec<u8>> {
     }
 }
 
-/// A string property of an options object; absent, undefined and null are `None`.
 /// A string or byte array longer than `max`, measured without copying it.
 fn too_big(v: &JsValue, max: usize) -> bool {
     v.dyn_ref::<js_sys::JsString>()
@@ -444,6 +483,7 @@ fn too_big(v: &JsValue, max: usize) -> bool {
             .is_some_and(|b| b.byte_length() as usize > max)
 }
 
+/// A string property of an options object; absent, undefined and null are `None`.
 fn string_prop(object: &JsValue, key: &str) -> Result<Option<String>, String> {
     if !object.is_object() {
         return Ok(None);

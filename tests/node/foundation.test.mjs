@@ -36,3 +36,43 @@ test('the package declares TypeScript types for its API', () => {
     assert.ok(dts.includes(decl), decl);
   }
 });
+
+test('evaluateContract refuses an unknown or ill-typed option rather than ignoring it', () => {
+  const contract = { metric: { kind: 'gain' }, paymentCard: [{ label: 'Met', atLeast: 5, centsPerStudent: 1000 }], fidelity: { minMinutesPerWeek: 30, minWeeks: 10 } };
+  const roster = 'student_id,pre,post,minutes,weeks\nA,1,9,600,20\n';
+  let calls = 0;
+  assert.equal(ec.evaluateContract(contract, roster, { onProgress: () => { calls += 1; } }).payment.totalCents, 1000);
+  assert.ok(calls > 0, 'onProgress is called');
+  assert.equal(ec.evaluateContract(contract, roster, null).payment.totalCents, 1000);
+  const cases = [
+    [{ onProgres: () => {} }, [['onProgres', 'unknownField']], /"onProgres" is not an option: the options are onProgress and issued\./],
+    [{ onProgress: 5 }, [['onProgress', 'wrongType']], /Expected onProgress to be a function/],
+    ['fast', [['', 'wrongType']], /Expected the options as an object/],
+    [[() => {}], [['', 'wrongType']], /Expected the options as an object/],
+  ];
+  for (const [options, errors, message] of cases) {
+    const e = thrown(() => ec.evaluateContract(contract, roster, options));
+    assert.equal(e.code, 'invalidOptions', JSON.stringify(options));
+    assert.deepEqual(e.errors.map((x) => [x.path, x.code]), errors);
+    assert.match(e.message, message);
+  }
+});
+
+test('in Node, init() needs no argument, and takes a path or a file: URL', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const entry = new URL('../../pkg/evidence-check.js', import.meta.url).href;
+  const wasm = new URL('../../pkg/evidence_check_bg.wasm', import.meta.url);
+  for (const arg of ['', `'${wasm.href}'`, `${JSON.stringify(wasm.pathname)}`, `new URL('${wasm.href}')`]) {
+    const script = `import init, { version } from '${entry}'; await init(${arg}); console.log(version());`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(out.trim(), ec.version(), `init(${arg})`);
+  }
+});
+
+test('the package maps the module, its components, the stylesheet and the wasm in its exports, each file present', () => {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+  assert.deepEqual(Object.keys(manifest.exports), ['.', './evidence-check.js', './evidence-badge.js', './evidence-calculator.js',
+    './profile-form.js', './evidence-calculator.css', './evidence_check_bg.wasm', './package.json']);
+  assert.deepEqual(manifest.exports['./profile-form.js'], { types: './profile-form.d.ts', default: './profile-form.js' });
+  for (const f of ['evidence-badge.d.ts', 'evidence-calculator.d.ts', 'profile-form.d.ts']) assert.ok(manifest.files.includes(f), f);
+});

@@ -1,5 +1,28 @@
 // Type-checked (not run) by types.test.mjs: the declarations describe how users call the package.
 import init, { effectSize, evaluateContract, evaluatorOrigin, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence-check.js';
+import { EvidenceBadge, headline } from '../../pkg/evidence-badge.js';
+import { EvidenceCalculator } from '../../pkg/evidence-calculator.js';
+import { bindProfileForm } from '../../pkg/profile-form.js';
+
+/** The components and the form helper, as a page uses them. */
+export async function components(form: HTMLFormElement): Promise<string> {
+  const badge = document.createElement('evidence-badge');
+  badge.setAttribute('report', 'outcomes.json');
+  badge.addEventListener('evidence-badge:state', (e) => void e.detail.state);
+  const verified: boolean = badge instanceof EvidenceBadge && badge.result?.valid === true;
+  const calculator = document.querySelector('evidence-calculator');
+  await calculator?.ready;
+  calculator?.addEventListener('evidence-calculator:result', (e) => void e.detail.payment.totalCents);
+  const { contract, problems } = calculator instanceof EvidenceCalculator ? calculator.contract() : { contract: null, problems: [] };
+  calculator?.evaluate('student_id,pre,post,minutes,weeks\n', 'roster.csv');
+  const bound = await bindProfileForm(form, { policy: { maxScreenMinutesPerWeek: 50 }, delay: 100, onValidate: (r) => void r.valid });
+  const tier = bound.vet().essaTier;
+  // @ts-expect-error: not an option of bindProfileForm
+  await bindProfileForm(form, { dealy: 100 });
+  bound.destroy();
+  const result = calculator?.result;
+  return `${verified}${contract?.currency ?? ''}${problems.length}${tier}${result ? headline(result.report) : ''}`;
+}
 
 export async function example(profile: ProductProfile, roster: Uint8Array): Promise<number> {
   await init();
@@ -9,7 +32,9 @@ export async function example(profile: ProductProfile, roster: Uint8Array): Prom
     paymentCard: [{ label: 'Met', atLeast: 5, centsPerStudent: 1000 }],
     fidelity: { minMinutesPerWeek: 30, minWeeks: 10 },
   };
-  const result = evaluateContract(contract, roster, { onProgress: (f: number) => void f });
+  const result = evaluateContract(contract, roster, { onProgress: (f: number) => void f, issued: '2026-12-02' });
+  // @ts-expect-error: a misspelt option (refused at run time too, as invalidOptions)
+  evaluateContract(contract, roster, { onProgres: (f: number) => void f });
   const tier: 1 | 2 | 3 | 4 | null = vetProduct(profile).essaTier;
   const check = verifyReport('{}', 'sig', ['RW...']);
   const enrolled: number = check.valid ? check.report.students.enrolled : 0;
