@@ -4,7 +4,7 @@
 // added and removed. The form is filled from a contract and read back as one, with what cannot be
 // read (an amount that is not in dollars, JSON that does not parse) reported by path before any
 // evaluation is asked for.
-import { el, setPath, getPath, listFromText, textFromList } from './dom.js';
+import { el, setPath, getPath, deletePath, listFromText, textFromList } from './dom.js';
 import { parseDollars, formatDollars } from './money.js';
 
 const EMPTY_TIER = { label: '', atLeast: '', centsPerStudent: null };
@@ -60,6 +60,8 @@ function writeControl(control, value) {
 }
 
 export class ContractForm {
+  /** The contract last shown, whole: what the form has no field for is kept from it. */
+  #base = {};
   #tiers = el('div', { id: 'tiers' });
   #evaluateButton = el('button', { type: 'submit', class: 'primary', id: 'evaluate', text: 'Evaluate' });
   #cancelButton = el('button', { type: 'button', id: 'cancel', hidden: true, text: 'Cancel' });
@@ -81,6 +83,7 @@ export class ContractForm {
 
   /** Shows a contract in the form. */
   fill(contract) {
+    this.#base = structuredClone(contract);
     this.#tiers.replaceChildren();
     for (const control of this.element.querySelectorAll('[data-path]')) {
       const path = control.dataset.path;
@@ -93,16 +96,22 @@ export class ContractForm {
   /** Reads the form as a contract; problems of form entry are returned as `{ path, message }`. */
   read() {
     const problems = [];
-    const contract = {};
+    // The form's fields are written over the contract it was filled from, so that what it has no
+    // field for (the roster's column names, the ICC, the currency, the vendor) is applied, never
+    // dropped. The tiers are the form's rows; another metric starts from its kind alone.
+    const contract = structuredClone(this.#base);
+    delete contract.paymentCard;
+    if (contract.metric?.kind !== this.#control('metric.kind').value) delete contract.metric;
     for (const control of this.element.querySelectorAll('[data-path]')) {
       if (control.closest('.field')?.hidden) continue;
       const path = control.dataset.path;
       const { value, problem } = readControl(control);
       if (problem) problems.push({ path, message: problem });
       else if (value != null) setPath(contract, path, value);
+      else deletePath(contract, path);
     }
     contract.paymentCard ??= [];
-    contract.currency = 'USD';
+    contract.currency ??= 'USD';
     return { contract, problems };
   }
 

@@ -81,7 +81,7 @@ function studentsSection(s) {
 function growthSection(g, distribution) {
   return el('div', { class: 'grid' },
     el('div', {}, el('h3', { text: 'Growth' }), table('Growth of at-fidelity students', ['Statistic', 'Value'], [
-      { cells: ['Students', count(g.n)] }, { cells: ['Mean', decimal(g.mean)] }, { cells: ['Median', decimal(g.median)] }, { cells: ['Standard deviation', decimal(g.sd)] },
+      { cells: ['Students at fidelity with an outcome', count(g.n)] }, { cells: ['Mean', decimal(g.mean)] }, { cells: ['Median', decimal(g.median)] }, { cells: ['Standard deviation', decimal(g.sd)] },
     ], { numeric: [1] })),
     chartPanel('Growth distribution', chart('Growth distribution chart', `Histogram of the metric for ${count(g.n)} students, mean ${decimal(g.mean)}.`,
       barChart(distribution.map((b) => `${decimal(b.from, 1)} to ${decimal(b.to, 1)}`), 'Students', distribution.map((b) => b.count), '#0b5cad',
@@ -91,10 +91,10 @@ function growthSection(g, distribution) {
 // The district's own view: every figure, and whether the published report shows it.
 function doseSection(dose) {
   return el('div', { class: 'grid' },
-    el('div', {}, el('h3', { text: 'Dose and response' }), table('Minutes per week and growth (enrolled students; the share is over those with an outcome)',
-      ['Minutes per week', 'Students', 'Mean metric', 'Met target', 'In the report'],
-      dose.map((c) => ({ cells: [c.value, count(c.n), decimal(c.meanMetric), percent(c.shareMetTarget), shownInReport(c)], cellClass: [null, null, null, null, c.inReport ? null : 'suppressed'] })),
-      { numeric: [1, 2, 3] })),
+    el('div', {}, el('h3', { text: 'Dose and response' }), table('Minutes per week and growth: enrolled students, at fidelity or not; the mean and the share meeting the target are over those with an outcome',
+      ['Minutes per week', 'Enrolled', 'With an outcome', 'Mean metric', 'Met target', 'In the report'],
+      dose.map((c) => ({ cells: [c.value, count(c.n), count(c.withOutcome), decimal(c.meanMetric), percent(c.shareMetTarget), shownInReport(c)], cellClass: [null, null, null, null, null, c.inReport ? null : 'suppressed'] })),
+      { numeric: [1, 2, 3, 4] })),
     chartPanel('Dose-response chart', chart('Dose-response chart',
       `Mean metric by minutes of use per week: ${dose.map((c) => `${c.value}: ${decimal(c.meanMetric)}`).join('; ')}.`,
       barChart(dose.map((c) => c.value), 'Mean metric', dose.map((c) => c.meanMetric), '#1d6b34',
@@ -103,10 +103,10 @@ function doseSection(dose) {
 
 function subgroupsSection(subgroups, minCellSize) {
   if (!subgroups.length) return [];
-  return [el('h3', { text: 'Subgroups' }), table(`Subgroups (enrolled students; the share is over those judged; values held by fewer than ${minCellSize} students are "(other)")`,
-    ['Column', 'Value', 'Students', 'Met target', 'Mean metric', 'In the report'],
-    subgroups.map((c) => ({ cells: [c.column, c.value, count(c.n), percent(c.shareMetTarget), decimal(c.meanMetric), shownInReport(c)], cellClass: [null, null, null, null, null, c.inReport ? null : 'suppressed'] })),
-    { numeric: [2, 3, 4] })];
+  return [el('h3', { text: 'Subgroups' }), table(`Subgroups: enrolled students; judged are those at fidelity with an outcome (and without one where the contract counts it as not met), the share meeting the target is over them, the mean over those with an outcome; values held by fewer than ${minCellSize} students are "(other)"`,
+    ['Column', 'Value', 'Enrolled', 'Judged', 'Met target', 'Mean metric', 'In the report'],
+    subgroups.map((c) => ({ cells: [c.column, c.value, count(c.n), count(c.judged), percent(c.shareMetTarget), decimal(c.meanMetric), shownInReport(c)], cellClass: [null, null, null, null, null, null, c.inReport ? null : 'suppressed'] })),
+    { numeric: [2, 3, 4, 5] })];
 }
 
 function comparisonSection(e) {

@@ -34,6 +34,13 @@ export function setPath(target, path, value) {
   t[steps.at(-1)] = value;
 }
 
+/** Removes what is at `path` in `target` (nothing when a step is missing). */
+export function deletePath(target, path) {
+  const steps = pathSteps(path);
+  const parent = getPath(target, steps.slice(0, -1).join('.'));
+  if (parent != null && typeof parent === 'object') delete parent[steps.at(-1)];
+}
+
 /** The value at `path` in `source`; undefined where a step is missing. */
 export function getPath(source, path) {
   return pathSteps(path).reduce((v, step) => (v == null ? undefined : v[step]), source);

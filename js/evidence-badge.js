@@ -75,6 +75,34 @@ function coded(code, message) {
   return Object.assign(new Error(message), { code });
 }
 
+/**
+ * Each file is fetched once per page, however many badges show it and however often their
+ * attributes change (a page script setting one after the badge started would fetch it again):
+ * key -> the promise of its contents, forgotten when it fails, so that a retry fetches afresh.
+ */
+const fetched = new Map();
+function once(key, load) {
+  if (!fetched.has(key)) {
+    const contents = load();
+    fetched.set(key, contents);
+    contents.catch(() => fetched.delete(key));
+  }
+  return fetched.get(key);
+}
+
+/** The evaluator's key list at `url`: no cookies, no redirect, no HTTP cache. */
+async function fetchKeyList(url) {
+  let response;
+  try {
+    response = await fetch(url, { mode: 'cors', credentials: 'omit', redirect: 'error', cache: 'no-store', referrerPolicy: 'no-referrer' });
+  } catch {
+    throw coded('keyListUnavailable', `The evaluator's key list could not be read from ${url}: the network failed, the address redirected elsewhere (not allowed), the evaluator does not let other sites read it (CORS), or this page's Content-Security-Policy (connect-src) does not allow it.`);
+  }
+  if (!response.ok) throw coded('keyListUnavailable', `The evaluator's key list could not be read from ${url} (HTTP ${response.status}).`);
+  if (response.redirected || response.url !== url) throw coded('keyListUnavailable', `The evaluator's key list at ${url} redirected elsewhere, which is not allowed.`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 export class EvidenceBadge extends HTMLElement {
   static observedAttributes = ['report', 'signature', 'evaluator', 'public-key', 'product', 'vendor', 'period', 'contract-id'];
   #run = 0;
@@ -133,29 +161,23 @@ export class EvidenceBadge extends HTMLElement {
     this.dispatchEvent(new CustomEvent('evidence-badge:state', { bubbles: true, composed: true, detail: { state, result: this.result } }));
   }
 
-  async #fetch(url, what) {
-    let response;
-    try {
-      response = await fetch(new URL(url, document.baseURI), { credentials: 'omit' });
-    } catch {
-      throw coded('unavailable', `The ${what} could not be fetched from ${url}: the network failed, or the server does not allow this page to read it (CORS or Content-Security-Policy).`);
-    }
-    if (!response.ok) throw coded('unavailable', `The ${what} could not be fetched from ${url} (HTTP ${response.status}).`);
-    return what === 'report' ? new Uint8Array(await response.arrayBuffer()) : response.text();
+  #fetch(url, what) {
+    const absolute = new URL(url, document.baseURI);
+    return once(`${what} ${absolute}`, async () => {
+      let response;
+      try {
+        response = await fetch(absolute, { credentials: 'omit' });
+      } catch {
+        throw coded('unavailable', `The ${what} could not be fetched from ${url}: the network failed, or the server does not allow this page to read it (CORS or Content-Security-Policy).`);
+      }
+      if (!response.ok) throw coded('unavailable', `The ${what} could not be fetched from ${url} (HTTP ${response.status}).`);
+      return what === 'report' ? new Uint8Array(await response.arrayBuffer()) : response.text();
+    });
   }
 
-  /** The evaluator's key list, from its own origin only: no cookies, no redirect, no cache. */
-  async #fetchKeyList(origin) {
-    const url = origin.keyListUrl;
-    let response;
-    try {
-      response = await fetch(url, { mode: 'cors', credentials: 'omit', redirect: 'error', cache: 'no-store', referrerPolicy: 'no-referrer' });
-    } catch {
-      throw coded('keyListUnavailable', `The evaluator's key list could not be read from ${url}: the network failed, the address redirected elsewhere (not allowed), the evaluator does not let other sites read it (CORS), or this page's Content-Security-Policy (connect-src) does not allow it.`);
-    }
-    if (!response.ok) throw coded('keyListUnavailable', `The evaluator's key list could not be read from ${url} (HTTP ${response.status}).`);
-    if (response.redirected || response.url !== url) throw coded('keyListUnavailable', `The evaluator's key list at ${url} redirected elsewhere, which is not allowed.`);
-    return new Uint8Array(await response.arrayBuffer());
+  /** The evaluator's key list, from its own origin only: no cookies, no redirect, no HTTP cache. */
+  #fetchKeyList(origin) {
+    return once(`key list ${origin.keyListUrl}`, () => fetchKeyList(origin.keyListUrl));
   }
 
   async #load() {

@@ -21,9 +21,28 @@ import { EvidenceWorkerClient } from './evidence-worker-client.js';
 // `new URL(…, import.meta.url)` names) all find it.
 const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).href;
 
+/** The roster's fields and their default column names (the contract's `columns` renames them). */
+const DEFAULT_COLUMNS = { studentId: 'student_id', pre: 'pre', post: 'post', minutes: 'minutes', weeks: 'weeks',
+  grade: 'grade', group: 'group', school: 'school', district: 'district' };
+
+/** A roster (`{ bytes, name }`) with the default column names in its header line renamed as `columns` says. */
+function withColumnNames(roster, columns) {
+  if (!columns) return roster;
+  const text = new TextDecoder().decode(roster.bytes);
+  const end = text.indexOf('\n');
+  const byDefault = Object.fromEntries(Object.entries(DEFAULT_COLUMNS).map(([field, name]) => [name, columns[field] ?? name]));
+  const header = text.slice(0, end).split(',').map((name) => byDefault[name] ?? name).join(',');
+  return rosterFromText(header + text.slice(end), roster.name);
+}
+
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
   #roster = null; // { bytes: ArrayBuffer, name }
+  /** The contract the page gave (the `contract` attribute), once loaded; null without one. */
+  #pageContract = null;
+  /** Settles when the page's contract is loaded (or failed to load); `#preloading` until then. */
+  #preloaded = Promise.resolve();
+  #preloading = false;
   #form = new ContractForm({ evaluate: () => this.#evaluate(), cancel: () => this.#cancel() });
   #results = new ResultsView();
   #worker;
@@ -33,10 +52,18 @@ export class EvidenceCalculator extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     /** The last evaluation, as `evaluateContract` returned it. */
     this.result = null;
-    const rosterPanel = new RosterPanel((roster, { sample }) => {
+    const use = (roster, sample) => {
+      // The sample never replaces a contract the page gave: it is read under that contract's
+      // column names instead.
+      if (sample && this.#pageContract) roster = withColumnNames(roster, this.#pageContract.columns);
+      else if (sample) this.#form.fill(sampleContract);
       this.#roster = roster;
-      if (sample) this.#form.fill(sampleContract);
       this.#evaluate();
+    };
+    const rosterPanel = new RosterPanel((roster, { sample }) => {
+      // (The sample waits for the page's contract while it loads.)
+      if (sample && this.#preloading) this.#preloaded.then(() => use(roster, sample));
+      else use(roster, sample);
     });
     root.append(rosterPanel.element, this.#form.element, this.#results.element);
     const styled = adoptStylesheet(root, STYLESHEET_URL);
@@ -62,7 +89,7 @@ export class EvidenceCalculator extends HTMLElement {
   connectedCallback() {
     // Start the worker (and the WebAssembly in it) now, so that no request is made once a roster is loaded.
     this.#worker.start();
-    this.#preload();
+    this.#preloaded = this.#preload();
   }
 
   disconnectedCallback() {
@@ -70,7 +97,7 @@ export class EvidenceCalculator extends HTMLElement {
   }
 
   attributeChangedCallback() {
-    if (this.isConnected) this.#preload();
+    if (this.isConnected) this.#preloaded = this.#preload();
   }
 
   $(selector) {
@@ -91,13 +118,17 @@ export class EvidenceCalculator extends HTMLElement {
   async #preload() {
     const url = this.getAttribute('contract');
     if (!url) return;
+    this.#preloading = true;
     try {
       const response = await fetch(new URL(url, document.baseURI), { credentials: 'omit' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.#form.fill(await response.json());
+      this.#pageContract = await response.json();
+      this.#form.fill(this.#pageContract);
       this.#results.say(`Contract loaded from ${url}.`);
     } catch (e) {
       this.#results.say(`The contract at ${url} could not be loaded (${e.message}); the form shows the sample contract.`);
+    } finally {
+      this.#preloading = false;
     }
   }
 

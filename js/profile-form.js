@@ -107,6 +107,13 @@ export async function bindProfileForm(form, options = {}) {
       list.push(e.message);
       messages.set(el, list);
     }
+    // An amount that is not dollars and cents reaches validateProfile as text; say it in the
+    // field's own terms instead of the profile's ("Expected a number, got a string").
+    for (const el of controls()) {
+      if (el.dataset.type === 'dollars' && el.value.trim() && Number.isNaN(parseDollars(el.value.trim()))) {
+        messages.set(el, ['Enter an amount in dollars and cents, such as 670 or 670.50.']);
+      }
+    }
     for (const el of controls()) {
       const text = (messages.get(el) ?? []).join(' ');
       const visible = text && (showAll || touched.has(el.name));

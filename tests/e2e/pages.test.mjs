@@ -72,6 +72,35 @@ test('the calculator: the sample roster evaluates to what the package computes, 
   await shot(tab, 'calculator-results');
 });
 
+test('the calculator honours a page\'s contract whole (its column names too), and the sample never replaces it', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  // A district's contract: other prices, its export's own headers, nothing the form shows for them.
+  const contract = { ...sampleContract, baseFeeCents: 1000000, perStudentBaseCents: 1500, subgroupColumns: ['grade'], assignedBy: 'student', icc: 0.15,
+    columns: { studentId: 'SSID', pre: 'Fall_Score', post: 'Spring_Score', minutes: 'Minutes', weeks: 'Weeks' } };
+  await tab.route('**/district-contract.json', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify(contract) }));
+  await tab.evaluate(() => document.querySelector('evidence-calculator').setAttribute('contract', 'district-contract.json'));
+  const paid = (cents) => tab.waitForFunction((t) => document.querySelector('evidence-calculator').result?.payment.totalCents === t, cents, { timeout: 30000 });
+  // "Try sample data" first: the sample is read under the page's contract and its column names.
+  await tab.click('evidence-calculator >> #sample');
+  const renamed = sampleRoster().replace(/^student_id,(.*),pre,post,minutes,weeks,/, 'SSID,$1,Fall_Score,Spring_Score,Minutes,Weeks,');
+  const onSample = ec.evaluateContract(contract, renamed);
+  assert.notEqual(onSample.payment.totalCents, ec.evaluateContract(sampleContract, sampleRoster()).payment.totalCents);
+  await paid(onSample.payment.totalCents);
+  // Then the district's own export, with its own headers.
+  let csv = 'SSID,Fall_Score,Spring_Score,Minutes,Weeks,grade\n';
+  for (let i = 0; i < 120; i++) csv += `S${i},${200 + (i % 7)},${204 + (i % 19)},${400 + 13 * (i % 50)},20,${3 + (i % 2)}\n`;
+  await tab.setInputFiles('evidence-calculator >> #file', { name: 'district.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const expected = ec.evaluateContract(contract, csv);
+  await paid(expected.payment.totalCents);
+  assert.equal(await tab.textContent('evidence-calculator >> #total'), money(expected.payment.totalCents));
+  const applied = await tab.evaluate(() => document.querySelector('evidence-calculator').contract());
+  assert.deepEqual(applied.problems, []);
+  assert.deepEqual([applied.contract.columns, applied.contract.icc, applied.contract.currency], [contract.columns, 0.15, 'USD']);
+  const [download] = await Promise.all([tab.waitForEvent('download'), tab.click('evidence-calculator >> #download')]);
+  assert.deepEqual(JSON.parse(fs.readFileSync(await download.path(), 'utf8')), expected.report);
+  assert.deepEqual(errors, []);
+});
+
 test('the calculator: without Chart.js the results are the tables alone', async () => {
   const { tab, errors } = await app.open('calculator.html');
   await tab.evaluate(() => { delete window.Chart; });
