@@ -1781,6 +1781,44 @@ fn nested_bounds(
         }
         beyond_by_tier(a, (counts, bands), qs, [fa, a_cell, fb, b_cell], min);
     }
+    partitions(a, counts, qs);
+}
+
+/// A cell whose students are exactly those of cells of another table inside it (a school and
+/// its classes) adds up from them: its counts, its sum of outcomes and its students in each
+/// tier. A school of 223 with two of its three classes published gave the third by difference,
+/// and its sum of 780 over 23 put at most 3 in the top tier.
+fn partitions(a: &mut Audit, counts: &Counts, qs: &CellQs) {
+    let mut inside: std::collections::BTreeMap<(usize, usize, usize), Vec<usize>> =
+        std::collections::BTreeMap::new();
+    // (Not the dose bands: they count students below fidelity too.)
+    let dose = |f: usize| counts.families[f].dose;
+    for &(fa, a_cell, fb, b_cell) in counts.nested.iter().filter(|n| !dose(n.0) && !dose(n.2)) {
+        inside.entry((fb, b_cell, fa)).or_default().push(a_cell);
+    }
+    for ((fb, b_cell, fa), inner) in inside {
+        let n = |f: usize, cell: usize| counts.families[f].tallies[cell].n;
+        if inner.len() < 2 || inner.iter().map(|&i| n(fa, i)).sum::<u64>() != n(fb, b_cell) {
+            continue;
+        }
+        let outer = &qs.counts[fb][b_cell];
+        for k in [0, 1, 2, 4, 7] {
+            let mut terms: Vec<(Q, f64)> =
+                inner.iter().map(|&i| (qs.counts[fa][i][k], 1.0)).collect();
+            terms.push((outer[k], -1.0));
+            a.relate(terms, Op::Eq, 0.0);
+        }
+        let (Some(outer_tiers), false) = (qs.tiered[fb].get(b_cell), qs.tiered[fa].is_empty())
+        else {
+            continue;
+        };
+        for (t, &q) in outer_tiers.iter().enumerate() {
+            let mut terms: Vec<(Q, f64)> =
+                inner.iter().map(|&i| (qs.tiered[fa][i][t], 1.0)).collect();
+            terms.push((q, -1.0));
+            a.relate(terms, Op::Eq, 0.0);
+        }
+    }
 }
 
 /// Split by tier, the students of a cell beyond a cell of another table inside it are a group of

@@ -2930,17 +2930,58 @@ fn the_students_of_a_school_beyond_a_class_in_it_are_split_by_tier_too() {
     // 30); b: q (50 at 70) and r (30 at 0); tiers from 60 and 30. Both cells published with
     // their means leave 23 in a beyond p, all meeting the target, with a sum of 780:
     // 780 >= 60 Top + 30 (23 - Top) put Top at most 3.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,x,y\n");
-    let rows = [
+    let (contract, roster) = schools_case(&[
         (159, 90, "a", "p"),
         (100, 10, "a", "p"),
         (160, 3, "a", "q"),
         (130, 20, "a", "q"),
         (170, 50, "b", "q"),
         (100, 30, "b", "r"),
-    ];
+    ]);
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    if let [[Some(na), Some(ma), Some(sa)], [Some(np), Some(mp), Some(sp)]] =
+        [("x", "a"), ("y", "p")].map(|(k, v)| cell_figures(&report, k, v))
+    {
+        let met = (sa * na).round() - (sp * np).round();
+        top_of_a_group_meeting_the_target(na - np, met, na * ma - np * mp, &report);
+    }
+}
+
+#[test]
+fn a_school_adds_up_from_its_classes() {
+    // Eighth attack: school a is classes p (90 at 59, 10 at 0), q (40 at 30, 40 at 59, 20 at 0)
+    // and r (3 at 60, 20 at 30); school b is s (40 at 70, 10 at 0) and t (20 at 40, 10 at 0);
+    // tiers from 60 and 30. With a, p and q published, r is a less p less q: 23 students, all
+    // meeting the target, with a sum of 780, so 780 >= 60 Top + 30 (23 - Top) put Top at most 3.
+    let (contract, roster) = schools_case(&[
+        (159, 90, "a", "p"),
+        (100, 10, "a", "p"),
+        (130, 40, "a", "q"),
+        (159, 40, "a", "q"),
+        (100, 20, "a", "q"),
+        (160, 3, "a", "r"),
+        (130, 20, "a", "r"),
+        (170, 40, "b", "s"),
+        (100, 10, "b", "s"),
+        (140, 20, "b", "t"),
+        (100, 10, "b", "t"),
+    ]);
+    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
+    if let [[Some(na), Some(ma), Some(sa)], [Some(np), Some(mp), Some(sp)], [Some(nq), Some(mq), Some(sq)]] =
+        [("x", "a"), ("y", "p"), ("y", "q")].map(|(k, v)| cell_figures(&report, k, v))
+    {
+        let met = (sa * na).round() - (sp * np).round() - (sq * nq).round();
+        let sum = na * ma - np * mp - nq * mq;
+        top_of_a_group_meeting_the_target(na - np - nq, met, sum, &report);
+    }
+}
+
+/// Rows of (post-test, students, school, class) from a pre-test of 100, with a card of tiers from
+/// 60 and 30 over gains and both columns published.
+fn schools_case(rows: &[(u32, usize, &str, &str)]) -> (Value, String) {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,x,y\n");
     let mut id = 0;
-    for (post, students, x, y) in rows {
+    for &(post, students, x, y) in rows {
         for _ in 0..students {
             roster += &format!("S{id},100,{post},600,20,{x},{y}\n");
             id += 1;
@@ -2951,25 +2992,24 @@ fn the_students_of_a_school_beyond_a_class_in_it_are_split_by_tier_too() {
         "paymentCard": [{ "label": "Top", "atLeast": 60, "centsPerStudent": 5000 },
                         { "label": "Mid", "atLeast": 30, "centsPerStudent": 3000 }],
         "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["x", "y"] });
-    let (_, report) = leaves_every_small_count_wide(&contract, &roster);
-    let of = |c: Value| {
-        (
-            num(&c["n"]),
-            num(&c["meanMetric"]),
-            num(&c["shareMetTarget"]),
-        )
-    };
-    let a = of(subgroup_cell(&report, "x", "a"));
-    let p = of(subgroup_cell(&report, "y", "p"));
-    if let ((Some(na), Some(ma), Some(sa)), (Some(np), Some(mp), Some(sp))) = (a, p) {
-        let (n, sum) = (na - np, na * ma - np * mp);
-        let met = (sa * na).round() - (sp * np).round();
-        if n == met {
-            let most_top = (sum - 30.0 * met) / 30.0;
-            assert!(
-                most_top >= 10.0 - 1e-6,
-                "Top beyond p at most {most_top}: {report}"
-            );
-        }
+    (contract, roster)
+}
+
+/// A published subgroup cell's size, mean and share (None where withheld).
+fn cell_figures(report: &Value, column: &str, value: &str) -> [Option<f64>; 3] {
+    let c = subgroup_cell(report, column, value);
+    [
+        num(&c["n"]),
+        num(&c["meanMetric"]),
+        num(&c["shareMetTarget"]),
+    ]
+}
+
+/// The most a reader can put in the top tier (from 60) of a group of whole gains that all meet
+/// the target (from 30): (sum - 30 n) / 30, when the group's size equals its met count.
+fn top_of_a_group_meeting_the_target(n: f64, met: f64, sum: f64, report: &Value) {
+    if n == met {
+        let most_top = (sum - 30.0 * n) / 30.0;
+        assert!(most_top >= 10.0 - 1e-6, "Top at most {most_top}: {report}");
     }
 }
