@@ -2777,37 +2777,21 @@ fn a_cell_of_one_grade_moves_in_its_own_grade_steps() {
     // empty. Over both grades the middle tier ends at 2.75, which bounds nothing; in grade 3 it
     // ends at 2 and the lowest at 1, so the cell's mean 1.99667 said 2 x 300 - 599 = 1 was low,
     // with its share coded as at least 95%.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
-    for i in 0..400 {
-        let (post, grade) = match i {
-            0 => (101, 3),
-            1..=299 => (102, 3),
-            _ => (108, 4),
-        };
-        roster += &format!("S{i},100,{post},600,20,{grade}\n");
-    }
-    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
-        "metric": { "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 0, "sd": 1 },
-                                                     { "grade": 4, "mean": 0, "sd": 4 }] },
-        "paymentCard": [{ "label": "Top", "atLeast": 3, "centsPerStudent": 5000 },
-                        { "label": "Mid", "atLeast": 2, "centsPerStudent": 3000 },
-                        { "label": "Low", "atLeast": 1, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["grade"] });
+    let roster = rows_roster(&[(101, 1, 600, 3), (102, 299, 600, 3), (108, 100, 600, 4)]);
+    let metric = json!({ "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 0, "sd": 1 },
+                                                          { "grade": 4, "mean": 0, "sd": 4 }] });
+    let contract = three_tier_contract(metric, [3.0, 2.0, 1.0], &["grade"]);
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(e.students.by_tier[0].count, 1);
-    let cell = subgroup_cell(&report, "grade", "3");
     // Whatever the share: the others in the cell are at most 2 (in the middle tier) or 0
     // (below every tier), so sum <= 2 x (n - Low) + 1 x Low.
-    if let (Some(n), Some(mean), Some(top)) = (
+    let cell = subgroup_cell(&report, "grade", "3");
+    lowest_stays_wide(
         num(&cell["n"]),
         num(&cell["meanMetric"]),
-        tier_counts(&report)[2],
-    ) {
-        if top == 0.0 {
-            let most_low = 2.0 * n - n * mean;
-            assert!(most_low >= 10.0 - 1e-6, "Low at most {most_low}: {report}");
-        }
-    }
+        (1.0, 2.0),
+        &report,
+    );
 }
 
 #[test]
@@ -2816,21 +2800,8 @@ fn a_dose_band_is_split_by_tier_as_a_cell_is() {
     // week, 299 at 59 and 1 at 29; at 30 minutes, 100 at 35. Over the card the tiers bound
     // nothing (the 100 at 35 leave room), but the 60+ band's mean 58.9 said 59 x 300 - 17670 =
     // 30: one student at 29, 30 below the next tier.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-    for i in 0..400 {
-        let (post, minutes) = match i {
-            0 => (129, 1200),
-            1..=299 => (159, 1200),
-            _ => (135, 600),
-        };
-        roster += &format!("S{i},100,{post},{minutes},20\n");
-    }
-    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Top", "atLeast": 60, "centsPerStudent": 5000 },
-                        { "label": "Mid", "atLeast": 30, "centsPerStudent": 3000 },
-                        { "label": "Low", "atLeast": 10, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let roster = rows_roster(&[(129, 1, 1200, 3), (159, 299, 1200, 3), (135, 100, 600, 3)]);
+    let contract = three_tier_contract(json!({ "kind": "gain" }), [60.0, 30.0, 10.0], &[]);
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(e.students.by_tier[0].count, 1);
     let band = report["doseResponse"]
@@ -2842,15 +2813,43 @@ fn a_dose_band_is_split_by_tier_as_a_cell_is() {
         .unwrap();
     // Whatever the share (coded here as at least 95%): the others in the band are at most 59
     // (in the middle tier) or 9 (below every tier), so sum <= 59 x (n - Low) + 29 x Low.
-    if let (Some(n), Some(mean), Some(top)) = (
+    lowest_stays_wide(
         num(&band["judged"]),
         num(&band["meanMetric"]),
-        tier_counts(&report)[2],
-    ) {
-        if top == 0.0 {
-            let most_low = (59.0 * n - n * mean) / 30.0;
-            assert!(most_low >= 10.0 - 1e-6, "Low at most {most_low}: {report}");
+        (29.0, 59.0),
+        &report,
+    );
+}
+
+/// Rows of (post-test, students, minutes, grade) from a pre-test of 100 over 20 weeks.
+fn rows_roster(rows: &[(u32, usize, u32, u8)]) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    let mut id = 0;
+    for &(post, students, minutes, grade) in rows {
+        for _ in 0..students {
+            roster += &format!("S{id},100,{post},{minutes},20,{grade}\n");
+            id += 1;
         }
+    }
+    roster
+}
+
+/// A card of three tiers (Top, Mid and Low from `at`) on `metric`, with `columns` published.
+fn three_tier_contract(metric: Value, at: [f64; 3], columns: &[&str]) -> Value {
+    json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000, "metric": metric,
+        "paymentCard": [{ "label": "Top", "atLeast": at[0], "centsPerStudent": 5000 },
+                        { "label": "Mid", "atLeast": at[1], "centsPerStudent": 3000 },
+                        { "label": "Low", "atLeast": at[2], "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": columns })
+}
+
+/// With the top tier published empty, a group of `n` with mean `mean`, whose middle tier ends at
+/// `ends.1` and lowest at `ends.0`, holds at most (ends.1 n - n mean) / (ends.1 - ends.0) in the
+/// lowest tier: that must stay at least the cell size.
+fn lowest_stays_wide(n: Option<f64>, mean: Option<f64>, ends: (f64, f64), report: &Value) {
+    if let (Some(n), Some(mean), Some(0.0)) = (n, mean, tier_counts(report)[2]) {
+        let most_low = (ends.1 * n - n * mean) / (ends.1 - ends.0);
+        assert!(most_low >= 10.0 - 1e-6, "Low at most {most_low}: {report}");
     }
 }
 
