@@ -90,10 +90,25 @@ pub struct Exposure {
     pub high: f64,
 }
 
-/// Intervals already solved: per part, keyed by everything the part's intervals depend on
-/// (see `PartLp::key`), the interval of each quantity solved so far.
+/// What the solver has found so far: per part, keyed by everything its linear program depends
+/// on (see `PartLp::key`), so that a part left unchanged from one plan to the next is not
+/// solved again.
 #[derive(Debug, Default)]
-pub struct Cache(std::collections::HashMap<Vec<u64>, std::collections::HashMap<usize, (f64, f64)>>);
+pub struct Cache {
+    index: std::collections::HashMap<Vec<u64>, usize>,
+    solved: Vec<Solved>,
+}
+
+/// One part's answers: the extremes solved, and the range of the feasible points seen.
+#[derive(Debug, Default)]
+struct Solved {
+    /// The (variable, largest rather than smallest) solved for, whether the solver found it.
+    extremes: std::collections::HashSet<(usize, bool)>,
+    /// Per variable, the smallest and largest value among the points the solver returned. Each
+    /// point satisfies every relation, so a variable's interval holds this range: when it is
+    /// already wide enough, no linear program needs solving for it (most need none).
+    seen: Vec<(f64, f64)>,
+}
 
 /// One part's linear program: its quantities with their bounds, and the relations that touch
 /// them with the published quantities moved to the right-hand side.
@@ -186,21 +201,24 @@ impl Audit {
         for (i, x) in self.quantities.iter().enumerate() {
             // The truth is among the values a reader allows: a count of 1 or more cannot be
             // pinned to 0, so only a true 0 needs solving.
-            if x.not_pinned && x.known == Known::Not && x.value < SLACK {
+            if x.not_pinned
+                && x.known == Known::Not
+                && x.value < SLACK
+                && !intervals.reaches(Q(i), cache, |(_, high)| high >= 1.0 - SLACK)
+            {
                 let (low, high) = intervals.of(Q(i), cache);
-                if high < 1.0 - SLACK {
-                    out.push(Exposure { q: Q(i), low, high });
-                    if first_only {
-                        return out;
-                    }
+                out.push(Exposure { q: Q(i), low, high });
+                if first_only {
+                    return out;
                 }
             }
             // Unknown, or known only within a range (a coded share): the relations may narrow it.
             if !(x.protected && x.known != Known::Exactly && x.value - x.base > SLACK) {
                 continue;
             }
-            let (low, high) = intervals.of(Q(i), cache);
-            if high - low < width.min(x.stated_width) - SLACK {
+            let need = width.min(x.stated_width) - SLACK;
+            if !intervals.reaches(Q(i), cache, |(low, high)| high - low >= need) {
+                let (low, high) = intervals.of(Q(i), cache);
                 out.push(Exposure { q: Q(i), low, high });
                 if first_only {
                     return out;
@@ -213,6 +231,12 @@ impl Audit {
     /// The smallest and largest value of `target` consistent with what is published.
     pub fn interval_alone(&self, target: Q, cache: &mut Cache) -> (f64, f64) {
         Intervals::new(self).of(target, cache)
+    }
+
+    /// Whether a reader's interval for `target` is wider than `width` (solving only as much as
+    /// that takes).
+    pub fn wider_than(&self, target: Q, width: f64, cache: &mut Cache) -> bool {
+        Intervals::new(self).reaches(target, cache, |(low, high)| high - low > width)
     }
 
     /// [`Audit::interval_alone`] without a cache.
@@ -611,8 +635,8 @@ fn merged(mut terms: Vec<(Q, f64)>) -> Vec<(Q, f64)> {
     terms
 }
 
-/// Intervals over one audit, its groups averaged: the reduced linear programs are built once
-/// and each group's member interval solved once.
+/// Intervals over one audit, its groups averaged: the reduced linear programs are built once,
+/// and a group's members share the first member's.
 struct Intervals<'a> {
     audit: &'a Audit,
     groups: Vec<Group>,
@@ -620,7 +644,6 @@ struct Intervals<'a> {
     place: std::collections::HashMap<usize, (usize, usize)>,
     /// Every group averaged, and where each ungrouped quantity went.
     averaged: Option<Averaged>,
-    per_slot: std::collections::HashMap<(usize, usize), (f64, f64)>,
     /// Per group, the audit with its first member kept apart and the others averaged.
     per_group: std::collections::HashMap<usize, Averaged>,
 }
@@ -641,48 +664,68 @@ impl<'a> Intervals<'a> {
             groups,
             place,
             averaged: None,
-            per_slot: Default::default(),
             per_group: Default::default(),
         }
     }
 
-    fn of(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
-        let value = self.audit.get(q).value;
-        let (low, high) = if self.audit.get(q).known == Known::Exactly {
-            (value, value)
-        } else if let Some(&(g, s)) = self.place.get(&q.0) {
-            // By symmetry one member's interval is every member's: the first one's, solved
-            // with the others averaged.
-            match self.per_slot.get(&(g, s)) {
-                Some(&interval) => interval,
-                None => {
-                    // One reduced audit per group serves each of its slots.
-                    let (parts, at) = self.per_group.entry(g).or_insert_with(|| {
-                        let (reduced, map) = self.audit.reduced(&self.groups, Some((g, 0)));
-                        let (parts, at) = located(&reduced);
-                        (parts, map.iter().map(|m| m.and_then(|r| at[r.0])).collect())
-                    });
-                    let first = self.groups[g].members[0][s];
-                    let interval = match at[first.0] {
-                        Some((p, k)) => cached(&parts[p], k, cache),
-                        None => (value, value),
-                    };
-                    self.per_slot.insert((g, s), interval);
-                    interval
-                }
-            }
-        } else {
-            let (parts, at) = self.averaged.get_or_insert_with(|| {
-                let (reduced, map) = self.audit.reduced(&self.groups, None);
-                let (parts, at) = located(&reduced);
-                (parts, map.iter().map(|m| m.and_then(|r| at[r.0])).collect())
-            });
-            match at[q.0] {
-                Some((p, k)) => cached(&parts[p], k, cache),
-                None => (value, value),
-            }
+    /// The part and variable whose interval is `q`'s; `None` when a reader knows `q` exactly.
+    fn locate(&mut self, q: Q) -> Option<(&PartLp, usize)> {
+        if self.audit.get(q).known == Known::Exactly {
+            return None;
+        }
+        let audit = self.audit;
+        let groups = &self.groups;
+        let reduce = |target| {
+            let (reduced, map) = audit.reduced(groups, target);
+            let (parts, at) = located(&reduced);
+            let at: Vec<_> = map.iter().map(|m| m.and_then(|r| at[r.0])).collect();
+            (parts, at)
         };
-        // The true values satisfy every relation: the interval holds them.
+        let ((parts, at), q) = match self.place.get(&q.0) {
+            // By symmetry one member's interval is every member's: the first one's, solved with
+            // the others averaged (one reduced audit per group serves each of its slots).
+            Some(&(g, s)) => (
+                &*self
+                    .per_group
+                    .entry(g)
+                    .or_insert_with(|| reduce(Some((g, 0)))),
+                groups[g].members[0][s],
+            ),
+            None => (&*self.averaged.get_or_insert_with(|| reduce(None)), q),
+        };
+        at[q.0].map(|(p, k)| (&parts[p], k))
+    }
+
+    /// The smallest and largest value of `q` consistent with what is published.
+    fn of(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
+        self.reaches(q, cache, |_| false);
+        self.seen(q, cache)
+    }
+
+    /// Whether `q`'s interval passes `enough`, a test that a wider interval passes too: the
+    /// range of the points seen is tried first, then with the largest value solved, then the
+    /// smallest. Once both are solved the range is the interval.
+    fn reaches(&mut self, q: Q, cache: &mut Cache, enough: impl Fn((f64, f64)) -> bool) -> bool {
+        for largest in [None, Some(true), Some(false)] {
+            if let (Some(largest), Some((part, k))) = (largest, self.locate(q)) {
+                cache.solved(part).solve(part, k, largest);
+            }
+            if enough(self.seen(q, cache)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The range of `q` over the points seen and its true value (the truth satisfies every
+    /// relation). Where the solver failed on a side, that side stays at the true value: the
+    /// reader is taken to know it, which errs on the side of protecting it.
+    fn seen(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
+        let value = self.audit.get(q).value;
+        let (low, high) = match self.locate(q) {
+            Some((part, k)) => cache.solved(part).seen[k],
+            None => (value, value),
+        };
         (low.min(value), high.max(value))
     }
 }
@@ -699,37 +742,60 @@ fn located(audit: &Audit) -> (Vec<PartLp>, Vec<Option<(usize, usize)>>) {
     (parts, at)
 }
 
-fn cached(part: &PartLp, k: usize, cache: &mut Cache) -> (f64, f64) {
-    *cache
-        .0
-        .entry(part.key.clone())
-        .or_default()
-        .entry(k)
-        .or_insert_with(|| part.interval(k))
+impl Cache {
+    fn solved(&mut self, part: &PartLp) -> &mut Solved {
+        let i = match self.index.get(&part.key) {
+            Some(&i) => i,
+            None => {
+                self.solved.push(Solved {
+                    extremes: Default::default(),
+                    seen: vec![(f64::INFINITY, f64::NEG_INFINITY); part.vars.len()],
+                });
+                self.index.insert(part.key.clone(), self.solved.len() - 1);
+                self.solved.len() - 1
+            }
+        };
+        &mut self.solved[i]
+    }
+}
+
+impl Solved {
+    /// Solves for the largest (or smallest) value of variable `target`, once, and adds the
+    /// solver's point to the range seen.
+    fn solve(&mut self, part: &PartLp, target: usize, largest: bool) {
+        if !self.extremes.insert((target, largest)) {
+            return;
+        }
+        let point = part.extreme(target, largest);
+        for (range, x) in self.seen.iter_mut().zip(point.iter().flatten()) {
+            *range = (range.0.min(*x), range.1.max(*x));
+        }
+    }
 }
 
 impl PartLp {
-    /// The smallest and largest value of variable `target`. Should the solver fail on a side,
-    /// that side is left empty (infinite), and the caller's clamp to the true value makes the
-    /// reader know the value exactly there: the audit errs on the side of protecting it.
-    fn interval(&self, target: usize) -> (f64, f64) {
-        let solve = |direction| -> Option<f64> {
-            let mut p = Problem::new(direction);
-            let vars: Vec<_> = self
-                .bounds
-                .iter()
-                .enumerate()
-                .map(|(k, &bounds)| p.add_var(if k == target { 1.0 } else { 0.0 }, bounds))
-                .collect();
-            for (terms, op, rhs) in &self.rows {
-                let terms: Vec<_> = terms.iter().map(|&(v, c)| (vars[v], c)).collect();
-                p.add_constraint(terms.as_slice(), *op, *rhs);
-            }
-            p.solve().ok()?.solution().map(|s| s.objective())
+    /// A point of the part where variable `target` is smallest (or largest), every variable's
+    /// value in order; `None` when the solver fails.
+    fn extreme(&self, target: usize, largest: bool) -> Option<Vec<f64>> {
+        let direction = if largest {
+            OptimizationDirection::Maximize
+        } else {
+            OptimizationDirection::Minimize
         };
-        let low = solve(OptimizationDirection::Minimize).unwrap_or(f64::INFINITY);
-        let high = solve(OptimizationDirection::Maximize).unwrap_or(f64::NEG_INFINITY);
-        (low, high)
+        let mut p = Problem::new(direction);
+        let vars: Vec<_> = self
+            .bounds
+            .iter()
+            .enumerate()
+            .map(|(k, &bounds)| p.add_var(if k == target { 1.0 } else { 0.0 }, bounds))
+            .collect();
+        for (terms, op, rhs) in &self.rows {
+            let terms: Vec<_> = terms.iter().map(|&(v, c)| (vars[v], c)).collect();
+            p.add_constraint(terms.as_slice(), *op, *rhs);
+        }
+        let outcome = p.solve().ok()?;
+        let solution = outcome.solution()?;
+        Some(vars.iter().map(|&v| solution.var_value(v)).collect())
     }
 }
 

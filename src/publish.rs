@@ -840,8 +840,10 @@ fn protect(
     let mild = candidates.iter().take_while(|(k, _)| !drastic(*k)).count();
     let width_now = width(&current.audit, q, cache);
     let mut widens = |item: Item| {
-        withheld(plan, item, counts)
-            .is_some_and(|p| width(&model(subject, &p).audit, q, cache) > width_now + 1e-6)
+        withheld(plan, item, counts).is_some_and(|p| {
+            let audit = model(subject, &p).audit;
+            audit.get(q).known == Known::Not && audit.wider_than(q, width_now + 1e-6, cache)
+        })
     };
     // Each check solves the audit again: a few of the cheapest cells are tried, and every other
     // item, however many cells come before it (when everyone met the target, no cell widens
