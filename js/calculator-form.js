@@ -3,9 +3,11 @@
 // its kind of value (data-kind: dollars, percent, json, list); the payment card's tiers are rows
 // added and removed. The form is filled from a contract and read back as one, with what cannot be
 // read (an amount that is not in dollars, JSON that does not parse) reported by path before any
-// evaluation is asked for.
+// evaluation is asked for. Once a roster is chosen, its columns are mapped to the roster's fields
+// first (calculator-columns.js), and the mapping is the contract's `columns`.
 import { el, setPath, getPath, deletePath, listFromText, textFromList } from './dom.js';
 import { parseDollars, formatDollars } from './money.js';
+import { ColumnsStep } from './calculator-columns.js';
 
 const EMPTY_TIER = { label: '', atLeast: '', centsPerStudent: null };
 /** What a control shows when the contract says nothing there. */
@@ -62,16 +64,22 @@ function writeControl(control, value) {
 export class ContractForm {
   /** The contract last shown, whole: what the form has no field for is kept from it. */
   #base = {};
+  #columns = new ColumnsStep();
   #tiers = el('div', { id: 'tiers' });
   #evaluateButton = el('button', { type: 'submit', class: 'primary', id: 'evaluate', text: 'Evaluate' });
   #cancelButton = el('button', { type: 'button', id: 'cancel', hidden: true, text: 'Cancel' });
+  #downloadButton = el('button', { type: 'button', id: 'download-contract', text: 'Download contract (JSON)' });
 
-  /** `on.evaluate()` is called when the form is submitted, `on.cancel()` by its Cancel button. */
+  /**
+   * `on.evaluate()` is called when the form is submitted, `on.cancel()` by its Cancel button and
+   * `on.download()` by its Download contract button.
+   */
   constructor(on) {
     /** The form, to be placed in the calculator's shadow root. */
     this.element = this.#build();
     this.element.addEventListener('submit', (e) => { e.preventDefault(); on.evaluate(); });
     this.#cancelButton.addEventListener('click', () => on.cancel());
+    this.#downloadButton.addEventListener('click', () => on.download());
     this.#control('metric.kind').addEventListener('change', () => this.#showMetricFields());
   }
 
@@ -85,12 +93,30 @@ export class ContractForm {
   fill(contract) {
     this.#base = structuredClone(contract);
     this.#tiers.replaceChildren();
-    for (const control of this.element.querySelectorAll('[data-path]')) {
+    for (const control of this.#contractControls()) {
       const path = control.dataset.path;
       writeControl(control, getPath(contract, path) ?? FORM_DEFAULTS[path]);
     }
     for (const tier of contract.paymentCard ?? []) this.#addTier(tier);
     this.#showMetricFields();
+    this.#columns.prefill(contract.columns);
+  }
+
+  /** Shows the columns of a roster's header line (`headers`) to be mapped to the roster's fields. */
+  showHeaders(headers, fileName) {
+    this.#columns.show(headers, fileName, this.#base.columns);
+    const names = headers.filter(Boolean);
+    const listed = names.length > 12 ? `${names.slice(0, 12).join(', ')} and ${names.length - 12} more` : names.join(', ');
+    this.element.querySelector('#subgroups-hint').textContent = `Comma-separated, from the file's columns: ${listed}.`;
+  }
+
+  /** What a person reads for the field at `path`: its label ("Minimum weeks", "Tier 2: Metric at least"), else the path. */
+  labelOf(path) {
+    const control = this.#control(path);
+    const label = this.#columns.labelOf(path) ?? (control && this.element.querySelector(`label[for="${control.id}"]`)?.textContent);
+    if (!label) return path;
+    const tier = control?.closest('.tier-row');
+    return tier ? `${tier.getAttribute('aria-label')}: ${label}` : label;
   }
 
   /** Reads the form as a contract; problems of form entry are returned as `{ path, message }`. */
@@ -102,13 +128,20 @@ export class ContractForm {
     const contract = structuredClone(this.#base);
     delete contract.paymentCard;
     if (contract.metric?.kind !== this.#control('metric.kind').value) delete contract.metric;
-    for (const control of this.element.querySelectorAll('[data-path]')) {
+    for (const control of this.#contractControls()) {
       if (control.closest('.field')?.hidden) continue;
       const path = control.dataset.path;
       const { value, problem } = readControl(control);
       if (problem) problems.push({ path, message: problem });
       else if (value != null) setPath(contract, path, value);
       else deletePath(contract, path);
+    }
+    // With a roster's header shown, its mapping is the contract's column names.
+    if (this.#columns.shown) {
+      const { columns, problems: unmapped } = this.#columns.read();
+      problems.unshift(...unmapped);
+      if (columns) contract.columns = columns;
+      else delete contract.columns;
     }
     contract.paymentCard ??= [];
     contract.currency ??= 'USD';
@@ -128,9 +161,15 @@ export class ContractForm {
     return this.element.querySelector(`[data-path="${path}"]`);
   }
 
+  /** The controls read and written by path (the column step reads its own). */
+  #contractControls() {
+    return [...this.element.querySelectorAll('[data-path]')].filter((c) => c.dataset.kind !== 'column');
+  }
+
   #build() {
     return el('form', { class: 'panel', id: 'contract', 'aria-labelledby': 'contract-h', novalidate: true },
       el('h2', { id: 'contract-h', text: '2. Contract' }),
+      this.#columns.element,
       el('fieldset', {}, el('legend', { text: 'Contract' }),
         el('div', { class: 'row' },
           field('productName', 'Product', textInput('productName'), { wide: true }),
@@ -175,7 +214,8 @@ export class ContractForm {
           el('div', { class: 'field check' }, el('input', { type: 'checkbox', id: 'randomized', 'data-path': 'randomized' }), el('label', { for: 'randomized', text: 'Randomly assigned' })))),
       el('div', { class: 'row' },
         this.#evaluateButton,
-        this.#cancelButton),
+        this.#cancelButton,
+        this.#downloadButton),
     );
   }
 

@@ -3,7 +3,7 @@
 // response, subgroups, the local comparison, rows left out and the publishable report, each as a
 // table, with charts beside them when Chart.js (global `Chart`) is on the page. Every figure it
 // states comes from the evaluation it was given, never from the form, which may have changed since.
-import { el } from './dom.js';
+import { el, downloadJson } from './dom.js';
 import { money, count } from './money.js';
 
 const percent = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -177,7 +177,7 @@ export class ResultsView {
     if (rows.some((r) => r.line != null)) {
       box.append(lineTable(`Rows with problems${error.errorCount > rows.length ? ` (first ${rows.length} of ${count(error.errorCount)})` : ''}`, rows));
     } else if (rows.length) {
-      box.append(el('ul', {}, ...rows.map((r) => el('li', { text: r.path ? `${r.path}: ${r.message}` : r.message }))));
+      box.append(el('ul', {}, ...rows.map((r) => el('li', { text: r.path ? `${r.label ?? r.path}: ${r.message}` : r.message }))));
     }
     this.#errors.replaceChildren(box);
   }
@@ -204,11 +204,6 @@ export class ResultsView {
   }
 
   #download(report) {
-    const blob = new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' });
-    const a = el('a', { href: URL.createObjectURL(blob), download: 'outcomes.json' });
-    this.element.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadJson(report, 'outcomes.json', this.element);
   }
 }

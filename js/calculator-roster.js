@@ -21,7 +21,7 @@ export class RosterPanel {
     const drop = el('div', { class: 'drop', id: 'drop' },
       el('label', { for: 'file', text: 'Roster CSV file (read on this device, never uploaded)' }),
       el('input', { id: 'file', type: 'file', accept: '.csv,text/csv', onchange: (e) => this.#loadFile(e.target.files[0]) }),
-      el('p', { class: 'hint', text: 'Or drop the file here. Columns: student_id, pre, post, minutes, weeks; optional grade, group (T/C), school and subgroup columns.' }));
+      el('p', { class: 'hint', text: 'Or drop the file here. Columns: student id, pre- and post-test scores, minutes, weeks; optional grade, group (T/C), school and subgroup columns. Your file\'s own column names are matched to these once it is chosen.' }));
     drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
     drop.addEventListener('dragleave', () => drop.classList.remove('over'));
     drop.addEventListener('drop', (e) => {

@@ -86,3 +86,13 @@ export function adoptStylesheet(root, href) {
     });
   });
 }
+
+/** Offers `value` as a JSON file named `fileName` to download (the link is made inside `parent`, a shadow root's element). */
+export function downloadJson(value, fileName, parent) {
+  const blob = new Blob([JSON.stringify(value, null, 2) + '\n'], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: fileName });
+  parent.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

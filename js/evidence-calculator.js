@@ -6,34 +6,22 @@
 // This module is the element's shell: its public API (the tag, the `contract` attribute, the
 // `result` and `ready` properties, `evaluate()`, `contract()`, `$()` and the
 // `evidence-calculator:result` event) and the order of things. The work is done by its parts: the
-// roster panel (calculator-roster.js), the contract form (calculator-form.js), the results view
+// roster panel (calculator-roster.js), the contract form (calculator-form.js, with the step that maps
+// a roster's columns to its fields, calculator-columns.js), the results view
 // (calculator-results.js) and the worker client (evidence-worker-client.js); its styles are
 // evidence-calculator.css.
 import { sampleContract } from './sample-roster.js';
 import { money } from './money.js';
-import { adoptStylesheet } from './dom.js';
+import { adoptStylesheet, downloadJson } from './dom.js';
 import { RosterPanel, rosterFromText } from './calculator-roster.js';
 import { ContractForm } from './calculator-form.js';
+import { headerNames } from './calculator-columns.js';
 import { ResultsView } from './calculator-results.js';
 import { EvidenceWorkerClient } from './evidence-worker-client.js';
 
 // Beside this module, so that the published package, the demo and a bundler (which copies what
 // `new URL(…, import.meta.url)` names) all find it.
 const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).href;
-
-/** The roster's fields and their default column names (the contract's `columns` renames them). */
-const DEFAULT_COLUMNS = { studentId: 'student_id', pre: 'pre', post: 'post', minutes: 'minutes', weeks: 'weeks',
-  grade: 'grade', group: 'group', school: 'school', district: 'district' };
-
-/** A roster (`{ bytes, name }`) with the default column names in its header line renamed as `columns` says. */
-function withColumnNames(roster, columns) {
-  if (!columns) return roster;
-  const text = new TextDecoder().decode(roster.bytes);
-  const end = text.indexOf('\n');
-  const byDefault = Object.fromEntries(Object.entries(DEFAULT_COLUMNS).map(([field, name]) => [name, columns[field] ?? name]));
-  const header = text.slice(0, end).split(',').map((name) => byDefault[name] ?? name).join(',');
-  return rosterFromText(header + text.slice(end), roster.name);
-}
 
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
@@ -43,7 +31,7 @@ export class EvidenceCalculator extends HTMLElement {
   /** Settles when the page's contract is loaded (or failed to load); `#preloading` until then. */
   #preloaded = Promise.resolve();
   #preloading = false;
-  #form = new ContractForm({ evaluate: () => this.#evaluate(), cancel: () => this.#cancel() });
+  #form = new ContractForm({ evaluate: () => this.#evaluate(), cancel: () => this.#cancel(), download: () => this.#downloadContract() });
   #results = new ResultsView();
   #worker;
 
@@ -53,11 +41,10 @@ export class EvidenceCalculator extends HTMLElement {
     /** The last evaluation, as `evaluateContract` returned it. */
     this.result = null;
     const use = (roster, sample) => {
-      // The sample never replaces a contract the page gave: it is read under that contract's
-      // column names instead.
-      if (sample && this.#pageContract) roster = withColumnNames(roster, this.#pageContract.columns);
-      else if (sample) this.#form.fill(sampleContract);
-      this.#roster = roster;
+      // The sample never replaces a contract the page gave: its columns are mapped under that
+      // contract like any file's.
+      if (sample && !this.#pageContract) this.#form.fill(sampleContract);
+      this.#setRoster(roster);
       this.#evaluate();
     };
     const rosterPanel = new RosterPanel((roster, { sample }) => {
@@ -111,8 +98,14 @@ export class EvidenceCalculator extends HTMLElement {
 
   /** Evaluates a roster given as text or bytes with the form's contract (also what the buttons do). */
   evaluate(roster, name = 'roster') {
-    this.#roster = typeof roster === 'string' ? rosterFromText(roster, name) : { bytes: roster, name };
+    this.#setRoster(typeof roster === 'string' ? rosterFromText(roster, name) : { bytes: roster, name });
     this.#evaluate();
+  }
+
+  /** Keeps a roster (`{ bytes, name }`) and shows its columns to be mapped to the roster's fields. */
+  #setRoster(roster) {
+    this.#roster = roster;
+    this.#form.showHeaders(headerNames(roster.bytes), roster.name);
   }
 
   async #preload() {
@@ -132,18 +125,30 @@ export class EvidenceCalculator extends HTMLElement {
     }
   }
 
+  /** The form's contract, or null after showing what in the form needs attention. */
+  #readContract() {
+    const { contract, problems } = this.#form.read();
+    this.#form.markInvalid(problems);
+    if (!problems.length) return contract;
+    this.#results.showErrors(this.#labelled({ code: 'invalidContract', message: 'Some contract fields need attention.', errors: problems }));
+    this.#results.say('Nothing was evaluated: some contract fields need attention.');
+    return null;
+  }
+
+  #downloadContract() {
+    const contract = this.#readContract();
+    if (!contract) return;
+    downloadJson(contract, 'contract.json', this.shadowRoot.querySelector('form'));
+    this.#results.say('The contract is downloaded as contract.json.');
+  }
+
   #evaluate() {
     if (!this.#roster) {
       this.#results.say('Load a roster first: choose a CSV file or try the sample data.');
       return;
     }
-    const { contract, problems } = this.#form.read();
-    this.#form.markInvalid([]);
-    if (problems.length) {
-      this.#results.showErrors({ code: 'invalidContract', message: 'Some contract fields need attention.', errors: problems });
-      this.#form.markInvalid(problems);
-      return;
-    }
+    const contract = this.#readContract();
+    if (!contract) return;
     this.#results.begin(`Evaluating ${this.#roster.name}…`);
     this.#form.running = true;
     this.#worker.evaluate(contract, this.#roster.bytes);
@@ -164,11 +169,16 @@ export class EvidenceCalculator extends HTMLElement {
     this.dispatchEvent(new CustomEvent('evidence-calculator:result', { bubbles: true, composed: true, detail: result }));
   }
 
+  /** The error with each problem's field named as the form labels it (`label`), beside its path. */
+  #labelled(error) {
+    return { ...error, errors: (error.errors ?? []).map((e) => (e.path == null ? e : { ...e, label: this.#form.labelOf(e.path) })) };
+  }
+
   #showRefusal(error) {
     this.#form.running = false;
     this.result = null;
     this.#results.clear();
-    this.#results.showErrors(error);
+    this.#results.showErrors(this.#labelled(error));
     this.#form.markInvalid(error.errors.filter((e) => e.path != null));
     this.#results.say('The roster was not evaluated: see the problems listed.');
   }

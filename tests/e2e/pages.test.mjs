@@ -101,6 +101,54 @@ test('the calculator honours a page\'s contract whole (its column names too), an
   assert.deepEqual(errors, []);
 });
 
+test('the calculator maps a district export\'s own headers to the roster\'s fields, and the mapping is the contract evaluated and downloaded', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  // Headers as district exports name them: the common names are recognised, "Kid" is not.
+  let csv = 'Kid,"Fall Score",Spring_Score,Total Minutes,Weeks Enrolled,Grade Level,ELL\n';
+  for (let i = 0; i < 60; i++) csv += `K${i},${190 + (i % 9)},${196 + (i % 17)},${300 + 11 * (i % 40)},${18 + (i % 5)},${3 + (i % 3)},${i % 4 ? 'N' : 'Y'}\n`;
+  await tab.setInputFiles('evidence-calculator >> #file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  // Nothing holds the student id: the form says so by the field's label, and nothing is evaluated.
+  await tab.waitForSelector('evidence-calculator >> .errors li');
+  assert.deepEqual(await tab.$$eval('evidence-calculator >> .errors li', (lis) => lis.map((li) => li.textContent)),
+    ['Student id: Choose the column that holds the student id.']);
+  assert.equal(await tab.getAttribute('evidence-calculator >> #column-studentId', 'aria-invalid'), 'true');
+  const chosen = () => tab.$$eval('evidence-calculator >> #columns select', (ss) => Object.fromEntries(ss.map((s) => [s.id.slice(7), s.value])));
+  assert.deepEqual(await chosen(), { studentId: '', pre: 'Fall Score', post: 'Spring_Score', minutes: 'Total Minutes', weeks: 'Weeks Enrolled',
+    grade: 'Grade Level', group: '', school: '', district: '' });
+  assert.deepEqual(await axe(tab), [], 'the mapping step with a problem');
+  await shot(tab, 'calculator-columns');
+  // A column chosen twice is refused, naming both fields.
+  await tab.selectOption('evidence-calculator >> #column-studentId', 'ELL');
+  await tab.selectOption('evidence-calculator >> #column-school', 'ELL');
+  await tab.click('evidence-calculator >> #evaluate');
+  await tab.waitForFunction(() => /already chosen/.test(document.querySelector('evidence-calculator').$('.errors')?.textContent));
+  assert.deepEqual(await tab.$$eval('evidence-calculator >> .errors li', (lis) => lis.map((li) => li.textContent)),
+    ['School: The column "ELL" is already chosen for student id: choose another.']);
+  // Mapped, it evaluates to what the package gives for the same contract and roster.
+  await tab.selectOption('evidence-calculator >> #column-school', '');
+  await tab.selectOption('evidence-calculator >> #column-studentId', 'Kid');
+  await tab.fill('evidence-calculator >> #subgroups', 'ELL');
+  await tab.click('evidence-calculator >> #evaluate');
+  const { contract } = await tab.evaluate(() => document.querySelector('evidence-calculator').contract());
+  assert.deepEqual(contract.columns, { studentId: 'Kid', pre: 'Fall Score', post: 'Spring_Score', minutes: 'Total Minutes', weeks: 'Weeks Enrolled', grade: 'Grade Level' });
+  assert.deepEqual(contract.subgroupColumns, ['ELL']);
+  const expected = ec.evaluateContract(contract, csv);
+  assert.equal(expected.students.rows, 60);
+  await tab.waitForFunction((t) => document.querySelector('evidence-calculator').result?.payment.totalCents === t, expected.payment.totalCents, { timeout: 30000 });
+  assert.equal(await tab.textContent('evidence-calculator >> #total'), money(expected.payment.totalCents));
+  // The contract downloaded is the one evaluated, its column names included.
+  const [download] = await Promise.all([tab.waitForEvent('download'), tab.click('evidence-calculator >> #download-contract')]);
+  const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(saved, contract);
+  assert.equal(ec.evaluateContract(saved, csv).payment.totalCents, expected.payment.totalCents);
+  // A roster in the default names needs no mapping: the contract then has no columns.
+  await tab.setInputFiles('evidence-calculator >> #file', { name: 'plain.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace(/^[^\n]*/, 'student_id,pre,post,minutes,weeks,grade,ELL')) });
+  await tab.waitForFunction(() => document.querySelector('evidence-calculator').$('#column-studentId')?.value === 'student_id');
+  assert.equal((await tab.evaluate(() => document.querySelector('evidence-calculator').contract())).contract.columns, undefined);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), [], 'with results shown');
+});
+
 test('the calculator: without Chart.js the results are the tables alone', async () => {
   const { tab, errors } = await app.open('calculator.html');
   await tab.evaluate(() => { delete window.Chart; });
