@@ -15,10 +15,11 @@ const listen = async (server) => {
   return server.address().port;
 };
 
-export async function start() {
+/** The demo server and Chromium; `mounts` ([urlPrefix, directory] pairs) serve more folders. */
+export async function start({ mounts = [] } = {}) {
   // The pages' CSP reads this list at each request, so evaluators started after the server count.
   const evaluators = [];
-  const server = createServer([], { evaluators });
+  const server = createServer(mounts, { evaluators });
   const port = await listen(server);
   const base = `http://127.0.0.1:${port}/`;
   // Two more evaluator origins for the failure paths: one that serves its key list without CORS,
