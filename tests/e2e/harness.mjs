@@ -15,10 +15,13 @@ const listen = async (server) => {
   return server.address().port;
 };
 
-/** The demo server and Chromium; `mounts` ([urlPrefix, directory] pairs) serve more folders. */
-export async function start({ mounts = [] } = {}) {
+/**
+ * The demo server and Chromium; `mounts` ([urlPrefix, directory] pairs) serve more folders, and the
+ * pages' CSP allows reading key lists from `origins` too (answered by a test's own routes).
+ */
+export async function start({ mounts = [], origins = [] } = {}) {
   // The pages' CSP reads this list at each request, so evaluators started after the server count.
-  const evaluators = [];
+  const evaluators = [...origins];
   const server = createServer(mounts, { evaluators });
   const port = await listen(server);
   const base = `http://127.0.0.1:${port}/`;
@@ -28,7 +31,7 @@ export async function start({ mounts = [] } = {}) {
   const redirecting = createServer([], { keyListRedirect: `${base}.well-known/evidence-check.json` });
   const extra = [noCors, redirecting];
   const [noCorsPort, redirectingPort] = await Promise.all(extra.map(listen));
-  evaluators.push(`http://localhost:${noCorsPort}`, `http://localhost:${redirectingPort}`);
+  evaluators.unshift(`http://localhost:${noCorsPort}`, `http://localhost:${redirectingPort}`);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
