@@ -11,7 +11,8 @@ import { el } from './dom.js';
  * without case, spaces or punctuation).
  */
 export const ROSTER_FIELDS = [
-  ['studentId', 'Student id', 'student_id', true, ['studentid', 'id', 'ssid', 'sasid', 'stateid', 'statestudentid', 'localid', 'localstudentid', 'studentnumber', 'student']],
+  // (Not "student" alone: a column of names is often called that.)
+  ['studentId', 'Student id', 'student_id', true, ['studentid', 'id', 'ssid', 'sasid', 'stateid', 'statestudentid', 'localid', 'localstudentid', 'studentnumber']],
   ['pre', 'Pre-test score', 'pre', true, ['pretest', 'prescore', 'pretestscore', 'fall', 'fallscore', 'boy', 'boyscore', 'baseline']],
   ['post', 'Post-test score', 'post', true, ['posttest', 'postscore', 'posttestscore', 'spring', 'springscore', 'eoy', 'eoyscore']],
   ['minutes', 'Minutes of use (total)', 'minutes', true, ['totalminutes', 'minutesused', 'usageminutes', 'mins']],
@@ -25,39 +26,55 @@ export const ROSTER_FIELDS = [
 const squeezed = (name) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 const same = (a, b) => a.toLowerCase() === b.toLowerCase();
 
+/** The most bytes of a file read for its header line, and the most columns offered. */
+const HEADER_BYTES = 1 << 20;
+export const MAX_OFFERED_COLUMNS = 1000;
+
 /**
  * The column names of a CSV file's header line (RFC 4180 quoting, a byte-order mark and CRLF
- * accepted; names trimmed, as the roster reader trims them). `bytes` is an ArrayBuffer.
+ * accepted; names trimmed, as the roster reader trims them). `bytes` is an ArrayBuffer. Null when
+ * the header cannot be offered for mapping: the file is empty or not comma-separated UTF-8 text
+ * (one column holding a semicolon or a tab, or UTF-16's zero bytes), the header line runs past
+ * the first MiB, or it has more than MAX_OFFERED_COLUMNS columns. The roster reader then says
+ * what is wrong, in its own words.
  */
 export function headerNames(bytes) {
-  // The header is at the start: a generous slice of the file is enough to decode.
-  const text = new TextDecoder().decode(new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 1 << 20))).replace(/^\uFEFF/, '');
+  const slice = new Uint8Array(bytes, 0, Math.min(bytes.byteLength, HEADER_BYTES));
+  const text = new TextDecoder().decode(slice).replace(/^\uFEFF/, '');
   const names = [];
   let name = '';
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
+  let ended = false;
+  for (let i = 0; i < text.length && !ended; i++) {
     const ch = text[i];
     if (quoted) {
       if (ch === '"' && text[i + 1] === '"') { name += '"'; i++; } else if (ch === '"') quoted = false;
       else name += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { names.push(name.trim()); name = ''; } else if (ch === '\n' || ch === '\r') break;
+    else if (ch === ',') { names.push(name.trim()); name = ''; } else if (ch === '\n' || ch === '\r') ended = true;
     else name += ch;
   }
   names.push(name.trim());
-  return names.length === 1 && names[0] === '' ? [] : names;
+  if (!ended && bytes.byteLength > HEADER_BYTES) return null;
+  if (names.length > MAX_OFFERED_COLUMNS || names.some((n) => n.includes('\0'))) return null;
+  if (names.length === 1 && /^$|[;\t|]/.test(names[0])) return null;
+  return names;
 }
 
-/** Each field's column among `headers` ('' for none): the contract's name, the default, else a common one. */
-function prefilled(headers, columns = {}) {
+/**
+ * Each field's column among `headers` ('' for none): the one the person chose last time (`chosen`,
+ * when the file has it), the contract's name, the default, else a common one.
+ */
+function prefilled(headers, columns = {}, earlier = {}) {
   const taken = new Set();
   const chosen = {};
   const find = (test) => headers.find((h) => !taken.has(h) && test(h));
-  // The names the contract or the defaults give first, so that a common name does not take a
-  // column a later field is named for.
+  const named = (name) => name != null && name !== '' && find((h) => same(h, name));
+  // The names chosen or given first, so that a common name does not take a column a later field
+  // is named for.
   for (const f of ROSTER_FIELDS) {
-    const named = (columns[f.key] != null && find((h) => same(h, columns[f.key]))) || find((h) => same(h, f.name));
-    if (named) { chosen[f.key] = named; taken.add(named); }
+    const column = named(earlier[f.key]) || named(columns[f.key]) || named(f.name);
+    if (column) { chosen[f.key] = column; taken.add(column); }
   }
   for (const f of ROSTER_FIELDS) {
     if (chosen[f.key]) continue;
@@ -70,6 +87,8 @@ function prefilled(headers, columns = {}) {
 
 export class ColumnsStep {
   #headers = [];
+  /** What the person chose for each field, kept for the next file (a file re-saved after a fix). */
+  #chosen = {};
   #selects = new Map(); // field key -> its <select>
   #rows = el('div', { class: 'row' });
   #hint = el('p', { class: 'hint', id: 'columns-hint' });
@@ -85,18 +104,35 @@ export class ColumnsStep {
     return !this.element.hidden;
   }
 
-  /** Shows the columns of a roster's header line, each field pre-filled as `columns` (the contract's) names it. */
+  /**
+   * Shows the columns of a roster's header line, each field pre-filled as the person chose for the
+   * last file or as `columns` (the contract's) names it; null headers (see `headerNames`) hide the
+   * step, and the contract's own names apply.
+   */
   show(headers, fileName, columns) {
-    this.#headers = headers;
+    if (this.shown) this.#remember();
+    this.element.hidden = headers == null;
+    if (headers == null) return;
+    // Each name once (the reader refuses a file that repeats one, and says so); a blank name cannot be chosen.
+    this.#headers = headers.filter((h, i) => h !== '' && headers.findIndex((o) => same(o, h)) === i);
     this.#hint.textContent = `Which column of ${fileName} holds each field. Fields marked * are required; a column chosen for none of them can be a subgroup column.`;
-    this.element.hidden = false;
-    this.prefill(columns);
+    this.prefill(columns, this.#chosen);
   }
 
-  /** Chooses each field's column again from a contract's `columns`, the defaults and common names. */
-  prefill(columns) {
+  /** Keeps what the person chose, field by field. */
+  #remember() {
+    for (const [key, select] of this.#selects) if (select.value !== '') this.#chosen[key] = select.value;
+  }
+
+  /** The file's columns (each once), while shown. */
+  get headers() {
+    return this.shown ? this.#headers : null;
+  }
+
+  /** Chooses each field's column again from earlier choices, a contract's `columns`, the defaults and common names. */
+  prefill(columns, earlier = {}) {
     if (!this.shown) return;
-    const chosen = prefilled(this.#headers, columns);
+    const chosen = prefilled(this.#headers, columns, earlier);
     this.#selects.clear();
     this.#rows.replaceChildren(...ROSTER_FIELDS.map((f) => {
       const id = `column-${f.key}`;
@@ -109,9 +145,22 @@ export class ColumnsStep {
     }));
   }
 
+  /** A column name the file does not have: "grade (not used)", or with a number when it has that too. */
+  #unused(name) {
+    for (let k = 1; ; k++) {
+      const candidate = k === 1 ? `${name} (not used)` : `${name} (not used ${k})`;
+      if (!this.#headers.some((h) => same(h, candidate))) return candidate;
+    }
+  }
+
   /** The label of the field at `path` (`columns.pre`), or null for another path. */
   labelOf(path) {
     return ROSTER_FIELDS.find((f) => path === `columns.${f.key}`)?.label ?? null;
+  }
+
+  /** The column chosen for a field ('' for none). */
+  chosen(key) {
+    return this.#selects.get(key)?.value ?? '';
   }
 
   /**
@@ -129,7 +178,7 @@ export class ColumnsStep {
         if (f.required) problems.push({ path, message: `Choose the column that holds the ${f.label.toLowerCase()}.` });
         // A column the file has under the field's default name would be read as the field: the
         // field is given a name no column has.
-        else if (this.#headers.some((h) => same(h, f.name))) columns[f.key] = `${f.name} (not used)`;
+        else if (this.#headers.some((h) => same(h, f.name))) columns[f.key] = this.#unused(f.name);
         continue;
       }
       if (usedBy.has(column)) {

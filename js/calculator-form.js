@@ -102,10 +102,14 @@ export class ContractForm {
     this.#columns.prefill(contract.columns);
   }
 
-  /** Shows the columns of a roster's header line (`headers`) to be mapped to the roster's fields. */
+  /** Shows the columns of a roster's header line (`headers`) to be mapped to the roster's fields; null hides the step. */
   showHeaders(headers, fileName) {
     this.#columns.show(headers, fileName, this.#base.columns);
-    const names = headers.filter(Boolean);
+    const names = (headers ?? []).filter(Boolean);
+    if (!names.length) {
+      this.element.querySelector('#subgroups-hint').textContent = 'Comma-separated, e.g. grade, ell, iep.';
+      return;
+    }
     const listed = names.length > 12 ? `${names.slice(0, 12).join(', ')} and ${names.length - 12} more` : names.join(', ');
     this.element.querySelector('#subgroups-hint').textContent = `Comma-separated, from the file's columns: ${listed}.`;
   }
@@ -136,10 +140,12 @@ export class ContractForm {
       else if (value != null) setPath(contract, path, value);
       else deletePath(contract, path);
     }
-    // With a roster's header shown, its mapping is the contract's column names.
+    // With a roster's header shown, its mapping is the contract's column names, and what the
+    // form names of the file's columns is checked against it (a contract made for another file
+    // names columns this one lacks).
     if (this.#columns.shown) {
       const { columns, problems: unmapped } = this.#columns.read();
-      problems.unshift(...unmapped);
+      problems.unshift(...unmapped, ...this.#namedColumnProblems(contract));
       if (columns) contract.columns = columns;
       else delete contract.columns;
     }
@@ -155,6 +161,17 @@ export class ContractForm {
       const enclosing = p.path.replace(/\.[^.[\]]+$/, '');
       (this.#control(p.path) ?? this.#control(enclosing))?.setAttribute('aria-invalid', 'true');
     }
+  }
+
+  /** The form's subgroup columns the file lacks, and assignment by school without its school column. */
+  #namedColumnProblems(contract) {
+    const headers = this.#columns.headers.map((h) => h.toLowerCase());
+    const problems = (contract.subgroupColumns ?? []).filter((name) => !headers.includes(name.toLowerCase()))
+      .map((name) => ({ path: 'subgroupColumns', message: `This file has no column "${name}": name columns it has, or none.` }));
+    if (contract.assignedBy === 'school' && this.#columns.chosen('school') === '') {
+      problems.push({ path: 'assignedBy', message: 'Assignment by school needs the school column: choose it under Roster columns, or assign by student.' });
+    }
+    return problems;
   }
 
   #control(path) {

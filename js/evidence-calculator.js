@@ -148,7 +148,12 @@ export class EvidenceCalculator extends HTMLElement {
       return;
     }
     const contract = this.#readContract();
-    if (!contract) return;
+    if (!contract) {
+      // What is shown must be of this roster: the last one's results go.
+      this.result = null;
+      this.#results.clear();
+      return;
+    }
     this.#results.begin(`Evaluating ${this.#roster.name}…`);
     this.#form.running = true;
     this.#worker.evaluate(contract, this.#roster.bytes);

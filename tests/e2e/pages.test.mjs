@@ -149,6 +149,69 @@ test('the calculator maps a district export\'s own headers to the roster\'s fiel
   assert.deepEqual(await axe(tab), [], 'with results shown');
 });
 
+test('the calculator\'s column step on files it cannot map: the reader\'s own words, no stale results, no stuck page', async () => {
+  const { tab, errors } = await app.open('calculator.html', { width: 320, height: 800 });
+  const upload = (name, text) => tab.setInputFiles('evidence-calculator >> #file', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  const status = () => tab.textContent('evidence-calculator >> #status');
+  const shownResult = () => tab.evaluate(() => document.querySelector('evidence-calculator').result);
+  // A good roster first, with its results.
+  let good = 'id,pre,post,minutes,weeks\n';
+  for (let i = 0; i < 30; i++) good += `A${i},200,${203 + (i % 9)},600,20\n`;
+  await upload('good.csv', good);
+  await tab.waitForFunction(() => document.querySelector('evidence-calculator').result !== null, null, { timeout: 30000 });
+  // Semicolons: no mapping offered; the reader's own explanation is shown, and the last results go.
+  await upload('semi.csv', good.replaceAll(',', ';'));
+  await tab.waitForSelector('evidence-calculator >> .errors');
+  assert.match(await tab.textContent('evidence-calculator >> .errors'), /semicolon/);
+  assert.equal(await tab.isHidden('evidence-calculator >> #columns'), true);
+  assert.equal(await shownResult(), null);
+  assert.equal(await tab.locator('evidence-calculator >> #total').count(), 0);
+  // A header 65,000 columns wide: not offered for mapping (nor does it stall the page); the reader decides.
+  await upload('wide.csv', `${good.split('\n')[0]},${Array.from({ length: 65000 }, (_, i) => `c${i}`).join(',')}\nA1,200,210,600,20\n`);
+  await tab.waitForFunction(() => /Evaluated|not evaluated/.test(document.querySelector('evidence-calculator').$('#status').textContent), null, { timeout: 30000 });
+  assert.equal(await tab.isHidden('evidence-calculator >> #columns'), true);
+  // A column named by hand is kept for the next file with the same header (a file re-saved after a fix).
+  const renamed = good.replace(/^id,/, 'Learner,');
+  await upload('renamed.csv', renamed);
+  await tab.waitForSelector('evidence-calculator >> .errors li');
+  assert.match(await status(), /Nothing was evaluated/);
+  assert.equal(await shownResult(), null);
+  await tab.selectOption('evidence-calculator >> #column-studentId', 'Learner');
+  await tab.click('evidence-calculator >> #evaluate');
+  const expected = ec.evaluateContract({ ...(await tab.evaluate(() => document.querySelector('evidence-calculator').contract())).contract }, renamed);
+  await tab.waitForFunction((t) => document.querySelector('evidence-calculator').result?.payment.totalCents === t, expected.payment.totalCents, { timeout: 30000 });
+  await upload('renamed-again.csv', renamed);
+  await tab.waitForFunction((t) => document.querySelector('evidence-calculator').result?.payment.totalCents === t && /renamed-again/.test(document.querySelector('evidence-calculator').$('#roster-name').textContent), expected.payment.totalCents, { timeout: 30000 });
+  assert.equal(await tab.inputValue('evidence-calculator >> #column-studentId'), 'Learner');
+  // A column name hundreds of characters long does not widen the page past a 320-pixel screen.
+  await upload('long.csv', good.replace(/^id,/, `${'Identifier of the student in the district system '.repeat(9)},`));
+  await tab.waitForSelector('evidence-calculator >> #column-studentId');
+  assert.ok(await tab.evaluate(() => document.documentElement.scrollWidth <= 320), 'no sideways scrolling');
+  assert.deepEqual(errors, []);
+});
+
+test('the calculator: the sample\'s terms on a district file name the form fields that do not fit it', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  await tab.click('evidence-calculator >> #sample');
+  await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+  // The sample's contract assigns by school and breaks results down by grade, ell and iep: this file has none of them.
+  let csv = 'student_id,pre,post,minutes,weeks\n';
+  for (let i = 0; i < 30; i++) csv += `A${i},200,${203 + (i % 9)},600,20\n`;
+  await tab.setInputFiles('evidence-calculator >> #file', { name: 'plain.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await tab.waitForFunction(() => /Nothing was evaluated/.test(document.querySelector('evidence-calculator').$('#status').textContent));
+  assert.deepEqual(await tab.$$eval('evidence-calculator >> .errors li', (lis) => lis.map((li) => li.textContent)), [
+    'Subgroup columns: This file has no column "grade": name columns it has, or none.',
+    'Subgroup columns: This file has no column "ell": name columns it has, or none.',
+    'Subgroup columns: This file has no column "iep": name columns it has, or none.',
+    'Assignment: Assignment by school needs the school column: choose it under Roster columns, or assign by student.',
+  ]);
+  assert.equal(await tab.getAttribute('evidence-calculator >> #subgroups', 'aria-invalid'), 'true');
+  assert.equal(await tab.getAttribute('evidence-calculator >> #assignedBy', 'aria-invalid'), 'true');
+  assert.equal(await tab.evaluate(() => document.querySelector('evidence-calculator').result), null);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), []);
+});
+
 test('the calculator: without Chart.js the results are the tables alone', async () => {
   const { tab, errors } = await app.open('calculator.html');
   await tab.evaluate(() => { delete window.Chart; });

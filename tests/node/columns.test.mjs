@@ -14,6 +14,21 @@ test('header names: plain, quoted, with a byte-order mark and CRLF, trimmed', ()
   assert.deepEqual(headerNames(bytes('"two\nlines",x\n1,2\n')), ['two\nlines', 'x']);
   assert.deepEqual(headerNames(bytes('only')), ['only']);
   assert.deepEqual(headerNames(bytes('a,,b\n')), ['a', '', 'b']);
-  assert.deepEqual(headerNames(bytes('')), []);
-  assert.deepEqual(headerNames(bytes('\n1,2\n')), []);
+});
+
+test('header names: null, for the reader to explain, when the header cannot be offered', () => {
+  assert.equal(headerNames(bytes('')), null, 'an empty file');
+  assert.equal(headerNames(bytes('\n1,2\n')), null, 'a blank first line');
+  assert.equal(headerNames(bytes('student_id;pre;post;minutes;weeks\nA;1;2;3;4\n')), null, 'semicolons');
+  assert.equal(headerNames(bytes('student_id\tpre\tpost\n')), null, 'tabs');
+  // UTF-16 (little-endian, with its byte-order mark): every other byte is zero.
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('student_id,pre\n', 'utf16le')]);
+  assert.equal(headerNames(utf16.buffer.slice(utf16.byteOffset, utf16.byteOffset + utf16.length)), null, 'UTF-16');
+  // At most 1,000 columns are offered; a header line must end within the first MiB.
+  const wide = (n) => `${Array.from({ length: n }, (_, i) => `c${i}`).join(',')}\n1\n`;
+  assert.equal(headerNames(bytes(wide(1000))).length, 1000);
+  assert.equal(headerNames(bytes(wide(1001))), null);
+  assert.equal(headerNames(bytes(`${'x'.repeat(1 << 20)},student_id\n1,2\n`)), null);
+  // A one-column file that is CSV is offered.
+  assert.deepEqual(headerNames(bytes('student_id\nA\n')), ['student_id']);
 });
