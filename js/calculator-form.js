@@ -156,10 +156,26 @@ export class ContractForm {
 
   /** Marks the controls that `problems` (`{ path }`) point to, or their group's, as invalid; clears the rest. */
   markInvalid(problems) {
-    for (const control of this.element.querySelectorAll('[data-path]')) control.removeAttribute('aria-invalid');
+    for (const control of this.element.querySelectorAll('[data-path]')) {
+      control.removeAttribute('aria-invalid');
+      const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((id) => id && !id.endsWith('-problem'));
+      if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
+      else control.removeAttribute('aria-describedby');
+    }
+    for (const message of this.element.querySelectorAll('.field-problem')) message.remove();
     for (const p of problems) {
       const enclosing = p.path.replace(/\.[^.[\]]+$/, '');
-      (this.#control(p.path) ?? this.#control(enclosing))?.setAttribute('aria-invalid', 'true');
+      const control = this.#control(p.path) ?? this.#control(enclosing);
+      if (!control) continue;
+      control.setAttribute('aria-invalid', 'true');
+      // The message beside the field too, and read with it (the list under Results names it by label).
+      const id = `${control.id}-problem`;
+      const message = this.element.querySelector(`#${CSS.escape(id)}`) ?? el('p', { class: 'field-problem', id });
+      message.append(message.textContent ? ` ${p.message}` : p.message);
+      if (!message.isConnected) {
+        control.after(message);
+        control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+      }
     }
   }
 

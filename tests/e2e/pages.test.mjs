@@ -112,6 +112,9 @@ test('the calculator maps a district export\'s own headers to the roster\'s fiel
   assert.deepEqual(await tab.$$eval('evidence-calculator >> .errors li', (lis) => lis.map((li) => li.textContent)),
     ['Student id: Choose the column that holds the student id.']);
   assert.equal(await tab.getAttribute('evidence-calculator >> #column-studentId', 'aria-invalid'), 'true');
+  // The message stands beside the field too, and is read with it.
+  assert.equal(await tab.getAttribute('evidence-calculator >> #column-studentId', 'aria-describedby'), 'column-studentId-problem');
+  assert.equal(await tab.textContent('evidence-calculator >> #column-studentId-problem'), 'Choose the column that holds the student id.');
   const chosen = () => tab.$$eval('evidence-calculator >> #columns select', (ss) => Object.fromEntries(ss.map((s) => [s.id.slice(7), s.value])));
   assert.deepEqual(await chosen(), { studentId: '', pre: 'Fall Score', post: 'Spring_Score', minutes: 'Total Minutes', weeks: 'Weeks Enrolled',
     grade: 'Grade Level', group: '', school: '', district: '' });
@@ -206,6 +209,9 @@ test('the calculator: the sample\'s terms on a district file name the form field
     'Assignment: Assignment by school needs the school column: choose it under Roster columns, or assign by student.',
   ]);
   assert.equal(await tab.getAttribute('evidence-calculator >> #subgroups', 'aria-invalid'), 'true');
+  // Three problems at one field: one message beside it, after its hint.
+  assert.equal(await tab.getAttribute('evidence-calculator >> #subgroups', 'aria-describedby'), 'subgroups-hint subgroups-problem');
+  assert.match(await tab.textContent('evidence-calculator >> #subgroups-problem'), /"grade".*"ell".*"iep"/);
   assert.equal(await tab.getAttribute('evidence-calculator >> #assignedBy', 'aria-invalid'), 'true');
   assert.equal(await tab.evaluate(() => document.querySelector('evidence-calculator').result), null);
   assert.deepEqual(errors, []);
