@@ -149,7 +149,11 @@ export class EvidenceCalculator extends HTMLElement {
     }
     const contract = this.#readContract();
     if (!contract) {
-      // What is shown must be of this roster: the last one's results go.
+      // What is shown must be of this roster: the last one's results go, and so does an
+      // evaluation of the last one still running (its answer would come after this roster's problems).
+      if (this.#worker.running) this.#worker.cancel();
+      this.#form.running = false;
+      this.#results.progress = 0;
       this.result = null;
       this.#results.clear();
       return;

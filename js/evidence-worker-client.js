@@ -29,6 +29,11 @@ export class EvidenceWorkerClient {
     this.#worker.postMessage({ type: 'init' });
   }
 
+  /** Whether an evaluation is running. */
+  get running() {
+    return this.#running;
+  }
+
   /** Ends the worker (a new one starts with `start`). */
   stop() {
     this.#worker?.terminate();
