@@ -102,7 +102,8 @@ pub struct Cache {
 /// One part's answers: the extremes solved, and the range of the feasible points seen.
 #[derive(Debug, Default)]
 struct Solved {
-    /// The (variable, largest rather than smallest) solved for, whether the solver found it.
+    /// The (variable, largest rather than smallest) already asked of the solver, whether it
+    /// answered or failed (a failure is not asked again).
     extremes: std::collections::HashSet<(usize, bool)>,
     /// Per variable, the smallest and largest value among the points the solver returned. Each
     /// point satisfies every relation, so a variable's interval holds this range: when it is
@@ -698,35 +699,40 @@ impl<'a> Intervals<'a> {
 
     /// The smallest and largest value of `q` consistent with what is published.
     fn of(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
-        self.reaches(q, cache, |_| false);
-        self.seen(q, cache)
+        let mut interval = (0.0, 0.0);
+        self.reaches(q, cache, |range| {
+            interval = range;
+            false
+        });
+        interval
     }
 
     /// Whether `q`'s interval passes `enough`, a test that a wider interval passes too: the
     /// range of the points seen is tried first, then with the largest value solved, then the
-    /// smallest. Once both are solved the range is the interval.
-    fn reaches(&mut self, q: Q, cache: &mut Cache, enough: impl Fn((f64, f64)) -> bool) -> bool {
+    /// smallest; once both are solved the range is the interval. The range always holds the true
+    /// value (the truth satisfies every relation): where the solver failed on a side, that side
+    /// stays there, the reader taken to know it, which errs on the side of protecting it.
+    fn reaches(
+        &mut self,
+        q: Q,
+        cache: &mut Cache,
+        mut enough: impl FnMut((f64, f64)) -> bool,
+    ) -> bool {
+        let value = self.audit.get(q).value;
+        let Some((part, k)) = self.locate(q) else {
+            return enough((value, value));
+        };
+        let solved = cache.solved(part);
         for largest in [None, Some(true), Some(false)] {
-            if let (Some(largest), Some((part, k))) = (largest, self.locate(q)) {
-                cache.solved(part).solve(part, k, largest);
+            if let Some(largest) = largest {
+                solved.solve(part, k, largest);
             }
-            if enough(self.seen(q, cache)) {
+            let (low, high) = solved.seen[k];
+            if enough((low.min(value), high.max(value))) {
                 return true;
             }
         }
         false
-    }
-
-    /// The range of `q` over the points seen and its true value (the truth satisfies every
-    /// relation). Where the solver failed on a side, that side stays at the true value: the
-    /// reader is taken to know it, which errs on the side of protecting it.
-    fn seen(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
-        let value = self.audit.get(q).value;
-        let (low, high) = match self.locate(q) {
-            Some((part, k)) => cache.solved(part).seen[k],
-            None => (value, value),
-        };
-        (low.min(value), high.max(value))
     }
 }
 
