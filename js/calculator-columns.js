@@ -10,7 +10,7 @@ import { el } from './dom.js';
  * the roster needs it, and other header names it commonly has in district exports (compared
  * without case, spaces or punctuation).
  */
-export const ROSTER_FIELDS = [
+const ROSTER_FIELDS = [
   // (Not "student" alone: a column of names is often called that.)
   ['studentId', 'Student id', 'student_id', true, ['studentid', 'id', 'ssid', 'sasid', 'stateid', 'statestudentid', 'localid', 'localstudentid', 'studentnumber']],
   ['pre', 'Pre-test score', 'pre', true, ['pretest', 'prescore', 'pretestscore', 'fall', 'fallscore', 'boy', 'boyscore', 'baseline']],
@@ -28,7 +28,7 @@ const same = (a, b) => a.toLowerCase() === b.toLowerCase();
 
 /** The most bytes of a file read for its header line, and the most columns offered. */
 const HEADER_BYTES = 1 << 20;
-export const MAX_OFFERED_COLUMNS = 1000;
+const MAX_OFFERED_COLUMNS = 1000;
 
 /**
  * The column names of a CSV file's header line (RFC 4180 quoting, a byte-order mark and CRLF
@@ -62,8 +62,8 @@ export function headerNames(bytes) {
 }
 
 /**
- * Each field's column among `headers` ('' for none): the one the person chose last time (`chosen`,
- * when the file has it), the contract's name, the default, else a common one.
+ * Each field's column among `headers` ('' for none): the one the person chose last time
+ * (`earlier`, when the file has it), the contract's name (`columns`), the default, else a common one.
  */
 function prefilled(headers, columns = {}, earlier = {}) {
   const taken = new Set();
@@ -173,7 +173,7 @@ export class ColumnsStep {
     const usedBy = new Map();
     for (const f of ROSTER_FIELDS) {
       const path = `columns.${f.key}`;
-      const column = this.#selects.get(f.key).value;
+      const column = this.chosen(f.key);
       if (column === '') {
         if (f.required) problems.push({ path, message: `Choose the column that holds the ${f.label.toLowerCase()}.` });
         // A column the file has under the field's default name would be read as the field: the

@@ -10,6 +10,8 @@ import { parseDollars, formatDollars } from './money.js';
 import { ColumnsStep } from './calculator-columns.js';
 
 const EMPTY_TIER = { label: '', atLeast: '', centsPerStudent: null };
+/** The subgroup field's hint before a roster's columns are known. */
+const SUBGROUPS_HINT = 'Comma-separated, e.g. grade, ell, iep.';
 /** What a control shows when the contract says nothing there. */
 const FORM_DEFAULTS = { 'metric.kind': 'gain' };
 
@@ -107,7 +109,7 @@ export class ContractForm {
     this.#columns.show(headers, fileName, this.#base.columns);
     const names = (headers ?? []).filter(Boolean);
     if (!names.length) {
-      this.element.querySelector('#subgroups-hint').textContent = 'Comma-separated, e.g. grade, ell, iep.';
+      this.element.querySelector('#subgroups-hint').textContent = SUBGROUPS_HINT;
       return;
     }
     const listed = names.length > 12 ? `${names.slice(0, 12).join(', ')} and ${names.length - 12} more` : names.join(', ');
@@ -240,7 +242,7 @@ export class ContractForm {
         el('div', { class: 'row' },
           field('missingOutcome', 'Missing post-test', choice('missingOutcome', [['exclude', 'Left out'], ['notMet', 'Counts as not met']])),
           field('minCell', 'Smallest published cell', numberInput('minCellSize', { min: 5, max: 1000, step: 1 })),
-          field('subgroups', 'Subgroup columns', textInput('subgroupColumns', { 'data-kind': 'list' }), { wide: true, hint: 'Comma-separated, e.g. grade, ell, iep.' })),
+          field('subgroups', 'Subgroup columns', textInput('subgroupColumns', { 'data-kind': 'list' }), { wide: true, hint: SUBGROUPS_HINT })),
         el('div', { class: 'row' },
           field('assignedBy', 'Assignment', choice('assignedBy', [['student', 'By student'], ['school', 'By school (clustered)']])),
           field('onBadRow', 'Bad rows', choice('onBadRow', [['reject', 'Stop and list them'], ['skip', 'Leave them out and list them']])),
