@@ -412,7 +412,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
     let mut growth_values = Vec::new();
     let mut dose = Dose::new(tiers.len());
     let mut nesting = Nesting::new(&r.subgroups);
-    let mut combinations = Combinations::default();
+    let mut combinations = Combinations::new(tiers.len());
     let mut short_of_weeks = false;
     let mut groups: Vec<Vec<Tally>> = r
         .subgroups
@@ -480,7 +480,8 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             add(&mut g[s.codes[i] as usize], &student);
         }
         nesting.see(&r.subgroups, i);
-        combinations.see(s.band, &r.subgroups, i, &student);
+        let tier = placed.as_ref().filter(|_| s.at_fidelity).map(|p| p.0 .0);
+        combinations.see(s.band, &r.subgroups, i, (&student, tier));
         dose.see(&s, placed.as_ref());
     }
     Totals {
@@ -1333,35 +1334,58 @@ impl Nesting {
 /// Every combination of a dose band and a value of each subgroup column that enrolled students
 /// hold, with their tally: a reader who knows how columns relate (a "high needs" column that is
 /// ELL or special education) may take such a group from cells of different tables.
-#[derive(Default)]
 struct Combinations {
     key: Vec<u32>,
-    seen: BTreeMap<Vec<u32>, Tally>,
+    /// Per combination, its tally and its students with an outcome at fidelity by tier
+    /// (ascending, then below every tier).
+    seen: BTreeMap<Vec<u32>, (Tally, Vec<u64>)>,
+    tiers: usize,
 }
 
 impl Combinations {
-    /// Enrolled student `i`, in dose band `band`. Without subgroup columns there is nothing
-    /// to cross, and nothing is kept.
-    fn see(&mut self, band: usize, columns: &[roster::Category], i: usize, student: &Tally) {
+    /// None yet, for a card of `tiers` tiers.
+    fn new(tiers: usize) -> Self {
+        Combinations {
+            key: Vec::new(),
+            seen: BTreeMap::new(),
+            tiers,
+        }
+    }
+
+    /// Enrolled student `i`, in dose band `band`, with the tier of their outcome when they
+    /// have one at fidelity (the tiers' count for below every tier). Without subgroup columns
+    /// there is nothing to cross, and nothing is kept.
+    fn see(
+        &mut self,
+        band: usize,
+        columns: &[roster::Category],
+        i: usize,
+        (student, tier): (&Tally, Option<usize>),
+    ) {
         if columns.is_empty() {
             return;
         }
         self.key.clear();
         self.key.push(band as u32);
         self.key.extend(columns.iter().map(|c| c.codes[i]));
-        match self.seen.get_mut(self.key.as_slice()) {
-            Some(t) => add(t, student),
-            None => {
-                self.seen.insert(self.key.clone(), *student);
-            }
+        let (t, by_tier) = match self.seen.get_mut(self.key.as_slice()) {
+            Some(held) => held,
+            None => self
+                .seen
+                .entry(self.key.clone())
+                .or_insert_with(|| (Tally::default(), vec![0; self.tiers + 1])),
+        };
+        add(t, student);
+        if let Some(k) = tier {
+            by_tier[k] += 1;
         }
     }
 
     /// The combinations of published cells (rare values merged into "(other)"), family 0
     /// being the dose bands as in [`publish::Counts::families`].
     fn by_cell(self, cell_of: &[Vec<usize>]) -> Vec<publish::Combination> {
-        let mut merged: BTreeMap<Vec<u32>, Tally> = BTreeMap::new();
-        for (key, t) in self.seen {
+        let mut merged: BTreeMap<Vec<u32>, (Tally, Vec<u64>)> = BTreeMap::new();
+        for (key, (t, by_tier)) in self.seen {
             let cells =
                 key[..1]
                     .iter()
@@ -1370,11 +1394,19 @@ impl Combinations {
                         cells.get(code as usize).copied().unwrap_or(0) as u32
                     }))
                     .collect();
-            add(merged.entry(cells).or_default(), &t);
+            let (total, tiers) = merged
+                .entry(cells)
+                .or_insert_with(|| (Tally::default(), vec![0; self.tiers + 1]));
+            add(total, &t);
+            tiers.iter_mut().zip(&by_tier).for_each(|(a, b)| *a += b);
         }
         merged
             .into_iter()
-            .map(|(cells, tally)| publish::Combination { cells, tally })
+            .map(|(cells, (tally, tiers))| publish::Combination {
+                cells,
+                tally,
+                tiers,
+            })
             .collect()
     }
 }

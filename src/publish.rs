@@ -12,7 +12,7 @@
 //! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
 
 use crate::contract::{BelowFidelity, Contract, GrowthMetric, MissingOutcome};
-use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
+use crate::disclosure::{Audit, Cache, Known, Op, TooLarge, Q};
 use crate::evaluate::DOSE_BANDS;
 use crate::growth::reach_point;
 use crate::payment::Payment;
@@ -21,6 +21,8 @@ use crate::report::{
     TierCount,
 };
 use crate::steps::{decline_top, lowest_outcome, threshold_steps, widest, zero_gain, Scale};
+
+mod across;
 
 /// One table of cells: the values of a subgroup column, or the dose bands.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +153,9 @@ pub struct Combination {
     /// The cell of each family, in the order of [`Counts::families`].
     pub cells: Vec<u32>,
     pub tally: Tally,
+    /// Its students with an outcome at fidelity in each tier (ascending), then below every
+    /// tier.
+    pub tiers: Vec<u64>,
 }
 
 /// What the report will publish; the audit decides.
@@ -256,23 +261,14 @@ pub fn publish(
     };
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
-    // The cross-table check depends on the cells published alone: asked again of each plan
-    // the backward pass tries, it is answered from here for all but the cells it puts back.
-    let crossings = std::cell::RefCell::new(std::collections::HashMap::new());
-    let crossing = |plan: &Plan| {
-        crossings
-            .borrow_mut()
-            .entry((plan.outcome_figures, plan.cells.clone()))
-            .or_insert_with(|| pinned_combination(counts, plan, min))
-            .clone()
-    };
+    let crossings = across::Crossings::new(c, counts, &bands.card);
     let safe = |plan: &Plan, cache: &mut Cache| {
         whole_numbers_safe(c, counts, payment, plan)
             && model(&subject, plan)
                 .audit
                 .exposures(min as f64, cache, true)
                 .is_empty()
-            && crossing(plan) == Ok(None)
+            && crossings.check(plan) == Ok(None)
     };
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
@@ -291,7 +287,7 @@ pub fn publish(
                 plan = whole_numbers_plan(c, counts, payment, plan);
                 continue;
             }
-            match across_tables(&plan, counts, crossing(&plan)) {
+            match across_tables(&plan, counts, crossings.check(&plan)) {
                 None => break,
                 Some((next, too_many)) => {
                     plan = next;
@@ -366,11 +362,7 @@ fn shown_cells(counts: &Counts, plan: &Plan) -> Vec<Vec<bool>> {
 /// smallest; the audit then protects that cell within its own table. When the combinations
 /// of values are too many to check, every subgroup cell is withheld (and `true` says so).
 /// `None` when the tables together give nothing away.
-fn across_tables(
-    plan: &Plan,
-    counts: &Counts,
-    crossing: Result<Option<Vec<(usize, usize)>>, TooLarge>,
-) -> Option<(Plan, bool)> {
+fn across_tables(plan: &Plan, counts: &Counts, crossing: across::Crossing) -> Option<(Plan, bool)> {
     match crossing {
         Ok(None) => None,
         Ok(Some(cells)) => {
@@ -658,83 +650,6 @@ fn whole_numbers_plan(c: &Contract, counts: &Counts, payment: &Payment, mut plan
         }
     }
     plan
-}
-
-/// A count of each combination (see [`Combination`]) that published cells state exactly:
-/// what it counts, whether the dose bands count it too (they count the same students, but
-/// their outcome figures include students below fidelity), and whether a published cell's
-/// figures give it (a coded share gives its met count only as a range).
-type Population = (fn(&Tally) -> u64, bool, fn(&Tally) -> bool);
-
-const POPULATIONS: [Population; 6] = [
-    (|t| t.n, true, |_| true),
-    (|t| t.judged, false, |_| true),
-    (|t| t.n - t.judged, false, |_| true),
-    (|t| t.met, false, |t| coded_share(t).is_none()),
-    (|t| t.judged - t.met, false, |t| coded_share(t).is_none()),
-    // The means' denominators, published with a mean.
-    (|t| t.with_metric, false, |t| t.with_metric > 0),
-];
-
-/// The published cells of a group of students, taken from cells of different tables, that
-/// holds from 1 to `min - 1` students of some count and that the published cells pin down
-/// exactly: "high needs" (ELL or special education) 43, ELL 23, special education 23 give the
-/// 3 students who are both, and with the cells' means the sum of their gains. A reader is
-/// supposed to know which combinations of values no student holds (a union column's meaning
-/// says so), and every total. The audit's linear programs cover each table with the report's
-/// totals; this covers the tables together, as equations alone.
-fn pinned_combination(
-    counts: &Counts,
-    plan: &Plan,
-    min: u64,
-) -> Result<Option<Vec<(usize, usize)>>, TooLarge> {
-    if counts.combinations.is_empty() || !plan.outcome_figures {
-        return Ok(None);
-    }
-    for (count, with_dose, stated) in POPULATIONS {
-        // Equation 0 is the total; then one per published cell that states the count.
-        let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
-        let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
-        for (f, family) in counts.families.iter().enumerate() {
-            row_of.push(
-                family
-                    .tallies
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        let used = (with_dose || !family.dose) && plan.cells[f][i] && stated(t);
-                        used.then(|| {
-                            cell_of_row.push((f, i));
-                            cell_of_row.len() - 1
-                        })
-                    })
-                    .collect(),
-            );
-        }
-        // Groups published alike merge: a reader cannot tell them apart.
-        let mut groups: std::collections::BTreeMap<Vec<usize>, u64> = Default::default();
-        for x in &counts.combinations {
-            let held = count(&x.tally);
-            if held == 0 {
-                continue;
-            }
-            let mut rows = vec![0];
-            rows.extend(x.cells.iter().enumerate().filter_map(|(f, &i)| {
-                row_of
-                    .get(f)
-                    .and_then(|r| r.get(i as usize).copied().flatten())
-            }));
-            *groups.entry(rows).or_default() += held;
-        }
-        let columns: Vec<Vec<usize>> = groups.keys().cloned().collect();
-        let exact = pinned(cell_of_row.len(), &columns)?;
-        for ((rows, &held), exact) in groups.iter().zip(exact) {
-            if exact && held < min && rows.len() > 1 {
-                return Ok(Some(rows[1..].iter().map(|&r| cell_of_row[r]).collect()));
-            }
-        }
-    }
-    Ok(None)
 }
 
 /// What the report is made from: the contract's terms, the counts and the payment.

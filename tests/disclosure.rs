@@ -814,6 +814,246 @@ fn pinned_groups(
         .collect()
 }
 
+/// The groups of the property test's roster (students sharing a cell of each subgroup table,
+/// told apart by the published cells alone) that the cells' outcomes pin down: per group its
+/// students, those the share is over, those with an outcome, each tier and below every tier,
+/// and the sum of their outcomes, tied to each published cell's size, share, mean (with its
+/// denominator, which a reader finds from the mean's lattice) and to the report's totals; the
+/// sum within the tiers' bands on whole steps of `1 / steps` between the roster's smallest and
+/// largest outcome. Returns each group holding 1 to `min - 1` of some count whose interval is
+/// narrower than 1: (group, count, held, low, high).
+fn pinned_by_means(
+    roster: &str,
+    contract: &Value,
+    report: &Value,
+    e: &evidence_check::Evaluation,
+) -> Vec<(Vec<String>, String, f64, f64, f64)> {
+    let min = num(&contract["minCellSize"]).unwrap();
+    let published: Vec<&Value> = report["subgroups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| num(&c["n"]).is_some_and(|n| n > 0.0))
+        .collect();
+    let tables: std::collections::BTreeSet<&str> = published
+        .iter()
+        .map(|c| c["column"].as_str().unwrap())
+        .collect();
+    let growth_n = num(&report["growth"]["n"]);
+    if tables.len() < 2 || growth_n.is_none() {
+        return Vec::new();
+    }
+    let steps = num(&contract["_outcomeSteps"]).unwrap_or(1.0);
+    let thresholds: Vec<f64> = {
+        let mut t: Vec<f64> = contract["paymentCard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| num(&t["atLeast"]).unwrap())
+            .collect();
+        t.sort_by(f64::total_cmp);
+        t
+    };
+    let not_met = contract["missingOutcome"] == "notMet";
+    let excluded = contract["belowFidelity"] == "excluded";
+    // The truth, per group: [n, judged, with an outcome, tiers..., below every tier], sum.
+    let header: Vec<&str> = roster.lines().next().unwrap().split(',').collect();
+    let columns: Vec<&str> = contract["subgroupColumns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let key_of = |row: &[&str]| -> Vec<String> {
+        columns
+            .iter()
+            .filter_map(|column| {
+                let k = header.iter().position(|h| h == column).unwrap();
+                let named = report["subgroups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["column"] == *column && c["value"] == row[k]);
+                let cell = format!("{column}={}", if named { row[k] } else { "(other)" });
+                published
+                    .iter()
+                    .any(|c| {
+                        format!(
+                            "{}={}",
+                            c["column"].as_str().unwrap(),
+                            c["value"].as_str().unwrap()
+                        ) == cell
+                    })
+                    .then_some(cell)
+            })
+            .collect()
+    };
+    let outcome = |row: &[&str]| -> Option<f64> {
+        let gain = row[2].parse::<f64>().ok()? - row[1].parse::<f64>().ok()?;
+        Some(if steps == 1.0 { gain } else { gain / 40.0 })
+    };
+    let mut truth: std::collections::BTreeMap<Vec<String>, (Vec<f64>, f64)> = Default::default();
+    let (mut floor, mut ceiling) = (f64::INFINITY, f64::NEG_INFINITY);
+    for line in roster.lines().skip(1) {
+        let row: Vec<&str> = line.split(',').collect();
+        let per_week = row[3].parse::<f64>().unwrap() / row[4].parse::<f64>().unwrap();
+        let at_fidelity = per_week >= 20.0;
+        if !at_fidelity && excluded {
+            continue;
+        }
+        let (counts, sum) = truth
+            .entry(key_of(&row))
+            .or_insert_with(|| (vec![0.0; thresholds.len() + 4], 0.0));
+        counts[0] += 1.0;
+        let value = outcome(&row).filter(|_| at_fidelity);
+        counts[1] += f64::from(u8::from(at_fidelity && (value.is_some() || not_met)));
+        if let Some(v) = value {
+            counts[2] += 1.0;
+            let tier = thresholds
+                .iter()
+                .rposition(|&t| v >= t - 1e-9)
+                .unwrap_or(thresholds.len());
+            counts[3 + tier] += 1.0;
+            *sum += v;
+            floor = floor.min(v);
+            ceiling = ceiling.max(v);
+        }
+    }
+    if !floor.is_finite() {
+        return Vec::new();
+    }
+    // Each tier's band, then below every tier's, shifted by the floor (the facts' unknowns are
+    // at least 0: the sum is written as floor x with + u).
+    let step = 1.0 / steps;
+    let last = thresholds.len();
+    let bands: Vec<(f64, f64)> = (0..=last)
+        .map(|k| match k {
+            _ if k == last => (floor, thresholds[0] - step),
+            _ if k + 1 == last => (thresholds[k], ceiling),
+            _ => (thresholds[k], thresholds[k + 1] - step),
+        })
+        .map(|(low, high)| (low - floor, high - floor))
+        .collect();
+    let mut f = Facts::default();
+    let total = num(&report["students"]["enrolled"]).unwrap();
+    let groups: Vec<(&Vec<String>, Vec<T>)> = truth
+        .keys()
+        .map(|g| {
+            let mut x: Vec<T> = (0..last + 4).map(|_| f.unknown("count", total)).collect();
+            x.push(f.unknown("sum above the floor", total * (ceiling - floor + 1.0)));
+            (g, x)
+        })
+        .collect();
+    type Pick<'a> = &'a dyn Fn(&[T]) -> Vec<(T, f64)>;
+    let over = |pick: Pick, inside: &dyn Fn(&Vec<String>) -> bool| {
+        groups
+            .iter()
+            .filter(|(g, _)| inside(g))
+            .flat_map(|(_, x)| pick(x))
+            .collect::<Vec<(T, f64)>>()
+    };
+    let met = |x: &[T]| (3..3 + last).map(|k| (x[k], 1.0)).collect::<Vec<_>>();
+    let sum = |x: &[T]| vec![(x[last + 4], 1.0), (x[2], floor)];
+    for (_, x) in &groups {
+        f.add(&[(x[1], 1.0), (x[0], -1.0)], false, 0.0);
+        f.add(&[(x[2], 1.0), (x[1], -1.0)], !not_met, 0.0);
+        let mut all: Vec<(T, f64)> = (3..last + 4).map(|k| (x[k], 1.0)).collect();
+        all.push((x[2], -1.0));
+        f.add(&all, true, 0.0);
+        let mut most: Vec<(T, f64)> = vec![(x[last + 4], 1.0)];
+        let mut least: Vec<(T, f64)> = vec![(x[last + 4], -1.0)];
+        for (k, &(low, high)) in bands.iter().enumerate() {
+            most.push((x[3 + k], -high));
+            least.push((x[3 + k], low));
+        }
+        f.add(&most, false, 1e-6);
+        f.add(&least, false, 1e-6);
+    }
+    for cell in &published {
+        let name = format!(
+            "{}={}",
+            cell["column"].as_str().unwrap(),
+            cell["value"].as_str().unwrap()
+        );
+        let inside = |g: &Vec<String>| g.contains(&name);
+        f.add(
+            &over(&|x| vec![(x[0], 1.0)], &inside),
+            true,
+            num(&cell["n"]).unwrap(),
+        );
+        let judged = num(&cell["judged"]).unwrap();
+        f.add(&over(&|x| vec![(x[1], 1.0)], &inside), true, judged);
+        if let Some(share) = num(&cell["shareMetTarget"]) {
+            f.add(&over(&met, &inside), true, (share * judged).round());
+        } else if cell["shareMetTargetCoded"] == "atMost5Percent" {
+            f.add(&over(&met, &inside), false, (0.05 * judged).floor());
+        } else if cell["shareMetTargetCoded"] == "atLeast95Percent" {
+            let negated: Vec<(T, f64)> = over(&met, &inside)
+                .into_iter()
+                .map(|(t, c)| (t, -c))
+                .collect();
+            f.add(&negated, false, -(0.95 * judged).ceil());
+        }
+        if let Some(mean) = num(&cell["meanMetric"]) {
+            let with = e
+                .subgroups
+                .iter()
+                .find(|d| name == format!("{}={}", d.column, d.value))
+                .unwrap()
+                .with_outcome as f64;
+            f.add(&over(&|x| vec![(x[2], 1.0)], &inside), true, with);
+            let s = over(&sum, &inside);
+            f.add(&s, false, mean * with + 1e-6);
+            let negated: Vec<(T, f64)> = s.into_iter().map(|(t, c)| (t, -c)).collect();
+            f.add(&negated, false, -(mean * with) + 1e-6);
+        }
+    }
+    let everyone = |_: &Vec<String>| true;
+    f.add(&over(&|x| vec![(x[0], 1.0)], &everyone), true, total);
+    if let Some(with) = num(&report["students"]["withOutcome"]) {
+        f.add(&over(&|x| vec![(x[2], 1.0)], &everyone), true, with);
+    }
+    if let (Some(mean), Some(n)) = (num(&report["growth"]["mean"]), growth_n) {
+        let s = over(&sum, &everyone);
+        f.add(&s, false, mean * n + 1e-6);
+        let negated: Vec<(T, f64)> = s.into_iter().map(|(t, c)| (t, -c)).collect();
+        f.add(&negated, false, -(mean * n) + 1e-6);
+    }
+    if let Some(met_total) = num(&report["students"]["metTarget"]) {
+        f.add(&over(&met, &everyone), true, met_total);
+    }
+    if let Some(judged) = num(&report["students"]["judged"]) {
+        f.add(&over(&|x| vec![(x[1], 1.0)], &everyone), true, judged);
+    }
+    for tier in report["tiers"].as_array().unwrap() {
+        if let Some(count) = num(&tier["count"]) {
+            let at = num(&tier["atLeast"]).unwrap();
+            let k = thresholds.iter().position(|&t| t == at).unwrap();
+            f.add(&over(&|x| vec![(x[3 + k], 1.0)], &everyone), true, count);
+        }
+    }
+    let names = ["students", "judged", "with an outcome"];
+    let mut out = Vec::new();
+    for ((group, x), (held, _)) in groups.iter().zip(truth.values()) {
+        for (k, &value) in held.iter().enumerate() {
+            if value == 0.0 || value >= min {
+                continue;
+            }
+            let T::X(i) = x[k] else { unreachable!() };
+            let Ok(Some((low, high))) = f.bounds(i) else {
+                continue;
+            };
+            if high - low < 1.0 - SOLVER_ACCURACY {
+                let what = names
+                    .get(k)
+                    .map_or(format!("tier {}", k - 3), |n| n.to_string());
+                out.push(((*group).clone(), what, value, low, high));
+            }
+        }
+    }
+    out
+}
+
 fn contract_strategy() -> impl Strategy<Value = Value> {
     (
         (0u32..3, 5u64..16, prop::collection::vec((0i32..25, 0u32..9000), 1..4)),
@@ -940,6 +1180,58 @@ proptest! {
                 prop_assert!(held as f64 >= min, "{} {} of {:?} follow from the published cells: {}", held, what, group, report);
             }
         }
+        // And through the cells' outcomes: their met counts and means within the tiers' bands.
+        let pinned = pinned_by_means(&roster, &contract, &report, &e);
+        prop_assert!(pinned.is_empty(), "pinned through the means: {:?} in {}", pinned, report);
+    }
+}
+
+/// Rosters built for the tables laid over one another: grade 3's gains all 0 (the floor),
+/// grade 4's at the tops of the bands (9 or 19 below tiers from 10 and 20), grade 5's (one
+/// student in ten) anywhere, crossed with an ELL flag and a second flag, so that cell means sit
+/// at a band's edge: then ELL's met count and mean say how many ELL students are in each grade.
+fn edge_roster_strategy() -> impl Strategy<Value = String> {
+    let grade = prop::sample::select(vec![0u8, 0, 0, 0, 1, 1, 1, 1, 1, 2]);
+    prop::collection::vec((grade, 0u8..2, 0u8..2, 0u8..6), 20..90).prop_map(|rows| {
+        let mut out = String::from(
+            "student_id,pre,post,minutes,weeks,grade,ell,flag
+",
+        );
+        for (i, (grade, ell, flag, v)) in rows.into_iter().enumerate() {
+            let gain = match grade {
+                0 => 0,
+                1 => [9, 19][usize::from(v % 2)],
+                _ => [0, 9, 10, 19, 20, 29][usize::from(v)],
+            };
+            let ell = ["N", "Y"][usize::from(ell)];
+            out += &format!(
+                "S{i},100,{},600,10,{},{ell},F{flag}\n",
+                100 + gain,
+                grade + 3
+            );
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tables_laid_over_one_another_pin_no_small_group_through_their_means(
+        roster in edge_roster_strategy(),
+        min in 5u64..11,
+        flag in prop::bool::ANY,
+    ) {
+        let columns = if flag { json!(["grade", "ell", "flag"]) } else { json!(["grade", "ell"]) };
+        let contract = json!({ "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "Top", "atLeast": 20, "centsPerStudent": 5000 },
+                            { "label": "Met", "atLeast": 10, "centsPerStudent": 2000 }],
+            "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": min,
+            "subgroupColumns": columns });
+        let (e, report) = report_of(&contract, &roster);
+        let pinned = pinned_by_means(&roster, &contract, &report, &e);
+        prop_assert!(pinned.is_empty(), "pinned through the means: {:?} in {}", pinned, report);
     }
 }
 
@@ -3011,4 +3303,140 @@ fn top_of_a_group_meeting_the_target(n: f64, met: f64, sum: f64, report: &Value)
         let most_top = (sum - 30.0 * n) / 30.0;
         assert!(most_top >= 10.0 - 1e-6, "Top at most {most_top}: {report}");
     }
+}
+
+/// The README's overlapping tables: post-test scores (whole points, at least 0) on a card of Met
+/// from 50 and Top from 80, grade and ELL published. Grade 4's mean of 0 says each grade 4
+/// student scored 0; grade 3's mean of 64 with half meeting the target that each scored 79 or
+/// 49; ELL's met count and mean then give 10 grade 3 ELL students below the target and so the 5
+/// grade 4 ELL students. (Grade 3: 10 ELL and 10 not at 79, the same at 49; grade 4: 5 ELL and
+/// 15 not at 0.)
+fn overlapping_tables_case() -> (Value, String) {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade,ell\n");
+    let mut id = 0;
+    for (grade, ell, post, students) in [
+        (3, "Y", 79, 10),
+        (3, "Y", 49, 10),
+        (3, "N", 79, 10),
+        (3, "N", 49, 10),
+        (4, "Y", 0, 5),
+        (4, "N", 0, 15),
+    ] {
+        for _ in 0..students {
+            roster += &format!("S{id},0,{post},600,20,{grade},{ell}\n");
+            id += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Top", "atLeast": 80, "centsPerStudent": 5000 },
+                        { "label": "Met", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["grade", "ell"] });
+    (contract, roster)
+}
+
+/// The attacker of [`overlapping_tables_case`], from the report alone: per (grade, ELL) pair its
+/// students, those at Met (50 to 79), at Top (80 or more) and below (0 to 49), and the sum of
+/// their scores; each published cell's size, met count (its share, exact or coded) and mean;
+/// the tiers and the growth mean over everyone. Returns the interval of grade 4 ELL students.
+fn grade_4_ell_interval(report: &Value) -> (f64, f64) {
+    let mut f = Facts::default();
+    let e = num(&report["students"]["enrolled"]).unwrap();
+    // Every student here has an outcome: the report says so (withOutcome = enrolled).
+    assert_eq!(num(&report["students"]["withOutcome"]), Some(e));
+    let pairs: Vec<(&str, &str)> = vec![("3", "Y"), ("3", "N"), ("4", "Y"), ("4", "N")];
+    // Per pair: [n, met, top, below, sum].
+    let x: Vec<[T; 5]> = pairs
+        .iter()
+        .map(|_| {
+            [
+                f.unknown("n", e),
+                f.unknown("met", e),
+                f.unknown("top", e),
+                f.unknown("below", e),
+                f.unknown("sum", 1e6),
+            ]
+        })
+        .collect();
+    for p in &x {
+        f.add(
+            &[(p[0], 1.0), (p[1], -1.0), (p[2], -1.0), (p[3], -1.0)],
+            true,
+            0.0,
+        );
+        // sum <= 79 met + 1e4 top + 49 below; sum >= 50 met + 80 top.
+        f.add(
+            &[(p[4], 1.0), (p[1], -79.0), (p[2], -1e4), (p[3], -49.0)],
+            false,
+            0.0,
+        );
+        f.add(&[(p[1], 50.0), (p[2], 80.0), (p[4], -1.0)], false, 0.0);
+    }
+    let over = |pick: usize, which: &dyn Fn(&(&str, &str)) -> bool| -> Vec<(T, f64)> {
+        pairs
+            .iter()
+            .zip(&x)
+            .filter(|(p, _)| which(p))
+            .map(|(_, u)| (u[pick], 1.0))
+            .collect()
+    };
+    for (column, value) in [("grade", "3"), ("grade", "4"), ("ell", "Y"), ("ell", "N")] {
+        let cell = subgroup_cell(report, column, value);
+        let Some(n) = num(&cell["n"]) else { continue };
+        let inside = |p: &(&str, &str)| {
+            if column == "grade" {
+                p.0 == value
+            } else {
+                p.1 == value
+            }
+        };
+        f.add(&over(0, &inside), true, n);
+        let mut met = over(1, &inside);
+        met.extend(over(2, &inside));
+        if let Some(share) = num(&cell["shareMetTarget"]) {
+            f.add(&met, true, (share * n).round());
+        } else if cell["shareMetTargetCoded"] == "atMost5Percent" {
+            f.add(&met, false, (0.05 * n).floor());
+        }
+        if let Some(mean) = num(&cell["meanMetric"]) {
+            f.add(&over(4, &inside), true, mean * n);
+        }
+    }
+    let all = |_: &(&str, &str)| true;
+    f.add(&over(0, &all), true, e);
+    for tier in report["tiers"].as_array().unwrap() {
+        if let Some(count) = num(&tier["count"]) {
+            let pick = if tier["label"] == "Top" { 2 } else { 1 };
+            f.add(&over(pick, &all), true, count);
+        }
+    }
+    if let Some(mean) = num(&report["growth"]["mean"]) {
+        f.add(&over(4, &all), true, mean * e);
+    }
+    let T::X(target) = x[2][0] else {
+        unreachable!()
+    };
+    f.bounds(target).unwrap().unwrap()
+}
+
+#[test]
+fn overlapping_tables_do_not_give_a_small_group_away_through_their_means() {
+    let (contract, roster) = overlapping_tables_case();
+    let (e, report) = report_of(&contract, &roster);
+    let (low, high) = grade_4_ell_interval(&report);
+    assert!(
+        high - low >= 1.0 - SOLVER_ACCURACY,
+        "grade 4 ELL students from {low} to {high}: {report}"
+    );
+    // The report says what it withheld, and the district's own view keeps every cell.
+    assert!(
+        report["disclosure"]["protections"][0]
+            .as_str()
+            .is_some_and(|p| p.contains("withheld")),
+        "{report}"
+    );
+    assert!(e
+        .subgroups
+        .iter()
+        .all(|c| c.n > 0 && c.mean_metric.is_some()));
 }

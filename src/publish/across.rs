@@ -1,0 +1,415 @@
+//! The tables together: what a reader who lays the subgroup tables over one another can tell of
+//! the groups of students that cells of different tables make. The audit's linear programs
+//! ([`super::model`]) cover each table with the report's totals; this covers the tables together,
+//! twice. By counts ([`pinned_combination`]): "high needs" 43, ELL 23 and special education 23
+//! give the 3 students who are both. Through the cells' outcomes ([`pinned_by_outcomes`]), which
+//! counts alone do not see: with post-test scores, grade 4's mean of 0 says that every grade 4
+//! student scored 0, below every tier; ELL's met count and mean then say how many ELL students
+//! scored what, and so how many of them are in grade 4. A group of 1 to `minCellSize - 1`
+//! students of some count must not be pinned (exactly, by equations; by linear programming, to
+//! an interval less than 1 wide); the smallest of its published cells is then withheld.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use super::{band_room, band_sum, Counts, Plan, TierBands};
+use crate::contract::{Contract, MissingOutcome};
+use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
+use crate::report::{coded_share, Coded, Tally};
+
+/// What the tables together give away under a plan: the published cells of a group pinned to
+/// 1 to `minCellSize - 1` students (`Ok(None)` when none is), or too many combinations to check.
+pub type Crossing = Result<Option<Vec<(usize, usize)>>, TooLarge>;
+
+/// What the checks depend on: outcome figures, cells, tiers, met count and fidelity counts
+/// published.
+type Published = (bool, Vec<Vec<bool>>, Vec<bool>, bool, bool);
+
+/// Both checks of the tables together, by counts ([`pinned_combination`]) then through the
+/// outcomes ([`pinned_by_outcomes`]), answered once per plan: they depend on the cells and totals
+/// published alone, and the backward pass asks again of plans that differ elsewhere.
+pub struct Crossings<'a> {
+    c: &'a Contract,
+    counts: &'a Counts,
+    card: &'a TierBands,
+    answers: RefCell<HashMap<Published, Crossing>>,
+    cache: RefCell<Cache>,
+}
+
+impl<'a> Crossings<'a> {
+    /// No plan checked yet, for the card's bands `card` (see [`super::Bands`]).
+    pub fn new(c: &'a Contract, counts: &'a Counts, card: &'a TierBands) -> Self {
+        Crossings {
+            c,
+            counts,
+            card,
+            answers: RefCell::default(),
+            cache: RefCell::default(),
+        }
+    }
+
+    /// What the tables together give away under `plan`.
+    pub fn check(&self, plan: &Plan) -> Crossing {
+        let key = (
+            plan.outcome_figures,
+            plan.cells.clone(),
+            plan.tiers.clone(),
+            plan.met,
+            plan.fidelity,
+        );
+        if let Some(known) = self.answers.borrow().get(&key) {
+            return known.clone();
+        }
+        let (c, counts) = (self.c, self.counts);
+        let found = match pinned_combination(counts, plan, c.min_cell_size) {
+            Ok(None) => {
+                pinned_by_outcomes(c, counts, plan, self.card, &mut self.cache.borrow_mut())
+            }
+            other => other,
+        };
+        self.answers.borrow_mut().insert(key, found.clone());
+        found
+    }
+}
+
+/// A count of each combination (see [`super::Combination`]) that published cells state exactly:
+/// what it counts, whether the dose bands count it too (they count the same students, but
+/// their outcome figures include students below fidelity), and whether a published cell's
+/// figures give it (a coded share gives its met count only as a range).
+type Population = (fn(&Tally) -> u64, bool, fn(&Tally) -> bool);
+
+const POPULATIONS: [Population; 6] = [
+    (|t| t.n, true, |_| true),
+    (|t| t.judged, false, |_| true),
+    (|t| t.n - t.judged, false, |_| true),
+    (|t| t.met, false, |t| coded_share(t).is_none()),
+    (|t| t.judged - t.met, false, |t| coded_share(t).is_none()),
+    // The means' denominators, published with a mean.
+    (|t| t.with_metric, false, |t| t.with_metric > 0),
+];
+
+/// The published cells of a group of students, taken from cells of different tables, that
+/// holds from 1 to `min - 1` students of some count and that the published cells pin down
+/// exactly: "high needs" (ELL or special education) 43, ELL 23, special education 23 give the
+/// 3 students who are both, and with the cells' means the sum of their gains. A reader is
+/// supposed to know which combinations of values no student holds (a union column's meaning
+/// says so), and every total. The audit's linear programs cover each table with the report's
+/// totals; this covers the tables together, as equations alone.
+pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
+    if counts.combinations.is_empty() || !plan.outcome_figures {
+        return Ok(None);
+    }
+    for (count, with_dose, stated) in POPULATIONS {
+        // Equation 0 is the total; then one per published cell that states the count.
+        let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
+        let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
+        for (f, family) in counts.families.iter().enumerate() {
+            row_of.push(
+                family
+                    .tallies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let used = (with_dose || !family.dose) && plan.cells[f][i] && stated(t);
+                        used.then(|| {
+                            cell_of_row.push((f, i));
+                            cell_of_row.len() - 1
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        // Groups published alike merge: a reader cannot tell them apart.
+        let mut groups: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
+        for x in &counts.combinations {
+            let held = count(&x.tally);
+            if held == 0 {
+                continue;
+            }
+            let mut rows = vec![0];
+            rows.extend(x.cells.iter().enumerate().filter_map(|(f, &i)| {
+                row_of
+                    .get(f)
+                    .and_then(|r| r.get(i as usize).copied().flatten())
+            }));
+            *groups.entry(rows).or_default() += held;
+        }
+        let columns: Vec<Vec<usize>> = groups.keys().cloned().collect();
+        let exact = pinned(cell_of_row.len(), &columns)?;
+        for ((rows, &held), exact) in groups.iter().zip(exact) {
+            if exact && held < min && rows.len() > 1 {
+                return Ok(Some(rows[1..].iter().map(|&r| cell_of_row[r]).collect()));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Most groups of students (alike in every published cell) the check takes on: each is a few
+/// unknowns per tier in every linear program it solves. Past it, the tables are withheld as for
+/// too many combinations (see [`super::pinned_combination`]).
+pub const MOST_GROUPS: usize = 400;
+
+/// What a group of students alike in every published cell holds.
+#[derive(Default)]
+struct Held {
+    n: u64,
+    judged: u64,
+    with_outcome: u64,
+    sum: f64,
+    /// Students with an outcome at fidelity in each tier (ascending), then below every tier.
+    tiers: Vec<u64>,
+}
+
+/// A group's unknowns in the audit.
+struct Unknowns {
+    n: Q,
+    judged: Q,
+    with_outcome: Q,
+    sum: Q,
+    tiers: Vec<Q>,
+}
+
+/// The published cells of a group that the cells' outcomes pin to 1 to `minCellSize - 1`
+/// students of some count, with the card's bands `card` (see [`super::Bands`]); `None` when
+/// none is. Each group of students alike in every published cell has its size, judged and
+/// outcome counts, its students in each tier and the sum of their outcomes as unknowns, tied
+/// to each published cell's figures and to the report's totals; the sum lies within the tiers'
+/// bands. Only the subgroup tables are laid over one another: the dose bands' outcome figures
+/// count students below fidelity too.
+pub fn pinned_by_outcomes(
+    c: &Contract,
+    counts: &Counts,
+    plan: &Plan,
+    card: &TierBands,
+    cache: &mut Cache,
+) -> Crossing {
+    let tables: Vec<usize> = (0..counts.families.len())
+        .filter(|&f| {
+            let family = &counts.families[f];
+            !family.dose
+                && family
+                    .tallies
+                    .iter()
+                    .zip(&plan.cells[f])
+                    .any(|(t, &shown)| shown && t.n > 0)
+        })
+        .collect();
+    if tables.len() < 2 || !plan.outcome_figures {
+        return Ok(None);
+    }
+    let groups = alike(counts, plan, &tables);
+    if groups.len() > MOST_GROUPS {
+        return Err(TooLarge);
+    }
+    let (audit, of_group) = audit(c, (counts, plan, &tables), card, &groups);
+    let min = c.min_cell_size as f64;
+    let Some(exposure) = audit.exposures(min, cache, true).into_iter().next() else {
+        return Ok(None);
+    };
+    let Some((key, _)) = of_group[exposure.q.0].and_then(|g| groups.iter().nth(g)) else {
+        return Ok(None);
+    };
+    // The group's published cells; a group in no published cell is every published cell's
+    // complement, and any of them may go.
+    let mut cells: Vec<(usize, usize)> = tables
+        .iter()
+        .zip(key)
+        .filter_map(|(&f, &i)| (i != WITHHELD).then_some((f, i as usize)))
+        .collect();
+    if cells.is_empty() {
+        for &f in &tables {
+            cells.extend(
+                (0..plan.cells[f].len())
+                    .filter(|&i| plan.cells[f][i] && counts.families[f].tallies[i].n > 0)
+                    .map(|i| (f, i)),
+            );
+        }
+    }
+    Ok(Some(cells))
+}
+
+/// A table's cell a group lies in when the report withholds it: a reader knows only that the
+/// group's students are in one of the withheld cells.
+const WITHHELD: u32 = u32::MAX;
+
+/// The enrolled students by the published cell they lie in, table by table: students alike in
+/// every published cell are one group to a reader.
+fn alike(counts: &Counts, plan: &Plan, tables: &[usize]) -> BTreeMap<Vec<u32>, Held> {
+    let mut groups: BTreeMap<Vec<u32>, Held> = BTreeMap::new();
+    for x in &counts.combinations {
+        let key = tables
+            .iter()
+            .map(|&f| {
+                let i = x.cells[f];
+                if plan.cells[f][i as usize] {
+                    i
+                } else {
+                    WITHHELD
+                }
+            })
+            .collect();
+        let held = groups.entry(key).or_insert_with(|| Held {
+            tiers: vec![0; x.tiers.len()],
+            ..Held::default()
+        });
+        held.n += x.tally.n;
+        held.judged += x.tally.judged;
+        held.with_outcome += x.tally.with_metric;
+        held.sum += x.tally.metric_sum;
+        held.tiers
+            .iter_mut()
+            .zip(&x.tiers)
+            .for_each(|(a, b)| *a += b);
+    }
+    groups
+}
+
+/// The groups' unknowns and what the report publishes of them (`tables` are those the groups'
+/// keys run over), and for each quantity the group it belongs to.
+fn audit(
+    c: &Contract,
+    (counts, plan, tables): (&Counts, &Plan, &[usize]),
+    card: &TierBands,
+    groups: &BTreeMap<Vec<u32>, Held>,
+) -> (Audit, Vec<Option<usize>>) {
+    let e = counts.enrolled as f64;
+    let min = c.min_cell_size as f64;
+    let room = band_room(card, e);
+    let mut a = Audit::default();
+    let mut of_group = Vec::new();
+    let unknowns: Vec<Unknowns> = groups
+        .values()
+        .enumerate()
+        .map(|(g, held)| {
+            let mut count = |a: &mut Audit, name, value: u64, protected: bool| {
+                let q = a.quantity(name, value as f64, e);
+                let x = a.get_mut(q);
+                x.known = Known::Not;
+                // Not pinned: at least 1 wide.
+                x.protected = protected && value > 0 && (value as f64) < min;
+                x.stated_width = 1.0;
+                of_group.resize(q.0 + 1, None);
+                of_group[q.0] = Some(g);
+                q
+            };
+            let n = count(&mut a, "students of a group", held.n, true);
+            let judged = count(&mut a, "students of a group judged", held.judged, false);
+            let with_outcome = count(
+                &mut a,
+                "students of a group with an outcome",
+                held.with_outcome,
+                true,
+            );
+            let tiers = held
+                .tiers
+                .iter()
+                .map(|&k| count(&mut a, "students of a group in a tier", k, true))
+                .collect::<Vec<Q>>();
+            let sum = a.quantity("sum of a group's outcomes", held.sum, f64::INFINITY);
+            a.get_mut(sum).lower = -1e15;
+            a.get_mut(sum).known = Known::Not;
+            a.relate(vec![(judged, 1.0), (n, -1.0)], Op::Le, 0.0);
+            // The share is over the students with an outcome, or under notMet over everyone at
+            // fidelity.
+            let op = if c.missing_outcome == MissingOutcome::NotMet {
+                Op::Le
+            } else {
+                Op::Eq
+            };
+            a.relate(vec![(with_outcome, 1.0), (judged, -1.0)], op, 0.0);
+            let mut all: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
+            all.push((with_outcome, -1.0));
+            a.relate(all, Op::Eq, 0.0);
+            // The sum lies between the tiers' band bottoms and tops.
+            for (side, op, slack) in [(1, Op::Le, room), (0, Op::Ge, -room)] {
+                if let Some(mut terms) = band_sum(card, &tiers, side) {
+                    terms.iter_mut().for_each(|t| t.1 = -t.1);
+                    terms.push((sum, 1.0));
+                    a.relate(terms, op, slack);
+                }
+            }
+            Unknowns {
+                n,
+                judged,
+                with_outcome,
+                sum,
+                tiers,
+            }
+        })
+        .collect();
+    let keys: Vec<&Vec<u32>> = groups.keys().collect();
+    // Each published cell: its size, its share's count, its met count (exactly, or within a
+    // coded share's range), and with its mean the students with an outcome and their sum.
+    for (pos, &f) in tables.iter().enumerate() {
+        for (i, t) in counts.families[f].tallies.iter().enumerate() {
+            if !plan.cells[f][i] || t.n == 0 {
+                continue;
+            }
+            let inside: Vec<&Unknowns> = keys
+                .iter()
+                .zip(&unknowns)
+                .filter(|(k, _)| k[pos] == i as u32)
+                .map(|(_, u)| u)
+                .collect();
+            let sum_of = |pick: fn(&Unknowns) -> Q| -> Vec<(Q, f64)> {
+                inside.iter().map(|u| (pick(u), 1.0)).collect()
+            };
+            a.relate(sum_of(|u| u.n), Op::Eq, t.n as f64);
+            a.relate(sum_of(|u| u.judged), Op::Eq, t.judged as f64);
+            let met: Vec<(Q, f64)> = inside
+                .iter()
+                .flat_map(|u| u.tiers[..u.tiers.len() - 1].iter().map(|&q| (q, 1.0)))
+                .collect();
+            let j = t.judged as f64;
+            match coded_share(t) {
+                None => a.relate(met, Op::Eq, t.met as f64),
+                Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
+                Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),
+            }
+            if t.with_metric > 0 {
+                a.relate(sum_of(|u| u.with_outcome), Op::Eq, t.with_metric as f64);
+                let tolerance = room.max(1e-9 * t.metric_sum.abs());
+                a.relate(sum_of(|u| u.sum), Op::Le, t.metric_sum + tolerance);
+                a.relate(sum_of(|u| u.sum), Op::Ge, t.metric_sum - tolerance);
+            }
+        }
+    }
+    totals(&mut a, counts, plan, &unknowns, room);
+    (a, of_group)
+}
+
+/// The report's totals over every group: enrolled, and as the plan publishes them those with an
+/// outcome and their sum, the tiers, those meeting the target and those the share is over.
+fn totals(a: &mut Audit, counts: &Counts, plan: &Plan, unknowns: &[Unknowns], room: f64) {
+    let over = |pick: &dyn Fn(&Unknowns) -> Q| -> Vec<(Q, f64)> {
+        unknowns.iter().map(|u| (pick(u), 1.0)).collect()
+    };
+    a.relate(over(&|u| u.n), Op::Eq, counts.enrolled as f64);
+    if plan.fidelity {
+        a.relate(
+            over(&|u| u.with_outcome),
+            Op::Eq,
+            counts.with_outcome as f64,
+        );
+        if let Some(mean) = counts.mean_metric {
+            let sum = mean * counts.with_outcome as f64;
+            let tolerance = room.max(1e-9 * sum.abs());
+            a.relate(over(&|u| u.sum), Op::Le, sum + tolerance);
+            a.relate(over(&|u| u.sum), Op::Ge, sum - tolerance);
+        }
+    }
+    for (k, &n) in counts.tiers().iter().enumerate() {
+        if plan.tiers[k] {
+            a.relate(over(&|u| u.tiers[k]), Op::Eq, n as f64);
+        }
+    }
+    if plan.met {
+        let met = unknowns
+            .iter()
+            .flat_map(|u| u.tiers[..u.tiers.len() - 1].iter().map(|&q| (q, 1.0)))
+            .collect();
+        a.relate(met, Op::Eq, counts.met as f64);
+        a.relate(over(&|u| u.judged), Op::Eq, counts.judged as f64);
+    }
+}
