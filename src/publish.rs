@@ -156,21 +156,6 @@ pub struct Combination {
     /// Its students with an outcome at fidelity in each tier (ascending), then below every
     /// tier.
     pub tiers: Vec<u64>,
-    /// Its students below fidelity with an outcome (the dose bands count them): by tier as
-    /// above, and the sum of their outcomes.
-    pub below_fidelity: (Vec<u64>, f64),
-}
-
-impl Combination {
-    /// No student yet, for a card of `tiers` tiers.
-    pub fn new(tiers: usize) -> Self {
-        Combination {
-            cells: Vec::new(),
-            tally: Tally::default(),
-            tiers: vec![0; tiers + 1],
-            below_fidelity: (vec![0; tiers + 1], 0.0),
-        }
-    }
 }
 
 /// What the report will publish; the audit decides.
@@ -276,7 +261,7 @@ pub fn publish(
     };
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
-    let crossings = across::Crossings::new(c, counts, &bands);
+    let crossings = across::Crossings::new(c, counts, &bands.card);
     let safe = |plan: &Plan, cache: &mut Cache| {
         whole_numbers_safe(c, counts, payment, plan)
             && model(&subject, plan)

@@ -13,11 +13,10 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{band_room, band_sum, Bands, Counts, Plan, TierBands};
+use super::{band_room, band_sum, Counts, Plan, TierBands};
 use crate::contract::{Contract, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
-use crate::steps::widest;
 
 /// What the tables together give away under a plan: the published cells of a group pinned to
 /// 1 to `minCellSize - 1` students (`Ok(None)` when none is), or too many combinations to check.
@@ -33,18 +32,18 @@ type Published = (bool, Vec<Vec<bool>>, Vec<bool>, bool, bool);
 pub struct Crossings<'a> {
     c: &'a Contract,
     counts: &'a Counts,
-    bands: &'a Bands,
+    card: &'a TierBands,
     answers: RefCell<HashMap<Published, Crossing>>,
     cache: RefCell<Cache>,
 }
 
 impl<'a> Crossings<'a> {
-    /// No plan checked yet, with the outcomes' bands (see [`super::Bands`]).
-    pub fn new(c: &'a Contract, counts: &'a Counts, bands: &'a Bands) -> Self {
+    /// No plan checked yet, for the card's bands `card` (see [`super::Bands`]).
+    pub fn new(c: &'a Contract, counts: &'a Counts, card: &'a TierBands) -> Self {
         Crossings {
             c,
             counts,
-            bands,
+            card,
             answers: RefCell::default(),
             cache: RefCell::default(),
         }
@@ -65,7 +64,7 @@ impl<'a> Crossings<'a> {
         let (c, counts) = (self.c, self.counts);
         let found = match pinned_combination(counts, plan, c.min_cell_size) {
             Ok(None) => {
-                pinned_by_outcomes(c, counts, plan, self.bands, &mut self.cache.borrow_mut())
+                pinned_by_outcomes(c, counts, plan, self.card, &mut self.cache.borrow_mut())
             }
             other => other,
         };
@@ -161,9 +160,6 @@ struct Held {
     sum: f64,
     /// Students with an outcome at fidelity in each tier (ascending), then below every tier.
     tiers: Vec<u64>,
-    /// Students below fidelity with an outcome, likewise, and their sum.
-    below: Vec<u64>,
-    below_sum: f64,
 }
 
 /// A group's unknowns in the audit.
@@ -173,42 +169,41 @@ struct Unknowns {
     with_outcome: Q,
     sum: Q,
     tiers: Vec<Q>,
-    /// With the dose bands: the students below fidelity with an outcome by tier, and their sum.
-    below: Option<(Vec<Q>, Q)>,
 }
 
 /// The published cells of a group that the cells' outcomes pin to 1 to `minCellSize - 1`
-/// students of some count, with the outcomes' bands (see [`super::Bands`]); `None` when none
-/// is. Each group of students alike in every published cell has its size, judged and outcome
-/// counts, its students in each tier and the sum of their outcomes as unknowns, tied to each
-/// published cell's figures and to the report's totals; the sum lies within the tiers' bands.
-/// With the dose bands, whose outcome figures count students below fidelity too, a group also
-/// has its students below fidelity in each tier and their sum.
+/// students of some count, with the card's bands `card` (see [`super::Bands`]); `None` when
+/// none is. Each group of students alike in every published cell has its size, judged and
+/// outcome counts, its students in each tier and the sum of their outcomes as unknowns, tied
+/// to each published cell's figures and to the report's totals; the sum lies within the tiers'
+/// bands. Only the subgroup tables are laid over one another: the dose bands' outcome figures
+/// count students below fidelity too.
 pub fn pinned_by_outcomes(
     c: &Contract,
     counts: &Counts,
     plan: &Plan,
-    bands: &Bands,
+    card: &TierBands,
     cache: &mut Cache,
 ) -> Crossing {
     let tables: Vec<usize> = (0..counts.families.len())
         .filter(|&f| {
-            counts.families[f]
-                .tallies
-                .iter()
-                .zip(&plan.cells[f])
-                .any(|(t, &shown)| shown && t.n > 0)
+            let family = &counts.families[f];
+            !family.dose
+                && family
+                    .tallies
+                    .iter()
+                    .zip(&plan.cells[f])
+                    .any(|(t, &shown)| shown && t.n > 0)
         })
         .collect();
-    let subgroups = tables.iter().filter(|&&f| !counts.families[f].dose).count();
-    if subgroups == 0 || tables.len() < 2 || !plan.outcome_figures {
+    if tables.len() < 2 || !plan.outcome_figures {
         return Ok(None);
     }
     let groups = alike(counts, plan, &tables);
     if groups.len() > MOST_GROUPS {
         return Err(TooLarge);
     }
-    let (audit, of_group) = audit(c, (counts, plan, &tables), bands, &groups);
+    let (audit, of_group) = audit(c, (counts, plan, &tables), card, &groups);
     let min = c.min_cell_size as f64;
     let Some(exposure) = audit.exposures(min, cache, true).into_iter().next() else {
         return Ok(None);
@@ -257,18 +252,16 @@ fn alike(counts: &Counts, plan: &Plan, tables: &[usize]) -> BTreeMap<Vec<u32>, H
             .collect();
         let held = groups.entry(key).or_insert_with(|| Held {
             tiers: vec![0; x.tiers.len()],
-            below: vec![0; x.tiers.len()],
             ..Held::default()
         });
         held.n += x.tally.n;
         held.judged += x.tally.judged;
         held.with_outcome += x.tally.with_metric;
         held.sum += x.tally.metric_sum;
-        let (below, below_sum) = &x.below_fidelity;
-        for (mine, theirs) in [(&mut held.tiers, &x.tiers), (&mut held.below, below)] {
-            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
-        }
-        held.below_sum += below_sum;
+        held.tiers
+            .iter_mut()
+            .zip(&x.tiers)
+            .for_each(|(a, b)| *a += b);
     }
     groups
 }
@@ -278,14 +271,12 @@ fn alike(counts: &Counts, plan: &Plan, tables: &[usize]) -> BTreeMap<Vec<u32>, H
 fn audit(
     c: &Contract,
     (counts, plan, tables): (&Counts, &Plan, &[usize]),
-    bands: &Bands,
+    card: &TierBands,
     groups: &BTreeMap<Vec<u32>, Held>,
 ) -> (Audit, Vec<Option<usize>>) {
     let e = counts.enrolled as f64;
-    let card = &bands.card;
+    let min = c.min_cell_size as f64;
     let room = band_room(card, e);
-    let dose = tables.iter().any(|&f| counts.families[f].dose);
-    let below_bands = below_fidelity_bands(counts, bands);
     let mut a = Audit::default();
     let mut of_group = Vec::new();
     let unknowns: Vec<Unknowns> = groups
@@ -298,7 +289,7 @@ fn audit(
                 x.known = Known::Not;
                 // Not pinned: at least 2 wide, so that it holds two whole numbers (an interval
                 // from 7.02 to 8.25, over 1 wide, held 8 alone).
-                x.protected = protected && value > 0 && value < c.min_cell_size;
+                x.protected = protected && value > 0 && (value as f64) < min;
                 x.stated_width = 2.0;
                 of_group.resize(q.0 + 1, None);
                 of_group[q.0] = Some(g);
@@ -312,12 +303,14 @@ fn audit(
                 held.with_outcome,
                 true,
             );
-            let tiers: Vec<Q> = held
+            let tiers = held
                 .tiers
                 .iter()
                 .map(|&k| count(&mut a, "students of a group in a tier", k, true))
-                .collect();
-            let sum = outcome_sum(&mut a, held.sum, (&tiers, card), room);
+                .collect::<Vec<Q>>();
+            let sum = a.quantity("sum of a group's outcomes", held.sum, f64::INFINITY);
+            a.get_mut(sum).lower = -1e15;
+            a.get_mut(sum).known = Known::Not;
             a.relate(vec![(judged, 1.0), (n, -1.0)], Op::Le, 0.0);
             // The share is over the students with an outcome, or under notMet over everyone at
             // fidelity.
@@ -330,41 +323,26 @@ fn audit(
             let mut all: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
             all.push((with_outcome, -1.0));
             a.relate(all, Op::Eq, 0.0);
-            let below = dose.then(|| {
-                let below: Vec<Q> = held
-                    .below
-                    .iter()
-                    .map(|&k| {
-                        count(
-                            &mut a,
-                            "students of a group below fidelity in a tier",
-                            k,
-                            true,
-                        )
-                    })
-                    .collect();
-                let sum = match &below_bands {
-                    Some(bands) => outcome_sum(&mut a, held.below_sum, (&below, bands), room),
-                    None => outcome_sum(&mut a, held.below_sum, (&[], &[]), room),
-                };
-                // Those at fidelity the share is over and those below fidelity with an outcome
-                // are enrolled students apart.
-                let mut apart: Vec<(Q, f64)> = below.iter().map(|&q| (q, 1.0)).collect();
-                apart.extend([(judged, 1.0), (n, -1.0)]);
-                a.relate(apart, Op::Le, 0.0);
-                (below, sum)
-            });
+            // The sum lies between the tiers' band bottoms and tops.
+            for (side, op, slack) in [(1, Op::Le, room), (0, Op::Ge, -room)] {
+                if let Some(mut terms) = band_sum(card, &tiers, side) {
+                    terms.iter_mut().for_each(|t| t.1 = -t.1);
+                    terms.push((sum, 1.0));
+                    a.relate(terms, op, slack);
+                }
+            }
             Unknowns {
                 n,
                 judged,
                 with_outcome,
                 sum,
                 tiers,
-                below,
             }
         })
         .collect();
     let keys: Vec<&Vec<u32>> = groups.keys().collect();
+    // Each published cell: its size, its share's count, its met count (exactly, or within a
+    // coded share's range), and with its mean the students with an outcome and their sum.
     for (pos, &f) in tables.iter().enumerate() {
         for (i, t) in counts.families[f].tallies.iter().enumerate() {
             if !plan.cells[f][i] || t.n == 0 {
@@ -376,106 +354,31 @@ fn audit(
                 .filter(|(k, _)| k[pos] == i as u32)
                 .map(|(_, u)| u)
                 .collect();
-            cell_figures(&mut a, t, &inside, counts.families[f].dose, room);
+            let sum_of = |pick: fn(&Unknowns) -> Q| -> Vec<(Q, f64)> {
+                inside.iter().map(|u| (pick(u), 1.0)).collect()
+            };
+            a.relate(sum_of(|u| u.n), Op::Eq, t.n as f64);
+            a.relate(sum_of(|u| u.judged), Op::Eq, t.judged as f64);
+            let met: Vec<(Q, f64)> = inside
+                .iter()
+                .flat_map(|u| u.tiers[..u.tiers.len() - 1].iter().map(|&q| (q, 1.0)))
+                .collect();
+            let j = t.judged as f64;
+            match coded_share(t) {
+                None => a.relate(met, Op::Eq, t.met as f64),
+                Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
+                Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),
+            }
+            if t.with_metric > 0 {
+                a.relate(sum_of(|u| u.with_outcome), Op::Eq, t.with_metric as f64);
+                let tolerance = room.max(1e-9 * t.metric_sum.abs());
+                a.relate(sum_of(|u| u.sum), Op::Le, t.metric_sum + tolerance);
+                a.relate(sum_of(|u| u.sum), Op::Ge, t.metric_sum - tolerance);
+            }
         }
     }
     totals(&mut a, counts, plan, &unknowns, room);
     (a, of_group)
-}
-
-/// The bands the students below fidelity lie within: the dose bands' (the widest of any band,
-/// as a group's band may be withheld); None when the dose bands are not audited by tier.
-fn below_fidelity_bands(counts: &Counts, bands: &Bands) -> Option<TierBands> {
-    let card = &bands.card;
-    counts
-        .families
-        .iter()
-        .zip(&bands.cells)
-        .find(|(f, _)| f.dose)
-        .and_then(|(_, b)| b.as_ref())
-        .map(|per_band| {
-            (0..card.len())
-                .map(|k| {
-                    widest(per_band.iter().filter_map(|b| b.get(k).copied())).unwrap_or(card[k])
-                })
-                .collect()
-        })
-}
-
-/// The sum of some students' outcomes, each in its tier's band (`tiers` counts them, `bands`
-/// are the bands; none to bound a sum free of them).
-fn outcome_sum(a: &mut Audit, value: f64, (tiers, bands): (&[Q], &[(f64, f64)]), room: f64) -> Q {
-    let sum = a.quantity("sum of a group's outcomes", value, f64::INFINITY);
-    a.get_mut(sum).lower = -1e15;
-    a.get_mut(sum).known = Known::Not;
-    if tiers.is_empty() {
-        return sum;
-    }
-    for (side, op, slack) in [(1, Op::Le, room), (0, Op::Ge, -room)] {
-        if let Some(mut terms) = band_sum(bands, tiers, side) {
-            terms.iter_mut().for_each(|t| t.1 = -t.1);
-            terms.push((sum, 1.0));
-            a.relate(terms, op, slack);
-        }
-    }
-    sum
-}
-
-/// A published cell's figures over the groups `inside` it: its size, its share's count, its met
-/// count (exactly, or within a coded share's range), and with its mean the students with an
-/// outcome and their sum. A dose band's (`dose`) share and mean are over its students with an
-/// outcome at fidelity or not.
-fn cell_figures(a: &mut Audit, t: &Tally, inside: &[&Unknowns], dose: bool, room: f64) {
-    let sum_of = |pick: &dyn Fn(&Unknowns) -> Vec<Q>| -> Vec<(Q, f64)> {
-        inside
-            .iter()
-            .flat_map(|u| pick(u))
-            .map(|q| (q, 1.0))
-            .collect()
-    };
-    fn below(u: &Unknowns, dose: bool) -> Option<&(Vec<Q>, Q)> {
-        u.below.as_ref().filter(|_| dose)
-    }
-    a.relate(sum_of(&|u| vec![u.n]), Op::Eq, t.n as f64);
-    // Those with an outcome (a dose band's share is over them, at fidelity or not).
-    let with = |u: &Unknowns| {
-        let mut qs = vec![u.with_outcome];
-        qs.extend(below(u, dose).into_iter().flat_map(|b| b.0.iter().copied()));
-        qs
-    };
-    let judged = if dose {
-        sum_of(&with)
-    } else {
-        sum_of(&|u| vec![u.judged])
-    };
-    a.relate(judged, Op::Eq, t.judged as f64);
-    let met = sum_of(&|u| {
-        let last = u.tiers.len() - 1;
-        let mut qs = u.tiers[..last].to_vec();
-        qs.extend(
-            below(u, dose)
-                .into_iter()
-                .flat_map(|b| b.0[..last].iter().copied()),
-        );
-        qs
-    });
-    let j = t.judged as f64;
-    match coded_share(t) {
-        None => a.relate(met, Op::Eq, t.met as f64),
-        Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
-        Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),
-    }
-    if t.with_metric > 0 {
-        a.relate(sum_of(&with), Op::Eq, t.with_metric as f64);
-        let sums = sum_of(&|u| {
-            let mut qs = vec![u.sum];
-            qs.extend(below(u, dose).map(|b| b.1));
-            qs
-        });
-        let tolerance = room.max(1e-9 * t.metric_sum.abs());
-        a.relate(sums.clone(), Op::Le, t.metric_sum + tolerance);
-        a.relate(sums, Op::Ge, t.metric_sum - tolerance);
-    }
 }
 
 /// The report's totals over every group: enrolled, and as the plan publishes them those with an
