@@ -3318,27 +3318,33 @@ fn top_of_a_group_meeting_the_target(n: f64, met: f64, sum: f64, report: &Value)
 /// grade 4 ELL students. (Grade 3: 10 ELL and 10 not at 79, the same at 49; grade 4: 5 ELL and
 /// 15 not at 0.)
 fn overlapping_tables_case() -> (Value, String) {
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade,ell\n");
-    let mut id = 0;
-    for (grade, ell, post, students) in [
+    let roster = grade_ell_roster(&[
         (3, "Y", 79, 10),
         (3, "Y", 49, 10),
         (3, "N", 79, 10),
         (3, "N", 49, 10),
         (4, "Y", 0, 5),
         (4, "N", 0, 15),
-    ] {
-        for _ in 0..students {
-            roster += &format!("S{id},0,{post},600,20,{grade},{ell}\n");
-            id += 1;
-        }
-    }
+    ]);
     let contract = json!({ "metric": { "kind": "postScore" },
         "paymentCard": [{ "label": "Top", "atLeast": 80, "centsPerStudent": 5000 },
                         { "label": "Met", "atLeast": 50, "centsPerStudent": 2000 }],
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
         "subgroupColumns": ["grade", "ell"] });
     (contract, roster)
+}
+
+/// Rows of (grade, ELL flag, post-test, students) from a pre-test of 0, at 30 minutes a week.
+fn grade_ell_roster(rows: &[(u32, &str, u32, usize)]) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade,ell\n");
+    let mut id = 0;
+    for &(grade, ell, post, students) in rows {
+        for _ in 0..students {
+            roster += &format!("S{id},0,{post},600,20,{grade},{ell}\n");
+            id += 1;
+        }
+    }
+    roster
 }
 
 /// The attacker of [`overlapping_tables_case`], from the report alone: per (grade, ELL) pair its
@@ -3452,9 +3458,7 @@ fn a_group_whose_interval_holds_one_whole_number_is_pinned() {
     // A reviewer's roster: the linear program put grade 4 ELL from 7.02 to 8.25, more than one
     // student wide, but only 8 is a whole number in it. (Post-test scores, grade 4 all at 0;
     // the card of the README's overlapping tables.)
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade,ell\n");
-    let mut id = 0;
-    for (grade, ell, post, students) in [
+    let roster = grade_ell_roster(&[
         (3, "N", 79, 19),
         (3, "Y", 78, 12),
         (3, "N", 49, 17),
@@ -3462,12 +3466,7 @@ fn a_group_whose_interval_holds_one_whole_number_is_pinned() {
         (3, "N", 33, 3),
         (4, "Y", 0, 8),
         (4, "N", 0, 25),
-    ] {
-        for _ in 0..students {
-            roster += &format!("S{id},0,{post},600,20,{grade},{ell}\n");
-            id += 1;
-        }
-    }
+    ]);
     let (mut contract, _) = overlapping_tables_case();
     let (e, report) = report_of(&contract, &roster);
     contract["_outcomeSteps"] = json!(1);
