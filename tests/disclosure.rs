@@ -820,17 +820,13 @@ fn pinned_groups(
 /// and the sum of their outcomes, tied to each published cell's size, share, mean (with its
 /// denominator, which a reader finds from the mean's lattice) and to the report's totals; the
 /// sum within the tiers' bands on whole steps of `1 / steps` between the roster's smallest and
-/// largest outcome. Returns each group holding 1 to `min - 1` of some count whose interval is
-/// narrower than 1 or, with `whole`, holds a single whole number: (group, count, held, low,
-/// high). The property tests ask for the first only: on their rosters an interval from 2.56 to
-/// 3.56 (holding 3 alone) still passes the module's check, which asks for two students' width;
-/// not yet understood.
+/// largest outcome (the top tier open above). Returns each group holding 1 to `min - 1` of some
+/// count whose interval holds a single whole number: (group, count, held, low, high).
 fn pinned_by_means(
     roster: &str,
     contract: &Value,
     report: &Value,
     e: &evidence_check::Evaluation,
-    whole: bool,
 ) -> Vec<(Vec<String>, String, f64, f64, f64)> {
     let min = num(&contract["minCellSize"]).unwrap();
     let published: Vec<&Value> = report["subgroups"]
@@ -933,7 +929,8 @@ fn pinned_by_means(
     let bands: Vec<(f64, f64)> = (0..=last)
         .map(|k| match k {
             _ if k == last => (floor, thresholds[0] - step),
-            _ if k + 1 == last => (thresholds[k], ceiling),
+            // A reader does not know the largest outcome: the top tier is open (far above it).
+            _ if k + 1 == last => (thresholds[k], ceiling + 1e4),
             _ => (thresholds[k], thresholds[k + 1] - step),
         })
         .map(|(low, high)| (low - floor, high - floor))
@@ -1047,9 +1044,8 @@ fn pinned_by_means(
             let Ok(Some((low, high))) = f.bounds(i) else {
                 continue;
             };
-            // Pinned: narrower than a student, or with `whole`, holding a single whole number.
-            let single = (high + SOLVER_ACCURACY).floor() - (low - SOLVER_ACCURACY).ceil() < 1.0;
-            if high - low < 1.0 - SOLVER_ACCURACY || whole && single {
+            // Whole students: pinned when the interval holds a single whole number.
+            if (high + SOLVER_ACCURACY).floor() - (low - SOLVER_ACCURACY).ceil() < 1.0 {
                 let what = names
                     .get(k)
                     .map_or(format!("tier {}", k - 3), |n| n.to_string());
@@ -1187,7 +1183,7 @@ proptest! {
             }
         }
         // And through the cells' outcomes: their met counts and means within the tiers' bands.
-        let pinned = pinned_by_means(&roster, &contract, &report, &e, false);
+        let pinned = pinned_by_means(&roster, &contract, &report, &e);
         prop_assert!(pinned.is_empty(), "pinned through the means: {:?} in {}", pinned, report);
     }
 }
@@ -1236,7 +1232,7 @@ proptest! {
             "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": min,
             "subgroupColumns": columns });
         let (e, report) = report_of(&contract, &roster);
-        let pinned = pinned_by_means(&roster, &contract, &report, &e, false);
+        let pinned = pinned_by_means(&roster, &contract, &report, &e);
         prop_assert!(pinned.is_empty(), "pinned through the means: {:?} in {}", pinned, report);
     }
 }
@@ -3470,6 +3466,6 @@ fn a_group_whose_interval_holds_one_whole_number_is_pinned() {
     let (mut contract, _) = overlapping_tables_case();
     let (e, report) = report_of(&contract, &roster);
     contract["_outcomeSteps"] = json!(1);
-    let pinned = pinned_by_means(&roster, &contract, &report, &e, true);
+    let pinned = pinned_by_means(&roster, &contract, &report, &e);
     assert!(pinned.is_empty(), "{pinned:?} in {report}");
 }
