@@ -171,6 +171,13 @@ struct Unknowns {
     tiers: Vec<Q>,
 }
 
+impl Unknowns {
+    /// The group's students meeting the target: those in a tier, as terms of a sum.
+    fn met(&self) -> impl Iterator<Item = (Q, f64)> + '_ {
+        self.tiers[..self.tiers.len() - 1].iter().map(|&q| (q, 1.0))
+    }
+}
+
 /// The published cells of a group that the cells' outcomes pin to 1 to `minCellSize - 1`
 /// students of some count, with the card's bands `card` (see [`super::Bands`]); `None` when
 /// none is. Each group of students alike in every published cell has its size, judged and
@@ -359,10 +366,7 @@ fn audit(
             };
             a.relate(sum_of(|u| u.n), Op::Eq, t.n as f64);
             a.relate(sum_of(|u| u.judged), Op::Eq, t.judged as f64);
-            let met: Vec<(Q, f64)> = inside
-                .iter()
-                .flat_map(|u| u.tiers[..u.tiers.len() - 1].iter().map(|&q| (q, 1.0)))
-                .collect();
+            let met: Vec<(Q, f64)> = inside.iter().flat_map(|u| u.met()).collect();
             let j = t.judged as f64;
             match coded_share(t) {
                 None => a.relate(met, Op::Eq, t.met as f64),
@@ -407,10 +411,7 @@ fn totals(a: &mut Audit, counts: &Counts, plan: &Plan, unknowns: &[Unknowns], ro
         }
     }
     if plan.met {
-        let met = unknowns
-            .iter()
-            .flat_map(|u| u.tiers[..u.tiers.len() - 1].iter().map(|&q| (q, 1.0)))
-            .collect();
+        let met = unknowns.iter().flat_map(Unknowns::met).collect();
         a.relate(met, Op::Eq, counts.met as f64);
         a.relate(over(&|u| u.judged), Op::Eq, counts.judged as f64);
     }
