@@ -8,7 +8,10 @@ import { money, count } from './money.js';
 
 const percent = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const decimal = (x, digits = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
-const shownInReport = (cell) => (cell.inReport ? 'Yes' : 'Withheld');
+const shownInReport = (cell) => {
+  if (!cell.inReport) return 'Withheld';
+  return cell.sizeInReport ? 'Yes' : 'Yes, without the enrolled count';
+};
 const RATING = { meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' };
 const BASELINE = { satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' };
 const DESIGN = { rct: 'randomized trial', clusterRct: 'cluster-randomized trial', qed: 'quasi-experiment' };

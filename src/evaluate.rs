@@ -8,7 +8,7 @@ use crate::growth::{metric_value, reaches, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
 use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
 use crate::publish::{self, ByTier};
-use crate::report::{self, DistrictCell, Growth, OutcomesReport, Tally};
+use crate::report::{self, DistrictCell, Growth, OutcomesReport, Shown, Tally};
 use crate::roster::{self, ReadOptions, Roster};
 use crate::stats::{
     self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
@@ -555,7 +555,7 @@ struct Tables {
 /// bands, then the subgroup cells.
 fn district_cells(
     families: &[publish::Family],
-    shown: &[Vec<bool>],
+    shown: &[Vec<Shown>],
     report_published: bool,
 ) -> (Vec<DistrictCell>, Vec<DistrictCell>) {
     let mut district = families.iter().zip(shown).map(|(f, shown)| {
@@ -564,7 +564,12 @@ fn district_cells(
             .zip(&f.tallies)
             .zip(shown)
             .map(|((value, t), &shown)| {
-                DistrictCell::of(&f.column, value, t, shown && report_published)
+                let shown = if report_published {
+                    shown
+                } else {
+                    Shown::Withheld
+                };
+                DistrictCell::of(&f.column, value, t, shown)
             })
             .collect::<Vec<_>>()
     });

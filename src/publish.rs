@@ -17,7 +17,7 @@ use crate::evaluate::DOSE_BANDS;
 use crate::growth::reach_point;
 use crate::payment::Payment;
 use crate::report::{
-    self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Tally,
+    self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Shown, Tally,
     TierCount,
 };
 use crate::steps::{decline_top, lowest_outcome, threshold_steps, widest, zero_gain, Scale};
@@ -164,9 +164,18 @@ struct Plan {
     outcome_figures: bool,
     /// Per family, per cell: published.
     cells: Vec<Vec<bool>>,
+    /// Per family, per cell: its size (enrolled students) published with it. Without it a
+    /// published cell still gives its share and mean: a grade with 8 of its 112 students
+    /// missing a post-test publishes its 104 judged, not the 8 by difference.
+    sizes: Vec<Vec<bool>>,
     tiers: Vec<bool>,
     met: bool,
+    /// The counts with an outcome and the growth figures over them, and (with `at_fidelity`)
+    /// the students at fidelity.
     fidelity: bool,
+    /// The count at fidelity: with those with an outcome it says how many at fidelity have
+    /// none, so it may go alone.
+    at_fidelity: bool,
     breakdown: bool,
     /// The payment total: exact (0), rounded to this many cents, or withheld (None).
     total: Option<u64>,
@@ -192,13 +201,14 @@ const ROUNDINGS: [u64; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000
 /// every cell whose own complements are small.
 fn initial_plan(counts: &Counts, min: u64) -> Plan {
     let small = |x: u64| x > 0 && x < min;
-    // A cell whose students outside its share, or meeting the target, or not, are few: its
-    // published figures would give them away (the audit would find it; this saves it the
-    // rounds). A coded share leaves the met count a range 5% of the judged wide.
+    // A cell whose students meeting the target, or not, or without an outcome among those its
+    // share is over, are few: its published figures would give them away (the audit would find
+    // it; this saves it the rounds). A coded share leaves the met count a range 5% of the
+    // judged wide. Few students outside its share (below fidelity, or missing a post-test)
+    // withhold only its size.
     let small_inside = |t: &Tally| {
         let range = coded_share(t).map_or(0, |_| (t.judged as f64 * 0.05).floor() as u64);
-        small(t.n - t.judged)
-            || small(t.judged - t.with_metric)
+        small(t.judged - t.with_metric)
             || (range < min && (small(t.met) || small(t.judged - t.met)))
     };
     let mut plan = Plan {
@@ -222,9 +232,15 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
                     .collect()
             })
             .collect(),
+        sizes: counts
+            .families
+            .iter()
+            .map(|f| f.tallies.iter().map(|t| !small(t.n - t.judged)).collect())
+            .collect(),
         tiers: counts.tiers().iter().map(|&n| !small(n)).collect(),
         met: counts.judged >= min && !small(counts.met),
         fidelity: true,
+        at_fidelity: true,
         breakdown: true,
         total: Some(0),
         obligation: true,
@@ -246,7 +262,7 @@ pub fn publish(
     growth: &Growth,
     effect: Option<ReportEffect>,
     payment: &Payment,
-) -> (OutcomesReport, Vec<Vec<bool>>) {
+) -> (OutcomesReport, Vec<Vec<Shown>>) {
     let min = c.min_cell_size;
     let mut plan = initial_plan(counts, min);
     let first = plan.clone();
@@ -327,7 +343,7 @@ pub fn publish(
             }
         }
     }
-    let mut protections = describe(&first, &plan, counts);
+    let mut protections = describe(&first, &plan, counts, min);
     if too_many_combinations {
         protections.push(format!(
             "The subgroup tables withheld: the {} combinations of their values that students hold are too many to check that the tables together give away no small group.",
@@ -336,23 +352,36 @@ pub fn publish(
     }
     let shown = shown_cells(counts, &plan);
     (
-        report(c, counts, growth, effect, payment, plan, protections),
+        report(
+            c,
+            counts,
+            growth,
+            effect,
+            payment,
+            (plan, &shown),
+            protections,
+        ),
         shown,
     )
 }
 
-/// Per table, per cell, whether the report shows it: an empty one is published as 0 with the
-/// others.
-fn shown_cells(counts: &Counts, plan: &Plan) -> Vec<Vec<bool>> {
+/// Per table, per cell, how much of it the report shows: an empty one is published as 0 with
+/// the others.
+fn shown_cells(counts: &Counts, plan: &Plan) -> Vec<Vec<Shown>> {
     counts
         .families
         .iter()
-        .zip(&plan.cells)
-        .map(|(f, shown)| {
+        .zip(plan.cells.iter().zip(&plan.sizes))
+        .map(|(f, (shown, sizes))| {
             f.tallies
                 .iter()
-                .zip(shown)
-                .map(|(t, &shown)| shown || (t.n == 0 && plan.outcome_figures))
+                .zip(shown.iter().zip(sizes))
+                .map(|(t, (&shown, &size))| match (shown, size) {
+                    _ if t.n == 0 && plan.outcome_figures => Shown::Whole,
+                    (false, _) => Shown::Withheld,
+                    (true, false) => Shown::WithoutSize,
+                    (true, true) => Shown::Whole,
+                })
                 .collect()
         })
         .collect()
@@ -399,6 +428,7 @@ fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
     items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
     items.extend([
         Item::Fidelity,
+        Item::AtFidelity,
         Item::Effect,
         Item::Met,
         Item::Breakdown,
@@ -409,6 +439,13 @@ fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
         for (i, &shown) in family.iter().enumerate() {
             if !shown && first.cells[f][i] {
                 tables.push(Item::Cell(f, i));
+            }
+        }
+    }
+    for (f, family) in plan.sizes.iter().enumerate() {
+        for (i, &shown) in family.iter().enumerate() {
+            if !shown && first.sizes[f][i] {
+                tables.push(Item::Size(f, i));
             }
         }
     }
@@ -434,24 +471,26 @@ fn restored(plan: &Plan, first: &Plan, item: Item) -> Plan {
         // Only ever finer: exact (0) or a smaller rounding than the plan has.
         Item::Round(r) if p.total.is_none_or(|t| r < t) => p.total = Some(r),
         Item::Fidelity => p.fidelity = first.fidelity,
+        Item::AtFidelity => p.at_fidelity = first.at_fidelity,
         Item::Met => p.met = first.met,
         Item::Breakdown => p.breakdown = first.breakdown,
         Item::Effect => p.effect = first.effect,
         Item::Spread => p.spread = first.spread,
         Item::Cell(f, i) => p.cells[f][i] = first.cells[f][i],
+        Item::Size(f, i) => p.sizes[f][i] = first.sizes[f][i],
         Item::Tier(k) => p.tiers[k] = first.tiers[k],
         _ => {}
     }
     p
 }
 
-/// Each protection the final plan applies beyond withholding small counts, in words.
-fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
+/// The cells withheld beyond the first plan, table by table, and those published without their
+/// size, in words.
+fn describe_cells(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
     let mut out = Vec::new();
-    if first.outcome_figures && !plan.outcome_figures {
-        out.push("No outcome figure published: none could be published without giving away a small count.".into());
-    }
-    // One sentence for every table: "2 further cells of grade, 1 of ell withheld ...".
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    // One sentence for every table: "3 further cells withheld (2 of grade, 1 of ell) ...".
+    let mut further = 0;
     let tables: Vec<String> = counts
         .families
         .iter()
@@ -460,20 +499,46 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
             let more = (0..family.values.len())
                 .filter(|&i| first.cells[f][i] && !plan.cells[f][i])
                 .count();
+            further += more;
             (more > 0).then(|| format!("{more} of {}", family.column))
         })
         .collect();
-    if !tables.is_empty() && plan.outcome_figures {
-        let cells = if tables.len() == 1 && tables[0].starts_with("1 ") {
-            "cell"
-        } else {
-            "cells"
-        };
-        let list = tables.join(", ");
-        let (count, rest) = list.split_once(' ').unwrap_or(("", &list));
+    if further > 0 {
         out.push(format!(
-            "{count} further {cells} {rest} withheld so that a small count cannot be worked out from the others."
+            "{further} further cell{} withheld ({}) so that a small count cannot be worked out from the others.",
+            plural(further),
+            tables.join(", ")
         ));
+    }
+    // Published cells without their size.
+    let sizes: Vec<String> = counts
+        .families
+        .iter()
+        .enumerate()
+        .flat_map(|(f, family)| {
+            (0..family.values.len())
+                .filter(move |&i| plan.cells[f][i] && !plan.sizes[f][i] && family.tallies[i].n > 0)
+                .map(move |i| format!("{} {}", family.column, family.values[i]))
+        })
+        .collect();
+    if !sizes.is_empty() {
+        out.push(format!(
+            "Published without {} size (enrolled students): {}. With the students a share is over, a size would give away, alone or with the other cells, a small count of students below fidelity or without an outcome.",
+            if sizes.len() == 1 { "its" } else { "their" },
+            sizes.join(", ")
+        ));
+    }
+    out
+}
+
+/// Each protection the final plan applies beyond withholding small counts, in words.
+fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    if first.outcome_figures && !plan.outcome_figures {
+        out.push("No outcome figure published: none could be published without giving away a small count.".into());
+    }
+    if plan.outcome_figures {
+        out.extend(describe_cells(first, plan, counts));
     }
     let tiers = (0..plan.tiers.len())
         .filter(|&k| first.tiers[k] && !plan.tiers[k])
@@ -501,6 +566,8 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
     }
     if first.fidelity && !plan.fidelity && plan.outcome_figures {
         out.push("The counts at fidelity and with an outcome withheld: with the other published counts they would give away a small count.".into());
+    } else if first.at_fidelity && !plan.at_fidelity && plan.outcome_figures {
+        out.push("The count at fidelity withheld: with those with an outcome it would give away a small count of students at fidelity without one.".into());
     }
     if first.effect
         && !plan.effect
@@ -526,6 +593,16 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
                 .into(),
         );
     }
+    // The first rule, whenever a cell is withheld (which cells it withheld would say more).
+    let withheld_any = (counts.families.iter().zip(&plan.cells)).any(|(f, shown)| {
+        f.tallies
+            .iter()
+            .zip(shown)
+            .any(|(t, &shown)| !shown && t.n > 0)
+    });
+    if withheld_any && plan.outcome_figures {
+        out.push(format!("A cell is withheld when it holds fewer than {min} students, or when fewer than {min} of its students are judged, have an outcome, meet the target or do not."));
+    }
     out
 }
 
@@ -537,6 +614,7 @@ fn withhold_outcome_figures(plan: &mut Plan) {
     plan.tiers.iter_mut().for_each(|p| *p = false);
     plan.met = false;
     plan.fidelity = false;
+    plan.at_fidelity = false;
     plan.breakdown = false;
     plan.effect = false;
     plan.spread = false;
@@ -546,12 +624,15 @@ fn withhold_outcome_figures(plan: &mut Plan) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Item {
     Cell(usize, usize),
+    /// A published cell's size alone.
+    Size(usize, usize),
     Tier(usize),
     Spread,
     Breakdown,
     Effect,
     Met,
     Fidelity,
+    AtFidelity,
     Round(u64),
     Total,
     Everything,
@@ -564,12 +645,15 @@ fn cost(item: Item, counts: &Counts) -> f64 {
     let e = counts.enrolled.max(1) as f64;
     match item {
         Item::Cell(f, i) => counts.families[f].tallies[i].n as f64,
+        // Its share and mean stay: a reader loses little.
+        Item::Size(f, i) => 0.01 * counts.families[f].tallies[i].n as f64,
         Item::Tier(k) => counts.tiers()[k] as f64,
         Item::Spread => 0.5,
         Item::Breakdown => 1.0,
         Item::Met => 2.0 * e,
         Item::Effect => 2.5 * e,
         Item::Fidelity => 3.0 * e,
+        Item::AtFidelity => 1.5 * e,
         Item::Round(r) => 4.0 * e + (r.max(1) as f64).log10(),
         Item::Total => 20.0 * e,
         Item::Everything => 100.0 * e,
@@ -588,6 +672,11 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
         Item::Cell(f, i) if p.cells[f][i] && counts.families[f].tallies[i].n > 0 => {
             p.cells[f][i] = false
         }
+        Item::Size(f, i)
+            if p.cells[f][i] && p.sizes[f][i] && counts.families[f].tallies[i].n > 0 =>
+        {
+            p.sizes[f][i] = false
+        }
         // So is an empty tier: a reader may take every withheld cell or tier to hold someone.
         Item::Tier(k) if p.tiers[k] && counts.tiers()[k] > 0 => p.tiers[k] = false,
         Item::Breakdown if p.breakdown => p.breakdown = false,
@@ -595,6 +684,7 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
         Item::Effect if p.effect => p.effect = false,
         Item::Met if p.met => p.met = false,
         Item::Fidelity if p.fidelity => p.fidelity = false,
+        Item::AtFidelity if p.fidelity && p.at_fidelity => p.at_fidelity = false,
         Item::Round(r) if p.total.is_some_and(|t| t < r) => p.total = Some(r),
         Item::Total if p.total.is_some() => p.total = None,
         Item::Everything if p.outcome_figures => withhold_outcome_figures(&mut p),
@@ -726,7 +816,7 @@ fn protect(
     // A cell is complemented within its own table first (cell suppression's usual step), other
     // tables' cells after; the report's other items whatever they are tied to.
     let family = match current.owner[q.0] {
-        Some(Item::Cell(f, _)) => Some(f),
+        Some(Item::Cell(f, _) | Item::Size(f, _)) => Some(f),
         _ => None,
     };
     let e = counts.enrolled.max(1) as f64;
@@ -742,8 +832,8 @@ fn protect(
     let mut candidates: Vec<(f64, Item)> = Vec::new();
     for item in items {
         if seen.insert(item) && withheld(plan, item, counts).is_some() {
-            let other_table =
-                matches!(item, Item::Cell(f, _) if family.is_some_and(|own| own != f));
+            let other_table = matches!(item, Item::Cell(f, _) | Item::Size(f, _)
+                if family.is_some_and(|own| own != f));
             candidates.push((cost(item, counts) + if other_table { e } else { 0.0 }, item));
         }
     }
@@ -767,7 +857,7 @@ fn protect(
     let mut cells_tried = 0;
     let mild_widening = (0..mild)
         .filter(|&k| {
-            let cell = matches!(candidates[k].1, Item::Cell(..));
+            let cell = matches!(candidates[k].1, Item::Cell(..) | Item::Size(..));
             cells_tried += usize::from(cell);
             !cell || cells_tried <= TRIED
         })
@@ -790,9 +880,11 @@ fn protect(
                     .filter(|(&shown, t)| !shown && t.n > 0)
                     .count()
             };
+            // (A size withheld to no purpose only spends a round.)
             (0..mild)
                 .min_by_key(|&k| match candidates[k].1 {
                     Item::Cell(f, _) => withheld_in(f),
+                    Item::Size(..) => usize::MAX,
                     _ => 0,
                 })
                 .unwrap_or(0)
@@ -922,7 +1014,7 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
         e,
     );
     let q_d = a.quantity("declined", counts.declined as f64, e);
-    a.get_mut(q_a).known = known(plan.fidelity);
+    a.get_mut(q_a).known = known(plan.fidelity && plan.at_fidelity);
     a.get_mut(q_o).known = known(plan.fidelity);
     a.get_mut(q_m).known = known(plan.met);
     // A complementary cell is withheld to protect a small one, not for its own sake (the
@@ -1059,14 +1151,13 @@ fn cell_quantities(
         } else {
             (q_judged, q_m, q_o)
         };
-        let qs: Vec<[Q; 8]> = family
-            .tallies
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                // An empty cell is published as 0 (when any cell is).
-                let shown = plan.cells[f][i] || (t.n == 0 && plan.outcome_figures);
-                cell_counts(a, t, shown, plan, min, e)
+        // An empty cell is published as 0 (when any cell is).
+        let shown: Vec<bool> = (family.tallies.iter().zip(&plan.cells[f]))
+            .map(|(t, &shown)| shown || (t.n == 0 && plan.outcome_figures))
+            .collect();
+        let qs: Vec<[Q; 8]> = (family.tallies.iter().zip(&shown).zip(&plan.sizes[f]))
+            .map(|((t, &shown), &size)| {
+                cell_counts(a, t, (shown, size || t.n == 0), plan, [min, e])
             })
             .collect();
         // Each count's cells add up to the table's total: (place in a cell's counts, total).
@@ -1117,7 +1208,7 @@ fn cell_quantities(
         let withheld = qs
             .iter()
             .enumerate()
-            .filter(|(_, q)| a.get(q[0]).known == Known::Not)
+            .filter(|&(i, _)| !shown[i])
             .map(|(i, q)| {
                 let mut slots = q.to_vec();
                 slots.extend(by_tier.get(i).into_iter().flatten());
@@ -1222,15 +1313,23 @@ fn band_sum(bands: &[(f64, f64)], counts: &[Q], side: usize) -> Option<Vec<(Q, f
 /// One cell's counts: students, those its share is over, meeting the target, not meeting it,
 /// with an outcome, outside the share, in the share without an outcome; and the sum of its
 /// outcomes. `shown` says whether the cell is published.
-fn cell_counts(a: &mut Audit, t: &Tally, shown: bool, plan: &Plan, min: f64, e: f64) -> [Q; 8] {
+fn cell_counts(
+    a: &mut Audit,
+    t: &Tally,
+    (shown, size): (bool, bool),
+    plan: &Plan,
+    [min, e]: [f64; 2],
+) -> [Q; 8] {
     let known = Known::if_published;
     let q_n = a.quantity("students in a cell", t.n as f64, e);
     let q_j = a.quantity("students a cell's share is over", t.judged as f64, e);
     let q_m = a.quantity("students in a cell meeting the target", t.met as f64, e);
-    // A cell's size and the students its share is over are protected when small; its
-    // met count is what the share says, coded near 0% and 100% (see [`coded_share`]).
+    // A cell's size (when published with it) and the students its share is over are protected
+    // when small; its met count is what the share says, coded near 0% and 100% (see
+    // [`coded_share`]).
+    a.get_mut(q_n).known = known(shown && size);
+    a.get_mut(q_j).known = known(shown);
     for q in [q_n, q_j] {
-        a.get_mut(q).known = known(shown);
         protect_if_small(a, q, min);
     }
     // An empty cell is published as 0, so a withheld one holds at least one student.
@@ -1678,11 +1777,12 @@ fn nested_bounds(
         if !(plan.cells[fa][a_cell] && inner.n > 0) {
             continue;
         }
-        // Each count of the cell: students, those the share is over, those meeting the
-        // target, those with an outcome (the means' denominators); its place in the cell's
-        // quantities.
+        // Each count of the cell: students (when its size is published), those the share is
+        // over, those meeting the target, those with an outcome (the means' denominators); its
+        // place in the cell's quantities.
+        let size = if plan.sizes[fa][a_cell] { inner.n } else { 0 };
         let pairs = [
-            (inner.n, outer.n, 0),
+            (size, outer.n, 0),
             (inner.judged, outer.judged, 1),
             (inner.met, outer.met, 2),
             (inner.with_metric, outer.with_metric, 4),
@@ -2083,6 +2183,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
             for q in qs {
                 owner[q.0] = Some(Item::Cell(f, i));
             }
+            owner[qs[0].0] = Some(Item::Size(f, i));
         }
     }
     for (k, q) in tiers.iter().take(counts.tiers().len()).enumerate() {
@@ -2090,7 +2191,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     }
     owner[q_m.0] = Some(Item::Met);
     owner[q_judged.0] = Some(Item::Met);
-    owner[q_a.0] = Some(Item::Fidelity);
+    owner[q_a.0] = Some(Item::AtFidelity);
     owner[q_o.0] = Some(Item::Fidelity);
     for q in spread {
         owner[q.0] = Some(Item::Spread);
@@ -2276,7 +2377,7 @@ fn report(
     growth: &Growth,
     effect: Option<ReportEffect>,
     p: &Payment,
-    plan: Plan,
+    (plan, shown): (Plan, &[Vec<Shown>]),
     protections: Vec<String>,
 ) -> OutcomesReport {
     let min = c.min_cell_size;
@@ -2286,16 +2387,14 @@ fn report(
         counts
             .families
             .iter()
-            .zip(&plan.cells)
+            .zip(shown)
             .filter(|(f, _)| f.dose == dose && figures)
             .flat_map(|(f, shown)| {
                 f.values
                     .iter()
                     .zip(&f.tallies)
                     .zip(shown)
-                    .map(|((value, t), &shown)| {
-                        report::Cell::of(&f.column, value, t, shown || t.n == 0)
-                    })
+                    .map(|((value, t), &shown)| report::Cell::of(&f.column, value, t, shown))
             })
             .collect()
     };
@@ -2341,7 +2440,8 @@ fn report(
         min_cell_size: min,
         students: report::ReportStudents {
             enrolled: counts.enrolled,
-            at_fidelity: (figures && plan.fidelity).then_some(counts.at_fidelity),
+            at_fidelity: (figures && plan.fidelity && plan.at_fidelity)
+                .then_some(counts.at_fidelity),
             with_outcome: (figures && plan.fidelity).then_some(counts.with_outcome),
             met_target: (figures && plan.met).then_some(counts.met),
             judged: (figures && plan.met).then_some(counts.judged),

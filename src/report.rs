@@ -60,14 +60,26 @@ pub struct Cell {
     pub suppressed: bool,
 }
 
+/// How much of a cell the published report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Only its column and value.
+    Withheld,
+    /// Its figures without its size (enrolled students): few of them are outside its share.
+    WithoutSize,
+    Whole,
+}
+
 impl Cell {
-    /// The cell with its figures, or only its column and value when not shown.
-    pub(crate) fn of(column: &str, value: &str, t: &Tally, shown: bool) -> Cell {
+    /// The cell with the figures the report shows of it.
+    pub(crate) fn of(column: &str, value: &str, t: &Tally, shown: Shown) -> Cell {
         let coded = coded_share(t);
+        let size = shown == Shown::Whole;
+        let shown = shown != Shown::Withheld;
         Cell {
             column: column.to_string(),
             value: value.to_string(),
-            n: shown.then_some(t.n),
+            n: size.then_some(t.n),
             judged: shown.then_some(t.judged),
             share_met_target: shown.then(|| t.share_met().filter(|_| coded.is_none())),
             share_met_target_coded: coded.filter(|_| shown).map(|c| match c {
@@ -116,10 +128,12 @@ pub struct DistrictCell {
     pub mean_metric: Option<f64>,
     /// The published report shows this cell's figures (else it is suppressed there).
     pub in_report: bool,
+    /// The published report shows its size too (else only the figures of its judged students).
+    pub size_in_report: bool,
 }
 
 impl DistrictCell {
-    pub(crate) fn of(column: &str, value: &str, t: &Tally, in_report: bool) -> DistrictCell {
+    pub(crate) fn of(column: &str, value: &str, t: &Tally, shown: Shown) -> DistrictCell {
         DistrictCell {
             column: column.to_string(),
             value: value.to_string(),
@@ -129,7 +143,8 @@ impl DistrictCell {
             with_outcome: t.with_metric,
             share_met_target: t.share_met(),
             mean_metric: t.mean_metric(),
-            in_report,
+            in_report: shown != Shown::Withheld,
+            size_in_report: shown == Shown::Whole,
         }
     }
 }

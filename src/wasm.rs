@@ -64,10 +64,10 @@ export interface EvaluateOptions {
   /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
   issued?: string;
 }
-/** A published cell: `n` enrolled students, the share over `judged`; a suppressed cell has only its column and value. */
+/** A published cell: `n` enrolled students (absent when it would give away how few are outside its share), the share over `judged`; a suppressed cell has only its column and value. */
 export interface Cell { column: string; value: string; n?: number; judged?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
 /** A cell in the district's own view: every figure, and whether the published report shows it. */
-export interface DistrictCell { column: string; value: string; n: number; judged: number; met: number; withOutcome: number; shareMetTarget: number | null; meanMetric: number | null; inReport: boolean; }
+export interface DistrictCell { column: string; value: string; n: number; judged: number; met: number; withOutcome: number; shareMetTarget: number | null; meanMetric: number | null; inReport: boolean; sizeInReport: boolean; }
 export interface Payment {
   baseCents: number; outcomeCents: number; penaltyCents: number; totalCents: number; maximumCents: number;
   contingentShare: number; capApplied: boolean; floorApplied: boolean; districtObligationMet: boolean | null;

@@ -373,7 +373,11 @@ fn facts(
                 }
                 (n, j, mm)
             } else {
-                let n = num(&cell["n"]).unwrap_or(0.0);
+                // Published without its size, a cell says only that it holds its judged.
+                let n = match num(&cell["n"]) {
+                    Some(n) => T::K(n),
+                    None => f.unknown(&format!("{column}={value} n"), e),
+                };
                 let j = num(&cell["judged"]).unwrap_or(0.0);
                 // The met count: from the share; a coded share is a bound (5% or less, 95% or
                 // more); no share at all leaves it unknown.
@@ -397,7 +401,7 @@ fn facts(
                 };
                 let u = f.unknown(&format!("{column}={value} not met"), j);
                 f.add(&[(mm, 1.0), (u, 1.0)], true, j);
-                (T::K(n), T::K(j), mm)
+                (n, T::K(j), mm)
             };
             // The cell's students its share is not over.
             let x = f.unknown(&format!("{column}={value} not judged"), e);
@@ -2060,6 +2064,65 @@ fn a_published_cell_does_not_give_away_its_few_students_below_fidelity() {
 }
 
 #[test]
+fn a_few_missing_post_tests_withhold_cell_sizes_not_the_table() {
+    // Grades of 50 judged (30 met with a gain of 7, 20 not with 2) and 3, 4 and 12 students at
+    // fidelity without a post-test: "53 enrolled, 50 judged" would give the 3 away, so grade 3
+    // used to be withheld whole, with a complement. Its share and mean hold no small count.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    for (grade, missing) in [("3", 3), ("4", 4), ("5", 12)] {
+        for k in 0..50 + missing {
+            let post = match k {
+                0..30 => "207",
+                30..50 => "202",
+                _ => "",
+            };
+            roster += &format!("S{grade}-{k},200,{post},600,20,{grade}\n");
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["grade"] });
+    let (e, report) = report_of(&contract, &roster);
+    for grade in ["3", "4", "5"] {
+        let cell = subgroup_cell(&report, "grade", grade);
+        // (30 x 7 + 20 x 2) / 50 = 5
+        assert_eq!(
+            (
+                num(&cell["judged"]),
+                num(&cell["shareMetTarget"]),
+                num(&cell["meanMetric"])
+            ),
+            (Some(50.0), Some(0.6), Some(5.0)),
+            "{report}"
+        );
+        let (low, high) = attack(&report, &contract, &format!("grade={grade} not judged"));
+        assert!(
+            high - low >= 10.0 - SOLVER_ACCURACY,
+            "grade {grade} without a post-test in [{low}, {high}]: {report}"
+        );
+    }
+    // Grades 3 and 4 without their sizes; with grade 5's, 53 + 54 = 177 - 70 would still say
+    // that 7 are missing in the two: it goes too.
+    for grade in ["3", "4", "5"] {
+        assert_eq!(
+            subgroup_cell(&report, "grade", grade)["n"],
+            Value::Null,
+            "{report}"
+        );
+    }
+    let sizes = e.subgroups.iter().map(|c| (c.in_report, c.size_in_report));
+    assert!(sizes.eq([(true, false); 3]));
+    let protections = report["disclosure"]["protections"].to_string();
+    assert!(
+        protections.contains(
+            "Published without their size (enrolled students): grade 3, grade 4, grade 5."
+        ),
+        "{protections}"
+    );
+}
+
+#[test]
 fn a_published_share_does_not_say_that_one_student_missed() {
     // "11 of 12 met" says one did not; so does 39 of 40 coded "95% or more" (38 to 40).
     for (met, not_met) in [(11, 1), (39, 1), (2, 30)] {
@@ -2137,7 +2200,7 @@ fn a_column_that_is_the_union_of_two_others_does_not_give_their_overlap_away() {
     // further protections say so.
     assert_eq!(
         report["disclosure"]["protections"][0],
-        "2 further cells of highNeeds withheld so that a small count cannot be worked out from the others.",
+        "2 further cells withheld (2 of highNeeds) so that a small count cannot be worked out from the others.",
         "{report}"
     );
     // The district's own view keeps every cell.

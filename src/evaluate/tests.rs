@@ -656,12 +656,14 @@ fn subgroups_suppress_small_cells_and_one_complement() {
         !text.contains(r#""value":"Y""#),
         "a rare value is never a label"
     );
-    // Nothing more was needed: the tiers (20, 20, 60) and the payment are published exactly.
+    // Nothing more was needed: the tiers (20, 20, 60) and the payment are published exactly;
+    // the rule that withheld "(other)" is stated.
     assert_eq!(
-        e.report.disclosure.protections.len(),
-        1,
-        "{:?}",
-        e.report.disclosure.protections
+        e.report.disclosure.protections,
+        [
+            "1 further cell withheld (1 of ell) so that a small count cannot be worked out from the others.",
+            "A cell is withheld when it holds fewer than 10 students, or when fewer than 10 of its students are judged, have an outcome, meet the target or do not."
+        ]
     );
     assert_eq!(e.report.payment.total_cents, Some(e.payment.total_cents));
     assert_eq!(

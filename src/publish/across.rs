@@ -22,9 +22,9 @@ use crate::report::{coded_share, Coded, Tally};
 /// 1 to `minCellSize - 1` students (`Ok(None)` when none is), or too many combinations to check.
 pub type Crossing = Result<Option<Vec<(usize, usize)>>, TooLarge>;
 
-/// What the checks depend on: outcome figures, cells, tiers, met count and fidelity counts
-/// published.
-type Published = (bool, Vec<Vec<bool>>, Vec<bool>, bool, bool);
+/// What the checks depend on: outcome figures, cells, their sizes, tiers, met count and fidelity
+/// counts published.
+type Published = (bool, Vec<Vec<bool>>, Vec<Vec<bool>>, Vec<bool>, bool, bool);
 
 /// Both checks of the tables together, by counts ([`pinned_combination`]) then through the
 /// outcomes ([`pinned_by_outcomes`]), answered once per plan: they depend on the cells and totals
@@ -54,6 +54,7 @@ impl<'a> Crossings<'a> {
         let key = (
             plan.outcome_figures,
             plan.cells.clone(),
+            plan.sizes.clone(),
             plan.tiers.clone(),
             plan.met,
             plan.fidelity,
@@ -75,18 +76,24 @@ impl<'a> Crossings<'a> {
 
 /// A count of each combination (see [`super::Combination`]) that published cells state exactly:
 /// what it counts, whether the dose bands count it too (they count the same students, but
-/// their outcome figures include students below fidelity), and whether a published cell's
-/// figures give it (a coded share gives its met count only as a range).
-type Population = (fn(&Tally) -> u64, bool, fn(&Tally) -> bool);
+/// their outcome figures include students below fidelity), whether a published cell states it
+/// only with its size, and whether a published cell's figures give it (a coded share gives its
+/// met count only as a range).
+type Population = (fn(&Tally) -> u64, bool, bool, fn(&Tally) -> bool);
 
 const POPULATIONS: [Population; 6] = [
-    (|t| t.n, true, |_| true),
-    (|t| t.judged, false, |_| true),
-    (|t| t.n - t.judged, false, |_| true),
-    (|t| t.met, false, |t| coded_share(t).is_none()),
-    (|t| t.judged - t.met, false, |t| coded_share(t).is_none()),
+    (|t| t.n, true, true, |_| true),
+    (|t| t.judged, false, false, |_| true),
+    (|t| t.n - t.judged, false, true, |_| true),
+    (|t| t.met, false, false, |t| coded_share(t).is_none()),
+    (
+        |t| t.judged - t.met,
+        false,
+        false,
+        |t| coded_share(t).is_none(),
+    ),
     // The means' denominators, published with a mean.
-    (|t| t.with_metric, false, |t| t.with_metric > 0),
+    (|t| t.with_metric, false, false, |t| t.with_metric > 0),
 ];
 
 /// The published cells of a group of students, taken from cells of different tables, that
@@ -100,7 +107,7 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
     if counts.combinations.is_empty() || !plan.outcome_figures {
         return Ok(None);
     }
-    for (count, with_dose, stated) in POPULATIONS {
+    for (count, with_dose, needs_size, stated) in POPULATIONS {
         // Equation 0 is the total; then one per published cell that states the count.
         let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
         let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
@@ -111,7 +118,10 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
                     .iter()
                     .enumerate()
                     .map(|(i, t)| {
-                        let used = (with_dose || !family.dose) && plan.cells[f][i] && stated(t);
+                        let used = (with_dose || !family.dose)
+                            && plan.cells[f][i]
+                            && (plan.sizes[f][i] || !needs_size)
+                            && stated(t);
                         used.then(|| {
                             cell_of_row.push((f, i));
                             cell_of_row.len() - 1
@@ -348,7 +358,7 @@ fn audit(
         })
         .collect();
     let keys: Vec<&Vec<u32>> = groups.keys().collect();
-    // Each published cell: its size, its share's count, its met count (exactly, or within a
+    // Each published cell: its size (when published), its share's count, its met count (exactly, or within a
     // coded share's range), and with its mean the students with an outcome and their sum.
     for (pos, &f) in tables.iter().enumerate() {
         for (i, t) in counts.families[f].tallies.iter().enumerate() {
@@ -364,7 +374,9 @@ fn audit(
             let sum_of = |pick: fn(&Unknowns) -> Q| -> Vec<(Q, f64)> {
                 inside.iter().map(|u| (pick(u), 1.0)).collect()
             };
-            a.relate(sum_of(|u| u.n), Op::Eq, t.n as f64);
+            if plan.sizes[f][i] {
+                a.relate(sum_of(|u| u.n), Op::Eq, t.n as f64);
+            }
             a.relate(sum_of(|u| u.judged), Op::Eq, t.judged as f64);
             let met: Vec<(Q, f64)> = inside.iter().flat_map(|u| u.met()).collect();
             let j = t.judged as f64;
