@@ -217,7 +217,8 @@ fn facts(
     let i_all = f.unknown("intervention", big);
     f.add(&[(i_all, 1.0), (x, -1.0)], true, e);
     f.add(&[(a, 1.0), (b, 1.0)], true, e);
-    f.add(&[(o, 1.0), (a, -1.0)], false, 0.0);
+    let without = f.unknown("at fidelity without an outcome", e);
+    f.add(&[(a, 1.0), (o, -1.0), (without, -1.0)], true, 0.0);
     // (Under a normalized gain, those at the maximum on the pre-test decline without an outcome.)
     let declined_among = if contract["metric"]["kind"] == "normalizedGain" {
         a
@@ -1266,6 +1267,7 @@ fn small_counts_stay_wide(
         let derived = match name {
             "below every tier" => Some(s.below_all_tiers),
             "below fidelity" => Some(s.enrolled - s.at_fidelity),
+            "at fidelity without an outcome" => Some(s.at_fidelity - s.with_outcome),
             "declined" => Some(s.declined),
             "excluded" => Some(s.intervention - s.enrolled),
             "below fidelity with an outcome" => {
@@ -1310,6 +1312,7 @@ fn small_counts_stay_wide(
     for name in [
         "below every tier",
         "below fidelity",
+        "at fidelity without an outcome",
         "declined",
         "excluded",
         "below fidelity with an outcome",
@@ -2119,6 +2122,40 @@ fn a_few_missing_post_tests_withhold_cell_sizes_not_the_table() {
             "Published without their size (enrolled students): grade 3, grade 4, grade 5."
         ),
         "{protections}"
+    );
+}
+
+#[test]
+fn a_few_missing_post_tests_withhold_the_count_at_fidelity_not_the_growth_figures() {
+    // 80 at fidelity with a gain (60 of 7, 20 of 2), 5 at fidelity without a post-test, 20
+    // below fidelity: "85 at fidelity, 80 with an outcome" would give the 5 away. The growth
+    // figures over the 80 say nothing of them; they stay, and the count at fidelity goes.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for k in 0..105 {
+        let (post, minutes) = match k {
+            0..60 => ("207", 600),
+            60..80 => ("202", 600),
+            80..85 => ("", 600),
+            _ => ("207", 40),
+        };
+        roster += &format!("S{k},200,{post},{minutes},20\n");
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!((e.students.at_fidelity, e.students.with_outcome), (85, 80));
+    // Mean (60 x 7 + 20 x 2) / 80 = 5.75.
+    assert_eq!(
+        (num(&report["growth"]["n"]), num(&report["growth"]["mean"])),
+        (Some(80.0), Some(5.75)),
+        "{report}"
+    );
+    assert_eq!(report["students"]["atFidelity"], Value::Null, "{report}");
+    let (low, high) = attack(&report, &contract, "at fidelity without an outcome");
+    assert!(
+        high - low >= 10.0 - SOLVER_ACCURACY,
+        "at fidelity without an outcome in [{low}, {high}]: {report}"
     );
 }
 
