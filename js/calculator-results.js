@@ -10,7 +10,7 @@ const percent = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const decimal = (x, digits = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 const shownInReport = (cell) => {
   if (!cell.inReport) return 'Withheld';
-  return cell.sizeInReport ? 'Yes' : 'Yes, without the enrolled count';
+  return cell.sizeInReport ? 'Yes' : 'All but Enrolled';
 };
 const RATING = { meetsWithoutReservations: 'meets standards without reservations', meetsWithReservations: 'meets standards with reservations', doesNotMeet: 'does not meet standards', notRated: 'not rated' };
 const BASELINE = { satisfied: 'equivalent', requiresAdjustment: 'needs statistical adjustment', notSatisfied: 'not equivalent' };

@@ -2468,7 +2468,10 @@ fn report(
         },
         disclosure: Disclosure {
             min_cell_size: min,
-            audit: "Every count a reader could work out from this report and the contract's public terms spans at least the minimum cell size (linear programming over all published figures).",
+            audit: format!(
+                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table and with the subgroup tables laid over one another: no count of 1 to {} students can be worked out to a range narrower than {min} (a group that only cells of several tables describe, narrower than 2). Some nonlinear relations are not modelled (the standard deviation with the cells' means; the dose bands with the subgroup cells through their means); evidence-check's documentation lists them.",
+                min.saturating_sub(1)
+            ),
             protections,
             withheld: withheld_sentence,
         },

@@ -166,8 +166,8 @@ pub struct TierCount {
 #[serde(rename_all = "camelCase")]
 pub struct Disclosure {
     pub min_cell_size: u64,
-    /// What the audit checked, in a sentence.
-    pub audit: &'static str,
+    /// What the audit checked, and what it does not model, in words.
+    pub audit: String,
     /// Each protection applied beyond withholding small cells, in order.
     pub protections: Vec<String>,
     /// Why no outcome figure is published, when none is.

@@ -61,6 +61,11 @@ test('the calculator: the sample roster evaluates to what the package computes, 
   // Each cell the report withholds is marked in the page's tables, and no other.
   const withheld = [...expected.subgroups, ...expected.doseResponse].filter((c) => !c.inReport).length;
   assert.equal(await tab.locator('evidence-calculator >> td.suppressed').count(), withheld);
+  // And each it publishes without its enrolled count (the sample's lowest dose band: 158
+  // enrolled, 152 with an outcome, 6 not).
+  const sizeless = [...expected.subgroups, ...expected.doseResponse].filter((c) => c.inReport && !c.sizeInReport);
+  assert.ok(sizeless.length >= 1, 'the sample has a cell published without its size');
+  assert.equal(await tab.locator('evidence-calculator >> td:text-is("All but Enrolled")').count(), sizeless.length);
   // Download the report: it is the package's report.
   const [download] = await Promise.all([tab.waitForEvent('download'), tab.click('evidence-calculator >> #download')]);
   const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
