@@ -1963,16 +1963,66 @@ fn dose_band_relations(
             (&qs.tiered[f], top),
             [min, e],
         ));
-        for s in &series {
-            bands_hold_whom(a, c, counts, s);
+        let past: Vec<Q> = series
+            .iter()
+            .map(|s| bands_hold_whom(a, c, counts, s))
+            .collect();
+        // Below fidelity in the bands past the threshold: those with an outcome are some of
+        // them, those meeting the target some of those; the ones without an outcome are a
+        // count of their own (a band of 15-30 holding the 7 below fidelity beside 0-15's 30,
+        // with the bands' judged, put a withheld band's 1 student within 0 to 3).
+        if let [n, judged, met, ..] = past[..] {
+            a.relate(vec![(judged, 1.0), (n, -1.0)], Op::Le, 0.0);
+            a.relate(vec![(met, 1.0), (judged, -1.0)], Op::Le, 0.0);
+            let value = a.get(n).value - a.get(judged).value;
+            let q = unpublished_count(
+                a,
+                "below fidelity in a band past the threshold, without an outcome",
+                value.max(0.0),
+                e,
+                min,
+            );
+            a.relate(vec![(n, 1.0), (judged, -1.0), (q, -1.0)], Op::Eq, 0.0);
         }
     }
     a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_ob, -1.0)], Op::Eq, 0.0);
-    a.relate(vec![(q_ob, 1.0), (q_b, -1.0)], Op::Le, 0.0);
+    without_outcome(a, counts, top, q_ob, min);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
     dose_sum(a, counts, &qs.counts, q_sum, q_ob);
     q_ob
+}
+
+/// The students without an outcome, below fidelity and in all, counts of their own: the bands'
+/// judged add up to everyone with an outcome, so with the bands published without their sizes,
+/// 600 - 535 - (581 - 518) said that 2 below fidelity had no post-test, and 5,000 - 4,991 that 9
+/// had none.
+fn without_outcome(a: &mut Audit, counts: &Counts, top: &Top, q_ob: Q, min: f64) {
+    let Top {
+        q_e, q_b, q_o_all, ..
+    } = *top;
+    let e = counts.enrolled as f64;
+    let with_outcome_all = dose_total(counts, |t| t.judged);
+    let q_nb = unpublished_count(
+        a,
+        "below fidelity without an outcome",
+        (e - counts.at_fidelity as f64 - (with_outcome_all - counts.with_outcome as f64)).max(0.0),
+        e,
+        min,
+    );
+    a.relate(vec![(q_b, 1.0), (q_ob, -1.0), (q_nb, -1.0)], Op::Eq, 0.0);
+    let q_none = unpublished_count(
+        a,
+        "enrolled without an outcome",
+        (e - with_outcome_all).max(0.0),
+        e,
+        min,
+    );
+    a.relate(
+        vec![(q_e, 1.0), (q_o_all, -1.0), (q_none, -1.0)],
+        Op::Eq,
+        0.0,
+    );
 }
 
 /// One count over the dose bands: each band's quantity and value, and the quantities of the
@@ -2027,7 +2077,8 @@ fn dose_tier_series(
 /// fidelity, and one at or above it holds every student at fidelity that falls in it, and,
 /// when no enrolled student is short of the weeks rule, only them (a reader may suppose it: the
 /// bands then split the students at fidelity from the rest).
-fn bands_hold_whom(a: &mut Audit, c: &Contract, counts: &Counts, s: &DoseSeries) {
+/// Returns the students below fidelity in the bands past the threshold, of this count.
+fn bands_hold_whom(a: &mut Audit, c: &Contract, counts: &Counts, s: &DoseSeries) -> Q {
     let threshold = c.fidelity.min_minutes_per_week;
     let edges = DOSE_BANDS
         .iter()
@@ -2066,6 +2117,7 @@ fn bands_hold_whom(a: &mut Audit, c: &Contract, counts: &Counts, s: &DoseSeries)
     if !counts.short_of_weeks {
         a.relate(sum(&|from, _| from >= threshold, s.at), Op::Le, 0.0);
     }
+    q_r
 }
 
 /// The dose bands' means add up to the outcomes at fidelity (the growth figures' sum) and those
@@ -2164,7 +2216,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
         ref tiers,
         ..
     } = top;
-    let effect = effect_counts(&mut a, c, counts, plan, [q_i, q_o, q_ob]);
+    let effect = effect_counts(&mut a, c, counts, plan, [q_e, q_i, q_o, q_ob]);
     let money = payment_relations(
         &mut a,
         c,
@@ -2215,7 +2267,7 @@ fn effect_counts(
     c: &Contract,
     counts: &Counts,
     plan: &Plan,
-    [q_i, q_o, q_ob]: [Q; 3],
+    [q_e, q_i, q_o, q_ob]: [Q; 4],
 ) -> Option<[Q; 2]> {
     let n = counts.analysed_intervention?;
     let big = 1e15;
@@ -2230,6 +2282,19 @@ fn effect_counts(
     a.get_mut(q_p).known = Known::if_published(plan.effect && plan.outcome_figures);
     a.relate(vec![(q_p, 1.0), (q_o, -1.0), (q_pb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_ob, 1.0), (q_pb, -1.0)], Op::Le, 0.0);
+    // With post-test scores every post-test is an outcome: the others are exactly those below
+    // fidelity with an outcome and the excluded with a post-test (49 - 23 - (42 - 17) said that
+    // 1 below fidelity had none).
+    if matches!(c.metric, GrowthMetric::PostScore) {
+        let q_xp = a.quantity(
+            "excluded with a post-test",
+            (a.get(q_pb).value - a.get(q_ob).value).max(0.0),
+            big,
+        );
+        a.get_mut(q_xp).known = Known::Not;
+        a.relate(vec![(q_pb, 1.0), (q_ob, -1.0), (q_xp, -1.0)], Op::Eq, 0.0);
+        a.relate(vec![(q_xp, 1.0), (q_i, -1.0), (q_e, 1.0)], Op::Le, 0.0);
+    }
     // The intervention students without a post-test, protected like any count: with no one
     // excluded, 103 enrolled against the effect's 100 said that 3 had none.
     let q_np = unpublished_count(

@@ -322,7 +322,11 @@ fn facts(
     let m_all = f.unknown("met, any fidelity", e);
     let ob = f.unknown("below fidelity with an outcome", e);
     f.add(&[(o_all, 1.0), (o, -1.0), (ob, -1.0)], true, 0.0);
-    f.add(&[(ob, 1.0), (b, -1.0)], false, 0.0);
+    // Those without an outcome, below fidelity and in all.
+    let nb = f.unknown("below fidelity without an outcome", e);
+    f.add(&[(b, 1.0), (ob, -1.0), (nb, -1.0)], true, 0.0);
+    let none = f.unknown("enrolled without an outcome", e);
+    f.add(&[(o_all, 1.0), (none, 1.0)], true, e);
     if let Some(others) = post_test_others {
         f.add(&[(ob, 1.0), (others, -1.0)], false, 0.0);
     }
@@ -1268,6 +1272,14 @@ fn small_counts_stay_wide(
             "below every tier" => Some(s.below_all_tiers),
             "below fidelity" => Some(s.enrolled - s.at_fidelity),
             "at fidelity without an outcome" => Some(s.at_fidelity - s.with_outcome),
+            "below fidelity without an outcome" => Some(
+                s.enrolled
+                    - s.at_fidelity
+                    - (e.dose_response.iter().map(|c| c.judged).sum::<u64>() - s.with_outcome),
+            ),
+            "enrolled without an outcome" => {
+                Some(s.enrolled - e.dose_response.iter().map(|c| c.judged).sum::<u64>())
+            }
             "declined" => Some(s.declined),
             "excluded" => Some(s.intervention - s.enrolled),
             "below fidelity with an outcome" => {
@@ -1313,6 +1325,8 @@ fn small_counts_stay_wide(
         "below every tier",
         "below fidelity",
         "at fidelity without an outcome",
+        "below fidelity without an outcome",
+        "enrolled without an outcome",
         "declined",
         "excluded",
         "below fidelity with an outcome",
@@ -2997,6 +3011,151 @@ fn the_effect_does_not_count_the_students_without_a_post_test() {
         assert!(
             without == 0.0 || without >= 10.0,
             "{without} without a post-test: {report}"
+        );
+    }
+}
+
+/// Students for a dose-band case: `count` of them with `minutes` over 20 weeks, a gain of 7 (or
+/// no post-test), ids from `first`.
+fn students(first: usize, count: usize, minutes: u32, post: bool) -> String {
+    (first..first + count)
+        .map(|i| format!("S{i},50,{},{minutes},20\n", if post { "57" } else { "" }))
+        .collect()
+}
+
+#[test]
+fn dose_bands_without_their_sizes_do_not_give_the_students_without_an_outcome_away() {
+    // Eighth attack: with the bands published without their sizes (each holds 1 to 9 without a
+    // post-test), their judged add up to everyone with an outcome: 600 - 535 - (581 - 518) said
+    // that 2 below fidelity had none. Here, with the threshold (20) inside the band 15-30:
+    // 20 + 1 below fidelity in 0-15, 20 + 1 below it and 80 + 6 at it in 15-30, 100 + 5 at it
+    // in 30-45: enrolled 233, at fidelity 191 (11 of them without an outcome), with an outcome
+    // 180, the bands' judged 220, so 233 - 191 - (220 - 180) = 2.
+    let roster = String::from("student_id,pre,post,minutes,weeks\n")
+        + &students(0, 20, 200, true)
+        + &students(20, 1, 200, false)
+        + &students(30, 20, 340, true)
+        + &students(50, 1, 340, false)
+        + &students(60, 80, 500, true)
+        + &students(140, 6, 500, false)
+        + &students(150, 100, 700, true)
+        + &students(250, 5, 700, false);
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.students.enrolled, e.students.at_fidelity), (233, 191));
+    for name in [
+        "below fidelity without an outcome",
+        "enrolled without an outcome",
+    ] {
+        let (low, high) = attack(&report, &contract, name);
+        assert!(
+            high - low >= 10.0 - SOLVER_ACCURACY,
+            "{name} in [{low}, {high}]: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_band_past_the_threshold_does_not_give_its_few_below_fidelity_away() {
+    // Eighth attack (minWeeks 0, threshold 20, minCellSize 5): 37 below fidelity, 30 of them in
+    // 0-15 (published with its size), so the other 7 are in 15-30; the bands' judged add up to
+    // those with an outcome and at most those 7 more: 20 + 90 + 150 + 121 + j = 357 + 20 + w,
+    // w from 0 to 7, put the withheld band 60+'s one student within 0 to 3.
+    let roster = String::from("student_id,pre,post,minutes,weeks\n")
+        + &students(0, 20, 200, true)
+        + &students(20, 10, 200, false)
+        + &students(30, 5, 340, true)
+        + &students(35, 2, 340, false)
+        + &students(40, 85, 500, true)
+        + &students(130, 2, 500, false)
+        + &students(140, 150, 700, true)
+        + &students(290, 1, 700, false)
+        + &students(300, 121, 1000, true)
+        + &students(430, 3, 1000, false)
+        + &students(440, 1, 1300, true);
+    let contract = json!({ "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Met", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 0 }, "minCellSize": 5 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.dose_response[4].judged, 1);
+    let s = &report["students"];
+    let bands = report["doseResponse"].as_array().unwrap();
+    let judged: Vec<Option<f64>> = bands.iter().map(|b| num(&b["judged"])).collect();
+    // The reader's derivation, when every figure it needs is published.
+    if let (
+        Some(enrolled),
+        Some(at),
+        Some(with),
+        Some(low_n),
+        Some(j0),
+        Some(j1),
+        Some(j2),
+        Some(j3),
+    ) = (
+        num(&s["enrolled"]),
+        num(&s["atFidelity"]),
+        num(&s["withOutcome"]),
+        num(&bands[0]["n"]),
+        judged[0],
+        judged[1],
+        judged[2],
+        judged[3],
+    ) {
+        let in_15_30 = enrolled - at - low_n;
+        let low = with + j0 - (j0 + j1 + j2 + j3);
+        let (from, to) = (low.max(0.0), low + in_15_30);
+        assert!(
+            to - from >= 5.0,
+            "band 60+ judged within [{from}, {to}]: {report}"
+        );
+    }
+}
+
+#[test]
+fn the_effect_does_not_give_away_the_students_below_fidelity_without_a_post_test() {
+    // Eighth attack: with post-test scores every post-test is an outcome, so the effect's
+    // intervention students with a post-test are those with an outcome at fidelity and below:
+    // 49 - 23 - (42 - 17) said that 1 below fidelity had none. Here 40 at fidelity with a
+    // post-test and 12 without, 40 below it with one and 3 without, and 80 comparison
+    // students: 95 - 52 - (80 - 40) = 3.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group\n");
+    for i in 0..95 {
+        let post = if i < 40 || (52..92).contains(&i) {
+            (40 + i % 40).to_string()
+        } else {
+            String::new()
+        };
+        let minutes = if i < 52 { 700 } else { 100 };
+        roster += &format!("A{i},50,{post},{minutes},20,T\n");
+    }
+    for i in 0..80 {
+        roster += &format!("C{i},50,{},0,20,C\n", 38 + i % 40);
+    }
+    let contract = json!({ "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Met", "atLeast": 60, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 0 }, "minCellSize": 10 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        (
+            e.students.enrolled,
+            e.students.at_fidelity,
+            e.students.with_outcome
+        ),
+        (95, 52, 40)
+    );
+    let s = &report["students"];
+    if let (Some(enrolled), Some(at), Some(with), Some(with_post)) = (
+        num(&s["enrolled"]),
+        num(&s["atFidelity"]),
+        num(&s["withOutcome"]),
+        num(&report["effect"]["nIntervention"]),
+    ) {
+        let without = enrolled - at - (with_post - with);
+        assert!(
+            without == 0.0 || without >= 10.0,
+            "{without} below fidelity without a post-test: {report}"
         );
     }
 }
