@@ -518,12 +518,19 @@ fn describe_cells(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
         .flat_map(|(f, family)| {
             (0..family.values.len())
                 .filter(move |&i| plan.cells[f][i] && !plan.sizes[f][i] && family.tallies[i].n > 0)
-                .map(move |i| format!("{} {}", family.column, family.values[i]))
+                .map(move |i| {
+                    let value = &family.values[i];
+                    if family.dose {
+                        format!("{value} minutes a week")
+                    } else {
+                        format!("{} = {value}", family.column)
+                    }
+                })
         })
         .collect();
     if !sizes.is_empty() {
         out.push(format!(
-            "Published without {} size (enrolled students): {}. With the students a share is over, a size would give away, alone or with the other cells, a small count of students below fidelity or without an outcome.",
+            "Published without {} enrolled count: {}. With the number judged, it would reveal, alone or with the other cells, a small number of students below fidelity or without an outcome.",
             if sizes.len() == 1 { "its" } else { "their" },
             sizes.join(", ")
         ));
@@ -601,7 +608,7 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
             .any(|(t, &shown)| !shown && t.n > 0)
     });
     if withheld_any && plan.outcome_figures {
-        out.push(format!("A cell is withheld when it holds fewer than {min} students, or when fewer than {min} of its students are judged, have an outcome, meet the target or do not."));
+        out.push(format!("A cell is withheld when it holds 1 to {} students, or when 1 to {} of its students are judged, have an outcome, or (unless its share is coded as 5% or less, or 95% or more, over at least {} judged) meet the target or do not.", min - 1, min - 1, 20 * min));
     }
     out
 }

@@ -2132,9 +2132,8 @@ fn a_few_missing_post_tests_withhold_cell_sizes_not_the_table() {
     assert!(sizes.eq([(true, false); 3]));
     let protections = report["disclosure"]["protections"].to_string();
     assert!(
-        protections.contains(
-            "Published without their size (enrolled students): grade 3, grade 4, grade 5."
-        ),
+        protections
+            .contains("Published without their enrolled count: grade = 3, grade = 4, grade = 5."),
         "{protections}"
     );
 }

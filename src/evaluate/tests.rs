@@ -662,7 +662,7 @@ fn subgroups_suppress_small_cells_and_one_complement() {
         e.report.disclosure.protections,
         [
             "1 further cell withheld (1 of ell) so that a small count cannot be worked out from the others.",
-            "A cell is withheld when it holds fewer than 10 students, or when fewer than 10 of its students are judged, have an outcome, meet the target or do not."
+            "A cell is withheld when it holds 1 to 9 students, or when 1 to 9 of its students are judged, have an outcome, or (unless its share is coded as 5% or less, or 95% or more, over at least 200 judged) meet the target or do not."
         ]
     );
     assert_eq!(e.report.payment.total_cents, Some(e.payment.total_cents));
