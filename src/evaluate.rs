@@ -480,8 +480,13 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             add(&mut g[s.codes[i] as usize], &student);
         }
         nesting.see(&r.subgroups, i);
-        let tier = placed.as_ref().filter(|_| s.at_fidelity).map(|p| p.0 .0);
-        combinations.see(s.band, &r.subgroups, i, (&student, tier));
+        let outcome = placed.as_ref().map(|((k, value, _), _)| (*k, *value));
+        combinations.see(
+            (s.band, s.at_fidelity),
+            &r.subgroups,
+            i,
+            (&student, outcome),
+        );
         dose.see(&s, placed.as_ref());
     }
     Totals {
@@ -1341,9 +1346,8 @@ impl Nesting {
 /// ELL or special education) may take such a group from cells of different tables.
 struct Combinations {
     key: Vec<u32>,
-    /// Per combination, its tally and its students with an outcome at fidelity by tier
-    /// (ascending, then below every tier).
-    seen: BTreeMap<Vec<u32>, (Tally, Vec<u64>)>,
+    /// Per combination (its key: the dose band and each column's value), what it holds.
+    seen: BTreeMap<Vec<u32>, publish::Combination>,
     tiers: usize,
 }
 
@@ -1357,15 +1361,15 @@ impl Combinations {
         }
     }
 
-    /// Enrolled student `i`, in dose band `band`, with the tier of their outcome when they
-    /// have one at fidelity (the tiers' count for below every tier). Without subgroup columns
-    /// there is nothing to cross, and nothing is kept.
+    /// Enrolled student `i`, in dose band `band`, with the tier of their outcome (the tiers'
+    /// count for below every tier) and the outcome when they have one, at fidelity or not.
+    /// Without subgroup columns there is nothing to cross, and nothing is kept.
     fn see(
         &mut self,
-        band: usize,
+        (band, at_fidelity): (usize, bool),
         columns: &[roster::Category],
         i: usize,
-        (student, tier): (&Tally, Option<usize>),
+        (student, placed): (&Tally, Option<(usize, f64)>),
     ) {
         if columns.is_empty() {
             return;
@@ -1373,25 +1377,30 @@ impl Combinations {
         self.key.clear();
         self.key.push(band as u32);
         self.key.extend(columns.iter().map(|c| c.codes[i]));
-        let (t, by_tier) = match self.seen.get_mut(self.key.as_slice()) {
-            Some(held) => held,
+        let x = match self.seen.get_mut(self.key.as_slice()) {
+            Some(x) => x,
             None => self
                 .seen
                 .entry(self.key.clone())
-                .or_insert_with(|| (Tally::default(), vec![0; self.tiers + 1])),
+                .or_insert_with(|| publish::Combination::new(self.tiers)),
         };
-        add(t, student);
-        if let Some(k) = tier {
-            by_tier[k] += 1;
+        add(&mut x.tally, student);
+        match placed {
+            Some((k, _)) if at_fidelity => x.tiers[k] += 1,
+            Some((k, value)) => {
+                x.below_fidelity.0[k] += 1;
+                x.below_fidelity.1 += value;
+            }
+            None => {}
         }
     }
 
     /// The combinations of published cells (rare values merged into "(other)"), family 0
     /// being the dose bands as in [`publish::Counts::families`].
     fn by_cell(self, cell_of: &[Vec<usize>]) -> Vec<publish::Combination> {
-        let mut merged: BTreeMap<Vec<u32>, (Tally, Vec<u64>)> = BTreeMap::new();
-        for (key, (t, by_tier)) in self.seen {
-            let cells =
+        let mut merged: BTreeMap<Vec<u32>, publish::Combination> = BTreeMap::new();
+        for (key, x) in self.seen {
+            let cells: Vec<u32> =
                 key[..1]
                     .iter()
                     .copied()
@@ -1399,20 +1408,26 @@ impl Combinations {
                         cells.get(code as usize).copied().unwrap_or(0) as u32
                     }))
                     .collect();
-            let (total, tiers) = merged
-                .entry(cells)
-                .or_insert_with(|| (Tally::default(), vec![0; self.tiers + 1]));
-            add(total, &t);
-            tiers.iter_mut().zip(&by_tier).for_each(|(a, b)| *a += b);
+            let total = merged
+                .entry(cells.clone())
+                .or_insert_with(|| publish::Combination {
+                    cells,
+                    ..publish::Combination::new(self.tiers)
+                });
+            add(&mut total.tally, &x.tally);
+            total
+                .tiers
+                .iter_mut()
+                .zip(&x.tiers)
+                .for_each(|(a, b)| *a += b);
+            let (tiers, sum) = &mut total.below_fidelity;
+            tiers
+                .iter_mut()
+                .zip(&x.below_fidelity.0)
+                .for_each(|(a, b)| *a += b);
+            *sum += x.below_fidelity.1;
         }
-        merged
-            .into_iter()
-            .map(|(cells, (tally, tiers))| publish::Combination {
-                cells,
-                tally,
-                tiers,
-            })
-            .collect()
+        merged.into_values().collect()
     }
 }
 

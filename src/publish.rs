@@ -156,6 +156,21 @@ pub struct Combination {
     /// Its students with an outcome at fidelity in each tier (ascending), then below every
     /// tier.
     pub tiers: Vec<u64>,
+    /// Its students below fidelity with an outcome (the dose bands count them): by tier as
+    /// above, and the sum of their outcomes.
+    pub below_fidelity: (Vec<u64>, f64),
+}
+
+impl Combination {
+    /// No student yet, for a card of `tiers` tiers.
+    pub fn new(tiers: usize) -> Self {
+        Combination {
+            cells: Vec::new(),
+            tally: Tally::default(),
+            tiers: vec![0; tiers + 1],
+            below_fidelity: (vec![0; tiers + 1], 0.0),
+        }
+    }
 }
 
 /// What the report will publish; the audit decides.
@@ -277,7 +292,7 @@ pub fn publish(
     };
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
-    let crossings = across::Crossings::new(c, counts, &bands.card);
+    let crossings = across::Crossings::new(c, counts, &bands);
     let safe = |plan: &Plan, cache: &mut Cache| {
         whole_numbers_safe(c, counts, payment, plan)
             && model(&subject, plan)
@@ -2541,7 +2556,7 @@ fn report(
         disclosure: Disclosure {
             min_cell_size: min,
             audit: format!(
-                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table and with the subgroup tables laid over one another: no count of 1 to {} students can be worked out to a range narrower than {min} (a group that only cells of several tables describe, narrower than 2). Some nonlinear relations are not modelled (the standard deviation with the cells' means; the dose bands with the subgroup cells through their means); evidence-check's documentation lists them.",
+                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range narrower than {min} (a group that only cells of several tables describe, narrower than 2). Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
                 min.saturating_sub(1)
             ),
             protections,

@@ -838,9 +838,17 @@ fn pinned_by_means(
     e: &evidence_check::Evaluation,
 ) -> Vec<(Vec<String>, String, f64, f64, f64)> {
     let min = num(&contract["minCellSize"]).unwrap();
+    // The dose bands too when every student is at fidelity with an outcome (their figures are
+    // then over the same students as the subgroup cells').
+    let students = &report["students"];
+    let with_dose = num(&students["enrolled"]).is_some()
+        && [&students["atFidelity"], &students["withOutcome"]]
+            .iter()
+            .all(|&k| num(k) == num(&students["enrolled"]));
     let published: Vec<&Value> = report["subgroups"]
         .as_array()
         .into_iter()
+        .chain(report["doseResponse"].as_array().filter(|_| with_dose))
         .flatten()
         .filter(|c| num(&c["n"]).is_some_and(|n| n > 0.0))
         .collect();
@@ -873,10 +881,23 @@ fn pinned_by_means(
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
+    let is_published = |cell: &str| {
+        published.iter().any(|c| {
+            format!(
+                "{}={}",
+                c["column"].as_str().unwrap(),
+                c["value"].as_str().unwrap()
+            ) == cell
+        })
+    };
     let key_of = |row: &[&str]| -> Vec<String> {
-        columns
-            .iter()
-            .filter_map(|column| {
+        let per_week = row[3].parse::<f64>().unwrap() / row[4].parse::<f64>().unwrap();
+        let band = ["0-15", "15-30", "30-45", "45-60", "60+"][((per_week / 15.0) as usize).min(4)];
+        let band = format!("minutesPerWeek={band}");
+        is_published(&band)
+            .then_some(band)
+            .into_iter()
+            .chain(columns.iter().filter_map(|column| {
                 let k = header.iter().position(|h| h == column).unwrap();
                 let named = report["subgroups"]
                     .as_array()
@@ -884,17 +905,8 @@ fn pinned_by_means(
                     .iter()
                     .any(|c| c["column"] == *column && c["value"] == row[k]);
                 let cell = format!("{column}={}", if named { row[k] } else { "(other)" });
-                published
-                    .iter()
-                    .any(|c| {
-                        format!(
-                            "{}={}",
-                            c["column"].as_str().unwrap(),
-                            c["value"].as_str().unwrap()
-                        ) == cell
-                    })
-                    .then_some(cell)
-            })
+                is_published(&cell).then_some(cell)
+            }))
             .collect()
     };
     let outcome = |row: &[&str]| -> Option<f64> {
@@ -1008,6 +1020,7 @@ fn pinned_by_means(
             let with = e
                 .subgroups
                 .iter()
+                .chain(&e.dose_response)
                 .find(|d| name == format!("{}={}", d.column, d.value))
                 .unwrap()
                 .with_outcome as f64;
@@ -1203,20 +1216,22 @@ proptest! {
 /// at a band's edge: then ELL's met count and mean say how many ELL students are in each grade.
 fn edge_roster_strategy() -> impl Strategy<Value = String> {
     let grade = prop::sample::select(vec![0u8, 0, 0, 0, 1, 1, 1, 1, 1, 2]);
-    prop::collection::vec((grade, 0u8..2, 0u8..2, 0u8..6), 20..90).prop_map(|rows| {
-        let mut out = String::from(
-            "student_id,pre,post,minutes,weeks,grade,ell,flag
-",
-        );
-        for (i, (grade, ell, flag, v)) in rows.into_iter().enumerate() {
+    prop::collection::vec((grade, 0u8..2, 0u8..2, 0u8..6, 0u8..3), 20..90).prop_map(|rows| {
+        let mut out = String::from("student_id,pre,post,minutes,weeks,grade,ell,flag\n");
+        for (i, (grade, ell, flag, v, dose)) in rows.into_iter().enumerate() {
             let gain = match grade {
                 0 => 0,
                 1 => [9, 19][usize::from(v % 2)],
                 _ => [0, 9, 10, 19, 20, 29][usize::from(v)],
             };
+            // 40, 50 or 60 minutes a week: the dose bands 30-45, 45-60 and 60+; for flag F0
+            // the band follows the ELL flag, so that the bands too lie over the grades much as
+            // ELL does.
+            let dose = if flag == 0 { ell } else { dose };
             let ell = ["N", "Y"][usize::from(ell)];
+            let minutes = [400, 500, 600][usize::from(dose)];
             out += &format!(
-                "S{i},100,{},600,10,{},{ell},F{flag}\n",
+                "S{i},100,{},{minutes},10,{},{ell},F{flag}\n",
                 100 + gain,
                 grade + 3
             );
@@ -3566,35 +3581,43 @@ fn top_of_a_group_meeting_the_target(n: f64, met: f64, sum: f64, report: &Value)
 }
 
 /// The README's overlapping tables: post-test scores (whole points, at least 0) on a card of Met
-/// from 50 and Top from 80, grade and ELL published. Grade 4's mean of 0 says each grade 4
-/// student scored 0; grade 3's mean of 64 with half meeting the target that each scored 79 or
-/// 49; ELL's met count and mean then give 10 grade 3 ELL students below the target and so the 5
-/// grade 4 ELL students. (Grade 3: 10 ELL and 10 not at 79, the same at 49; grade 4: 5 ELL and
-/// 15 not at 0.)
-fn overlapping_tables_case() -> (Value, String) {
-    let roster = grade_ell_roster(&[
+/// from 50 and Top from 80, grade and a second table published. Grade 4's mean of 0 says each
+/// grade 4 student scored 0; grade 3's mean of 64 with half meeting the target that each scored
+/// 79 or 49; the second table's "Y" cell's met count and mean then give 10 of its grade 3
+/// students below the target and so its 5 grade 4 students. (Grade 3: 10 "Y" and 10 "N" at 79,
+/// the same at 49; grade 4: 5 "Y" and 15 "N" at 0.) The second table is an ELL column, or with
+/// `dose` the dose bands: "Y" is 30 minutes a week, "N" 50.
+fn overlapping_tables_case(dose: bool) -> (Value, String) {
+    let rows = [
         (3, "Y", 79, 10),
         (3, "Y", 49, 10),
         (3, "N", 79, 10),
         (3, "N", 49, 10),
         (4, "Y", 0, 5),
         (4, "N", 0, 15),
-    ]);
+    ];
+    let (roster, columns) = if dose {
+        (grade_ell_roster(&rows, 1000), json!(["grade"]))
+    } else {
+        (grade_ell_roster(&rows, 600), json!(["grade", "ell"]))
+    };
     let contract = json!({ "metric": { "kind": "postScore" },
         "paymentCard": [{ "label": "Top", "atLeast": 80, "centsPerStudent": 5000 },
                         { "label": "Met", "atLeast": 50, "centsPerStudent": 2000 }],
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
-        "subgroupColumns": ["grade", "ell"] });
+        "subgroupColumns": columns });
     (contract, roster)
 }
 
-/// Rows of (grade, ELL flag, post-test, students) from a pre-test of 0, at 30 minutes a week.
-fn grade_ell_roster(rows: &[(u32, &str, u32, usize)]) -> String {
+/// Rows of (grade, ELL flag, post-test, students) from a pre-test of 0 over 20 weeks: 600
+/// minutes (30 a week) for ELL students, `others` minutes for the rest.
+fn grade_ell_roster(rows: &[(u32, &str, u32, usize)], others: u32) -> String {
     let mut roster = String::from("student_id,pre,post,minutes,weeks,grade,ell\n");
     let mut id = 0;
     for &(grade, ell, post, students) in rows {
+        let minutes = if ell == "Y" { 600 } else { others };
         for _ in 0..students {
-            roster += &format!("S{id},0,{post},600,20,{grade},{ell}\n");
+            roster += &format!("S{id},0,{post},{minutes},20,{grade},{ell}\n");
             id += 1;
         }
     }
@@ -3604,8 +3627,10 @@ fn grade_ell_roster(rows: &[(u32, &str, u32, usize)]) -> String {
 /// The attacker of [`overlapping_tables_case`], from the report alone: per (grade, ELL) pair its
 /// students, those at Met (50 to 79), at Top (80 or more) and below (0 to 49), and the sum of
 /// their scores; each published cell's size, met count (its share, exact or coded) and mean;
-/// the tiers and the growth mean over everyone. Returns the interval of grade 4 ELL students.
-fn grade_4_ell_interval(report: &Value) -> (f64, f64) {
+/// the tiers and the growth mean over everyone. Returns the interval of grade 4 "Y" students;
+/// the second table is `second` (column, its "Y" and "N" values), a subgroup column or the dose
+/// bands.
+fn grade_4_y_interval(report: &Value, second: (&str, &str, &str)) -> (f64, f64) {
     let mut f = Facts::default();
     let e = num(&report["students"]["enrolled"]).unwrap();
     // Every student here has an outcome: the report says so (withOutcome = enrolled).
@@ -3646,8 +3671,22 @@ fn grade_4_ell_interval(report: &Value) -> (f64, f64) {
             .map(|(_, u)| (u[pick], 1.0))
             .collect()
     };
-    for (column, value) in [("grade", "3"), ("grade", "4"), ("ell", "Y"), ("ell", "N")] {
-        let cell = subgroup_cell(report, column, value);
+    let (column_2, y, no) = second;
+    for (column, value, label) in [
+        ("grade", "3", "3"),
+        ("grade", "4", "4"),
+        (column_2, "Y", y),
+        (column_2, "N", no),
+    ] {
+        // A subgroup cell, or a dose band.
+        let cell = report["subgroups"]
+            .as_array()
+            .into_iter()
+            .chain(report["doseResponse"].as_array())
+            .flatten()
+            .find(|c| c["column"] == column && c["value"] == label)
+            .cloned()
+            .unwrap_or(Value::Null);
         let Some(n) = num(&cell["n"]) else { continue };
         let inside = |p: &(&str, &str)| {
             if column == "grade" {
@@ -3687,24 +3726,29 @@ fn grade_4_ell_interval(report: &Value) -> (f64, f64) {
 
 #[test]
 fn overlapping_tables_do_not_give_a_small_group_away_through_their_means() {
-    let (contract, roster) = overlapping_tables_case();
-    let (e, report) = report_of(&contract, &roster);
-    let (low, high) = grade_4_ell_interval(&report);
-    assert!(
-        high - low >= 1.0 - SOLVER_ACCURACY,
-        "grade 4 ELL students from {low} to {high}: {report}"
-    );
-    // The report says what it withheld, and the district's own view keeps every cell.
-    assert!(
-        report["disclosure"]["protections"][0]
-            .as_str()
-            .is_some_and(|p| p.contains("withheld")),
-        "{report}"
-    );
-    assert!(e
-        .subgroups
-        .iter()
-        .all(|c| c.n > 0 && c.mean_metric.is_some()));
+    for (dose, second) in [
+        (false, ("ell", "Y", "N")),
+        (true, ("minutesPerWeek", "30-45", "45-60")),
+    ] {
+        let (contract, roster) = overlapping_tables_case(dose);
+        let (e, report) = report_of(&contract, &roster);
+        let (low, high) = grade_4_y_interval(&report, second);
+        assert!(
+            high - low >= 1.0 - SOLVER_ACCURACY,
+            "grade 4 {second:?} students from {low} to {high}: {report}"
+        );
+        // The report says what it withheld, and the district's own view keeps every cell.
+        assert!(
+            report["disclosure"]["protections"][0]
+                .as_str()
+                .is_some_and(|p| p.contains("withheld")),
+            "{report}"
+        );
+        assert!(e
+            .subgroups
+            .iter()
+            .all(|c| c.n > 0 && c.mean_metric.is_some()));
+    }
 }
 
 #[test]
@@ -3712,16 +3756,19 @@ fn a_group_whose_interval_holds_one_whole_number_is_pinned() {
     // A reviewer's roster: the linear program put grade 4 ELL from 7.02 to 8.25, more than one
     // student wide, but only 8 is a whole number in it. (Post-test scores, grade 4 all at 0;
     // the card of the README's overlapping tables.)
-    let roster = grade_ell_roster(&[
-        (3, "N", 79, 19),
-        (3, "Y", 78, 12),
-        (3, "N", 49, 17),
-        (3, "Y", 49, 6),
-        (3, "N", 33, 3),
-        (4, "Y", 0, 8),
-        (4, "N", 0, 25),
-    ]);
-    let (mut contract, _) = overlapping_tables_case();
+    let roster = grade_ell_roster(
+        &[
+            (3, "N", 79, 19),
+            (3, "Y", 78, 12),
+            (3, "N", 49, 17),
+            (3, "Y", 49, 6),
+            (3, "N", 33, 3),
+            (4, "Y", 0, 8),
+            (4, "N", 0, 25),
+        ],
+        600,
+    );
+    let (mut contract, _) = overlapping_tables_case(false);
     let (e, report) = report_of(&contract, &roster);
     contract["_outcomeSteps"] = json!(1);
     let pinned = pinned_by_means(&roster, &contract, &report, &e);

@@ -5,7 +5,8 @@
 //! give the 3 students who are both. Through the cells' outcomes ([`pinned_by_outcomes`]), which
 //! counts alone do not see: with post-test scores, grade 4's mean of 0 says that every grade 4
 //! student scored 0, below every tier; ELL's met count and mean then say how many ELL students
-//! scored what, and so how many of them are in grade 4. A group of 1 to `minCellSize - 1`
+//! scored what, and so how many of them are in grade 4; the dose bands' met counts and means do
+//! the same with each subgroup table. A group of 1 to `minCellSize - 1`
 //! students of some count must not be pinned (exactly, by equations; by linear programming, to
 //! an interval less than 2 wide, which may hold a single whole number); the smallest of its
 //! published cells is then withheld.
@@ -13,10 +14,11 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{band_room, band_sum, Counts, Plan, TierBands};
+use super::{band_room, band_sum, Bands, Counts, Plan, TierBands};
 use crate::contract::{Contract, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
+use crate::steps::widest;
 
 /// What the tables together give away under a plan: the published cells of a group pinned to
 /// 1 to `minCellSize - 1` students (`Ok(None)` when none is), or too many combinations to check.
@@ -32,18 +34,18 @@ type Published = (bool, Vec<Vec<bool>>, Vec<Vec<bool>>, Vec<bool>, bool, bool);
 pub struct Crossings<'a> {
     c: &'a Contract,
     counts: &'a Counts,
-    card: &'a TierBands,
+    bands: &'a Bands,
     answers: RefCell<HashMap<Published, Crossing>>,
     cache: RefCell<Cache>,
 }
 
 impl<'a> Crossings<'a> {
-    /// No plan checked yet, for the card's bands `card` (see [`super::Bands`]).
-    pub fn new(c: &'a Contract, counts: &'a Counts, card: &'a TierBands) -> Self {
+    /// No plan checked yet, with the outcomes' bands (see [`super::Bands`]).
+    pub fn new(c: &'a Contract, counts: &'a Counts, bands: &'a Bands) -> Self {
         Crossings {
             c,
             counts,
-            card,
+            bands,
             answers: RefCell::default(),
             cache: RefCell::default(),
         }
@@ -64,13 +66,46 @@ impl<'a> Crossings<'a> {
         }
         let (c, counts) = (self.c, self.counts);
         let found = match pinned_combination(counts, plan, c.min_cell_size) {
-            Ok(None) => {
-                pinned_by_outcomes(c, counts, plan, self.card, &mut self.cache.borrow_mut())
-            }
+            Ok(None) => self.through_outcomes(plan),
             other => other,
         };
         self.answers.borrow_mut().insert(key, found.clone());
         found
+    }
+
+    /// [`pinned_by_outcomes`] over the subgroup tables together, then over the dose bands with
+    /// each subgroup table in turn. The dose bands with every table at once multiplied the
+    /// groups by the bands and took the calculator's sample (6,000 students, three columns)
+    /// from 0.2 s to 27 s; a table at a time keeps each program to bands x cells.
+    fn through_outcomes(&self, plan: &Plan) -> Crossing {
+        let (c, counts) = (self.c, self.counts);
+        let shown = |f: &usize| {
+            counts.families[*f]
+                .tallies
+                .iter()
+                .zip(&plan.cells[*f])
+                .any(|(t, &shown)| shown && t.n > 0)
+        };
+        let (dose, subgroups): (Vec<usize>, Vec<usize>) = (0..counts.families.len())
+            .filter(shown)
+            .partition(|&f| counts.families[f].dose);
+        let mut cache = self.cache.borrow_mut();
+        let mut check = |tables: &[usize]| {
+            pinned_by_outcomes(c, (counts, plan, tables), self.bands, &mut cache)
+        };
+        if subgroups.len() >= 2 {
+            if let found @ (Err(_) | Ok(Some(_))) = check(&subgroups) {
+                return found;
+            }
+        }
+        for &d in &dose {
+            for &f in &subgroups {
+                if let found @ (Err(_) | Ok(Some(_))) = check(&[d, f]) {
+                    return found;
+                }
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -170,6 +205,9 @@ struct Held {
     sum: f64,
     /// Students with an outcome at fidelity in each tier (ascending), then below every tier.
     tiers: Vec<u64>,
+    /// Students below fidelity with an outcome meeting the target and not, and their sum.
+    below: [u64; 2],
+    below_sum: f64,
 }
 
 /// A group's unknowns in the audit.
@@ -179,6 +217,12 @@ struct Unknowns {
     with_outcome: Q,
     sum: Q,
     tiers: Vec<Q>,
+    /// With the dose bands: the students below fidelity with an outcome meeting the target and
+    /// not, and their sum. Only the dose bands' figures count them, and those say nothing of
+    /// their tiers, so two counts with the sum in the met and not-met bands are all a reader
+    /// can tell of them (any sum of that many met outcomes, within the bands' union, splits
+    /// into tiers).
+    below: Option<([Q; 2], Q)>,
 }
 
 impl Unknowns {
@@ -189,38 +233,27 @@ impl Unknowns {
 }
 
 /// The published cells of a group that the cells' outcomes pin to 1 to `minCellSize - 1`
-/// students of some count, with the card's bands `card` (see [`super::Bands`]); `None` when
-/// none is. Each group of students alike in every published cell has its size, judged and
-/// outcome counts, its students in each tier and the sum of their outcomes as unknowns, tied
-/// to each published cell's figures and to the report's totals; the sum lies within the tiers'
-/// bands. Only the subgroup tables are laid over one another: the dose bands' outcome figures
-/// count students below fidelity too.
+/// students of some count, with the outcomes' bands (see [`super::Bands`]); `None` when none
+/// is. The tables laid over one another are `tables` (cells of `counts.families`). Each group
+/// of students alike in every published cell of them has its size, judged and outcome
+/// counts, its students in each tier and the sum of their outcomes as unknowns, tied to each
+/// published cell's figures and to the report's totals; the sum lies within the tiers' bands.
+/// With the dose bands, whose outcome figures count students below fidelity too, a group also
+/// has its students below fidelity meeting the target and not, and their sum.
 pub fn pinned_by_outcomes(
     c: &Contract,
-    counts: &Counts,
-    plan: &Plan,
-    card: &TierBands,
+    (counts, plan, tables): (&Counts, &Plan, &[usize]),
+    bands: &Bands,
     cache: &mut Cache,
 ) -> Crossing {
-    let tables: Vec<usize> = (0..counts.families.len())
-        .filter(|&f| {
-            let family = &counts.families[f];
-            !family.dose
-                && family
-                    .tallies
-                    .iter()
-                    .zip(&plan.cells[f])
-                    .any(|(t, &shown)| shown && t.n > 0)
-        })
-        .collect();
     if tables.len() < 2 || !plan.outcome_figures {
         return Ok(None);
     }
-    let groups = alike(counts, plan, &tables);
+    let groups = alike(counts, plan, tables);
     if groups.len() > MOST_GROUPS {
         return Err(TooLarge);
     }
-    let (audit, of_group) = audit(c, (counts, plan, &tables), card, &groups);
+    let (audit, of_group) = audit(c, (counts, plan, tables), bands, &groups);
     let min = c.min_cell_size as f64;
     let Some(exposure) = audit.exposures(min, cache, true).into_iter().next() else {
         return Ok(None);
@@ -236,7 +269,7 @@ pub fn pinned_by_outcomes(
         .filter_map(|(&f, &i)| (i != WITHHELD).then_some((f, i as usize)))
         .collect();
     if cells.is_empty() {
-        for &f in &tables {
+        for &f in tables {
             cells.extend(
                 (0..plan.cells[f].len())
                     .filter(|&i| plan.cells[f][i] && counts.families[f].tallies[i].n > 0)
@@ -279,6 +312,12 @@ fn alike(counts: &Counts, plan: &Plan, tables: &[usize]) -> BTreeMap<Vec<u32>, H
             .iter_mut()
             .zip(&x.tiers)
             .for_each(|(a, b)| *a += b);
+        let (below, below_sum) = &x.below_fidelity;
+        if let Some((not_met, met)) = below.split_last() {
+            held.below[0] += met.iter().sum::<u64>();
+            held.below[1] += not_met;
+        }
+        held.below_sum += below_sum;
     }
     groups
 }
@@ -288,12 +327,14 @@ fn alike(counts: &Counts, plan: &Plan, tables: &[usize]) -> BTreeMap<Vec<u32>, H
 fn audit(
     c: &Contract,
     (counts, plan, tables): (&Counts, &Plan, &[usize]),
-    card: &TierBands,
+    bands: &Bands,
     groups: &BTreeMap<Vec<u32>, Held>,
 ) -> (Audit, Vec<Option<usize>>) {
     let e = counts.enrolled as f64;
-    let min = c.min_cell_size as f64;
+    let card = &bands.card;
     let room = band_room(card, e);
+    let dose = tables.iter().any(|&f| counts.families[f].dose);
+    let below_bands = below_fidelity_bands(counts, bands);
     let mut a = Audit::default();
     let mut of_group = Vec::new();
     let unknowns: Vec<Unknowns> = groups
@@ -306,60 +347,65 @@ fn audit(
                 x.known = Known::Not;
                 // Not pinned: at least 2 wide, so that it holds two whole numbers (an interval
                 // from 7.02 to 8.25, over 1 wide, held 8 alone).
-                x.protected = protected && value > 0 && (value as f64) < min;
+                x.protected = protected && value > 0 && value < c.min_cell_size;
                 x.stated_width = 2.0;
                 of_group.resize(q.0 + 1, None);
                 of_group[q.0] = Some(g);
                 q
             };
             let n = count(&mut a, "students of a group", held.n, true);
-            let judged = count(&mut a, "students of a group judged", held.judged, false);
             let with_outcome = count(
                 &mut a,
                 "students of a group with an outcome",
                 held.with_outcome,
                 true,
             );
-            let tiers = held
+            // The share is over the students with an outcome, or under notMet over everyone at
+            // fidelity (one unknown fewer for the solver when they are the same students).
+            let judged = if c.missing_outcome == MissingOutcome::NotMet {
+                let judged = count(&mut a, "students of a group judged", held.judged, false);
+                a.relate(vec![(with_outcome, 1.0), (judged, -1.0)], Op::Le, 0.0);
+                judged
+            } else {
+                with_outcome
+            };
+            a.relate(vec![(judged, 1.0), (n, -1.0)], Op::Le, 0.0);
+            let tiers: Vec<Q> = held
                 .tiers
                 .iter()
                 .map(|&k| count(&mut a, "students of a group in a tier", k, true))
-                .collect::<Vec<Q>>();
-            let sum = a.quantity("sum of a group's outcomes", held.sum, f64::INFINITY);
-            a.get_mut(sum).lower = -1e15;
-            a.get_mut(sum).known = Known::Not;
-            a.relate(vec![(judged, 1.0), (n, -1.0)], Op::Le, 0.0);
-            // The share is over the students with an outcome, or under notMet over everyone at
-            // fidelity.
-            let op = if c.missing_outcome == MissingOutcome::NotMet {
-                Op::Le
-            } else {
-                Op::Eq
-            };
-            a.relate(vec![(with_outcome, 1.0), (judged, -1.0)], op, 0.0);
+                .collect();
+            let sum = outcome_sum(&mut a, held.sum, (&tiers, card), room);
             let mut all: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
             all.push((with_outcome, -1.0));
             a.relate(all, Op::Eq, 0.0);
-            // The sum lies between the tiers' band bottoms and tops.
-            for (side, op, slack) in [(1, Op::Le, room), (0, Op::Ge, -room)] {
-                if let Some(mut terms) = band_sum(card, &tiers, side) {
-                    terms.iter_mut().for_each(|t| t.1 = -t.1);
-                    terms.push((sum, 1.0));
-                    a.relate(terms, op, slack);
-                }
-            }
+            let below = dose.then(|| {
+                let below = held.below.map(|k| {
+                    let name = "students of a group below fidelity with an outcome";
+                    count(&mut a, name, k, true)
+                });
+                let sum = match &below_bands {
+                    Some(bands) => outcome_sum(&mut a, held.below_sum, (&below, bands), room),
+                    None => outcome_sum(&mut a, held.below_sum, (&[], &[]), room),
+                };
+                // Those at fidelity the share is over and those below fidelity with an outcome
+                // are enrolled students apart.
+                let mut apart: Vec<(Q, f64)> = below.iter().map(|&q| (q, 1.0)).collect();
+                apart.extend([(judged, 1.0), (n, -1.0)]);
+                a.relate(apart, Op::Le, 0.0);
+                (below, sum)
+            });
             Unknowns {
                 n,
                 judged,
                 with_outcome,
                 sum,
                 tiers,
+                below,
             }
         })
         .collect();
     let keys: Vec<&Vec<u32>> = groups.keys().collect();
-    // Each published cell: its size (when published), its share's count, its met count (exactly, or within a
-    // coded share's range), and with its mean the students with an outcome and their sum.
     for (pos, &f) in tables.iter().enumerate() {
         for (i, t) in counts.families[f].tallies.iter().enumerate() {
             if !plan.cells[f][i] || t.n == 0 {
@@ -371,30 +417,112 @@ fn audit(
                 .filter(|(k, _)| k[pos] == i as u32)
                 .map(|(_, u)| u)
                 .collect();
-            let sum_of = |pick: fn(&Unknowns) -> Q| -> Vec<(Q, f64)> {
-                inside.iter().map(|u| (pick(u), 1.0)).collect()
-            };
-            if plan.sizes[f][i] {
-                a.relate(sum_of(|u| u.n), Op::Eq, t.n as f64);
-            }
-            a.relate(sum_of(|u| u.judged), Op::Eq, t.judged as f64);
-            let met: Vec<(Q, f64)> = inside.iter().flat_map(|u| u.met()).collect();
-            let j = t.judged as f64;
-            match coded_share(t) {
-                None => a.relate(met, Op::Eq, t.met as f64),
-                Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
-                Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),
-            }
-            if t.with_metric > 0 {
-                a.relate(sum_of(|u| u.with_outcome), Op::Eq, t.with_metric as f64);
-                let tolerance = room.max(1e-9 * t.metric_sum.abs());
-                a.relate(sum_of(|u| u.sum), Op::Le, t.metric_sum + tolerance);
-                a.relate(sum_of(|u| u.sum), Op::Ge, t.metric_sum - tolerance);
-            }
+            let what = (counts.families[f].dose, plan.sizes[f][i]);
+            cell_figures(&mut a, t, &inside, what, room);
         }
     }
     totals(&mut a, counts, plan, &unknowns, room);
     (a, of_group)
+}
+
+/// The outcomes the students below fidelity meeting the target, and not, may hold: the dose
+/// bands' (the widest of any band, as a group's band may be withheld), the tiers' bands joined
+/// into one; None when the dose bands are not audited by tier.
+fn below_fidelity_bands(counts: &Counts, bands: &Bands) -> Option<TierBands> {
+    let card = &bands.card;
+    let per_band = counts
+        .families
+        .iter()
+        .zip(&bands.cells)
+        .find(|(f, _)| f.dose)
+        .and_then(|(_, b)| b.as_ref())?;
+    let tiers: Vec<(f64, f64)> = (0..card.len())
+        .map(|k| widest(per_band.iter().filter_map(|b| b.get(k).copied())).unwrap_or(card[k]))
+        .collect();
+    let (&not_met, met) = tiers.split_last()?;
+    // The tiers' bands follow one another (each from its threshold to the next), so together
+    // they are one band.
+    Some(vec![widest(met.iter().copied())?, not_met])
+}
+
+/// The sum of some students' outcomes, each in its tier's band (`tiers` counts them, `bands`
+/// are the bands; none to bound a sum free of them).
+fn outcome_sum(a: &mut Audit, value: f64, (tiers, bands): (&[Q], &[(f64, f64)]), room: f64) -> Q {
+    let sum = a.quantity("sum of a group's outcomes", value, f64::INFINITY);
+    a.get_mut(sum).lower = -1e15;
+    a.get_mut(sum).known = Known::Not;
+    if tiers.is_empty() {
+        return sum;
+    }
+    for (side, op, slack) in [(1, Op::Le, room), (0, Op::Ge, -room)] {
+        if let Some(mut terms) = band_sum(bands, tiers, side) {
+            terms.iter_mut().for_each(|t| t.1 = -t.1);
+            terms.push((sum, 1.0));
+            a.relate(terms, op, slack);
+        }
+    }
+    sum
+}
+
+/// A published cell's figures over the groups `inside` it: its size, its share's count, its met
+/// count (exactly, or within a coded share's range), and with its mean the students with an
+/// outcome and their sum. A dose band's (`dose`) share and mean are over its students with an
+/// outcome at fidelity or not; its size counts only when published (`sized`).
+fn cell_figures(
+    a: &mut Audit,
+    t: &Tally,
+    inside: &[&Unknowns],
+    (dose, sized): (bool, bool),
+    room: f64,
+) {
+    let sum_of = |pick: &dyn Fn(&Unknowns) -> Vec<Q>| -> Vec<(Q, f64)> {
+        inside
+            .iter()
+            .flat_map(|u| pick(u))
+            .map(|q| (q, 1.0))
+            .collect()
+    };
+    fn below(u: &Unknowns, dose: bool) -> Option<&([Q; 2], Q)> {
+        u.below.as_ref().filter(|_| dose)
+    }
+    if sized {
+        a.relate(sum_of(&|u| vec![u.n]), Op::Eq, t.n as f64);
+    }
+    // Those with an outcome (a dose band's share is over them, at fidelity or not).
+    let with = |u: &Unknowns| {
+        let mut qs = vec![u.with_outcome];
+        qs.extend(below(u, dose).into_iter().flat_map(|b| b.0.iter().copied()));
+        qs
+    };
+    let judged = if dose {
+        sum_of(&with)
+    } else {
+        sum_of(&|u| vec![u.judged])
+    };
+    a.relate(judged, Op::Eq, t.judged as f64);
+    let met = sum_of(&|u| {
+        let last = u.tiers.len() - 1;
+        let mut qs = u.tiers[..last].to_vec();
+        qs.extend(below(u, dose).map(|b| b.0[0]));
+        qs
+    });
+    let j = t.judged as f64;
+    match coded_share(t) {
+        None => a.relate(met, Op::Eq, t.met as f64),
+        Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
+        Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),
+    }
+    if t.with_metric > 0 {
+        a.relate(sum_of(&with), Op::Eq, t.with_metric as f64);
+        let sums = sum_of(&|u| {
+            let mut qs = vec![u.sum];
+            qs.extend(below(u, dose).map(|b| b.1));
+            qs
+        });
+        let tolerance = room.max(1e-9 * t.metric_sum.abs());
+        a.relate(sums.clone(), Op::Le, t.metric_sum + tolerance);
+        a.relate(sums, Op::Ge, t.metric_sum - tolerance);
+    }
 }
 
 /// The report's totals over every group: enrolled, and as the plan publishes them those with an
