@@ -1388,7 +1388,8 @@ impl Combinations {
         match placed {
             Some((k, _)) if at_fidelity => x.tiers[k] += 1,
             Some((k, value)) => {
-                x.below_fidelity.0[k] += 1;
+                // Below every tier is the tiers' count: not meeting the target.
+                x.below_fidelity.0[usize::from(k == self.tiers)] += 1;
                 x.below_fidelity.1 += value;
             }
             None => {}
@@ -1420,12 +1421,9 @@ impl Combinations {
                 .iter_mut()
                 .zip(&x.tiers)
                 .for_each(|(a, b)| *a += b);
-            let (tiers, sum) = &mut total.below_fidelity;
-            tiers
-                .iter_mut()
-                .zip(&x.below_fidelity.0)
-                .for_each(|(a, b)| *a += b);
-            *sum += x.below_fidelity.1;
+            let ([met, not_met], sum) = &mut total.below_fidelity;
+            let ([their_met, their_not_met], their_sum) = x.below_fidelity;
+            (*met, *not_met, *sum) = (*met + their_met, *not_met + their_not_met, *sum + their_sum);
         }
         merged.into_values().collect()
     }

@@ -156,9 +156,9 @@ pub struct Combination {
     /// Its students with an outcome at fidelity in each tier (ascending), then below every
     /// tier.
     pub tiers: Vec<u64>,
-    /// Its students below fidelity with an outcome (the dose bands count them): by tier as
-    /// above, and the sum of their outcomes.
-    pub below_fidelity: (Vec<u64>, f64),
+    /// Its students below fidelity with an outcome (the dose bands count them): meeting the
+    /// target and not, and the sum of their outcomes.
+    pub below_fidelity: ([u64; 2], f64),
 }
 
 impl Combination {
@@ -168,7 +168,7 @@ impl Combination {
             cells: Vec::new(),
             tally: Tally::default(),
             tiers: vec![0; tiers + 1],
-            below_fidelity: (vec![0; tiers + 1], 0.0),
+            below_fidelity: ([0; 2], 0.0),
         }
     }
 }

@@ -312,12 +312,10 @@ fn alike(counts: &Counts, plan: &Plan, tables: &[usize]) -> BTreeMap<Vec<u32>, H
             .iter_mut()
             .zip(&x.tiers)
             .for_each(|(a, b)| *a += b);
-        let (below, below_sum) = &x.below_fidelity;
-        if let Some((not_met, met)) = below.split_last() {
-            held.below[0] += met.iter().sum::<u64>();
-            held.below[1] += not_met;
-        }
-        held.below_sum += below_sum;
+        let ([met, not_met], sum) = x.below_fidelity;
+        held.below[0] += met;
+        held.below[1] += not_met;
+        held.below_sum += sum;
     }
     groups
 }
