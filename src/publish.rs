@@ -1165,6 +1165,7 @@ fn cell_quantities(
     };
     let mut cells = Vec::new();
     let mut tiered = Vec::new();
+    let published = shown_cells(counts, plan);
     for (f, family) in counts.families.iter().enumerate() {
         // The students with an outcome: the dose bands' are everyone's, the subgroups' those at
         // fidelity (under missingOutcome "notMet" fewer than those the share is over).
@@ -1173,13 +1174,15 @@ fn cell_quantities(
         } else {
             (q_judged, q_m, q_o)
         };
-        // An empty cell is published as 0 (when any cell is).
-        let shown: Vec<bool> = (family.tallies.iter().zip(&plan.cells[f]))
-            .map(|(t, &shown)| shown || (t.n == 0 && plan.outcome_figures))
-            .collect();
-        let qs: Vec<[Q; 8]> = (family.tallies.iter().zip(&shown).zip(&plan.sizes[f]))
-            .map(|((t, &shown), &size)| {
-                cell_counts(a, t, (shown, size || t.n == 0), plan, [min, e])
+        // As the report shows each cell (an empty cell is published as 0 when any cell is).
+        let qs: Vec<[Q; 8]> = (family.tallies.iter().zip(&published[f]))
+            .map(|(t, shown)| {
+                let (shown, size) = match shown {
+                    Shown::Withheld => (false, false),
+                    Shown::WithoutSize => (true, false),
+                    Shown::Whole => (true, true),
+                };
+                cell_counts(a, t, (shown, size), plan, [min, e])
             })
             .collect();
         // Each count's cells add up to the table's total: (place in a cell's counts, total).
@@ -1230,7 +1233,7 @@ fn cell_quantities(
         let withheld = qs
             .iter()
             .enumerate()
-            .filter(|&(i, _)| !shown[i])
+            .filter(|&(i, _)| published[f][i] == Shown::Withheld)
             .map(|(i, q)| {
                 let mut slots = q.to_vec();
                 slots.extend(by_tier.get(i).into_iter().flatten());
