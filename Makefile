@@ -78,11 +78,13 @@ fuzz: build
 
 ## Mutation testing (cargo-mutants) over the library with its host tests, summarised in
 ## MUTANTS.md. Hours on two cores: narrow it with MUTANTS_ARGS, e.g.
-## make mutants MUTANTS_ARGS="-f src/stats.rs". Not part of make test. It mutates the working
+## make mutants MUTANTS_ARGS="-f src/stats.rs", and to the library's own tests with
+## MUTANTS_ARGS="-f src/vetting.rs -C --lib" (-C passes an argument to every cargo call; what
+## follows -- goes to the test binaries, not to cargo). Not part of make test. It mutates the working
 ## tree in place (reusing the test build; each file is put back after its mutant): do not edit
 ## the sources while it runs, or run it in a separate `git worktree`.
 MUTANTS_ARGS ?=
 mutants: setup
 	@command -v cargo-mutants >/dev/null || cargo install --quiet --locked cargo-mutants
-	cargo mutants --in-place --no-shuffle --timeout-multiplier 3 $(MUTANTS_ARGS) || true
+	cargo mutants --in-place --no-shuffle --profile mutants --timeout-multiplier 3 $(MUTANTS_ARGS) || true
 	MUTANTS_SCOPE="$(MUTANTS_ARGS)" node scripts/mutants-summary.mjs mutants.out
