@@ -499,8 +499,7 @@ fn cell_figures(
     };
     a.relate(judged, Op::Eq, t.judged as f64);
     let met = sum_of(&|u| {
-        let last = u.tiers.len() - 1;
-        let mut qs = u.tiers[..last].to_vec();
+        let mut qs: Vec<Q> = u.met().map(|(q, _)| q).collect();
         qs.extend(below(u, dose).map(|b| b.0[0]));
         qs
     });
