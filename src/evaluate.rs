@@ -371,6 +371,7 @@ impl TierCells {
 struct Dose {
     tallies: [Tally; DOSE_BANDS.len()],
     tiers: Vec<ByTier>,
+    at_fidelity: Vec<publish::AtFidelity>,
 }
 
 impl Dose {
@@ -378,6 +379,13 @@ impl Dose {
         Dose {
             tallies: [Tally::default(); DOSE_BANDS.len()],
             tiers: vec![ByTier::new(tiers); DOSE_BANDS.len()],
+            at_fidelity: vec![
+                publish::AtFidelity {
+                    tally: Tally::default(),
+                    tiers: vec![0; tiers + 1],
+                };
+                DOSE_BANDS.len()
+            ],
         }
     }
 
@@ -395,6 +403,19 @@ impl Dose {
         }
         if let Some((student, scale)) = placed {
             self.tiers[s.band].see(*student, scale);
+        }
+        if s.at_fidelity {
+            let at = &mut self.at_fidelity[s.band];
+            at.tally.n += 1;
+            if let Some(metric) = s.metric {
+                at.tally.judged += 1;
+                at.tally.with_metric += 1;
+                at.tally.metric_sum += metric;
+                at.tally.met += u64::from(s.tier.is_some());
+            }
+            if let Some(((k, _, _), _)) = placed {
+                at.tiers[*k] += 1;
+            }
         }
     }
 }
@@ -526,6 +547,7 @@ fn tables(
             .collect(),
         tallies: dose.tallies.to_vec(),
         tiers: Some(dose.tiers.clone()),
+        at_fidelity: dose.at_fidelity.clone(),
     }];
     let (subgroup_families, cell_of): (Vec<_>, Vec<_>) = r
         .subgroups
@@ -1482,6 +1504,7 @@ fn subgroup_family(
             values,
             tallies: cells,
             tiers,
+            at_fidelity: Vec::new(),
         },
         cell_of,
     )

@@ -36,6 +36,17 @@ pub struct Family {
     /// Per cell, its students with an outcome by tier (at fidelity; for the dose bands, at
     /// fidelity or not); None for a table too large to audit by tier (then withheld).
     pub tiers: Option<Vec<ByTier>>,
+    /// The dose bands only (empty for a subgroup table): per band, its students at fidelity,
+    /// which the audit needs for a band holding students on both sides of the fidelity rule.
+    pub at_fidelity: Vec<AtFidelity>,
+}
+
+/// A dose band's students at fidelity: their counts (its `judged` are those with an outcome,
+/// as the dose bands count them), and those with an outcome by tier, below every tier last.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AtFidelity {
+    pub tally: Tally,
+    pub tiers: Vec<u64>,
 }
 
 /// A cell inside another: (table, cell) lies inside (table, cell).
@@ -1202,7 +1213,7 @@ fn cell_quantities(
             Some(bands) if top.tiers.len() > 2 => cells_by_tier(a, family, &qs, bands, [min, e]),
             Some(bands) => {
                 for (q, bands) in qs.iter().zip(bands) {
-                    met_and_unmet_bounds(a, q, bands, e);
+                    met_and_unmet_bounds(a, [q[7], q[2], q[4]], bands, e);
                 }
                 Vec::new()
             }
@@ -1253,13 +1264,13 @@ fn cell_quantities(
 
 /// With one tier, a cell's students meeting the target lie in its band and the others below
 /// it: the cell's sum of outcomes lies between their bottoms and tops.
-fn met_and_unmet_bounds(a: &mut Audit, q: &[Q; 8], bands: &[(f64, f64)], e: f64) {
+fn met_and_unmet_bounds(a: &mut Audit, [sum, met, with]: [Q; 3], bands: &[(f64, f64)], e: f64) {
     let [(low, high), (below_low, below_high)] = bands else {
         return;
     };
     let room = 1e-6 + 1e-9 * e * (high.abs().max(below_low.abs()).min(1e15) + 1.0);
-    let most = vec![(q[7], 1.0), (q[2], below_high - high), (q[4], -below_high)];
-    let least = vec![(q[7], 1.0), (q[2], below_low - low), (q[4], -below_low)];
+    let most = vec![(sum, 1.0), (met, below_high - high), (with, -below_high)];
+    let least = vec![(sum, 1.0), (met, below_low - low), (with, -below_low)];
     a.relate(most, Op::Le, room);
     a.relate(least, Op::Ge, -room);
 }
@@ -1914,14 +1925,13 @@ fn beyond_by_tier(
 }
 
 /// Which dose bands hold whom, against the counts at and below fidelity. Returns the students
-/// below fidelity with an outcome.
+/// below fidelity with an outcome, and the dose bands split at the fidelity rule.
 fn dose_band_relations(
     a: &mut Audit,
-    c: &Contract,
-    counts: &Counts,
+    (c, counts, bands): (&Contract, &Counts, &Bands),
     qs: &CellQs,
     (top, q_sum): (&Top, Option<Q>),
-) -> Q {
+) -> (Q, Vec<Option<Split>>) {
     let Top {
         q_a,
         q_b,
@@ -1950,6 +1960,7 @@ fn dose_band_relations(
         a.get_mut(q).known = Known::Not;
         protect_if_small(a, q, min);
     }
+    let mut split_bands_of_table = Vec::new();
     if let Some(f) = counts.families.iter().position(|f| f.dose) {
         // (students, with an outcome, meeting the target) against (below fidelity, ... with an
         // outcome, ... meeting the target), then each tier's.
@@ -1988,9 +1999,13 @@ fn dose_band_relations(
             (&qs.tiered[f], top),
             [min, e],
         ));
+        let sides = band_sides(c, counts);
+        let splits = split_bands(a, family, (&series, &sides), [min, e]);
+        parts_within(a, &splits, [min, e]);
         let past: Vec<Q> = series
             .iter()
-            .map(|s| bands_hold_whom(a, c, counts, s))
+            .enumerate()
+            .map(|(k, s)| bands_hold_whom(a, c, counts, (s, k), (&sides, &splits)))
             .collect();
         // Below fidelity in the bands past the threshold: those with an outcome are some of
         // them, those meeting the target some of those; the ones without an outcome are a
@@ -2009,13 +2024,19 @@ fn dose_band_relations(
             );
             a.relate(vec![(n, 1.0), (judged, -1.0), (q, -1.0)], Op::Eq, 0.0);
         }
+        let dose = DoseTable {
+            f,
+            sides: &sides,
+            splits: &splits,
+        };
+        dose_sum(a, (counts, bands), &qs.counts, dose, (q_sum, q_ob));
+        split_bands_of_table = splits;
     }
     a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_ob, -1.0)], Op::Eq, 0.0);
     without_outcome(a, counts, top, q_ob, min);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_mb, 1.0), (q_ob, -1.0)], Op::Le, 0.0);
-    dose_sum(a, counts, &qs.counts, q_sum, q_ob);
-    q_ob
+    (q_ob, split_bands_of_table)
 }
 
 /// The students without an outcome, below fidelity and in all, counts of their own: the bands'
@@ -2098,35 +2119,156 @@ fn dose_tier_series(
     series
 }
 
-/// Which dose bands hold whom: a band below the fidelity threshold holds only students below
-/// fidelity, and one at or above it holds every student at fidelity that falls in it, and,
-/// when no enrolled student is short of the weeks rule, only them (a reader may suppose it: the
-/// bands then split the students at fidelity from the rest).
-/// Returns the students below fidelity in the bands past the threshold, of this count.
-fn bands_hold_whom(a: &mut Audit, c: &Contract, counts: &Counts, s: &DoseSeries) -> Q {
+/// Where a dose band's students stand against the fidelity rule, as a reader tells from the
+/// band's edges and the contract.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Side {
+    /// The band ends at or below the minutes the rule asks: no one in it is at fidelity.
+    Below,
+    /// It starts at or past them, and no enrolled student is short of the weeks rule (a reader
+    /// may suppose it: the bands then split the students at fidelity from the rest): everyone
+    /// in it is at fidelity.
+    At,
+    /// Students on both sides: the band holding the threshold, or with students short of weeks
+    /// any band past it.
+    Either,
+}
+
+/// Each dose band's [`Side`].
+fn band_sides(c: &Contract, counts: &Counts) -> Vec<Side> {
     let threshold = c.fidelity.min_minutes_per_week;
     let edges = DOSE_BANDS
         .iter()
         .enumerate()
         .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)));
-    let bands: Vec<((Q, u64), (f64, f64))> = s.bands.iter().copied().zip(edges).collect();
-    let sum = |keep: &dyn Fn(f64, f64) -> bool, total: Q| {
-        let mut terms: Vec<(Q, f64)> = bands
+    edges
+        .map(|(from, to)| {
+            if to <= threshold {
+                Side::Below
+            } else if from >= threshold && !counts.short_of_weeks {
+                Side::At
+            } else {
+                Side::Either
+            }
+        })
+        .collect()
+}
+
+/// A band with students on both sides of the fidelity rule, split: per count of the dose
+/// series (students, with an outcome, meeting the target, then each tier's), its students at
+/// fidelity and below.
+struct Split {
+    at: Vec<Q>,
+    below: Vec<Q>,
+}
+
+/// The bands of [`Side::Either`] split into their students at fidelity and below, each a count
+/// of its own, protected when small: with the threshold at 20 minutes inside the band of
+/// 15-30 and every band past it published, the students at fidelity with an outcome less those
+/// of the bands past 30 gave the 6 of 20-30 minutes and their met count away.
+fn split_bands(
+    a: &mut Audit,
+    family: &Family,
+    (series, sides): (&[DoseSeries], &[Side]),
+    [min, e]: [f64; 2],
+) -> Vec<Option<Split>> {
+    (0..sides.len())
+        .map(|b| {
+            let at = family
+                .at_fidelity
+                .get(b)
+                .filter(|_| sides[b] == Side::Either)?;
+            let mut at_values = vec![at.tally.n, at.tally.judged, at.tally.met];
+            at_values.extend(&at.tiers);
+            let mut split = Split {
+                at: Vec::new(),
+                below: Vec::new(),
+            };
+            for (s, &at_value) in series.iter().zip(&at_values) {
+                let (band, whole) = s.bands[b];
+                let q_at =
+                    unpublished_count(a, "at fidelity in a dose band", at_value as f64, e, min);
+                let q_below = unpublished_count(
+                    a,
+                    "below fidelity in a dose band",
+                    whole.saturating_sub(at_value) as f64,
+                    e,
+                    min,
+                );
+                a.relate(
+                    vec![(band, 1.0), (q_at, -1.0), (q_below, -1.0)],
+                    Op::Eq,
+                    0.0,
+                );
+                split.at.push(q_at);
+                split.below.push(q_below);
+            }
+            Some(split)
+        })
+        .collect()
+}
+
+/// Within each side of a split band, as within any cell: those with an outcome are some of its
+/// students, and the others a count of their own, protected when small (at fidelity 4,638 less
+/// 4,481 with an outcome, less those of the bands from 30 up, gave the one student of 25-30
+/// minutes at fidelity without a post-test); those meeting the target are some of those with an
+/// outcome; the tiers add up to those meeting the target, and with those below every tier to
+/// those with an outcome.
+fn parts_within(a: &mut Audit, splits: &[Option<Split>], [min, e]: [f64; 2]) {
+    for side in splits.iter().flatten().flat_map(|s| [&s.at, &s.below]) {
+        let [n, judged, met, ref tiers @ ..] = side[..] else {
+            continue;
+        };
+        let without = a.get(n).value - a.get(judged).value;
+        let name = "in a side of a dose band, without an outcome";
+        let q = unpublished_count(a, name, without.max(0.0), e, min);
+        a.relate(vec![(n, 1.0), (judged, -1.0), (q, -1.0)], Op::Eq, 0.0);
+        a.relate(vec![(met, 1.0), (judged, -1.0)], Op::Le, 0.0);
+        if let Some((_, meeting)) = tiers.split_last() {
+            let mut terms: Vec<(Q, f64)> = meeting.iter().map(|&q| (q, 1.0)).collect();
+            terms.push((met, -1.0));
+            a.relate(terms, Op::Eq, 0.0);
+            let mut terms: Vec<(Q, f64)> = tiers.iter().map(|&q| (q, 1.0)).collect();
+            terms.push((judged, -1.0));
+            a.relate(terms, Op::Eq, 0.0);
+        }
+    }
+}
+
+/// Which dose bands hold whom, for the series' `k`th count: the students at fidelity are those
+/// of the bands [`Side::At`] and the split bands' at fidelity; those below, of the bands
+/// [`Side::Below`] and the split bands' below.
+/// Returns the students below fidelity in the split bands (all past the threshold), a count of
+/// its own, protected when small: a band of 103 against 100 at fidelity gave 3 away, and their
+/// met count and gains with it.
+fn bands_hold_whom(
+    a: &mut Audit,
+    c: &Contract,
+    counts: &Counts,
+    (s, k): (&DoseSeries, usize),
+    (sides, splits): (&[Side], &[Option<Split>]),
+) -> Q {
+    let of_side = |side: Side, part: fn(&Split) -> &[Q]| -> Vec<(Q, f64)> {
+        s.bands
             .iter()
-            .filter(|(_, (from, to))| keep(*from, *to))
-            .map(|&((q, _), _)| (q, 1.0))
-            .collect();
-        terms.push((total, -1.0));
-        terms
+            .zip(sides)
+            .filter(|(_, &x)| x == side)
+            .map(|(&(q, _), _)| (q, 1.0))
+            .chain(splits.iter().flatten().map(|sp| (part(sp)[k], 1.0)))
+            .collect()
     };
-    a.relate(sum(&|_, to| to <= threshold, s.below), Op::Le, 0.0);
-    // Every student at fidelity is in a band reaching past the threshold; the others there are
-    // below fidelity (short of weeks), a count of their own, protected when small: a band of
-    // 103 against 100 at fidelity gave 3 away, and their met count and gains with it.
-    let past: u64 = bands
+    let mut at = of_side(Side::At, |sp| &sp.at);
+    at.push((s.at, -1.0));
+    a.relate(at, Op::Eq, 0.0);
+    let mut below = of_side(Side::Below, |sp| &sp.below);
+    below.push((s.below, -1.0));
+    a.relate(below, Op::Eq, 0.0);
+    let past: u64 = s
+        .bands
         .iter()
-        .filter(|(_, (_, to))| *to > threshold)
-        .map(|&((_, n), _)| n)
+        .zip(sides)
+        .filter(|(_, &x)| x == Side::Either)
+        .map(|(&(_, n), _)| n)
         .sum();
     let q_r = unpublished_count(
         a,
@@ -2135,24 +2277,45 @@ fn bands_hold_whom(a: &mut Audit, c: &Contract, counts: &Counts, s: &DoseSeries)
         counts.enrolled as f64,
         c.min_cell_size as f64,
     );
-    let mut reach = sum(&|_, to| to > threshold, s.at);
-    reach.push((q_r, -1.0));
-    a.relate(reach, Op::Eq, 0.0);
-    a.relate(vec![(q_r, 1.0), (s.below, -1.0)], Op::Le, 0.0);
-    if !counts.short_of_weeks {
-        a.relate(sum(&|from, _| from >= threshold, s.at), Op::Le, 0.0);
-    }
+    let mut split_below: Vec<(Q, f64)> = splits
+        .iter()
+        .flatten()
+        .map(|sp| (sp.below[k], 1.0))
+        .collect();
+    split_below.push((q_r, -1.0));
+    a.relate(split_below, Op::Eq, 0.0);
     q_r
+}
+
+/// The dose table: its place among the families, each band's [`Side`] and the split bands.
+struct DoseTable<'a> {
+    f: usize,
+    sides: &'a [Side],
+    splits: &'a [Option<Split>],
 }
 
 /// The dose bands' means add up to the outcomes at fidelity (the growth figures' sum) and those
 /// of the students below fidelity, each no larger than the largest outcome: with no one below
-/// fidelity, a band's mean is the growth figures' own (and bounds the tiers as they do).
-fn dose_sum(a: &mut Audit, counts: &Counts, cells: &[Vec<[Q; 8]>], q_sum: Option<Q>, q_ob: Q) {
-    let (Some(q_sum), Some(f)) = (q_sum, counts.families.iter().position(|f| f.dose)) else {
+/// fidelity, a band's mean is the growth figures' own (and bounds the tiers as they do). Band
+/// by band: a band [`Side::At`] holds outcomes at fidelity only, one [`Side::Below`] outcomes
+/// below it only, and a split band's sum is that of its students at fidelity and of those
+/// below, each within the band's tiers' bands (with the threshold at the edge of the band of
+/// 45-60, withheld, the growth figures' sum less the band of 60+ gave the band's sum, and with
+/// it, its 6 students at the top tier).
+fn dose_sum(
+    a: &mut Audit,
+    (counts, bands): (&Counts, &Bands),
+    cells: &[Vec<[Q; 8]>],
+    dose: DoseTable,
+    (q_sum, q_ob): (Option<Q>, Q),
+) {
+    let Some(q_sum) = q_sum else {
         return;
     };
-    let tallies = &counts.families[f].tallies;
+    let DoseTable { f, sides, splits } = dose;
+    let family = &counts.families[f];
+    let tallies = &family.tallies;
+    let e = counts.enrolled as f64;
     let largest = tallies
         .iter()
         .map(|t| t.metric_magnitude)
@@ -2162,12 +2325,97 @@ fn dose_sum(a: &mut Audit, counts: &Counts, cells: &[Vec<[Q; 8]>], q_sum: Option
     let q_sb = a.quantity("sum of the outcomes below fidelity", below, f64::INFINITY);
     a.get_mut(q_sb).lower = -1e15;
     a.get_mut(q_sb).known = Known::Not;
-    let mut terms: Vec<(Q, f64)> = cells[f].iter().map(|q| (q[7], 1.0)).collect();
-    terms.extend([(q_sum, -1.0), (q_sb, -1.0)]);
-    a.relate(terms, Op::Eq, 0.0);
-    let room = 1e-9 * (largest + 1.0) * counts.enrolled as f64;
+    let mut at_terms = vec![(q_sum, -1.0)];
+    let mut below_terms = vec![(q_sb, -1.0)];
+    for (b, q) in cells[f].iter().enumerate() {
+        match (sides[b], &splits[b]) {
+            (Side::At, _) => at_terms.push((q[7], 1.0)),
+            (Side::Below, _) => below_terms.push((q[7], 1.0)),
+            (Side::Either, Some(split)) => {
+                let at_value = family
+                    .at_fidelity
+                    .get(b)
+                    .map_or(0.0, |x| x.tally.metric_sum);
+                let band_bands = bands.cells[f].as_ref().and_then(|x| x.get(b));
+                let q_at = part_sum(
+                    a,
+                    "sum of a band's outcomes at fidelity",
+                    at_value,
+                    (&split.at, band_bands),
+                    e,
+                );
+                let q_below = part_sum(
+                    a,
+                    "sum of a band's outcomes below fidelity",
+                    tallies[b].metric_sum - at_value,
+                    (&split.below, band_bands),
+                    e,
+                );
+                a.relate(
+                    vec![(q[7], 1.0), (q_at, -1.0), (q_below, -1.0)],
+                    Op::Eq,
+                    0.0,
+                );
+                at_terms.push((q_at, 1.0));
+                below_terms.push((q_below, 1.0));
+            }
+            (Side::Either, None) => {}
+        }
+    }
+    // Each with room for rounding, as the sums are published as means. (A band of either side
+    // without its split counts would leave the sums only in total.)
+    let room = 1e-9 * (largest + 1.0) * e;
+    let mut within_room = |terms: Vec<(Q, f64)>| {
+        a.relate(terms.clone(), Op::Le, room);
+        a.relate(terms, Op::Ge, -room);
+    };
+    if splits
+        .iter()
+        .zip(sides)
+        .all(|(s, &x)| x != Side::Either || s.is_some())
+    {
+        within_room(at_terms);
+        within_room(below_terms);
+    } else {
+        let mut terms: Vec<(Q, f64)> = cells[f].iter().map(|q| (q[7], 1.0)).collect();
+        terms.extend([(q_sum, -1.0), (q_sb, -1.0)]);
+        within_room(terms);
+    }
     a.relate(vec![(q_sb, 1.0), (q_ob, -largest)], Op::Le, room);
     a.relate(vec![(q_sb, -1.0), (q_ob, -largest)], Op::Le, room);
+}
+
+/// The sum of the outcomes of one side of a split band (`counts` its series' counts: students,
+/// with an outcome, meeting the target, then each tier's), within the band's tiers' bands when
+/// it is audited by tier.
+fn part_sum(
+    a: &mut Audit,
+    name: &'static str,
+    value: f64,
+    (counts, bands): (&[Q], Option<&TierBands>),
+    e: f64,
+) -> Q {
+    let q = a.quantity(name, value, f64::INFINITY);
+    a.get_mut(q).lower = -1e15;
+    a.get_mut(q).known = Known::Not;
+    let Some(bands) = bands else {
+        return q;
+    };
+    match counts {
+        [_, _, _, tiers @ ..] if tiers.len() == bands.len() => {
+            let room = band_room(bands, e);
+            for (side, op) in [(1, Op::Le), (0, Op::Ge)] {
+                if let Some(mut terms) = band_sum(bands, tiers, side) {
+                    terms.iter_mut().for_each(|t| t.1 = -t.1);
+                    terms.push((q, 1.0));
+                    a.relate(terms, op, if side == 1 { room } else { -room });
+                }
+            }
+        }
+        [_, judged, met] => met_and_unmet_bounds(a, [q, *met, *judged], bands, e),
+        _ => {}
+    }
+    q
 }
 
 /// When fewer than `minCellSize` students have an outcome the report says so, and that alone
@@ -2228,7 +2476,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     sum_bounds(&mut a, subject_bands, &top, q_sum);
     let spread = spread_bounds(&mut a, subject_bands, plan, &top);
     nested_bounds(&mut a, subject_bands, plan, &cells);
-    let q_ob = dose_band_relations(&mut a, c, counts, &cells, (&top, q_sum));
+    let (q_ob, splits) = dose_band_relations(&mut a, subject_bands, &cells, (&top, q_sum));
     let Top {
         q_e,
         q_i,
@@ -2261,6 +2509,14 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
                 owner[q.0] = Some(Item::Cell(f, i));
             }
             owner[qs[0].0] = Some(Item::Size(f, i));
+        }
+    }
+    // A split band's sides are the band's: its cells and sizes protect them first.
+    if let Some(f) = counts.families.iter().position(|f| f.dose) {
+        for (b, split) in splits.iter().enumerate() {
+            for q in split.iter().flat_map(|s| s.at.iter().chain(&s.below)) {
+                owner[q.0] = Some(Item::Cell(f, b));
+            }
         }
     }
     for (k, q) in tiers.iter().take(counts.tiers().len()).enumerate() {

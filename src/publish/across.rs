@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{band_room, band_sum, Bands, Counts, Plan, TierBands};
+use super::{band_room, band_sides, band_sum, Bands, Counts, Plan, Side, TierBands};
 use crate::contract::{Contract, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
@@ -333,12 +333,13 @@ fn audit(
     let room = band_room(card, e);
     let dose = tables.iter().any(|&f| counts.families[f].dose);
     let below_bands = below_fidelity_bands(counts, bands);
+    let side_of = fidelity_side(c, (counts, plan, tables));
     let mut a = Audit::default();
     let mut of_group = Vec::new();
     let unknowns: Vec<Unknowns> = groups
-        .values()
+        .iter()
         .enumerate()
-        .map(|(g, held)| {
+        .map(|(g, (key, held))| {
             let mut count = |a: &mut Audit, name, value: u64, protected: bool| {
                 let q = a.quantity(name, value as f64, e);
                 let x = a.get_mut(q);
@@ -393,6 +394,20 @@ fn audit(
                 a.relate(apart, Op::Le, 0.0);
                 (below, sum)
             });
+            // The fidelity rule over the group's dose band: none at fidelity in a band below
+            // the threshold, none below it in a band past it.
+            let none: Vec<Q> = match (side_of(key), &below) {
+                (Side::Below, _) => [with_outcome, judged, sum]
+                    .into_iter()
+                    .chain(tiers.iter().copied())
+                    .collect(),
+                (Side::At, Some((apart, sum))) => apart.iter().chain([sum]).copied().collect(),
+                _ => Vec::new(),
+            };
+            for q in none {
+                let x = a.get_mut(q);
+                (x.lower, x.upper) = (0.0, 0.0);
+            }
             Unknowns {
                 n,
                 judged,
@@ -421,6 +436,34 @@ fn audit(
     }
     totals(&mut a, counts, plan, &unknowns, room);
     (a, of_group)
+}
+
+/// Where a group's students stand against the fidelity rule, by its key (see [`alike`]): the
+/// [`Side`] of its dose band, or of every band the report withholds when it is in one of those
+/// (an empty band is published as 0); either side when the dose bands are not among `tables`.
+fn fidelity_side<'a>(
+    c: &Contract,
+    (counts, plan, tables): (&'a Counts, &'a Plan, &'a [usize]),
+) -> impl Fn(&[u32]) -> Side + 'a {
+    let sides = band_sides(c, counts);
+    let dose = tables.iter().position(|&f| counts.families[f].dose);
+    move |key: &[u32]| {
+        let Some(pos) = dose else {
+            return Side::Either;
+        };
+        let f = tables[pos];
+        let family = &counts.families[f];
+        let mut of_key = (0..sides.len()).filter(|&b| match key[pos] {
+            WITHHELD => !plan.cells[f][b] && family.tallies[b].n > 0,
+            i => i as usize == b,
+        });
+        let first = of_key.next().map_or(Side::Either, |b| sides[b]);
+        if of_key.all(|b| sides[b] == first) {
+            first
+        } else {
+            Side::Either
+        }
+    }
 }
 
 /// The outcomes the students below fidelity meeting the target, and not, may hold: the dose
