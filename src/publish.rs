@@ -636,6 +636,20 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
     if withheld_any && plan.outcome_figures {
         out.push(format!("A cell is withheld when it holds 1 to {} students, or when 1 to {} of its students are judged, have an outcome, or (unless its share is coded as 5% or less, or 95% or more, over at least {} judged) meet the target or do not.", min - 1, min - 1, 20 * min));
     }
+    // The same rule for the report's own counts, when it withheld one of them for its size
+    // (the further ones withheld to protect it are stated above).
+    if plan.outcome_figures && first.tiers.iter().any(|&shown| !shown) {
+        out.push(format!(
+            "A tier's count is withheld when it is 1 to {} students.",
+            min - 1
+        ));
+    }
+    if plan.outcome_figures && !first.met {
+        out.push(format!(
+            "The count and share meeting the target are withheld when 1 to {} students met the target.",
+            min - 1
+        ));
+    }
     out
 }
 

@@ -3989,3 +3989,28 @@ fn a_band_holding_the_threshold_does_not_give_its_few_without_a_post_test_away()
         );
     }
 }
+
+#[test]
+fn counts_withheld_for_their_size_say_the_rule() {
+    // Review: reports withheld a tier's count and the met count for their size and said
+    // nothing of it. Here 5 of 50 reach the Met tier (50 to 79) and none the Top tier.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    for i in 0..50 {
+        let post = if i < 5 { 60 } else { 40 };
+        roster += &format!("S{i},30,{post},600,20,{}\n", 3 + i % 2);
+    }
+    let (e, report) = report_of(&fidelity_rule_contract(20.0), &roster);
+    assert_eq!((e.students.met_target, e.students.by_tier[0].count), (5, 5));
+    assert_eq!(tier_counts(&report), vec![None, Some(0.0)], "{report}");
+    assert_eq!(report["students"]["metTarget"], Value::Null, "{report}");
+    let protections = &report["disclosure"]["protections"];
+    for rule in [
+        "A tier's count is withheld when it is 1 to 9 students.",
+        "The count and share meeting the target are withheld when 1 to 9 students met the target.",
+    ] {
+        assert!(
+            protections.as_array().unwrap().iter().any(|p| p == rule),
+            "{rule:?} missing: {report}"
+        );
+    }
+}
