@@ -1991,19 +1991,16 @@ fn dose_band_relations(
                 bands: of_bands(|t| t.n, 0),
                 below: q_b,
                 at: q_a,
-                at_value: counts.at_fidelity,
             },
             DoseSeries {
                 bands: of_bands(|t| t.judged, 1),
                 below: q_ob,
                 at: q_o,
-                at_value: counts.with_outcome,
             },
             DoseSeries {
                 bands: of_bands(|t| t.met, 2),
                 below: q_mb,
                 at: q_m,
-                at_value: counts.met,
             },
         ];
         series.extend(dose_tier_series(
@@ -2086,12 +2083,11 @@ fn without_outcome(a: &mut Audit, counts: &Counts, top: &Top, q_ob: Q, min: f64)
 }
 
 /// One count over the dose bands: each band's quantity and value, and the quantities of the
-/// students it counts below and at fidelity, with the value at fidelity.
+/// students it counts below and at fidelity.
 struct DoseSeries {
     bands: Vec<(Q, u64)>,
     below: Q,
     at: Q,
-    at_value: u64,
 }
 
 /// Each tier's count over the dose bands (below every tier last): the bands' students in it
@@ -2127,7 +2123,6 @@ fn dose_tier_series(
             bands: bands.collect(),
             below,
             at,
-            at_value,
         });
     }
     series
@@ -2277,25 +2272,15 @@ fn bands_hold_whom(
     let mut below = of_side(Side::Below, |sp| &sp.below);
     below.push((s.below, -1.0));
     a.relate(below, Op::Eq, 0.0);
-    let past: u64 = s
-        .bands
-        .iter()
-        .zip(sides)
-        .filter(|(_, &x)| x == Side::Either)
-        .map(|(&(_, n), _)| n)
-        .sum();
+    let split_below: Vec<Q> = splits.iter().flatten().map(|sp| sp.below[k]).collect();
     let q_r = unpublished_count(
         a,
         "below fidelity in a band past the threshold",
-        past.saturating_sub(s.at_value) as f64,
+        split_below.iter().map(|&q| a.get(q).value).sum(),
         counts.enrolled as f64,
         c.min_cell_size as f64,
     );
-    let mut split_below: Vec<(Q, f64)> = splits
-        .iter()
-        .flatten()
-        .map(|sp| (sp.below[k], 1.0))
-        .collect();
+    let mut split_below: Vec<(Q, f64)> = split_below.into_iter().map(|q| (q, 1.0)).collect();
     split_below.push((q_r, -1.0));
     a.relate(split_below, Op::Eq, 0.0);
     q_r
