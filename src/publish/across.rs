@@ -91,17 +91,23 @@ impl<'a> Crossings<'a> {
             .filter(shown)
             .partition(|&f| counts.families[f].dose);
         let mut cache = self.cache.borrow_mut();
-        let mut check = |tables: &[usize]| {
-            pinned_by_outcomes(c, (counts, plan, tables), self.bands, &mut cache)
+        let mut check = |tables: &[usize], most_groups: usize| {
+            pinned_by_outcomes(
+                c,
+                (counts, plan, tables),
+                self.bands,
+                &mut cache,
+                most_groups,
+            )
         };
         if subgroups.len() >= 2 {
-            if let found @ (Err(_) | Ok(Some(_))) = check(&subgroups) {
+            if let found @ (Err(_) | Ok(Some(_))) = check(&subgroups, MOST_GROUPS) {
                 return found;
             }
         }
         for &d in &dose {
             for &f in &subgroups {
-                if let found @ (Err(_) | Ok(Some(_))) = check(&[d, f]) {
+                if let found @ (Err(_) | Ok(Some(_))) = check(&[d, f], MOST_GROUPS) {
                     return found;
                 }
             }
@@ -112,10 +118,8 @@ impl<'a> Crossings<'a> {
         let mut all = dose;
         all.extend(&subgroups);
         if subgroups.len() >= 2 && all.len() > subgroups.len() {
-            let groups = alike(counts, plan, &all).len();
-            if groups <= MOST_GROUPS_ALL_TABLES {
-                return check(&all);
-            }
+            // (Too many groups here leaves the pairs' answer, rather than withholding tables.)
+            return check(&all, MOST_GROUPS_ALL_TABLES).or(Ok(None));
         }
         Ok(None)
     }
@@ -256,18 +260,20 @@ impl Unknowns {
 /// counts, its students in each tier and the sum of their outcomes as unknowns, tied to each
 /// published cell's figures and to the report's totals; the sum lies within the tiers' bands.
 /// With the dose bands, whose outcome figures count students below fidelity too, a group also
-/// has its students below fidelity meeting the target and not, and their sum.
+/// has its students below fidelity meeting the target and not, and their sum. `TooLarge` when
+/// the groups are more than `most_groups`.
 pub fn pinned_by_outcomes(
     c: &Contract,
     (counts, plan, tables): (&Counts, &Plan, &[usize]),
     bands: &Bands,
     cache: &mut Cache,
+    most_groups: usize,
 ) -> Crossing {
     if tables.len() < 2 || !plan.outcome_figures {
         return Ok(None);
     }
     let groups = alike(counts, plan, tables);
-    if groups.len() > MOST_GROUPS {
+    if groups.len() > most_groups {
         return Err(TooLarge);
     }
     let (audit, of_group) = audit(c, (counts, plan, tables), bands, &groups);
