@@ -375,6 +375,14 @@ struct Dose {
 }
 
 impl Dose {
+    /// The scale of every enrolled student with an outcome (each lies in one band).
+    fn scale(&self) -> Scale {
+        self.tiers.iter().fold(Scale::default(), |mut all, band| {
+            all.merge(&band.scale);
+            all
+        })
+    }
+
     fn new(tiers: usize) -> Self {
         Dose {
             tallies: [Tally::default(); DOSE_BANDS.len()],
@@ -676,6 +684,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         sd_metric: growth.sd,
         median_pair,
         short_of_weeks,
+        scale: dose.scale(),
         nested: tables.nested,
         combinations: tables.combinations,
     };

@@ -81,6 +81,9 @@ pub struct Counts {
     pub median_pair: Option<(f64, f64)>,
     /// Some enrolled student has fewer weeks than the fidelity rule asks.
     pub short_of_weeks: bool,
+    /// The scale of every student with an outcome, at fidelity or not: the step of the test's
+    /// scale as a reader may know it (see [`Scale::read_within`]).
+    pub scale: Scale,
     /// Cells whose students all lie in one cell of another table: (family, cell) inside
     /// (family, cell).
     pub nested: Vec<Nested>,
@@ -834,12 +837,12 @@ impl Bands {
                 let among = widest(tiers.iter().filter_map(ByTier::extremes));
                 tiers
                     .iter()
-                    .map(|t| outcome_bands(c, t, among, none_declined))
+                    .map(|t| outcome_bands(c, t, &counts.scale, among, none_declined))
                     .collect()
             })
         });
         Bands {
-            card: outcome_bands(c, of, of.extremes(), counts.declined == 0),
+            card: outcome_bands(c, of, &counts.scale, of.extremes(), counts.declined == 0),
             cells: cells.collect(),
         }
     }
@@ -1528,7 +1531,7 @@ fn sum_bounds(
         if side == 1 {
             // Those who declined are at most a step down (or their own largest outcome, should
             // scores below 0 allow more); the term is their shortfall below the band's top.
-            let step = decline_top(&c.metric, &of.scale).unwrap_or(most);
+            let step = decline_top(&c.metric, &of.scale.read_within(&counts.scale)).unwrap_or(most);
             let highest = of.decline_high.map_or(step, |h| h.max(step));
             if highest < ceiling && ceiling.is_finite() {
                 terms.push((q_dw, highest - ceiling));
@@ -1563,18 +1566,20 @@ fn sum_bounds(
 fn outcome_range(
     c: &Contract,
     of: &ByTier,
+    whole: &Scale,
     among: Option<(f64, f64)>,
     none_declined: bool,
 ) -> (f64, f64) {
     let (low, high) = among.unwrap_or((0.0, 0.0));
     let far = 1e3 * ((high - low).abs() + 1.0);
-    let floor = match (&c.metric, zero_gain(&c.metric, &of.scale)) {
+    let scale = of.scale.read_within(whole);
+    let floor = match (&c.metric, zero_gain(&c.metric, &scale)) {
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
         // No one declined: every gain is at least 0.
         (_, Some((zero, _))) if none_declined => zero.min(low),
         // A normalized gain is at least what a fall from the top step to 0 gives (the students'
         // own lowest, should scores below 0 allow less).
-        _ => lowest_outcome(&c.metric, &of.scale).map_or(low - far, |least| least.min(low)),
+        _ => lowest_outcome(&c.metric, &scale).map_or(low - far, |least| least.min(low)),
     };
     let ceiling = match c.metric {
         GrowthMetric::NormalizedGain { .. } => 1.0,
@@ -1596,13 +1601,14 @@ fn outcome_range(
 fn outcome_bands(
     c: &Contract,
     of: &ByTier,
+    whole: &Scale,
     among: Option<(f64, f64)>,
     none_declined: bool,
 ) -> Vec<(f64, f64)> {
-    let (floor, ceiling) = outcome_range(c, of, among, none_declined);
+    let (floor, ceiling) = outcome_range(c, of, whole, among, none_declined);
     let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
     let last = thresholds.len();
-    let steps = threshold_steps(&c.metric, &of.scale, &thresholds);
+    let steps = threshold_steps(&c.metric, &of.scale.read_within(whole), &thresholds);
     // The first outcome reaching threshold k, and the last short of it.
     let first = |k: usize| match steps.get(k).copied().flatten() {
         Some((first, _)) => first,
@@ -1647,7 +1653,7 @@ fn median_bounds(
         return;
     };
     let of = &counts.outcomes;
-    let (floor, ceiling) = outcome_range(c, of, of.extremes(), counts.declined == 0);
+    let (floor, ceiling) = outcome_range(c, of, &counts.scale, of.extremes(), counts.declined == 0);
     // Each band as thresholds: [from, to), the next tier's threshold excluded.
     // A value reaches a threshold a hair below it (see [`crate::growth::reaches`]): 16.4 - 6.4 =
     // 9.999999999999998 is in the tier from 10.

@@ -16,6 +16,12 @@ pub struct Scale {
     /// Units per point: 1 for whole scores, 2 for half points, 10 for tenths; None when no
     /// step of a thousandth or coarser fits them all.
     units: Option<u32>,
+    /// The greatest common divisor of the scores in units (0 before any score): scores in tens
+    /// are 10 units of a point apart.
+    gcd: u64,
+    /// The step a reader supposes, in units: 1, or what [`Scale::read_within`] sets from the
+    /// scale of the whole roster.
+    coarse: u64,
     /// Bit g: some student of grade g (a norm of a grade no one is in bounds nothing).
     grades: u32,
 }
@@ -25,6 +31,8 @@ impl Default for Scale {
     fn default() -> Self {
         Scale {
             units: Some(1),
+            gcd: 0,
+            coarse: 1,
             grades: 0,
         }
     }
@@ -54,21 +62,70 @@ impl Scale {
             (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
         };
         let Some(units) = self.units else { return };
-        if x.is_nan() || on(units) {
+        if x.is_nan() {
             return;
         }
-        self.units = (2..=FINEST)
-            .find(|&u| on(u))
-            .and_then(|own| common_units(units, own));
+        if !on(units) {
+            self.units = (2..=FINEST)
+                .find(|&u| on(u))
+                .and_then(|own| common_units(units, own));
+            let Some(finer) = self.units else { return };
+            self.gcd = self.gcd.saturating_mul(u64::from(finer / units));
+        }
+        let Some(units) = self.units else { return };
+        // (Past 2^53 units floats are all whole: such a score says nothing of the step.)
+        let scaled = (x * f64::from(units)).round().abs();
+        let k = if scaled <= 9e15 { scaled as u64 } else { 1 };
+        self.gcd = gcd(self.gcd, k);
     }
 
     /// Both sets of students together: the finest step both fit, every grade of either.
     pub fn merge(&mut self, other: &Scale) {
-        self.units = self
+        let units = self
             .units
             .zip(other.units)
             .and_then(|(a, b)| common_units(a, b));
+        if let (Some(a), Some(b), Some(l)) = (self.units, other.units, units) {
+            // Both sets' scores in the common units, and the coarsest step both fit.
+            self.gcd = gcd(
+                self.gcd.saturating_mul(u64::from(l / a)),
+                other.gcd.saturating_mul(u64::from(l / b)),
+            );
+            self.coarse = gcd(self.coarse, other.coarse);
+        }
+        self.units = units;
         self.grades |= other.grades;
+    }
+
+    /// This set's scale as a reader who knows the test's scale supposes it, `whole` being the
+    /// scale of every student of the roster with an outcome: its scores fit both its own units
+    /// and the roster's step, so they move in the least common multiple of the two. A scale
+    /// reported in tens moves in tens; one in halves, in points where these students' scores
+    /// are whole, as before. A set's own greatest common divisor is not used: one student's
+    /// score of 537 says nothing a reader knows.
+    pub fn read_within(&self, whole: &Scale) -> Scale {
+        let (Some(own), Some(all)) = (self.units, whole.units) else {
+            return *self;
+        };
+        if whole.gcd == 0 {
+            return *self;
+        }
+        // The roster's step is gcd/all points; in lowest terms g/u. The least common multiple
+        // of 1/own and g/u is g / gcd(own, u).
+        let common = gcd(whole.gcd, u64::from(all));
+        let (g, u) = (whole.gcd / common, u64::from(all) / common);
+        // (gcd(own, u) divides own, a u32.)
+        let units = gcd(u64::from(own), u) as u32;
+        Scale {
+            units: Some(units),
+            coarse: g,
+            ..*self
+        }
+    }
+
+    /// The step a reader supposes: (units of it, units per point); None without units.
+    fn step(&self) -> Option<(f64, f64)> {
+        Some((self.coarse as f64, f64::from(self.units?)))
     }
 
     /// Whether the norm of `grade` judges any of the students (every norm, when no grade is
@@ -84,8 +141,8 @@ fn common_units(a: u32, b: u32) -> Option<u32> {
     (lcm <= u64::from(FINEST)).then_some(lcm as u32)
 }
 
-fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 {
+fn gcd<T: Copy + PartialEq + Default + std::ops::Rem<Output = T>>(a: T, b: T) -> T {
+    if b == T::default() {
         a
     } else {
         gcd(b, a % b)
@@ -132,16 +189,16 @@ pub fn threshold_steps(
     thresholds
         .iter()
         .map(|&t| {
-            // A score of k units is k / u points.
-            let u = f64::from(scale.units?);
+            // A score of k steps is k g / u points.
+            let (g, u) = scale.step()?;
             match metric {
                 GrowthMetric::Gain | GrowthMetric::PostScore => {
-                    Some(around(t, reach_point(t) * u, &|k| k / u))
+                    Some(around(t, reach_point(t) * u / g, &|k| k * g / u))
                 }
                 GrowthMetric::NormalizedGain { max_score } => {
-                    // In units: denominators d = maximum - pre-test, numerators from -pre to d.
-                    let m = max_score * u;
-                    if m.fract() != 0.0 || !(1.0..=1e7).contains(&m) {
+                    // In steps: denominators d = maximum - pre-test, numerators from -pre to d.
+                    let m = normalized_steps(*max_score, scale)?;
+                    if !(1.0..=1e7).contains(&m) {
                         return None;
                     }
                     // Past 1,000 steps, for a threshold from above 0 to 1 (every fraction there
@@ -170,8 +227,8 @@ pub fn threshold_steps(
                 }
                 GrowthMetric::GrowthIndex { norms } => {
                     widest(norms.iter().filter(|n| scale.judges(n.grade)).map(|n| {
-                        around(t, (reach_point(t) * n.sd + n.mean) * u, &|k| {
-                            (k / u - n.mean) / n.sd
+                        around(t, (reach_point(t) * n.sd + n.mean) * u / g, &|k| {
+                            (k * g / u - n.mean) / n.sd
                         })
                     }))
                 }
@@ -181,7 +238,7 @@ pub fn threshold_steps(
                     }
                     widest(norms.iter().filter(|n| scale.judges(n.grade)).map(|n| {
                         let per = 100.0 / n.typical_growth;
-                        around(t, reach_point(t) / per * u, &|k| k / u * per)
+                        around(t, reach_point(t) / per * u / g, &|k| k * g / u * per)
                     }))
                 }
             }
@@ -213,7 +270,8 @@ pub fn zero_gain(metric: &GrowthMetric, scale: &Scale) -> Option<(f64, f64)> {
 /// index's (-1 - mean)/sd. None without steps, for a post-test score and for a percent of
 /// typical growth prorated by weeks.
 pub fn decline_top(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
-    let step = 1.0 / f64::from(scale.units?);
+    let (g, u) = scale.step()?;
+    let step = g / u;
     match metric {
         GrowthMetric::PostScore => None,
         GrowthMetric::Gain => Some(-step),
@@ -242,16 +300,31 @@ pub fn decline_top(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
 
 /// The least outcome the metric can have on the `scale` with scores of at least 0, where it has
 /// one: a normalized gain over a maximum of m whole points is at least -(m - 1), from a pre-test
-/// one point short of the maximum to a post-test of 0 (on a scale of 2, -1). None for the other
+/// one point short of the maximum to a post-test of 0 (on a scale of 2, -1); from the highest
+/// pre-test short of the maximum when the maximum is off the steps. None for the other
 /// metrics, whose outcomes no maximum bounds, and without steps.
 pub fn lowest_outcome(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
-    let step = 1.0 / f64::from(scale.units?);
+    let (g, u) = scale.step()?;
     match metric {
-        GrowthMetric::NormalizedGain { max_score } if *max_score > step => {
-            Some(-(max_score - step) / step)
+        GrowthMetric::NormalizedGain { max_score } => {
+            // The highest pre-test short of the maximum, in steps, falling to 0.
+            let top = ((max_score * u / g).ceil() - 1.0) * g / u;
+            (top > 0.0).then(|| -top / (max_score - top))
         }
         _ => None,
     }
+}
+
+/// A normalized gain's maximum in steps: the scale's step, made finer to fit the maximum when
+/// it does not (scores in tens under a maximum of 25 move in fives, as far as a reader may
+/// say). None without units or for a maximum off the units.
+fn normalized_steps(max_score: f64, scale: &Scale) -> Option<f64> {
+    let (g, u) = scale.step()?;
+    let max_units = max_score * u;
+    if max_units.fract() != 0.0 || !(1.0..=9e15).contains(&max_units) {
+        return None;
+    }
+    Some(max_units / gcd(g as u64, max_units as u64) as f64)
 }
 
 /// The largest fraction below `r` and the smallest at or above it among those with a
@@ -299,14 +372,14 @@ mod tests {
     fn units(u: u32) -> Scale {
         Scale {
             units: Some(u),
-            grades: 0,
+            ..Scale::default()
         }
     }
 
     fn no_units() -> Scale {
         Scale {
             units: None,
-            grades: 0,
+            ..Scale::default()
         }
     }
 
@@ -506,5 +579,88 @@ mod tests {
         halves.see(&norms, 10.5, 11.0, Some(4));
         both.merge(&halves);
         assert_eq!(both.units, Some(2));
+    }
+
+    #[test]
+    fn a_scale_reported_in_tens_moves_in_tens() {
+        let seen = |scores: &[f64]| {
+            let mut scale = Scale::default();
+            for &x in scores {
+                scale.see(&GrowthMetric::PostScore, f64::NAN, x, None);
+            }
+            scale
+        };
+        let tens = seen(&[500.0, 510.0, 620.0, 0.0]);
+        assert_eq!((tens.units, tens.gcd), (Some(1), 10));
+        // One student's 537 says nothing of the roster's step; read within the roster it moves
+        // in tens: 55 is first reached at 60, and 50 is the last short of it.
+        let one = seen(&[537.0]);
+        let read = one.read_within(&tens);
+        assert_eq!(
+            threshold_steps(&GrowthMetric::Gain, &read, &[55.0]),
+            vec![Some((60.0, 50.0))]
+        );
+        assert_eq!(decline_top(&GrowthMetric::Gain, &read), Some(-10.0));
+        // Read alone (no roster step), as before: whole points.
+        assert_eq!(
+            threshold_steps(&GrowthMetric::Gain, &one, &[55.0]),
+            vec![Some((55.0, 54.0))]
+        );
+        // Halves across the roster, whole scores in a cell: the cell moves in points, as before.
+        let halves = seen(&[100.0, 100.5]);
+        assert_eq!((halves.units, halves.gcd), (Some(2), 1));
+        let whole = seen(&[100.0, 101.0]).read_within(&halves);
+        assert_eq!(decline_top(&GrowthMetric::Gain, &whole), Some(-1.0));
+        assert_eq!(
+            decline_top(&GrowthMetric::Gain, &halves.read_within(&halves)),
+            Some(-0.5)
+        );
+        // Steps of 2.5 (5 halves): a cell of whole scores moves in the least common multiple, 5;
+        // a cell with halves in 2.5.
+        let fives = seen(&[2.5, 5.0, 12.5]);
+        assert_eq!((fives.units, fives.gcd), (Some(2), 5));
+        let cell = seen(&[5.0, 10.0]).read_within(&fives);
+        assert_eq!(decline_top(&GrowthMetric::Gain, &cell), Some(-5.0));
+        let cell = seen(&[7.5]).read_within(&fives);
+        assert_eq!(decline_top(&GrowthMetric::Gain, &cell), Some(-2.5));
+        // Merged sets: tens and fives together move in fives.
+        let mut both = tens;
+        both.merge(&seen(&[15.0]));
+        assert_eq!((both.units, both.gcd), (Some(1), 5));
+        both.merge(&seen(&[0.5]));
+        assert_eq!((both.units, both.gcd), (Some(2), 1));
+        // Every score 0 says nothing: the cell's own units stay.
+        let zero = seen(&[0.0, 0.0]);
+        assert_eq!(one.read_within(&zero), one);
+    }
+
+    #[test]
+    fn a_normalized_gain_in_tens_moves_in_fractions_of_the_maximum_in_tens() {
+        let mut tens = Scale::default();
+        for x in [0.0, 30.0, 100.0] {
+            tens.see(&GrowthMetric::PostScore, f64::NAN, x, None);
+        }
+        let read = tens.read_within(&tens);
+        // A maximum of 100 in tens is 10 steps: 0.6 is 3/5, and the last short of it 4/7 (by
+        // enumeration in Python: max over d <= 10 of (ceil(0.6 d) - 1) / d).
+        let hundred = GrowthMetric::NormalizedGain { max_score: 100.0 };
+        assert_eq!(
+            threshold_steps(&hundred, &read, &[0.6]),
+            vec![Some((0.6, 4.0 / 7.0))]
+        );
+        // From 90 to 0 is -9; the largest decline, 10 to 0, is -10 / 90.
+        assert_eq!(super::lowest_outcome(&hundred, &read), Some(-9.0));
+        assert_eq!(decline_top(&hundred, &read), Some(-10.0 / 90.0));
+        // A maximum of 25 off the tens: fractions over fives (5 steps; 0.4 is 10/25 from a
+        // pre-test of 0), and the highest pre-test short of it is 20: -20 / 5.
+        let quarter = GrowthMetric::NormalizedGain { max_score: 25.0 };
+        assert_eq!(
+            threshold_steps(&quarter, &read, &[0.5]),
+            vec![Some((0.5, 0.4))]
+        );
+        assert_eq!(super::lowest_outcome(&quarter, &read), Some(-4.0));
+        // Whole points under a maximum of 2.5: from 2 to 0 is -2 / 0.5.
+        let off = GrowthMetric::NormalizedGain { max_score: 2.5 };
+        assert_eq!(super::lowest_outcome(&off, &units(1)), Some(-4.0));
     }
 }

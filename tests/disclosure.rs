@@ -4014,3 +4014,49 @@ fn counts_withheld_for_their_size_say_the_rule() {
         );
     }
 }
+
+#[test]
+fn a_scale_reported_in_tens_does_not_bound_a_small_top_tier() {
+    // Review (F5): every score a multiple of 10, the tiers at 55 and 85. A reader who knows the
+    // test reports in tens puts each student meeting the target at 60 or more and each at the
+    // top at 90 or more, so 100 students with a mean of 30.9 and 50 meeting the target hold at
+    // most (3090 - 60 x 50) / 30 = 3 at the top: the true 3. Over whole points the audit saw
+    // (3090 - 55 x 50) / 30 = 11.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    let rows: [(usize, u32, &str); 5] = [
+        (25, 60, "3"),
+        (22, 60, "4"),
+        (3, 90, "3"),
+        (25, 0, "3"),
+        (25, 0, "4"),
+    ];
+    let mut id = 0;
+    for (n, post, grade) in rows {
+        for _ in 0..n {
+            roster.push_str(&format!("S{id},10,{post},1000,20,{grade}\n"));
+            id += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "postScore" },
+        "paymentCard": [{ "label": "Met", "atLeast": 55, "centsPerStudent": 2000 },
+                        { "label": "Top", "atLeast": 85, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 0 }, "minCellSize": 10,
+        "subgroupColumns": ["grade"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.payment.outcome_cents, 47 * 2000 + 3 * 5000);
+    let g = &report["growth"];
+    let sum = num(&g["mean"]).zip(num(&g["n"])).map(|(mean, n)| mean * n);
+    // The met count, published or as the grades' cells give it.
+    let met = num(&report["students"]["metTarget"]).or_else(|| {
+        ["3", "4"]
+            .iter()
+            .map(|grade| judged_met_sum(&subgroup_cell(&report, "grade", grade)).map(|c| c.1))
+            .sum()
+    });
+    let top = tier_counts(&report).last().copied().flatten();
+    assert!(top.is_none(), "the top tier's 3 published: {report}");
+    if let (Some(sum), Some(met)) = (sum, met) {
+        let most = ((sum - 60.0 * met) / 30.0 + 1e-9).floor();
+        assert!(most >= 9.0, "at most {most} at the top: {report}");
+    }
+}
