@@ -4060,3 +4060,37 @@ fn a_scale_reported_in_tens_does_not_bound_a_small_top_tier() {
         assert!(most >= 9.0, "at most {most} at the top: {report}");
     }
 }
+
+#[test]
+fn two_tables_do_not_narrow_the_few_at_fidelity_without_a_post_test() {
+    // Review (F4): under notMet, 1 of the 95 at fidelity has no post-test, in grade 4 and F. A
+    // published mean gives its count with an outcome (the audit's model: a reader finds it from
+    // the mean's lattice), so grade 3's 52 judged all have one. Grade 3's mean of 0 puts its
+    // outcomes at 0, none meeting the target; so M's 20 meeting it are of grade 4, the other 13
+    // of the 33 are grade 4 F, and M's sum of 1874 less 20 x 79 needs 6 more of grade 4 M with
+    // an outcome below 50. Grade 4's 43 judged hold at least 39 with an outcome: at most 4
+    // without one. Each table alone leaves 0 to 10.
+    let roster = include_str!("fixtures/contracts/disclosure-notmet-two-tables.csv");
+    let mut contract = fidelity_rule_contract(30.0);
+    contract["subgroupColumns"] = json!(["grade", "gender"]);
+    contract["missingOutcome"] = json!("notMet");
+    let (e, report) = report_of(&contract, roster);
+    assert_eq!((e.students.at_fidelity, e.students.with_outcome), (95, 94));
+    let s = &report["students"];
+    let grade3 = subgroup_cell(&report, "grade", "3");
+    let male = subgroup_cell(&report, "gender", "M");
+    let figures = (
+        num(&s["judged"]).zip(num(&s["metTarget"])),
+        num(&grade3["judged"]).zip(num(&grade3["meanMetric"])),
+        judged_met_sum(&male),
+    );
+    if let (Some((judged, met)), Some((judged3, 0.0)), Some((_, met_m, sum_m))) = figures {
+        let not_met_4m = ((sum_m - 79.0 * met_m) / 49.0).ceil().max(0.0);
+        let with_4 = met + not_met_4m;
+        let most_without = (judged - judged3) - with_4;
+        assert!(
+            most_without >= 9.0,
+            "at most {most_without} at fidelity without an outcome: {report}"
+        );
+    }
+}

@@ -281,16 +281,20 @@ pub fn pinned_by_outcomes(
     let Some(exposure) = audit.exposures(min, cache, true).into_iter().next() else {
         return Ok(None);
     };
-    let Some((key, _)) = of_group[exposure.q.0].and_then(|g| groups.iter().nth(g)) else {
-        return Ok(None);
-    };
+    let key = of_group
+        .get(exposure.q.0)
+        .copied()
+        .flatten()
+        .and_then(|g| groups.keys().nth(g));
     // The group's published cells; a group in no published cell is every published cell's
-    // complement, and any of them may go.
-    let mut cells: Vec<(usize, usize)> = tables
-        .iter()
-        .zip(key)
-        .filter_map(|(&f, &i)| (i != WITHHELD).then_some((f, i as usize)))
-        .collect();
+    // complement, and any of them may go, as for a withheld count the groups add up to.
+    let mut cells: Vec<(usize, usize)> = key.map_or_else(Vec::new, |key| {
+        tables
+            .iter()
+            .zip(key)
+            .filter_map(|(&f, &i)| (i != WITHHELD).then_some((f, i as usize)))
+            .collect()
+    });
     if cells.is_empty() {
         for &f in tables {
             cells.extend(
@@ -442,6 +446,20 @@ fn audit(
         })
         .collect();
     let keys: Vec<&Vec<u32>> = groups.keys().collect();
+    published(&mut a, (counts, plan, tables), &keys, &unknowns, room);
+    hidden_counts(&mut a, c, (counts, plan, tables), &keys, &unknowns);
+    (a, of_group)
+}
+
+/// What the report publishes of the groups (whose `keys` run over `tables`): each published
+/// cell's figures over the groups inside it, and the totals.
+fn published(
+    a: &mut Audit,
+    (counts, plan, tables): (&Counts, &Plan, &[usize]),
+    keys: &[&Vec<u32>],
+    unknowns: &[Unknowns],
+    room: f64,
+) {
     for (pos, &f) in tables.iter().enumerate() {
         for (i, t) in counts.families[f].tallies.iter().enumerate() {
             if !plan.cells[f][i] || t.n == 0 {
@@ -449,16 +467,87 @@ fn audit(
             }
             let inside: Vec<&Unknowns> = keys
                 .iter()
-                .zip(&unknowns)
+                .zip(unknowns)
                 .filter(|(k, _)| k[pos] == i as u32)
                 .map(|(_, u)| u)
                 .collect();
             let what = (counts.families[f].dose, plan.sizes[f][i]);
-            cell_figures(&mut a, t, &inside, what, room);
+            cell_figures(a, t, &inside, what, room);
         }
     }
-    totals(&mut a, counts, plan, &unknowns, room);
-    (a, of_group)
+    totals(a, counts, plan, unknowns, room);
+}
+
+/// Counts the report withholds that the groups add up to, protected like the groups' own but
+/// at the cell size, as each table's audit protects them: under `missingOutcome: notMet` those
+/// at fidelity without an outcome, and in a table withholding a single cell, that cell's
+/// students, with an outcome, without one and in each tier. Two tables together can narrow
+/// them where each alone does not (review: under notMet, grade and gender together put the 1
+/// student at fidelity without a post-test within 0 to 4). Withheld tier counts are left out:
+/// the report's words put each within 1 to 9, narrower than the cell size.
+fn hidden_counts(
+    a: &mut Audit,
+    c: &Contract,
+    (counts, plan, tables): (&Counts, &Plan, &[usize]),
+    keys: &[&Vec<u32>],
+    unknowns: &[Unknowns],
+) {
+    let min = c.min_cell_size;
+    let e = counts.enrolled as f64;
+    let not_met = c.missing_outcome == MissingOutcome::NotMet;
+    let derived = |a: &mut Audit, name, terms: Vec<(Q, f64)>| {
+        let value: f64 = terms.iter().map(|&(q, k)| k * a.get(q).value).sum();
+        let q = a.quantity(name, value, e);
+        let x = a.get_mut(q);
+        x.known = Known::Not;
+        x.protected = value > 0.5 && value < min as f64 - 0.5;
+        let mut relation = terms;
+        relation.push((q, -1.0));
+        a.relate(relation, Op::Eq, 0.0);
+    };
+    let without_outcome = |u: &Unknowns| [(u.judged, 1.0), (u.with_outcome, -1.0)];
+    if not_met && !(plan.fidelity && plan.met) {
+        let terms = unknowns.iter().flat_map(without_outcome).collect();
+        derived(a, "at fidelity without an outcome", terms);
+    }
+    for (pos, &f) in tables.iter().enumerate() {
+        let family = &counts.families[f];
+        let withheld = (0..family.tallies.len())
+            .filter(|&i| !plan.cells[f][i] && family.tallies[i].n > 0)
+            .count();
+        if withheld != 1 {
+            continue;
+        }
+        let inside: Vec<&Unknowns> = keys
+            .iter()
+            .zip(unknowns)
+            .filter(|(k, _)| k[pos] == WITHHELD)
+            .map(|(_, u)| u)
+            .collect();
+        let over = |pick: &dyn Fn(&Unknowns) -> Q| inside.iter().map(|u| (pick(u), 1.0)).collect();
+        derived(a, "students in a withheld cell", over(&|u| u.n));
+        // A dose band's figures count students below fidelity too; its cells' own counts are
+        // not the groups'.
+        if family.dose {
+            continue;
+        }
+        derived(
+            a,
+            "students in a withheld cell with an outcome",
+            over(&|u| u.with_outcome),
+        );
+        if not_met {
+            let terms = inside.iter().flat_map(|u| without_outcome(u)).collect();
+            derived(a, "students in a withheld cell without an outcome", terms);
+        }
+        for k in 0..inside.first().map_or(0, |u| u.tiers.len()) {
+            derived(
+                a,
+                "students of a withheld cell in a tier",
+                over(&|u| u.tiers[k]),
+            );
+        }
+    }
 }
 
 /// Where a group's students stand against the fidelity rule, by its key (see [`alike`]): the

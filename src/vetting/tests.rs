@@ -585,6 +585,18 @@ fn negative_evidence_overrides_tiers_1_to_3_but_not_tier_4() {
         why.contains("overridden") && why.contains("studies[0]"),
         "{why}"
     );
+    // Without the logic model no tier is left, and the reason says why tiers 1 to 3 went
+    // before saying that nothing gives tier 4.
+    let (t, why) = tier(
+        json!([rct(400, 3, -0.25, 0.01), rct(400, 3, 0.2, 0.01)]),
+        json!({}),
+    );
+    assert_eq!(t, None);
+    assert!(
+        why.starts_with("Positive findings are overridden")
+            && why.ends_with("No logic model with an ongoing evaluation gives tier 4."),
+        "{why}"
+    );
 }
 
 #[test]
