@@ -513,6 +513,16 @@ fn t_quantiles_and_p_values_across_degrees_of_freedom() {
 }
 
 #[test]
+fn the_normal_quantile_is_defined_strictly_between_0_and_1() {
+    // scipy.stats.norm.ppf(0.975) = 1.959963984540054; at 0 and 1 it is infinite, and past them
+    // undefined (statrs would panic): NaN for all, so no caller gets an infinite critical value.
+    close(normal_quantile(0.975), 1.959963984540054);
+    for p in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
+        assert!(normal_quantile(p).is_nan(), "{p}");
+    }
+}
+
+#[test]
 fn benjamini_hochberg_by_hand() {
     // m = 5, alpha 0.05: thresholds 0.01, 0.02, 0.03, 0.04, 0.05. Sorted p: 0.001, 0.012, 0.029,
     // 0.041, 0.2; the largest i with p_(i) <= i alpha/m is 3 (0.029 <= 0.03; 0.041 > 0.04).
