@@ -7,13 +7,26 @@ use crate::error::Code;
 /// Why a student's metric cannot be computed although the post-test is there.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetricProblem {
-    /// A row problem: the pre-test leaves no room for a normalized gain, or a score is above the maximum.
-    Row { code: Code, message: String },
+    /// A row problem: a score above the maximum, or no grade for a metric with norms; in
+    /// `column`.
+    Row {
+        code: Code,
+        message: String,
+        column: RowColumn,
+    },
     /// The contract has no norm for this grade (a contract problem, reported once).
     NoNorm { grade: u8 },
     /// A normalized gain for a pre-test at the maximum score: no room to grow, so no value;
     /// the student stays enrolled and is counted apart (not a bad row).
     NoRoomToGrow,
+}
+
+/// The roster column a row problem lies in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowColumn {
+    Pre,
+    Post,
+    Grade,
 }
 
 /// The metric for one student, `Ok(None)` when the post-test (or a needed pre-test) is missing.
@@ -24,6 +37,23 @@ pub fn metric_value(
     weeks: f64,
     grade: Option<u8>,
 ) -> Result<Option<f64>, MetricProblem> {
+    // A score above the maximum is a bad row even when the other score is missing.
+    if let GrowthMetric::NormalizedGain { max_score } = metric {
+        for (what, score, column) in [
+            ("pre", pre, RowColumn::Pre),
+            ("post", post, RowColumn::Post),
+        ] {
+            if score > *max_score {
+                return Err(MetricProblem::Row {
+                    code: Code::AboveMaximum,
+                    message: format!(
+                        "The {what}-test {score} is above the maximum score {max_score}."
+                    ),
+                    column,
+                });
+            }
+        }
+    }
     if post.is_nan() || (pre.is_nan() && !matches!(metric, GrowthMetric::PostScore)) {
         return Ok(None);
     }
@@ -32,19 +62,6 @@ pub fn metric_value(
         GrowthMetric::Gain => gain,
         GrowthMetric::PostScore => post,
         GrowthMetric::NormalizedGain { max_score } => {
-            if pre > *max_score || post > *max_score {
-                let (what, score) = if pre > *max_score {
-                    ("pre", pre)
-                } else {
-                    ("post", post)
-                };
-                return Err(MetricProblem::Row {
-                    code: Code::AboveMaximum,
-                    message: format!(
-                        "The {what}-test {score} is above the maximum score {max_score}."
-                    ),
-                });
-            }
             if pre == *max_score {
                 return Err(MetricProblem::NoRoomToGrow);
             }
@@ -77,6 +94,7 @@ fn norm_of<N>(
         return Err(MetricProblem::Row {
             code: Code::MissingValue,
             message: "The contract's metric needs each student's grade.".into(),
+            column: RowColumn::Grade,
         });
     };
     norms
@@ -196,7 +214,18 @@ mod tests {
         ));
         assert!(matches!(
             metric_value(&hake, 50.0, 101.0, 30.0, Some(3)),
-            Err(MetricProblem::Row { .. })
+            Err(MetricProblem::Row {
+                column: RowColumn::Post,
+                ..
+            })
+        ));
+        // Above the maximum without a post-test: still a bad row, in the pre-test's column.
+        assert!(matches!(
+            metric_value(&hake, 120.0, f64::NAN, 30.0, Some(3)),
+            Err(MetricProblem::Row {
+                column: RowColumn::Pre,
+                ..
+            })
         ));
     }
 

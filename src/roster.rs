@@ -5,7 +5,7 @@
 use crate::contract::{Columns, GrowthMetric};
 use crate::error::Code;
 use crate::error::{Details, Error, RowError};
-use crate::growth::{metric_value, MetricProblem};
+use crate::growth::{metric_value, MetricProblem, RowColumn};
 use std::collections::BTreeMap;
 
 /// Largest roster accepted, in bytes (about five million students at 45 bytes a row).
@@ -698,7 +698,18 @@ fn check_row(
     // computed again when the rows are tallied.
     let no_norm = match metric_value(opts.metric, pre, post, weeks, grade) {
         Ok(_) => None,
-        Err(MetricProblem::Row { code, message }) => return Err(err(Some(l.post), code, message)),
+        Err(MetricProblem::Row {
+            code,
+            message,
+            column,
+        }) => {
+            let at = match column {
+                RowColumn::Pre => Some(l.pre),
+                RowColumn::Post => Some(l.post),
+                RowColumn::Grade => l.grade,
+            };
+            return Err(err(at, code, message));
+        }
         Err(MetricProblem::NoNorm { grade }) => Some(grade),
         Err(MetricProblem::NoRoomToGrow) => None,
     };

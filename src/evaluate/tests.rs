@@ -590,23 +590,31 @@ fn a_pre_test_at_the_maximum_stays_enrolled() {
         with(
             json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 }, "onBadRow": "skip" }),
         ),
-        "student_id,pre,post,minutes,weeks\nG3,101,100,600,20\nG2,60,80,600,20\nG4,90,101,600,20\n",
+        "student_id,pre,post,minutes,weeks\nG3,101,100,600,20\nG2,60,80,600,20\nG4,90,101,600,20\nG5,120,,600,20\n",
     );
-    let said: Vec<(&str, &str)> = e
+    let said: Vec<(&str, Option<&str>, &str)> = e
         .rejected_rows
         .iter()
-        .map(|r| (r.code.as_str(), r.message.as_str()))
+        .map(|r| (r.code.as_str(), r.column.as_deref(), r.message.as_str()))
         .collect();
+    // Each in its own column, and a pre-test above the maximum without a post-test too.
     assert_eq!(
         said,
         [
             (
                 "aboveMaximum",
+                Some("pre"),
                 "The pre-test 101 is above the maximum score 100."
             ),
             (
                 "aboveMaximum",
+                Some("post"),
                 "The post-test 101 is above the maximum score 100."
+            ),
+            (
+                "aboveMaximum",
+                Some("pre"),
+                "The pre-test 120 is above the maximum score 100."
             )
         ]
     );
