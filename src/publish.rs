@@ -2820,7 +2820,7 @@ fn report(
         disclosure: Disclosure {
             min_cell_size: min,
             audit: format!(
-                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range narrower than {min} (a group that only cells of several tables describe, narrower than 2). Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
+                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say). Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
                 min.saturating_sub(1)
             ),
             protections,
