@@ -510,6 +510,18 @@ fn t_quantiles_and_p_values_across_degrees_of_freedom() {
     assert_eq!(two_tailed_p(1.0, 0.0), None);
     assert_eq!(two_tailed_p(f64::INFINITY, 10.0), Some(0.0));
     assert!(t_quantile(1.0, 10.0).is_nan() && t_quantile(0.5, f64::NAN).is_nan());
+    assert!(t_quantile(0.0, 1.0).is_nan() && t_quantile(0.0, 10.0).is_nan());
+    // Below the expansion's range, statrs's inverse (scipy.stats.t.ppf), both tails: the lower
+    // tail is negative for one degree of freedom too.
+    for (df, q975, q20) in [
+        (1.0, 12.706204736174694, -1.3763819204711736),
+        (3.0, 3.1824463052837078, -0.9784723123633038),
+        (10.0, 2.228138851986274, -0.8790578285505889),
+        (1000.0, 1.9623390808264083, -0.8419808221624284),
+    ] {
+        close(t_quantile(0.975, df), q975);
+        close(t_quantile(0.2, df), q20);
+    }
 }
 
 #[test]
