@@ -1562,24 +1562,22 @@ fn sum_bounds(
 /// 30 or more). Never past the lowest tier's threshold, which would say by itself that every
 /// student met the target or none did. The far ends are set from `among` (the smallest and
 /// largest outcome of the students of the table), what a gain of 0 gives from the grades of
-/// `of`'s students.
+/// the students whose `scale` (as a reader supposes it, see [`Scale::read_within`]) is given.
 fn outcome_range(
     c: &Contract,
-    of: &ByTier,
-    whole: &Scale,
+    scale: &Scale,
     among: Option<(f64, f64)>,
     none_declined: bool,
 ) -> (f64, f64) {
     let (low, high) = among.unwrap_or((0.0, 0.0));
     let far = 1e3 * ((high - low).abs() + 1.0);
-    let scale = of.scale.read_within(whole);
-    let floor = match (&c.metric, zero_gain(&c.metric, &scale)) {
+    let floor = match (&c.metric, zero_gain(&c.metric, scale)) {
         (GrowthMetric::PostScore, _) if low >= 0.0 => 0.0,
         // No one declined: every gain is at least 0.
         (_, Some((zero, _))) if none_declined => zero.min(low),
         // A normalized gain is at least what a fall from the top step to 0 gives (the students'
         // own lowest, should scores below 0 allow less).
-        _ => lowest_outcome(&c.metric, &scale).map_or(low - far, |least| least.min(low)),
+        _ => lowest_outcome(&c.metric, scale).map_or(low - far, |least| least.min(low)),
     };
     let ceiling = match c.metric {
         GrowthMetric::NormalizedGain { .. } => 1.0,
@@ -1605,10 +1603,11 @@ fn outcome_bands(
     among: Option<(f64, f64)>,
     none_declined: bool,
 ) -> Vec<(f64, f64)> {
-    let (floor, ceiling) = outcome_range(c, of, whole, among, none_declined);
+    let scale = of.scale.read_within(whole);
+    let (floor, ceiling) = outcome_range(c, &scale, among, none_declined);
     let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
     let last = thresholds.len();
-    let steps = threshold_steps(&c.metric, &of.scale.read_within(whole), &thresholds);
+    let steps = threshold_steps(&c.metric, &scale, &thresholds);
     // The first outcome reaching threshold k, and the last short of it.
     let first = |k: usize| match steps.get(k).copied().flatten() {
         Some((first, _)) => first,
@@ -1653,7 +1652,8 @@ fn median_bounds(
         return;
     };
     let of = &counts.outcomes;
-    let (floor, ceiling) = outcome_range(c, of, &counts.scale, of.extremes(), counts.declined == 0);
+    let scale = of.scale.read_within(&counts.scale);
+    let (floor, ceiling) = outcome_range(c, &scale, of.extremes(), counts.declined == 0);
     // Each band as thresholds: [from, to), the next tier's threshold excluded.
     // A value reaches a threshold a hair below it (see [`crate::growth::reaches`]): 16.4 - 6.4 =
     // 9.999999999999998 is in the tier from 10.
