@@ -470,17 +470,27 @@ fn published(
             if !plan.cells[f][i] || t.n == 0 {
                 continue;
             }
-            let inside: Vec<&Unknowns> = keys
-                .iter()
-                .zip(unknowns)
-                .filter(|(k, _)| k[pos] == i as u32)
-                .map(|(_, u)| u)
-                .collect();
+            let inside = groups_in(keys, unknowns, pos, i as u32);
             let what = (counts.families[f].dose, plan.sizes[f][i]);
             cell_figures(a, t, &inside, what, room);
         }
     }
     totals(a, counts, plan, unknowns, room);
+}
+
+/// The groups (keyed by `keys`) whose key holds `cell` at `pos`: those inside a published cell
+/// of that table, or with [`WITHHELD`] those in its withheld cells.
+fn groups_in<'u>(
+    keys: &[&Vec<u32>],
+    unknowns: &'u [Unknowns],
+    pos: usize,
+    cell: u32,
+) -> Vec<&'u Unknowns> {
+    keys.iter()
+        .zip(unknowns)
+        .filter(|(k, _)| k[pos] == cell)
+        .map(|(_, u)| u)
+        .collect()
 }
 
 /// Counts the report withholds that the groups add up to, protected like the groups' own but
@@ -523,12 +533,7 @@ fn hidden_counts(
         if withheld != 1 {
             continue;
         }
-        let inside: Vec<&Unknowns> = keys
-            .iter()
-            .zip(unknowns)
-            .filter(|(k, _)| k[pos] == WITHHELD)
-            .map(|(_, u)| u)
-            .collect();
+        let inside = groups_in(keys, unknowns, pos, WITHHELD);
         let over = |pick: &dyn Fn(&Unknowns) -> Q| inside.iter().map(|u| (pick(u), 1.0)).collect();
         derived(a, "students in a withheld cell", over(&|u| u.n));
         // A dose band's figures count students below fidelity too; its cells' own counts are
