@@ -376,6 +376,15 @@ mod tests {
         }
     }
 
+    /// The scale of post-test scores alone.
+    fn seen(scores: &[f64]) -> Scale {
+        let mut scale = Scale::default();
+        for &x in scores {
+            scale.see(&GrowthMetric::PostScore, f64::NAN, x, None);
+        }
+        scale
+    }
+
     fn no_units() -> Scale {
         Scale {
             units: None,
@@ -475,13 +484,7 @@ mod tests {
 
     #[test]
     fn score_units_are_the_finest_step_every_score_fits() {
-        let units = |scores: &[f64]| {
-            let mut scale = Scale::default();
-            for &x in scores {
-                scale.see(&GrowthMetric::PostScore, f64::NAN, x, None);
-            }
-            scale.units
-        };
+        let units = |scores: &[f64]| seen(scores).units;
         assert_eq!(units(&[100.0, 129.0, f64::NAN]), Some(1));
         assert_eq!(units(&[100.0, 129.5, 114.5]), Some(2));
         // Halves and fifths together: tenths.
@@ -583,13 +586,6 @@ mod tests {
 
     #[test]
     fn a_scale_reported_in_tens_moves_in_tens() {
-        let seen = |scores: &[f64]| {
-            let mut scale = Scale::default();
-            for &x in scores {
-                scale.see(&GrowthMetric::PostScore, f64::NAN, x, None);
-            }
-            scale
-        };
         let tens = seen(&[500.0, 510.0, 620.0, 0.0]);
         assert_eq!((tens.units, tens.gcd), (Some(1), 10));
         // One student's 537 says nothing of the roster's step; read within the roster it moves
@@ -636,10 +632,7 @@ mod tests {
 
     #[test]
     fn a_normalized_gain_in_tens_moves_in_fractions_of_the_maximum_in_tens() {
-        let mut tens = Scale::default();
-        for x in [0.0, 30.0, 100.0] {
-            tens.see(&GrowthMetric::PostScore, f64::NAN, x, None);
-        }
+        let tens = seen(&[0.0, 30.0, 100.0]);
         let read = tens.read_within(&tens);
         // A maximum of 100 in tens is 10 steps: 0.6 is 3/5, and the last short of it 4/7 (by
         // enumeration in Python: max over d <= 10 of (ceil(0.6 d) - 1) / d).
