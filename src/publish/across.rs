@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::{band_room, band_sides, band_sum, Bands, Counts, Plan, Side, TierBands};
-use crate::contract::{Contract, MissingOutcome};
+use crate::contract::{BelowFidelity, Contract, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
 use crate::steps::widest;
@@ -366,6 +366,7 @@ fn audit(
     let dose = tables.iter().any(|&f| counts.families[f].dose);
     let below_bands = below_fidelity_bands(counts, bands);
     let side_of = fidelity_side(c, (counts, plan, tables));
+    let excluded = c.below_fidelity == BelowFidelity::Excluded;
     let mut a = Audit::default();
     let mut of_group = Vec::new();
     let unknowns: Vec<Unknowns> = groups
@@ -427,13 +428,17 @@ fn audit(
                 (below, sum)
             });
             // The fidelity rule over the group's dose band: none at fidelity in a band below
-            // the threshold, none below it in a band past it.
+            // the threshold, none below it in a band past it, nor in any band when the
+            // contract excludes the students below fidelity (with grade 4's and a band's sums
+            // at their most, a reader then counted the band's 2 students of a withheld grade).
             let none: Vec<Q> = match (side_of(key), &below) {
                 (Side::Below, _) => [with_outcome, judged, sum]
                     .into_iter()
                     .chain(tiers.iter().copied())
                     .collect(),
-                (Side::At, Some((apart, sum))) => apart.iter().chain([sum]).copied().collect(),
+                (side, Some((apart, sum))) if side == Side::At || excluded => {
+                    apart.iter().chain([sum]).copied().collect()
+                }
                 _ => Vec::new(),
             };
             for q in none {
@@ -494,12 +499,18 @@ fn groups_in<'u>(
 }
 
 /// Counts the report withholds that the groups add up to, protected like the groups' own but
-/// at the cell size, as each table's audit protects them: under `missingOutcome: notMet` those
-/// at fidelity without an outcome, and in a table withholding a single cell, that cell's
-/// students, with an outcome, without one and in each tier. Two tables together can narrow
-/// them where each alone does not (review: under notMet, grade and gender together put the 1
-/// student at fidelity without a post-test within 0 to 4). Withheld tier counts are left out:
-/// the report's words put each within 1 to 9, narrower than the cell size.
+/// at the cell size, as each table's audit protects them: the enrolled students without an
+/// outcome (with the dose bands, or with the students below fidelity excluded); under
+/// `missingOutcome: notMet` those at fidelity without an outcome; in each cell published
+/// without its size, the students its share is not over (and under notMet those it is over
+/// without an outcome); and in a table withholding a single cell, that cell's students, with an
+/// outcome, without one and in each tier. Two tables together can narrow them where each alone
+/// does not (review: under notMet, grade and gender together put the 1 student at fidelity
+/// without a post-test within 0 to 4; with the students below fidelity excluded, grade, gender
+/// and the dose bands put the 2 of gender F without a post-test, F published without its size,
+/// within 0 to 4.05). Withheld
+/// tier totals are left out: the report's words put each within 1 to 9, narrower than the cell
+/// size.
 fn hidden_counts(
     a: &mut Audit,
     c: &Contract,
@@ -507,26 +518,40 @@ fn hidden_counts(
     keys: &[&Vec<u32>],
     unknowns: &[Unknowns],
 ) {
-    let min = c.min_cell_size;
+    let min = c.min_cell_size as f64;
     let e = counts.enrolled as f64;
     let not_met = c.missing_outcome == MissingOutcome::NotMet;
-    let derived = |a: &mut Audit, name, terms: Vec<(Q, f64)>| {
-        let value: f64 = terms.iter().map(|&(q, k)| k * a.get(q).value).sum();
-        let q = a.quantity(name, value, e);
-        let x = a.get_mut(q);
-        x.known = Known::Not;
-        x.protected = value > 0.5 && value < min as f64 - 0.5;
-        let mut relation = terms;
-        relation.push((q, -1.0));
-        a.relate(relation, Op::Eq, 0.0);
-    };
+    let derived = |a: &mut Audit, name, terms| derive(a, name, terms, (min, e));
     let without_outcome = |u: &Unknowns| [(u.judged, 1.0), (u.with_outcome, -1.0)];
+    // A group's enrolled students without an outcome: less those with one at fidelity and, with
+    // the dose bands, below it; without the dose bands only when no one enrolled is below it.
+    let excluded = c.below_fidelity == BelowFidelity::Excluded;
+    let none = |u: &Unknowns| -> Option<Vec<(Q, f64)>> {
+        let mut terms = vec![(u.n, 1.0), (u.with_outcome, -1.0)];
+        match &u.below {
+            Some((below, _)) => terms.extend(below.iter().map(|&q| (q, -1.0))),
+            None if excluded => {}
+            None => return None,
+        }
+        Some(terms)
+    };
+    if let Some(terms) = unknowns.iter().map(none).collect::<Option<Vec<_>>>() {
+        derived(a, "enrolled without an outcome", terms.concat());
+    }
     if not_met && !(plan.fidelity && plan.met) {
         let terms = unknowns.iter().flat_map(without_outcome).collect();
         derived(a, "at fidelity without an outcome", terms);
     }
     for (pos, &f) in tables.iter().enumerate() {
         let family = &counts.families[f];
+        // A published cell without its size: its students apart from those its share is over.
+        for (i, t) in family.tallies.iter().enumerate() {
+            if !plan.cells[f][i] || plan.sizes[f][i] || t.n == 0 {
+                continue;
+            }
+            let inside = groups_in(keys, unknowns, pos, i as u32);
+            apart_from_the_share(a, &inside, (family.dose, not_met), (min, e));
+        }
         let withheld = (0..family.tallies.len())
             .filter(|&i| !plan.cells[f][i] && family.tallies[i].n > 0)
             .count();
@@ -536,6 +561,7 @@ fn hidden_counts(
         let inside = groups_in(keys, unknowns, pos, WITHHELD);
         let over = |pick: &dyn Fn(&Unknowns) -> Q| inside.iter().map(|u| (pick(u), 1.0)).collect();
         derived(a, "students in a withheld cell", over(&|u| u.n));
+        apart_from_the_share(a, &inside, (family.dose, not_met), (min, e));
         // A dose band's figures count students below fidelity too; its cells' own counts are
         // not the groups'.
         if family.dose {
@@ -546,10 +572,6 @@ fn hidden_counts(
             "students in a withheld cell with an outcome",
             over(&|u| u.with_outcome),
         );
-        if not_met {
-            let terms = inside.iter().flat_map(|u| without_outcome(u)).collect();
-            derived(a, "students in a withheld cell without an outcome", terms);
-        }
         for k in 0..inside.first().map_or(0, |u| u.tiers.len()) {
             derived(
                 a,
@@ -557,6 +579,53 @@ fn hidden_counts(
                 over(&|u| u.tiers[k]),
             );
         }
+    }
+}
+
+/// A count the groups add up to, protected at the cell size `min` when it is from 1 to
+/// `min - 1` (`e` students enrolled): the sum of `terms`.
+fn derive(a: &mut Audit, name: &'static str, terms: Vec<(Q, f64)>, (min, e): (f64, f64)) {
+    let value: f64 = terms.iter().map(|&(q, k)| k * a.get(q).value).sum();
+    let q = a.quantity(name, value, e);
+    let x = a.get_mut(q);
+    x.known = Known::Not;
+    x.protected = value > 0.5 && value < min - 0.5;
+    let mut relation = terms;
+    relation.push((q, -1.0));
+    a.relate(relation, Op::Eq, 0.0);
+}
+
+/// The students of a cell (the groups `inside` it) that its share is not over, as each table's
+/// audit protects them: a dose band's students without an outcome (its share is over those with
+/// one, at fidelity or not); a subgroup cell's students below fidelity or (but under notMet)
+/// at fidelity without an outcome, and under notMet those its share is over without one.
+fn apart_from_the_share(
+    a: &mut Audit,
+    inside: &[&Unknowns],
+    (dose, not_met): (bool, bool),
+    scale: (f64, f64),
+) {
+    let mut apart = Vec::new();
+    let mut over_without = Vec::new();
+    for u in inside {
+        if dose {
+            apart.extend([(u.n, 1.0), (u.with_outcome, -1.0)]);
+            let below = u.below.iter().flat_map(|(b, _)| b.iter());
+            apart.extend(below.map(|&q| (q, -1.0)));
+        } else {
+            apart.extend([(u.n, 1.0), (u.judged, -1.0)]);
+            over_without.extend([(u.judged, 1.0), (u.with_outcome, -1.0)]);
+        }
+    }
+    let name = if dose {
+        "students of a dose band without an outcome"
+    } else {
+        "students of a cell its share is not over"
+    };
+    derive(a, name, apart, scale);
+    if not_met && !dose {
+        let name = "students a cell's share is over without an outcome";
+        derive(a, name, over_without, scale);
     }
 }
 
