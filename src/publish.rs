@@ -2049,6 +2049,15 @@ fn dose_band_relations(
         dose_sum(a, (counts, bands), &qs.counts, dose, (q_sum, q_ob));
         split_bands_of_table = splits;
     }
+    // With the students below fidelity excluded, a reader knows that no one enrolled is below
+    // it (review: else a withheld band's 3 meeting the target followed from the tier's count
+    // less the other bands' where the threshold lies inside a band).
+    if c.below_fidelity == BelowFidelity::Excluded {
+        for q in [q_b, q_ob, q_mb] {
+            let x = a.get_mut(q);
+            (x.lower, x.upper) = (0.0, 0.0);
+        }
+    }
     a.relate(vec![(q_o_all, 1.0), (q_o, -1.0), (q_ob, -1.0)], Op::Eq, 0.0);
     without_outcome(a, counts, top, q_ob, min);
     a.relate(vec![(q_m_all, 1.0), (q_m, -1.0), (q_mb, -1.0)], Op::Eq, 0.0);

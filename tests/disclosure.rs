@@ -4367,3 +4367,42 @@ fn with_the_students_below_fidelity_excluded_no_band_holds_one_below_fidelity() 
     let pinned = by_means(roster, &contract, &report, &e, (true, true));
     assert!(pinned.is_empty(), "{pinned:?} in {report}");
 }
+
+#[test]
+fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_bands_met_count() {
+    // Review (stop 37): students below fidelity excluded, one tier (a gain of 15), the
+    // threshold of 20 minutes a week inside band 15-30, which a missing post-test kept without
+    // its size. Everyone reported is at fidelity, so the bands' met counts add up to the
+    // tier's: 18 - 5 - 5 - 5 gave the 3 meeting the target in the withheld band 45-60.
+    let roster = include_str!("fixtures/contracts/disclosure-excluded-band-met-from-tier.csv");
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 15, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 5,
+        "belowFidelity": "excluded", "missingOutcome": "exclude", "subgroupColumns": [] });
+    let (e, report) = report_of(&contract, roster);
+    let band = e.dose_response.iter().find(|c| c.value == "45-60").unwrap();
+    assert_eq!((band.met, band.in_report), (3, false));
+    let tier: Option<f64> = report["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| num(&t["count"]))
+        .sum();
+    let cells = report["doseResponse"].as_array().unwrap();
+    let withheld = cells.iter().filter(|c| c["suppressed"] == true).count();
+    let published_met: Option<f64> = cells
+        .iter()
+        .filter(|c| c["suppressed"] != true)
+        .map(|c| Some((num(&c["shareMetTarget"]).unwrap_or(0.0) * num(&c["judged"])?).round()))
+        .sum();
+    if let (Some(tier), Some(met), 1) = (tier, published_met, withheld) {
+        assert!(
+            !(1.0..5.0).contains(&(tier - met)),
+            "{} met in the withheld band: {report}",
+            tier - met
+        );
+    }
+    if let Err(leak) = small_counts_stay_wide(&e, &report, &contract) {
+        panic!("{leak}");
+    }
+}
