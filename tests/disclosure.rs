@@ -4375,10 +4375,11 @@ fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_b
     // its size. Everyone reported is at fidelity, so the bands' met counts add up to the
     // tier's: 18 - 5 - 5 - 5 gave the 3 meeting the target in the withheld band 45-60.
     let roster = include_str!("fixtures/contracts/disclosure-excluded-band-met-from-tier.csv");
-    let contract = json!({ "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Met", "atLeast": 15, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 5,
-        "belowFidelity": "excluded", "missingOutcome": "exclude", "subgroupColumns": [] });
+    let contract = edge_contract(
+        5,
+        json!({ "belowFidelity": "excluded", "subgroupColumns": [],
+        "paymentCard": [{ "label": "Met", "atLeast": 15, "centsPerStudent": 2000 }] }),
+    );
     let (e, report) = report_of(&contract, roster);
     let band = e.dose_response.iter().find(|c| c.value == "45-60").unwrap();
     assert_eq!((band.met, band.in_report), (3, false));

@@ -526,15 +526,7 @@ fn hidden_counts(
     // A group's enrolled students without an outcome: less those with one at fidelity and, with
     // the dose bands, below it; without the dose bands only when no one enrolled is below it.
     let excluded = c.below_fidelity == BelowFidelity::Excluded;
-    let none = |u: &Unknowns| -> Option<Vec<(Q, f64)>> {
-        let mut terms = vec![(u.n, 1.0), (u.with_outcome, -1.0)];
-        match &u.below {
-            Some((below, _)) => terms.extend(below.iter().map(|&q| (q, -1.0))),
-            None if excluded => {}
-            None => return None,
-        }
-        Some(terms)
-    };
+    let none = |u: &Unknowns| (u.below.is_some() || excluded).then(|| without_any_outcome(u));
     if let Some(terms) = unknowns.iter().map(none).collect::<Option<Vec<_>>>() {
         derived(a, "enrolled without an outcome", terms.concat());
     }
@@ -595,6 +587,15 @@ fn derive(a: &mut Audit, name: &'static str, terms: Vec<(Q, f64)>, (min, e): (f6
     a.relate(relation, Op::Eq, 0.0);
 }
 
+/// A group's students without an outcome, at fidelity or below it: its students less those
+/// with one at fidelity and (with the dose bands) below it, as terms of a sum.
+fn without_any_outcome(u: &Unknowns) -> Vec<(Q, f64)> {
+    let mut terms = vec![(u.n, 1.0), (u.with_outcome, -1.0)];
+    let below = u.below.iter().flat_map(|(b, _)| b.iter());
+    terms.extend(below.map(|&q| (q, -1.0)));
+    terms
+}
+
 /// The students of a cell (the groups `inside` it) that its share is not over, as each table's
 /// audit protects them: a dose band's students without an outcome (its share is over those with
 /// one, at fidelity or not); a subgroup cell's students below fidelity or (but under notMet)
@@ -609,9 +610,7 @@ fn apart_from_the_share(
     let mut over_without = Vec::new();
     for u in inside {
         if dose {
-            apart.extend([(u.n, 1.0), (u.with_outcome, -1.0)]);
-            let below = u.below.iter().flat_map(|(b, _)| b.iter());
-            apart.extend(below.map(|&q| (q, -1.0)));
+            apart.extend(without_any_outcome(u));
         } else {
             apart.extend([(u.n, 1.0), (u.judged, -1.0)]);
             over_without.extend([(u.judged, 1.0), (u.with_outcome, -1.0)]);
