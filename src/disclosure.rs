@@ -148,6 +148,13 @@ pub struct Audit {
 /// Numerical slack for the LP's answers (the counts are whole numbers).
 const SLACK: f64 = 1e-6;
 
+/// How wide the whole numbers from `low` to `high` lie. The linear programs take counts as real
+/// numbers, but a reader knows a count of students is whole: [3.75, 8.75] leaves it 4 to 8, four
+/// wide, not five.
+pub fn whole_width(low: f64, high: f64) -> f64 {
+    (high + SLACK).floor() - (low - SLACK).ceil()
+}
+
 impl Audit {
     pub fn quantity(&mut self, name: &'static str, value: f64, upper: f64) -> Q {
         self.quantities.push(Quantity {
@@ -218,7 +225,7 @@ impl Audit {
                 continue;
             }
             let need = width.min(x.stated_width) - SLACK;
-            if !intervals.reaches(Q(i), cache, |(low, high)| high - low >= need) {
+            if !intervals.reaches(Q(i), cache, |(low, high)| whole_width(low, high) >= need) {
                 let (low, high) = intervals.of(Q(i), cache);
                 out.push(Exposure { q: Q(i), low, high });
                 if first_only {

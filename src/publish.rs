@@ -12,7 +12,7 @@
 //! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
 
 use crate::contract::{BelowFidelity, Contract, GrowthMetric, MissingOutcome};
-use crate::disclosure::{Audit, Cache, Known, Op, TooLarge, Q};
+use crate::disclosure::{whole_width, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::evaluate::DOSE_BANDS;
 use crate::growth::reach_point;
 use crate::payment::Payment;
@@ -2464,7 +2464,7 @@ fn stated_widths(
         .map(|i| {
             if audit.quantities[i].protected {
                 let (low, high) = audit.interval_alone(Q(i), &mut cache);
-                high - low
+                whole_width(low, high)
             } else {
                 f64::INFINITY
             }
@@ -2829,7 +2829,7 @@ fn report(
         disclosure: Disclosure {
             min_cell_size: min,
             audit: format!(
-                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say). Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
+                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range of whole numbers narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say). Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
                 min.saturating_sub(1)
             ),
             protections,

@@ -146,6 +146,12 @@ impl Facts {
 /// matters moves a bound by a student or a fraction of one, far more.
 const SOLVER_ACCURACY: f64 = 1e-3;
 
+/// The width of the whole numbers a count can take within `low` to `high` (a reader knows a
+/// count of students is whole: [3.75, 8.75] leaves 4 to 8, four wide).
+fn whole_width(low: f64, high: f64) -> f64 {
+    (high + SOLVER_ACCURACY).floor() - (low - SOLVER_ACCURACY).ceil()
+}
+
 fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
@@ -1248,7 +1254,7 @@ fn hidden_counts_narrowed(
         f.add(&row, true, 0.0);
         let T::X(i) = count else { unreachable!() };
         if let Ok(Some((low, high))) = f.bounds(i) {
-            if high - low < min - SOLVER_ACCURACY {
+            if whole_width(low, high) < min - SOLVER_ACCURACY {
                 out.push((vec![what], "hidden count".to_string(), held, low, high));
             }
         }
@@ -1636,11 +1642,11 @@ fn small_counts_stay_wide(
             .is_some_and(|w| w.starts_with("Fewer than"))
         {
             if let Ok(Some((low, high))) = interval_from(report, contract, &unknown, false) {
-                need = need.min(high - low);
+                need = need.min(whole_width(low, high));
             }
         }
         ensure(
-            high - low >= need - SOLVER_ACCURACY,
+            whole_width(low, high) >= need - SOLVER_ACCURACY,
             format!(
                 "{} = {} narrowed to [{:.3}, {:.3}] (need {}) in {}",
                 name, value, low, high, need, report
@@ -1699,7 +1705,7 @@ fn the_leaks_an_attacker_found_are_closed() {
         .unwrap()
         .unwrap();
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "below every tier in [{low}, {high}]: {report}"
     );
     assert!(!report["disclosure"]["protections"]
@@ -1771,7 +1777,7 @@ fn two_small_tiers_do_not_solve_from_the_outcome_payment() {
     for tier in ["tier 2", "tier 3"] {
         let (low, high) = attack(&report, &contract, tier);
         assert!(
-            high - low >= 10.0 - SOLVER_ACCURACY,
+            whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
             "{tier} in [{low}, {high}]: {report}"
         );
     }
@@ -1801,7 +1807,7 @@ fn the_decline_penalty_does_not_count_the_students_who_declined() {
     assert_ne!(report["payment"]["penaltyCents"], json!(1400), "{report}");
     let (low, high) = attack(&report, &contract, "declined");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "declined in [{low}, {high}]: {report}"
     );
 }
@@ -1832,7 +1838,7 @@ fn empty_dose_bands_are_published_as_zero_and_do_not_hide_a_small_band() {
     assert_eq!(small["suppressed"], true);
     let (low, high) = attack(&report, &contract, "minutesPerWeek=45-60 n");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "45-60 in [{low}, {high}]: {report}"
     );
 }
@@ -1874,7 +1880,7 @@ fn a_value_held_only_by_comparison_students_is_not_a_complement() {
     {
         let (low, high) = low_high;
         assert!(
-            high - low >= 10.0 - SOLVER_ACCURACY,
+            whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
             "[{low}, {high}]: {report}"
         );
     }
@@ -2016,7 +2022,7 @@ fn a_suppressed_cell_holds_at_least_one_student() {
             "{name}: a suppressed cell holds someone, the attacker says [{low}, {high}]"
         );
         assert!(
-            high - low >= 10.0 - SOLVER_ACCURACY,
+            whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
             "{name} in [{low}, {high}]: {report}"
         );
     }
@@ -2045,7 +2051,7 @@ fn the_dose_bands_do_not_give_a_student_below_fidelity_away() {
     );
     let (low, high) = attack(&report, &contract, "below fidelity with an outcome");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "[{low}, {high}]: {report}"
     );
 }
@@ -2121,7 +2127,7 @@ fn the_mean_of_a_normalized_gain_does_not_bound_a_small_tier() {
     if report["tiers"][0]["suppressed"] == true {
         let (low, high) = attack(&report, &contract, "tier 0");
         assert!(
-            high - low >= 10.0 - SOLVER_ACCURACY,
+            whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
             "tier 0 in [{low}, {high}]: {report}"
         );
     } else {
@@ -2200,7 +2206,7 @@ fn dose_bands_on_the_fidelity_threshold_do_not_count_the_students_below_every_ti
     knows["_noneShortOfWeeks"] = json!(true);
     let (low, high) = attack(&report, &knows, "below every tier");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "below every tier in [{low}, {high}]: {report}"
     );
 }
@@ -2333,7 +2339,7 @@ fn a_published_cell_does_not_give_away_its_few_students_below_fidelity() {
     assert_eq!((k.n, k.judged, k.met), (27, 26, 20));
     let (low, high) = attack(&report, &contract, "grade=K not judged");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "kindergartners below fidelity in [{low}, {high}]: {report}"
     );
 }
@@ -2373,7 +2379,7 @@ fn a_few_missing_post_tests_withhold_cell_sizes_not_the_table() {
         );
         let (low, high) = attack(&report, &contract, &format!("grade={grade} not judged"));
         assert!(
-            high - low >= 10.0 - SOLVER_ACCURACY,
+            whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
             "grade {grade} without a post-test in [{low}, {high}]: {report}"
         );
     }
@@ -2425,7 +2431,7 @@ fn a_few_missing_post_tests_withhold_the_count_at_fidelity_not_the_growth_figure
     assert_eq!(report["students"]["atFidelity"], Value::Null, "{report}");
     let (low, high) = attack(&report, &contract, "at fidelity without an outcome");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "at fidelity without an outcome in [{low}, {high}]: {report}"
     );
 }
@@ -2448,7 +2454,7 @@ fn a_published_share_does_not_say_that_one_student_missed() {
         for what in ["met", "not met"] {
             let (low, high) = attack(&report, &contract, &format!("grade=3 {what}"));
             assert!(
-                high - low >= 10.0 - SOLVER_ACCURACY,
+                whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
                 "{met} of {} met, {what} in [{low}, {high}]: {report}",
                 met + not_met
             );
@@ -2600,7 +2606,7 @@ fn the_growth_sd_does_not_pin_a_tier_by_chebyshev() {
     assert!((sd - 0.006_059_466_269_738_909).abs() < 1e-12, "{sd}");
     let (low, high) = attack(&report, &contract, "tier 0");
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "Some in [{low}, {high}]: {report}"
     );
 }
@@ -2638,7 +2644,7 @@ fn the_effect_does_not_count_the_students_below_fidelity_with_a_post_test() {
     if let Some(n) = num(&report["effect"]["nIntervention"]) {
         let (low, high) = attack(&report, &contract, "post-test outside growth");
         assert!(
-            high - low >= 10.0 - SOLVER_ACCURACY,
+            whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
             "{n}: [{low}, {high}] in {report}"
         );
     }
@@ -3307,7 +3313,7 @@ fn dose_bands_without_their_sizes_do_not_give_the_students_without_an_outcome_aw
     let name = "below fidelity without an outcome";
     let (low, high) = attack(&report, &contract, name);
     assert!(
-        high - low >= 10.0 - SOLVER_ACCURACY,
+        whole_width(low, high) >= 10.0 - SOLVER_ACCURACY,
         "{name} in [{low}, {high}]: {report}"
     );
 }
@@ -4403,6 +4409,35 @@ fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_b
             tier - met
         );
     }
+    if let Err(leak) = small_counts_stay_wide(&e, &report, &contract) {
+        panic!("{leak}");
+    }
+}
+
+#[test]
+fn whole_numbers_do_not_narrow_a_withheld_met_count() {
+    // Review (stop 37, F2): the audit took counts as real numbers. ELL "Y" (withheld) had 3 of
+    // its students meeting the target; the published figures left 0.5 to 5.5 of them, five wide
+    // as the cell size asks, but a count is whole: 1 to 5, four wide.
+    let roster = include_str!("fixtures/contracts/disclosure-whole-numbers-narrow-a-met-count.csv");
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "T1", "atLeast": 10, "centsPerStudent": 2000 },
+                        { "label": "T0", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 45, "minWeeks": 8 }, "minCellSize": 5,
+        "belowFidelity": "excluded", "missingOutcome": "exclude",
+        "subgroupColumns": ["grade", "ell", "gender"] });
+    let (e, report) = report_of(&contract, roster);
+    let ell = e
+        .subgroups
+        .iter()
+        .find(|c| c.column == "ell" && c.value == "Y")
+        .unwrap();
+    assert_eq!((ell.met, ell.in_report), (3, false));
+    let (low, high) = attack(&report, &contract, "ell=Y met");
+    assert!(
+        whole_width(low, high) >= 5.0,
+        "ELL Y met in [{low}, {high}]: {report}"
+    );
     if let Err(leak) = small_counts_stay_wide(&e, &report, &contract) {
         panic!("{leak}");
     }
