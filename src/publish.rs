@@ -199,6 +199,8 @@ struct Plan {
     sizes: Vec<Vec<bool>>,
     tiers: Vec<bool>,
     met: bool,
+    /// The report's own counts published only as the other published figures give them.
+    given: Given,
     /// The counts with an outcome and the growth figures over them, and (with `at_fidelity`)
     /// the students at fidelity.
     fidelity: bool,
@@ -216,11 +218,48 @@ struct Plan {
     spread: bool,
 }
 
+impl Plan {
+    /// Whether the report publishes the count meeting the target.
+    fn shows_met(&self) -> bool {
+        self.met || self.given.met
+    }
+
+    /// Whether it publishes the number judged (those the share is over).
+    fn shows_judged(&self) -> bool {
+        self.met || self.given.judged
+    }
+
+    /// Whether it publishes the count at fidelity.
+    fn shows_at_fidelity(&self) -> bool {
+        self.fidelity && self.at_fidelity || self.given.at_fidelity
+    }
+
+    /// Whether it publishes the count with an outcome.
+    fn shows_with_outcome(&self) -> bool {
+        self.fidelity || self.given.with_outcome
+    }
+}
+
 /// Where each report item sits among the audit's quantities.
 struct Model {
     audit: Audit,
     /// The plan item that publishes each quantity, if any.
     owner: Vec<Option<Item>>,
+    /// The report's own counts: meeting the target, judged, at fidelity, with an outcome.
+    headline: [Q; 4],
+}
+
+/// The report's own counts that the plan withholds though the published figures already give
+/// them exactly: they are published, since withholding them protects no one and saying they are
+/// withheld would not be true (with the students below fidelity excluded, everyone enrolled is
+/// at fidelity; with one tier, its count is the count meeting the target). The check across
+/// tables reads them as published, as a reader would.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Given {
+    met: bool,
+    judged: bool,
+    at_fidelity: bool,
+    with_outcome: bool,
 }
 
 /// Amounts the payment total may be rounded to, in cents, before it is withheld.
@@ -275,6 +314,7 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
         obligation: true,
         effect: true,
         spread: true,
+        given: Given::default(),
     };
     if !plan.outcome_figures {
         withhold_outcome_figures(&mut plan);
@@ -307,19 +347,25 @@ pub fn publish(
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
     let crossings = across::Crossings::new(c, counts, &bands);
+    // The plan with the counts its figures give anyway marked published, when its own audit
+    // is satisfied and the tables together give nothing away.
     let safe = |plan: &Plan, cache: &mut Cache| {
-        whole_numbers_safe(c, counts, payment, plan)
-            && model(&subject, plan)
+        let mut plan = plan.clone();
+        plan.given = Given::default();
+        let fine = whole_numbers_safe(c, counts, payment, &plan)
+            && model(&subject, &plan)
                 .audit
                 .exposures(min as f64, cache, true)
-                .is_empty()
-            && crossings.check(plan) == Ok(None)
+                .is_empty();
+        fine.then(|| with_given(&subject, &first, plan, cache))
+            .filter(|plan| crossings.check(plan) == Ok(None))
     };
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
     // audit's cost stays a bounded multiple of the report's size whatever the counts.
     let mild_rounds = 4 * (counts.families.len() + counts.tiers().len()) + 16;
     for round in 0.. {
+        plan.given = Given::default();
         let model = model(&subject, &plan);
         let Some(exposure) = model
             .audit
@@ -332,6 +378,7 @@ pub fn publish(
                 plan = whole_numbers_plan(c, counts, payment, plan);
                 continue;
             }
+            plan = with_given(&subject, &first, plan, &mut cache);
             match across_tables(&plan, counts, crossings.check(&plan)) {
                 None => break,
                 Some((next, too_many)) => {
@@ -359,7 +406,8 @@ pub fn publish(
     }
     // Backward: put back each thing withheld beyond the first plan, the most useful first,
     // whenever the report stays safe without withholding it (the greedy steps overshoot).
-    if safe(&plan, &mut cache) {
+    if let Some(safe_plan) = safe(&plan, &mut cache) {
+        plan = safe_plan;
         for item in restorable(&first, &plan, counts) {
             // Tables too many to check together stay withheld.
             if too_many_combinations && matches!(item, Item::Cell(f, _) if !counts.families[f].dose)
@@ -367,8 +415,10 @@ pub fn publish(
                 continue;
             }
             let back = restored(&plan, &first, item);
-            if back != plan && safe(&back, &mut cache) {
-                plan = back;
+            if back != plan {
+                if let Some(back) = safe(&back, &mut cache) {
+                    plan = back;
+                }
             }
         }
     }
@@ -392,6 +442,36 @@ pub fn publish(
         ),
         shown,
     )
+}
+
+/// `plan` with [`Given`] the report's own counts it withholds (of those the first plan
+/// published) that a reader can tell exactly, in whole numbers, from what it publishes.
+fn with_given(subject: &Subject, first: &Plan, mut plan: Plan, cache: &mut Cache) -> Plan {
+    plan.given = Given::default();
+    if !plan.outcome_figures {
+        return plan;
+    }
+    let Model {
+        audit, headline, ..
+    } = model(subject, &plan);
+    let mut given = |q: Q| {
+        audit.get(q).known == Known::Not && {
+            let (low, high) = audit.interval_alone(q, cache);
+            whole_width(low, high) < 0.5
+        }
+    };
+    let [q_m, q_judged, q_a, q_o] = headline;
+    let met_withheld = first.met && !plan.met;
+    plan.given = Given {
+        met: met_withheld && given(q_m),
+        judged: met_withheld && given(q_judged),
+        at_fidelity: first.fidelity
+            && first.at_fidelity
+            && !(plan.fidelity && plan.at_fidelity)
+            && given(q_a),
+        with_outcome: first.fidelity && !plan.fidelity && given(q_o),
+    };
+    plan
 }
 
 /// Per table, per cell, how much of it the report shows: an empty one is published as 0 with
@@ -559,9 +639,11 @@ fn describe_cells(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
         .collect();
     if !sizes.is_empty() {
         out.push(format!(
-            "Published without {} enrolled count: {}. With the number judged, it would reveal, alone or with the other cells, a small number of students below fidelity or without an outcome.",
+            "Published without {} enrolled count: {}. With the number judged, it would reveal, alone or with the other cells, a small number of students {}without an outcome.",
             if sizes.len() == 1 { "its" } else { "their" },
-            sizes.join(", ")
+            sizes.join(", "),
+            // (No one below fidelity to reveal when every student enrolled is at fidelity.)
+            if counts.at_fidelity < counts.enrolled { "below fidelity or " } else { "" }
         ));
     }
     out
@@ -569,6 +651,7 @@ fn describe_cells(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<String> {
 
 /// Each protection the final plan applies beyond withholding small counts, in words.
 fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String> {
+    let given = plan.given;
     let mut out = Vec::new();
     if first.outcome_figures && !plan.outcome_figures {
         out.push("No outcome figure published: none could be published without giving away a small count.".into());
@@ -598,11 +681,21 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
         out.push("The payment breakdown (base, outcome, penalty, maximum) withheld: with the contract's public payment card it would give away a small count.".into());
     }
     if first.met && !plan.met && plan.outcome_figures {
-        out.push("The count and share meeting the target withheld: with the other published counts they would give away a small count.".into());
+        out.push(match (given.met, given.judged) {
+            (false, false) => "The count and share meeting the target withheld: with the other published counts they would give away a small count.",
+            (true, false) => "The share meeting the target and the number judged withheld: with the other published counts they would give away a small count. The count meeting the target is published, as the other published figures give it.",
+            (false, true) => "The count and share meeting the target withheld: with the other published counts they would give away a small count. The number judged is published, as the other published figures give it.",
+            (true, true) => "The count and share meeting the target are published only as the other published figures give them.",
+        }.into());
     }
     if first.fidelity && !plan.fidelity && plan.outcome_figures {
-        out.push("The counts at fidelity and with an outcome withheld: with the other published counts they would give away a small count.".into());
-    } else if first.at_fidelity && !plan.at_fidelity && plan.outcome_figures {
+        out.push(match (given.at_fidelity, given.with_outcome) {
+            (false, false) => "The counts at fidelity and with an outcome withheld: with the other published counts they would give away a small count.",
+            (true, false) => "The count with an outcome and the growth figures withheld: with the other published counts they would give away a small count. The count at fidelity is published, as the other published figures give it.",
+            (false, true) => "The count at fidelity and the growth figures withheld: with the other published counts they would give away a small count. The count with an outcome is published, as the other published figures give it.",
+            (true, true) => "The growth figures withheld: with the other published counts they would give away a small count. The counts at fidelity and with an outcome are published, as the other published figures give them.",
+        }.into());
+    } else if first.at_fidelity && !plan.at_fidelity && plan.outcome_figures && !given.at_fidelity {
         out.push("The count at fidelity withheld: with those with an outcome it would give away a small count of students at fidelity without one.".into());
     }
     if first.effect
@@ -1064,9 +1157,9 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
         e,
     );
     let q_d = a.quantity("declined", counts.declined as f64, e);
-    a.get_mut(q_a).known = known(plan.fidelity && plan.at_fidelity);
-    a.get_mut(q_o).known = known(plan.fidelity);
-    a.get_mut(q_m).known = known(plan.met);
+    a.get_mut(q_a).known = known(plan.shows_at_fidelity());
+    a.get_mut(q_o).known = known(plan.shows_with_outcome());
+    a.get_mut(q_m).known = known(plan.shows_met());
     // A complementary cell is withheld to protect a small one, not for its own sake (the
     // protection levels of tau-ARGUS).
     let min = c.min_cell_size as f64;
@@ -1139,7 +1232,7 @@ fn judged_counts(
     // The students the met-target share is over, published with it: those with an outcome, or
     // under notMet everyone at fidelity.
     let q_judged = a.quantity("judged", counts.judged as f64, e);
-    a.get_mut(q_judged).known = Known::if_published(plan.met);
+    a.get_mut(q_judged).known = Known::if_published(plan.shows_judged());
     let judged_is = if c.missing_outcome == MissingOutcome::NotMet {
         q_a
     } else {
@@ -2549,7 +2642,11 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     for q in money {
         owner[q.0] = Some(Item::Breakdown);
     }
-    Model { audit: a, owner }
+    Model {
+        audit: a,
+        owner,
+        headline: [q_m, q_judged, q_a, q_o],
+    }
 }
 
 /// The local effect's intervention students with a post-test: those with an outcome at fidelity,
@@ -2800,13 +2897,16 @@ fn report(
         min_cell_size: min,
         students: report::ReportStudents {
             enrolled: counts.enrolled,
-            at_fidelity: (figures && plan.fidelity && plan.at_fidelity)
-                .then_some(counts.at_fidelity),
-            with_outcome: (figures && plan.fidelity).then_some(counts.with_outcome),
-            met_target: (figures && plan.met).then_some(counts.met),
-            judged: (figures && plan.met).then_some(counts.judged),
+            at_fidelity: (figures && plan.shows_at_fidelity()).then_some(counts.at_fidelity),
+            with_outcome: (figures && plan.shows_with_outcome()).then_some(counts.with_outcome),
+            met_target: (figures && plan.shows_met()).then_some(counts.met),
+            judged: (figures && plan.shows_judged()).then_some(counts.judged),
         },
-        share_met_target: if figures && plan.met { share } else { None },
+        share_met_target: if figures && plan.shows_met() && plan.shows_judged() {
+            share
+        } else {
+            None
+        },
         growth: (figures && plan.fidelity).then_some(Growth {
             median: growth.median.filter(|_| plan.spread),
             sd: growth.sd.filter(|_| plan.spread),

@@ -1678,6 +1678,23 @@ fn small_counts_stay_wide(
             )?;
         }
     }
+    // The report does not withhold one of its own counts that its other figures give exactly
+    // (it would say it is withheld while a reader reads it).
+    for (field, name) in [
+        ("atFidelity", "at fidelity"),
+        ("withOutcome", "with outcome"),
+        ("metTarget", "met"),
+    ] {
+        if !report["students"][field].is_null() || !report["disclosure"]["withheld"].is_null() {
+            continue;
+        }
+        if let Ok(Some((low, high))) = interval(report, contract, name) {
+            ensure(
+                whole_width(low, high) > 0.5,
+                format!("{field} withheld, but the report gives it: [{low}, {high}] in {report}"),
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -4409,6 +4426,50 @@ fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_b
             tier - met
         );
     }
+    if let Err(leak) = small_counts_stay_wide(&e, &report, &contract) {
+        panic!("{leak}");
+    }
+}
+
+#[test]
+fn a_count_the_other_figures_give_is_published_not_said_withheld() {
+    // Review (stop 37): with the students below fidelity excluded and one tier, the tier's count
+    // (18) is the count meeting the target, and everyone enrolled (41) is at fidelity; the report
+    // published 18 as the tier's count and 41 enrolled, yet said the counts meeting the target
+    // and at fidelity were withheld.
+    let roster = include_str!("fixtures/contracts/disclosure-excluded-band-met-from-tier.csv");
+    let contract = edge_contract(
+        5,
+        json!({ "belowFidelity": "excluded", "subgroupColumns": [],
+        "paymentCard": [{ "label": "Met", "atLeast": 15, "centsPerStudent": 2000 }] }),
+    );
+    let (e, report) = report_of(&contract, roster);
+    let s = &e.students;
+    assert_eq!((s.enrolled, s.at_fidelity, s.met_target), (41, 41, 18));
+    let students = &report["students"];
+    assert_eq!(
+        (num(&students["atFidelity"]), num(&students["metTarget"])),
+        (Some(41.0), Some(18.0)),
+        "{report}"
+    );
+    assert_eq!(num(&report["tiers"][0]["count"]), Some(18.0), "{report}");
+    // The share and the number judged (over 10 + 10 + two withheld bands) stay withheld.
+    assert!(
+        students["judged"].is_null() && report["shareMetTarget"].is_null(),
+        "{report}"
+    );
+    let said = report["disclosure"]["protections"].to_string();
+    assert!(said.contains("The share meeting the target and the number judged withheld: with the other published counts they would give away a small count. The count meeting the target is published, as the other published figures give it."), "{said}");
+    assert!(
+        said.contains(
+            "The count at fidelity is published, as the other published figures give it."
+        ),
+        "{said}"
+    );
+    assert!(
+        !said.contains("below fidelity or without an outcome"),
+        "{said}"
+    );
     if let Err(leak) = small_counts_stay_wide(&e, &report, &contract) {
         panic!("{leak}");
     }

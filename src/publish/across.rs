@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{band_room, band_sides, band_sum, Bands, Counts, Plan, Side, TierBands};
+use super::{band_room, band_sides, band_sum, Bands, Counts, Given, Plan, Side, TierBands};
 use crate::contract::{BelowFidelity, Contract, MissingOutcome};
 use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
@@ -26,7 +26,15 @@ pub type Crossing = Result<Option<Vec<(usize, usize)>>, TooLarge>;
 
 /// What the checks depend on: outcome figures, cells, their sizes, tiers, met count and fidelity
 /// counts published.
-type Published = (bool, Vec<Vec<bool>>, Vec<Vec<bool>>, Vec<bool>, bool, bool);
+type Published = (
+    bool,
+    Vec<Vec<bool>>,
+    Vec<Vec<bool>>,
+    Vec<bool>,
+    bool,
+    bool,
+    Given,
+);
 
 /// Both checks of the tables together, by counts ([`pinned_combination`]) then through the
 /// outcomes ([`pinned_by_outcomes`]), answered once per plan: they depend on the cells and totals
@@ -60,6 +68,7 @@ impl<'a> Crossings<'a> {
             plan.tiers.clone(),
             plan.met,
             plan.fidelity,
+            plan.given,
         );
         if let Some(known) = self.answers.borrow().get(&key) {
             return known.clone();
@@ -530,7 +539,7 @@ fn hidden_counts(
     if let Some(terms) = unknowns.iter().map(none).collect::<Option<Vec<_>>>() {
         derived(a, "enrolled without an outcome", terms.concat());
     }
-    if not_met && !(plan.fidelity && plan.met) {
+    if not_met && !(plan.shows_with_outcome() && plan.shows_judged()) {
         let terms = unknowns.iter().flat_map(without_outcome).collect();
         derived(a, "at fidelity without an outcome", terms);
     }
@@ -762,12 +771,14 @@ fn totals(a: &mut Audit, counts: &Counts, plan: &Plan, unknowns: &[Unknowns], ro
         unknowns.iter().map(|u| (pick(u), 1.0)).collect()
     };
     a.relate(over(&|u| u.n), Op::Eq, counts.enrolled as f64);
-    if plan.fidelity {
+    if plan.shows_with_outcome() {
         a.relate(
             over(&|u| u.with_outcome),
             Op::Eq,
             counts.with_outcome as f64,
         );
+    }
+    if plan.fidelity {
         if let Some(mean) = counts.mean_metric {
             let sum = mean * counts.with_outcome as f64;
             let tolerance = room.max(1e-9 * sum.abs());
@@ -780,9 +791,11 @@ fn totals(a: &mut Audit, counts: &Counts, plan: &Plan, unknowns: &[Unknowns], ro
             a.relate(over(&|u| u.tiers[k]), Op::Eq, n as f64);
         }
     }
-    if plan.met {
+    if plan.shows_met() {
         let met = unknowns.iter().flat_map(Unknowns::met).collect();
         a.relate(met, Op::Eq, counts.met as f64);
+    }
+    if plan.shows_judged() {
         a.relate(over(&|u| u.judged), Op::Eq, counts.judged as f64);
     }
 }
