@@ -34,7 +34,9 @@ const withoutPosition = (line) => line.replace(/^([^:]+):\d+:\d+: /, '$1: ');
 const store = path.join(root, 'mutants-results.json');
 const saved = fs.existsSync(store) ? JSON.parse(fs.readFileSync(store, 'utf8')) : {};
 const scope = process.env.MUTANTS_SCOPE ?? '';
-const narrowed = /(^|\s)(--re|-F|--exclude-re|-E|--iterate)(\s|=|$)/.test(scope);
+// A shard (--shard k/n, a part of a file's mutants, for runs too long for one sitting) is
+// narrowed too: shards add up, and the row says which ran.
+const narrowed = /(^|\s)(--re|-F|--exclude-re|-E|--iterate|--shard)(\s|=|$)/.test(scope);
 // The commit the mutants ran at: this tree's (with "+changes" when its sources differ from it),
 // or MUTANTS_COMMIT when they ran in another worktree.
 let commit = process.env.MUTANTS_COMMIT ?? '';
@@ -57,7 +59,7 @@ for (const file of new Set(Object.values(kinds).flat().map(fileOf))) {
     }
     saved[file].runs = `${saved[file].runs}; ${date} at ${commit} (${scope})`;
   } else {
-    saved[file] = { ...fresh, runs: `${date} at ${commit}` };
+    saved[file] = { ...fresh, runs: narrowed ? `${date} at ${commit} (${scope})` : `${date} at ${commit}` };
   }
 }
 fs.writeFileSync(store, JSON.stringify(saved, null, 1) + '\n');
@@ -79,7 +81,8 @@ a mutant the tests do not catch is a behaviour no test checks. Not part of \`mak
 two cores); run before resolving an issue that changes the core.
 
 Runs go one module at a time (\`make mutants MUTANTS_ARGS="-f src/payment.rs"\`); each file's row
-is its latest run (date, commit; a narrowed rerun of some mutants is listed after it). The
+is its latest run (date, commit; a narrowed rerun of some mutants, or a shard of a file's
+mutants, is listed after it). The
 results behind this page are in \`mutants-results.json\`.
 
 ${table}
