@@ -462,9 +462,11 @@ fn with_given(subject: &Subject, first: &Plan, mut plan: Plan, cache: &mut Cache
     };
     let [q_m, q_judged, q_a, q_o] = headline;
     let met_withheld = first.met && !plan.met;
+    // The number judged goes with the met count, but is no small count when that one is.
+    let judged_withheld = !plan.met && subject.counts.judged >= subject.c.min_cell_size;
     plan.given = Given {
         met: met_withheld && given(q_m),
-        judged: met_withheld && given(q_judged),
+        judged: judged_withheld && given(q_judged),
         at_fidelity: first.fidelity
             && first.at_fidelity
             && !(plan.fidelity && plan.at_fidelity)
@@ -682,7 +684,7 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
     }
     if first.met && !plan.met && plan.outcome_figures {
         out.push(match (given.met, given.judged) {
-            (false, false) => "The count and share meeting the target withheld: with the other published counts they would give away a small count.",
+            (false, false) => "The count and share meeting the target, and the number judged, withheld: with the other published counts they would give away a small count.",
             (true, false) => "The share meeting the target and the number judged withheld: with the other published counts they would give away a small count. The count meeting the target is published, as the other published figures give it.",
             (false, true) => "The count and share meeting the target withheld: with the other published counts they would give away a small count. The number judged is published, as the other published figures give it.",
             (true, true) => "The count and share meeting the target are published only as the other published figures give them.",
@@ -742,7 +744,8 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
     }
     if plan.outcome_figures && !first.met {
         out.push(format!(
-            "The count and share meeting the target are withheld when 1 to {} students met the target.",
+            "The count and share meeting the target{} are withheld when 1 to {} students met the target.",
+            if given.judged { "" } else { ", with the number judged," },
             min - 1
         ));
     }

@@ -4251,6 +4251,9 @@ fn counts_withheld_for_their_size_say_the_rule() {
     assert_eq!((e.students.met_target, e.students.by_tier[0].count), (5, 5));
     assert_eq!(tier_counts(&report), vec![None, Some(0.0)], "{report}");
     assert_eq!(report["students"]["metTarget"], Value::Null, "{report}");
+    // The 50 judged are the 50 with an outcome, published: the number judged goes with them
+    // (review, stop 38: it was withheld with the met count, and no sentence said so).
+    assert_eq!(num(&report["students"]["judged"]), Some(50.0), "{report}");
     let protections = &report["disclosure"]["protections"];
     for rule in [
         "A tier's count is withheld when it is 1 to 9 students.",
