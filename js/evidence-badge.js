@@ -62,12 +62,24 @@ export function headline(report) {
     parts.push(`${signed(e.g, 2)} SD`, e.significant ? 'statistically significant' : 'not statistically significant',
       `local comparison${DESIGN[e.design] ? ` (${DESIGN[e.design]})` : ''} of ${number.format(n)} students with a post-test`);
   } else if (Number.isFinite(report.shareMetTarget)) {
-    const withOutcome = report.students?.withOutcome;
-    parts.push(`${Math.round(report.shareMetTarget * 100)}% met the growth target` +
-      (Number.isFinite(withOutcome) ? ` (of ${number.format(withOutcome)} students at fidelity with an outcome)` : ''));
+    parts.push(`${Math.round(report.shareMetTarget * 100)}% met the growth target${shareOf(report.students)}`);
   }
   if (typeof report.period === 'string' && report.period) parts.push(report.period);
   return parts.join(', ');
+}
+
+/**
+ * Whom the share meeting the target is over: its judged students, who are those at fidelity with
+ * an outcome, or under a contract counting a missing post-test as not met, every student at
+ * fidelity (the with-outcome count alone named the wrong population then).
+ */
+function shareOf(students) {
+  const { judged, withOutcome } = students ?? {};
+  if (!Number.isFinite(judged)) return '';
+  const n = number.format(judged);
+  if (judged === withOutcome) return ` (of ${n} students at fidelity with an outcome)`;
+  if (Number.isFinite(withOutcome)) return ` (of ${n} students at fidelity, those without an outcome counted as not meeting it)`;
+  return ` (of ${n} students at fidelity)`;
 }
 
 /** An Error with a stable code, as the badge's failure result reports it. */

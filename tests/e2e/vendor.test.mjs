@@ -184,3 +184,22 @@ test('the badge fires evidence-badge:state and reports a missing file', async ()
   assert.deepEqual(states.seen, ['loading', 'failed']);
   assert.match(states.text, /HTTP 404/);
 });
+
+test('the headline names the population the share meeting the target is over', async () => {
+  const { tab } = await app.open('vendor.html');
+  const lines = await tab.evaluate(async () => {
+    const { headline } = await import(document.querySelector('script[src*="evidence-badge.js"]').src);
+    const of = (students) => headline({ shareMetTarget: 0.625, students, period: '2025-26' });
+    return [
+      of({ enrolled: 120, withOutcome: 80, judged: 80 }),
+      // missingOutcome: notMet: the share is over everyone at fidelity, 8 of them without a post-test.
+      of({ enrolled: 120, atFidelity: 88, withOutcome: 80, judged: 88 }),
+      of({ enrolled: 120, judged: 88 }),
+    ];
+  });
+  assert.deepEqual(lines, [
+    '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26',
+    '63% met the growth target (of 88 students at fidelity, those without an outcome counted as not meeting it), 2025-26',
+    '63% met the growth target (of 88 students at fidelity), 2025-26',
+  ]);
+});
