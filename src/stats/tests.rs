@@ -316,6 +316,12 @@ fn degenerate_statistics_are_an_error_not_a_nan() {
     assert_eq!(e.code, "degenerateStatistics");
     let e = effect_size(&continuous(30.0, 5.0, 1e-300, 30.0, 4.0, 1e-300)).unwrap_err();
     assert_eq!(e.code, "degenerateStatistics");
+    // A spread that does not underflow (1e-160 squared is 1e-320, above 0) but is too small for
+    // the difference: 2e200 / 1e-160 overflows to an infinite d.
+    let e = effect_size(&continuous(30.0, 1e200, 1e-160, 30.0, -1e200, 1e-160)).unwrap_err();
+    assert_eq!(e.code, "degenerateStatistics");
+    // Said as what it is, not as the later catch-all for a non-finite effect.
+    assert!(e.message.contains("no usable spread"), "{}", e.message);
     // A huge but finite difference still gives finite numbers or the same error, never NaN.
     match effect_size(&continuous(30.0, 1e300, 1.0, 30.0, -1e300, 1.0)) {
         Ok(r) => assert!(r.g.is_finite() && r.p_value.is_finite()),
