@@ -287,6 +287,17 @@ fn cluster_designs_use_the_cluster_adjusted_effect_and_standard_error() {
         },
     );
     assert!(r.notes[0].contains("n = 1 confound"), "{:?}", r.notes);
+    // Either arm alone in one school is the confound; two schools in each are not.
+    for (m_i, m_c, confounded) in [
+        (1.0, 10.0, true),
+        (10.0, 1.0, true),
+        (2.0, 10.0, false),
+        (10.0, 2.0, false),
+    ] {
+        let r = effect_size(&clustered(m_i, m_c)).unwrap();
+        let said = r.notes.iter().any(|n| n.contains("n = 1 confound"));
+        assert_eq!(said, confounded, "{m_i} + {m_c} schools: {:?}", r.notes);
+    }
     // The unit-SD case: 0.3 vs 0 in 10 + 10 schools.
     let mut unit = continuous(200.0, 0.3, 1.0, 200.0, 0.0, 1.0);
     unit.clusters = Some(Clusters {
