@@ -321,6 +321,24 @@ fn significance_follows_alpha() {
 }
 
 #[test]
+fn significance_and_direction_at_their_edges() {
+    // The WWC counts an effect significant when p < alpha (Handbook 5.0, statistical
+    // significance at 0.05): a p-value equal to alpha is not; and an effect of exactly 0 favours
+    // no one.
+    let mut input = continuous(30.0, 105.0, 15.0, 30.0, 100.0, 15.0);
+    let r = effect_size(&input).unwrap();
+    input.alpha = r.p_value;
+    let at = effect_size(&input).unwrap();
+    assert_eq!(at.p_value, input.alpha);
+    assert!(!at.significant);
+    input.alpha = r.p_value * (1.0 + 1e-12);
+    assert!(effect_size(&input).unwrap().significant);
+    let none = effect_size(&continuous(30.0, 100.0, 15.0, 30.0, 100.0, 15.0)).unwrap();
+    assert_eq!(none.g, 0.0);
+    assert!(!none.favorable && none.improvement_index == 0);
+}
+
+#[test]
 fn degenerate_statistics_are_an_error_not_a_nan() {
     // Standard deviations so small that the pooled SD underflows: no effect, a clear error.
     let e = effect_size(&continuous(30.0, 5.0, 1e-300, 30.0, 5.0, 1e-300)).unwrap_err();
