@@ -779,6 +779,13 @@ fn effect_size_json_rejects_bad_input_with_paths() {
     let e = effect_size_json(&json!({ "kind": "dichotomous", "intervention": { "n": 10, "proportion": 1 }, "comparison": { "n": 10, "proportion": 0.5 } })).unwrap_err();
     assert_eq!(e.field_errors()[0].path, "intervention.proportion");
     assert!(e.field_errors()[0].message.contains("infinite"));
+    // And at 0: the log odds of 0 is as infinite as that of 1.
+    assert_eq!(
+        errors_of(
+            json!({ "kind": "dichotomous", "intervention": { "n": 10, "proportion": 0.5 }, "comparison": { "n": 10, "proportion": 0 } })
+        ),
+        vec![("comparison.proportion".into(), "outOfRange")]
+    );
     assert_eq!(
         errors_of(
             json!({ "kind": "continuous", "intervention": { "n": 5, "mean": 1, "sd": 1 }, "comparison": { "n": 5, "mean": 1, "sd": 1 }, "clusters": { "intervention": 6, "comparison": 2, "icc": 1 } })
