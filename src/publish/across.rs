@@ -25,7 +25,7 @@ use crate::steps::widest;
 pub type Crossing = Result<Option<Vec<(usize, usize)>>, TooLarge>;
 
 /// What the checks depend on: outcome figures, cells, their sizes, tiers, met count and fidelity
-/// counts published.
+/// counts published, and the counts published as the other figures give them.
 type Published = (
     bool,
     Vec<Vec<bool>>,
