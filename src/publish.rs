@@ -347,19 +347,8 @@ pub fn publish(
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
     let crossings = across::Crossings::new(c, counts, &bands);
-    // The plan with the counts its figures give anyway marked published, when its own audit
-    // is satisfied and the tables together give nothing away.
-    let safe = |plan: &Plan, cache: &mut Cache| {
-        let mut plan = plan.clone();
-        plan.given = Given::default();
-        let fine = whole_numbers_safe(c, counts, payment, &plan)
-            && model(&subject, &plan)
-                .audit
-                .exposures(min as f64, cache, true)
-                .is_empty();
-        fine.then(|| with_given(&subject, &first, plan, cache))
-            .filter(|plan| crossings.check(plan) == Ok(None))
-    };
+    let safe =
+        |plan: &Plan, cache: &mut Cache| safe_plan(&subject, (&first, &crossings), plan, cache);
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
     // audit's cost stays a bounded multiple of the report's size whatever the counts.
@@ -378,7 +367,7 @@ pub fn publish(
                 plan = whole_numbers_plan(c, counts, payment, plan);
                 continue;
             }
-            plan = with_given(&subject, &first, plan, &mut cache);
+            plan.given = given_anyway((&subject, &model), &first, &plan, &mut cache);
             match across_tables(&plan, counts, crossings.check(&plan)) {
                 None => break,
                 Some((next, too_many)) => {
@@ -444,27 +433,60 @@ pub fn publish(
     )
 }
 
-/// `plan` with [`Given`] the report's own counts it withholds (of those the first plan
-/// published) that a reader can tell exactly, in whole numbers, from what it publishes.
-fn with_given(subject: &Subject, first: &Plan, mut plan: Plan, cache: &mut Cache) -> Plan {
+/// `plan` with the counts its figures give anyway marked published, when its own audit is
+/// satisfied and the tables together give nothing away.
+fn safe_plan(
+    subject: &Subject,
+    (first, crossings): (&Plan, &across::Crossings),
+    plan: &Plan,
+    cache: &mut Cache,
+) -> Option<Plan> {
+    let Subject {
+        c, counts, payment, ..
+    } = *subject;
+    let mut plan = plan.clone();
     plan.given = Given::default();
+    if !whole_numbers_safe(c, counts, payment, &plan) {
+        return None;
+    }
+    let model = model(subject, &plan);
+    if !model
+        .audit
+        .exposures(c.min_cell_size as f64, cache, true)
+        .is_empty()
+    {
+        return None;
+    }
+    plan.given = given_anyway((subject, &model), first, &plan, cache);
+    (crossings.check(&plan) == Ok(None)).then_some(plan)
+}
+
+/// The report's own counts `plan` withholds (of those the first plan published) that a reader
+/// can tell exactly, in whole numbers, from what it publishes: `model` is the plan's, with no
+/// count given yet.
+fn given_anyway(
+    (subject, model): (&Subject, &Model),
+    first: &Plan,
+    plan: &Plan,
+    cache: &mut Cache,
+) -> Given {
     if !plan.outcome_figures {
-        return plan;
+        return Given::default();
     }
     let Model {
         audit, headline, ..
-    } = model(subject, &plan);
+    } = model;
     let mut given = |q: Q| {
         audit.get(q).known == Known::Not && {
             let (low, high) = audit.interval_alone(q, cache);
             whole_width(low, high) < 0.5
         }
     };
-    let [q_m, q_judged, q_a, q_o] = headline;
+    let [q_m, q_judged, q_a, q_o] = *headline;
     let met_withheld = first.met && !plan.met;
     // The number judged goes with the met count, but is no small count when that one is.
     let judged_withheld = !plan.met && subject.counts.judged >= subject.c.min_cell_size;
-    plan.given = Given {
+    Given {
         met: met_withheld && given(q_m),
         judged: judged_withheld && given(q_judged),
         at_fidelity: first.fidelity
@@ -472,8 +494,7 @@ fn with_given(subject: &Subject, first: &Plan, mut plan: Plan, cache: &mut Cache
             && !(plan.fidelity && plan.at_fidelity)
             && given(q_a),
         with_outcome: first.fidelity && !plan.fidelity && given(q_o),
-    };
-    plan
+    }
 }
 
 /// Per table, per cell, how much of it the report shows: an empty one is published as 0 with
