@@ -4394,12 +4394,9 @@ fn with_the_students_below_fidelity_excluded_no_band_holds_one_below_fidelity() 
     assert!(pinned.is_empty(), "{pinned:?} in {report}");
 }
 
-#[test]
-fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_bands_met_count() {
-    // Review (stop 37): students below fidelity excluded, one tier (a gain of 15), the
-    // threshold of 20 minutes a week inside band 15-30, which a missing post-test kept without
-    // its size. Everyone reported is at fidelity, so the bands' met counts add up to the
-    // tier's: 18 - 5 - 5 - 5 gave the 3 meeting the target in the withheld band 45-60.
+/// Review (stop 37): the students below fidelity excluded, one tier (a gain of 15), the
+/// threshold of 20 minutes a week inside band 15-30; the evaluation, its report and contract.
+fn excluded_with_one_tier() -> (evidence_check::Evaluation, Value, Value) {
     let roster = include_str!("fixtures/contracts/disclosure-excluded-band-met-from-tier.csv");
     let contract = edge_contract(
         5,
@@ -4407,6 +4404,16 @@ fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_b
         "paymentCard": [{ "label": "Met", "atLeast": 15, "centsPerStudent": 2000 }] }),
     );
     let (e, report) = report_of(&contract, roster);
+    (e, report, contract)
+}
+
+#[test]
+fn with_the_students_below_fidelity_excluded_the_tier_does_not_give_a_withheld_bands_met_count() {
+    // Review (stop 37): students below fidelity excluded, one tier (a gain of 15), the
+    // threshold of 20 minutes a week inside band 15-30, which a missing post-test kept without
+    // its size. Everyone reported is at fidelity, so the bands' met counts add up to the
+    // tier's: 18 - 5 - 5 - 5 gave the 3 meeting the target in the withheld band 45-60.
+    let (e, report, contract) = excluded_with_one_tier();
     let band = e.dose_response.iter().find(|c| c.value == "45-60").unwrap();
     assert_eq!((band.met, band.in_report), (3, false));
     let tier: Option<f64> = report["tiers"]
@@ -4440,13 +4447,7 @@ fn a_count_the_other_figures_give_is_published_not_said_withheld() {
     // (18) is the count meeting the target, and everyone enrolled (41) is at fidelity; the report
     // published 18 as the tier's count and 41 enrolled, yet said the counts meeting the target
     // and at fidelity were withheld.
-    let roster = include_str!("fixtures/contracts/disclosure-excluded-band-met-from-tier.csv");
-    let contract = edge_contract(
-        5,
-        json!({ "belowFidelity": "excluded", "subgroupColumns": [],
-        "paymentCard": [{ "label": "Met", "atLeast": 15, "centsPerStudent": 2000 }] }),
-    );
-    let (e, report) = report_of(&contract, roster);
+    let (e, report, contract) = excluded_with_one_tier();
     let s = &e.students;
     assert_eq!((s.enrolled, s.at_fidelity, s.met_target), (41, 41, 18));
     let students = &report["students"];
