@@ -801,6 +801,13 @@ fn effect_size_json_rejects_bad_input_with_paths() {
         ),
         vec![("alpha".into(), "outOfRange")]
     );
+    // A group past a billion students is refused as well as one below 2.
+    assert_eq!(
+        errors_of(
+            json!({ "kind": "continuous", "intervention": { "n": 1_000_000_001u64, "mean": 1, "sd": 1 }, "comparison": { "n": 1_000_000_000u64, "mean": 1, "sd": 1 } })
+        ),
+        vec![("intervention.n".into(), "outOfRange")]
+    );
     assert_eq!(errors_of(json!(null)), vec![("".into(), "wrongType")]);
 }
 
@@ -813,6 +820,29 @@ fn power_json_reads_both_designs() {
     )
     .unwrap();
     close(r.mdes, 0.6158418969592564);
+    // Covariates' shares of variance, from PowerUp!'s IRA and CRA2_2 formulas (scipy):
+    // 2.8 x sqrt((1 - 0.5) / (0.25 x 350)) with df 348, and with R2 0.5 within and 0.6 between
+    // schools (swapped they would give 0.4322).
+    let r = minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "r2": 0.5 }))
+        .unwrap();
+    close(r.mdes, 0.21237517983544338);
+    let r = minimum_detectable_effect_json(&json!({
+        "design": "cluster", "clusters": 20, "clusterSize": 50, "icc": 0.2,
+        "r2Level1": 0.5, "r2Level2": 0.6
+    }))
+    .unwrap();
+    close(r.mdes, 0.39308248416058517);
+    for r2 in [json!(1), json!(-0.1)] {
+        let e =
+            minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "r2": r2 }))
+                .unwrap_err();
+        assert_eq!(e.field_errors()[0].path, "r2");
+    }
+    let e = minimum_detectable_effect_json(
+        &json!({ "design": "cluster", "clusters": 20, "clusterSize": 50, "icc": 0.2, "r2Level2": 1 }),
+    )
+    .unwrap_err();
+    assert_eq!(e.field_errors()[0].path, "r2Level2");
     let e = minimum_detectable_effect_json(
         &json!({ "design": "cluster", "clusters": 2, "clusterSize": 50, "icc": 0.2, "n": 3 }),
     )
