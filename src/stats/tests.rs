@@ -862,6 +862,18 @@ fn power_json_reads_both_designs() {
         minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "power": 0.01 }))
             .unwrap_err();
     assert_eq!(e.field_errors()[0].path, "power");
+    // Just above alpha/2 the multiplier is small but positive: t(0.975, 348) + t(0.03, 348)
+    // = 0.0799 (scipy), MDES 0.00854. At alpha/2 exactly it is 0, and refused.
+    let r =
+        minimum_detectable_effect_json(&json!({ "design": "individual", "n": 350, "power": 0.03 }))
+            .unwrap();
+    close(r.multiplier, 0.07986013973594419);
+    close(r.mdes, 0.008537408050051279);
+    let e = minimum_detectable_effect_json(
+        &json!({ "design": "individual", "n": 350, "alpha": 0.1, "power": 0.05 }),
+    )
+    .unwrap_err();
+    assert_eq!(e.field_errors()[0].path, "power");
     // Three students, alpha 1e-9: df 1, multiplier 6.37e8 (scipy), not statrs's saturated 7.7e7.
     let r =
         minimum_detectable_effect_json(&json!({ "design": "individual", "n": 3, "alpha": 1e-9 }))
