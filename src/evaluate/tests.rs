@@ -744,6 +744,20 @@ fn histogram_bins_by_hand() {
         }]
     );
     assert!(histogram(&[], 5).is_empty());
+    // From 1 to 4 in bins of width 1, every edge written out.
+    let bin = |from, to, count| Bin { from, to, count };
+    assert_eq!(
+        histogram(&[1.0, 1.5, 2.2, 2.5, 3.9, 4.0, 2.0], 3),
+        vec![bin(1.0, 2.0, 2), bin(2.0, 3.0, 3), bin(3.0, 4.0, 2)]
+    );
+    // The last bin ends at the largest value itself, not at lo + 3 x width (0.8999999999999999
+    // in floating point), so it shows the value it holds.
+    let bins = histogram(&[0.0, 0.9], 3);
+    assert_eq!(
+        bins.iter().map(|b| b.count).collect::<Vec<_>>(),
+        vec![1, 0, 1]
+    );
+    assert_eq!(bins[2].to, 0.9);
     assert_eq!(
         run(contract(), ROSTER)
             .distribution
