@@ -1301,3 +1301,40 @@ fn each_student_is_classified_by_the_contract_alone() {
     let s = classify(&hake, &tiers, (200.0, 200.0, 600.0, 20.0, None)).unwrap();
     assert_eq!((s.metric, s.at_ceiling, s.tier), (None, true, None));
 }
+
+#[test]
+fn dose_bands_count_every_enrolled_student_by_minutes_a_week() {
+    // The base roster plus a student on each band edge not yet held (15 and 45 minutes a week)
+    // and two in the lowest band. By hand, minutes / weeks: A1-A7 30 (edge), A8 29.5, A9 66.7,
+    // A4 60 (edge), B1 15 (edge), B2 45 (edge), B3 0, B4 14. Every enrolled student counts,
+    // at fidelity or not; the judged are those with an outcome; meeting the target is reaching
+    // any tier (A4's 5 reaches only the lowest).
+    let roster =
+        format!("{ROSTER}B1,200,200,150,10\nB2,200,207,450,10\nB3,200,201,0,20\nB4,200,,140,10\n");
+    let e = run(contract(), &roster);
+    let got: Vec<_> = e
+        .dose_response
+        .iter()
+        .map(|c| (c.value.as_str(), c.n, c.judged, c.met, c.with_outcome))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("0-15", 2, 1, 0, 1),  // B3 (gain 1), B4 (no post-test)
+            ("15-30", 2, 2, 1, 2), // A8 (30, met), B1 (0)
+            ("30-45", 6, 5, 3, 5), // A1 15, A2 10, A3 9.99 met; A5 4, A6 -5; A7 no post-test
+            ("45-60", 1, 1, 1, 1), // B2 (7, met)
+            ("60+", 2, 2, 2, 2),   // A4 (5), A9 (30)
+        ]
+    );
+    let means: Vec<f64> = e
+        .dose_response
+        .iter()
+        .map(|c| c.mean_metric.unwrap())
+        .collect();
+    let expected = [1.0, 15.0, 33.99 / 5.0, 7.0, 17.5];
+    for (got, want) in means.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-9, "{means:?}");
+    }
+    assert_eq!(e.dose_response[2].share_met_target, Some(0.6));
+}
