@@ -1338,3 +1338,17 @@ fn dose_bands_count_every_enrolled_student_by_minutes_a_week() {
     }
     assert_eq!(e.dose_response[2].share_met_target, Some(0.6));
 }
+
+#[test]
+fn the_middle_pair_is_the_median_and_the_largest_value_below_it() {
+    // As the median's selection leaves them: the upper middle at n / 2, the lower half before
+    // it in any order. Odd: the middle value twice; even: the lower half's largest beside it.
+    assert_eq!(middle_pair(&[]), None);
+    assert_eq!(middle_pair(&[7.0]), Some((7.0, 7.0)));
+    assert_eq!(middle_pair(&[2.0, 1.0, 3.0, 5.0, 4.0]), Some((3.0, 3.0)));
+    assert_eq!(middle_pair(&[-2.0, -1.0, 3.0, 4.0]), Some((-1.0, 3.0)));
+    assert_eq!(
+        middle_pair(&[3.0, 1.0, 2.0, 4.0, 6.0, 5.0]),
+        Some((3.0, 4.0))
+    );
+}
