@@ -900,6 +900,28 @@ fn blank_or_token_school_values_do_not_pass_the_confound_check() {
     assert!(e.post.cluster_corrected);
     assert!(!condition(&e, "noSingleSchoolConfound").met);
     assert!(e.could_support.is_none());
+    // One student with no school among schools that line up with the groups: still analysed
+    // as whole schools (a p-value as if students were assigned one by one would claim too
+    // much), and the confound check fails on the unknown school.
+    let one_blank = placed(|i, t| {
+        let school = match (i, t) {
+            (399, _) => "",
+            (_, true) => "Lincoln",
+            _ => "Jefferson",
+        };
+        (school.into(), "North".into())
+    });
+    let e = run(with(json!({ "randomized": true })), &one_blank)
+        .effect
+        .unwrap();
+    assert_eq!(e.assigned_by, "school");
+    assert!(e.post.cluster_corrected);
+    let k = condition(&e, "noSingleSchoolConfound");
+    assert!(
+        !k.met && k.message.starts_with("1 analysed student has no school"),
+        "{}",
+        k.message
+    );
 }
 
 #[test]
@@ -1350,5 +1372,102 @@ fn the_middle_pair_is_the_median_and_the_largest_value_below_it() {
     assert_eq!(
         middle_pair(&[3.0, 1.0, 2.0, 4.0, 6.0, 5.0]),
         Some((3.0, 4.0))
+    );
+}
+
+#[test]
+fn whole_schools_are_counted_per_group_and_a_few_across_do_not_count() {
+    // Three intervention schools and two comparison schools, each whole: assignment by school.
+    let r = spec_roster(&[
+        (60, "T", 8.0, "A", "North"),
+        (60, "T", 8.0, "B", "North"),
+        (60, "T", 8.0, "C", "North"),
+        (90, "C", 3.0, "J", "North"),
+        (90, "C", 3.0, "K", "North"),
+    ]);
+    let e = run(randomized_by(json!({})), &r).effect.unwrap();
+    assert_eq!(e.assigned_by, "school");
+    assert_eq!(
+        condition(&e, "noSingleSchoolConfound").message,
+        "3 intervention and 2 comparison schools: no group is a single school."
+    );
+    // Two intervention students in a comparison school are under 5% of their group: J is
+    // still the comparison group's, and the schools still line up with the groups.
+    let r = spec_roster(&[
+        (178, "T", 8.0, "A", "North"),
+        (2, "T", 8.0, "J", "North"),
+        (90, "C", 3.0, "J", "North"),
+        (90, "C", 3.0, "K", "North"),
+    ]);
+    let e = run(randomized_by(json!({})), &r).effect.unwrap();
+    assert_eq!(e.assigned_by, "school");
+    assert!(!condition(&e, "noSingleSchoolConfound").met);
+    // A comparison group with no school recorded shares no school with the intervention group:
+    // counting schools as sites, there is one.
+    let r = spec_roster(&[
+        (90, "T", 8.0, "A", "North"),
+        (90, "T", 8.0, "B", "North"),
+        (180, "C", 3.0, "", "North"),
+    ]);
+    let e = run(
+        randomized_by(json!({ "evidencePolicy": { "siteUnit": "school" } })),
+        &r,
+    )
+    .effect
+    .unwrap();
+    assert_eq!(e.sites, 1);
+    assert!(!condition(&e, "noSingleSchoolConfound").met);
+}
+
+#[test]
+fn an_effect_needs_two_post_tests_in_each_group() {
+    let roster = "student_id,pre,post,minutes,weeks,group\n\
+        T1,200,210,600,20,T\nT2,200,214,600,20,T\nT3,200,,600,20,T\n\
+        C1,200,204,600,20,C\nC2,200,206,600,20,C\nC3,200,205,600,20,C\n";
+    // Two and three: g computed (by hand, means 12 and 5, pooled SD sqrt((8 + 2) / 3) = 1.826,
+    // the WWC's small-sample correction 1 - 3 / (4 x 5 - 9) = 0.727: g = 2.788).
+    let e = run(contract(), roster).effect.unwrap();
+    assert!((e.post.g - 2.7884057472990276).abs() < 1e-9, "{}", e.post.g);
+    // One intervention student with a post-test: no effect, and the note says why.
+    let one = roster.replace("T2,200,214", "T2,200,");
+    let e = run(contract(), &one);
+    assert!(e.effect.is_none());
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.starts_with("Fewer than two students with a post-test in a group")),
+        "{:?}",
+        e.notes
+    );
+}
+
+#[test]
+fn a_randomized_roster_with_low_attrition_needs_no_baseline_check() {
+    // The same 400 students as in the baseline test, randomized, every post-test there: the
+    // WWC asks baseline equivalence of an RCT only with high attrition.
+    let mut s = String::from("student_id,pre,post,minutes,weeks,group,school,district\n");
+    for k in 0..400u64 {
+        let group = if k < 200 { "T" } else { "C" };
+        let pre = 200.0 + ((k * 7919) % 31) as f64 - 15.0;
+        let post = pre + 5.0 + ((k * 104729) % 17) as f64 - 8.0;
+        let shown = if k < 60 {
+            String::new()
+        } else {
+            pre.to_string()
+        };
+        s += &format!(
+            "S{k},{shown},{post},600,20,{group},{},{}\n",
+            if k % 2 == 0 { "Adams" } else { "Baker" },
+            if k % 4 < 2 { "North" } else { "South" }
+        );
+    }
+    let e = run(with(json!({ "randomized": true })), &s).effect.unwrap();
+    assert!(e.attrition.low);
+    assert!(
+        e.conditions
+            .iter()
+            .all(|k| k.met && k.id != "baselineCoversAnalysed"),
+        "{:?}",
+        e.conditions
     );
 }
