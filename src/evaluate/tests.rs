@@ -1463,6 +1463,10 @@ fn a_randomized_roster_with_low_attrition_needs_no_baseline_check() {
     }
     let e = run(with(json!({ "randomized": true })), &s).effect.unwrap();
     assert!(e.attrition.low);
+    assert_eq!(
+        condition(&e, "noSingleSchoolConfound").message,
+        "2 schools hold a real share of both groups, so no group is a single school of its own."
+    );
     assert!(
         e.conditions
             .iter()
