@@ -1019,6 +1019,15 @@ fn a_randomized_roster_with_a_large_baseline_gap_is_flagged_and_the_policy_publi
     let published = e.report.effect.unwrap();
     assert_eq!(published.policy.min_students, 350);
     assert_eq!(published.policy.alpha, 0.05);
+    // Not said to be randomized, the same gap is the baseline check's to judge, not a doubt
+    // about an assignment nobody claimed.
+    let e = run(contract(), &roster);
+    assert!(e.effect.unwrap().baseline_g.unwrap() > 0.25);
+    assert!(
+        !e.notes.iter().any(|n| n.contains("random assignment")),
+        "{:?}",
+        e.notes
+    );
 }
 
 /// A roster from groups of students: (count, group, effect added to the post-test, school,
@@ -1474,4 +1483,19 @@ fn a_randomized_roster_with_low_attrition_needs_no_baseline_check() {
         "{:?}",
         e.conditions
     );
+}
+
+#[test]
+fn grades_come_kindergarten_first_then_by_number_then_by_name() {
+    let mut v = vec!["10", "Other", "2", "K", "1", "KG", "Adult"];
+    v.sort_by(|a, b| natural_order(a, b));
+    assert_eq!(v, vec!["K", "KG", "1", "2", "10", "Adult", "Other"]);
+}
+
+#[test]
+fn no_note_on_the_pre_test_maximum_when_no_student_reached_it() {
+    assert_eq!(no_room_note(0), None);
+    assert!(no_room_note(1)
+        .unwrap()
+        .starts_with("1 at-fidelity student scored the maximum"));
 }
