@@ -1499,3 +1499,29 @@ fn no_note_on_the_pre_test_maximum_when_no_student_reached_it() {
         .unwrap()
         .starts_with("1 at-fidelity student scored the maximum"));
 }
+
+#[test]
+fn the_effect_is_published_only_when_both_groups_reach_the_cell_size() {
+    // Cell size 5: the district sees the comparison either way; the report shows it only when
+    // each group has at least 5 students with a post-test (the mean of 4 would tell too much).
+    // (With only 5 intervention students the audit publishes no outcome figure at all: each
+    // would give a small tier away.)
+    let roster = |t: usize, c: usize| {
+        let mut s = String::from("student_id,pre,post,minutes,weeks,group\n");
+        for i in 0..t + c {
+            let group = if i < t { "T" } else { "C" };
+            s += &format!("S{i},200,{},600,20,{group}\n", 205 + (i * 7) % 11);
+        }
+        s
+    };
+    for (t, c, published) in [
+        (20, 4, false),
+        (4, 20, false),
+        (20, 20, true),
+        (20, 5, true),
+    ] {
+        let e = run(contract(), &roster(t, c));
+        assert!(e.effect.is_some(), "{t} and {c}");
+        assert_eq!(e.report.effect.is_some(), published, "{t} and {c}");
+    }
+}
