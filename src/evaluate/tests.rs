@@ -465,6 +465,10 @@ fn a_randomized_roster_with_a_significant_effect() {
     close(effect.attrition.differential, 0.01);
     assert!(effect.attrition.low);
     assert_eq!(effect.design, "rct");
+    assert_eq!(
+        effect.summary,
+        "+0.22 SD, statistically significant (p = 0.030): a local randomized comparison of 190 intervention and 192 comparison students with a post-test, not a WWC review."
+    );
     assert_eq!(effect.sites, 2, "two districts");
     assert!(effect.independent);
     let support = effect.could_support.unwrap();
@@ -1085,6 +1089,13 @@ fn a_school_randomized_roster_with_a_significant_effect_reaches_a_tier() {
         e.post.p_value
     );
     assert_eq!(e.sites, 2);
+    assert!(
+        e.summary.contains(
+            ": a local randomized comparison of schools of 400 intervention and 400 comparison"
+        ),
+        "{}",
+        e.summary
+    );
     assert_eq!(e.could_support.and_then(|s| s.essa_tier), Some(1));
 }
 
@@ -1524,4 +1535,19 @@ fn the_effect_is_published_only_when_both_groups_reach_the_cell_size() {
         assert!(e.effect.is_some(), "{t} and {c}");
         assert_eq!(e.report.effect.is_some(), published, "{t} and {c}");
     }
+}
+
+#[test]
+fn counts_and_p_values_are_written_as_a_reader_expects() {
+    let written: Vec<String> = [0, 7, 999, 1000, 12345, 123456, 1234567]
+        .into_iter()
+        .map(group_digits)
+        .collect();
+    assert_eq!(
+        written,
+        ["0", "7", "999", "1,000", "12,345", "123,456", "1,234,567"]
+    );
+    assert_eq!(format_p(0.0009), "p < 0.001");
+    assert_eq!(format_p(0.001), "p = 0.001");
+    assert_eq!(format_p(0.0304), "p = 0.030");
 }
