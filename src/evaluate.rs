@@ -400,27 +400,28 @@ impl Dose {
     /// A classified student, with its place among the tiers and its scale when it has an
     /// outcome.
     fn see(&mut self, s: &Classified, placed: Option<&((usize, f64, bool), Scale)>) {
-        let d = &mut self.tallies[s.band];
-        d.n += 1;
-        if let Some(metric) = s.metric {
-            d.judged += 1;
-            d.with_metric += 1;
-            d.metric_sum += metric;
-            d.metric_magnitude = d.metric_magnitude.max(metric.abs());
-            d.met += u64::from(s.tier.is_some());
-        }
+        // The student as the dose bands count them: judged when they have an outcome.
+        let one = match s.metric {
+            Some(metric) => Tally {
+                n: 1,
+                judged: 1,
+                with_metric: 1,
+                metric_sum: metric,
+                metric_magnitude: metric.abs(),
+                met: u64::from(s.tier.is_some()),
+            },
+            None => Tally {
+                n: 1,
+                ..Tally::default()
+            },
+        };
+        add(&mut self.tallies[s.band], &one);
         if let Some((student, scale)) = placed {
             self.tiers[s.band].see(*student, scale);
         }
         if s.at_fidelity {
             let at = &mut self.at_fidelity[s.band];
-            at.tally.n += 1;
-            if let Some(metric) = s.metric {
-                at.tally.judged += 1;
-                at.tally.with_metric += 1;
-                at.tally.metric_sum += metric;
-                at.tally.met += u64::from(s.tier.is_some());
-            }
+            add(&mut at.tally, &one);
             if let Some(((k, _, _), _)) = placed {
                 at.tiers[*k] += 1;
             }
