@@ -857,11 +857,13 @@ impl Units {
         units
     }
 
-    /// No unit holds a real share of both groups: the groups are whole units (cluster assignment).
-    /// Students with no unit recorded do not break the pattern the others show: analysed as
-    /// clusters, the p-value errs on the careful side (the confound check still fails on them).
+    /// No unit holds a real share of both groups, and each group holds units of its own: the
+    /// groups are whole units (cluster assignment). Students with no unit recorded do not break
+    /// the pattern the others show: analysed as clusters, the p-value errs on the careful side
+    /// (the confound check still fails on them). A group with no unit of its own (none recorded,
+    /// or spread thin) shows no pattern to follow.
     fn aligned(&self) -> bool {
-        self.shared == 0 && self.intervention + self.comparison > 0
+        self.shared == 0 && self.intervention > 0 && self.comparison > 0
     }
 
     /// Neither group is (all but a few students) one unit of its own: each has two units, or

@@ -475,6 +475,14 @@ fn a_randomized_roster_with_a_significant_effect() {
     assert_eq!(support.rating, Rating::MeetsWithoutReservations);
     // 382 analysed students in 2 districts: tier 1 under the default policy.
     assert_eq!(support.essa_tier, Some(1), "{}", support.essa_rationale);
+    // The sample is both groups, 190 + 192: a policy asking for 382 students still finds tier
+    // 1, one asking for 383 does not.
+    for (min, tier) in [(382, 1), (383, 3)] {
+        let mut asks = c.clone();
+        asks["evidencePolicy"] = json!({ "minStudents": min });
+        let support = run(asks, roster).effect.unwrap().could_support.unwrap();
+        assert_eq!(support.essa_tier, Some(tier), "{}", support.essa_rationale);
+    }
     let published = e.report.effect.unwrap();
     assert!(published.conditions_met && published.significant);
     assert_eq!(
@@ -1437,6 +1445,8 @@ fn whole_schools_are_counted_per_group_and_a_few_across_do_not_count() {
     .unwrap();
     assert_eq!(e.sites, 1);
     assert!(!condition(&e, "noSingleSchoolConfound").met);
+    // Nor do the schools line up with the groups: the comparison group shows no school at all.
+    assert_eq!(e.assigned_by, "student");
 }
 
 #[test]
