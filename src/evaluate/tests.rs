@@ -1458,17 +1458,28 @@ fn an_effect_needs_two_post_tests_in_each_group() {
     // the WWC's small-sample correction 1 - 3 / (4 x 5 - 9) = 0.727: g = 2.788).
     let e = run(contract(), roster).effect.unwrap();
     assert!((e.post.g - 2.7884057472990276).abs() < 1e-9, "{}", e.post.g);
-    // One intervention student with a post-test: no effect, and the note says why.
-    let one = roster.replace("T2,200,214", "T2,200,");
-    let e = run(contract(), &one);
-    assert!(e.effect.is_none());
-    assert!(
-        e.notes
-            .iter()
-            .any(|n| n.starts_with("Fewer than two students with a post-test in a group")),
-        "{:?}",
-        e.notes
-    );
+    // The groups the other way round: the same g with the other sign.
+    let swapped = roster
+        .replace(",T\n", ",X\n")
+        .replace(",C\n", ",T\n")
+        .replace(",X\n", ",C\n");
+    let e = run(contract(), &swapped).effect.unwrap();
+    assert!((e.post.g + 2.7884057472990276).abs() < 1e-9, "{}", e.post.g);
+    // One student with a post-test in either group: no effect, and the note says why.
+    for one in [
+        roster.replace("T2,200,214", "T2,200,"),
+        swapped.replace("T2,200,214", "T2,200,"),
+    ] {
+        let e = run(contract(), &one);
+        assert!(e.effect.is_none());
+        assert!(
+            e.notes
+                .iter()
+                .any(|n| n.starts_with("Fewer than two students with a post-test in a group")),
+            "{:?}",
+            e.notes
+        );
+    }
 }
 
 #[test]
