@@ -1572,3 +1572,35 @@ fn counts_and_p_values_are_written_as_a_reader_expects() {
     assert_eq!(format_p(0.001), "p = 0.001");
     assert_eq!(format_p(0.0304), "p = 0.030");
 }
+
+#[test]
+fn rare_values_merged_into_one_cell_nest_only_when_they_all_lie_in_one_cell() {
+    // Grades 3 and 4 and two rare grades merged into "(other)" (cell 2); bands K-5 and 6-8.
+    // Grades 3 and 4 lie in K-5. Rare grade 2 lies in K-5; rare grade 3 in K-5 (case 1) or in
+    // 6-8 (case 2): "(other)" nests in K-5 only in case 1. Band 6-8 holds only rare grade 3 in
+    // case 2, so it nests in "(other)" there.
+    let cell_of = vec![vec![0, 1, 2, 2], vec![0, 1]];
+    let nesting = |rare_band: u32| Nesting {
+        seen: vec![
+            vec![
+                vec![UNSEEN, 0],
+                vec![UNSEEN, 0],
+                vec![UNSEEN, 0],
+                vec![UNSEEN, rare_band],
+            ],
+            if rare_band == 0 {
+                vec![vec![MIXED, UNSEEN], vec![UNSEEN, UNSEEN]]
+            } else {
+                vec![vec![MIXED, UNSEEN], vec![3, UNSEEN]]
+            },
+        ],
+    };
+    assert_eq!(
+        nesting(0).cells(&cell_of),
+        vec![(0, 0, 1, 0), (0, 1, 1, 0), (0, 2, 1, 0)]
+    );
+    assert_eq!(
+        nesting(1).cells(&cell_of),
+        vec![(0, 0, 1, 0), (0, 1, 1, 0), (1, 1, 0, 2)]
+    );
+}
