@@ -37,6 +37,7 @@ const scope = process.env.MUTANTS_SCOPE ?? '';
 // A shard (--shard k/n, a part of a file's mutants, for runs too long for one sitting) is
 // narrowed too: shards add up, and the row says which ran.
 const narrowed = /(^|\s)(--re|-F|--exclude-re|-E|--iterate|--shard)(\s|=|$)/.test(scope);
+const byName = /(^|\s)(--re|-F)(\s|=|$)/.test(scope);
 // The commit the mutants ran at: this tree's (with "+changes" when its sources differ from it),
 // or MUTANTS_COMMIT when they ran in another worktree.
 let commit = process.env.MUTANTS_COMMIT ?? '';
@@ -52,10 +53,13 @@ const date = new Date().toISOString().slice(0, 10);
 for (const file of new Set(Object.values(kinds).flat().map(fileOf))) {
   const fresh = Object.fromEntries(Object.entries(kinds).map(([kind, ls]) => [kind, ls.filter((l) => fileOf(l) === file)]));
   if (narrowed && saved[file]) {
-    // Each tested mutant moves to its new outcome.
+    // Each tested mutant moves to its new outcome. A run narrowed by name (-F, --re) retests
+    // every mutant of each name it matched, so it replaces them however the lines moved since.
     const tested = new Set(Object.values(fresh).flat());
+    const testedNames = byName ? new Set([...tested].map(withoutPosition)) : new Set();
+    const retested = (l) => tested.has(l) || testedNames.has(withoutPosition(l));
     for (const kind of Object.keys(kinds)) {
-      saved[file][kind] = saved[file][kind].filter((l) => !tested.has(l)).concat(fresh[kind]).sort();
+      saved[file][kind] = saved[file][kind].filter((l) => !retested(l)).concat(fresh[kind]).sort();
     }
     saved[file].runs = `${saved[file].runs}; ${date} at ${commit} (${scope})`;
   } else {
