@@ -1447,6 +1447,14 @@ fn whole_schools_are_counted_per_group_and_a_few_across_do_not_count() {
     assert!(!condition(&e, "noSingleSchoolConfound").met);
     // Nor do the schools line up with the groups: the comparison group shows no school at all.
     assert_eq!(e.assigned_by, "student");
+    // Nor when it is the intervention group that shows none.
+    let r = spec_roster(&[
+        (180, "T", 8.0, "", "North"),
+        (90, "C", 3.0, "J", "North"),
+        (90, "C", 3.0, "K", "North"),
+    ]);
+    let e = run(randomized_by(json!({})), &r).effect.unwrap();
+    assert_eq!(e.assigned_by, "student");
 }
 
 #[test]
