@@ -1059,6 +1059,13 @@ fn spec_roster(spec: &[(usize, &str, f64, &str, &str)]) -> String {
     s
 }
 
+/// The local comparison of a roster of `spec`, randomized, with an independent evaluator.
+fn randomized_effect(spec: &[(usize, &str, f64, &str, &str)]) -> LocalEffect {
+    run(randomized_by(json!({})), &spec_roster(spec))
+        .effect
+        .unwrap()
+}
+
 fn randomized_by(extra: Value) -> Value {
     let mut c = with(
         json!({ "randomized": true, "evaluator": { "name": "North ISD research office", "independent": true } }),
@@ -1112,14 +1119,13 @@ fn a_few_students_across_the_line_do_not_make_a_unit_shared() {
     // 95% of the comparison group is in South, which holds no intervention student; 8 comparison
     // students in each intervention district are under 5% of their group, so neither district
     // holds both groups: the comparison group is one district (a confound) and there is one site.
-    let r = spec_roster(&[
+    let e = randomized_effect(&[
         (150, "T", 8.0, "A", "North"),
         (150, "T", 8.0, "B", "East"),
         (8, "C", 3.0, "A", "North"),
         (8, "C", 3.0, "B", "East"),
         (284, "C", 3.0, "J", "South"),
     ]);
-    let e = run(randomized_by(json!({})), &r).effect.unwrap();
     assert!(!condition(&e, "noSingleDistrictConfound").met);
     assert!(!condition(&e, "noSingleSchoolConfound").met);
     assert_eq!(e.sites, 1);
@@ -1406,14 +1412,13 @@ fn the_middle_pair_is_the_median_and_the_largest_value_below_it() {
 #[test]
 fn whole_schools_are_counted_per_group_and_a_few_across_do_not_count() {
     // Three intervention schools and two comparison schools, each whole: assignment by school.
-    let r = spec_roster(&[
+    let e = randomized_effect(&[
         (60, "T", 8.0, "A", "North"),
         (60, "T", 8.0, "B", "North"),
         (60, "T", 8.0, "C", "North"),
         (90, "C", 3.0, "J", "North"),
         (90, "C", 3.0, "K", "North"),
     ]);
-    let e = run(randomized_by(json!({})), &r).effect.unwrap();
     assert_eq!(e.assigned_by, "school");
     assert_eq!(
         condition(&e, "noSingleSchoolConfound").message,
@@ -1421,13 +1426,12 @@ fn whole_schools_are_counted_per_group_and_a_few_across_do_not_count() {
     );
     // Two intervention students in a comparison school are under 5% of their group: J is
     // still the comparison group's, and the schools still line up with the groups.
-    let r = spec_roster(&[
+    let e = randomized_effect(&[
         (178, "T", 8.0, "A", "North"),
         (2, "T", 8.0, "J", "North"),
         (90, "C", 3.0, "J", "North"),
         (90, "C", 3.0, "K", "North"),
     ]);
-    let e = run(randomized_by(json!({})), &r).effect.unwrap();
     assert_eq!(e.assigned_by, "school");
     assert!(!condition(&e, "noSingleSchoolConfound").met);
     // A comparison group with no school recorded shares no school with the intervention group:
@@ -1448,12 +1452,11 @@ fn whole_schools_are_counted_per_group_and_a_few_across_do_not_count() {
     // Nor do the schools line up with the groups: the comparison group shows no school at all.
     assert_eq!(e.assigned_by, "student");
     // Nor when it is the intervention group that shows none.
-    let r = spec_roster(&[
+    let e = randomized_effect(&[
         (180, "T", 8.0, "", "North"),
         (90, "C", 3.0, "J", "North"),
         (90, "C", 3.0, "K", "North"),
     ]);
-    let e = run(randomized_by(json!({})), &r).effect.unwrap();
     assert_eq!(e.assigned_by, "student");
 }
 
