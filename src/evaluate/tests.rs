@@ -1145,16 +1145,13 @@ fn a_few_students_across_the_line_do_not_make_a_unit_shared() {
     assert!(e.could_support.is_none());
 }
 
-#[test]
-fn baseline_equivalence_must_cover_every_student_in_the_effect() {
-    // No true effect; the 60 intervention students who started far ahead have no pre-test, so
-    // the baseline looks equivalent on the rest. A QED needs baseline equivalence on the
-    // students in the effect: the condition fails and nothing is supported.
+/// 400 students in two schools and two districts, 200 per group, every post-test there; the
+/// first 60 (intervention) students have no pre-test and started `ahead` points ahead.
+fn pre_tests_missing_for_60(ahead: f64) -> String {
     let mut s = String::from("student_id,pre,post,minutes,weeks,group,school,district\n");
     for k in 0..400u64 {
         let group = if k < 200 { "T" } else { "C" };
-        let ahead = if k < 60 { 40.0 } else { 0.0 };
-        let pre = 200.0 + ((k * 7919) % 31) as f64 - 15.0 + ahead;
+        let pre = 200.0 + ((k * 7919) % 31) as f64 - 15.0 + if k < 60 { ahead } else { 0.0 };
         let post = pre + 5.0 + ((k * 104729) % 17) as f64 - 8.0;
         let shown = if k < 60 {
             String::new()
@@ -1167,6 +1164,15 @@ fn baseline_equivalence_must_cover_every_student_in_the_effect() {
             if k % 4 < 2 { "North" } else { "South" }
         );
     }
+    s
+}
+
+#[test]
+fn baseline_equivalence_must_cover_every_student_in_the_effect() {
+    // No true effect; the 60 intervention students who started far ahead have no pre-test, so
+    // the baseline looks equivalent on the rest. A QED needs baseline equivalence on the
+    // students in the effect: the condition fails and nothing is supported.
+    let s = pre_tests_missing_for_60(40.0);
     let e = run(with(json!({})), &s).effect.unwrap();
     let k = condition(&e, "baselineCoversAnalysed");
     assert!(
@@ -1495,24 +1501,9 @@ fn an_effect_needs_two_post_tests_in_each_group() {
 
 #[test]
 fn a_randomized_roster_with_low_attrition_needs_no_baseline_check() {
-    // The same 400 students as in the baseline test, randomized, every post-test there: the
+    // The baseline test's 400 students (none ahead), randomized, every post-test there: the
     // WWC asks baseline equivalence of an RCT only with high attrition.
-    let mut s = String::from("student_id,pre,post,minutes,weeks,group,school,district\n");
-    for k in 0..400u64 {
-        let group = if k < 200 { "T" } else { "C" };
-        let pre = 200.0 + ((k * 7919) % 31) as f64 - 15.0;
-        let post = pre + 5.0 + ((k * 104729) % 17) as f64 - 8.0;
-        let shown = if k < 60 {
-            String::new()
-        } else {
-            pre.to_string()
-        };
-        s += &format!(
-            "S{k},{shown},{post},600,20,{group},{},{}\n",
-            if k % 2 == 0 { "Adams" } else { "Baker" },
-            if k % 4 < 2 { "North" } else { "South" }
-        );
-    }
+    let s = pre_tests_missing_for_60(0.0);
     let e = run(with(json!({ "randomized": true })), &s).effect.unwrap();
     assert!(e.attrition.low);
     assert_eq!(
