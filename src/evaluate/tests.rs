@@ -1115,6 +1115,31 @@ fn a_school_randomized_roster_with_a_significant_effect_reaches_a_tier() {
 }
 
 #[test]
+fn the_baseline_gap_of_a_school_assigned_roster_is_not_shrunk_by_the_cluster_adjustment() {
+    // 10 + 10 schools of 20; intervention pre-tests 6 points up (means 206.1 and 200.025,
+    // pooled SD 8.94776508408664). Plain Hedges' g (omega = 1 - 3/(4N - 9)), numpy:
+    // 0.6776602741921518; with the cluster adjustment (ICC 0.2, n = 20) it would be
+    // 0.6702475386816283, a smaller gap than the roster shows.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
+    for k in 1..=400u64 {
+        let school = (k - 1) / 20;
+        let t = school < 10;
+        let pre = 200 + (k * 7919) % 31 - 15 + if t { 6 } else { 0 };
+        roster += &format!(
+            "S{k},{pre},{},600,20,{},K{school}\n",
+            pre + 5,
+            if t { "T" } else { "C" }
+        );
+    }
+    let e = run(with(json!({ "assignedBy": "school" })), &roster)
+        .effect
+        .unwrap();
+    assert!(e.post.cluster_corrected);
+    let g = e.baseline_g.unwrap();
+    assert!((g - 0.6776602741921518).abs() < 1e-9, "{g}");
+}
+
+#[test]
 fn a_few_students_across_the_line_do_not_make_a_unit_shared() {
     // 95% of the comparison group is in South, which holds no intervention student; 8 comparison
     // students in each intervention district are under 5% of their group, so neither district
