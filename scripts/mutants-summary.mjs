@@ -37,7 +37,19 @@ const scope = process.env.MUTANTS_SCOPE ?? '';
 // A shard (--shard k/n, a part of a file's mutants, for runs too long for one sitting) is
 // narrowed too: shards add up, and the row says which ran.
 const narrowed = /(^|\s)(--re|-F|--exclude-re|-E|--iterate|--shard)(\s|=|$)/.test(scope);
-const byName = /(^|\s)(--re|-F)(\s|=|$)/.test(scope);
+// A run narrowed by name retests every mutant whose line matches its -F/--re (and no -E/
+// --exclude-re) pattern, so a saved mutant that matches and was not retested no longer exists.
+const tokens = (scope.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((t) => t.replace(/^(['"])(.*)\1$/, '$2'));
+const patterns = (flags) => tokens.flatMap((t, i) => {
+  const [flag, inline] = t.split(/=(.*)/s);
+  if (!flags.includes(flag)) return [];
+  const pattern = inline ?? tokens[i + 1];
+  return pattern === undefined ? [] : [new RegExp(pattern)];
+});
+const included = patterns(['--re', '-F']);
+const excluded = patterns(['--exclude-re', '-E']);
+const byName = included.length > 0;
+const matchedByRun = (line) => included.some((re) => re.test(line)) && !excluded.some((re) => re.test(line));
 // The commit the mutants ran at: this tree's (with "+changes" when its sources differ from it),
 // or MUTANTS_COMMIT when they ran in another worktree.
 let commit = process.env.MUTANTS_COMMIT ?? '';
@@ -54,10 +66,11 @@ for (const file of new Set(Object.values(kinds).flat().map(fileOf))) {
   const fresh = Object.fromEntries(Object.entries(kinds).map(([kind, ls]) => [kind, ls.filter((l) => fileOf(l) === file)]));
   if (narrowed && saved[file]) {
     // Each tested mutant moves to its new outcome. A run narrowed by name (-F, --re) retests
-    // every mutant of each name it matched, so it replaces them however the lines moved since.
+    // every mutant its patterns match, so it replaces them however the lines moved since, and
+    // drops those that match and are gone (their code changed).
     const tested = new Set(Object.values(fresh).flat());
     const testedNames = byName ? new Set([...tested].map(withoutPosition)) : new Set();
-    const retested = (l) => tested.has(l) || testedNames.has(withoutPosition(l));
+    const retested = (l) => tested.has(l) || testedNames.has(withoutPosition(l)) || (byName && matchedByRun(l));
     for (const kind of Object.keys(kinds)) {
       saved[file][kind] = saved[file][kind].filter((l) => !retested(l)).concat(fresh[kind]).sort();
     }
