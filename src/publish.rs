@@ -23,6 +23,8 @@ use crate::report::{
 use crate::steps::{decline_top, lowest_outcome, threshold_steps, widest, zero_gain, Scale};
 
 mod across;
+#[cfg(test)]
+mod tests;
 
 /// One table of cells: the values of a subgroup column, or the dose bands.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +55,7 @@ pub struct AtFidelity {
 pub type Nested = (usize, usize, usize, usize);
 
 /// What the evaluation counted, before anything is withheld.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Counts {
     /// Intervention students, enrolled or excluded below fidelity.
     pub intervention: u64,
