@@ -741,19 +741,15 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
         )),
         None => out.push("The payment total withheld: even rounded, it would give away a small count.".into()),
     }
-    if !plan.obligation && counts.enrolled > 0 && first.obligation {
+    if !plan.obligation && first.obligation {
         out.push(
             "Whether the district met its obligation withheld: it would give away a small count."
                 .into(),
         );
     }
     // The first rule, whenever a cell is withheld (which cells it withheld would say more).
-    let withheld_any = (counts.families.iter().zip(&plan.cells)).any(|(f, shown)| {
-        f.tallies
-            .iter()
-            .zip(shown)
-            .any(|(t, &shown)| !shown && t.n > 0)
-    });
+    // (An empty cell is always published, so a withheld one holds someone.)
+    let withheld_any = plan.cells.iter().flatten().any(|&shown| !shown);
     if withheld_any && plan.outcome_figures {
         out.push(format!("A cell is withheld when it holds 1 to {} students, or when 1 to {} of its students are judged, have an outcome, or (unless its share is coded as 5% or less, or 95% or more, over at least {} judged) meet the target or do not.", min - 1, min - 1, 20 * min));
     }

@@ -1631,3 +1631,55 @@ fn rare_values_merged_into_one_cell_nest_only_when_they_all_lie_in_one_cell() {
         vec![(0, 0, 1, 0), (0, 1, 1, 0), (1, 1, 0, 2)]
     );
 }
+
+#[test]
+fn a_report_with_nothing_to_withhold_states_no_protection() {
+    // 20 students in each of grades 3 and 4: per grade 8 gain 12 (Typical), 6 gain 7 (Some), 6
+    // gain 2 (no tier, none declined), all at fidelity. Every count is 6 or more (cell size 5):
+    // tiers 16, 12 and 12 below; per grade 20 judged, 14 meeting the target, 6 not.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,grade\n");
+    for i in 0..40 {
+        let gain = [12, 12, 12, 12, 7, 7, 7, 2, 2, 2][(i / 2) % 10];
+        roster += &format!("G{i},200,{},600,20,{}\n", 200 + gain, 3 + i % 2);
+    }
+    let e = run(with(json!({ "subgroupColumns": ["grade"] })), &roster);
+    assert_eq!(
+        e.report.tiers.iter().map(|t| t.count).collect::<Vec<_>>(),
+        vec![Some(12), Some(16)],
+        "Some, then Typical"
+    );
+    assert_eq!(e.report.students.met_target, Some(28));
+    // 100000 + 40 x 5000 + 16 x 5000 + 12 x 2000.
+    assert_eq!(e.report.payment.total_cents, Some(404_000));
+    assert!(
+        e.report.subgroups.iter().all(|c| !c.suppressed),
+        "{:?}",
+        e.report.subgroups
+    );
+    assert_eq!(e.report.disclosure.protections, Vec::<String>::new());
+}
+
+#[test]
+fn an_obligation_that_bounds_a_small_count_is_withheld_and_said() {
+    // 6 students, 1 below fidelity (100 minutes in 20 weeks), an obligation of half at
+    // fidelity: "met" tells a reader at least 3 are at fidelity, so at most 3 below, where the
+    // 1 below (a small count) must keep its whole range 0 to 6.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..6 {
+        roster += &format!("O{i},30,37,{},20\n", if i == 0 { 100 } else { 600 });
+    }
+    let e = run(
+        with(json!({ "districtObligation": { "minShareAtFidelity": 0.5 } })),
+        &roster,
+    );
+    assert_eq!(e.payment.district_obligation_met, Some(true));
+    assert_eq!(e.report.payment.district_obligation_met, None);
+    assert!(
+        e.report.disclosure.protections.iter().any(|p| {
+            p
+            == "Whether the district met its obligation withheld: it would give away a small count."
+        }),
+        "{:?}",
+        e.report.disclosure.protections
+    );
+}
