@@ -365,8 +365,8 @@ pub fn publish(
             .next()
         else {
             // The audit is satisfied; the whole-number rule may still want the payment coarser.
-            if !whole_numbers_safe(c, counts, payment, &plan) {
-                plan = whole_numbers_plan(c, counts, payment, plan);
+            if !whole_numbers_safe(c, payment, &plan) {
+                plan = whole_numbers_plan(c, payment, plan);
                 continue;
             }
             plan.given = given_anyway((&subject, &model), &first, &plan, &mut cache);
@@ -443,12 +443,10 @@ fn safe_plan(
     plan: &Plan,
     cache: &mut Cache,
 ) -> Option<Plan> {
-    let Subject {
-        c, counts, payment, ..
-    } = *subject;
+    let Subject { c, payment, .. } = *subject;
     let mut plan = plan.clone();
     plan.given = Given::default();
-    if !whole_numbers_safe(c, counts, payment, &plan) {
+    if !whole_numbers_safe(c, payment, &plan) {
         return None;
     }
     let model = model(subject, &plan);
@@ -865,43 +863,41 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
 /// solutions: 14999 a + 20000 b = 844997 has one. So the breakdown is then withheld and the
 /// total rounded to at least the largest per-student amount, which leaves every whole count the
 /// linear programs allow within reach of the rounded total.
-fn payment_lattice(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> Option<u64> {
-    let failed = payment.district_obligation_met == Some(false);
-    let mut unknown: Vec<i64> = Vec::new();
-    if failed {
-        unknown.push(c.top_tier_cents() + c.per_student_base_cents);
-    } else {
-        for (k, t) in c.tiers_ascending().iter().enumerate() {
-            if !plan.tiers[k] && counts.tiers()[k] > 0 {
-                unknown.push(t.cents_per_student);
-            }
-        }
-        if c.decline_penalty_cents != 0 {
-            unknown.push(c.decline_penalty_cents);
-        }
-        if c.below_fidelity == BelowFidelity::FullOutcome {
-            unknown.push(c.top_tier_cents());
-        }
+fn payment_lattice(c: &Contract, payment: &Payment, plan: &Plan) -> Option<u64> {
+    // A missed obligation pays every intervention student in full, whatever their tier or
+    // decline: one count, whose exact value the linear programs already see.
+    if payment.district_obligation_met == Some(false) {
+        return None;
     }
-    unknown.retain(|&x| x != 0);
-    (unknown.len() >= 2).then(|| unknown.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0))
+    // (A withheld tier holds someone: an empty one is always published.)
+    let tiers = c.tiers_ascending();
+    let withheld_tiers = (tiers.iter().zip(&plan.tiers)).filter(|(_, &shown)| !shown);
+    let below_fidelity =
+        (c.below_fidelity == BelowFidelity::FullOutcome).then(|| c.top_tier_cents());
+    let unknown: Vec<u64> = withheld_tiers
+        .map(|(t, _)| t.cents_per_student)
+        .chain([c.decline_penalty_cents])
+        .chain(below_fidelity)
+        .filter(|&x| x != 0)
+        .map(i64::unsigned_abs)
+        .collect();
+    (unknown.len() >= 2).then(|| unknown.iter().copied().max().unwrap_or(0))
 }
 
-fn whole_numbers_safe(c: &Contract, counts: &Counts, payment: &Payment, plan: &Plan) -> bool {
-    match payment_lattice(c, counts, payment, plan) {
+fn whole_numbers_safe(c: &Contract, payment: &Payment, plan: &Plan) -> bool {
+    match payment_lattice(c, payment, plan) {
         None => true,
-        Some(largest) => !plan.breakdown && plan.total.is_none_or(|r| r >= largest && r > 0),
+        Some(largest) => !plan.breakdown && plan.total.is_none_or(|r| r >= largest),
     }
 }
 
 /// The plan with the breakdown withheld and the total rounded coarsely enough for
 /// [`whole_numbers_safe`] (or withheld when no rounding is coarse enough).
-fn whole_numbers_plan(c: &Contract, counts: &Counts, payment: &Payment, mut plan: Plan) -> Plan {
-    if let Some(largest) = payment_lattice(c, counts, payment, &plan) {
+fn whole_numbers_plan(c: &Contract, payment: &Payment, mut plan: Plan) -> Plan {
+    if let Some(largest) = payment_lattice(c, payment, &plan) {
         plan.breakdown = false;
-        if plan.total.is_some_and(|r| r < largest || r == 0) {
-            let at_least = plan.total.unwrap_or(0).max(largest);
-            plan.total = ROUNDINGS.iter().copied().find(|&r| r >= at_least);
+        if plan.total.is_some_and(|r| r < largest) {
+            plan.total = ROUNDINGS.iter().copied().find(|&r| r >= largest);
         }
     }
     plan

@@ -2073,43 +2073,46 @@ fn the_dose_bands_do_not_give_a_student_below_fidelity_away() {
     );
 }
 
-#[test]
-fn prices_in_odd_cents_do_not_pin_a_tier_by_whole_numbers() {
-    // 63 at fidelity: 40 gain 12 (tier at 10, $200), 3 gain 6 (tier at 5, $149.99), 8 gain 2, 12
-    // gain -3 (declined, $25 each). Published exactly, 14999 a + 20000 b = 844997 has one whole
-    // solution (a = 3); and -1129997 mod 2500 gave a = 3 from the total alone.
+/// A roster of `advanced` students gaining 12 (tier at 10), `proficient` gaining 6 (tier at 5),
+/// `flat` gaining 2 and `declined` gaining -3 ($25 penalty each), all at fidelity; the tiers'
+/// `prices` (Proficient, Advanced) in cents.
+fn odd_cents_case(
+    prices: (i64, i64),
+    [advanced, proficient, flat, declined]: [usize; 4],
+) -> (Value, String) {
     let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
-    for (i, gain) in std::iter::repeat_n(12, 40)
-        .chain(std::iter::repeat_n(6, 3))
-        .chain(std::iter::repeat_n(2, 8))
-        .chain(std::iter::repeat_n(-3, 12))
+    for (i, gain) in std::iter::repeat_n(12, advanced)
+        .chain(std::iter::repeat_n(6, proficient))
+        .chain(std::iter::repeat_n(2, flat))
+        .chain(std::iter::repeat_n(-3, declined))
         .enumerate()
     {
         roster += &format!("S{i},200,{},600,20\n", 200 + gain);
     }
     let contract = json!({ "metric": { "kind": "gain" }, "perStudentBaseCents": 5000,
-        "paymentCard": [{ "label": "Proficient", "atLeast": 5, "centsPerStudent": 14999 },
-                        { "label": "Advanced", "atLeast": 10, "centsPerStudent": 20000 }],
+        "paymentCard": [{ "label": "Proficient", "atLeast": 5, "centsPerStudent": prices.0 },
+                        { "label": "Advanced", "atLeast": 10, "centsPerStudent": prices.1 }],
         "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "declinePenaltyCents": 2500 });
-    let (e, report) = report_of(&contract, &roster);
-    assert_eq!(
-        e.payment.total_cents,
-        63 * 5000 + 3 * 14999 + 40 * 20000 - 12 * 2500
-    );
+    (contract, roster)
+}
+
+/// What a whole-number attacker can tell of the Proficient tier of an [`odd_cents_case`] of `n`
+/// students: every (proficient, advanced, declined) the published total (within its rounding)
+/// and count meeting the target allow, the smallest and largest proficient count among them.
+fn proficient_by_whole_numbers(report: &Value, n: i64, prices: (i64, i64)) -> (i64, i64) {
     let pay = &report["payment"];
     assert!(
         pay["outcomeCents"].is_null() && pay["baseCents"].is_null(),
         "{report}"
     );
-    // A whole-number attacker: every (a, b, d) the published figures allow.
     let total = pay["totalCents"].as_f64();
     let half = pay["totalRoundedToCents"].as_f64().unwrap_or(0.0) / 2.0;
     let met = report["students"]["metTarget"].as_f64();
     let mut proficient = Vec::new();
-    for a in 1..=63 {
-        for b in 0..=(63 - a) {
-            for d in 0..=(63 - a - b) {
-                let net = (63 * 5000 + 14999 * a + 20000 * b - 2500 * d) as f64;
+    for a in 1..=n {
+        for b in 0..=(n - a) {
+            for d in 0..=(n - a - b) {
+                let net = (n * 5000 + prices.0 * a + prices.1 * b - 2500 * d) as f64;
                 let fits_total = total.is_none_or(|t| (net - t).abs() <= half);
                 if fits_total && met.is_none_or(|m| m == (a + b) as f64) {
                     proficient.push(a);
@@ -2117,10 +2120,59 @@ fn prices_in_odd_cents_do_not_pin_a_tier_by_whole_numbers() {
             }
         }
     }
-    let (low, high) = (
-        proficient.iter().min().unwrap(),
-        proficient.iter().max().unwrap(),
+    (
+        *proficient.iter().min().unwrap(),
+        *proficient.iter().max().unwrap(),
+    )
+}
+
+#[test]
+fn prices_in_odd_cents_do_not_pin_a_tier_by_whole_numbers() {
+    // 63 at fidelity: 40 Advanced, 3 Proficient, 8 gain 2, 12 declined. Published exactly,
+    // 14999 a + 20000 b = 844997 has one whole solution (a = 3); and -1129997 mod 2500 gave
+    // a = 3 from the total alone.
+    let (contract, roster) = odd_cents_case((14999, 20000), [40, 3, 8, 12]);
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        e.payment.total_cents,
+        63 * 5000 + 3 * 14999 + 40 * 20000 - 12 * 2500
     );
+    let (low, high) = proficient_by_whole_numbers(&report, 63, (14999, 20000));
+    assert!(
+        high - low >= 9,
+        "whole numbers leave the small tier in [{low}, {high}]: {report}"
+    );
+    // 113 students, 30 of them declined: once 43 meet the target the exact total fixes only
+    // 5001 a + 2500 d, which leaves the linear programs a wide range for the 3 Proficient, yet
+    // 5001 a = a (mod 2500) gives a = 3 alone. The whole-number rule rounds the total (it
+    // alone: without it the exact 1,334,997 cents were published).
+    let (contract, roster) = odd_cents_case((14999, 20000), [40, 3, 40, 30]);
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(
+        e.payment.total_cents,
+        113 * 5000 + 3 * 14999 + 40 * 20000 - 30 * 2500
+    );
+    // Rounded to the first rounding of at least the largest amount a count moves it by ($200):
+    // $1,000.
+    assert_eq!(
+        report["payment"]["totalRoundedToCents"],
+        json!(100_000),
+        "{report}"
+    );
+    let (low, high) = proficient_by_whole_numbers(&report, 113, (14999, 20000));
+    assert!(
+        high - low >= 9,
+        "whole numbers leave the small tier in [{low}, {high}]: {report}"
+    );
+    // The same at $74.99 and $100: $100 is a rounding, and enough.
+    let (contract, roster) = odd_cents_case((7499, 10000), [40, 3, 40, 30]);
+    let (_, report) = report_of(&contract, &roster);
+    assert_eq!(
+        report["payment"]["totalRoundedToCents"],
+        json!(10_000),
+        "{report}"
+    );
+    let (low, high) = proficient_by_whole_numbers(&report, 113, (7499, 10000));
     assert!(
         high - low >= 9,
         "whole numbers leave the small tier in [{low}, {high}]: {report}"
