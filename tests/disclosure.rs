@@ -4559,3 +4559,100 @@ fn whole_numbers_do_not_narrow_a_withheld_met_count() {
         panic!("{leak}");
     }
 }
+
+#[test]
+fn no_one_declining_does_not_bound_a_dose_band_by_tier() {
+    // The dose-band twin of the learners' case above: no student declined, so every gain is at
+    // least 0. At 60 minutes a week 50 gain 0, 49 gain 50 and 1 gains 80; at 30 minutes 50 gain
+    // 80. The band's mean 25.3 with 50 meeting the target says 2530 >= 50 x 50 + 30 x (those at
+    // 80 or more): exactly 1.
+    let roster = rows_roster(&[
+        (100, 50, 1200, 3),
+        (150, 49, 1200, 3),
+        (180, 1, 1200, 3),
+        (180, 50, 600, 3),
+    ]);
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 0);
+    let band = dose_cell(&report, "60+");
+    if let (Some(n), Some(share), Some(mean)) = (
+        num(&band["judged"]),
+        num(&band["shareMetTarget"]),
+        num(&band["meanMetric"]),
+    ) {
+        advanced_stays_wide(n, mean, (share * n).round(), &report);
+    }
+}
+
+#[test]
+fn a_dose_band_whose_student_below_fidelity_declined_has_no_floor_at_0() {
+    // No one at fidelity declined (the penalty says so), but a student at 20 minutes a week,
+    // below fidelity, lost 10 points (10 more there gain 5, 30 gain 40): the band's outcomes
+    // are not all 0 or more, and the audit must not suppose they are (its true values would
+    // break what it supposes).
+    let roster = rows_roster(&[
+        (135, 100, 600, 3),
+        (159, 50, 1200, 3),
+        (90, 1, 400, 3),
+        (105, 10, 400, 3),
+        (140, 30, 400, 3),
+    ]);
+    let mut contract = three_tier_contract(json!({ "kind": "gain" }), [60.0, 30.0, 10.0], &[]);
+    contract["declinePenaltyCents"] = json!(1000);
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 0);
+    let band = dose_cell(&report, "15-30");
+    // Published: (-10 + 10 x 5 + 30 x 40) / 41 and 30 of 41 meeting the target.
+    assert_eq!(num(&band["n"]), Some(41.0), "{report}");
+    assert_eq!(num(&band["meanMetric"]), Some(1240.0 / 41.0), "{report}");
+    assert_eq!(num(&band["shareMetTarget"]), Some(30.0 / 41.0), "{report}");
+}
+
+#[test]
+fn a_decline_elsewhere_lets_a_cell_go_without_a_floor_at_0() {
+    // The learners' case again, with 11 more English speakers: 10 gain 20, one lost a point.
+    // A reader then cannot put every learner's gain at 0 or more (someone declined, and nothing
+    // says who or by how much), so the learners' mean bounds nothing and their cell is
+    // published. (Supposing every gain at least the -1 only the roster shows gives 1.)
+    let roster = gains_roster(
+        ",ell",
+        &[
+            (100.0, 100.0, 50, ",Y"),
+            (100.0, 150.0, 49, ",Y"),
+            (100.0, 180.0, 1, ",Y"),
+            (100.0, 180.0, 50, ",N"),
+            (100.0, 120.0, 10, ",N"),
+            (100.0, 99.0, 1, ",N"),
+        ],
+    );
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["ell"] });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 1);
+    let cell = subgroup_cell(&report, "ell", "Y");
+    assert_eq!(num(&cell["meanMetric"]), Some(25.3), "{report}");
+    // The same in the dose bands: a student below fidelity (20 minutes a week) lost a point,
+    // no one at fidelity did; the 60+ band's mean is published.
+    let roster = rows_roster(&[
+        (100, 50, 1200, 3),
+        (150, 49, 1200, 3),
+        (180, 1, 1200, 3),
+        (180, 50, 600, 3),
+        (99, 1, 400, 3),
+        (105, 10, 400, 3),
+    ]);
+    let mut contract = contract;
+    contract["subgroupColumns"] = json!([]);
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.declined, 0);
+    let band = dose_cell(&report, "60+");
+    assert_eq!(num(&band["meanMetric"]), Some(25.3), "{report}");
+}
