@@ -4590,11 +4590,11 @@ fn no_one_declining_does_not_bound_a_dose_band_by_tier() {
 }
 
 #[test]
-fn a_dose_band_whose_student_below_fidelity_declined_has_no_floor_at_0() {
+fn a_band_holding_a_decline_below_fidelity_is_published_as_it_is() {
     // No one at fidelity declined (the penalty says so), but a student at 20 minutes a week,
-    // below fidelity, lost 10 points (10 more there gain 5, 30 gain 40): the band's outcomes
-    // are not all 0 or more, and the audit must not suppose they are (its true values would
-    // break what it supposes).
+    // below fidelity, lost 10 points (10 more there gain 5, 30 gain 40): the band is published
+    // with its true figures and gives no small count away, though a reader told that no one
+    // declined would suppose its outcomes all 0 or more.
     let roster = rows_roster(&[
         (135, 100, 600, 3),
         (159, 50, 1200, 3),
