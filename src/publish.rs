@@ -1123,8 +1123,9 @@ fn tier_quantities(
             let q = a.quantity("a tier", n as f64, e);
             a.get_mut(q).known = known(plan.tiers[k]);
             protect_if_small(a, q, min);
-            // An empty tier is published as 0, so a withheld one holds at least one student.
-            if !plan.tiers[k] && plan.outcome_figures && n > 0 {
+            // An empty tier is published as 0, so a withheld one holds at least one student
+            // (unless every outcome figure is withheld, empty tiers with them).
+            if !plan.tiers[k] && plan.outcome_figures {
                 a.get_mut(q).lower = 1.0;
             }
             q

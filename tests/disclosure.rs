@@ -4656,3 +4656,21 @@ fn a_decline_elsewhere_lets_a_cell_go_without_a_floor_at_0() {
     let band = dose_cell(&report, "60+");
     assert_eq!(num(&band["meanMetric"]), Some(25.3), "{report}");
 }
+
+#[test]
+fn a_reader_knows_a_withheld_tier_holds_someone() {
+    // 3 in the Low tier, 8 in Mid, none at the Top, 50 below every tier. An empty tier is
+    // published as 0, so a withheld one holds at least one student: with 11 meeting the target
+    // published, Low would lie in 1 to 10, nine wide.
+    let roster = rows_roster(&[(115, 3, 600, 3), (135, 8, 600, 3), (100, 50, 600, 3)]);
+    let contract = three_tier_contract(json!({ "kind": "gain" }), [60.0, 30.0, 10.0], &[]);
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!(e.students.met_target, 11);
+    assert_eq!(tier_counts(&report)[2], Some(0.0), "{report}");
+    if let (Some(met), [None, None, _]) = (
+        num(&report["students"]["metTarget"]),
+        tier_counts(&report).as_slice(),
+    ) {
+        assert!(whole_width(1.0, met - 1.0) >= 10.0, "{report}");
+    }
+}
