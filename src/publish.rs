@@ -1361,7 +1361,7 @@ fn cell_quantities(
             // sum <= 1 x met + t0 x (with an outcome - met), with room for rounding.
             for q in &qs {
                 let terms = vec![(q[7], 1.0), (q[2], -(1.0 - t0)), (q[4], -t0)];
-                a.relate(terms, Op::Le, 1e-6 + 1e-9 * e);
+                a.relate(terms, Op::Le, rounding_room(e, 1.0));
             }
         }
         if let (Some(q_sum), false) = (q_sum, family.dose) {
@@ -1397,7 +1397,7 @@ fn met_and_unmet_bounds(a: &mut Audit, [sum, met, with]: [Q; 3], bands: &[(f64, 
     let [(low, high), (below_low, below_high)] = bands else {
         return;
     };
-    let room = 1e-6 + 1e-9 * e * (high.abs().max(below_low.abs()).min(1e15) + 1.0);
+    let room = rounding_room(e, high.abs().max(below_low.abs()));
     let most = vec![(sum, 1.0), (met, below_high - high), (with, -below_high)];
     let least = vec![(sum, 1.0), (met, below_low - low), (with, -below_low)];
     a.relate(most, Op::Le, room);
@@ -1449,14 +1449,22 @@ fn cells_by_tier(
         .collect()
 }
 
+/// Room for rounding in a relation over a sum of up to `terms` values as large as `magnitude`:
+/// the sums are of floating-point values (published as means), so a relation the true values
+/// meet exactly may miss by their rounding, about 1e-16 of each term (a million gains of 0.1
+/// add up to 100000.00000133288).
+fn rounding_room(terms: f64, magnitude: f64) -> f64 {
+    1e-6 + 1e-9 * terms * (magnitude.min(1e15) + 1.0)
+}
+
 /// Room for rounding in a sum of up to `e` outcomes within `bands`.
 fn band_room(bands: &[(f64, f64)], e: f64) -> f64 {
-    let scale = bands
+    let magnitude = bands
         .iter()
         .flat_map(|&(low, high)| [low, high])
         .filter(|x| x.is_finite())
-        .fold(1.0, |m: f64, x| m.max(x.abs()));
-    1e-6 + 1e-9 * e * scale
+        .fold(0.0, |m: f64, x| m.max(x.abs()));
+    rounding_room(e, magnitude)
 }
 
 /// Sum over the bands of each band's count times its top (`side` 1) or bottom (`side` 0): the
@@ -1628,8 +1636,10 @@ fn sum_bounds(
     let Some(q_sum) = q_sum else {
         return;
     };
-    let scale = counts.mean_metric.unwrap_or(0.0).abs() + 1.0;
-    let room = 1e-9 * counts.with_outcome as f64 * scale;
+    let room = rounding_room(
+        counts.with_outcome as f64,
+        counts.mean_metric.unwrap_or(0.0).abs(),
+    );
     let (floor, ceiling) = bands[bands.len() - 1];
     for (side, op) in [(1, Op::Ge), (0, Op::Le)] {
         let Some(mut terms) = band_sum(bands, &top.tiers, side) else {
@@ -1897,7 +1907,7 @@ fn spread_bounds(
             continue;
         }
         // sum over bands of count x distance² <= (n - 1) + n c², with room for rounding.
-        let room = 1e-9 * (n + n * center * center) + 1e-9;
+        let room = rounding_room(n, center * center);
         terms.push((q_ss, -1.0));
         terms.push((top.q_o, -center * center));
         a.relate(terms, Op::Le, room);
@@ -2490,7 +2500,7 @@ fn dose_sum(
     }
     // Each with room for rounding, as the sums are published as means. (A band of either side
     // without its split counts would leave the sums only in total.)
-    let room = 1e-9 * (largest + 1.0) * e;
+    let room = rounding_room(e, largest);
     let mut within_room = |terms: Vec<(Q, f64)>| {
         a.relate(terms.clone(), Op::Le, room);
         a.relate(terms, Op::Ge, -room);

@@ -4674,3 +4674,29 @@ fn a_reader_knows_a_withheld_tier_holds_someone() {
         assert!(whole_width(1.0, met - 1.0) >= 10.0, "{report}");
     }
 }
+
+#[test]
+fn with_one_tier_a_cell_mean_does_not_undo_its_coded_share() {
+    // One tier, at a gain of 50; no one declined. Learners: 3 gain 50, 197 gain 0 (share coded
+    // as 5% or less over 200); the others: 197 gain 60, 3 gain 40 (95% or more). The learners'
+    // mean 0.75 would say 150 >= 50 x (learners meeting the target): at most 3.
+    let roster = gains_roster(
+        ",ell",
+        &[
+            (100.0, 150.0, 3, ",Y"),
+            (100.0, 100.0, 197, ",Y"),
+            (100.0, 160.0, 197, ",N"),
+            (100.0, 140.0, 3, ",N"),
+        ],
+    );
+    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["ell"] });
+    let (e, report) = leaves_every_small_count_wide(&contract, &roster);
+    assert_eq!((e.students.declined, e.students.met_target), (0, 200));
+    let cell = subgroup_cell(&report, "ell", "Y");
+    if let (Some(n), Some(mean)) = (num(&cell["judged"]), num(&cell["meanMetric"])) {
+        assert!(whole_width(0.0, n * mean / 50.0) >= 10.0, "{report}");
+    }
+}

@@ -166,3 +166,21 @@ fn the_steps_are_tried_from_what_costs_a_reader_least() {
     let counts = counts(100);
     assert!(cost(Item::Size(0, 1), &counts) < cost(Item::Size(0, 0), &counts));
 }
+
+#[test]
+fn the_room_for_rounding_holds_a_float_sum_and_no_student() {
+    // Sums added one value at a time, as the roster's are; their distance from the exact sum
+    // (Python gives the same: 1.3328826753422618e-06 and 0.027858734130859375).
+    let tenths: f64 = std::iter::repeat_n(0.1, 1_000_000).sum();
+    let off = (tenths - 100_000.0).abs();
+    assert!(off > 1e-6 && rounding_room(1e6, 0.1) >= off, "{off}");
+    let large: f64 = std::iter::repeat_n(123_456.789, 100_000).sum();
+    let off = (large - 12_345_678_900.0).abs();
+    assert!(
+        off > 0.02 && rounding_room(1e5, 123_456.789) >= off,
+        "{off}"
+    );
+    // Yet far less than what one student moves a sum by: a gain of 1 among a million.
+    assert!(rounding_room(1e6, 100.0) < 0.2);
+    assert!(rounding_room(1.0, 1e300).is_finite());
+}
