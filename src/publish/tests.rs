@@ -183,4 +183,9 @@ fn the_room_for_rounding_holds_a_float_sum_and_no_student() {
     // Yet far less than what one student moves a sum by: a gain of 1 among a million.
     assert!(rounding_room(1e6, 100.0) < 0.2);
     assert!(rounding_room(1.0, 1e300).is_finite());
+    // A band's room: the largest end of its bands, infinite ends aside.
+    let tenths_off = (tenths - 100_000.0).abs();
+    let bands = [(f64::NEG_INFINITY, 0.05), (0.05, 0.1)];
+    assert!(band_room(&bands, 1e6) >= tenths_off);
+    assert!(band_room(&[(0.0, 50.0), (50.0, 100.0)], 1e6) < 0.2);
 }
