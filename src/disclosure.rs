@@ -163,7 +163,12 @@ impl Audit {
         let value = |q: Q| self.get(q).value;
         let bounds = self.quantities.iter().filter_map(|x| {
             let within = x.lower - SLACK <= x.value && x.value <= x.upper + SLACK;
-            (!within).then(|| format!("{} outside its bounds", x.name))
+            // What the report says of it (a rounded amount, "fewer than 10") holds it too.
+            let said = match x.known {
+                Known::Between(low, high) => low - SLACK <= x.value && x.value <= high + SLACK,
+                Known::Exactly | Known::Not => true,
+            };
+            (!within || !said).then(|| format!("{} outside its bounds", x.name))
         });
         let relations = self.relations.iter().enumerate().filter_map(|(i, r)| {
             let lhs: f64 = r.terms.iter().map(|&(q, c)| c * value(q)).sum();
@@ -946,6 +951,25 @@ mod tests {
         );
         assert_eq!(pinned(100, &vec![vec![0]; 501]), Err(TooLarge));
         assert_eq!(pinned(100, &vec![vec![0]; 500]).map(|p| p.len()), Ok(500));
+    }
+
+    #[test]
+    fn the_truth_must_hold_its_bounds_relations_and_what_is_said_of_it() {
+        let mut a = Audit::default();
+        let x = a.quantity("with an outcome", 5.0, 100.0);
+        let y = a.quantity("met the target", 3.0, 100.0);
+        a.relate(vec![(y, 1.0), (x, -1.0)], Op::Le, 0.0);
+        assert!(a.truth_breaks().is_empty());
+        // "Fewer than 5 have an outcome" is not true of 5.
+        a.get_mut(x).known = Known::Between(0.0, 4.0);
+        assert_eq!(a.truth_breaks(), ["with an outcome outside its bounds"]);
+        a.get_mut(x).known = Known::Between(5.0, 100.0);
+        assert!(a.truth_breaks().is_empty());
+        a.get_mut(y).lower = 4.0;
+        assert_eq!(a.truth_breaks(), ["met the target outside its bounds"]);
+        a.get_mut(y).lower = 0.0;
+        a.relate(vec![(y, 1.0)], Op::Ge, 4.0);
+        assert_eq!(a.truth_breaks(), ["relation 1 (3 Ge 4)"]);
     }
 
     /// Rank by exact fraction-free (Bareiss) elimination over integers.
