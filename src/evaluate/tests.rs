@@ -1683,3 +1683,26 @@ fn an_obligation_that_bounds_a_small_count_is_withheld_and_said() {
         e.report.disclosure.protections
     );
 }
+
+#[test]
+fn students_at_the_maximum_who_declined_may_outnumber_those_with_an_outcome() {
+    // Normalized gain, maximum 100: 6 students start at 100 and fall to 90 (no room to grow, so
+    // no outcome, but they declined and the penalty counts them), 5 go from 50 to 60. The
+    // audit's relations must hold these counts: 6 declined against 5 with an outcome.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..11 {
+        let (pre, post) = if i < 6 { (100, 90) } else { (50, 60) };
+        roster += &format!("M{i},{pre},{post},600,20\n");
+    }
+    let e = run(
+        with(
+            json!({ "metric": { "kind": "normalizedGain", "maxScore": 100 },
+            "paymentCard": [{ "label": "Some", "atLeast": 0.1, "centsPerStudent": 700 }] }),
+        ),
+        &roster,
+    );
+    assert_eq!((e.students.declined, e.students.with_outcome), (6, 5));
+    assert_eq!(e.students.no_room_to_grow, 6);
+    // 100000 + 11 x 5000 + 5 x 700 - 6 x 1000.
+    assert_eq!(e.payment.total_cents, 100000 + 55000 + 3500 - 6000);
+}
