@@ -189,3 +189,72 @@ fn the_room_for_rounding_holds_a_float_sum_and_no_student() {
     assert!(band_room(&bands, 1e6) >= tenths_off);
     assert!(band_room(&[(0.0, 50.0), (50.0, 100.0)], 1e6) < 0.2);
 }
+
+#[test]
+fn a_cell_tells_a_reader_what_it_publishes_and_no_more() {
+    let counts = counts(100);
+    let plan = initial_plan(&counts, 10);
+    let mut a = Audit::default();
+    let mut cell = |n, judged, met, with_metric, shown| {
+        let t = Tally {
+            n,
+            judged,
+            met,
+            with_metric,
+            metric_sum: with_metric as f64 * 2.5,
+            ..Tally::default()
+        };
+        let qs = cell_counts(&mut a, &t, shown, &plan, [10.0, 1000.0]);
+        qs.map(|q| (a.get(q).known, a.get(q).lower, a.get(q).not_pinned))
+    };
+    let known = |qs: &[(Known, f64, bool); 8]| qs.map(|q| q.0);
+    use Known::{Between, Exactly, Not};
+    // [students, judged, met, not met, with an outcome, outside the share, judged without an
+    // outcome, sum of outcomes]: a published cell gives its size, share (so met and not met
+    // over those judged) and mean (so its count with an outcome and their sum).
+    assert_eq!(
+        known(&cell(40, 36, 20, 30, (true, true))),
+        [Exactly, Exactly, Exactly, Exactly, Exactly, Not, Not, Exactly]
+    );
+    // Without its size, the rest.
+    assert_eq!(
+        known(&cell(40, 36, 20, 30, (true, false)))[..2],
+        [Not, Exactly]
+    );
+    // A share coded "5% or less" of 210 judged puts those meeting the target at 0 to 10
+    // (5% of 210 is 10.5), the others at 200 to 210; "95% or more", 200 to 210 and 0 to 10.
+    let low = known(&cell(210, 210, 3, 210, (true, true)));
+    assert_eq!(low[2..4], [Between(0.0, 10.0), Between(200.0, 210.0)]);
+    let high = known(&cell(210, 210, 205, 210, (true, true)));
+    assert_eq!(high[2..4], [Between(200.0, 210.0), Between(0.0, 10.0)]);
+    // No one with an outcome: no mean, so neither its denominator nor its sum; an empty cell
+    // is published as 0 throughout.
+    let none = known(&cell(12, 12, 0, 0, (true, true)));
+    assert_eq!((none[4], none[7]), (Not, Not));
+    let empty = known(&cell(0, 0, 0, 0, (true, true)));
+    assert_eq!((empty[4], empty[7]), (Exactly, Exactly));
+    // A withheld cell holds someone (an empty one would be published), and a reader may not
+    // be sure that none or all of it met the target; one with no one judged has no share.
+    let withheld = cell(40, 36, 20, 30, (false, false));
+    assert_eq!(known(&withheld), [Not; 8]);
+    assert_eq!(withheld[0].1, 1.0);
+    assert_eq!((withheld[2].2, withheld[3].2), (true, true));
+    let unjudged = cell(15, 0, 0, 0, (false, false));
+    assert_eq!((unjudged[2].2, unjudged[3].2), (false, false));
+}
+
+#[test]
+fn a_band_open_on_a_side_bounds_no_sum_from_that_side() {
+    let qs = [Q(0), Q(1)];
+    let bands = [(0.0, 10.0), (10.0, f64::INFINITY)];
+    // The most the outcomes add up to is unbounded; the least is 0 x the first + 10 x the second.
+    assert_eq!(band_sum(&bands, &qs, 1), None);
+    assert_eq!(
+        band_sum(&bands, &qs, 0),
+        Some(vec![(Q(0), 0.0), (Q(1), 10.0)])
+    );
+    // A band no outcome fits (its bottom above its top) holds no one: open, it bounds nothing
+    // away.
+    let bands = [(0.0, 10.0), (f64::INFINITY, f64::NEG_INFINITY)];
+    assert_eq!(band_sum(&bands, &qs, 1), Some(vec![(Q(0), 10.0)]));
+}
