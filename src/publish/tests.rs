@@ -258,3 +258,30 @@ fn a_band_open_on_a_side_bounds_no_sum_from_that_side() {
     let bands = [(0.0, 10.0), (f64::INFINITY, f64::NEG_INFINITY)];
     assert_eq!(band_sum(&bands, &qs, 1), Some(vec![(Q(0), 10.0)]));
 }
+
+#[test]
+fn without_outcome_figures_a_reader_knows_only_why() {
+    // "Fewer than 10 students have an outcome" puts them at 0 to 9; the other reason (the
+    // figures would give a small count away) says at least 10.
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" }, "minCellSize": 10,
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    for (with_outcome, said) in [
+        (7, Known::Between(0.0, 9.0)),
+        (10, Known::Between(10.0, 100.0)),
+    ] {
+        let mut counts = counts(100);
+        counts.with_outcome = with_outcome;
+        counts.judged = with_outcome;
+        counts.met = with_outcome / 2;
+        // One tier: half in it, the rest below it.
+        counts.outcomes.counts = vec![with_outcome / 2, with_outcome - with_outcome / 2];
+        let mut plan = initial_plan(&counts, 10);
+        withhold_outcome_figures(&mut plan);
+        let mut a = Audit::default();
+        let top = top_counts(&mut a, &c, &counts, &plan);
+        assert_eq!(a.get(top.q_o).known, said, "{with_outcome}");
+    }
+}
