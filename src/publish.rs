@@ -869,7 +869,8 @@ fn payment_lattice(c: &Contract, payment: &Payment, plan: &Plan) -> Option<u64> 
     if payment.district_obligation_met == Some(false) {
         return None;
     }
-    // (A withheld tier holds someone: an empty one is always published.)
+    // Every withheld tier is an unknown to a reader, an empty one too (withheld with every
+    // outcome figure).
     let tiers = c.tiers_ascending();
     let withheld_tiers = (tiers.iter().zip(&plan.tiers)).filter(|(_, &shown)| !shown);
     let below_fidelity =
