@@ -1,20 +1,23 @@
 // Summarises a cargo-mutants run (mutants.out/*.txt) into MUTANTS.md: mutants caught, missed,
 // timed out and unviable per source file, every missed mutant listed, and the equivalent
 // mutants (ones that cannot change behaviour) from mutants-equivalent.txt with their reasons.
-// Run by `make mutants`; alone: node scripts/mutants-summary.mjs [mutants.out]
+// Run by `make mutants`; alone: node scripts/mutants-summary.mjs [mutants.out]; with --render,
+// only writes MUTANTS.md again from mutants-results.json (after mutants-equivalent.txt changed).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.resolve(process.argv[2] ?? path.join(root, 'mutants.out'));
+const renderOnly = process.argv[2] === '--render';
+const out = path.resolve(renderOnly ? '' : process.argv[2] ?? path.join(root, 'mutants.out'));
 const lines = (name) => {
+  if (renderOnly) return [];
   const file = path.join(out, name);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 };
 const kinds = { caught: lines('caught.txt'), missed: lines('missed.txt'), timeout: lines('timeout.txt'), unviable: lines('unviable.txt') };
-if (Object.values(kinds).every((k) => k.length === 0)) {
+if (!renderOnly && Object.values(kinds).every((k) => k.length === 0)) {
   console.error(`mutants-summary: no results in ${out}`);
   process.exit(1);
 }
@@ -100,7 +103,8 @@ two cores); run before resolving an issue that changes the core.
 Runs go one module at a time (\`make mutants MUTANTS_ARGS="-f src/payment.rs"\`); each file's row
 is its latest run (date, commit; a narrowed rerun of some mutants, or a shard of a file's
 mutants, is listed after it). The
-results behind this page are in \`mutants-results.json\`.
+results behind this page are in \`mutants-results.json\`; after \`mutants-equivalent.txt\` changes,
+\`node scripts/mutants-summary.mjs --render\` writes this page again from them.
 
 ${table}
 
@@ -113,4 +117,4 @@ ${missedReal.length ? missedReal.map((l) => `- \`${l}\``).join('\n') : 'None.'}
 ${missedEquivalent.length ? missedEquivalent.map((l) => `- \`${l}\`: ${equivalent.get(withoutPosition(l))}`).join('\n') : 'None.'}
 `;
 fs.writeFileSync(path.join(root, 'MUTANTS.md'), doc);
-console.log(`mutants: this run ${kinds.caught.length} caught, ${kinds.missed.length} missed, ${kinds.timeout.length} timed out, ${kinds.unviable.length} unviable; all files ${missedReal.length} missed (+${missedEquivalent.length} equivalent); wrote MUTANTS.md`);
+console.log(renderOnly ? `mutants: all files ${missedReal.length} missed (+${missedEquivalent.length} equivalent); wrote MUTANTS.md` : `mutants: this run ${kinds.caught.length} caught, ${kinds.missed.length} missed, ${kinds.timeout.length} timed out, ${kinds.unviable.length} unviable; all files ${missedReal.length} missed (+${missedEquivalent.length} equivalent); wrote MUTANTS.md`);
