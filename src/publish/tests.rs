@@ -1,4 +1,5 @@
-//! The withholding steps' own rules: what each step withholds, and the order they are tried in.
+//! The withholding steps' own rules (what each withholds, the order they are tried in), and what
+//! the audit's model takes a reader to know from each published figure.
 
 use super::*;
 
