@@ -3221,26 +3221,48 @@ fn the_steps_of_a_growth_index_do_not_bound_a_tier() {
     }
 }
 
+/// Tiers at gains of 80 (Advanced) and 50 (Proficient), `columns` published.
+fn learners_contract(columns: &[&str]) -> Value {
+    json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
+                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": columns })
+}
+
+/// English learners ("Y"): 50 gain 0, 49 gain 50, 1 gains 80; the others 50 gain 80; and `more`.
+fn learners_roster(more: &[(f64, f64, usize, &str)]) -> String {
+    let mut rows = vec![
+        (100.0, 100.0, 50, ",Y"),
+        (100.0, 150.0, 49, ",Y"),
+        (100.0, 180.0, 1, ",Y"),
+        (100.0, 180.0, 50, ",N"),
+    ];
+    rows.extend_from_slice(more);
+    gains_roster(",ell", &rows)
+}
+
+/// The learners' gains by minutes instead: at 60 minutes a week 50 gain 0, 49 gain 50 and 1
+/// gains 80; at 30 minutes 50 gain 80; and `more`.
+fn learners_by_minutes(more: &[(u32, usize, u32, u8)]) -> String {
+    let mut rows = vec![
+        (100, 50, 1200, 3),
+        (150, 49, 1200, 3),
+        (180, 1, 1200, 3),
+        (180, 50, 600, 3),
+    ];
+    rows.extend_from_slice(more);
+    rows_roster(&rows)
+}
+
 #[test]
 fn no_one_declining_does_not_bound_a_cell_by_tier() {
     // Gains; no student declined, so every gain is at least 0. English learners: 50 at 0, 49
     // at 50, 1 at 80; the others 50 at 80. The tiers (49 and 51) are published; the learners'
     // mean 25.3 with 50 meeting the target said 2530 >= 50 x 50 + 30 x (learners at 80 or
     // more): exactly 1.
-    let roster = gains_roster(
-        ",ell",
-        &[
-            (100.0, 100.0, 50, ",Y"),
-            (100.0, 150.0, 49, ",Y"),
-            (100.0, 180.0, 1, ",Y"),
-            (100.0, 180.0, 50, ",N"),
-        ],
-    );
-    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
-                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["ell"] });
+    let roster = learners_roster(&[]);
+    let contract = learners_contract(&["ell"]);
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(e.students.declined, 0);
     let cell = subgroup_cell(&report, "ell", "Y");
@@ -4566,17 +4588,8 @@ fn no_one_declining_does_not_bound_a_dose_band_by_tier() {
     // least 0. At 60 minutes a week 50 gain 0, 49 gain 50 and 1 gains 80; at 30 minutes 50 gain
     // 80. The band's mean 25.3 with 50 meeting the target says 2530 >= 50 x 50 + 30 x (those at
     // 80 or more): exactly 1.
-    let roster = rows_roster(&[
-        (100, 50, 1200, 3),
-        (150, 49, 1200, 3),
-        (180, 1, 1200, 3),
-        (180, 50, 600, 3),
-    ]);
-    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
-                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let roster = learners_by_minutes(&[]);
+    let contract = learners_contract(&[]);
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(e.students.declined, 0);
     let band = dose_cell(&report, "60+");
@@ -4619,38 +4632,16 @@ fn a_decline_elsewhere_lets_a_cell_go_without_a_floor_at_0() {
     // A reader then cannot put every learner's gain at 0 or more (someone declined, and nothing
     // says who or by how much), so the learners' mean bounds nothing and their cell is
     // published. (Supposing every gain at least the -1 only the roster shows gives 1.)
-    let roster = gains_roster(
-        ",ell",
-        &[
-            (100.0, 100.0, 50, ",Y"),
-            (100.0, 150.0, 49, ",Y"),
-            (100.0, 180.0, 1, ",Y"),
-            (100.0, 180.0, 50, ",N"),
-            (100.0, 120.0, 10, ",N"),
-            (100.0, 99.0, 1, ",N"),
-        ],
-    );
-    let contract = json!({ "baseFeeCents": 100000, "perStudentBaseCents": 5000,
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Advanced", "atLeast": 80, "centsPerStudent": 2000 },
-                        { "label": "Proficient", "atLeast": 50, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "subgroupColumns": ["ell"] });
+    let roster = learners_roster(&[(100.0, 120.0, 10, ",N"), (100.0, 99.0, 1, ",N")]);
+    let contract = learners_contract(&["ell"]);
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(e.students.declined, 1);
     let cell = subgroup_cell(&report, "ell", "Y");
     assert_eq!(num(&cell["meanMetric"]), Some(25.3), "{report}");
     // The same in the dose bands: a student below fidelity (20 minutes a week) lost a point,
     // no one at fidelity did; the 60+ band's mean is published.
-    let roster = rows_roster(&[
-        (100, 50, 1200, 3),
-        (150, 49, 1200, 3),
-        (180, 1, 1200, 3),
-        (180, 50, 600, 3),
-        (99, 1, 400, 3),
-        (105, 10, 400, 3),
-    ]);
-    let mut contract = contract;
-    contract["subgroupColumns"] = json!([]);
+    let roster = learners_by_minutes(&[(99, 1, 400, 3), (105, 10, 400, 3)]);
+    let contract = learners_contract(&[]);
     let (e, report) = leaves_every_small_count_wide(&contract, &roster);
     assert_eq!(e.students.declined, 0);
     let band = dose_cell(&report, "60+");
