@@ -286,3 +286,28 @@ fn without_outcome_figures_a_reader_knows_only_why() {
         assert_eq!(a.get(top.q_o).known, said, "{with_outcome}");
     }
 }
+
+#[test]
+fn a_reader_who_knows_how_many_declined_knows_as_many_below_every_tier() {
+    // Gains, tiers at 5 and 10: a decline reaches no tier, so the 10 who declined (the penalty
+    // tells a reader how many) are among those below every tier, whatever else is withheld.
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" }, "minCellSize": 10, "declinePenaltyCents": 1000,
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    let mut counts = counts(100);
+    counts.declined = 10;
+    counts.outcomes.declined = 10;
+    let mut plan = initial_plan(&counts, 10);
+    withhold_outcome_figures(&mut plan);
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    a.get_mut(top.q_d).known = Known::Exactly;
+    sum_bounds(&mut a, (&c, &counts, &bands), &top, None);
+    let below = top.tiers[2];
+    let (low, high) = a.interval_alone(below, &mut Cache::default());
+    assert!((low - 10.0).abs() < 1e-6 && high > 10.0, "{low} {high}");
+}
