@@ -311,3 +311,61 @@ fn a_reader_who_knows_how_many_declined_knows_as_many_below_every_tier() {
     let (low, high) = a.interval_alone(below, &mut Cache::default());
     assert!((low - 10.0).abs() < 1e-6 && high > 10.0, "{low} {high}");
 }
+
+#[test]
+fn what_the_decliners_fall_short_by_bounds_how_many_there_are() {
+    // Whole gains, tiers at 5 and 10: 20 gain 9 (Some), none reach Most, 75 gain 4 and 5
+    // declined to -1 (below every tier, whose top is 4). The mean 4.75 over 100 says the sum is
+    // 475, at most 20 x 9 + 80 x 4 less 5 for each decliner (at most -1, not 4): so at most
+    // (500 - 475) / 5 = 5 declined, though the count itself is withheld.
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" }, "minCellSize": 10,
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 20;
+    counts.declined = 5;
+    counts.mean_metric = Some(4.75);
+    counts.outcomes = ByTier {
+        counts: vec![20, 0, 80],
+        ranges: vec![Some((9.0, 9.0)), None, Some((-1.0, 4.0))],
+        declined: 5,
+        decline_high: Some(-1.0),
+        ..ByTier::default()
+    };
+    let plan = initial_plan(&counts, 10);
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    let q_sum = outcome_sum(&mut a, &counts, &plan);
+    assert!(q_sum.is_some_and(|q| a.get(q).known == Known::Exactly));
+    sum_bounds(&mut a, (&c, &counts, &bands), &top, q_sum);
+    let (low, high) = a.interval_alone(top.q_d, &mut Cache::default());
+    assert!(
+        low.abs() < 1e-6 && (high - 5.0).abs() < 1e-6,
+        "{low} {high}"
+    );
+    // Now 75 gain 0 rather than 4 (mean 1.75, sum 175), the 5 decliners known and the Some
+    // tier (so the count meeting the target) withheld: at least 5 each in Some, 0 below unless
+    // declined and -1 for a decliner, 5 S - 5 <= 175, so S <= 36 (and at least 1: a withheld
+    // tier holds someone).
+    counts.mean_metric = Some(1.75);
+    counts.outcomes.ranges[2] = Some((-1.0, 0.0));
+    let mut plan = plan;
+    plan.tiers[0] = false;
+    plan.met = false;
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    a.get_mut(top.q_d).known = Known::Exactly;
+    let q_sum = outcome_sum(&mut a, &counts, &plan);
+    sum_bounds(&mut a, (&c, &counts, &bands), &top, q_sum);
+    let (low, high) = a.interval_alone(top.tiers[0], &mut Cache::default());
+    assert!(
+        (low - 1.0).abs() < 1e-6 && (high - 36.0).abs() < 1e-6,
+        "{low} {high}"
+    );
+}
