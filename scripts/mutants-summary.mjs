@@ -23,12 +23,16 @@ if (!renderOnly && Object.values(kinds).every((k) => k.length === 0)) {
 }
 // "src/stats.rs:12:5: replace ..." -> "src/stats.rs"
 const fileOf = (line) => line.split(':')[0];
-// Equivalent mutants: "<the mutant's line as cargo-mutants prints it, without line:col> | reason".
+// Equivalent mutants: "<the mutant's line as cargo-mutants prints it, with or without line:col> |
+// reason".
 const equivalentFile = path.join(root, 'mutants-equivalent.txt');
 const equivalent = new Map((fs.existsSync(equivalentFile) ? fs.readFileSync(equivalentFile, 'utf8').split('\n') : [])
   .filter((l) => l.includes(' | ') && !l.startsWith('#'))
   .map((l) => { const [m, why] = l.split(' | '); return [m.trim(), why.trim()]; }));
 const withoutPosition = (line) => line.replace(/^([^:]+):\d+:\d+: /, '$1: ');
+// An entry names a mutant without its position (every mutant of that name), or with it when
+// two mutants share a name and only one is equivalent (then it must be renewed when lines move).
+const reasonFor = (line) => equivalent.get(line) ?? equivalent.get(withoutPosition(line));
 
 // Runs go module by module (make mutants MUTANTS_ARGS="-f src/payment.rs"), so the results are
 // kept per file in mutants-results.json: a run replaces the files it covered, with the commit
@@ -87,8 +91,8 @@ const files = Object.keys(saved).sort();
 const all = (kind) => files.flatMap((f) => saved[f][kind]);
 const count = (kind, file) => saved[file][kind].length;
 const missedAll = all('missed');
-const missedReal = missedAll.filter((l) => !equivalent.has(withoutPosition(l)));
-const missedEquivalent = missedAll.filter((l) => equivalent.has(withoutPosition(l)));
+const missedReal = missedAll.filter((l) => reasonFor(l) === undefined);
+const missedEquivalent = missedAll.filter((l) => reasonFor(l) !== undefined);
 
 const table = ['| file | caught | missed | of which equivalent | timed out | unviable | run |', '|---|---:|---:|---:|---:|---:|---|',
   ...files.map((f) => `| ${f} | ${count('caught', f)} | ${count('missed', f)} | ${missedEquivalent.filter((l) => fileOf(l) === f).length} | ${count('timeout', f)} | ${count('unviable', f)} | ${saved[f].runs} |`),
@@ -114,7 +118,7 @@ ${missedReal.length ? missedReal.map((l) => `- \`${l}\``).join('\n') : 'None.'}
 
 ## Equivalent (missed, and cannot change behaviour)
 
-${missedEquivalent.length ? missedEquivalent.map((l) => `- \`${l}\`: ${equivalent.get(withoutPosition(l))}`).join('\n') : 'None.'}
+${missedEquivalent.length ? missedEquivalent.map((l) => `- \`${l}\`: ${reasonFor(l)}`).join('\n') : 'None.'}
 `;
 fs.writeFileSync(path.join(root, 'MUTANTS.md'), doc);
 console.log(renderOnly ? `mutants: all files ${missedReal.length} missed (+${missedEquivalent.length} equivalent); wrote MUTANTS.md` : `mutants: this run ${kinds.caught.length} caught, ${kinds.missed.length} missed, ${kinds.timeout.length} timed out, ${kinds.unviable.length} unviable; all files ${missedReal.length} missed (+${missedEquivalent.length} equivalent); wrote MUTANTS.md`);
