@@ -369,3 +369,42 @@ fn what_the_decliners_fall_short_by_bounds_how_many_there_are() {
         "{low} {high}"
     );
 }
+
+#[test]
+fn an_outcome_range_reaches_far_past_the_students_own_unless_the_metric_bounds_it() {
+    let contract = |metric: serde_json::Value| {
+        crate::contract::Contract::from_json(&serde_json::json!({
+            "metric": metric,
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+            "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+        .unwrap()
+    };
+    let gain = contract(serde_json::json!({ "kind": "gain" }));
+    let post = contract(serde_json::json!({ "kind": "postScore" }));
+    let whole = Scale::default();
+    // Gains from -5 to 20: a thousand times their spread and one more (26,000) past each end.
+    assert_eq!(
+        outcome_range(&gain, &whole, Some((-5.0, 20.0)), false),
+        (-26_005.0, 26_020.0)
+    );
+    // No one declined: every gain is at least 0 (the far end: 1,000 x (17 + 1) past 20).
+    assert_eq!(
+        outcome_range(&gain, &whole, Some((3.0, 20.0)), true),
+        (0.0, 18_020.0)
+    );
+    // Post-test scores of 0 or more stay so; one below 0 says a scale that allows it.
+    assert_eq!(
+        outcome_range(&post, &whole, Some((2.0, 50.0)), false),
+        (0.0, 49_050.0)
+    );
+    assert_eq!(
+        outcome_range(&post, &whole, Some((-3.0, 50.0)), false),
+        (-54_003.0, 54_050.0)
+    );
+    // The range always holds the lowest tier's threshold.
+    assert_eq!(
+        outcome_range(&gain, &whole, Some((10.0, 10.0)), true),
+        (0.0, 1_010.0)
+    );
+    assert_eq!(outcome_range(&post, &whole, None, false), (0.0, 1_000.0));
+}
