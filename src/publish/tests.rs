@@ -408,3 +408,29 @@ fn an_outcome_range_reaches_far_past_the_students_own_unless_the_metric_bounds_i
     );
     assert_eq!(outcome_range(&post, &whole, None, false), (0.0, 1_000.0));
 }
+
+#[test]
+fn each_tier_band_runs_from_its_threshold_to_short_of_the_next() {
+    // Whole gains, tiers at 5 and 10, the table's outcomes from -3 to 20 (a thousand spreads
+    // and one, 24,000, past each end).
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    let whole = Scale::default();
+    let no_one = ByTier::new(2);
+    assert_eq!(
+        outcome_bands(&c, &no_one, &whole, Some((-3.0, 20.0)), false),
+        [(5.0, 9.0), (10.0, 24_020.0), (-24_003.0, 4.0)]
+    );
+    // A band holds its own students' outcomes whatever the steps say, so that the truth stays
+    // feasible (here 4.5 and 9.5, off the whole points).
+    let mut some = ByTier::new(2);
+    some.ranges = vec![Some((4.5, 9.5)), None, None];
+    assert_eq!(
+        outcome_bands(&c, &some, &whole, Some((-3.0, 20.0)), false)[0],
+        (4.5, 9.5)
+    );
+}
