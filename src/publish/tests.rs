@@ -434,3 +434,48 @@ fn each_tier_band_runs_from_its_threshold_to_short_of_the_next() {
         (4.5, 9.5)
     );
 }
+
+#[test]
+fn half_the_students_lie_on_each_side_of_the_median() {
+    // Whole gains, tiers at 5 and 10; 100 with an outcome (published), the tiers withheld: 30
+    // below 5, 50 from 5 to 9, 20 at 10 or more, median 7. Half lie at 7 or more, so in the
+    // tiers from 5 (below-5 holds at most 50); half at 7 or less, so below 10 (Most holds at
+    // most 50).
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 70;
+    counts.median_metric = Some(7.0);
+    counts.median_pair = Some((7.0, 7.0));
+    counts.outcomes = ByTier {
+        counts: vec![50, 20, 30],
+        ranges: vec![Some((5.0, 9.0)), Some((10.0, 15.0)), Some((0.0, 4.0))],
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, false];
+    plan.met = false;
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    let q_half = a.quantity("half", 50.0, 1e15);
+    a.get_mut(q_half).known = Known::Not;
+    median_bounds(&mut a, &c, &counts, &top.tiers, [q_half, top.q_o]);
+    let mut cache = Cache::default();
+    let [some, most, below] = [top.tiers[0], top.tiers[1], top.tiers[2]];
+    assert_eq!(a.get(top.q_o).known, Known::Exactly);
+    let (_, most_high) = a.interval_alone(most, &mut cache);
+    let (_, below_high) = a.interval_alone(below, &mut cache);
+    assert!((most_high - 50.0).abs() < 1e-6, "{most_high}");
+    assert!((below_high - 50.0).abs() < 1e-6, "{below_high}");
+    // Some may hold all but the one Most holds at least (a withheld tier holds someone).
+    let (low, high) = a.interval_alone(some, &mut cache);
+    assert!(
+        (low - 1.0).abs() < 1e-6 && (high - 99.0).abs() < 1e-6,
+        "{low} {high}"
+    );
+}
