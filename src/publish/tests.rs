@@ -479,3 +479,47 @@ fn half_the_students_lie_on_each_side_of_the_median() {
         "{low} {high}"
     );
 }
+
+#[test]
+fn a_spread_of_0_puts_everyone_at_the_mean() {
+    // 20 with an outcome, every gain 7 (SD 0, median 7): the tiers withheld, a reader still
+    // knows all 20 are in the tier from 5 to 9 and no one in the others.
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    let mut counts = counts(20);
+    counts.families.clear();
+    (
+        counts.at_fidelity,
+        counts.with_outcome,
+        counts.judged,
+        counts.met,
+    ) = (20, 20, 20, 20);
+    counts.mean_metric = Some(7.0);
+    counts.sd_metric = Some(0.0);
+    counts.median_metric = Some(7.0);
+    counts.median_pair = Some((7.0, 7.0));
+    counts.outcomes = ByTier {
+        counts: vec![20, 0, 0],
+        ranges: vec![Some((7.0, 7.0)), None, None],
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, true];
+    plan.met = false;
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
+    let mut cache = Cache::default();
+    for (k, expected) in [(0, 20.0), (2, 0.0)] {
+        let (low, high) = a.interval_alone(top.tiers[k], &mut cache);
+        assert!(
+            (low - expected).abs() < 1e-6 && (high - expected).abs() < 1e-6,
+            "{k}: {low} {high}"
+        );
+    }
+}
