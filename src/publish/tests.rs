@@ -523,3 +523,42 @@ fn a_spread_of_0_puts_everyone_at_the_mean() {
         );
     }
 }
+
+#[test]
+fn a_spread_puts_students_in_the_far_tier() {
+    // Normalized gains, tiers at 0.5 and 0.7: 95 at 0.5 and 5 at 1, mean 0.525, SD
+    // sqrt(1.1875 / 99) = 0.10952. About 0.6 the tier from 0.5 to 0.7 reaches at most 0.01 of
+    // squared distance a student, the one from 0.7 to 1 0.16: the 99 squared SDs need at least
+    // 5 in the upper tier, though both tiers are withheld (the audit then withholds more).
+    let c = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "normalizedGain", "maxScore": 100 },
+        "paymentCard": [{ "label": "Some", "atLeast": 0.5, "centsPerStudent": 2000 },
+                        { "label": "Top", "atLeast": 0.7, "centsPerStudent": 5000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
+    .unwrap();
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 100;
+    counts.mean_metric = Some(0.525);
+    counts.sd_metric = Some((1.1875f64 / 99.0).sqrt());
+    counts.median_metric = Some(0.5);
+    counts.median_pair = Some((0.5, 0.5));
+    counts.outcomes = ByTier {
+        counts: vec![95, 5, 0],
+        ranges: vec![Some((0.5, 0.5)), Some((1.0, 1.0)), None],
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, false];
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
+    let (low, high) = a.interval_alone(top.tiers[1], &mut Cache::default());
+    // With the 100 meeting the target published, the near side (each student at least its
+    // band's nearer end from the point) caps it at 5 as well: the 5 are pinned.
+    assert!(
+        (low - 5.0).abs() < 1e-6 && (high - 5.0).abs() < 1e-6,
+        "{low} {high}"
+    );
+}
