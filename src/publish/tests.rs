@@ -36,6 +36,17 @@ fn counts(enrolled: u64) -> Counts {
     }
 }
 
+/// A contract on `metric` with a tier at each of `thresholds` ($20 at the first, $30 more at
+/// each next), the default cell size of 10 and a decline penalty of `penalty` cents.
+fn contract(metric: serde_json::Value, thresholds: &[f64], penalty: i64) -> Contract {
+    let card: Vec<serde_json::Value> = (thresholds.iter().enumerate())
+        .map(|(k, &at)| serde_json::json!({ "label": format!("Tier {k}"), "atLeast": at, "centsPerStudent": 2000 + 3000 * k }))
+        .collect();
+    Contract::from_json(&serde_json::json!({ "metric": metric, "paymentCard": card,
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "declinePenaltyCents": penalty }))
+    .unwrap()
+}
+
 /// Every plan item but the roundings.
 const ITEMS: [Item; 13] = [
     Item::Cell(0, 0),
@@ -264,11 +275,7 @@ fn a_band_open_on_a_side_bounds_no_sum_from_that_side() {
 fn without_outcome_figures_a_reader_knows_only_why() {
     // "Fewer than 10 students have an outcome" puts them at 0 to 9; the other reason (the
     // figures would give a small count away) says at least 10.
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "gain" }, "minCellSize": 10,
-        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
     for (with_outcome, said) in [
         (7, Known::Between(0.0, 9.0)),
         (10, Known::Between(10.0, 100.0)),
@@ -291,12 +298,7 @@ fn without_outcome_figures_a_reader_knows_only_why() {
 fn a_reader_who_knows_how_many_declined_knows_as_many_below_every_tier() {
     // Gains, tiers at 5 and 10: a decline reaches no tier, so the 10 who declined (the penalty
     // tells a reader how many) are among those below every tier, whatever else is withheld.
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "gain" }, "minCellSize": 10, "declinePenaltyCents": 1000,
-        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
-                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 1000);
     let mut counts = counts(100);
     counts.declined = 10;
     counts.outcomes.declined = 10;
@@ -318,12 +320,7 @@ fn what_the_decliners_fall_short_by_bounds_how_many_there_are() {
     // declined to -1 (below every tier, whose top is 4). The mean 4.75 over 100 says the sum is
     // 475, at most 20 x 9 + 80 x 4 less 5 for each decliner (at most -1, not 4): so at most
     // (500 - 475) / 5 = 5 declined, though the count itself is withheld.
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "gain" }, "minCellSize": 10,
-        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
-                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 0);
     let mut counts = counts(100);
     counts.families.clear();
     counts.met = 20;
@@ -372,15 +369,8 @@ fn what_the_decliners_fall_short_by_bounds_how_many_there_are() {
 
 #[test]
 fn an_outcome_range_reaches_far_past_the_students_own_unless_the_metric_bounds_it() {
-    let contract = |metric: serde_json::Value| {
-        crate::contract::Contract::from_json(&serde_json::json!({
-            "metric": metric,
-            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
-            "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-        .unwrap()
-    };
-    let gain = contract(serde_json::json!({ "kind": "gain" }));
-    let post = contract(serde_json::json!({ "kind": "postScore" }));
+    let gain = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let post = contract(serde_json::json!({ "kind": "postScore" }), &[5.0], 0);
     let whole = Scale::default();
     // Gains from -5 to 20: a thousand times their spread and one more (26,000) past each end.
     assert_eq!(
@@ -413,12 +403,7 @@ fn an_outcome_range_reaches_far_past_the_students_own_unless_the_metric_bounds_i
 fn each_tier_band_runs_from_its_threshold_to_short_of_the_next() {
     // Whole gains, tiers at 5 and 10, the table's outcomes from -3 to 20 (a thousand spreads
     // and one, 24,000, past each end).
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
-                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 0);
     let whole = Scale::default();
     let no_one = ByTier::new(2);
     assert_eq!(
@@ -441,12 +426,7 @@ fn half_the_students_lie_on_each_side_of_the_median() {
     // below 5, 50 from 5 to 9, 20 at 10 or more, median 7. Half lie at 7 or more, so in the
     // tiers from 5 (below-5 holds at most 50); half at 7 or less, so below 10 (Most holds at
     // most 50).
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
-                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 0);
     let mut counts = counts(100);
     counts.families.clear();
     counts.met = 70;
@@ -484,12 +464,7 @@ fn half_the_students_lie_on_each_side_of_the_median() {
 fn a_spread_of_0_puts_everyone_at_the_mean() {
     // 20 with an outcome, every gain 7 (SD 0, median 7): the tiers withheld, a reader still
     // knows all 20 are in the tier from 5 to 9 and no one in the others.
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Some", "atLeast": 5, "centsPerStudent": 2000 },
-                        { "label": "Most", "atLeast": 10, "centsPerStudent": 5000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 0);
     let mut counts = counts(20);
     counts.families.clear();
     (
@@ -530,12 +505,11 @@ fn a_spread_puts_students_in_the_far_tier() {
     // sqrt(1.1875 / 99) = 0.10952. About 0.6 the tier from 0.5 to 0.7 reaches at most 0.01 of
     // squared distance a student, the one from 0.7 to 1 0.16: the 99 squared SDs need at least
     // 5 in the upper tier, though both tiers are withheld (the audit then withholds more).
-    let c = crate::contract::Contract::from_json(&serde_json::json!({
-        "metric": { "kind": "normalizedGain", "maxScore": 100 },
-        "paymentCard": [{ "label": "Some", "atLeast": 0.5, "centsPerStudent": 2000 },
-                        { "label": "Top", "atLeast": 0.7, "centsPerStudent": 5000 }],
-        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } }))
-    .unwrap();
+    let c = contract(
+        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
+        &[0.5, 0.7],
+        0,
+    );
     let mut counts = counts(100);
     counts.families.clear();
     counts.met = 100;
