@@ -1868,35 +1868,20 @@ fn spread_bounds(
     }
     let z = |x: f64| (x - m) / sd;
     let zb: Vec<(f64, f64)> = bands.iter().map(|&(from, to)| (z(from), z(to))).collect();
-    // The points c: the mean, each threshold and the ceiling, and Cantelli's best point for
-    // each threshold (v / |t| on the far side of the mean, v the variance in SDs).
+    // The points c: the mean, each threshold and the ceiling, Cantelli's best point for each
+    // threshold (v / |t| on the far side of the mean, v the variance in SDs), and each band's
+    // middle, where its farther end is nearest (the far side below). Any point gives true
+    // relations; those past 1,000 SDs (or at infinity, or NaN) are dropped.
     let v = (n - 1.0) / n;
     let mut centers = vec![0.0];
     for &(from, to) in &zb {
-        for t in [from, to].into_iter().filter(|t| t.is_finite()) {
-            centers.push(t);
-            if t.abs() > 1e-9 {
-                centers.push(-v / t);
-            }
-        }
-        // A band's middle, where its own students are nearest (the far side below).
-        if from.is_finite() && to.is_finite() && from <= to {
-            centers.push((from + to) / 2.0);
-        }
+        centers.extend([from, to, -v / from, -v / to, (from + to) / 2.0]);
     }
     centers.retain(|c| c.abs() <= 1e3);
     centers.sort_by(f64::total_cmp);
     centers.dedup();
     for center in centers {
-        let distance = |(from, to): (f64, f64)| {
-            if center < from {
-                from - center
-            } else if center > to {
-                center - to
-            } else {
-                0.0
-            }
-        };
+        let distance = |(from, to): (f64, f64)| (from - center).max(center - to).max(0.0);
         let mut terms: Vec<(Q, f64)> = zb
             .iter()
             .zip(band_qs)

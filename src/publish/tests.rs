@@ -536,3 +536,71 @@ fn a_spread_puts_students_in_the_far_tier() {
         "{low} {high}"
     );
 }
+
+#[test]
+fn a_withheld_tier_above_the_mean_holds_at_most_cantellis_share() {
+    // Whole gains, one tier at 10: 10 students at 10, 45 at 5 and 45 at 3 (mean 4.6, SD
+    // 2.0449494325821806, median 5), the tier withheld. In SDs the tier starts at
+    // t = 2.640652093377859 and the squared distances from the mean add up to n - 1 = 99, so
+    // Cantelli's inequality caps it at n v / (v + t²) with v = 99/100: 12.432432432432433
+    // (numpy), reached only from the point -v/t (about -1 in v makes it 12.43257).
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[10.0], 0);
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 10;
+    counts.mean_metric = Some(4.6);
+    counts.sd_metric = Some(2.044_949_432_582_180_6);
+    counts.median_metric = Some(5.0);
+    counts.median_pair = Some((5.0, 5.0));
+    counts.outcomes = ByTier {
+        counts: vec![10, 90],
+        ranges: vec![Some((10.0, 10.0)), Some((3.0, 5.0))],
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false];
+    plan.met = false;
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
+    let (_, high) = a.interval_alone(top.tiers[0], &mut Cache::default());
+    assert!((high - 12.432_432_432_432_433).abs() < 1e-6, "{high}");
+}
+
+#[test]
+fn a_band_seen_from_its_middle_leaves_the_most_to_the_far_tier() {
+    // Normalized gains, tiers at 0.5 and 0.7: 50 at 0.5, 45 at 0.69 and 5 at 1 (mean 0.6105,
+    // SD 0.12923531899897825, median 0.595), both tiers withheld, all 100 meeting the target
+    // published. Each student is at most its band's farther end from a point: from the middle
+    // of the band from 0.5 to 65/93 (the largest gain short of 0.7 out of 100), the one whose
+    // farther end is nearest, the squared distances need at least 4.493107142857132 in the
+    // upper tier. That is the best over every point (scipy's bounded search); the thresholds,
+    // the mean and Cantelli's points give 3.1 at most.
+    let c = contract(
+        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
+        &[0.5, 0.7],
+        0,
+    );
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 100;
+    counts.mean_metric = Some(0.610_499_999_999_999_9);
+    counts.sd_metric = Some(0.129_235_318_998_978_25);
+    counts.median_metric = Some(0.595);
+    counts.median_pair = Some((0.5, 0.69));
+    counts.outcomes = ByTier {
+        counts: vec![95, 5, 0],
+        ranges: vec![Some((0.5, 0.69)), Some((1.0, 1.0)), None],
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, false];
+    let bands = Bands::of(&c, &counts);
+    assert_eq!(bands.card[0], (0.5, 65.0 / 93.0));
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
+    let (low, _) = a.interval_alone(top.tiers[1], &mut Cache::default());
+    assert!((low - 4.493_107_142_857_132).abs() < 1e-6, "{low}");
+}
