@@ -312,6 +312,22 @@ fn a_reader_who_knows_how_many_declined_knows_as_many_below_every_tier() {
     let below = top.tiers[2];
     let (low, high) = a.interval_alone(below, &mut Cache::default());
     assert!((low - 10.0).abs() < 1e-6 && high > 10.0, "{low} {high}");
+    // A first tier at 1e-9 is reached from exactly 0 (what a gain of 0 gives), where a decline
+    // rounded up to 0 (a normalized gain's underflow gives -0) would reach it: the audit then
+    // does not put the decliners below every tier.
+    let c = contract(
+        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
+        &[1e-9, 0.5],
+        1000,
+    );
+    assert_eq!(crate::growth::reach_point(1e-9), 0.0);
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    a.get_mut(top.q_d).known = Known::Exactly;
+    sum_bounds(&mut a, (&c, &counts, &bands), &top, None);
+    let (low, _) = a.interval_alone(top.tiers[2], &mut Cache::default());
+    assert!(low < 9.0, "{low}");
 }
 
 #[test]
@@ -603,4 +619,86 @@ fn a_band_seen_from_its_middle_leaves_the_most_to_the_far_tier() {
     spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
     let (low, _) = a.interval_alone(top.tiers[1], &mut Cache::default());
     assert!((low - 4.493_107_142_857_132).abs() < 1e-6, "{low}");
+}
+
+#[test]
+fn the_room_for_rounding_loosens_a_sum_never_tightens_it() {
+    // Normalized gains out of 100, tiers at 0 and 0.5, no one declined: 20,000 at 0.3 and
+    // 80,000 at 1 (mean 0.86, sum 86,000), both tiers withheld. The tier from 0 tops out at
+    // 49/99, the one from 0.5 at 1, so 49/99 x 100,000 + (1 - 49/99) x Upper >= 86,000: at
+    // least 72,280 in the upper tier, less the room for rounding a sum of 100,000 means,
+    // 1e-6 + 1e-9 x 100,000 x 1.86 = 1.87e-4, over 50/99: 72279.99962974.
+    let c = contract(
+        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
+        &[0.0, 0.5],
+        0,
+    );
+    let mut counts = counts(100_000);
+    counts.families.clear();
+    let everyone = 100_000;
+    (counts.at_fidelity, counts.with_outcome, counts.judged) = (everyone, everyone, everyone);
+    counts.met = everyone;
+    counts.mean_metric = Some(0.86);
+    counts.outcomes = ByTier {
+        counts: vec![20_000, 80_000, 0],
+        ranges: vec![Some((0.3, 0.3)), Some((1.0, 1.0)), None],
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, false];
+    plan.met = false;
+    let bands = Bands::of(&c, &counts);
+    assert_eq!(bands.card[0].1, 49.0 / 99.0);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    let q_sum = outcome_sum(&mut a, &counts, &plan);
+    sum_bounds(&mut a, (&c, &counts, &bands), &top, q_sum);
+    let (low, _) = a.interval_alone(top.tiers[1], &mut Cache::default());
+    let room = (1e-6 + 1e-9 * 100_000.0 * 1.86) * 99.0 / 50.0;
+    assert!((low - (72_280.0 - room)).abs() < 1e-6, "{low}");
+}
+
+#[test]
+fn a_decliner_may_lie_below_what_a_gain_of_0_gives() {
+    // A growth index (mean 10, SD 5: a gain of 0 gives -2), one tier at 0: 40 at 1, 50 at -2
+    // and the 10 who declined (a gain of -1) at -2.2; mean -0.82, so the sum is -82. The tier and
+    // the count meeting the target withheld, the decliners known: those below the tier are at
+    // least -2, the decliners at least -2.2 (their own lowest), 0.2 less. So
+    // -2 (100 - Tier) - 0.2 x 10 <= -82: at most 60 in the tier, with the room for rounding
+    // (1e-6 + 1e-9 x 100 x 1.82) over 2.
+    let c = contract(
+        serde_json::json!({ "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 10, "sd": 5 }] }),
+        &[0.0],
+        1000,
+    );
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 40;
+    counts.declined = 10;
+    counts.mean_metric = Some(-0.82);
+    let mut scale = Scale::default();
+    for (pre, post) in [(50.0, 49.0), (50.0, 50.0), (50.0, 65.0)] {
+        scale.see(&c.metric, pre, post, Some(3));
+    }
+    counts.scale = scale.clone();
+    counts.outcomes = ByTier {
+        counts: vec![40, 60],
+        ranges: vec![Some((1.0, 1.0)), Some((-2.2, -2.0))],
+        declined: 10,
+        decline_high: Some(-2.2),
+        scale,
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false];
+    plan.met = false;
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    a.get_mut(top.q_d).known = Known::Exactly;
+    let q_sum = outcome_sum(&mut a, &counts, &plan);
+    sum_bounds(&mut a, (&c, &counts, &bands), &top, q_sum);
+    let (_, high) = a.interval_alone(top.tiers[0], &mut Cache::default());
+    let room = (1e-6 + 1e-9 * 100.0 * 1.82) / 2.0;
+    assert!((high - (60.0 + room)).abs() < 1e-9, "{high}");
 }
