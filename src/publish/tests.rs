@@ -702,3 +702,62 @@ fn a_decliner_may_lie_below_what_a_gain_of_0_gives() {
     let room = (1e-6 + 1e-9 * 100.0 * 1.82) / 2.0;
     assert!((high - (60.0 + room)).abs() < 1e-9, "{high}");
 }
+
+/// What a reader learns of tier Lower (the first of two at `thresholds`) from the median
+/// alone: gains, 100 with an outcome (published), `lower` in Lower at `at` and the rest in the
+/// tier above at 20, the tiers and the count meeting the target withheld.
+fn lower_tier_by_median(
+    thresholds: [f64; 2],
+    declined: u64,
+    median: f64,
+    (lower, at): (u64, f64),
+) -> (f64, f64) {
+    let c = contract(serde_json::json!({ "kind": "gain" }), &thresholds, 0);
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 100;
+    counts.declined = declined;
+    counts.median_metric = Some(median);
+    counts.median_pair = Some((median, median));
+    counts.outcomes = ByTier {
+        counts: vec![lower, 100 - lower, 0],
+        ranges: vec![Some((at, at)), Some((median.max(at), 20.0)), None],
+        declined,
+        ..ByTier::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, false];
+    plan.met = false;
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    let q_half = a.quantity("half", 50.0, 1e15);
+    a.get_mut(q_half).known = Known::Not;
+    median_bounds(&mut a, &c, &counts, &top.tiers, [q_half, top.q_o]);
+    a.interval_alone(top.tiers[0], &mut Cache::default())
+}
+
+#[test]
+fn with_no_one_declining_the_median_bounds_the_tier_it_lies_in() {
+    // Tiers at -5 and 10, a median of 2: with no one declining no gain is below 0, so the half
+    // at or below the median is in the tier from -5 (at least 50); should some decline, the
+    // half may be below -5 instead (at least 1, a withheld tier's floor).
+    let (low, _) = lower_tier_by_median([-5.0, 10.0], 0, 2.0, (80, 2.0));
+    assert!((low - 50.0).abs() < 1e-6, "{low}");
+    let (low, _) = lower_tier_by_median([-5.0, 10.0], 3, 2.0, (80, 2.0));
+    assert!((low - 1.0).abs() < 1e-6, "{low}");
+    // A tier at 1e-9 is reached from exactly 0, a gain of 0: no one below it, so the half at
+    // or below a median of 0 is in it.
+    let (low, _) = lower_tier_by_median([1e-9, 10.0], 0, 0.0, (80, 0.0));
+    assert!((low - 50.0).abs() < 1e-6, "{low}");
+}
+
+#[test]
+fn a_median_at_a_tiers_reach_point_puts_half_in_that_tier() {
+    // Tiers at 5 and 10: 49 at 7, the 51 others from 10 - 1e-8 (which reaches 10, see
+    // growth::reaches) to 20, so the median is exactly 10 - 1e-8. The half at or above it are
+    // all in the tier from 10, none in Lower, which so holds at most the other half.
+    let median = crate::growth::reach_point(10.0);
+    assert_eq!(median, 10.0 - 1e-8);
+    let (_, high) = lower_tier_by_median([5.0, 10.0], 0, median, (49, 7.0));
+    assert!((high - 50.0).abs() < 1e-6, "{high}");
+}
