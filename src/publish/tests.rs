@@ -680,14 +680,13 @@ fn a_decliner_may_lie_below_what_a_gain_of_0_gives() {
     for (pre, post) in [(50.0, 49.0), (50.0, 50.0), (50.0, 65.0)] {
         scale.see(&c.metric, pre, post, Some(3));
     }
-    counts.scale = scale.clone();
+    counts.scale = scale;
     counts.outcomes = ByTier {
         counts: vec![40, 60],
         ranges: vec![Some((1.0, 1.0)), Some((-2.2, -2.0))],
         declined: 10,
         decline_high: Some(-2.2),
         scale,
-        ..ByTier::default()
     };
     let mut plan = initial_plan(&counts, 10);
     plan.tiers = vec![false];
