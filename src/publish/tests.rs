@@ -762,3 +762,132 @@ fn a_median_at_a_tiers_reach_point_puts_half_in_that_tier() {
     let (_, high) = lower_tier_by_median([5.0, 10.0], 0, median, (49, 7.0));
     assert!((high - 50.0).abs() < 1e-6, "{high}");
 }
+
+/// Schools (table 0) and their classes (table 1), each class a cell of one school: `schools[s]`
+/// lists the sizes of school s's classes. Everyone has an outcome, half of each cell (rounded
+/// down) a gain of 6 in the tier from 5, the others 0; every cell published but `withheld`
+/// classes.
+fn schools_and_classes(schools: &[&[u64]], withheld: &[usize]) -> (Counts, Plan) {
+    let tally = |n: u64| Tally {
+        n,
+        judged: n,
+        with_metric: n,
+        met: n / 2,
+        metric_sum: 6.0 * (n / 2) as f64,
+        ..Tally::default()
+    };
+    let by_tier = |n: u64| ByTier {
+        counts: vec![n / 2, n - n / 2],
+        ranges: vec![
+            (n >= 2).then_some((6.0, 6.0)),
+            (n >= 1).then_some((0.0, 0.0)),
+        ],
+        ..ByTier::default()
+    };
+    let family = |column: &str, sizes: Vec<u64>| Family {
+        column: column.into(),
+        dose: false,
+        values: (0..sizes.len()).map(|k| k.to_string()).collect(),
+        tallies: sizes.iter().map(|&n| tally(n)).collect(),
+        tiers: Some(sizes.iter().map(|&n| by_tier(n)).collect()),
+        at_fidelity: vec![],
+    };
+    let mut nested = vec![];
+    let mut class = 0;
+    for (s, sizes) in schools.iter().enumerate() {
+        for _ in sizes.iter() {
+            nested.push((1, class, 0, s));
+            class += 1;
+        }
+    }
+    let enrolled: u64 = schools.iter().flat_map(|s| s.iter()).sum();
+    let mut counts = counts(enrolled);
+    (counts.at_fidelity, counts.with_outcome, counts.judged) = (enrolled, enrolled, enrolled);
+    counts.met = schools.iter().flat_map(|s| s.iter()).map(|n| n / 2).sum();
+    counts.outcomes = by_tier(0);
+    counts.outcomes.counts = vec![counts.met, enrolled - counts.met];
+    counts.outcomes.ranges = vec![Some((6.0, 6.0)), Some((0.0, 0.0))];
+    counts.families = vec![
+        family("school", schools.iter().map(|s| s.iter().sum()).collect()),
+        family(
+            "class",
+            schools.iter().flat_map(|s| s.iter().copied()).collect(),
+        ),
+    ];
+    counts.nested = nested;
+    let mut plan = initial_plan(&counts, 10);
+    for &k in withheld {
+        plan.cells[1][k] = false;
+    }
+    (counts, plan)
+}
+
+/// What the audit takes a reader to know of class `class`'s size, with the nesting's bounds;
+/// and whether each school's count of students is protected.
+fn class_by_nesting(counts: &Counts, plan: &Plan, class: usize) -> ((f64, f64), Vec<bool>) {
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let bands = Bands::of(&c, counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, counts, plan);
+    let q_sum = outcome_sum(&mut a, counts, plan);
+    let cells = cell_quantities(&mut a, (&c, counts, &bands), plan, (&top, q_sum));
+    nested_bounds(&mut a, (&c, counts, &bands), plan, &cells);
+    let protected = cells.counts[0]
+        .iter()
+        .map(|qs| a.get(qs[0]).protected)
+        .collect();
+    (
+        a.interval_alone(cells.counts[1][class][0], &mut Cache::default()),
+        protected,
+    )
+}
+
+#[test]
+fn a_school_with_a_class_published_protects_the_few_beyond_it() {
+    // A school of 26 with a published class of 25: the one beyond is a group of its own, small,
+    // so the school's count is protected (26 - 25 gives him away). So for 9 beyond (34 and 25),
+    // not for 10 (35, the cell size) nor for none (a school of one class).
+    for (school, protected) in [(26, true), (34, true), (35, false), (25, false)] {
+        let (counts, plan) = schools_and_classes(&[&[25], &[school]], &[]);
+        // (The second school stands alone: its own count is never small.)
+        let mut counts = counts;
+        counts.nested = vec![(1, 0, 0, 1)];
+        counts.families[1].tallies.truncate(1);
+        counts.families[1].values.truncate(1);
+        counts.families[1].tiers.as_mut().unwrap().truncate(1);
+        let mut plan = plan;
+        plan.cells[1].truncate(1);
+        plan.sizes[1].truncate(1);
+        let (_, marks) = class_by_nesting(&counts, &plan, 0);
+        assert_eq!(marks[1], protected, "{school}");
+        assert!(!marks[0]);
+    }
+    // A withheld class tells nothing of what lies beyond it.
+    let (mut counts, mut plan) = schools_and_classes(&[&[25], &[26]], &[]);
+    counts.nested = vec![(1, 0, 0, 1)];
+    counts.families[1].tallies.truncate(1);
+    counts.families[1].values.truncate(1);
+    counts.families[1].tiers.as_mut().unwrap().truncate(1);
+    plan.cells[1] = vec![false];
+    plan.sizes[1].truncate(1);
+    let (_, marks) = class_by_nesting(&counts, &plan, 0);
+    assert!(!marks[1]);
+}
+
+#[test]
+fn a_school_made_of_its_classes_gives_a_withheld_class_by_difference() {
+    // Two schools of two classes, one class withheld in each (24 and 22): the class table's
+    // total says the two add up to 46, the schools say each one. Likewise with three classes in
+    // each school. (Classes of 20 or more: 10 of them meet the target, 10 do not.)
+    for (schools, withheld) in [
+        (&[&[20u64, 24][..], &[22, 26]][..], [1, 2]),
+        (&[&[20, 24, 30][..], &[22, 26, 28]][..], [1, 3]),
+    ] {
+        let (counts, plan) = schools_and_classes(schools, &withheld);
+        let (size, _) = class_by_nesting(&counts, &plan, withheld[0]);
+        assert!(
+            (size.0 - 24.0).abs() < 1e-6 && (size.1 - 24.0).abs() < 1e-6,
+            "{schools:?}: {size:?}"
+        );
+    }
+}
