@@ -891,3 +891,55 @@ fn a_school_made_of_its_classes_gives_a_withheld_class_by_difference() {
         );
     }
 }
+
+#[test]
+fn those_without_an_outcome_are_a_count_of_their_own() {
+    // 100 enrolled, 91 at fidelity all with an outcome, 6 below fidelity with one: 97 with an
+    // outcome in all (the dose bands' judged add up to it), so 100 - 97 = 3 enrolled have none,
+    // all below fidelity (9 - 6). Both are counts a reader works out: protected, being small.
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let mut counts = counts(100);
+    (counts.at_fidelity, counts.with_outcome, counts.judged) = (91, 91, 91);
+    counts.met = 40;
+    counts.outcomes.counts = vec![40, 51];
+    // The dose table: 9 below fidelity (6 with an outcome), 91 at it.
+    let band = |n, judged| Tally {
+        n,
+        judged,
+        with_metric: judged,
+        ..Tally::default()
+    };
+    counts.families = vec![Family {
+        column: "minutes".into(),
+        dose: true,
+        values: vec!["0-29".into(), "30+".into()],
+        tallies: vec![band(9, 6), band(91, 91)],
+        tiers: None,
+        at_fidelity: vec![],
+    }];
+    let plan = initial_plan(&counts, 10);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    // What the dose table and the growth figures tell: 6 below fidelity with an outcome, 97 in
+    // all.
+    let q_ob = a.quantity("below fidelity with an outcome", 6.0, 100.0);
+    a.get_mut(q_ob).known = Known::Exactly;
+    assert_eq!(a.get(top.q_o_all).value, 97.0);
+    a.get_mut(top.q_o_all).known = Known::Exactly;
+    let before = a.quantities.len();
+    without_outcome(&mut a, &counts, &top, q_ob, 10.0);
+    let mut cache = Cache::default();
+    let made: Vec<(&str, f64, f64, bool)> = (before..a.quantities.len())
+        .map(|k| {
+            let (low, high) = a.interval_alone(Q(k), &mut cache);
+            (a.get(Q(k)).name, low, high, a.get(Q(k)).protected)
+        })
+        .collect();
+    assert_eq!(
+        made,
+        [
+            ("below fidelity without an outcome", 3.0, 3.0, true),
+            ("enrolled without an outcome", 3.0, 3.0, true)
+        ]
+    );
+}
