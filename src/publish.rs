@@ -2552,7 +2552,7 @@ fn stated_widths(
     first: &Plan,
     bands: &Bands,
 ) -> Vec<f64> {
-    if first.outcome_figures || counts.with_outcome >= c.min_cell_size {
+    if counts.with_outcome >= c.min_cell_size {
         return Vec::new();
     }
     let mut words_only = first.clone();

@@ -943,3 +943,84 @@ fn those_without_an_outcome_are_a_count_of_their_own() {
         ]
     );
 }
+
+#[test]
+fn the_effects_count_is_published_only_with_the_effect() {
+    // 100 with an outcome; the effect's 103 intervention students with a post-test are known
+    // only while the effect is published (the 3 beyond the outcomes are then a small count).
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let mut counts = counts(110);
+    counts.analysed_intervention = Some(103);
+    for (effect, known) in [(true, Known::Exactly), (false, Known::Not)] {
+        let mut plan = initial_plan(&counts, 10);
+        plan.effect = effect;
+        let mut a = Audit::default();
+        let top = top_counts(&mut a, &c, &counts, &plan);
+        let q_ob = a.quantity("below fidelity with an outcome", 0.0, 110.0);
+        let [q_p, _] = effect_counts(
+            &mut a,
+            &c,
+            &counts,
+            &plan,
+            [top.q_e, top.q_i, top.q_o, q_ob],
+        )
+        .unwrap();
+        assert_eq!(a.get(q_p).known, known, "{effect}");
+    }
+}
+
+#[test]
+fn any_payment_figure_or_the_obligation_tells_which_side_of_it_the_district_is() {
+    // An obligation of 80% at fidelity, met (90 of 100): with the obligation, the breakdown or
+    // the total published, a reader knows at least 80 of the 100 intervention students are at
+    // fidelity (the count itself withheld); with none of them, only the 50 with an outcome.
+    let mut c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    c.district_obligation = Some(crate::contract::DistrictObligation {
+        min_share_at_fidelity: 0.8,
+    });
+    let mut counts = counts(100);
+    (
+        counts.at_fidelity,
+        counts.with_outcome,
+        counts.judged,
+        counts.met,
+    ) = (90, 50, 50, 25);
+    counts.outcomes.counts = vec![25, 25];
+    let payment = Payment {
+        base_cents: 0,
+        outcome_cents: 170_000,
+        penalty_cents: 0,
+        total_cents: 170_000,
+        maximum_cents: 200_000,
+        contingent_share: 1.0,
+        cap_applied: false,
+        floor_applied: false,
+        district_obligation_met: Some(true),
+    };
+    for (obligation, breakdown, total, least) in [
+        (true, false, None, 80.0),
+        (false, true, None, 80.0),
+        (false, false, Some(0), 80.0),
+        (false, false, None, 50.0),
+    ] {
+        let mut plan = initial_plan(&counts, 10);
+        (
+            plan.obligation,
+            plan.breakdown,
+            plan.total,
+            plan.at_fidelity,
+        ) = (obligation, breakdown, total, false);
+        let mut a = Audit::default();
+        let top = top_counts(&mut a, &c, &counts, &plan);
+        for q in [top.q_a, top.q_b] {
+            a.get_mut(q).known = Known::Not;
+        }
+        let qs = [top.q_e, top.q_i, top.q_a, top.q_b, top.q_d];
+        payment_relations(&mut a, &c, &counts, &payment, &plan, &top.tiers, qs);
+        let (low, _) = a.interval_alone(top.q_a, &mut Cache::default());
+        assert!(
+            (low - least).abs() < 1e-6,
+            "{obligation} {breakdown} {total:?}: {low}"
+        );
+    }
+}
