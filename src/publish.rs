@@ -2829,13 +2829,12 @@ fn clamped(a: &mut Audit, q: Q, raw: f64, mut terms: Vec<(Q, f64)>, floor: f64, 
     if a.get(q).known == Known::Not {
         return;
     }
-    let value = raw.max(0.0).max(floor).min(cap);
-    if value == cap && raw >= cap {
+    // The contract reader keeps 0 <= floor <= cap: a sum at or past the cap pays the cap, one at
+    // or below the floor (0 without one, a negative sum too) the floor.
+    if raw >= cap {
         a.relate(terms, Op::Ge, cap);
-    } else if value == floor && raw <= floor {
+    } else if raw <= floor {
         a.relate(terms, Op::Le, floor);
-    } else if raw <= 0.0 {
-        a.relate(terms, Op::Le, 0.0);
     } else {
         terms.push((q, -1.0));
         a.relate(terms, Op::Eq, 0.0);
@@ -2854,7 +2853,6 @@ fn report(
 ) -> OutcomesReport {
     let min = c.min_cell_size;
     let figures = plan.outcome_figures;
-    let share = (counts.judged > 0).then(|| counts.met as f64 / counts.judged as f64);
     let cells = |dose: bool| -> Vec<Cell> {
         counts
             .families
@@ -2917,11 +2915,9 @@ fn report(
             met_target: (figures && plan.shows_met()).then_some(counts.met),
             judged: (figures && plan.shows_judged()).then_some(counts.judged),
         },
-        share_met_target: if figures && plan.shows_met() && plan.shows_judged() {
-            share
-        } else {
-            None
-        },
+        // (With the figures published, at least the cell size are judged: no division by 0.)
+        share_met_target: (figures && plan.shows_met() && plan.shows_judged())
+            .then(|| counts.met as f64 / counts.judged as f64),
         growth: (figures && plan.fidelity).then_some(Growth {
             median: growth.median.filter(|_| plan.spread),
             sd: growth.sd.filter(|_| plan.spread),

@@ -4691,3 +4691,22 @@ fn with_one_tier_a_cell_mean_does_not_undo_its_coded_share() {
         assert!(whole_width(0.0, n * mean / 50.0) >= 10.0, "{report}");
     }
 }
+
+#[test]
+fn the_share_meeting_the_target_is_over_those_judged() {
+    // 80 students at fidelity with an outcome, 37 gaining 8 (the tier from 5) and 43 gaining 2:
+    // the report's share is 37 / 80 = 0.4625. With no one at fidelity, no share at all.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..80 {
+        let gain = if i < 37 { 8 } else { 2 };
+        roster += &format!("S{i},200,{},300,10\n", 200 + gain);
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (_, report) = report_of(&contract, &roster);
+    assert_eq!(report["shareMetTarget"], json!(0.4625), "{report}");
+    let below = roster.replace(",300,10\n", ",10,10\n");
+    let (_, report) = report_of(&contract, &below);
+    assert_eq!(report["shareMetTarget"], Value::Null, "{report}");
+}

@@ -1024,3 +1024,46 @@ fn any_payment_figure_or_the_obligation_tells_which_side_of_it_the_district_is()
         );
     }
 }
+
+#[test]
+fn a_total_at_the_cap_or_the_floor_says_only_which_side_the_sum_is() {
+    // One tier at $20 a student, 50 of 100 in it, so the outcomes earn $1,000. A total of
+    // exactly $1,000 at a cap of $1,000 says only that they earned at least that (50 to 100 in
+    // the tier); at a floor of $1,000, at most (1 to 50, a withheld tier holding someone).
+    // Between the two, the total is the sum: 50 exactly.
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.met = 50;
+    counts.outcomes.counts = vec![50, 50];
+    let payment = Payment {
+        base_cents: 0,
+        outcome_cents: 100_000,
+        penalty_cents: 0,
+        total_cents: 100_000,
+        maximum_cents: 200_000,
+        contingent_share: 1.0,
+        cap_applied: false,
+        floor_applied: false,
+        district_obligation_met: None,
+    };
+    for (cap, floor, expected) in [
+        (Some(100_000), None, (50.0, 100.0)),
+        (None, Some(100_000), (1.0, 50.0)),
+        (Some(100_001), Some(99_999), (50.0, 50.0)),
+    ] {
+        let mut c = c.clone();
+        (c.cap_cents, c.floor_cents) = (cap, floor);
+        let mut plan = initial_plan(&counts, 10);
+        (plan.tiers, plan.met, plan.breakdown) = (vec![false], false, false);
+        let mut a = Audit::default();
+        let top = top_counts(&mut a, &c, &counts, &plan);
+        let qs = [top.q_e, top.q_i, top.q_a, top.q_b, top.q_d];
+        payment_relations(&mut a, &c, &counts, &payment, &plan, &top.tiers, qs);
+        let (low, high) = a.interval_alone(top.tiers[0], &mut Cache::default());
+        assert!(
+            (low - expected.0).abs() < 1e-6 && (high - expected.1).abs() < 1e-6,
+            "{cap:?} {floor:?}: {low} {high}"
+        );
+    }
+}
