@@ -1067,3 +1067,46 @@ fn a_total_at_the_cap_or_the_floor_says_only_which_side_the_sum_is() {
         );
     }
 }
+
+#[test]
+fn the_report_says_why_no_outcome_figure_is_published() {
+    // Exactly 10 with an outcome (the cell size) and every figure withheld: not for being
+    // fewer than 10, but for what the figures would give away; 9 are fewer.
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let payment = Payment {
+        base_cents: 0,
+        outcome_cents: 10_000,
+        penalty_cents: 0,
+        total_cents: 10_000,
+        maximum_cents: 20_000,
+        contingent_share: 1.0,
+        cap_applied: false,
+        floor_applied: false,
+        district_obligation_met: None,
+    };
+    for (with_outcome, why) in [
+        (10, "No outcome figure is published: none could"),
+        (9, "Fewer than 10 students have an outcome"),
+    ] {
+        let mut counts = counts(10);
+        counts.families.clear();
+        (
+            counts.at_fidelity,
+            counts.with_outcome,
+            counts.judged,
+            counts.met,
+        ) = (10, with_outcome, with_outcome, 5);
+        counts.outcomes.counts = vec![5, with_outcome - 5];
+        let mut plan = initial_plan(&counts, 10);
+        withhold_outcome_figures(&mut plan);
+        let growth = Growth {
+            n: with_outcome,
+            mean: None,
+            median: None,
+            sd: None,
+        };
+        let r = report(&c, &counts, &growth, None, &payment, (plan, &[]), vec![]);
+        let said = r.disclosure.withheld.unwrap_or_default();
+        assert!(said.starts_with(why), "{with_outcome}: {said}");
+    }
+}
