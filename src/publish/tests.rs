@@ -1110,3 +1110,39 @@ fn the_report_says_why_no_outcome_figure_is_published() {
         assert!(said.starts_with(why), "{with_outcome}: {said}");
     }
 }
+
+#[test]
+fn the_whole_number_rule_weighs_two_or_more_unknown_amounts() {
+    // Tiers at $20 and $50 a student (the helper's), a penalty of $7 a decline. With the total
+    // published, one unknown count times its amount is solved by the linear programs; two or
+    // more leave whole-number combinations, and the rule's step is the largest amount.
+    let counts = counts(100);
+    let payment = |met| Payment {
+        base_cents: 0,
+        outcome_cents: 0,
+        penalty_cents: 0,
+        total_cents: 0,
+        maximum_cents: 0,
+        contingent_share: 1.0,
+        cap_applied: false,
+        floor_applied: false,
+        district_obligation_met: met,
+    };
+    for (penalty, tiers, met, expected) in [
+        (0, vec![false, false], None, Some(5000)),
+        (700, vec![false, true], None, Some(2000)),
+        (700, vec![true, true], None, None),
+        (0, vec![true, false], None, None),
+        (0, vec![false, false], Some(true), Some(5000)),
+        (0, vec![false, false], Some(false), None),
+    ] {
+        let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], penalty);
+        let mut plan = initial_plan(&counts, 10);
+        plan.tiers = tiers.clone();
+        assert_eq!(
+            payment_lattice(&c, &payment(met), &plan),
+            expected,
+            "{penalty} {tiers:?} {met:?}"
+        );
+    }
+}
