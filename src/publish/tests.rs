@@ -1146,3 +1146,24 @@ fn the_whole_number_rule_weighs_two_or_more_unknown_amounts() {
         );
     }
 }
+
+#[test]
+fn dose_bands_inside_a_cell_are_no_partition_of_it() {
+    // A school of 40 made of two "classes" that are dose bands of 20: the bands count the 20
+    // below fidelity with an outcome, which the school's judged (20, at fidelity) leaves out, so
+    // the bands' counts do not add up to the school's, and no relation says they do.
+    let (mut counts, plan) = schools_and_classes(&[&[20, 20]], &[]);
+    counts.families[1].dose = true;
+    let school = &mut counts.families[0];
+    (school.tallies[0].judged, school.tallies[0].with_metric) = (20, 20);
+    (school.tallies[0].met, school.tallies[0].metric_sum) = (10, 60.0);
+    school.tiers.as_mut().unwrap()[0].counts = vec![10, 10];
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, &c, &counts, &plan);
+    let cells = cell_quantities(&mut a, (&c, &counts, &bands), &plan, (&top, None));
+    let before = a.relations.len();
+    partitions(&mut a, &counts, &cells);
+    assert_eq!(a.relations.len(), before);
+}
