@@ -1167,3 +1167,43 @@ fn dose_bands_inside_a_cell_are_no_partition_of_it() {
     partitions(&mut a, &counts, &cells);
     assert_eq!(a.relations.len(), before);
 }
+
+#[test]
+fn a_withheld_spread_leaves_the_median_and_sd_out_of_the_report() {
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let payment = Payment {
+        base_cents: 0,
+        outcome_cents: 100_000,
+        penalty_cents: 0,
+        total_cents: 100_000,
+        maximum_cents: 200_000,
+        contingent_share: 1.0,
+        cap_applied: false,
+        floor_applied: false,
+        district_obligation_met: None,
+    };
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.outcomes.counts = vec![50, 50];
+    let growth = Growth {
+        n: 100,
+        mean: Some(5.5),
+        median: Some(5.0),
+        sd: Some(2.5),
+    };
+    for spread in [true, false] {
+        let mut plan = initial_plan(&counts, 10);
+        plan.spread = spread;
+        let r = report(&c, &counts, &growth, None, &payment, (plan, &[]), vec![]);
+        let published = r.growth.unwrap();
+        assert_eq!(published.mean, Some(5.5));
+        assert_eq!(
+            (published.median, published.sd),
+            if spread {
+                (Some(5.0), Some(2.5))
+            } else {
+                (None, None)
+            }
+        );
+    }
+}
