@@ -47,6 +47,22 @@ fn contract(metric: serde_json::Value, thresholds: &[f64], penalty: i64) -> Cont
     .unwrap()
 }
 
+/// A payment of `outcome_cents` for the outcomes alone (no base, penalty, floor or cap), the
+/// most being twice it; `met` whether the district met its obligation.
+fn payment(outcome_cents: i64, met: Option<bool>) -> Payment {
+    Payment {
+        base_cents: 0,
+        outcome_cents,
+        penalty_cents: 0,
+        total_cents: outcome_cents,
+        maximum_cents: 2 * outcome_cents,
+        contingent_share: 1.0,
+        cap_applied: false,
+        floor_applied: false,
+        district_obligation_met: met,
+    }
+}
+
 /// Every plan item but the roundings.
 const ITEMS: [Item; 13] = [
     Item::Cell(0, 0),
@@ -986,17 +1002,7 @@ fn any_payment_figure_or_the_obligation_tells_which_side_of_it_the_district_is()
         counts.met,
     ) = (90, 50, 50, 25);
     counts.outcomes.counts = vec![25, 25];
-    let payment = Payment {
-        base_cents: 0,
-        outcome_cents: 170_000,
-        penalty_cents: 0,
-        total_cents: 170_000,
-        maximum_cents: 200_000,
-        contingent_share: 1.0,
-        cap_applied: false,
-        floor_applied: false,
-        district_obligation_met: Some(true),
-    };
+    let payment = payment(170_000, Some(true));
     for (obligation, breakdown, total, least) in [
         (true, false, None, 80.0),
         (false, true, None, 80.0),
@@ -1036,17 +1042,7 @@ fn a_total_at_the_cap_or_the_floor_says_only_which_side_the_sum_is() {
     counts.families.clear();
     counts.met = 50;
     counts.outcomes.counts = vec![50, 50];
-    let payment = Payment {
-        base_cents: 0,
-        outcome_cents: 100_000,
-        penalty_cents: 0,
-        total_cents: 100_000,
-        maximum_cents: 200_000,
-        contingent_share: 1.0,
-        cap_applied: false,
-        floor_applied: false,
-        district_obligation_met: None,
-    };
+    let payment = payment(100_000, None);
     for (cap, floor, expected) in [
         (Some(100_000), None, (50.0, 100.0)),
         (None, Some(100_000), (1.0, 50.0)),
@@ -1073,17 +1069,7 @@ fn the_report_says_why_no_outcome_figure_is_published() {
     // Exactly 10 with an outcome (the cell size) and every figure withheld: not for being
     // fewer than 10, but for what the figures would give away; 9 are fewer.
     let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
-    let payment = Payment {
-        base_cents: 0,
-        outcome_cents: 10_000,
-        penalty_cents: 0,
-        total_cents: 10_000,
-        maximum_cents: 20_000,
-        contingent_share: 1.0,
-        cap_applied: false,
-        floor_applied: false,
-        district_obligation_met: None,
-    };
+    let payment = payment(10_000, None);
     for (with_outcome, why) in [
         (10, "No outcome figure is published: none could"),
         (9, "Fewer than 10 students have an outcome"),
@@ -1117,17 +1103,6 @@ fn the_whole_number_rule_weighs_two_or_more_unknown_amounts() {
     // published, one unknown count times its amount is solved by the linear programs; two or
     // more leave whole-number combinations, and the rule's step is the largest amount.
     let counts = counts(100);
-    let payment = |met| Payment {
-        base_cents: 0,
-        outcome_cents: 0,
-        penalty_cents: 0,
-        total_cents: 0,
-        maximum_cents: 0,
-        contingent_share: 1.0,
-        cap_applied: false,
-        floor_applied: false,
-        district_obligation_met: met,
-    };
     for (penalty, tiers, met, expected) in [
         (0, vec![false, false], None, Some(5000)),
         (700, vec![false, true], None, Some(2000)),
@@ -1140,7 +1115,7 @@ fn the_whole_number_rule_weighs_two_or_more_unknown_amounts() {
         let mut plan = initial_plan(&counts, 10);
         plan.tiers = tiers.clone();
         assert_eq!(
-            payment_lattice(&c, &payment(met), &plan),
+            payment_lattice(&c, &payment(0, met), &plan),
             expected,
             "{penalty} {tiers:?} {met:?}"
         );
@@ -1171,17 +1146,7 @@ fn dose_bands_inside_a_cell_are_no_partition_of_it() {
 #[test]
 fn a_withheld_spread_leaves_the_median_and_sd_out_of_the_report() {
     let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
-    let payment = Payment {
-        base_cents: 0,
-        outcome_cents: 100_000,
-        penalty_cents: 0,
-        total_cents: 100_000,
-        maximum_cents: 200_000,
-        contingent_share: 1.0,
-        cap_applied: false,
-        floor_applied: false,
-        district_obligation_met: None,
-    };
+    let payment = payment(100_000, None);
     let mut counts = counts(100);
     counts.families.clear();
     counts.outcomes.counts = vec![50, 50];
@@ -1204,6 +1169,36 @@ fn a_withheld_spread_leaves_the_median_and_sd_out_of_the_report() {
             } else {
                 (None, None)
             }
+        );
+    }
+}
+
+#[test]
+fn the_report_says_what_the_total_is_rounded_to_and_only_then() {
+    // $1,234.56 exact, or to the nearest $100 ($1,200) and saying so.
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let payment = payment(123_456, None);
+    let mut counts = counts(100);
+    counts.families.clear();
+    counts.outcomes.counts = vec![50, 50];
+    let growth = Growth {
+        n: 100,
+        mean: Some(5.5),
+        median: None,
+        sd: None,
+    };
+    for (total, said) in [
+        (Some(0), (Some(123_456), None)),
+        (Some(10_000), (Some(120_000), Some(10_000))),
+        (None, (None, None)),
+    ] {
+        let mut plan = initial_plan(&counts, 10);
+        plan.total = total;
+        let r = report(&c, &counts, &growth, None, &payment, (plan, &[]), vec![]);
+        assert_eq!(
+            (r.payment.total_cents, r.payment.total_rounded_to_cents),
+            said,
+            "{total:?}"
         );
     }
 }
