@@ -450,6 +450,36 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
             *slot = name;
         }
     }
+    // Two roles read from one column would read wrong values without a word: `pre` given as
+    // "post" made every gain 0.
+    let names = |c: &Columns| {
+        [
+            c.student_id.clone(),
+            c.pre.clone(),
+            c.post.clone(),
+            c.minutes.clone(),
+            c.weeks.clone(),
+            c.grade.clone(),
+            c.group.clone(),
+            c.school.clone(),
+            c.district.clone(),
+        ]
+    };
+    let (given, defaults) = (names(&c), names(&Columns::default()));
+    for (i, name) in given.iter().enumerate() {
+        if let Some(j) = given[..i].iter().position(|earlier| earlier == name) {
+            // At the role the contract set (the other may be left at its default).
+            let at = if given[i] == defaults[i] { j } else { i };
+            r.fail(
+                &join(path, KEYS[at]),
+                Code::Duplicate,
+                format!(
+                    "{} and {} name the same roster column, \"{name}\": each needs its own.",
+                    KEYS[j], KEYS[i]
+                ),
+            );
+        }
+    }
     Some(c)
 }
 
@@ -601,6 +631,16 @@ fn payment_card(r: &mut Reader, v: &Value, p: &str) -> Option<Vec<Tier>> {
                 &join(&index(p, i), "atLeast"),
                 Code::Duplicate,
                 "Two tiers have the same threshold.",
+            );
+        }
+        if card[..i].iter().any(|e| e.label == t.label) {
+            r.fail(
+                &join(&index(p, i), "label"),
+                Code::Duplicate,
+                format!(
+                    "Two tiers are labelled \"{}\": the report would publish two tiers a reader cannot tell apart.",
+                    t.label
+                ),
             );
         }
         let lower = card

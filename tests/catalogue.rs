@@ -387,6 +387,26 @@ fn contract_catalogue() {
         ),
         (
             with(
+                json!({ "paymentCard": [{ "label": "A", "atLeast": 1, "centsPerStudent": 5 }, { "label": "A", "atLeast": 2, "centsPerStudent": 6 }] }),
+            ),
+            "paymentCard[1].label",
+            "duplicate",
+            "Two tiers are labelled \"A\"",
+        ),
+        (
+            with(json!({ "columns": { "pre": "post" } })),
+            "columns.pre",
+            "duplicate",
+            "pre and post name the same roster column, \"post\"",
+        ),
+        (
+            with(json!({ "columns": { "weeks": "Minutes", "minutes": "Minutes" } })),
+            "columns.weeks",
+            "duplicate",
+            "minutes and weeks name the same roster column, \"Minutes\"",
+        ),
+        (
+            with(
                 json!({ "paymentCard": [{ "label": "A", "atLeast": 1, "centsPerStudent": 5 }, { "label": "B", "atLeast": 2, "centsPerStudent": 4 }] }),
             ),
             "paymentCard[1].centsPerStudent",
