@@ -743,7 +743,9 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
         .iter()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     if !looks_numeric {
-        let hint = if s.contains(&b',') {
+        let hint = if thousands_grouped(text) {
+            " Write it without thousands separators (1200, not 1,200)."
+        } else if s.contains(&b',') {
             " Use a point as the decimal separator (1.5, not 1,5)."
         } else {
             ""
@@ -755,6 +757,30 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
         Ok(_) => Err(format!("\"{}\" is too large to be a score.", clip(text))),
         Err(_) => Err(format!("\"{}\" is not a number.", clip(text))),
     }
+}
+
+/// Whether `text` reads as a number grouped in thousands by commas (1,200 or -12,345.5), which
+/// is rather a thousands separator than a decimal comma.
+fn thousands_grouped(text: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let whole = unsigned.split_once('.').map_or(
+        unsigned,
+        |(w, fraction)| {
+            if digits(fraction) {
+                w
+            } else {
+                ""
+            }
+        },
+    );
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    digits(first)
+        && first.len() <= 3
+        && !rest.is_empty()
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
 }
 
 /// Grade 0 to 12; `K` and `KG` are kindergarten (0).

@@ -39,6 +39,18 @@ fn numbers_grades_and_groups() {
     assert!(parse_number(b"1,5")
         .unwrap_err()
         .contains("decimal separator"));
+    // Grouped in thousands: a thousands separator rather than a decimal comma.
+    for grouped in ["1,200", "-12,345.5", "1,234,567"] {
+        let said = parse_number(grouped.as_bytes()).unwrap_err();
+        assert!(
+            said.ends_with("without thousands separators (1200, not 1,200)."),
+            "{said}"
+        );
+    }
+    for decimal in ["1,20", "1,2345", ",200", "1,200.", "1234,567"] {
+        let said = parse_number(decimal.as_bytes()).unwrap_err();
+        assert!(said.contains("decimal separator"), "{decimal}: {said}");
+    }
     assert!(parse_number(b"NaN").is_err());
     assert_eq!(parse_grade(b"K"), Ok(0));
     assert_eq!(parse_grade(b"kg"), Ok(0));
