@@ -181,7 +181,9 @@ impl Reader {
         }
     }
 
-    /// Reads an array of `read` items; returns the items that read cleanly (the others are errors).
+    /// Reads an array of `read` items: every item is read (each problem reported), and None when
+    /// any is in error, so that the checks of the whole array do not report the items missing
+    /// as a problem of their own ("needs at least one tier" after its one tier's error).
     pub fn array<T>(
         &mut self,
         v: &Value,
@@ -203,13 +205,10 @@ impl Reader {
             );
             return None;
         }
-        Some(
-            items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| read(self, item, &index(path, i)))
-                .collect(),
-        )
+        let read: Vec<Option<T>> = (items.iter().enumerate())
+            .map(|(i, item)| read(self, item, &index(path, i)))
+            .collect();
+        read.into_iter().collect()
     }
 
     pub fn number(&mut self, v: &Value, path: &str) -> Option<f64> {
@@ -630,10 +629,15 @@ pub(crate) mod tests {
     fn arrays_report_items_by_index() {
         let v = json!([1, -2, "x"]);
         let mut r = Reader::new();
-        let got = r.array(&v, "grades", Reader::count).unwrap();
-        assert_eq!(got, vec![1]);
+        // Every item read and reported; the array as a whole is not read.
+        assert_eq!(r.array(&v, "grades", Reader::count), None);
+        assert_eq!(r.errors.len(), 2);
         assert_eq!(r.errors[0].path, "grades[1]");
         assert_eq!(r.errors[1].path, "grades[2]");
+        assert_eq!(
+            r.array(&json!([1, 2]), "grades", Reader::count),
+            Some(vec![1, 2])
+        );
     }
 
     #[test]

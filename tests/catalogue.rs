@@ -574,3 +574,23 @@ fn amounts_past_what_js_holds_exactly() {
     assert_eq!(e.code, "amountTooLarge");
     assert!(e.message.contains("2^53 - 1 cents"));
 }
+
+#[test]
+fn one_bad_item_is_one_error() {
+    // Its only tier's amount given as text: that error alone, not also "needs at least one
+    // tier" (a helper's attack found the second); likewise a growth index's only norm.
+    for (changes, path) in [
+        (
+            json!({ "paymentCard": [{ "label": "A", "atLeast": 1, "centsPerStudent": "500" }] }),
+            "paymentCard[0].centsPerStudent",
+        ),
+        (
+            json!({ "metric": { "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 1, "sd": 0 }] } }),
+            "metric.norms[0].sd",
+        ),
+    ] {
+        let e = contract_error(&with(changes));
+        let paths: Vec<&str> = e.field_errors().iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, [path], "{}", e.message);
+    }
+}
