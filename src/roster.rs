@@ -680,8 +680,23 @@ fn check_row(
     // A missing pre-test is a missing outcome for the growth metrics, not a bad row.
     let pre = number(l.pre, true)?;
     let post = number(l.post, true)?;
-    let minutes = number(l.minutes, false)?;
-    let weeks = number(l.weeks, false)?;
+    // Comparison students too have minutes (0 when they did not use the product) and weeks.
+    let explained = |i: usize, what: &str| {
+        number(i, false).map_err(|mut e| {
+            if e.code == Code::MissingValue {
+                e.message = format!("\"{}\" is empty: give {what}.", header[i]);
+            }
+            e
+        })
+    };
+    let minutes = explained(
+        l.minutes,
+        "the minutes of use (0 for a student who did not use the product, as a comparison student)",
+    )?;
+    let weeks = explained(
+        l.weeks,
+        "the weeks the student was enrolled (a comparison student's too)",
+    )?;
     in_range(&l, pre, post, minutes, weeks)
         .map_err(|(column, code, message)| err(Some(column), code, message))?;
     let grade = match l.grade {

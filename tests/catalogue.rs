@@ -149,7 +149,14 @@ fn roster_catalogue() {
             3,
             Some("minutes"),
             "missingValue",
-            "\"minutes\" is empty",
+            "\"minutes\" is empty: give the minutes of use (0 for a student who did not use the product",
+        ),
+        (
+            row("C1,200,210,0,,3,C"),
+            3,
+            Some("weeks"),
+            "missingValue",
+            "\"weeks\" is empty: give the weeks the student was enrolled (a comparison student's too).",
         ),
         (
             row(",200,210,600,20,3,T"),
