@@ -492,6 +492,27 @@ fn half_the_students_lie_on_each_side_of_the_median() {
     );
 }
 
+/// What the growth figures' median and SD tell a reader of each tier (and of those below every
+/// tier), with the tiers published as `tiers` says and the count meeting the target or not.
+fn what_the_spread_tells(
+    c: &Contract,
+    counts: &Counts,
+    tiers: &[bool],
+    met: bool,
+) -> Vec<(f64, f64)> {
+    let mut plan = initial_plan(counts, 10);
+    (plan.tiers, plan.met) = (tiers.to_vec(), met);
+    let bands = Bands::of(c, counts);
+    let mut a = Audit::default();
+    let top = top_counts(&mut a, c, counts, &plan);
+    spread_bounds(&mut a, (c, counts, &bands), &plan, &top);
+    let mut cache = Cache::default();
+    top.tiers
+        .iter()
+        .map(|&q| a.interval_alone(q, &mut cache))
+        .collect()
+}
+
 #[test]
 fn a_spread_of_0_puts_everyone_at_the_mean() {
     // 20 with an outcome, every gain 7 (SD 0, median 7): the tiers withheld, a reader still
@@ -514,16 +535,9 @@ fn a_spread_of_0_puts_everyone_at_the_mean() {
         ranges: vec![Some((7.0, 7.0)), None, None],
         ..ByTier::default()
     };
-    let mut plan = initial_plan(&counts, 10);
-    plan.tiers = vec![false, true];
-    plan.met = false;
-    let bands = Bands::of(&c, &counts);
-    let mut a = Audit::default();
-    let top = top_counts(&mut a, &c, &counts, &plan);
-    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
-    let mut cache = Cache::default();
+    let told = what_the_spread_tells(&c, &counts, &[false, true], false);
     for (k, expected) in [(0, 20.0), (2, 0.0)] {
-        let (low, high) = a.interval_alone(top.tiers[k], &mut cache);
+        let (low, high) = told[k];
         assert!(
             (low - expected).abs() < 1e-6 && (high - expected).abs() < 1e-6,
             "{k}: {low} {high}"
@@ -554,13 +568,7 @@ fn a_spread_puts_students_in_the_far_tier() {
         ranges: vec![Some((0.5, 0.5)), Some((1.0, 1.0)), None],
         ..ByTier::default()
     };
-    let mut plan = initial_plan(&counts, 10);
-    plan.tiers = vec![false, false];
-    let bands = Bands::of(&c, &counts);
-    let mut a = Audit::default();
-    let top = top_counts(&mut a, &c, &counts, &plan);
-    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
-    let (low, high) = a.interval_alone(top.tiers[1], &mut Cache::default());
+    let (low, high) = what_the_spread_tells(&c, &counts, &[false, false], true)[1];
     // With the 100 meeting the target published, the near side (each student at least its
     // band's nearer end from the point) caps it at 5 as well: the 5 are pinned.
     assert!(
@@ -590,14 +598,7 @@ fn a_withheld_tier_above_the_mean_holds_at_most_cantellis_share() {
         ranges: vec![Some((10.0, 10.0)), Some((3.0, 5.0))],
         ..ByTier::default()
     };
-    let mut plan = initial_plan(&counts, 10);
-    plan.tiers = vec![false];
-    plan.met = false;
-    let bands = Bands::of(&c, &counts);
-    let mut a = Audit::default();
-    let top = top_counts(&mut a, &c, &counts, &plan);
-    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
-    let (_, high) = a.interval_alone(top.tiers[0], &mut Cache::default());
+    let (_, high) = what_the_spread_tells(&c, &counts, &[false], false)[0];
     assert!((high - 12.432_432_554_942_292).abs() < 1e-11, "{high}");
 }
 
@@ -628,14 +629,8 @@ fn a_band_seen_from_its_middle_leaves_the_most_to_the_far_tier() {
         ranges: vec![Some((0.5, 0.69)), Some((1.0, 1.0)), None],
         ..ByTier::default()
     };
-    let mut plan = initial_plan(&counts, 10);
-    plan.tiers = vec![false, false];
-    let bands = Bands::of(&c, &counts);
-    assert_eq!(bands.card[0], (0.5, 65.0 / 93.0));
-    let mut a = Audit::default();
-    let top = top_counts(&mut a, &c, &counts, &plan);
-    spread_bounds(&mut a, (&c, &counts, &bands), &plan, &top);
-    let (low, _) = a.interval_alone(top.tiers[1], &mut Cache::default());
+    assert_eq!(Bands::of(&c, &counts).card[0], (0.5, 65.0 / 93.0));
+    let (low, _) = what_the_spread_tells(&c, &counts, &[false, false], true)[1];
     assert!((low - 4.493_107_020_734).abs() < 1e-11, "{low}");
 }
 
