@@ -287,17 +287,14 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
             .families
             .iter()
             .map(|f| {
-                // A table too large to audit by tier is withheld.
+                // A table too large to audit by tier is withheld. (1 to 9 judged are 1 to 9
+                // with an outcome, or 1 to 9 judged without one: small_inside.)
                 let auditable = f.dose || f.tiers.is_some();
                 f.tallies
                     .iter()
                     .map(|t| {
                         t.n == 0
-                            || auditable
-                                && !(small(t.n)
-                                    || small(t.judged)
-                                    || small(t.with_metric)
-                                    || small_inside(t))
+                            || auditable && !(small(t.n) || small(t.with_metric) || small_inside(t))
                     })
                     .collect()
             })

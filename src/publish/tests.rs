@@ -1197,3 +1197,61 @@ fn the_report_says_what_the_total_is_rounded_to_and_only_then() {
         );
     }
 }
+
+#[test]
+fn the_first_plan_withholds_what_the_rule_says() {
+    // At a cell size of 10, by hand from the rule the report states: "A cell is withheld when it
+    // holds 1 to 9 students, or when 1 to 9 of its students are judged, have an outcome, or
+    // (unless its share is coded as 5% or less, or 95% or more, over at least 200 judged) meet
+    // the target or do not"; its size when 1 to 9 are not judged; a tier of 1 to 9.
+    let tally = |n, judged, with_metric, met| Tally {
+        n,
+        judged,
+        with_metric,
+        met,
+        ..Tally::default()
+    };
+    let cells = [
+        (tally(0, 0, 0, 0), true, true),
+        (tally(5, 5, 5, 2), false, true),
+        (tally(50, 5, 5, 2), false, true),
+        (tally(50, 50, 5, 2), false, true),
+        (tally(50, 50, 5, 20), false, true),
+        (tally(50, 5, 0, 0), false, true),
+        (tally(50, 50, 45, 20), false, true),
+        (tally(50, 50, 50, 5), false, true),
+        (tally(50, 50, 50, 45), false, true),
+        (tally(50, 50, 50, 25), true, true),
+        (tally(50, 45, 45, 20), true, false),
+        (tally(50, 41, 41, 20), true, false),
+        (tally(50, 40, 40, 20), true, true),
+        // Coded shares: 1 of 50 is a range of 2, too narrow; 5 of 300 (or 295) one of 15.
+        (tally(50, 50, 50, 1), false, true),
+        (tally(300, 300, 300, 5), true, true),
+        (tally(300, 300, 300, 295), true, true),
+        (tally(199, 199, 199, 5), false, true),
+        (tally(200, 200, 200, 5), true, true),
+    ];
+    let mut counts = counts(100);
+    let family = &mut counts.families[0];
+    family.tallies = cells.iter().map(|c| c.0).collect();
+    family.values = (0..cells.len()).map(|k| k.to_string()).collect();
+    family.tiers = Some(vec![ByTier::default(); cells.len()]);
+    let plan = initial_plan(&counts, 10);
+    for (k, (t, published, size)) in cells.iter().enumerate() {
+        assert_eq!(
+            (plan.cells[0][k], plan.sizes[0][k]),
+            (*published, *size),
+            "{t:?}"
+        );
+    }
+    // The tiers of 30 and 20 published; the met count 50 of 100 judged too.
+    assert_eq!((plan.tiers.clone(), plan.met), (vec![true, true], true));
+    counts.outcomes.counts = vec![5, 45, 50];
+    counts.met = 50;
+    assert_eq!(initial_plan(&counts, 10).tiers, [false, true]);
+    counts.met = 5;
+    assert!(!initial_plan(&counts, 10).met);
+    (counts.judged, counts.met) = (9, 5);
+    assert!(!initial_plan(&counts, 10).met);
+}
