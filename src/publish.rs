@@ -598,7 +598,7 @@ fn restored(plan: &Plan, first: &Plan, item: Item) -> Plan {
             p.total = total;
         }
         // Only ever finer: exact (0) or a smaller rounding than the plan has.
-        Item::Round(r) if p.total.is_none_or(|t| r < t) => p.total = Some(r),
+        Item::Round(r) => p.total = Some(p.total.map_or(r, |t| t.min(r))),
         Item::Fidelity => p.fidelity = first.fidelity,
         Item::AtFidelity => p.at_fidelity = first.at_fidelity,
         Item::Met => p.met = first.met,

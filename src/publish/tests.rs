@@ -1255,3 +1255,87 @@ fn the_first_plan_withholds_what_the_rule_says() {
     (counts.judged, counts.met) = (9, 5);
     assert!(!initial_plan(&counts, 10).met);
 }
+
+#[test]
+fn putting_an_item_back_restores_it_alone() {
+    let counts = counts(100);
+    let first = initial_plan(&counts, 10);
+    for item in ITEMS.into_iter().filter(|&i| i != Item::Total) {
+        let p = withheld(&first, item, &counts).unwrap();
+        assert_eq!(restored(&p, &first, item), first, "{item:?}");
+        // Putting back another item leaves this one withheld.
+        let other = if item == Item::Spread {
+            Item::Met
+        } else {
+            Item::Spread
+        };
+        assert_eq!(restored(&p, &first, other), p, "{item:?} by {other:?}");
+    }
+    // Every outcome figure back at once, the payment total as the plan has it.
+    let mut none = first.clone();
+    withhold_outcome_figures(&mut none);
+    none.total = Some(10_000);
+    let mut expected = first.clone();
+    expected.total = Some(10_000);
+    assert_eq!(restored(&none, &first, Item::Everything), expected);
+    // (Nothing to put back when the first plan had none either.)
+    let mut first_none = first.clone();
+    withhold_outcome_figures(&mut first_none);
+    let mut p = first_none.clone();
+    p.met = true;
+    assert_eq!(restored(&p, &first_none, Item::Everything), p);
+    // A rounding only ever finer: to $100, or exact, over one to $1,000; never to $10,000.
+    for (r, expected) in [
+        (10_000, 10_000),
+        (100_000, 100_000),
+        (1_000_000, 100_000),
+        (0, 0),
+    ] {
+        let mut p = first.clone();
+        p.total = Some(100_000);
+        assert_eq!(
+            restored(&p, &first, Item::Round(r)).total,
+            Some(expected),
+            "{r}"
+        );
+    }
+    let mut p = first.clone();
+    p.total = None;
+    assert_eq!(
+        restored(&p, &first, Item::Round(10_000)).total,
+        Some(10_000)
+    );
+}
+
+#[test]
+fn what_the_backward_pass_tries_puts_the_costliest_cells_first() {
+    // Withheld beyond the first plan: grade 3 (60), grade 4 (40), grade 4's size and the
+    // second tier (20); the empty grade and what the first plan withheld are not tried.
+    let counts = counts(100);
+    let first = initial_plan(&counts, 10);
+    let mut plan = first.clone();
+    (
+        plan.cells[0][0],
+        plan.cells[0][1],
+        plan.sizes[0][1],
+        plan.tiers[1],
+    ) = (false, false, false, false);
+    let items = restorable(&first, &plan, &counts);
+    let head = [Item::Everything, Item::Round(0)];
+    assert_eq!(items[..2], head);
+    let tables = &items[items.len() - 4..];
+    assert_eq!(
+        tables,
+        [
+            Item::Cell(0, 0),
+            Item::Cell(0, 1),
+            Item::Tier(1),
+            Item::Size(0, 1)
+        ]
+    );
+    let mut first_withheld = first.clone();
+    first_withheld.cells[0][0] = false;
+    let items = restorable(&first_withheld, &plan, &counts);
+    assert!(!items.contains(&Item::Cell(0, 0)));
+    assert!(items.contains(&Item::Cell(0, 1)));
+}
