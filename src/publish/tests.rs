@@ -492,6 +492,34 @@ fn half_the_students_lie_on_each_side_of_the_median() {
     );
 }
 
+/// `n` enrolled, all at fidelity with an outcome, `met` meeting the target, no table: the growth
+/// figures' mean and SD, the median from its two middle outcomes, and by tier (ascending, those
+/// below every tier last) each one's count and the range of its students' outcomes.
+fn with_growth(
+    (n, met): (u64, u64),
+    (mean, sd): (f64, f64),
+    middle: (f64, f64),
+    by_tier: &[(u64, Option<(f64, f64)>)],
+) -> Counts {
+    let mut counts = counts(n);
+    counts.families.clear();
+    (
+        counts.at_fidelity,
+        counts.with_outcome,
+        counts.judged,
+        counts.met,
+    ) = (n, n, n, met);
+    (counts.mean_metric, counts.sd_metric) = (Some(mean), Some(sd));
+    counts.median_metric = Some((middle.0 + middle.1) / 2.0);
+    counts.median_pair = Some(middle);
+    counts.outcomes = ByTier {
+        counts: by_tier.iter().map(|t| t.0).collect(),
+        ranges: by_tier.iter().map(|t| t.1).collect(),
+        ..ByTier::default()
+    };
+    counts
+}
+
 /// What the growth figures' median and SD tell a reader of each tier (and of those below every
 /// tier), with the tiers published as `tiers` says and the count meeting the target or not.
 fn what_the_spread_tells(
@@ -518,23 +546,8 @@ fn a_spread_of_0_puts_everyone_at_the_mean() {
     // 20 with an outcome, every gain 7 (SD 0, median 7): the tiers withheld, a reader still
     // knows all 20 are in the tier from 5 to 9 and no one in the others.
     let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 0);
-    let mut counts = counts(20);
-    counts.families.clear();
-    (
-        counts.at_fidelity,
-        counts.with_outcome,
-        counts.judged,
-        counts.met,
-    ) = (20, 20, 20, 20);
-    counts.mean_metric = Some(7.0);
-    counts.sd_metric = Some(0.0);
-    counts.median_metric = Some(7.0);
-    counts.median_pair = Some((7.0, 7.0));
-    counts.outcomes = ByTier {
-        counts: vec![20, 0, 0],
-        ranges: vec![Some((7.0, 7.0)), None, None],
-        ..ByTier::default()
-    };
+    let by_tier = [(20, Some((7.0, 7.0))), (0, None), (0, None)];
+    let counts = with_growth((20, 20), (7.0, 0.0), (7.0, 7.0), &by_tier);
     let told = what_the_spread_tells(&c, &counts, &[false, true], false);
     for (k, expected) in [(0, 20.0), (2, 0.0)] {
         let (low, high) = told[k];
@@ -556,18 +569,9 @@ fn a_spread_puts_students_in_the_far_tier() {
         &[0.5, 0.7],
         0,
     );
-    let mut counts = counts(100);
-    counts.families.clear();
-    counts.met = 100;
-    counts.mean_metric = Some(0.525);
-    counts.sd_metric = Some((1.1875f64 / 99.0).sqrt());
-    counts.median_metric = Some(0.5);
-    counts.median_pair = Some((0.5, 0.5));
-    counts.outcomes = ByTier {
-        counts: vec![95, 5, 0],
-        ranges: vec![Some((0.5, 0.5)), Some((1.0, 1.0)), None],
-        ..ByTier::default()
-    };
+    let by_tier = [(95, Some((0.5, 0.5))), (5, Some((1.0, 1.0))), (0, None)];
+    let sd = (1.1875f64 / 99.0).sqrt();
+    let counts = with_growth((100, 100), (0.525, sd), (0.5, 0.5), &by_tier);
     let (low, high) = what_the_spread_tells(&c, &counts, &[false, false], true)[1];
     // With the 100 meeting the target published, the near side (each student at least its
     // band's nearer end from the point) caps it at 5 as well: the 5 are pinned.
@@ -586,18 +590,13 @@ fn a_withheld_tier_above_the_mean_holds_at_most_cantellis_share() {
     // (numpy), reached only from the point -v/t (about -1 in v makes it 12.43257); with the
     // room for rounding (1e-6 + 1e-9 x 100 x (1 + the point's square)), 12.432432554942292.
     let c = contract(serde_json::json!({ "kind": "gain" }), &[10.0], 0);
-    let mut counts = counts(100);
-    counts.families.clear();
-    counts.met = 10;
-    counts.mean_metric = Some(4.6);
-    counts.sd_metric = Some(2.044_949_432_582_180_6);
-    counts.median_metric = Some(5.0);
-    counts.median_pair = Some((5.0, 5.0));
-    counts.outcomes = ByTier {
-        counts: vec![10, 90],
-        ranges: vec![Some((10.0, 10.0)), Some((3.0, 5.0))],
-        ..ByTier::default()
-    };
+    let by_tier = [(10, Some((10.0, 10.0))), (90, Some((3.0, 5.0)))];
+    let counts = with_growth(
+        (100, 10),
+        (4.6, 2.044_949_432_582_180_6),
+        (5.0, 5.0),
+        &by_tier,
+    );
     let (_, high) = what_the_spread_tells(&c, &counts, &[false], false)[0];
     assert!((high - 12.432_432_554_942_292).abs() < 1e-11, "{high}");
 }
@@ -617,18 +616,9 @@ fn a_band_seen_from_its_middle_leaves_the_most_to_the_far_tier() {
         &[0.5, 0.7],
         0,
     );
-    let mut counts = counts(100);
-    counts.families.clear();
-    counts.met = 100;
-    counts.mean_metric = Some(0.610_499_999_999_999_9);
-    counts.sd_metric = Some(0.129_235_318_998_978_25);
-    counts.median_metric = Some(0.595);
-    counts.median_pair = Some((0.5, 0.69));
-    counts.outcomes = ByTier {
-        counts: vec![95, 5, 0],
-        ranges: vec![Some((0.5, 0.69)), Some((1.0, 1.0)), None],
-        ..ByTier::default()
-    };
+    let by_tier = [(95, Some((0.5, 0.69))), (5, Some((1.0, 1.0))), (0, None)];
+    let (mean, sd) = (0.610_499_999_999_999_9, 0.129_235_318_998_978_25);
+    let counts = with_growth((100, 100), (mean, sd), (0.5, 0.69), &by_tier);
     assert_eq!(Bands::of(&c, &counts).card[0], (0.5, 65.0 / 93.0));
     let (low, _) = what_the_spread_tells(&c, &counts, &[false, false], true)[1];
     assert!((low - 4.493_107_020_734).abs() < 1e-11, "{low}");
