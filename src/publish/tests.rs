@@ -63,6 +63,11 @@ fn payment(outcome_cents: i64, met: Option<bool>) -> Payment {
     }
 }
 
+/// A normalized gain's metric, scores out of 100.
+fn out_of_100() -> serde_json::Value {
+    serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 })
+}
+
 /// Every plan item but the roundings.
 const ITEMS: [Item; 13] = [
     Item::Cell(0, 0),
@@ -331,11 +336,7 @@ fn a_reader_who_knows_how_many_declined_knows_as_many_below_every_tier() {
     // A first tier at 1e-9 is reached from exactly 0 (what a gain of 0 gives), where a decline
     // rounded up to 0 (a normalized gain's underflow gives -0) would reach it: the audit then
     // does not put the decliners below every tier.
-    let c = contract(
-        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
-        &[1e-9, 0.5],
-        1000,
-    );
+    let c = contract(out_of_100(), &[1e-9, 0.5], 1000);
     assert_eq!(crate::growth::reach_point(1e-9), 0.0);
     let bands = Bands::of(&c, &counts);
     let mut a = Audit::default();
@@ -564,11 +565,7 @@ fn a_spread_puts_students_in_the_far_tier() {
     // sqrt(1.1875 / 99) = 0.10952. About 0.6 the tier from 0.5 to 0.7 reaches at most 0.01 of
     // squared distance a student, the one from 0.7 to 1 0.16: the 99 squared SDs need at least
     // 5 in the upper tier, though both tiers are withheld (the audit then withholds more).
-    let c = contract(
-        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
-        &[0.5, 0.7],
-        0,
-    );
+    let c = contract(out_of_100(), &[0.5, 0.7], 0);
     let by_tier = [(95, Some((0.5, 0.5))), (5, Some((1.0, 1.0))), (0, None)];
     let sd = (1.1875f64 / 99.0).sqrt();
     let counts = with_growth((100, 100), (0.525, sd), (0.5, 0.5), &by_tier);
@@ -611,11 +608,7 @@ fn a_band_seen_from_its_middle_leaves_the_most_to_the_far_tier() {
     // upper tier. That is the best over every point (scipy's bounded search); the thresholds,
     // the mean and Cantelli's points give 3.1 at most. The room for rounding, 1e-6 + 1e-9 x 100
     // x (1 + the middle's square), leaves 4.493107020734 (numpy).
-    let c = contract(
-        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
-        &[0.5, 0.7],
-        0,
-    );
+    let c = contract(out_of_100(), &[0.5, 0.7], 0);
     let by_tier = [(95, Some((0.5, 0.69))), (5, Some((1.0, 1.0))), (0, None)];
     let (mean, sd) = (0.610_499_999_999_999_9, 0.129_235_318_998_978_25);
     let counts = with_growth((100, 100), (mean, sd), (0.5, 0.69), &by_tier);
@@ -631,11 +624,7 @@ fn the_room_for_rounding_loosens_a_sum_never_tightens_it() {
     // 49/99, the one from 0.5 at 1, so 49/99 x 100,000 + (1 - 49/99) x Upper >= 86,000: at
     // least 72,280 in the upper tier, less the room for rounding a sum of 100,000 means,
     // 1e-6 + 1e-9 x 100,000 x 1.86 = 1.87e-4, over 50/99: 72279.99962974.
-    let c = contract(
-        serde_json::json!({ "kind": "normalizedGain", "maxScore": 100 }),
-        &[0.0, 0.5],
-        0,
-    );
+    let c = contract(out_of_100(), &[0.0, 0.5], 0);
     let mut counts = counts(100_000);
     counts.families.clear();
     let everyone = 100_000;
