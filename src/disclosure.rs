@@ -317,33 +317,37 @@ impl Audit {
         (0..seen.len()).filter(|&i| seen[i]).map(Q).collect()
     }
 
-    /// The groups whose members do stand alike: unpublished, with the same bounds slot by slot,
-    /// and each relation either one member's (the same for every member once the member is
-    /// abstracted away) or every member's with the same coefficients. Groups of fewer than two
-    /// such members, or that fail the check, are left out: the audit is then only slower.
+    /// The groups whose members do stand alike: unpublished, with the same bounds slot by slot
+    /// (a group's members with other bounds make a group of their own), and each relation
+    /// either one member's (the same for every member once the member is abstracted away) or
+    /// every member's with the same coefficients. Groups of fewer than two such members, or
+    /// that fail the check, are left out: the audit is then only slower.
     fn alike(&self) -> Vec<Group> {
-        // The candidates: unpublished members with their first member's bounds.
+        // The candidates: unpublished members, split by their bounds slot by slot (a small
+        // cell a reader takes as small has bounds of its own; the others still stand alike).
         let mut groups: Vec<Group> = Vec::new();
         for group in &self.groups {
-            let members: Vec<Vec<Q>> = group
+            let mut classes: Vec<(Vec<u64>, Vec<Vec<Q>>)> = Vec::new();
+            let unpublished = group
                 .members
                 .iter()
-                .filter(|m| m.iter().all(|&q| self.get(q).known == Known::Not))
-                .cloned()
-                .collect();
-            let Some(first) = members.first() else {
-                continue;
-            };
-            let same_bounds = members.iter().all(|m| {
-                m.len() == first.len()
-                    && m.iter().zip(first).all(|(a, b)| {
-                        let (a, b) = (self.get(*a), self.get(*b));
-                        a.lower == b.lower && a.upper == b.upper
-                    })
-            });
-            if members.len() >= 2 && same_bounds {
-                groups.push(Group { members });
+                .filter(|m| m.iter().all(|&q| self.get(q).known == Known::Not));
+            for member in unpublished {
+                let bounds: Vec<u64> = member
+                    .iter()
+                    .flat_map(|&q| [self.get(q).lower.to_bits(), self.get(q).upper.to_bits()])
+                    .collect();
+                match classes.iter_mut().find(|(b, _)| *b == bounds) {
+                    Some((_, members)) => members.push(member.clone()),
+                    None => classes.push((bounds, vec![member.clone()])),
+                }
             }
+            groups.extend(
+                classes
+                    .into_iter()
+                    .filter(|(_, members)| members.len() >= 2)
+                    .map(|(_, members)| Group { members }),
+            );
         }
         // Each grouped quantity's (group, member, slot).
         let mut place: Vec<Option<(usize, usize, usize)>> = vec![None; self.quantities.len()];
