@@ -65,6 +65,9 @@ pub struct Quantity {
     /// have an outcome" puts each count among them within 0 to 9): the protection asks for no
     /// more when it is narrower than the cell size.
     pub stated_width: f64,
+    /// In the view with the small counts known (see [`Audit::with_small_counts_known`]), the
+    /// range a small count is known to lie in: what a reader tells of it is clipped to it.
+    pub small_range: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,6 +158,20 @@ pub fn whole_width(low: f64, high: f64) -> f64 {
     (high + SLACK).floor() - (low - SLACK).ceil()
 }
 
+fn whole_width_of((low, high): (f64, f64)) -> f64 {
+    whole_width(low, high)
+}
+
+impl Quantity {
+    /// An interval as a reader reads it: within the count's range when it is known small.
+    fn read(&self, (low, high): (f64, f64)) -> (f64, f64) {
+        match self.small_range {
+            Some((least, most)) => (low.max(least), high.min(most)),
+            None => (low, high),
+        }
+    }
+}
+
 impl Audit {
     /// What the true values break: none, or the audit describes another roster than the one it
     /// protects (and a reader's intervals need not hold the truth). Each relation is held
@@ -199,8 +216,38 @@ impl Audit {
             protected: false,
             not_pinned: false,
             stated_width: f64::INFINITY,
+            small_range: None,
         });
         Q(self.quantities.len() - 1)
+    }
+
+    /// This audit as a reader sees it who takes every small count (1 to `min` - 1 above its
+    /// base) as small: the second view of [`Audit::exposures`]. The report says that it
+    /// withholds counts of 1 to `min` - 1 (the "<10" of published education tables), and a
+    /// reader who reruns the audit on every roster that fits the published figures sees which
+    /// of its decisions a small count forces: a rounded payment total, a withheld obligation.
+    /// So each small count is read within its range, and must keep the whole of it (or as much
+    /// as the rules alone leave, see the stated widths); then a decision is taken alike
+    /// wherever in its range the count lies. The counts `said` (those the rules withhold for
+    /// being small) are bounded to their range for every other count too: "a tier is withheld
+    /// when 1 to 9" with the total bounds those below every tier. Taking a count as small
+    /// where a reader could not tell only errs on the side of protecting it. Zeros are the
+    /// first view's to keep unpinned.
+    pub fn with_small_counts_known(&self, min: f64, said: &[bool]) -> Audit {
+        let mut ruled = self.clone();
+        for (i, x) in ruled.quantities.iter_mut().enumerate() {
+            let above = x.value - x.base;
+            if x.protected && above > SLACK && above < min - SLACK {
+                let range = (x.lower.max(x.base + 1.0), x.upper.min(x.base + min - 1.0));
+                x.small_range = Some(range);
+                x.stated_width = x.stated_width.min(whole_width(range.0, range.1));
+                if said.get(i).copied().unwrap_or(false) {
+                    (x.lower, x.upper) = range;
+                }
+            }
+            x.not_pinned = false;
+        }
+        ruled
     }
 
     pub fn relate(&mut self, terms: Vec<(Q, f64)>, op: Op, rhs: f64) {
@@ -262,8 +309,9 @@ impl Audit {
                 continue;
             }
             let need = width.min(x.stated_width) - SLACK;
-            if !intervals.reaches(Q(i), cache, |(low, high)| whole_width(low, high) >= need) {
-                let (low, high) = intervals.of(Q(i), cache);
+            let read = |range| x.read(range);
+            if !intervals.reaches(Q(i), cache, |r| whole_width_of(read(r)) >= need) {
+                let (low, high) = read(intervals.of(Q(i), cache));
                 out.push(Exposure { q: Q(i), low, high });
                 if first_only {
                     return out;
@@ -278,10 +326,20 @@ impl Audit {
         Intervals::new(self).of(target, cache)
     }
 
+    /// [`Audit::interval_alone`] as a reader reads it: within a small count's range in the
+    /// view with the small counts known.
+    pub fn interval_read(&self, target: Q, cache: &mut Cache) -> (f64, f64) {
+        self.get(target).read(self.interval_alone(target, cache))
+    }
+
     /// Whether a reader's interval for `target` is wider than `width` (solving only as much as
     /// that takes).
     pub fn wider_than(&self, target: Q, width: f64, cache: &mut Cache) -> bool {
-        Intervals::new(self).reaches(target, cache, |(low, high)| high - low > width)
+        let x = self.get(target);
+        Intervals::new(self).reaches(target, cache, |r| {
+            let (low, high) = x.read(r);
+            high - low > width
+        })
     }
 
     /// [`Audit::interval_alone`] without a cache.
@@ -608,15 +666,12 @@ impl Audit {
             let x = &self.quantities[i];
             part_of[i] = Some((p, parts[p].vars.len()));
             parts[p].vars.push(Q(i));
-            parts[p].bounds.push(match x.known {
-                Known::Between(lo, hi) => (lo, hi),
+            let bounds = match x.known {
+                Known::Between(lo, hi) => (lo.max(x.lower), hi.min(x.upper)),
                 _ => (x.lower, x.upper),
-            });
-            parts[p].key.push(i as u64);
-            match x.known {
-                Known::Between(lo, hi) => parts[p].key.extend([lo.to_bits(), hi.to_bits()]),
-                _ => parts[p].key.extend([u64::MAX, x.lower.to_bits()]),
-            }
+            };
+            parts[p].bounds.push(bounds);
+            parts[p].key.extend([i as u64, bounds.0.to_bits(), bounds.1.to_bits()]);
         }
         for part in &mut parts {
             part.key.push(u64::MAX - 1);
@@ -923,6 +978,42 @@ pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reader_who_takes_small_counts_as_small_reads_within_their_range() {
+        // x + y = 14 is published; x (6) is a count the rules withhold for its size, y (8)
+        // one they do not name. Plainly each lies within 0 to 14, wide enough. A reader who
+        // takes x as 1 to 9 puts y at 5 to 13, and y being small too, reads it within 1 to 9:
+        // 5 to 9, four wide against the eight of its range. x keeps all of 1 to 9 (y >= 0).
+        let mut a = Audit::default();
+        let (x, y) = (a.quantity("x", 6.0, 100.0), a.quantity("y", 8.0, 100.0));
+        for q in [x, y] {
+            a.get_mut(q).known = Known::Not;
+            a.get_mut(q).protected = true;
+        }
+        a.relate(vec![(x, 1.0), (y, 1.0)], Op::Eq, 14.0);
+        let mut cache = Cache::default();
+        assert_eq!(a.exposures(10.0, &mut cache, false), vec![]);
+        let ruled = a.with_small_counts_known(10.0, &[true, false]);
+        assert_eq!(ruled.interval_read(x, &mut cache), (1.0, 9.0));
+        assert_eq!(ruled.interval_read(y, &mut cache), (5.0, 9.0));
+        let found = ruled.exposures(10.0, &mut cache, false);
+        let exposure = Exposure {
+            q: y,
+            low: 5.0,
+            high: 9.0,
+        };
+        assert_eq!(found, vec![exposure]);
+        // No more is asked than the rules alone leave (were they to say 5 to 9 already).
+        let mut said = ruled.clone();
+        said.get_mut(y).stated_width = 4.0;
+        assert_eq!(said.exposures(10.0, &mut cache, false), vec![]);
+        // A count of 0 or of at least 10 is not read within a range.
+        a.get_mut(y).value = 0.0;
+        a.get_mut(x).value = 14.0;
+        let ruled = a.with_small_counts_known(10.0, &[true, true]);
+        assert_eq!(ruled.interval_read(y, &mut cache), (0.0, 14.0));
+    }
 
     #[test]
     fn a_union_column_pins_the_overlap_of_its_parts() {

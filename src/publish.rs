@@ -12,7 +12,7 @@
 //! done. When fewer than `minCellSize` students have an outcome, no outcome figure is published.
 
 use crate::contract::{BelowFidelity, Contract, GrowthMetric, MissingOutcome};
-use crate::disclosure::{whole_width, Audit, Cache, Known, Op, TooLarge, Q};
+use crate::disclosure::{whole_width, Audit, Cache, Exposure, Known, Op, TooLarge, Q};
 use crate::evaluate::DOSE_BANDS;
 use crate::growth::reach_point;
 use crate::payment::Payment;
@@ -242,9 +242,86 @@ impl Plan {
     }
 }
 
+impl Model {
+    /// The audit's view: the plain one, or the one with the small counts known.
+    fn view(&self, ruled: bool) -> &Audit {
+        if ruled {
+            &self.ruled
+        } else {
+            &self.audit
+        }
+    }
+
+    /// The first protected count a reader can narrow too far, in either view (true for the
+    /// ruled one). In the ruled view a count the rules alone narrow as far is no exposure.
+    fn exposure(
+        &mut self,
+        subject: &Subject,
+        cache: &mut Cache,
+        rules: &mut RulesAlone,
+    ) -> Option<(bool, Exposure)> {
+        let min = subject.c.min_cell_size as f64;
+        if let Some(e) = self.audit.exposures(min, cache, true).into_iter().next() {
+            return Some((false, e));
+        }
+        for (&i, &width) in &rules.widths {
+            let x = self.ruled.get_mut(Q(i));
+            x.stated_width = x.stated_width.min(width);
+        }
+        loop {
+            let e = self.ruled.exposures(min, cache, true).into_iter().next()?;
+            let width = rules.width(subject, e.q);
+            let x = self.ruled.get_mut(e.q);
+            if width >= x.stated_width {
+                return Some((true, e));
+            }
+            x.stated_width = width;
+        }
+    }
+}
+
+/// What the rules alone tell of each small count to a reader who takes every small count as
+/// small (see [`Audit::with_small_counts_known`]), as the report that publishes no outcome
+/// figure says them: a withheld tier and a withheld met count lie within 1 to
+/// `minCellSize - 1`, so the met count holds at least as many as the withheld tiers. That much
+/// is accepted; the figures, and the decisions taken to protect them, must tell no more. Worked
+/// out only for a count some plan's figures narrow within its range (most plans narrow none).
+#[derive(Default)]
+struct RulesAlone {
+    /// The ruled view of the report that publishes nothing, once needed.
+    audit: Option<Audit>,
+    cache: Cache,
+    /// Per quantity asked of, the whole width of what the rules alone tell of it.
+    widths: std::collections::HashMap<usize, f64>,
+}
+
+impl RulesAlone {
+    fn width(&mut self, subject: &Subject, q: Q) -> f64 {
+        if let Some(&width) = self.widths.get(&q.0) {
+            return width;
+        }
+        let audit = self.audit.get_or_insert_with(|| {
+            let mut nothing = subject.first.clone();
+            withhold_outcome_figures(&mut nothing);
+            nothing.total = None;
+            nothing.obligation = false;
+            nothing.breakdown = false;
+            model(subject, &nothing).ruled
+        });
+        let (low, high) = audit.interval_read(q, &mut self.cache);
+        let width = whole_width(low, high);
+        self.widths.insert(q.0, width);
+        width
+    }
+}
+
 /// Where each report item sits among the audit's quantities.
 struct Model {
     audit: Audit,
+    /// The same audit with the small counts taken as known to be small (see
+    /// [`Audit::with_small_counts_known`]): the report's decisions must not tell where within
+    /// that range one lies.
+    ruled: Audit,
     /// The plan item that publishes each quantity, if any.
     owner: Vec<Option<Item>>,
     /// The report's own counts: meeting the target, judged, at fidelity, with an outcome.
@@ -333,6 +410,8 @@ pub fn publish(
 ) -> (OutcomesReport, Vec<Vec<Shown>>) {
     let min = c.min_cell_size;
     let mut plan = initial_plan(counts, min);
+    // Only a contract with an obligation publishes whether the district met it.
+    plan.obligation = payment.district_obligation_met.is_some();
     let first = plan.clone();
     let bands = Bands::of(c, counts);
     let stated = stated_widths(c, counts, payment, &first, &bands);
@@ -341,26 +420,21 @@ pub fn publish(
         counts,
         payment,
         stated: &stated,
+        first: &first,
         bands: &bands,
     };
     let mut cache = Cache::default();
     let mut too_many_combinations = false;
     let crossings = across::Crossings::new(c, counts, &bands);
-    let safe =
-        |plan: &Plan, cache: &mut Cache| safe_plan(&subject, (&first, &crossings), plan, cache);
+    let mut rules = RulesAlone::default();
     // Forward: each round withholds something more. A table usually needs a complementary cell
     // or two; past a generous number of rounds only the drastic steps are taken, so that the
     // audit's cost stays a bounded multiple of the report's size whatever the counts.
     let mild_rounds = 4 * (counts.families.len() + counts.tiers().len()) + 16;
     for round in 0.. {
         plan.given = Given::default();
-        let model = model(&subject, &plan);
-        let Some(exposure) = model
-            .audit
-            .exposures(min as f64, &mut cache, true)
-            .into_iter()
-            .next()
-        else {
+        let mut model = model(&subject, &plan);
+        let Some((ruled, exposure)) = model.exposure(&subject, &mut cache, &mut rules) else {
             // The audit is satisfied; the whole-number rule may still want the payment coarser.
             if !whole_numbers_safe(c, payment, &plan) {
                 plan = whole_numbers_plan(c, payment, plan);
@@ -380,20 +454,18 @@ pub fn publish(
             &subject,
             &mut plan,
             &model,
-            exposure.q,
+            (exposure.q, ruled),
             &mut cache,
             round < mild_rounds,
         ) {
-            // Nothing is left but whether the district met its obligation.
-            if plan.obligation && payment.district_obligation_met.is_some() {
-                plan.obligation = false;
-                continue;
-            }
             break;
         }
     }
     // Backward: put back each thing withheld beyond the first plan, the most useful first,
     // whenever the report stays safe without withholding it (the greedy steps overshoot).
+    let mut safe = |plan: &Plan, cache: &mut Cache| {
+        safe_plan(&subject, (&first, &crossings), plan, (cache, &mut rules))
+    };
     if let Some(safe_plan) = safe(&plan, &mut cache) {
         plan = safe_plan;
         for item in restorable(&first, &plan, counts) {
@@ -438,7 +510,7 @@ fn safe_plan(
     subject: &Subject,
     (first, crossings): (&Plan, &across::Crossings),
     plan: &Plan,
-    cache: &mut Cache,
+    (cache, rules): (&mut Cache, &mut RulesAlone),
 ) -> Option<Plan> {
     let Subject { c, payment, .. } = *subject;
     let mut plan = plan.clone();
@@ -446,12 +518,8 @@ fn safe_plan(
     if !whole_numbers_safe(c, payment, &plan) {
         return None;
     }
-    let model = model(subject, &plan);
-    if !model
-        .audit
-        .exposures(c.min_cell_size as f64, cache, true)
-        .is_empty()
-    {
+    let mut model = model(subject, &plan);
+    if model.exposure(subject, cache, rules).is_some() {
         return None;
     }
     plan.given = given_anyway((subject, &model), first, &plan, cache);
@@ -556,6 +624,7 @@ fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
     let mut items = vec![Item::Everything, Item::Round(0)];
     items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
     items.extend([
+        Item::Obligation,
         Item::Fidelity,
         Item::AtFidelity,
         Item::Effect,
@@ -593,12 +662,13 @@ fn restored(plan: &Plan, first: &Plan, item: Item) -> Plan {
     let mut p = plan.clone();
     match item {
         Item::Everything if first.outcome_figures && !plan.outcome_figures => {
-            let total = p.total;
+            let (total, obligation) = (p.total, p.obligation);
             p = first.clone();
-            p.total = total;
+            (p.total, p.obligation) = (total, obligation);
         }
         // Only ever finer: exact (0) or a smaller rounding than the plan has.
         Item::Round(r) => p.total = Some(p.total.map_or(r, |t| t.min(r))),
+        Item::Obligation => p.obligation = first.obligation,
         Item::Fidelity => p.fidelity = first.fidelity,
         Item::AtFidelity => p.at_fidelity = first.at_fidelity,
         Item::Met => p.met = first.met,
@@ -794,6 +864,8 @@ enum Item {
     Fidelity,
     AtFidelity,
     Round(u64),
+    /// Whether the district met its obligation.
+    Obligation,
     Total,
     Everything,
 }
@@ -814,6 +886,8 @@ fn cost(item: Item, counts: &Counts) -> f64 {
         Item::Effect => 2.5 * e,
         Item::Fidelity => 3.0 * e,
         Item::AtFidelity => 1.5 * e,
+        // One yes or no, but what the contract holds the district to.
+        Item::Obligation => 3.5 * e,
         Item::Round(r) => 4.0 * e + (r.max(1) as f64).log10(),
         Item::Total => 20.0 * e,
         Item::Everything => 100.0 * e,
@@ -846,6 +920,7 @@ fn withheld(plan: &Plan, item: Item, counts: &Counts) -> Option<Plan> {
         Item::Fidelity if p.fidelity => p.fidelity = false,
         Item::AtFidelity if p.fidelity && p.at_fidelity => p.at_fidelity = false,
         Item::Round(r) if p.total.is_some_and(|t| t < r) => p.total = Some(r),
+        Item::Obligation if p.obligation => p.obligation = false,
         Item::Total if p.total.is_some() => p.total = None,
         Item::Everything if p.outcome_figures => withhold_outcome_figures(&mut p),
         _ => return None,
@@ -910,6 +985,8 @@ struct Subject<'a> {
     /// Per quantity, the width of what the report's own words tell of it (see
     /// [`stated_widths`]); empty when they tell nothing.
     stated: &'a [f64],
+    /// The plan before any protection: what it withholds, the rules say is small.
+    first: &'a Plan,
     bands: &'a Bands,
 }
 
@@ -967,7 +1044,7 @@ fn protect(
     subject: &Subject,
     plan: &mut Plan,
     current: &Model,
-    q: Q,
+    (q, ruled): (Q, bool),
     cache: &mut Cache,
     mild_allowed: bool,
 ) -> bool {
@@ -986,7 +1063,12 @@ fn protect(
         .filter_map(|&x| current.owner[x.0])
         .collect();
     items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
-    items.extend([Item::Breakdown, Item::Total, Item::Everything]);
+    items.extend([
+        Item::Breakdown,
+        Item::Obligation,
+        Item::Total,
+        Item::Everything,
+    ]);
     let mut seen = std::collections::HashSet::new();
     let mut candidates: Vec<(f64, Item)> = Vec::new();
     for item in items {
@@ -1002,10 +1084,11 @@ fn protect(
         candidates.retain(|(k, _)| drastic(*k));
     }
     let mild = candidates.iter().take_while(|(k, _)| !drastic(*k)).count();
-    let width_now = width(&current.audit, q, cache);
+    let width_now = width(current.view(ruled), q, cache);
     let mut widens = |item: Item| {
         withheld(plan, item, counts).is_some_and(|p| {
-            let audit = model(subject, &p).audit;
+            let next = model(subject, &p);
+            let audit = next.view(ruled);
             audit.get(q).known == Known::Not && audit.wider_than(q, width_now + 1e-6, cache)
         })
     };
@@ -1065,7 +1148,7 @@ fn width(audit: &Audit, q: Q, cache: &mut Cache) -> f64 {
     if audit.get(q).known != Known::Not {
         return 0.0;
     }
-    let (low, high) = audit.interval_alone(q, cache);
+    let (low, high) = audit.interval_read(q, cache);
     high - low
 }
 
@@ -2561,6 +2644,7 @@ fn stated_widths(
         counts,
         payment,
         stated: &[],
+        first,
         bands,
     };
     let audit = model(&subject, &words_only).audit;
@@ -2621,6 +2705,24 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     for (x, &width) in a.quantities.iter_mut().zip(stated) {
         x.stated_width = width;
     }
+    // What the rules say is small: a tier the first plan withholds holds 1 to 9 students, as
+    // does the met count it withholds. Of a cell it withholds they say only that one of its
+    // counts is (its students, those judged, with an outcome, meeting the target or not):
+    // its students are taken as known small when they are, the others not, as a reader cannot
+    // tell which (taking them all, two withheld cells with a few meeting the target each put
+    // at least 2 in a withheld tier, and no report but the empty one was safe).
+    let mut said = vec![false; a.quantities.len()];
+    let first = subject.first;
+    for (f, family) in cells.counts.iter().enumerate() {
+        for (i, qs) in family.iter().enumerate() {
+            said[qs[0].0] |= !first.cells[f][i];
+        }
+    }
+    for (k, q) in tiers.iter().take(counts.tiers().len()).enumerate() {
+        said[q.0] |= !first.tiers[k];
+    }
+    said[q_m.0] |= !first.met;
+    let ruled = a.with_small_counts_known(c.min_cell_size as f64, &said);
     let mut owner = vec![None; a.quantities.len()];
     for (f, family) in cells.counts.iter().enumerate() {
         for (i, qs) in family.iter().enumerate() {
@@ -2656,6 +2758,7 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     }
     Model {
         audit: a,
+        ruled,
         owner,
         headline: [q_m, q_judged, q_a, q_o],
     }
@@ -2937,7 +3040,8 @@ fn report(
         disclosure: Disclosure {
             min_cell_size: min,
             audit: format!(
-                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range of whole numbers narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say). Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
+                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range of whole numbers narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say); nor, by a reader who takes each count of 1 to {} as such, narrowed within that range beyond what the rules alone say, so that what is withheld or rounded tells no more. Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
+                min.saturating_sub(1),
                 min.saturating_sub(1)
             ),
             protections,

@@ -4325,13 +4325,17 @@ fn counts_withheld_for_their_size_say_the_rule() {
     assert_eq!((e.students.met_target, e.students.by_tier[0].count), (5, 5));
     assert_eq!(tier_counts(&report), vec![None, Some(0.0)], "{report}");
     assert_eq!(report["students"]["metTarget"], Value::Null, "{report}");
-    // The 50 judged are the 50 with an outcome, published: the number judged goes with them
-    // (review, stop 38: it was withheld with the met count, and no sentence said so).
-    assert_eq!(num(&report["students"]["judged"]), Some(50.0), "{report}");
+    // The rule says the met count is 1 to 9. With the growth figures' mean (42) and the total
+    // rounded, a reader would put it at 5 to 9, narrower than the rule: the count with an
+    // outcome and the growth figures are withheld, and the number judged with them, which a
+    // sentence says (review, stop 38: it was withheld with no sentence).
+    assert_eq!(report["growth"], Value::Null, "{report}");
+    assert_eq!(report["students"]["judged"], Value::Null, "{report}");
     let protections = &report["disclosure"]["protections"];
     for rule in [
+        "The count with an outcome and the growth figures withheld: with the other published counts they would give away a small count. The count at fidelity is published, as the other published figures give it.",
         "A tier's count is withheld when it is 1 to 9 students.",
-        "The count and share meeting the target are withheld when 1 to 9 students met the target.",
+        "The count and share meeting the target, with the number judged, are withheld when 1 to 9 students met the target.",
     ] {
         assert!(
             protections.as_array().unwrap().iter().any(|p| p == rule),
@@ -4709,4 +4713,132 @@ fn the_share_meeting_the_target_is_over_those_judged() {
     let below = roster.replace(",300,10\n", ",10,10\n");
     let (_, report) = report_of(&contract, &below);
     assert_eq!(report["shareMetTarget"], Value::Null, "{report}");
+}
+
+/// [`attack`] by a reader who also takes each count of `small` (truly 1 to `min` - 1) as lying
+/// within 1 to `min` - 1, as the report's rules say of the counts they withhold for their size,
+/// and reads the target within that range too: the interval as such a reader reads it.
+fn attack_knowing_small(
+    (report, contract): (&Value, &Value),
+    name: &str,
+    small: &[&str],
+    min: f64,
+) -> (f64, f64) {
+    let mut out: Option<(f64, f64)> = None;
+    for failed in cases(report, contract) {
+        let (mut f, _) = facts(report, contract, failed, true);
+        let at = |f: &Facts, name: &str| f.names.iter().position(|n| n == name).unwrap();
+        for s in small {
+            let i = at(&f, s);
+            f.upper[i] = f.upper[i].min(min - 1.0);
+            f.add(&[(T::X(i), -1.0)], false, -1.0);
+        }
+        if let Some((low, high)) = f.bounds(at(&f, name)).unwrap() {
+            out = Some(out.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
+        }
+    }
+    let (low, high) = out.unwrap();
+    (low.max(1.0), high.min(min - 1.0))
+}
+
+#[test]
+fn whether_the_total_is_rounded_does_not_tell_how_many_declined() {
+    // Attack (stop 41): 60 students; d of them decline (gains -1 to -3), the rest of the first
+    // 30 gain 0 to 4 and the last 30 gain 5 to 15. Met from 5 at $20, a penalty of $10 a
+    // decline: the total is $600 - $10 d. Zero or at least 10 decliners published it exactly,
+    // 1 to 5 rounded it to $1,000 and 6 to 9 to $100, so a reader who reran the audit on each
+    // count put 7 decliners at 6 to 9. Every count from 1 to 9 must publish the same payment.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "declinePenaltyCents": 1000 });
+    let payment = |declined: usize| {
+        let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+        for i in 0..60 {
+            let gain = match i {
+                _ if i < declined => -1 - (i % 3) as i64,
+                0..30 => (i % 5) as i64,
+                _ => 5 + (i % 11) as i64,
+            };
+            roster += &format!("S{i},200,{},600,20\n", 200 + gain);
+        }
+        let (e, report) = report_of(&contract, &roster);
+        assert_eq!(e.students.declined, declined as u64);
+        assert_eq!(num(&report["students"]["metTarget"]), Some(30.0), "{report}");
+        report["payment"].clone()
+    };
+    let few = payment(1);
+    assert_eq!(few["penaltyCents"], Value::Null, "{few}");
+    assert!(num(&few["totalRoundedToCents"]).is_some(), "{few}");
+    for declined in 2..=9 {
+        assert_eq!(payment(declined), few, "{declined} declined");
+    }
+    for declined in [0, 10, 12] {
+        let exact = 60_000.0 - 1_000.0 * declined as f64;
+        assert_eq!(num(&payment(declined)["totalCents"]), Some(exact), "{declined}");
+    }
+}
+
+#[test]
+fn whether_the_obligation_is_withheld_does_not_tell_how_many_were_excluded() {
+    // Attack (stop 41): 57 students at fidelity and x more below it, excluded; the district
+    // must have 90% at fidelity, so it met its obligation with at most 6 excluded. Before, 1 to
+    // 6 excluded published only the enrolment, and 7 to 9 published "not met" (so at least 7)
+    // with the total rounded (so at most 9). Now 1 to 9 publish one and the same report: a
+    // reader cannot tell them apart (the roster digest aside), and its outcome figures stay.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 },
+                        { "label": "Top", "atLeast": 10, "centsPerStudent": 3000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "belowFidelity": "excluded",
+        "districtObligation": { "minShareAtFidelity": 0.9 } });
+    let report = |excluded: usize| {
+        let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+        for i in 0..57 {
+            let gain = (i * 7) % 19;
+            roster += &format!("S{i},{},{},800,20\n", 180 + i % 21, 177 + i % 21 + gain);
+        }
+        for i in 0..excluded {
+            roster += &format!("X{i},190,195,100,20\n");
+        }
+        let (e, mut report) = report_of(&contract, &roster);
+        assert_eq!(e.students.intervention - e.students.enrolled, excluded as u64);
+        report["rosterDigest"] = Value::Null;
+        report
+    };
+    let few = report(1);
+    assert_eq!(few["payment"]["districtObligationMet"], Value::Null, "{few}");
+    assert!(num(&few["students"]["metTarget"]).is_some(), "{few}");
+    for excluded in 2..=9 {
+        assert_eq!(report(excluded), few, "{excluded} excluded");
+    }
+    // 0 excluded: 57 of 57 at fidelity; 10: 57 of 67, 85%.
+    for (excluded, met) in [(0, true), (10, false)] {
+        let r = report(excluded);
+        assert_eq!(r["payment"]["districtObligationMet"], json!(met), "{r}");
+    }
+}
+
+#[test]
+fn a_withheld_tier_with_the_total_does_not_bound_those_below_every_tier() {
+    // Attack (stop 41): a growth index, tiers at 0, 0.25 and 1.5 at $14.99, $50 and $200, those
+    // below fidelity paid in full. The report withheld only T1 (6 students) and published T2
+    // (10), the total rounded to $1,000 and the 24 with an outcome: with "a tier is withheld
+    // when 1 to 9", T1 >= 2 from the total put those below every tier (8) at 5 to 12. A reader
+    // who takes T1 as 1 to 9 must leave both it and those below every tier all of 1 to 9.
+    let contract = json!({ "metric": { "kind": "growthIndex", "norms": [
+            { "grade": 3, "mean": 5, "sd": 4 }, { "grade": 4, "mean": 6, "sd": 5 },
+            { "grade": 5, "mean": 4, "sd": 2 }] },
+        "paymentCard": [{ "label": "T0", "atLeast": 0, "centsPerStudent": 1499 },
+                        { "label": "T1", "atLeast": 0.25, "centsPerStudent": 5000 },
+                        { "label": "T2", "atLeast": 1.5, "centsPerStudent": 20000 }],
+        "fidelity": { "minMinutesPerWeek": 45, "minWeeks": 10 }, "declinePenaltyCents": 100,
+        "belowFidelity": "fullOutcome", "subgroupColumns": ["grade", "ell"] });
+    let roster = include_str!("fixtures/contracts/disclosure-growth-index-withheld-tier.csv");
+    let (e, report) = report_of(&contract, roster);
+    let counts: Vec<u64> = e.students.by_tier.iter().map(|t| t.count).collect();
+    assert_eq!((counts, e.students.below_all_tiers), (vec![0, 6, 10], 8));
+    assert_eq!(tier_counts(&report)[1], None, "{report}");
+    for name in ["tier 1", "below every tier"] {
+        let (low, high) = attack_knowing_small((&report, &contract), name, &["tier 1"], 10.0);
+        assert!(whole_width(low, high) >= 8.0, "{name} in [{low}, {high}]: {report}");
+    }
 }
