@@ -174,6 +174,10 @@ pub struct LocalEffect {
     /// The WWC rating and ESSA tier a review could give this comparison; null unless every
     /// condition holds and the rating meets standards.
     pub could_support: Option<Support>,
+    /// Whether the published report states the rating (`conditionsMet`, `couldSupport`): not
+    /// when it would change as a small count of students without a post-test moved within 1
+    /// to `minCellSize - 1`.
+    pub rating_in_report: bool,
 }
 
 /// One design condition of the local comparison.
@@ -1045,53 +1049,82 @@ fn local_effect(
     };
     notes.extend(post.notes.iter().cloned());
     let baseline_g = baseline_g(c, &arms, &input, notes);
-    let attrition = Attrition::from_counts(ti.randomized, tc.randomized, ni, nc);
-    let study = shape.study(&post, &attrition, baseline_g);
-    let design = shape.design;
-    let mut verdict = vetting::rate_study(0, &study, &policy);
-    // Baseline equivalence is needed by a quasi-experiment or an RCT with high attrition, and
-    // must hold on the analytic sample: every student in the effect (WWC 5.0, baseline equivalence).
-    let attrition_status = attrition.status(policy.attrition_boundary);
-    let needs_baseline = design == StudyDesign::Qed || !attrition_status.low;
-    let units = UnitLayout {
-        schools,
-        districts,
-        by_school: shape.by_school,
-        missing_pre_tests: needs_baseline.then_some((ni - ti.pre.n + nc - tc.pre.n) as u64),
+    let rate = |randomized: [f64; 2]| {
+        let attrition = Attrition::from_counts(randomized[0], randomized[1], ni, nc);
+        let study = shape.study(&post, &attrition, baseline_g);
+        let mut verdict = vetting::rate_study(0, &study, &policy);
+        // Baseline equivalence is needed by a quasi-experiment or an RCT with high attrition,
+        // and must hold on the analytic sample: every student in the effect (WWC 5.0,
+        // baseline equivalence).
+        let attrition_status = attrition.status(policy.attrition_boundary);
+        let needs_baseline = shape.design == StudyDesign::Qed || !attrition_status.low;
+        let units = UnitLayout {
+            schools,
+            districts,
+            by_school: shape.by_school,
+            missing_pre_tests: needs_baseline.then_some((ni - ti.pre.n + nc - tc.pre.n) as u64),
+        };
+        let conditions = conditions(c, units, rows_left_out, &study, &verdict);
+        let could_support = (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
+            let (essa_tier, essa_rationale) = vetting::essa_tier(
+                std::slice::from_ref(&study),
+                std::slice::from_ref(&verdict),
+                &policy,
+            );
+            verdict.essa_tier = essa_tier;
+            Support {
+                rating: verdict.rating,
+                essa_tier,
+                essa_rationale,
+            }
+        });
+        (attrition_status, study.independent, conditions, could_support)
     };
-    let conditions = conditions(c, units, rows_left_out, &study, &verdict);
-    let could_support = (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
-        let (essa_tier, essa_rationale) = vetting::essa_tier(
-            std::slice::from_ref(&study),
-            std::slice::from_ref(&verdict),
-            &policy,
-        );
-        verdict.essa_tier = essa_tier;
-        Support {
-            rating: verdict.rating,
-            essa_tier,
-            essa_rationale,
+    let (attrition, independent, conditions, could_support) =
+        rate([ti.randomized, tc.randomized]);
+    // The rating rests on how many in each group have no post-test. A reader is not told the
+    // comparison group's, and the report protects the intervention's; but a rating that
+    // changes as a small one moves within 1 to minCellSize - 1 would tell where it lies (low
+    // attrition put 4 comparison students without a post-test at 0 to 6). The report then
+    // withholds the rating; the district's result keeps it.
+    let published = (&conditions, &could_support);
+    let min = c.min_cell_size as f64;
+    let within_range = |randomized: f64, analysed: f64| -> Vec<f64> {
+        let missing = randomized - analysed;
+        if missing >= 1.0 && missing < min {
+            (1..c.min_cell_size).map(|m| analysed + m as f64).collect()
+        } else {
+            vec![randomized]
         }
+    };
+    let rating_in_report = within_range(ti.randomized, ni).into_iter().all(|i| {
+        within_range(tc.randomized, nc).into_iter().all(|k| {
+            let (_, _, conditions, support) = rate([i, k]);
+            let met = |all: &[Condition]| all.iter().all(|k| k.met);
+            met(&conditions) == met(published.0) && support == *published.1
+        })
     });
+    let design = shape.design;
     Some(LocalEffect {
         kind: "localComparison",
         summary: effect_summary(&post, design),
         post,
         baseline_g,
         baseline: baseline_g.map(baseline_equivalence),
-        attrition: attrition_status,
+        attrition,
         design: match design {
             StudyDesign::ClusterRct => "clusterRct",
             StudyDesign::Rct => "rct",
             _ => "qed",
         },
         assigned_by: if shape.by_school { "school" } else { "student" },
-        independent: study.independent,
+        independent,
         evaluator: c.evaluator.as_ref().map(|e| e.name.clone()),
         sites: shape.sites,
         policy,
         conditions,
         could_support,
+        rating_in_report,
     })
 }
 
@@ -1303,8 +1336,10 @@ fn report_effect(e: &LocalEffect) -> report::ReportEffect {
         independent: e.independent,
         evaluator: e.evaluator.clone(),
         policy: e.policy.clone(),
-        conditions_met: e.conditions.iter().all(|k| k.met),
-        could_support: e.could_support.clone(),
+        conditions_met: e
+            .rating_in_report
+            .then(|| e.conditions.iter().all(|k| k.met)),
+        could_support: e.could_support.clone().filter(|_| e.rating_in_report),
     }
 }
 

@@ -483,6 +483,10 @@ pub fn publish(
         }
     }
     let mut protections = describe(&first, &plan, counts, min);
+    let effect_shown = plan.outcome_figures && plan.effect;
+    if effect_shown && effect.as_ref().is_some_and(|e| e.conditions_met.is_none()) {
+        protections.push("The local comparison's rating withheld (whether its design conditions hold, and what it could support): whether attrition is low would tell where a small count of students without a post-test lies.".into());
+    }
     if too_many_combinations {
         protections.push(format!(
             "The subgroup tables withheld: the {} combinations of their values that students hold are too many to check that the tables together give away no small group.",

@@ -327,8 +327,9 @@ pub struct ReportEffect {
     pub evaluator: Option<String>,
     /// The evidence rules applied (never looser than ESSA's: 350 students, two sites, p < 0.05).
     pub policy: crate::profile::Policy,
-    /// Every design condition of a WWC review holds.
-    pub conditions_met: bool,
+    /// Every design condition of a WWC review holds; null with `couldSupport` when the rating
+    /// would tell where a small count of students without a post-test lies.
+    pub conditions_met: Option<bool>,
     pub could_support: Option<crate::evaluate::Support>,
 }
 

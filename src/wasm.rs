@@ -111,13 +111,15 @@ export interface LocalComparison extends EffectSizeResult {
   design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
   sites: number; policy: Required<VettingPolicy>;
   conditions: Array<{ id: string; met: boolean; message: string }>; couldSupport: Support | null;
+  /** Whether the report states the rating: not when it would tell where a small count of students without a post-test lies. */
+  ratingInReport: boolean;
 }
 /** The local comparison as published. */
 export interface ReportEffect {
   kind: "localComparison"; summary: string; g: number; ciLower: number; ciUpper: number; pValue: number; significant: boolean;
   improvementIndex: number; nIntervention: number; nComparison: number; clusterCorrected: boolean;
   design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
-  policy: Required<VettingPolicy>; conditionsMet: boolean; couldSupport: Support | null;
+  policy: Required<VettingPolicy>; conditionsMet: boolean | null; couldSupport: Support | null;
 }
 /** Keys an evaluator publishes at its origin, as fetched from `${evaluator}/.well-known/evidence-check.json`. */
 export interface EvaluatorTrust { evaluator: string; keyList: string | Uint8Array | ArrayBuffer; }

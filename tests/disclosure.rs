@@ -4842,3 +4842,52 @@ fn a_withheld_tier_with_the_total_does_not_bound_those_below_every_tier() {
         assert!(whole_width(low, high) >= 8.0, "{name} in [{low}, {high}]: {report}");
     }
 }
+
+#[test]
+fn the_local_rating_does_not_bound_the_comparison_students_without_a_post_test() {
+    // Attack (stop 41): randomized, 100 intervention students all with a post-test and 100
+    // comparison students, 4 without one. The report gives no count of comparison students,
+    // but its rating did: low attrition put those without a post-test at 0 to 6. By the WWC's
+    // cautious boundary, 4 missing are 2% overall and 4 points apart (low: at most 5.9), 9 are
+    // 4.5% and 9 points (high: at most 6.0 at 4% or 5%). The rating moves within 1 to 9, so
+    // the report withholds it and says so; the district's result keeps it. With none missing,
+    // or 12 (a count a reader may know), the rating is published.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "randomized": true });
+    for (missing, in_report) in [(0, true), (4, false), (9, false), (12, true)] {
+        let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
+        for i in 0..200 {
+            let (group, id) = if i < 100 { ("T", i) } else { ("C", i - 100) };
+            let pre = 180 + (i * 7) % 23;
+            let post = if group == "C" && id < missing {
+                String::new()
+            } else {
+                (pre + (i * 5) % 13).to_string()
+            };
+            let minutes = if group == "T" { 800 } else { 0 };
+            roster += &format!("{group}{id},{pre},{post},{minutes},20,{group},S{}\n", i % 5);
+        }
+        let (e, report) = report_of(&contract, &roster);
+        let effect = e.effect.unwrap();
+        assert_eq!(effect.post.n_comparison as u64, 100 - missing, "{missing}");
+        assert_eq!(effect.rating_in_report, in_report, "{missing}");
+        let published = &report["effect"];
+        assert!(published.is_object(), "{missing}: {report}");
+        let said = report["disclosure"]["protections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str().unwrap().starts_with("The local comparison's rating withheld"));
+        assert_eq!(said, !in_report, "{missing}: {report}");
+        if in_report {
+            let all_met = effect.conditions.iter().all(|k| k.met);
+            assert_eq!(published["conditionsMet"], json!(all_met), "{missing}");
+        } else {
+            assert_eq!(published["conditionsMet"], Value::Null, "{missing}");
+            assert_eq!(published["couldSupport"], Value::Null, "{missing}");
+            // The district's own result: low attrition with 4 missing, high with 9.
+            assert_eq!(effect.attrition.low, missing == 4, "{missing}");
+        }
+    }
+}

@@ -426,7 +426,7 @@ fn one_school_per_group_is_a_confound_not_tier_2() {
         "{}",
         confound.message
     );
-    assert!(!e.report.effect.as_ref().unwrap().conditions_met);
+    assert_eq!(e.report.effect.as_ref().unwrap().conditions_met, Some(false));
     assert!(e.report.effect.as_ref().unwrap().could_support.is_none());
     // Two schools randomized one to each arm: still a confound, never a tier-1 cluster RCT.
     let randomized = run(
@@ -484,7 +484,7 @@ fn a_randomized_roster_with_a_significant_effect() {
         assert_eq!(support.essa_tier, Some(tier), "{}", support.essa_rationale);
     }
     let published = e.report.effect.unwrap();
-    assert!(published.conditions_met && published.significant);
+    assert!(published.conditions_met == Some(true) && published.significant);
     assert_eq!(
         published.evaluator.as_deref(),
         Some("North ISD research office")
