@@ -671,7 +671,9 @@ impl Audit {
                 _ => (x.lower, x.upper),
             };
             parts[p].bounds.push(bounds);
-            parts[p].key.extend([i as u64, bounds.0.to_bits(), bounds.1.to_bits()]);
+            parts[p]
+                .key
+                .extend([i as u64, bounds.0.to_bits(), bounds.1.to_bits()]);
         }
         for part in &mut parts {
             part.key.push(u64::MAX - 1);

@@ -1052,7 +1052,7 @@ fn local_effect(
     let rate = |randomized: [f64; 2]| {
         let attrition = Attrition::from_counts(randomized[0], randomized[1], ni, nc);
         let study = shape.study(&post, &attrition, baseline_g);
-        let mut verdict = vetting::rate_study(0, &study, &policy);
+        let verdict = vetting::rate_study(0, &study, &policy);
         // Baseline equivalence is needed by a quasi-experiment or an RCT with high attrition,
         // and must hold on the analytic sample: every student in the effect (WWC 5.0,
         // baseline equivalence).
@@ -1065,45 +1065,24 @@ fn local_effect(
             missing_pre_tests: needs_baseline.then_some((ni - ti.pre.n + nc - tc.pre.n) as u64),
         };
         let conditions = conditions(c, units, rows_left_out, &study, &verdict);
-        let could_support = (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
-            let (essa_tier, essa_rationale) = vetting::essa_tier(
-                std::slice::from_ref(&study),
-                std::slice::from_ref(&verdict),
-                &policy,
-            );
-            verdict.essa_tier = essa_tier;
-            Support {
-                rating: verdict.rating,
-                essa_tier,
-                essa_rationale,
-            }
-        });
-        (attrition_status, study.independent, conditions, could_support)
+        let could_support = could_support(&study, &verdict, &policy, &conditions);
+        (
+            attrition_status,
+            study.independent,
+            conditions,
+            could_support,
+        )
     };
-    let (attrition, independent, conditions, could_support) =
-        rate([ti.randomized, tc.randomized]);
-    // The rating rests on how many in each group have no post-test. A reader is not told the
-    // comparison group's, and the report protects the intervention's; but a rating that
-    // changes as a small one moves within 1 to minCellSize - 1 would tell where it lies (low
-    // attrition put 4 comparison students without a post-test at 0 to 6). The report then
-    // withholds the rating; the district's result keeps it.
-    let published = (&conditions, &could_support);
-    let min = c.min_cell_size as f64;
-    let within_range = |randomized: f64, analysed: f64| -> Vec<f64> {
-        let missing = randomized - analysed;
-        if missing >= 1.0 && missing < min {
-            (1..c.min_cell_size).map(|m| analysed + m as f64).collect()
-        } else {
-            vec![randomized]
-        }
-    };
-    let rating_in_report = within_range(ti.randomized, ni).into_iter().all(|i| {
-        within_range(tc.randomized, nc).into_iter().all(|k| {
-            let (_, _, conditions, support) = rate([i, k]);
-            let met = |all: &[Condition]| all.iter().all(|k| k.met);
-            met(&conditions) == met(published.0) && support == *published.1
-        })
-    });
+    let (attrition, independent, conditions, could_support) = rate([ti.randomized, tc.randomized]);
+    let rating_in_report = rating_holds_within_small_counts(
+        &|randomized| {
+            let (_, _, conditions, support) = rate(randomized);
+            (conditions.iter().all(|k| k.met), support)
+        },
+        [[ti.randomized, ni], [tc.randomized, nc]],
+        c.min_cell_size,
+        (conditions.iter().all(|k| k.met), &could_support),
+    );
     let design = shape.design;
     Some(LocalEffect {
         kind: "localComparison",
@@ -1125,6 +1104,59 @@ fn local_effect(
         conditions,
         could_support,
         rating_in_report,
+    })
+}
+
+/// The rating and ESSA tier a review could give the comparison, when every condition holds
+/// and the rating meets standards.
+fn could_support(
+    study: &Study,
+    verdict: &vetting::StudyVerdict,
+    policy: &crate::profile::Policy,
+    conditions: &[Condition],
+) -> Option<Support> {
+    (conditions.iter().all(|k| k.met) && verdict.rating.meets()).then(|| {
+        let (essa_tier, essa_rationale) = vetting::essa_tier(
+            std::slice::from_ref(study),
+            std::slice::from_ref(verdict),
+            policy,
+        );
+        Support {
+            rating: verdict.rating,
+            essa_tier,
+            essa_rationale,
+        }
+    })
+}
+
+/// Whether the rating (`rated`: whether every condition holds, and what it could support, for
+/// the students randomized in each group) stays `published` wherever each group's count of
+/// students without a post-test lies within 1 to `min - 1`, when it is that small. The rating
+/// rests on those counts. A reader is not told the comparison group's, and the report protects
+/// the intervention's; but a rating that changed as a small one moved in that range would tell
+/// where it lies (low attrition put 4 comparison students without a post-test at 0 to 6). The
+/// report then withholds the rating; the district's result keeps it. `[randomized, analysed]`
+/// per group.
+fn rating_holds_within_small_counts(
+    rated: &dyn Fn([f64; 2]) -> (bool, Option<Support>),
+    groups: [[f64; 2]; 2],
+    min: u64,
+    published: (bool, &Option<Support>),
+) -> bool {
+    let within_range = |[randomized, analysed]: [f64; 2]| -> Vec<f64> {
+        let missing = randomized - analysed;
+        if missing >= 1.0 && missing < min as f64 {
+            (1..min).map(|m| analysed + m as f64).collect()
+        } else {
+            vec![randomized]
+        }
+    };
+    let [intervention, comparison] = groups.map(within_range);
+    intervention.iter().all(|&i| {
+        comparison.iter().all(|&k| {
+            let (all_met, support) = rated([i, k]);
+            all_met == published.0 && support.as_ref() == published.1.as_ref()
+        })
     })
 }
 

@@ -4763,7 +4763,11 @@ fn whether_the_total_is_rounded_does_not_tell_how_many_declined() {
         }
         let (e, report) = report_of(&contract, &roster);
         assert_eq!(e.students.declined, declined as u64);
-        assert_eq!(num(&report["students"]["metTarget"]), Some(30.0), "{report}");
+        assert_eq!(
+            num(&report["students"]["metTarget"]),
+            Some(30.0),
+            "{report}"
+        );
         report["payment"].clone()
     };
     let few = payment(1);
@@ -4774,7 +4778,11 @@ fn whether_the_total_is_rounded_does_not_tell_how_many_declined() {
     }
     for declined in [0, 10, 12] {
         let exact = 60_000.0 - 1_000.0 * declined as f64;
-        assert_eq!(num(&payment(declined)["totalCents"]), Some(exact), "{declined}");
+        assert_eq!(
+            num(&payment(declined)["totalCents"]),
+            Some(exact),
+            "{declined}"
+        );
     }
 }
 
@@ -4800,12 +4808,19 @@ fn whether_the_obligation_is_withheld_does_not_tell_how_many_were_excluded() {
             roster += &format!("X{i},190,195,100,20\n");
         }
         let (e, mut report) = report_of(&contract, &roster);
-        assert_eq!(e.students.intervention - e.students.enrolled, excluded as u64);
+        assert_eq!(
+            e.students.intervention - e.students.enrolled,
+            excluded as u64
+        );
         report["rosterDigest"] = Value::Null;
         report
     };
     let few = report(1);
-    assert_eq!(few["payment"]["districtObligationMet"], Value::Null, "{few}");
+    assert_eq!(
+        few["payment"]["districtObligationMet"],
+        Value::Null,
+        "{few}"
+    );
     assert!(num(&few["students"]["metTarget"]).is_some(), "{few}");
     for excluded in 2..=9 {
         assert_eq!(report(excluded), few, "{excluded} excluded");
@@ -4839,7 +4854,10 @@ fn a_withheld_tier_with_the_total_does_not_bound_those_below_every_tier() {
     assert_eq!(tier_counts(&report)[1], None, "{report}");
     for name in ["tier 1", "below every tier"] {
         let (low, high) = attack_knowing_small((&report, &contract), name, &["tier 1"], 10.0);
-        assert!(whole_width(low, high) >= 8.0, "{name} in [{low}, {high}]: {report}");
+        assert!(
+            whole_width(low, high) >= 8.0,
+            "{name} in [{low}, {high}]: {report}"
+        );
     }
 }
 
@@ -4878,7 +4896,11 @@ fn the_local_rating_does_not_bound_the_comparison_students_without_a_post_test()
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p.as_str().unwrap().starts_with("The local comparison's rating withheld"));
+            .any(|p| {
+                p.as_str()
+                    .unwrap()
+                    .starts_with("The local comparison's rating withheld")
+            });
         assert_eq!(said, !in_report, "{missing}: {report}");
         if in_report {
             let all_met = effect.conditions.iter().all(|k| k.met);

@@ -426,7 +426,10 @@ fn one_school_per_group_is_a_confound_not_tier_2() {
         "{}",
         confound.message
     );
-    assert_eq!(e.report.effect.as_ref().unwrap().conditions_met, Some(false));
+    assert_eq!(
+        e.report.effect.as_ref().unwrap().conditions_met,
+        Some(false)
+    );
     assert!(e.report.effect.as_ref().unwrap().could_support.is_none());
     // Two schools randomized one to each arm: still a confound, never a tier-1 cluster RCT.
     let randomized = run(
