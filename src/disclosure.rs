@@ -230,18 +230,25 @@ impl Audit {
     /// as the rules alone leave, see the stated widths); then a decision is taken alike
     /// wherever in its range the count lies. The counts `said` (those the rules withhold for
     /// being small) are bounded to their range for every other count too: "a tier is withheld
-    /// when 1 to 9" with the total bounds those below every tier. Taking a count as small
-    /// where a reader could not tell only errs on the side of protecting it. Zeros are the
-    /// first view's to keep unpinned.
+    /// when 1 to 9" with the total bounds those below every tier. Likewise the counts `said`
+    /// that are not small (a tier or cell withheld only as a complement, which the rules'
+    /// sentences and their absence tell apart) are taken as at least `min`: a top tier withheld
+    /// as a complement, known to hold 10 or more, once put the 1 student below fidelity, paid
+    /// with it, at 1 to 6. Taking a count as known where a reader could not tell only errs on
+    /// the side of protecting it. Zeros are the first view's to keep unpinned.
     pub fn with_small_counts_known(&self, min: f64, said: &[bool]) -> Audit {
         let mut ruled = self.clone();
         for (i, x) in ruled.quantities.iter_mut().enumerate() {
             let above = x.value - x.base;
+            let is_said = said.get(i).copied().unwrap_or(false);
+            if is_said && above >= min - SLACK {
+                x.lower = x.lower.max(x.base + min);
+            }
             if x.protected && above > SLACK && above < min - SLACK {
                 let range = (x.lower.max(x.base + 1.0), x.upper.min(x.base + min - 1.0));
                 x.small_range = Some(range);
                 x.stated_width = x.stated_width.min(whole_width(range.0, range.1));
-                if said.get(i).copied().unwrap_or(false) {
+                if is_said {
                     (x.lower, x.upper) = range;
                 }
             }
@@ -1010,10 +1017,13 @@ mod tests {
         let mut said = ruled.clone();
         said.get_mut(y).stated_width = 4.0;
         assert_eq!(said.exposures(10.0, &mut cache, false), vec![]);
-        // A count of 0 or of at least 10 is not read within a range.
+        // A count of 0 is read within no range; one of at least 10 that the rules name (a
+        // complement) is at least 10: with x = 14, y = 0 lies within 0 to 4.
         a.get_mut(y).value = 0.0;
         a.get_mut(x).value = 14.0;
-        let ruled = a.with_small_counts_known(10.0, &[true, true]);
+        let ruled = a.with_small_counts_known(10.0, &[true, false]);
+        assert_eq!(ruled.interval_read(y, &mut cache), (0.0, 4.0));
+        let ruled = a.with_small_counts_known(10.0, &[false, false]);
         assert_eq!(ruled.interval_read(y, &mut cache), (0.0, 14.0));
     }
 

@@ -2709,23 +2709,23 @@ fn model(subject: &Subject, plan: &Plan) -> Model {
     for (x, &width) in a.quantities.iter_mut().zip(stated) {
         x.stated_width = width;
     }
-    // What the rules say is small: a tier the first plan withholds holds 1 to 9 students, as
-    // does the met count it withholds. Of a cell it withholds they say only that one of its
-    // counts is (its students, those judged, with an outcome, meeting the target or not):
-    // its students are taken as known small when they are, the others not, as a reader cannot
-    // tell which (taking them all, two withheld cells with a few meeting the target each put
-    // at least 2 in a withheld tier, and no report but the empty one was safe).
+    // What the rules say: a tier the first plan withholds holds 1 to 9 students, as does the
+    // met count it withholds; one this plan withholds beyond it (a complement) 10 or more. Of
+    // a cell they say only that one of its counts is small (its students, those judged, with an
+    // outcome, meeting the target or not): its students are taken as known small when they
+    // are, the others not, as a reader cannot tell which (taking them all, two withheld cells
+    // with a few meeting the target each put at least 2 in a withheld tier, and no report but
+    // the empty one was safe); a complement cell's students as 10 or more.
     let mut said = vec![false; a.quantities.len()];
-    let first = subject.first;
     for (f, family) in cells.counts.iter().enumerate() {
         for (i, qs) in family.iter().enumerate() {
-            said[qs[0].0] |= !first.cells[f][i];
+            said[qs[0].0] |= !plan.cells[f][i];
         }
     }
     for (k, q) in tiers.iter().take(counts.tiers().len()).enumerate() {
-        said[q.0] |= !first.tiers[k];
+        said[q.0] |= !plan.tiers[k];
     }
-    said[q_m.0] |= !first.met;
+    said[q_m.0] |= !plan.met;
     let ruled = a.with_small_counts_known(c.min_cell_size as f64, &said);
     let mut owner = vec![None; a.quantities.len()];
     for (f, family) in cells.counts.iter().enumerate() {

@@ -4717,11 +4717,12 @@ fn the_share_meeting_the_target_is_over_those_judged() {
 
 /// [`attack`] by a reader who also takes each count of `small` (truly 1 to `min` - 1) as lying
 /// within 1 to `min` - 1, as the report's rules say of the counts they withhold for their size,
-/// and reads the target within that range too: the interval as such a reader reads it.
+/// and each of `large` (withheld only as a complement) as at least `min`, and reads the target
+/// within 1 to `min` - 1 too: the interval as such a reader reads it.
 fn attack_knowing_small(
     (report, contract): (&Value, &Value),
     name: &str,
-    small: &[&str],
+    (small, large): (&[&str], &[&str]),
     min: f64,
 ) -> (f64, f64) {
     let mut out: Option<(f64, f64)> = None;
@@ -4732,6 +4733,11 @@ fn attack_knowing_small(
             let i = at(&f, s);
             f.upper[i] = f.upper[i].min(min - 1.0);
             f.add(&[(T::X(i), -1.0)], false, -1.0);
+        }
+        // A count withheld only as a complement: at least `min`.
+        for l in large {
+            let i = at(&f, l);
+            f.add(&[(T::X(i), -1.0)], false, -min);
         }
         if let Some((low, high)) = f.bounds(at(&f, name)).unwrap() {
             out = Some(out.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
@@ -4853,7 +4859,8 @@ fn a_withheld_tier_with_the_total_does_not_bound_those_below_every_tier() {
     assert_eq!((counts, e.students.below_all_tiers), (vec![0, 6, 10], 8));
     assert_eq!(tier_counts(&report)[1], None, "{report}");
     for name in ["tier 1", "below every tier"] {
-        let (low, high) = attack_knowing_small((&report, &contract), name, &["tier 1"], 10.0);
+        let (low, high) =
+            attack_knowing_small((&report, &contract), name, (&["tier 1"], &[]), 10.0);
         assert!(
             whole_width(low, high) >= 8.0,
             "{name} in [{low}, {high}]: {report}"
@@ -4912,4 +4919,36 @@ fn the_local_rating_does_not_bound_the_comparison_students_without_a_post_test()
             assert_eq!(effect.attrition.low, missing == 4, "{missing}");
         }
     }
+}
+
+#[test]
+fn a_tier_withheld_as_a_complement_does_not_bound_those_paid_with_it() {
+    // Attack (stop 42): every student below fidelity paid the top tier ($149.99); 100
+    // students, 1 below fidelity; tiers A and B (25 each) published, the top tier's 15
+    // withheld as a complement, the total rounded to $1,000. No sentence said a tier was
+    // withheld for being 1 to 9, so the top tier held 10 or more; with the total, top tier +
+    // those below fidelity made 11 to 16, so those below fidelity were 1 to 6. A reader who
+    // takes the complement as 10 or more must still leave them all of 1 to 9.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "A", "atLeast": 5, "centsPerStudent": 1000 },
+                        { "label": "B", "atLeast": 10, "centsPerStudent": 3000 },
+                        { "label": "C", "atLeast": 20, "centsPerStudent": 14999 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "belowFidelity": "fullOutcome" });
+    let roster = include_str!("fixtures/contracts/disclosure-complement-tier-full-outcome.csv");
+    let (e, report) = report_of(&contract, roster);
+    let counts: Vec<u64> = e.students.by_tier.iter().map(|t| t.count).collect();
+    assert_eq!(
+        (counts, e.students.enrolled - e.students.at_fidelity),
+        (vec![25, 25, 15], 1)
+    );
+    let tiers = tier_counts(&report);
+    let large: Vec<String> = (0..3)
+        .filter(|&k| tiers[k].is_none())
+        .map(|k| format!("tier {k}"))
+        .collect();
+    let large: Vec<&str> = large.iter().map(String::as_str).collect();
+    assert_eq!(report["students"]["atFidelity"], Value::Null, "{report}");
+    let (low, high) =
+        attack_knowing_small((&report, &contract), "below fidelity", (&[], &large), 10.0);
+    assert!(whole_width(low, high) >= 8.0, "[{low}, {high}]: {report}");
 }
