@@ -440,7 +440,7 @@ pub fn publish(
                 plan = whole_numbers_plan(c, payment, plan);
                 continue;
             }
-            plan.given = given_anyway((&subject, &model), &first, &plan, &mut cache);
+            plan.given = given_anyway((&subject, &model), &plan, &mut cache);
             match across_tables(&plan, counts, crossings.check(&plan)) {
                 None => break,
                 Some((next, too_many)) => {
@@ -463,9 +463,8 @@ pub fn publish(
     }
     // Backward: put back each thing withheld beyond the first plan, the most useful first,
     // whenever the report stays safe without withholding it (the greedy steps overshoot).
-    let mut safe = |plan: &Plan, cache: &mut Cache| {
-        safe_plan(&subject, (&first, &crossings), plan, (cache, &mut rules))
-    };
+    let mut safe =
+        |plan: &Plan, cache: &mut Cache| safe_plan(&subject, &crossings, plan, (cache, &mut rules));
     if let Some(safe_plan) = safe(&plan, &mut cache) {
         plan = safe_plan;
         for item in restorable(&first, &plan, counts) {
@@ -512,7 +511,7 @@ pub fn publish(
 /// satisfied and the tables together give nothing away.
 fn safe_plan(
     subject: &Subject,
-    (first, crossings): (&Plan, &across::Crossings),
+    crossings: &across::Crossings,
     plan: &Plan,
     (cache, rules): (&mut Cache, &mut RulesAlone),
 ) -> Option<Plan> {
@@ -526,22 +525,18 @@ fn safe_plan(
     if model.exposure(subject, cache, rules).is_some() {
         return None;
     }
-    plan.given = given_anyway((subject, &model), first, &plan, cache);
+    plan.given = given_anyway((subject, &model), &plan, cache);
     (crossings.check(&plan) == Ok(None)).then_some(plan)
 }
 
 /// The report's own counts `plan` withholds (of those the first plan published) that a reader
 /// can tell exactly, in whole numbers, from what it publishes: `model` is the plan's, with no
 /// count given yet.
-fn given_anyway(
-    (subject, model): (&Subject, &Model),
-    first: &Plan,
-    plan: &Plan,
-    cache: &mut Cache,
-) -> Given {
+fn given_anyway((subject, model): (&Subject, &Model), plan: &Plan, cache: &mut Cache) -> Given {
     if !plan.outcome_figures {
         return Given::default();
     }
+    let first = subject.first;
     let Model {
         audit, headline, ..
     } = model;
@@ -989,7 +984,8 @@ struct Subject<'a> {
     /// Per quantity, the width of what the report's own words tell of it (see
     /// [`stated_widths`]); empty when they tell nothing.
     stated: &'a [f64],
-    /// The plan before any protection: what it withholds, the rules say is small.
+    /// The plan before any protection (what it withholds, the rules say is small; the report
+    /// that publishes nothing is made from it).
     first: &'a Plan,
     bands: &'a Bands,
 }
