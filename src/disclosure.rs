@@ -231,7 +231,7 @@ impl Audit {
     /// wherever in its range the count lies. The counts `said` (those the rules withhold for
     /// being small) are bounded to their range for every other count too: "a tier is withheld
     /// when 1 to 9" with the total bounds those below every tier. Likewise the counts `said`
-    /// that are not small (a tier or cell withheld only as a complement, which the rules'
+    /// that are not small (a tier withheld only as a complement, which the rules'
     /// sentences and their absence tell apart) are taken as at least `min`: a top tier withheld
     /// as a complement, known to hold 10 or more, once put the 1 student below fidelity, paid
     /// with it, at 1 to 6. Taking a count as known where a reader could not tell only errs on
