@@ -467,7 +467,7 @@ pub fn publish(
         |plan: &Plan, cache: &mut Cache| safe_plan(&subject, &crossings, plan, (cache, &mut rules));
     if let Some(safe_plan) = safe(&plan, &mut cache) {
         plan = safe_plan;
-        for item in restorable(&first, &plan, counts) {
+        for item in restorable(&first, &plan) {
             // Tables too many to check together stay withheld.
             if too_many_combinations && matches!(item, Item::Cell(f, _) if !counts.families[f].dose)
             {
@@ -583,22 +583,17 @@ fn shown_cells(counts: &Counts, plan: &Plan) -> Vec<Vec<Shown>> {
         .collect()
 }
 
-/// The tables together: a group pinned by cells of several tables loses one of them, the
-/// smallest; the audit then protects that cell within its own table. When the combinations
-/// of values are too many to check, every subgroup cell is withheld (and `true` says so).
-/// `None` when the tables together give nothing away.
+/// The tables together: a group pinned by cells of several tables loses one of them, the first
+/// (not the smallest: see `cost`); the audit then protects that cell within its own table.
+/// When the combinations of values are too many to check, every subgroup cell is withheld (and
+/// `true` says so). `None` when the tables together give nothing away.
 fn across_tables(plan: &Plan, counts: &Counts, crossing: across::Crossing) -> Option<(Plan, bool)> {
     match crossing {
         Ok(None) => None,
         Ok(Some(cells)) => {
             let next = cells
                 .iter()
-                .filter_map(|&(f, i)| {
-                    withheld(plan, Item::Cell(f, i), counts)
-                        .map(|p| (counts.families[f].tallies[i].n, p))
-                })
-                .min_by_key(|(n, _)| *n)
-                .map(|(_, p)| p)
+                .find_map(|&(f, i)| withheld(plan, Item::Cell(f, i), counts))
                 .or_else(|| withheld(plan, Item::Everything, counts))
                 .unwrap_or_else(|| plan.clone());
             Some((next, false))
@@ -618,7 +613,7 @@ fn across_tables(plan: &Plan, counts: &Counts, crossing: across::Crossing) -> Op
 }
 
 /// What the forward pass withheld beyond the first plan, the most useful first.
-fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
+fn restorable(first: &Plan, plan: &Plan) -> Vec<Item> {
     // The payment total: exact first, then each rounding from the finest.
     let mut items = vec![Item::Everything, Item::Round(0)];
     items.extend(ROUNDINGS.iter().map(|&r| Item::Round(r)));
@@ -651,7 +646,8 @@ fn restorable(first: &Plan, plan: &Plan, counts: &Counts) -> Vec<Item> {
             tables.push(Item::Tier(k));
         }
     }
-    tables.sort_by(|a, b| cost(*b, counts).total_cmp(&cost(*a, counts)));
+    // Cells and tiers in their place in the report (see `cost`), then cells' sizes.
+    tables.sort_by_key(|&item| (matches!(item, Item::Size(..)), item));
     items.extend(tables);
     items
 }
@@ -850,7 +846,7 @@ fn withhold_outcome_figures(plan: &mut Plan) {
 }
 
 /// Something the plan can withhold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Item {
     Cell(usize, usize),
     /// A published cell's size alone.
@@ -870,15 +866,20 @@ enum Item {
 }
 
 /// What withholding an item costs a reader of the report, to withhold the cheapest first: a
-/// cell or tier costs its students; the payment breakdown little (the total stays); the
-/// headline counts, the total and at the last every outcome figure, more and more.
+/// cell or tier little; the payment breakdown less (the total stays); the headline counts, the
+/// total and at the last every outcome figure, more and more.
+///
+/// Cells and tiers do not cost their students, although withholding a smaller one would hide
+/// less: which of them is withheld would then say that it holds no more students than those
+/// published beside it, and a reader who reruns the module could use that. Two tiers of 25
+/// and 24 students decided which one was withheld, and so how many were below every tier (1
+/// to 9 became 8 or 9). Ties go to the earlier item, by its place in the report.
 fn cost(item: Item, counts: &Counts) -> f64 {
     let e = counts.enrolled.max(1) as f64;
     match item {
-        Item::Cell(f, i) => counts.families[f].tallies[i].n as f64,
+        Item::Cell(..) | Item::Tier(_) => 1.25,
         // Its share and mean stay: a reader loses little.
-        Item::Size(f, i) => 0.01 * counts.families[f].tallies[i].n as f64,
-        Item::Tier(k) => counts.tiers()[k] as f64,
+        Item::Size(..) => 0.01,
         Item::Spread => 0.5,
         Item::Breakdown => 1.0,
         Item::Met => 2.0 * e,
@@ -1049,12 +1050,15 @@ fn protect(
     mild_allowed: bool,
 ) -> bool {
     let Subject { counts, .. } = *subject;
-    // A cell is complemented within its own table first (cell suppression's usual step), other
-    // tables' cells after; the report's other items whatever they are tied to.
-    let family = match current.owner[q.0] {
-        Some(Item::Cell(f, _) | Item::Size(f, _)) => Some(f),
+    // A cell is complemented within its own table first (cell suppression's usual step), and a
+    // tier among the tiers; other tables' cells after; the report's other items whatever they
+    // are tied to.
+    let table = |item: Option<Item>| match item {
+        Some(Item::Cell(f, _) | Item::Size(f, _)) => Some(Some(f)),
+        Some(Item::Tier(_)) => Some(None),
         _ => None,
     };
+    let own = table(current.owner[q.0]);
     let e = counts.enrolled.max(1) as f64;
     let mut items: Vec<Item> = current
         .audit
@@ -1073,12 +1077,11 @@ fn protect(
     let mut candidates: Vec<(f64, Item)> = Vec::new();
     for item in items {
         if seen.insert(item) && withheld(plan, item, counts).is_some() {
-            let other_table = matches!(item, Item::Cell(f, _) | Item::Size(f, _)
-                if family.is_some_and(|own| own != f));
+            let other_table = own.is_some() && table(Some(item)).is_some_and(|t| Some(t) != own);
             candidates.push((cost(item, counts) + if other_table { e } else { 0.0 }, item));
         }
     }
-    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let drastic = |cost: f64| cost >= cost_of_rounding(counts);
     if !mild_allowed {
         candidates.retain(|(k, _)| drastic(*k));

@@ -2577,13 +2577,14 @@ fn a_column_that_is_the_union_of_two_others_does_not_give_their_overlap_away() {
         !(ell.is_some() && sped.is_some() && high.is_some()),
         "ELL {ell:?} + SpEd {sped:?} - high needs {high:?} is the overlap: {report}"
     );
-    // One sentence for the tables: after the backward pass, high needs is the table withheld
-    // (both cells: one alone would be the total less the other). Every student here met the
+    // One sentence for the tables: after the backward pass, ELL is the table withheld (both
+    // cells: one alone would be the total less the other), not high needs: the choice goes by
+    // the tables' place in the report, not by their counts. Every student here met the
     // target, so a withheld cell's students all did unless the met count is withheld too: the
     // further protections say so.
     assert_eq!(
         report["disclosure"]["protections"][0],
-        "2 further cells withheld (2 of highNeeds) so that a small count cannot be worked out from the others.",
+        "2 further cells withheld (2 of ell) so that a small count cannot be worked out from the others.",
         "{report}"
     );
     // The district's own view keeps every cell.
@@ -4951,4 +4952,88 @@ fn a_tier_withheld_as_a_complement_does_not_bound_those_paid_with_it() {
     let (low, high) =
         attack_knowing_small((&report, &contract), "below fidelity", (&[], &large), 10.0);
     assert!(whole_width(low, high) >= 8.0, "[{low}, {high}]: {report}");
+}
+
+/// A roster of groups of students, each `(students, lowest gain, highest gain, minutes)`, the
+/// gains cycling through the range: 20 weeks each, pre-test 200.
+fn groups_roster(groups: &[(usize, i64, i64, u32)]) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    let mut id = 0;
+    for &(students, low, high, minutes) in groups {
+        for j in 0..students as i64 {
+            let gain = low + j % (high - low + 1);
+            roster += &format!("S{id},200,{},{minutes},20\n", 200 + gain);
+            id += 1;
+        }
+    }
+    roster
+}
+
+/// The report without what differs between rosters of the same counts (the gains' summaries
+/// and means, the roster's digest): what a reader who reruns the module on rosters that fit
+/// the report compares.
+fn decisions_of(contract: &Value, roster: &str) -> Value {
+    let (_, mut report) = report_of(contract, roster);
+    report["rosterDigest"] = Value::Null;
+    for figure in ["mean", "median", "sd"] {
+        if report["growth"][figure].is_number() {
+            report["growth"][figure] = json!("a number");
+        }
+    }
+    for table in ["doseResponse", "subgroups"] {
+        for cell in report[table].as_array_mut().into_iter().flatten() {
+            if cell["meanMetric"].is_number() {
+                cell["meanMetric"] = json!("a number");
+            }
+        }
+    }
+    report
+}
+
+#[test]
+fn which_tier_is_withheld_does_not_tell_how_many_are_below_every_tier() {
+    // Attack (stop 42, F2): 100 students at fidelity, tiers A (25, published), B and C, and k
+    // below every tier; at $20, $20 and $200 a student the total rounds to $9,000 for each k
+    // below. A tier cost its count, so B (25 or 24) was withheld only with 8 or 9 below every
+    // tier; with fewer, B held more than A and A was withheld instead: the report put k at 8
+    // or 9. Tiers are now chosen by their place, and every k gives the same report.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "A", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "B", "atLeast": 10, "centsPerStudent": 2000 },
+                        { "label": "C", "atLeast": 20, "centsPerStudent": 20000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 } });
+    let fits = [
+        (1, 37, 37),
+        (2, 36, 37),
+        (3, 35, 37),
+        (4, 29, 42),
+        (5, 28, 42),
+        (6, 27, 42),
+        (7, 26, 42),
+        (8, 25, 42),
+        (9, 24, 42),
+    ];
+    let reports: Vec<Value> = fits
+        .iter()
+        .map(|&(k, b, c)| {
+            // 2000 x 25 + 2000 b + 20000 c, within $500 of $9,000.
+            assert!((50_000 + 2000 * b + 20_000 * c - 900_000_i64).abs() < 50_000);
+            let roster = groups_roster(&[
+                (k as usize, 0, 4, 600),
+                (25, 5, 9, 600),
+                (b as usize, 10, 19, 600),
+                (c as usize, 20, 30, 600),
+            ]);
+            decisions_of(&contract, &roster)
+        })
+        .collect();
+    assert_eq!(
+        reports[7]["payment"]["totalRoundedToCents"],
+        json!(100_000),
+        "{}",
+        reports[7]
+    );
+    for (report, fit) in reports.iter().zip(fits) {
+        assert_eq!(report, &reports[7], "{fit:?}");
+    }
 }
