@@ -612,7 +612,8 @@ fn across_tables(plan: &Plan, counts: &Counts, crossing: across::Crossing) -> Op
     }
 }
 
-/// What the forward pass withheld beyond the first plan, the most useful first.
+/// What the forward pass withheld beyond the first plan, the most useful first (cells and tiers
+/// in their place in the report: see `cost`).
 fn restorable(first: &Plan, plan: &Plan) -> Vec<Item> {
     // The payment total: exact first, then each rounding from the finest.
     let mut items = vec![Item::Everything, Item::Round(0)];
@@ -1095,9 +1096,9 @@ fn protect(
             audit.get(q).known == Known::Not && audit.wider_than(q, width_now + 1e-6, cache)
         })
     };
-    // Each check solves the audit again: a few of the cheapest cells are tried, and every other
-    // item, however many cells come before it (when everyone met the target, no cell widens
-    // what a reader knows of it, but withholding the met count does).
+    // Each check solves the audit again: a few cells are tried (the first in place), and every
+    // other item, however many cells come before it (when everyone met the target, no cell
+    // widens what a reader knows of it, but withholding the met count does).
     const TRIED: usize = 12;
     let mut cells_tried = 0;
     let mild_widening = (0..mild)
