@@ -1321,3 +1321,58 @@ fn what_the_backward_pass_tries_puts_cells_and_tiers_back_in_their_place() {
     assert!(!items.contains(&Item::Cell(0, 0)));
     assert!(items.contains(&Item::Cell(0, 1)));
 }
+
+#[test]
+fn the_protections_name_what_the_last_plan_withholds_beyond_the_first() {
+    // 100 in grades of 60 and 40 (tiers 30, 20 and 10 below both), with a school table too
+    // large to audit by tier (its two cells withheld from the start), a local effect and the
+    // count at fidelity published alone.
+    let mut counts = counts(100);
+    counts.analysed_intervention = Some(90);
+    let mut school = counts.families[0].clone();
+    (school.column, school.tiers) = ("school".into(), None);
+    (school.values, school.tallies) = (
+        vec!["A".into(), "B".into()],
+        vec![counts.families[0].tallies[0]; 2],
+    );
+    counts.families.push(school);
+    let first = initial_plan(&counts, 10);
+    assert_eq!(first.cells[1], [false, false]);
+    let table = "The school table withheld: its values times the payment card's tiers are too many to check that the table and the tiers together give away no small count.";
+    let cell_rule = "A cell is withheld when it holds 1 to 9 students, or when 1 to 9 of its students are judged, have an outcome, or (unless its share is coded as 5% or less, or 95% or more, over at least 200 judged) meet the target or do not.";
+    let said = |plan: &Plan, counts: &Counts| describe(&first, plan, counts, 10);
+    // Nothing withheld beyond the first plan: the school table and the cell rule alone (the
+    // effect published, so no word of it).
+    assert_eq!(said(&first, &counts), [table, cell_rule]);
+    // One tier, the count at fidelity (with those with an outcome published) and the effect.
+    let mut plan = first.clone();
+    (plan.tiers[1], plan.at_fidelity, plan.effect) = (false, false, false);
+    assert_eq!(
+        said(&plan, &counts),
+        [
+            table,
+            "1 further tier count withheld so that a small count cannot be worked out from the others.",
+            "The count at fidelity withheld: with those with an outcome it would give away a small count of students at fidelity without one.",
+            "The local effect withheld: its count of intervention students with a post-test, with the other published counts, would give away a small count.",
+            cell_rule,
+        ]
+    );
+    // Two tiers; the count at fidelity given by the other figures, so published after all.
+    (plan.tiers[0], plan.given.at_fidelity) = (false, true);
+    assert_eq!(said(&plan, &counts)[1], "2 further tier counts withheld so that a small count cannot be worked out from the others.");
+    assert!(!said(&plan, &counts)
+        .iter()
+        .any(|s| s.contains("count at fidelity")));
+    // A roster without a comparison group has no effect to withhold.
+    counts.analysed_intervention = None;
+    assert!(!said(&plan, &counts)
+        .iter()
+        .any(|s| s.contains("local effect")));
+    // With no outcome figure published, none of it is said.
+    withhold_outcome_figures(&mut plan);
+    counts.analysed_intervention = Some(90);
+    assert_eq!(
+        said(&plan, &counts),
+        ["No outcome figure published: none could be published without giving away a small count."]
+    );
+}
