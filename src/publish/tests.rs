@@ -69,7 +69,7 @@ fn out_of_100() -> serde_json::Value {
 }
 
 /// Every plan item but the roundings.
-const ITEMS: [Item; 13] = [
+const ITEMS: [Item; 14] = [
     Item::Cell(0, 0),
     Item::Cell(0, 1),
     Item::Size(0, 0),
@@ -82,6 +82,7 @@ const ITEMS: [Item; 13] = [
     Item::Met,
     Item::Fidelity,
     Item::AtFidelity,
+    Item::Obligation,
     Item::Total,
 ];
 
@@ -104,6 +105,7 @@ fn each_step_withholds_its_item_once_and_nothing_else() {
             Item::Met => expected.met = false,
             Item::Fidelity => expected.fidelity = false,
             Item::AtFidelity => expected.at_fidelity = false,
+            Item::Obligation => expected.obligation = false,
             Item::Total => expected.total = None,
             _ => unreachable!(),
         }
@@ -162,9 +164,9 @@ fn withholding_every_outcome_figure_leaves_none_and_happens_once() {
 fn the_steps_are_tried_from_what_costs_a_reader_least() {
     // The order `protect` relies on, for a roster of one student and of a thousand: a cell's
     // size before the cell, any cell before the report's own counts, the count at fidelity
-    // before the count meeting the target, the effect and the fidelity counts; every one of
-    // those (the mild steps) before any rounding of the total, finer roundings before coarser,
-    // then the total, then every outcome figure.
+    // before the count meeting the target, the effect, the fidelity counts and whether the
+    // district met its obligation; every one of those (the mild steps) before any rounding of
+    // the total, finer roundings before coarser, then the total, then every outcome figure.
     for enrolled in [0, 1, 1000] {
         let mut counts = counts(enrolled);
         let e = enrolled.max(1);
@@ -181,6 +183,7 @@ fn the_steps_are_tried_from_what_costs_a_reader_least() {
             cost(Item::Met),
             cost(Item::Effect),
             cost(Item::Fidelity),
+            cost(Item::Obligation),
             cost_of_rounding(&counts),
             cost(Item::Round(10_000)),
             cost(Item::Round(100_000_000)),
