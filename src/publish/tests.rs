@@ -1379,3 +1379,45 @@ fn the_protections_name_what_the_last_plan_withholds_beyond_the_first() {
         ["No outcome figure published: none could be published without giving away a small count."]
     );
 }
+
+#[test]
+fn a_dose_band_below_fidelity_with_a_decliner_lets_its_table_reach_below_a_gain_of_0() {
+    // Gains from 2 to 12, tiers at 5 and 10, no one at fidelity declined (the penalty may say
+    // so). A subgroup table counts students at fidelity alone, so its floor is a gain of 0; the
+    // dose bands count those below fidelity too, so theirs is 0 only while none of those
+    // declined either. Otherwise the floor is the lowest gain less 1,000 times the range and
+    // one: 2 - 1000 x (10 + 1) = -10998. Below every tier, the bands run from it to 4 (scores in
+    // whole points: the last gain short of 5).
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0, 10.0], 0);
+    let mut counts = counts(100);
+    let tiers = |declined: u64| ByTier {
+        counts: vec![10, 20, 30],
+        ranges: vec![Some((12.0, 12.0)), Some((6.0, 9.0)), Some((2.0, 4.0))],
+        declined,
+        ..ByTier::default()
+    };
+    counts.families[0].tiers = Some(vec![tiers(0); 3]);
+    counts.outcomes = tiers(0);
+    let mut dose = counts.families[0].clone();
+    dose.dose = true;
+    counts.families.push(dose);
+    let below_every_tier = |counts: &Counts, f: usize| {
+        let cells = Bands::of(&c, counts).cells[f].clone().unwrap();
+        cells.iter().map(|bands| bands[2]).collect::<Vec<_>>()
+    };
+    assert_eq!(below_every_tier(&counts, 0), [(0.0, 4.0); 3]);
+    assert_eq!(below_every_tier(&counts, 1), [(0.0, 4.0); 3]);
+    assert_eq!(Bands::of(&c, &counts).card[2], (0.0, 4.0));
+    // One dose band's student below fidelity declined: the dose table's floor goes, every
+    // band's (one scale for the table), and the subgroup table's stays.
+    counts.families[1].tiers.as_mut().unwrap()[1] = tiers(1);
+    assert_eq!(below_every_tier(&counts, 0), [(0.0, 4.0); 3]);
+    assert_eq!(below_every_tier(&counts, 1), [(-10998.0, 4.0); 3]);
+    assert_eq!(Bands::of(&c, &counts).card[2], (0.0, 4.0));
+    // Someone at fidelity declined: the card's floor goes, and every table's.
+    counts.families[1].tiers.as_mut().unwrap()[1] = tiers(0);
+    counts.declined = 1;
+    assert_eq!(below_every_tier(&counts, 0), [(-10998.0, 4.0); 3]);
+    assert_eq!(below_every_tier(&counts, 1), [(-10998.0, 4.0); 3]);
+    assert_eq!(Bands::of(&c, &counts).card[2], (-10998.0, 4.0));
+}
