@@ -1421,3 +1421,28 @@ fn a_dose_band_below_fidelity_with_a_decliner_lets_its_table_reach_below_a_gain_
     assert_eq!(below_every_tier(&counts, 1), [(-10998.0, 4.0); 3]);
     assert_eq!(Bands::of(&c, &counts).card[2], (-10998.0, 4.0));
 }
+
+#[test]
+fn a_readers_width_for_a_count_is_its_intervals_length() {
+    // 12 students in two cells, one of them a count of 7 withheld beside 5 published: a reader
+    // knows it exactly (width 0); told only that both hold at least 2, 2 to 10 (width 8).
+    let mut a = Audit::default();
+    let total = a.quantity("students", 12.0, 12.0);
+    let withheld = a.quantity("a cell", 7.0, 12.0);
+    let published = a.quantity("the other cell", 5.0, 12.0);
+    a.get_mut(withheld).known = Known::Not;
+    a.relate(
+        vec![(total, 1.0), (withheld, -1.0), (published, -1.0)],
+        Op::Eq,
+        0.0,
+    );
+    let mut cache = Cache::default();
+    assert_eq!(width(&a, withheld, &mut cache), 0.0);
+    a.get_mut(published).known = Known::Not;
+    a.get_mut(published).lower = 2.0;
+    a.get_mut(withheld).lower = 2.0;
+    let mut cache = Cache::default();
+    assert!((width(&a, withheld, &mut cache) - 8.0).abs() < 1e-9);
+    // A published count has no width, whatever a reader could tell of it otherwise.
+    assert_eq!(width(&a, total, &mut cache), 0.0);
+}
