@@ -1096,45 +1096,17 @@ fn protect(
             audit.get(q).known == Known::Not && audit.wider_than(q, width_now + 1e-6, cache)
         })
     };
-    // Each check solves the audit again: a few cells are tried (the first in place), and every
-    // other item, however many cells come before it (when everyone met the target, no cell
-    // widens what a reader knows of it, but withholding the met count does).
-    const TRIED: usize = 12;
-    let mut cells_tried = 0;
-    let mild_widening = (0..mild)
-        .filter(|&k| {
-            let cell = matches!(candidates[k].1, Item::Cell(..) | Item::Size(..));
-            cells_tried += usize::from(cell);
-            !cell || cells_tried <= TRIED
-        })
-        .find(|&k| widens(candidates[k].1));
-    // Else a rounding of the payment total that widens it alone (a total that says everyone met
-    // the target is rounded, rather than cell after cell withheld to no end); else, to widen it
-    // with later steps, a cell of the table with the fewest withheld, or the cheapest item.
+    // The first mild step that widens it; else a rounding of the payment total that widens it
+    // alone (a total that says everyone met the target is rounded, rather than cell after cell
+    // withheld to no end); else a step that may widen it with later ones.
     let rounding = |k: &usize| matches!(candidates[*k].1, Item::Round(_));
-    let chosen = mild_widening
+    let chosen = first_widening(&candidates[..mild], &mut widens)
         .or_else(|| {
             (mild..candidates.len())
                 .filter(rounding)
                 .find(|&k| widens(candidates[k].1))
         })
-        .unwrap_or_else(|| {
-            let withheld_in = |f: usize| {
-                plan.cells[f]
-                    .iter()
-                    .zip(&counts.families[f].tallies)
-                    .filter(|(&shown, t)| !shown && t.n > 0)
-                    .count()
-            };
-            // (A size withheld to no purpose only spends a round.)
-            (0..mild)
-                .min_by_key(|&k| match candidates[k].1 {
-                    Item::Cell(f, _) => withheld_in(f),
-                    Item::Size(..) => usize::MAX,
-                    _ => 0,
-                })
-                .unwrap_or(0)
-        });
+        .unwrap_or_else(|| without_widening(&candidates[..mild], plan));
     match candidates
         .get(chosen)
         .and_then(|&(_, item)| withheld(plan, item, counts))
@@ -1145,6 +1117,41 @@ fn protect(
         }
         None => false,
     }
+}
+
+/// The first of the mild `candidates` (cheapest first) that widens what a reader can tell of a
+/// count. Each check solves the audit again: a few cells are tried (the first in place), and
+/// every other item, however many cells come before it (when everyone met the target, no cell
+/// widens what a reader knows of it, but withholding the met count does).
+fn first_widening(
+    candidates: &[(f64, Item)],
+    mut widens: impl FnMut(Item) -> bool,
+) -> Option<usize> {
+    const TRIED: usize = 12;
+    let mut cells_tried = 0;
+    (0..candidates.len())
+        .filter(|&k| {
+            let cell = matches!(candidates[k].1, Item::Cell(..) | Item::Size(..));
+            cells_tried += usize::from(cell);
+            !cell || cells_tried <= TRIED
+        })
+        .find(|&k| widens(candidates[k].1))
+}
+
+/// When no mild candidate widens a count alone: one that may with later steps, as a cell of
+/// the table with the fewest withheld (a total every table adds up to is only free when each
+/// table leaves some of it unpublished), or the cheapest other item; a size withheld to no
+/// purpose only spends a round.
+fn without_widening(candidates: &[(f64, Item)], plan: &Plan) -> usize {
+    // (An empty cell is never withheld: these all hold someone.)
+    let withheld_in = |f: usize| plan.cells[f].iter().filter(|&&shown| !shown).count();
+    (0..candidates.len())
+        .min_by_key(|&k| match candidates[k].1 {
+            Item::Cell(f, _) => withheld_in(f),
+            Item::Size(..) => usize::MAX,
+            _ => 0,
+        })
+        .unwrap_or(0)
 }
 
 /// How wide a reader's interval for `q` is under the audit's current knowledge.

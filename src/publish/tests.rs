@@ -1446,3 +1446,61 @@ fn a_readers_width_for_a_count_is_its_intervals_length() {
     // A published count has no width, whatever a reader could tell of it otherwise.
     assert_eq!(width(&a, total, &mut cache), 0.0);
 }
+
+#[test]
+fn a_step_that_widens_is_sought_among_twelve_cells_and_every_other_item() {
+    // Fourteen cells and sizes, cheapest first, then the met count: the first twelve cells are
+    // tried, the last two not, and the met count is, although it comes after them all.
+    let mut candidates: Vec<(f64, Item)> = (0..7)
+        .flat_map(|i| [(0.01, Item::Size(0, i)), (1.25, Item::Cell(0, i))])
+        .collect();
+    candidates.push((200.0, Item::Met));
+    let widens_at = |wide: &[Item]| {
+        let mut tried = Vec::new();
+        let k = first_widening(&candidates, |item| {
+            tried.push(item);
+            wide.contains(&item)
+        });
+        (k, tried)
+    };
+    let (k, tried) = widens_at(&[Item::Cell(0, 6), Item::Met]);
+    assert_eq!(k, Some(14));
+    let first_twelve: Vec<Item> = candidates[..12].iter().map(|c| c.1).collect();
+    assert_eq!(tried[..12], first_twelve);
+    assert_eq!(tried[12..], [Item::Met]);
+    let (k, tried) = widens_at(&[Item::Size(0, 1), Item::Met]);
+    assert_eq!((k, tried.len()), (Some(2), 3));
+    assert_eq!(widens_at(&[Item::Cell(0, 6)]).0, None);
+}
+
+#[test]
+fn with_no_step_widening_alone_a_cell_of_the_table_with_fewest_withheld_goes() {
+    // Grades 3 and 4 (one withheld already) and three ELL values (none withheld): an ELL cell
+    // goes, although it costs more (another table's) and a grade's size is cheaper. An item
+    // that is not a cell (the met count) comes after the cells of a table with none withheld,
+    // before those of a table with some.
+    let mut counts = counts(100);
+    counts.families[0].tallies.truncate(2);
+    let mut ell = counts.families[0].clone();
+    ell.column = "ell".into();
+    ell.values = vec!["Y".into(), "N".into(), "U".into()];
+    ell.tallies = vec![counts.families[0].tallies[0]; 3];
+    counts.families.push(ell);
+    let mut plan = initial_plan(&counts, 10);
+    plan.cells[0][0] = false;
+    let candidates = [
+        (0.01, Item::Size(0, 1)),
+        (1.25, Item::Cell(0, 1)),
+        (101.25, Item::Cell(1, 0)),
+        (200.0, Item::Met),
+    ];
+    assert_eq!(without_widening(&candidates, &plan), 2);
+    // One withheld in each table: the met count; without it, the earlier cell (grade 4); and
+    // with two withheld of ELL, grade 4 still.
+    plan.cells[1][0] = false;
+    assert_eq!(without_widening(&candidates, &plan), 3);
+    assert_eq!(without_widening(&candidates[..3], &plan), 1);
+    plan.cells[1][1] = false;
+    assert_eq!(without_widening(&candidates[..3], &plan), 1);
+    assert_eq!(without_widening(&candidates[..1], &plan), 0);
+}
