@@ -1504,3 +1504,13 @@ fn with_no_step_widening_alone_a_cell_of_the_table_with_fewest_withheld_goes() {
     assert_eq!(without_widening(&candidates[..3], &plan), 1);
     assert_eq!(without_widening(&candidates[..1], &plan), 0);
 }
+
+#[test]
+fn a_count_is_protected_when_it_is_1_to_one_short_of_the_cell_size() {
+    let mut a = Audit::default();
+    for (value, protected) in [(0.0, false), (1.0, true), (9.0, true), (10.0, false)] {
+        let q = a.quantity("a count", value, 100.0);
+        protect_if_small(&mut a, q, 10.0);
+        assert_eq!(a.get(q).protected, protected, "{value}");
+    }
+}
