@@ -1428,16 +1428,12 @@ fn cell_quantities(
             sum.push((total, -1.0));
             a.relate(sum, Op::Eq, 0.0);
         }
-        // Each cell's students by tier, within the bands of its own scores; with one tier, a
-        // cell's split is its met count.
+        // Each cell's students by tier, within the bands of its own scores. With one tier too:
+        // its students below it with an outcome are a count of their own under missingOutcome
+        // "notMet" (40 of 60 girls met the target, and the mean said 45 had an outcome: 5 fell
+        // short).
         let by_tier = match &bands.cells[f] {
-            Some(bands) if top.tiers.len() > 2 => cells_by_tier(a, family, &qs, bands, [min, e]),
-            Some(bands) => {
-                for (q, bands) in qs.iter().zip(bands) {
-                    met_and_unmet_bounds(a, [q[7], q[2], q[4]], bands, e);
-                }
-                Vec::new()
-            }
+            Some(bands) => cells_by_tier(a, family, &qs, bands, [min, e]),
             None => Vec::new(),
         };
         // Across a subgroup table, each tier's students (the dose bands', at fidelity or not, in

@@ -5037,3 +5037,34 @@ fn which_tier_is_withheld_does_not_tell_how_many_are_below_every_tier() {
         assert_eq!(report, &reports[7], "{fit:?}");
     }
 }
+
+#[test]
+fn with_one_tier_a_cells_students_below_it_are_a_count_of_their_own() {
+    // One tier (a gain of 5), missingOutcome "notMet": of 60 girls, 40 gain 7, 5 gain 2 and 15
+    // have no post-test; the 60 boys, 30 and 30. Published whole, the girls' cell said 40 of 60
+    // met the target, and its mean (290 / 45 = 6.444) its 45 with an outcome: 5 girls took the
+    // post-test and fell short, a count of 1 to 9 that a card of two tiers protects.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,sex\n");
+    let girls = [(40, "207"), (5, "202"), (15, "")];
+    let boys = [(30, "207"), (30, "202")];
+    let mut i = 0;
+    for (sex, groups) in [("F", &girls[..]), ("M", &boys[..])] {
+        for &(n, post) in groups {
+            for _ in 0..n {
+                roster += &format!("S{i},200,{post},600,20,{sex}\n");
+                i += 1;
+            }
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "missingOutcome": "notMet", "subgroupColumns": ["sex"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!((e.students.with_outcome, e.students.met_target), (105, 70));
+    let f = subgroup_cell(&report, "sex", "F");
+    let whole = ["judged", "shareMetTarget", "meanMetric"]
+        .iter()
+        .all(|k| f[k].is_number());
+    assert!(!whole, "{f}");
+}
