@@ -1428,13 +1428,14 @@ fn cell_quantities(
             sum.push((total, -1.0));
             a.relate(sum, Op::Eq, 0.0);
         }
-        // Each cell's students by tier, within the bands of its own scores. With one tier too:
-        // its students below it with an outcome are a count of their own under missingOutcome
-        // "notMet" (40 of 60 girls met the target, and the mean said 45 had an outcome: 5 fell
-        // short).
-        let by_tier = match &bands.cells[f] {
-            Some(bands) => cells_by_tier(a, family, &qs, bands, [min, e]),
-            None => Vec::new(),
+        // Each cell's students by tier, within the bands of its own scores; with one tier, a
+        // cell's split is its met count, and those below the tier with an outcome.
+        let (by_tier, below) = match &bands.cells[f] {
+            Some(bands) if top.tiers.len() > 2 => {
+                (cells_by_tier(a, family, &qs, bands, [min, e]), Vec::new())
+            }
+            Some(bands) => (Vec::new(), below_one_tier(a, family, &qs, bands, [min, e])),
+            None => (Vec::new(), Vec::new()),
         };
         // Across a subgroup table, each tier's students (the dose bands', at fidelity or not, in
         // [`dose_band_relations`]).
@@ -1465,6 +1466,7 @@ fn cell_quantities(
             .map(|(i, q)| {
                 let mut slots = q.to_vec();
                 slots.extend(by_tier.get(i).into_iter().flatten());
+                slots.extend(below.get(i));
                 slots
             })
             .collect();
@@ -1533,6 +1535,32 @@ fn cells_by_tier(
                 }
             }
             ct
+        })
+        .collect()
+}
+
+/// With one tier, each cell's outcomes lie within its met and unmet students' bands, and its
+/// students with an outcome below the tier are a count of their own, protected when small:
+/// under missingOutcome "notMet" they are not those the share says did not meet the target
+/// (40 of 60 girls met it, and the mean said 45 had an outcome: 5 fell short). Returns that
+/// count's quantity, cell by cell.
+fn below_one_tier(
+    a: &mut Audit,
+    family: &Family,
+    qs: &[[Q; 8]],
+    bands: &[Vec<(f64, f64)>],
+    [min, e]: [f64; 2],
+) -> Vec<Q> {
+    let held = family.tiers.iter().flatten();
+    qs.iter()
+        .zip(held)
+        .zip(bands)
+        .map(|((q, held), bands)| {
+            met_and_unmet_bounds(a, [q[7], q[2], q[4]], bands, e);
+            let n = held.counts.last().copied().unwrap_or(0);
+            let below = unpublished_count(a, "students of a cell below the tier", n as f64, e, min);
+            a.relate(vec![(below, 1.0), (q[2], 1.0), (q[4], -1.0)], Op::Eq, 0.0);
+            below
         })
         .collect()
 }
