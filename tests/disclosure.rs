@@ -5068,3 +5068,74 @@ fn with_one_tier_a_cells_students_below_it_are_a_count_of_their_own() {
         .all(|k| f[k].is_number());
     assert!(!whole, "{f}");
 }
+
+/// The roster of a helper's attack: "needs" is ELL or special education; the group who are
+/// both (20 who gain 7, and `k` more without a post-test, or below fidelity) has no published
+/// cell of its own, and every other group is large (15 without a post-test and 15 below
+/// fidelity each; one student of neither gains 8, so the "N" cells' means have one
+/// denominator each).
+fn union_roster(k: usize, below_fidelity: bool) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,sped,needs\n");
+    let both = [
+        (20, "207", 600),
+        (
+            k,
+            if below_fidelity { "207" } else { "" },
+            if below_fidelity { 50 } else { 600 },
+        ),
+    ];
+    let one = [
+        (20, "207", 600),
+        (20, "202", 600),
+        (15, "", 600),
+        (15, "207", 50),
+    ];
+    let neither = [
+        (29, "207", 600),
+        (1, "208", 600),
+        (30, "202", 600),
+        (15, "", 600),
+        (15, "207", 50),
+    ];
+    let mut i = 0;
+    for (ell, sped, groups) in [
+        ("Y", "Y", &both[..]),
+        ("Y", "N", &one[..]),
+        ("N", "Y", &one[..]),
+        ("N", "N", &neither[..]),
+    ] {
+        let needs = if ell == "Y" || sped == "Y" { "Y" } else { "N" };
+        for &(n, post, minutes) in groups {
+            for _ in 0..n {
+                roster += &format!("S{i},200,{post},{minutes},20,{ell},{sped},{needs}\n");
+                i += 1;
+            }
+        }
+    }
+    roster
+}
+
+#[test]
+fn a_group_only_several_tables_describe_is_not_the_total_less_the_others() {
+    // Before, the three "Y" cells were withheld and the "N" cells published: each "Y" cell is
+    // the total less its "N" cell, and those who are both ELL and in special education are
+    // ELL + special education - high needs: of them, 25 judged and 20 with an outcome (5
+    // without a post-test, under notMet), or 25 enrolled and 20 judged (5 below fidelity,
+    // under either rule). Now some "N" cell is withheld too.
+    for (missing, below_fidelity) in [("notMet", false), ("notMet", true), ("exclude", true)] {
+        let contract = json!({ "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+            "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+            "missingOutcome": missing, "subgroupColumns": ["ell", "sped", "needs"] });
+        let (_, report) = report_of(&contract, &union_roster(5, below_fidelity));
+        let published = ["ell", "sped", "needs"]
+            .iter()
+            .filter(|column| subgroup_cell(&report, column, "N")["suppressed"] != true)
+            .count();
+        assert!(
+            published < 3,
+            "{missing} {below_fidelity}: {}",
+            report["subgroups"]
+        );
+    }
+}
