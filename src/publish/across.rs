@@ -21,7 +21,8 @@ use crate::report::{coded_share, Coded, Tally};
 use crate::steps::widest;
 
 /// What the tables together give away under a plan: the published cells of a group pinned to
-/// 1 to `minCellSize - 1` students (`Ok(None)` when none is), or too many combinations to check.
+/// 1 to `minCellSize - 1` students, or of a group with none of its own the cells that pin it
+/// (`Ok(None)` when none is), or too many combinations to check.
 pub type Crossing = Result<Option<Vec<(usize, usize)>>, TooLarge>;
 
 /// What the checks depend on: outcome figures, cells, their sizes, tiers, met count and fidelity
