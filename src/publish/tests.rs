@@ -602,6 +602,30 @@ fn a_withheld_tier_above_the_mean_holds_at_most_cantellis_share() {
 }
 
 #[test]
+fn those_below_a_withheld_tier_under_the_mean_are_at_most_cantellis_share() {
+    // The lower tail: whole gains, one tier at 0.5: 10 students who declined to -1, 45 at 5 and
+    // 45 at 7 (mean 5.3, SD 2.3159525823376357, median 5), the tier and the met count withheld.
+    // Those below the tier lie in a band from far below (they declined) to 0, the last whole
+    // gain short of 0.5, s = 5.3 / SD below the mean; Cantelli caps them at n v / (v + s²) =
+    // 15.898203592814369 (Python), reached only from the point v / s above the mean, the band's
+    // upper end seen from the other side (without it, the best of the other points gives 16.0);
+    // with the room for rounding, 15.898203743904956.
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[0.5], 0);
+    let by_tier = [(90, Some((5.0, 7.0))), (10, Some((-1.0, -1.0)))];
+    let mut counts = with_growth(
+        (100, 90),
+        (5.3, 2.315_952_582_337_635_7),
+        (5.0, 5.0),
+        &by_tier,
+    );
+    counts.declined = 10;
+    let (from, to) = Bands::of(&c, &counts).card[1];
+    assert!(from < -1000.0 && to == 0.0, "{from} {to}");
+    let (_, high) = what_the_spread_tells(&c, &counts, &[false], false)[1];
+    assert!((high - 15.898_203_743_904_956).abs() < 1e-11, "{high}");
+}
+
+#[test]
 fn a_band_seen_from_its_middle_leaves_the_most_to_the_far_tier() {
     // Normalized gains, tiers at 0.5 and 0.7: 50 at 0.5, 45 at 0.69 and 5 at 1 (mean 0.6105,
     // SD 0.12923531899897825, median 0.595), both tiers withheld, all 100 meeting the target
@@ -1513,4 +1537,91 @@ fn a_count_is_protected_when_it_is_1_to_one_short_of_the_cell_size() {
         protect_if_small(&mut a, q, 10.0);
         assert_eq!(a.get(q).protected, protected, "{value}");
     }
+}
+
+#[test]
+fn a_split_bands_side_sums_within_its_students_bands() {
+    // One side of a split dose band, its counts known: 8 students, 7 with an outcome, 5 meeting
+    // the target. By tier, 3 from 0.5 to 0.69, 2 from 0.7 to 1 and 2 below, from -1 to 0.49:
+    // the sum lies from 3 x 0.5 + 2 x 0.7 - 2 = 0.9 to 3 x 0.69 + 2 + 2 x 0.49 = 5.05. With one
+    // tier (5 from 0.5 to 1, 2 below), from 5 x 0.5 - 2 = 0.5 to 5 + 2 x 0.49 = 5.98. Either
+    // with room for rounding 1e-6 + 1e-9 x 100 x (1 + 1) over 100 enrolled.
+    let room = 1.2e-6;
+    let cases: [(&[u64], TierBands, (f64, f64)); 2] = [
+        (
+            &[8, 7, 5, 3, 2, 2],
+            vec![(0.5, 0.69), (0.7, 1.0), (-1.0, 0.49)],
+            (0.9, 5.05),
+        ),
+        (&[8, 7, 5], vec![(0.5, 1.0), (-1.0, 0.49)], (0.5, 5.98)),
+    ];
+    for (values, bands, (low, high)) in cases {
+        let mut a = Audit::default();
+        let counts: Vec<Q> = values
+            .iter()
+            .map(|&v| a.quantity("a count of the side", v as f64, 100.0))
+            .collect();
+        let q = part_sum(
+            &mut a,
+            "the side's sum",
+            3.0,
+            (&counts, Some(&bands)),
+            100.0,
+        );
+        let (from, to) = a.interval_alone(q, &mut Cache::default());
+        assert!(
+            (from - (low - room)).abs() < 1e-9 && (to - (high + room)).abs() < 1e-9,
+            "{values:?}: {from} {to}"
+        );
+    }
+}
+
+#[test]
+fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
+    // Two dose bands holding students on both sides of the fidelity rule, their counts at
+    // fidelity unknown (no split): their sums, 30 and 12, are those at fidelity (the growth
+    // figures' 10 x 3.5 = 35) and those below, which a reader then tells by difference: 7, within
+    // the room for rounding 1e-6 + 1e-9 x 100 x (1 + 10), the largest outcome being 10.
+    let mut counts = counts(100);
+    let band = |metric_sum| Tally {
+        n: 6,
+        judged: 6,
+        with_metric: 6,
+        metric_sum,
+        metric_magnitude: 10.0,
+        ..Tally::default()
+    };
+    counts.families[0].dose = true;
+    counts.families[0].tallies = vec![band(30.0), band(12.0)];
+    (counts.with_outcome, counts.mean_metric) = (10, Some(3.5));
+    let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+    let bands = Bands::of(&c, &counts);
+    let mut a = Audit::default();
+    let cells: Vec<[Q; 8]> = counts.families[0]
+        .tallies
+        .iter()
+        .map(|t| [(); 8].map(|()| a.quantity("a band's sum", t.metric_sum, 1e15)))
+        .collect();
+    let q_sum = a.quantity("the growth figures' sum", 35.0, 1e15);
+    let q_ob = a.quantity("below fidelity with an outcome", 2.0, 100.0);
+    let dose = DoseTable {
+        f: 0,
+        sides: &[Side::Either; 2],
+        splits: &[None, None],
+    };
+    dose_sum(
+        &mut a,
+        (&counts, &bands),
+        &[cells],
+        dose,
+        (Some(q_sum), q_ob),
+    );
+    let q_sb = Q(a.quantities.len() - 1);
+    assert_eq!(a.get(q_sb).name, "sum of the outcomes below fidelity");
+    let (low, high) = a.interval_alone(q_sb, &mut Cache::default());
+    let room = 1e-6 + 1e-9 * 100.0 * 11.0;
+    assert!(
+        (low - (7.0 - room)).abs() < 1e-9 && (high - (7.0 + room)).abs() < 1e-9,
+        "{low} {high}"
+    );
 }
