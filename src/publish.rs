@@ -1429,9 +1429,13 @@ fn cell_quantities(
             a.relate(sum, Op::Eq, 0.0);
         }
         // Each cell's students by tier, within the bands of its own scores; with one tier, a
-        // cell's split is its met count, and those below the tier with an outcome.
+        // subgroup cell's split is its met count, and those below the tier with an outcome.
+        // The dose bands' split feeds their series at and below fidelity (see
+        // [`dose_tier_series`]), which with one tier too count those below it on each side of a
+        // band holding the threshold: the bands' judged and met, less those at fidelity, gave
+        // 3 below fidelity in the band of 15-30 short of the target.
         let (by_tier, below) = match &bands.cells[f] {
-            Some(bands) if top.tiers.len() > 2 => {
+            Some(bands) if top.tiers.len() > 2 || family.dose => {
                 (cells_by_tier(a, family, &qs, bands, [min, e]), Vec::new())
             }
             Some(bands) => (Vec::new(), below_one_tier(a, family, &qs, bands, [min, e])),

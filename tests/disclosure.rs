@@ -5139,3 +5139,58 @@ fn a_group_only_several_tables_describe_is_not_the_total_less_the_others() {
         );
     }
 }
+
+#[test]
+fn with_one_tier_those_below_fidelity_short_of_it_in_a_split_band_are_a_count() {
+    // One tier (a gain of 5), fidelity 20 minutes a week, inside the band of 15-30. Below
+    // fidelity: 20 who gain 7 and 10 who gain 2 at 5 minutes a week, 12 and 3 at 16 minutes a
+    // week; at fidelity, 20 and 20 at 25 minutes a week, 40 and 20 at 30. Each band's judged
+    // and met less those at fidelity leave 15 below fidelity with an outcome in the band of
+    // 15-30 and 12 of them meeting the target: 3 fell short, a count that a card of two tiers
+    // protects (those below every tier are a series of their own).
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    let groups = [
+        (20, "207", 100),
+        (10, "202", 100),
+        (12, "207", 320),
+        (3, "202", 320),
+        (20, "207", 500),
+        (20, "202", 500),
+        (40, "207", 600),
+        (20, "202", 600),
+    ];
+    let mut i = 0;
+    for (n, post, minutes) in groups {
+        for _ in 0..n {
+            roster += &format!("S{i},200,{post},{minutes},20\n");
+            i += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!((e.students.with_outcome, e.students.met_target), (100, 60));
+    // From the report: below fidelity, those judged and meeting the target in all (the bands'
+    // less those at fidelity), less the band of 0-15's (all below fidelity).
+    let band = |value: &str| judged_met_sum(&dose_cell(&report, value));
+    let derived = (|| {
+        let (mut judged, mut met) = (0.0, 0.0);
+        for value in ["0-15", "15-30", "30-45", "45-60", "60+"] {
+            // (An empty band is published as 0, without a share.)
+            if num(&dose_cell(&report, value)["judged"])? > 0.0 {
+                let (j, m, _) = band(value)?;
+                (judged, met) = (judged + j, met + m);
+            }
+        }
+        let students = &report["students"];
+        let (below_judged, below_met) = (
+            judged - num(&students["judged"])?,
+            met - num(&students["metTarget"])?,
+        );
+        let (j0, m0, _) = band("0-15")?;
+        band("15-30")?;
+        Some((below_judged - j0) - (below_met - m0))
+    })();
+    assert_eq!(derived, None, "{report}");
+}
