@@ -1679,7 +1679,8 @@ fn cell_counts(
         t.with_metric as f64,
         e,
     );
-    a.get_mut(q_w).known = known(shown && (t.with_metric > 0 || t.n == 0));
+    // (A cell with no one with an outcome shows no mean, which says just that.)
+    a.get_mut(q_w).known = known(shown);
     a.relate(vec![(q_w, 1.0), (q_j, -1.0)], Op::Le, 0.0);
     // Under missingOutcome "notMet" the share is over students without an outcome too: the
     // mean's denominator then says how many of them a published cell holds (254/37 in a cell of
@@ -1696,7 +1697,7 @@ fn cell_counts(
     // be far below 0).
     let q_s = a.quantity("sum of a cell's outcomes", t.metric_sum, f64::INFINITY);
     a.get_mut(q_s).lower = -1e15;
-    a.get_mut(q_s).known = known(shown && (t.with_metric > 0 || t.n == 0));
+    a.get_mut(q_s).known = known(shown);
     [q_n, q_j, q_m, q_u, q_w, q_x, q_jw, q_s]
 }
 

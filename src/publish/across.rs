@@ -158,15 +158,11 @@ const POPULATIONS: [Population; 7] = [
         false,
         |t| coded_share(t).is_none(),
     ),
-    // The means' denominators, published with a mean; and with the number judged, those
-    // judged without an outcome (under missingOutcome "notMet").
-    (|t| t.with_metric, false, false, |t| t.with_metric > 0),
-    (
-        |t| t.judged - t.with_metric,
-        false,
-        false,
-        |t| t.with_metric > 0,
-    ),
+    // The means' denominators, published with a mean (a published cell without one has no one
+    // with an outcome); and with the number judged, those judged without an outcome (under
+    // missingOutcome "notMet").
+    (|t| t.with_metric, false, false, |_| true),
+    (|t| t.judged - t.with_metric, false, false, |_| true),
 ];
 
 /// The published cells of a group of students, taken from cells of different tables, that
@@ -733,8 +729,8 @@ fn outcome_sum(a: &mut Audit, value: f64, (tiers, bands): (&[Q], &[(f64, f64)]),
 }
 
 /// A published cell's figures over the groups `inside` it: its size, its share's count, its met
-/// count (exactly, or within a coded share's range), and with its mean the students with an
-/// outcome and their sum. A dose band's (`dose`) share and mean are over its students with an
+/// count (exactly, or within a coded share's range), and with its mean (or its want of one) the
+/// students with an outcome and their sum. A dose band's (`dose`) share and mean are over its students with an
 /// outcome at fidelity or not; its size counts only when published (`sized`).
 fn cell_figures(
     a: &mut Audit,
@@ -779,17 +775,16 @@ fn cell_figures(
         Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
         Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),
     }
-    if t.with_metric > 0 {
-        a.relate(sum_of(&with), Op::Eq, t.with_metric as f64);
-        let sums = sum_of(&|u| {
-            let mut qs = vec![u.sum];
-            qs.extend(below(u, dose).map(|b| b.1));
-            qs
-        });
-        let tolerance = room.max(1e-9 * t.metric_sum.abs());
-        a.relate(sums.clone(), Op::Le, t.metric_sum + tolerance);
-        a.relate(sums, Op::Ge, t.metric_sum - tolerance);
-    }
+    // The mean's denominator and sum (a cell without a mean has no one with an outcome).
+    a.relate(sum_of(&with), Op::Eq, t.with_metric as f64);
+    let sums = sum_of(&|u| {
+        let mut qs = vec![u.sum];
+        qs.extend(below(u, dose).map(|b| b.1));
+        qs
+    });
+    let tolerance = room.max(1e-9 * t.metric_sum.abs());
+    a.relate(sums.clone(), Op::Le, t.metric_sum + tolerance);
+    a.relate(sums, Op::Ge, t.metric_sum - tolerance);
 }
 
 /// The report's totals over every group: enrolled, and as the plan publishes them those with an

@@ -263,10 +263,10 @@ fn a_cell_tells_a_reader_what_it_publishes_and_no_more() {
     assert_eq!(low[2..4], [Between(0.0, 10.0), Between(200.0, 210.0)]);
     let high = known(&cell(210, 210, 205, 210, (true, true)));
     assert_eq!(high[2..4], [Between(200.0, 210.0), Between(0.0, 10.0)]);
-    // No one with an outcome: no mean, so neither its denominator nor its sum; an empty cell
-    // is published as 0 throughout.
+    // No one with an outcome: no mean, which says just that (its count with an outcome and
+    // their sum are 0); an empty cell is published as 0 throughout.
     let none = known(&cell(12, 12, 0, 0, (true, true)));
-    assert_eq!((none[4], none[7]), (Not, Not));
+    assert_eq!((none[4], none[7]), (Exactly, Exactly));
     let empty = known(&cell(0, 0, 0, 0, (true, true)));
     assert_eq!((empty[4], empty[7]), (Exactly, Exactly));
     // A withheld cell holds someone (an empty one would be published), and a reader may not
@@ -1624,4 +1624,105 @@ fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
         (low - (7.0 - room)).abs() < 1e-9 && (high - (7.0 + room)).abs() < 1e-9,
         "{low} {high}"
     );
+}
+
+/// "needs" is ELL or special education (each column's cells: "N", then "Y"): the students who
+/// are both have the tally `both`, and those of neither `neither`; ELL alone and special
+/// education alone 40 each, 30 judged, 20 with an outcome, 10 of them meeting the target. The
+/// "N" cells published with their sizes, the "Y" cells withheld.
+fn union_counts(both: Tally, neither: Tally) -> (Counts, Plan) {
+    let one = Tally {
+        n: 40,
+        judged: 30,
+        met: 10,
+        with_metric: 20,
+        ..Tally::default()
+    };
+    let sum = |parts: &[Tally]| Tally {
+        n: parts.iter().map(|t| t.n).sum(),
+        judged: parts.iter().map(|t| t.judged).sum(),
+        met: parts.iter().map(|t| t.met).sum(),
+        with_metric: parts.iter().map(|t| t.with_metric).sum(),
+        ..Tally::default()
+    };
+    let family = |column: &str, cells: [Tally; 2]| Family {
+        column: column.into(),
+        dose: false,
+        values: vec!["N".into(), "Y".into()],
+        tallies: cells.to_vec(),
+        tiers: None,
+        at_fidelity: vec![],
+    };
+    let mut counts = counts(0);
+    let everyone = sum(&[both, one, one, neither]);
+    (counts.enrolled, counts.intervention) = (everyone.n, everyone.n);
+    counts.families = vec![
+        family("ell", [sum(&[one, neither]), sum(&[both, one])]),
+        family("sped", [sum(&[one, neither]), sum(&[both, one])]),
+        family("needs", [neither, sum(&[both, one, one])]),
+    ];
+    let combination = |cells: [u32; 3], tally: Tally| Combination {
+        cells: cells.to_vec(),
+        tally,
+        ..Combination::new(1)
+    };
+    counts.combinations = vec![
+        combination([1, 1, 1], both),
+        combination([1, 0, 1], one),
+        combination([0, 1, 1], one),
+        combination([0, 0, 0], neither),
+    ];
+    let mut plan = initial_plan(&counts, 10);
+    plan.outcome_figures = true;
+    plan.cells = vec![vec![true, false]; 3];
+    plan.sizes = vec![vec![true, true]; 3];
+    (counts, plan)
+}
+
+/// A tally of `n` students, `judged` of them judged, `met` meeting the target, `with_metric`
+/// with an outcome.
+fn tally_of(n: u64, judged: u64, met: u64, with_metric: u64) -> Tally {
+    Tally {
+        n,
+        judged,
+        met,
+        with_metric,
+        ..Tally::default()
+    }
+}
+
+#[test]
+fn a_group_several_tables_pin_is_found_by_each_count_it_is_small_in() {
+    // ELL + special education - needs = those who are both, in each count the "N" cells state;
+    // each case small in one count alone (every other count of it 0 or at least 10): 5 below
+    // fidelity (25 enrolled, 20 judged), 5 short of the target, 5 judged without an outcome
+    // (under missingOutcome "notMet"), 5 with an outcome. The "N" cells that pin it are named.
+    let neither = tally_of(40, 40, 30, 40);
+    let cases = [
+        tally_of(25, 20, 10, 20),
+        tally_of(25, 25, 20, 25),
+        tally_of(25, 25, 10, 20),
+        tally_of(25, 25, 0, 5),
+    ];
+    for both in cases {
+        let (counts, plan) = union_counts(both, neither);
+        let found = across::pinned_combination(&counts, &plan, 10);
+        assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])), "{both:?}");
+    }
+    // With 10 in place of each 5, nothing is small.
+    let both = tally_of(30, 20, 10, 20);
+    let (counts, plan) = union_counts(both, neither);
+    assert_eq!(across::pinned_combination(&counts, &plan, 10), Ok(None));
+}
+
+#[test]
+fn a_cell_without_a_mean_states_that_no_one_in_it_has_an_outcome() {
+    // Those of neither all judged without an outcome (under missingOutcome "notMet"): needs'
+    // "N" cell publishes no mean, which says that none of its 40 has an outcome. So the 5 who
+    // are both and judged without one are ELL's 15 (50 in its "N" cell, 65 in all) + special
+    // education's 15 - needs' 25 (65 - 40).
+    let both = tally_of(25, 25, 10, 20);
+    let (counts, plan) = union_counts(both, tally_of(40, 40, 0, 0));
+    let found = across::pinned_combination(&counts, &plan, 10);
+    assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])));
 }
