@@ -5293,17 +5293,21 @@ fn a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome() {
     // the cell without a mean was taken to say nothing of its outcomes, and all of it was
     // published.
     let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,sped,needs\n");
-    let one = [(30, "207"), (1, "208"), (10, "")];
-    let groups: [(&str, &str, &[(usize, &str)]); 4] = [
-        ("Y", "Y", &[(20, "207"), (5, "")]),
+    let (both, one, neither) = (
+        vec![(20, "207"), (5, "")],
+        vec![(30, "207"), (1, "208"), (10, "")],
+        vec![(19, "")],
+    );
+    let groups = [
+        ("Y", "Y", &both),
         ("Y", "N", &one),
         ("N", "Y", &one),
-        ("N", "N", &[(19, "")]),
+        ("N", "N", &neither),
     ];
     let mut i = 0;
     for (ell, sped, rows) in groups {
         let needs = if ell == "Y" || sped == "Y" { "Y" } else { "N" };
-        for &(n, post) in rows {
+        for &(n, post) in rows.iter() {
             for _ in 0..n {
                 roster += &format!("S{i},200,{post},600,20,{ell},{sped},{needs}\n");
                 i += 1;
