@@ -4091,6 +4091,27 @@ fn overlapping_tables_do_not_give_a_small_group_away_through_their_means() {
 }
 
 #[test]
+fn a_third_table_laid_over_does_not_hide_a_group_two_give_away() {
+    // The README's overlapping tables with a third column every student shares (one site): the
+    // subgroup tables are laid over one another three at a time, and grade and ELL still must
+    // not give the 5 grade 4 ELL students away.
+    let (mut contract, roster) = overlapping_tables_case(false);
+    contract["subgroupColumns"] = json!(["grade", "ell", "site"]);
+    let roster: String = roster
+        .lines()
+        .enumerate()
+        .map(|(i, line)| format!("{line},{}\n", if i == 0 { "site" } else { "A" }))
+        .collect();
+    let (_, report) = report_of(&contract, &roster);
+    assert_eq!(subgroup_cell(&report, "site", "A")["n"], 60, "{report}");
+    let (low, high) = grade_4_y_interval(&report, ("ell", "Y", "N"));
+    assert!(
+        high - low >= 1.0 - SOLVER_ACCURACY,
+        "grade 4 ELL students from {low} to {high}: {report}"
+    );
+}
+
+#[test]
 fn a_group_whose_interval_holds_one_whole_number_is_pinned() {
     // A reviewer's roster: the linear program put grade 4 ELL from 7.02 to 8.25, more than one
     // student wide, but only 8 is a whole number in it. (Post-test scores, grade 4 all at 0;
@@ -5328,4 +5349,31 @@ fn a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome() {
         && !students["judged"].is_null()
         && !students["withOutcome"].is_null();
     assert!(!all, "{report}");
+}
+
+#[test]
+fn tables_making_more_groups_than_the_check_takes_are_withheld() {
+    // Two columns of 21 values each, one student in each of the 441 pairs: every cell holds
+    // 21, yet the groups alike in every published cell are more than the check across tables
+    // takes on (400), so the subgroup cells are withheld and the report says why.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,a,b\n");
+    for i in 0..21 {
+        for j in 0..21 {
+            let post = if (i + j) % 2 == 0 { 207 } else { 202 };
+            roster += &format!("S{i}-{j},200,{post},600,20,a{i},b{j}\n");
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["a", "b"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.subgroups.len(), 42);
+    let cells = report["subgroups"].as_array().unwrap();
+    assert!(cells.iter().all(|c| c["suppressed"] == true), "{report}");
+    let said = report["disclosure"]["protections"].to_string();
+    assert!(
+        said.contains("the 441 combinations of their values"),
+        "{said}"
+    );
 }

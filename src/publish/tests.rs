@@ -1627,17 +1627,10 @@ fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
 }
 
 /// "needs" is ELL or special education (each column's cells: "N", then "Y"): the students who
-/// are both have the tally `both`, and those of neither `neither`; ELL alone and special
-/// education alone 40 each, 30 judged, 20 with an outcome, 10 of them meeting the target. The
-/// "N" cells published with their sizes, the "Y" cells withheld.
-fn union_counts(both: Tally, neither: Tally) -> (Counts, Plan) {
-    let one = Tally {
-        n: 40,
-        judged: 30,
-        met: 10,
-        with_metric: 20,
-        ..Tally::default()
-    };
+/// are both have the tally `both`, those of ELL alone and of special education alone `one`
+/// each, and those of neither `neither`. The "N" cells published with their sizes, the "Y"
+/// cells withheld.
+fn union_counts(both: Tally, one: Tally, neither: Tally) -> (Counts, Plan) {
     let sum = |parts: &[Tally]| Tally {
         n: parts.iter().map(|t| t.n).sum(),
         judged: parts.iter().map(|t| t.judged).sum(),
@@ -1697,7 +1690,8 @@ fn a_group_several_tables_pin_is_found_by_each_count_it_is_small_in() {
     // each case small in one count alone (every other count of it 0 or at least 10): 5 below
     // fidelity (25 enrolled, 20 judged), 5 short of the target, 5 judged without an outcome
     // (under missingOutcome "notMet"), 5 with an outcome. The "N" cells that pin it are named.
-    let neither = tally_of(40, 40, 30, 40);
+    // Those of one table alone: 40 each, 30 judged, 20 with an outcome, 10 meeting the target.
+    let (one, neither) = (tally_of(40, 30, 10, 20), tally_of(40, 40, 30, 40));
     let cases = [
         tally_of(25, 20, 10, 20),
         tally_of(25, 25, 20, 25),
@@ -1705,13 +1699,23 @@ fn a_group_several_tables_pin_is_found_by_each_count_it_is_small_in() {
         tally_of(25, 25, 0, 5),
     ];
     for both in cases {
-        let (counts, plan) = union_counts(both, neither);
+        let (counts, plan) = union_counts(both, one, neither);
         let found = across::pinned_combination(&counts, &plan, 10);
         assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])), "{both:?}");
     }
     // With 10 in place of each 5, nothing is small.
     let both = tally_of(30, 20, 10, 20);
-    let (counts, plan) = union_counts(both, neither);
+    let (counts, plan) = union_counts(both, one, neither);
+    assert_eq!(across::pinned_combination(&counts, &plan, 10), Ok(None));
+}
+
+#[test]
+fn a_small_group_that_is_one_tables_withheld_cells_is_left_to_that_tables_audit() {
+    // With those of one table alone all at fidelity, the 5 who are both and below fidelity are
+    // all of needs' "Y" students below fidelity: needs' own audit protects them (its total
+    // less its "N" cell), and the check across tables withholds no cell for them.
+    let one = tally_of(30, 30, 10, 20);
+    let (counts, plan) = union_counts(tally_of(25, 20, 10, 20), one, tally_of(40, 40, 30, 40));
     assert_eq!(across::pinned_combination(&counts, &plan, 10), Ok(None));
 }
 
@@ -1722,7 +1726,8 @@ fn a_cell_without_a_mean_states_that_no_one_in_it_has_an_outcome() {
     // are both and judged without one are ELL's 15 (50 in its "N" cell, 65 in all) + special
     // education's 15 - needs' 25 (65 - 40).
     let both = tally_of(25, 25, 10, 20);
-    let (counts, plan) = union_counts(both, tally_of(40, 40, 0, 0));
+    let one = tally_of(40, 30, 10, 20);
+    let (counts, plan) = union_counts(both, one, tally_of(40, 40, 0, 0));
     let found = across::pinned_combination(&counts, &plan, 10);
     assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])));
 }
