@@ -122,7 +122,7 @@ function comparisonSection(e) {
       { cells: ['Improvement index', `${e.improvementIndex > 0 ? '+' : ''}${e.improvementIndex}`] },
       { cells: ['Students with a post-test (intervention / comparison)', `${count(e.nIntervention)} / ${count(e.nComparison)}`] },
       { cells: ['Baseline difference (pre-test g)', `${decimal(e.baselineG, 3)}${e.baseline ? ` (${BASELINE[e.baseline]})` : ''}`] },
-      { cells: ['Missing post-tests', `${percent(e.attrition.overall)} overall, ${decimal(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'})`] },
+      { cells: ['Missing post-tests', `${percent(e.attrition.overall)} overall, ${decimal(e.attrition.differential * 100, 1)} points differential (${e.attrition.low ? 'low' : 'high'} against ${e.attrition.boundary === null ? 'any boundary: overall attrition too high' : `the ${decimal(e.attrition.boundary * 100, 1)}-point boundary`})`] },
       { cells: ['Design', `${DESIGN[e.design]}, evaluated ${e.independent ? 'independently' : 'by a party not stated to be independent'}${e.evaluator ? ` (${e.evaluator})` : ''}`] },
       { cells: ['What a WWC review could support', support ? `${RATING[support.rating]}; ${support.essaTier ? `ESSA tier ${support.essaTier}` : 'no ESSA tier'}` : 'Nothing: a design condition does not hold (below)'] },
     ]),

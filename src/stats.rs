@@ -926,7 +926,8 @@ pub struct Attrition {
 pub struct AttritionStatus {
     pub overall: f64,
     pub differential: f64,
-    /// The boundary in percentage points at this overall rate, or null when all attrition is high.
+    /// The largest differential that is low at this overall rate, a fraction like the two above
+    /// (the WWC's table gives it in percentage points), or null when all attrition is high.
     pub boundary: Option<f64>,
     pub low: bool,
 }
@@ -956,7 +957,7 @@ impl Attrition {
         AttritionStatus {
             overall: self.overall,
             differential: self.differential,
-            boundary: limit,
+            boundary: limit.map(|b| b / 100.0),
             low: limit.is_some_and(|b| differential_pct <= b),
         }
     }

@@ -706,7 +706,7 @@ fn rating(s: &Study, policy: &Policy, reasons: &mut Vec<String>) -> Rating {
             let st = a.rates().status(policy.attrition_boundary);
             let boundary = st
                 .boundary
-                .map(|b| format!("the {b:.1}-point boundary"))
+                .map(|b| format!("the {:.1}-point boundary", b * 100.0))
                 .unwrap_or_else(|| "any boundary (overall attrition too high)".into());
             reasons.push(format!(
                 "Attrition {:.1}% overall, {:.1} points differential: {} against {}.",

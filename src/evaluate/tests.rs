@@ -467,6 +467,9 @@ fn a_randomized_roster_with_a_significant_effect() {
     close(effect.attrition.overall, 0.045);
     close(effect.attrition.differential, 0.01);
     assert!(effect.attrition.low);
+    // At 4.5% overall the cautious boundary is 6.0 points (WWC Handbook 4.1, Table II.1: the
+    // stricter of the rows for 4% and 5%, 6.0 and 6.1), a fraction like the rates above.
+    assert_eq!(effect.attrition.boundary, Some(0.06));
     assert_eq!(effect.design, "rct");
     assert_eq!(
         effect.summary,
