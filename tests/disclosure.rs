@@ -5254,6 +5254,20 @@ fn with_one_tier_the_students_of_a_school_beyond_a_class_short_of_it_are_a_count
     assert_eq!(derived, None, "{report}");
 }
 
+#[test]
+fn every_table_at_once_pins_what_each_pair_of_tables_leaves_open() {
+    // A roster the property test of tables laid over one another found with the check of every
+    // table at once switched off (1,500 cases, seed 777): grade and ELL laid over each other,
+    // and the dose bands over each, left open what all three together pin, the one ELL student
+    // of 30-45 minutes a week in the lower tier. Minimum cell size 5, grade and ELL published.
+    let roster = include_str!("fixtures/contracts/disclosure-every-table-at-once.csv");
+    let contract = edge_contract(5, json!({ "subgroupColumns": ["grade", "ell"] }));
+    let (e, report) = report_of(&contract, roster);
+    assert_eq!(e.students.enrolled, 27);
+    let pinned = pinned_by_means(roster, &contract, &report, &e);
+    assert!(pinned.is_empty(), "{pinned:?} in {report}");
+}
+
 /// The rosters the two property tests of tables laid over one another once failed on (the
 /// shrunk cases their saved seeds replay), as a test of their own: the property tests run too
 /// long for a mutant run, and these cases are where the checks across tables were found short
