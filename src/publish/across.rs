@@ -730,8 +730,8 @@ fn outcome_sum(a: &mut Audit, value: f64, (tiers, bands): (&[Q], &[(f64, f64)]),
 
 /// A published cell's figures over the groups `inside` it: its size, its share's count, its met
 /// count (exactly, or within a coded share's range), and with its mean (or its want of one) the
-/// students with an outcome and their sum. A dose band's (`dose`) share and mean are over its students with an
-/// outcome at fidelity or not; its size counts only when published (`sized`).
+/// students with an outcome and their sum. A dose band's (`dose`) share and mean are over its
+/// students with an outcome at fidelity or not; its size counts only when published (`sized`).
 fn cell_figures(
     a: &mut Audit,
     t: &Tally,
