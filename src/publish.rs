@@ -2061,15 +2061,29 @@ fn nested_bounds(
         if !(plan.cells[fa][a_cell] && inner.n > 0) {
             continue;
         }
-        // Each count of the cell: students (when its size is published), those the share is
-        // over, those meeting the target, those with an outcome (the means' denominators); its
-        // place in the cell's quantities.
-        let size = if plan.sizes[fa][a_cell] { inner.n } else { 0 };
+        // Each count of the cell, as [`cell_counts`] places them: students and those the share
+        // is not over (when its size is published), those the share is over, meeting the
+        // target, not meeting it, with an outcome (the means' denominators), judged without
+        // one. (School a's 130 judged with 117 meeting the target, less class p's 50 and 40,
+        // gave 3 beyond p who fell short; 130 - 117 and 50 - 40 enrolled and judged, 3 below
+        // fidelity.)
+        let sized = plan.sizes[fa][a_cell];
         let pairs = [
-            (size, outer.n, 0),
+            (if sized { inner.n } else { 0 }, outer.n, 0),
             (inner.judged, outer.judged, 1),
             (inner.met, outer.met, 2),
+            (inner.judged - inner.met, outer.judged - outer.met, 3),
             (inner.with_metric, outer.with_metric, 4),
+            (
+                if sized { inner.n - inner.judged } else { 0 },
+                outer.n - outer.judged,
+                5,
+            ),
+            (
+                inner.judged - inner.with_metric,
+                outer.judged - outer.with_metric,
+                6,
+            ),
         ];
         for (held, holds, k) in pairs {
             let apart = holds.saturating_sub(held);

@@ -5391,3 +5391,67 @@ fn tables_making_more_groups_than_the_check_takes_are_withheld() {
         "{said}"
     );
 }
+
+/// Schools a, b and c and classes p (in a alone), q (in a and b), r (in a and c) and s (in b and
+/// c): per (school, class), its students, those of them who gain 2 (the others 7) and those at
+/// 5 minutes a week (below fidelity, the others at 30), each gaining as the rest of its group.
+fn classes_in_schools(groups: &[(&str, &str, usize, usize, usize)]) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,school,class\n");
+    let mut id = 0;
+    for &(school, class, n, short, below) in groups {
+        for i in 0..n {
+            let post = if i < short { 202 } else { 207 };
+            let minutes = if i >= n - below { 100 } else { 600 };
+            roster += &format!("S{id},200,{post},{minutes},20,{school},{class}\n");
+            id += 1;
+        }
+    }
+    roster
+}
+
+#[test]
+fn the_students_of_a_school_beyond_a_class_are_counts_of_their_own_in_every_count() {
+    // A helper's attack. One tier (a gain of 5). School a is class p (50, 10 short of the
+    // target), and 40 of q and 40 of r, 1 and 2 of them short; every other group has 60, 10
+    // short. Published whole, school a's 130 judged with 117 meeting the target less class p's
+    // 50 and 40 gave the 3 beyond p who fell short, spread over two groups (no single group
+    // pinned). With 10, 1 and 2 of them below fidelity instead, school a's 130 enrolled and 117
+    // judged less class p's 50 and 40 gave 3 below fidelity.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["school", "class"] });
+    let others = [
+        ("b", "q", 60, 10),
+        ("b", "s", 60, 10),
+        ("c", "r", 60, 10),
+        ("c", "s", 60, 10),
+    ];
+    for below_fidelity in [false, true] {
+        let a = [("a", "p", 50, 10), ("a", "q", 40, 1), ("a", "r", 40, 2)];
+        let groups: Vec<(&str, &str, usize, usize, usize)> = (a.iter().chain(&others))
+            .map(|&(school, class, n, k)| {
+                if below_fidelity {
+                    (school, class, n, 0, k)
+                } else {
+                    (school, class, n, k, 0)
+                }
+            })
+            .collect();
+        let (_, report) = report_of(&contract, &classes_in_schools(&groups));
+        let figures = |column: &str, value: &str| {
+            let cell = subgroup_cell(&report, column, value);
+            let (judged, met, _) = judged_met_sum(&cell)?;
+            Some((num(&cell["n"])?, judged, met))
+        };
+        let beyond = (|| {
+            let ((na, ja, ma), (np, jp, mp)) = (figures("school", "a")?, figures("class", "p")?);
+            Some(if below_fidelity {
+                (na - ja) - (np - jp)
+            } else {
+                (ja - ma) - (jp - mp)
+            })
+        })();
+        assert_eq!(beyond, None, "below fidelity {below_fidelity}: {report}");
+    }
+}
