@@ -929,11 +929,25 @@ pub const PINNING_BUDGET: usize = 5_000_000;
 
 /// Which unknowns a system of equations pins down exactly, whatever the others are: those
 /// whose unit vector lies in the equations' row space. Column `j` of the 0/1 matrix is
-/// `columns[j]`, the rows it has a 1 in (each below `rows`). Equivalently, column j lies in
-/// every basis of the columns (a coloop): a greedy basis is built by elimination, and each
-/// column outside it is written in the basis; a basis column no such combination uses is
-/// pinned. Cost: columns x rows squared, refused past [`PINNING_BUDGET`].
+/// `columns[j]`, the rows it has a 1 in (each below `rows`). See [`pinned_sums`]. (The tests'
+/// form: the check across tables asks of groups and of their sums at once.)
+#[cfg(test)]
 pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge> {
+    let singles: Vec<Vec<usize>> = (0..columns.len()).map(|j| vec![j]).collect();
+    pinned_sums(rows, columns, &singles)
+}
+
+/// Which sums of unknowns (each a set of columns, see [`pinned`]) the equations pin down
+/// exactly: those whose 0/1 vector lies in the row space, that is, meets every solution of the
+/// equations set to 0 at 0. A greedy basis of the columns is built by elimination; each column
+/// j outside it is a combination of the basis, which gives one such solution (1 at j, the
+/// combination's opposite on the basis), and they span them all. Cost: columns x rows squared,
+/// refused past [`PINNING_BUDGET`], then columns outside the basis x the sums' sizes.
+pub fn pinned_sums(
+    rows: usize,
+    columns: &[Vec<usize>],
+    sums: &[Vec<usize>],
+) -> Result<Vec<bool>, TooLarge> {
     if columns.len().saturating_mul(rows.saturating_mul(rows)) > PINNING_BUDGET {
         return Err(TooLarge);
     }
@@ -941,8 +955,10 @@ pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge
     // The reduced basis vectors, each zero at the pivots before its own, with its pivot and
     // its value as a combination of the basis columns (by their order in `basis`).
     let mut reduced: Vec<(Vec<f64>, usize, Vec<f64>)> = Vec::new();
-    let mut basis: Vec<usize> = Vec::new();
-    let mut used: Vec<bool> = Vec::new();
+    // Each column's place in the basis; and the columns outside it with their combination t
+    // (column + t . basis = 0).
+    let mut place: Vec<Option<usize>> = vec![None; columns.len()];
+    let mut outside: Vec<(usize, Vec<f64>)> = Vec::new();
     for (j, ones) in columns.iter().enumerate() {
         let mut v = vec![0.0; rows];
         for &r in ones {
@@ -951,7 +967,7 @@ pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge
             }
         }
         // v = column j + sum(t_i basis_i), reduced against each basis vector in turn.
-        let mut t = vec![0.0; basis.len() + 1];
+        let mut t = vec![0.0; reduced.len() + 1];
         for (e, pivot, combo) in &reduced {
             let k = v[*pivot] / e[*pivot];
             if k.abs() > EPS {
@@ -966,22 +982,29 @@ pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge
             );
         if size > EPS {
             // Independent: a new basis column, its reduced vector v = column + t.
-            t[basis.len()] = 1.0;
-            basis.push(j);
-            used.push(false);
+            t[reduced.len()] = 1.0;
+            place[j] = Some(reduced.len());
             reduced.push((v, pivot, t));
         } else {
-            // column j = -t: every basis column it uses can be traded for it.
-            for (u, x) in used.iter_mut().zip(&t) {
-                *u |= x.abs() > EPS;
-            }
+            t.pop();
+            outside.push((j, t));
         }
     }
-    let mut out = vec![false; columns.len()];
-    for (&j, &u) in basis.iter().zip(&used) {
-        out[j] = !u;
-    }
-    Ok(out)
+    // Each sum against each solution: 1 if it holds the column outside the basis, plus the
+    // combination's weights on the basis columns it holds.
+    let meets = |sum: &[usize], (j, t): &(usize, Vec<f64>)| -> f64 {
+        sum.iter()
+            .map(|&k| match place.get(k).copied().flatten() {
+                _ if k == *j => 1.0,
+                Some(i) => t.get(i).copied().unwrap_or(0.0),
+                None => 0.0,
+            })
+            .sum()
+    };
+    Ok(sums
+        .iter()
+        .map(|sum| outside.iter().all(|x| meets(sum, x).abs() <= 1e-6))
+        .collect())
 }
 
 #[cfg(test)]
@@ -1129,7 +1152,43 @@ mod tests {
                 })
                 .collect();
             assert_eq!(pinned(rows, &columns), Ok(expected), "{columns:?}");
+            // And sums of unknowns: pinned exactly when their 0/1 vector leaves the rank so.
+            let sums: Vec<Vec<usize>> = (0..4)
+                .map(|_| (0..cols).filter(|_| next(2) == 1).collect())
+                .collect();
+            let expected: Vec<bool> = (sums.iter())
+                .map(|sum| {
+                    let mut m = matrix.clone();
+                    m.push((0..cols).map(|k| i128::from(sum.contains(&k))).collect());
+                    rank(m) == base
+                })
+                .collect();
+            assert_eq!(
+                pinned_sums(rows, &columns, &sums),
+                Ok(expected),
+                "{columns:?} {sums:?}"
+            );
         }
+    }
+
+    #[test]
+    fn a_fourth_column_splits_the_overlap_of_a_union_but_not_its_sum() {
+        // The union of a_union_column_pins_the_overlap_of_its_parts, each combination split by
+        // a fourth column x (a or b, both published): rows total, ELL yes/no, special education
+        // yes/no, needs yes/no, x a/b. Those who are both, in x = a and in x = b, are each free,
+        // but together they are ELL + special education - needs.
+        let mut columns = Vec::new();
+        for rows in [[1, 3, 5], [1, 4, 5], [2, 3, 5], [2, 4, 6]] {
+            for x in [7, 8] {
+                columns.push(vec![0, rows[0], rows[1], rows[2], x]);
+            }
+        }
+        assert_eq!(pinned(9, &columns), Ok(vec![false; 8]));
+        let sums = [vec![0, 1], vec![0], vec![0, 2], vec![6, 7]];
+        assert_eq!(
+            pinned_sums(9, &columns, &sums),
+            Ok(vec![true, false, false, true])
+        );
     }
 
     /// A family of cells adding up to a published total.

@@ -5316,18 +5316,10 @@ fn the_rosters_tables_laid_over_one_another_once_failed_on_pin_nothing() {
     assert_eq!(replayed, [4, 2]);
 }
 
-#[test]
-fn a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome() {
-    // missingOutcome "notMet"; "needs" is ELL or special education. Both: 20 who gain 7 and 5
-    // without a post-test; ELL alone and special education alone: 30 who gain 7, 1 who gains
-    // 8 and 10 without one each; neither: 19, none with a post-test. Needs' "N" cell then shows
-    // 19 judged and no mean: none of them has an outcome. ELL's and special education's "N"
-    // cells show 60 judged and a mean of 218/31 (31 the only denominator up to 60), and the
-    // report 126 judged and 82 with an outcome: 44 judged without one, of whom 29 in each "N"
-    // cell and 19 in needs' give the 5 who are both (44 - 29 + 44 - 29 - (44 - 19)). Before,
-    // the cell without a mean was taken to say nothing of its outcomes, and all of it was
-    // published.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,sped,needs\n");
+/// The roster of [`a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome`], with a
+/// column x (a or b by turns) when `split`.
+fn ell_sped_needs_roster(split: bool) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,sped,needs,x\n");
     let (both, one, neither) = (
         vec![(20, "207"), (5, "")],
         vec![(30, "207"), (1, "208"), (10, "")],
@@ -5344,25 +5336,49 @@ fn a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome() {
         let needs = if ell == "Y" || sped == "Y" { "Y" } else { "N" };
         for &(n, post) in rows.iter() {
             for _ in 0..n {
-                roster += &format!("S{i},200,{post},600,20,{ell},{sped},{needs}\n");
+                let x = if split && i % 2 == 1 { "b" } else { "a" };
+                roster += &format!("S{i},200,{post},600,20,{ell},{sped},{needs},{x}\n");
                 i += 1;
             }
         }
     }
+    roster
+}
+
+#[test]
+fn a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome() {
+    // missingOutcome "notMet"; "needs" is ELL or special education. Both: 20 who gain 7 and 5
+    // without a post-test; ELL alone and special education alone: 30 who gain 7, 1 who gains
+    // 8 and 10 without one each; neither: 19, none with a post-test. Needs' "N" cell then shows
+    // 19 judged and no mean: none of them has an outcome. ELL's and special education's "N"
+    // cells show 60 judged and a mean of 218/31 (31 the only denominator up to 60), and the
+    // report 126 judged and 82 with an outcome: 44 judged without one, of whom 29 in each "N"
+    // cell and 19 in needs' give the 5 who are both (44 - 29 + 44 - 29 - (44 - 19)). Before,
+    // the cell without a mean was taken to say nothing of its outcomes, and all of it was
+    // published. With a column x splitting every group in two (a helper's attack), no group
+    // alone is pinned, but those who are both still are: before, all of it was published.
     let contract = json!({ "metric": { "kind": "gain" },
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
-        "missingOutcome": "notMet", "subgroupColumns": ["ell", "sped", "needs"] });
-    let (e, report) = report_of(&contract, &roster);
-    assert_eq!((e.students.judged, e.students.with_outcome), (126, 82));
-    let shown = |column: &str, field: &str| !subgroup_cell(&report, column, "N")[field].is_null();
-    let students = &report["students"];
-    let all = shown("ell", "meanMetric")
-        && shown("sped", "meanMetric")
-        && shown("needs", "judged")
-        && !students["judged"].is_null()
-        && !students["withOutcome"].is_null();
-    assert!(!all, "{report}");
+        "missingOutcome": "notMet" });
+    for (split, columns) in [
+        (false, json!(["ell", "sped", "needs"])),
+        (true, json!(["ell", "sped", "needs", "x"])),
+    ] {
+        let mut contract = contract.clone();
+        contract["subgroupColumns"] = columns;
+        let (e, report) = report_of(&contract, &ell_sped_needs_roster(split));
+        assert_eq!((e.students.judged, e.students.with_outcome), (126, 82));
+        let shown =
+            |column: &str, field: &str| !subgroup_cell(&report, column, "N")[field].is_null();
+        let students = &report["students"];
+        let all = shown("ell", "meanMetric")
+            && shown("sped", "meanMetric")
+            && shown("needs", "judged")
+            && !students["judged"].is_null()
+            && !students["withOutcome"].is_null();
+        assert!(!all, "split {split}: {report}");
+    }
 }
 
 #[test]

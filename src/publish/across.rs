@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{band_room, band_sides, band_sum, Bands, Counts, Given, Plan, Side, TierBands};
 use crate::contract::{BelowFidelity, Contract, MissingOutcome};
-use crate::disclosure::{pinned, Audit, Cache, Known, Op, TooLarge, Q};
+use crate::disclosure::{pinned_sums, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
 use crate::steps::widest;
 
@@ -201,48 +201,167 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
         }
         // Groups published alike merge: a reader cannot tell them apart.
         let mut groups: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
-        for x in &counts.combinations {
-            let held = count(&x.tally);
-            if held == 0 {
-                continue;
-            }
-            let mut rows = vec![0];
-            rows.extend(x.cells.iter().enumerate().filter_map(|(f, &i)| {
-                row_of
-                    .get(f)
-                    .and_then(|r| r.get(i as usize).copied().flatten())
-            }));
-            *groups.entry(rows).or_default() += held;
-        }
+        let keys: Vec<Option<Vec<usize>>> = (counts.combinations.iter())
+            .map(|x| {
+                let held = count(&x.tally);
+                let mut rows = vec![0];
+                rows.extend(x.cells.iter().enumerate().filter_map(|(f, &i)| {
+                    row_of
+                        .get(f)
+                        .and_then(|r| r.get(i as usize).copied().flatten())
+                }));
+                *groups.entry(rows.clone()).or_default() += held;
+                (held > 0).then_some(rows)
+            })
+            .collect();
+        groups.retain(|_, held| *held > 0);
         let columns: Vec<Vec<usize>> = groups.keys().cloned().collect();
-        let exact = pinned(cell_of_row.len(), &columns)?;
-        for ((rows, held), exact) in groups.iter().zip(exact) {
-            if !exact || *held >= min {
-                continue;
+        let group_of: Vec<Option<usize>> = (keys.iter())
+            .map(|k| k.as_ref().and_then(|k| columns.binary_search(k).ok()))
+            .collect();
+        let published: Vec<usize> = (0..row_of.len())
+            .filter(|&f| row_of[f].iter().any(Option::is_some))
+            .collect();
+        let unions = unions(counts, &group_of, count, (&published, min));
+        let mut sums: Vec<Vec<usize>> = (0..columns.len()).map(|j| vec![j]).collect();
+        sums.extend(unions.iter().map(|u| u.groups.clone()));
+        let exact = pinned_sums(cell_of_row.len(), &columns, &sums)?;
+        // A small group pinned, with its published cells; or with none of its own, the total
+        // less the other groups. A group that is all of one table's unpublished cells is that
+        // table's total less its published ones, which the table's audit sees; one only several
+        // tables describe (ELL and special education, of "high needs" 165 of 255, ELL 95 and
+        // special education 95: 25, of whom 5 without a post-test) is this check's, and the
+        // cells that pin it are withheld in their place.
+        let found = |held: u64, cells: Vec<(usize, usize)>| {
+            if !cells.is_empty() {
+                return Some(cells);
             }
-            if rows.len() > 1 {
-                return Ok(Some(rows[1..].iter().map(|&r| cell_of_row[r]).collect()));
-            }
-            // No published cell of its own: the total less the other groups. A group that is
-            // all of one table's unpublished cells is that table's total less its published
-            // ones, which the table's audit sees; one only several tables describe (ELL and
-            // special education, of "high needs" 165 of 255, ELL 95 and special education 95:
-            // 25, of whom 5 without a post-test) is this check's, and the cells that pin it are
-            // withheld in their place.
             let one_table = (counts.families.iter().zip(&row_of))
                 .filter(|(family, _)| with_dose || !family.dose)
                 .any(|(family, rows)| {
                     let unpublished = (family.tallies.iter().zip(rows))
                         .filter(|(_, row)| row.is_none())
                         .map(|(t, _)| count(t));
-                    unpublished.sum::<u64>() == *held
+                    unpublished.sum::<u64>() == held
                 });
-            if !one_table && cell_of_row.len() > 1 {
-                return Ok(Some(cell_of_row[1..].to_vec()));
+            (!one_table && cell_of_row.len() > 1).then(|| cell_of_row[1..].to_vec())
+        };
+        let alone = (groups.iter()).map(|(rows, &held)| {
+            let cells = rows[1..].iter().map(|&r| cell_of_row[r]).collect();
+            (held, cells)
+        });
+        // A union's published cells: those of its values in the tables that describe it.
+        let together = unions.iter().map(|u| {
+            let cells = (u.cells.iter())
+                .filter(|&&(f, i)| row_of[f][i].is_some())
+                .copied()
+                .collect();
+            (u.held, cells)
+        });
+        for ((held, cells), exact) in alone.chain(together).zip(exact) {
+            if exact && held < min {
+                if let Some(cells) = found(held, cells) {
+                    return Ok(Some(cells));
+                }
             }
         }
     }
     Ok(None)
+}
+
+/// Students alike in their cells of some of the tables, as [`unions`] finds them.
+struct Union {
+    /// The groups of [`pinned_combination`] it is made of.
+    groups: Vec<usize>,
+    /// Its students of the count.
+    held: u64,
+    /// Its cells, (table, cell), in the tables that describe it.
+    cells: Vec<(usize, usize)>,
+}
+
+/// Most tables whose every subset [`unions`] tries; past it, pairs and triples of them.
+const MOST_TABLES_EVERY_SUBSET: usize = 10;
+
+/// The students alike in their cells of two or more of the `tables` (those with a published
+/// cell), not all of them (alike in all, they are the groups themselves), that hold 1 to
+/// `min - 1` of the count (`count`, per combination; `group_of`, each combination's group or
+/// None when it holds none) and are whole groups: a group the published cells cannot tell apart
+/// lies wholly inside or outside. Each group alone may be free while their sum is pinned: with
+/// a fourth column splitting them, those both ELL and in special education were still ELL +
+/// special education - needs.
+fn unions(
+    counts: &Counts,
+    group_of: &[Option<usize>],
+    count: fn(&Tally) -> u64,
+    (tables, min): (&[usize], u64),
+) -> Vec<Union> {
+    let k = tables.len();
+    if k < 3 {
+        return Vec::new();
+    }
+    let subsets: Vec<Vec<usize>> = if k <= MOST_TABLES_EVERY_SUBSET {
+        (1..(1u32 << k) - 1)
+            .filter(|m| m.count_ones() >= 2)
+            .map(|m| {
+                (0..k)
+                    .filter(|&b| m >> b & 1 == 1)
+                    .map(|b| tables[b])
+                    .collect()
+            })
+            .collect()
+    } else {
+        let mut out = Vec::new();
+        for a in 0..k {
+            for b in a + 1..k {
+                out.push(vec![tables[a], tables[b]]);
+                out.extend((b + 1..k).map(|c| vec![tables[a], tables[b], tables[c]]));
+            }
+        }
+        out
+    };
+    let mut seen: std::collections::BTreeSet<Vec<usize>> = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for subset in subsets {
+        // Per value of the subset's cells: its students and groups; and each group's value,
+        // None once it has two.
+        let mut by_value: BTreeMap<Vec<u32>, (u64, Vec<usize>)> = BTreeMap::new();
+        let mut value_of: BTreeMap<usize, Option<Vec<u32>>> = BTreeMap::new();
+        for (x, group) in counts.combinations.iter().zip(group_of) {
+            let Some(group) = *group else { continue };
+            let value: Vec<u32> = subset.iter().map(|&f| x.cells[f]).collect();
+            let entry = by_value.entry(value.clone()).or_default();
+            entry.0 += count(&x.tally);
+            entry.1.push(group);
+            let own = value_of.entry(group).or_insert_with(|| Some(value.clone()));
+            if own.as_ref() != Some(&value) {
+                *own = None;
+            }
+        }
+        for (value, (held, mut groups)) in by_value {
+            groups.sort_unstable();
+            groups.dedup();
+            let whole = groups.iter().all(|g| value_of[g].is_some());
+            if held == 0
+                || held >= min
+                || groups.len() < 2
+                || !whole
+                || !seen.insert(groups.clone())
+            {
+                continue;
+            }
+            let cells = subset
+                .iter()
+                .zip(&value)
+                .map(|(&f, &i)| (f, i as usize))
+                .collect();
+            out.push(Union {
+                groups,
+                held,
+                cells,
+            });
+        }
+    }
+    out
 }
 
 /// Most groups of students (alike in every published cell) the check takes on: each is a few
