@@ -2050,42 +2050,13 @@ fn nested_bounds(
     let min = c.min_cell_size as f64;
     // A cell holding a published cell of another table (a grade band and a grade in it) holds at
     // least that many: the few more are a group of their own, protected when small (26 - 25
-    // gave one kindergartner away, and 26 x 5.077 - 25 x 4.76 his gain).
-    for &(fa, a_cell, fb, b_cell) in &counts.nested {
-        let (Some(inner), Some(outer)) = (
-            counts.families.get(fa).and_then(|f| f.tallies.get(a_cell)),
-            counts.families.get(fb).and_then(|f| f.tallies.get(b_cell)),
-        ) else {
-            continue;
-        };
-        if !(plan.cells[fa][a_cell] && inner.n > 0) {
-            continue;
-        }
-        // Each count of the cell, as [`cell_counts`] places them: students and those the share
-        // is not over (when its size is published), those the share is over, meeting the
-        // target, not meeting it, with an outcome (the means' denominators), judged without
-        // one. (School a's 130 judged with 117 meeting the target, less class p's 50 and 40,
-        // gave 3 beyond p who fell short; 130 - 117 and 50 - 40 enrolled and judged, 3 below
-        // fidelity.)
-        let sized = plan.sizes[fa][a_cell];
-        let pairs = [
-            (if sized { inner.n } else { 0 }, outer.n, 0),
-            (inner.judged, outer.judged, 1),
-            (inner.met, outer.met, 2),
-            (inner.judged - inner.met, outer.judged - outer.met, 3),
-            (inner.with_metric, outer.with_metric, 4),
-            (
-                if sized { inner.n - inner.judged } else { 0 },
-                outer.n - outer.judged,
-                5,
-            ),
-            (
-                inner.judged - inner.with_metric,
-                outer.judged - outer.with_metric,
-                6,
-            ),
-        ];
-        for (held, holds, k) in pairs {
+    // gave one kindergartner away, and 26 x 5.077 - 25 x 4.76 his gain); and beyond all the
+    // published cells of a table inside it, as many as they hold.
+    let mut inside: std::collections::BTreeMap<(usize, usize, usize), ([u64; 7], usize)> =
+        std::collections::BTreeMap::new();
+    let beyond = |a: &mut Audit, (fb, b_cell): (usize, usize), held: [u64; 7]| {
+        let outer = counts_of(&counts.families[fb].tallies[b_cell], true);
+        for (k, (held, holds)) in held.into_iter().zip(outer).enumerate() {
             let apart = holds.saturating_sub(held);
             if apart > 0 && (apart as f64) < min {
                 let x = a.get_mut(qs.counts[fb][b_cell][k]);
@@ -2094,9 +2065,48 @@ fn nested_bounds(
                 x.protected = true;
             }
         }
+    };
+    for &(fa, a_cell, fb, b_cell) in &counts.nested {
+        let (Some(inner), Some(_)) = (
+            counts.families.get(fa).and_then(|f| f.tallies.get(a_cell)),
+            counts.families.get(fb).and_then(|f| f.tallies.get(b_cell)),
+        ) else {
+            continue;
+        };
+        if !(plan.cells[fa][a_cell] && inner.n > 0) {
+            continue;
+        }
+        let held = counts_of(inner, plan.sizes[fa][a_cell]);
+        beyond(a, (fb, b_cell), held);
+        let (all, cells) = inside.entry((fb, b_cell, fa)).or_default();
+        all.iter_mut().zip(held).for_each(|(x, y)| *x += y);
+        *cells += 1;
         beyond_by_tier(a, (counts, bands), qs, [fa, a_cell, fb, b_cell], min);
     }
+    // School a holding classes p and q: 93 - 50 - 40 gave the 3 beyond both.
+    for ((fb, b_cell, _), (held, cells)) in inside {
+        if cells >= 2 {
+            beyond(a, (fb, b_cell), held);
+        }
+    }
     partitions(a, counts, qs);
+}
+
+/// A cell's counts, as [`cell_counts`] places them: students and those its share is not over
+/// (when its size is published, `sized`), those its share is over, meeting the target, not
+/// meeting it, with an outcome (the means' denominators), judged without one. (School a's 130
+/// judged with 117 meeting the target, less class p's 50 and 40, gave 3 beyond p who fell
+/// short; 130 - 117 and 50 - 40 enrolled and judged, 3 below fidelity.)
+fn counts_of(t: &Tally, sized: bool) -> [u64; 7] {
+    [
+        if sized { t.n } else { 0 },
+        t.judged,
+        t.met,
+        t.judged - t.met,
+        t.with_metric,
+        if sized { t.n - t.judged } else { 0 },
+        t.judged - t.with_metric,
+    ]
 }
 
 /// A cell whose students are exactly those of cells of another table inside it (a school and

@@ -5471,3 +5471,30 @@ fn the_students_of_a_school_beyond_a_class_are_counts_of_their_own_in_every_coun
         assert_eq!(beyond, None, "below fidelity {below_fidelity}: {report}");
     }
 }
+
+#[test]
+fn the_students_of_a_school_beyond_all_its_published_classes_are_a_group_of_their_own() {
+    // A helper's attack. School a holds classes p (50) and q (40), which lie in it alone, and 1
+    // of class r and 2 of class s, which lie mostly in school b (60 each); 10 of each group of
+    // 40 or more fall short of the target, and the 3 of r and s. Published whole, 93 - 50 - 40
+    // gave the 3 beyond p and q, and their shares the 3 who fell short: no one class alone is
+    // most of the school, and no single group is pinned.
+    let groups = [
+        ("a", "p", 50, 10, 0),
+        ("a", "q", 40, 10, 0),
+        ("a", "r", 1, 1, 0),
+        ("a", "s", 2, 2, 0),
+        ("b", "r", 60, 10, 0),
+        ("b", "s", 60, 10, 0),
+    ];
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["school", "class"] });
+    let (_, report) = report_of(&contract, &classes_in_schools(&groups));
+    let beyond = (|| {
+        let n = |column: &str, value: &str| num(&subgroup_cell(&report, column, value)["judged"]);
+        Some(n("school", "a")? - n("class", "p")? - n("class", "q")?)
+    })();
+    assert_eq!(beyond, None, "{report}");
+}
