@@ -939,72 +939,150 @@ pub fn pinned(rows: usize, columns: &[Vec<usize>]) -> Result<Vec<bool>, TooLarge
 
 /// Which sums of unknowns (each a set of columns, see [`pinned`]) the equations pin down
 /// exactly: those whose 0/1 vector lies in the row space, that is, meets every solution of the
-/// equations set to 0 at 0. A greedy basis of the columns is built by elimination; each column
-/// j outside it is a combination of the basis, which gives one such solution (1 at j, the
-/// combination's opposite on the basis), and they span them all. Cost: columns x rows squared,
-/// refused past [`PINNING_BUDGET`], then columns outside the basis x the sums' sizes.
+/// equations set to 0 at 0 (see `Solutions`). Cost: columns x rows squared, refused past
+/// [`PINNING_BUDGET`], then columns outside the basis x the sums' sizes.
 pub fn pinned_sums(
     rows: usize,
     columns: &[Vec<usize>],
     sums: &[Vec<usize>],
 ) -> Result<Vec<bool>, TooLarge> {
-    if columns.len().saturating_mul(rows.saturating_mul(rows)) > PINNING_BUDGET {
-        return Err(TooLarge);
+    let solutions = Solutions::of(rows, columns)?;
+    Ok(sums.iter().map(|sum| solutions.pin(sum)).collect())
+}
+
+/// Most columns of small weight whose every subset [`pinned_subset`] tries.
+pub const MOST_SMALL_COLUMNS: usize = 16;
+
+/// A set of two or more columns, each of weight 1 to `most - 1` and together less than `most`,
+/// whose sum the equations pin down (see [`pinned_sums`]); tried only when such columns are at
+/// most [`MOST_SMALL_COLUMNS`] (None past it, as when there is none). Three groups of yes/no
+/// columns x, y and z where x is y XOR z, 1 student each, were x + total - y - z.
+pub fn pinned_subset(
+    rows: usize,
+    columns: &[Vec<usize>],
+    weights: &[u64],
+    most: u64,
+) -> Result<Option<Vec<usize>>, TooLarge> {
+    let small: Vec<usize> = (0..columns.len())
+        .filter(|&j| weights.get(j).is_some_and(|&w| w > 0 && w < most))
+        .collect();
+    if small.len() < 2 || small.len() > MOST_SMALL_COLUMNS {
+        return Ok(None);
     }
-    const EPS: f64 = 1e-9;
-    // The reduced basis vectors, each zero at the pivots before its own, with its pivot and
-    // its value as a combination of the basis columns (by their order in `basis`).
-    let mut reduced: Vec<(Vec<f64>, usize, Vec<f64>)> = Vec::new();
-    // Each column's place in the basis; and the columns outside it with their combination t
-    // (column + t . basis = 0).
-    let mut place: Vec<Option<usize>> = vec![None; columns.len()];
-    let mut outside: Vec<(usize, Vec<f64>)> = Vec::new();
-    for (j, ones) in columns.iter().enumerate() {
-        let mut v = vec![0.0; rows];
-        for &r in ones {
-            if let Some(x) = v.get_mut(r) {
-                *x += 1.0;
+    let solutions = Solutions::of(rows, columns)?;
+    // Each small column against the solutions, folded into two fixed weightings: a subset is
+    // tried in full only when both sums are 0.
+    let folds: Vec<[f64; 2]> = (small.iter())
+        .map(|&k| {
+            (solutions.outside.iter().enumerate()).fold([0.0; 2], |[u, v], (n, x)| {
+                let m = solutions.meets(&[k], x);
+                let n = n as f64;
+                [u + m / (n + 1.618), v + m * (n * 0.754_877_666).fract()]
+            })
+        })
+        .collect();
+    // Depth first over the small columns in order, while the weights stay below `most`.
+    let mut stack: Vec<(usize, Vec<usize>, u64, [f64; 2])> = vec![(0, Vec::new(), 0, [0.0; 2])];
+    while let Some((next, chosen, weight, fold)) = stack.pop() {
+        if chosen.len() >= 2 && fold.iter().all(|x| x.abs() <= 1e-6) {
+            let sum: Vec<usize> = chosen.iter().map(|&i| small[i]).collect();
+            if solutions.pin(&sum) {
+                return Ok(Some(sum));
             }
         }
-        // v = column j + sum(t_i basis_i), reduced against each basis vector in turn.
-        let mut t = vec![0.0; reduced.len() + 1];
-        for (e, pivot, combo) in &reduced {
-            let k = v[*pivot] / e[*pivot];
-            if k.abs() > EPS {
-                v.iter_mut().zip(e).for_each(|(x, y)| *x -= k * y);
-                t.iter_mut().zip(combo).for_each(|(x, y)| *x -= k * y);
+        for i in next..small.len() {
+            let w = weight + weights[small[i]];
+            if w < most {
+                let mut more = chosen.clone();
+                more.push(i);
+                stack.push((
+                    i + 1,
+                    more,
+                    w,
+                    [fold[0] + folds[i][0], fold[1] + folds[i][1]],
+                ));
             }
         }
-        let (pivot, size) =
-            v.iter().enumerate().fold(
-                (0, 0.0),
-                |best, (r, x)| if x.abs() > best.1 { (r, x.abs()) } else { best },
-            );
-        if size > EPS {
-            // Independent: a new basis column, its reduced vector v = column + t.
-            t[reduced.len()] = 1.0;
-            place[j] = Some(reduced.len());
-            reduced.push((v, pivot, t));
-        } else {
-            t.pop();
-            outside.push((j, t));
-        }
     }
-    // Each sum against each solution: 1 if it holds the column outside the basis, plus the
-    // combination's weights on the basis columns it holds.
-    let meets = |sum: &[usize], (j, t): &(usize, Vec<f64>)| -> f64 {
+    Ok(None)
+}
+
+/// The solutions of the equations set to 0, one per column outside a greedy basis of the
+/// columns (1 at that column, the opposite of its combination of the basis on the basis), which
+/// span them all: a sum of unknowns is pinned when it meets each at 0.
+struct Solutions {
+    /// Each column's place in the basis.
+    place: Vec<Option<usize>>,
+    /// The columns outside it with their combination t (column + t . basis = 0).
+    outside: Vec<(usize, Vec<f64>)>,
+}
+
+impl Solutions {
+    /// By elimination: columns x rows squared steps, refused past [`PINNING_BUDGET`].
+    fn of(rows: usize, columns: &[Vec<usize>]) -> Result<Solutions, TooLarge> {
+        if columns.len().saturating_mul(rows.saturating_mul(rows)) > PINNING_BUDGET {
+            return Err(TooLarge);
+        }
+        const EPS: f64 = 1e-9;
+        // The reduced basis vectors, each zero at the pivots before its own, with its pivot and
+        // its value as a combination of the basis columns (by their order in the basis).
+        let mut reduced: Vec<(Vec<f64>, usize, Vec<f64>)> = Vec::new();
+        let mut place: Vec<Option<usize>> = vec![None; columns.len()];
+        let mut outside: Vec<(usize, Vec<f64>)> = Vec::new();
+        for (j, ones) in columns.iter().enumerate() {
+            let mut v = vec![0.0; rows];
+            for &r in ones {
+                if let Some(x) = v.get_mut(r) {
+                    *x += 1.0;
+                }
+            }
+            // v = column j + sum(t_i basis_i), reduced against each basis vector in turn.
+            let mut t = vec![0.0; reduced.len() + 1];
+            for (e, pivot, combo) in &reduced {
+                let k = v[*pivot] / e[*pivot];
+                if k.abs() > EPS {
+                    v.iter_mut().zip(e).for_each(|(x, y)| *x -= k * y);
+                    t.iter_mut().zip(combo).for_each(|(x, y)| *x -= k * y);
+                }
+            }
+            let (pivot, size) = v.iter().enumerate().fold((0, 0.0), |best, (r, x)| {
+                if x.abs() > best.1 {
+                    (r, x.abs())
+                } else {
+                    best
+                }
+            });
+            if size > EPS {
+                // Independent: a new basis column, its reduced vector v = column + t.
+                t[reduced.len()] = 1.0;
+                place[j] = Some(reduced.len());
+                reduced.push((v, pivot, t));
+            } else {
+                t.pop();
+                outside.push((j, t));
+            }
+        }
+        Ok(Solutions { place, outside })
+    }
+
+    /// A sum against one solution: 1 if it holds the column outside the basis, plus the
+    /// combination's weights on the basis columns it holds.
+    fn meets(&self, sum: &[usize], (j, t): &(usize, Vec<f64>)) -> f64 {
         sum.iter()
-            .map(|&k| match place.get(k).copied().flatten() {
+            .map(|&k| match self.place.get(k).copied().flatten() {
                 _ if k == *j => 1.0,
                 Some(i) => t.get(i).copied().unwrap_or(0.0),
                 None => 0.0,
             })
             .sum()
-    };
-    Ok(sums
-        .iter()
-        .map(|sum| outside.iter().all(|x| meets(sum, x).abs() <= 1e-6))
-        .collect())
+    }
+
+    /// Whether the equations pin down the sum of the columns `sum`.
+    fn pin(&self, sum: &[usize]) -> bool {
+        self.outside
+            .iter()
+            .all(|x| self.meets(sum, x).abs() <= 1e-6)
+    }
 }
 
 #[cfg(test)]
@@ -1188,6 +1266,39 @@ mod tests {
         assert_eq!(
             pinned_sums(9, &columns, &sums),
             Ok(vec![true, false, false, true])
+        );
+    }
+
+    #[test]
+    fn a_few_groups_whose_sum_is_pinned_are_found() {
+        // A helper's attack: yes/no columns x, y and z (rows: total, x yes, y yes, z yes), the
+        // combinations 000, 101, 110 (1 student each), 001 and 010 (30), 111 (40). Those with
+        // x = y XOR z are total + x - y - z, though no combination alone is pinned.
+        let columns = vec![
+            vec![0],
+            vec![0, 1, 3],
+            vec![0, 1, 2],
+            vec![0, 3],
+            vec![0, 2],
+            vec![0, 1, 2, 3],
+        ];
+        let weights = [1, 1, 1, 30, 30, 40];
+        assert_eq!(pinned(4, &columns), Ok(vec![false; 6]));
+        assert_eq!(
+            pinned_subset(4, &columns, &weights, 10),
+            Ok(Some(vec![0, 1, 2]))
+        );
+        // With 5 in each, the three hold 15: no longer few.
+        assert_eq!(
+            pinned_subset(4, &columns, &[5, 5, 5, 30, 30, 40], 10),
+            Ok(None)
+        );
+        // Past MOST_SMALL_COLUMNS small columns, no search.
+        let many = vec![vec![0]; MOST_SMALL_COLUMNS + 1];
+        assert_eq!(pinned_subset(1, &many, &[1; 17], 100), Ok(None));
+        assert_eq!(
+            pinned_subset(1, &many[..2], &[1; 2], 100),
+            Ok(Some(vec![0, 1]))
         );
     }
 

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{band_room, band_sides, band_sum, Bands, Counts, Given, Plan, Side, TierBands};
 use crate::contract::{BelowFidelity, Contract, MissingOutcome};
-use crate::disclosure::{pinned_sums, Audit, Cache, Known, Op, TooLarge, Q};
+use crate::disclosure::{pinned_subset, pinned_sums, Audit, Cache, Known, Op, TooLarge, Q};
 use crate::report::{coded_share, Coded, Tally};
 use crate::steps::widest;
 
@@ -263,6 +263,21 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
                 if let Some(cells) = found(held, cells) {
                     return Ok(Some(cells));
                 }
+            }
+        }
+        // Any other set of few groups whose sum is pinned, while the small groups are few: with
+        // x = y XOR z (yes/no columns), 103 + 42 - 71 - 71 gave the 3 students of x = y XOR z,
+        // and with the means, their mean gain. Its groups' published cells.
+        let weights: Vec<u64> = groups.values().copied().collect();
+        if let Some(set) = pinned_subset(cell_of_row.len(), &columns, &weights, min)? {
+            let mut cells: Vec<(usize, usize)> = (set.iter())
+                .flat_map(|&g| columns[g][1..].iter().map(|&r| cell_of_row[r]))
+                .collect();
+            cells.sort_unstable();
+            cells.dedup();
+            let held = set.iter().map(|&g| weights[g]).sum();
+            if let Some(cells) = found(held, cells) {
+                return Ok(Some(cells));
             }
         }
     }
