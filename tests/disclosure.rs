@@ -5534,3 +5534,46 @@ fn a_few_groups_no_table_names_are_not_the_total_and_cells_added_and_taken() {
     })();
     assert_eq!(three, None, "{report}");
 }
+
+#[test]
+fn each_group_a_reader_knows_of_holds_one_student_at_least() {
+    // A helper's attack: yes/no columns a, b, c and d; 0000, 0001, 0010 and 0100 hold 1 student
+    // each, 0011, 0101, 0110 and 1000 hold 30. -3 x 124 + 2 x 94 + 63 + 63 + 63 = 5 is
+    // 2 x 0000 + 0001 + 0010 + 0100; a reader who knows that each of the four exists puts 1 in
+    // each. No sum of them with coefficients 0 and 1 is pinned.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,a,b,c,d\n");
+    let groups = [
+        ("NNNN", 1),
+        ("NNNY", 1),
+        ("NNYN", 1),
+        ("NYNN", 1),
+        ("NNYY", 30),
+        ("NYNY", 30),
+        ("NYYN", 30),
+        ("YNNN", 30),
+    ];
+    let mut id = 0;
+    for (values, n) in groups {
+        let v: Vec<char> = values.chars().collect();
+        for _ in 0..n {
+            let post = 205 + id % 11;
+            roster += &format!(
+                "S{id},200,{post},600,20,{},{},{},{}\n",
+                v[0], v[1], v[2], v[3]
+            );
+            id += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["a", "b", "c", "d"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.enrolled, 124);
+    let five = (|| {
+        let n = |column: &str| num(&subgroup_cell(&report, column, "N")["n"]);
+        let total = num(&report["students"]["enrolled"])?;
+        Some(-3.0 * total + 2.0 * n("a")? + n("b")? + n("c")? + n("d")?)
+    })();
+    assert_eq!(five, None, "{report}");
+}

@@ -553,6 +553,10 @@ fn audit(
                 q
             };
             let n = count(&mut a, "students of a group", held.n, true);
+            // A reader is supposed to know which combinations of values students hold: each
+            // group holds one at least (with x = y XOR z among four yes/no columns, 2 x 0000 +
+            // 0001 + 0010 + 0100 = 5 then put 1 in each).
+            a.get_mut(n).lower = 1.0;
             let with_outcome = count(
                 &mut a,
                 "students of a group with an outcome",
