@@ -285,13 +285,13 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
 }
 
 /// Students alike in their cells of some of the tables, as [`unions`] finds them.
-struct Union {
+pub(super) struct Union {
     /// The groups of [`pinned_combination`] it is made of.
-    groups: Vec<usize>,
+    pub groups: Vec<usize>,
     /// Its students of the count.
-    held: u64,
+    pub held: u64,
     /// Its cells, (table, cell), in the tables that describe it.
-    cells: Vec<(usize, usize)>,
+    pub cells: Vec<(usize, usize)>,
 }
 
 /// Most tables whose every subset [`unions`] tries; past it, pairs and triples of them.
@@ -304,7 +304,7 @@ const MOST_TABLES_EVERY_SUBSET: usize = 10;
 /// lies wholly inside or outside. Each group alone may be free while their sum is pinned: with
 /// a fourth column splitting them, those both ELL and in special education were still ELL +
 /// special education - needs.
-fn unions(
+pub(super) fn unions(
     counts: &Counts,
     group_of: &[Option<usize>],
     count: fn(&Tally) -> u64,

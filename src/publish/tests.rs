@@ -1731,3 +1731,47 @@ fn a_cell_without_a_mean_states_that_no_one_in_it_has_an_outcome() {
     let found = across::pinned_combination(&counts, &plan, 10);
     assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])));
 }
+
+#[test]
+fn the_students_alike_in_some_tables_are_tried_over_pairs_and_triples_past_ten_tables() {
+    // Tables 0 and 1 (cells "N", "Y") with table 2 splitting each pair of values in two, and
+    // `k - 3` more tables where everyone is "N": those "Y" in tables 0 and 1 (1 + 2 students,
+    // groups 0 and 1) are the union tried, over every subset of the tables with 10 or fewer,
+    // over pairs and triples past 10.
+    for k in [10, 11] {
+        let mut counts = counts(0);
+        let family = |f: usize| Family {
+            column: format!("t{f}"),
+            dose: false,
+            values: vec!["N".into(), "Y".into()],
+            tallies: vec![Tally::default(); 2],
+            tiers: None,
+            at_fidelity: vec![],
+        };
+        counts.families = (0..k).map(family).collect();
+        let combination = |cells: [u32; 3], n: u64| {
+            let mut cells = cells.to_vec();
+            cells.resize(k, 0);
+            Combination {
+                cells,
+                tally: tally_of(n, n, 0, n),
+                ..Combination::new(1)
+            }
+        };
+        counts.combinations = vec![
+            combination([1, 1, 0], 1),
+            combination([1, 1, 1], 2),
+            combination([0, 1, 0], 30),
+            combination([1, 0, 1], 30),
+            combination([0, 0, 0], 30),
+        ];
+        let group_of: Vec<Option<usize>> = (0..5).map(Some).collect();
+        let tables: Vec<usize> = (0..k).collect();
+        let found = across::unions(&counts, &group_of, |t| t.n, (&tables, 10));
+        let both: Vec<(Vec<usize>, u64)> = (found.iter())
+            .filter(|u| u.cells[..2] == [(0, 1), (1, 1)])
+            .map(|u| (u.groups.clone(), u.held))
+            .collect();
+        assert_eq!(both, vec![(vec![0, 1], 3)], "{k} tables");
+    }
+}
