@@ -1736,9 +1736,9 @@ fn a_cell_without_a_mean_states_that_no_one_in_it_has_an_outcome() {
 fn the_students_alike_in_some_tables_are_tried_over_pairs_and_triples_past_ten_tables() {
     // Tables 0 and 1 (cells "N", "Y") with table 2 splitting each pair of values in two, and
     // `k - 3` more tables where everyone is "N": those "Y" in tables 0 and 1 (1 + 2 students,
-    // groups 0 and 1) are the union tried, over every subset of the tables with 10 or fewer,
-    // over pairs and triples past 10.
-    for k in [10, 11] {
+    // groups 0 and 1) are the union tried, over every subset of the tables with 10 or fewer
+    // (3 the fewest that have one), over pairs and triples past 10.
+    for k in [3, 10, 11] {
         let mut counts = counts(0);
         let family = |f: usize| Family {
             column: format!("t{f}"),
