@@ -1300,6 +1300,20 @@ mod tests {
             pinned_subset(1, &many[..2], &[1; 2], 100),
             Ok(Some(vec![0, 1]))
         );
+        // Only the columns of weight 1 to most - 1 are tried, and only they count towards the
+        // limit: the two columns' sum is the total, but one of them holds 0 or 10.
+        for heavy in [0, 10] {
+            assert_eq!(pinned_subset(1, &many[..2], &[heavy, 1], 10), Ok(None));
+        }
+        // 16 small columns, the first two making a published cell, and one of 10.
+        let mut columns = vec![vec![0, 1]; 2];
+        columns.extend(vec![vec![0]; MOST_SMALL_COLUMNS - 1]);
+        let mut weights = [1; MOST_SMALL_COLUMNS + 1];
+        weights[MOST_SMALL_COLUMNS] = 10;
+        assert_eq!(
+            pinned_subset(2, &columns, &weights, 10),
+            Ok(Some(vec![0, 1]))
+        );
     }
 
     /// A family of cells adding up to a published total.
