@@ -12,7 +12,9 @@
 //! between 0 and `minCellSize`. The LP relaxation is the tools' standard: an attacker who also
 //! uses integrality could sometimes narrow further.
 
-use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use microlp::{
+    ComparisonOp, Error, OptimizationDirection, Problem, SolveOptions, SolveOutcome, Variable,
+};
 
 /// An index into the audit's quantities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -950,13 +952,17 @@ pub fn pinned_sums(
     Ok(sums.iter().map(|sum| solutions.pin(sum)).collect())
 }
 
-/// Most columns of small weight whose every subset [`pinned_subset`] tries.
-pub const MOST_SMALL_COLUMNS: usize = 16;
+/// Most branch-and-bound nodes [`pinned_subset`]'s search may take: past it, too large to
+/// check. The attacks it answers take a few; 27 small groups of which three are pinned take
+/// none past the root.
+pub const MOST_SUBSET_NODES: u64 = 2_000;
 
 /// A set of two or more columns, each of weight 1 to `most - 1` and together less than `most`,
-/// whose sum the equations pin down (see [`pinned_sums`]); tried only when such columns are at
-/// most [`MOST_SMALL_COLUMNS`] (None past it, as when there is none). Three groups of yes/no
-/// columns x, y and z where x is y XOR z, 1 student each, were x + total - y - z.
+/// whose sum the equations pin down (see [`pinned_sums`]), or None. Three groups of yes/no
+/// columns x, y and z where x is y XOR z, 1 student each, were x + total - y - z. Every set is
+/// tried, as an integer program (`microlp`'s branch and bound): a 0/1 choice of the small
+/// columns that meets every solution of the equations set to 0 at 0 (see `Solutions`), two
+/// or more of them, weighing less than `most`. Any such choice answers, so the objective is 0.
 pub fn pinned_subset(
     rows: usize,
     columns: &[Vec<usize>],
@@ -966,45 +972,40 @@ pub fn pinned_subset(
     let small: Vec<usize> = (0..columns.len())
         .filter(|&j| weights.get(j).is_some_and(|&w| w > 0 && w < most))
         .collect();
-    if small.len() < 2 || small.len() > MOST_SMALL_COLUMNS {
+    if small.len() < 2 {
         return Ok(None);
     }
     let solutions = Solutions::of(rows, columns)?;
-    // Each small column against the solutions, folded into two fixed weightings: a subset is
-    // tried in full only when both sums are 0.
-    let folds: Vec<[f64; 2]> = (small.iter())
-        .map(|&k| {
-            (solutions.outside.iter().enumerate()).fold([0.0; 2], |[u, v], (n, x)| {
-                let m = solutions.meets(&[k], x);
-                let n = n as f64;
-                [u + m / (n + 1.618), v + m * (n * 0.754_877_666).fract()]
-            })
-        })
-        .collect();
-    // Depth first over the small columns in order, while the weights stay below `most`.
-    let mut stack: Vec<(usize, Vec<usize>, u64, [f64; 2])> = vec![(0, Vec::new(), 0, [0.0; 2])];
-    while let Some((next, chosen, weight, fold)) = stack.pop() {
-        if chosen.len() >= 2 && fold.iter().all(|x| x.abs() <= 1e-6) {
-            let sum: Vec<usize> = chosen.iter().map(|&i| small[i]).collect();
-            if solutions.pin(&sum) {
-                return Ok(Some(sum));
-            }
-        }
-        for i in next..small.len() {
-            let w = weight + weights[small[i]];
-            if w < most {
-                let mut more = chosen.clone();
-                more.push(i);
-                stack.push((
-                    i + 1,
-                    more,
-                    w,
-                    [fold[0] + folds[i][0], fold[1] + folds[i][1]],
-                ));
-            }
+    let mut p = Problem::new(OptimizationDirection::Minimize);
+    let chosen: Vec<Variable> = small.iter().map(|_| p.add_binary_var(0.0)).collect();
+    for x in &solutions.outside {
+        let terms: Vec<(Variable, f64)> = (small.iter().zip(&chosen))
+            .map(|(&k, &v)| (v, solutions.meets(&[k], x)))
+            .filter(|(_, m)| m.abs() > 1e-9)
+            .collect();
+        if !terms.is_empty() {
+            p.add_constraint(terms.as_slice(), ComparisonOp::Eq, 0.0);
         }
     }
-    Ok(None)
+    let each: Vec<(Variable, f64)> = chosen.iter().map(|&v| (v, 1.0)).collect();
+    p.add_constraint(each.as_slice(), ComparisonOp::Ge, 2.0);
+    let weighed: Vec<(Variable, f64)> = (small.iter().zip(&chosen))
+        .map(|(&k, &v)| (v, weights[k] as f64))
+        .collect();
+    p.add_constraint(weighed.as_slice(), ComparisonOp::Le, (most - 1) as f64);
+    let mut options = SolveOptions::default();
+    options.node_limit = Some(MOST_SUBSET_NODES);
+    match p.solve_with(options) {
+        Err(Error::Infeasible) => Ok(None),
+        Ok(SolveOutcome::Solution(s)) => Ok(Some(
+            (small.iter().zip(&chosen))
+                .filter(|&(_, &v)| s.var_value(v) > 0.5)
+                .map(|(&k, _)| k)
+                .collect(),
+        )),
+        // The node limit, or the solver failing: not shown safe.
+        _ => Err(TooLarge),
+    }
 }
 
 /// The solutions of the equations set to 0, one per column outside a greedy basis of the
@@ -1293,9 +1294,14 @@ mod tests {
             pinned_subset(4, &columns, &[5, 5, 5, 30, 30, 40], 10),
             Ok(None)
         );
-        // Past MOST_SMALL_COLUMNS small columns, no search.
-        let many = vec![vec![0]; MOST_SMALL_COLUMNS + 1];
-        assert_eq!(pinned_subset(1, &many, &[1; 17], 100), Ok(None));
+        // Seventeen columns on the total alone: only all of them together are pinned, and
+        // only while they weigh less than most.
+        let many = vec![vec![0]; 17];
+        assert_eq!(
+            pinned_subset(1, &many, &[1; 17], 18),
+            Ok(Some((0..17).collect()))
+        );
+        assert_eq!(pinned_subset(1, &many, &[1; 17], 17), Ok(None));
         assert_eq!(
             pinned_subset(1, &many[..2], &[1; 2], 100),
             Ok(Some(vec![0, 1]))
@@ -1307,9 +1313,9 @@ mod tests {
         }
         // 16 small columns, the first two making a published cell, and one of 10.
         let mut columns = vec![vec![0, 1]; 2];
-        columns.extend(vec![vec![0]; MOST_SMALL_COLUMNS - 1]);
-        let mut weights = [1; MOST_SMALL_COLUMNS + 1];
-        weights[MOST_SMALL_COLUMNS] = 10;
+        columns.extend(vec![vec![0]; 15]);
+        let mut weights = [1; 17];
+        weights[16] = 10;
         assert_eq!(
             pinned_subset(2, &columns, &weights, 10),
             Ok(Some(vec![0, 1]))

@@ -5577,3 +5577,52 @@ fn each_group_a_reader_knows_of_holds_one_student_at_least() {
     })();
     assert_eq!(five, None, "{report}");
 }
+
+#[test]
+fn a_few_groups_among_many_small_ones_are_not_the_cells_added_and_taken() {
+    // A helper's attack: the x = y XOR z pattern of the test above, each pattern split by a
+    // column w of eight values into groups of 12, so no size is small. Under the target, the
+    // groups of NNN, YNY and YYN hold no one who fell short but 1 each in w = a; NNY, NYN and
+    // YYY hold 5 to 8 each. The not-met counts of y = N, z = N and x = N then gave those 3:
+    // 61 + 62 - 120, and with them their mean gain. No group alone is pinned, and the groups
+    // small in the not-met count are 27, more than every subset of them can be tried.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,x,y,z,w\n");
+    let short = |pattern: &str, w: usize| match pattern {
+        "NNN" | "YNY" | "YYN" => usize::from(w == 0),
+        "NNY" => [8, 8, 8, 7, 7, 7, 7, 7][w],
+        "NYN" => [8, 8, 8, 8, 7, 7, 7, 7][w],
+        _ => 5,
+    };
+    let mut id = 0;
+    for pattern in ["NNN", "YNY", "YYN", "NNY", "NYN", "YYY"] {
+        let v: Vec<char> = pattern.chars().collect();
+        for w in 0..8 {
+            for k in 0..12 {
+                let gain = if k < short(pattern, w) { 2 } else { 6 + id % 7 };
+                let w = char::from(b'a' + w as u8);
+                roster += &format!(
+                    "S{id},200,{},600,20,{},{},{},{w}\n",
+                    200 + gain,
+                    v[0],
+                    v[1],
+                    v[2]
+                );
+                id += 1;
+            }
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["x", "y", "z", "w"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.enrolled, 576);
+    let three = (|| {
+        let short = |column: &str| {
+            let (judged, met, _) = judged_met_sum(&subgroup_cell(&report, column, "N"))?;
+            Some(judged - met)
+        };
+        Some(short("y")? + short("z")? - short("x")?)
+    })();
+    assert_eq!(three, None, "{report}");
+}

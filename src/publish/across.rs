@@ -265,9 +265,10 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
                 }
             }
         }
-        // Any other set of few groups whose sum is pinned, while the small groups are few: with
-        // x = y XOR z (yes/no columns), 103 + 42 - 71 - 71 gave the 3 students of x = y XOR z,
-        // and with the means, their mean gain. Its groups' published cells.
+        // Any other set of few groups whose sum is pinned: with x = y XOR z (yes/no columns),
+        // 103 + 42 - 71 - 71 gave the 3 students of x = y XOR z, and with the means, their mean
+        // gain; split by a fourth column among 27 small groups, the not-met counts gave them
+        // alike. Its groups' published cells.
         let weights: Vec<u64> = groups.values().copied().collect();
         if let Some(set) = pinned_subset(cell_of_row.len(), &columns, &weights, min)? {
             let mut cells: Vec<(usize, usize)> = (set.iter())
