@@ -5274,7 +5274,7 @@ fn every_table_at_once_pins_what_each_pair_of_tables_leaves_open() {
 /// (grade, ELL and the dose bands together pinning one student that each pair of tables left
 /// open).
 #[test]
-fn the_rosters_tables_laid_over_one_another_once_failed_on_pin_nothing() {
+fn the_rosters_the_checks_across_tables_once_failed_on_pin_nothing() {
     let saved = include_str!("disclosure.proptest-regressions");
     let field = |line: &str, name: &str| -> Option<String> {
         let rest = &line[line.find(&format!(", {name} = "))? + name.len() + 5..];
