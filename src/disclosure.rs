@@ -1311,6 +1311,12 @@ mod tests {
         for heavy in [0, 10] {
             assert_eq!(pinned_subset(1, &many[..2], &[heavy, 1], 10), Ok(None));
         }
+        // Together below most, not at it.
+        assert_eq!(
+            pinned_subset(1, &many[..2], &[5, 4], 10),
+            Ok(Some(vec![0, 1]))
+        );
+        assert_eq!(pinned_subset(1, &many[..2], &[5, 5], 10), Ok(None));
         // 16 small columns, the first two making a published cell, and one of 10.
         let mut columns = vec![vec![0, 1]; 2];
         columns.extend(vec![vec![0]; 15]);
