@@ -961,3 +961,6 @@ fn totals(a: &mut Audit, counts: &Counts, plan: &Plan, unknowns: &[Unknowns], ro
         a.relate(over(&|u| u.judged), Op::Eq, counts.judged as f64);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,115 @@
+//! The pieces of the check through the outcomes' model, each on hand-made unknowns: what a
+//! count derived from the groups holds and whether it is protected.
+
+use super::*;
+
+/// A group's unknowns with the values `n`, `judged`, `with_outcome`, and below fidelity (with
+/// the dose bands) `below` meeting the target and not; no tiers.
+fn group(
+    a: &mut Audit,
+    (n, judged, with_outcome): (u64, u64, u64),
+    below: Option<[u64; 2]>,
+) -> Unknowns {
+    let mut q = |name, v: u64| a.quantity(name, v as f64, 1000.0);
+    let (n, judged, with_outcome) = (q("n", n), q("judged", judged), q("with", with_outcome));
+    let sum = q("sum", 0);
+    let below = below.map(|[m, s]| {
+        (
+            [q("below met", m), q("below not met", s)],
+            q("below sum", 0),
+        )
+    });
+    Unknowns {
+        n,
+        judged,
+        with_outcome,
+        sum,
+        tiers: Vec::new(),
+        below,
+    }
+}
+
+/// The value of a sum of `terms`.
+fn value(a: &Audit, terms: &[(Q, f64)]) -> f64 {
+    terms.iter().map(|&(q, k)| k * a.get(q).value).sum()
+}
+
+/// The counts added after the first `from` quantities: (name, value, protected).
+fn derived(a: &Audit, from: usize) -> Vec<(&'static str, f64, bool)> {
+    a.quantities[from..]
+        .iter()
+        .map(|x| (x.name, x.value, x.protected))
+        .collect()
+}
+
+#[test]
+fn a_derived_count_is_protected_from_1_to_the_cell_size_less_1() {
+    for (count, protected) in [(0, false), (1, true), (9, true), (10, false), (19, false)] {
+        let mut a = Audit::default();
+        let x = a.quantity("x", f64::from(count + 3), 100.0);
+        let y = a.quantity("y", 3.0, 100.0);
+        derive(&mut a, "x less y", vec![(x, 1.0), (y, -1.0)], (10.0, 100.0));
+        let d = Q(2);
+        let q = a.get(d);
+        assert_eq!(
+            (q.name, q.value, q.upper),
+            ("x less y", f64::from(count), 100.0)
+        );
+        assert_eq!((q.known, q.protected), (Known::Not, protected), "{count}");
+        // x - y - d = 0, with d unknown to a reader.
+        let r = a.relations.last().unwrap();
+        assert_eq!(r.terms, vec![(x, 1.0), (y, -1.0), (d, -1.0)]);
+        assert_eq!((r.op, r.rhs), (Op::Eq, 0.0));
+    }
+}
+
+#[test]
+fn a_groups_students_without_any_outcome_leave_out_those_below_fidelity_with_one() {
+    let mut a = Audit::default();
+    // 30 enrolled, 20 with an outcome at fidelity, 4 and 3 below it with one: 3 without.
+    let u = group(&mut a, (30, 25, 20), Some([4, 3]));
+    assert_eq!(value(&a, &without_any_outcome(&u)), 3.0);
+    // Without the dose bands, those below fidelity are not counted apart: 10.
+    let u = group(&mut a, (30, 25, 20), None);
+    assert_eq!(value(&a, &without_any_outcome(&u)), 10.0);
+}
+
+#[test]
+fn a_cells_students_apart_from_its_share_are_counted_by_the_rule_of_its_table() {
+    let cases = [
+        // A dose band: its students without any outcome, (30 - 20 - 4 - 3) + (12 - 10 - 0 - 1).
+        (
+            (true, false),
+            vec![("students of a dose band without an outcome", 4.0, true)],
+        ),
+        (
+            (true, true),
+            vec![("students of a dose band without an outcome", 4.0, true)],
+        ),
+        // A subgroup cell: those its share is not over, (30 - 25) + (12 - 12).
+        (
+            (false, false),
+            vec![("students of a cell its share is not over", 5.0, true)],
+        ),
+        // Under notMet, also those it is over without an outcome, (25 - 20) + (12 - 10).
+        (
+            (false, true),
+            vec![
+                ("students of a cell its share is not over", 5.0, true),
+                (
+                    "students a cell's share is over without an outcome",
+                    7.0,
+                    true,
+                ),
+            ],
+        ),
+    ];
+    for ((dose, not_met), expected) in cases {
+        let mut a = Audit::default();
+        let one = group(&mut a, (30, 25, 20), Some([4, 3]));
+        let two = group(&mut a, (12, 12, 10), Some([0, 1]));
+        let from = a.quantities.len();
+        apart_from_the_share(&mut a, &[&one, &two], (dose, not_met), (10.0, 100.0));
+        assert_eq!(derived(&a, from), expected, "dose {dose}, notMet {not_met}");
+    }
+}
