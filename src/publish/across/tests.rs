@@ -2,17 +2,21 @@
 //! count derived from the groups holds and whether it is protected.
 
 use super::*;
+use crate::publish::{initial_plan, Family};
 
-/// A group's unknowns with the values `n`, `judged`, `with_outcome`, and below fidelity (with
-/// the dose bands) `below` meeting the target and not; no tiers.
+/// A group's unknowns with the values `n`, `judged`, `with_outcome`, its students in each
+/// tier `tiers` (below every tier last), and below fidelity (with the dose bands) `below`
+/// meeting the target and not.
 fn group(
     a: &mut Audit,
     (n, judged, with_outcome): (u64, u64, u64),
+    tiers: &[u64],
     below: Option<[u64; 2]>,
 ) -> Unknowns {
     let mut q = |name, v: u64| a.quantity(name, v as f64, 1000.0);
     let (n, judged, with_outcome) = (q("n", n), q("judged", judged), q("with", with_outcome));
     let sum = q("sum", 0);
+    let tiers = tiers.iter().map(|&k| q("tier", k)).collect();
     let below = below.map(|[m, s]| {
         (
             [q("below met", m), q("below not met", s)],
@@ -24,7 +28,7 @@ fn group(
         judged,
         with_outcome,
         sum,
-        tiers: Vec::new(),
+        tiers,
         below,
     }
 }
@@ -67,10 +71,10 @@ fn a_derived_count_is_protected_from_1_to_the_cell_size_less_1() {
 fn a_groups_students_without_any_outcome_leave_out_those_below_fidelity_with_one() {
     let mut a = Audit::default();
     // 30 enrolled, 20 with an outcome at fidelity, 4 and 3 below it with one: 3 without.
-    let u = group(&mut a, (30, 25, 20), Some([4, 3]));
+    let u = group(&mut a, (30, 25, 20), &[], Some([4, 3]));
     assert_eq!(value(&a, &without_any_outcome(&u)), 3.0);
     // Without the dose bands, those below fidelity are not counted apart: 10.
-    let u = group(&mut a, (30, 25, 20), None);
+    let u = group(&mut a, (30, 25, 20), &[], None);
     assert_eq!(value(&a, &without_any_outcome(&u)), 10.0);
 }
 
@@ -106,10 +110,147 @@ fn a_cells_students_apart_from_its_share_are_counted_by_the_rule_of_its_table() 
     ];
     for ((dose, not_met), expected) in cases {
         let mut a = Audit::default();
-        let one = group(&mut a, (30, 25, 20), Some([4, 3]));
-        let two = group(&mut a, (12, 12, 10), Some([0, 1]));
+        let one = group(&mut a, (30, 25, 20), &[], Some([4, 3]));
+        let two = group(&mut a, (12, 12, 10), &[], Some([0, 1]));
         let from = a.quantities.len();
         apart_from_the_share(&mut a, &[&one, &two], (dose, not_met), (10.0, 100.0));
         assert_eq!(derived(&a, from), expected, "dose {dose}, notMet {not_met}");
+    }
+}
+
+#[test]
+fn the_counts_the_groups_add_up_to_are_those_the_report_withholds() {
+    // One table of three cells: 0 published, 1 published without its size, 2 withheld. Groups
+    // (enrolled, judged, with an outcome; in the tier and below it; below fidelity meeting the
+    // target and not): (30, 28, 25; 20, 5; 1, 1), (40, 38, 30; 25, 5; 0, 2), (12, 11, 9; 6, 3;
+    // 1, 0). Each case: the contract's rules, whether the table is the dose bands, whether the
+    // report publishes the number judged; then the counts derived, in order.
+    let shared = [
+        ("students in a withheld cell", 12.0, false),
+        ("students of a cell its share is not over", 1.0, true),
+    ];
+    let cases: [(&str, bool, bool, Vec<(&str, f64, bool)>); 4] = [
+        (
+            r#""missingOutcome": "notMet""#,
+            false,
+            false,
+            vec![
+                // 3 + 8 + 2 at fidelity without an outcome, notMet's judged not published.
+                ("at fidelity without an outcome", 13.0, false),
+                ("students of a cell its share is not over", 2.0, true),
+                (
+                    "students a cell's share is over without an outcome",
+                    8.0,
+                    true,
+                ),
+                shared[0],
+                shared[1],
+                (
+                    "students a cell's share is over without an outcome",
+                    2.0,
+                    true,
+                ),
+                ("students in a withheld cell with an outcome", 9.0, true),
+                ("students of a withheld cell in a tier", 6.0, true),
+                ("students of a withheld cell in a tier", 3.0, true),
+            ],
+        ),
+        (
+            // Published judged: no count of those at fidelity without an outcome.
+            r#""missingOutcome": "notMet""#,
+            false,
+            true,
+            vec![
+                ("students of a cell its share is not over", 2.0, true),
+                (
+                    "students a cell's share is over without an outcome",
+                    8.0,
+                    true,
+                ),
+                shared[0],
+                shared[1],
+                (
+                    "students a cell's share is over without an outcome",
+                    2.0,
+                    true,
+                ),
+                ("students in a withheld cell with an outcome", 9.0, true),
+                ("students of a withheld cell in a tier", 6.0, true),
+                ("students of a withheld cell in a tier", 3.0, true),
+            ],
+        ),
+        (
+            // Those below fidelity excluded: every enrolled student without an outcome,
+            // 5 + 10 + 3.
+            r#""belowFidelity": "excluded""#,
+            false,
+            false,
+            vec![
+                ("enrolled without an outcome", 18.0, false),
+                ("students of a cell its share is not over", 2.0, true),
+                shared[0],
+                shared[1],
+                ("students in a withheld cell with an outcome", 9.0, true),
+                ("students of a withheld cell in a tier", 6.0, true),
+                ("students of a withheld cell in a tier", 3.0, true),
+            ],
+        ),
+        (
+            // The dose bands: those without any outcome, (30 - 25 - 2) + (40 - 30 - 2) +
+            // (12 - 9 - 1); a band's figures count those below fidelity, so no more of the
+            // withheld band.
+            r#""missingOutcome": "exclude""#,
+            true,
+            false,
+            vec![
+                ("enrolled without an outcome", 13.0, false),
+                ("students of a dose band without an outcome", 8.0, true),
+                shared[0],
+                ("students of a dose band without an outcome", 2.0, true),
+            ],
+        ),
+    ];
+    for (rule, dose, judged_shown, expected) in cases {
+        let c = Contract::from_json(
+            &serde_json::from_str(&format!(
+                r#"{{ "metric": {{ "kind": "gain" }}, {rule}, "minCellSize": 10,
+                "paymentCard": [{{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }}],
+                "fidelity": {{ "minMinutesPerWeek": 20, "minWeeks": 5 }} }}"#
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let tally = |n| Tally {
+            n,
+            ..Tally::default()
+        };
+        let counts = Counts {
+            enrolled: 82,
+            families: vec![Family {
+                column: "g".into(),
+                dose,
+                values: vec!["a".into(), "b".into(), "c".into()],
+                tallies: vec![tally(30), tally(40), tally(12)],
+                tiers: None,
+                at_fidelity: vec![],
+            }],
+            ..Counts::default()
+        };
+        let mut plan = initial_plan(&counts, 10);
+        plan.cells[0] = vec![true, true, false];
+        plan.sizes[0] = vec![true, false, true];
+        (plan.met, plan.fidelity) = (judged_shown, true);
+        let mut a = Audit::default();
+        let below = |b| dose.then_some(b);
+        let unknowns = [
+            group(&mut a, (30, 28, 25), &[20, 5], below([1, 1])),
+            group(&mut a, (40, 38, 30), &[25, 5], below([0, 2])),
+            group(&mut a, (12, 11, 9), &[6, 3], below([1, 0])),
+        ];
+        let keys = [vec![0], vec![1], vec![WITHHELD]];
+        let keys: Vec<&Vec<u32>> = keys.iter().collect();
+        let from = a.quantities.len();
+        hidden_counts(&mut a, &c, (&counts, &plan, &[0]), &keys, &unknowns);
+        assert_eq!(derived(&a, from), expected, "{rule}, dose {dose}");
     }
 }
