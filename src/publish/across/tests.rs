@@ -38,8 +38,11 @@ fn value(a: &Audit, terms: &[(Q, f64)]) -> f64 {
     terms.iter().map(|&(q, k)| k * a.get(q).value).sum()
 }
 
-/// The counts added after the first `from` quantities: (name, value, protected).
-fn derived(a: &Audit, from: usize) -> Vec<(&'static str, f64, bool)> {
+/// A count derived from the groups: its name, value and whether it is protected.
+type Derived = (&'static str, f64, bool);
+
+/// The counts added after the first `from` quantities.
+fn derived(a: &Audit, from: usize) -> Vec<Derived> {
     a.quantities[from..]
         .iter()
         .map(|x| (x.name, x.value, x.protected))
@@ -129,7 +132,7 @@ fn the_counts_the_groups_add_up_to_are_those_the_report_withholds() {
         ("students in a withheld cell", 12.0, false),
         ("students of a cell its share is not over", 1.0, true),
     ];
-    let cases: [(&str, bool, bool, Vec<(&str, f64, bool)>); 4] = [
+    let cases: [(&str, bool, bool, Vec<Derived>); 4] = [
         (
             r#""missingOutcome": "notMet""#,
             false,
