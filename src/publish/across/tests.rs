@@ -257,3 +257,75 @@ fn the_counts_the_groups_add_up_to_are_those_the_report_withholds() {
         assert_eq!(derived(&a, from), expected, "{rule}, dose {dose}");
     }
 }
+
+#[test]
+fn a_groups_side_of_the_fidelity_rule_is_its_dose_bands() {
+    // The threshold at 20 minutes a week: 0-15 below it, 15-30 either side, 30-45 and past at
+    // it. Table 0 is the dose bands (0-15 empty), table 1 a subgroup table.
+    let c = Contract::from_json(&serde_json::json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 } }))
+    .unwrap();
+    let family = |dose, sizes: &[u64]| Family {
+        column: "x".into(),
+        dose,
+        values: sizes.iter().map(|n| n.to_string()).collect(),
+        tallies: (sizes.iter())
+            .map(|&n| Tally {
+                n,
+                ..Tally::default()
+            })
+            .collect(),
+        tiers: None,
+        at_fidelity: vec![],
+    };
+    let mut counts = Counts {
+        families: vec![family(true, &[0, 20, 20, 20, 20]), family(false, &[40, 40])],
+        ..Counts::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    let side = |counts: &Counts, plan: &Plan, tables: &[usize], key: [u32; 2]| {
+        fidelity_side(&c, (counts, plan, tables))(&key)
+    };
+    let sides = [Side::Below, Side::Either, Side::At, Side::At, Side::At];
+    for (b, &expected) in sides.iter().enumerate() {
+        assert_eq!(
+            side(&counts, &plan, &[0, 1], [b as u32, 1]),
+            expected,
+            "{b}"
+        );
+        // The dose bands second in the key.
+        assert_eq!(
+            side(&counts, &plan, &[1, 0], [0, b as u32]),
+            expected,
+            "{b}"
+        );
+        // Without the dose bands among the tables, either side.
+        assert_eq!(side(&counts, &plan, &[1], [0, b as u32]), Side::Either);
+    }
+    // In a withheld band: the side every withheld band with students shares, or either.
+    let withheld = |plan: &mut Plan, bands: &[usize]| {
+        plan.cells[0] = (0..5).map(|b| !bands.contains(&b)).collect();
+    };
+    for (bands, expected) in [
+        (&[3, 4][..], Side::At),
+        (&[0, 3], Side::At),
+        (&[1, 3], Side::Either),
+        (&[2], Side::At),
+        (&[1], Side::Either),
+    ] {
+        withheld(&mut plan, bands);
+        let key = [WITHHELD, 0];
+        assert_eq!(side(&counts, &plan, &[0, 1], key), expected, "{bands:?}");
+    }
+    // With 0-15 holding students, a band withheld beside it below and past the threshold.
+    counts.families[0].tallies[0].n = 5;
+    withheld(&mut plan, &[0, 3]);
+    assert_eq!(side(&counts, &plan, &[0, 1], [WITHHELD, 0]), Side::Either);
+    withheld(&mut plan, &[0]);
+    assert_eq!(side(&counts, &plan, &[0, 1], [WITHHELD, 0]), Side::Below);
+    // Someone short of the weeks rule: no band past the threshold is all at fidelity.
+    counts.short_of_weeks = true;
+    assert_eq!(side(&counts, &plan, &[0, 1], [2, 0]), Side::Either);
+    assert_eq!(side(&counts, &plan, &[0, 1], [0, 0]), Side::Below);
+}
