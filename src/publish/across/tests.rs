@@ -329,3 +329,50 @@ fn a_groups_side_of_the_fidelity_rule_is_its_dose_bands() {
     assert_eq!(side(&counts, &plan, &[0, 1], [2, 0]), Side::Either);
     assert_eq!(side(&counts, &plan, &[0, 1], [0, 0]), Side::Below);
 }
+
+#[test]
+fn those_below_fidelity_meet_the_target_within_every_tier_band_joined() {
+    // Two tiers, from 5 to 10 and from 10 to 50, and below them -20 to 5 on the card; two dose
+    // bands' own bands narrower. Those below fidelity meeting the target lie within the tiers'
+    // bands joined, across both dose bands; those short of it, within the bands below every
+    // tier.
+    let card = vec![(5.0, 10.0), (10.0, 50.0), (-20.0, 5.0)];
+    let per_band = vec![
+        vec![(6.0, 9.0), (12.0, 20.0), (-3.0, 4.0)],
+        vec![(5.0, 8.0), (11.0, 30.0), (0.0, 2.0)],
+    ];
+    let counts = |dose: bool| Counts {
+        families: vec![
+            Family {
+                column: "grade".into(),
+                dose: false,
+                values: vec![],
+                tallies: vec![],
+                tiers: None,
+                at_fidelity: vec![],
+            },
+            Family {
+                column: "minutes".into(),
+                dose,
+                values: vec![],
+                tallies: vec![],
+                tiers: None,
+                at_fidelity: vec![],
+            },
+        ],
+        ..Counts::default()
+    };
+    let bands = |per_band: Option<Vec<TierBands>>| Bands {
+        card: card.clone(),
+        cells: vec![Some(vec![vec![(0.0, 1.0); 3]]), per_band],
+    };
+    let found = below_fidelity_bands(&counts(true), &bands(Some(per_band)));
+    assert_eq!(found, Some(vec![(5.0, 30.0), (-3.0, 4.0)]));
+    // No dose band with tiers' bands of its own: the card's.
+    let found = below_fidelity_bands(&counts(true), &bands(Some(vec![])));
+    assert_eq!(found, Some(vec![(5.0, 50.0), (-20.0, 5.0)]));
+    // The dose bands not audited by tier, or no dose bands: none.
+    assert_eq!(below_fidelity_bands(&counts(true), &bands(None)), None);
+    let audited = bands(Some(vec![vec![(0.0, 1.0); 3]]));
+    assert_eq!(below_fidelity_bands(&counts(false), &audited), None);
+}
