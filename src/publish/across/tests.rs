@@ -376,3 +376,110 @@ fn those_below_fidelity_meet_the_target_within_every_tier_band_joined() {
     let audited = bands(Some(vec![vec![(0.0, 1.0); 3]]));
     assert_eq!(below_fidelity_bands(&counts(false), &audited), None);
 }
+
+/// A relation as (terms, op, rhs).
+type Stated = (Vec<(Q, f64)>, Op, f64);
+
+/// The relations added after the first `from`.
+fn relations(a: &Audit, from: usize) -> Vec<Stated> {
+    a.relations[from..]
+        .iter()
+        .map(|r| (r.terms.clone(), r.op, r.rhs))
+        .collect()
+}
+
+#[test]
+fn a_published_cell_states_its_size_judged_met_with_an_outcome_and_sum_over_its_groups() {
+    // Two groups (each: n, judged, with an outcome, sum, two tiers' counts and the count below
+    // them, then with the dose bands those below fidelity meeting the target and not, and
+    // their sum), in a cell of 70 students, 60 judged, 30 meeting the target, 50 with an
+    // outcome summing to 400.
+    let t = Tally {
+        n: 70,
+        judged: 60,
+        met: 30,
+        with_metric: 50,
+        metric_sum: 400.0,
+        ..Tally::default()
+    };
+    for (dose, sized) in [(false, true), (false, false), (true, true)] {
+        let stride = if dose { 10 } else { 7 };
+        let one = |k: usize, x: usize| (Q(stride * k + x), 1.0);
+        let both = |x: usize| vec![one(0, x), one(1, x)];
+        let mut a = Audit::default();
+        let below = dose.then_some([1, 1]);
+        let groups = [
+            group(&mut a, (30, 28, 25), &[10, 5, 10], below),
+            group(&mut a, (40, 38, 30), &[10, 5, 15], below),
+        ];
+        let inside: Vec<&Unknowns> = groups.iter().collect();
+        cell_figures(&mut a, &t, &inside, (dose, sized), 0.5);
+        let mut expected = Vec::new();
+        if sized {
+            expected.push((both(0), Op::Eq, 70.0));
+        }
+        // With the dose bands, those below fidelity with an outcome count among the judged,
+        // those meeting the target among the met, and their sums in the sum.
+        let with = if dose {
+            vec![
+                one(0, 2),
+                one(0, 7),
+                one(0, 8),
+                one(1, 2),
+                one(1, 7),
+                one(1, 8),
+            ]
+        } else {
+            both(2)
+        };
+        let judged = if dose { with.clone() } else { both(1) };
+        expected.push((judged, Op::Eq, 60.0));
+        let met = if dose {
+            vec![
+                one(0, 4),
+                one(0, 5),
+                one(0, 7),
+                one(1, 4),
+                one(1, 5),
+                one(1, 7),
+            ]
+        } else {
+            vec![one(0, 4), one(0, 5), one(1, 4), one(1, 5)]
+        };
+        expected.push((met, Op::Eq, 30.0));
+        expected.push((with, Op::Eq, 50.0));
+        let sums = if dose {
+            vec![one(0, 3), one(0, 9), one(1, 3), one(1, 9)]
+        } else {
+            both(3)
+        };
+        // Within the room for rounding, 0.5.
+        expected.push((sums.clone(), Op::Le, 400.5));
+        expected.push((sums, Op::Ge, 399.5));
+        assert_eq!(relations(&a, 0), expected, "dose {dose}, sized {sized}");
+    }
+}
+
+#[test]
+fn a_coded_share_bounds_the_met_count_and_a_large_sum_its_own_rounding() {
+    // 60 judged: 2 meeting the target is published as "5% or less" (at most 3), 58 as "95% or
+    // more" (at least 57). A sum of 2e12 with no room for rounding is read within 1e-9 of
+    // itself, 2,000.
+    for (met, op, rhs) in [(2, Op::Le, 3.0), (58, Op::Ge, 57.0)] {
+        let t = Tally {
+            n: 60,
+            judged: 60,
+            met,
+            with_metric: 60,
+            metric_sum: 2e12,
+            ..Tally::default()
+        };
+        let mut a = Audit::default();
+        let u = group(&mut a, (60, 60, 60), &[met, 60 - met], None);
+        cell_figures(&mut a, &t, &[&u], (false, false), 0.0);
+        let found = relations(&a, 0);
+        assert_eq!(found[1], (vec![(Q(4), 1.0)], op, rhs), "{met}");
+        assert_eq!(found[3].2, 2e12 + 2000.0);
+        assert_eq!(found[4].2, 2e12 - 2000.0);
+    }
+}
