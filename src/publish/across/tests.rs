@@ -483,3 +483,47 @@ fn a_coded_share_bounds_the_met_count_and_a_large_sum_its_own_rounding() {
         assert_eq!(found[4].2, 2e12 - 2000.0);
     }
 }
+
+#[test]
+fn the_totals_state_what_the_report_publishes_over_every_group() {
+    // Two groups as in the cell's test, without the dose bands: 70 enrolled, 55 with an
+    // outcome (mean 8: a sum of 440), 66 judged, 30 meeting the target, the tiers 20 and 10.
+    let mut counts = Counts {
+        enrolled: 70,
+        with_outcome: 55,
+        judged: 66,
+        met: 30,
+        mean_metric: Some(8.0),
+        ..Counts::default()
+    };
+    counts.outcomes.counts = vec![20, 10, 25];
+    let mut plan = initial_plan(&counts, 10);
+    plan.tiers = vec![false, true];
+    let mut a = Audit::default();
+    let groups = [
+        group(&mut a, (30, 28, 25), &[10, 5, 10], None),
+        group(&mut a, (40, 38, 30), &[10, 5, 15], None),
+    ];
+    let both = |x: usize| vec![(Q(x), 1.0), (Q(7 + x), 1.0)];
+    totals(&mut a, &counts, &plan, &groups, 0.5);
+    let met = vec![(Q(4), 1.0), (Q(5), 1.0), (Q(11), 1.0), (Q(12), 1.0)];
+    let expected = vec![
+        (both(0), Op::Eq, 70.0),
+        (both(2), Op::Eq, 55.0),
+        (both(3), Op::Le, 440.5),
+        (both(3), Op::Ge, 439.5),
+        // The second tier alone.
+        (both(5), Op::Eq, 10.0),
+        (met, Op::Eq, 30.0),
+        (both(1), Op::Eq, 66.0),
+    ];
+    assert_eq!(relations(&a, 0), expected);
+    // Without the growth figures and the met count: the enrolled and the tier.
+    (plan.fidelity, plan.met) = (false, false);
+    let from = a.relations.len();
+    totals(&mut a, &counts, &plan, &groups, 0.5);
+    assert_eq!(
+        relations(&a, from),
+        [expected[0].clone(), expected[4].clone()]
+    );
+}
