@@ -2,7 +2,7 @@
 //! count derived from the groups holds and whether it is protected.
 
 use super::*;
-use crate::publish::{initial_plan, Family};
+use crate::publish::{initial_plan, ByTier, Combination, Family};
 
 /// A group's unknowns with the values `n`, `judged`, `with_outcome`, its students in each
 /// tier `tiers` (below every tier last), and below fidelity (with the dose bands) `below`
@@ -526,4 +526,137 @@ fn the_totals_state_what_the_report_publishes_over_every_group() {
         relations(&a, from),
         [expected[0].clone(), expected[4].clone()]
     );
+}
+
+#[test]
+fn each_groups_unknowns_follow_the_fidelity_rule_of_its_dose_band() {
+    // The dose bands (0-15 below the threshold of 20 minutes, 15-30 either side, 30-45 at it)
+    // laid over grade: groups (0-15, grade 0) of 12 below fidelity, 7 of them with an outcome,
+    // 3 meeting the target; (15-30, grade 0) of 14, 10 at fidelity with an outcome, 6 in the
+    // tier, and 2 below fidelity with one, meeting the target; (30-45, grade 1) of 20 at
+    // fidelity with an outcome, 15 in the tier.
+    let combination =
+        |cells: [u32; 2], (n, with): (u64, u64), tiers: [u64; 2], below: [u64; 2]| Combination {
+            cells: cells.to_vec(),
+            tally: Tally {
+                n,
+                judged: with,
+                with_metric: with,
+                met: tiers[0],
+                ..Tally::default()
+            },
+            tiers: tiers.to_vec(),
+            below_fidelity: (below, 0.0),
+        };
+    let combinations = vec![
+        combination([0, 0], (12, 0), [0, 0], [3, 4]),
+        combination([1, 0], (14, 10), [6, 4], [2, 0]),
+        combination([2, 1], (20, 20), [15, 5], [0, 0]),
+    ];
+    let family = |dose: bool, sizes: Vec<u64>| Family {
+        column: if dose { "minutes" } else { "grade" }.into(),
+        dose,
+        values: sizes.iter().map(|n| n.to_string()).collect(),
+        tiers: Some(vec![ByTier::new(1); sizes.len()]),
+        tallies: (sizes.into_iter())
+            .map(|n| Tally {
+                n,
+                ..Tally::default()
+            })
+            .collect(),
+        at_fidelity: vec![],
+    };
+    let counts = Counts {
+        enrolled: 46,
+        with_outcome: 30,
+        outcomes: ByTier::new(1),
+        families: vec![
+            family(true, vec![12, 14, 20, 0, 0]),
+            family(false, vec![26, 20]),
+        ],
+        combinations,
+        ..Counts::default()
+    };
+    let plan = initial_plan(&counts, 10);
+    for excluded in [false, true] {
+        let rule = if excluded { "excluded" } else { "baseOnly" };
+        let c = Contract::from_json(&serde_json::json!({ "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+            "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "belowFidelity": rule }))
+        .unwrap();
+        let bands = Bands::of(&c, &counts);
+        let groups = alike(&counts, &plan, &[0, 1]);
+        let (a, of_group) = audit(&c, (&counts, &plan, &[0, 1]), &bands, &groups);
+        // Each group's unknowns, by name, as (value, lower, upper, protected): every group
+        // has as many, from its first count on (the sums are no group's count).
+        let first = |g| of_group.iter().position(|&x| x == Some(g)).unwrap();
+        let stride = first(1) - first(0);
+        let of = |g: usize| -> Vec<(&str, f64, f64, f64, bool)> {
+            (a.quantities[first(g)..first(g) + stride].iter())
+                .map(|x| (x.name, x.value, x.lower, x.upper, x.protected))
+                .collect()
+        };
+        let (n, with, tier, sum) = (
+            "students of a group",
+            "students of a group with an outcome",
+            "students of a group in a tier",
+            "sum of a group's outcomes",
+        );
+        let below = "students of a group below fidelity with an outcome";
+        let e = 46.0;
+        let (open, free) = ((0.0, e), (-1e15, f64::INFINITY));
+        let q = |name, value: f64, (lower, upper): (f64, f64), protected| {
+            (name, value, lower, upper, protected)
+        };
+        let zero = (0.0, 0.0);
+        // 0-15: no one at fidelity, so nothing with an outcome at fidelity; each group holds
+        // one student at least. (Its sum is 0: outcomes of 0 in this test.)
+        assert_eq!(
+            of(0),
+            [
+                q(n, 12.0, (1.0, e), false),
+                q(with, 0.0, zero, false),
+                q(tier, 0.0, zero, false),
+                q(tier, 0.0, zero, false),
+                q(sum, 0.0, zero, false),
+                q(below, 3.0, open, true),
+                q(below, 4.0, open, true),
+                q(sum, 0.0, free, false),
+            ],
+            "{rule}"
+        );
+        // 15-30: either side, and with those below fidelity excluded none below it in the
+        // group's unknowns.
+        let either = if excluded { zero } else { free };
+        let either_count = if excluded { zero } else { open };
+        assert_eq!(
+            of(1),
+            [
+                q(n, 14.0, (1.0, e), false),
+                q(with, 10.0, open, false),
+                q(tier, 6.0, open, true),
+                q(tier, 4.0, open, true),
+                q(sum, 0.0, free, false),
+                q(below, 2.0, either_count, true),
+                q(below, 0.0, either_count, false),
+                q(sum, 0.0, either, false),
+            ],
+            "{rule}"
+        );
+        // 30-45: everyone at fidelity.
+        assert_eq!(
+            of(2),
+            [
+                q(n, 20.0, (1.0, e), false),
+                q(with, 20.0, open, false),
+                q(tier, 15.0, open, false),
+                q(tier, 5.0, open, true),
+                q(sum, 0.0, free, false),
+                q(below, 0.0, zero, false),
+                q(below, 0.0, zero, false),
+                q(sum, 0.0, zero, false),
+            ],
+            "{rule}"
+        );
+    }
 }
