@@ -1,5 +1,7 @@
-//! The pieces of the check through the outcomes' model, each on hand-made unknowns: what a
-//! count derived from the groups holds and whether it is protected.
+//! The pieces of the check through the outcomes' model, each on hand-made groups: the
+//! unknowns of each group, the relations a published cell and the totals state over them, and
+//! the counts derived from them (what each holds and whether it is protected). The property
+//! tests of tables laid over one another test the whole; they run too long for mutant runs.
 
 use super::*;
 use crate::publish::{initial_plan, ByTier, Combination, Family};
