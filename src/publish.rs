@@ -344,6 +344,21 @@ struct Given {
 /// Amounts the payment total may be rounded to, in cents, before it is withheld.
 const ROUNDINGS: [u64; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
+/// How many met counts a cell's coded share leaves a reader (see [`coded_share`]): 5% of
+/// those it is over, rounded down.
+fn coded_width(t: &Tally) -> u64 {
+    (t.judged as f64 * 0.05).floor() as u64
+}
+
+/// A cell's share as a range of met counts: its coded share, but none (the count is exact)
+/// when the share is exact or the range is narrower than the cell size `min`. The first plan
+/// withholds a cell with 1 to `min` - 1 meeting the target, or short of it, unless that range
+/// is `min` wide, so a published "95% or more" of 18 judged says that all 18 met it (with x =
+/// y XOR z, y = N's 11 and z = N's 11 meeting it less x = N's 18 gave 4 students).
+fn coded_range(t: &Tally, min: u64) -> Option<Coded> {
+    coded_share(t).filter(|_| coded_width(t) >= min)
+}
+
 /// What the audit starts from: every figure about fewer than `min` students withheld, and
 /// every cell whose own complements are small.
 fn initial_plan(counts: &Counts, min: u64) -> Plan {
@@ -354,7 +369,7 @@ fn initial_plan(counts: &Counts, min: u64) -> Plan {
     // judged wide. Few students outside its share (below fidelity, or missing a post-test)
     // withhold only its size.
     let small_inside = |t: &Tally| {
-        let range = coded_share(t).map_or(0, |_| (t.judged as f64 * 0.05).floor() as u64);
+        let range = coded_share(t).map_or(0, |_| coded_width(t));
         small(t.judged - t.with_metric)
             || (range < min && (small(t.met) || small(t.judged - t.met)))
     };
@@ -1629,7 +1644,7 @@ fn cell_counts(
     if !shown && plan.outcome_figures {
         a.get_mut(q_n).lower = 1.0;
     }
-    a.get_mut(q_m).known = match (shown, coded_share(t)) {
+    a.get_mut(q_m).known = match (shown, coded_range(t, min as u64)) {
         (false, _) => Known::Not,
         (true, None) => Known::Exactly,
         (true, Some(coded)) => {

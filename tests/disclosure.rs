@@ -2577,14 +2577,14 @@ fn a_column_that_is_the_union_of_two_others_does_not_give_their_overlap_away() {
         !(ell.is_some() && sped.is_some() && high.is_some()),
         "ELL {ell:?} + SpEd {sped:?} - high needs {high:?} is the overlap: {report}"
     );
-    // One sentence for the tables: after the backward pass, ELL is the table withheld (both
-    // cells: one alone would be the total less the other), not high needs: the choice goes by
-    // the tables' place in the report, not by their counts. Every student here met the
-    // target, so a withheld cell's students all did unless the met count is withheld too: the
-    // further protections say so.
+    // One sentence for the tables. Every student here met the target, and a share of "95%
+    // or more" over fewer than 200 judged says so exactly (a cell with 1 to 9 short of it
+    // would be withheld), so the met counts give the overlap as the sizes do, and the dose
+    // band's and each table's cells are withheld until neither does: the further protections
+    // say so.
     assert_eq!(
         report["disclosure"]["protections"][0],
-        "2 further cells withheld (2 of ell) so that a small count cannot be worked out from the others.",
+        "5 further cells withheld (1 of minutesPerWeek, 1 of ell, 2 of sped, 1 of highNeeds) so that a small count cannot be worked out from the others.",
         "{report}"
     );
     // The district's own view keeps every cell.
@@ -5623,6 +5623,95 @@ fn a_few_groups_among_many_small_ones_are_not_the_cells_added_and_taken() {
             Some(judged - met)
         };
         Some(short("y")? + short("z")? - short("x")?)
+    })();
+    assert_eq!(three, None, "{report}");
+}
+
+/// A roster of groups (values of `columns`, minutes a week, students, of whom meeting the
+/// target), gains of 10 for those meeting it and 0 for the others, 20 weeks each.
+fn patterned(columns: &[&str], groups: &[(Vec<&str>, u32, usize, usize)]) -> String {
+    let mut roster = format!("student_id,pre,post,minutes,weeks,{}\n", columns.join(","));
+    let mut id = 0;
+    for (values, minutes, n, met) in groups {
+        for k in 0..*n {
+            let post = if k < *met { 60 } else { 50 };
+            roster += &format!("S{id},50,{post},{minutes},20,{}\n", values.join(","));
+            id += 1;
+        }
+    }
+    roster
+}
+
+#[test]
+fn a_share_coded_over_few_judged_is_read_as_exact() {
+    // A helper's attack: the x = y XOR z pattern, split by w. x = N's 18 judged all met the
+    // target, published as "95% or more": with fewer than 200 judged, 5% is under 10, and a
+    // cell with 1 to 9 short of the target is withheld, so all 18 met it. y = N's 11 and
+    // z = N's 11 met, less those 18, gave the 4 of NNN, YNY and YYN who met it.
+    let mut groups = Vec::new();
+    let spec = [
+        ("NNN", [(1, 1), (1, 1)]),
+        ("NNY", [(4, 4), (4, 4)]),
+        ("NYN", [(4, 4), (4, 4)]),
+        ("YNY", [(10, 1), (10, 0)]),
+        ("YYN", [(10, 0), (10, 1)]),
+        ("YYY", [(15, 8), (15, 7)]),
+    ];
+    for (pattern, ws) in spec {
+        let v: Vec<&str> = (0..3).map(|k| &pattern[k..=k]).collect();
+        for (w, (n, met)) in ws.into_iter().enumerate() {
+            let w = ["a", "b"][w];
+            groups.push((vec![v[0], v[1], v[2], w], 600, n, met));
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["x", "y", "z", "w"] });
+    let (e, report) = report_of(&contract, &patterned(&["x", "y", "z", "w"], &groups));
+    assert_eq!(e.students.enrolled, 88);
+    let four = (|| {
+        let met = |column: &str| Some(judged_met_sum(&subgroup_cell(&report, column, "N"))?.1);
+        let x = subgroup_cell(&report, "x", "N");
+        (x["shareMetTargetCoded"] == "atLeast95Percent").then_some(())?;
+        Some(met("y")? + met("z")? - num(&x["judged"])?)
+    })();
+    assert_eq!(four, None, "{report}");
+}
+
+#[test]
+fn a_dose_band_everyone_in_it_at_fidelity_counts_as_a_subgroup_cell_does() {
+    // A helper's attack: x = y XOR z again, x the dose band (30 minutes a week for N, 50 for
+    // Y, past the threshold of 20, so everyone is at fidelity). The met counts of y = N (14)
+    // and z = N (14) less the 30-45 band's (25) gave the 3 of (30-45, N, N), (45-60, N, Y)
+    // and (45-60, Y, N) who met the target; the same with those without a post-test.
+    let spec = [
+        ("NNN", 12, 1),
+        ("NNY", 24, 12),
+        ("NYN", 24, 12),
+        ("YNY", 48, 1),
+        ("YYN", 48, 1),
+        ("YYY", 72, 36),
+    ];
+    let groups: Vec<(Vec<&str>, u32, usize, usize)> = (spec.iter())
+        .map(|&(p, n, met)| {
+            let minutes = if &p[..1] == "N" { 600 } else { 1000 };
+            (vec![&p[1..2], &p[2..3]], minutes, n, met)
+        })
+        .collect();
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["y", "z"] });
+    let (e, report) = report_of(&contract, &patterned(&["y", "z"], &groups));
+    assert_eq!(e.students.enrolled, 228);
+    let three = (|| {
+        let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
+        let band = (report["doseResponse"].as_array()?.iter())
+            .find(|b| b["value"] == "30-45")?
+            .clone();
+        let cell = |column: &str| subgroup_cell(&report, column, "N");
+        Some(met(&cell("y"))? + met(&cell("z"))? - met(&band)?)
     })();
     assert_eq!(three, None, "{report}");
 }

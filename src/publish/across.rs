@@ -14,10 +14,12 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{band_room, band_sides, band_sum, Bands, Counts, Given, Plan, Side, TierBands};
+use super::{
+    band_room, band_sides, band_sum, coded_range, Bands, Counts, Given, Plan, Side, TierBands,
+};
 use crate::contract::{BelowFidelity, Contract, MissingOutcome};
 use crate::disclosure::{pinned_subset, pinned_sums, Audit, Cache, Known, Op, TooLarge, Q};
-use crate::report::{coded_share, Coded, Tally};
+use crate::report::{Coded, Tally};
 use crate::steps::widest;
 
 /// What the tables together give away under a plan: the published cells of a group pinned to
@@ -75,7 +77,7 @@ impl<'a> Crossings<'a> {
             return known.clone();
         }
         let (c, counts) = (self.c, self.counts);
-        let found = match pinned_combination(counts, plan, c.min_cell_size) {
+        let found = match pinned_combination(c, counts, plan) {
             Ok(None) => self.through_outcomes(plan),
             other => other,
         };
@@ -141,28 +143,44 @@ impl<'a> Crossings<'a> {
 pub const MOST_GROUPS_ALL_TABLES: usize = 64;
 
 /// A count of each combination (see [`super::Combination`]) that published cells state exactly:
-/// what it counts, whether the dose bands count it too (they count the same students, but
-/// their outcome figures include students below fidelity), whether a published cell states it
-/// only with its size, and whether a published cell's figures give it (a coded share gives its
-/// met count only as a range).
-type Population = (fn(&Tally) -> u64, bool, bool, fn(&Tally) -> bool);
+/// what it counts; whether every dose band counts it too (they count the same students, but
+/// their outcome figures include students below fidelity; a band everyone in is at fidelity
+/// states the others as a subgroup cell does); whether a published cell states it only with its
+/// size; whether a published cell's figures give it (a coded share gives its met count only as
+/// a range, see [`coded_range`]); and whether it leaves out those judged, which under
+/// `missingOutcome: "notMet"` a dose band states only with its size (its judged are those with
+/// an outcome; everyone at fidelity is judged).
+type Population = (fn(&Tally) -> u64, bool, bool, fn(&Tally, u64) -> bool, bool);
 
 const POPULATIONS: [Population; 7] = [
-    (|t| t.n, true, true, |_| true),
-    (|t| t.judged, false, false, |_| true),
-    (|t| t.n - t.judged, false, true, |_| true),
-    (|t| t.met, false, false, |t| coded_share(t).is_none()),
+    (|t| t.n, true, true, |_, _| true, true),
+    (|t| t.judged, false, false, |_, _| true, false),
+    (|t| t.n - t.judged, false, true, |_, _| true, false),
+    (
+        |t| t.met,
+        false,
+        false,
+        |t, min| coded_range(t, min).is_none(),
+        true,
+    ),
     (
         |t| t.judged - t.met,
         false,
         false,
-        |t| coded_share(t).is_none(),
+        |t, min| coded_range(t, min).is_none(),
+        false,
     ),
     // The means' denominators, published with a mean (a published cell without one has no one
     // with an outcome); and with the number judged, those judged without an outcome (under
     // missingOutcome "notMet").
-    (|t| t.with_metric, false, false, |_| true),
-    (|t| t.judged - t.with_metric, false, false, |_| true),
+    (|t| t.with_metric, false, false, |_, _| true, true),
+    (
+        |t| t.judged - t.with_metric,
+        false,
+        false,
+        |_, _| true,
+        false,
+    ),
 ];
 
 /// The published cells of a group of students, taken from cells of different tables, that
@@ -172,33 +190,15 @@ const POPULATIONS: [Population; 7] = [
 /// supposed to know which combinations of values no student holds (a union column's meaning
 /// says so), and every total. The audit's linear programs cover each table with the report's
 /// totals; this covers the tables together, as equations alone.
-pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
+pub fn pinned_combination(c: &Contract, counts: &Counts, plan: &Plan) -> Crossing {
     if counts.combinations.is_empty() || !plan.outcome_figures {
         return Ok(None);
     }
-    for (count, with_dose, needs_size, stated) in POPULATIONS {
+    let min = c.min_cell_size;
+    for population in POPULATIONS {
+        let (count, with_dose, ..) = population;
         // Equation 0 is the total; then one per published cell that states the count.
-        let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
-        let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
-        for (f, family) in counts.families.iter().enumerate() {
-            row_of.push(
-                family
-                    .tallies
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        let used = (with_dose || !family.dose)
-                            && plan.cells[f][i]
-                            && (plan.sizes[f][i] || !needs_size)
-                            && stated(t);
-                        used.then(|| {
-                            cell_of_row.push((f, i));
-                            cell_of_row.len() - 1
-                        })
-                    })
-                    .collect(),
-            );
-        }
+        let (cell_of_row, row_of) = stated_rows(c, counts, plan, population);
         // Groups published alike merge: a reader cannot tell them apart.
         let mut groups: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
         let keys: Vec<Option<Vec<usize>>> = (counts.combinations.iter())
@@ -283,6 +283,41 @@ pub fn pinned_combination(counts: &Counts, plan: &Plan, min: u64) -> Crossing {
         }
     }
     Ok(None)
+}
+
+/// The equations of a count ([`Population`]): (table, cell) of each row past the total's
+/// (row 0), and each cell's row, where a published cell states the count.
+type Rows = (Vec<(usize, usize)>, Vec<Vec<Option<usize>>>);
+
+/// The rows of [`pinned_combination`]'s equations for `population`.
+fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Population) -> Rows {
+    let (_, with_dose, needs_size, stated, judged_free) = population;
+    let not_met = c.missing_outcome == MissingOutcome::NotMet;
+    let sides = band_sides(c, counts);
+    let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
+    let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
+    for (f, family) in counts.families.iter().enumerate() {
+        let mut rows = Vec::new();
+        for (i, t) in family.tallies.iter().enumerate() {
+            // With everyone at fidelity and 30 or 50 minutes a week for x, y = N's 14 and
+            // z = N's 14 meeting the target less the 30-45 band's 25 gave the 3 of
+            // x = y XOR z who met it.
+            let counted = with_dose || !family.dose || sides.get(i) == Some(&Side::At);
+            let sized = needs_size || family.dose && not_met && !judged_free;
+            // (A cell of everyone states the total, and withholding it helps none.)
+            let used = counted
+                && t.n < counts.enrolled
+                && plan.cells[f][i]
+                && (plan.sizes[f][i] || !sized)
+                && stated(t, c.min_cell_size);
+            rows.push(used.then(|| {
+                cell_of_row.push((f, i));
+                cell_of_row.len() - 1
+            }));
+        }
+        row_of.push(rows);
+    }
+    (cell_of_row, row_of)
 }
 
 /// Students alike in their cells of some of the tables, as [`unions`] finds them.
@@ -628,7 +663,8 @@ fn audit(
         })
         .collect();
     let keys: Vec<&Vec<u32>> = groups.keys().collect();
-    published(&mut a, (counts, plan, tables), &keys, &unknowns, room);
+    let scale = (room, c.min_cell_size);
+    published(&mut a, (counts, plan, tables), &keys, &unknowns, scale);
     hidden_counts(&mut a, c, (counts, plan, tables), &keys, &unknowns);
     (a, of_group)
 }
@@ -640,7 +676,7 @@ fn published(
     (counts, plan, tables): (&Counts, &Plan, &[usize]),
     keys: &[&Vec<u32>],
     unknowns: &[Unknowns],
-    room: f64,
+    (room, min): (f64, u64),
 ) {
     for (pos, &f) in tables.iter().enumerate() {
         for (i, t) in counts.families[f].tallies.iter().enumerate() {
@@ -649,7 +685,7 @@ fn published(
             }
             let inside = groups_in(keys, unknowns, pos, i as u32);
             let what = (counts.families[f].dose, plan.sizes[f][i]);
-            cell_figures(a, t, &inside, what, room);
+            cell_figures(a, t, &inside, what, (room, min));
         }
     }
     totals(a, counts, plan, unknowns, room);
@@ -868,7 +904,8 @@ fn outcome_sum(a: &mut Audit, value: f64, (tiers, bands): (&[Q], &[(f64, f64)]),
 }
 
 /// A published cell's figures over the groups `inside` it: its size, its share's count, its met
-/// count (exactly, or within a coded share's range), and with its mean (or its want of one) the
+/// count (exactly, or within a coded share's range at the cell size `min` or wider: see
+/// [`coded_range`]), and with its mean (or its want of one) the
 /// students with an outcome and their sum. A dose band's (`dose`) share and mean are over its
 /// students with an outcome at fidelity or not; its size counts only when published (`sized`).
 fn cell_figures(
@@ -876,7 +913,7 @@ fn cell_figures(
     t: &Tally,
     inside: &[&Unknowns],
     (dose, sized): (bool, bool),
-    room: f64,
+    (room, min): (f64, u64),
 ) {
     let sum_of = |pick: &dyn Fn(&Unknowns) -> Vec<Q>| -> Vec<(Q, f64)> {
         inside
@@ -909,7 +946,7 @@ fn cell_figures(
         qs
     });
     let j = t.judged as f64;
-    match coded_share(t) {
+    match coded_range(t, min) {
         None => a.relate(met, Op::Eq, t.met as f64),
         Some(Coded::AtMost5) => a.relate(met, Op::Le, (j * 0.05).floor()),
         Some(Coded::AtLeast95) => a.relate(met, Op::Ge, (j * 0.95).ceil()),

@@ -1672,6 +1672,11 @@ fn union_counts(both: Tally, one: Tally, neither: Tally) -> (Counts, Plan) {
     (counts, plan)
 }
 
+/// A contract on gains with one tier at 5, the default cell size of 10.
+fn gain_contract() -> Contract {
+    contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0)
+}
+
 /// A tally of `n` students, `judged` of them judged, `met` meeting the target, `with_metric`
 /// with an outcome.
 fn tally_of(n: u64, judged: u64, met: u64, with_metric: u64) -> Tally {
@@ -1700,13 +1705,16 @@ fn a_group_several_tables_pin_is_found_by_each_count_it_is_small_in() {
     ];
     for both in cases {
         let (counts, plan) = union_counts(both, one, neither);
-        let found = across::pinned_combination(&counts, &plan, 10);
+        let found = across::pinned_combination(&gain_contract(), &counts, &plan);
         assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])), "{both:?}");
     }
     // With 10 in place of each 5, nothing is small.
     let both = tally_of(30, 20, 10, 20);
     let (counts, plan) = union_counts(both, one, neither);
-    assert_eq!(across::pinned_combination(&counts, &plan, 10), Ok(None));
+    assert_eq!(
+        across::pinned_combination(&gain_contract(), &counts, &plan),
+        Ok(None)
+    );
 }
 
 #[test]
@@ -1716,7 +1724,10 @@ fn a_small_group_that_is_one_tables_withheld_cells_is_left_to_that_tables_audit(
     // less its "N" cell), and the check across tables withholds no cell for them.
     let one = tally_of(30, 30, 10, 20);
     let (counts, plan) = union_counts(tally_of(25, 20, 10, 20), one, tally_of(40, 40, 30, 40));
-    assert_eq!(across::pinned_combination(&counts, &plan, 10), Ok(None));
+    assert_eq!(
+        across::pinned_combination(&gain_contract(), &counts, &plan),
+        Ok(None)
+    );
 }
 
 #[test]
@@ -1728,7 +1739,7 @@ fn a_cell_without_a_mean_states_that_no_one_in_it_has_an_outcome() {
     let both = tally_of(25, 25, 10, 20);
     let one = tally_of(40, 30, 10, 20);
     let (counts, plan) = union_counts(both, one, tally_of(40, 40, 0, 0));
-    let found = across::pinned_combination(&counts, &plan, 10);
+    let found = across::pinned_combination(&gain_contract(), &counts, &plan);
     assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])));
 }
 

@@ -415,7 +415,7 @@ fn a_published_cell_states_its_size_judged_met_with_an_outcome_and_sum_over_its_
             group(&mut a, (40, 38, 30), &[10, 5, 15], below),
         ];
         let inside: Vec<&Unknowns> = groups.iter().collect();
-        cell_figures(&mut a, &t, &inside, (dose, sized), 0.5);
+        cell_figures(&mut a, &t, &inside, (dose, sized), (0.5, 10));
         let mut expected = Vec::new();
         if sized {
             expected.push((both(0), Op::Eq, 70.0));
@@ -465,9 +465,17 @@ fn a_published_cell_states_its_size_judged_met_with_an_outcome_and_sum_over_its_
 #[test]
 fn a_coded_share_bounds_the_met_count_and_a_large_sum_its_own_rounding() {
     // 60 judged: 2 meeting the target is published as "5% or less" (at most 3), 58 as "95% or
-    // more" (at least 57). A sum of 2e12 with no room for rounding is read within 1e-9 of
+    // more" (at least 57), where a cell of 3 is small; where it is 10, the first plan would
+    // withhold a cell with 1 to 9 meeting the target or not, so the share says 0 or all 60
+    // (see coded_range). A sum of 2e12 with no room for rounding is read within 1e-9 of
     // itself, 2,000.
-    for (met, op, rhs) in [(2, Op::Le, 3.0), (58, Op::Ge, 57.0)] {
+    let cases = [
+        (2, 3, Op::Le, 3.0),
+        (58, 3, Op::Ge, 57.0),
+        (0, 10, Op::Eq, 0.0),
+        (60, 10, Op::Eq, 60.0),
+    ];
+    for (met, min, op, rhs) in cases {
         let t = Tally {
             n: 60,
             judged: 60,
@@ -478,7 +486,7 @@ fn a_coded_share_bounds_the_met_count_and_a_large_sum_its_own_rounding() {
         };
         let mut a = Audit::default();
         let u = group(&mut a, (60, 60, 60), &[met, 60 - met], None);
-        cell_figures(&mut a, &t, &[&u], (false, false), 0.0);
+        cell_figures(&mut a, &t, &[&u], (false, false), (0.0, min));
         let found = relations(&a, 0);
         assert_eq!(found[1], (vec![(Q(4), 1.0)], op, rhs), "{met}");
         assert_eq!(found[3].2, 2e12 + 2000.0);
