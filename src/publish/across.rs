@@ -294,6 +294,10 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
     let (_, with_dose, needs_size, stated, judged_free) = population;
     let not_met = c.missing_outcome == MissingOutcome::NotMet;
     let sides = band_sides(c, counts);
+    // Every enrolled student at fidelity, as a reader knows it: those below it are not
+    // enrolled, or the count at fidelity published is everyone.
+    let everyone_at = c.below_fidelity == BelowFidelity::Excluded
+        || plan.shows_at_fidelity() && counts.at_fidelity == counts.enrolled;
     let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
     let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
@@ -301,8 +305,10 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
         for (i, t) in family.tallies.iter().enumerate() {
             // With everyone at fidelity and 30 or 50 minutes a week for x, y = N's 14 and
             // z = N's 14 meeting the target less the 30-45 band's 25 gave the 3 of
-            // x = y XOR z who met it.
-            let counted = with_dose || !family.dose || sides.get(i) == Some(&Side::At);
+            // x = y XOR z who met it; with 25 minutes for x = N, the count at fidelity said
+            // the same of the band holding the threshold.
+            let at = everyone_at || sides.get(i) == Some(&Side::At);
+            let counted = with_dose || !family.dose || at;
             let sized = needs_size || family.dose && not_met && !judged_free;
             // (A cell of everyone states the total, and withholding it helps none.)
             let used = counted
