@@ -294,10 +294,18 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
     let (_, with_dose, needs_size, stated, judged_free) = population;
     let not_met = c.missing_outcome == MissingOutcome::NotMet;
     let sides = band_sides(c, counts);
-    // Every enrolled student at fidelity, as a reader knows it: those below it are not
-    // enrolled, or the count at fidelity published is everyone.
+    // Every student of the bands past those below the threshold at fidelity, as a reader may
+    // know it: those below fidelity are not enrolled, or are as many as the bands below the
+    // threshold hold (the report's count at fidelity says how many; it is taken as known
+    // whether published or not, which only errs on the side of protecting).
+    let below_bands: u64 = (counts.families.iter())
+        .filter(|family| family.dose)
+        .flat_map(|family| family.tallies.iter().zip(&sides))
+        .filter(|(_, side)| **side == Side::Below)
+        .map(|(t, _)| t.n)
+        .sum();
     let everyone_at = c.below_fidelity == BelowFidelity::Excluded
-        || plan.shows_at_fidelity() && counts.at_fidelity == counts.enrolled;
+        || counts.enrolled.saturating_sub(counts.at_fidelity) == below_bands;
     let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
     let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
@@ -306,8 +314,13 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
             // With everyone at fidelity and 30 or 50 minutes a week for x, y = N's 14 and
             // z = N's 14 meeting the target less the 30-45 band's 25 gave the 3 of
             // x = y XOR z who met it; with 25 minutes for x = N, the count at fidelity said
-            // the same of the band holding the threshold.
-            let at = everyone_at || sides.get(i) == Some(&Side::At);
+            // the same of the band holding the threshold, and with 40 below fidelity, all in
+            // the band of 0-15, the same of every band past it.
+            let at = match sides.get(i) {
+                Some(Side::At) => true,
+                Some(Side::Either) => everyone_at,
+                _ => false,
+            };
             let counted = with_dose || !family.dose || at;
             let sized = needs_size || family.dose && not_met && !judged_free;
             // (A cell of everyone states the total, and withholding it helps none.)
