@@ -5735,3 +5735,51 @@ fn dose_band_xor(n_minutes: u32, low: Option<u32>) {
     })();
     assert_eq!(three, None, "{n_minutes} {low:?}: {report}");
 }
+
+#[test]
+fn a_cells_tier_counts_its_mean_gives_are_counts_of_their_own_across_tables() {
+    // A helper's attack: normalized gains on a scale of 2 from a pre-test of 0 are 0, 0.5 or
+    // 1 (no decline, the penalty of 0 says); tiers at 0.5 and 1. In each cell the top tier
+    // holds 2 x the sum less the met count. With x = y XOR z, y = N's 12 and z = N's 12 in
+    // it less x = N's 21 gave the 3 of NNN, YNY and YYN in the top tier.
+    let spec = [
+        ("NNN", 30, 12, 1),
+        ("NNY", 40, 10, 10),
+        ("NYN", 40, 10, 10),
+        ("YNY", 40, 12, 1),
+        ("YYN", 40, 12, 1),
+        ("YYY", 60, 15, 15),
+    ];
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,x,y,z\n");
+    let mut id = 0;
+    for (p, n, low, high) in spec {
+        for k in 0..n {
+            let post = if k < high {
+                2
+            } else if k < high + low {
+                1
+            } else {
+                0
+            };
+            let (x, y, z) = (&p[0..1], &p[1..2], &p[2..3]);
+            roster += &format!("S{id},0,{post},600,20,{x},{y},{z}\n");
+            id += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "normalizedGain", "maxScore": 2 },
+        "paymentCard": [{ "label": "Met", "atLeast": 0.5, "centsPerStudent": 2000 },
+                        { "label": "High", "atLeast": 1, "centsPerStudent": 3000 }],
+        "declinePenaltyCents": 500,
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["x", "y", "z"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.enrolled, 250);
+    let three = (|| {
+        let top = |column: &str| {
+            let (_, met, sum) = judged_met_sum(&subgroup_cell(&report, column, "N"))?;
+            Some((2.0 * sum - met).round())
+        };
+        Some(top("y")? + top("z")? - top("x")?)
+    })();
+    assert_eq!(three, None, "{report}");
+}

@@ -78,7 +78,10 @@ impl<'a> Crossings<'a> {
         }
         let (c, counts) = (self.c, self.counts);
         let found = match pinned_combination(c, counts, plan) {
-            Ok(None) => self.through_outcomes(plan),
+            Ok(None) => match pinned_tiers(c, counts, plan, self.bands) {
+                Ok(None) => self.through_outcomes(plan),
+                other => other,
+            },
             other => other,
         };
         self.answers.borrow_mut().insert(key, found.clone());
@@ -191,11 +194,20 @@ const POPULATIONS: [Population; 7] = [
 /// says so), and every total. The audit's linear programs cover each table with the report's
 /// totals; this covers the tables together, as equations alone.
 pub fn pinned_combination(c: &Contract, counts: &Counts, plan: &Plan) -> Crossing {
+    pinned_in(c, (counts, plan), &POPULATIONS)
+}
+
+/// [`pinned_combination`] over the counts of `populations`.
+fn pinned_in(
+    c: &Contract,
+    (counts, plan): (&Counts, &Plan),
+    populations: &[Population],
+) -> Crossing {
     if counts.combinations.is_empty() || !plan.outcome_figures {
         return Ok(None);
     }
     let min = c.min_cell_size;
-    for population in POPULATIONS {
+    for &population in populations {
         let (count, with_dose, ..) = population;
         // Equation 0 is the total; then one per published cell that states the count.
         let (cell_of_row, row_of) = stated_rows(c, counts, plan, population);
@@ -285,19 +297,72 @@ pub fn pinned_combination(c: &Contract, counts: &Counts, plan: &Plan) -> Crossin
     Ok(None)
 }
 
-/// The equations of a count ([`Population`]): (table, cell) of each row past the total's
-/// (row 0), and each cell's row, where a published cell states the count.
-type Rows = (Vec<(usize, usize)>, Vec<Vec<Option<usize>>>);
+/// The tiers' counts of each combination, where published cells state them. With two tiers,
+/// a cell whose outcomes can take one value in each tier and one below them (normalized gains
+/// on a scale of 2 from a pre-test of 0: 0, 0.5 and 1) states its students in each tier by its
+/// met count and mean: the top tier holds 2 x the sum less the met count. With x = y XOR z,
+/// y = N's 12 and z = N's 12 in it less x = N's 21 gave 3 students. Each tier is then checked
+/// as [`pinned_combination`] checks the students, over the cells that state it (a dose band
+/// only when everyone in it is at fidelity: its tiers count those below fidelity too).
+pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -> Crossing {
+    let tiers = counts.tiers().len();
+    if tiers != 2 || counts.combinations.is_empty() || !plan.outcome_figures {
+        return Ok(None);
+    }
+    let at = all_at_fidelity(c, counts);
+    let points = |b: &TierBands| {
+        b.len() == 3 && b.iter().all(|&(low, high)| low == high) && b[0].0 != b[1].0
+    };
+    let mut view_plan = plan.clone();
+    let mut any = false;
+    for (f, family) in counts.families.iter().enumerate() {
+        let cell_bands = bands.cells.get(f).and_then(Option::as_ref);
+        for i in 0..family.tallies.len() {
+            let stated = plan.cells[f][i]
+                && coded_range(&family.tallies[i], c.min_cell_size).is_none()
+                && (!family.dose || at.get(i).copied().unwrap_or(false))
+                && cell_bands.and_then(|b| b.get(i)).is_some_and(points);
+            view_plan.cells[f][i] = stated;
+            view_plan.sizes[f][i] = true;
+            any |= stated;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    // The students of tier k as the students of a view of the counts.
+    const TIER: [Population; 1] = [(|t| t.n, true, true, |_, _| true, true)];
+    for k in 0..tiers {
+        let in_tier = |n: u64| Tally {
+            n,
+            ..Tally::default()
+        };
+        let mut view = counts.clone();
+        view.enrolled = counts.tiers()[k];
+        for x in &mut view.combinations {
+            x.tally = in_tier(x.tiers[k]);
+        }
+        for family in &mut view.families {
+            let of = |i: usize| {
+                (family.tiers.as_ref())
+                    .and_then(|t| t.get(i))
+                    .map_or(0, |t| t.counts[k])
+            };
+            family.tallies = (0..family.tallies.len()).map(|i| in_tier(of(i))).collect();
+        }
+        if let found @ (Err(_) | Ok(Some(_))) = pinned_in(c, (&view, &view_plan), &TIER) {
+            return found;
+        }
+    }
+    Ok(None)
+}
 
-/// The rows of [`pinned_combination`]'s equations for `population`.
-fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Population) -> Rows {
-    let (_, with_dose, needs_size, stated, judged_free) = population;
-    let not_met = c.missing_outcome == MissingOutcome::NotMet;
+/// Per dose band, whether a reader knows everyone in it at fidelity: a band past the
+/// threshold with no one short of weeks, or (those below fidelity not enrolled, or as many as
+/// the bands below the threshold hold) any band past those. The report's count at fidelity is
+/// taken as known whether published or not, which only errs on the side of protecting.
+fn all_at_fidelity(c: &Contract, counts: &Counts) -> Vec<bool> {
     let sides = band_sides(c, counts);
-    // Every student of the bands past those below the threshold at fidelity, as a reader may
-    // know it: those below fidelity are not enrolled, or are as many as the bands below the
-    // threshold hold (the report's count at fidelity says how many; it is taken as known
-    // whether published or not, which only errs on the side of protecting).
     let below_bands: u64 = (counts.families.iter())
         .filter(|family| family.dose)
         .flat_map(|family| family.tallies.iter().zip(&sides))
@@ -306,6 +371,24 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
         .sum();
     let everyone_at = c.below_fidelity == BelowFidelity::Excluded
         || counts.enrolled.saturating_sub(counts.at_fidelity) == below_bands;
+    (sides.iter())
+        .map(|side| match side {
+            Side::At => true,
+            Side::Either => everyone_at,
+            Side::Below => false,
+        })
+        .collect()
+}
+
+/// The equations of a count ([`Population`]): (table, cell) of each row past the total's
+/// (row 0), and each cell's row, where a published cell states the count.
+type Rows = (Vec<(usize, usize)>, Vec<Vec<Option<usize>>>);
+
+/// The rows of [`pinned_combination`]'s equations for `population`.
+fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Population) -> Rows {
+    let (_, with_dose, needs_size, stated, judged_free) = population;
+    let not_met = c.missing_outcome == MissingOutcome::NotMet;
+    let at_fidelity = all_at_fidelity(c, counts);
     let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
     let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
@@ -316,11 +399,7 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
             // x = y XOR z who met it; with 25 minutes for x = N, the count at fidelity said
             // the same of the band holding the threshold, and with 40 below fidelity, all in
             // the band of 0-15, the same of every band past it.
-            let at = match sides.get(i) {
-                Some(Side::At) => true,
-                Some(Side::Either) => everyone_at,
-                _ => false,
-            };
+            let at = at_fidelity.get(i).copied().unwrap_or(false);
             let counted = with_dose || !family.dose || at;
             let sized = needs_size || family.dose && not_met && !judged_free;
             // (A cell of everyone states the total, and withholding it helps none.)
