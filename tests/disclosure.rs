@@ -5693,12 +5693,18 @@ fn a_dose_band_everyone_in_it_at_fidelity_counts_as_a_subgroup_cell_does() {
     // minutes a week, all in the band of 0-15, 268 enrolled less 228 at fidelity said that
     // every band past it is all at fidelity, also when those 40 are short of weeks (2 of the
     // 5 the rule asks).
+    // With 20 short of weeks (2) at 50 minutes a week, all Y and Y, y = N's and z = N's cells,
+    // everyone in them judged, said that the 30-45 band is all at fidelity; with those 20 in
+    // N and Y and no post-test, the bands' judged added up to the count with an outcome, so no
+    // one below fidelity has one and the bands' met counts are those at fidelity.
     for (n_minutes, low) in [(600, None), (500, None), (500, Some(20)), (600, Some(2))] {
-        dose_band_xor(n_minutes, low);
+        dose_band_xor(n_minutes, low, None);
     }
+    dose_band_xor(600, None, Some((["Y", "Y"], true)));
+    dose_band_xor(600, None, Some((["N", "Y"], false)));
 }
 
-fn dose_band_xor(n_minutes: u32, low: Option<u32>) {
+fn dose_band_xor(n_minutes: u32, low: Option<u32>, short: Option<([&str; 2], bool)>) {
     let spec = [
         ("NNN", 12, 1),
         ("NNY", 24, 12),
@@ -5722,8 +5728,26 @@ fn dose_band_xor(n_minutes: u32, low: Option<u32>) {
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
         "subgroupColumns": ["y", "z"] });
-    let (e, report) = report_of(&contract, &patterned(&["y", "z"], &groups));
-    assert_eq!(e.students.enrolled, if low.is_some() { 268 } else { 228 });
+    let mut roster = patterned(&["y", "z"], &groups);
+    if let Some(([y, z], post)) = short {
+        for k in 0..20 {
+            let post = if !post {
+                ""
+            } else if k < 10 {
+                "60"
+            } else {
+                "50"
+            };
+            roster += &format!("T{k},50,{post},100,2,{y},{z}\n");
+        }
+    }
+    let (e, report) = report_of(&contract, &roster);
+    let extra = match (low, short) {
+        (Some(_), _) => 40,
+        (_, Some(_)) => 20,
+        _ => 0,
+    };
+    assert_eq!(e.students.enrolled, 228 + extra);
     let three = (|| {
         let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
         let band = if n_minutes == 600 { "30-45" } else { "15-30" };
@@ -5733,7 +5757,7 @@ fn dose_band_xor(n_minutes: u32, low: Option<u32>) {
         let cell = |column: &str| subgroup_cell(&report, column, "N");
         Some(met(&cell("y"))? + met(&cell("z"))? - met(&band)?)
     })();
-    assert_eq!(three, None, "{n_minutes} {low:?}: {report}");
+    assert_eq!(three, None, "{n_minutes} {low:?} {short:?}: {report}");
 }
 
 #[test]
@@ -5766,20 +5790,24 @@ fn a_cells_tier_counts_its_mean_gives_are_counts_of_their_own_across_tables() {
             id += 1;
         }
     }
-    let contract = json!({ "metric": { "kind": "normalizedGain", "maxScore": 2 },
-        "paymentCard": [{ "label": "Met", "atLeast": 0.5, "centsPerStudent": 2000 },
-                        { "label": "High", "atLeast": 1, "centsPerStudent": 3000 }],
-        "declinePenaltyCents": 500,
-        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
-        "subgroupColumns": ["x", "y", "z"] });
-    let (e, report) = report_of(&contract, &roster);
-    assert_eq!(e.students.enrolled, 250);
-    let three = (|| {
-        let top = |column: &str| {
-            let (_, met, sum) = judged_met_sum(&subgroup_cell(&report, column, "N"))?;
-            Some((2.0 * sum - met).round())
-        };
-        Some(top("y")? + top("z")? - top("x")?)
-    })();
-    assert_eq!(three, None, "{report}");
+    // A third tier no outcome reaches (0.75 or 1.5) changes nothing: it holds no one.
+    for card in [vec![0.5, 1.0], vec![0.5, 0.75, 1.0], vec![0.5, 1.0, 1.5]] {
+        let tiers: Vec<Value> = (card.iter().enumerate())
+            .map(|(k, at)| json!({ "label": format!("T{k}"), "atLeast": at, "centsPerStudent": 2000 + 1000 * k }))
+            .collect();
+        let contract = json!({ "metric": { "kind": "normalizedGain", "maxScore": 2 },
+            "paymentCard": tiers, "declinePenaltyCents": 500,
+            "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+            "subgroupColumns": ["x", "y", "z"] });
+        let (e, report) = report_of(&contract, &roster);
+        assert_eq!(e.students.enrolled, 250);
+        let three = (|| {
+            let top = |column: &str| {
+                let (_, met, sum) = judged_met_sum(&subgroup_cell(&report, column, "N"))?;
+                Some((2.0 * sum - met).round())
+            };
+            Some(top("y")? + top("z")? - top("x")?)
+        })();
+        assert_eq!(three, None, "{card:?}: {report}");
+    }
 }

@@ -297,21 +297,38 @@ fn pinned_in(
     Ok(None)
 }
 
-/// The tiers' counts of each combination, where published cells state them. With two tiers,
-/// a cell whose outcomes can take one value in each tier and one below them (normalized gains
-/// on a scale of 2 from a pre-test of 0: 0, 0.5 and 1) states its students in each tier by its
-/// met count and mean: the top tier holds 2 x the sum less the met count. With x = y XOR z,
+/// The tiers' counts of each combination, where published cells state them. A cell whose
+/// outcomes can take one value in each tier and one below them, with at most two tiers an
+/// outcome reaches (normalized gains on a scale of 2 from a pre-test of 0: 0, 0.5 and 1, with
+/// tiers at 0.5 and 1, and any at 0.75 or 1.5), states its students in each tier by its met
+/// count and mean: the top tier holds 2 x the sum less the met count. With x = y XOR z,
 /// y = N's 12 and z = N's 12 in it less x = N's 21 gave 3 students. Each tier is then checked
 /// as [`pinned_combination`] checks the students, over the cells that state it (a dose band
 /// only when everyone in it is at fidelity: its tiers count those below fidelity too).
 pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -> Crossing {
     let tiers = counts.tiers().len();
-    if tiers != 2 || counts.combinations.is_empty() || !plan.outcome_figures {
+    if tiers < 2 || counts.combinations.is_empty() || !plan.outcome_figures {
         return Ok(None);
     }
-    let at = all_at_fidelity(c, counts);
+    let at = all_at_fidelity(c, counts, plan);
+    let none_below = none_below_with_outcome(counts);
+    // Each band a single value, or none (a tier no outcome reaches: from 1 to 0.5, or short of
+    // its threshold), and at most two tiers with one, apart: the met count and the sum then
+    // give each tier's count.
+    let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
     let points = |b: &TierBands| {
-        b.len() == 3 && b.iter().all(|&(low, high)| low == high) && b[0].0 != b[1].0
+        let reached = |k: usize| {
+            let (low, high) = b[k];
+            low <= high && thresholds.get(k).is_none_or(|&at| high >= at)
+        };
+        let live: Vec<f64> = (0..b.len())
+            .filter(|&k| reached(k))
+            .map(|k| b[k].0)
+            .collect();
+        let met_live = (0..b.len() - 1).filter(|&k| reached(k)).count();
+        (0..b.len()).all(|k| !reached(k) || b[k].0 == b[k].1)
+            && met_live <= 2
+            && live.windows(2).all(|w| w[0] != w[1])
     };
     let mut view_plan = plan.clone();
     let mut any = false;
@@ -320,7 +337,7 @@ pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -
         for i in 0..family.tallies.len() {
             let stated = plan.cells[f][i]
                 && coded_range(&family.tallies[i], c.min_cell_size).is_none()
-                && (!family.dose || at.get(i).copied().unwrap_or(false))
+                && (!family.dose || at.get(i).copied().unwrap_or(false) || none_below)
                 && cell_bands.and_then(|b| b.get(i)).is_some_and(points);
             view_plan.cells[f][i] = stated;
             view_plan.sizes[f][i] = true;
@@ -358,26 +375,57 @@ pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -
 }
 
 /// Per dose band, whether a reader knows everyone in it at fidelity: a band past the
-/// threshold with no one short of weeks, or (those below fidelity not enrolled, or as many as
-/// the bands below the threshold hold) any band past those. The report's count at fidelity is
-/// taken as known whether published or not, which only errs on the side of protecting.
-fn all_at_fidelity(c: &Contract, counts: &Counts) -> Vec<bool> {
+/// threshold with no one short of weeks; any band past those below the threshold when those
+/// below fidelity are not enrolled, or are as many as those bands hold; or a band whose every
+/// combination lies in a published cell everyone in is judged (at fidelity). The report's
+/// count at fidelity is taken as known whether published or not, which only errs on the side
+/// of protecting.
+fn all_at_fidelity(c: &Contract, counts: &Counts, plan: &Plan) -> Vec<bool> {
     let sides = band_sides(c, counts);
-    let below_bands: u64 = (counts.families.iter())
-        .filter(|family| family.dose)
-        .flat_map(|family| family.tallies.iter().zip(&sides))
+    let Some(dose) = counts.families.iter().position(|family| family.dose) else {
+        return Vec::new();
+    };
+    let bands = &counts.families[dose].tallies;
+    let below_bands: u64 = (bands.iter().zip(&sides))
         .filter(|(_, side)| **side == Side::Below)
         .map(|(t, _)| t.n)
         .sum();
     let everyone_at = c.below_fidelity == BelowFidelity::Excluded
         || counts.enrolled.saturating_sub(counts.at_fidelity) == below_bands;
-    (sides.iter())
-        .map(|side| match side {
+    // A published cell with its size, everyone in it judged: all at fidelity.
+    let clean = |x: &super::Combination| {
+        (counts.families.iter().enumerate()).any(|(f, family)| {
+            let i = x.cells[f] as usize;
+            !family.dose
+                && plan.cells[f][i]
+                && plan.sizes[f][i]
+                && family.tallies[i].n == family.tallies[i].judged
+        })
+    };
+    let mut all_clean = vec![true; bands.len()];
+    for x in counts.combinations.iter().filter(|x| x.tally.n > 0) {
+        if let Some(band) = all_clean.get_mut(x.cells[dose] as usize) {
+            *band &= clean(x);
+        }
+    }
+    (sides.iter().zip(all_clean))
+        .map(|(side, clean)| match side {
             Side::At => true,
-            Side::Either => everyone_at,
+            Side::Either => everyone_at || clean,
             Side::Below => false,
         })
         .collect()
+}
+
+/// Whether no one below fidelity has an outcome: the dose bands' judged (those with an outcome,
+/// at fidelity or not) add up to the count with one at fidelity. Then a band's counts of those
+/// with an outcome are of students at fidelity.
+fn none_below_with_outcome(counts: &Counts) -> bool {
+    let judged: u64 = (counts.families.iter())
+        .filter(|family| family.dose)
+        .flat_map(|family| family.tallies.iter().map(|t| t.judged))
+        .sum();
+    judged == counts.with_outcome
 }
 
 /// The equations of a count ([`Population`]): (table, cell) of each row past the total's
@@ -388,7 +436,11 @@ type Rows = (Vec<(usize, usize)>, Vec<Vec<Option<usize>>>);
 fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Population) -> Rows {
     let (_, with_dose, needs_size, stated, judged_free) = population;
     let not_met = c.missing_outcome == MissingOutcome::NotMet;
-    let at_fidelity = all_at_fidelity(c, counts);
+    let at_fidelity = all_at_fidelity(c, counts, plan);
+    // Counts of those with an outcome alone (not of everyone enrolled, nor under notMet of those
+    // judged without one), when no one below fidelity has an outcome.
+    let with_outcome_only =
+        none_below_with_outcome(counts) && !needs_size && (!not_met || judged_free);
     let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
     let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
@@ -400,7 +452,7 @@ fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Populatio
             // the same of the band holding the threshold, and with 40 below fidelity, all in
             // the band of 0-15, the same of every band past it.
             let at = at_fidelity.get(i).copied().unwrap_or(false);
-            let counted = with_dose || !family.dose || at;
+            let counted = with_dose || !family.dose || at || with_outcome_only;
             let sized = needs_size || family.dose && not_met && !judged_free;
             // (A cell of everyone states the total, and withholding it helps none.)
             let used = counted
