@@ -344,6 +344,17 @@ struct Given {
 /// Amounts the payment total may be rounded to, in cents, before it is withheld.
 const ROUNDINGS: [u64; 5] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
+/// Whether the report publishes the means of cells of two tables or more (subgroup columns or
+/// the dose bands; a cell of everyone says only the total): laid over one another, with the
+/// growth SD's sum of squares, they may say which students are in which cells.
+fn means_published(plan: &Plan, counts: &Counts) -> bool {
+    let with_means = (counts.families.iter().zip(&plan.cells)).filter(|(family, shown)| {
+        (family.tallies.iter().zip(shown.iter()))
+            .any(|(t, &shown)| shown && t.with_metric > 0 && t.n < counts.enrolled)
+    });
+    plan.outcome_figures && with_means.count() >= 2
+}
+
 /// How many met counts a cell's coded share leaves a reader (see [`coded_share`]): 5% of
 /// those it is over, rounded down.
 fn coded_width(t: &Tally) -> u64 {
@@ -495,6 +506,13 @@ pub fn publish(
                 }
             }
         }
+    }
+    // The growth median and SD beside a cell's mean: the SD fixes a sum of squares, which with
+    // the cells' means tells how far outcomes spread within each cell (with x's two cells at
+    // means of 12 and 14 and nothing left to spread, y = Y's mean gave the 3 students in both);
+    // the audit's linear programs cannot weigh it, so neither is published beside one.
+    if plan.spread && means_published(&plan, counts) {
+        plan.spread = false;
     }
     let mut protections = describe(&first, &plan, counts, min);
     let effect_shown = plan.outcome_figures && plan.effect;
@@ -807,7 +825,11 @@ fn describe(first: &Plan, plan: &Plan, counts: &Counts, min: u64) -> Vec<String>
         out.push("The local effect withheld: its count of intervention students with a post-test, with the other published counts, would give away a small count.".into());
     }
     if first.spread && !plan.spread && plan.outcome_figures && plan.fidelity {
-        out.push("The growth figures' median and standard deviation withheld: with the tiers' thresholds they would give away a small count.".into());
+        out.push(if means_published(plan, counts) {
+            "The growth figures' median and standard deviation withheld: with the cells' means they would tell how far outcomes spread within each cell, and so which students are in which cells.".into()
+        } else {
+            "The growth figures' median and standard deviation withheld: with the tiers' thresholds they would give away a small count.".into()
+        });
     }
     match plan.total {
         Some(0) => {}
@@ -3121,7 +3143,7 @@ fn report(
         disclosure: Disclosure {
             min_cell_size: min,
             audit: format!(
-                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range of whole numbers narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say); nor, by a reader who takes each count of 1 to {} as such, narrowed within that range beyond what the rules alone say. Some relations are not modelled (the standard deviation with the cells' means; a scale's published maximum); evidence-check's documentation lists them.",
+                "Checked before publishing by linear programming over every published figure and the contract's public terms, table by table, with the subgroup tables laid over one another and the dose bands over each: no count of 1 to {} students can be worked out to a range of whole numbers narrower than {min} (a group that only cells of several tables describe, narrower than 2; a count the rules below bound, such as a withheld tier's, narrower than they say); nor, by a reader who takes each count of 1 to {} as such, narrowed within that range beyond what the rules alone say. Some relations are not modelled (the standard deviation with one table's means; a scale's published maximum); evidence-check's documentation lists them.",
                 min.saturating_sub(1),
                 min.saturating_sub(1)
             ),

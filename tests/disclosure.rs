@@ -5811,3 +5811,59 @@ fn a_cells_tier_counts_its_mean_gives_are_counts_of_their_own_across_tables() {
         assert_eq!(three, None, "{card:?}: {report}");
     }
 }
+
+#[test]
+fn the_growth_spread_is_not_published_beside_the_means_of_two_tables() {
+    // A helper's attack: x = Y students all gain 12 and x = N students 14; (x, y) = YY 3,
+    // YN 57, NY 57, NN 33. The SD's sum of squares, 149 x 0.98308^2 + 150 x 13.2^2 = 26,280,
+    // is all the x cells' means account for (60 x 12^2 + 90 x 14^2), so no one strays from
+    // their x cell's mean, and y = Y's sum, 834 = 12 a + 14 (60 - a), gave a = 3.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,x,y\n");
+    let mut id = 0;
+    for (x, y, n, gain) in [
+        ("Y", "Y", 3, 12),
+        ("Y", "N", 57, 12),
+        ("N", "Y", 57, 14),
+        ("N", "N", 33, 14),
+    ] {
+        for _ in 0..n {
+            roster += &format!("S{id},50,{},600,20,{x},{y}\n", 50 + gain);
+            id += 1;
+        }
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 10, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["x", "y"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.students.enrolled, 150);
+    let growth = &report["growth"];
+    let three = (|| {
+        let (n, mean, sd) = (
+            num(&growth["n"])?,
+            num(&growth["mean"])?,
+            num(&growth["sd"])?,
+        );
+        let squares = (n - 1.0) * sd * sd + n * mean * mean;
+        let cell = |column: &str, value: &str| {
+            let (judged, _, sum) = judged_met_sum(&subgroup_cell(&report, column, value))?;
+            Some((judged, sum))
+        };
+        let ((ny, sy), (nn, sn)) = (cell("x", "Y")?, cell("x", "N")?);
+        let (my, mn) = (sy / ny, sn / nn);
+        ((squares - ny * my * my - nn * mn * mn).abs() < 1e-6).then_some(())?;
+        let (n_yy, s_yy) = cell("y", "Y")?;
+        Some(((mn * n_yy - s_yy) / (mn - my)).round())
+    })();
+    assert_eq!(three, None, "{report}");
+    // The report says why, and the means stay.
+    let said = report["disclosure"]["protections"].to_string();
+    assert!(
+        said.contains("with the cells' means they would tell how far outcomes spread"),
+        "{said}"
+    );
+    assert!(
+        num(&subgroup_cell(&report, "y", "Y")["meanMetric"]).is_some(),
+        "{report}"
+    );
+}
