@@ -528,6 +528,12 @@ fn the_totals_state_what_the_report_publishes_over_every_group() {
         (both(1), Op::Eq, 66.0),
     ];
     assert_eq!(relations(&a, 0), expected);
+    // A sum of 5.5e12 with no room for rounding is read within 1e-9 of itself, 5,500.
+    counts.mean_metric = Some(1e11);
+    let from = a.relations.len();
+    totals(&mut a, &counts, &plan, &groups, 0.0);
+    let sums = &relations(&a, from)[2..4];
+    assert_eq!((sums[0].2, sums[1].2), (5.5e12 + 5500.0, 5.5e12 - 5500.0));
     // Without the growth figures and the met count: the enrolled and the tier.
     (plan.fidelity, plan.met) = (false, false);
     let from = a.relations.len();
