@@ -317,6 +317,9 @@ pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -
     // give each tier's count.
     let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
     let points = |b: &TierBands| {
+        if b.len() != tiers + 1 {
+            return false;
+        }
         let reached = |k: usize| {
             let (low, high) = b[k];
             low <= high && thresholds.get(k).is_none_or(|&at| high >= at)
@@ -357,13 +360,14 @@ pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -
         let mut view = counts.clone();
         view.enrolled = counts.tiers()[k];
         for x in &mut view.combinations {
-            x.tally = in_tier(x.tiers[k]);
+            x.tally = in_tier(x.tiers.get(k).copied().unwrap_or(0));
         }
         for family in &mut view.families {
             let of = |i: usize| {
                 (family.tiers.as_ref())
                     .and_then(|t| t.get(i))
-                    .map_or(0, |t| t.counts[k])
+                    .and_then(|t| t.counts.get(k).copied())
+                    .unwrap_or(0)
             };
             family.tallies = (0..family.tallies.len()).map(|i| in_tier(of(i))).collect();
         }
