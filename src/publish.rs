@@ -507,10 +507,10 @@ pub fn publish(
             }
         }
     }
-    // The growth median and SD beside a cell's mean: the SD fixes a sum of squares, which with
-    // the cells' means tells how far outcomes spread within each cell (with x's two cells at
-    // means of 12 and 14 and nothing left to spread, y = Y's mean gave the 3 students in both);
-    // the audit's linear programs cannot weigh it, so neither is published beside one.
+    // The growth median and SD beside the means of two tables' cells: the SD fixes a sum of
+    // squares, which with the cells' means tells how far outcomes spread within each cell (with
+    // x's two cells at means of 12 and 14 and nothing left to spread, y = Y's mean gave the 3
+    // students in both); the audit's linear programs cannot weigh it, so neither is published.
     if plan.spread && means_published(&plan, counts) {
         plan.spread = false;
     }
