@@ -207,10 +207,15 @@ fn pinned_in(
         return Ok(None);
     }
     let min = c.min_cell_size;
+    // Which dose bands state the counts at fidelity, once for every count.
+    let bands = (
+        all_at_fidelity(c, counts, plan),
+        none_below_with_outcome(counts),
+    );
     for &population in populations {
         let (count, with_dose, ..) = population;
         // Equation 0 is the total; then one per published cell that states the count.
-        let (cell_of_row, row_of) = stated_rows(c, counts, plan, population);
+        let (cell_of_row, row_of) = stated_rows(c, (counts, plan), &bands, population);
         // Groups published alike merge: a reader cannot tell them apart.
         let mut groups: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
         let keys: Vec<Option<Vec<usize>>> = (counts.combinations.iter())
@@ -436,15 +441,19 @@ fn none_below_with_outcome(counts: &Counts) -> bool {
 /// (row 0), and each cell's row, where a published cell states the count.
 type Rows = (Vec<(usize, usize)>, Vec<Vec<Option<usize>>>);
 
-/// The rows of [`pinned_combination`]'s equations for `population`.
-fn stated_rows(c: &Contract, counts: &Counts, plan: &Plan, population: Population) -> Rows {
+/// The rows of [`pinned_combination`]'s equations for `population`, with the dose bands all at
+/// fidelity (see [`all_at_fidelity`]) and whether no one below fidelity has an outcome.
+fn stated_rows(
+    c: &Contract,
+    (counts, plan): (&Counts, &Plan),
+    (at_fidelity, none_below): &(Vec<bool>, bool),
+    population: Population,
+) -> Rows {
     let (_, with_dose, needs_size, stated, judged_free) = population;
     let not_met = c.missing_outcome == MissingOutcome::NotMet;
-    let at_fidelity = all_at_fidelity(c, counts, plan);
     // Counts of those with an outcome alone (not of everyone enrolled, nor under notMet of those
     // judged without one), when no one below fidelity has an outcome.
-    let with_outcome_only =
-        none_below_with_outcome(counts) && !needs_size && (!not_met || judged_free);
+    let with_outcome_only = *none_below && !needs_size && (!not_met || judged_free);
     let mut cell_of_row = vec![(usize::MAX, usize::MAX)];
     let mut row_of: Vec<Vec<Option<usize>>> = Vec::new();
     for (f, family) in counts.families.iter().enumerate() {
