@@ -218,23 +218,22 @@ fn pinned_in(
         let (cell_of_row, row_of) = stated_rows(c, (counts, plan), &bands, population);
         // Groups published alike merge: a reader cannot tell them apart.
         let mut groups: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
-        let keys: Vec<Option<Vec<usize>>> = (counts.combinations.iter())
+        let keys: Vec<Vec<usize>> = (counts.combinations.iter())
             .map(|x| {
-                let held = count(&x.tally);
                 let mut rows = vec![0];
                 rows.extend(x.cells.iter().enumerate().filter_map(|(f, &i)| {
                     row_of
                         .get(f)
                         .and_then(|r| r.get(i as usize).copied().flatten())
                 }));
-                *groups.entry(rows.clone()).or_default() += held;
-                (held > 0).then_some(rows)
+                *groups.entry(rows.clone()).or_default() += count(&x.tally);
+                rows
             })
             .collect();
         groups.retain(|_, held| *held > 0);
         let columns: Vec<Vec<usize>> = groups.keys().cloned().collect();
         let group_of: Vec<Option<usize>> = (keys.iter())
-            .map(|k| k.as_ref().and_then(|k| columns.binary_search(k).ok()))
+            .map(|k| columns.binary_search(k).ok())
             .collect();
         let published: Vec<usize> = (0..row_of.len())
             .filter(|&f| row_of[f].iter().any(Option::is_some))
@@ -499,8 +498,8 @@ const MOST_TABLES_EVERY_SUBSET: usize = 10;
 /// The students alike in their cells of two or more of the `tables` (those with a published
 /// cell), not all of them (alike in all, they are the groups themselves), that hold 1 to
 /// `min - 1` of the count (`count`, per combination; `group_of`, each combination's group or
-/// None when it holds none) and are whole groups: a group the published cells cannot tell apart
-/// lies wholly inside or outside. Each group alone may be free while their sum is pinned: with
+/// None when its group holds none) and are whole groups: a group the published cells cannot
+/// tell apart lies wholly inside or outside (its combinations holding none aside). Each group alone may be free while their sum is pinned: with
 /// a fourth column splitting them, those both ELL and in special education were still ELL +
 /// special education - needs.
 pub(super) fn unions(
@@ -541,7 +540,11 @@ pub(super) fn unions(
         let mut by_value: BTreeMap<Vec<u32>, (u64, Vec<usize>)> = BTreeMap::new();
         let mut value_of: BTreeMap<usize, Option<Vec<u32>>> = BTreeMap::new();
         for (x, group) in counts.combinations.iter().zip(group_of) {
-            let Some(group) = *group else { continue };
+            // A combination holding none of the count is no part of a union (nor keeps one
+            // from being whole).
+            let Some(group) = group.filter(|_| count(&x.tally) > 0) else {
+                continue;
+            };
             let value: Vec<u32> = subset.iter().map(|&f| x.cells[f]).collect();
             let entry = by_value.entry(value.clone()).or_default();
             entry.0 += count(&x.tally);
@@ -555,12 +558,7 @@ pub(super) fn unions(
             groups.sort_unstable();
             groups.dedup();
             let whole = groups.iter().all(|g| value_of[g].is_some());
-            if held == 0
-                || held >= min
-                || groups.len() < 2
-                || !whole
-                || !seen.insert(groups.clone())
-            {
+            if held >= min || groups.len() < 2 || !whole || !seen.insert(groups.clone()) {
                 continue;
             }
             let cells = subset

@@ -1786,3 +1786,127 @@ fn the_students_alike_in_some_tables_are_tried_over_pairs_and_triples_past_ten_t
         assert_eq!(both, vec![(vec![0, 1], 3)], "{k} tables");
     }
 }
+
+#[test]
+fn a_union_is_the_whole_groups_alike_in_some_tables_and_in_no_other_group() {
+    // Five yes/no tables. Groups 0 (1 student) and 1 (2) are "Y" in tables 0 to 3 and differ in
+    // table 4; each of groups 2 to 5 (30 each) is "Y" in three of tables 0 to 3. Only the four
+    // tables together hold groups 0 and 1 and no other: one union, of 3 students, found only
+    // among subsets of four tables (every subset is tried with 10 tables or fewer). A
+    // combination holding no one, in group 0 with other values, does not split the group. A
+    // sixth table where everyone is "N" gives the same union again with it, tried once.
+    for k in [5, 6] {
+        let mut counts = counts(0);
+        counts.families = (0..k)
+            .map(|f| Family {
+                column: format!("t{f}"),
+                dose: false,
+                values: vec!["N".into(), "Y".into()],
+                tallies: vec![Tally::default(); 2],
+                tiers: None,
+                at_fidelity: vec![],
+            })
+            .collect();
+        let combination = |cells: [u32; 5], n: u64| {
+            let mut cells = cells.to_vec();
+            cells.resize(k, 0);
+            Combination {
+                cells,
+                tally: tally_of(n, n, 0, n),
+                ..Combination::new(1)
+            }
+        };
+        counts.combinations = vec![
+            combination([1, 1, 1, 1, 0], 1),
+            combination([1, 1, 1, 1, 1], 2),
+            combination([0, 1, 1, 1, 0], 30),
+            combination([1, 0, 1, 1, 1], 30),
+            combination([1, 1, 0, 1, 0], 30),
+            combination([1, 1, 1, 0, 1], 30),
+            combination([0, 0, 0, 0, 0], 0),
+        ];
+        let group_of = [0, 1, 2, 3, 4, 5, 0].map(Some);
+        let tables: Vec<usize> = (0..k).collect();
+        let found = across::unions(&counts, &group_of, |t| t.n, (&tables, 10));
+        let found: Vec<_> = (found.iter())
+            .map(|u| (u.groups.clone(), u.held, u.cells.clone()))
+            .collect();
+        let cells = vec![(0, 1), (1, 1), (2, 1), (3, 1)];
+        assert_eq!(found, vec![(vec![0, 1], 3, cells)], "{k} tables");
+        // At a cell size of 3 the union is no longer small: nothing.
+        assert!(across::unions(&counts, &group_of, |t| t.n, (&tables, 3)).is_empty());
+        // Two tables are too few to be laid over in part.
+        assert!(across::unions(&counts, &group_of, |t| t.n, (&tables[..2], 10)).is_empty());
+    }
+}
+
+#[test]
+fn the_tables_laid_over_one_another_are_checked_up_to_the_most_groups_and_no_further() {
+    // ELL, special education and "high needs", each with its "N" cell published: four groups
+    // (both, one or the other, neither), which is as many as the check takes with a limit of
+    // 4, one too many with a limit of 3.
+    // Everyone gained 6, meeting the target of 5.
+    let (mut counts, plan) = union_counts(
+        tally_of(40, 40, 40, 40),
+        tally_of(40, 40, 40, 40),
+        tally_of(40, 40, 40, 40),
+    );
+    let mut outcomes = ByTier::new(1);
+    for x in &mut counts.combinations {
+        (x.tally.metric_sum, x.tally.metric_magnitude) = (6.0 * x.tally.n as f64, 6.0);
+        x.tiers = vec![x.tally.n, 0];
+        for _ in 0..x.tally.n {
+            outcomes.see((0, 6.0, false), &Scale::default());
+        }
+    }
+    for t in counts
+        .families
+        .iter_mut()
+        .flat_map(|f| f.tallies.iter_mut())
+    {
+        (t.metric_sum, t.metric_magnitude) = (6.0 * t.n as f64, 6.0);
+    }
+    (counts.at_fidelity, counts.with_outcome) = (160, 160);
+    (counts.judged, counts.met, counts.outcomes) = (160, 160, outcomes);
+    let c = gain_contract();
+    let bands = Bands::of(&c, &counts);
+    let check = |most| {
+        across::pinned_by_outcomes(
+            &c,
+            (&counts, &plan, &[0, 1, 2]),
+            &bands,
+            &mut Cache::default(),
+            most,
+        )
+    };
+    assert_eq!(check(4), Ok(None));
+    assert_eq!(check(3), Err(TooLarge));
+}
+
+#[test]
+fn two_sets_of_students_by_tier_merge_into_both() {
+    // One tier. The first set: 7 in the tier (8 to 12), 1 below it (2, declined); the second:
+    // 4 in the tier (6 to 9), 2 below it (3, declined, and 4).
+    let scale = Scale::default();
+    let mut a = ByTier::new(1);
+    for v in [8.0, 12.0, 9.0, 9.0, 10.0, 11.0, 8.5] {
+        a.see((0, v, false), &scale);
+    }
+    a.see((1, 2.0, true), &scale);
+    let mut b = ByTier::new(1);
+    for v in [6.0, 9.0, 7.0, 7.5] {
+        b.see((0, v, false), &scale);
+    }
+    b.see((1, 3.0, true), &scale);
+    b.see((1, 4.0, false), &scale);
+    a.merge(&b);
+    assert_eq!(a.counts, vec![11, 3]);
+    assert_eq!(a.ranges, vec![Some((6.0, 12.0)), Some((2.0, 4.0))]);
+    assert_eq!((a.declined, a.decline_high), (2, Some(3.0)));
+    // With no decliner on one side, the other's stand.
+    let mut none = ByTier::new(1);
+    none.see((0, 20.0, false), &scale);
+    none.merge(&b);
+    assert_eq!((none.declined, none.decline_high), (1, Some(3.0)));
+    assert_eq!(none.ranges, vec![Some((6.0, 20.0)), Some((3.0, 4.0))]);
+}
