@@ -453,10 +453,8 @@ pub fn publish(
     let mut too_many_combinations = false;
     let crossings = across::Crossings::new(c, counts, &bands);
     let mut rules = RulesAlone::default();
-    // Forward: each round withholds something more. A table usually needs a complementary cell
-    // or two; past a generous number of rounds only the drastic steps are taken, so that the
-    // audit's cost stays a bounded multiple of the report's size whatever the counts.
-    let mild_rounds = 4 * (counts.families.len() + counts.tiers().len()) + 16;
+    // Forward: each round withholds something more.
+    let mild_rounds = mild_rounds(counts);
     for round in 0.. {
         plan.given = Given::default();
         let mut model = model(&subject, &plan);
@@ -538,6 +536,14 @@ pub fn publish(
         ),
         shown,
     )
+}
+
+/// How many rounds of the forward pass may take a mild step (a cell, a tier, a size, the
+/// breakdown): a table usually needs a complementary cell or two, so four for each table and
+/// tier, and 16 more. Past them only the drastic steps are taken, so that the audit's cost
+/// stays a bounded multiple of the report's size whatever the counts.
+fn mild_rounds(counts: &Counts) -> usize {
+    4 * (counts.families.len() + counts.tiers().len()) + 16
 }
 
 /// `plan` with the counts its figures give anyway marked published, when its own audit is

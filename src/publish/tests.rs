@@ -1910,3 +1910,13 @@ fn two_sets_of_students_by_tier_merge_into_both() {
     assert_eq!((none.declined, none.decline_high), (1, Some(3.0)));
     assert_eq!(none.ranges, vec![Some((6.0, 20.0)), Some((3.0, 4.0))]);
 }
+
+#[test]
+fn the_forward_pass_takes_mild_steps_for_four_rounds_a_table_and_tier_and_16_more() {
+    // One grade table and two tiers: 4 x 3 + 16; three tables: 4 x 5 + 16.
+    let mut counts = counts(100);
+    assert_eq!(mild_rounds(&counts), 28);
+    let grade = counts.families[0].clone();
+    counts.families.extend([grade.clone(), grade]);
+    assert_eq!(mild_rounds(&counts), 36);
+}
