@@ -506,3 +506,57 @@ fn the_whole_numbers_in_an_interval_are_as_wide_as_their_ends_apart() {
         assert_eq!(whole_width_of((low, high)), width);
     }
 }
+
+#[test]
+fn the_equations_determine_what_they_leave_one_unknown_in_in_turn() {
+    let mut a = Audit::default();
+    let mut q = |value: f64, known: Known, lower_upper: Option<f64>| {
+        let q = a.quantity("q", value, 20.0);
+        a.get_mut(q).known = known;
+        if let Some(v) = lower_upper {
+            (a.get_mut(q).lower, a.get_mut(q).upper) = (v, v);
+        }
+        q
+    };
+    let total = q(10.0, Known::Exactly, None);
+    let (x, y) = (q(4.0, Known::Not, None), q(6.0, Known::Not, None));
+    // Known by its bounds, by a range one wide, or not (a range wider).
+    let bounded = q(2.0, Known::Not, Some(2.0));
+    let point = q(3.0, Known::Between(3.0, 3.0), None);
+    let range = q(3.0, Known::Between(2.0, 5.0), None);
+    let (u, v) = (q(1.0, Known::Not, None), q(1.0, Known::Not, None));
+    let cancelled = q(5.0, Known::Not, None);
+    let bounded_only = q(3.0, Known::Not, None);
+    // x + y = total: two unknowns, until x - bounded = 2 gives x.
+    a.relate(vec![(x, 1.0), (y, 1.0), (total, -1.0)], Op::Eq, 0.0);
+    a.relate(vec![(x, 1.0), (bounded, -1.0)], Op::Eq, 2.0);
+    // point + u = 4 gives u; range + u + v = 5 leaves range and v.
+    a.relate(vec![(range, 1.0), (u, 1.0), (v, 1.0)], Op::Eq, 5.0);
+    a.relate(vec![(point, 1.0), (u, 1.0)], Op::Eq, 4.0);
+    // A term that cancels out determines nothing.
+    a.relate(
+        vec![(cancelled, 1.0), (cancelled, -1.0), (total, 1.0)],
+        Op::Eq,
+        10.0,
+    );
+    // Inequalities determine nothing.
+    a.relate(vec![(bounded_only, 1.0)], Op::Le, 3.0);
+    a.relate(vec![(bounded_only, 1.0), (v, 1.0)], Op::Ge, 4.0);
+    assert_eq!(
+        a.determined(),
+        [true, true, true, true, true, false, true, false, false, false]
+    );
+}
+
+#[test]
+fn a_quantity_is_connected_to_every_quantity_a_chain_of_relations_reaches() {
+    let mut a = Audit::default();
+    let q: Vec<Q> = (0..6).map(|_| a.quantity("q", 1.0, 10.0)).collect();
+    a.relate(vec![(q[0], 1.0), (q[1], 1.0)], Op::Eq, 2.0);
+    a.relate(vec![(q[1], 1.0), (q[2], -1.0)], Op::Le, 0.0);
+    a.relate(vec![(q[3], 1.0), (q[4], 1.0)], Op::Ge, 1.0);
+    assert_eq!(a.connected(q[2]), [q[0], q[1], q[2]]);
+    assert_eq!(a.connected(q[0]), [q[0], q[1], q[2]]);
+    assert_eq!(a.connected(q[4]), [q[3], q[4]]);
+    assert_eq!(a.connected(q[5]), [q[5]]);
+}
