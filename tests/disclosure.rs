@@ -5158,6 +5158,18 @@ fn a_group_only_several_tables_describe_is_not_the_total_less_the_others() {
             "{missing} {below_fidelity}: {}",
             report["subgroups"]
         );
+        // And no more than that: a cell withheld alone is its table's total less the other,
+        // so the least a safe report withholds is both cells of one table, and the steps
+        // taken beyond it are put back (ELL's two here, the first table).
+        let withheld: Vec<(&str, &str)> = (["ell", "sped", "needs"].into_iter())
+            .flat_map(|column| ["N", "Y"].map(|value| (column, value)))
+            .filter(|(column, value)| subgroup_cell(&report, column, value)["suppressed"] == true)
+            .collect();
+        assert_eq!(
+            withheld,
+            [("ell", "N"), ("ell", "Y")],
+            "{missing} {below_fidelity}"
+        );
     }
 }
 
