@@ -5878,4 +5878,14 @@ fn the_growth_spread_is_not_published_beside_the_means_of_two_tables() {
         num(&subgroup_cell(&report, "y", "Y")["meanMetric"]).is_some(),
         "{report}"
     );
+    // With x's table alone the spread is published: one table's means leave no cell to tell
+    // apart. 60 gained 12 and 90 gained 14: the median 14, the mean 13.2, and the squares
+    // about it 60 x 1.2^2 + 90 x 0.8^2 = 144, over 149.
+    let mut one_table = contract.clone();
+    one_table["subgroupColumns"] = json!(["x"]);
+    let (_, report) = report_of(&one_table, &roster);
+    let growth = &report["growth"];
+    assert_eq!(num(&growth["median"]), Some(14.0), "{report}");
+    let sd = num(&growth["sd"]).unwrap();
+    assert!((sd - (144.0_f64 / 149.0).sqrt()).abs() < 1e-6, "{sd}");
 }
