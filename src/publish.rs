@@ -454,7 +454,6 @@ pub fn publish(
     let crossings = across::Crossings::new(c, counts, &bands);
     let mut rules = RulesAlone::default();
     // Forward: each round withholds something more.
-    let mild_rounds = mild_rounds(counts);
     for round in 0.. {
         plan.given = Given::default();
         let mut model = model(&subject, &plan);
@@ -480,7 +479,7 @@ pub fn publish(
             &model,
             (exposure.q, ruled),
             &mut cache,
-            round < mild_rounds,
+            mild_round(round, counts),
         ) {
             break;
         }
@@ -538,12 +537,12 @@ pub fn publish(
     )
 }
 
-/// How many rounds of the forward pass may take a mild step (a cell, a tier, a size, the
-/// breakdown): a table usually needs a complementary cell or two, so four for each table and
-/// tier, and 16 more. Past them only the drastic steps are taken, so that the audit's cost
-/// stays a bounded multiple of the report's size whatever the counts.
-fn mild_rounds(counts: &Counts) -> usize {
-    4 * (counts.families.len() + counts.tiers().len()) + 16
+/// Whether round `round` (from 0) of the forward pass may take a mild step (a cell, a tier, a
+/// size, the breakdown): a table usually needs a complementary cell or two, so four rounds for
+/// each table and tier, and 16 more. Past them only the drastic steps are taken, so that the
+/// audit's cost stays a bounded multiple of the report's size whatever the counts.
+fn mild_round(round: usize, counts: &Counts) -> bool {
+    round < 4 * (counts.families.len() + counts.tiers().len()) + 16
 }
 
 /// `plan` with the counts its figures give anyway marked published, when its own audit is
