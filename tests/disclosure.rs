@@ -5397,26 +5397,44 @@ fn a_published_cell_without_a_mean_says_no_one_in_it_has_an_outcome() {
 fn tables_making_more_groups_than_the_check_takes_are_withheld() {
     // Two columns of 21 values each, one student in each of the 441 pairs: every cell holds
     // 21, yet the groups alike in every published cell are more than the check across tables
-    // takes on (400), so the subgroup cells are withheld and the report says why.
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,a,b\n");
+    // takes on (400), so the subgroup cells are withheld and the report says why. A value
+    // only 20 comparison students hold is an empty cell, published as 0 all the same.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,a,b,group\n");
     for i in 0..21 {
         for j in 0..21 {
             let post = if (i + j) % 2 == 0 { 207 } else { 202 };
-            roster += &format!("S{i}-{j},200,{post},600,20,a{i},b{j}\n");
+            roster += &format!("S{i}-{j},200,{post},600,20,a{i},b{j},intervention\n");
         }
+    }
+    for k in 0..20 {
+        roster += &format!("C{k},200,203,0,20,a99,b{},comparison\n", k % 21);
     }
     let contract = json!({ "metric": { "kind": "gain" },
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
         "subgroupColumns": ["a", "b"] });
     let (e, report) = report_of(&contract, &roster);
-    assert_eq!(e.subgroups.len(), 42);
+    assert_eq!(e.subgroups.len(), 43);
+    let empty = subgroup_cell(&report, "a", "a99");
+    assert_eq!(
+        (empty["n"].as_u64(), &empty["suppressed"]),
+        (Some(0), &Value::Null)
+    );
     let cells = report["subgroups"].as_array().unwrap();
-    assert!(cells.iter().all(|c| c["suppressed"] == true), "{report}");
-    let said = report["disclosure"]["protections"].to_string();
     assert!(
-        said.contains("the 441 combinations of their values"),
-        "{said}"
+        (cells.iter())
+            .filter(|c| c["value"] != "a99")
+            .all(|c| c["suppressed"] == true),
+        "{report}"
+    );
+    // The empty cell is no further cell withheld.
+    assert_eq!(
+        report["disclosure"]["protections"],
+        json!([
+            "42 further cells withheld (21 of a, 21 of b) so that a small count cannot be worked out from the others.",
+            "A cell is withheld when it holds 1 to 9 students, or when 1 to 9 of its students are judged, have an outcome, or (unless its share is coded as 5% or less, or 95% or more, over at least 200 judged) meet the target or do not.",
+            "The subgroup tables withheld: the 441 combinations of their values that students hold are too many to check that the tables together give away no small group."
+        ])
     );
 }
 
@@ -5888,4 +5906,36 @@ fn the_growth_spread_is_not_published_beside_the_means_of_two_tables() {
     assert_eq!(num(&growth["median"]), Some(14.0), "{report}");
     let sd = num(&growth["sd"]).unwrap();
     assert!((sd - (144.0_f64 / 149.0).sqrt()).abs() < 1e-6, "{sd}");
+}
+
+#[test]
+fn the_number_judged_is_published_beside_a_small_met_count_when_the_report_gives_it() {
+    // 100 students at fidelity with an outcome, 5 meeting the target: the met count is small
+    // and withheld by the rules, and the number judged with it; but those judged are those
+    // with an outcome (missing post-tests are left out), which the report publishes, so it
+    // publishes the number judged too, and says only the met count is withheld.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for i in 0..100 {
+        roster += &format!("S{i},200,{},600,20\n", if i < 5 { 207 } else { 202 });
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!((e.students.judged, e.students.met_target), (100, 5));
+    let students = &report["students"];
+    assert_eq!(
+        (
+            &students["withOutcome"],
+            &students["judged"],
+            &students["metTarget"]
+        ),
+        (&json!(100), &json!(100), &Value::Null),
+        "{report}"
+    );
+    let said = report["disclosure"]["protections"].to_string();
+    assert!(
+        said.contains("The count and share meeting the target are withheld when 1 to 9 students met the target."),
+        "{said}"
+    );
 }
