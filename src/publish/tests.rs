@@ -1921,3 +1921,33 @@ fn the_forward_pass_takes_mild_steps_for_four_rounds_a_table_and_tier_and_16_mor
     counts.families.extend([grade.clone(), grade]);
     assert!(mild_round(35, &counts) && !mild_round(36, &counts));
 }
+
+#[test]
+fn the_cells_withheld_beyond_the_first_plan_and_those_without_their_size_are_named() {
+    // Grades 3, 4 and 5 (60, 40 and no one) and dose bands of 0-15 and 15-30 (70 and 30).
+    let mut counts = counts(100);
+    let mut dose = counts.families[0].clone();
+    (dose.column, dose.dose) = ("minutes".into(), true);
+    dose.values = vec!["0-15".into(), "15-30".into()];
+    dose.tallies = vec![tally_of(70, 70, 35, 70), tally_of(30, 30, 15, 30)];
+    dose.tiers = Some(vec![ByTier::default(); 2]);
+    counts.families.push(dose);
+    let mut first = initial_plan(&counts, 10);
+    // Grade 4 withheld from the start: no further cell.
+    first.cells[0][1] = false;
+    let said = |plan: &Plan, counts: &Counts| describe_cells(&first, plan, counts);
+    assert!(said(&first, &counts).is_empty());
+    let mut plan = first.clone();
+    plan.cells[0][0] = false;
+    assert_eq!(said(&plan, &counts), ["1 further cell withheld (1 of grade) so that a small count cannot be worked out from the others."]);
+    plan.cells[1] = vec![false, false];
+    assert_eq!(said(&plan, &counts), ["3 further cells withheld (1 of grade, 2 of minutes) so that a small count cannot be worked out from the others."]);
+    // Sizes: grade 5's, of no one, goes unsaid; a withheld cell's is no published one.
+    let mut plan = first.clone();
+    plan.sizes[0] = vec![false, false, false];
+    assert_eq!(said(&plan, &counts), ["Published without its enrolled count: grade = 3. With the number judged, it would reveal, alone or with the other cells, a small number of students without an outcome."]);
+    // Two, one a dose band; with students below fidelity they may be those too.
+    plan.sizes[1][1] = false;
+    counts.at_fidelity = 90;
+    assert_eq!(said(&plan, &counts), ["Published without their enrolled count: grade = 3, 15-30 minutes a week. With the number judged, it would reveal, alone or with the other cells, a small number of students below fidelity or without an outcome."]);
+}
