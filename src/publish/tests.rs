@@ -1624,6 +1624,35 @@ fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
         (low - (7.0 - room)).abs() < 1e-9 && (high - (7.0 + room)).abs() < 1e-9,
         "{low} {high}"
     );
+    // A band wholly at fidelity and one wholly below it need no split: the growth figures'
+    // sum is the first band's, 30 (the mean 3 of 10), withheld or not.
+    counts.mean_metric = Some(3.0);
+    let mut a = Audit::default();
+    let cells: Vec<[Q; 8]> = counts.families[0]
+        .tallies
+        .iter()
+        .map(|t| [(); 8].map(|()| a.quantity("a band's sum", t.metric_sum, 1e15)))
+        .collect();
+    let q_sum = a.quantity("the growth figures' sum", 30.0, 1e15);
+    a.get_mut(q_sum).known = Known::Not;
+    let q_ob = a.quantity("below fidelity with an outcome", 2.0, 100.0);
+    let dose = DoseTable {
+        f: 0,
+        sides: &[Side::At, Side::Below],
+        splits: &[None, None],
+    };
+    dose_sum(
+        &mut a,
+        (&counts, &bands),
+        &[cells],
+        dose,
+        (Some(q_sum), q_ob),
+    );
+    let (low, high) = a.interval_alone(q_sum, &mut Cache::default());
+    assert!(
+        (low - (30.0 - room)).abs() < 1e-9 && (high - (30.0 + room)).abs() < 1e-9,
+        "{low} {high}"
+    );
 }
 
 /// "needs" is ELL or special education (each column's cells: "N", then "Y"): the students who
