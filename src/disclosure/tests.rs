@@ -451,7 +451,7 @@ fn the_true_values_break_the_bounds_and_relations_they_lie_outside_of() {
     // 1e6 x - 1e6 near = 3: 3 apart, within 1e-6 of its largest term (5e6).
     a.relate(vec![(x, 1e6), (near, -1e6)], Op::Eq, 3.0);
     a.relate(vec![(x, 1.0)], Op::Le, 4.0);
-    // Within 1e-6 of 5 (its largest term): holds.
+    // Short of 5 by 4e-6, within the tolerance of 1e-6 times its largest term (5): holds.
     a.relate(vec![(x, 1.0)], Op::Le, 4.999_996);
     a.relate(vec![(x, 1.0)], Op::Ge, 6.0);
     a.relate(vec![(x, 1.0)], Op::Ge, 5.000_004);
