@@ -5939,3 +5939,41 @@ fn the_number_judged_is_published_beside_a_small_met_count_when_the_report_gives
         "{said}"
     );
 }
+
+#[test]
+fn a_dose_band_with_students_below_fidelity_in_it_counts_no_one_at_fidelity_alone() {
+    // The roster of the test before (30 minutes a week for N), with 20 more in each band, N
+    // and N in the 30-45 band, Y and Y in the 45-60 band, short of weeks (2 of the 5 the rule
+    // asks), all meeting the target. No band is then all at fidelity: y = N's and z = N's met
+    // (14 and 14, at fidelity) less the 30-45 band's (45) is no count of anyone, nor less the
+    // total's (63) and the 45-60 band's (58) at most: the 3 of NNN, YNY and YYN meeting the
+    // target lie anywhere from 0 to 23 for a reader, and nothing need be withheld.
+    let spec = [
+        ("NNN", 12, 1),
+        ("NNY", 24, 12),
+        ("NYN", 24, 12),
+        ("YNY", 48, 1),
+        ("YYN", 48, 1),
+        ("YYY", 72, 36),
+    ];
+    let mut groups: Vec<Patterned> = (spec.iter())
+        .map(|&(p, n, met)| {
+            let minutes = if &p[..1] == "N" { 600 } else { 1000 };
+            (vec![&p[1..2], &p[2..3]], (minutes, 20), n, met)
+        })
+        .collect();
+    groups.push((vec!["N", "N"], (70, 2), 20, 20));
+    groups.push((vec!["Y", "Y"], (100, 2), 20, 20));
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["y", "z"] });
+    let (e, report) = report_of(&contract, &patterned(&["y", "z"], &groups));
+    assert_eq!((e.students.enrolled, e.students.at_fidelity), (268, 228));
+    let withheld: Vec<String> = (report["subgroups"].as_array().unwrap().iter())
+        .chain(report["doseResponse"].as_array().unwrap())
+        .filter(|c| c["suppressed"] == true)
+        .map(|c| format!("{}", c["value"]))
+        .collect();
+    assert!(withheld.is_empty(), "{withheld:?}: {report}");
+}
