@@ -1868,7 +1868,7 @@ fn a_union_is_the_whole_groups_alike_in_some_tables_and_in_no_other_group() {
 }
 
 #[test]
-fn the_tables_laid_over_one_another_are_checked_up_to_the_most_groups_and_no_further() {
+fn the_check_across_tables_takes_up_to_the_most_groups_and_no_further() {
     // ELL, special education and "high needs", each with its "N" cell published: four groups
     // (both, one or the other, neither), which is as many as the check takes with a limit of
     // 4, one too many with a limit of 3.
