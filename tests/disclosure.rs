@@ -5977,3 +5977,37 @@ fn a_dose_band_with_students_below_fidelity_in_it_counts_no_one_at_fidelity_alon
         .collect();
     assert!(withheld.is_empty(), "{withheld:?}: {report}");
 }
+
+#[test]
+fn a_withheld_local_effect_takes_its_rating_with_it_and_says_so_once() {
+    // The randomized roster of the rating's test with 4 comparison students without a
+    // post-test (its rating withheld), and 3 intervention students without one: the effect's
+    // count of intervention students with a post-test, 97 of 100, would give those 3 away, so
+    // the whole effect is withheld, and the report says that alone, not also that its rating is.
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "randomized": true });
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
+    for i in 0..200 {
+        let (group, id) = if i < 100 { ("T", i) } else { ("C", i - 100) };
+        let pre = 180 + (i * 7) % 23;
+        let post = if id < if group == "C" { 4 } else { 3 } {
+            String::new()
+        } else {
+            (pre + (i * 5) % 13).to_string()
+        };
+        let minutes = if group == "T" { 800 } else { 0 };
+        roster += &format!("{group}{id},{pre},{post},{minutes},20,{group},S{}\n", i % 5);
+    }
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!(e.effect.unwrap().post.n_intervention as u64, 97);
+    assert_eq!(report["effect"], Value::Null, "{report}");
+    let said: Vec<&str> = (report["disclosure"]["protections"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .filter_map(Value::as_str)
+    .filter(|p| p.contains("local"))
+    .collect();
+    assert_eq!(said, ["The local effect withheld: its count of intervention students with a post-test, with the other published counts, would give away a small count."]);
+}
