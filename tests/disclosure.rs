@@ -5945,9 +5945,11 @@ fn a_dose_band_with_students_below_fidelity_in_it_counts_no_one_at_fidelity_alon
     // The roster of the test before (30 minutes a week for N), with 20 more in each band, N
     // and N in the 30-45 band, Y and Y in the 45-60 band, short of weeks (2 of the 5 the rule
     // asks), all meeting the target. No band is then all at fidelity: y = N's and z = N's met
-    // (14 and 14, at fidelity) less the 30-45 band's (45) is no count of anyone, nor less the
-    // total's (63) and the 45-60 band's (58) at most: the 3 of NNN, YNY and YYN meeting the
-    // target lie anywhere from 0 to 23 for a reader, and nothing need be withheld.
+    // (14 and 14, at fidelity) less the 30-45 band's (45) is no count of anyone; the 45-60
+    // band's 58 met bound those at fidelity in it from above, which leaves at least 63 - 58 = 5
+    // at fidelity outside it, so the 3 of NNN, YNY and YYN meeting the target lie anywhere from
+    // 0 to 14 + 14 - 5 = 23 for a reader, and nothing need be withheld. (With the Y and Y
+    // students short of the target instead, that bound is 3: a leak neither check sees yet.)
     let spec = [
         ("NNN", 12, 1),
         ("NNY", 24, 12),
