@@ -5734,7 +5734,9 @@ fn a_dose_band_everyone_in_it_at_fidelity_counts_as_a_subgroup_cell_does() {
     dose_band_xor(600, None, Some((["N", "Y"], false)));
 }
 
-fn dose_band_xor(n_minutes: u32, low: Option<u32>, short: Option<([&str; 2], bool)>) {
+/// The students of x = y XOR z with x the dose band: (x, y, z), how many and how many meet the
+/// target, at `n_minutes` a week (over 20 weeks) for x = N and 50 a week for Y.
+fn dose_xor_groups(n_minutes: u32) -> Vec<Patterned<'static>> {
     let spec = [
         ("NNN", 12, 1),
         ("NNY", 24, 12),
@@ -5743,12 +5745,16 @@ fn dose_band_xor(n_minutes: u32, low: Option<u32>, short: Option<([&str; 2], boo
         ("YYN", 48, 1),
         ("YYY", 72, 36),
     ];
-    let mut groups: Vec<Patterned> = (spec.iter())
+    (spec.iter())
         .map(|&(p, n, met)| {
             let minutes = if &p[..1] == "N" { n_minutes } else { 1000 };
             (vec![&p[1..2], &p[2..3]], (minutes, 20), n, met)
         })
-        .collect();
+        .collect()
+}
+
+fn dose_band_xor(n_minutes: u32, low: Option<u32>, short: Option<([&str; 2], bool)>) {
+    let mut groups = dose_xor_groups(n_minutes);
     if let Some(weeks) = low {
         for values in [["Y", "Y"], ["N", "N"]] {
             groups.push((values.to_vec(), (5 * weeks, weeks), 20, 10));
@@ -5950,20 +5956,7 @@ fn a_dose_band_with_students_below_fidelity_in_it_counts_no_one_at_fidelity_alon
     // at fidelity outside it, so the 3 of NNN, YNY and YYN meeting the target lie anywhere from
     // 0 to 14 + 14 - 5 = 23 for a reader, and nothing need be withheld. (With the Y and Y
     // students short of the target instead, that bound is 3: a leak neither check sees yet.)
-    let spec = [
-        ("NNN", 12, 1),
-        ("NNY", 24, 12),
-        ("NYN", 24, 12),
-        ("YNY", 48, 1),
-        ("YYN", 48, 1),
-        ("YYY", 72, 36),
-    ];
-    let mut groups: Vec<Patterned> = (spec.iter())
-        .map(|&(p, n, met)| {
-            let minutes = if &p[..1] == "N" { 600 } else { 1000 };
-            (vec![&p[1..2], &p[2..3]], (minutes, 20), n, met)
-        })
-        .collect();
+    let mut groups = dose_xor_groups(600);
     groups.push((vec!["N", "N"], (70, 2), 20, 20));
     groups.push((vec!["Y", "Y"], (100, 2), 20, 20));
     let contract = json!({ "metric": { "kind": "gain" },
