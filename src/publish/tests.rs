@@ -1772,24 +1772,22 @@ fn a_cell_without_a_mean_states_that_no_one_in_it_has_an_outcome() {
     assert_eq!(found, Ok(Some(vec![(0, 0), (1, 0), (2, 0)])));
 }
 
-#[test]
-fn the_students_alike_in_some_tables_are_tried_over_pairs_and_triples_past_ten_tables() {
-    // Tables 0 and 1 (cells "N", "Y") with table 2 splitting each pair of values in two, and
-    // `k - 3` more tables where everyone is "N": those "Y" in tables 0 and 1 (1 + 2 students,
-    // groups 0 and 1) are the union tried, over every subset of the tables with 10 or fewer
-    // (3 the fewest that have one), over pairs and triples past 10.
-    for k in [3, 10, 11] {
-        let mut counts = counts(0);
-        let family = |f: usize| Family {
+/// `k` yes/no tables ("N", then "Y") and `combinations` of their cells (the first ones given,
+/// "N" in the rest), each of `n` students all judged with an outcome and none meeting the target.
+fn yes_no_tables(k: usize, combinations: &[(&[u32], u64)]) -> Counts {
+    let mut counts = counts(0);
+    counts.families = (0..k)
+        .map(|f| Family {
             column: format!("t{f}"),
             dose: false,
             values: vec!["N".into(), "Y".into()],
             tallies: vec![Tally::default(); 2],
             tiers: None,
             at_fidelity: vec![],
-        };
-        counts.families = (0..k).map(family).collect();
-        let combination = |cells: [u32; 3], n: u64| {
+        })
+        .collect();
+    counts.combinations = (combinations.iter())
+        .map(|&(cells, n)| {
             let mut cells = cells.to_vec();
             cells.resize(k, 0);
             Combination {
@@ -1797,14 +1795,28 @@ fn the_students_alike_in_some_tables_are_tried_over_pairs_and_triples_past_ten_t
                 tally: tally_of(n, n, 0, n),
                 ..Combination::new(1)
             }
-        };
-        counts.combinations = vec![
-            combination([1, 1, 0], 1),
-            combination([1, 1, 1], 2),
-            combination([0, 1, 0], 30),
-            combination([1, 0, 1], 30),
-            combination([0, 0, 0], 30),
-        ];
+        })
+        .collect();
+    counts
+}
+
+#[test]
+fn the_students_alike_in_some_tables_are_tried_over_pairs_and_triples_past_ten_tables() {
+    // Tables 0 and 1 (cells "N", "Y") with table 2 splitting each pair of values in two, and
+    // `k - 3` more tables where everyone is "N": those "Y" in tables 0 and 1 (1 + 2 students,
+    // groups 0 and 1) are the union tried, over every subset of the tables with 10 or fewer
+    // (3 the fewest that have one), over pairs and triples past 10.
+    for k in [3, 10, 11] {
+        let counts = yes_no_tables(
+            k,
+            &[
+                (&[1, 1, 0], 1),
+                (&[1, 1, 1], 2),
+                (&[0, 1, 0], 30),
+                (&[1, 0, 1], 30),
+                (&[0, 0, 0], 30),
+            ],
+        );
         let group_of: Vec<Option<usize>> = (0..5).map(Some).collect();
         let tables: Vec<usize> = (0..k).collect();
         let found = across::unions(&counts, &group_of, |t| t.n, (&tables, 10));
@@ -1825,35 +1837,18 @@ fn a_union_is_the_whole_groups_alike_in_some_tables_and_in_no_other_group() {
     // combination holding no one, in group 0 with other values, does not split the group. A
     // sixth table where everyone is "N" gives the same union again with it, tried once.
     for k in [5, 6] {
-        let mut counts = counts(0);
-        counts.families = (0..k)
-            .map(|f| Family {
-                column: format!("t{f}"),
-                dose: false,
-                values: vec!["N".into(), "Y".into()],
-                tallies: vec![Tally::default(); 2],
-                tiers: None,
-                at_fidelity: vec![],
-            })
-            .collect();
-        let combination = |cells: [u32; 5], n: u64| {
-            let mut cells = cells.to_vec();
-            cells.resize(k, 0);
-            Combination {
-                cells,
-                tally: tally_of(n, n, 0, n),
-                ..Combination::new(1)
-            }
-        };
-        counts.combinations = vec![
-            combination([1, 1, 1, 1, 0], 1),
-            combination([1, 1, 1, 1, 1], 2),
-            combination([0, 1, 1, 1, 0], 30),
-            combination([1, 0, 1, 1, 1], 30),
-            combination([1, 1, 0, 1, 0], 30),
-            combination([1, 1, 1, 0, 1], 30),
-            combination([0, 0, 0, 0, 0], 0),
-        ];
+        let counts = yes_no_tables(
+            k,
+            &[
+                (&[1, 1, 1, 1, 0], 1),
+                (&[1, 1, 1, 1, 1], 2),
+                (&[0, 1, 1, 1, 0], 30),
+                (&[1, 0, 1, 1, 1], 30),
+                (&[1, 1, 0, 1, 0], 30),
+                (&[1, 1, 1, 0, 1], 30),
+                (&[0, 0, 0, 0, 0], 0),
+            ],
+        );
         let group_of = [0, 1, 2, 3, 4, 5, 0].map(Some);
         let tables: Vec<usize> = (0..k).collect();
         let found = across::unions(&counts, &group_of, |t| t.n, (&tables, 10));
