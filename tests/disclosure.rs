@@ -4903,19 +4903,7 @@ fn the_local_rating_does_not_bound_the_comparison_students_without_a_post_test()
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
         "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "randomized": true });
     for (missing, in_report) in [(0, true), (4, false), (9, false), (12, true)] {
-        let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
-        for i in 0..200 {
-            let (group, id) = if i < 100 { ("T", i) } else { ("C", i - 100) };
-            let pre = 180 + (i * 7) % 23;
-            let post = if group == "C" && id < missing {
-                String::new()
-            } else {
-                (pre + (i * 5) % 13).to_string()
-            };
-            let minutes = if group == "T" { 800 } else { 0 };
-            roster += &format!("{group}{id},{pre},{post},{minutes},20,{group},S{}\n", i % 5);
-        }
-        let (e, report) = report_of(&contract, &roster);
+        let (e, report) = report_of(&contract, &randomized_roster(missing, 0));
         let effect = e.effect.unwrap();
         assert_eq!(effect.post.n_comparison as u64, 100 - missing, "{missing}");
         assert_eq!(effect.rating_in_report, in_report, "{missing}");
@@ -5982,19 +5970,7 @@ fn a_withheld_local_effect_takes_its_rating_with_it_and_says_so_once() {
     let contract = json!({ "metric": { "kind": "gain" },
         "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
         "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "randomized": true });
-    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
-    for i in 0..200 {
-        let (group, id) = if i < 100 { ("T", i) } else { ("C", i - 100) };
-        let pre = 180 + (i * 7) % 23;
-        let post = if id < if group == "C" { 4 } else { 3 } {
-            String::new()
-        } else {
-            (pre + (i * 5) % 13).to_string()
-        };
-        let minutes = if group == "T" { 800 } else { 0 };
-        roster += &format!("{group}{id},{pre},{post},{minutes},20,{group},S{}\n", i % 5);
-    }
-    let (e, report) = report_of(&contract, &roster);
+    let (e, report) = report_of(&contract, &randomized_roster(4, 3));
     assert_eq!(e.effect.unwrap().post.n_intervention as u64, 97);
     assert_eq!(report["effect"], Value::Null, "{report}");
     let said: Vec<&str> = (report["disclosure"]["protections"]
@@ -6005,4 +5981,28 @@ fn a_withheld_local_effect_takes_its_rating_with_it_and_says_so_once() {
     .filter(|p| p.contains("local"))
     .collect();
     assert_eq!(said, ["The local effect withheld: its count of intervention students with a post-test, with the other published counts, would give away a small count."]);
+}
+
+/// 100 intervention students (T, 800 minutes over 20 weeks) and 100 comparison students (C)
+/// in five schools, the first `missing_comparison` of C and `missing_intervention` of T
+/// without a post-test.
+fn randomized_roster(missing_comparison: u64, missing_intervention: u64) -> String {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,group,school\n");
+    for i in 0..200 {
+        let (group, id) = if i < 100 { ("T", i) } else { ("C", i - 100) };
+        let missing = if group == "C" {
+            missing_comparison
+        } else {
+            missing_intervention
+        };
+        let pre = 180 + (i * 7) % 23;
+        let post = if id < missing {
+            String::new()
+        } else {
+            (pre + (i * 5) % 13).to_string()
+        };
+        let minutes = if group == "T" { 800 } else { 0 };
+        roster += &format!("{group}{id},{pre},{post},{minutes},20,{group},S{}\n", i % 5);
+    }
+    roster
 }
