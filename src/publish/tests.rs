@@ -1576,6 +1576,40 @@ fn a_split_bands_side_sums_within_its_students_bands() {
     }
 }
 
+/// [`dose_sum`] alone over the two dose bands of `counts` (each band's sum published) on
+/// `sides`, without their split, with the growth figures' sum at `sum` (known as `known`) and
+/// 2 below fidelity with an outcome: the audit, and the growth figures' sum.
+fn dose_sum_alone(
+    c: &Contract,
+    counts: &Counts,
+    sides: &[Side],
+    (sum, known): (f64, Known),
+) -> (Audit, Q) {
+    let bands = Bands::of(c, counts);
+    let mut a = Audit::default();
+    let cells: Vec<[Q; 8]> = counts.families[0]
+        .tallies
+        .iter()
+        .map(|t| [(); 8].map(|()| a.quantity("a band's sum", t.metric_sum, 1e15)))
+        .collect();
+    let q_sum = a.quantity("the growth figures' sum", sum, 1e15);
+    a.get_mut(q_sum).known = known;
+    let q_ob = a.quantity("below fidelity with an outcome", 2.0, 100.0);
+    let dose = DoseTable {
+        f: 0,
+        sides,
+        splits: &[None, None],
+    };
+    dose_sum(
+        &mut a,
+        (counts, &bands),
+        &[cells],
+        dose,
+        (Some(q_sum), q_ob),
+    );
+    (a, q_sum)
+}
+
 #[test]
 fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
     // Two dose bands holding students on both sides of the fidelity rule, their counts at
@@ -1595,27 +1629,7 @@ fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
     counts.families[0].tallies = vec![band(30.0), band(12.0)];
     (counts.with_outcome, counts.mean_metric) = (10, Some(3.5));
     let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
-    let bands = Bands::of(&c, &counts);
-    let mut a = Audit::default();
-    let cells: Vec<[Q; 8]> = counts.families[0]
-        .tallies
-        .iter()
-        .map(|t| [(); 8].map(|()| a.quantity("a band's sum", t.metric_sum, 1e15)))
-        .collect();
-    let q_sum = a.quantity("the growth figures' sum", 35.0, 1e15);
-    let q_ob = a.quantity("below fidelity with an outcome", 2.0, 100.0);
-    let dose = DoseTable {
-        f: 0,
-        sides: &[Side::Either; 2],
-        splits: &[None, None],
-    };
-    dose_sum(
-        &mut a,
-        (&counts, &bands),
-        &[cells],
-        dose,
-        (Some(q_sum), q_ob),
-    );
+    let (a, _) = dose_sum_alone(&c, &counts, &[Side::Either; 2], (35.0, Known::Exactly));
     let q_sb = Q(a.quantities.len() - 1);
     assert_eq!(a.get(q_sb).name, "sum of the outcomes below fidelity");
     let (low, high) = a.interval_alone(q_sb, &mut Cache::default());
@@ -1627,27 +1641,7 @@ fn dose_bands_without_their_split_add_up_to_both_sides_in_total() {
     // A band wholly at fidelity and one wholly below it need no split: the growth figures'
     // sum is the first band's, 30 (the mean 3 of 10), withheld or not.
     counts.mean_metric = Some(3.0);
-    let mut a = Audit::default();
-    let cells: Vec<[Q; 8]> = counts.families[0]
-        .tallies
-        .iter()
-        .map(|t| [(); 8].map(|()| a.quantity("a band's sum", t.metric_sum, 1e15)))
-        .collect();
-    let q_sum = a.quantity("the growth figures' sum", 30.0, 1e15);
-    a.get_mut(q_sum).known = Known::Not;
-    let q_ob = a.quantity("below fidelity with an outcome", 2.0, 100.0);
-    let dose = DoseTable {
-        f: 0,
-        sides: &[Side::At, Side::Below],
-        splits: &[None, None],
-    };
-    dose_sum(
-        &mut a,
-        (&counts, &bands),
-        &[cells],
-        dose,
-        (Some(q_sum), q_ob),
-    );
+    let (a, q_sum) = dose_sum_alone(&c, &counts, &[Side::At, Side::Below], (30.0, Known::Not));
     let (low, high) = a.interval_alone(q_sum, &mut Cache::default());
     assert!(
         (low - (30.0 - room)).abs() < 1e-9 && (high - (30.0 + room)).abs() < 1e-9,
