@@ -948,7 +948,7 @@ pub fn pinned_sums(
     columns: &[Vec<usize>],
     sums: &[Vec<usize>],
 ) -> Result<Vec<bool>, TooLarge> {
-    let solutions = Solutions::of(rows, columns)?;
+    let solutions = Solutions::of(rows, &ones(columns))?;
     Ok(sums.iter().map(|sum| solutions.pin(sum)).collect())
 }
 
@@ -974,12 +974,34 @@ pub fn pinned_subset(
     if small.len() < 2 {
         return Ok(None);
     }
-    let solutions = Solutions::of(rows, columns)?;
+    let solutions = Solutions::of(rows, &ones(columns))?;
+    let meets: Vec<Vec<f64>> = (solutions.outside.iter())
+        .map(|x| small.iter().map(|&k| solutions.meets(&[k], x)).collect())
+        .collect();
+    subset_meeting(&small, &meets, weights, most)
+}
+
+/// Each 0/1 column (the rows it has a 1 in) with its coefficients.
+fn ones(columns: &[Vec<usize>]) -> Vec<Vec<(usize, f64)>> {
+    (columns.iter())
+        .map(|rows| rows.iter().map(|&r| (r, 1.0)).collect())
+        .collect()
+}
+
+/// Two or more of the `small` sums, weighing (`weights`, by the sums' own index) less than
+/// `most` together, whose choice meets every solution at 0: `meets[s][i]` is the `i`th small
+/// sum against solution `s`. The integer program of [`pinned_subset`].
+fn subset_meeting(
+    small: &[usize],
+    meets: &[Vec<f64>],
+    weights: &[u64],
+    most: u64,
+) -> Result<Option<Vec<usize>>, TooLarge> {
     let mut p = Problem::new(OptimizationDirection::Minimize);
     let chosen: Vec<Variable> = small.iter().map(|_| p.add_binary_var(0.0)).collect();
-    for x in &solutions.outside {
-        let terms: Vec<(Variable, f64)> = (small.iter().zip(&chosen))
-            .map(|(&k, &v)| (v, solutions.meets(&[k], x)))
+    for solution in meets {
+        let terms: Vec<(Variable, f64)> = (chosen.iter().zip(solution))
+            .map(|(&v, &m)| (v, m))
             .filter(|(_, m)| m.abs() > 1e-9)
             .collect();
         if !terms.is_empty() {
@@ -1007,6 +1029,146 @@ pub fn pinned_subset(
     }
 }
 
+/// What the published figures pin exactly, inequalities included: per part of the audit, the
+/// solutions of its affine hull's equations set to 0 (see `Solutions`). A sum of quantities is
+/// constant over every roster a reader allows when it lies in the hull's row space, that is,
+/// meets each solution at 0. The hull's equations are the part's own, and the inequalities
+/// and bounds that every feasible point meets with equality ("implicit equalities"): with the
+/// dose bands' met counts adding up to the total's, those at fidelity alone, each band's
+/// students below fidelity meeting the target (at least 0) are 0 wherever a reader looks, and
+/// y = N's 14 and z = N's 14 met, less the 25 at fidelity the 30-45 band leaves, give the 3 of
+/// NNN, YNY and YYN who met it, though each of them lies anywhere from 0 to 3.
+pub struct Hull {
+    /// Each open quantity's (part, variable).
+    at: Vec<Option<(usize, usize)>>,
+    /// Per part, the solutions of its hull's equations set to 0.
+    parts: Vec<Solutions>,
+}
+
+impl Audit {
+    /// The hull of what is published (see [`Hull`]). `TooLarge` past [`PINNING_BUDGET`].
+    pub fn hull(&self) -> Result<Hull, TooLarge> {
+        let (parts, at) = located(self);
+        let parts = (parts.iter())
+            .map(|part| {
+                let truth: Vec<f64> = part.vars.iter().map(|&q| self.get(q).value).collect();
+                let equations = part.hull_equations(&truth);
+                let mut columns = vec![Vec::new(); part.vars.len()];
+                for (r, terms) in equations.iter().enumerate() {
+                    for &(v, c) in terms {
+                        columns[v].push((r, c));
+                    }
+                }
+                Solutions::of(equations.len(), &columns)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Hull { at, parts })
+    }
+}
+
+impl Hull {
+    /// Two or more of `sums` (each the quantities it adds up), weighing (`weights`, their true
+    /// totals) from 1 to `most - 1` each and less than `most` together, whose total the hull
+    /// pins, or None: chosen as [`pinned_subset`] chooses them.
+    pub fn pinned_subset(
+        &self,
+        sums: &[Vec<Q>],
+        weights: &[u64],
+        most: u64,
+    ) -> Result<Option<Vec<usize>>, TooLarge> {
+        let small: Vec<usize> = (0..sums.len())
+            .filter(|&j| weights.get(j).is_some_and(|&w| w > 0 && w < most))
+            .collect();
+        if small.len() < 2 {
+            return Ok(None);
+        }
+        // Each small sum's variables in each part (a known quantity adds a constant).
+        let mut in_part: Vec<Vec<Vec<usize>>> =
+            vec![vec![Vec::new(); small.len()]; self.parts.len()];
+        for (i, &j) in small.iter().enumerate() {
+            for q in &sums[j] {
+                if let Some((p, k)) = self.at.get(q.0).copied().flatten() {
+                    in_part[p][i].push(k);
+                }
+            }
+        }
+        let meets: Vec<Vec<f64>> = (self.parts.iter().zip(&in_part))
+            .filter(|(_, vars)| vars.iter().any(|v| !v.is_empty()))
+            .flat_map(|(solutions, vars)| {
+                (solutions.outside.iter())
+                    .map(|x| vars.iter().map(|v| solutions.meets(v, x)).collect())
+            })
+            .collect();
+        subset_meeting(&small, &meets, weights, most)
+    }
+}
+
+impl PartLp {
+    /// The part's equations and the inequalities and bounds every feasible point meets with
+    /// equality, each as terms equal to a right side (the right sides do not matter to the
+    /// hull's directions, only its terms are kept). `truth` is a feasible point (the true
+    /// values): only what it meets with equality can be one. Found by linear programming: each
+    /// candidate gets a slack from 0 to 1, their sum is made largest, and those that take one
+    /// above 0 are not; until none does (Fukuda, "Frequently asked questions in polyhedral
+    /// computation", 2.19: the implicit equalities of a system). Where the solver fails, the
+    /// candidates left are taken as equalities: more sums pinned, which errs on the side of
+    /// protecting them.
+    fn hull_equations(&self, truth: &[f64]) -> Vec<Vec<(usize, f64)>> {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        let mut equations: Vec<Vec<(usize, f64)>> = Vec::new();
+        // Candidates as terms <= right side.
+        let mut tight: Vec<(Vec<(usize, f64)>, f64)> = Vec::new();
+        for (terms, op, rhs) in &self.rows {
+            let lhs: f64 = terms.iter().map(|&(v, c)| c * truth[v]).sum();
+            let negated = || terms.iter().map(|&(v, c)| (v, -c)).collect();
+            match op {
+                ComparisonOp::Eq => equations.push(terms.clone()),
+                ComparisonOp::Le if close(lhs, *rhs) => tight.push((terms.clone(), *rhs)),
+                ComparisonOp::Ge if close(lhs, *rhs) => tight.push((negated(), -rhs)),
+                _ => {}
+            }
+        }
+        for (v, &(low, high)) in self.bounds.iter().enumerate() {
+            if close(truth[v], low) {
+                tight.push((vec![(v, -1.0)], -low));
+            }
+            if close(truth[v], high) {
+                tight.push((vec![(v, 1.0)], high));
+            }
+        }
+        while !tight.is_empty() {
+            let mut p = Problem::new(OptimizationDirection::Maximize);
+            let vars: Vec<Variable> = (self.bounds.iter()).map(|&b| p.add_var(0.0, b)).collect();
+            for (terms, op, rhs) in &self.rows {
+                let terms: Vec<_> = terms.iter().map(|&(v, c)| (vars[v], c)).collect();
+                p.add_constraint(terms.as_slice(), *op, *rhs);
+            }
+            let slacks: Vec<Variable> = (tight.iter())
+                .map(|(terms, rhs)| {
+                    let t = p.add_var(1.0, (0.0, 1.0));
+                    let mut row: Vec<_> = terms.iter().map(|&(v, c)| (vars[v], c)).collect();
+                    row.push((t, 1.0));
+                    p.add_constraint(row.as_slice(), ComparisonOp::Le, *rhs);
+                    t
+                })
+                .collect();
+            let Some(solution) = p.solve().ok().and_then(|o| o.solution().cloned()) else {
+                break;
+            };
+            let loose: Vec<bool> = (slacks.iter())
+                .map(|&t| solution.var_value(t) > 1e-7)
+                .collect();
+            if !loose.contains(&true) {
+                break;
+            }
+            let mut flags = loose.into_iter();
+            tight.retain(|_| !flags.next().unwrap_or(false));
+        }
+        equations.extend(tight.into_iter().map(|(terms, _)| terms));
+        equations
+    }
+}
+
 /// The solutions of the equations set to 0, one per column outside a greedy basis of the
 /// columns (1 at that column, the opposite of its combination of the basis on the basis), which
 /// span them all: a sum of unknowns is pinned when it meets each at 0.
@@ -1019,7 +1181,7 @@ struct Solutions {
 
 impl Solutions {
     /// By elimination: columns x rows squared steps, refused past [`PINNING_BUDGET`].
-    fn of(rows: usize, columns: &[Vec<usize>]) -> Result<Solutions, TooLarge> {
+    fn of(rows: usize, columns: &[Vec<(usize, f64)>]) -> Result<Solutions, TooLarge> {
         if columns.len().saturating_mul(rows.saturating_mul(rows)) > PINNING_BUDGET {
             return Err(TooLarge);
         }
@@ -1029,11 +1191,11 @@ impl Solutions {
         let mut reduced: Vec<(Vec<f64>, usize, Vec<f64>)> = Vec::new();
         let mut place: Vec<Option<usize>> = vec![None; columns.len()];
         let mut outside: Vec<(usize, Vec<f64>)> = Vec::new();
-        for (j, ones) in columns.iter().enumerate() {
+        for (j, entries) in columns.iter().enumerate() {
             let mut v = vec![0.0; rows];
-            for &r in ones {
+            for &(r, c) in entries {
                 if let Some(x) = v.get_mut(r) {
-                    *x += 1.0;
+                    *x += c;
                 }
             }
             // v = column j + sum(t_i basis_i), reduced against each basis vector in turn.

@@ -5942,8 +5942,7 @@ fn a_dose_band_with_students_below_fidelity_in_it_counts_no_one_at_fidelity_alon
     // (14 and 14, at fidelity) less the 30-45 band's (45) is no count of anyone; the 45-60
     // band's 58 met bound those at fidelity in it from above, which leaves at least 63 - 58 = 5
     // at fidelity outside it, so the 3 of NNN, YNY and YYN meeting the target lie anywhere from
-    // 0 to 14 + 14 - 5 = 23 for a reader, and nothing need be withheld. (With the Y and Y
-    // students short of the target instead, that bound is 3: a leak neither check sees yet.)
+    // 0 to 14 + 14 - 5 = 23 for a reader, and nothing need be withheld.
     let mut groups = dose_xor_groups(600);
     groups.push((vec!["N", "N"], (70, 2), 20, 20));
     groups.push((vec!["Y", "Y"], (100, 2), 20, 20));
@@ -6005,4 +6004,44 @@ fn randomized_roster(missing_comparison: u64, missing_intervention: u64) -> Stri
         roster += &format!("{group}{id},{pre},{post},{minutes},20,{group},S{}\n", i % 5);
     }
     roster
+}
+
+#[test]
+fn a_sum_of_groups_pinned_by_counts_of_at_least_zero_left_at_zero_is_withheld() {
+    // The roster of the test before with its 40 students below fidelity all short of the
+    // target. The bands' met counts, 25 and 38, then add up to the 63 at fidelity: no one below
+    // fidelity met it, so 25 of the 30-45 band at fidelity did (NNN, NNY and NYN), and y = N's
+    // 14 and z = N's 14 (NNN twice, NNY, NYN, YNY and YYN) less those 25 give the 3 of NNN, YNY
+    // and YYN who met it, though each of these three groups alone lies anywhere from 0 to 3. One
+    // band's figures are withheld; the subgroup cells stay.
+    let mut groups = dose_xor_groups(600);
+    groups.push((vec!["N", "N"], (70, 2), 20, 0));
+    groups.push((vec!["Y", "Y"], (100, 2), 20, 0));
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["y", "z"] });
+    let (e, report) = report_of(&contract, &patterned(&["y", "z"], &groups));
+    assert_eq!((e.students.enrolled, e.students.met_target), (268, 63));
+    let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
+    let band = |value: &str| {
+        (report["doseResponse"].as_array().unwrap().iter())
+            .find(|b| b["value"] == value)
+            .cloned()
+            .unwrap()
+    };
+    let three = (|| {
+        let (low, high) = (met(&band("30-45"))?, met(&band("45-60"))?);
+        let at_fidelity = report["students"]["metTarget"].as_f64()?;
+        let y = met(&subgroup_cell(&report, "y", "N"))?;
+        let z = met(&subgroup_cell(&report, "z", "N"))?;
+        (low + high == at_fidelity).then_some(y + z - low)
+    })();
+    assert_eq!(three, None, "{report}");
+    let withheld: Vec<String> = (report["subgroups"].as_array().unwrap().iter())
+        .chain(report["doseResponse"].as_array().unwrap())
+        .filter(|c| c["suppressed"] == true)
+        .map(|c| format!("{}", c["value"]))
+        .collect();
+    assert_eq!(withheld, ["\"30-45\""], "{report}");
 }

@@ -640,25 +640,28 @@ pub fn pinned_by_outcomes(
     if groups.len() > most_groups {
         return Err(TooLarge);
     }
-    let (audit, of_group) = audit(c, (counts, plan, tables), bands, &groups);
+    let (audit, of_group, unknowns) = audit(c, (counts, plan, tables), bands, &groups);
     let min = c.min_cell_size as f64;
-    let Some(exposure) = audit.exposures(min, cache, true).into_iter().next() else {
-        return Ok(None);
+    let keys: Vec<&Vec<u32>> = match audit.exposures(min, cache, true).into_iter().next() {
+        Some(exposure) => {
+            let key = of_group.get(exposure.q.0).copied().flatten();
+            key.map(|g| keys_of(&groups, &[g])).unwrap_or_default()
+        }
+        None => match pinned_sum(&audit, &groups, &unknowns, c.min_cell_size)? {
+            Some(set) => keys_of(&groups, &set),
+            None => return Ok(None),
+        },
     };
-    let key = of_group
-        .get(exposure.q.0)
-        .copied()
-        .flatten()
-        .and_then(|g| groups.keys().nth(g));
-    // The group's published cells; a group in no published cell is every published cell's
+    // The groups' published cells; a group in no published cell is every published cell's
     // complement, and any of them may go, as for a withheld count the groups add up to.
-    let mut cells: Vec<(usize, usize)> = key.map_or_else(Vec::new, |key| {
-        tables
-            .iter()
-            .zip(key)
-            .filter_map(|(&f, &i)| (i != WITHHELD).then_some((f, i as usize)))
-            .collect()
-    });
+    let mut cells: Vec<(usize, usize)> = (keys.iter())
+        .flat_map(|key| {
+            (tables.iter().zip(key.iter()))
+                .filter_map(|(&f, &i)| (i != WITHHELD).then_some((f, i as usize)))
+        })
+        .collect();
+    cells.sort_unstable();
+    cells.dedup();
     if cells.is_empty() {
         for &f in tables {
             cells.extend(
@@ -670,10 +673,83 @@ pub fn pinned_by_outcomes(
     }
     // A withheld count with no published cell left is a matter of the totals alone, which
     // each table's audit has already checked (with what the report's words say of it).
-    if cells.is_empty() && key.is_none() {
+    if cells.is_empty() && keys.is_empty() {
         return Ok(None);
     }
     Ok(Some(cells))
+}
+
+/// The keys of the groups numbered `set` (in `groups`' order).
+fn keys_of<'g>(groups: &'g BTreeMap<Vec<u32>, Held>, set: &[usize]) -> Vec<&'g Vec<u32>> {
+    (groups.keys().enumerate())
+        .filter(|(g, _)| set.contains(g))
+        .map(|(_, key)| key)
+        .collect()
+}
+
+/// A count of a group as the audit's unknowns add it up (`None` where the audit has no such
+/// count apart from another), and its true value.
+type GroupCount = (fn(&Unknowns) -> Option<Vec<Q>>, fn(&Held) -> u64);
+
+/// The counts [`pinned_sum`] adds up over groups, with each tier's.
+const GROUP_COUNTS: [GroupCount; 6] = [
+    (|u| Some(vec![u.n]), |h| h.n),
+    (|u| Some(vec![u.with_outcome]), |h| h.with_outcome),
+    (
+        |u| (u.judged != u.with_outcome).then(|| vec![u.judged]),
+        |h| h.judged,
+    ),
+    // Those meeting the target, with two tiers or more (with one it is the tier's count).
+    (
+        |u| (u.tiers.len() > 2).then(|| u.met().map(|(q, _)| q).collect()),
+        |h| h.tiers[..h.tiers.len() - 1].iter().sum(),
+    ),
+    (|u| u.below.as_ref().map(|b| vec![b.0[0]]), |h| h.below[0]),
+    (|u| u.below.as_ref().map(|b| vec![b.0[1]]), |h| h.below[1]),
+];
+
+/// Two or more groups, of 1 to `min - 1` students of some count together, whose sum of that
+/// count the audit pins exactly though no group's own is (see [`crate::disclosure::Hull`]):
+/// their students, with an outcome, judged, in each tier, meeting the target, and with the dose
+/// bands below fidelity meeting it and not. The numbers of the groups, or None.
+fn pinned_sum(
+    audit: &Audit,
+    groups: &BTreeMap<Vec<u32>, Held>,
+    unknowns: &[Unknowns],
+    min: u64,
+) -> Result<Option<Vec<usize>>, TooLarge> {
+    let Some(first) = unknowns.first() else {
+        return Ok(None);
+    };
+    let tiers = first.tiers.len();
+    let mut hull = None;
+    let mut check = |sums: Vec<Option<Vec<Q>>>, weights: Vec<u64>| {
+        let Some(sums) = sums.into_iter().collect::<Option<Vec<_>>>() else {
+            return Ok(None);
+        };
+        if weights.iter().filter(|&&w| w > 0 && w < min).count() < 2 {
+            return Ok(None);
+        }
+        let hull = match &mut hull {
+            Some(hull) => hull,
+            None => hull.insert(audit.hull()?),
+        };
+        hull.pinned_subset(&sums, &weights, min)
+    };
+    for (sum, weight) in GROUP_COUNTS {
+        let sums = unknowns.iter().map(sum).collect();
+        if let found @ Some(_) = check(sums, groups.values().map(weight).collect())? {
+            return Ok(found);
+        }
+    }
+    for k in 0..tiers {
+        let sums = unknowns.iter().map(|u| Some(vec![u.tiers[k]])).collect();
+        let weights = groups.values().map(|h| h.tiers[k]).collect();
+        if let found @ Some(_) = check(sums, weights)? {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 /// A table's cell a group lies in when the report withholds it: a reader knows only that the
@@ -723,7 +799,7 @@ fn audit(
     (counts, plan, tables): (&Counts, &Plan, &[usize]),
     bands: &Bands,
     groups: &BTreeMap<Vec<u32>, Held>,
-) -> (Audit, Vec<Option<usize>>) {
+) -> (Audit, Vec<Option<usize>>, Vec<Unknowns>) {
     let e = counts.enrolled as f64;
     let card = &bands.card;
     let room = band_room(card, e);
@@ -827,7 +903,7 @@ fn audit(
     let scale = (room, c.min_cell_size);
     published(&mut a, (counts, plan, tables), &keys, &unknowns, scale);
     hidden_counts(&mut a, c, (counts, plan, tables), &keys, &unknowns);
-    (a, of_group)
+    (a, of_group, unknowns)
 }
 
 /// What the report publishes of the groups (whose `keys` run over `tables`): each published

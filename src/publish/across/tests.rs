@@ -602,7 +602,7 @@ fn each_groups_unknowns_follow_the_fidelity_rule_of_its_dose_band() {
         .unwrap();
         let bands = Bands::of(&c, &counts);
         let groups = alike(&counts, &plan, &[0, 1]);
-        let (a, of_group) = audit(&c, (&counts, &plan, &[0, 1]), &bands, &groups);
+        let (a, of_group, _) = audit(&c, (&counts, &plan, &[0, 1]), &bands, &groups);
         // Each group's unknowns, by name, as (value, lower, upper, protected): every group
         // has as many, from its first count on (the sums are no group's count).
         let first = |g| of_group.iter().position(|&x| x == Some(g)).unwrap();
