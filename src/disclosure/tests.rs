@@ -560,3 +560,73 @@ fn a_quantity_is_connected_to_every_quantity_a_chain_of_relations_reaches() {
     assert_eq!(a.connected(q[4]), [q[3], q[4]]);
     assert_eq!(a.connected(q[5]), [q[5]]);
 }
+
+#[test]
+fn the_hull_takes_in_what_every_feasible_point_meets_with_equality() {
+    // a, b, c, d within 0 to 10, true values 2, 3, 0, 4. a + b >= 5 and a + b + c <= 5
+    // leave c <= 0, so c = 0 and a + b = 5 at every point: both rows and c's lower bound are
+    // implicit equalities. b >= 3 holds with equality at the truth only (a = 1, b = 4 is
+    // feasible), a <= 4 not even there; c + d = 4, an equation, is kept as given.
+    let part = PartLp {
+        vars: vec![Q(0), Q(1), Q(2), Q(3)],
+        bounds: vec![(0.0, 10.0); 4],
+        rows: vec![
+            (vec![(0, 1.0), (1, 1.0)], ComparisonOp::Ge, 5.0),
+            (vec![(0, 1.0), (1, 1.0), (2, 1.0)], ComparisonOp::Le, 5.0),
+            (vec![(1, 1.0)], ComparisonOp::Ge, 3.0),
+            (vec![(0, 1.0)], ComparisonOp::Le, 4.0),
+            (vec![(2, 1.0), (3, 1.0)], ComparisonOp::Eq, 4.0),
+        ],
+        key: Vec::new(),
+    };
+    let equations = part.hull_equations(&[2.0, 3.0, 0.0, 4.0]);
+    assert_eq!(
+        equations,
+        vec![
+            vec![(2, 1.0), (3, 1.0)],
+            vec![(0, -1.0), (1, -1.0)],
+            vec![(0, 1.0), (1, 1.0), (2, 1.0)],
+            vec![(2, -1.0)],
+        ]
+    );
+    // Without the row that caps them, nothing but the equation is one.
+    let mut loose = part;
+    loose.rows.remove(1);
+    assert_eq!(
+        loose.hull_equations(&[2.0, 3.0, 0.0, 4.0]),
+        vec![vec![(2, 1.0), (3, 1.0)]]
+    );
+}
+
+#[test]
+fn a_sum_of_small_counts_is_pinned_through_a_count_left_at_its_bound() {
+    // x1 (1) and x2 (2) with b (0, at least 0): x1 + x2 + b = 3 and x1 + x2 + y = 6 are
+    // published, and y (3) is at most 3. Then x1 + x2 >= 3, so b = 0 and x1 + x2 = 3 at every
+    // point, while x1 and x2 each lie anywhere from 0 to 3. With most = 5, {x1, x2} (weight 3)
+    // is the one set of two or more small sums weighing less than 5 that is pinned ({x1, y}
+    // weighs 4 but is x1 + 3; {x2, y} weighs 5).
+    let mut a = Audit::default();
+    let x1 = a.quantity("x1", 1.0, 10.0);
+    let x2 = a.quantity("x2", 2.0, 10.0);
+    let b = a.quantity("b", 0.0, 10.0);
+    let y = a.quantity("y", 3.0, 3.0);
+    for q in [x1, x2, b, y] {
+        a.get_mut(q).known = Known::Not;
+    }
+    a.relate(vec![(x1, 1.0), (x2, 1.0), (b, 1.0)], Op::Eq, 3.0);
+    a.relate(vec![(x1, 1.0), (x2, 1.0), (y, 1.0)], Op::Eq, 6.0);
+    let sums = [vec![x1], vec![x2], vec![y]];
+    assert_eq!(a.interval(x1), (0.0, 3.0));
+    assert_eq!(a.interval(x2), (0.0, 3.0));
+    let hull = a.hull().unwrap();
+    assert_eq!(
+        hull.pinned_subset(&sums, &[1, 2, 3], 5),
+        Ok(Some(vec![0, 1]))
+    );
+    // With y free up to 10, x1 + x2 lies within 3 to 6 and nothing is pinned.
+    a.get_mut(y).upper = 10.0;
+    let hull = a.hull().unwrap();
+    assert_eq!(hull.pinned_subset(&sums, &[1, 2, 3], 5), Ok(None));
+    // Fewer than two small sums: nothing to look for.
+    assert_eq!(hull.pinned_subset(&sums, &[1, 12, 13], 5), Ok(None));
+}
