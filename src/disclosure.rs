@@ -988,8 +988,8 @@ fn ones(columns: &[Vec<usize>]) -> Vec<Vec<(usize, f64)>> {
         .collect()
 }
 
-/// Two or more of the `small` sums, weighing (`weights`, by the sums' own index) less than
-/// `most` together, whose choice meets every solution at 0: `meets[s][i]` is the `i`th small
+/// Two or more of the `small` sums, weighing (`weights`, by the sums' own index) from 1 to
+/// `most - 1` together, whose choice meets every solution at 0: `meets[s][i]` is the `i`th small
 /// sum against solution `s`. The integer program of [`pinned_subset`].
 fn subset_meeting(
     small: &[usize],
@@ -1014,6 +1014,7 @@ fn subset_meeting(
         .map(|(&k, &v)| (v, weights[k] as f64))
         .collect();
     p.add_constraint(weighed.as_slice(), ComparisonOp::Le, (most - 1) as f64);
+    p.add_constraint(weighed.as_slice(), ComparisonOp::Ge, 1.0);
     let mut options = SolveOptions::default();
     options.node_limit = Some(MOST_SUBSET_NODES);
     match p.solve_with(options) {
@@ -1067,21 +1068,27 @@ impl Audit {
 }
 
 impl Hull {
+    /// The sums [`Hull::pinned_subset`] may choose among (those of `weights` below `most`),
+    /// when there are two or more and one is not 0; else None, with nothing to look for.
+    pub fn candidates(weights: &[u64], most: u64) -> Option<Vec<usize>> {
+        let small: Vec<usize> = (0..weights.len()).filter(|&j| weights[j] < most).collect();
+        let some = small.iter().any(|&j| weights[j] > 0);
+        (small.len() >= 2 && some).then_some(small)
+    }
+
     /// Two or more of `sums` (each the quantities it adds up), weighing (`weights`, their true
-    /// totals) from 1 to `most - 1` each and less than `most` together, whose total the hull
-    /// pins, or None: chosen as [`pinned_subset`] chooses them.
+    /// totals) from 1 to `most - 1` together, whose total the hull pins, or None: chosen as
+    /// [`pinned_subset`] chooses them. A sum of 0 may be among them: the reader does not know
+    /// it is 0 (x + z = 3 with z = 0 gives the 3 of x and z together, x alone being free).
     pub fn pinned_subset(
         &self,
         sums: &[Vec<Q>],
         weights: &[u64],
         most: u64,
     ) -> Result<Option<Vec<usize>>, TooLarge> {
-        let small: Vec<usize> = (0..sums.len())
-            .filter(|&j| weights.get(j).is_some_and(|&w| w > 0 && w < most))
-            .collect();
-        if small.len() < 2 {
+        let Some(small) = Hull::candidates(weights, most) else {
             return Ok(None);
-        }
+        };
         // Each small sum's variables in each part (a known quantity adds a constant).
         let mut in_part: Vec<Vec<Vec<usize>>> =
             vec![vec![Vec::new(); small.len()]; self.parts.len()];

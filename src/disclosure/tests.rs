@@ -630,3 +630,25 @@ fn a_sum_of_small_counts_is_pinned_through_a_count_left_at_its_bound() {
     // Fewer than two small sums: nothing to look for.
     assert_eq!(hull.pinned_subset(&sums, &[1, 12, 13], 5), Ok(None));
 }
+
+#[test]
+fn a_sum_may_take_in_a_count_of_zero_that_a_reader_cannot_tell_is_zero() {
+    // x (3) and z (0), each from 0 to 3, with x + z = 3 published: the 3 of x and z together
+    // are pinned, though x alone is not. The sums of 10 or more are no candidates, nor are
+    // sums all of 0.
+    let mut a = Audit::default();
+    let (x, z) = (a.quantity("x", 3.0, 10.0), a.quantity("z", 0.0, 10.0));
+    let big = a.quantity("big", 12.0, 20.0);
+    for q in [x, z, big] {
+        a.get_mut(q).known = Known::Not;
+    }
+    a.relate(vec![(x, 1.0), (z, 1.0)], Op::Eq, 3.0);
+    a.relate(vec![(big, 1.0), (z, 1.0)], Op::Le, 20.0);
+    assert_eq!(a.interval(x), (0.0, 3.0));
+    let hull = a.hull().unwrap();
+    let sums = [vec![x], vec![z], vec![big]];
+    assert_eq!(hull.pinned_subset(&sums, &[3, 0, 12], 10), Ok(Some(vec![0, 1])));
+    assert_eq!(Hull::candidates(&[3, 0, 12], 10), Some(vec![0, 1]));
+    assert_eq!(Hull::candidates(&[0, 0, 12], 10), None);
+    assert_eq!(Hull::candidates(&[3, 10, 12], 10), None);
+}

@@ -18,7 +18,7 @@ use super::{
     band_room, band_sides, band_sum, coded_range, Bands, Counts, Given, Plan, Side, TierBands,
 };
 use crate::contract::{BelowFidelity, Contract, MissingOutcome};
-use crate::disclosure::{pinned_subset, pinned_sums, Audit, Cache, Known, Op, TooLarge, Q};
+use crate::disclosure::{pinned_subset, pinned_sums, Audit, Cache, Hull, Known, Op, TooLarge, Q};
 use crate::report::{Coded, Tally};
 use crate::steps::widest;
 
@@ -691,14 +691,12 @@ fn keys_of<'g>(groups: &'g BTreeMap<Vec<u32>, Held>, set: &[usize]) -> Vec<&'g V
 /// count apart from another), and its true value.
 type GroupCount = (fn(&Unknowns) -> Option<Vec<Q>>, fn(&Held) -> u64);
 
-/// The counts [`pinned_sum`] adds up over groups, with each tier's.
-const GROUP_COUNTS: [GroupCount; 6] = [
+/// The counts [`pinned_sum`] adds up over groups, with each tier's: those the audit protects in
+/// a group alone, and those meeting the target (not those judged under `missingOutcome:
+/// notMet`, which it does not protect in a group alone either).
+const GROUP_COUNTS: [GroupCount; 5] = [
     (|u| Some(vec![u.n]), |h| h.n),
     (|u| Some(vec![u.with_outcome]), |h| h.with_outcome),
-    (
-        |u| (u.judged != u.with_outcome).then(|| vec![u.judged]),
-        |h| h.judged,
-    ),
     // Those meeting the target, with two tiers or more (with one it is the tier's count).
     (
         |u| (u.tiers.len() > 2).then(|| u.met().map(|(q, _)| q).collect()),
@@ -710,8 +708,8 @@ const GROUP_COUNTS: [GroupCount; 6] = [
 
 /// Two or more groups, of 1 to `min - 1` students of some count together, whose sum of that
 /// count the audit pins exactly though no group's own is (see [`crate::disclosure::Hull`]):
-/// their students, with an outcome, judged, in each tier, meeting the target, and with the dose
-/// bands below fidelity meeting it and not. The numbers of the groups, or None.
+/// their students, with an outcome, in each tier, meeting the target, and with the dose bands
+/// below fidelity meeting it and not. The numbers of the groups, or None.
 fn pinned_sum(
     audit: &Audit,
     groups: &BTreeMap<Vec<u32>, Held>,
@@ -727,7 +725,7 @@ fn pinned_sum(
         let Some(sums) = sums.into_iter().collect::<Option<Vec<_>>>() else {
             return Ok(None);
         };
-        if weights.iter().filter(|&&w| w > 0 && w < min).count() < 2 {
+        if Hull::candidates(&weights, min).is_none() {
             return Ok(None);
         }
         let hull = match &mut hull {
