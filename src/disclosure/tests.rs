@@ -563,39 +563,38 @@ fn a_quantity_is_connected_to_every_quantity_a_chain_of_relations_reaches() {
 
 #[test]
 fn the_hull_takes_in_what_every_feasible_point_meets_with_equality() {
-    // a, b, c, d within 0 to 10, true values 2, 3, 0, 4. a + b >= 5 and a + b + c <= 5
-    // leave c <= 0, so c = 0 and a + b = 5 at every point: both rows and c's lower bound are
-    // implicit equalities. b >= 3 holds with equality at the truth only (a = 1, b = 4 is
-    // feasible), a <= 4 not even there; c + d = 4, an equation, is kept as given.
+    // a and b within 0 to 10, c within 1 to 10, d within 0 to 4; true values 2, 3, 1, 4.
+    // a + b >= 5 and a + b + c <= 6 leave c <= 1, so c = 1 (its lower bound) and a + b = 5 at
+    // every point; c + d = 5, an equation kept as given, then puts d at 4, its upper bound. Both
+    // rows and both bounds are implicit equalities. b >= 3 holds with equality at the truth
+    // only (a = 1, b = 4 is feasible), a <= 4 not even there.
     let part = PartLp {
         vars: vec![Q(0), Q(1), Q(2), Q(3)],
-        bounds: vec![(0.0, 10.0); 4],
+        bounds: vec![(0.0, 10.0), (0.0, 10.0), (1.0, 10.0), (0.0, 4.0)],
         rows: vec![
             (vec![(0, 1.0), (1, 1.0)], ComparisonOp::Ge, 5.0),
-            (vec![(0, 1.0), (1, 1.0), (2, 1.0)], ComparisonOp::Le, 5.0),
+            (vec![(0, 1.0), (1, 1.0), (2, 1.0)], ComparisonOp::Le, 6.0),
             (vec![(1, 1.0)], ComparisonOp::Ge, 3.0),
             (vec![(0, 1.0)], ComparisonOp::Le, 4.0),
-            (vec![(2, 1.0), (3, 1.0)], ComparisonOp::Eq, 4.0),
+            (vec![(2, 1.0), (3, 1.0)], ComparisonOp::Eq, 5.0),
         ],
         key: Vec::new(),
     };
-    let equations = part.hull_equations(&[2.0, 3.0, 0.0, 4.0]);
+    let truth = [2.0, 3.0, 1.0, 4.0];
     assert_eq!(
-        equations,
+        part.hull_equations(&truth),
         vec![
             vec![(2, 1.0), (3, 1.0)],
             vec![(0, -1.0), (1, -1.0)],
             vec![(0, 1.0), (1, 1.0), (2, 1.0)],
             vec![(2, -1.0)],
+            vec![(3, 1.0)],
         ]
     );
-    // Without the row that caps them, nothing but the equation is one.
+    // Without the row that caps them, c may be 2 and d 3: nothing but the equation is one.
     let mut loose = part;
     loose.rows.remove(1);
-    assert_eq!(
-        loose.hull_equations(&[2.0, 3.0, 0.0, 4.0]),
-        vec![vec![(2, 1.0), (3, 1.0)]]
-    );
+    assert_eq!(loose.hull_equations(&truth), vec![vec![(2, 1.0), (3, 1.0)]]);
 }
 
 #[test]
@@ -647,7 +646,10 @@ fn a_sum_may_take_in_a_count_of_zero_that_a_reader_cannot_tell_is_zero() {
     assert_eq!(a.interval(x), (0.0, 3.0));
     let hull = a.hull().unwrap();
     let sums = [vec![x], vec![z], vec![big]];
-    assert_eq!(hull.pinned_subset(&sums, &[3, 0, 12], 10), Ok(Some(vec![0, 1])));
+    assert_eq!(
+        hull.pinned_subset(&sums, &[3, 0, 12], 10),
+        Ok(Some(vec![0, 1]))
+    );
     assert_eq!(Hull::candidates(&[3, 0, 12], 10), Some(vec![0, 1]));
     assert_eq!(Hull::candidates(&[0, 0, 12], 10), None);
     assert_eq!(Hull::candidates(&[3, 10, 12], 10), None);
