@@ -6112,3 +6112,61 @@ fn many_groups_of_schools_by_grades_keep_their_cells() {
         .collect();
     assert_eq!(withheld, Vec::<&Value>::new(), "{report}");
 }
+
+#[test]
+fn a_sum_of_groups_is_checked_with_every_table_at_once_for_many_groups() {
+    // A helper's attack: the roster of the sum left at zero with a third column w of 12
+    // values, NNN, YNY and YYN all in w = a and the others spread over w (twice as many). The
+    // pairs of tables see no sum; every table at once (39 groups) does: y = N's 26 and z = N's
+    // 26 less the 30-45 band's 49, with the bands' 49 and 74 adding up to the 123 at fidelity,
+    // gave the 3 of NNN, YNY and YYN who met the target. The hull was once too large for its
+    // budget there, which that check reads as no answer.
+    const W: [&str; 12] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
+    let patterns = [
+        ("NNN", 12, false, 1),
+        ("NNY", 48, true, 24),
+        ("NYN", 48, true, 24),
+        ("YNY", 48, false, 1),
+        ("YYN", 48, false, 1),
+        ("YYY", 144, true, 72),
+    ];
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,y,z,w\n");
+    let mut id = 0;
+    let mut row = |post: u32, minutes: u32, weeks: u32, y: &str, z: &str, w: &str| {
+        roster += &format!("S{id},50,{post},{minutes},{weeks},{y},{z},{w}\n");
+        id += 1;
+    };
+    for (p, n, spread, met) in patterns {
+        let minutes = if &p[..1] == "N" { 600 } else { 1000 };
+        for i in 0..n {
+            let w = if spread { W[i % 12] } else { "a" };
+            let post = if i < met { 60 } else { 50 };
+            row(post, minutes, 20, &p[1..2], &p[2..3], w);
+        }
+    }
+    for i in 0..20 {
+        row(50, 70, 2, "N", "N", "a");
+        row(50, 100, 2, "Y", "Y", W[i % 12]);
+    }
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["y", "z", "w"] });
+    let (e, report) = report_of(&contract, &roster);
+    assert_eq!((e.students.enrolled, e.students.met_target), (388, 123));
+    let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
+    let band = |value: &str| {
+        (report["doseResponse"].as_array().unwrap().iter())
+            .find(|b| b["value"] == value)
+            .cloned()
+            .unwrap()
+    };
+    let three = (|| {
+        let (low, high) = (met(&band("30-45"))?, met(&band("45-60"))?);
+        let at_fidelity = report["students"]["metTarget"].as_f64()?;
+        let y = met(&subgroup_cell(&report, "y", "N"))?;
+        let z = met(&subgroup_cell(&report, "z", "N"))?;
+        (low + high == at_fidelity).then_some(y + z - low)
+    })();
+    assert_eq!(three, None, "{report}");
+}
