@@ -685,67 +685,42 @@ fn a_sum_meeting_the_target_over_tiers_is_found_where_no_tiers_sum_is() {
     // tier, and each group's met count, lie anywhere from 0 to 3; the 3 of A and B meeting the
     // target are pinned, and only the sum of those meeting it finds them (students, with an
     // outcome and below every tier are 20 or more a group).
+    let (mut a, groups, unknowns) = two_groups_meeting_3([&[1, 1, 18], &[0, 1, 19]]);
+    for u in &unknowns {
+        let mut terms: Vec<(Q, f64)> = u.tiers.iter().map(|&q| (q, 1.0)).collect();
+        terms.push((u.with_outcome, -1.0));
+        a.relate(terms, Op::Eq, 0.0);
+    }
+    assert_eq!(a.interval(unknowns[0].tiers[0]), (0.0, 3.0));
+    assert_eq!(a.interval(unknowns[1].tiers[1]), (0.0, 3.0));
+    assert_eq!(pinned_sum(&a, &groups, &unknowns, 10), Ok(Some(vec![0, 1])));
+    // With one tier the sum meeting the target is the tier's, which finds them alike.
+    let (one, groups, unknowns) = two_groups_meeting_3([&[2, 18], &[1, 19]]);
+    assert_eq!(
+        pinned_sum(&one, &groups, &unknowns, 10),
+        Ok(Some(vec![0, 1]))
+    );
+}
+
+/// Two groups of 20 students with an outcome, their students in each tier `tiers` (below
+/// every tier last), all unknown to a reader, and 3 of them meeting the target together.
+fn two_groups_meeting_3(tiers: [&[u64]; 2]) -> (Audit, BTreeMap<Vec<u32>, Held>, Vec<Unknowns>) {
     let mut a = Audit::default();
-    let held = |tiers: [u64; 3]| Held {
+    let held = |tiers: &[u64]| Held {
         n: 20,
         judged: 20,
         with_outcome: 20,
         tiers: tiers.to_vec(),
         ..Held::default()
     };
-    let groups: BTreeMap<Vec<u32>, Held> =
-        BTreeMap::from([(vec![0], held([1, 1, 18])), (vec![1], held([0, 1, 19]))]);
+    let groups = BTreeMap::from([(vec![0], held(tiers[0])), (vec![1], held(tiers[1]))]);
     let unknowns: Vec<Unknowns> = (groups.values())
         .map(|h| group(&mut a, (h.n, h.judged, h.with_outcome), &h.tiers, None))
         .collect();
     for x in &mut a.quantities {
         x.known = Known::Not;
     }
-    for u in &unknowns {
-        let mut terms: Vec<(Q, f64)> = u.tiers.iter().map(|&q| (q, 1.0)).collect();
-        terms.push((u.with_outcome, -1.0));
-        a.relate(terms, Op::Eq, 0.0);
-    }
     let met: Vec<(Q, f64)> = unknowns.iter().flat_map(|u| u.met()).collect();
     a.relate(met, Op::Eq, 3.0);
-    assert_eq!(a.interval(unknowns[0].tiers[0]), (0.0, 3.0));
-    assert_eq!(a.interval(unknowns[1].tiers[1]), (0.0, 3.0));
-    assert_eq!(pinned_sum(&a, &groups, &unknowns, 10), Ok(Some(vec![0, 1])));
-    // With one tier the sum meeting the target is the tier's, which finds them alike.
-    let mut one = Audit::default();
-    let unknowns: Vec<Unknowns> = [[2, 18], [1, 19]]
-        .iter()
-        .map(|t| group(&mut one, (20, 20, 20), t, None))
-        .collect();
-    for x in &mut one.quantities {
-        x.known = Known::Not;
-    }
-    let met: Vec<(Q, f64)> = unknowns.iter().flat_map(|u| u.met()).collect();
-    one.relate(met, Op::Eq, 3.0);
-    let groups: BTreeMap<Vec<u32>, Held> = BTreeMap::from([
-        (
-            vec![0],
-            Held {
-                tiers: vec![2, 18],
-                n: 20,
-                judged: 20,
-                with_outcome: 20,
-                ..Held::default()
-            },
-        ),
-        (
-            vec![1],
-            Held {
-                tiers: vec![1, 19],
-                n: 20,
-                judged: 20,
-                with_outcome: 20,
-                ..Held::default()
-            },
-        ),
-    ]);
-    assert_eq!(
-        pinned_sum(&one, &groups, &unknowns, 10),
-        Ok(Some(vec![0, 1]))
-    );
+    (a, groups, unknowns)
 }
