@@ -1196,7 +1196,8 @@ struct Solutions {
 }
 
 impl Solutions {
-    /// By elimination: columns x rows squared steps, refused past [`PINNING_BUDGET`].
+    /// By elimination: columns x rows squared steps counted, refused past `budget`
+    /// ([`PINNING_BUDGET`], or [`HULL_BUDGET`] for the hull).
     fn of(
         rows: usize,
         columns: &[Vec<(usize, f64)>],
