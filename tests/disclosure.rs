@@ -5943,14 +5943,7 @@ fn a_dose_band_with_students_below_fidelity_in_it_counts_no_one_at_fidelity_alon
     // band's 58 met bound those at fidelity in it from above, which leaves at least 63 - 58 = 5
     // at fidelity outside it, so the 3 of NNN, YNY and YYN meeting the target lie anywhere from
     // 0 to 14 + 14 - 5 = 23 for a reader, and nothing need be withheld.
-    let mut groups = dose_xor_groups(600);
-    groups.push((vec!["N", "N"], (70, 2), 20, 20));
-    groups.push((vec!["Y", "Y"], (100, 2), 20, 20));
-    let contract = json!({ "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
-        "subgroupColumns": ["y", "z"] });
-    let (e, report) = report_of(&contract, &patterned(&["y", "z"], &groups));
+    let (e, report) = xor_with_some_below_fidelity(1, 20);
     assert_eq!((e.students.enrolled, e.students.at_fidelity), (268, 228));
     let withheld: Vec<String> = (report["subgroups"].as_array().unwrap().iter())
         .chain(report["doseResponse"].as_array().unwrap())
@@ -6028,15 +6021,7 @@ fn a_sum_of_groups_with_a_group_of_none_meeting_the_target_is_withheld() {
 /// The dose-band XOR roster with NNN's `nnn_met` meeting the target and 20 students below
 /// fidelity in each of two bands, none meeting it.
 fn sum_of_groups_left_at_zero(nnn_met: usize) {
-    let mut groups = dose_xor_groups(600);
-    groups[0].3 = nnn_met;
-    groups.push((vec!["N", "N"], (70, 2), 20, 0));
-    groups.push((vec!["Y", "Y"], (100, 2), 20, 0));
-    let contract = json!({ "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
-        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
-        "subgroupColumns": ["y", "z"] });
-    let (e, report) = report_of(&contract, &patterned(&["y", "z"], &groups));
+    let (e, report) = xor_with_some_below_fidelity(nnn_met, 0);
     assert_eq!(
         (e.students.enrolled, e.students.met_target),
         (268, 62 + nnn_met as u64)
@@ -6159,4 +6144,22 @@ fn xor_sum_read(report: &Value) -> Option<f64> {
     let y = met(&subgroup_cell(report, "y", "N"))?;
     let z = met(&subgroup_cell(report, "z", "N"))?;
     (low + high == at_fidelity).then_some(y + z - low)
+}
+
+/// The report of the dose-band XOR roster (30 minutes a week for N) with NNN's `nnn_met`
+/// meeting the target, and 20 students short of weeks in each of two bands (N and N in 30-45,
+/// Y and Y in 45-60), `below_met` of each meeting it.
+fn xor_with_some_below_fidelity(
+    nnn_met: usize,
+    below_met: usize,
+) -> (evidence_check::Evaluation, Value) {
+    let mut groups = dose_xor_groups(600);
+    groups[0].3 = nnn_met;
+    groups.push((vec!["N", "N"], (70, 2), 20, below_met));
+    groups.push((vec!["Y", "Y"], (100, 2), 20, below_met));
+    let contract = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10,
+        "subgroupColumns": ["y", "z"] });
+    report_of(&contract, &patterned(&["y", "z"], &groups))
 }
