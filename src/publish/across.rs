@@ -314,45 +314,18 @@ pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -
     if tiers < 2 || counts.combinations.is_empty() || !plan.outcome_figures {
         return Ok(None);
     }
-    let at = all_at_fidelity(c, counts, plan);
-    let none_below = none_below_with_outcome(counts);
-    // Each band a single value, or none (a tier no outcome reaches: from 1 to 0.5, or short of
-    // its threshold), and at most two tiers with one, apart: the met count and the sum then
-    // give each tier's count.
-    let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
-    let points = |b: &TierBands| {
-        if b.len() != tiers + 1 {
-            return false;
-        }
-        let reached = |k: usize| {
-            let (low, high) = b[k];
-            low <= high && thresholds.get(k).is_none_or(|&at| high >= at)
-        };
-        let live: Vec<f64> = (0..b.len())
-            .filter(|&k| reached(k))
-            .map(|k| b[k].0)
-            .collect();
-        let met_live = (0..b.len() - 1).filter(|&k| reached(k)).count();
-        (0..b.len()).all(|k| !reached(k) || b[k].0 == b[k].1)
-            && met_live <= 2
-            && live.windows(2).all(|w| w[0] != w[1])
-    };
-    let mut view_plan = plan.clone();
-    let mut any = false;
-    for (f, family) in counts.families.iter().enumerate() {
-        let cell_bands = bands.cells.get(f).and_then(Option::as_ref);
-        for i in 0..family.tallies.len() {
-            let stated = plan.cells[f][i]
-                && coded_range(&family.tallies[i], c.min_cell_size).is_none()
-                && (!family.dose || at.get(i).copied().unwrap_or(false) || none_below)
-                && cell_bands.and_then(|b| b.get(i)).is_some_and(points);
-            view_plan.cells[f][i] = stated;
-            view_plan.sizes[f][i] = true;
-            any |= stated;
-        }
-    }
-    if !any {
+    let fidelity = (
+        all_at_fidelity(c, counts, plan),
+        none_below_with_outcome(counts),
+    );
+    let stating = tier_stating_cells(c, (counts, plan), bands, &fidelity);
+    if !stating.iter().flatten().any(|&x| x) {
         return Ok(None);
+    }
+    let mut view_plan = plan.clone();
+    for (f, cells) in stating.into_iter().enumerate() {
+        view_plan.sizes[f] = vec![true; cells.len()];
+        view_plan.cells[f] = cells;
     }
     // The students of tier k as the students of a view of the counts.
     const TIER: [Population; 1] = [(|t| t.n, true, true, |_, _| true, true)];
@@ -380,6 +353,57 @@ pub fn pinned_tiers(c: &Contract, counts: &Counts, plan: &Plan, bands: &Bands) -
         }
     }
     Ok(None)
+}
+
+/// Per table, per cell: whether it states its students in each tier ([`pinned_tiers`]): a
+/// published cell whose share is not coded, whose bands are points ([`bands_are_points`]),
+/// and, of a dose band, whose tiers count students at fidelity alone (everyone in it at
+/// fidelity, or no one below fidelity with an outcome: `fidelity`, as [`stated_rows`] takes it).
+fn tier_stating_cells(
+    c: &Contract,
+    (counts, plan): (&Counts, &Plan),
+    bands: &Bands,
+    (at_fidelity, none_below): &(Vec<bool>, bool),
+) -> Vec<Vec<bool>> {
+    let thresholds: Vec<f64> = c.tiers_ascending().iter().map(|t| t.at_least).collect();
+    let tiers = counts.tiers().len();
+    (counts.families.iter().enumerate())
+        .map(|(f, family)| {
+            let cell_bands = bands.cells.get(f).and_then(Option::as_ref);
+            (0..family.tallies.len())
+                .map(|i| {
+                    let at = at_fidelity.get(i).copied().unwrap_or(false);
+                    plan.cells[f][i]
+                        && coded_range(&family.tallies[i], c.min_cell_size).is_none()
+                        && (!family.dose || at || *none_below)
+                        && (cell_bands.and_then(|b| b.get(i))).is_some_and(|b| {
+                            b.len() == tiers + 1 && bands_are_points(b, &thresholds)
+                        })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a cell's met count and sum give each tier's count: each band (the tiers, lowest
+/// first, then below every tier) a single value, or none (a tier no outcome reaches: from 1 to
+/// 0.5, or short of its threshold), and at most two tiers with one, apart from each other and
+/// from the value below them.
+fn bands_are_points(bands: &TierBands, thresholds: &[f64]) -> bool {
+    let reached = |k: usize| {
+        let (low, high) = bands[k];
+        low <= high && thresholds.get(k).is_none_or(|&at| high >= at)
+    };
+    let live: Vec<f64> = (0..bands.len())
+        .filter(|&k| reached(k))
+        .map(|k| bands[k].0)
+        .collect();
+    let met_live = (0..bands.len().saturating_sub(1))
+        .filter(|&k| reached(k))
+        .count();
+    (0..bands.len()).all(|k| !reached(k) || bands[k].0 == bands[k].1)
+        && met_live <= 2
+        && live.windows(2).all(|w| w[0] != w[1])
 }
 
 /// Per dose band, whether a reader knows everyone in it at fidelity: a band past the

@@ -724,3 +724,184 @@ fn two_groups_meeting_3(tiers: [&[u64]; 2]) -> (Audit, BTreeMap<Vec<u32>, Held>,
     a.relate(met, Op::Eq, 3.0);
     (a, groups, unknowns)
 }
+
+#[test]
+fn a_dose_band_states_a_count_at_fidelity_only_when_it_counts_the_same_students() {
+    // A dose band counts its students below fidelity too: its row states a count of students
+    // at fidelity when everyone in it is at fidelity, or, when no one below fidelity has an
+    // outcome, for the counts of those with an outcome alone (not of everyone enrolled; under
+    // missingOutcome "notMet", not those judged, which take in students without an outcome).
+    // Under notMet, everyone in a band at fidelity is judged: its judged count (and those not
+    // meeting the target, and without an outcome) is stated through its size, published or not.
+    // Each population by its place in POPULATIONS: 0 enrolled, 1 judged, 2 enrolled less
+    // judged, 3 meeting the target, 4 judged not meeting it, 5 with an outcome, 6 judged
+    // without one.
+    let family = |dose| Family {
+        column: "x".into(),
+        dose,
+        values: vec!["a".into(), "b".into()],
+        tallies: vec![
+            Tally {
+                n: 30,
+                judged: 20,
+                met: 10,
+                with_metric: 20,
+                ..Tally::default()
+            };
+            2
+        ],
+        tiers: None,
+        at_fidelity: vec![],
+    };
+    let counts = Counts {
+        enrolled: 60,
+        families: vec![family(true), family(false)],
+        ..Counts::default()
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.cells = vec![vec![true; 2]; 2];
+    // (notMet, everyone in the band at fidelity, no one below fidelity with an outcome, its size
+    // published) -> the populations its row states.
+    type Case = (bool, bool, bool, bool);
+    let cases: [(Case, &[usize]); 12] = [
+        ((false, true, false, true), &[0, 1, 2, 3, 4, 5, 6]),
+        ((false, true, false, false), &[1, 3, 4, 5, 6]),
+        ((false, false, true, true), &[0, 1, 3, 4, 5, 6]),
+        ((false, false, true, false), &[1, 3, 4, 5, 6]),
+        ((false, false, false, true), &[0]),
+        ((false, false, false, false), &[]),
+        ((true, true, false, true), &[0, 1, 2, 3, 4, 5, 6]),
+        ((true, true, false, false), &[3, 5]),
+        ((true, false, true, true), &[0, 3, 5]),
+        ((true, false, true, false), &[3, 5]),
+        ((true, false, false, true), &[0]),
+        ((true, false, false, false), &[]),
+    ];
+    for ((not_met, at, none_below, size), expected) in cases {
+        let missing = if not_met { "notMet" } else { "exclude" };
+        let c = Contract::from_json(&serde_json::json!({ "metric": { "kind": "gain" },
+            "missingOutcome": missing, "minCellSize": 10,
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+            "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 } }))
+        .unwrap();
+        plan.sizes = vec![vec![size; 2]; 2];
+        let stating = |f: usize| -> Vec<usize> {
+            (0..POPULATIONS.len())
+                .filter(|&p| {
+                    let bands = (vec![at; 2], none_below);
+                    let (_, row_of) = stated_rows(&c, (&counts, &plan), &bands, POPULATIONS[p]);
+                    row_of[f][0].is_some()
+                })
+                .collect()
+        };
+        let case = (not_met, at, none_below, size);
+        assert_eq!(stating(0), expected, "{case:?}");
+        // A subgroup cell states each count, those of everyone enrolled with its size.
+        let subgroup: &[usize] = if size {
+            &[0, 1, 2, 3, 4, 5, 6]
+        } else {
+            &[1, 3, 4, 5, 6]
+        };
+        assert_eq!(stating(1), subgroup, "{case:?}");
+    }
+}
+
+#[test]
+fn a_cells_met_count_and_sum_give_its_tiers_when_its_bands_are_points_of_two_tiers_at_most() {
+    // Normalized gains on a scale of 2 from a pre-test of 0 are 0, 0.5 or 1: with tiers at 0.5
+    // and 1, each band is a point; n x mean = 0.5 x the lower tier + 1 x the top one, and the
+    // met count is their sum, which give both.
+    let tiers = [0.5, 1.0];
+    let cases: [(&[(f64, f64)], bool); 7] = [
+        (&[(0.5, 0.5), (1.0, 1.0), (0.0, 0.0)], true),
+        // A tier band holding 0.5 and 0.75: the two equations no longer separate the tiers.
+        (&[(0.5, 0.75), (1.0, 1.0), (0.0, 0.0)], false),
+        (&[(0.5, 0.5), (1.0, 1.0), (0.0, 0.25)], false),
+        (&[(0.5, 0.75), (1.0, 1.5), (0.0, 0.0)], false),
+        // A tier no outcome reaches (empty, or short of its threshold) holds no one.
+        (&[(1.0, 0.5), (1.0, 1.0), (0.0, 0.0)], true),
+        (&[(0.3, 0.4), (1.0, 1.0), (0.0, 0.0)], true),
+        // Two points that are not apart.
+        (&[(0.5, 0.5), (1.0, 1.0), (1.0, 1.0)], false),
+    ];
+    for (bands, expected) in cases {
+        assert_eq!(
+            bands_are_points(&bands.to_vec(), &tiers),
+            expected,
+            "{bands:?}"
+        );
+    }
+    // Three tiers reached: two equations, three unknowns.
+    let three = [0.25, 0.5, 1.0];
+    let points = vec![(0.25, 0.25), (0.5, 0.5), (1.0, 1.0), (0.0, 0.0)];
+    assert!(!bands_are_points(&points, &three));
+    let one_unreached = vec![(0.25, 0.25), (0.6, 0.4), (1.0, 1.0), (0.0, 0.0)];
+    assert!(bands_are_points(&one_unreached, &three));
+}
+
+#[test]
+fn a_published_subgroup_cell_states_its_tiers_and_a_dose_band_only_of_students_at_fidelity() {
+    // Tiers at 5 and 10. Table 0 the dose bands, table 1 a subgroup table; in each the first
+    // cell's bands are points, and the subgroup table's second cell's are not.
+    let c = Contract::from_json(&serde_json::json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 },
+                        { "label": "Top", "atLeast": 10, "centsPerStudent": 3000 }],
+        "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 }))
+    .unwrap();
+    let family = |dose| Family {
+        column: "x".into(),
+        dose,
+        values: vec!["a".into(), "b".into()],
+        tallies: vec![
+            Tally {
+                n: 30,
+                judged: 30,
+                met: 20,
+                with_metric: 30,
+                ..Tally::default()
+            };
+            2
+        ],
+        tiers: None,
+        at_fidelity: vec![],
+    };
+    let counts = Counts {
+        enrolled: 60,
+        families: vec![family(true), family(false)],
+        outcomes: ByTier::new(2),
+        ..Counts::default()
+    };
+    let points = vec![(5.0, 5.0), (10.0, 10.0), (0.0, 0.0)];
+    let wide = vec![(5.0, 9.0), (10.0, 20.0), (0.0, 4.0)];
+    let bands = Bands {
+        card: wide.clone(),
+        cells: vec![
+            Some(vec![points.clone(), points.clone()]),
+            Some(vec![points.clone(), wide]),
+        ],
+    };
+    let mut plan = initial_plan(&counts, 10);
+    plan.cells = vec![vec![true; 2]; 2];
+    // (each dose band all at fidelity, no one below fidelity with an outcome) -> dose bands,
+    // subgroup cells stating their tiers.
+    for ((at, none_below), dose) in [
+        (([false, false], false), [false, false]),
+        (([true, false], false), [true, false]),
+        (([false, true], false), [false, true]),
+        (([false, false], true), [true, true]),
+    ] {
+        let fidelity = (at.to_vec(), none_below);
+        let stating = tier_stating_cells(&c, (&counts, &plan), &bands, &fidelity);
+        assert_eq!(stating, [dose.to_vec(), vec![true, false]], "{fidelity:?}");
+    }
+    // A withheld cell states nothing; nor do bands of another card.
+    plan.cells[1][0] = false;
+    let fidelity = (vec![true, true], true);
+    let stating = tier_stating_cells(&c, (&counts, &plan), &bands, &fidelity);
+    assert_eq!(stating[1], [false, false]);
+    plan.cells[1][0] = true;
+    let mut other = bands;
+    other.cells[1] = Some(vec![points[..2].to_vec(); 2]);
+    let stating = tier_stating_cells(&c, (&counts, &plan), &other, &fidelity);
+    assert_eq!(stating[1], [false, false]);
+}
