@@ -84,6 +84,9 @@ pub struct Contract {
     /// Header names of the roster's columns, when they differ from the defaults.
     #[serde(default)]
     pub columns: Columns,
+    /// The district's own exports instead of one roster: where each field is in the usage,
+    /// scores and student files, and each file's shape (see `evaluateContract`'s sources).
+    pub intake: Option<crate::intake::Intake>,
     #[serde(default)]
     pub on_bad_row: OnBadRow,
 }
@@ -193,6 +196,13 @@ pub struct Fidelity {
     pub min_minutes_per_week: f64,
     #[schemars(range(min = 0.0, max = MAX_WEEKS))]
     pub min_weeks: f64,
+    /// The weekly rule: at fidelity when at least this share of the student's weeks reach
+    /// `minMinutesPerWeek` (and the weeks reach `minWeeks`), instead of the average over the
+    /// weeks. Utah's R277-496-2(5) form, 80% of weeks at 80% of the recommended minutes, is
+    /// 0.8 with 0.8 x the recommended minutes. Needs each student's weeks at the minimum: a
+    /// long usage log (`intake`), or a `weeks_at_minimum` roster column.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_share_of_weeks: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema, serde::Deserialize)]
@@ -264,6 +274,8 @@ pub struct Columns {
     pub group: String,
     pub school: String,
     pub district: String,
+    /// Each student's weeks reaching `minMinutesPerWeek`, for the weekly fidelity rule.
+    pub weeks_at_minimum: String,
 }
 
 impl Default for Columns {
@@ -278,6 +290,7 @@ impl Default for Columns {
             group: "group".into(),
             school: "school".into(),
             district: "district".into(),
+            weeks_at_minimum: "weeks_at_minimum".into(),
         }
     }
 }
@@ -421,7 +434,7 @@ fn tier(r: &mut Reader, v: &Value, path: &str) -> Option<Tier> {
 }
 
 fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
-    const KEYS: [&str; 9] = [
+    const KEYS: [&str; 10] = [
         "studentId",
         "pre",
         "post",
@@ -431,6 +444,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
         "group",
         "school",
         "district",
+        "weeksAtMinimum",
     ];
     let o = r.object(v, path, &KEYS)?;
     let mut c = Columns::default();
@@ -444,6 +458,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
         &mut c.group,
         &mut c.school,
         &mut c.district,
+        &mut c.weeks_at_minimum,
     ];
     for (key, slot) in KEYS.iter().zip(slots) {
         if let Some(name) = r.opt(o, path, key, Reader::text) {
@@ -463,6 +478,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
             c.group.clone(),
             c.school.clone(),
             c.district.clone(),
+            c.weeks_at_minimum.clone(),
         ]
     };
     let (given, defaults) = (names(&c), names(&Columns::default()));
@@ -510,6 +526,7 @@ const CONTRACT_FIELDS: &[&str] = &[
     "evaluator",
     "evidencePolicy",
     "columns",
+    "intake",
     "onBadRow",
 ];
 
@@ -558,6 +575,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     let evaluator = r.opt(o, "", "evaluator", evaluator);
     let evidence_policy = r.opt(o, "", "evidencePolicy", crate::profile::Policy::read);
     let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
+    let intake = r.opt(o, "", "intake", crate::intake::read);
     let on_bad_row = r.opt(o, "", "onBadRow", Reader::one_of).unwrap_or_default();
 
     // The rules that join fields, on whatever could be read.
@@ -597,6 +615,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         evaluator,
         evidence_policy,
         columns,
+        intake,
         on_bad_row,
     })
 }
@@ -663,12 +682,14 @@ fn payment_card(r: &mut Reader, v: &Value, p: &str) -> Option<Vec<Tier>> {
 }
 
 fn fidelity(r: &mut Reader, v: &Value, p: &str) -> Option<Fidelity> {
-    let f = r.object(v, p, &["minMinutesPerWeek", "minWeeks"])?;
+    let f = r.object(v, p, &["minMinutesPerWeek", "minWeeks", "minShareOfWeeks"])?;
     let min_minutes_per_week = r.req(f, p, "minMinutesPerWeek", bounded(0.0, MAX_MINUTES));
     let min_weeks = r.req(f, p, "minWeeks", bounded(0.0, MAX_WEEKS));
+    let min_share_of_weeks = r.opt(f, p, "minShareOfWeeks", Reader::fraction);
     Some(Fidelity {
         min_minutes_per_week: min_minutes_per_week?,
         min_weeks: min_weeks?,
+        min_share_of_weeks,
     })
 }
 
@@ -732,6 +753,7 @@ fn no_identifying_subgroup(r: &mut Reader, subgroup_columns: &[String], columns:
             (&columns.post, "a score"),
             (&columns.minutes, "the minutes of use"),
             (&columns.weeks, "the weeks enrolled"),
+            (&columns.weeks_at_minimum, "the weeks at the weekly minimum"),
         ]
         .into_iter()
         .find(|(column, _)| is(column));
@@ -769,12 +791,24 @@ mod schema_fields {
             json!({ "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 10, "sd": 2 }] }),
             json!({ "kind": "postScore" }),
         ];
-        for metric in metrics {
+        // Each metric with an intake section of long files, then of wide ones.
+        let intakes = [
+            json!({ "period": { "start": "2025-08-18", "end": "2026-05-29" },
+                "usage": { "shape": "long", "studentId": "id", "minutes": "m", "date": "d" },
+                "scores": { "shape": "long", "studentId": "id", "window": "w", "score": "s",
+                    "preWindow": "Fall", "postWindow": "Spring", "subject": { "column": "c", "value": "v" },
+                    "date": "d", "twoInAWindow": "highest" },
+                "students": { "studentId": "id", "school": "s", "grade": "g", "group": "p", "district": "d" } }),
+            json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "m", "weeks": "w" },
+                "scores": { "shape": "wide", "studentId": "id", "pre": "a", "post": "b" } }),
+        ];
+        for (k, metric) in metrics.into_iter().enumerate() {
             let contract = json!({
                 "id": "C-1", "productName": "P", "vendor": "V", "period": "2025-26", "currency": "USD",
                 "baseFeeCents": 1, "perStudentBaseCents": 1, "metric": metric,
                 "paymentCard": [{ "label": "a", "atLeast": 1, "centsPerStudent": 1 }],
-                "fidelity": { "minMinutesPerWeek": 1, "minWeeks": 1 }, "belowFidelity": "baseOnly",
+                "fidelity": { "minMinutesPerWeek": 1, "minWeeks": 1, "minShareOfWeeks": 0.8 },
+                "belowFidelity": "baseOnly",
                 "districtObligation": { "minShareAtFidelity": 0.5 }, "declinePenaltyCents": 1,
                 "capCents": 10, "floorCents": 1, "missingOutcome": "exclude", "minCellSize": 10,
                 "subgroupColumns": ["ell"], "maxSubgroupValues": 10, "randomized": true,
@@ -783,7 +817,8 @@ mod schema_fields {
                     "attritionBoundary": "cautious", "minStudents": 350, "minSites": 2, "alpha": 0.05,
                     "siteUnit": "district" },
                 "columns": { "studentId": "a", "pre": "b", "post": "c", "minutes": "d", "weeks": "e",
-                    "grade": "f", "group": "g", "school": "h", "district": "i" },
+                    "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j" },
+                "intake": intakes[k % 2],
                 "onBadRow": "skip"
             });
             let mut r = Reader::new();
@@ -799,7 +834,7 @@ mod schema_fields {
             ] {
                 assert!(paths.contains(&part), "{part} in {paths:?}");
             }
-            for part in ["evaluator", "evidencePolicy", "columns"] {
+            for part in ["evaluator", "evidencePolicy", "columns", "intake.usage"] {
                 assert!(paths.contains(&part), "{part} in {paths:?}");
             }
             crate::input::tests::assert_fields_match_schema(&r, &schema);

@@ -54,6 +54,10 @@ pub struct Evaluation {
     pub rejected_count: usize,
     /// Plain-language notes on what could not be computed and why.
     pub notes: Vec<String>,
+    /// How the district's files matched, when they were given apart (`intake`); with the ids
+    /// of the students to look at, for the district alone (never in the report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches: Option<crate::intake::Matches>,
     /// The publishable outcomes report, audited for disclosure.
     pub report: OutcomesReport,
 }
@@ -218,6 +222,7 @@ pub fn evaluate(
         max_subgroup_values: c.max_subgroup_values as usize,
         metric: &c.metric,
         need_school: c.assigned_by == AssignedBy::School,
+        weekly_minimum: (c.fidelity.min_share_of_weeks).map(|_| c.fidelity.min_minutes_per_week),
     };
     let read = roster::read(bytes, &opts, progress)?;
     if let Some(&(grade, line)) = read.grades_without_norm.first() {
@@ -266,6 +271,76 @@ pub fn evaluate(
     Ok(evaluation)
 }
 
+/// Evaluates a contract (JSON) on the district's own files (see [`evaluate_sources`]).
+pub fn evaluate_sources_json(
+    contract: &Value,
+    sources: &crate::intake::Sources,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Evaluation, Error> {
+    let contract = Contract::from_json(contract)?;
+    evaluate_sources(&contract, sources, progress)
+}
+
+/// Evaluates a contract on the district's own files, joined under its `intake` section: as the
+/// same students joined by hand into one roster would evaluate, with the match report, and
+/// each row error at its own file and line.
+pub fn evaluate_sources(
+    c: &Contract,
+    sources: &crate::intake::Sources,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Evaluation, Error> {
+    let Some(intake) = &c.intake else {
+        return Err(Error::fields(
+            Code::InvalidContract,
+            "contract",
+            vec![FieldError {
+                path: "intake".into(),
+                code: Code::Required,
+                message: "The district's files were given apart (usage, scores, students): the contract's intake section says where each field is in them.".into(),
+            }],
+        ));
+    };
+    let joined = crate::intake::join(c, intake, sources)?;
+    if joined.origins.is_empty() {
+        let whose = if intake.students.is_some() {
+            "student"
+        } else {
+            "usage"
+        };
+        return Err(Error {
+            code: Code::InvalidRoster,
+            message: format!("No student is enrolled: the {whose} file has no student rows."),
+            details: crate::error::Details::None,
+        });
+    }
+    // A roster row's line is the joined roster's: put back the file and line it came from.
+    let origin = |mut e: RowError| {
+        let row = (e.line as usize).wrapping_sub(2);
+        if let Some(&(file, line)) = joined.origins.get(row) {
+            e.line = line;
+            e.message = format!("{} file: {}", file.name(), e.message);
+        }
+        e
+    };
+    let mut evaluation = match evaluate(&joined.contract, &joined.csv, progress) {
+        Ok(e) => e,
+        Err(mut e) => {
+            if let crate::error::Details::Rows { errors, .. } = &mut e.details {
+                *errors = errors.drain(..).map(origin).collect();
+            }
+            return Err(e);
+        }
+    };
+    let rows = std::mem::take(&mut evaluation.rejected_rows);
+    evaluation.rejected_rows = (joined.rejected.into_iter())
+        .chain(rows.into_iter().map(origin))
+        .take(crate::roster::MAX_REPORTED_ROW_ERRORS)
+        .collect();
+    evaluation.rejected_count += joined.rejected_count;
+    evaluation.matches = Some(joined.matches);
+    Ok(evaluation)
+}
+
 /// How one enrolled intervention student counts under the contract, from the row's pre-test,
 /// post-test, minutes, weeks and grade alone.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -288,15 +363,22 @@ struct Classified {
 
 /// Classifies one intervention student; `None` when the contract leaves the student out
 /// (below fidelity, with `belowFidelity: "excluded"`). `tiers` are the payment card's tiers,
-/// lowest first; `row` is (pre, post, minutes, weeks, grade), as read.
+/// lowest first; `row` is (pre, post, minutes, weeks, grade), as read; `weeks_at_minimum`, the
+/// student's weeks reaching the weekly minimum, under the weekly rule.
 fn classify(
     c: &Contract,
     tiers: &[&crate::contract::Tier],
     (pre, post, minutes, weeks, grade): (f64, f64, f64, f64, Option<u8>),
+    weeks_at_minimum: Option<f64>,
 ) -> Option<Classified> {
     let minutes_per_week = minutes / weeks;
-    let at_fidelity =
-        minutes_per_week >= c.fidelity.min_minutes_per_week && weeks >= c.fidelity.min_weeks;
+    // The weekly rule: the share of weeks reaching the minimum (k / weeks, so that 3 of 10
+    // weeks is the 0.3 a contract writes); else the average a week.
+    let dosage = match (c.fidelity.min_share_of_weeks, weeks_at_minimum) {
+        (Some(share), Some(k)) => k / weeks >= share,
+        _ => minutes_per_week >= c.fidelity.min_minutes_per_week,
+    };
+    let at_fidelity = dosage && weeks >= c.fidelity.min_weeks;
     if !at_fidelity && c.below_fidelity == BelowFidelity::Excluded {
         return None;
     }
@@ -462,7 +544,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         }
         earned.intervention += 1;
         let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i], r.grade[i]);
-        let Some(s) = classify(c, &tiers, row) else {
+        let Some(s) = classify(c, &tiers, row, r.weeks_at_minimum.get(i).copied()) else {
             continue;
         };
         earned.enrolled += 1;
@@ -709,6 +791,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         subgroups,
         rejected_rows: Vec::new(),
         rejected_count: 0,
+        matches: None,
         notes,
         report,
     })

@@ -2469,16 +2469,24 @@ enum Side {
 
 /// Each dose band's [`Side`].
 fn band_sides(c: &Contract, counts: &Counts) -> Vec<Side> {
-    let threshold = c.fidelity.min_minutes_per_week;
+    let m = c.fidelity.min_minutes_per_week;
+    // (Bands ending at or below this are below fidelity; starting at or past this, at it.)
+    // Under the weekly rule, a share s of the weeks at m or more takes an average of s x m at
+    // least, and no average says that the weeks reach it.
+    let (below_to, at_from) = match c.fidelity.min_share_of_weeks {
+        Some(s) if s > 0.0 && m > 0.0 => (s * m, f64::INFINITY),
+        Some(_) => (0.0, 0.0),
+        None => (m, m),
+    };
     let edges = DOSE_BANDS
         .iter()
         .enumerate()
         .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)));
     edges
         .map(|(from, to)| {
-            if to <= threshold {
+            if to <= below_to {
                 Side::Below
-            } else if from >= threshold && !counts.short_of_weeks {
+            } else if from >= at_from && !counts.short_of_weeks {
                 Side::At
             } else {
                 Side::Either

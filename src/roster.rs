@@ -106,6 +106,9 @@ pub struct Roster {
     pub post: Vec<f64>,
     pub minutes: Vec<f64>,
     pub weeks: Vec<f64>,
+    /// Each student's weeks reaching the weekly minimum (the weekly fidelity rule); empty when
+    /// the contract has no weekly rule.
+    pub weeks_at_minimum: Vec<f64>,
     /// Grade 0 (kindergarten) to 12; none when the roster has no grade column.
     pub grade: Vec<Option<u8>>,
     /// True for intervention students (all of them when there is no group column).
@@ -133,6 +136,9 @@ impl Roster {
         self.post.push(values.post);
         self.minutes.push(values.minutes);
         self.weeks.push(values.weeks);
+        if let Some(k) = values.weeks_at_minimum {
+            self.weeks_at_minimum.push(k);
+        }
         self.grade.push(values.grade);
         self.intervention.push(values.intervention);
         let columns = self
@@ -165,6 +171,7 @@ impl Roster {
             &mut self.post,
             &mut self.minutes,
             &mut self.weeks,
+            &mut self.weeks_at_minimum,
         ] {
             column.reserve(rows);
         }
@@ -201,6 +208,7 @@ impl Roster {
             &mut self.post,
             &mut self.minutes,
             &mut self.weeks,
+            &mut self.weeks_at_minimum,
         ] {
             column(c, keep);
         }
@@ -233,6 +241,9 @@ pub struct ReadOptions<'a> {
     pub max_subgroup_values: usize,
     pub metric: &'a GrowthMetric,
     pub need_school: bool,
+    /// The weekly fidelity rule's minimum minutes a week, when the contract has the rule: the
+    /// weeks-at-minimum column is then read.
+    pub weekly_minimum: Option<f64>,
 }
 
 fn fatal(code: Code, line: u64, column: Option<&str>, message: String) -> Error {
@@ -262,6 +273,7 @@ struct Layout {
     group: Option<usize>,
     school: Option<usize>,
     district: Option<usize>,
+    weeks_at_minimum: Option<usize>,
 }
 
 /// Leaves out the second and later rows of each duplicated id, each listed as a row error;
@@ -537,6 +549,10 @@ fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
         group: find(header, &c.group),
         school: find(header, &c.school),
         district: find(header, &c.district),
+        weeks_at_minimum: match opts.weekly_minimum {
+            Some(_) => Some(required(&c.weeks_at_minimum)?),
+            None => None,
+        },
     };
     if opts.metric.needs_grade() && layout.grade.is_none() {
         return Err(missing_column(&c.grade, header));
@@ -553,6 +569,7 @@ struct RowValues {
     no_norm: Option<u8>,
     minutes: f64,
     weeks: f64,
+    weeks_at_minimum: Option<f64>,
     grade: Option<u8>,
     intervention: bool,
 }
@@ -633,6 +650,28 @@ fn in_range(
     Ok(())
 }
 
+/// Weeks at the weekly minimum: a whole number from 0 to the weeks, each taking the minimum's
+/// minutes (the disclosure audit takes an average below share x minimum as below fidelity).
+fn weekly_in_range(k: f64, weeks: f64, minutes: f64, minimum: f64) -> Result<(), (Code, String)> {
+    if k.fract() != 0.0 || k < 0.0 {
+        return Err((
+            Code::InvalidNumber,
+            format!("{k} is not a whole number of weeks."),
+        ));
+    }
+    if k > weeks {
+        return Err((
+            Code::OutOfRange,
+            format!("{k} weeks at the weekly minimum is more than the {weeks} weeks enrolled."),
+        ));
+    }
+    // (With room for the rounding of a sum of decimal minutes.)
+    if k * minimum > minutes * (1.0 + 1e-9) + 1e-9 {
+        return Err((Code::OutOfRange, format!("{k} weeks of at least {minimum} minutes take {} minutes or more, and the row has {minutes}.", k * minimum)));
+    }
+    Ok(())
+}
+
 fn check_row(
     record: &csv::ByteRecord,
     header: &[String],
@@ -699,6 +738,18 @@ fn check_row(
     )?;
     in_range(&l, pre, post, minutes, weeks)
         .map_err(|(column, code, message)| err(Some(column), code, message))?;
+    let weeks_at_minimum = match (l.weeks_at_minimum, opts.weekly_minimum) {
+        (Some(i), Some(minimum)) => {
+            let k = explained(
+                i,
+                "the weeks the student reached the weekly minimum (0 for none)",
+            )?;
+            weekly_in_range(k, weeks, minutes, minimum)
+                .map_err(|(code, message)| err(Some(i), code, message))?;
+            Some(k)
+        }
+        _ => None,
+    };
     let grade = match l.grade {
         None => None,
         Some(i) => {
@@ -733,6 +784,7 @@ fn check_row(
         post,
         minutes,
         weeks,
+        weeks_at_minimum,
         grade,
         intervention,
         no_norm,

@@ -59,6 +59,20 @@ export interface Vetting {
 }
 export interface Schemas { productProfile: object; policy: object; contract: object; }
 
+/** The district's own exports, joined in the module under the contract's `intake` section: each CSV text or bytes. */
+export interface DistrictFiles {
+  usage: string | Uint8Array | ArrayBuffer;
+  scores: string | Uint8Array | ArrayBuffer;
+  students?: string | Uint8Array | ArrayBuffer;
+}
+/** How the district's files matched: counts, and the ids to look at (never in the report). */
+export interface Matches {
+  inUsage: number; inScores: number; inStudents: number | null; enrolled: number;
+  withUsage: number; withPre: number; withPost: number; inAll: number;
+  usageNotEnrolled: string[]; scoresNotEnrolled: string[]; withoutUsage: string[]; withoutScores: string[];
+  twoInAWindow: Array<{ studentId: string; window: string; tests: number; lineUsed: number }>;
+  usageRowsOutsidePeriod: number; scoreRowsOutsidePeriod: number; scoreRowsOtherWindows: number; weeks: number | null;
+}
 export interface EvaluateOptions {
   onProgress?: (fraction: number) => void;
   /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
@@ -81,6 +95,8 @@ export interface Evaluation {
   distribution: Array<{ from: number; to: number; count: number }>;
   effect: LocalComparison | null;
   doseResponse: DistrictCell[]; subgroups: DistrictCell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
+  /** With the district's files given apart: how they matched. */
+  matches?: Matches;
   report: OutcomesReport;
 }
 /** The aggregate report (schema "evidence-check/outcomes-report@1"): no student id, small cells suppressed. */
@@ -345,17 +361,23 @@ pub fn schemas() -> JsValue {
     JSON::parse(&crate::schemas_json()).unwrap_or(JsValue::NULL)
 }
 
-/// Evaluates an outcomes-based contract on a roster (CSV text or bytes): payment in cents,
-/// the statistics behind it, and the publishable outcomes report. `options.onProgress(f)` is
-/// called with non-decreasing fractions, the last exactly 1.
+/// Evaluates an outcomes-based contract on a roster (CSV text or bytes), or on the district's
+/// own files given apart (`{ usage, scores, students }`, joined under the contract's `intake`):
+/// payment in cents, the statistics behind it, and the publishable outcomes report.
+/// `options.onProgress(f)` is called with non-decreasing fractions, the last exactly 1.
 #[wasm_bindgen(js_name = evaluateContract, unchecked_return_type = "Evaluation")]
 pub fn evaluate_contract(
     #[wasm_bindgen(unchecked_param_type = "Contract | string")] contract: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] roster: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | DistrictFiles")]
+    roster: &JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let contract = json_arg(contract, Code::InvalidContract, "contract")?;
-    let bytes = roster_bytes(roster)?;
+    let files = district_files(roster)?;
+    let bytes = match files {
+        Some(_) => Vec::new(),
+        None => roster_bytes(roster)?,
+    };
     let (issued, on_progress) = evaluate_options(options.unwrap_or(JsValue::UNDEFINED))?;
     let mut progress = |fraction: f64| {
         if let Some(f) = &on_progress {
@@ -363,11 +385,18 @@ pub fn evaluate_contract(
             let _ = f.call1(&JsValue::NULL, &fraction.into());
         }
     };
-    let mut result = finite(crate::evaluate::evaluate_json(
-        &contract,
-        &bytes,
-        &mut progress,
-    )?)?;
+    let evaluation = match &files {
+        Some((usage, scores, students)) => {
+            let sources = crate::intake::Sources {
+                usage,
+                scores,
+                students: students.as_deref(),
+            };
+            crate::evaluate::evaluate_sources_json(&contract, &sources, &mut progress)
+        }
+        None => crate::evaluate::evaluate_json(&contract, &bytes, &mut progress),
+    };
+    let mut result = finite(evaluation?)?;
     result.report.issued = issued;
     Ok(to_js(&result))
 }
@@ -437,6 +466,54 @@ fn evaluate_options(options: JsValue) -> Result<(Option<String>, Option<js_sys::
 
 /// The roster as bytes: a `Uint8Array` or `ArrayBuffer` as it is, a string as UTF-8. An
 /// oversized roster is refused before it is copied into wasm memory.
+/// The district's files given apart: usage, scores and the optional student file.
+type DistrictFiles = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+
+/// The district's files given apart, `{ usage, scores, students }` (each as a roster is given;
+/// `students` optional), or `None` for one roster. Any other key is refused.
+fn district_files(v: &JsValue) -> Result<Option<DistrictFiles>, Error> {
+    let plain = v.is_object()
+        && !js_sys::Array::is_array(v)
+        && !v.is_function()
+        && v.dyn_ref::<js_sys::Uint8Array>().is_none()
+        && v.dyn_ref::<js_sys::ArrayBuffer>().is_none();
+    if !plain {
+        return Ok(None);
+    }
+    const KNOWN: [&str; 3] = ["usage", "scores", "students"];
+    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !KNOWN.contains(&key.as_str()) {
+            let shown: String = key.chars().take(64).collect();
+            return Err(Error::new(
+                Code::InvalidInput,
+                format!("\"{shown}\" is not one of the district's files: give usage, scores and (optionally) students."),
+            ));
+        }
+    }
+    let mut files: [Option<Vec<u8>>; 3] = [None, None, None];
+    for (slot, key) in files.iter_mut().zip(KNOWN) {
+        let value = js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() || value.is_null() {
+            if key != "students" {
+                return Err(Error::new(
+                    Code::InvalidInput,
+                    format!("The district's files need \"{key}\": the {key} export, as CSV text or bytes."),
+                ));
+            }
+            continue;
+        }
+        *slot = Some(roster_bytes(&value)?);
+    }
+    match files {
+        [Some(usage), Some(scores), students] => Ok(Some((usage, scores, students))),
+        _ => Err(Error::new(
+            Code::InvalidInput,
+            "The district's files need usage and scores.",
+        )),
+    }
+}
+
 fn roster_bytes(roster: &JsValue) -> Result<Vec<u8>, Error> {
     let max = crate::roster::MAX_ROSTER_BYTES;
     if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {

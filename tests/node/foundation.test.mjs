@@ -31,7 +31,7 @@ test('the package declares TypeScript types for its API', () => {
   for (const decl of ['export interface EvidenceCheckError', 'export interface OutcomesReport', 'export type Verification',
     'export function effectSize(input: EffectSizeInput): EffectSizeResult;',
     'export function verifyReport(report: string | Uint8Array | ArrayBuffer, signature: string, trust: EvaluatorTrust | string | string[], expect?: VerifyExpect): Verification;',
-    'export function evaluateContract(contract: Contract | string, roster: string | Uint8Array | ArrayBuffer, options?: EvaluateOptions): Evaluation;',
+    'export function evaluateContract(contract: Contract | string, roster: string | Uint8Array | ArrayBuffer | DistrictFiles, options?: EvaluateOptions): Evaluation;',
     'export function evaluatorOrigin(origin: string, pageOrigin?: string): EvaluatorOrigin;']) {
     assert.ok(dts.includes(decl), decl);
   }

@@ -1,0 +1,401 @@
+//! The district's own files (a long weekly usage log, a long Fall/Winter/Spring scores file, a
+//! student file) evaluate exactly as the same students joined by hand into one roster: the
+//! join here is written apart from the module's, from the rules the README states.
+
+use evidence_check::{evaluate_json, evaluate_sources_json, Sources};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// A fixed generator (a 64-bit LCG, Knuth's MMIX constants), so the files are the same in
+/// every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Days since 1970-01-01 of 2025-09-01, a Monday (Python: (date(2025,9,1)-date(1970,1,1)).days).
+const SEP_1_2025: i64 = 20332;
+
+/// The day's date as M/D/YYYY (the US exports' form), from days since 1970-01-01, by stepping
+/// through the months from 2025-08-01 (day 20301).
+fn us_date(day: i64) -> String {
+    let months = [
+        (2025, 8, 31),
+        (2025, 9, 30),
+        (2025, 10, 31),
+        (2025, 11, 30),
+        (2025, 12, 31),
+        (2026, 1, 31),
+        (2026, 2, 28),
+        (2026, 3, 31),
+        (2026, 4, 30),
+        (2026, 5, 31),
+        (2026, 6, 30),
+    ];
+    let mut d = day - 20301;
+    for (y, m, len) in months {
+        if d < len {
+            return format!("{m}/{}/{y}", d + 1);
+        }
+        d -= len;
+    }
+    panic!("day {day} is past the table");
+}
+
+const WEEKS: i64 = 20;
+const MIN_PER_WEEK: f64 = 30.0;
+
+struct District {
+    usage: String,
+    scores: String,
+    students: String,
+    /// The roster joined by hand.
+    joined: String,
+}
+
+/// `n` students in five schools and grades 3 to 5, a third of them comparison students, with
+/// deliberate mismatches: intervention students with no usage, usage and scores of students
+/// not in the student file, usage rows the week before the period, retests in a window, a
+/// Reading test beside each Math one, students without a Spring test.
+fn district(n: usize, seed: u64) -> District {
+    let mut rng = Lcg(seed);
+    let mut students = String::from("Student ID,School Name,Grade,Program,ELL\n");
+    let mut usage = String::from("StudentID,SessionDate,Minutes\n");
+    let mut scores = String::from(
+        "StudentID,TermName,Subject,TestStartDate,TestRITScore,TypicalFallToSpringGrowth\n",
+    );
+    // The hand join: per student, minutes per week, and the tests that count.
+    let mut joined_rows: Vec<String> = Vec::new();
+    for i in 0..n {
+        let id = format!("S{i:05}");
+        let school = ["Adams", "Baker", "Clark", "Davis", "Evans"][rng.below(5) as usize];
+        let grade = 3 + rng.below(3);
+        let intervention = rng.below(3) != 0;
+        let ell = if rng.below(4) == 0 { "Y" } else { "N" };
+        let program = if intervention { "Treatment" } else { "Control" };
+        students += &format!("{id},{school},{grade},{program},{ell}\n");
+        // Usage: sessions of 5 to 40 minutes, 0 to 3 a week, for most intervention students.
+        let mut by_week = [0.0f64; WEEKS as usize];
+        if intervention && rng.below(20) != 0 {
+            let habit = rng.below(4);
+            for w in 0..WEEKS {
+                let sessions = (habit + rng.below(2)).min(3);
+                for _ in 0..sessions {
+                    let minutes = 5 + rng.below(36);
+                    let day = SEP_1_2025 + 7 * w + rng.below(5) as i64;
+                    usage += &format!("{id},{},{minutes}\n", us_date(day));
+                    by_week[w as usize] += minutes as f64;
+                }
+            }
+            // A row the week before the period: left out.
+            if rng.below(10) == 0 {
+                usage += &format!("{id},{},25\n", us_date(SEP_1_2025 - 3));
+            }
+        }
+        // Scores: Fall and Spring Math (RIT 150 to 250), a Reading test beside each, a Winter
+        // test, sometimes a Fall retest (a later date, which counts), sometimes no Spring.
+        let fall = 150 + rng.below(100);
+        let fall_day = SEP_1_2025 + 10 + rng.below(10) as i64;
+        let typical = 5 + rng.below(10);
+        scores += &format!(
+            "{id},Fall 2025-2026,Mathematics,{},{fall},{typical}\n",
+            us_date(fall_day)
+        );
+        scores += &format!(
+            "{id},Fall 2025-2026,Reading,{},{},{typical}\n",
+            us_date(fall_day),
+            fall + 3
+        );
+        let mut pre = fall;
+        if rng.below(15) == 0 {
+            let retest = 150 + rng.below(100);
+            scores += &format!(
+                "{id},Fall 2025-2026,Mathematics,{},{retest},{typical}\n",
+                us_date(fall_day + 5)
+            );
+            pre = retest;
+        }
+        scores += &format!(
+            "{id},Winter 2025-2026,Mathematics,{},{},\n",
+            us_date(SEP_1_2025 + 100),
+            fall + 4
+        );
+        let post = if rng.below(12) == 0 {
+            None
+        } else {
+            let gain = rng.below(25) as i64 - 5;
+            let post = fall as i64 + gain + if intervention { 3 } else { 0 };
+            scores += &format!(
+                "{id},Spring 2025-2026,Mathematics,{},{post},\n",
+                us_date(SEP_1_2025 + 130)
+            );
+            Some(post)
+        };
+        let minutes: f64 = by_week.iter().sum();
+        let at_minimum = by_week.iter().filter(|&&m| m >= MIN_PER_WEEK).count();
+        let group = if intervention {
+            "intervention"
+        } else {
+            "comparison"
+        };
+        joined_rows.push(format!(
+            "{id},{pre},{},{minutes},{WEEKS},{at_minimum},{grade},{group},{school},{ell}",
+            post.map_or(String::new(), |p| p.to_string())
+        ));
+    }
+    // Students the student file does not have: left out of the evaluation.
+    for k in 0..25 {
+        usage += &format!("X{k:04},{},30\n", us_date(SEP_1_2025 + 8));
+        scores += &format!(
+            "Y{k:04},Fall 2025-2026,Mathematics,{},200,8\n",
+            us_date(SEP_1_2025 + 12)
+        );
+    }
+    let mut joined =
+        String::from("student_id,pre,post,minutes,weeks,weeks_at_minimum,grade,group,school,ELL\n");
+    for row in joined_rows {
+        joined += &row;
+        joined.push('\n');
+    }
+    District {
+        usage,
+        scores,
+        students,
+        joined,
+    }
+}
+
+fn contract(intake: bool) -> Value {
+    let mut c = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 4000 },
+                        { "label": "Exceeded", "atLeast": 12, "centsPerStudent": 7000 }],
+        "perStudentBaseCents": 2500,
+        "fidelity": { "minMinutesPerWeek": MIN_PER_WEEK, "minWeeks": 10, "minShareOfWeeks": 0.6 },
+        "subgroupColumns": ["ELL", "school"], "minCellSize": 10 });
+    if intake {
+        // The subgroup columns are the student file's, "School Name" its school column.
+        c["subgroupColumns"] = json!(["ELL", "School Name"]);
+        c["intake"] = json!({
+            "period": { "start": "2025-09-01", "end": "2026-01-18" },
+            "usage": { "shape": "long", "studentId": "StudentID", "minutes": "Minutes", "date": "SessionDate" },
+            "scores": { "shape": "long", "studentId": "StudentID", "window": "TermName", "score": "TestRITScore",
+                "preWindow": "Fall 2025-2026", "postWindow": "Spring 2025-2026",
+                "subject": { "column": "Subject", "value": "Mathematics" }, "date": "TestStartDate" },
+            "students": { "studentId": "Student ID", "school": "School Name", "grade": "Grade", "group": "Program" }
+        });
+    }
+    c
+}
+
+#[test]
+fn three_district_files_evaluate_as_the_same_students_joined_by_hand() {
+    let d = district(3000, 20261206);
+    let sources = Sources {
+        usage: d.usage.as_bytes(),
+        scores: d.scores.as_bytes(),
+        students: Some(d.students.as_bytes()),
+    };
+    let apart = evaluate_sources_json(&contract(true), &sources, &mut |_| {}).unwrap();
+    let by_hand = evaluate_json(&contract(false), d.joined.as_bytes(), &mut |_| {}).unwrap();
+    assert_eq!(apart.payment, by_hand.payment);
+    let value = |e: &evidence_check::Evaluation| {
+        let mut v = serde_json::to_value(e).unwrap();
+        v.as_object_mut().unwrap().remove("matches");
+        v
+    };
+    // Everything the evaluation says is the same, the report too; the roster digest is of the
+    // joined roster the module wrote (its columns in its own order and names).
+    let (mut a, mut b) = (value(&apart), value(&by_hand));
+    for v in [&mut a, &mut b] {
+        v["report"]["rosterDigest"] = Value::Null;
+    }
+    for (key, value) in a.as_object().unwrap() {
+        assert_eq!(value, &b[key], "{key}");
+    }
+    assert_eq!(a.as_object().unwrap().len(), b.as_object().unwrap().len());
+    assert!(apart.students.at_fidelity > 1000, "{:?}", apart.students);
+    assert!(apart.payment.total_cents > 0);
+    // The match report, counted here from the generator's rules.
+    let m = apart.matches.as_ref().unwrap();
+    assert_eq!(m.enrolled, 3000);
+    assert_eq!(m.in_students, Some(3000));
+    assert_eq!(m.usage_not_enrolled.len(), 25);
+    assert_eq!(m.scores_not_enrolled.len(), 25);
+    assert_eq!(m.in_scores, 3025);
+    assert_eq!(m.with_pre, 3000);
+    assert_eq!(m.weeks, Some(20));
+    let lines: Vec<&str> = d.joined.lines().skip(1).collect();
+    let field = |row: &str, k: usize| row.split(',').nth(k).unwrap().to_string();
+    let no_post = lines.iter().filter(|r| field(r, 2).is_empty()).count();
+    assert_eq!(m.with_post, 3000 - no_post);
+    let used: usize = lines.iter().filter(|r| field(r, 3) != "0").count();
+    assert_eq!(m.with_usage, used);
+    assert_eq!(m.without_usage.len(), 3000 - used);
+    let outside = d
+        .usage
+        .lines()
+        .filter(|l| l.contains(",8/29/2025,"))
+        .count();
+    assert!(outside > 0);
+    assert_eq!(m.usage_rows_outside_period, outside);
+    // Every Reading and Winter row is another window's or subject's.
+    let other = d
+        .scores
+        .lines()
+        .filter(|l| l.contains("Reading") || l.contains("Winter"))
+        .count();
+    assert_eq!(m.score_rows_other_windows, other);
+    let retests: HashMap<&str, usize> = {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for l in d
+            .scores
+            .lines()
+            .filter(|l| l.contains(",Fall 2025-2026,Mathematics,"))
+        {
+            *count.entry(l.split(',').next().unwrap()).or_default() += 1;
+        }
+        count.retain(|_, c| *c > 1);
+        count
+    };
+    assert!(!retests.is_empty());
+    assert_eq!(m.two_in_a_window.len(), retests.len());
+    for t in &m.two_in_a_window {
+        assert_eq!((t.window.as_str(), t.tests), ("Fall 2025-2026", 2));
+        // The line used is the retest's, the later of the two.
+        let line = d.scores.lines().nth(t.line_used as usize - 1).unwrap();
+        let pre = lines.iter().find(|r| r.starts_with(&t.student_id)).unwrap();
+        assert_eq!(line.split(',').nth(4).unwrap(), field(pre, 1));
+    }
+}
+
+/// A contract of one tier at a gain of 5 under the weekly rule (30 minutes, `share` of the
+/// weeks), over one student's weekly log of `minutes`, a week each, from 2025-09-01.
+fn weekly(share: f64, minutes: &[u32], min_weeks: f64) -> (u64, u64) {
+    let c = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": min_weeks, "minShareOfWeeks": share },
+        "intake": {
+            "usage": { "shape": "long", "studentId": "id", "minutes": "minutes", "week": "week" },
+            "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } } });
+    let mut usage = String::from("id,week,minutes\n");
+    for (w, m) in minutes.iter().enumerate() {
+        usage += &format!("A,w{w},{m}\n");
+    }
+    let scores = "id,pre,post\nA,200,210\n";
+    let sources = Sources {
+        usage: usage.as_bytes(),
+        scores: scores.as_bytes(),
+        students: None,
+    };
+    let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap();
+    (e.students.at_fidelity, e.students.met_target)
+}
+
+#[test]
+fn the_weekly_rule_counts_the_weeks_reaching_the_minimum() {
+    // 10 weeks, 8 of them at 30 minutes or more: 80% of weeks.
+    let log = [30, 45, 29, 30, 60, 30, 0, 31, 30, 30];
+    assert_eq!(weekly(0.8, &log, 10.0), (1, 1));
+    // One week short of the share: 29 is below 30.
+    let short = [30, 45, 29, 30, 60, 30, 0, 31, 30, 29];
+    assert_eq!(weekly(0.8, &short, 10.0), (0, 0));
+    // The average (36.6 a week here) does not count under the weekly rule: two weeks of 150.
+    assert_eq!(
+        weekly(0.8, &[150, 150, 0, 0, 0, 0, 0, 0, 0, 0], 10.0),
+        (0, 0)
+    );
+    // 3 of 10 weeks is 0.3 exactly (k / weeks, not 0.3 x 10 = 3.0000000000000004).
+    assert_eq!(
+        weekly(0.3, &[30, 30, 30, 0, 0, 0, 0, 0, 0, 0], 10.0),
+        (1, 1)
+    );
+    // Fewer weeks than the contract's minimum: below fidelity whatever the share.
+    assert_eq!(weekly(0.8, &[30; 9], 10.0), (0, 0));
+    // A share of 0: every student with the weeks.
+    assert_eq!(weekly(0.0, &[0; 10], 10.0), (1, 1));
+    // Minutes of one week in several rows add up: 10 + 20 reach 30.
+    let c_rows = weekly_rows(&[("w0", 10), ("w0", 20), ("w1", 30)]);
+    assert_eq!(c_rows, (1, 1));
+}
+
+/// [`weekly`] with the log's rows given (week, minutes), at the share 1.
+fn weekly_rows(rows: &[(&str, u32)]) -> (u64, u64) {
+    let c = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 2, "minShareOfWeeks": 1 },
+        "intake": {
+            "usage": { "shape": "long", "studentId": "id", "minutes": "minutes", "week": "week" },
+            "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } } });
+    let mut usage = String::from("id,week,minutes\n");
+    for (w, m) in rows {
+        usage += &format!("A,{w},{m}\n");
+    }
+    let sources = Sources {
+        usage: usage.as_bytes(),
+        scores: b"id,pre,post\nA,200,210\n",
+        students: None,
+    };
+    let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap();
+    (e.students.at_fidelity, e.students.met_target)
+}
+
+#[test]
+fn a_bad_row_of_a_district_file_is_reported_at_its_file_and_line() {
+    let mut c = contract(true);
+    c["subgroupColumns"] = json!([]);
+    let students = "Student ID,School Name,Grade,Program\nA,Adams,3,Treatment\n";
+    let usage = "StudentID,SessionDate,Minutes\nA,9/2/2025,30\nA,9/3/2025,thirty\nA,13/3/2025,30\n";
+    let scores = "StudentID,TermName,Subject,TestStartDate,TestRITScore\nA,Fall 2025-2026,Mathematics,9/10/2025,200\n";
+    let sources = Sources {
+        usage: usage.as_bytes(),
+        scores: scores.as_bytes(),
+        students: Some(students.as_bytes()),
+    };
+    let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap_err();
+    assert_eq!(e.code, evidence_check::Code::InvalidRoster);
+    let evidence_check::Details::Rows { errors, total } = &e.details else {
+        panic!("{e:?}");
+    };
+    assert_eq!(*total, 2);
+    assert_eq!(
+        (errors[0].line, errors[0].code),
+        (3, evidence_check::Code::InvalidNumber)
+    );
+    assert!(
+        errors[0].message.starts_with("usage file: "),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(
+        (errors[1].line, errors[1].code),
+        (4, evidence_check::Code::InvalidDate)
+    );
+    assert!(e.message.contains("usage file, line 3"), "{}", e.message);
+    // Skipped, the rows are counted and listed, and the student keeps the readable row.
+    c["onBadRow"] = json!("skip");
+    let ok = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap();
+    assert_eq!(ok.rejected_count, 2);
+    assert_eq!(ok.rejected_rows.len(), 2);
+    assert_eq!(ok.matches.unwrap().with_usage, 1);
+    // A column the contract names that the file does not have.
+    let mut c = contract(true);
+    c["intake"]["usage"]["minutes"] = json!("Time on Task");
+    let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap_err();
+    assert_eq!(e.code, evidence_check::Code::InvalidContract);
+    assert!(
+        e.message
+            .contains("The usage file has no column \"Time on Task\""),
+        "{}",
+        e.message
+    );
+}
