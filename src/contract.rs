@@ -198,9 +198,12 @@ pub struct Fidelity {
     pub min_weeks: f64,
     /// The weekly rule: at fidelity when at least this share of the student's weeks reach
     /// `minMinutesPerWeek` (and the weeks reach `minWeeks`), instead of the average over the
-    /// weeks. Utah's R277-496-2(5) form, 80% of weeks at 80% of the recommended minutes, is
-    /// 0.8 with 0.8 x the recommended minutes. Needs each student's weeks at the minimum: a
-    /// long usage log (`intake`), or a `weeks_at_minimum` roster column.
+    /// weeks: 80% of the weeks at 80% of the recommended minutes is 0.8 with 0.8 x the
+    /// recommended minutes. Needs each student's weeks at the minimum: a long usage log
+    /// (`intake`), or a `weeks_at_minimum` roster column. (Utah's R277-496-2(5), as published
+    /// 2017-2019, asked 80% of a school's students to reach 80% of the recommended weeks and of
+    /// the recommended average minutes: the average rule at 80% of each, with
+    /// `districtObligation.minShareAtFidelity` 0.8.)
     #[schemars(range(min = 0.0, max = 1.0))]
     pub min_share_of_weeks: Option<f64>,
 }
