@@ -892,6 +892,38 @@ fn a_school_with_a_class_published_protects_the_few_beyond_it() {
 }
 
 #[test]
+fn with_one_tier_a_class_in_a_school_splits_those_beyond_it_by_tier_unless_there_are_none() {
+    // One tier (a gain of 5), half of each cell meeting it: a school of 34 with a published class
+    // of 25 holds 17 - 12 = 5 beyond it meeting the target and 17 - 13 = 4 not, each protected;
+    // a school of 45 holds 10 and 10; a school of 25, its class alone: no one beyond, no count.
+    for (school, beyond) in [
+        (34, vec![(5.0, true), (4.0, true)]),
+        (45, vec![(10.0, false), (10.0, false)]),
+        (25, vec![]),
+    ] {
+        let (mut counts, mut plan) = schools_and_classes(&[&[25], &[school]], &[]);
+        counts.nested = vec![(1, 0, 0, 1)];
+        counts.families[1].tallies.truncate(1);
+        counts.families[1].values.truncate(1);
+        counts.families[1].tiers.as_mut().unwrap().truncate(1);
+        plan.cells[1].truncate(1);
+        plan.sizes[1].truncate(1);
+        let c = contract(serde_json::json!({ "kind": "gain" }), &[5.0], 0);
+        let bands = Bands::of(&c, &counts);
+        let mut a = Audit::default();
+        let top = top_counts(&mut a, &c, &counts, &plan);
+        let q_sum = outcome_sum(&mut a, &counts, &plan);
+        let cells = cell_quantities(&mut a, (&c, &counts, &bands), &plan, (&top, q_sum));
+        nested_bounds(&mut a, (&c, &counts, &bands), &plan, &cells);
+        let got: Vec<(f64, bool)> = (a.quantities.iter())
+            .filter(|x| x.name == "beyond a cell inside it, in a tier")
+            .map(|x| (x.value, x.protected))
+            .collect();
+        assert_eq!(got, beyond, "{school}");
+    }
+}
+
+#[test]
 fn a_school_made_of_its_classes_gives_a_withheld_class_by_difference() {
     // Two schools of two classes, one class withheld in each (24 and 22): the class table's
     // total says the two add up to 46, the schools say each one. Likewise with three classes in
