@@ -86,6 +86,84 @@ export type Subject = string;
  */
 export type AssignedBy = "student" | "school";
 export type BelowFidelity = "baseOnly" | "fullOutcome" | "excluded";
+/**
+ * The scores export: one row per student with both tests (`wide`), or one row per student per
+ * test window (`long`, with the windows that are the pre-test and the post-test).
+ */
+export type Scores =
+  | {
+      post: string;
+      pre: string;
+      shape: "wide";
+      studentId: string;
+    }
+  | {
+      /**
+       * The test's day, to choose between two tests in one window and to leave out tests
+       * outside the period.
+       */
+      date?: string | null;
+      /**
+       * The window whose score is the post-test, such as "Spring 2025-2026".
+       */
+      postWindow: string;
+      /**
+       * The window whose score is the pre-test, such as "Fall 2025-2026".
+       */
+      preWindow: string;
+      /**
+       * The score's column, such as "TestRITScore".
+       */
+      score: string;
+      shape: "long";
+      studentId: string;
+      /**
+       * Only rows whose `subject.column` is `subject.value` (a file with several subjects).
+       */
+      subject?: ScoreSubject | null;
+      twoInAWindow?: TwoInAWindow;
+      /**
+       * The test window's column, such as "TermName".
+       */
+      window: string;
+    };
+/**
+ * Which test counts when a student has two or more in one window.
+ */
+export type TwoInAWindow = "latest" | "earliest" | "highest";
+/**
+ * The usage export: one row per student (`wide`: total minutes and weeks of use), or one row
+ * per student per week or per session (`long`: minutes and the day or week of each row).
+ */
+export type Usage =
+  | {
+      /**
+       * Total minutes of use.
+       */
+      minutes: string;
+      shape: "wide";
+      studentId: string;
+      /**
+       * Weeks of use.
+       */
+      weeks: string;
+    }
+  | {
+      /**
+       * The row's day (YYYY-MM-DD or M/D/YYYY, a time after it ignored); or `week`.
+       */
+      date?: string | null;
+      /**
+       * Minutes of the row (a session's or a week's).
+       */
+      minutes: string;
+      shape: "long";
+      studentId: string;
+      /**
+       * The row's week, any label (each distinct value one week); or `date`.
+       */
+      week?: string | null;
+    };
 export type GrowthMetric =
   | {
       kind: "gain";
@@ -422,6 +500,11 @@ export interface Contract {
   icc?: number;
   id?: string | null;
   /**
+   * The district's own exports instead of one roster: where each field is in the usage,
+   * scores and student files, and each file's shape (see `evaluateContract`'s sources).
+   */
+  intake?: Intake | null;
+  /**
    * A subgroup column with more distinct values than this is refused: it identifies
    * students rather than grouping them (default 100).
    */
@@ -479,6 +562,10 @@ export interface Columns {
   school?: string;
   studentId?: string;
   weeks?: string;
+  /**
+   * Each student's weeks reaching `minMinutesPerWeek`, for the weekly fidelity rule.
+   */
+  weeksAtMinimum?: string;
 }
 export interface DistrictObligation {
   /**
@@ -495,7 +582,68 @@ export interface Evaluator {
 }
 export interface Fidelity {
   minMinutesPerWeek: number;
+  /**
+   * The weekly rule: at fidelity when at least this share of the student's weeks reach
+   * `minMinutesPerWeek` (and the weeks reach `minWeeks`), instead of the average over the
+   * weeks: 80% of the weeks at 80% of the recommended minutes is 0.8 with 0.8 x the
+   * recommended minutes. Needs each student's weeks at the minimum: a long usage log
+   * (`intake`), or a `weeks_at_minimum` roster column. (Utah's R277-496-2(5), as published
+   * 2017-2019, asked 80% of a school's students to reach 80% of the recommended weeks and of
+   * the recommended average minutes: the average rule at 80% of each, with
+   * `districtObligation.minShareAtFidelity` 0.8.)
+   */
+  minShareOfWeeks?: number | null;
   minWeeks: number;
+}
+/**
+ * Where the contract's fields are in the district's files, and how each file is laid out.
+ */
+export interface Intake {
+  /**
+   * The contract period, first and last day ("2025-08-18"): usage and tests dated outside it
+   * are left out (and counted in the match report), and a long usage log's weeks are the
+   * calendar weeks (Monday to Sunday) it spans.
+   */
+  period?: Period | null;
+  scores: Scores;
+  /**
+   * The student file. With it, its students are the students enrolled (those without usage
+   * used the product 0 minutes; those without scores have no outcome); without it, the
+   * usage file's students are.
+   */
+  students?: StudentFile | null;
+  usage: Usage;
+}
+export interface Period {
+  /**
+   * Last day, as YYYY-MM-DD.
+   */
+  end: string;
+  /**
+   * First day, as YYYY-MM-DD.
+   */
+  start: string;
+}
+/**
+ * The rows of one subject in a scores file of several: those whose `column` is `value`.
+ */
+export interface ScoreSubject {
+  column: string;
+  value: string;
+}
+/**
+ * The student file's columns: the id, and those the contract uses (the subgroup columns are
+ * read from this file under their own names).
+ */
+export interface StudentFile {
+  district?: string | null;
+  grade?: string | null;
+  /**
+   * Intervention or comparison, as the roster's group column.
+   */
+  group?: string | null;
+  school?: string | null;
+  studentId: string;
 }
 export interface TypicalNorm {
   grade: number;

@@ -91,7 +91,7 @@ pub enum Scores {
         /// The window whose score is the post-test, such as "Spring 2025-2026".
         post_window: String,
         /// Only rows whose `subject.column` is `subject.value` (a file with several subjects).
-        subject: Option<Subject>,
+        subject: Option<ScoreSubject>,
         /// The test's day, to choose between two tests in one window and to leave out tests
         /// outside the period.
         date: Option<String>,
@@ -101,9 +101,10 @@ pub enum Scores {
     },
 }
 
+/// The rows of one subject in a scores file of several: those whose `column` is `value`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Subject {
+pub struct ScoreSubject {
     pub column: String,
     pub value: String,
 }
@@ -698,7 +699,7 @@ fn student(
             file,
             line,
             column,
-            Code::RowTooLong,
+            Code::TooLong,
             format!(
                 "The student id is longer than {} bytes.",
                 crate::roster::MAX_ID_BYTES
@@ -1360,7 +1361,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             let s = r.object(v, p, &["column", "value"])?;
             let column = r.req(s, p, "column", Reader::text);
             let value = r.req(s, p, "value", Reader::text);
-            Some(Subject {
+            Some(ScoreSubject {
                 column: column?,
                 value: value?,
             })
