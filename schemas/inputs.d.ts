@@ -104,6 +104,12 @@ export type Scores =
        */
       date?: string | null;
       /**
+       * A column marking the test that counts in its window, such as NWEA's
+       * "GrowthMeasureYN" (TRUE, T, Y, Yes or 1; FALSE, F, N, No, 0 or empty): a marked test
+       * wins over an unmarked one, and `twoInAWindow` decides among the rest.
+       */
+      marked?: string | null;
+      /**
        * The window whose score is the post-test, such as "Spring 2025-2026".
        */
       postWindow: string;

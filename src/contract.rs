@@ -800,7 +800,7 @@ mod schema_fields {
                 "usage": { "shape": "long", "studentId": "id", "minutes": "m", "date": "d" },
                 "scores": { "shape": "long", "studentId": "id", "window": "w", "score": "s",
                     "preWindow": "Fall", "postWindow": "Spring", "subject": { "column": "c", "value": "v" },
-                    "date": "d", "twoInAWindow": "highest" },
+                    "date": "d", "twoInAWindow": "highest", "marked": "k" },
                 "students": { "studentId": "id", "school": "s", "grade": "g", "group": "p", "district": "d" } }),
             json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "m", "weeks": "w" },
                 "scores": { "shape": "wide", "studentId": "id", "pre": "a", "post": "b" } }),

@@ -98,6 +98,10 @@ pub enum Scores {
         /// Which test counts when a student has two in one window (default: the latest).
         #[serde(default)]
         two_in_a_window: TwoInAWindow,
+        /// A column marking the test that counts in its window, such as NWEA's
+        /// "GrowthMeasureYN" (TRUE, T, Y, Yes or 1; FALSE, F, N, No, 0 or empty): a marked test
+        /// wins over an unmarked one, and `twoInAWindow` decides among the rest.
+        marked: Option<String>,
     },
 }
 
@@ -754,6 +758,8 @@ struct Tests {
 struct Test {
     score: f64,
     day: Option<Day>,
+    /// Marked as the test that counts (see `Scores::Long::marked`).
+    marked: bool,
     line: u64,
     count: usize,
 }
@@ -801,6 +807,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                             let test = score.map(|score| Test {
                                 score,
                                 day: None,
+                                marked: false,
                                 line,
                                 count: 1,
                             });
@@ -830,6 +837,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             subject,
             date,
             two_in_a_window,
+            marked,
         } => {
             let id_at = t.column(student_id, "intake.scores.studentId")?;
             let window_at = t.column(window, "intake.scores.window")?;
@@ -840,6 +848,10 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             };
             let date_at = match date {
                 Some(d) => Some((t.column(d, "intake.scores.date")?, d)),
+                None => None,
+            };
+            let marked_at = match marked {
+                Some(m) => Some((t.column(m, "intake.scores.marked")?, m)),
                 None => None,
             };
             while let Some((line, record)) = t.next()? {
@@ -877,12 +889,32 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                         continue;
                     }
                 }
+                let is_marked = match marked_at {
+                    Some((i, name)) => match mark(field(record, i)) {
+                        Some(m) => m,
+                        None => {
+                            bad.push(
+                                File::Scores,
+                                line,
+                                name,
+                                Code::InvalidValue,
+                                format!(
+                                    "\"{}\" is not a mark: use TRUE or FALSE (or Y or N).",
+                                    clip(&text(field(record, i)))
+                                ),
+                            );
+                            continue;
+                        }
+                    },
+                    None => false,
+                };
                 let Some(x) = number(record, score_at, line, score, File::Scores, bad) else {
                     continue;
                 };
                 let test = Test {
                     score: x,
                     day,
+                    marked: is_marked,
                     line,
                     count: 1,
                 };
@@ -913,8 +945,24 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
     Ok(out)
 }
 
-/// Whether `new` (later in the file) replaces `held` as the window's test.
+/// A mark of the test that counts: true, false, or None when it is neither.
+fn mark(raw: &[u8]) -> Option<bool> {
+    let is = |words: &[&[u8]]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
+    if is(&[b"true", b"t", b"y", b"yes", b"1"]) {
+        Some(true)
+    } else if is(&[b"false", b"f", b"n", b"no", b"0", b""]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether `new` (later in the file) replaces `held` as the window's test: a marked test wins
+/// over an unmarked one, then the rule.
 fn replaces(rule: TwoInAWindow, held: &Test, new: &Test) -> bool {
+    if new.marked != held.marked {
+        return new.marked;
+    }
     match rule {
         // Ties (same day, or no dates) go to the later row for "latest", the earlier for
         // "earliest".
@@ -1350,6 +1398,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             "subject",
             "date",
             "twoInAWindow",
+            "marked",
         ];
         let o = r.object(v, path, &keys)?;
         let student_id = r.req(o, path, "studentId", Reader::text);
@@ -1370,6 +1419,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
         let two_in_a_window = r
             .opt(o, path, "twoInAWindow", Reader::one_of)
             .unwrap_or_default();
+        let marked = r.opt(o, path, "marked", Reader::text);
         let (pre_window, post_window) = (pre_window?, post_window?);
         r.check(
             pre_window != post_window,
@@ -1386,6 +1436,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             subject,
             date,
             two_in_a_window,
+            marked,
         })
     } else {
         let o = r.object(v, path, &["shape", "studentId", "pre", "post"])?;

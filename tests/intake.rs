@@ -399,3 +399,41 @@ fn a_bad_row_of_a_district_file_is_reported_at_its_file_and_line() {
         e.message
     );
 }
+
+#[test]
+fn two_tests_in_a_window_are_chosen_by_the_mark_then_the_rule() {
+    // Student A took the Fall test three times: 9/10 (190, marked as the growth measure, as
+    // NWEA's GrowthMeasureYN), 9/20 (200) and 9/15 (205); Spring once, 220.
+    let scores =
+        "id,term,date,rit,GrowthMeasureYN\nA,Fall,9/10/2025,190,TRUE\nA,Fall,9/20/2025,200,FALSE\n\
+                  A,Fall,9/15/2025,205,\nA,Spring,5/1/2026,220,TRUE\n";
+    let gain = |rule: &str, marked: bool| {
+        let mut c = json!({ "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+            "fidelity": { "minMinutesPerWeek": 0, "minWeeks": 1 },
+            "intake": {
+                "usage": { "shape": "wide", "studentId": "id", "minutes": "m", "weeks": "w" },
+                "scores": { "shape": "long", "studentId": "id", "window": "term", "score": "rit",
+                    "preWindow": "Fall", "postWindow": "Spring", "date": "date", "twoInAWindow": rule } } });
+        if marked {
+            c["intake"]["scores"]["marked"] = json!("GrowthMeasureYN");
+        }
+        let sources = Sources {
+            usage: b"id,m,w\nA,100,10\n",
+            scores: scores.as_bytes(),
+            students: None,
+        };
+        let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap();
+        let two = &e.matches.as_ref().unwrap().two_in_a_window;
+        assert_eq!((two.len(), two[0].tests), (1, 3));
+        (e.growth.mean.unwrap(), two[0].line_used)
+    };
+    // The latest (9/20, line 3), the earliest (9/10, line 2), the highest (205, line 4).
+    assert_eq!(gain("latest", false), (20.0, 3));
+    assert_eq!(gain("earliest", false), (30.0, 2));
+    assert_eq!(gain("highest", false), (15.0, 4));
+    // Marked, the 9/10 test counts whatever the rule.
+    for rule in ["latest", "earliest", "highest"] {
+        assert_eq!(gain(rule, true), (30.0, 2), "{rule}");
+    }
+}
