@@ -96,6 +96,10 @@ export type Scores =
       pre: string;
       shape: "wide";
       studentId: string;
+      /**
+       * Each student's typical growth, for `percentOfTypical` with `perStudent`.
+       */
+      typicalGrowth?: string | null;
     }
   | {
       /**
@@ -128,6 +132,11 @@ export type Scores =
        */
       subject?: ScoreSubject | null;
       twoInAWindow?: TwoInAWindow;
+      /**
+       * Each student's typical growth (such as NWEA's "TypicalFallToSpringGrowth"), for
+       * `percentOfTypical` with `perStudent`: the pre-test's row's, or else the post-test's.
+       */
+      typicalGrowth?: string | null;
       /**
        * The test window's column, such as "TermName".
        */
@@ -181,10 +190,10 @@ export type GrowthMetric =
   | {
       kind: "percentOfTypical";
       /**
-       * @minItems 1
        * @maxItems 1000
        */
-      norms: [TypicalNorm, ...TypicalNorm[]];
+      norms?: TypicalNorm[];
+      perStudent?: boolean;
     }
   | {
       kind: "growthIndex";
@@ -567,6 +576,10 @@ export interface Columns {
   pre?: string;
   school?: string;
   studentId?: string;
+  /**
+   * Each student's typical growth, for `percentOfTypical` with `perStudent`.
+   */
+  typicalGrowth?: string;
   weeks?: string;
   /**
    * Each student's weeks reaching `minMinutesPerWeek`, for the weekly fidelity rule.

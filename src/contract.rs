@@ -122,10 +122,16 @@ pub enum GrowthMetric {
         #[schemars(range(min = -MAX_SCORE, max = MAX_SCORE))]
         max_score: f64,
     },
-    /// gain / typical growth for the grade * 100, prorated by weeks where the norm gives weeks
+    /// gain / typical growth for the grade * 100, prorated by weeks where the norm gives weeks;
+    /// or, with `perStudent`, gain / the student's own typical growth * 100 (the roster's
+    /// `typical_growth` column, such as NWEA's TypicalFallToSpringGrowth), without norms
+    #[serde(rename_all = "camelCase")]
     PercentOfTypical {
-        #[schemars(length(min = 1, max = MAX_ARRAY_LEN))]
+        #[serde(default)]
+        #[schemars(length(max = MAX_ARRAY_LEN))]
         norms: Vec<TypicalNorm>,
+        #[serde(default)]
+        per_student: bool,
     },
     /// (gain - mean) / sd for the grade: a z-score
     GrowthIndex {
@@ -150,7 +156,20 @@ impl GrowthMetric {
     pub fn needs_grade(&self) -> bool {
         matches!(
             self,
-            GrowthMetric::PercentOfTypical { .. } | GrowthMetric::GrowthIndex { .. }
+            GrowthMetric::PercentOfTypical {
+                per_student: false,
+                ..
+            } | GrowthMetric::GrowthIndex { .. }
+        )
+    }
+    /// The metric takes each student's own typical growth from the roster.
+    pub fn per_student(&self) -> bool {
+        matches!(
+            self,
+            GrowthMetric::PercentOfTypical {
+                per_student: true,
+                ..
+            }
         )
     }
 }
@@ -279,6 +298,8 @@ pub struct Columns {
     pub district: String,
     /// Each student's weeks reaching `minMinutesPerWeek`, for the weekly fidelity rule.
     pub weeks_at_minimum: String,
+    /// Each student's typical growth, for `percentOfTypical` with `perStudent`.
+    pub typical_growth: String,
 }
 
 impl Default for Columns {
@@ -294,6 +315,7 @@ impl Default for Columns {
             school: "school".into(),
             district: "district".into(),
             weeks_at_minimum: "weeks_at_minimum".into(),
+            typical_growth: "typical_growth".into(),
         }
     }
 }
@@ -341,7 +363,8 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<GrowthMetric> {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let known: &[&str] = match kind {
         "normalizedGain" => &["kind", "maxScore"],
-        "percentOfTypical" | "growthIndex" => &["kind", "norms"],
+        "percentOfTypical" => &["kind", "norms", "perStudent"],
+        "growthIndex" => &["kind", "norms"],
         _ => &["kind"],
     };
     let o = r.object(v, path, known)?;
@@ -385,6 +408,19 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<GrowthMetric> {
         "normalizedGain" => GrowthMetric::NormalizedGain {
             max_score: r.req(o, path, "maxScore", bounded(-MAX_SCORE, MAX_SCORE))?,
         },
+        "percentOfTypical" if r.opt(o, path, "perStudent", Reader::boolean) == Some(true) => {
+            r.check(
+                o.get("norms").is_none_or(Value::is_null),
+                &norms_path,
+                Code::Inconsistent,
+                "With perStudent, each student's typical growth comes from the roster: give norms or perStudent, not both.",
+            )
+            .then_some(())?;
+            GrowthMetric::PercentOfTypical {
+                norms: Vec::new(),
+                per_student: true,
+            }
+        }
         "percentOfTypical" => {
             let norms = r.req(o, path, "norms", |r, v, p| {
                 r.array(v, p, |r, v, p| {
@@ -401,7 +437,10 @@ fn metric(r: &mut Reader, v: &Value, path: &str) -> Option<GrowthMetric> {
             })?;
             unique_grades(r, norms.iter().map(|n| n.grade).collect());
             non_empty(r, norms.len()).then_some(())?;
-            GrowthMetric::PercentOfTypical { norms }
+            GrowthMetric::PercentOfTypical {
+                norms,
+                per_student: false,
+            }
         }
         _ => {
             let norms = r.req(o, path, "norms", |r, v, p| {
@@ -437,7 +476,7 @@ fn tier(r: &mut Reader, v: &Value, path: &str) -> Option<Tier> {
 }
 
 fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
-    const KEYS: [&str; 10] = [
+    const KEYS: [&str; 11] = [
         "studentId",
         "pre",
         "post",
@@ -448,6 +487,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
         "school",
         "district",
         "weeksAtMinimum",
+        "typicalGrowth",
     ];
     let o = r.object(v, path, &KEYS)?;
     let mut c = Columns::default();
@@ -462,6 +502,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
         &mut c.school,
         &mut c.district,
         &mut c.weeks_at_minimum,
+        &mut c.typical_growth,
     ];
     for (key, slot) in KEYS.iter().zip(slots) {
         if let Some(name) = r.opt(o, path, key, Reader::text) {
@@ -482,6 +523,7 @@ fn columns(r: &mut Reader, v: &Value, path: &str) -> Option<Columns> {
             c.school.clone(),
             c.district.clone(),
             c.weeks_at_minimum.clone(),
+            c.typical_growth.clone(),
         ]
     };
     let (given, defaults) = (names(&c), names(&Columns::default()));
@@ -757,6 +799,7 @@ fn no_identifying_subgroup(r: &mut Reader, subgroup_columns: &[String], columns:
             (&columns.minutes, "the minutes of use"),
             (&columns.weeks, "the weeks enrolled"),
             (&columns.weeks_at_minimum, "the weeks at the weekly minimum"),
+            (&columns.typical_growth, "a student's typical growth"),
         ]
         .into_iter()
         .find(|(column, _)| is(column));
@@ -791,6 +834,7 @@ mod schema_fields {
             json!({ "kind": "gain" }),
             json!({ "kind": "normalizedGain", "maxScore": 100 }),
             json!({ "kind": "percentOfTypical", "norms": [{ "grade": 3, "typicalGrowth": 10, "weeks": 30 }] }),
+            json!({ "kind": "percentOfTypical", "perStudent": true }),
             json!({ "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 10, "sd": 2 }] }),
             json!({ "kind": "postScore" }),
         ];
@@ -820,7 +864,8 @@ mod schema_fields {
                     "attritionBoundary": "cautious", "minStudents": 350, "minSites": 2, "alpha": 0.05,
                     "siteUnit": "district" },
                 "columns": { "studentId": "a", "pre": "b", "post": "c", "minutes": "d", "weeks": "e",
-                    "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j" },
+                    "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j",
+                    "typicalGrowth": "l" },
                 "intake": intakes[k % 2],
                 "onBadRow": "skip"
             });

@@ -4,7 +4,7 @@
 use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
-use crate::growth::{metric_value, reaches, MetricProblem};
+use crate::growth::{reaches, row_metric, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
 use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
 use crate::publish::{self, ByTier};
@@ -363,13 +363,14 @@ struct Classified {
 
 /// Classifies one intervention student; `None` when the contract leaves the student out
 /// (below fidelity, with `belowFidelity: "excluded"`). `tiers` are the payment card's tiers,
-/// lowest first; `row` is (pre, post, minutes, weeks, grade), as read; `weeks_at_minimum`, the
-/// student's weeks reaching the weekly minimum, under the weekly rule.
+/// lowest first; `row` is (pre, post, minutes, weeks, grade), as read; `own` the student's weeks
+/// reaching the weekly minimum, under the weekly rule, and own typical growth (NaN when none),
+/// under `percentOfTypical` per student.
 fn classify(
     c: &Contract,
     tiers: &[&crate::contract::Tier],
     (pre, post, minutes, weeks, grade): (f64, f64, f64, f64, Option<u8>),
-    weeks_at_minimum: Option<f64>,
+    (weeks_at_minimum, typical): (Option<f64>, f64),
 ) -> Option<Classified> {
     let minutes_per_week = minutes / weeks;
     // The weekly rule: the share of weeks reaching the minimum (k / weeks, so that 3 of 10
@@ -383,7 +384,7 @@ fn classify(
         return None;
     }
     // Validated while reading; recomputed here rather than kept as another column.
-    let outcome = metric_value(&c.metric, pre, post, weeks, grade);
+    let outcome = row_metric(&c.metric, (pre, post, weeks, grade), typical);
     let at_ceiling = outcome == Err(MetricProblem::NoRoomToGrow);
     let metric = outcome.ok().flatten().filter(|m| !m.is_nan());
     Some(Classified {
@@ -544,7 +545,11 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         }
         earned.intervention += 1;
         let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i], r.grade[i]);
-        let Some(s) = classify(c, &tiers, row, r.weeks_at_minimum.get(i).copied()) else {
+        let own = (
+            r.weeks_at_minimum.get(i).copied(),
+            r.typical_growth.get(i).copied().unwrap_or(f64::NAN),
+        );
+        let Some(s) = classify(c, &tiers, row, own) else {
             continue;
         };
         earned.enrolled += 1;

@@ -29,6 +29,23 @@ pub enum RowColumn {
     Grade,
 }
 
+/// The metric for one roster row: as [`metric_value`], and with `percentOfTypical` per student,
+/// the gain over the row's own typical growth (`typical`, NaN when the row has none: then, as
+/// without a post-test, no outcome) x 100.
+pub fn row_metric(
+    metric: &GrowthMetric,
+    (pre, post, weeks, grade): (f64, f64, f64, Option<u8>),
+    typical: f64,
+) -> Result<Option<f64>, MetricProblem> {
+    if !metric.per_student() {
+        return metric_value(metric, pre, post, weeks, grade);
+    }
+    if post.is_nan() || pre.is_nan() || typical.is_nan() {
+        return Ok(None);
+    }
+    Ok(Some((post - pre) / typical * 100.0))
+}
+
 /// The metric for one student, `Ok(None)` when the post-test (or a needed pre-test) is missing.
 pub fn metric_value(
     metric: &GrowthMetric,
@@ -67,7 +84,11 @@ pub fn metric_value(
             }
             gain / (max_score - pre)
         }
-        GrowthMetric::PercentOfTypical { norms } => {
+        // (A student's own typical growth is the row's: see [`row_metric`].)
+        GrowthMetric::PercentOfTypical {
+            per_student: true, ..
+        } => return Ok(None),
+        GrowthMetric::PercentOfTypical { norms, .. } => {
             let norm = norm_of(norms, grade, |n| n.grade)?;
             let typical = match norm.weeks {
                 Some(norm_weeks) => norm.typical_growth * weeks / norm_weeks,
@@ -148,6 +169,7 @@ mod tests {
                 typical_growth: 15.0,
                 weeks: Some(30.0),
             }],
+            per_student: false,
         };
         let v = metric_value(&typical, 200.0, 212.0, 20.0, Some(3))
             .unwrap()
@@ -159,6 +181,7 @@ mod tests {
                 typical_growth: 15.0,
                 weeks: None,
             }],
+            per_student: false,
         };
         assert!(
             (metric_value(&unprorated, 200.0, 212.0, 20.0, Some(3))
@@ -190,6 +213,41 @@ mod tests {
         assert_eq!(
             metric_value(&index, 100.0, 112.0, 30.0, Some(1)),
             Err(MetricProblem::NoNorm { grade: 1 })
+        );
+    }
+
+    #[test]
+    fn a_students_own_typical_growth_replaces_the_norms() {
+        // 12 points of the student's own typical 8: 150%; the grade and weeks play no part.
+        let own = GrowthMetric::PercentOfTypical {
+            norms: Vec::new(),
+            per_student: true,
+        };
+        assert_eq!(
+            row_metric(&own, (200.0, 212.0, 20.0, None), 8.0),
+            Ok(Some(150.0))
+        );
+        assert_eq!(
+            row_metric(&own, (200.0, 196.0, 5.0, Some(4)), 8.0),
+            Ok(Some(-50.0))
+        );
+        // Without it, or without a test: no outcome.
+        assert_eq!(
+            row_metric(&own, (200.0, 212.0, 20.0, None), f64::NAN),
+            Ok(None)
+        );
+        assert_eq!(
+            row_metric(&own, (200.0, f64::NAN, 20.0, None), 8.0),
+            Ok(None)
+        );
+        assert_eq!(
+            row_metric(&own, (f64::NAN, 212.0, 20.0, None), 8.0),
+            Ok(None)
+        );
+        // Any other metric is the norms' (the typical growth given is not read).
+        assert_eq!(
+            row_metric(&GrowthMetric::Gain, (200.0, 212.0, 20.0, None), 8.0),
+            Ok(Some(12.0))
         );
     }
 

@@ -78,6 +78,8 @@ pub enum Scores {
         student_id: String,
         pre: String,
         post: String,
+        /// Each student's typical growth, for `percentOfTypical` with `perStudent`.
+        typical_growth: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     Long {
@@ -98,6 +100,9 @@ pub enum Scores {
         /// Which test counts when a student has two in one window (default: the latest).
         #[serde(default)]
         two_in_a_window: TwoInAWindow,
+        /// Each student's typical growth (such as NWEA's "TypicalFallToSpringGrowth"), for
+        /// `percentOfTypical` with `perStudent`: the pre-test's row's, or else the post-test's.
+        typical_growth: Option<String>,
         /// A column marking the test that counts in its window, such as NWEA's
         /// "GrowthMeasureYN" (TRUE, T, Y, Yes or 1; FALSE, F, N, No, 0 or empty): a marked test
         /// wins over an unmarked one, and `twoInAWindow` decides among the rest.
@@ -760,6 +765,8 @@ struct Test {
     day: Option<Day>,
     /// Marked as the test that counts (see `Scores::Long::marked`).
     marked: bool,
+    /// The row's typical growth, when the scores file gives one.
+    typical: Option<f64>,
     line: u64,
     count: usize,
 }
@@ -784,14 +791,22 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             student_id,
             pre,
             post,
+            typical_growth,
         } => {
             let id_at = t.column(student_id, "intake.scores.studentId")?;
             let at = [
                 t.column(pre, "intake.scores.pre")?,
                 t.column(post, "intake.scores.post")?,
             ];
+            let typical_at = match typical_growth {
+                Some(name) => Some((t.column(name, "intake.scores.typicalGrowth")?, name)),
+                None => None,
+            };
             while let Some((line, record)) = t.next()? {
                 let Some(id) = student(record, id_at, line, student_id, File::Scores, bad) else {
+                    continue;
+                };
+                let Ok(typical) = typical_of(record, typical_at, line, bad) else {
                     continue;
                 };
                 if out.of.contains_key(&id) {
@@ -808,6 +823,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                                 score,
                                 day: None,
                                 marked: false,
+                                typical,
                                 line,
                                 count: 1,
                             });
@@ -837,9 +853,14 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             subject,
             date,
             two_in_a_window,
+            typical_growth,
             marked,
         } => {
             let id_at = t.column(student_id, "intake.scores.studentId")?;
+            let typical_at = match typical_growth {
+                Some(name) => Some((t.column(name, "intake.scores.typicalGrowth")?, name)),
+                None => None,
+            };
             let window_at = t.column(window, "intake.scores.window")?;
             let score_at = t.column(score, "intake.scores.score")?;
             let subject_at = match subject {
@@ -911,10 +932,14 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                 let Some(x) = number(record, score_at, line, score, File::Scores, bad) else {
                     continue;
                 };
+                let Ok(typical) = typical_of(record, typical_at, line, bad) else {
+                    continue;
+                };
                 let test = Test {
                     score: x,
                     day,
                     marked: is_marked,
+                    typical,
                     line,
                     count: 1,
                 };
@@ -943,6 +968,32 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
     }
     out.students = out.of.len();
     Ok(out)
+}
+
+/// The row's typical growth: none without the column or when empty, else a number above 0, or
+/// a bad row (`Err`).
+fn typical_of(
+    record: &csv::ByteRecord,
+    at: Option<(usize, &String)>,
+    line: u64,
+    bad: &mut BadRows,
+) -> Result<Option<f64>, ()> {
+    let Some((i, name)) = at else {
+        return Ok(None);
+    };
+    match parse_number(field(record, i)) {
+        Ok(None) => Ok(None),
+        Ok(Some(t)) if t > 0.0 => Ok(Some(t)),
+        Ok(Some(t)) => {
+            let message = format!("A typical growth is above 0; {t} is not one.");
+            bad.push(File::Scores, line, name, Code::OutOfRange, message);
+            Err(())
+        }
+        Err(message) => {
+            bad.push(File::Scores, line, name, Code::InvalidNumber, message);
+            Err(())
+        }
+    }
 }
 
 /// A mark of the test that counts: true, false, or None when it is neither.
@@ -1028,7 +1079,8 @@ fn read_students(
                     &defaults.grade,
                     &defaults.group,
                     &defaults.district,
-                    &WEEKS_AT_MINIMUM.to_string(),
+                    &defaults.weeks_at_minimum,
+                    &defaults.typical_growth,
                 ];
                 if taken.iter().any(|x| x.eq_ignore_ascii_case(&ours)) {
                     return Err(Error::fields(
@@ -1084,9 +1136,6 @@ fn read_students(
     Ok(out)
 }
 
-/// The roster's column of weeks reaching the weekly minimum (a long usage log).
-pub const WEEKS_AT_MINIMUM: &str = "weeks_at_minimum";
-
 fn assemble(
     c: &Contract,
     intake: &Intake,
@@ -1130,7 +1179,15 @@ fn assemble(
         defaults.weeks.clone(),
     ];
     if long {
-        header.push(WEEKS_AT_MINIMUM.into());
+        header.push(defaults.weeks_at_minimum.clone());
+    }
+    let typical = match &intake.scores {
+        Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
+            typical_growth.is_some()
+        }
+    };
+    if typical {
+        header.push(defaults.typical_growth.clone());
     }
     if let Some(s) = &students {
         header.extend(s.columns.iter().cloned());
@@ -1201,6 +1258,12 @@ fn assemble(
                 u.by_week.values().filter(|&&m| m >= min_per_week).count()
             });
             row.push(reached.to_string());
+        }
+        if typical {
+            // The pre-test's row's typical growth (NWEA fills it in the first window's), or
+            // else the post-test's.
+            let own = pre.and_then(|t| t.typical).or(post.and_then(|t| t.typical));
+            row.push(own.map_or(String::new(), |t| t.to_string()));
         }
         if let Some(s) = &students {
             row.extend(s.values[k].iter().cloned());
@@ -1398,6 +1461,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             "subject",
             "date",
             "twoInAWindow",
+            "typicalGrowth",
             "marked",
         ];
         let o = r.object(v, path, &keys)?;
@@ -1419,6 +1483,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
         let two_in_a_window = r
             .opt(o, path, "twoInAWindow", Reader::one_of)
             .unwrap_or_default();
+        let typical_growth = r.opt(o, path, "typicalGrowth", Reader::text);
         let marked = r.opt(o, path, "marked", Reader::text);
         let (pre_window, post_window) = (pre_window?, post_window?);
         r.check(
@@ -1436,17 +1501,21 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             subject,
             date,
             two_in_a_window,
+            typical_growth,
             marked,
         })
     } else {
-        let o = r.object(v, path, &["shape", "studentId", "pre", "post"])?;
+        let keys = ["shape", "studentId", "pre", "post", "typicalGrowth"];
+        let o = r.object(v, path, &keys)?;
         let student_id = r.req(o, path, "studentId", Reader::text);
         let pre = r.req(o, path, "pre", Reader::text);
         let post = r.req(o, path, "post", Reader::text);
+        let typical_growth = r.opt(o, path, "typicalGrowth", Reader::text);
         Some(Scores::Wide {
             student_id: student_id?,
             pre: pre?,
             post: post?,
+            typical_growth,
         })
     }
 }

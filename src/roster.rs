@@ -5,7 +5,7 @@
 use crate::contract::{Columns, GrowthMetric};
 use crate::error::Code;
 use crate::error::{Details, Error, RowError};
-use crate::growth::{metric_value, MetricProblem, RowColumn};
+use crate::growth::{row_metric, MetricProblem, RowColumn};
 use std::collections::BTreeMap;
 
 /// Largest roster accepted, in bytes (about five million students at 45 bytes a row).
@@ -109,6 +109,9 @@ pub struct Roster {
     /// Each student's weeks reaching the weekly minimum (the weekly fidelity rule); empty when
     /// the contract has no weekly rule.
     pub weeks_at_minimum: Vec<f64>,
+    /// Each student's own typical growth (NaN when none), for `percentOfTypical` per student;
+    /// empty otherwise.
+    pub typical_growth: Vec<f64>,
     /// Grade 0 (kindergarten) to 12; none when the roster has no grade column.
     pub grade: Vec<Option<u8>>,
     /// True for intervention students (all of them when there is no group column).
@@ -138,6 +141,9 @@ impl Roster {
         self.weeks.push(values.weeks);
         if let Some(k) = values.weeks_at_minimum {
             self.weeks_at_minimum.push(k);
+        }
+        if let Some(t) = values.typical_growth {
+            self.typical_growth.push(t);
         }
         self.grade.push(values.grade);
         self.intervention.push(values.intervention);
@@ -172,6 +178,7 @@ impl Roster {
             &mut self.minutes,
             &mut self.weeks,
             &mut self.weeks_at_minimum,
+            &mut self.typical_growth,
         ] {
             column.reserve(rows);
         }
@@ -209,6 +216,7 @@ impl Roster {
             &mut self.minutes,
             &mut self.weeks,
             &mut self.weeks_at_minimum,
+            &mut self.typical_growth,
         ] {
             column(c, keep);
         }
@@ -274,6 +282,7 @@ struct Layout {
     school: Option<usize>,
     district: Option<usize>,
     weeks_at_minimum: Option<usize>,
+    typical_growth: Option<usize>,
 }
 
 /// Leaves out the second and later rows of each duplicated id, each listed as a row error;
@@ -414,20 +423,21 @@ pub fn read(
     let mut grades_without_norm = Vec::new();
     let step = (bytes.len() / 100).max(1 << 16) as u64;
     let mut next_report = step;
+    let mut lines = Lines::new(bytes);
     loop {
-        let line = rdr.position().line();
+        let line = lines.of(rdr.position().byte());
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             // The byte reader has no UTF-8 check; what remains is an I/O error, impossible on a slice.
             Err(e) => return Err(fatal(Code::Unreadable, line, None, format!("{e}."))),
         }
-        let start = record.position().map_or(line, |p| p.line());
+        let start = lines.of_record(record.position().map_or(0, |p| p.byte()));
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue; // a blank line
         }
         // A row that ran over several lines, or to the end of the file, may hold an open quote.
-        let may_be_open = rdr.position().line() > start + 1 || rdr.is_done();
+        let may_be_open = lines.of(rdr.position().byte()) > start + 1 || rdr.is_done();
         let row = check_row(&record, &header, width, layout, opts, start, may_be_open);
         match row {
             Ok(_) if roster.len() >= MAX_STUDENTS => {
@@ -481,6 +491,53 @@ pub fn read(
         error_count,
         grades_without_norm,
     })
+}
+
+/// The line of each byte offset of a text, counted forward as a reader goes: a line ends at
+/// "\n", "\r\n" or a "\r" alone. (The csv crate's own count leaves blank lines out and put
+/// every row of a CRLF file one line early.)
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
+        Lines {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line a record starts on, from its byte `offset` as the csv reader gives it: the
+    /// end of the record before, so the blank lines the reader skips come first.
+    pub(crate) fn of_record(&mut self, offset: u64) -> u64 {
+        let blank = (self.text.get(offset as usize..).unwrap_or_default().iter())
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        self.of(offset + blank as u64)
+    }
+
+    /// The line of byte `offset`; offsets are asked in order (an earlier one gets the line
+    /// last counted).
+    pub(crate) fn of(&mut self, offset: u64) -> u64 {
+        let to = (offset as usize).min(self.text.len());
+        if let Some(chunk) = self.text.get(self.at..to) {
+            let ends = chunk.iter().filter(|&&b| b == b'\n').count();
+            // A "\r" ends a line unless a "\n" follows it (past the chunk too).
+            let lone_cr = match chunk.contains(&b'\r') {
+                false => 0,
+                true => (self.at..to)
+                    .filter(|&i| self.text[i] == b'\r' && self.text.get(i + 1) != Some(&b'\n'))
+                    .count(),
+            };
+            self.line += (ends + lone_cr) as u64;
+            self.at = to;
+        }
+        self.line
+    }
 }
 
 /// The error for a roster of `len` bytes over [`MAX_ROSTER_BYTES`].
@@ -553,6 +610,10 @@ fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
             Some(_) => Some(required(&c.weeks_at_minimum)?),
             None => None,
         },
+        typical_growth: match opts.metric.per_student() {
+            true => Some(required(&c.typical_growth)?),
+            false => None,
+        },
     };
     if opts.metric.needs_grade() && layout.grade.is_none() {
         return Err(missing_column(&c.grade, header));
@@ -570,6 +631,7 @@ struct RowValues {
     minutes: f64,
     weeks: f64,
     weeks_at_minimum: Option<f64>,
+    typical_growth: Option<f64>,
     grade: Option<u8>,
     intervention: bool,
 }
@@ -760,9 +822,27 @@ fn check_row(
         None => true,
         Some(i) => parse_group(field(i)).map_err(|why| err(Some(i), Code::InvalidGroup, why))?,
     };
+    // A student's own typical growth: empty is none (no outcome), else above 0.
+    let typical_growth = match l.typical_growth {
+        None => None,
+        Some(i) => {
+            let t = number(i, true)?;
+            if t <= 0.0 || t > MAX_SCORE {
+                return Err(err(
+                    Some(i),
+                    Code::OutOfRange,
+                    format!(
+                        "A typical growth is above 0 (and at most {MAX_SCORE:e}); {t} is not one."
+                    ),
+                ));
+            }
+            Some(t)
+        }
+    };
     // The metric is checked here (a row it cannot be computed for is a row error) and
     // computed again when the rows are tallied.
-    let no_norm = match metric_value(opts.metric, pre, post, weeks, grade) {
+    let row = (pre, post, weeks, grade);
+    let no_norm = match row_metric(opts.metric, row, typical_growth.unwrap_or(f64::NAN)) {
         Ok(_) => None,
         Err(MetricProblem::Row {
             code,
@@ -785,6 +865,7 @@ fn check_row(
         minutes,
         weeks,
         weeks_at_minimum,
+        typical_growth,
         grade,
         intervention,
         no_norm,

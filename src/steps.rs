@@ -232,7 +232,8 @@ pub fn threshold_steps(
                         })
                     }))
                 }
-                GrowthMetric::PercentOfTypical { norms } => {
+                // (A student's own typical growth, per_student, leaves no norm: no steps.)
+                GrowthMetric::PercentOfTypical { norms, .. } => {
                     if norms.iter().any(|n| n.weeks.is_some()) {
                         return None;
                     }
@@ -285,7 +286,7 @@ pub fn decline_top(metric: &GrowthMetric, scale: &Scale) -> Option<f64> {
             .filter(|n| scale.judges(n.grade))
             .map(|n| (-step - n.mean) / n.sd)
             .reduce(f64::max),
-        GrowthMetric::PercentOfTypical { norms } => {
+        GrowthMetric::PercentOfTypical { norms, .. } => {
             if norms.iter().any(|n| n.weeks.is_some()) {
                 return None;
             }
@@ -423,10 +424,17 @@ mod tests {
                 typical_growth: 4.0,
                 weeks,
             }],
+            per_student: false,
         };
         assert_eq!(steps(&typical(None), 100.0), Some((100.0, 75.0)));
-        // No steps: scores on no grid, a norm prorated by weeks.
+        // No steps: scores on no grid, a norm prorated by weeks, each student's own typical
+        // growth.
         assert_eq!(steps(&typical(Some(30.0)), 100.0), None);
+        let own = GrowthMetric::PercentOfTypical {
+            norms: Vec::new(),
+            per_student: true,
+        };
+        assert_eq!(steps(&own, 100.0), None);
         assert_eq!(
             threshold_steps(&GrowthMetric::Gain, &no_units(), &[30.0]),
             vec![None]
@@ -525,8 +533,15 @@ mod tests {
                 typical_growth: 4.0,
                 weeks: None,
             }],
+            per_student: false,
         };
         assert_eq!(gain(&typical, 1), Some(-25.0));
+        // Each student's own typical growth: no decline's top is known.
+        let own = GrowthMetric::PercentOfTypical {
+            norms: Vec::new(),
+            per_student: true,
+        };
+        assert_eq!(gain(&own, 1), None);
         assert_eq!(decline_top(&GrowthMetric::Gain, &no_units()), None);
     }
 

@@ -601,3 +601,34 @@ fn one_bad_item_is_one_error() {
         assert_eq!(paths, [path], "{}", e.message);
     }
 }
+
+#[test]
+fn a_bad_rows_line_is_its_line_in_the_file_whatever_the_line_ends() {
+    // Line 1 the header; the bad rows on lines 3 and 6, with blank lines between, and line
+    // ends as Unix (LF), Windows (CRLF) and old Mac (CR alone) write them.
+    let rows = [
+        "A0,200,210,600,20,3,T",
+        "A1,200,x,600,20,3,T",
+        "",
+        "",
+        "A2,200,y,600,20,3,T",
+    ];
+    for end in ["\n", "\r\n", "\r"] {
+        let text = format!("{}{end}{}{end}", HEADER.trim_end(), rows.join(end));
+        let e = evaluate_json(&contract(), text.as_bytes(), &mut |_| {}).unwrap_err();
+        let Details::Rows { errors, .. } = &e.details else {
+            panic!("row details expected")
+        };
+        let lines: Vec<u64> = errors.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 6], "{end:?}");
+    }
+    // A row over two lines (a quoted field with a line break) is on its first; the next row
+    // counts both.
+    let text = format!("{HEADER}A0,200,210,600,20,3,\"T\nT\"\nA1,200,x,600,20,3,T\n");
+    let e = evaluate_json(&contract(), text.as_bytes(), &mut |_| {}).unwrap_err();
+    let Details::Rows { errors, .. } = &e.details else {
+        panic!("row details expected")
+    };
+    let lines: Vec<u64> = errors.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 4]);
+}

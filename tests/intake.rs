@@ -149,7 +149,7 @@ fn district(n: usize, seed: u64) -> District {
             "comparison"
         };
         joined_rows.push(format!(
-            "{id},{pre},{},{minutes},{WEEKS},{at_minimum},{grade},{group},{school},{ell}",
+            "{id},{pre},{},{minutes},{WEEKS},{at_minimum},{typical},{grade},{group},{school},{ell}",
             post.map_or(String::new(), |p| p.to_string())
         ));
     }
@@ -161,8 +161,9 @@ fn district(n: usize, seed: u64) -> District {
             us_date(SEP_1_2025 + 12)
         );
     }
-    let mut joined =
-        String::from("student_id,pre,post,minutes,weeks,weeks_at_minimum,grade,group,school,ELL\n");
+    let mut joined = String::from(
+        "student_id,pre,post,minutes,weeks,weeks_at_minimum,typical_growth,grade,group,school,ELL\n",
+    );
     for row in joined_rows {
         joined += &row;
         joined.push('\n');
@@ -175,10 +176,23 @@ fn district(n: usize, seed: u64) -> District {
     }
 }
 
+/// The contract on gains (tiers at 5 and 12 points), or with `typical` on the percent of each
+/// student's own typical growth (tiers at 100% and 150%).
 fn contract(intake: bool) -> Value {
-    let mut c = json!({ "metric": { "kind": "gain" },
-        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 4000 },
-                        { "label": "Exceeded", "atLeast": 12, "centsPerStudent": 7000 }],
+    contract_on(intake, false)
+}
+
+fn contract_on(intake: bool, typical: bool) -> Value {
+    let (metric, tiers) = match typical {
+        false => (json!({ "kind": "gain" }), [5, 12]),
+        true => (
+            json!({ "kind": "percentOfTypical", "perStudent": true }),
+            [100, 150],
+        ),
+    };
+    let mut c = json!({ "metric": metric,
+        "paymentCard": [{ "label": "Met", "atLeast": tiers[0], "centsPerStudent": 4000 },
+                        { "label": "Exceeded", "atLeast": tiers[1], "centsPerStudent": 7000 }],
         "perStudentBaseCents": 2500,
         "fidelity": { "minMinutesPerWeek": MIN_PER_WEEK, "minWeeks": 10, "minShareOfWeeks": 0.6 },
         "subgroupColumns": ["ELL", "school"], "minCellSize": 10 });
@@ -190,7 +204,8 @@ fn contract(intake: bool) -> Value {
             "usage": { "shape": "long", "studentId": "StudentID", "minutes": "Minutes", "date": "SessionDate" },
             "scores": { "shape": "long", "studentId": "StudentID", "window": "TermName", "score": "TestRITScore",
                 "preWindow": "Fall 2025-2026", "postWindow": "Spring 2025-2026",
-                "subject": { "column": "Subject", "value": "Mathematics" }, "date": "TestStartDate" },
+                "subject": { "column": "Subject", "value": "Mathematics" }, "date": "TestStartDate",
+                "typicalGrowth": "TypicalFallToSpringGrowth" },
             "students": { "studentId": "Student ID", "school": "School Name", "grade": "Grade", "group": "Program" }
         });
     }
@@ -205,6 +220,14 @@ fn three_district_files_evaluate_as_the_same_students_joined_by_hand() {
         scores: d.scores.as_bytes(),
         students: Some(d.students.as_bytes()),
     };
+    // On each student's own typical growth (the scores file's projected growth column) too.
+    let apart = evaluate_sources_json(&contract_on(true, true), &sources, &mut |_| {}).unwrap();
+    let by_hand = evaluate_json(&contract_on(false, true), d.joined.as_bytes(), &mut |_| {});
+    let by_hand = by_hand.unwrap();
+    assert_eq!(apart.payment, by_hand.payment);
+    assert_eq!(apart.students, by_hand.students);
+    assert_eq!(apart.growth, by_hand.growth);
+    assert!(apart.students.met_target > 300, "{:?}", apart.students);
     let apart = evaluate_sources_json(&contract(true), &sources, &mut |_| {}).unwrap();
     let by_hand = evaluate_json(&contract(false), d.joined.as_bytes(), &mut |_| {}).unwrap();
     assert_eq!(apart.payment, by_hand.payment);
@@ -355,7 +378,9 @@ fn a_bad_row_of_a_district_file_is_reported_at_its_file_and_line() {
     c["subgroupColumns"] = json!([]);
     let students = "Student ID,School Name,Grade,Program\nA,Adams,3,Treatment\n";
     let usage = "StudentID,SessionDate,Minutes\nA,9/2/2025,30\nA,9/3/2025,thirty\nA,13/3/2025,30\n";
-    let scores = "StudentID,TermName,Subject,TestStartDate,TestRITScore\nA,Fall 2025-2026,Mathematics,9/10/2025,200\n";
+    let scores =
+        "StudentID,TermName,Subject,TestStartDate,TestRITScore,TypicalFallToSpringGrowth\n\
+                  A,Fall 2025-2026,Mathematics,9/10/2025,200,9\n";
     let sources = Sources {
         usage: usage.as_bytes(),
         scores: scores.as_bytes(),

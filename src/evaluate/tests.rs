@@ -1365,7 +1365,12 @@ fn each_student_is_classified_by_the_contract_alone() {
         ),
     ];
     for (id, pre, post, minutes, weeks, at_fidelity, metric, tier, declined, band, short) in rows {
-        let got = classify(&c, &tiers, (pre, post, minutes, weeks, None), None);
+        let got = classify(
+            &c,
+            &tiers,
+            (pre, post, minutes, weeks, None),
+            (None, f64::NAN),
+        );
         let want = Classified {
             at_fidelity,
             short_of_weeks: short,
@@ -1381,17 +1386,34 @@ fn each_student_is_classified_by_the_contract_alone() {
     let excluded = Contract::from_json(&with(json!({ "belowFidelity": "excluded" }))).unwrap();
     let tiers = excluded.tiers_ascending();
     assert_eq!(
-        classify(&excluded, &tiers, (200.0, 230.0, 590.0, 20.0, None), None),
+        classify(
+            &excluded,
+            &tiers,
+            (200.0, 230.0, 590.0, 20.0, None),
+            (None, f64::NAN)
+        ),
         None
     );
-    assert!(classify(&excluded, &tiers, (200.0, 230.0, 600.0, 20.0, None), None).is_some());
+    assert!(classify(
+        &excluded,
+        &tiers,
+        (200.0, 230.0, 600.0, 20.0, None),
+        (None, f64::NAN)
+    )
+    .is_some());
     // A pre-test at the maximum leaves no room for a normalized gain.
     let hake = Contract::from_json(&with(
         json!({ "metric": { "kind": "normalizedGain", "maxScore": 200 } }),
     ))
     .unwrap();
     let tiers = hake.tiers_ascending();
-    let s = classify(&hake, &tiers, (200.0, 200.0, 600.0, 20.0, None), None).unwrap();
+    let s = classify(
+        &hake,
+        &tiers,
+        (200.0, 200.0, 600.0, 20.0, None),
+        (None, f64::NAN),
+    )
+    .unwrap();
     assert_eq!((s.metric, s.at_ceiling, s.tier), (None, true, None));
 }
 
