@@ -313,27 +313,38 @@ pub fn evaluate_sources(
             details: crate::error::Details::None,
         });
     }
-    // A roster row's line is the joined roster's: put back the file and line it came from.
-    let origin = |mut e: RowError| {
+    // A roster row's line is the joined roster's: put back the file, line and column its value
+    // came from (a score to the scores file's test, minutes to the usage file).
+    let locate = |e: RowError| -> (crate::intake::File, RowError) {
         let row = (e.line as usize).wrapping_sub(2);
-        if let Some(&(file, line)) = joined.origins.get(row) {
-            e.line = line;
-            e.message = format!("{} file: {}", file.name(), e.message);
+        match joined.origins.get(row) {
+            Some(o) => {
+                let (file, line, column) = o.of(intake, e.column.as_deref());
+                (file, RowError { line, column, ..e })
+            }
+            // (The joined roster's header: the contract asks for a column no file was mapped to.)
+            None => (crate::intake::File::Students, e),
         }
-        e
     };
     let mut evaluation = match evaluate(&joined.contract, &joined.csv, progress) {
         Ok(e) => e,
-        Err(mut e) => {
-            if let crate::error::Details::Rows { errors, .. } = &mut e.details {
-                *errors = errors.drain(..).map(origin).collect();
+        Err(Error {
+            details: Details::Rows { errors, total },
+            ..
+        }) if errors.first().is_some_and(|e| e.line > 1) => {
+            let errors = errors.into_iter().map(locate).collect();
+            return Err(crate::intake::BadRows {
+                errors,
+                count: total,
             }
-            return Err(e);
+            .into_error());
         }
+        Err(e) => return Err(e),
     };
     let rows = std::mem::take(&mut evaluation.rejected_rows);
+    let located = rows.into_iter().map(locate);
     evaluation.rejected_rows = (joined.rejected.into_iter())
-        .chain(rows.into_iter().map(origin))
+        .chain(located.map(|(file, e)| crate::intake::in_file(file, e)))
         .take(crate::roster::MAX_REPORTED_ROW_ERRORS)
         .collect();
     evaluation.rejected_count += joined.rejected_count;

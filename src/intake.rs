@@ -8,10 +8,13 @@
 use crate::contract::{Columns, Contract};
 use crate::error::{Code, Details, Error, FieldError, RowError};
 use crate::input::Reader;
-use crate::roster::{parse_number, MAX_ROSTER_BYTES, MAX_STUDENTS};
+use crate::roster::{parse_number, row_shape, Lines, MAX_MINUTES, MAX_ROSTER_BYTES};
+use crate::roster::{MAX_SCORE, MAX_STUDENTS, MAX_WEEKS, MIN_WEEKS};
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+// Ordered maps of ids: lookups cost O(log n) whatever the ids, so ids crafted to collide in a
+// hash table cannot slow the join (as the roster's categories).
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the contract's fields are in the district's files, and how each file is laid out.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
@@ -232,13 +235,93 @@ pub struct Joined {
     pub csv: Vec<u8>,
     pub contract: Contract,
     pub matches: Matches,
-    /// Per joined row: the file and line of the student's enrolling row (the usage file's
-    /// first row of the student, without a student file).
-    pub origins: Vec<(File, u64)>,
+    /// Per joined row, the lines its values came from.
+    pub origins: Vec<Origin>,
     /// Rows of the files left out as unreadable (with `onBadRow: "skip"`), the first ones with
     /// their file and line, and how many.
     pub rejected: Vec<RowError>,
     pub rejected_count: usize,
+}
+
+/// Where a joined row's values came from: the student's enrolling row (the student file's, or
+/// the usage file's first row of the student), the usage file's first row of the student, and
+/// the scores file's rows of the tests used.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    enrolling: (File, u64),
+    usage: Option<u64>,
+    pre: Option<u64>,
+    post: Option<u64>,
+}
+
+impl Origin {
+    /// The file, line and column of a value of the joined roster's `column` (its own name; the
+    /// enrolling row's for the student file's columns and the id), as the district's files have
+    /// them.
+    pub fn of(&self, intake: &Intake, column: Option<&str>) -> (File, u64, Option<String>) {
+        let own = Columns::default();
+        let usage = |name: &String| match self.usage {
+            Some(line) => (File::Usage, line, Some(name.clone())),
+            None => (
+                self.enrolling.0,
+                self.enrolling.1,
+                column.map(str::to_string),
+            ),
+        };
+        let scores = |line: Option<u64>, name: &String| match line {
+            Some(line) => (File::Scores, line, Some(name.clone())),
+            None => (
+                self.enrolling.0,
+                self.enrolling.1,
+                column.map(str::to_string),
+            ),
+        };
+        let score = |pre: bool| match &intake.scores {
+            Scores::Wide {
+                pre: p, post: q, ..
+            } => {
+                if pre {
+                    scores(self.pre, p)
+                } else {
+                    scores(self.post, q)
+                }
+            }
+            Scores::Long { score, .. } => scores(if pre { self.pre } else { self.post }, score),
+        };
+        match (column, &intake.usage) {
+            (Some(c), Usage::Wide { minutes, .. } | Usage::Long { minutes, .. })
+                if c == own.minutes =>
+            {
+                usage(minutes)
+            }
+            (Some(c), Usage::Wide { weeks, .. }) if c == own.weeks => usage(weeks),
+            (Some(c), Usage::Long { date, week, .. })
+                if c == own.weeks || c == own.weeks_at_minimum =>
+            {
+                match date.as_ref().or(week.as_ref()) {
+                    Some(name) => usage(name),
+                    None => usage(&own.weeks),
+                }
+            }
+            (Some(c), _) if c == own.pre => score(true),
+            (Some(c), _) if c == own.post => score(false),
+            (Some(c), _) if c == own.typical_growth => {
+                let name = match &intake.scores {
+                    Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
+                        typical_growth
+                            .clone()
+                            .unwrap_or_else(|| own.typical_growth.clone())
+                    }
+                };
+                scores(self.pre.or(self.post), &name)
+            }
+            _ => (
+                self.enrolling.0,
+                self.enrolling.1,
+                column.map(str::to_string),
+            ),
+        }
+    }
 }
 
 /// Most rows of a usage log (a row per session for a year of a large district).
@@ -274,25 +357,34 @@ pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, 
     if bad.count > 0 && c.on_bad_row == crate::contract::OnBadRow::Reject {
         return Err(bad.into_error());
     }
-    Ok(assemble(c, intake, usage, scores, students, bad))
+    assemble(c, intake, usage, scores, students, bad)
 }
 
-/// Rows that could not be read, across the files.
+/// Rows that could not be read, across the files: the first ones at their file, and how many.
 #[derive(Default)]
-struct BadRows {
-    errors: Vec<(File, RowError)>,
-    count: usize,
+pub(crate) struct BadRows {
+    pub(crate) errors: Vec<(File, RowError)>,
+    pub(crate) count: usize,
 }
 
 impl BadRows {
     fn push(&mut self, file: File, line: u64, column: &str, code: Code, message: String) {
+        self.add(file, line, Some(column.to_string()), code, message);
+    }
+
+    /// A row bad as a whole (its shape), no column at fault.
+    fn push_row(&mut self, file: File, line: u64, code: Code, message: String) {
+        self.add(file, line, None, code, message);
+    }
+
+    fn add(&mut self, file: File, line: u64, column: Option<String>, code: Code, message: String) {
         self.count += 1;
         if self.errors.len() < crate::roster::MAX_REPORTED_ROW_ERRORS {
             self.errors.push((
                 file,
                 RowError {
                     line,
-                    column: Some(column.to_string()),
+                    column,
                     code,
                     message,
                 },
@@ -300,7 +392,8 @@ impl BadRows {
         }
     }
 
-    fn into_error(self) -> Error {
+    /// The `invalidRoster` error listing the rows, each message beginning with its file.
+    pub(crate) fn into_error(self) -> Error {
         let first = match self.errors.first() {
             Some((file, e)) => format!(
                 " ({} file, line {}: {})",
@@ -333,7 +426,7 @@ impl BadRows {
 }
 
 /// A row error with its file named in the message.
-fn in_file(file: File, mut e: RowError) -> RowError {
+pub(crate) fn in_file(file: File, mut e: RowError) -> RowError {
     e.message = format!("{} file: {}", file.name(), e.message);
     e
 }
@@ -372,6 +465,7 @@ struct Table<'a> {
     header: Vec<String>,
     rdr: csv::Reader<&'a [u8]>,
     record: csv::ByteRecord,
+    lines: Lines<'a>,
 }
 
 impl<'a> Table<'a> {
@@ -401,25 +495,38 @@ impl<'a> Table<'a> {
             .flexible(true)
             .from_reader(bytes);
         let mut record = csv::ByteRecord::new();
-        let header = match rdr.read_byte_record(&mut record) {
+        let header: Vec<String> = match rdr.read_byte_record(&mut record) {
             Ok(true) => record
                 .iter()
                 .map(|h| String::from_utf8_lossy(h).trim().to_string())
                 .collect(),
-            _ => {
+            _ => Vec::new(),
+        };
+        if header.iter().all(String::is_empty) {
+            return Err(fatal(
+                file,
+                Code::EmptyFile,
+                1,
+                "is empty: it needs a header row.".into(),
+            ));
+        }
+        // A name twice would read one of the two columns without a word.
+        for (i, h) in header.iter().enumerate() {
+            if !h.is_empty() && header[..i].iter().any(|e| e.eq_ignore_ascii_case(h)) {
                 return Err(fatal(
                     file,
-                    Code::EmptyFile,
+                    Code::DuplicateColumn,
                     1,
-                    "is empty: it needs a header row.".into(),
-                ))
+                    format!("names the column \"{h}\" twice."),
+                ));
             }
-        };
+        }
         Ok(Table {
             file,
             header,
             rdr,
             record,
+            lines: Lines::new(bytes),
         })
     }
 
@@ -446,10 +553,12 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// The next row that is not blank, and its first line; None at the end.
-    fn next(&mut self) -> Result<Option<(u64, &csv::ByteRecord)>, Error> {
+    /// The next row that is not blank and is whole (as the roster reader takes a row: no quote
+    /// left open, as many fields as the header, UTF-8), and its first line; the others are bad
+    /// rows. None at the end.
+    fn next(&mut self, bad: &mut BadRows) -> Result<Option<(u64, &csv::ByteRecord)>, Error> {
         loop {
-            let line = self.rdr.position().line();
+            let line = self.lines.of(self.rdr.position().byte());
             match self.rdr.read_byte_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
@@ -462,15 +571,25 @@ impl<'a> Table<'a> {
                     ))
                 }
             }
-            let start = self.record.position().map_or(line, |p| p.line());
+            let start = (self.lines).of_record(self.record.position().map_or(0, |p| p.byte()));
             let blank = self.record.len() == 1
-                && self
-                    .record
-                    .get(0)
-                    .is_some_and(|f| f.trim_ascii().is_empty());
-            if !blank {
-                return Ok(Some((start, &self.record)));
+                && (self.record.get(0)).is_some_and(|f| f.trim_ascii().is_empty());
+            if blank {
+                continue;
             }
+            let end = self.lines.of(self.rdr.position().byte());
+            let may_be_open = end > start + 1 || self.rdr.is_done();
+            let shape = row_shape(&self.record, self.header.len(), may_be_open);
+            if let Err((code, message)) = shape {
+                bad.push_row(self.file, start, code, message);
+                continue;
+            }
+            if std::str::from_utf8(self.record.as_slice()).is_err() {
+                let message = "The row is not UTF-8 text: save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet).";
+                bad.push_row(self.file, start, Code::NotUtf8, message.into());
+                continue;
+            }
+            return Ok(Some((start, &self.record)));
         }
     }
 }
@@ -494,12 +613,20 @@ struct Use {
     by_week: BTreeMap<i64, f64>,
 }
 
+/// The program's weeks: a wide file's students each have their own; a long log's are the
+/// period's calendar weeks, or every week the enrolled students' rows hold.
+enum Weeks {
+    Wide,
+    Period(Vec<i64>),
+    Logged,
+}
+
 /// What the usage file gives: per student (in first-seen order), and the program's weeks.
 struct UsageRead {
     order: Vec<String>,
-    of: HashMap<String, Use>,
-    /// A long log: every week of the program (the period's, or those the log holds).
-    weeks: Option<Vec<i64>>,
+    of: BTreeMap<String, Use>,
+    /// The program's weeks.
+    weeks: Weeks,
     outside_period: usize,
 }
 
@@ -507,8 +634,8 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
     let mut t = Table::open(File::Usage, bytes)?;
     let mut out = UsageRead {
         order: Vec::new(),
-        of: HashMap::new(),
-        weeks: None,
+        of: BTreeMap::new(),
+        weeks: Weeks::Wide,
         outside_period: 0,
     };
     match &intake.usage {
@@ -524,7 +651,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
             ];
             let names = [minutes.as_str(), weeks.as_str()];
             let mut rows = 0usize;
-            while let Some((line, record)) = t.next()? {
+            while let Some((line, record)) = t.next(bad)? {
                 rows += 1;
                 if rows > MAX_STUDENTS {
                     return Err(too_many(File::Usage, line));
@@ -541,6 +668,24 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                     }
                 }
                 if !ok {
+                    continue;
+                }
+                // The roster's ranges, checked here at the usage file's own line.
+                let [minutes_used, weeks_used] = values;
+                let range = if !(0.0..=MAX_MINUTES).contains(&minutes_used) {
+                    Some((
+                        0,
+                        format!(
+                            "Minutes of use are from 0 to {MAX_MINUTES}; {minutes_used} is not."
+                        ),
+                    ))
+                } else if !(MIN_WEEKS..=MAX_WEEKS).contains(&weeks_used) {
+                    Some((1, format!("Weeks of use are from {MIN_WEEKS} to {MAX_WEEKS}; {weeks_used} is not.")))
+                } else {
+                    None
+                };
+                if let Some((k, message)) = range {
+                    bad.push(File::Usage, line, names[k], Code::OutOfRange, message);
                     continue;
                 }
                 if out.of.contains_key(&id) {
@@ -583,10 +728,10 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                     ))
                 }
             };
-            let mut labels: HashMap<Vec<u8>, i64> = HashMap::new();
-            let mut seen_weeks: std::collections::BTreeSet<i64> = Default::default();
+            let mut labels: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
+
             let mut rows = 0usize;
-            while let Some((line, record)) = t.next()? {
+            while let Some((line, record)) = t.next(bad)? {
                 rows += 1;
                 if rows > MAX_USAGE_ROWS {
                     return Err(fatal(
@@ -642,7 +787,6 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                         *labels.entry(label.to_vec()).or_insert(next)
                     }
                 };
-                seen_weeks.insert(wk);
                 let u = match out.of.get_mut(&id) {
                     Some(u) => u,
                     None => {
@@ -656,14 +800,12 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                 u.minutes += m;
                 *u.by_week.entry(wk).or_insert(0.0) += m;
             }
-            let weeks: Vec<i64> = match (&when, intake.period) {
-                (When::Date(..), Some(p)) => (week_of(p.start)..=week_of(p.end)).collect(),
-                _ => seen_weeks.into_iter().collect(),
+            out.weeks = match (&when, intake.period) {
+                (When::Date(..), Some(p)) => {
+                    Weeks::Period((week_of(p.start)..=week_of(p.end)).collect())
+                }
+                _ => Weeks::Logged,
             };
-            for u in out.of.values_mut() {
-                u.weeks = weeks.len() as f64;
-            }
-            out.weeks = Some(weeks);
         }
     }
     Ok(out)
@@ -772,7 +914,7 @@ struct Test {
 }
 
 struct ScoresRead {
-    of: HashMap<String, Tests>,
+    of: BTreeMap<String, Tests>,
     students: usize,
     outside_period: usize,
     other_windows: usize,
@@ -781,7 +923,7 @@ struct ScoresRead {
 fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<ScoresRead, Error> {
     let mut t = Table::open(File::Scores, bytes)?;
     let mut out = ScoresRead {
-        of: HashMap::new(),
+        of: BTreeMap::new(),
         students: 0,
         outside_period: 0,
         other_windows: 0,
@@ -802,7 +944,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                 Some(name) => Some((t.column(name, "intake.scores.typicalGrowth")?, name)),
                 None => None,
             };
-            while let Some((line, record)) = t.next()? {
+            while let Some((line, record)) = t.next(bad)? {
                 let Some(id) = student(record, id_at, line, student_id, File::Scores, bad) else {
                     continue;
                 };
@@ -818,6 +960,11 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                 let mut ok = true;
                 for (k, (&i, name)) in at.iter().zip([pre, post]).enumerate() {
                     match parse_number(field(record, i)) {
+                        Ok(Some(x)) if x.abs() > MAX_SCORE => {
+                            let message = format!("A score is at most {MAX_SCORE:e} in size; {x} is not a test score.");
+                            bad.push(File::Scores, line, name, Code::OutOfRange, message);
+                            ok = false;
+                        }
                         Ok(score) => {
                             let test = score.map(|score| Test {
                                 score,
@@ -875,7 +1022,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                 Some(m) => Some((t.column(m, "intake.scores.marked")?, m)),
                 None => None,
             };
-            while let Some((line, record)) = t.next()? {
+            while let Some((line, record)) = t.next(bad)? {
                 let w = field(record, window_at);
                 let k = if w == pre_window.trim().as_bytes() {
                     0
@@ -929,8 +1076,21 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                     },
                     None => false,
                 };
-                let Some(x) = number(record, score_at, line, score, File::Scores, bad) else {
-                    continue;
+                // An empty score is no test (as an empty one in a wide file or a roster).
+                let x = match parse_number(field(record, score_at)) {
+                    Ok(Some(x)) if x.abs() <= MAX_SCORE => x,
+                    Ok(Some(x)) => {
+                        let message = format!(
+                            "A score is at most {MAX_SCORE:e} in size; {x} is not a test score."
+                        );
+                        bad.push(File::Scores, line, score, Code::OutOfRange, message);
+                        continue;
+                    }
+                    Ok(None) => continue,
+                    Err(message) => {
+                        bad.push(File::Scores, line, score, Code::InvalidNumber, message);
+                        continue;
+                    }
                 };
                 let Ok(typical) = typical_of(record, typical_at, line, bad) else {
                     continue;
@@ -1065,6 +1225,17 @@ fn read_students(
     for (k, name) in c.subgroup_columns.iter().enumerate() {
         let path = format!("subgroupColumns[{k}]");
         let at = t.column(name, &path)?;
+        if at == id_at {
+            return Err(Error::fields(
+                Code::InvalidContract,
+                "contract",
+                vec![FieldError {
+                    path,
+                    code: Code::IdentifyingColumn,
+                    message: format!("\"{name}\" is the student file's student id: as a subgroup column it would publish every student's own value."),
+                }],
+            ));
+        }
         match columns.iter().find(|(_, i)| *i == at) {
             Some((ours, _)) => subgroup_columns.push(ours.clone()),
             None => {
@@ -1105,8 +1276,8 @@ fn read_students(
         columns: columns.iter().map(|(name, _)| name.clone()).collect(),
         subgroup_columns,
     };
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    while let Some((line, record)) = t.next()? {
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    while let Some((line, record)) = t.next(bad)? {
         let Some(id) = student(record, id_at, line, &file.student_id, File::Students, bad) else {
             continue;
         };
@@ -1143,19 +1314,7 @@ fn assemble(
     scores: ScoresRead,
     students: Option<StudentsRead>,
     bad: BadRows,
-) -> Joined {
-    let long = usage.weeks.is_some();
-    let weeks_all = usage.weeks.as_ref().map_or(0, Vec::len);
-    let mut matches = Matches {
-        in_usage: usage.of.len(),
-        in_scores: scores.students,
-        in_students: students.as_ref().map(|s| s.ids.len()),
-        usage_rows_outside_period: usage.outside_period,
-        score_rows_outside_period: scores.outside_period,
-        score_rows_other_windows: scores.other_windows,
-        weeks: usage.weeks.as_ref().map(|w| w.len() as u32),
-        ..Matches::default()
-    };
+) -> Result<Joined, Error> {
     // The enrolled: the student file's, or the usage file's, each with its origin.
     let enrolled: Vec<(String, (File, u64))> = match &students {
         Some(s) => (s.ids.iter().cloned())
@@ -1169,6 +1328,37 @@ fn assemble(
                 )
             })
             .collect(),
+    };
+    // A long log's program weeks: the period's, or every week the enrolled students used
+    // (others' rows are left out, and add no week).
+    let program: Option<Vec<i64>> = match usage.weeks {
+        Weeks::Wide => None,
+        Weeks::Period(weeks) => Some(weeks),
+        Weeks::Logged => {
+            let used = (enrolled.iter()).filter_map(|(id, _)| usage.of.get(id));
+            let weeks: BTreeSet<i64> = used.flat_map(|u| u.by_week.keys().copied()).collect();
+            Some(weeks.into_iter().collect())
+        }
+    };
+    if program.as_ref().is_some_and(Vec::is_empty) {
+        return Err(fatal(
+            File::Usage,
+            Code::NoRows,
+            1,
+            "has no row of an enrolled student: with neither a period nor any use, the program has no week to count.".into(),
+        ));
+    }
+    let long = program.is_some();
+    let program_weeks = program.as_ref().map_or(0, Vec::len);
+    let mut matches = Matches {
+        in_usage: usage.of.len(),
+        in_scores: scores.students,
+        in_students: students.as_ref().map(|s| s.ids.len()),
+        usage_rows_outside_period: usage.outside_period,
+        score_rows_outside_period: scores.outside_period,
+        score_rows_other_windows: scores.other_windows,
+        weeks: program.as_ref().map(|w| w.len() as u32),
+        ..Matches::default()
     };
     let defaults = Columns::default();
     let mut header: Vec<String> = vec![
@@ -1197,7 +1387,7 @@ fn assemble(
     let _ = w.write_record(&header);
     let min_per_week = c.fidelity.min_minutes_per_week;
     let mut origins = Vec::with_capacity(enrolled.len());
-    let mut enrolled_ids: std::collections::HashSet<&str> = Default::default();
+    let mut enrolled_ids: BTreeSet<&str> = BTreeSet::new();
     for (k, (id, origin)) in enrolled.iter().enumerate() {
         enrolled_ids.insert(id);
         let used = usage.of.get(id);
@@ -1210,10 +1400,10 @@ fn assemble(
         if used.is_none() {
             matches.without_usage.push(id.clone());
         }
-        if tests.is_none() {
+        if pre.is_none() && post.is_none() {
             matches.without_scores.push(id.clone());
         }
-        matches.in_all += (used.is_some() && tests.is_some()) as usize;
+        matches.in_all += (used.is_some() && (pre.is_some() || post.is_some())) as usize;
         for (test, window) in [(pre, "pre"), (post, "post")] {
             if let Some(t) = test.filter(|t| t.count > 1) {
                 let name = match &intake.scores {
@@ -1240,10 +1430,11 @@ fn assemble(
         }
         let score = |t: Option<Test>| t.map_or(String::new(), |t| t.score.to_string());
         let (minutes, weeks) = match used {
+            Some(u) if long => (u.minutes, program_weeks as f64),
             Some(u) => (u.minutes, u.weeks),
             // Enrolled without usage: 0 minutes over the program's weeks (a wide file gives
             // none: 1 week, which the fidelity rule's weeks judge).
-            None if long => (0.0, weeks_all as f64),
+            None if long => (0.0, program_weeks as f64),
             None => (0.0, 1.0),
         };
         let mut row = vec![
@@ -1251,12 +1442,12 @@ fn assemble(
             score(pre),
             score(post),
             minutes.to_string(),
-            weeks.max(crate::roster::MIN_WEEKS).to_string(),
+            weeks.to_string(),
         ];
-        if long {
-            let reached = used.map_or(0, |u| {
-                u.by_week.values().filter(|&&m| m >= min_per_week).count()
-            });
+        if let Some(program) = &program {
+            // Each week of the program, used or not (a week without use has 0 minutes).
+            let of = |w: &i64| used.and_then(|u| u.by_week.get(w)).copied().unwrap_or(0.0);
+            let reached = program.iter().filter(|w| of(w) >= min_per_week).count();
             row.push(reached.to_string());
         }
         if typical {
@@ -1269,7 +1460,12 @@ fn assemble(
             row.extend(s.values[k].iter().cloned());
         }
         let _ = w.write_record(&row);
-        origins.push(*origin);
+        origins.push(Origin {
+            enrolling: *origin,
+            usage: used.map(|u| u.line),
+            pre: pre.map(|t| t.line),
+            post: post.map(|t| t.line),
+        });
     }
     for id in &usage.order {
         if !enrolled_ids.contains(id.as_str()) {
@@ -1287,7 +1483,7 @@ fn assemble(
     if let Some(s) = &students {
         contract.subgroup_columns = s.subgroup_columns.clone();
     }
-    Joined {
+    Ok(Joined {
         csv: w.into_inner().unwrap_or_default(),
         contract,
         matches,
@@ -1296,7 +1492,7 @@ fn assemble(
             .map(|(f, e)| in_file(f, e))
             .collect(),
         rejected_count: bad.count,
-    }
+    })
 }
 
 /// A day from "YYYY-MM-DD" or "M/D/YYYY" (US exports), a time after it (" 13:05", "T13:05")
@@ -1315,6 +1511,9 @@ pub fn parse_day(raw: &[u8]) -> Result<Day, String> {
         ([m, d, y], true) if y.len() == 4 => (num(y), num(m), num(d)),
         _ => (None, None, None),
     };
+    if s.is_empty() {
+        return Err("The date is empty.".into());
+    }
     let bad = || format!("\"{}\" is not a date (YYYY-MM-DD or M/D/YYYY).", clip(s));
     let (Some(y), Some(m), Some(d)) = ymd else {
         return Err(bad());
@@ -1385,13 +1584,38 @@ fn read_period(r: &mut Reader, v: &Value, path: &str) -> Option<Period> {
     let start = r.req(o, path, "start", day);
     let end = r.req(o, path, "end", day);
     let (start, end) = (start?, end?);
-    r.check(
+    let end_path = crate::error::join(path, "end");
+    let weeks = week_of(end) - week_of(start) + 1;
+    (r.check(
         start <= end,
-        &crate::error::join(path, "end"),
+        &end_path,
         Code::OutOfRange,
         "The period ends before it starts.",
-    )
+    ) && r.check(
+        weeks as f64 <= MAX_WEEKS,
+        &end_path,
+        Code::OutOfRange,
+        "A period spans at most 520 weeks (ten years).",
+    ))
     .then_some(Period { start, end })
+}
+
+/// Each role of a section its own column: two read from one would read wrong values without a
+/// word (`minutes` named as the student id).
+fn distinct_columns(r: &mut Reader, path: &str, roles: &[(&str, Option<&String>)]) {
+    for (i, (key, name)) in roles.iter().enumerate() {
+        let Some(name) = name else { continue };
+        let earlier = roles[..i]
+            .iter()
+            .find(|(_, n)| n.is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim())));
+        if let Some((first, _)) = earlier {
+            r.fail(
+                &crate::error::join(path, key),
+                Code::Duplicate,
+                format!("{first} and {key} name the same column, \"{name}\": each needs its own."),
+            );
+        }
+    }
 }
 
 /// The section's shape, checked against the known ones.
@@ -1417,6 +1641,13 @@ fn read_usage_section(r: &mut Reader, v: &Value, path: &str) -> Option<Usage> {
         let minutes = r.req(o, path, "minutes", Reader::text);
         let date = r.opt(o, path, "date", Reader::text);
         let week = r.opt(o, path, "week", Reader::text);
+        let roles = [
+            ("studentId", student_id.as_ref()),
+            ("minutes", minutes.as_ref()),
+            ("date", date.as_ref()),
+            ("week", week.as_ref()),
+        ];
+        distinct_columns(r, path, &roles);
         r.check(
             date.is_some() != week.is_some(),
             path,
@@ -1437,6 +1668,12 @@ fn read_usage_section(r: &mut Reader, v: &Value, path: &str) -> Option<Usage> {
         let student_id = r.req(o, path, "studentId", Reader::text);
         let minutes = r.req(o, path, "minutes", Reader::text);
         let weeks = r.req(o, path, "weeks", Reader::text);
+        let roles = [
+            ("studentId", student_id.as_ref()),
+            ("minutes", minutes.as_ref()),
+            ("weeks", weeks.as_ref()),
+        ];
+        distinct_columns(r, path, &roles);
         Some(Usage::Wide {
             student_id: student_id?,
             minutes: minutes?,
@@ -1485,9 +1722,20 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             .unwrap_or_default();
         let typical_growth = r.opt(o, path, "typicalGrowth", Reader::text);
         let marked = r.opt(o, path, "marked", Reader::text);
+        let subject_column = subject.as_ref().map(|s| &s.column);
+        let roles = [
+            ("studentId", student_id.as_ref()),
+            ("window", window.as_ref()),
+            ("score", score.as_ref()),
+            ("subject", subject_column),
+            ("date", date.as_ref()),
+            ("typicalGrowth", typical_growth.as_ref()),
+            ("marked", marked.as_ref()),
+        ];
+        distinct_columns(r, path, &roles);
         let (pre_window, post_window) = (pre_window?, post_window?);
         r.check(
-            pre_window != post_window,
+            pre_window.trim() != post_window.trim(),
             &crate::error::join(path, "postWindow"),
             Code::InvalidValue,
             "The post-test's window is the pre-test's: name two different windows.",
@@ -1511,6 +1759,13 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
         let pre = r.req(o, path, "pre", Reader::text);
         let post = r.req(o, path, "post", Reader::text);
         let typical_growth = r.opt(o, path, "typicalGrowth", Reader::text);
+        let roles = [
+            ("studentId", student_id.as_ref()),
+            ("pre", pre.as_ref()),
+            ("post", post.as_ref()),
+            ("typicalGrowth", typical_growth.as_ref()),
+        ];
+        distinct_columns(r, path, &roles);
         Some(Scores::Wide {
             student_id: student_id?,
             pre: pre?,
@@ -1527,13 +1782,22 @@ fn read_students_section(r: &mut Reader, v: &Value, path: &str) -> Option<Studen
         &["studentId", "school", "grade", "group", "district"],
     )?;
     let student_id = r.req(o, path, "studentId", Reader::text);
-    Some(StudentFile {
+    let file = StudentFile {
         student_id: student_id?,
         school: r.opt(o, path, "school", Reader::text),
         grade: r.opt(o, path, "grade", Reader::text),
         group: r.opt(o, path, "group", Reader::text),
         district: r.opt(o, path, "district", Reader::text),
-    })
+    };
+    let roles = [
+        ("studentId", Some(&file.student_id)),
+        ("school", file.school.as_ref()),
+        ("grade", file.grade.as_ref()),
+        ("group", file.group.as_ref()),
+        ("district", file.district.as_ref()),
+    ];
+    distinct_columns(r, path, &roles);
+    Some(file)
 }
 
 #[cfg(test)]

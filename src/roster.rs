@@ -638,7 +638,7 @@ struct RowValues {
 
 /// A row's shape: not longer than any roster row, no quote left open, as many fields as the
 /// header.
-fn row_shape(
+pub(crate) fn row_shape(
     record: &csv::ByteRecord,
     width: usize,
     may_be_open: bool,

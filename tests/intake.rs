@@ -462,3 +462,203 @@ fn two_tests_in_a_window_are_chosen_by_the_mark_then_the_rule() {
         assert_eq!(gain(rule, true), (30.0, 2), "{rule}");
     }
 }
+
+/// A contract on gains (one tier at 5, $10), 30 minutes a week over 2 weeks or more, with
+/// `intake` given.
+fn small(intake: Value) -> Value {
+    json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 2 }, "intake": intake })
+}
+
+fn run(
+    c: &Value,
+    usage: &str,
+    scores: &str,
+    students: Option<&str>,
+) -> Result<evidence_check::Evaluation, evidence_check::Error> {
+    let sources = Sources {
+        usage: usage.as_bytes(),
+        scores: scores.as_bytes(),
+        students: students.map(str::as_bytes),
+    };
+    evaluate_sources_json(c, &sources, &mut |_| {})
+}
+
+/// The rows in error: (line, column, code, message).
+fn bad_rows(e: &evidence_check::Error) -> Vec<(u64, Option<String>, &'static str, String)> {
+    let evidence_check::Details::Rows { errors, .. } = &e.details else {
+        panic!("{e:?}");
+    };
+    (errors.iter())
+        .map(|r| (r.line, r.column.clone(), r.code.as_str(), r.message.clone()))
+        .collect()
+}
+
+fn long_weeks() -> Value {
+    json!({ "usage": { "shape": "long", "studentId": "id", "minutes": "min", "week": "wk" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" },
+        "students": { "studentId": "id" } })
+}
+
+#[test]
+fn rows_a_reader_cannot_trust_are_bad_rows_at_their_own_line() {
+    let scores = "id,pre,post\nA,200,210\nB,200,210\nC,200,210\n";
+    let students = Some("id\nA\nB\nC\n");
+    // A quote never closed (line 3) would swallow the file: it is a bad row there, and B and C
+    // keep their weeks (under "skip").
+    let mut c = small(long_weeks());
+    c["onBadRow"] = json!("skip");
+    let usage = "id,min,wk\nA,30,W1\nA,30,\"W2\nB,30,W1\nB,30,W2\n";
+    let e = run(&c, usage, scores, students).unwrap();
+    assert_eq!(e.rejected_count, 1);
+    assert_eq!(
+        (e.rejected_rows[0].line, e.rejected_rows[0].code.as_str()),
+        (3, "unterminatedQuote")
+    );
+    // A row of more fields than the header (a name with a comma) is refused, not read shifted.
+    let usage = "id,min,wk\nA,30,W1\nA,30,W2\nB,30,W1,x\n";
+    let e = run(&small(long_weeks()), usage, scores, students).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].0, 4);
+    assert_eq!(bad_rows(&e)[0].2, "wrongFieldCount");
+    assert!(e.message.contains("(usage file, line 4:"), "{}", e.message);
+    // Text that is not UTF-8 (a Windows-1252 "José"): refused, not merged with another.
+    let usage = b"id,min,wk\nJos\xe9,30,W1\nJos\xe8,30,W1\n";
+    let sources = Sources {
+        usage,
+        scores: scores.as_bytes(),
+        students: None,
+    };
+    let mut c = small(long_weeks());
+    c["intake"].as_object_mut().unwrap().remove("students");
+    let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap_err();
+    assert_eq!(
+        bad_rows(&e).iter().map(|r| (r.0, r.2)).collect::<Vec<_>>(),
+        [(2, "notUtf8"), (3, "notUtf8")]
+    );
+    // Lines of a CRLF file with a blank line.
+    let usage = "id,min,wk\r\nA,30,W1\r\n\r\nA,x,W2\r\n";
+    let e = run(&small(long_weeks()), usage, scores, students).unwrap_err();
+    assert_eq!((bad_rows(&e)[0].0, bad_rows(&e)[0].2), (4, "invalidNumber"));
+    // A column named twice, loosely.
+    let usage = "id,min,wk,MIN\nA,30,W1,1\n";
+    let e = run(&small(long_weeks()), usage, scores, students).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].2, "duplicateColumn");
+    // A wide usage file's weeks of 0 are out of range at the usage file's line, not 0.01 weeks.
+    let mut c = small(long_weeks());
+    c["intake"]["usage"] =
+        json!({ "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" });
+    let e = run(&c, "id,min,wks\nA,1,0\n", scores, students).unwrap_err();
+    assert_eq!(
+        bad_rows(&e)[0],
+        (
+            2,
+            Some("wks".into()),
+            "outOfRange",
+            "usage file: Weeks of use are from 0.01 to 520; 0 is not.".into()
+        )
+    );
+}
+
+#[test]
+fn an_error_found_in_the_joined_roster_is_at_the_file_and_line_of_its_value() {
+    // A post-test above a normalized gain's maximum: the scores file's line 3, its column.
+    let mut c = small(long_weeks());
+    c["metric"] = json!({ "kind": "normalizedGain", "maxScore": 300 });
+    c["paymentCard"] = json!([{ "label": "Met", "atLeast": 0.1, "centsPerStudent": 1000 }]);
+    let usage = "id,min,wk\nA,30,W1\nB,30,W1\n";
+    let scores = "id,pre,post\nA,200,210\nB,200,310\n";
+    let e = run(&c, usage, scores, Some("id\nA\nB\n")).unwrap_err();
+    let rows = bad_rows(&e);
+    assert_eq!(
+        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
+        (3, Some("post"), "aboveMaximum")
+    );
+    assert!(rows[0].3.starts_with("scores file: "), "{}", rows[0].3);
+    assert!(
+        e.message.contains("of the district's files"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn the_program_weeks_are_the_enrolled_students_and_every_week_counts() {
+    // A reaches 30 minutes in both weeks of use; Z, not enrolled, logged two more weeks, which
+    // are not the program's: A is at fidelity on 2 of 2 weeks.
+    let mut c = small(long_weeks());
+    c["fidelity"]["minShareOfWeeks"] = json!(1);
+    let usage = "id,min,wk\nA,30,W1\nA,30,W2\nZ,1,W3\nZ,1,W4\n";
+    let e = run(&c, usage, "id,pre,post\nA,200,210\n", Some("id\nA\n")).unwrap();
+    assert_eq!((e.students.at_fidelity, e.payment.total_cents), (1, 1000));
+    assert_eq!(e.matches.unwrap().weeks, Some(2));
+    // With a minimum of 0 minutes, a week of the period without use reaches it.
+    let mut c = small(json!({
+        "period": { "start": "2025-09-01", "end": "2025-09-28" },
+        "usage": { "shape": "long", "studentId": "id", "minutes": "min", "date": "day" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }));
+    c["fidelity"] = json!({ "minMinutesPerWeek": 0, "minWeeks": 4, "minShareOfWeeks": 1 });
+    let e = run(
+        &c,
+        "id,min,day\nA,20,2025-09-02\n",
+        "id,pre,post\nA,200,210\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        (e.students.at_fidelity, e.matches.unwrap().weeks),
+        (1, Some(4))
+    );
+}
+
+#[test]
+fn the_contract_refuses_a_mapping_that_would_read_wrong_values() {
+    let usage = "id,min,wk\nA,30,W1\n";
+    let scores = "id,pre,post\nA,200,210\n";
+    // The student id as a subgroup column.
+    let mut c = small(long_weeks());
+    c["subgroupColumns"] = json!(["id"]);
+    let e = run(&c, usage, scores, Some("id\nA\n")).unwrap_err();
+    let evidence_check::Details::Fields(fields) = &e.details else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (fields[0].path.as_str(), fields[0].code.as_str()),
+        ("subgroupColumns[0]", "identifyingColumn")
+    );
+    // One column for two roles, and windows equal but for a space.
+    let mut c = small(long_weeks());
+    c["intake"]["usage"]["minutes"] = json!("ID");
+    c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term", "score": "rit",
+        "preWindow": "Fall", "postWindow": "Fall " });
+    let e = run(&c, usage, scores, Some("id\nA\n")).unwrap_err();
+    let evidence_check::Details::Fields(fields) = &e.details else {
+        panic!("{e:?}")
+    };
+    let paths: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|f| (f.path.as_str(), f.code.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("intake.usage.minutes", "duplicate"),
+            ("intake.scores.postWindow", "invalidValue")
+        ]
+    );
+}
+
+#[test]
+fn an_empty_score_is_no_test_in_either_shape() {
+    let c = small(json!({
+        "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "long", "studentId": "id", "window": "term", "score": "rit",
+            "preWindow": "Fall", "postWindow": "Spring" } }));
+    let usage = "id,min,wks\nA,90,3\nB,90,3\n";
+    // B's Spring retest is empty: the earlier one counts; A has no Spring score at all.
+    let scores = "id,term,rit\nA,Fall,200\nA,Spring,\nB,Fall,200\nB,Spring,207\nB,Spring,\n";
+    let e = run(&c, usage, scores, None).unwrap();
+    assert_eq!((e.students.with_outcome, e.payment.total_cents), (1, 1000));
+    let m = e.matches.unwrap();
+    assert_eq!((m.with_post, m.without_scores.len()), (1, 0));
+}
