@@ -1341,12 +1341,11 @@ fn assemble(
         }
     };
     if program.as_ref().is_some_and(Vec::is_empty) {
-        return Err(fatal(
-            File::Usage,
-            Code::NoRows,
-            1,
-            "has no row of an enrolled student: with neither a period nor any use, the program has no week to count.".into(),
-        ));
+        let what = format!(
+            "has no row of an enrolled student (none of its {} students is in the student file: check that the ids match as written, \"00123\" and \"123\" do not), so without a period the program has no week to count.",
+            usage.of.len()
+        );
+        return Err(fatal(File::Usage, Code::NoRows, 1, what));
     }
     let long = program.is_some();
     let program_weeks = program.as_ref().map_or(0, Vec::len);
