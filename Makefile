@@ -62,7 +62,7 @@ bench: build
 ## times on fresh random cases.
 PROPTEST_RUNS ?= 5
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := roster profile contract signature trust evaluate vet
+FUZZ_TARGETS := roster profile contract signature trust evaluate vet intake
 fuzz: build
 	@command -v cargo-fuzz >/dev/null || cargo install --quiet cargo-fuzz
 	@set -o pipefail; for t in $(FUZZ_TARGETS); do \
