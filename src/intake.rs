@@ -252,6 +252,8 @@ pub struct Origin {
     usage: Option<u64>,
     pre: Option<u64>,
     post: Option<u64>,
+    /// The row whose typical growth the student has.
+    typical: Option<u64>,
 }
 
 impl Origin {
@@ -313,7 +315,7 @@ impl Origin {
                             .unwrap_or_else(|| own.typical_growth.clone())
                     }
                 };
-                scores(self.pre.or(self.post), &name)
+                scores(self.typical, &name)
             }
             _ => (
                 self.enrolling.0,
@@ -1464,6 +1466,9 @@ fn assemble(
             usage: used.map(|u| u.line),
             pre: pre.map(|t| t.line),
             post: post.map(|t| t.line),
+            typical: (pre.filter(|t| t.typical.is_some()))
+                .or(post.filter(|t| t.typical.is_some()))
+                .map(|t| t.line),
         });
     }
     for id in &usage.order {

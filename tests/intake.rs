@@ -662,3 +662,62 @@ fn an_empty_score_is_no_test_in_either_shape() {
     let m = e.matches.unwrap();
     assert_eq!((m.with_post, m.without_scores.len()), (1, 0));
 }
+
+#[test]
+fn each_value_the_joined_roster_refuses_is_put_back_at_its_own_file_line_and_column() {
+    let students = Some("id,grade\nA,3\nB,4\n");
+    // The first refusal's (file line, column, code), under the contract `c`.
+    let first = |c: &Value, usage: &str, scores: &str| {
+        let e = run(c, usage, scores, students).unwrap_err();
+        let rows = bad_rows(&e);
+        (
+            rows[0].0,
+            rows[0].1.clone().unwrap_or_default(),
+            rows[0].2,
+            rows[0].3.clone(),
+        )
+    };
+    let mut c = small(long_weeks());
+    c["intake"]["students"]["grade"] = json!("grade");
+    let scores = "id,pre,post\nA,200,210\nB,200,210\n";
+    // B's minutes add up past the most a student can use: the usage file's first row of B.
+    let usage = "id,min,wk\nA,30,W1\nB,600000,W1\nB,600000,W2\n";
+    let (line, column, code, message) = first(&c, usage, scores);
+    assert_eq!((line, column.as_str(), code), (3, "min", "outOfRange"));
+    assert!(message.starts_with("usage file: "), "{message}");
+    // 521 weeks in a log: more than a roster's weeks, at each student's first row, in the week
+    // column.
+    let mut usage = String::from("id,min,wk\n");
+    for w in 0..521 {
+        usage += &format!("{},30,W{w}\n", if w == 0 { "B" } else { "A" });
+    }
+    let (line, column, code, _) = first(&c, &usage, scores);
+    assert_eq!((line, column.as_str(), code), (3, "wk", "outOfRange"));
+    // A pre-test above a normalized gain's maximum, in a long scores file: the row of the test.
+    c["metric"] = json!({ "kind": "normalizedGain", "maxScore": 300 });
+    c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term",
+        "score": "rit", "preWindow": "Fall", "postWindow": "Spring" });
+    let usage = "id,min,wk\nA,30,W1\nB,30,W1\n";
+    let long = "id,term,rit\nA,Fall,200\nB,Spring,250\nB,Fall,301\nA,Spring,250\n";
+    let (line, column, code, message) = first(&c, usage, long);
+    assert_eq!((line, column.as_str(), code), (4, "rit", "aboveMaximum"));
+    assert!(message.starts_with("scores file: "), "{message}");
+    // A typical growth past the largest score, on the post-test's row when the pre-test's has
+    // none.
+    c["metric"] = json!({ "kind": "percentOfTypical", "perStudent": true });
+    c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term",
+        "score": "rit", "preWindow": "Fall", "postWindow": "Spring", "typicalGrowth": "typ" });
+    let long = "id,term,rit,typ\nA,Fall,200,8\nB,Fall,200,\nA,Spring,210,\nB,Spring,210,2e12\n";
+    let (line, column, code, _) = first(&c, usage, long);
+    assert_eq!((line, column.as_str(), code), (5, "typ", "outOfRange"));
+    // A grade that is not one: the student file's row and column.
+    c["metric"] = json!({ "kind": "gain" });
+    c["intake"]["scores"] = long_weeks()["scores"].clone();
+    let e = run(&c, usage, scores, Some("id,grade\nA,3\nB,13\n")).unwrap_err();
+    let rows = bad_rows(&e);
+    assert_eq!(
+        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
+        (3, Some("grade"), "invalidGrade")
+    );
+    assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
+}
