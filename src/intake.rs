@@ -5,10 +5,10 @@
 //! read once, row by row: a usage log of a row per session is summed per student and week as it
 //! is read, never held whole.
 
-use crate::contract::{Columns, Contract};
+use crate::contract::{Columns, Contract, MIN_NORM};
 use crate::error::{Code, Details, Error, FieldError, RowError};
 use crate::input::Reader;
-use crate::roster::{parse_number, row_shape, Lines, MAX_MINUTES, MAX_ROSTER_BYTES};
+use crate::roster::{named_twice, parse_number, row_shape, Lines, MAX_MINUTES, MAX_ROSTER_BYTES};
 use crate::roster::{MAX_SCORE, MAX_STUDENTS, MAX_WEEKS, MIN_WEEKS};
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
@@ -317,11 +317,23 @@ impl Origin {
                 };
                 scores(self.typical, &name)
             }
-            _ => (
-                self.enrolling.0,
-                self.enrolling.1,
-                column.map(str::to_string),
-            ),
+            // The student file's columns under its own names (the subgroups keep theirs).
+            (Some(c), _) => {
+                let file = intake.students.as_ref();
+                let theirs = [
+                    (&own.school, file.and_then(|f| f.school.as_ref())),
+                    (&own.grade, file.and_then(|f| f.grade.as_ref())),
+                    (&own.group, file.and_then(|f| f.group.as_ref())),
+                    (&own.district, file.and_then(|f| f.district.as_ref())),
+                ];
+                let name = theirs
+                    .iter()
+                    .find(|(ours, _)| *ours == c)
+                    .and_then(|(_, t)| *t);
+                let name = name.map_or(c, String::as_str);
+                (self.enrolling.0, self.enrolling.1, Some(name.to_string()))
+            }
+            (None, _) => (self.enrolling.0, self.enrolling.1, None),
         }
     }
 }
@@ -350,6 +362,27 @@ pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, 
             ))
         }
     };
+    // What the metric needs, from the file that has it.
+    let typical = match &intake.scores {
+        Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
+            typical_growth.is_some()
+        }
+    };
+    let graded = intake.students.as_ref().is_some_and(|s| s.grade.is_some());
+    let needs = [
+        (c.metric.per_student() && !typical, "intake.scores.typicalGrowth", "percentOfTypical with perStudent takes each student's typical growth from the scores file: name its column."),
+        (c.metric.needs_grade() && !graded, "intake.students.grade", "The metric's norms are by grade: name the student file's grade column."),
+    ];
+    let missing: Vec<FieldError> = (needs.iter().filter(|(missing, ..)| *missing))
+        .map(|&(_, path, message)| FieldError {
+            path: path.into(),
+            code: Code::Required,
+            message: message.into(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::fields(Code::InvalidContract, "contract", missing));
+    }
     if !c.subgroup_columns.is_empty() && students.is_none() {
         return Err(plain(
             Code::InvalidInput,
@@ -513,15 +546,13 @@ impl<'a> Table<'a> {
             ));
         }
         // A name twice would read one of the two columns without a word.
-        for (i, h) in header.iter().enumerate() {
-            if !h.is_empty() && header[..i].iter().any(|e| e.eq_ignore_ascii_case(h)) {
-                return Err(fatal(
-                    file,
-                    Code::DuplicateColumn,
-                    1,
-                    format!("names the column \"{h}\" twice."),
-                ));
-            }
+        if let Some(h) = named_twice(&header) {
+            return Err(fatal(
+                file,
+                Code::DuplicateColumn,
+                1,
+                format!("names the column \"{h}\" twice."),
+            ));
         }
         Ok(Table {
             file,
@@ -579,9 +610,7 @@ impl<'a> Table<'a> {
             if blank {
                 continue;
             }
-            let end = self.lines.of(self.rdr.position().byte());
-            let may_be_open = end > start + 1 || self.rdr.is_done();
-            let shape = row_shape(&self.record, self.header.len(), may_be_open);
+            let shape = row_shape(&self.record, self.header.len());
             if let Err((code, message)) = shape {
                 bad.push_row(self.file, start, code, message);
                 continue;
@@ -759,6 +788,13 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                     );
                     continue;
                 }
+                if m > MAX_MINUTES {
+                    let message = format!(
+                        "{m} minutes is more than a student can use ({MAX_MINUTES} at most)."
+                    );
+                    bad.push(File::Usage, line, minutes, Code::OutOfRange, message);
+                    continue;
+                }
                 let wk = match &when {
                     When::Date(i, name) => match parse_day(field(record, *i)) {
                         Ok(day) => {
@@ -801,6 +837,19 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                 };
                 u.minutes += m;
                 *u.by_week.entry(wk).or_insert(0.0) += m;
+            }
+            // A student whose rows add up past the most a student can use is a bad row of its
+            // own (at the first), left out before the program's weeks are counted.
+            let over: Vec<String> = (out.of.iter())
+                .filter(|(_, u)| u.minutes > MAX_MINUTES)
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in over {
+                if let Some(u) = out.of.remove(&id) {
+                    let message = format!("The student's rows add up to {} minutes, more than a student can use ({MAX_MINUTES} at most).", u.minutes);
+                    bad.push(File::Usage, u.line, minutes, Code::OutOfRange, message);
+                }
+                out.order.retain(|x| *x != id);
             }
             out.weeks = match (&when, intake.period) {
                 (When::Date(..), Some(p)) => {
@@ -1145,9 +1194,10 @@ fn typical_of(
     };
     match parse_number(field(record, i)) {
         Ok(None) => Ok(None),
-        Ok(Some(t)) if t > 0.0 => Ok(Some(t)),
+        Ok(Some(t)) if (MIN_NORM..=MAX_SCORE).contains(&t) => Ok(Some(t)),
         Ok(Some(t)) => {
-            let message = format!("A typical growth is above 0; {t} is not one.");
+            let message =
+                format!("A typical growth is from {MIN_NORM} to {MAX_SCORE:e}; {t} is not one.");
             bad.push(File::Scores, line, name, Code::OutOfRange, message);
             Err(())
         }
@@ -1348,6 +1398,13 @@ fn assemble(
             usage.of.len()
         );
         return Err(fatal(File::Usage, Code::NoRows, 1, what));
+    }
+    // (Past this, every student would be refused alike, one by one: once, before the rows.)
+    if program.as_ref().is_some_and(|w| w.len() as f64 > MAX_WEEKS) {
+        let what = format!(
+            "holds more than {MAX_WEEKS} weeks of use (ten years): without a period, each distinct week is one of the program."
+        );
+        return Err(fatal(File::Usage, Code::OutOfRange, 1, what));
     }
     let long = program.is_some();
     let program_weeks = program.as_ref().map_or(0, Vec::len);

@@ -437,8 +437,7 @@ pub fn read(
             continue; // a blank line
         }
         // A row that ran over several lines, or to the end of the file, may hold an open quote.
-        let may_be_open = lines.of(rdr.position().byte()) > start + 1 || rdr.is_done();
-        let row = check_row(&record, &header, width, layout, opts, start, may_be_open);
+        let row = check_row(&record, &header, width, layout, opts, start);
         match row {
             Ok(_) if roster.len() >= MAX_STUDENTS => {
                 return Err(fatal(
@@ -540,6 +539,13 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// The first header name given twice (case aside), found in O(n log n) whatever the header's
+/// width.
+pub(crate) fn named_twice(header: &[String]) -> Option<&String> {
+    let mut seen = std::collections::BTreeSet::new();
+    (header.iter()).find(|h| !h.is_empty() && !seen.insert(h.to_ascii_lowercase()))
+}
+
 /// The error for a roster of `len` bytes over [`MAX_ROSTER_BYTES`].
 pub fn too_large(len: usize) -> Error {
     fatal(
@@ -585,15 +591,13 @@ fn missing_column(name: &str, header: &[String]) -> Error {
 
 fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
     let c = opts.columns;
-    for (i, h) in header.iter().enumerate() {
-        if !h.is_empty() && header[..i].iter().any(|e| e.eq_ignore_ascii_case(h)) {
-            return Err(fatal(
-                Code::DuplicateColumn,
-                1,
-                Some(h),
-                format!("the header names the column \"{h}\" twice."),
-            ));
-        }
+    if let Some(h) = named_twice(header) {
+        return Err(fatal(
+            Code::DuplicateColumn,
+            1,
+            Some(h),
+            format!("the header names the column \"{h}\" twice."),
+        ));
     }
     let required = |name: &str| find(header, name).ok_or_else(|| missing_column(name, header));
     let layout = Layout {
@@ -638,11 +642,7 @@ struct RowValues {
 
 /// A row's shape: not longer than any roster row, no quote left open, as many fields as the
 /// header.
-pub(crate) fn row_shape(
-    record: &csv::ByteRecord,
-    width: usize,
-    may_be_open: bool,
-) -> Result<(), (Code, String)> {
+pub(crate) fn row_shape(record: &csv::ByteRecord, width: usize) -> Result<(), (Code, String)> {
     if record.as_slice().len() > MAX_ROW_BYTES {
         return Err((
             Code::RowTooLong,
@@ -650,9 +650,8 @@ pub(crate) fn row_shape(
         ));
     }
     // A line break inside a quoted field is legal CSV, but in a roster it means a quote was
-    // never closed.
-    let broken = |f: &[u8]| f.contains(&b'\n') || f.contains(&b'\r');
-    if may_be_open && record.iter().any(broken) {
+    // never closed (its fields' bytes hold one only then: the reader drops line ends).
+    if (record.as_slice().iter()).any(|&b| b == b'\n' || b == b'\r') {
         return Err((
             Code::UnterminatedQuote,
             "A quoted field opened on this line is not closed before the line ends.".into(),
@@ -741,7 +740,6 @@ fn check_row(
     l: Layout,
     opts: &ReadOptions,
     line: u64,
-    may_be_open: bool,
 ) -> Result<RowValues, RowError> {
     let err = |column: Option<usize>, code: Code, message: String| RowError {
         line,
@@ -749,7 +747,7 @@ fn check_row(
         code,
         message,
     };
-    row_shape(record, width, may_be_open).map_err(|(code, message)| err(None, code, message))?;
+    row_shape(record, width).map_err(|(code, message)| err(None, code, message))?;
     let field = |i: usize| record.get(i).unwrap_or_default();
     let id = field(l.id).trim_ascii();
     if id.is_empty() {
@@ -827,13 +825,13 @@ fn check_row(
         None => None,
         Some(i) => {
             let t = number(i, true)?;
-            if t <= 0.0 || t > MAX_SCORE {
+            // (As a norm's typical growth: a smaller one makes outcomes past any float.)
+            let least = crate::contract::MIN_NORM;
+            if !t.is_nan() && !(least..=MAX_SCORE).contains(&t) {
                 return Err(err(
                     Some(i),
                     Code::OutOfRange,
-                    format!(
-                        "A typical growth is above 0 (and at most {MAX_SCORE:e}); {t} is not one."
-                    ),
+                    format!("A typical growth is from {least} to {MAX_SCORE:e}; {t} is not one."),
                 ));
             }
             Some(t)

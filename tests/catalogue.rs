@@ -631,4 +631,10 @@ fn a_bad_rows_line_is_its_line_in_the_file_whatever_the_line_ends() {
     };
     let lines: Vec<u64> = errors.iter().map(|r| r.line).collect();
     assert_eq!(lines, [2, 4]);
+    // A quote that runs over a CRLF line end, in the middle of the file: not two students read
+    // as one.
+    let text =
+        "student_id,pre,post,minutes,weeks\r\n\"A,1,9,100,3\r\nB\",1,9,100,3\r\nC,1,9,100,3\r\n";
+    let (line, _, code, _) = roster_error(text.as_bytes());
+    assert_eq!((line, code), (2, "unterminatedQuote"));
 }

@@ -685,14 +685,14 @@ fn each_value_the_joined_roster_refuses_is_put_back_at_its_own_file_line_and_col
     let (line, column, code, message) = first(&c, usage, scores);
     assert_eq!((line, column.as_str(), code), (3, "min", "outOfRange"));
     assert!(message.starts_with("usage file: "), "{message}");
-    // 521 weeks in a log: more than a roster's weeks, at each student's first row, in the week
-    // column.
+    // 521 weeks in a log: more than a roster's weeks, refused once for the file.
     let mut usage = String::from("id,min,wk\n");
     for w in 0..521 {
         usage += &format!("{},30,W{w}\n", if w == 0 { "B" } else { "A" });
     }
-    let (line, column, code, _) = first(&c, &usage, scores);
-    assert_eq!((line, column.as_str(), code), (3, "wk", "outOfRange"));
+    let (line, column, code, message) = first(&c, &usage, scores);
+    assert_eq!((line, column.as_str(), code), (1, "", "outOfRange"));
+    assert!(message.contains("more than 520 weeks"), "{message}");
     // A pre-test above a normalized gain's maximum, in a long scores file: the row of the test.
     c["metric"] = json!({ "kind": "normalizedGain", "maxScore": 300 });
     c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term",
@@ -710,14 +710,85 @@ fn each_value_the_joined_roster_refuses_is_put_back_at_its_own_file_line_and_col
     let long = "id,term,rit,typ\nA,Fall,200,8\nB,Fall,200,\nA,Spring,210,\nB,Spring,210,2e12\n";
     let (line, column, code, _) = first(&c, usage, long);
     assert_eq!((line, column.as_str(), code), (5, "typ", "outOfRange"));
-    // A grade that is not one: the student file's row and column.
+    // A grade that is not one: the student file's row and column, by its own name.
     c["metric"] = json!({ "kind": "gain" });
     c["intake"]["scores"] = long_weeks()["scores"].clone();
-    let e = run(&c, usage, scores, Some("id,grade\nA,3\nB,13\n")).unwrap_err();
+    c["intake"]["students"]["grade"] = json!("Gr");
+    let e = run(&c, usage, scores, Some("id,Gr\nA,3\nB,13\n")).unwrap_err();
     let rows = bad_rows(&e);
     assert_eq!(
         (rows[0].0, rows[0].1.as_deref(), rows[0].2),
-        (3, Some("grade"), "invalidGrade")
+        (3, Some("Gr"), "invalidGrade")
     );
     assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
+}
+
+#[test]
+fn what_a_second_attack_found_is_refused_at_its_row() {
+    let students = Some("id\nA\nB\nC\n");
+    let scores = "id,pre,post\nA,200,210\nB,200,210\nC,200,210\n";
+    // A line break inside quotes in a CRLF file: A and B are not read as one student.
+    let usage = "id,min,wk\r\n\"A,100,W1\r\nB\",100,W1\r\nC,100,W1\r\nC,100,W2\r\n";
+    let e = run(&small(long_weeks()), usage, scores, students).unwrap_err();
+    assert_eq!(
+        (bad_rows(&e)[0].0, bad_rows(&e)[0].2),
+        (2, "unterminatedQuote")
+    );
+    // A row of more minutes than a student can use is a bad row at its line; skipped, it adds
+    // no week, and A stays at fidelity on 2 of 2 weeks.
+    let mut c = small(long_weeks());
+    c["fidelity"]["minShareOfWeeks"] = json!(1);
+    c["onBadRow"] = json!("skip");
+    let usage = "id,min,wk\nA,40,W1\nA,40,W2\nB,2000000,W3\n";
+    let e = run(&c, usage, scores, Some("id\nA\nB\n")).unwrap();
+    assert_eq!(
+        (e.rejected_rows[0].line, e.rejected_rows[0].code.as_str()),
+        (4, "outOfRange")
+    );
+    assert_eq!((e.students.at_fidelity, e.payment.total_cents), (1, 1000));
+    // Rows that add up past it: the student's first row, and no week of theirs.
+    let usage = "id,min,wk\nA,40,W1\nA,40,W2\nB,600000,W3\nB,600000,W4\n";
+    let e = run(&c, usage, scores, Some("id\nA\nB\n")).unwrap();
+    assert_eq!(
+        (e.rejected_rows[0].line, e.rejected_rows[0].code.as_str()),
+        (4, "outOfRange")
+    );
+    assert_eq!(
+        (e.students.at_fidelity, e.matches.unwrap().weeks),
+        (1, Some(2))
+    );
+    // A typical growth too small to divide by is refused, not an internal error.
+    let mut c = small(json!({
+        "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post", "typicalGrowth": "typ" } }));
+    c["metric"] = json!({ "kind": "percentOfTypical", "perStudent": true });
+    let e = run(
+        &c,
+        "id,min,wks\nA,90,3\n",
+        "id,pre,post,typ\nA,200,210,1e-160\n",
+        None,
+    )
+    .unwrap_err();
+    assert_eq!((bad_rows(&e)[0].0, bad_rows(&e)[0].2), (2, "outOfRange"));
+    let roster = "student_id,pre,post,minutes,weeks,typical_growth\nA,200,210,90,3,5e-324\n";
+    let mut plain = c.clone();
+    plain.as_object_mut().unwrap().remove("intake");
+    let e = evaluate_json(&plain, roster.as_bytes(), &mut |_| {}).unwrap_err();
+    assert_eq!((bad_rows(&e)[0].0, bad_rows(&e)[0].2), (2, "outOfRange"));
+    // The metric's needs named in the contract: a typical growth column, a grade column.
+    c["intake"]["scores"]
+        .as_object_mut()
+        .unwrap()
+        .remove("typicalGrowth");
+    let e = run(&c, "id,min,wks\nA,90,3\n", "id,pre,post\nA,200,210\n", None).unwrap_err();
+    let evidence_check::Details::Fields(fields) = &e.details else {
+        panic!("{e:?}")
+    };
+    assert_eq!(fields[0].path, "intake.scores.typicalGrowth");
+    c["metric"] = json!({ "kind": "growthIndex", "norms": [{ "grade": 3, "mean": 5, "sd": 2 }] });
+    let e = run(&c, "id,min,wks\nA,90,3\n", "id,pre,post\nA,200,210\n", None).unwrap_err();
+    let evidence_check::Details::Fields(fields) = &e.details else {
+        panic!("{e:?}")
+    };
+    assert_eq!(fields[0].path, "intake.students.grade");
 }
