@@ -1181,8 +1181,8 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
     Ok(out)
 }
 
-/// The row's typical growth: none without the column or when empty, else a number above 0, or
-/// a bad row (`Err`).
+/// The row's typical growth: none without the column or when empty, else a number from 1e-6 to
+/// 1e12 (as a norm's), or a bad row (`Err`).
 fn typical_of(
     record: &csv::ByteRecord,
     at: Option<(usize, &String)>,
@@ -1359,6 +1359,8 @@ fn read_students(
     Ok(out)
 }
 
+/// The joined roster: a row per enrolled student, in the enrolling file's order, with their
+/// usage, tests and student-file values; and the match report.
 fn assemble(
     c: &Contract,
     intake: &Intake,
