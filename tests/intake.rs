@@ -792,3 +792,21 @@ fn what_a_second_attack_found_is_refused_at_its_row() {
     };
     assert_eq!(fields[0].path, "intake.students.grade");
 }
+
+#[test]
+fn with_a_wide_usage_file_a_value_of_another_file_is_still_put_back_at_its_own() {
+    // A grade that is not one, with usage given a row per student: the student file's row.
+    let c = small(json!({
+        "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" },
+        "students": { "studentId": "id", "grade": "Gr" } }));
+    let usage = "id,min,wks\nA,90,3\nB,90,3\n";
+    let scores = "id,pre,post\nA,200,210\nB,200,210\n";
+    let e = run(&c, usage, scores, Some("id,Gr\nA,3\nB,13\n")).unwrap_err();
+    let rows = bad_rows(&e);
+    assert_eq!(
+        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
+        (3, Some("Gr"), "invalidGrade")
+    );
+    assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
+}
