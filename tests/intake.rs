@@ -810,3 +810,42 @@ fn with_a_wide_usage_file_a_value_of_another_file_is_still_put_back_at_its_own()
     );
     assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
 }
+
+#[test]
+fn a_files_blank_lines_and_encoding_and_the_rows_listed_are_as_a_rosters() {
+    let scores = "id,pre,post\nA,200,210\n";
+    // A line of spaces is blank, not a row of one field.
+    let usage = "id,min,wk\nA,30,W1\n   \nA,30,W2\n";
+    let e = run(&small(long_weeks()), usage, scores, Some("id\nA\n")).unwrap();
+    assert_eq!((e.rejected_count, e.students.at_fidelity), (0, 1));
+    // UTF-16 either way round is refused.
+    for bom in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+        let mut usage = bom.to_vec();
+        usage.extend_from_slice(b"id,min,wk\n");
+        let sources = Sources {
+            usage: &usage,
+            scores: scores.as_bytes(),
+            students: None,
+        };
+        let mut c = small(long_weeks());
+        c["intake"].as_object_mut().unwrap().remove("students");
+        let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap_err();
+        assert_eq!(bad_rows(&e)[0].2, "wrongEncoding");
+    }
+    // 150 bad rows: the first 100 listed, all counted.
+    let mut usage = String::from("id,min,wk\nA,30,W1\nA,30,W2\n");
+    for k in 0..150 {
+        usage += &format!("A,x{k},W1\n");
+    }
+    let e = run(&small(long_weeks()), &usage, scores, Some("id\nA\n")).unwrap_err();
+    let evidence_check::Details::Rows { errors, total } = &e.details else {
+        panic!("{e:?}")
+    };
+    assert_eq!((errors.len(), *total), (100, 150));
+    assert!(
+        e.message
+            .starts_with("150 rows of the district's files are not valid (usage file, line 4:"),
+        "{}",
+        e.message
+    );
+}
