@@ -255,6 +255,9 @@ fn three_district_files_evaluate_as_the_same_students_joined_by_hand() {
     assert_eq!(m.usage_not_enrolled.len(), 25);
     assert_eq!(m.scores_not_enrolled.len(), 25);
     assert_eq!(m.in_scores, 3025);
+    // The usage file's students with a row in the period: the enrolled ones with usage, and
+    // the 25 not enrolled.
+    assert_eq!(m.in_usage, m.with_usage + 25);
     assert_eq!(m.with_pre, 3000);
     assert_eq!(m.weeks, Some(20));
     let lines: Vec<&str> = d.joined.lines().skip(1).collect();
@@ -848,4 +851,22 @@ fn a_files_blank_lines_and_encoding_and_the_rows_listed_are_as_a_rosters() {
         "{}",
         e.message
     );
+}
+
+#[test]
+fn a_test_dated_outside_the_period_is_left_out_and_counted() {
+    let c = small(json!({
+        "period": { "start": "2025-09-01", "end": "2026-05-31" },
+        "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "long", "studentId": "id", "window": "term", "score": "rit",
+            "preWindow": "Fall", "postWindow": "Spring", "date": "day" } }));
+    // A's Spring test of June 2026 is past the period: A has no post-test.
+    let scores = "id,term,rit,day\nA,Fall,200,2025-09-10\nA,Spring,210,2026-06-02\nB,Fall,200,2025-09-10\nB,Spring,209,2026-05-20\n";
+    let e = run(&c, "id,min,wks\nA,90,3\nB,90,3\n", scores, None).unwrap();
+    let m = e.matches.unwrap();
+    assert_eq!(
+        (m.score_rows_outside_period, m.with_post, m.in_usage),
+        (1, 1, 2)
+    );
+    assert_eq!(e.payment.total_cents, 1000);
 }
