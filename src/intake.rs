@@ -113,6 +113,17 @@ pub enum Scores {
     },
 }
 
+impl Scores {
+    /// The column of each student's typical growth, in either shape.
+    fn typical_growth(&self) -> Option<&String> {
+        match self {
+            Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
+                typical_growth.as_ref()
+            }
+        }
+    }
+}
+
 /// The rows of one subject in a scores file of several: those whose `column` is `value`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -308,14 +319,11 @@ impl Origin {
             (Some(c), _) if c == own.pre => score(true),
             (Some(c), _) if c == own.post => score(false),
             (Some(c), _) if c == own.typical_growth => {
-                let name = match &intake.scores {
-                    Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
-                        typical_growth
-                            .clone()
-                            .unwrap_or_else(|| own.typical_growth.clone())
-                    }
-                };
-                scores(self.typical, &name)
+                let name = intake
+                    .scores
+                    .typical_growth()
+                    .unwrap_or(&own.typical_growth);
+                scores(self.typical, name)
             }
             // The student file's columns under its own names (the subgroups keep theirs).
             (Some(c), _) => {
@@ -363,11 +371,7 @@ pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, 
         }
     };
     // What the metric needs, from the file that has it.
-    let typical = match &intake.scores {
-        Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
-            typical_growth.is_some()
-        }
-    };
+    let typical = intake.scores.typical_growth().is_some();
     let graded = intake.students.as_ref().is_some_and(|s| s.grade.is_some());
     let needs = [
         (c.metric.per_student() && !typical, "intake.scores.typicalGrowth", "percentOfTypical with perStudent takes each student's typical growth from the scores file: name its column."),
@@ -1431,11 +1435,7 @@ fn assemble(
     if long {
         header.push(defaults.weeks_at_minimum.clone());
     }
-    let typical = match &intake.scores {
-        Scores::Wide { typical_growth, .. } | Scores::Long { typical_growth, .. } => {
-            typical_growth.is_some()
-        }
-    };
+    let typical = intake.scores.typical_growth().is_some();
     if typical {
         header.push(defaults.typical_growth.clone());
     }
