@@ -870,3 +870,73 @@ fn a_test_dated_outside_the_period_is_left_out_and_counted() {
     );
     assert_eq!(e.payment.total_cents, 1000);
 }
+
+#[test]
+fn each_limit_holds_at_its_edge() {
+    let period = json!({ "start": "2025-09-01", "end": "2026-05-31" });
+    // Usage and tests on the period's first and last days count; the days around them do not.
+    let c = small(json!({ "period": period,
+        "usage": { "shape": "long", "studentId": "id", "minutes": "min", "date": "day" },
+        "scores": { "shape": "long", "studentId": "id", "window": "term", "score": "rit",
+            "preWindow": "Fall", "postWindow": "Spring", "date": "day" } }));
+    let usage = "id,min,day\nA,30,2025-09-01\nA,30,2026-05-31\nA,30,2025-08-31\nA,30,2026-06-01\n";
+    let scores = "id,term,rit,day\nA,Fall,200,2025-09-01\nA,Spring,210,2026-05-31\nB,Fall,200,2025-08-31\nB,Spring,210,2026-06-01\n";
+    let e = run(&c, usage, scores, None).unwrap();
+    let m = e.matches.unwrap();
+    assert_eq!(
+        (m.usage_rows_outside_period, m.score_rows_outside_period),
+        (2, 2)
+    );
+    assert_eq!((m.with_pre, m.with_post), (1, 1));
+    // A row of exactly the most minutes is one; past it, a bad row; rows adding up to exactly it
+    // are one student's.
+    let mut c = small(long_weeks());
+    c["intake"].as_object_mut().unwrap().remove("students");
+    c["onBadRow"] = json!("skip");
+    let scores = "id,pre,post\nA,200,210\nB,200,210\nC,200,210\n";
+    let usage = "id,min,wk\nA,1000000,W1\nB,1000000.5,W1\nC,500000,W1\nC,500000,W2\nD,600000,W1\nD,600000,W2\n";
+    let e = run(&c, usage, scores, None).unwrap();
+    let lines: Vec<u64> = e.rejected_rows.iter().map(|r| r.line).collect();
+    // B's row (line 3) and D's rows (from line 6) refused; A and C enrolled, in their order.
+    assert_eq!(lines, [3, 6]);
+    assert_eq!(e.students.enrolled, 2);
+    assert_eq!(e.matches.unwrap().usage_not_enrolled, Vec::<String>::new());
+    // An id of 256 bytes is one; of 257, a bad row, its message quoting it clipped.
+    let (ok, long) = ("a".repeat(256), "b".repeat(257));
+    let usage = format!("id,min,wk\n{ok},30,W1\n{long},30,W1\n{ok},30,W2\n");
+    let scores = format!("id,pre,post\n{ok},200,210\n");
+    let e = run(&c, &usage, &scores, None).unwrap();
+    assert_eq!((e.rejected_count, e.students.enrolled), (1, 1));
+    assert_eq!(e.rejected_rows[0].line, 3);
+    // A student's second row of a wide file is refused with the id in its message, clipped to
+    // 40 characters.
+    let mut c = small(json!({
+        "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }));
+    let id = "x".repeat(50);
+    let usage = format!("id,min,wks\n{id},90,3\n{id},90,3\n");
+    let scores = format!("id,pre,post\n{id},200,210\n");
+    let e = run(&c, &usage, &scores, None).unwrap_err();
+    let message = &bad_rows(&e)[0].3;
+    assert!(
+        message.contains(&format!("Student \"{}\" has a row already", "x".repeat(40))),
+        "{message}"
+    );
+    assert!(!message.contains(&"x".repeat(41)), "{message}");
+    // A score past the largest, in a wide file and in a long one: a bad row at its line.
+    let e = run(
+        &c,
+        "id,min,wks\nA,90,3\n",
+        "id,pre,post\nA,2e12,210\n",
+        None,
+    )
+    .unwrap_err();
+    assert_eq!((bad_rows(&e)[0].0, bad_rows(&e)[0].2), (2, "outOfRange"));
+    c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term",
+        "score": "rit", "preWindow": "Fall", "postWindow": "Spring" });
+    let long = "id,term,rit\nA,Fall,200\nA,Spring,2e12\n";
+    let e = run(&c, "id,min,wks\nA,90,3\n", long, None).unwrap_err();
+    assert_eq!((bad_rows(&e)[0].0, bad_rows(&e)[0].2), (3, "outOfRange"));
+    let edge = "id,term,rit\nA,Fall,200\nA,Spring,1e12\n";
+    assert!(run(&c, "id,min,wks\nA,90,3\n", edge, None).is_ok());
+}
