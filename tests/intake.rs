@@ -940,3 +940,22 @@ fn each_limit_holds_at_its_edge() {
     let edge = "id,term,rit\nA,Fall,200\nA,Spring,1e12\n";
     assert!(run(&c, "id,min,wks\nA,90,3\n", edge, None).is_ok());
 }
+
+#[test]
+fn skipped_a_bad_value_leaves_out_its_row_not_the_student() {
+    // Under "skip", a score or typical growth out of range drops that row of the scores file:
+    // the student stays enrolled, without that test (the joined roster would drop them whole).
+    let mut c = small(json!({
+        "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }));
+    c["onBadRow"] = json!("skip");
+    let usage = "id,min,wks\nA,90,3\nB,90,3\n";
+    let e = run(&c, usage, "id,pre,post\nA,2e12,210\nB,200,210\n", None).unwrap();
+    assert_eq!((e.students.enrolled, e.rejected_count), (2, 1));
+    c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term",
+        "score": "rit", "preWindow": "Fall", "postWindow": "Spring", "typicalGrowth": "typ" });
+    let long = "id,term,rit,typ\nA,Fall,200,8\nA,Spring,2e12,\nB,Fall,200,1e-160\nB,Spring,210,\n";
+    let e = run(&c, usage, long, None).unwrap();
+    assert_eq!((e.students.enrolled, e.rejected_count), (2, 2));
+    assert_eq!(e.matches.unwrap().with_post, 1);
+}
