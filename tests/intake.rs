@@ -717,13 +717,7 @@ fn each_value_the_joined_roster_refuses_is_put_back_at_its_own_file_line_and_col
     c["metric"] = json!({ "kind": "gain" });
     c["intake"]["scores"] = long_weeks()["scores"].clone();
     c["intake"]["students"]["grade"] = json!("Gr");
-    let e = run(&c, usage, scores, Some("id,Gr\nA,3\nB,13\n")).unwrap_err();
-    let rows = bad_rows(&e);
-    assert_eq!(
-        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
-        (3, Some("Gr"), "invalidGrade")
-    );
-    assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
+    a_bad_grade_is_at_the_student_files_row(&c, usage, scores);
 }
 
 #[test]
@@ -805,13 +799,7 @@ fn with_a_wide_usage_file_a_value_of_another_file_is_still_put_back_at_its_own()
         "students": { "studentId": "id", "grade": "Gr" } }));
     let usage = "id,min,wks\nA,90,3\nB,90,3\n";
     let scores = "id,pre,post\nA,200,210\nB,200,210\n";
-    let e = run(&c, usage, scores, Some("id,Gr\nA,3\nB,13\n")).unwrap_err();
-    let rows = bad_rows(&e);
-    assert_eq!(
-        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
-        (3, Some("Gr"), "invalidGrade")
-    );
-    assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
+    a_bad_grade_is_at_the_student_files_row(&c, usage, scores);
 }
 
 #[test]
@@ -958,4 +946,16 @@ fn skipped_a_bad_value_leaves_out_its_row_not_the_student() {
     let e = run(&c, usage, long, None).unwrap();
     assert_eq!((e.students.enrolled, e.rejected_count), (2, 2));
     assert_eq!(e.matches.unwrap().with_post, 1);
+}
+
+/// With a student file whose grade column is "Gr", B's grade of 13 (line 3) is refused at that
+/// row and column, whatever files the usage and scores are.
+fn a_bad_grade_is_at_the_student_files_row(c: &Value, usage: &str, scores: &str) {
+    let e = run(c, usage, scores, Some("id,Gr\nA,3\nB,13\n")).unwrap_err();
+    let rows = bad_rows(&e);
+    assert_eq!(
+        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
+        (3, Some("Gr"), "invalidGrade")
+    );
+    assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
 }
