@@ -736,28 +736,7 @@ fn a_dose_band_states_a_count_at_fidelity_only_when_it_counts_the_same_students(
     // Each population by its place in POPULATIONS: 0 enrolled, 1 judged, 2 enrolled less
     // judged, 3 meeting the target, 4 judged not meeting it, 5 with an outcome, 6 judged
     // without one.
-    let family = |dose| Family {
-        column: "x".into(),
-        dose,
-        values: vec!["a".into(), "b".into()],
-        tallies: vec![
-            Tally {
-                n: 30,
-                judged: 20,
-                met: 10,
-                with_metric: 20,
-                ..Tally::default()
-            };
-            2
-        ],
-        tiers: None,
-        at_fidelity: vec![],
-    };
-    let counts = Counts {
-        enrolled: 60,
-        families: vec![family(true), family(false)],
-        ..Counts::default()
-    };
+    let counts = dose_and_subgroup_tables((30, 20, 10));
     let mut plan = initial_plan(&counts, 10);
     plan.cells = vec![vec![true; 2]; 2];
     // (notMet, everyone in the band at fidelity, no one below fidelity with an outcome, its size
@@ -848,28 +827,9 @@ fn a_published_subgroup_cell_states_its_tiers_and_a_dose_band_only_of_students_a
                         { "label": "Top", "atLeast": 10, "centsPerStudent": 3000 }],
         "fidelity": { "minMinutesPerWeek": 20, "minWeeks": 5 }, "minCellSize": 10 }))
     .unwrap();
-    let family = |dose| Family {
-        column: "x".into(),
-        dose,
-        values: vec!["a".into(), "b".into()],
-        tallies: vec![
-            Tally {
-                n: 30,
-                judged: 30,
-                met: 20,
-                with_metric: 30,
-                ..Tally::default()
-            };
-            2
-        ],
-        tiers: None,
-        at_fidelity: vec![],
-    };
     let counts = Counts {
-        enrolled: 60,
-        families: vec![family(true), family(false)],
         outcomes: ByTier::new(2),
-        ..Counts::default()
+        ..dose_and_subgroup_tables((30, 30, 20))
     };
     let points = vec![(5.0, 5.0), (10.0, 10.0), (0.0, 0.0)];
     let wide = vec![(5.0, 9.0), (10.0, 20.0), (0.0, 4.0)];
@@ -904,4 +864,31 @@ fn a_published_subgroup_cell_states_its_tiers_and_a_dose_band_only_of_students_a
     other.cells[1] = Some(vec![points[..2].to_vec(); 2]);
     let stating = tier_stating_cells(&c, (&counts, &plan), &other, &fidelity);
     assert_eq!(stating[1], [false, false]);
+}
+
+/// A table of two dose bands and one of two subgroup cells, 60 students enrolled, each cell
+/// holding `(n, judged, met)` (judged as many as with an outcome).
+fn dose_and_subgroup_tables((n, judged, met): (u64, u64, u64)) -> Counts {
+    let family = |dose| Family {
+        column: "x".into(),
+        dose,
+        values: vec!["a".into(), "b".into()],
+        tallies: vec![
+            Tally {
+                n,
+                judged,
+                met,
+                with_metric: judged,
+                ..Tally::default()
+            };
+            2
+        ],
+        tiers: None,
+        at_fidelity: vec![],
+    };
+    Counts {
+        enrolled: 60,
+        families: vec![family(true), family(false)],
+        ..Counts::default()
+    }
 }
