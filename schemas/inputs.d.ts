@@ -95,6 +95,10 @@ export type Scores =
       post: string;
       pre: string;
       shape: "wide";
+      /**
+       * For an .xlsx file, the sheet to read (default: the first).
+       */
+      sheet?: string | null;
       studentId: string;
       /**
        * Each student's typical growth, for `percentOfTypical` with `perStudent`.
@@ -126,6 +130,10 @@ export type Scores =
        */
       score: string;
       shape: "long";
+      /**
+       * For an .xlsx file, the sheet to read (default: the first).
+       */
+      sheet?: string | null;
       studentId: string;
       /**
        * Only rows whose `subject.column` is `subject.value` (a file with several subjects).
@@ -157,6 +165,10 @@ export type Usage =
        */
       minutes: string;
       shape: "wide";
+      /**
+       * For an .xlsx file, the sheet to read (default: the first).
+       */
+      sheet?: string | null;
       studentId: string;
       /**
        * Weeks of use.
@@ -173,6 +185,10 @@ export type Usage =
        */
       minutes: string;
       shape: "long";
+      /**
+       * For an .xlsx file, the sheet to read (default: the first).
+       */
+      sheet?: string | null;
       studentId: string;
       /**
        * The row's week, any label (each distinct value one week); or `date`.
@@ -662,6 +678,10 @@ export interface StudentFile {
    */
   group?: string | null;
   school?: string | null;
+  /**
+   * For an .xlsx file, the sheet to read (default: the first).
+   */
+  sheet?: string | null;
   studentId: string;
 }
 export interface TypicalNorm {

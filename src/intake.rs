@@ -14,6 +14,7 @@ use schemars::JsonSchema;
 use serde_json::{Map, Value};
 // Ordered maps of ids: lookups cost O(log n) whatever the ids, so ids crafted to collide in a
 // hash table cannot slow the join (as the roster's categories).
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the contract's fields are in the district's files, and how each file is laid out.
@@ -58,6 +59,8 @@ pub enum Usage {
         minutes: String,
         /// Weeks of use.
         weeks: String,
+        /// For an .xlsx file, the sheet to read (default: the first).
+        sheet: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     Long {
@@ -68,6 +71,8 @@ pub enum Usage {
         date: Option<String>,
         /// The row's week, any label (each distinct value one week); or `date`.
         week: Option<String>,
+        /// For an .xlsx file, the sheet to read (default: the first).
+        sheet: Option<String>,
     },
 }
 
@@ -83,6 +88,8 @@ pub enum Scores {
         post: String,
         /// Each student's typical growth, for `percentOfTypical` with `perStudent`.
         typical_growth: Option<String>,
+        /// For an .xlsx file, the sheet to read (default: the first).
+        sheet: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     Long {
@@ -110,10 +117,26 @@ pub enum Scores {
         /// "GrowthMeasureYN" (TRUE, T, Y, Yes or 1; FALSE, F, N, No, 0 or empty): a marked test
         /// wins over an unmarked one, and `twoInAWindow` decides among the rest.
         marked: Option<String>,
+        /// For an .xlsx file, the sheet to read (default: the first).
+        sheet: Option<String>,
     },
 }
 
+impl Usage {
+    fn sheet(&self) -> Option<&str> {
+        match self {
+            Usage::Wide { sheet, .. } | Usage::Long { sheet, .. } => sheet.as_deref(),
+        }
+    }
+}
+
 impl Scores {
+    fn sheet(&self) -> Option<&str> {
+        match self {
+            Scores::Wide { sheet, .. } | Scores::Long { sheet, .. } => sheet.as_deref(),
+        }
+    }
+
     /// The column of each student's typical growth, in either shape.
     fn typical_growth(&self) -> Option<&String> {
         match self {
@@ -156,9 +179,11 @@ pub struct StudentFile {
     /// Intervention or comparison, as the roster's group column.
     pub group: Option<String>,
     pub district: Option<String>,
+    /// For an .xlsx file, the sheet to read (default: the first).
+    pub sheet: Option<String>,
 }
 
-/// The district's files: each a CSV text (UTF-8).
+/// The district's files: each a CSV text (UTF-8) or an .xlsx workbook.
 pub struct Sources<'a> {
     /// The vendor's usage export.
     pub usage: &'a [u8],
@@ -352,10 +377,20 @@ pub const MAX_USAGE_ROWS: usize = 50_000_000;
 /// Joins the district's files into one roster under the contract's `intake` section.
 pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, Error> {
     let mut bad = BadRows::default();
-    let usage = read_usage(intake, sources.usage, &mut bad)?;
-    let scores = read_scores(intake, sources.scores, &mut bad)?;
+    let usage = as_text(File::Usage, sources.usage, intake.usage.sheet(), &mut bad)?;
+    let usage = read_usage(intake, &usage, &mut bad)?;
+    let scores = as_text(
+        File::Scores,
+        sources.scores,
+        intake.scores.sheet(),
+        &mut bad,
+    )?;
+    let scores = read_scores(intake, &scores, &mut bad)?;
     let students = match (&intake.students, sources.students) {
-        (Some(file), Some(bytes)) => Some(read_students(c, file, bytes, &mut bad)?),
+        (Some(file), Some(bytes)) => {
+            let text = as_text(File::Students, bytes, file.sheet.as_deref(), &mut bad)?;
+            Some(read_students(c, file, &text, &mut bad)?)
+        }
         (None, None) => None,
         (Some(_), None) => {
             return Err(plain(
@@ -397,6 +432,34 @@ pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, 
         return Err(bad.into_error());
     }
     assemble(c, intake, usage, scores, students, bad)
+}
+
+/// A source's CSV text: the file itself, or an .xlsx workbook's sheet laid out as the CSV a
+/// spreadsheet would save (its rows with a line break in a cell counted as bad rows).
+fn as_text<'a>(
+    file: File,
+    bytes: &'a [u8],
+    sheet: Option<&str>,
+    bad: &mut BadRows,
+) -> Result<Cow<'a, [u8]>, Error> {
+    if xlsx::is_xls(bytes) {
+        let what = "is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV UTF-8.";
+        return Err(fatal(file, Code::WrongEncoding, 1, what.into()));
+    }
+    if !xlsx::is_zip(bytes) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let (text, cells) = xlsx::to_csv(file, bytes, sheet)?;
+    for cell in cells {
+        bad.push(
+            file,
+            cell.row,
+            &cell.column,
+            Code::InvalidValue,
+            cell.message,
+        );
+    }
+    Ok(Cow::Owned(text))
 }
 
 /// Rows that could not be read, across the files: the first ones at their file, and how many.
@@ -678,6 +741,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
             student_id,
             minutes,
             weeks,
+            ..
         } => {
             let cols = [
                 t.column(student_id, "intake.usage.studentId")?,
@@ -750,6 +814,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
             minutes,
             date,
             week,
+            ..
         } => {
             let id_at = t.column(student_id, "intake.usage.studentId")?;
             let minutes_at = t.column(minutes, "intake.usage.minutes")?;
@@ -989,6 +1054,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             pre,
             post,
             typical_growth,
+            ..
         } => {
             let id_at = t.column(student_id, "intake.scores.studentId")?;
             let at = [
@@ -1057,6 +1123,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             two_in_a_window,
             typical_growth,
             marked,
+            ..
         } => {
             let id_at = t.column(student_id, "intake.scores.studentId")?;
             let typical_at = match typical_growth {
@@ -1699,7 +1766,11 @@ fn read_usage_section(r: &mut Reader, v: &Value, path: &str) -> Option<Usage> {
     };
     let long = shape(r, o, path)? == "long";
     if long {
-        let o = r.object(v, path, &["shape", "studentId", "minutes", "date", "week"])?;
+        let o = r.object(
+            v,
+            path,
+            &["shape", "studentId", "minutes", "date", "week", "sheet"],
+        )?;
         let student_id = r.req(o, path, "studentId", Reader::text);
         let minutes = r.req(o, path, "minutes", Reader::text);
         let date = r.opt(o, path, "date", Reader::text);
@@ -1725,9 +1796,14 @@ fn read_usage_section(r: &mut Reader, v: &Value, path: &str) -> Option<Usage> {
             minutes: minutes?,
             date,
             week,
+            sheet: r.opt(o, path, "sheet", Reader::text),
         })
     } else {
-        let o = r.object(v, path, &["shape", "studentId", "minutes", "weeks"])?;
+        let o = r.object(
+            v,
+            path,
+            &["shape", "studentId", "minutes", "weeks", "sheet"],
+        )?;
         let student_id = r.req(o, path, "studentId", Reader::text);
         let minutes = r.req(o, path, "minutes", Reader::text);
         let weeks = r.req(o, path, "weeks", Reader::text);
@@ -1741,6 +1817,7 @@ fn read_usage_section(r: &mut Reader, v: &Value, path: &str) -> Option<Usage> {
             student_id: student_id?,
             minutes: minutes?,
             weeks: weeks?,
+            sheet: r.opt(o, path, "sheet", Reader::text),
         })
     }
 }
@@ -1763,6 +1840,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             "twoInAWindow",
             "typicalGrowth",
             "marked",
+            "sheet",
         ];
         let o = r.object(v, path, &keys)?;
         let student_id = r.req(o, path, "studentId", Reader::text);
@@ -1814,9 +1892,17 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             two_in_a_window,
             typical_growth,
             marked,
+            sheet: r.opt(o, path, "sheet", Reader::text),
         })
     } else {
-        let keys = ["shape", "studentId", "pre", "post", "typicalGrowth"];
+        let keys = [
+            "shape",
+            "studentId",
+            "pre",
+            "post",
+            "typicalGrowth",
+            "sheet",
+        ];
         let o = r.object(v, path, &keys)?;
         let student_id = r.req(o, path, "studentId", Reader::text);
         let pre = r.req(o, path, "pre", Reader::text);
@@ -1834,6 +1920,7 @@ fn read_scores_section(r: &mut Reader, v: &Value, path: &str) -> Option<Scores> 
             pre: pre?,
             post: post?,
             typical_growth,
+            sheet: r.opt(o, path, "sheet", Reader::text),
         })
     }
 }
@@ -1842,7 +1929,7 @@ fn read_students_section(r: &mut Reader, v: &Value, path: &str) -> Option<Studen
     let o = r.object(
         v,
         path,
-        &["studentId", "school", "grade", "group", "district"],
+        &["studentId", "school", "grade", "group", "district", "sheet"],
     )?;
     let student_id = r.req(o, path, "studentId", Reader::text);
     let file = StudentFile {
@@ -1851,6 +1938,7 @@ fn read_students_section(r: &mut Reader, v: &Value, path: &str) -> Option<Studen
         grade: r.opt(o, path, "grade", Reader::text),
         group: r.opt(o, path, "group", Reader::text),
         district: r.opt(o, path, "district", Reader::text),
+        sheet: r.opt(o, path, "sheet", Reader::text),
     };
     let roles = [
         ("studentId", Some(&file.student_id)),
@@ -1865,3 +1953,4 @@ fn read_students_section(r: &mut Reader, v: &Value, path: &str) -> Option<Studen
 
 #[cfg(test)]
 mod tests;
+mod xlsx;

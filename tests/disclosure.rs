@@ -6050,12 +6050,12 @@ fn many_groups_of_schools_by_grades_keep_their_cells() {
             .wrapping_add(1442695040888963407);
         let r = state >> 33;
         let pre = 150 + r % 60;
-        let post = if r % 25 == 0 {
+        let post = if r.is_multiple_of(25) {
             String::new()
         } else {
             (pre + (r >> 6) % 25).to_string()
         };
-        let weeks = if r % 33 == 0 {
+        let weeks = if r.is_multiple_of(33) {
             10 + (r >> 12) % 10
         } else {
             20 + (r >> 12) % 16

@@ -959,3 +959,189 @@ fn a_bad_grade_is_at_the_student_files_row(c: &Value, usage: &str, scores: &str)
     );
     assert!(rows[0].3.starts_with("students file: "), "{}", rows[0].3);
 }
+
+/// A workbook holding the CSV text's rows on a sheet `sheet` (after an empty sheet "Notes"
+/// when `sheet` is not the first), each value as a spreadsheet holds it: a number as a number,
+/// a date of a `date_columns` column as a date cell (M/D/YYYY shown), the rest as text.
+fn workbook(csv: &str, sheet: &str, first: bool, date_columns: &[&str]) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    if !first {
+        book.add_worksheet().set_name("Notes").unwrap();
+    }
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    let shown = Format::new().set_num_format("m/d/yyyy");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, value) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            if value.is_empty() {
+                continue;
+            }
+            if r > 0 && date_columns.contains(&header[c as usize]) {
+                let mdy: Vec<u16> = value.split('/').map(|p| p.parse().unwrap()).collect();
+                let day = ExcelDateTime::from_ymd(mdy[2], mdy[0] as u8, mdy[1] as u8).unwrap();
+                ws.write_datetime_with_format(r, c, &day, &shown).unwrap();
+            } else if let (true, Ok(n)) = (r > 0, value.parse::<f64>()) {
+                ws.write_number(r, c, n).unwrap();
+            } else {
+                ws.write_string(r, c, value).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn three_xlsx_workbooks_evaluate_as_their_csv_twins() {
+    let d = district(600, 7);
+    let usage = workbook(&d.usage, "Sheet1", true, &["SessionDate"]);
+    let scores = workbook(&d.scores, "MAP Growth", false, &["TestStartDate"]);
+    let students = workbook(&d.students, "Roster", true, &[]);
+    let as_csv = Sources {
+        usage: d.usage.as_bytes(),
+        scores: d.scores.as_bytes(),
+        students: Some(d.students.as_bytes()),
+    };
+    let as_xlsx = Sources {
+        usage: &usage,
+        scores: &scores,
+        students: Some(&students),
+    };
+    for typical in [false, true] {
+        let mut c = contract_on(true, typical);
+        c["intake"]["scores"]["sheet"] = json!("MAP Growth");
+        let twin = evaluate_sources_json(&c, &as_csv, &mut |_| {}).unwrap();
+        let read = evaluate_sources_json(&c, &as_xlsx, &mut |_| {}).unwrap();
+        // All of it: payment, counts, statistics, the report (its roster digest too: the same
+        // roster is joined), and the match report with its line numbers (a sheet's row is its
+        // CSV twin's line).
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::to_value(&twin).unwrap()
+        );
+        assert!(read.payment.total_cents > 0 && read.matches.unwrap().two_in_a_window.len() > 3);
+    }
+    // Without the sheet's name, the first sheet (here empty) is read.
+    let c = contract_on(true, false);
+    let e = evaluate_sources_json(&c, &as_xlsx, &mut |_| {}).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].2, "emptyFile", "{e:?}");
+    assert!(
+        e.message.starts_with("The scores file is empty"),
+        "{}",
+        e.message
+    );
+    // A sheet it does not have is named, with those it has.
+    let mut c = contract_on(true, false);
+    c["intake"]["scores"]["sheet"] = json!("Spring");
+    let e = evaluate_sources_json(&c, &as_xlsx, &mut |_| {}).unwrap_err();
+    assert_eq!(
+        e.message,
+        "The scores file has no sheet \"Spring\"; its sheets are \"Notes\", \"MAP Growth\"."
+    );
+}
+
+/// The cells a CSV line cannot hold, and workbooks that are not what they claim.
+#[test]
+fn a_workbooks_bad_cells_are_bad_rows_at_their_row_and_a_bad_workbook_is_refused() {
+    use rust_xlsxwriter::Workbook;
+    let c = small(
+        json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
+    );
+    let scores = b"id,pre,post\nA,200,210\nB,200,210\nC,200,210\nD,200,190\n";
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
+        ws.write_string(0, col as u16, *name).unwrap();
+    }
+    // Row 2: fine. Row 3: an id with a line break. Row 4 (after an empty row 4... no: row 4
+    // is empty, row 5): a formula's error value. Row 6: a comma and a quote in an id.
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_number(1, 1, 300).unwrap();
+    ws.write_number(1, 2, 10).unwrap();
+    ws.write_string(2, 0, "B\nB").unwrap();
+    ws.write_number(2, 1, 300).unwrap();
+    ws.write_number(2, 2, 10).unwrap();
+    ws.write_string(4, 0, "C").unwrap();
+    let div0 = rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!");
+    ws.write_formula(4, 1, div0).unwrap();
+    ws.write_number(4, 2, 10).unwrap();
+    ws.write_string(5, 0, "D,\"x\"").unwrap();
+    ws.write_number(5, 1, 300.5).unwrap();
+    ws.write_number(5, 2, 10).unwrap();
+    let usage = book.save_to_buffer().unwrap();
+    let sources = |usage: &[u8]| -> Result<evidence_check::Evaluation, evidence_check::Error> {
+        let s = Sources {
+            usage,
+            scores: scores.as_slice(),
+            students: None,
+        };
+        evaluate_sources_json(&c, &s, &mut |_| {})
+    };
+    let e = sources(&usage).unwrap_err();
+    let rows = bad_rows(&e);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        rows[0],
+        (
+            3,
+            Some("id".into()),
+            "invalidValue",
+            "usage file: The cell A3 holds a line break: a value is one line.".into()
+        )
+    );
+    assert_eq!(
+        (rows[1].0, rows[1].1.as_deref(), rows[1].2),
+        (5, Some("min"), "invalidNumber")
+    );
+    assert!(rows[1].3.contains("#DIV/0!"), "{}", rows[1].3);
+    // Under skip, those two rows are left out; the others are read, the quoted id whole.
+    let mut skip = c.clone();
+    skip["onBadRow"] = json!("skip");
+    let s = Sources {
+        usage: &usage,
+        scores: scores.as_slice(),
+        students: None,
+    };
+    let e = evaluate_sources_json(&skip, &s, &mut |_| {}).unwrap();
+    assert_eq!(e.rejected_count, 2);
+    let m = e.matches.unwrap();
+    assert_eq!(m.enrolled, 2);
+    assert_eq!(m.scores_not_enrolled, ["B", "C", "D"]);
+    // An .xls workbook, a zip that is no workbook, a workbook cut short.
+    let mut xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    xls.resize(512, 0);
+    let e = sources(&xls).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].2, "wrongEncoding");
+    assert!(e.message.contains(".xls"), "{}", e.message);
+    let e = sources(&usage[..usage.len() / 2]).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].2, "unreadable", "{e:?}");
+    assert!(
+        e.message
+            .starts_with("The usage file is not a readable .xlsx workbook"),
+        "{}",
+        e.message
+    );
+    // A part that claims 2 GB unzipped (its size in the central directory, at offset 24 of its
+    // record) is refused before anything is unzipped; one that claims 10 bytes is cut there,
+    // and the sheet cut short is unreadable.
+    let central = |size: u32| {
+        let mut b = usage.clone();
+        let at = (0..b.len() - 4)
+            .filter(|&i| b[i..i + 4] == *b"PK\x01\x02")
+            .find(|&i| {
+                let name_len = u16::from_le_bytes([b[i + 28], b[i + 29]]) as usize;
+                &b[i + 46..i + 46 + name_len] == b"xl/worksheets/sheet1.xml"
+            })
+            .unwrap();
+        b[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+        b
+    };
+    let e = sources(&central(0x8000_0000)).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].2, "tooLarge");
+    assert_eq!(e.message, "The usage file unzips to 2048 MB of XML; at most 1024 MB is read (save the sheet alone, or as CSV).");
+    let e = sources(&central(10)).unwrap_err();
+    assert_eq!(bad_rows(&e)[0].2, "unreadable", "{e:?}");
+}
