@@ -14,9 +14,11 @@ export PORT
 setup:
 	@scripts/setup.sh
 
-## The package (pkg/) and the demo assets.
+## The package (pkg/) and the demo assets: the full module, and the badge's (signed reports
+## only, the crate without its `full` feature).
 build: setup
 	wasm-pack --quiet build --target web --release --mode no-install
+	wasm-pack --quiet build --target web --release --mode no-install --out-dir target/badge-pkg --out-name evidence_badge -- --no-default-features
 	node scripts/package.mjs
 
 ## Builds, then serves the demo on http://127.0.0.1:$(PORT)/.

@@ -5,7 +5,7 @@
 // exact bytes, and the report is about this product. The trust decisions are the core's
 // (verifyReport); this element only fetches and renders. Embed with one module script:
 //   <script type="module" src="/path/to/pkg/evidence-badge.js"></script>
-import init, { verifyReport, evaluatorOrigin } from './evidence-check.js';
+import init, { verifyReport, evaluatorOrigin } from './evidence-verify.js';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`

@@ -8,22 +8,29 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'pkg');
 const js = path.join(root, 'js');
 const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
-// The guarded entry point (js/evidence-check.js) re-creates the instance after a trap: the
-// generated glue loads once and keeps its instance in a module variable, so give it a reset.
-// The pattern is checked, so a wasm-bindgen upgrade that changes the glue fails here, loudly.
-const gluePath = path.join(pkg, 'evidence_check.js');
-let glueText = fs.readFileSync(gluePath, 'utf8');
-if (!glueText.includes('__resetInstance')) {
+// The badge's module (make build: the crate without its `full` feature, in target/badge-pkg):
+// its glue, types and WebAssembly join the package, loaded by js/evidence-verify.js.
+const badge = path.join(root, 'target/badge-pkg');
+for (const f of ['evidence_badge.js', 'evidence_badge.d.ts', 'evidence_badge_bg.wasm']) {
+  fs.copyFileSync(path.join(badge, f), path.join(pkg, f));
+}
+// The guarded entry points (js/guard.js) re-create the instance after a trap: the generated
+// glue loads once and keeps its instance in a module variable, so give it a reset. The pattern
+// is checked, so a wasm-bindgen upgrade that changes the glue fails here, loudly.
+for (const glue of ['evidence_check.js', 'evidence_badge.js']) {
+  const gluePath = path.join(pkg, glue);
+  let glueText = fs.readFileSync(gluePath, 'utf8');
+  if (glueText.includes('__resetInstance')) continue;
   for (const needed of ['let wasmModule, wasmInstance, wasm;', 'if (wasm !== undefined) return wasm;', 'cachedUint8ArrayMemory0 = null;']) {
-    if (!glueText.includes(needed)) throw new Error(`scripts/package.mjs: the wasm-bindgen glue no longer contains "${needed}"; update the reset.`);
+    if (!glueText.includes(needed)) throw new Error(`scripts/package.mjs: the wasm-bindgen glue ${glue} no longer contains "${needed}"; update the reset.`);
   }
-  if (glueText.includes('CLOSURE_DTORS')) throw new Error('scripts/package.mjs: the glue frees Rust closures from a finalizer, which a reset would misdirect.');
+  if (glueText.includes('CLOSURE_DTORS')) throw new Error(`scripts/package.mjs: the glue ${glue} frees Rust closures from a finalizer, which a reset would misdirect.`);
   glueText += '\n/** Forgets the instance, so that initSync creates a fresh one (after a trap). */\nexport function __resetInstance() { wasm = undefined; }\n';
   fs.writeFileSync(gluePath, glueText);
 }
 const extra = fs.existsSync(js) ? fs.readdirSync(js).filter((f) => /\.(js|css|d\.ts)$/.test(f)) : [];
 for (const f of extra) fs.copyFileSync(path.join(js, f), path.join(pkg, f));
-manifest.files = [...new Set([...(manifest.files ?? []), ...extra])];
+manifest.files = [...new Set([...(manifest.files ?? []), ...extra, 'evidence_badge.js', 'evidence_badge.d.ts', 'evidence_badge_bg.wasm'])];
 // The custom elements register themselves on import: bundlers must keep them.
 manifest.sideEffects = [...new Set([...(manifest.sideEffects ?? []), ...extra.filter((f) => f.endsWith('.js')).map((f) => `./${f}`)])];
 // The guarded entry point is the package's main module.
@@ -40,7 +47,9 @@ manifest.exports = {
   './evidence-calculator.js': typed('evidence-calculator'),
   './profile-form.js': typed('profile-form'),
   './evidence-calculator.css': './evidence-calculator.css',
+  './evidence-verify.js': typed('evidence-verify'),
   './evidence_check_bg.wasm': './evidence_check_bg.wasm',
+  './evidence_badge_bg.wasm': './evidence_badge_bg.wasm',
   './package.json': './package.json',
 };
 for (const target of Object.values(manifest.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) {

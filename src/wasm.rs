@@ -2,6 +2,10 @@
 //! JS values come in as JSON text (so nesting limits and number checks are the core's),
 //! results go out as plain objects, and every error is thrown as a real JS `Error`
 //! carrying a stable `code` (and `errors` where there are several problems).
+//!
+//! Without the `full` feature (the badge's module) only the signed-report exports are built;
+//! the helpers of the others are then unused.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 use crate::error::Code;
 use crate::error::{Details, Error};
@@ -290,6 +294,7 @@ fn call<T: Serialize>(
 }
 
 /// WWC effect size (Hedges' g or the Cox index) with its interval, significance and improvement index.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = effectSize, unchecked_return_type = "EffectSizeResult")]
 pub fn effect_size(
     #[wasm_bindgen(unchecked_param_type = "EffectSizeInput")] input: &JsValue,
@@ -303,6 +308,7 @@ pub fn effect_size(
 }
 
 /// Minimum detectable effect size of an individual or cluster randomized design (PowerUp!).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = minimumDetectableEffect, unchecked_return_type = "PowerResult")]
 pub fn minimum_detectable_effect(
     #[wasm_bindgen(unchecked_param_type = "PowerInput")] input: &JsValue,
@@ -327,6 +333,7 @@ fn policy_arg(policy: Option<JsValue>) -> Result<Option<serde_json::Value>, JsVa
 
 /// Every problem in a product profile at once, each at its JS-style path. Never throws for a
 /// bad profile (`{ valid: false, errors }`); a bad policy throws `invalidPolicy`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = validateProfile, unchecked_return_type = "Validation")]
 pub fn validate_profile(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
@@ -341,6 +348,7 @@ pub fn validate_profile(
 }
 
 /// The red flags, further warnings, WWC study ratings and ESSA tier of a product profile.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = vetProduct, unchecked_return_type = "Vetting")]
 pub fn vet_product(
     #[wasm_bindgen(unchecked_param_type = "ProductProfile | string")] profile: &JsValue,
@@ -355,6 +363,7 @@ pub fn vet_product(
 }
 
 /// JSON Schema (2020-12) documents of the inputs, generated from the Rust types.
+#[cfg(feature = "full")]
 #[wasm_bindgen(unchecked_return_type = "Schemas")]
 pub fn schemas() -> JsValue {
     // The text is our own committed JSON, so parsing cannot fail.
@@ -365,6 +374,7 @@ pub fn schemas() -> JsValue {
 /// own files given apart (`{ usage, scores, students }`, joined under the contract's `intake`):
 /// payment in cents, the statistics behind it, and the publishable outcomes report.
 /// `options.onProgress(f)` is called with non-decreasing fractions, the last exactly 1.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = evaluateContract, unchecked_return_type = "Evaluation")]
 pub fn evaluate_contract(
     #[wasm_bindgen(unchecked_param_type = "Contract | string")] contract: &JsValue,

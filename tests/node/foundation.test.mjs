@@ -72,7 +72,8 @@ test('in Node, init() needs no argument, and takes a path or a file: URL', async
 test('the package maps the module, its components, the stylesheet and the wasm in its exports, each file present', () => {
   const manifest = JSON.parse(fs.readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
   assert.deepEqual(Object.keys(manifest.exports), ['.', './evidence-check.js', './evidence-badge.js', './evidence-calculator.js',
-    './profile-form.js', './evidence-calculator.css', './evidence_check_bg.wasm', './package.json']);
+    './profile-form.js', './evidence-calculator.css', './evidence-verify.js', './evidence_check_bg.wasm', './evidence_badge_bg.wasm',
+    './package.json']);
   assert.deepEqual(manifest.exports['./profile-form.js'], { types: './profile-form.d.ts', default: './profile-form.js' });
-  for (const f of ['evidence-badge.d.ts', 'evidence-calculator.d.ts', 'profile-form.d.ts']) assert.ok(manifest.files.includes(f), f);
+  for (const f of ['evidence-badge.d.ts', 'evidence-calculator.d.ts', 'profile-form.d.ts', 'evidence-verify.d.ts', 'evidence_badge_bg.wasm']) assert.ok(manifest.files.includes(f), f);
 });

@@ -69,3 +69,12 @@ export async function example(profile: ProductProfile, roster: Uint8Array): Prom
   const design: ProductProfile['studies'][number]['design'] = vetProduct(profile, strict.evidencePolicy ?? undefined).studies.length ? 'clusterRct' : 'qed';
   return design.length + result.payment.totalCents + g + (tier ?? 0) + enrolled + host.length + digest.length;
 }
+
+/** The badge's module, as a vendor's page that only verifies uses it. */
+export async function verifyOnly(report: string, signature: string, key: string): Promise<boolean> {
+  const badge = await import('../../pkg/evidence-verify.js');
+  await badge.default();
+  const origin: string = badge.evaluatorOrigin('https://tea.example.gov').origin;
+  const r = badge.verifyReport(report, signature, [key]);
+  return r.valid && origin.length > 0 && badge.readReport(report).schema.length > 0;
+}

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import ec from './load.mjs';
+import ec, { thrown } from './load.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-check-sign-'));
 const minisign = (...args) => execFileSync('minisign', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
@@ -113,5 +113,36 @@ test('the demo sample verifies with the demo key and its tampered copy does not'
 function fileURLToPathSafe(f) {
   return new URL(`../../www/${f}`, import.meta.url).pathname;
 }
+
+test("the badge's module (evidence-verify.js) verifies as the full module does, and carries no evaluator", async () => {
+  const badge = await import(new URL('../../pkg/evidence-verify.js', import.meta.url));
+  await badge.default();
+  assert.equal(badge.version(), ec.version());
+  const tampered = reportText.replace('"totalCents": 200000', '"totalCents": 300000');
+  const other = JSON.stringify({ schema: 'something-else@1' });
+  const cases = [
+    [reportText, genuine, [agency.key], true],
+    [tampered, genuine, [agency.key], 'badSignature'],
+    [reportText, genuine, [district.key], 'untrustedKey'],
+    [reportText, 'not a signature', [agency.key], 'malformedSignature'],
+    [other, sign(agency, 'other2.json', other), [agency.key], 'notAReport'],
+  ];
+  for (const [report, signature, keys, expected] of cases) {
+    const got = badge.verifyReport(report, signature, keys);
+    assert.deepEqual(got, ec.verifyReport(report, signature, keys));
+    assert.equal(got.valid ? true : got.error.code, expected);
+  }
+  assert.deepEqual(badge.readReport(reportText), ec.readReport(reportText));
+  // Only the signed-report exports: the evaluator, vetting and statistics are not in it.
+  const glue = await import(new URL('../../pkg/evidence_badge.js', import.meta.url));
+  for (const name of ['evaluateContract', 'vetProduct', 'validateProfile', 'effectSize', 'minimumDetectableEffect', 'schemas']) {
+    assert.equal(glue[name], undefined, name);
+  }
+  // A trap restarts it, as the full module.
+  assert.equal(thrown(() => badge.__trapForTesting()).code, 'internalError');
+  assert.equal(badge.verifyReport(reportText, genuine, [agency.key]).valid, true);
+  const size = (f) => fs.statSync(new URL(`../../pkg/${f}`, import.meta.url)).size;
+  assert.ok(size('evidence_badge_bg.wasm') * 4 < size('evidence_check_bg.wasm'), 'the badge module is a fraction of the full one');
+});
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
