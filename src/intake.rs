@@ -250,6 +250,33 @@ pub struct Matches {
     pub score_rows_other_windows: usize,
     /// The program's weeks (a long usage log): the period's, or those the log holds.
     pub weeks: Option<u32>,
+    /// The joined roster's first rows, for the district to see what was joined.
+    pub preview: Preview,
+}
+
+/// The joined roster's columns (the roster's own names) and first rows (at most
+/// `PREVIEW_ROWS`), as text.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Preview {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The rows of the match report's preview.
+pub const PREVIEW_ROWS: usize = 10;
+
+impl Preview {
+    fn of(csv: &[u8]) -> Preview {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv);
+        let mut lines = (rdr.records().map_while(Result::ok))
+            .map(|r| r.iter().map(str::to_string).collect::<Vec<String>>());
+        Preview {
+            columns: lines.next().unwrap_or_default(),
+            rows: lines.take(PREVIEW_ROWS).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -431,7 +458,9 @@ pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, 
     if bad.count > 0 && c.on_bad_row == crate::contract::OnBadRow::Reject {
         return Err(bad.into_error());
     }
-    assemble(c, intake, usage, scores, students, bad)
+    let mut joined = assemble(c, intake, usage, scores, students, bad)?;
+    joined.matches.preview = Preview::of(&joined.csv);
+    Ok(joined)
 }
 
 /// A source's CSV text: the file itself, or an .xlsx workbook's sheet laid out as the CSV a

@@ -1145,3 +1145,45 @@ fn a_workbooks_bad_cells_are_bad_rows_at_their_row_and_a_bad_workbook_is_refused
     let e = sources(&central(10)).unwrap_err();
     assert_eq!(bad_rows(&e)[0].2, "unreadable", "{e:?}");
 }
+
+/// The README's example: the match report's preview is the joined roster's first rows, each
+/// value worked out by hand from the three files.
+#[test]
+fn the_preview_is_the_joined_rosters_first_rows() {
+    let c = json!({ "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 2, "minShareOfWeeks": 0.5 },
+        "intake": {
+            "usage": { "shape": "long", "studentId": "Student ID", "minutes": "Minutes", "week": "Week" },
+            "scores": { "shape": "long", "studentId": "StudentID", "window": "TermName", "score": "TestRITScore",
+                "preWindow": "Fall 2025-2026", "postWindow": "Spring 2025-2026" },
+            "students": { "studentId": "Student ID", "school": "School", "grade": "Grade" } } });
+    let usage = "Student ID,Week,Minutes\nA1,2025-W36,20\nA1,2025-W36,15\nA1,2025-W37,40\nA2,2025-W36,10\nA2,2025-W37,25\nZ9,2025-W36,30\n";
+    let scores = "StudentID,TermName,TestRITScore\nA1,Fall 2025-2026,200\nA1,Spring 2025-2026,209\nA2,Fall 2025-2026,190\nA2,Fall 2025-2026,195\nA2,Spring 2025-2026,203\nA3,Fall 2025-2026,210\n";
+    let students = "Student ID,School,Grade\nA1,Adams,3\nA2,Adams,4\nA3,Baker,3\n";
+    let e = run(&c, usage, scores, Some(students)).unwrap();
+    let p = &e.matches.as_ref().unwrap().preview;
+    assert_eq!(
+        p.columns,
+        ["student_id", "pre", "post", "minutes", "weeks", "weeks_at_minimum", "school", "grade"]
+    );
+    // A1: 20 + 15 and 40 minutes, both weeks at 30; A2: the later Fall test, 35 minutes, no week
+    // at 30; A3: no usage (0 minutes over the program's 2 weeks), no Spring test.
+    let rows: Vec<Vec<&str>> = p.rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    assert_eq!(
+        rows,
+        [
+            ["A1", "200", "209", "75", "2", "2", "Adams", "3"],
+            ["A2", "195", "203", "35", "2", "0", "Adams", "4"],
+            ["A3", "210", "", "0", "2", "0", "Baker", "3"],
+        ]
+    );
+    // At most 10 rows.
+    let many: String = (0..25).map(|i| format!("B{i},2025-W36,30\n")).collect();
+    let usage = format!("Student ID,Week,Minutes\n{many}");
+    let mut c = c;
+    c["intake"].as_object_mut().unwrap().remove("students");
+    let e = run(&c, &usage, scores, None).unwrap();
+    let p = &e.matches.as_ref().unwrap().preview;
+    assert_eq!((p.rows.len(), p.rows[9][0].as_str()), (10, "B9"));
+}
