@@ -8,6 +8,7 @@
 import { el, setPath, getPath, deletePath, listFromText, textFromList } from './dom.js';
 import { parseDollars, formatDollars } from './money.js';
 import { ColumnsStep } from './calculator-columns.js';
+import { FilesStep } from './calculator-files.js';
 
 const EMPTY_TIER = { label: '', atLeast: '', centsPerStudent: null };
 /** The subgroup field's hint before a roster's columns are known. */
@@ -67,6 +68,7 @@ export class ContractForm {
   /** The contract last shown, whole: what the form has no field for is kept from it. */
   #base = {};
   #columns = new ColumnsStep();
+  #files = new FilesStep();
   #tiers = el('div', { id: 'tiers' });
   #evaluateButton = el('button', { type: 'submit', class: 'primary', id: 'evaluate', text: 'Evaluate' });
   #cancelButton = el('button', { type: 'button', id: 'cancel', hidden: true, text: 'Cancel' });
@@ -104,8 +106,21 @@ export class ContractForm {
     this.#columns.prefill(contract.columns);
   }
 
+  /** Shows the district's files (`{ bytes, name }`, up to three) to be given roles and mapped to the contract's `intake`. */
+  showFiles(files) {
+    this.#columns.show(null);
+    this.#files.show(files, this.#base.intake);
+    this.element.querySelector('#subgroups-hint').textContent = 'Comma-separated, from the student file\'s columns.';
+  }
+
+  /** The district's files by role (`{ usage, scores, students }`), or null when a single roster is loaded. */
+  sources() {
+    return this.#files.shown ? this.#files.sources() : null;
+  }
+
   /** Shows the columns of a roster's header line (`headers`) to be mapped to the roster's fields; null hides the step. */
   showHeaders(headers, fileName) {
+    this.#files.show([]);
     this.#columns.show(headers, fileName, this.#base.columns);
     const names = (headers ?? []).filter(Boolean);
     if (!names.length) {
@@ -119,7 +134,7 @@ export class ContractForm {
   /** What a person reads for the field at `path`: its label ("Minimum weeks", "Tier 2: Metric at least"), else the path. */
   labelOf(path) {
     const control = this.#control(path);
-    const label = this.#columns.labelOf(path) ?? (control && this.element.querySelector(`label[for="${control.id}"]`)?.textContent);
+    const label = this.#columns.labelOf(path) ?? this.#files.labelOf(path) ?? (control && this.element.querySelector(`label[for="${control.id}"]`)?.textContent);
     if (!label) return path;
     const tier = control?.closest('.tier-row');
     return tier ? `${tier.getAttribute('aria-label')}: ${label}` : label;
@@ -151,6 +166,14 @@ export class ContractForm {
       if (columns) contract.columns = columns;
       else delete contract.columns;
     }
+    // The district's files are read under the intake the files step makes (the module checks
+    // each column against its file); a single roster under none.
+    if (this.#files.shown) {
+      const { intake, problems: unmapped } = this.#files.read();
+      problems.unshift(...unmapped);
+      contract.intake = intake;
+      delete contract.columns;
+    } else delete contract.intake;
     contract.paymentCard ??= [];
     contract.currency ??= 'USD';
     return { contract, problems };
@@ -205,6 +228,7 @@ export class ContractForm {
     return el('form', { class: 'panel', id: 'contract', 'aria-labelledby': 'contract-h', novalidate: true },
       el('h2', { id: 'contract-h', text: '2. Contract' }),
       this.#columns.element,
+      this.#files.element,
       el('fieldset', {}, el('legend', { text: 'Contract' }),
         el('div', { class: 'row' },
           field('productName', 'Product', textInput('productName'), { wide: true }),

@@ -130,6 +130,40 @@ function comparisonSection(e) {
     ...(support ? [el('p', { class: 'hint', text: support.essaRationale })] : [])];
 }
 
+/**
+ * How the district's files matched (`result.matches`): counts, the ids to look at (collapsed)
+ * and the joined roster's first rows. On screen only: no report holds an id.
+ */
+function matchesSection(m) {
+  if (!m) return [];
+  const ids = (label, list) => (list.length
+    ? el('details', {}, el('summary', { text: `${label}: ${count(list.length)}` }), el('p', { class: 'ids', text: list.join(', ') }))
+    : null);
+  const rows = [
+    ['Students in the usage file', m.inUsage], ['Students in the scores file', m.inScores],
+    ...(m.inStudents == null ? [] : [['Students in the student file', m.inStudents]]),
+    ['Enrolled (the joined roster\'s rows)', m.enrolled], ['Enrolled with usage', m.withUsage], ['Enrolled with a pre-test', m.withPre],
+    ['Enrolled with a post-test', m.withPost], ['Enrolled in both the usage and the scores file', m.inAll],
+    ['Usage rows outside the period (left out)', m.usageRowsOutsidePeriod], ['Score rows outside the period (left out)', m.scoreRowsOutsidePeriod],
+    ['Score rows of other windows or subjects (left out)', m.scoreRowsOtherWindows],
+    ...(m.weeks == null ? [] : [['Weeks of the program', m.weeks]]),
+  ];
+  const two = m.twoInAWindow;
+  return [el('h3', { text: 'How the files matched' }),
+    el('p', { class: 'hint', text: 'On this screen only: the student ids below are the district\'s to check, and no report holds them.' }),
+    table('Students and rows of the district\'s files', ['What', 'Count'], rows.map(([label, n]) => ({ cells: [label, count(n)] })), { numeric: [1] }),
+    ids('Students of the usage file not enrolled (left out)', m.usageNotEnrolled),
+    ids('Students of the scores file not enrolled (left out)', m.scoresNotEnrolled),
+    ids('Enrolled students without usage (0 minutes)', m.withoutUsage),
+    ids('Enrolled students without a test in either window', m.withoutScores),
+    two.length ? el('details', {}, el('summary', { text: `Students with two or more tests in one window: ${count(two.length)}` }),
+      table('Two or more tests in one window, and the scores file\'s line of the test used', ['Student', 'Window', 'Tests', 'Line used'],
+        two.map((t) => ({ cells: [t.studentId, t.window, String(t.tests), String(t.lineUsed)] })), { numeric: [2, 3] })) : null,
+    el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'The joined roster\'s first rows' }, table(`The joined roster's first ${m.preview.rows.length} rows`, m.preview.columns,
+      m.preview.rows.map((cells) => ({ cells })))),
+  ].filter(Boolean);
+}
+
 function rowsLeftOutSection(r) {
   if (!r.rejectedCount) return [];
   return [el('h3', { text: 'Rows left out' }), lineTable(`Rows left out (${count(r.rejectedCount)})`, r.rejectedRows)];
@@ -195,7 +229,7 @@ export class ResultsView {
     for (const c of this.#charts) c.destroy();
     this.#charts = [];
     this.#results.replaceChildren(
-      ...paymentSection(r.payment), ...studentsSection(r.students), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
+      ...matchesSection(r.matches), ...paymentSection(r.payment), ...studentsSection(r.students), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
       ...subgroupsSection(r.subgroups, r.report.minCellSize), ...comparisonSection(r.effect),
       ...r.notes.map((note) => el('p', { class: 'hint', text: note })),
       ...rowsLeftOutSection(r), ...reportSection(r.report, (report) => this.#download(report)));

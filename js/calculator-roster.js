@@ -1,6 +1,7 @@
 // The calculator's first panel, "1. Roster": a CSV file chosen with the file picker or dropped on
-// the panel, or the synthetic sample roster, read on this device into bytes (nothing is uploaded),
-// named for the person using it and handed to the calculator.
+// the panel (or the district's own files, up to three, CSV or .xlsx), or the synthetic sample
+// roster, read on this device into bytes (nothing is uploaded), named for the person using it and
+// handed to the calculator.
 import { el } from './dom.js';
 import { count } from './money.js';
 import { sampleRoster } from './sample-roster.js';
@@ -8,26 +9,31 @@ import { sampleRoster } from './sample-roster.js';
 /** A roster given as text, as the calculator keeps rosters: `{ bytes, name }`. */
 export const rosterFromText = (text, name) => ({ bytes: new TextEncoder().encode(text).buffer, name });
 
+/** The media type of an .xlsx workbook. */
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export class RosterPanel {
+  #onFiles;
   #name = el('p', { class: 'hint', id: 'roster-name', text: 'No roster loaded yet.' });
   #onRoster;
 
   /**
    * `onRoster(roster, { sample })` receives each roster loaded, `{ bytes: ArrayBuffer, name }`, and
-   * whether it is the sample roster.
+   * whether it is the sample roster; `onFiles(files)` the district's files, `[{ bytes, name }]`.
    */
-  constructor(onRoster) {
+  constructor(onRoster, onFiles) {
     this.#onRoster = onRoster;
+    this.#onFiles = onFiles;
     const drop = el('div', { class: 'drop', id: 'drop' },
-      el('label', { for: 'file', text: 'Roster CSV file (read on this device, never uploaded)' }),
-      el('input', { id: 'file', type: 'file', accept: '.csv,text/csv', onchange: (e) => this.#loadFile(e.target.files[0]) }),
-      el('p', { class: 'hint', text: 'Or drop the file here. Columns: student id, pre- and post-test scores, minutes, weeks; optional grade, group (T/C), school and subgroup columns. Your file\'s own column names are matched to these once it is chosen.' }));
+      el('label', { for: 'file', text: 'Roster CSV file, or the district\'s files (read on this device, never uploaded)' }),
+      el('input', { id: 'file', type: 'file', multiple: true, accept: `.csv,text/csv,.xlsx,${XLSX_TYPE}`, onchange: (e) => this.#loadFiles(e.target.files) }),
+      el('p', { class: 'hint', text: 'Or drop them here. One roster: student id, pre- and post-test scores, minutes, weeks; optional grade, group (T/C), school and subgroup columns. Or up to three of the district\'s own exports, CSV or .xlsx: the usage export, the scores export and the student file, joined here. Your files\' own column names are matched once they are chosen.' }));
     drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
     drop.addEventListener('dragleave', () => drop.classList.remove('over'));
     drop.addEventListener('drop', (e) => {
       e.preventDefault();
       drop.classList.remove('over');
-      if (e.dataTransfer.files[0]) this.#loadFile(e.dataTransfer.files[0]);
+      this.#loadFiles(e.dataTransfer.files);
     });
     /** The panel, to be placed in the calculator's shadow root. */
     this.element = el('section', { class: 'panel', 'aria-labelledby': 'roster-h' },
@@ -39,9 +45,21 @@ export class RosterPanel {
       el('p', { class: 'privacy', text: 'Privacy: the roster is read and evaluated by WebAssembly inside this browser. No request carries it anywhere.' }));
   }
 
-  async #loadFile(file) {
-    if (!file) return;
-    this.#loaded({ bytes: await file.arrayBuffer(), name: `${file.name} (${count(file.size)} bytes)` }, false);
+  /** One CSV file is a roster; two or three files, or a workbook, are the district's files. */
+  async #loadFiles(list) {
+    const files = [...(list ?? [])];
+    if (!files.length) return;
+    if (files.length > 3) {
+      this.#name.textContent = `${files.length} files were given: give one roster, or at most three district files (usage, scores, students).`;
+      return;
+    }
+    const loaded = await Promise.all(files.map(async (f) => ({ bytes: await f.arrayBuffer(), name: `${f.name} (${count(f.size)} bytes)` })));
+    if (loaded.length === 1 && !/\.xlsx$/i.test(files[0].name)) {
+      this.#loaded(loaded[0], false);
+      return;
+    }
+    this.#name.textContent = `Loaded: ${loaded.map((f) => f.name).join('; ')}.`;
+    this.#onFiles(loaded);
   }
 
   #loadSample() {

@@ -25,7 +25,7 @@ const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).hre
 
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
-  #roster = null; // { bytes: ArrayBuffer, name }
+  #roster = null; // { bytes: ArrayBuffer, name }, or the district's files: { files, name }
   /** The contract the page gave (the `contract` attribute), once loaded; null without one. */
   #pageContract = null;
   /** Settles when the page's contract is loaded (or failed to load); `#preloading` until then. */
@@ -51,7 +51,7 @@ export class EvidenceCalculator extends HTMLElement {
       // (The sample waits for the page's contract while it loads.)
       if (sample && this.#preloading) this.#preloaded.then(() => use(roster, sample));
       else use(roster, sample);
-    });
+    }, (files) => this.#preloaded.then(() => this.#setFiles(files)));
     root.append(rosterPanel.element, this.#form.element, this.#results.element);
     const styled = adoptStylesheet(root, STYLESHEET_URL);
     // Until a contract is preloaded, the form holds the sample's terms without its roster-specific
@@ -108,6 +108,16 @@ export class EvidenceCalculator extends HTMLElement {
     this.#form.showHeaders(headerNames(roster.bytes), roster.name);
   }
 
+  /**
+   * Keeps the district's files (`[{ bytes, name }]`) and shows their roles and columns to be
+   * checked; they are evaluated when the form is submitted (the guesses need a look first).
+   */
+  #setFiles(files) {
+    this.#roster = { files, name: files.map((f) => f.name).join(', ') };
+    this.#form.showFiles(files);
+    this.#results.say('The district\'s files are loaded: check which file is which and their columns under 2. Contract, then Evaluate.');
+  }
+
   async #preload() {
     const url = this.getAttribute('contract');
     if (!url) return;
@@ -160,7 +170,7 @@ export class EvidenceCalculator extends HTMLElement {
     }
     this.#results.begin(`Evaluating ${this.#roster.name}…`);
     this.#form.running = true;
-    this.#worker.evaluate(contract, this.#roster.bytes);
+    this.#worker.evaluate(contract, this.#form.sources() ?? this.#roster.bytes);
   }
 
   #cancel() {

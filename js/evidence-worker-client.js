@@ -41,13 +41,21 @@ export class EvidenceWorkerClient {
     this.#running = false;
   }
 
-  /** Evaluates `roster` (an ArrayBuffer, left intact) with `contract`, in place of any running evaluation. */
+  /**
+   * Evaluates `roster` (an ArrayBuffer, or the district's files as `{ usage, scores, students }`
+   * ArrayBuffers; left intact) with `contract`, in place of any running evaluation.
+   */
   evaluate(contract, roster) {
     if (this.#running) this.start();
     this.#running = true;
-    // A copy is transferred, so the loaded roster can be evaluated again with another contract.
-    const bytes = roster.slice(0);
-    this.#worker.postMessage({ type: 'evaluate', contract, roster: bytes }, [bytes]);
+    // Copies are transferred, so the loaded files can be evaluated again with another contract.
+    if (roster instanceof ArrayBuffer) {
+      const bytes = roster.slice(0);
+      this.#worker.postMessage({ type: 'evaluate', contract, roster: bytes }, [bytes]);
+      return;
+    }
+    const sources = Object.fromEntries(Object.entries(roster).map(([role, bytes]) => [role, bytes.slice(0)]));
+    this.#worker.postMessage({ type: 'evaluate', contract, sources }, Object.values(sources));
   }
 
   /** Abandons the running evaluation: its answer will never come. */
