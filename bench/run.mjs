@@ -99,8 +99,15 @@ server.close();
 console.log('bench: cost on adversarial inputs (doubling sizes)');
 const cost = costTable();
 
-const wasm = fs.readFileSync(path.join(root, 'pkg/evidence_check_bg.wasm'));
-const gz = zlib.gzipSync(wasm, { level: 9 }).length;
+const sizeOf = (file) => {
+  const bytes = fs.readFileSync(path.join(root, 'pkg', file));
+  return { raw: bytes.length, gz: zlib.gzipSync(bytes, { level: 9 }).length };
+};
+const kb = ({ raw, gz }) => `${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped`;
+// The badge's module (signed reports only) is what a vendor's page downloads; the full one
+// (evaluator, vetting, statistics, the .xlsx reader) what the calculator, the form and Node load.
+const badgeSize = sizeOf('evidence_badge_bg.wasm');
+const fullSize = sizeOf('evidence_check_bg.wasm');
 const t = {
   node: median(node.times), chromium: median(browserRun.map((r) => r.ms)), peer: median(peerTimes), native: median(native.times),
   startup: median(startups),
@@ -122,12 +129,13 @@ const targets = [
   ['wasm vs JS peer (Node)', `${f1(t.peer / t.node)}x faster`, '>= 10x', t.peer / t.node >= 10],
   ['roster throughput in Node', `${f1(MB / (t.node / 1000))} MB/s`, '>= 300 MB/s', MB / (t.node / 1000) >= 300],
   ['wasm (Node) vs native', `${(t.node / t.native).toFixed(2)}x native`, '<= 1.5x', t.node / t.native <= 1.5],
-  ['wasm size', `${(wasm.length / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped`, '<= 150 KB gzipped', gz / 1024 <= 150],
+  ['wasm size: the badge\'s module', kb(badgeSize), '<= 150 KB gzipped', badgeSize.gz / 1024 <= 150],
+  ['wasm size: the full module', kb(fullSize), 'none (reported)', null],
   ['start-up + first vetProduct (Chromium)', `${f1(t.startup)} ms`, '< 50 ms', t.startup < 50],
   ['wasm memory beyond the roster (1M rows)', `${f1(memoryBeyond / 1e6)} MB = ${(memoryBeyond / rosterBytes).toFixed(2)}x the roster`, '<= 2x the roster', memoryBeyond <= 2 * rosterBytes],
 ];
 const targetTable = ['| measure | result | target | met |', '|---|---|---|---|',
-  ...targets.map(([m, r, goal, ok]) => `| ${m} | ${r} | ${goal} | ${ok ? 'yes' : '**no**'} |`)].join('\n');
+  ...targets.map(([m, r, goal, ok]) => `| ${m} | ${r} | ${goal} | ${ok == null ? '—' : ok ? 'yes' : '**no**'} |`)].join('\n');
 const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const summary = `Roster: ${rosterBytes.toLocaleString('en-US')} bytes, 1,000,000 students (bench/roster.mjs, deterministic). ` +

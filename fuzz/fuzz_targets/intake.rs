@@ -1,6 +1,7 @@
 //! Any three files (the input split at NUL bytes: usage, scores, students) joined under a
 //! contract's intake section and evaluated: every shape, both fidelity rules, the period, marks,
-//! typical growth and a subgroup column of the student file. The first byte picks the shapes.
+//! typical growth and a subgroup column of the student file. The first byte picks the shapes;
+//! with its bit 64 the rest is one usage file, an .xlsx workbook in the seeds.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
@@ -46,6 +47,20 @@ fuzz_target!(|data: &[u8]| {
         contract["subgroupColumns"] = json!(["ell"]);
     }
     contract["intake"] = intake;
+    // With bit 64, the whole input after the first byte is the usage file (an .xlsx workbook
+    // holds NUL bytes, so it cannot be one part of three), beside a fixed scores file.
+    let fixed_scores: &[u8] = b"id,pre,post,typ\nA,200,210,8\nB,190,199,8\n";
+    let (usage, scores) = match pick & 64 {
+        0 => (usage, scores),
+        _ => (rest, fixed_scores),
+    };
+    if pick & 64 != 0 {
+        contract["intake"]["scores"] =
+            json!({ "shape": "wide", "studentId": "id", "pre": "pre", "post": "post", "typicalGrowth": "typ" });
+        contract["intake"].as_object_mut().map(|o| o.remove("students"));
+        contract["subgroupColumns"] = json!([]);
+    }
+    let students = students.filter(|_| pick & 64 == 0);
     let sources = evidence_check::Sources {
         usage,
         scores,
