@@ -654,3 +654,132 @@ fn a_sum_may_take_in_a_count_of_zero_that_a_reader_cannot_tell_is_zero() {
     assert_eq!(Hull::candidates(&[0, 0, 12], 10), None);
     assert_eq!(Hull::candidates(&[3, 10, 12], 10), None);
 }
+
+/// Unpublished quantities of `values` (each up to 100).
+fn unpublished(a: &mut Audit, values: &[f64]) -> Vec<Q> {
+    let qs: Vec<Q> = values
+        .iter()
+        .map(|&v| a.quantity("member", v, 100.0))
+        .collect();
+    for &q in &qs {
+        a.get_mut(q).known = Known::Not;
+    }
+    qs
+}
+
+#[test]
+fn members_stand_alike_only_when_each_relation_treats_them_alike() {
+    // Three members, each with its own bound, and their sum: alike.
+    let alike_three = |coefficient: f64, last_bound: f64| {
+        let mut a = Audit::default();
+        let m = unpublished(&mut a, &[9.0, 10.0, 11.0]);
+        for (i, &q) in m.iter().enumerate() {
+            a.relate(
+                vec![(q, 1.0)],
+                Op::Le,
+                if i == 2 { last_bound } else { 12.0 },
+            );
+        }
+        a.relate(
+            vec![(m[0], 1.0), (m[1], coefficient), (m[2], 1.0)],
+            Op::Eq,
+            30.0,
+        );
+        a.groups.push(Group {
+            members: m.iter().map(|&q| vec![q]).collect(),
+        });
+        a.alike().into_iter().map(|g| g.members).collect::<Vec<_>>()
+    };
+    let three: Vec<Vec<Q>> = (0..3).map(|i| vec![Q(i)]).collect();
+    assert_eq!(alike_three(1.0, 12.0), [three]);
+    // The sum weighs one member twice, or one member's bound is its own: not alike.
+    assert!(alike_three(2.0, 12.0).is_empty());
+    assert!(alike_three(1.0, 13.0).is_empty());
+    // A relation of two of the three members only.
+    let mut a = Audit::default();
+    let m = unpublished(&mut a, &[9.0, 10.0, 11.0]);
+    a.relate(vec![(m[0], 1.0), (m[1], 1.0)], Op::Le, 25.0);
+    a.groups.push(Group {
+        members: m.iter().map(|&q| vec![q]).collect(),
+    });
+    assert!(a.alike().is_empty());
+}
+
+#[test]
+fn members_tied_to_quantities_that_differ_do_not_stand_alike() {
+    // a0 and a1 are each tied to their own partner, b0 and b1, and only b0 is bounded: a0 and
+    // a1 are not interchangeable (nor are b0 and b1), though their relations look alike once
+    // the partner is taken for its slot.
+    let mut a = Audit::default();
+    let g1 = unpublished(&mut a, &[2.0, 3.0]);
+    let g2 = unpublished(&mut a, &[1.0, 2.0]);
+    a.relate(vec![(g1[0], 1.0), (g2[0], 1.0)], Op::Le, 5.0);
+    a.relate(vec![(g1[1], 1.0), (g2[1], 1.0)], Op::Le, 5.0);
+    a.relate(vec![(g2[0], 1.0)], Op::Le, 1.0);
+    a.groups.push(Group {
+        members: vec![vec![g1[0]], vec![g1[1]]],
+    });
+    a.groups.push(Group {
+        members: vec![vec![g2[0]], vec![g2[1]]],
+    });
+    assert!(a.alike().is_empty());
+    // A quantity outside the groups (z, the audit's first) is never taken for a slot: member
+    // 0's relation with z is not member 1's with its own second slot.
+    let mut a = Audit::default();
+    let z = unpublished(&mut a, &[1.0])[0];
+    let m = unpublished(&mut a, &[2.0, 3.0, 2.0, 3.0]);
+    a.relate(vec![(m[0], 1.0), (z, 1.0)], Op::Le, 5.0);
+    a.relate(vec![(m[2], 1.0), (m[3], 1.0)], Op::Le, 5.0);
+    a.groups.push(Group {
+        members: vec![vec![m[0], m[1]], vec![m[2], m[3]]],
+    });
+    assert!(a.alike().is_empty());
+    // Tied alike to one quantity outside the groups, they are alike.
+    let mut a = Audit::default();
+    let z = unpublished(&mut a, &[1.0])[0];
+    let m = unpublished(&mut a, &[2.0, 3.0]);
+    a.relate(vec![(m[0], 1.0), (z, 1.0)], Op::Le, 5.0);
+    a.relate(vec![(m[1], 1.0), (z, 1.0)], Op::Le, 5.0);
+    a.groups.push(Group {
+        members: vec![vec![m[0]], vec![m[1]]],
+    });
+    assert_eq!(a.alike().len(), 1);
+}
+
+#[test]
+fn the_reduced_audit_keeps_the_target_its_own_relations_and_the_average_the_others() {
+    // Members of 9, 10 and 11, each at most 12, summing to 30, beside an unrelated count.
+    let mut a = Audit::default();
+    let other = a.quantity("other", 4.0, 10.0);
+    let m = unpublished(&mut a, &[9.0, 10.0, 11.0]);
+    for &q in &m {
+        a.relate(vec![(q, 1.0)], Op::Le, 12.0);
+    }
+    a.relate(vec![(m[0], 1.0), (m[1], 1.0), (m[2], 1.0)], Op::Eq, 30.0);
+    let groups = vec![Group {
+        members: m.iter().map(|&q| vec![q]).collect(),
+    }];
+    let (r, map) = a.reduced(&groups, Some((0, 2)));
+    // The other count, the kept member (11), the average of the others (9.5).
+    let values: Vec<f64> = r.quantities.iter().map(|q| q.value).collect();
+    assert_eq!(values, [4.0, 11.0, 9.5]);
+    assert_eq!(map, [Some(Q(0)), None, None, Some(Q(1))]);
+    assert_eq!(map[other.0], Some(Q(0)));
+    // The kept member's bound, the average's (written once, from one other member), and the
+    // sum as the kept member plus twice the average.
+    let relations: Vec<(Vec<(Q, f64)>, Op, f64)> = r
+        .relations
+        .iter()
+        .map(|x| (x.terms.clone(), x.op, x.rhs))
+        .collect();
+    assert_eq!(
+        relations,
+        [
+            (vec![(Q(2), 1.0)], Op::Le, 12.0),
+            (vec![(Q(1), 1.0)], Op::Le, 12.0),
+            (vec![(Q(1), 1.0), (Q(2), 2.0)], Op::Eq, 30.0),
+        ]
+    );
+    // Alone, the kept member is 30 less twice the average, at most 12: 6 to 12.
+    assert_eq!(r.interval(Q(1)), (6.0, 12.0));
+}
