@@ -767,7 +767,8 @@ fn the_reduced_audit_keeps_the_target_its_own_relations_and_the_average_the_othe
     assert_eq!(map[other.0], Some(Q(0)));
     // The kept member's bound, the average's (written once, from one other member), and the
     // sum as the kept member plus twice the average.
-    let relations: Vec<(Vec<(Q, f64)>, Op, f64)> = r
+    type Written = (Vec<(Q, f64)>, Op, f64);
+    let relations: Vec<Written> = r
         .relations
         .iter()
         .map(|x| (x.terms.clone(), x.op, x.rhs))
