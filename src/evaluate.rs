@@ -216,6 +216,17 @@ pub fn evaluate(
     bytes: &[u8],
     progress: &mut dyn FnMut(f64),
 ) -> Result<Evaluation, Error> {
+    evaluate_after(c, bytes, progress, 0)
+}
+
+/// [`evaluate`], `skipped` rows having been left out before the roster was made (the
+/// district's files' bad rows, under skip): the comparison's conditions count them too.
+fn evaluate_after(
+    c: &Contract,
+    bytes: &[u8],
+    progress: &mut dyn FnMut(f64),
+    skipped: usize,
+) -> Result<Evaluation, Error> {
     let opts = ReadOptions {
         columns: &c.columns,
         subgroup_columns: &c.subgroup_columns,
@@ -263,7 +274,7 @@ pub fn evaluate(
             details: Details::Rows { errors: read.errors, total: read.error_count },
         });
     }
-    let mut evaluation = tally(c, &read.roster, read.error_count)?;
+    let mut evaluation = tally(c, &read.roster, read.error_count + skipped)?;
     evaluation.report.roster_digest = report::roster_digest(bytes);
     evaluation.rejected_rows = read.errors;
     evaluation.rejected_count = read.error_count;
@@ -307,6 +318,21 @@ pub fn evaluate_sources(
         } else {
             "usage"
         };
+        // Every student left out with a row that could not be read: those rows are the cause.
+        if joined.rejected_count > 0 {
+            return Err(Error {
+                code: Code::InvalidRoster,
+                message: format!(
+                    "No student is enrolled: {} row{} of the district's files could not be read, and each student with one is left out (the first are listed).",
+                    joined.rejected_count,
+                    if joined.rejected_count == 1 { "" } else { "s" },
+                ),
+                details: crate::error::Details::Rows {
+                    errors: joined.rejected,
+                    total: joined.rejected_count,
+                },
+            });
+        }
         return Err(Error {
             code: Code::InvalidRoster,
             message: format!("No student is enrolled: the {whose} file has no student rows."),
@@ -326,7 +352,8 @@ pub fn evaluate_sources(
             None => (crate::intake::File::Students, e),
         }
     };
-    let mut evaluation = match evaluate(&joined.contract, &joined.csv, progress) {
+    let skipped = joined.rejected_count;
+    let mut evaluation = match evaluate_after(&joined.contract, &joined.csv, progress, skipped) {
         Ok(e) => e,
         Err(Error {
             details: Details::Rows { errors, total },
@@ -336,6 +363,7 @@ pub fn evaluate_sources(
             return Err(crate::intake::BadRows {
                 errors,
                 count: total,
+                ..Default::default()
             }
             .into_error());
         }

@@ -242,6 +242,9 @@ pub struct Matches {
     pub without_scores: Vec<String>,
     /// Enrolled students with two or more tests in one window, and the one used.
     pub two_in_a_window: Vec<TwoTests>,
+    /// Students left out because a row of theirs in any file could not be read (under
+    /// `onBadRow: "skip"`; the rows are listed with the evaluation's rejected rows).
+    pub left_out: Vec<String>,
     /// Usage rows dated outside the period, left out.
     pub usage_rows_outside_period: usize,
     /// Score rows dated outside the period, left out.
@@ -435,7 +438,9 @@ pub fn join(c: &Contract, intake: &Intake, sources: &Sources) -> Result<Joined, 
     // What the metric needs, from the file that has it.
     let typical = intake.scores.typical_growth().is_some();
     let graded = intake.students.as_ref().is_some_and(|s| s.grade.is_some());
+    let wide_usage = matches!(intake.usage, Usage::Wide { .. });
     let needs = [
+        (c.fidelity.min_share_of_weeks.is_some() && wide_usage, "intake.usage.shape", "The weekly rule (fidelity.minShareOfWeeks) counts each student's weeks at the minimum: it needs a long usage file (a row per week or session)."),
         (c.metric.per_student() && !typical, "intake.scores.typicalGrowth", "percentOfTypical with perStudent takes each student's typical growth from the scores file: name its column."),
         (c.metric.needs_grade() && !graded, "intake.students.grade", "The metric's norms are by grade: name the student file's grade column."),
     ];
@@ -472,7 +477,7 @@ fn as_text<'a>(
     bad: &mut BadRows,
 ) -> Result<Cow<'a, [u8]>, Error> {
     if xlsx::is_xls(bytes) {
-        let what = "is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV UTF-8.";
+        let what = "is an Excel 97-2003 workbook (.xls) or a password-protected one: save it as .xlsx without a password, or as CSV UTF-8.";
         return Err(fatal(file, Code::WrongEncoding, 1, what.into()));
     }
     if !xlsx::is_zip(bytes) {
@@ -496,6 +501,15 @@ fn as_text<'a>(
 pub(crate) struct BadRows {
     pub(crate) errors: Vec<(File, RowError)>,
     pub(crate) count: usize,
+    /// The student whose row is being read, once its id is: a bad value of the row leaves
+    /// the student out.
+    pub(crate) current: Option<String>,
+    /// The students with a bad row: left out of the joined roster, as a roster's bad row
+    /// leaves its student out (a row whose id cannot be read is left out alone).
+    pub(crate) students: BTreeSet<String>,
+    /// Those of them with a bad row in the usage file (without a student file, the usage
+    /// file's students are the enrolled, a student whose every row is bad among them).
+    pub(crate) in_usage: BTreeSet<String>,
 }
 
 impl BadRows {
@@ -510,6 +524,12 @@ impl BadRows {
 
     fn add(&mut self, file: File, line: u64, column: Option<String>, code: Code, message: String) {
         self.count += 1;
+        if let Some(id) = &self.current {
+            self.students.insert(id.clone());
+            if file == File::Usage {
+                self.in_usage.insert(id.clone());
+            }
+        }
         if self.errors.len() < crate::roster::MAX_REPORTED_ROW_ERRORS {
             self.errors.push((
                 file,
@@ -686,6 +706,7 @@ impl<'a> Table<'a> {
     /// left open, as many fields as the header, UTF-8), and its first line; the others are bad
     /// rows. None at the end.
     fn next(&mut self, bad: &mut BadRows) -> Result<Option<(u64, &csv::ByteRecord)>, Error> {
+        bad.current = None;
         loop {
             let line = self.lines.of(self.rdr.position().byte());
             match self.rdr.read_byte_record(&mut self.record) {
@@ -787,6 +808,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                 let Some(id) = student(record, cols[0], line, student_id, File::Usage, bad) else {
                     continue;
                 };
+                bad.current = Some(id.clone());
                 let mut values = [0.0; 2];
                 let mut ok = true;
                 for k in 0..2 {
@@ -873,6 +895,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
                 let Some(id) = student(record, id_at, line, student_id, File::Usage, bad) else {
                     continue;
                 };
+                bad.current = Some(id.clone());
                 let Some(m) = number(record, minutes_at, line, minutes, File::Usage, bad) else {
                     continue;
                 };
@@ -945,7 +968,9 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
             for id in over {
                 if let Some(u) = out.of.remove(&id) {
                     let message = format!("The student's rows add up to {} minutes, more than a student can use ({MAX_MINUTES} at most).", u.minutes);
+                    bad.current = Some(id.clone());
                     bad.push(File::Usage, u.line, minutes, Code::OutOfRange, message);
+                    bad.current = None;
                 }
                 out.order.retain(|x| *x != id);
             }
@@ -1098,6 +1123,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                 let Some(id) = student(record, id_at, line, student_id, File::Scores, bad) else {
                     continue;
                 };
+                bad.current = Some(id.clone());
                 let Ok(typical) = typical_of(record, typical_at, line, bad) else {
                     continue;
                 };
@@ -1192,6 +1218,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
                 let Some(id) = student(record, id_at, line, student_id, File::Scores, bad) else {
                     continue;
                 };
+                bad.current = Some(id.clone());
                 let day = match date_at {
                     Some((i, name)) => match parse_day(field(record, i)) {
                         Ok(day) => Some(day),
@@ -1433,6 +1460,7 @@ fn read_students(
         let Some(id) = student(record, id_at, line, &file.student_id, File::Students, bad) else {
             continue;
         };
+        bad.current = Some(id.clone());
         if let Some(first) = seen.get(&id) {
             bad.push(
                 File::Students,
@@ -1469,8 +1497,9 @@ fn assemble(
     students: Option<StudentsRead>,
     bad: BadRows,
 ) -> Result<Joined, Error> {
-    // The enrolled: the student file's, or the usage file's, each with its origin.
-    let enrolled: Vec<(String, (File, u64))> = match &students {
+    // The enrolled: the student file's, or the usage file's, each with its origin; those with a
+    // row that could not be read (under skip) are left out, as a roster's bad row is.
+    let mut enrolled: Vec<(String, (File, u64))> = match &students {
         Some(s) => (s.ids.iter().cloned())
             .zip(s.lines.iter().map(|&l| (File::Students, l)))
             .collect(),
@@ -1483,6 +1512,18 @@ fn assemble(
             })
             .collect(),
     };
+    let mut left_out: BTreeSet<String> = match &students {
+        Some(_) => BTreeSet::new(),
+        None => bad.in_usage.clone(),
+    };
+    enrolled.retain(|(id, _)| {
+        let bad_row = bad.students.contains(id);
+        if bad_row {
+            left_out.insert(id.clone());
+        }
+        !bad_row
+    });
+    let left_out: Vec<String> = left_out.into_iter().collect();
     // A long log's program weeks: the period's, or every week the enrolled students used
     // (others' rows are left out, and add no week).
     let program: Option<Vec<i64>> = match usage.weeks {
@@ -1518,6 +1559,7 @@ fn assemble(
         score_rows_outside_period: scores.outside_period,
         score_rows_other_windows: scores.other_windows,
         weeks: program.as_ref().map(|w| w.len() as u32),
+        left_out,
         ..Matches::default()
     };
     let defaults = Columns::default();
@@ -1627,12 +1669,12 @@ fn assemble(
         });
     }
     for id in &usage.order {
-        if !enrolled_ids.contains(id.as_str()) {
+        if !enrolled_ids.contains(id.as_str()) && !bad.students.contains(id) {
             matches.usage_not_enrolled.push(id.clone());
         }
     }
     let mut not_enrolled: Vec<&String> = (scores.of.keys())
-        .filter(|id| !enrolled_ids.contains(id.as_str()))
+        .filter(|id| !enrolled_ids.contains(id.as_str()) && !bad.students.contains(*id))
         .collect();
     not_enrolled.sort();
     matches.scores_not_enrolled = not_enrolled.into_iter().cloned().collect();

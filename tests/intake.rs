@@ -409,12 +409,31 @@ fn a_bad_row_of_a_district_file_is_reported_at_its_file_and_line() {
         (4, evidence_check::Code::InvalidDate)
     );
     assert!(e.message.contains("usage file, line 3"), "{}", e.message);
-    // Skipped, the rows are counted and listed, and the student keeps the readable row.
+    // Skipped, the rows are counted and listed, and their student is left out, as a roster's
+    // bad row leaves its student out: here the only one, so nothing is evaluated, and the rows
+    // are what is said.
     c["onBadRow"] = json!("skip");
+    let e = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap_err();
+    assert_eq!(e.message, "No student is enrolled: 2 rows of the district's files could not be read, and each student with one is left out (the first are listed).");
+    assert_eq!(bad_rows(&e).iter().map(|r| r.0).collect::<Vec<_>>(), [3, 4]);
+    // With a second student, B is evaluated and A is listed as left out.
+    let students = format!("{students}B,Baker,4,Treatment\n");
+    let usage = format!("{usage}B,9/2/2025,30\n");
+    let sources = Sources {
+        usage: usage.as_bytes(),
+        scores: scores.as_bytes(),
+        students: Some(students.as_bytes()),
+    };
     let ok = evaluate_sources_json(&c, &sources, &mut |_| {}).unwrap();
-    assert_eq!(ok.rejected_count, 2);
-    assert_eq!(ok.rejected_rows.len(), 2);
-    assert_eq!(ok.matches.unwrap().with_usage, 1);
+    assert_eq!(
+        (ok.rejected_count, ok.rejected_rows.len(), ok.students.rows),
+        (2, 2, 1)
+    );
+    let m = ok.matches.unwrap();
+    assert_eq!(
+        (m.enrolled, m.left_out, m.with_usage),
+        (1, vec!["A".to_string()], 1)
+    );
     // A column the contract names that the file does not have.
     let mut c = contract(true);
     c["intake"]["usage"]["minutes"] = json!("Time on Task");
@@ -930,22 +949,97 @@ fn each_limit_holds_at_its_edge() {
 }
 
 #[test]
-fn skipped_a_bad_value_leaves_out_its_row_not_the_student() {
-    // Under "skip", a score or typical growth out of range drops that row of the scores file:
-    // the student stays enrolled, without that test (the joined roster would drop them whole).
+fn skipped_a_bad_value_leaves_out_its_student_as_a_roster_does() {
+    // Under "skip", a student with a row that cannot be read is left out whole, in whichever
+    // file the row is: the payment is the one of the same students joined by hand into one
+    // roster, whose row for that student is bad. Here the district's obligation (80% at
+    // fidelity) turns on it: kept at 0 minutes, D would put the share at 3 of 4.
     let mut c = small(json!({
         "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
-        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }));
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" },
+        "students": { "studentId": "id" } }));
     c["onBadRow"] = json!("skip");
-    let usage = "id,min,wks\nA,90,3\nB,90,3\n";
-    let e = run(&c, usage, "id,pre,post\nA,2e12,210\nB,200,210\n", None).unwrap();
-    assert_eq!((e.students.enrolled, e.rejected_count), (2, 1));
+    c["perStudentBaseCents"] = json!(500);
+    c["districtObligation"] = json!({ "minShareAtFidelity": 0.8 });
+    let students = "id\nA\nB\nC\nD\n";
+    let scores = "id,pre,post\nA,200,210\nB,200,210\nC,200,190\nD,200,210\n";
+    let usage = "id,min,wks\nA,90,3\nB,90,3\nC,90,3\nD,\"1,200\",3\n";
+    let by_hand = "student_id,pre,post,minutes,weeks\nA,200,210,90,3\nB,200,210,90,3\nC,200,190,90,3\nD,200,210,\"1,200\",3\n";
+    let mut roster_contract = c.clone();
+    roster_contract.as_object_mut().unwrap().remove("intake");
+    let twin = evaluate_json(&roster_contract, by_hand.as_bytes(), &mut |_| {}).unwrap();
+    let e = run(&c, usage, scores, Some(students)).unwrap();
+    // A and B met (1000 + 500 each), C did not (500): 3500 cents; obligation met, 3 of 3.
+    assert_eq!(
+        (e.payment.total_cents, twin.payment.total_cents),
+        (3500, 3500)
+    );
+    assert_eq!(e.students, twin.students);
+    assert_eq!((e.rejected_count, e.students.enrolled), (1, 3));
+    let m = e.matches.unwrap();
+    assert_eq!(
+        (m.left_out, m.without_usage.len(), m.enrolled),
+        (vec!["D".to_string()], 0, 3)
+    );
+    // A bad score, a bad typical growth: those students are left out too.
     c["intake"]["scores"] = json!({ "shape": "long", "studentId": "id", "window": "term",
         "score": "rit", "preWindow": "Fall", "postWindow": "Spring", "typicalGrowth": "typ" });
-    let long = "id,term,rit,typ\nA,Fall,200,8\nA,Spring,2e12,\nB,Fall,200,1e-160\nB,Spring,210,\n";
-    let e = run(&c, usage, long, None).unwrap();
+    let long = "id,term,rit,typ\nA,Fall,200,8\nA,Spring,2e12,\nB,Fall,200,1e-160\nB,Spring,210,\nC,Fall,200,8\nC,Spring,210,\nD,Fall,200,8\n";
+    let usage = "id,min,wks\nA,90,3\nB,90,3\nC,90,3\nD,90,3\n";
+    let e = run(&c, usage, long, Some(students)).unwrap();
     assert_eq!((e.students.enrolled, e.rejected_count), (2, 2));
-    assert_eq!(e.matches.unwrap().with_post, 1);
+    let m = e.matches.unwrap();
+    assert_eq!(
+        (m.left_out, m.with_post),
+        (vec!["A".to_string(), "B".to_string()], 1)
+    );
+}
+
+#[test]
+fn the_comparisons_conditions_count_the_files_skipped_rows() {
+    // 40 students, half of them comparison students; one usage row and one score row cannot
+    // be read: not every row was read, though the joined roster's own rows all were.
+    let c = json!({ "metric": { "kind": "gain" }, "onBadRow": "skip",
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 2 },
+        "intake": { "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+            "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" },
+            "students": { "studentId": "id", "group": "grp" } } });
+    let (mut students, mut usage, mut scores) = (
+        String::from("id,grp\n"),
+        String::from("id,min,wks\n"),
+        String::from("id,pre,post\n"),
+    );
+    for i in 0..40 {
+        students += &format!("S{i},{}\n", if i % 2 == 0 { "T" } else { "C" });
+        usage += &format!(
+            "S{i},{},10\n",
+            if i == 4 {
+                "x".to_string()
+            } else {
+                (300 + i).to_string()
+            }
+        );
+        scores += &format!(
+            "S{i},{},{}\n",
+            200 + i % 7,
+            if i == 7 {
+                "y".to_string()
+            } else {
+                (205 + i % 11).to_string()
+            }
+        );
+    }
+    let e = run(&c, &usage, &scores, Some(&students)).unwrap();
+    assert_eq!((e.rejected_count, e.students.rows), (2, 38));
+    let conditions = &e.effect.as_ref().unwrap().conditions;
+    let every = conditions.iter().find(|x| x.id == "everyRowRead").unwrap();
+    assert!(!every.met);
+    assert!(
+        every.message.starts_with("2 rows could not be read"),
+        "{}",
+        every.message
+    );
 }
 
 /// With a student file whose grade column is "Gr", B's grade of 13 (line 3) is refused at that
@@ -1109,7 +1203,10 @@ fn a_workbooks_bad_cells_are_bad_rows_at_their_row_and_a_bad_workbook_is_refused
     assert_eq!(e.rejected_count, 2);
     let m = e.matches.unwrap();
     assert_eq!(m.enrolled, 2);
-    assert_eq!(m.scores_not_enrolled, ["B", "C", "D"]);
+    // B's row (its id with a line break) is left out alone; C, whose minutes are an error
+    // value, is left out whole, as a roster's bad row leaves its student out.
+    assert_eq!(m.scores_not_enrolled, ["B", "D"]);
+    assert_eq!(m.left_out, ["C"]);
     // An .xls workbook, a zip that is no workbook, a workbook cut short.
     let mut xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     xls.resize(512, 0);
@@ -1165,11 +1262,24 @@ fn the_preview_is_the_joined_rosters_first_rows() {
     let p = &e.matches.as_ref().unwrap().preview;
     assert_eq!(
         p.columns,
-        ["student_id", "pre", "post", "minutes", "weeks", "weeks_at_minimum", "school", "grade"]
+        [
+            "student_id",
+            "pre",
+            "post",
+            "minutes",
+            "weeks",
+            "weeks_at_minimum",
+            "school",
+            "grade"
+        ]
     );
     // A1: 20 + 15 and 40 minutes, both weeks at 30; A2: the later Fall test, 35 minutes, no week
     // at 30; A3: no usage (0 minutes over the program's 2 weeks), no Spring test.
-    let rows: Vec<Vec<&str>> = p.rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let rows: Vec<Vec<&str>> = p
+        .rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
     assert_eq!(
         rows,
         [
@@ -1186,4 +1296,143 @@ fn the_preview_is_the_joined_rosters_first_rows() {
     let e = run(&c, &usage, scores, None).unwrap();
     let p = &e.matches.as_ref().unwrap().preview;
     assert_eq!((p.rows.len(), p.rows[9][0].as_str()), (10, "B9"));
+}
+
+/// A workbook's parts rewritten by `edit` (name, bytes), deflated again.
+fn rewritten(book: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        out.start_file(name.as_str(), stored).unwrap();
+        out.write_all(&edit(&name, bytes)).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// What a second attack found in workbooks: each refused or read as its CSV twin would be.
+#[test]
+fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_person_sees_it() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let c = small(
+        json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
+    );
+    let scores = b"id,pre,post\nA,200,210\nB,200,210\n".as_slice();
+    let eval = |usage: &[u8]| {
+        let s = Sources {
+            usage,
+            scores,
+            students: None,
+        };
+        evaluate_sources_json(&c, &s, &mut |_| {})
+    };
+    let book = |f: &dyn Fn(&mut rust_xlsxwriter::Worksheet)| {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        for (col, name) in ["id", "min", "wks"].iter().enumerate() {
+            ws.write_string(0, col as u16, *name).unwrap();
+        }
+        f(ws);
+        book.save_to_buffer().unwrap()
+    };
+    // One shared string of 20 MB shown in 14 cells of a row: a workbook of kilobytes that
+    // would be 280 MB of text, refused as its text grows past 256 MB.
+    // (A spreadsheet library writes at most 32,767 characters a cell: the string is put in
+    // its shared strings after.)
+    let bomb = book(&|ws| {
+        for col in 0..14 {
+            ws.write_string(1, col, "BIG").unwrap();
+        }
+    });
+    let big = "a".repeat(20 << 20);
+    let bomb = rewritten(&bomb, |name, bytes| match name {
+        "xl/sharedStrings.xml" => String::from_utf8(bytes)
+            .unwrap()
+            .replace(">BIG<", &format!(">{big}<"))
+            .into_bytes(),
+        _ => bytes,
+    });
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    let e = eval(&bomb).unwrap_err();
+    assert_eq!(
+        e.message,
+        "The usage file has a sheet whose text, as CSV, is over 256 MB (the limit of a CSV file)."
+    );
+    // Minutes as a duration ([h]:mm, 0:30): shown as 0:30:00, which is no number of minutes
+    // (its CSV twin, "0:30", is no number either), not 0.0208 (days).
+    let duration = book(&|ws| {
+        let hm = Format::new().set_num_format("[h]:mm");
+        ws.write_string(1, 0, "A").unwrap();
+        ws.write_number_with_format(1, 1, 30.0 / 1440.0, &hm)
+            .unwrap();
+        ws.write_number(1, 2, 10).unwrap();
+    });
+    let rows = bad_rows(&eval(&duration).unwrap_err());
+    assert_eq!(
+        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
+        (2, Some("min"), "invalidNumber")
+    );
+    assert!(rows[0].3.contains("\"0:30:00\""), "{}", rows[0].3);
+    // A first sheet that is hidden (a lookup table) is passed over for the first one shown.
+    let mut hidden = Workbook::new();
+    let lookup = hidden.add_worksheet();
+    lookup
+        .set_name("Lookup")
+        .unwrap()
+        .write_string(0, 0, "code")
+        .unwrap();
+    lookup.set_hidden(true);
+    let ws = hidden.add_worksheet();
+    for (col, v) in ["id", "min", "wks"].iter().enumerate() {
+        ws.write_string(0, col as u16, *v).unwrap();
+    }
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_number(1, 1, 300).unwrap();
+    ws.write_number(1, 2, 10).unwrap();
+    ws.set_active(true);
+    let e = eval(&hidden.save_to_buffer().unwrap()).unwrap();
+    assert_eq!(e.students.at_fidelity, 1);
+    // A cell past a worksheet's last row (1,048,576): refused before anything is laid out.
+    let one = book(&|ws| {
+        ws.write_string(1, 0, "A").unwrap();
+    });
+    let far = rewritten(&one, |name, bytes| match name {
+        "xl/worksheets/sheet1.xml" => String::from_utf8(bytes)
+            .unwrap()
+            .replace("r=\"2\"", "r=\"200000000\"")
+            .replace("r=\"A2\"", "r=\"A200000000\"")
+            .into_bytes(),
+        _ => bytes,
+    });
+    let e = eval(&far).unwrap_err();
+    assert_eq!(
+        e.message,
+        "The usage file has a cell in row 200000000, past a worksheet's last row (1048576)."
+    );
+    // A zip that is no workbook (a .docx), and an empty zip.
+    let docx = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored),
+        )
+        .unwrap();
+        w.write_all(b"<document/>").unwrap();
+        w.finish().unwrap().into_inner()
+    };
+    let mut empty = b"PK\x05\x06".to_vec();
+    empty.resize(22, 0);
+    for not_a_book in [docx, empty] {
+        let e = eval(&not_a_book).unwrap_err();
+        assert_eq!(e.message, "The usage file is a zip archive but not an .xlsx workbook (an .ods or a .docx is not read): save it as .xlsx or as CSV UTF-8.");
+    }
 }

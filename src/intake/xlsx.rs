@@ -6,7 +6,7 @@
 use super::{fatal, File};
 use crate::error::{Code, Error};
 use crate::roster::MAX_ROSTER_BYTES;
-use calamine::{DataRef, Reader, Xlsx};
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
 use std::io::Cursor;
 
 /// At most this much XML is unzipped from one workbook (the sum of its parts' declared sizes,
@@ -18,12 +18,17 @@ pub const MAX_UNZIPPED_BYTES: u64 = 4 * MAX_ROSTER_BYTES as u64;
 /// itself would name more): a row is written this wide at most.
 pub const MAX_COLUMNS: usize = 16_384;
 
+/// A worksheet's rows (Excel's "Excel specifications and limits").
+pub const MAX_ROWS: usize = 1_048_576;
+
 /// Whether the bytes are a zip archive, as an `.xlsx` workbook is (a CSV text never starts so).
 pub fn is_zip(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04")
+    // A part's header, or the end of an archive with no part.
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// Whether the bytes are an OLE compound file, as an Excel 97-2003 `.xls` workbook is.
+/// Whether the bytes are an OLE compound file, as an Excel 97-2003 `.xls` workbook is (and a
+/// password-protected `.xlsx`).
 pub fn is_xls(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
@@ -83,6 +88,14 @@ pub fn to_csv(
             ),
         ));
     }
+    // An .ods, a .docx: a zip without a workbook's parts.
+    if !zip
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.starts_with("xl/")))
+    {
+        let what = "is a zip archive but not an .xlsx workbook (an .ods or a .docx is not read): save it as .xlsx or as CSV UTF-8.";
+        return Err(fatal(file, Code::Unreadable, 1, what.into()));
+    }
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let names = book.sheet_names();
     let name = match sheet {
@@ -98,9 +111,11 @@ pub fn to_csv(
                 ),
             )
         })?,
-        None => names
-            .first()
-            .ok_or_else(|| fatal(file, Code::EmptyFile, 1, "has no sheet.".into()))?,
+        // The first sheet a person sees: a hidden one (a lookup table) is passed over.
+        None => (book.sheets_metadata().iter())
+            .find(|m| m.visible == SheetVisible::Visible && m.typ == SheetType::WorkSheet)
+            .map(|m| &m.name)
+            .ok_or_else(|| fatal(file, Code::EmptyFile, 1, "has no visible worksheet.".into()))?,
     }
     .clone();
     // Two passes over the sheet, so that only the text is held: the first finds how wide the
@@ -109,8 +124,16 @@ pub fn to_csv(
     {
         let mut cells = (book.worksheet_cells_reader(&name)).map_err(|e| unreadable(&e))?;
         while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+            let (row, column) = cell.get_position();
+            if row as usize >= MAX_ROWS {
+                let what = format!(
+                    "has a cell in row {}, past a worksheet's last row ({MAX_ROWS}).",
+                    u64::from(row) + 1
+                );
+                return Err(fatal(file, Code::Unreadable, 1, what));
+            }
             if !matches!(cell.get_value(), DataRef::Empty) {
-                width = width.max(cell.get_position().1 as usize + 1);
+                width = width.max(column as usize + 1);
             }
         }
     }
@@ -124,6 +147,9 @@ pub fn to_csv(
     let mut text = Text::new(file, width);
     let mut row: Vec<(u32, String)> = Vec::new();
     let mut row_at = 0u32;
+    // The row's cells' text so far: a shared string is copied into every cell that shows it,
+    // so a small workbook can hold a row of gigabytes; it counts toward the text's limit.
+    let mut row_bytes = 0usize;
     let mut cells = book
         .worksheet_cells_reader(&name)
         .map_err(|e| unreadable(&e))?;
@@ -132,6 +158,11 @@ pub fn to_csv(
         if at != row_at {
             text.row(row_at, &mut row)?;
             row_at = at;
+            row_bytes = 0;
+        }
+        row_bytes = row_bytes.saturating_add(cell_size(cell.get_value()));
+        if text.out.len().saturating_add(row_bytes) > MAX_ROSTER_BYTES {
+            return Err(too_large_as_text(file));
         }
         let value = cell_text(cell.get_value());
         if !value.is_empty() {
@@ -282,10 +313,33 @@ fn cell_text(value: &DataRef) -> String {
                 _ => format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}"),
             }
         }
-        DataRef::DateTime(d) => d.as_f64().to_string(),
+        // A duration ([h]:mm:ss): as a spreadsheet shows it, which no number column reads as
+        // minutes (0:30 is not 30, nor 0.0208 days).
+        DataRef::DateTime(d) => {
+            let seconds = (d.as_f64() * 86_400.0).round();
+            match seconds.is_finite() && seconds.abs() < 1e15 {
+                true => {
+                    let s = seconds.abs() as u64;
+                    let sign = if seconds < 0.0 { "-" } else { "" };
+                    format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                }
+                false => d.as_f64().to_string(),
+            }
+        }
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(e) => e.to_string(),
         DataRef::Empty => String::new(),
+    }
+}
+
+/// A bound on the bytes of a cell's text, without making it (a shared string is borrowed).
+fn cell_size(value: &DataRef) -> usize {
+    match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+        DataRef::SharedString(s) => s.len(),
+        DataRef::Empty => 0,
+        // A number, a date, a boolean or an error code: at most a few dozen bytes.
+        _ => 32,
     }
 }
 
