@@ -75,7 +75,11 @@ export interface Matches {
   withUsage: number; withPre: number; withPost: number; inAll: number;
   usageNotEnrolled: string[]; scoresNotEnrolled: string[]; withoutUsage: string[]; withoutScores: string[];
   twoInAWindow: Array<{ studentId: string; window: string; tests: number; lineUsed: number }>;
+  /** Students left out because a row of theirs could not be read (onBadRow "skip"). */
+  leftOut: string[];
   usageRowsOutsidePeriod: number; scoreRowsOutsidePeriod: number; scoreRowsOtherWindows: number; weeks: number | null;
+  /** The joined roster's columns and first rows (at most 10), as text. */
+  preview: { columns: string[]; rows: string[][] };
 }
 export interface EvaluateOptions {
   onProgress?: (fraction: number) => void;

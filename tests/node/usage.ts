@@ -78,3 +78,10 @@ export async function verifyOnly(report: string, signature: string, key: string)
   const r = badge.verifyReport(report, signature, [key]);
   return r.valid && origin.length > 0 && badge.readReport(report).schema.length > 0;
 }
+
+/** The district's files: the match report's lists and preview, as a page shows them. */
+export function districtFiles(contract: Contract, usage: Uint8Array, scores: string): string {
+  const r = evaluateContract(contract, { usage, scores });
+  const m = r.matches;
+  return m ? `${m.leftOut.length} ${m.preview.columns.join(',')} ${m.preview.rows.map((row) => row[0]).join(' ')}` : '';
+}
