@@ -19,24 +19,25 @@ const ROLES = [['usage', 'Usage (minutes of use)'], ['scores', 'Scores (tests)']
  */
 const ID = ['studentId', 'Student id', true, ['studentid', 'id', 'ssid', 'sasid', 'stateid', 'localid', 'studentnumber', 'sisid']];
 const FIELDS = {
-  'usage:wide': [ID, ['minutes', 'Minutes of use (total)', true, ['minutes', 'totalminutes', 'minutesused', 'usageminutes', 'mins']],
+  'usage:wide': [ID, ['minutes', 'Minutes of use (total)', true, ['minutes', 'totalminutes', 'minutesused', 'usageminutes', 'mins', 'timeontaskmin', 'timeontaskminutes', 'totaltimeminutes']],
     ['weeks', 'Weeks of use', true, ['weeks', 'weeksenrolled', 'weeksofuse', 'weeksused']]],
-  'usage:long': [ID, ['minutes', 'Minutes of the row', true, ['minutes', 'sessionminutes', 'minutesused', 'usageminutes', 'mins', 'timeminutes']],
+  'usage:long': [ID, ['minutes', 'Minutes of the row', true, ['minutes', 'sessionminutes', 'minutesused', 'usageminutes', 'mins', 'timeminutes', 'timeontaskmin', 'timeontaskminutes', 'totaltimeminutes']],
     ['date', 'Date of the row (or a week column)', false, ['date', 'sessiondate', 'usagedate', 'activitydate', 'day']],
     ['week', 'Week of the row (or a date column)', false, ['week', 'weekof', 'weekstart', 'weekstarting', 'weekbeginning']]],
   'scores:wide': [ID, ['pre', 'Pre-test score', true, ['pre', 'pretest', 'prescore', 'fall', 'fallscore', 'boy', 'baseline']],
     ['post', 'Post-test score', true, ['post', 'posttest', 'postscore', 'spring', 'springscore', 'eoy']],
     ['typicalGrowth', 'Typical growth (per student)', false, ['typicalgrowth', 'typicalfalltospringgrowth', 'projectedgrowth']]],
   'scores:long': [ID, ['window', 'Test window column', true, ['termname', 'term', 'window', 'testwindow', 'season', 'administration']],
-    ['score', 'Score', true, ['testritscore', 'score', 'ritscore', 'scalescore', 'testscore', 'scaledscore']],
+    ['score', 'Score', true, ['testritscore', 'score', 'ritscore', 'scalescore', 'testscore', 'scaledscore', 'overallscalescore']],
     ['preWindow', 'Pre-test window (a value)', true, [], 'value'],
     ['postWindow', 'Post-test window (a value)', true, [], 'value'],
-    ['date', 'Test date', false, ['teststartdate', 'testdate', 'date', 'administrationdate']],
+    ['date', 'Test date', false, ['teststartdate', 'testdate', 'date', 'administrationdate', 'completiondate', 'testcompletiondate']],
     ['typicalGrowth', 'Typical growth (per student)', false, ['typicalfalltospringgrowth', 'typicalgrowth', 'projectedgrowth']],
     ['marked', 'Column marking the test that counts', false, ['growthmeasureyn', 'growthmeasure']]],
   'students:wide': [ID, ['school', 'School', false, ['school', 'schoolname', 'building', 'campus', 'schoolid']],
     ['grade', 'Grade', false, ['grade', 'gradelevel', 'gr', 'studentgrade']],
-    ['group', 'Group (intervention or comparison)', false, ['group', 'program', 'condition', 'arm', 'treatment']],
+    // (Not "program": a student information system's program column holds "Title I".)
+    ['group', 'Group (intervention or comparison)', false, ['group', 'condition', 'arm', 'treatment', 'studygroup']],
     ['district', 'District', false, ['district', 'districtname', 'districtid', 'lea']]],
 };
 for (const key of Object.keys(FIELDS)) {
@@ -66,24 +67,30 @@ function columnValues(bytes, name) {
   return [...values];
 }
 
-/** How much a header looks like each role's: its columns' common names found. */
+/** How much a header looks like each role's: a column of minutes, of scores or test windows, of schools or grades. */
 function roleScores(headers) {
-  const names = new Set(headers.map(squeezed));
-  const has = (list) => list.some((n) => names.has(n));
+  const names = headers.map(squeezed);
+  const any = (test) => names.some(test);
+  const minutes = any((n) => n.includes('minute') || n.startsWith('timeontask') || n === 'mins');
+  const score = any((n) => n.includes('score') || n === 'rit' || n.endsWith('ritscore'));
+  const window = any((n) => FIELDS['scores:long'][1].aliases.includes(n));
+  const school = any((n) => n.includes('school') || n.startsWith('grade') || ['ell', 'iep', 'frl', 'gender'].includes(n));
   return {
-    usage: (has(['minutes', 'totalminutes', 'sessionminutes', 'minutesused', 'usageminutes', 'mins', 'timeminutes']) ? 3 : 0)
-      + (has(['sessiondate', 'usagedate', 'activitydate', 'week', 'weekof', 'weeks']) ? 1 : 0),
-    scores: (has(['termname', 'testwindow', 'window', 'term', 'season']) ? 2 : 0)
-      + (has(['testritscore', 'score', 'ritscore', 'scalescore', 'testscore', 'pre', 'post', 'pretest', 'posttest']) ? 2 : 0),
-    students: (has(['school', 'schoolname', 'grade', 'gradelevel', 'program', 'group', 'ell', 'iep']) ? 2 : 0),
+    usage: minutes ? 3 : 0,
+    scores: (score ? 3 : 0) + (window ? 2 : 0),
+    // A file of tests or of usage names schools too: the student file is the one that names
+    // no score and no minutes.
+    students: school && !score && !minutes ? 2 : 0,
   };
 }
 
-/** A workbook's role from its file name. */
+/** A workbook's role from the words of its file name ("vendor_usage.xlsx", "MAP Growth.xlsx", "students_latest.xlsx"). */
 function roleByName(name) {
-  if (/usage|minute|activity|session/i.test(name)) return 'usage';
-  if (/score|assess|test|map|rit|i-?ready|star/i.test(name)) return 'scores';
-  if (/student|roster|enrol|sis|demograph/i.test(name)) return 'students';
+  const words = name.toLowerCase().replace(/\.[a-z]+$/, '').split(/[^a-z0-9]+/);
+  const has = (list) => words.some((w) => list.includes(w));
+  if (has(['usage', 'minutes', 'activity', 'sessions', 'session', 'logins', 'time'])) return 'usage';
+  if (has(['scores', 'score', 'assessment', 'assessments', 'map', 'growth', 'rit', 'iready', 'star', 'test', 'tests', 'diagnostic'])) return 'scores';
+  if (has(['students', 'student', 'roster', 'enrollment', 'enrolment', 'sis', 'demographics'])) return 'students';
   return '';
 }
 
@@ -109,12 +116,30 @@ export function guessRoles(files) {
   return roles;
 }
 
-/** A file's shape for a role, from its header: long when it has a window (scores) or a date or week column without a weeks one (usage). */
-function guessShape(role, headers) {
-  if (role === 'students' || !headers) return role === 'scores' ? 'long' : role === 'usage' ? 'long' : 'wide';
+/** A file's shape for a role, from its header: long when it has a window (scores) or a date or week column and no weeks one (usage). */
+export function guessShape(role, headers) {
+  if (role === 'students') return 'wide';
+  if (!headers) return 'long';
   const names = headers.map(squeezed);
-  if (role === 'scores') return FIELDS['scores:long'][1].aliases.some((a) => names.includes(a)) ? 'long' : 'wide';
-  return names.includes('weeks') && !names.some((n) => ['date', 'sessiondate', 'usagedate', 'week', 'weekof'].includes(n)) ? 'wide' : 'long';
+  const has = (key, field) => FIELDS[key].find((f) => f.name === field).aliases.some((a) => names.includes(a));
+  if (role === 'scores') return has('scores:long', 'window') ? 'long' : 'wide';
+  return has('usage:wide', 'weeks') && !has('usage:long', 'date') && !has('usage:long', 'week') ? 'wide' : 'long';
+}
+
+/**
+ * The pre- and post-test windows among a scores file's values: a fall (or beginning-of-year)
+ * window of the latest school year named, and the first spring (or end-of-year) window not
+ * before it, so that "Spring 2024-2025" is never taken after "Fall 2025-2026".
+ */
+export function guessWindows(windows) {
+  const years = (w) => (w.match(/\d{4}/g) ?? []).map(Number);
+  const latest = (list) => list.reduce((best, w) => (Math.max(0, ...years(w)) > Math.max(0, ...years(best)) ? w : best), list[0]);
+  const pre = latest(windows.filter((w) => /fall|boy|beginning/i.test(w))) ?? '';
+  // The first end-of-year window not before it: of its school year, or of the next.
+  const top = (w) => Math.max(0, ...years(w));
+  const ends = windows.filter((w) => /spring|eoy|end/i.test(w) && top(w) >= top(pre));
+  const post = ends.reduce((best, w) => (top(w) < top(best) ? w : best), ends[0]) ?? '';
+  return { pre, post };
 }
 
 export class FilesStep {
@@ -213,8 +238,8 @@ export class FilesStep {
       if (!value && field.kind === 'column') {
         value = headers.find((h) => !taken.has(h) && field.aliases.includes(squeezed(h))) ?? '';
       }
-      if (!value && field.name === 'preWindow') value = windows.find((w) => /fall|boy|beginning/i.test(w)) ?? '';
-      if (!value && field.name === 'postWindow') value = windows.find((w) => /spring|eoy|end/i.test(w)) ?? '';
+      if (!value && field.name === 'preWindow') value = guessWindows(windows).pre;
+      if (!value && field.name === 'postWindow') value = guessWindows(windows).post;
       if (field.kind === 'column' && value) taken.add(value);
       const list = field.kind === 'value' ? `file-windows-${i}` : listId;
       return el('div', { class: 'field' }, el('label', { for: id, text: field.required ? `${field.label} *` : field.label }),

@@ -156,6 +156,8 @@ function matchesSection(m) {
     ids('Students of the scores file not enrolled (left out)', m.scoresNotEnrolled),
     ids('Enrolled students without usage (0 minutes)', m.withoutUsage),
     ids('Enrolled students without a test in either window', m.withoutScores),
+    ids('Students left out: a row of theirs could not be read (listed under Rows left out)', m.leftOut),
+    ids('Post-test dated before the pre-test (are the windows of the same school year?)', m.postBeforePre),
     two.length ? el('details', {}, el('summary', { text: `Students with two or more tests in one window: ${count(two.length)}` }),
       table('Two or more tests in one window, and the scores file\'s line of the test used', ['Student', 'Window', 'Tests', 'Line used'],
         two.map((t) => ({ cells: [t.studentId, t.window, String(t.tests), String(t.lineUsed)] })), { numeric: [2, 3] })) : null,

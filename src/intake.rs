@@ -242,6 +242,9 @@ pub struct Matches {
     pub without_scores: Vec<String>,
     /// Enrolled students with two or more tests in one window, and the one used.
     pub two_in_a_window: Vec<TwoTests>,
+    /// Enrolled students whose post-test is dated before their pre-test (with a date column):
+    /// most likely the windows named are of different school years.
+    pub post_before_pre: Vec<String>,
     /// Students left out because a row of theirs in any file could not be read (under
     /// `onBadRow: "skip"`; the rows are listed with the evaluation's rejected rows).
     pub left_out: Vec<String>,
@@ -1592,6 +1595,12 @@ fn assemble(
         let tests = scores.of.get(id);
         let pre = tests.and_then(|t| t.pre);
         let post = tests.and_then(|t| t.post);
+        // A post-test dated before the pre-test: most likely a window of another school year.
+        if let (Some(Test { day: Some(a), .. }), Some(Test { day: Some(b), .. })) = (pre, post) {
+            if b < a {
+                matches.post_before_pre.push(id.clone());
+            }
+        }
         matches.with_usage += used.is_some() as usize;
         matches.with_pre += pre.is_some() as usize;
         matches.with_post += post.is_some() as usize;

@@ -77,6 +77,8 @@ export interface Matches {
   twoInAWindow: Array<{ studentId: string; window: string; tests: number; lineUsed: number }>;
   /** Students left out because a row of theirs could not be read (onBadRow "skip"). */
   leftOut: string[];
+  /** Students whose post-test is dated before their pre-test (windows of different years?). */
+  postBeforePre: string[];
   usageRowsOutsidePeriod: number; scoreRowsOutsidePeriod: number; scoreRowsOtherWindows: number; weeks: number | null;
   /** The joined roster's columns and first rows (at most 10), as text. */
   preview: { columns: string[]; rows: string[][] };

@@ -1436,3 +1436,18 @@ fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_perso
         assert_eq!(e.message, "The usage file is a zip archive but not an .xlsx workbook (an .ods or a .docx is not read): save it as .xlsx or as CSV UTF-8.");
     }
 }
+
+#[test]
+fn a_post_test_dated_before_the_pre_test_is_listed() {
+    // The post-test window named is of the year before (Spring 2024-2025): A's "post-test" of
+    // 5/10/2025 comes before its pre-test of 9/10/2025; B's windows have no Spring test.
+    let c = small(json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "long", "studentId": "id", "window": "term", "score": "rit", "date": "day",
+            "preWindow": "Fall 2025-2026", "postWindow": "Spring 2024-2025" } }));
+    let usage = "id,min,wks\nA,90,3\nB,90,3\nC,90,3\n";
+    let scores = "id,term,day,rit\nA,Fall 2025-2026,9/10/2025,200\nA,Spring 2024-2025,5/10/2025,190\n\
+                  B,Fall 2025-2026,9/10/2025,200\nC,Spring 2024-2025,9/10/2025,190\nC,Fall 2025-2026,9/10/2025,201\n";
+    let e = run(&c, usage, scores, None).unwrap();
+    // C's two tests are of one day: not before.
+    assert_eq!(e.matches.unwrap().post_before_pre, ["A"]);
+}

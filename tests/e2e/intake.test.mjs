@@ -23,7 +23,7 @@ const money = (cents) => new Intl.NumberFormat('en-US', { style: 'currency', cur
 function district() {
   let seed = 7;
   const below = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
-  let students = 'Student ID,School Name,Grade,Program\n';
+  let students = 'Student ID,School Name,Grade,Group\n';
   let usage = 'StudentID,SessionDate,Minutes\n';
   let scores = 'StudentID,TermName,TestStartDate,TestRITScore,TypicalFallToSpringGrowth\n';
   for (let i = 0; i < 120; i++) {
@@ -68,7 +68,7 @@ test('the calculator joins three dropped district files: roles and columns guess
   const mapping = await tab.$$eval('evidence-calculator >> #files [data-path]', (cs) => Object.fromEntries(cs.map((c) => [c.dataset.path, c.value])));
   assert.deepEqual(mapping, {
     'intake.students.studentId': 'Student ID', 'intake.students.school': 'School Name', 'intake.students.grade': 'Grade',
-    'intake.students.group': 'Program', 'intake.students.district': '',
+    'intake.students.group': 'Group', 'intake.students.district': '',
     'intake.scores.shape': 'long', 'intake.scores.studentId': 'StudentID', 'intake.scores.window': 'TermName',
     'intake.scores.score': 'TestRITScore', 'intake.scores.preWindow': 'Fall 2025-2026', 'intake.scores.postWindow': 'Spring 2025-2026',
     'intake.scores.date': 'TestStartDate', 'intake.scores.typicalGrowth': 'TypicalFallToSpringGrowth', 'intake.scores.marked': '',
