@@ -784,3 +784,27 @@ fn the_reduced_audit_keeps_the_target_its_own_relations_and_the_average_the_othe
     // Alone, the kept member is 30 less twice the average, at most 12: 6 to 12.
     assert_eq!(r.interval(Q(1)), (6.0, 12.0));
 }
+
+#[test]
+fn a_relation_naming_a_quantity_twice_weighs_it_twice() {
+    // q + q <= 10: q is 0 to 5. (The solver takes one term per variable: the two are merged.)
+    let mut a = Audit::default();
+    let q = unpublished(&mut a, &[3.0])[0];
+    a.relate(vec![(q, 1.0), (q, 1.0)], Op::Le, 10.0);
+    assert_eq!(a.interval(q), (0.0, 5.0));
+    // 3q - q = 8: q is 4.
+    let mut a = Audit::default();
+    let q = unpublished(&mut a, &[4.0])[0];
+    a.relate(vec![(q, 3.0), (q, -1.0)], Op::Eq, 8.0);
+    assert_eq!(a.interval(q), (4.0, 4.0));
+}
+
+#[test]
+fn an_audit_of_one_quantity_is_one_part() {
+    let mut a = Audit::default();
+    let q = unpublished(&mut a, &[3.0])[0];
+    a.relate(vec![(q, 1.0)], Op::Le, 5.0);
+    let parts = a.parts();
+    assert_eq!((parts.len(), parts[0].vars.as_slice()), (1, [q].as_slice()));
+    assert_eq!(a.interval(q), (0.0, 5.0));
+}
