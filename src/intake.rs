@@ -1497,7 +1497,7 @@ fn assemble(
     intake: &Intake,
     usage: UsageRead,
     scores: ScoresRead,
-    students: Option<StudentsRead>,
+    mut students: Option<StudentsRead>,
     bad: BadRows,
 ) -> Result<Joined, Error> {
     // The enrolled: the student file's, or the usage file's, each with its origin; those with a
@@ -1527,6 +1527,12 @@ fn assemble(
         !bad_row
     });
     let left_out: Vec<String> = left_out.into_iter().collect();
+    // The student file's values, row for row with the students kept.
+    let in_students = students.as_ref().map(|s| s.ids.len());
+    if let Some(s) = &mut students {
+        let mut ids = s.ids.iter();
+        s.values.retain(|_| ids.next().is_none_or(|id| !bad.students.contains(id)));
+    }
     // A long log's program weeks: the period's, or every week the enrolled students used
     // (others' rows are left out, and add no week).
     let program: Option<Vec<i64>> = match usage.weeks {
@@ -1557,7 +1563,7 @@ fn assemble(
     let mut matches = Matches {
         in_usage: usage.of.len(),
         in_scores: scores.students,
-        in_students: students.as_ref().map(|s| s.ids.len()),
+        in_students,
         usage_rows_outside_period: usage.outside_period,
         score_rows_outside_period: scores.outside_period,
         score_rows_other_windows: scores.other_windows,

@@ -1441,13 +1441,35 @@ fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_perso
 fn a_post_test_dated_before_the_pre_test_is_listed() {
     // The post-test window named is of the year before (Spring 2024-2025): A's "post-test" of
     // 5/10/2025 comes before its pre-test of 9/10/2025; B's windows have no Spring test.
-    let c = small(json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+    let c = small(
+        json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
         "scores": { "shape": "long", "studentId": "id", "window": "term", "score": "rit", "date": "day",
-            "preWindow": "Fall 2025-2026", "postWindow": "Spring 2024-2025" } }));
+            "preWindow": "Fall 2025-2026", "postWindow": "Spring 2024-2025" } }),
+    );
     let usage = "id,min,wks\nA,90,3\nB,90,3\nC,90,3\n";
     let scores = "id,term,day,rit\nA,Fall 2025-2026,9/10/2025,200\nA,Spring 2024-2025,5/10/2025,190\n\
                   B,Fall 2025-2026,9/10/2025,200\nC,Spring 2024-2025,9/10/2025,190\nC,Fall 2025-2026,9/10/2025,201\n";
     let e = run(&c, usage, scores, None).unwrap();
     // C's two tests are of one day: not before.
     assert_eq!(e.matches.unwrap().post_before_pre, ["A"]);
+}
+
+#[test]
+fn a_student_left_out_leaves_the_next_students_their_own_values() {
+    // B's usage cannot be read: B is left out, and C keeps its own school, grade and group
+    // (C, an intervention student at fidelity who met the target: paid with A).
+    let c = small(json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wk" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" },
+        "students": { "studentId": "id", "school": "school", "grade": "grade", "group": "grp" } }));
+    let mut c = c;
+    c["onBadRow"] = json!("skip");
+    let usage = "id,min,wk\nA,400,10\nB,abc,10\nC,400,10\n";
+    let scores = "id,pre,post\nA,200,210\nB,200,210\nC,200,210\n";
+    let students = "id,school,grade,grp\nA,Adams,3,T\nB,Baker,4,C\nC,Cole,5,T\n";
+    let e = run(&c, usage, scores, Some(students)).unwrap();
+    let m = e.matches.as_ref().unwrap();
+    assert_eq!(m.left_out, ["B"]);
+    assert_eq!(m.preview.rows[1][0], "C");
+    assert_eq!(m.preview.rows[1][5..], ["Cole", "5", "T"]);
+    assert_eq!(e.payment.total_cents, 2000);
 }
