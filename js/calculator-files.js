@@ -27,7 +27,7 @@ const FIELDS = {
   'scores:wide': [ID, ['pre', 'Pre-test score', true, ['pre', 'pretest', 'prescore', 'fall', 'fallscore', 'boy', 'baseline']],
     ['post', 'Post-test score', true, ['post', 'posttest', 'postscore', 'spring', 'springscore', 'eoy']],
     ['typicalGrowth', 'Typical growth (per student)', false, ['typicalgrowth', 'typicalfalltospringgrowth', 'projectedgrowth']]],
-  'scores:long': [ID, ['window', 'Test window column', true, ['termname', 'term', 'window', 'testwindow', 'season', 'administration']],
+  'scores:long': [ID, ['window', 'Test window column', true, ['termname', 'term', 'window', 'testwindow', 'season', 'administration', 'screeningperiod', 'testingperiod']],
     ['score', 'Score', true, ['testritscore', 'score', 'ritscore', 'scalescore', 'testscore', 'scaledscore', 'overallscalescore']],
     ['preWindow', 'Pre-test window (a value)', true, [], 'value'],
     ['postWindow', 'Post-test window (a value)', true, [], 'value'],
@@ -71,13 +71,15 @@ function columnValues(bytes, name) {
 function roleScores(headers) {
   const names = headers.map(squeezed);
   const any = (test) => names.some(test);
-  const minutes = any((n) => n.includes('minute') || n.startsWith('timeontask') || n === 'mins');
+  const minutes = any((n) => n.includes('minute') || n.includes('timeontask') || n.includes('timespent') || n.endsWith('min') || n === 'mins');
   const score = any((n) => n.includes('score') || n === 'rit' || n.endsWith('ritscore'));
   const window = any((n) => FIELDS['scores:long'][1].aliases.includes(n));
   const school = any((n) => n.includes('school') || n.startsWith('grade') || ['ell', 'iep', 'frl', 'gender'].includes(n));
   return {
     usage: minutes ? 3 : 0,
-    scores: (score ? 3 : 0) + (window ? 2 : 0),
+    // A usage export may carry a practice score (IXL's SmartScore): with minutes and no test
+    // window, a score says little.
+    scores: (score && (window || !minutes) ? 3 : 0) + (window ? 2 : 0),
     // A file of tests or of usage names schools too: the student file is the one that names
     // no score and no minutes.
     students: school && !score && !minutes ? 2 : 0,
@@ -127,18 +129,40 @@ export function guessShape(role, headers) {
 }
 
 /**
- * The pre- and post-test windows among a scores file's values: a fall (or beginning-of-year)
- * window of the latest school year named, and the first spring (or end-of-year) window not
- * before it, so that "Spring 2024-2025" is never taken after "Fall 2025-2026".
+ * When in the year a test window falls, from its name: a season ("Fall", "BOY", "FA") and a
+ * year ("2025", "2025-2026", "25-26", "FA25"). A school year's fall is in its first year, its
+ * winter and spring in its second; a calendar year's fall after its spring. NaN without both.
+ */
+function when(w) {
+  const season = /fall|autumn|boy|beginning|\bfa(?=\d|\b)/i.test(w) ? 'fall'
+    : /spring|eoy|\bend\b|\bsp(?=\d|\b)/i.test(w) ? 'spring'
+      : /winter|moy|middle|\bwi(?=\d|\b)/i.test(w) ? 'winter' : null;
+  const four = (w.match(/\d{4}/g) ?? []).map(Number);
+  const two = four.length ? [] : (w.match(/\d{2}/g) ?? []).map((y) => 2000 + Number(y));
+  const years = four.length ? four : two;
+  if (!season || !years.length) return NaN;
+  const [first, second] = [years[0], years[years.length - 1]];
+  const range = years.length > 1;
+  if (season === 'fall') return first + 0.7;
+  if (season === 'winter') return (range ? second : first) + 0.05;
+  return (range ? second : first) + 0.4;
+}
+
+/**
+ * The pre- and post-test windows among a scores file's values: the latest fall (or
+ * beginning-of-year) window, and the first spring (or end-of-year) window after it, so that a
+ * spring before the fall is never taken; names without a year: "Fall" and "Spring".
  */
 export function guessWindows(windows) {
-  const years = (w) => (w.match(/\d{4}/g) ?? []).map(Number);
-  const latest = (list) => list.reduce((best, w) => (Math.max(0, ...years(w)) > Math.max(0, ...years(best)) ? w : best), list[0]);
-  const pre = latest(windows.filter((w) => /fall|boy|beginning/i.test(w))) ?? '';
-  // The first end-of-year window not before it: of its school year, or of the next.
-  const top = (w) => Math.max(0, ...years(w));
-  const ends = windows.filter((w) => /spring|eoy|end/i.test(w) && top(w) >= top(pre));
-  const post = ends.reduce((best, w) => (top(w) < top(best) ? w : best), ends[0]) ?? '';
+  const falls = windows.filter((w) => /fall|autumn|boy|beginning|\bfa(?=\d|\b)/i.test(w));
+  const springs = windows.filter((w) => /spring|eoy|\bend\b|\bsp(?=\d|\b)/i.test(w));
+  const dated = falls.filter((w) => !Number.isNaN(when(w)));
+  const pre = dated.length ? dated.reduce((best, w) => (when(w) > when(best) ? w : best)) : falls.find((w) => !/\d/.test(w)) ?? '';
+  if (!pre) return { pre: '', post: '' };
+  const after = Number.isNaN(when(pre))
+    ? springs.filter((w) => !/\d/.test(w))
+    : springs.filter((w) => when(w) > when(pre));
+  const post = after.length ? after.reduce((best, w) => (when(w) < when(best) ? w : best)) : '';
   return { pre, post };
 }
 

@@ -1458,9 +1458,11 @@ fn a_post_test_dated_before_the_pre_test_is_listed() {
 fn a_student_left_out_leaves_the_next_students_their_own_values() {
     // B's usage cannot be read: B is left out, and C keeps its own school, grade and group
     // (C, an intervention student at fidelity who met the target: paid with A).
-    let c = small(json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wk" },
+    let c = small(
+        json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wk" },
         "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" },
-        "students": { "studentId": "id", "school": "school", "grade": "grade", "group": "grp" } }));
+        "students": { "studentId": "id", "school": "school", "grade": "grade", "group": "grp" } }),
+    );
     let mut c = c;
     c["onBadRow"] = json!("skip");
     let usage = "id,min,wk\nA,400,10\nB,abc,10\nC,400,10\n";
@@ -1472,4 +1474,72 @@ fn a_student_left_out_leaves_the_next_students_their_own_values() {
     assert_eq!(m.preview.rows[1][0], "C");
     assert_eq!(m.preview.rows[1][5..], ["Cole", "5", "T"]);
     assert_eq!(e.payment.total_cents, 2000);
+}
+
+/// The workbook with its part `name` declaring `size` bytes unzipped in the central directory
+/// (offset 24 of the part's record).
+fn declared(book: &[u8], name: &str, size: u32) -> Vec<u8> {
+    let mut b = book.to_vec();
+    let at = (0..b.len() - 4)
+        .filter(|&i| b[i..i + 4] == *b"PK\x01\x02")
+        .find(|&i| {
+            let len = u16::from_le_bytes([b[i + 28], b[i + 29]]) as usize;
+            &b[i + 46..i + 46 + len] == name.as_bytes()
+        })
+        .unwrap();
+    b[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+    b
+}
+
+#[test]
+fn a_workbook_whose_cells_wrap_or_whose_shared_strings_are_huge_is_refused_and_a_time_is_a_time() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let c = small(
+        json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
+    );
+    let scores = b"id,pre,post\nA,200,210\n".as_slice();
+    let eval = |usage: &[u8]| {
+        let s = Sources {
+            usage,
+            scores,
+            students: None,
+        };
+        evaluate_sources_json(&c, &s, &mut |_| {})
+    };
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
+        ws.write_string(0, col as u16, *name).unwrap();
+    }
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_number(1, 1, 100).unwrap();
+    ws.write_number(1, 2, 10).unwrap();
+    let book = book.save_to_buffer().unwrap();
+    // A cell listed twice (as B4294967298 is B2 to a release build's 32-bit reader, whose
+    // numbers wrap) is refused rather than read over the first.
+    let wrapped = rewritten(&book, |name, bytes| match name {
+        "xl/worksheets/sheet1.xml" => String::from_utf8(bytes)
+            .unwrap()
+            .replace("<c r=\"C2\"", "<c r=\"B2\"><v>999</v></c><c r=\"C2\"")
+            .into_bytes(),
+        _ => bytes,
+    });
+    let e = eval(&wrapped).unwrap_err();
+    assert_eq!(e.message, "The usage file lists the cell B2 twice or out of order: open the workbook in a spreadsheet and save it again.");
+    // Shared strings declared past 128 MB: refused before they are read.
+    let e = eval(&declared(&book, "xl/sharedStrings.xml", 200 << 20)).unwrap_err();
+    assert_eq!(e.message, "The usage file holds 200 MB of shared strings; at most 128 MB is read (save the sheet as CSV).");
+    // A time of day typed as minutes (0:30, shown h:mm) is 0:30:00, not a date of 1899.
+    let mut timed = Workbook::new();
+    let ws = timed.add_worksheet();
+    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
+        ws.write_string(0, col as u16, *name).unwrap();
+    }
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_number_with_format(1, 1, 30.0 / 1440.0, &Format::new().set_num_format("h:mm"))
+        .unwrap();
+    ws.write_number(1, 2, 10).unwrap();
+    let rows = bad_rows(&eval(&timed.save_to_buffer().unwrap()).unwrap_err());
+    assert!(rows[0].3.contains("\"0:30:00\""), "{}", rows[0].3);
 }

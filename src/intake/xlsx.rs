@@ -18,6 +18,9 @@ pub const MAX_UNZIPPED_BYTES: u64 = 4 * MAX_ROSTER_BYTES as u64;
 /// itself would name more): a row is written this wide at most.
 pub const MAX_COLUMNS: usize = 16_384;
 
+/// At most this much XML of shared strings (the workbook's table of cell texts).
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
+
 /// A worksheet's rows (Excel's "Excel specifications and limits").
 pub const MAX_ROWS: usize = 1_048_576;
 
@@ -72,9 +75,28 @@ pub fn to_csv(
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut unzipped = 0u64;
+    let mut shared = 0u64;
     for i in 0..zip.len() {
         let part = zip.by_index_raw(i).map_err(|e| unreadable(&e))?;
         unzipped = unzipped.saturating_add(part.size());
+        if part.name().is_ok_and(|n| n.ends_with("sharedStrings.xml")) {
+            shared = shared.saturating_add(part.size());
+        }
+    }
+    // The shared strings are read whole before any cell (a string each, however short): an
+    // export's ids, names and dates as text take a few megabytes; millions of empty ones would
+    // take gigabytes of memory.
+    if shared > MAX_SHARED_STRINGS_BYTES {
+        return Err(fatal(
+            file,
+            Code::TooLarge,
+            1,
+            format!(
+                "holds {} MB of shared strings; at most {} MB is read (save the sheet as CSV).",
+                shared >> 20,
+                MAX_SHARED_STRINGS_BYTES >> 20
+            ),
+        ));
     }
     if unzipped > MAX_UNZIPPED_BYTES {
         return Err(fatal(
@@ -159,6 +181,16 @@ pub fn to_csv(
             text.row(row_at, &mut row)?;
             row_at = at;
             row_bytes = 0;
+        } else if row.last().is_some_and(|&(last, _)| column <= last) {
+            // A cell listed twice, or before one listed already: a spreadsheet writes a row's
+            // cells once each, in order (and a position past the sheet's limits, which the
+            // reader's 32-bit numbers wrap, lands on one seen already).
+            let what = format!(
+                "lists the cell {}{} twice or out of order: open the workbook in a spreadsheet and save it again.",
+                column_letters(column),
+                u64::from(at) + 1
+            );
+            return Err(fatal(file, Code::Unreadable, u64::from(at) + 1, what));
         }
         row_bytes = row_bytes.saturating_add(cell_size(cell.get_value()));
         if text.out.len().saturating_add(row_bytes) > MAX_ROSTER_BYTES {
@@ -306,6 +338,11 @@ fn cell_text(value: &DataRef) -> String {
         DataRef::String(s) => s.clone(),
         DataRef::SharedString(s) => (*s).to_string(),
         DataRef::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
+        // A time of day alone (h:mm, typed as 0:30): as a spreadsheet shows it, no date.
+        DataRef::DateTime(d) if d.is_datetime() && (0.0..1.0).contains(&d.as_f64()) => {
+            let (.., h, mi, s, _) = d.to_ymd_hms_milli();
+            format!("{h}:{mi:02}:{s:02}")
+        }
         DataRef::DateTime(d) if d.is_datetime() => {
             let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
             match (h, mi, s) {
@@ -323,7 +360,8 @@ fn cell_text(value: &DataRef) -> String {
                     let sign = if seconds < 0.0 { "-" } else { "" };
                     format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
                 }
-                false => d.as_f64().to_string(),
+                // Past any duration a spreadsheet shows: the error a spreadsheet shows.
+                false => "#NUM!".to_string(),
             }
         }
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),

@@ -18,6 +18,12 @@ test('roles from headers: a test file naming schools is the scores file, the stu
   const map = csv('cdf.csv', ['StudentID', 'TermName', 'Subject', 'TestStartDate', 'TestRITScore', 'TypicalFallToSpringGrowth']);
   const log = csv('log.csv', ['StudentID', 'SessionDate', 'Minutes']);
   assert.deepEqual(guessRoles([log, map]), ['usage', 'scores']);
+  // A usage export with a practice score (IXL), one with minutes as "Time-on-Task (min)" (i-Ready).
+  const ixl = csv('ixl.csv', ['Student ID', 'Skill', 'SmartScore', 'Time spent (min)']);
+  const wide = csv('scores.csv', ['Student ID', 'Fall Score', 'Spring Score']);
+  assert.deepEqual(guessRoles([ixl, wide]), ['usage', 'scores']);
+  const ireadyUsage = csv('usage.csv', ['Student ID', 'Total Time-on-Task (min)', 'Weeks']);
+  assert.deepEqual(guessRoles([sis, ireadyUsage]), ['students', 'usage']);
 });
 
 test('workbooks take their role from the words of their names, never from a word inside another', () => {
@@ -33,6 +39,10 @@ test('windows: the fall of the latest year named and the first spring not before
   assert.deepEqual(guessWindows(['BOY 2025', 'MOY 2025', 'EOY 2026']), { pre: 'BOY 2025', post: 'EOY 2026' });
   assert.deepEqual(guessWindows(['Spring 2024-2025', 'Fall 2025-2026']), { pre: 'Fall 2025-2026', post: '' });
   assert.deepEqual(guessWindows(['Winter 2025-2026']), { pre: '', post: '' });
+  // Calendar-year names, two-digit years and codes.
+  assert.deepEqual(guessWindows(['Fall 2025', 'Spring 2025', 'Winter 2026', 'Spring 2026']), { pre: 'Fall 2025', post: 'Spring 2026' });
+  assert.deepEqual(guessWindows(['BOY 25-26', 'EOY 24-25', 'EOY 25-26']), { pre: 'BOY 25-26', post: 'EOY 25-26' });
+  assert.deepEqual(guessWindows(['FA25', 'WI26', 'SP26', 'SP25']), { pre: 'FA25', post: 'SP26' });
 });
 
 test('layouts: a usage file with weeks and no date or week column is one row per student', () => {
@@ -42,4 +52,5 @@ test('layouts: a usage file with weeks and no date or week column is one row per
   assert.equal(guessShape('scores', ['StudentID', 'TermName', 'TestRITScore']), 'long');
   assert.equal(guessShape('scores', ['id', 'Fall Score', 'Spring Score']), 'wide');
   assert.equal(guessShape('usage', null), 'long');
+  assert.equal(guessShape('scores', ['Student ID', 'Screening Period', 'Scaled Score']), 'long');
 });
