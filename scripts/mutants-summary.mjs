@@ -55,7 +55,10 @@ const patterns = (flags) => tokens.flatMap((t, i) => {
 });
 const included = patterns(['--re', '-F']);
 const excluded = patterns(['--exclude-re', '-E']);
-const byName = included.length > 0;
+// A run stopped before its end (its scope says "(stopped ...)") retested only the mutants it
+// reached: those alone move, and the ones its patterns match but it never reached stay as they were.
+const stopped = /\(stopped\b/.test(scope);
+const byName = included.length > 0 && !stopped;
 const matchedByRun = (line) => included.some((re) => re.test(line)) && !excluded.some((re) => re.test(line));
 // The commit the mutants ran at: this tree's (with "+changes" when its sources differ from it),
 // or MUTANTS_COMMIT when they ran in another worktree.
