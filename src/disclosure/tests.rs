@@ -783,6 +783,24 @@ fn the_reduced_audit_keeps_the_target_its_own_relations_and_the_average_the_othe
     );
     // Alone, the kept member is 30 less twice the average, at most 12: 6 to 12.
     assert_eq!(r.interval(Q(1)), (6.0, 12.0));
+    // The sum written from member 1 first (neither kept nor the average's source) is still
+    // every member's, and written.
+    let mut a = Audit::default();
+    let m = unpublished(&mut a, &[9.0, 10.0, 11.0]);
+    for &q in &m {
+        a.relate(vec![(q, 1.0)], Op::Le, 12.0);
+    }
+    a.relate(vec![(m[1], 1.0), (m[0], 1.0), (m[2], 1.0)], Op::Eq, 30.0);
+    let (r, _) = a.reduced(&groups_of(&m), Some((0, 2)));
+    assert_eq!(r.relations.len(), 3);
+    assert_eq!(r.interval(Q(0)), (6.0, 12.0));
+}
+
+/// One group of the members, each of one slot.
+fn groups_of(m: &[Q]) -> Vec<Group> {
+    vec![Group {
+        members: m.iter().map(|&q| vec![q]).collect(),
+    }]
 }
 
 #[test]
