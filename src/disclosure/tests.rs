@@ -818,6 +818,19 @@ fn a_relation_naming_a_quantity_twice_weighs_it_twice() {
 }
 
 #[test]
+fn a_part_gives_the_solver_one_term_per_variable() {
+    // q + q <= 10 and 3q - q >= 2, as written (the reduced audit merges terms before; a part
+    // merges them again, since the solver panics on a variable twice in a row).
+    let mut a = Audit::default();
+    let q = unpublished(&mut a, &[4.0])[0];
+    a.relate(vec![(q, 1.0), (q, 1.0)], Op::Le, 10.0);
+    a.relate(vec![(q, 3.0), (q, -1.0)], Op::Ge, 2.0);
+    let parts = a.parts();
+    let terms: Vec<&Vec<(usize, f64)>> = parts[0].rows.iter().map(|(t, ..)| t).collect();
+    assert_eq!(terms, [&vec![(0, 2.0)], &vec![(0, 2.0)]]);
+}
+
+#[test]
 fn an_audit_of_one_quantity_is_one_part() {
     let mut a = Audit::default();
     let q = unpublished(&mut a, &[3.0])[0];
