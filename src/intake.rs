@@ -1531,7 +1531,8 @@ fn assemble(
     let in_students = students.as_ref().map(|s| s.ids.len());
     if let Some(s) = &mut students {
         let mut ids = s.ids.iter();
-        s.values.retain(|_| ids.next().is_none_or(|id| !bad.students.contains(id)));
+        s.values
+            .retain(|_| ids.next().is_none_or(|id| !bad.students.contains(id)));
     }
     // A long log's program weeks: the period's, or every week the enrolled students used
     // (others' rows are left out, and add no week).
