@@ -1316,37 +1316,46 @@ fn rewritten(book: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-/// What a second attack found in workbooks: each refused or read as its CSV twin would be.
-#[test]
-fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_person_sees_it() {
-    use rust_xlsxwriter::{Format, Workbook};
+/// The workbook tests' evaluation of a wide usage file (id, min, wks) beside a wide `scores`
+/// CSV, without a student file.
+fn usage_alone(
+    usage: &[u8],
+    scores: &[u8],
+) -> Result<evidence_check::Evaluation, evidence_check::Error> {
     let c = small(
         json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
         "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
     );
-    let scores = b"id,pre,post\nA,200,210\nB,200,210\n".as_slice();
-    let eval = |usage: &[u8]| {
-        let s = Sources {
-            usage,
-            scores,
-            students: None,
-        };
-        evaluate_sources_json(&c, &s, &mut |_| {})
+    let s = Sources {
+        usage,
+        scores,
+        students: None,
     };
-    let book = |f: &dyn Fn(&mut rust_xlsxwriter::Worksheet)| {
-        let mut book = Workbook::new();
-        let ws = book.add_worksheet();
-        for (col, name) in ["id", "min", "wks"].iter().enumerate() {
-            ws.write_string(0, col as u16, *name).unwrap();
-        }
-        f(ws);
-        book.save_to_buffer().unwrap()
-    };
+    evaluate_sources_json(&c, &s, &mut |_| {})
+}
+
+/// A workbook whose first sheet has the wide usage header (id, min, wks), then what `fill`
+/// writes.
+fn usage_book(fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
+        ws.write_string(0, col as u16, *name).unwrap();
+    }
+    fill(ws);
+    book.save_to_buffer().unwrap()
+}
+
+/// What a second attack found in workbooks: each refused or read as its CSV twin would be.
+#[test]
+fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_person_sees_it() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let eval = |usage: &[u8]| usage_alone(usage, b"id,pre,post\nA,200,210\nB,200,210\n");
     // One shared string of 20 MB shown in 14 cells of a row: a workbook of kilobytes that
     // would be 280 MB of text, refused as its text grows past 256 MB.
     // (A spreadsheet library writes at most 32,767 characters a cell: the string is put in
     // its shared strings after.)
-    let bomb = book(&|ws| {
+    let bomb = usage_book(|ws| {
         for col in 0..14 {
             ws.write_string(1, col, "BIG").unwrap();
         }
@@ -1367,7 +1376,7 @@ fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_perso
     );
     // Minutes as a duration ([h]:mm, 0:30): shown as 0:30:00, which is no number of minutes
     // (its CSV twin, "0:30", is no number either), not 0.0208 (days).
-    let duration = book(&|ws| {
+    let duration = usage_book(|ws| {
         let hm = Format::new().set_num_format("[h]:mm");
         ws.write_string(1, 0, "A").unwrap();
         ws.write_number_with_format(1, 1, 30.0 / 1440.0, &hm)
@@ -1400,7 +1409,7 @@ fn a_workbook_too_large_once_read_hidden_or_holding_durations_is_read_as_a_perso
     let e = eval(&hidden.save_to_buffer().unwrap()).unwrap();
     assert_eq!(e.students.at_fidelity, 1);
     // A cell past a worksheet's last row (1,048,576): refused before anything is laid out.
-    let one = book(&|ws| {
+    let one = usage_book(|ws| {
         ws.write_string(1, 0, "A").unwrap();
     });
     let far = rewritten(&one, |name, bytes| match name {
@@ -1493,29 +1502,13 @@ fn declared(book: &[u8], name: &str, size: u32) -> Vec<u8> {
 
 #[test]
 fn a_workbook_whose_cells_wrap_or_whose_shared_strings_are_huge_is_refused_and_a_time_is_a_time() {
-    use rust_xlsxwriter::{Format, Workbook};
-    let c = small(
-        json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
-        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
-    );
-    let scores = b"id,pre,post\nA,200,210\n".as_slice();
-    let eval = |usage: &[u8]| {
-        let s = Sources {
-            usage,
-            scores,
-            students: None,
-        };
-        evaluate_sources_json(&c, &s, &mut |_| {})
-    };
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
-        ws.write_string(0, col as u16, *name).unwrap();
-    }
-    ws.write_string(1, 0, "A").unwrap();
-    ws.write_number(1, 1, 100).unwrap();
-    ws.write_number(1, 2, 10).unwrap();
-    let book = book.save_to_buffer().unwrap();
+    use rust_xlsxwriter::Format;
+    let eval = |usage: &[u8]| usage_alone(usage, b"id,pre,post\nA,200,210\n");
+    let book = usage_book(|ws| {
+        ws.write_string(1, 0, "A").unwrap();
+        ws.write_number(1, 1, 100).unwrap();
+        ws.write_number(1, 2, 10).unwrap();
+    });
     // A cell listed twice (as B4294967298 is B2 to a release build's 32-bit reader, whose
     // numbers wrap) is refused rather than read over the first.
     let wrapped = rewritten(&book, |name, bytes| match name {
@@ -1531,15 +1524,13 @@ fn a_workbook_whose_cells_wrap_or_whose_shared_strings_are_huge_is_refused_and_a
     let e = eval(&declared(&book, "xl/sharedStrings.xml", 200 << 20)).unwrap_err();
     assert_eq!(e.message, "The usage file holds 200 MB of shared strings; at most 128 MB is read (save the sheet as CSV).");
     // A time of day typed as minutes (0:30, shown h:mm) is 0:30:00, not a date of 1899.
-    let mut timed = Workbook::new();
-    let ws = timed.add_worksheet();
-    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
-        ws.write_string(0, col as u16, *name).unwrap();
-    }
-    ws.write_string(1, 0, "A").unwrap();
-    ws.write_number_with_format(1, 1, 30.0 / 1440.0, &Format::new().set_num_format("h:mm"))
-        .unwrap();
-    ws.write_number(1, 2, 10).unwrap();
-    let rows = bad_rows(&eval(&timed.save_to_buffer().unwrap()).unwrap_err());
+    let timed = usage_book(|ws| {
+        ws.write_string(1, 0, "A").unwrap();
+        let hm = Format::new().set_num_format("h:mm");
+        ws.write_number_with_format(1, 1, 30.0 / 1440.0, &hm)
+            .unwrap();
+        ws.write_number(1, 2, 10).unwrap();
+    });
+    let rows = bad_rows(&eval(&timed).unwrap_err());
     assert!(rows[0].3.contains("\"0:30:00\""), "{}", rows[0].3);
 }
