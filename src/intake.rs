@@ -620,6 +620,9 @@ struct Table<'a> {
     rdr: csv::Reader<&'a [u8]>,
     record: csv::ByteRecord,
     lines: Lines<'a>,
+    /// The student id's column, once found: a row whose fields are in place but whose other
+    /// text is not UTF-8 is still its student's.
+    id_at: Option<usize>,
 }
 
 impl<'a> Table<'a> {
@@ -679,7 +682,15 @@ impl<'a> Table<'a> {
             rdr,
             record,
             lines: Lines::new(bytes),
+            id_at: None,
         })
+    }
+
+    /// [`Table::column`] for the student id, kept to tell whose a bad row is.
+    fn id_column(&mut self, name: &str, path: &str) -> Result<usize, Error> {
+        let at = self.column(name, path)?;
+        self.id_at = Some(at);
+        Ok(at)
     }
 
     /// The column named `name` (at `path` in the contract), or an error listing the header.
@@ -736,8 +747,14 @@ impl<'a> Table<'a> {
                 continue;
             }
             if std::str::from_utf8(self.record.as_slice()).is_err() {
+                // Whose row it is, when its id is readable: the student is left out with it.
+                let id = (self.id_at.and_then(|i| self.record.get(i)))
+                    .and_then(|f| std::str::from_utf8(f.trim_ascii()).ok())
+                    .filter(|id| !id.is_empty());
+                bad.current = id.map(str::to_string);
                 let message = "The row is not UTF-8 text: save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet).";
                 bad.push_row(self.file, start, Code::NotUtf8, message.into());
+                bad.current = None;
                 continue;
             }
             return Ok(Some((start, &self.record)));
@@ -797,7 +814,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
             ..
         } => {
             let cols = [
-                t.column(student_id, "intake.usage.studentId")?,
+                t.id_column(student_id, "intake.usage.studentId")?,
                 t.column(minutes, "intake.usage.minutes")?,
                 t.column(weeks, "intake.usage.weeks")?,
             ];
@@ -870,7 +887,7 @@ fn read_usage(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<UsageR
             week,
             ..
         } => {
-            let id_at = t.column(student_id, "intake.usage.studentId")?;
+            let id_at = t.id_column(student_id, "intake.usage.studentId")?;
             let minutes_at = t.column(minutes, "intake.usage.minutes")?;
             let when = match (date, week) {
                 (Some(d), _) => When::Date(t.column(d, "intake.usage.date")?, d.clone()),
@@ -1113,7 +1130,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             typical_growth,
             ..
         } => {
-            let id_at = t.column(student_id, "intake.scores.studentId")?;
+            let id_at = t.id_column(student_id, "intake.scores.studentId")?;
             let at = [
                 t.column(pre, "intake.scores.pre")?,
                 t.column(post, "intake.scores.post")?,
@@ -1183,7 +1200,7 @@ fn read_scores(intake: &Intake, bytes: &[u8], bad: &mut BadRows) -> Result<Score
             marked,
             ..
         } => {
-            let id_at = t.column(student_id, "intake.scores.studentId")?;
+            let id_at = t.id_column(student_id, "intake.scores.studentId")?;
             let typical_at = match typical_growth {
                 Some(name) => Some((t.column(name, "intake.scores.typicalGrowth")?, name)),
                 None => None,
@@ -1383,7 +1400,7 @@ fn read_students(
     bad: &mut BadRows,
 ) -> Result<StudentsRead, Error> {
     let mut t = Table::open(File::Students, bytes)?;
-    let id_at = t.column(&file.student_id, "intake.students.studentId")?;
+    let id_at = t.id_column(&file.student_id, "intake.students.studentId")?;
     let defaults = Columns::default();
     // (the roster's column name, the file's column) for each role given.
     let mut columns: Vec<(String, usize)> = Vec::new();

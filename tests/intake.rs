@@ -1534,3 +1534,29 @@ fn a_workbook_whose_cells_wrap_or_whose_shared_strings_are_huge_is_refused_and_a
     let rows = bad_rows(&eval(&timed).unwrap_err());
     assert!(rows[0].3.contains("\"0:30:00\""), "{}", rows[0].3);
 }
+
+#[test]
+fn a_row_not_utf8_whose_id_is_readable_leaves_its_student_out() {
+    // A's second week has a Windows-1252 "é" in a notes column: under skip, A is left out whole
+    // (as the roster twin's row for A would be bad), not kept with one week's minutes. A row
+    // whose id itself is not UTF-8 is left out alone.
+    let mut c = small(
+        json!({ "usage": { "shape": "long", "studentId": "id", "minutes": "min", "week": "wk" },
+        "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
+    );
+    c["onBadRow"] = json!("skip");
+    let usage =
+        b"id,wk,min,note\nA,W1,40,ok\nA,W2,40,caf\xe9\nB,W1,40,ok\nB,W2,40,ok\nC\xe9,W1,40,ok\n";
+    let scores = b"id,pre,post\nA,200,210\nB,200,210\n";
+    let s = Sources {
+        usage,
+        scores,
+        students: None,
+    };
+    let e = evaluate_sources_json(&c, &s, &mut |_| {}).unwrap();
+    let m = e.matches.unwrap();
+    assert_eq!(
+        (m.left_out, m.enrolled, e.rejected_count),
+        (vec!["A".to_string()], 1, 2)
+    );
+}
