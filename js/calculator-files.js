@@ -192,7 +192,7 @@ export class FilesStep {
       f.role = roles[i];
       f.shape = intake?.[f.role]?.shape ?? guessShape(f.role, f.headers);
     });
-    this.#hint.textContent = 'Which file is which, and which of its columns holds each field (guessed from the files\' own column names: check them). A workbook\'s first sheet is read unless a sheet is named. Fields marked * are required.';
+    this.#hint.textContent = 'Which file is which, and which of its columns holds each field (guessed from the files\' own column names: check them). A workbook\'s first visible sheet is read unless a sheet is named. Fields marked * are required.';
     this.#render(intake);
   }
 
@@ -201,11 +201,6 @@ export class FilesStep {
     const sources = {};
     for (const f of this.#files) if (f.role) sources[f.role] = f.bytes;
     return sources;
-  }
-
-  /** The files' names, for the status line. */
-  get names() {
-    return this.#files.map((f) => f.name).join(', ');
   }
 
   #render(intake) {
