@@ -1139,33 +1139,28 @@ fn three_xlsx_workbooks_evaluate_as_their_csv_twins() {
 /// The cells a CSV line cannot hold, and workbooks that are not what they claim.
 #[test]
 fn a_workbooks_bad_cells_are_bad_rows_at_their_row_and_a_bad_workbook_is_refused() {
-    use rust_xlsxwriter::Workbook;
     let c = small(
         json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "min", "weeks": "wks" },
         "scores": { "shape": "wide", "studentId": "id", "pre": "pre", "post": "post" } }),
     );
     let scores = b"id,pre,post\nA,200,210\nB,200,210\nC,200,210\nD,200,190\n";
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    for (col, name) in ["id", "min", "wks"].iter().enumerate() {
-        ws.write_string(0, col as u16, *name).unwrap();
-    }
-    // Row 2: fine. Row 3: an id with a line break. Row 4 (after an empty row 4... no: row 4
-    // is empty, row 5): a formula's error value. Row 6: a comma and a quote in an id.
-    ws.write_string(1, 0, "A").unwrap();
-    ws.write_number(1, 1, 300).unwrap();
-    ws.write_number(1, 2, 10).unwrap();
-    ws.write_string(2, 0, "B\nB").unwrap();
-    ws.write_number(2, 1, 300).unwrap();
-    ws.write_number(2, 2, 10).unwrap();
-    ws.write_string(4, 0, "C").unwrap();
-    let div0 = rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!");
-    ws.write_formula(4, 1, div0).unwrap();
-    ws.write_number(4, 2, 10).unwrap();
-    ws.write_string(5, 0, "D,\"x\"").unwrap();
-    ws.write_number(5, 1, 300.5).unwrap();
-    ws.write_number(5, 2, 10).unwrap();
-    let usage = book.save_to_buffer().unwrap();
+    // Row 2: fine. Row 3: an id with a line break. Row 4: empty. Row 5: a formula's error
+    // value. Row 6: a comma and a quote in an id.
+    let usage = usage_book(|ws| {
+        ws.write_string(1, 0, "A").unwrap();
+        ws.write_number(1, 1, 300).unwrap();
+        ws.write_number(1, 2, 10).unwrap();
+        ws.write_string(2, 0, "B\nB").unwrap();
+        ws.write_number(2, 1, 300).unwrap();
+        ws.write_number(2, 2, 10).unwrap();
+        ws.write_string(4, 0, "C").unwrap();
+        let div0 = rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!");
+        ws.write_formula(4, 1, div0).unwrap();
+        ws.write_number(4, 2, 10).unwrap();
+        ws.write_string(5, 0, "D,\"x\"").unwrap();
+        ws.write_number(5, 1, 300.5).unwrap();
+        ws.write_number(5, 2, 10).unwrap();
+    });
     let sources = |usage: &[u8]| -> Result<evidence_check::Evaluation, evidence_check::Error> {
         let s = Sources {
             usage,
