@@ -849,6 +849,11 @@ mod schema_fields {
             json!({ "usage": { "shape": "wide", "studentId": "id", "minutes": "m", "weeks": "w" },
                 "scores": { "shape": "wide", "studentId": "id", "pre": "a", "post": "b" } }),
         ];
+        let strategy = json!({ "subjects": ["reading"], "practices": ["p"],
+            "curricula": [{ "curriculum": "c", "subject": "reading", "grades": [1] }],
+            "requiredPractices": [{ "practice": "r", "subject": "reading", "grades": [1] }],
+            "prohibitedPractices": [{ "practice": "x", "subject": "reading", "grades": [1] }],
+            "standards": "ccss", "prohibitedIsRedFlag": false });
         for (k, metric) in metrics.into_iter().enumerate() {
             let contract = json!({
                 "id": "C-1", "productName": "P", "vendor": "V", "period": "2025-26", "currency": "USD",
@@ -862,7 +867,8 @@ mod schema_fields {
                 "assignedBy": "school", "icc": 0.2, "evaluator": { "name": "E", "independent": true },
                 "evidencePolicy": { "maxScreenMinutesPerWeek": 45, "acceptedStates": ["TX"],
                     "attritionBoundary": "cautious", "minStudents": 350, "minSites": 2, "alpha": 0.05,
-                    "siteUnit": "district" },
+                    "siteUnit": "district",
+                    "strategy": strategy },
                 "columns": { "studentId": "a", "pre": "b", "post": "c", "minutes": "d", "weeks": "e",
                     "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j",
                     "typicalGrowth": "l" },
@@ -882,7 +888,15 @@ mod schema_fields {
             ] {
                 assert!(paths.contains(&part), "{part} in {paths:?}");
             }
-            for part in ["evaluator", "evidencePolicy", "columns", "intake.usage"] {
+            for part in [
+                "evaluator",
+                "evidencePolicy",
+                "evidencePolicy.strategy.curricula[0]",
+                "evidencePolicy.strategy.requiredPractices[0]",
+                "evidencePolicy.strategy.prohibitedPractices[0]",
+                "columns",
+                "intake.usage",
+            ] {
                 assert!(paths.contains(&part), "{part} in {paths:?}");
             }
             crate::input::tests::assert_fields_match_schema(&r, &schema);

@@ -81,6 +81,8 @@ codes! {
     InvalidUrl = "invalidUrl",
     /// A date not written YYYY-MM-DD, or not a day of the calendar.
     InvalidDate = "invalidDate",
+    /// An identifier that is not lowercase letters and digits in words joined by hyphens.
+    InvalidIdentifier = "invalidIdentifier",
     /// A US state not given as its two capital letters.
     InvalidState = "invalidState",
     /// Text that is empty or only spaces.

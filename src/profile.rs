@@ -8,6 +8,9 @@ use crate::stats::{self, Attrition, Boundary, EffectInput};
 use schemars::JsonSchema;
 use serde_json::Value;
 
+mod instruction;
+pub use instruction::{overlap, subject_key, Instruction, Strategy, Term};
+
 /// US state, district and territory postal codes accepted for state-agency approvals.
 pub const STATE_CODES: [&str; 56] = [
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -48,13 +51,15 @@ pub struct Profile {
     pub training: Training,
     pub data_practices: DataPractices,
     pub ai: Option<Ai>,
+    /// How the product teaches, for the `coherence` check against the district's strategy.
+    pub instruction: Option<Instruction>,
 }
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(transparent)]
 pub struct Subject(#[schemars(regex(pattern = r"\S"), length(max = MAX_TEXT_BYTES))] pub String);
 
-#[derive(Debug, Clone, Copy, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, JsonSchema, serde::Serialize)]
 #[serde(transparent)]
 pub struct Grade(#[schemars(range(min = 0, max = 12))] pub u8);
 
@@ -328,6 +333,9 @@ pub struct Policy {
     /// default: 34 CFR 77.1 names a State, county, city, school district or campus) or `school`
     /// (a broader reading, which also counts studies whose sites are schools).
     pub site_unit: SiteUnit,
+    /// The district's instructional strategy; without it, `coherence` is not checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
 }
 
 impl Default for Policy {
@@ -340,6 +348,7 @@ impl Default for Policy {
             min_sites: ESSA_MIN_SITES,
             alpha: stats::DEFAULT_ALPHA,
             site_unit: SiteUnit::District,
+            strategy: None,
         }
     }
 }
@@ -761,6 +770,7 @@ impl Profile {
                 "training",
                 "dataPractices",
                 "ai",
+                "instruction",
             ],
         )?;
         let name = r.req(o, "", "name", Reader::text);
@@ -779,6 +789,7 @@ impl Profile {
         let training = r.req(o, "", "training", training);
         let data_practices = r.req(o, "", "dataPractices", data_practices);
         let ai = r.opt(o, "", "ai", ai);
+        let instruction = r.opt(o, "", "instruction", instruction::instruction);
         Some(Profile {
             name: name?,
             vendor: vendor?,
@@ -794,6 +805,7 @@ impl Profile {
             training: training?,
             data_practices: data_practices?,
             ai,
+            instruction,
         })
     }
 
@@ -830,6 +842,7 @@ impl Policy {
                 "minSites",
                 "alpha",
                 "siteUnit",
+                "strategy",
             ],
         )?;
         Some(Policy {
@@ -870,6 +883,7 @@ impl Policy {
                 })
                 .unwrap_or(d.alpha),
             site_unit: r.opt(o, path, "siteUnit", Reader::one_of).unwrap_or(d.site_unit),
+            strategy: r.opt(o, path, "strategy", instruction::strategy),
         })
     }
 }
@@ -929,12 +943,16 @@ mod schema_fields {
             "seaApprovals": [{ "state": "TX", "status": "approved", "year": 2025 }],
             "training": { "included": true, "feeCents": 0 },
             "dataPractices": { "advertisingUsesStudentData": false, "sellsStudentData": false },
-            "ai": { "usesGenerativeAi": false }
+            "ai": { "usesGenerativeAi": false },
+            "instruction": { "approach": "a", "practices": ["p"], "standards": ["ccss"],
+                "supplements": [{ "curriculum": "c", "evidenceUrl": "https://v.example/c" }] }
         });
         let mut r = Reader::new();
         let read = Profile::read(&mut r, &profile);
         assert_eq!(r.errors, []);
         assert!(read.is_some());
+        let paths: Vec<&str> = r.objects.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(paths.contains(&"instruction.supplements[0]"), "{paths:?}");
         crate::input::tests::assert_fields_match_schema(&r, &schema);
     }
 }

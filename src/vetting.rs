@@ -9,6 +9,8 @@ use crate::stats::{self, baseline_equivalence, EffectInput};
 use serde::Serialize;
 use serde_json::Value;
 
+mod coherence;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
@@ -148,7 +150,7 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
     for (s, v) in profile.studies.iter().zip(studies.iter_mut()) {
         v.essa_tier = essa_tier(std::slice::from_ref(s), std::slice::from_ref(v), policy).0;
     }
-    let checks = vec![
+    let mut checks = vec![
         independent_research(profile),
         screen_time(profile, policy),
         sea_approval(profile, policy),
@@ -158,6 +160,9 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
         ai_evidence(profile, &studies),
         unfavorable_evidence(&studies, policy.alpha),
     ];
+    if let Some(strategy) = &policy.strategy {
+        checks.push(coherence::coherence(profile, strategy));
+    }
     let red_flags = checks
         .iter()
         .filter(|c| c.red_flag && c.status == Status::Fail)

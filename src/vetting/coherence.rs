@@ -1,0 +1,248 @@
+//! The `coherence` check: does the product fit the district's instructional strategy?
+//!
+//! Identifiers are compared exactly (see `profile::instruction`). The check fails on a
+//! prohibited practice (a red flag unless the policy lowers it), warns on anything it cannot
+//! confirm (an adopted curriculum the product claims no alignment to, a required practice it
+//! does not state, another standards framework, a word outside the district's vocabulary,
+//! no instructional approach at all), and passes naming the evidence it relied on.
+
+use super::{check, Check, Status};
+use crate::error::index;
+use crate::profile::{overlap, subject_key, Grade, Instruction, Profile, Strategy, Term};
+
+/// Every grade from kindergarten to 12: what a product that lists no grades is taken to serve.
+const ALL_GRADES: [Grade; 13] = [
+    Grade(0),
+    Grade(1),
+    Grade(2),
+    Grade(3),
+    Grade(4),
+    Grade(5),
+    Grade(6),
+    Grade(7),
+    Grade(8),
+    Grade(9),
+    Grade(10),
+    Grade(11),
+    Grade(12),
+];
+
+pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
+    // A product that names no subject or no grade is held to every rule of the strategy,
+    // so that leaving them out cannot escape a rule.
+    let grades: &[Grade] = if p.grades.is_empty() {
+        &ALL_GRADES
+    } else {
+        &p.grades
+    };
+    let mut subjects: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
+    let every_subject = subjects.is_empty();
+    if every_subject {
+        subjects = every_named_subject(strategy);
+    }
+    let empty = Instruction {
+        approach: None,
+        practices: Vec::new(),
+        supplements: Vec::new(),
+        standards: Vec::new(),
+    };
+    let instruction = p.instruction.as_ref().unwrap_or(&empty);
+    let uses = |t: &Term| instruction.practices.contains(t);
+
+    let mut problems = Vec::new();
+    let mut paths: Vec<String> = Vec::new();
+    let mut evidence = Vec::new();
+
+    let prohibited: Vec<(usize, &Term)> = (instruction.practices.iter().enumerate())
+        .filter(|(_, t)| {
+            strategy
+                .prohibited_practices
+                .iter()
+                .any(|q| q.practice == **t && q.applies_to(&subjects, grades))
+        })
+        .collect();
+    if !prohibited.is_empty() {
+        problems.push(format!(
+            "The product uses {} the district prohibits for its subjects and grades.",
+            practices_named(prohibited.iter().map(|(_, t)| *t))
+        ));
+        paths.extend(
+            prohibited
+                .iter()
+                .map(|(i, _)| index("instruction.practices", *i)),
+        );
+    }
+    if p.instruction.is_none() {
+        problems.push("The profile states no instructional approach (practices, curricula supplemented, standards), so its fit with the district's strategy cannot be judged.".to_string());
+        paths.push("instruction".into());
+    }
+    for c in &strategy.curricula {
+        if !subjects.contains(&c.subject.0) || !overlap(&c.grades, grades) {
+            continue;
+        }
+        match (instruction.supplements.iter()).find(|s| s.curriculum == c.curriculum) {
+            Some(s) => evidence.push(format!(
+                "alignment to {} ({}) at {}",
+                c.curriculum.0, c.subject.0, s.evidence_url
+            )),
+            None => {
+                problems.push(format!(
+                    "The district's adopted {} curriculum for grades {} is {}, and the product names no alignment study or crosswalk to it.",
+                    c.subject.0,
+                    grade_list(&c.grades),
+                    c.curriculum.0
+                ));
+                paths.push("instruction.supplements".into());
+            }
+        }
+    }
+    for q in &strategy.required_practices {
+        if !q.applies_to(&subjects, grades) {
+            continue;
+        }
+        if uses(&q.practice) {
+            evidence.push(format!("the required practice {}", q.practice.0));
+        } else {
+            problems.push(format!(
+                "The district requires {} for {}, and the product does not state that it uses it.",
+                q.practice.0,
+                scope(q.subject.as_ref(), q.grades.as_deref())
+            ));
+            paths.push("instruction.practices".into());
+        }
+    }
+    if let Some(framework) = &strategy.standards {
+        if instruction.standards.contains(framework) {
+            evidence.push(format!("alignment to the {} standards", framework.0));
+        } else {
+            problems.push(format!(
+                "The district teaches to the {} standards, and the product does not state alignment to them.",
+                framework.0
+            ));
+            paths.push("instruction.standards".into());
+        }
+    }
+    let unknown: Vec<&Term> = (instruction.practices.iter())
+        .filter(|t| !strategy.known_practice(t))
+        .collect();
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "The district's vocabulary does not define {}; a reviewer must judge {}.",
+            practices_named(unknown.iter().copied()),
+            if unknown.len() == 1 { "it" } else { "them" }
+        ));
+        paths.push("instruction.practices".into());
+    }
+    let outside: Vec<&str> = (p.subjects.iter())
+        .map(|s| s.0.as_str())
+        .filter(|s| !strategy.known_subject(&subject_key(s)))
+        .collect();
+    if !outside.is_empty() {
+        problems.push(format!(
+            "The subject{} {} {} not among the district's subjects, so no curriculum or practice rule could be matched to {}; a reviewer must judge {}.",
+            if outside.len() == 1 { "" } else { "s" },
+            quoted(&outside),
+            if outside.len() == 1 { "is" } else { "are" },
+            if outside.len() == 1 { "it" } else { "them" },
+            if outside.len() == 1 { "it" } else { "them" },
+        ));
+        paths.push("subjects".into());
+    }
+    if every_subject {
+        problems.push(
+            "The profile names no subject, so every subject's rules were applied.".to_string(),
+        );
+        paths.push("subjects".into());
+    }
+
+    let status = match (prohibited.is_empty(), problems.is_empty()) {
+        (false, _) if strategy.prohibited_is_red_flag => Status::Fail,
+        (true, true) => Status::Pass,
+        _ => Status::Warn,
+    };
+    let mut message = problems.join(" ");
+    if status == Status::Pass && evidence.is_empty() {
+        message = "No practice the district prohibits is used, and none of the district's curricula, required practices or standards apply to the product's subjects and grades.".to_string();
+    } else if status == Status::Pass {
+        message = format!(
+            "No practice the district prohibits is used. Evidence named: {}.",
+            evidence.join("; ")
+        );
+    } else if !evidence.is_empty() {
+        message.push_str(&format!(" Evidence named: {}.", evidence.join("; ")));
+    }
+    if paths.is_empty() {
+        paths.push("instruction".into());
+    }
+    paths.dedup();
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    check(
+        "coherence",
+        strategy.prohibited_is_red_flag,
+        status,
+        message,
+        &paths,
+    )
+}
+
+/// Every subject the strategy names: what a product naming none is held to.
+fn every_named_subject(s: &Strategy) -> Vec<String> {
+    let named = (s.subjects.iter())
+        .chain(s.curricula.iter().map(|c| &c.subject))
+        .chain(
+            (s.required_practices.iter())
+                .chain(&s.prohibited_practices)
+                .filter_map(|p| p.subject.as_ref()),
+        );
+    let mut all: Vec<String> = named.map(|t| t.0.clone()).collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+fn practices_named<'a>(terms: impl Iterator<Item = &'a Term>) -> String {
+    let list: Vec<&str> = terms.map(|t| t.0.as_str()).collect();
+    format!(
+        "the practice{} {}",
+        if list.len() == 1 { "" } else { "s" },
+        quoted(&list)
+    )
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "K-3", "K, 2, 4", "6-8".
+fn grade_list(grades: &[Grade]) -> String {
+    let mut g: Vec<u8> = grades.iter().map(|g| g.0).collect();
+    g.sort_unstable();
+    g.dedup();
+    let name = |g: u8| {
+        if g == 0 {
+            "K".to_string()
+        } else {
+            g.to_string()
+        }
+    };
+    let contiguous = g.windows(2).all(|w| w[1] == w[0] + 1);
+    match (g.first(), g.last()) {
+        (Some(&a), Some(&b)) if contiguous && b > a => format!("{}-{}", name(a), name(b)),
+        _ => g.into_iter().map(name).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn scope(subject: Option<&Term>, grades: Option<&[Grade]>) -> String {
+    match (subject, grades) {
+        (Some(s), Some(g)) => format!("{} in grades {}", s.0, grade_list(g)),
+        (Some(s), None) => s.0.clone(),
+        (None, Some(g)) => format!("grades {}", grade_list(g)),
+        (None, None) => "every product".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,289 @@
+//! The coherence check's every outcome, on the strong profile (reading, grades K-3) against a
+//! district strategy written out here; each expected message follows by hand from the rules in
+//! the module's comment.
+
+use crate::vetting::{vet_json, Check, Status, Verdict, Vetting};
+use serde_json::{json, Value};
+
+fn profile(changes: Value) -> Value {
+    let mut v: Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/profiles/strong.json")).unwrap();
+    for (k, x) in changes.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+/// A district teaching reading K-5 with EL Education, requiring systematic phonics and
+/// prohibiting three-cueing in K-3, to the Common Core.
+fn strategy() -> Value {
+    json!({
+        "subjects": ["reading", "mathematics"],
+        "curricula": [
+            { "curriculum": "el-education", "subject": "reading", "grades": [0, 1, 2, 3, 4, 5] },
+            { "curriculum": "illustrative-mathematics", "subject": "mathematics", "grades": [6, 7, 8] }
+        ],
+        "practices": ["explicit-instruction", "decodable-texts"],
+        "requiredPractices": [{ "practice": "systematic-phonics", "subject": "reading", "grades": [0, 1, 2, 3] }],
+        "prohibitedPractices": [{ "practice": "three-cueing", "subject": "reading", "grades": [0, 1, 2, 3] }],
+        "standards": "ccss"
+    })
+}
+
+fn aligned() -> Value {
+    json!({
+        "approach": "Explicit, systematic phonics with decodable texts.",
+        "practices": ["systematic-phonics", "decodable-texts"],
+        "supplements": [{ "curriculum": "el-education", "evidenceUrl": "https://readwell.example/el-crosswalk" }],
+        "standards": ["ccss"]
+    })
+}
+
+fn vet(changes: Value, strategy: Value) -> Vetting {
+    vet_json(&profile(changes), Some(&json!({ "strategy": strategy }))).unwrap()
+}
+
+fn coherence(v: &Vetting) -> &Check {
+    v.checks.iter().find(|c| c.id == "coherence").unwrap()
+}
+
+#[test]
+fn an_aligned_product_passes_naming_its_evidence() {
+    let v = vet(json!({ "instruction": aligned() }), strategy());
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Pass);
+    assert!(c.red_flag);
+    assert_eq!(c.message, "No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.");
+    assert_eq!(v.verdict, Verdict::Recommended);
+    assert_eq!(v.checks.len(), 9);
+}
+
+#[test]
+fn a_prohibited_practice_is_a_red_flag() {
+    let mut instruction = aligned();
+    instruction["practices"] = json!(["systematic-phonics", "three-cueing"]);
+    let v = vet(json!({ "instruction": instruction }), strategy());
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.red_flag);
+    assert_eq!(c.paths, ["instruction.practices[1]"]);
+    assert_eq!(c.message, "The product uses the practice \"three-cueing\" the district prohibits for its subjects and grades. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.");
+    assert_eq!(v.red_flags, 1);
+    assert_eq!(v.verdict, Verdict::NotRecommended);
+}
+
+#[test]
+fn the_policy_may_lower_a_prohibited_practice_to_a_warning() {
+    let mut instruction = aligned();
+    instruction["practices"] = json!(["three-cueing", "systematic-phonics"]);
+    let mut s = strategy();
+    s["prohibitedIsRedFlag"] = json!(false);
+    let v = vet(json!({ "instruction": instruction }), s);
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(!c.red_flag);
+    assert_eq!(c.paths, ["instruction.practices[0]"]);
+    assert_eq!(v.red_flags, 0);
+    assert_eq!(v.verdict, Verdict::Caution);
+}
+
+#[test]
+fn a_prohibited_practice_outside_its_scope_is_not_judged_prohibited() {
+    // Three-cueing is prohibited in reading K-3; a grade 6-8 reading product using it meets
+    // only the standards rule (EL Education is adopted for K-5 and phonics required in K-3).
+    let instruction = json!({ "practices": ["three-cueing"], "standards": ["ccss"] });
+    let v = vet(
+        json!({ "grades": [6, 7, 8], "instruction": instruction }),
+        strategy(),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.message, "No practice the district prohibits is used. Evidence named: alignment to the ccss standards.");
+    // An unscoped prohibition reaches every grade.
+    let mut s = strategy();
+    s["prohibitedPractices"] = json!([{ "practice": "three-cueing" }]);
+    let v = vet(
+        json!({ "grades": [6, 7, 8], "instruction": instruction }),
+        s,
+    );
+    assert_eq!(coherence(&v).status, Status::Fail);
+}
+
+#[test]
+fn an_unaligned_curriculum_a_missing_practice_and_other_standards_warn() {
+    let instruction = json!({ "practices": ["explicit-instruction"], "standards": ["teks"] });
+    let v = vet(json!({ "instruction": instruction }), strategy());
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert_eq!(c.message, "The district's adopted reading curriculum for grades K-5 is el-education, and the product names no alignment study or crosswalk to it. The district requires systematic-phonics for reading in grades K-3, and the product does not state that it uses it. The district teaches to the ccss standards, and the product does not state alignment to them.");
+    assert_eq!(
+        c.paths,
+        [
+            "instruction.supplements",
+            "instruction.practices",
+            "instruction.standards"
+        ]
+    );
+    assert_eq!(v.verdict, Verdict::Caution);
+    assert_eq!(v.red_flags, 0);
+}
+
+#[test]
+fn a_supplement_to_another_curriculum_is_no_alignment_to_the_adopted_one() {
+    let mut instruction = aligned();
+    instruction["supplements"] =
+        json!([{ "curriculum": "wit-and-wisdom", "evidenceUrl": "https://readwell.example/ww" }]);
+    let c = coherence(&vet(json!({ "instruction": instruction }), strategy())).clone();
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.starts_with("The district's adopted reading curriculum for grades K-5 is el-education, and the product names no alignment"), "{}", c.message);
+}
+
+#[test]
+fn a_product_without_an_instructional_approach_warns() {
+    let v = vet(json!({}), strategy());
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.starts_with("The profile states no instructional approach (practices, curricula supplemented, standards), so its fit with the district's strategy cannot be judged. The district's adopted reading curriculum"), "{}", c.message);
+    assert_eq!(c.paths[0], "instruction");
+}
+
+#[test]
+fn a_word_outside_the_vocabulary_is_left_to_the_reviewer() {
+    let mut instruction = aligned();
+    instruction["practices"] = json!(["systematic-phonics", "balanced-literacy", "msv-cueing"]);
+    let c = coherence(&vet(json!({ "instruction": instruction }), strategy())).clone();
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.starts_with("The district's vocabulary does not define the practices \"balanced-literacy\", \"msv-cueing\"; a reviewer must judge them. Evidence named:"), "{}", c.message);
+}
+
+#[test]
+fn subjects_match_ignoring_case_and_spaces_and_others_are_left_to_the_reviewer() {
+    let v = vet(
+        json!({ "subjects": [" Reading "], "instruction": aligned() }),
+        strategy(),
+    );
+    assert_eq!(coherence(&v).status, Status::Pass);
+    // "ELA" is not the district's "reading": no rule is matched by guessing.
+    let v = vet(
+        json!({ "subjects": ["ELA"], "instruction": aligned() }),
+        strategy(),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.starts_with("The subject \"ELA\" is not among the district's subjects, so no curriculum or practice rule could be matched to it; a reviewer must judge it."), "{}", c.message);
+    assert_eq!(c.paths, ["subjects"]);
+}
+
+#[test]
+fn a_product_naming_no_subject_or_grade_is_held_to_every_rule() {
+    let instruction = json!({ "practices": ["three-cueing"] });
+    let v = vet(
+        json!({ "subjects": [], "grades": [], "instruction": instruction }),
+        strategy(),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Fail);
+    for part in [
+        "el-education",
+        "illustrative-mathematics",
+        "systematic-phonics",
+        "ccss",
+        "names no subject",
+    ] {
+        assert!(c.message.contains(part), "{part}: {}", c.message);
+    }
+}
+
+#[test]
+fn a_product_no_rule_applies_to_passes_saying_so() {
+    let v = vet(
+        json!({ "subjects": ["mathematics"], "grades": [3], "instruction": { "practices": ["explicit-instruction"] } }),
+        json!({ "subjects": ["mathematics"], "practices": ["explicit-instruction"], "prohibitedPractices": [{ "practice": "three-cueing" }],
+                "curricula": [{ "curriculum": "illustrative-mathematics", "subject": "mathematics", "grades": [6, 7, 8] }] }),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.message, "No practice the district prohibits is used, and none of the district's curricula, required practices or standards apply to the product's subjects and grades.");
+}
+
+#[test]
+fn without_a_strategy_coherence_is_not_checked() {
+    let v = vet_json(&profile(json!({ "instruction": aligned() })), None).unwrap();
+    assert_eq!(v.checks.len(), 8);
+    assert!(v.checks.iter().all(|c| c.id != "coherence"));
+}
+
+#[test]
+fn bad_identifiers_and_contradictions_are_field_errors() {
+    let e = vet_json(
+        &profile(
+            json!({ "instruction": { "practices": ["Three Cueing", "phonics", "phonics"],
+                                          "supplements": [{ "curriculum": "el-education" }] } }),
+        ),
+        None,
+    )
+    .unwrap_err();
+    let fields: Vec<(String, &str)> = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.path.clone(), f.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("instruction.practices[0]".to_string(), "invalidIdentifier"),
+            (
+                "instruction.supplements[0].evidenceUrl".to_string(),
+                "required"
+            ),
+        ]
+    );
+    let e = vet_json(
+        &profile(json!({ "instruction": { "practices": ["phonics", "phonics", "a--b", "-a", "x".repeat(65)] } })),
+        None,
+    )
+    .unwrap_err();
+    let fields: Vec<(String, &str)> = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.path.clone(), f.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("instruction.practices[2]".to_string(), "invalidIdentifier"),
+            ("instruction.practices[3]".to_string(), "invalidIdentifier"),
+            ("instruction.practices[4]".to_string(), "invalidIdentifier"),
+        ]
+    );
+    let e = vet_json(
+        &profile(json!({ "instruction": { "practices": ["phonics", "phonics"] } })),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.field_errors()[0].path, "instruction.practices[1]");
+    assert_eq!(e.field_errors()[0].code.as_str(), "duplicate");
+    let mut s = strategy();
+    s["prohibitedPractices"] = json!([{ "practice": "three-cueing", "grades": [] }]);
+    let e = vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).unwrap_err();
+    let fields: Vec<(String, &str)> = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.path.clone(), f.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [(
+            "strategy.prohibitedPractices[0].grades".to_string(),
+            "empty"
+        ),]
+    );
+    s["prohibitedPractices"] = json!([{ "practice": "systematic-phonics" }]);
+    let e = vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).unwrap_err();
+    assert_eq!(e.code.as_str(), "invalidPolicy");
+    assert_eq!(
+        e.field_errors()[0].path,
+        "strategy.prohibitedPractices[0].practice"
+    );
+    assert_eq!(e.field_errors()[0].code.as_str(), "inconsistent");
+}
