@@ -328,6 +328,10 @@ export interface Supplement {
 }
 export interface OutcomeClaim {
   /**
+   * The dose the outcome was measured at, which gives its growth per hour of use.
+   */
+  dosage?: Dosage | null;
+  /**
    * @maxItems 1000
    */
   grades?: Grade[] | null;
@@ -530,6 +534,11 @@ export interface VettingPolicy {
    */
   maxScreenMinutesPerWeek?: number;
   /**
+   * The least effect (in standard deviations) an outcome claim must show per 10 hours of
+   * use, for `returnOnMinutes`; no default, since no published standard sets one.
+   */
+  minEffectSizePer10Hours?: number | null;
+  /**
    * Sites a study needs toward tiers 1 and 2 (ESSA's 2, or more).
    */
   minSites?: number;
@@ -567,8 +576,11 @@ export interface Strategy {
    */
   prohibitedIsRedFlag?: boolean;
   /**
-   * Practices a product must not use (for example three-cueing in early reading, which
-   * several states prohibit).
+   * Practices a product must not use. For example, three-cueing in reading in grades K-3:
+   * N.C. Gen. Stat. 115C-83.12 ("shall not use a three-cueing system ... in grades
+   * kindergarten through three"); Ohio Rev. Code 3313.6028; Ind. Code 20-26-12-24.5;
+   * Wis. Stat. 118.015 (2023 Act 20). The laws word it differently, so the district
+   * names the practice and its scope, and the check applies exactly that.
    *
    * @maxItems 1000
    */

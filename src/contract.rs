@@ -867,7 +867,7 @@ mod schema_fields {
                 "assignedBy": "school", "icc": 0.2, "evaluator": { "name": "E", "independent": true },
                 "evidencePolicy": { "maxScreenMinutesPerWeek": 45, "acceptedStates": ["TX"],
                     "attritionBoundary": "cautious", "minStudents": 350, "minSites": 2, "alpha": 0.05,
-                    "siteUnit": "district",
+                    "siteUnit": "district", "minEffectSizePer10Hours": 0.05,
                     "strategy": strategy },
                 "columns": { "studentId": "a", "pre": "b", "post": "c", "minutes": "d", "weeks": "e",
                     "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j",

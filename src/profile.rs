@@ -92,6 +92,17 @@ pub struct OutcomeClaim {
     pub value: f64,
     #[schemars(length(max = MAX_ARRAY_LEN))]
     pub grades: Option<Vec<Grade>>,
+    /// The dose the outcome was measured at, which gives its growth per hour of use.
+    pub dosage: Option<Dosage>,
+}
+
+impl OutcomeClaim {
+    /// The hours of use behind the claim, when it states its dosage.
+    pub fn hours(&self) -> Option<f64> {
+        self.dosage
+            .as_ref()
+            .map(|d| d.minutes_per_week * d.weeks / 60.0)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema, serde::Deserialize)]
@@ -333,6 +344,11 @@ pub struct Policy {
     /// default: 34 CFR 77.1 names a State, county, city, school district or campus) or `school`
     /// (a broader reading, which also counts studies whose sites are schools).
     pub site_unit: SiteUnit,
+    /// The least effect (in standard deviations) an outcome claim must show per 10 hours of
+    /// use, for `returnOnMinutes`; no default, since no published standard sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub min_effect_size_per_10_hours: Option<f64>,
     /// The district's instructional strategy; without it, `coherence` is not checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<Strategy>,
@@ -348,6 +364,7 @@ impl Default for Policy {
             min_sites: ESSA_MIN_SITES,
             alpha: stats::DEFAULT_ALPHA,
             site_unit: SiteUnit::District,
+            min_effect_size_per_10_hours: None,
             strategy: None,
         }
     }
@@ -428,16 +445,18 @@ fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
 }
 
 fn outcome(r: &mut Reader, v: &Value, path: &str) -> Option<OutcomeClaim> {
-    let o = r.object(v, path, &["measure", "metric", "value", "grades"])?;
+    let o = r.object(v, path, &["measure", "metric", "value", "grades", "dosage"])?;
     let measure = r.req(o, path, "measure", Reader::text);
     let metric = r.req(o, path, "metric", Reader::one_of);
     let value = r.req(o, path, "value", Reader::number);
     let grades = r.opt(o, path, "grades", |r, v, p| r.array(v, p, grade));
+    let dosage = r.opt(o, path, "dosage", dosage);
     Some(OutcomeClaim {
         measure: measure?,
         metric: metric?,
         value: value?,
         grades,
+        dosage,
     })
 }
 
@@ -842,6 +861,7 @@ impl Policy {
                 "minSites",
                 "alpha",
                 "siteUnit",
+                "minEffectSizePer10Hours",
                 "strategy",
             ],
         )?;
@@ -883,6 +903,7 @@ impl Policy {
                 })
                 .unwrap_or(d.alpha),
             site_unit: r.opt(o, path, "siteUnit", Reader::one_of).unwrap_or(d.site_unit),
+            min_effect_size_per_10_hours: r.opt(o, path, "minEffectSizePer10Hours", Reader::positive),
             strategy: r.opt(o, path, "strategy", instruction::strategy),
         })
     }
@@ -933,7 +954,8 @@ mod schema_fields {
         let profile = json!({
             "name": "N", "vendor": "V", "homepageUrl": "https://v.example/", "subjects": ["reading"],
             "grades": [3], "dosage": { "minutesPerWeek": 30, "weeks": 20, "sessionsPerWeek": 2 },
-            "outcomes": [{ "measure": "m", "metric": "effectSize", "value": 0.2, "grades": [3] }],
+            "outcomes": [{ "measure": "m", "metric": "effectSize", "value": 0.2, "grades": [3],
+                "dosage": { "minutesPerWeek": 30, "weeks": 20, "sessionsPerWeek": 2 } }],
             "studies": [
                 study(json!({ "overall": 0.1, "differential": 0.02 }), "continuous"),
                 study(json!({ "randomized": { "intervention": 100, "comparison": 100 },

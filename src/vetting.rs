@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 mod coherence;
+mod minutes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -159,6 +160,7 @@ pub fn vet(profile: &Profile, policy: &Policy) -> Vetting {
         student_data_advertising(profile),
         ai_evidence(profile, &studies),
         unfavorable_evidence(&studies, policy.alpha),
+        minutes::return_on_minutes(profile, policy),
     ];
     if let Some(strategy) = &policy.strategy {
         checks.push(coherence::coherence(profile, strategy));

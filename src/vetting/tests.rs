@@ -39,7 +39,7 @@ fn strong_profile_is_recommended_at_tier_1() {
         "{:?}",
         v.checks
     );
-    assert_eq!(v.checks.len(), 8);
+    assert_eq!(v.checks.len(), 9);
     assert_eq!(v.checks.iter().filter(|c| c.red_flag).count(), 4);
     assert_eq!(v.essa_tier, Some(1));
     assert!(

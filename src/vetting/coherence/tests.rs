@@ -55,7 +55,7 @@ fn an_aligned_product_passes_naming_its_evidence() {
     assert!(c.red_flag);
     assert_eq!(c.message, "No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.");
     assert_eq!(v.verdict, Verdict::Recommended);
-    assert_eq!(v.checks.len(), 9);
+    assert_eq!(v.checks.len(), 10);
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn a_product_no_rule_applies_to_passes_saying_so() {
 #[test]
 fn without_a_strategy_coherence_is_not_checked() {
     let v = vet_json(&profile(json!({ "instruction": aligned() })), None).unwrap();
-    assert_eq!(v.checks.len(), 8);
+    assert_eq!(v.checks.len(), 9);
     assert!(v.checks.iter().all(|c| c.id != "coherence"));
 }
 

@@ -1,0 +1,129 @@
+//! Each outcome of `returnOnMinutes`, with growth per hour worked by hand: value / (minutes a
+//! week x weeks / 60), and effect sizes per 10 hours. The doses are chosen so the rates are
+//! exact in binary (0.25 SD over 20 hours is 0.125 SD per 10 hours).
+
+use crate::vetting::{vet_json, Check, Status, Vetting};
+use serde_json::{json, Value};
+
+fn vet(changes: Value, policy: Value) -> Vetting {
+    let mut v: Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/profiles/strong.json")).unwrap();
+    for (k, x) in changes.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    vet_json(&v, Some(&policy)).unwrap()
+}
+
+fn minutes(v: &Vetting) -> &Check {
+    v.checks.iter().find(|c| c.id == "returnOnMinutes").unwrap()
+}
+
+/// 0.25 SD measured at 40 minutes a week for 30 weeks: 20 hours, 0.125 SD per 10 hours.
+fn effect_claim() -> Value {
+    json!({ "measure": "MAP Reading", "metric": "effectSize", "value": 0.25,
+            "dosage": { "minutesPerWeek": 40, "weeks": 30 } })
+}
+
+#[test]
+fn a_dose_under_the_limit_needs_no_growth_per_hour() {
+    let v = vet(json!({}), json!({}));
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Pass);
+    assert!(!c.red_flag);
+    assert_eq!(c.message, "No outcome claim states the dosage it was measured at; the prescribed 40 minutes a week is under the 45-minute screen-time limit, so no growth per hour is required.");
+}
+
+#[test]
+fn a_dose_at_the_limit_without_a_growth_per_hour_claim_warns() {
+    let v = vet(
+        json!({ "dosage": { "minutesPerWeek": 45, "weeks": 30 } }),
+        json!({}),
+    );
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert_eq!(c.message, "The product prescribes 45 minutes a week, at or above the 45-minute screen-time limit, and no outcome claim states the dosage it was measured at, so its growth per hour of use cannot be judged.");
+    // A share meeting a target is not growth: its dosage does not answer the question.
+    let share = json!([{ "measure": "MAP", "metric": "percentMeetingTarget", "value": 60,
+                         "dosage": { "minutesPerWeek": 60, "weeks": 30 } }]);
+    let v = vet(
+        json!({ "dosage": { "minutesPerWeek": 60, "weeks": 30 }, "outcomes": share }),
+        json!({ "maxScreenMinutesPerWeek": 50 }),
+    );
+    assert_eq!(minutes(&v).status, Status::Warn);
+    assert!(minutes(&v)
+        .message
+        .starts_with("The product prescribes 60 minutes a week, at or above the 50-minute"));
+}
+
+#[test]
+fn a_claim_with_its_dosage_gives_its_growth_per_hour() {
+    let scale = json!({ "measure": "STAR Math", "metric": "scaleScoreGain", "value": 12,
+                        "dosage": { "minutesPerWeek": 30, "weeks": 32 } });
+    let percentile = json!({ "measure": "i-Ready", "metric": "percentileGain", "value": 5,
+                             "dosage": { "minutesPerWeek": 45, "weeks": 20 } });
+    let v = vet(
+        json!({ "dosage": { "minutesPerWeek": 60, "weeks": 30 }, "outcomes": [effect_claim(), scale, percentile] }),
+        json!({}),
+    );
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Pass);
+    // 12 points over 30 x 32 / 60 = 16 hours: 0.75 a hour; 5 over 45 x 20 / 60 = 15 hours: 0.333.
+    assert_eq!(c.message, "outcomes[0] (MAP Reading): 0.25 SD over 20 hours of use (40 minutes a week for 30 weeks), 0.125 SD per 10 hours. outcomes[1] (STAR Math): a gain of 12 scale-score points over 16 hours of use (30 minutes a week for 32 weeks), 0.75 points per hour. outcomes[2] (i-Ready): a gain of 5 percentile points over 15 hours of use (45 minutes a week for 20 weeks), 0.333 percentile points per hour. The policy sets no least effect per 10 hours.");
+}
+
+#[test]
+fn an_effect_below_the_policys_threshold_per_10_hours_warns() {
+    let at = vet(
+        json!({ "outcomes": [effect_claim()] }),
+        json!({ "minEffectSizePer10Hours": 0.125 }),
+    );
+    assert_eq!(minutes(&at).status, Status::Pass);
+    assert!(
+        minutes(&at).message.ends_with(
+            "0.125 SD per 10 hours. The policy asks for at least 0.125 SD per 10 hours."
+        ),
+        "{}",
+        minutes(&at).message
+    );
+    let below = vet(
+        json!({ "outcomes": [{ "measure": "m", "metric": "scaleScoreGain", "value": 1,
+                               "dosage": { "minutesPerWeek": 60, "weeks": 60 } }, effect_claim()] }),
+        json!({ "minEffectSizePer10Hours": 0.126 }),
+    );
+    let c = minutes(&below);
+    assert_eq!(c.status, Status::Warn);
+    // The scale-score claim has no effect size to compare; only outcomes[1] is below.
+    assert!(
+        c.message.ends_with(
+            "The policy asks for at least 0.126 SD per 10 hours. Below it: outcomes[1]."
+        ),
+        "{}",
+        c.message
+    );
+    assert!(!c.red_flag);
+}
+
+#[test]
+fn no_dosage_at_all_warns() {
+    let v = vet(json!({ "dosage": null }), json!({}));
+    assert_eq!(minutes(&v).status, Status::Warn);
+    assert_eq!(minutes(&v).message, "No dosage is stated, neither prescribed nor with an outcome claim, so the growth per hour of use cannot be judged.");
+}
+
+#[test]
+fn a_claims_dosage_and_the_threshold_are_read_like_any_field() {
+    let mut p: Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/profiles/strong.json")).unwrap();
+    p["outcomes"][0]["dosage"] = json!({ "minutesPerWeek": 0, "weeks": 30 });
+    let e = vet_json(&p, None).unwrap_err();
+    assert_eq!(
+        e.field_errors()[0].path,
+        "outcomes[0].dosage.minutesPerWeek"
+    );
+    assert_eq!(e.field_errors()[0].code.as_str(), "outOfRange");
+    let strong: Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/profiles/strong.json")).unwrap();
+    let e = vet_json(&strong, Some(&json!({ "minEffectSizePer10Hours": 0 }))).unwrap_err();
+    assert_eq!(e.code.as_str(), "invalidPolicy");
+    assert_eq!(e.field_errors()[0].path, "minEffectSizePer10Hours");
+}
