@@ -19,8 +19,9 @@ export interface ProfileForm {
   validate(): Validation;
   /** Shows every problem, touched or not (for a submit or "check" button), and returns the result. */
   showAll(): Validation;
-  /** `vetProduct` on the form's profile; throws the typed error when the profile is invalid. */
-  vet(): Vetting;
+  /** `vetProduct` on the form's profile under `policy` (by default the bound one); throws the
+   * typed error when the profile or the policy is invalid. */
+  vet(policy?: VettingPolicy): Vetting;
   /** Fills the form's controls from a profile (repeatable rows must already exist). */
   load(profile: Partial<ProductProfile>): Validation;
   /** Removes the listeners. */

@@ -24,6 +24,7 @@ function controlValue(el, group) {
   }
   if (el.multiple) return [...el.selectedOptions].map((o) => convert(o.value, type));
   const raw = el.value.trim();
+  // A "list" is a required array (empty when blank); an "optional-list" is left out when blank.
   if (raw === '') return type === 'list' ? [] : undefined;
   if (el.type === 'number' || type === 'number') return Number(raw);
   return convert(raw, type);
@@ -33,7 +34,8 @@ function convert(raw, type) {
   switch (type) {
     case 'number': return Number(raw);
     case 'boolean': return raw === 'true' ? true : raw === 'false' ? false : undefined;
-    case 'list': return listFromText(raw);
+    case 'list':
+    case 'optional-list': return listFromText(raw);
     case 'dollars': {
       const cents = parseDollars(raw);
       return Number.isNaN(cents) ? raw : cents; // a string makes validateProfile say what is wrong
@@ -150,9 +152,10 @@ export async function bindProfileForm(form, options = {}) {
       showAll = true;
       return validate();
     },
-    /** vetProduct on the form's profile; throws the typed error when the profile is invalid. */
-    vet() {
-      return vetProduct(read(), policy);
+    /** vetProduct on the form's profile, under `withPolicy` (by default the bound `policy`);
+     * throws the typed error when the profile or the policy is invalid. */
+    vet(withPolicy = policy) {
+      return vetProduct(read(), withPolicy);
     },
     /** Fills the form's controls from a profile (repeatable rows must already exist). */
     load(profile) {
@@ -161,7 +164,7 @@ export async function bindProfileForm(form, options = {}) {
         if (el.type === 'checkbox' && Array.isArray(value)) el.checked = value.map(String).includes(el.value);
         else if (el.type === 'checkbox') el.checked = value === true;
         else if (el.dataset.type === 'dollars') el.value = formatDollars(value ?? null);
-        else if (el.dataset.type === 'list') el.value = textFromList(value);
+        else if (el.dataset.type === 'list' || el.dataset.type === 'optional-list') el.value = textFromList(value);
         else el.value = value == null ? '' : String(value);
       }
       touched.clear();

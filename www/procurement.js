@@ -1,9 +1,13 @@
 // The procurement page: a product-profile form bound to live validation, with repeatable
-// groups, import and export of the profile JSON, and "Check evidence" (vetProduct).
+// groups, import and export of the profile JSON, a district policy (typed, imported or the
+// example), and "Check evidence" (vetProduct under that policy).
 import { bindProfileForm } from './pkg/profile-form.js';
+import { getPath } from './pkg/dom.js';
 
 const form = document.getElementById('profile');
-const GROUPS = ['outcomes', 'studies', 'seaApprovals'];
+const GROUPS = ['outcomes', 'supplements', 'studies', 'seaApprovals'];
+/** A group's JS path in the profile: its container's data-path, or its id. */
+const pathOf = (group) => document.getElementById(group).dataset.path ?? group;
 
 // Grades K to 12 as checkboxes named "grades".
 const grades = document.getElementById('grades');
@@ -22,7 +26,7 @@ function renumber(group) {
     const remove = item.querySelector('.remove');
     remove.textContent = `Remove ${remove.dataset.what} ${i + 1}`;
     for (const input of item.querySelectorAll('[data-field]')) {
-      input.name = `${group}[${i}].${input.dataset.field}`;
+      input.name = `${pathOf(group)}[${i}].${input.dataset.field}`;
       input.id = `${group}-${i}-${input.dataset.field.replace('.', '-')}`;
       input.closest('.f').querySelector('label').htmlFor = input.id;
     }
@@ -59,7 +63,7 @@ const profile = await bindProfileForm(form, {
 function load(p) {
   for (const group of GROUPS) {
     document.getElementById(group).replaceChildren();
-    for (let i = 0; i < (p[group]?.length ?? 0); i++) addRow(group);
+    for (let i = 0; i < (getPath(p, pathOf(group))?.length ?? 0); i++) addRow(group);
   }
   profile.load(p);
 }
@@ -68,8 +72,30 @@ const text = (tag, content, className) => Object.assign(document.createElement(t
 const RATING = { meetsWithoutReservations: 'meets WWC standards without reservations', meetsWithReservations: 'meets WWC standards with reservations',
   doesNotMeet: 'does not meet WWC standards', notRated: 'not rated by WWC group-design standards' };
 const CHECK = { independentResearch: 'Independent research', screenTime: 'Screen time', seaApproval: 'State approval',
-  clearOutcomes: 'Clear outcomes', trainingIncluded: 'Training included', studentDataAdvertising: 'Student data', aiEvidence: 'Evidence for AI' };
+  clearOutcomes: 'Clear outcomes', trainingIncluded: 'Training included', studentDataAdvertising: 'Student data', aiEvidence: 'Evidence for AI',
+  unfavorableEvidence: 'Unfavourable evidence', returnOnMinutes: 'Return on minutes', coherence: "Coherence with the district's strategy" };
 const VERDICT = { recommended: 'Recommended', caution: 'Proceed with caution', notRecommended: 'Not recommended' };
+
+// The district policy: empty means the defaults; a problem is shown at the field.
+const policyField = document.getElementById('policy');
+const policyError = document.getElementById('policy-error');
+function showPolicyProblem(message) {
+  policyError.textContent = message;
+  policyError.hidden = !message;
+  if (message) policyField.setAttribute('aria-invalid', 'true');
+  else policyField.removeAttribute('aria-invalid');
+}
+/** The policy typed, or undefined for the defaults; throws a sentence when it is not JSON. */
+function readPolicy() {
+  const text = policyField.value.trim();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('The policy is not JSON: check its quotes, commas and braces.');
+  }
+}
+policyField.addEventListener('input', () => showPolicyProblem(''));
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -81,7 +107,17 @@ form.addEventListener('submit', (e) => {
     form.querySelector('[aria-invalid="true"]')?.focus();
     return;
   }
-  const v = profile.vet();
+  let v;
+  try {
+    v = profile.vet(readPolicy());
+    showPolicyProblem('');
+  } catch (err) {
+    // An invalid policy's message names its first problem at its path, and counts the others.
+    showPolicyProblem(err.message);
+    section.hidden = true;
+    policyField.focus();
+    return;
+  }
   const checks = document.createElement('ul');
   checks.className = 'checklist';
   for (const c of v.checks) {
@@ -94,7 +130,7 @@ form.addEventListener('submit', (e) => {
     studies.append(text('li', `Study ${s.index + 1}: ${RATING[s.rating]}${s.g == null ? '' : `; g = ${s.g.toFixed(3)}`}${s.pValue == null ? '' : `, p = ${s.pValue.toFixed(3)}`}${s.significant ? ' (significant)' : ''}. ${s.reasons.join(' ')}`));
   }
   body.replaceChildren(
-    text('p', `${VERDICT[v.verdict]}: ${v.redFlags} of 4 red flags.`, `verdict ${v.verdict}`),
+    text('p', `${VERDICT[v.verdict]}: ${v.redFlags} of ${v.checks.filter((c) => c.redFlag).length} red flags.`, `verdict ${v.verdict}`),
     checks,
     text('h3', v.essaTier ? `ESSA evidence tier ${v.essaTier}` : 'No ESSA evidence tier'),
     text('p', v.essaRationale),
@@ -126,4 +162,17 @@ document.getElementById('export').addEventListener('click', () => {
 document.getElementById('example').addEventListener('click', async () => {
   const response = await fetch('samples/profile.json');
   load(await response.json());
+});
+
+document.getElementById('example-policy').addEventListener('click', async () => {
+  const response = await fetch('samples/policy.json');
+  policyField.value = JSON.stringify(await response.json(), null, 2);
+  showPolicyProblem('');
+});
+
+document.getElementById('import-policy').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  policyField.value = await file.text();
+  showPolicyProblem('');
 });

@@ -327,9 +327,41 @@ test('the procurement form: a field error appears and clears; check evidence sho
   const verdict = await tab.textContent('#verdict');
   assert.match(verdict, /Not recommended: 1 of 4 red flags/);
   assert.match(verdict, /ESSA evidence tier 1/);
+  assert.match(verdict, /Unfavourable evidence\. No study shows/);
+  assert.doesNotMatch(verdict, /undefined/);
   assert.deepEqual(errors, []);
   assert.deepEqual(await axe(tab), [], 'with results shown');
   await shot(tab, 'procurement');
+
+  // Under the example district policy, a prohibited practice is a fifth red flag.
+  await tab.fill('#minutes', '40');
+  await tab.click('#example-policy');
+  await tab.waitForFunction(() => document.getElementById('policy').value.includes('three-cueing'));
+  await tab.fill('#practices', 'systematic-phonics, three-cueing');
+  await tab.click('button[type=submit]');
+  await tab.waitForFunction(() => /2 of 5|1 of 5/.test(document.getElementById('verdict').textContent));
+  const underPolicy = await tab.textContent('#verdict');
+  assert.match(underPolicy, /Not recommended: 1 of 5 red flags/);
+  assert.match(underPolicy, /fail\s*Coherence with the district's strategy \(red flag\)\. The product uses the practice "three-cueing" the district prohibits/);
+  assert.match(underPolicy, /pass\s*Return on minutes\. outcomes\[0\] \(NWEA MAP Growth Reading\): 0\.21 SD over 16 hours/);
+  await shot(tab, 'procurement-policy');
+  // A policy that is not JSON, or not valid, is shown at its field and checks nothing.
+  await tab.fill('#policy', '{ "maxScreenMinutesPerWeek": 45, }');
+  await tab.click('button[type=submit]');
+  await tab.waitForSelector('#policy-error:not([hidden])');
+  assert.equal(await tab.textContent('#policy-error'), 'The policy is not JSON: check its quotes, commas and braces.');
+  assert.equal(await tab.getAttribute('#policy', 'aria-invalid'), 'true');
+  assert.equal(await tab.isHidden('#verdict'), true);
+  await tab.fill('#policy', '{ "strategy": { "practices": ["Three Cueing"] } }');
+  await tab.click('button[type=submit]');
+  await tab.waitForFunction(() => document.getElementById('policy-error').textContent.includes('strategy.practices[0]'));
+  assert.match(await tab.textContent('#policy-error'), /^The vetting policy is not valid: strategy\.practices\[0\]: Expected an identifier/);
+  assert.deepEqual(await axe(tab), [], 'with a policy problem shown');
+  await tab.fill('#policy', '');
+  await tab.click('button[type=submit]');
+  await tab.waitForSelector('#verdict:not([hidden])');
+  assert.equal(await tab.isHidden('#policy-error'), true);
+  assert.deepEqual(errors, []);
 });
 
 test('every page sends a Content-Security-Policy that allows no third-party origin', async () => {

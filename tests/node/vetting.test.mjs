@@ -76,12 +76,35 @@ test('vetProduct: the strong fixture is recommended with ESSA tier 1', () => {
   assert.equal(v.redFlags, 0);
   assert.equal(v.essaTier, 1);
   assert.deepEqual(v.checks.map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes',
-    'trainingIncluded', 'studentDataAdvertising', 'aiEvidence', 'unfavorableEvidence']);
+    'trainingIncluded', 'studentDataAdvertising', 'aiEvidence', 'unfavorableEvidence', 'returnOnMinutes']);
   assert.deepEqual(v.checks.filter((c) => c.redFlag).map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes']);
   assert.deepEqual(v.studies, [{ index: 0, rating: 'meetsWithoutReservations', g: 0.21, pValue: 0.01, significant: true,
     findings: [{ domain: null, measure: null, g: 0.21, pValue: 0.01, significant: true, favorable: true, analyzed: null, uncountedPValue: null }],
     essaTier: 1,
     reasons: ['Attrition 10.0% overall, 5.0 points differential: low against the 6.3-point boundary.'] }]);
+});
+
+test('vetProduct: the demo site\'s example profile and district policy, with and without a prohibited practice', () => {
+  const site = (name) => JSON.parse(fs.readFileSync(new URL(`../../www/samples/${name}.json`, import.meta.url), 'utf8'));
+  const profile = site('profile');
+  const policy = site('policy');
+  const v = ec.vetProduct(profile, policy);
+  assert.equal(v.verdict, 'recommended');
+  assert.deepEqual(v.checks.filter((c) => c.redFlag).map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes', 'coherence']);
+  const coherence = v.checks.find((c) => c.id === 'coherence');
+  assert.equal(coherence.status, 'pass');
+  assert.equal(coherence.message, 'No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-education-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.');
+  // 0.21 SD over 40 x 24 / 60 = 16 hours: 0.13125 SD per 10 hours, above the policy's 0.05.
+  const minutes = v.checks.find((c) => c.id === 'returnOnMinutes');
+  assert.equal(minutes.status, 'pass');
+  assert.match(minutes.message, /0\.21 SD over 16 hours of use \(40 minutes a week for 24 weeks\), 0\.131 SD per 10 hours\. The policy asks for at least 0\.05 SD per 10 hours\.$/);
+  const cueing = { ...profile, instruction: { ...profile.instruction, practices: ['systematic-phonics', 'three-cueing'] } };
+  const bad = ec.vetProduct(cueing, policy);
+  assert.equal(bad.verdict, 'notRecommended');
+  assert.equal(bad.redFlags, 1);
+  assert.deepEqual(bad.checks.find((c) => c.id === 'coherence').paths, ['instruction.practices[1]']);
+  // Without the strategy there is no coherence check, and the practice goes unjudged.
+  assert.equal(ec.vetProduct(cueing).checks.some((c) => c.id === 'coherence'), false);
 });
 
 test('vetProduct: screen time at 45 is a red flag; 44.9 is not; the policy moves the line', () => {
