@@ -91,6 +91,7 @@ export type Subject = string;
  */
 export type AssignedBy = "student" | "school";
 export type BelowFidelity = "baseOnly" | "fullOutcome" | "excluded";
+export type Activity = "training" | "supervision" | "other";
 /**
  * The scores export: one row per student with both tests (`wide`), or one row per student per
  * test window (`long`, with the windows that are the pre-test and the post-test).
@@ -652,6 +653,10 @@ export interface Contract {
    * Subtracted per at-fidelity student whose gain (post - pre) is negative.
    */
   declinePenaltyCents?: number;
+  /**
+   * The district's own costs of the programme beside the payment, for the cost figures.
+   */
+  districtCosts?: DistrictCosts | null;
   districtObligation?: DistrictObligation | null;
   /**
    * Who evaluates: the independence of the evaluator is stated, never assumed.
@@ -740,6 +745,43 @@ export interface Columns {
    * Each student's weeks reaching `minMinutesPerWeek`, for the weekly fidelity rule.
    */
   weeksAtMinimum?: string;
+}
+/**
+ * The district's own ingredients of the programme, in the contract.
+ */
+export interface DistrictCosts {
+  /**
+   * Devices bought or set aside for the programme, in cents.
+   */
+  devicesCents?: number;
+  /**
+   * Anything else the district spends on it, in cents.
+   */
+  otherCents?: number;
+  /**
+   * The year whose prices the amounts are stated in (the ingredients method states one).
+   */
+  priceYear?: number | null;
+  /**
+   * Staff time: hours at a cost per hour, for training, supervision or other work.
+   *
+   * @maxItems 1000
+   */
+  staff?: StaffTime[];
+}
+/**
+ * Hours of staff time at a price.
+ */
+export interface StaffTime {
+  activity: Activity;
+  /**
+   * Wages and benefits for an hour, in cents.
+   */
+  centsPerHour: number;
+  /**
+   * Hours, to the hundredth (a quarter hour is 0.25).
+   */
+  hours: number;
 }
 export interface DistrictObligation {
   /**

@@ -89,6 +89,8 @@ pub struct Contract {
     pub intake: Option<crate::intake::Intake>,
     #[serde(default)]
     pub on_bad_row: OnBadRow,
+    /// The district's own costs of the programme beside the payment, for the cost figures.
+    pub district_costs: Option<crate::cost::DistrictCosts>,
 }
 
 fn usd() -> String {
@@ -573,6 +575,7 @@ const CONTRACT_FIELDS: &[&str] = &[
     "columns",
     "intake",
     "onBadRow",
+    "districtCosts",
 ];
 
 /// Reads every field, each on its own, then checks the rules that join fields; every problem
@@ -622,6 +625,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     let columns = r.opt(o, "", "columns", columns).unwrap_or_default();
     let intake = r.opt(o, "", "intake", crate::intake::read);
     let on_bad_row = r.opt(o, "", "onBadRow", Reader::one_of).unwrap_or_default();
+    let district_costs = r.opt(o, "", "districtCosts", crate::cost::read);
 
     // The rules that join fields, on whatever could be read.
     if let (Some(cap), Some(floor)) = (cap_cents, floor_cents) {
@@ -662,6 +666,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         columns,
         intake,
         on_bad_row,
+        district_costs,
     })
 }
 
@@ -854,6 +859,8 @@ mod schema_fields {
             "requiredPractices": [{ "practice": "r", "subject": "reading", "grades": [1] }],
             "prohibitedPractices": [{ "practice": "x", "subject": "reading", "grades": [1] }],
             "standards": "ccss", "prohibitedIsRedFlag": false });
+        let costs = json!({ "staff": [{ "activity": "training", "hours": 1.5, "centsPerHour": 1 }],
+            "devicesCents": 1, "otherCents": 1, "priceYear": 2025 });
         for (k, metric) in metrics.into_iter().enumerate() {
             let contract = json!({
                 "id": "C-1", "productName": "P", "vendor": "V", "period": "2025-26", "currency": "USD",
@@ -873,7 +880,7 @@ mod schema_fields {
                     "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j",
                     "typicalGrowth": "l" },
                 "intake": intakes[k % 2],
-                "onBadRow": "skip"
+                "onBadRow": "skip", "districtCosts": costs
             });
             let mut r = Reader::new();
             assert!(read_contract(&mut r, &contract).is_some(), "{:?}", r.errors);
@@ -894,6 +901,7 @@ mod schema_fields {
                 "evidencePolicy.strategy.curricula[0]",
                 "evidencePolicy.strategy.requiredPractices[0]",
                 "evidencePolicy.strategy.prohibitedPractices[0]",
+                "districtCosts.staff[0]",
                 "columns",
                 "intake.usage",
             ] {

@@ -2,6 +2,7 @@
 //! behind it, and the publishable outcomes report. One pass over the roster's columns.
 
 use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
+use crate::cost;
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{reaches, row_metric, MetricProblem};
@@ -58,6 +59,8 @@ pub struct Evaluation {
     /// of the students to look at, for the district alone (never in the report).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<crate::intake::Matches>,
+    /// The cost figures, when the contract lists the district's costs (`districtCosts`).
+    pub cost: Option<cost::Cost>,
     /// The publishable outcomes report, audited for disclosure.
     pub report: OutcomesReport,
 }
@@ -449,6 +452,8 @@ struct Totals {
     missing: u64,
     no_room: u64,
     comparison: u64,
+    /// Comparison students meeting the lowest tier, and those with an outcome.
+    comparison_met: (u64, u64),
     growth_values: Vec<f64>,
     dose: Dose,
     nesting: Nesting,
@@ -565,6 +570,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
     let mut missing = 0u64;
     let mut no_room = 0u64;
     let mut comparison = 0u64;
+    let mut comparison_met = (0u64, 0u64);
     let mut growth_values = Vec::new();
     let mut dose = Dose::new(tiers.len());
     let mut nesting = Nesting::new(&r.subgroups);
@@ -580,6 +586,17 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
     for i in 0..r.len() {
         if !r.intervention[i] {
             comparison += 1;
+            // The same outcome and lowest tier as an intervention student's, for the
+            // incremental cost per additional student meeting the target.
+            let row = (r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
+            let typical = r.typical_growth.get(i).copied().unwrap_or(f64::NAN);
+            if let Ok(Some(m)) = row_metric(&c.metric, row, typical) {
+                if !m.is_nan() {
+                    comparison_met.1 += 1;
+                    let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
+                    comparison_met.0 += u64::from(reaches(m, lowest));
+                }
+            }
             continue;
         }
         earned.intervention += 1;
@@ -656,6 +673,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         missing,
         no_room,
         comparison,
+        comparison_met,
         growth_values,
         dose,
         nesting,
@@ -754,6 +772,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         missing,
         no_room,
         comparison,
+        comparison_met,
         mut growth_values,
         dose,
         nesting,
@@ -819,7 +838,27 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         nested: tables.nested,
         combinations: tables.combinations,
     };
-    let (report, shown) = publish::publish(c, &counts, &growth, published_effect, &payment);
+    let (mut report, shown) = publish::publish(c, &counts, &growth, published_effect, &payment);
+    let enrolled_met = dose
+        .tallies
+        .iter()
+        .fold((0, 0), |(met, with), t| (met + t.met, with + t.with_metric));
+    let cost = match &c.district_costs {
+        Some(costs) => {
+            let all = cost::Inputs {
+                payment_cents: Some(payment.total_cents),
+                payment_rounded_to_cents: None,
+                enrolled: earned.enrolled,
+                met_target: Some(overall.met),
+                intervention_met: Some(enrolled_met),
+                comparison_met: (comparison_met.1 > 0).then_some(comparison_met),
+                effect_g: effect.as_ref().map(|e| e.post.g),
+            };
+            report.cost = Some(cost::published(costs, &report)?);
+            Some(cost::cost(costs, &all)?)
+        }
+        None => None,
+    };
     let (dose_response, subgroups) = district_cells(
         &counts.families,
         &shown,
@@ -837,6 +876,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         rejected_count: 0,
         matches: None,
         notes,
+        cost,
         report,
     })
 }

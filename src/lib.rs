@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod contract;
+mod cost;
 mod disclosure;
 mod error;
 mod evaluate;

@@ -3158,6 +3158,8 @@ fn report(
         tiers: tier_counts,
         dose_response: cells(true),
         subgroups: cells(false),
+        // Set by the evaluation from the figures above, when the contract lists costs.
+        cost: None,
         payment: report::ReportPayment {
             total_cents: plan.total.map(|r| if r == 0 { p.total_cents } else { rounded(r) }),
             total_rounded_to_cents: plan.total.filter(|&r| r > 0),

@@ -282,6 +282,10 @@ pub struct OutcomesReport {
     pub subgroups: Vec<Cell>,
     /// The payment total (exact or rounded) and, when the audit allows, its breakdown.
     pub payment: ReportPayment,
+    /// The cost figures, computed from the figures above and the contract's `districtCosts`;
+    /// absent when the contract lists no costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::Cost>,
     /// What the audit withheld, and why.
     pub disclosure: Disclosure,
 }

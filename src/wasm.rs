@@ -107,7 +107,23 @@ export interface Evaluation {
   doseResponse: DistrictCell[]; subgroups: DistrictCell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
   /** With the district's files given apart: how they matched. */
   matches?: Matches;
+  /** The cost figures, with every input exact; null when the contract lists no `districtCosts`. */
+  cost: Cost | null;
   report: OutcomesReport;
+}
+/** Cost-effectiveness by the ingredients method: the payment plus the district's own costs, in cents, and the cost per student. */
+export interface Cost {
+  priceYear: number | null;
+  /** The payment the figures use: null when the report withholds it. */
+  paymentCents: number | null;
+  /** When the payment is the report's rounded total: to this many cents. */
+  paymentRoundedToCents: number | null;
+  staff: Array<{ activity: "training" | "supervision" | "other"; hours: number; centsPerHour: number; cents: number }>;
+  devicesCents: number; otherCents: number; districtCents: number; totalCents: number | null;
+  perEnrolledCents: number | null; perStudentMeetingTargetCents: number | null;
+  perAdditionalStudentMeetingTargetCents: number | null; perStudentPerTenthSdCents: number | null;
+  /** The rounding, and why any figure is null. */
+  notes: string[];
 }
 /** The aggregate report (schema "evidence-check/outcomes-report@1"): no student id, small cells suppressed. */
 export interface OutcomesReport {
@@ -126,6 +142,8 @@ export interface OutcomesReport {
     penaltyCents: number | null; maximumCents: number | null; contingentShare: number | null; districtObligationMet: boolean | null };
   /** What the disclosure audit did: each protection beyond withholding small counts, and why nothing is published when nothing is. */
   disclosure: { minCellSize: number; audit: string; protections: string[]; withheld: string | null };
+  /** The cost figures from the figures above and the contract's districtCosts; absent without them. */
+  cost?: Cost;
 }
 /** What a WWC review could give a local comparison whose design conditions all hold. */
 export interface Support { rating: Rating; essaTier: 1 | 2 | 3 | 4 | null; essaRationale: string; }

@@ -1734,3 +1734,78 @@ fn students_at_the_maximum_who_declined_may_outnumber_those_with_an_outcome() {
     // 100000 + 11 x 5000 + 5 x 700 - 6 x 1000.
     assert_eq!(e.payment.total_cents, 100000 + 55000 + 3500 - 6000);
 }
+
+/// The cost figures of a roster worked by hand. 16 intervention students at fidelity (30
+/// minutes a week for 20 weeks), 10 with gains 5 to 14 (meeting the one tier, 1000 cents) and 6
+/// with gains 0, 1, 2, 3, 4, 4; 12 comparison students, 4 with gains 5 to 8 and 8 below 5.
+/// The district's costs: 12.5 hours of training at 4000 cents (50000), 3.25 hours of
+/// supervision at 3333 cents (10832.25, so 10832), devices 20000, other 1234: 82066 cents.
+/// The payment is 10 x 1000 = 10000, so the programme costs 92066 cents.
+#[test]
+fn cost_figures_by_hand() {
+    let mut roster = String::from("student_id,group,pre,post,minutes,weeks\n");
+    let treated = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0, 1, 2, 3, 4, 4];
+    let compared = [5, 6, 7, 8, 0, 1, 2, 3, 4, 1, 2, 3];
+    for (i, g) in treated.iter().enumerate() {
+        roster.push_str(&format!("T{i},intervention,200,{},600,20\n", 200 + g));
+    }
+    for (i, g) in compared.iter().enumerate() {
+        roster.push_str(&format!("C{i},comparison,200,{},0,20\n", 200 + g));
+    }
+    let c = json!({
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 },
+        "minCellSize": 5,
+        "districtCosts": {
+            "staff": [
+                { "activity": "training", "hours": 12.5, "centsPerHour": 4000 },
+                { "activity": "supervision", "hours": 3.25, "centsPerHour": 3333 }
+            ],
+            "devicesCents": 20000, "otherCents": 1234, "priceYear": 2025
+        }
+    });
+    let e = run(c, &roster);
+    assert_eq!(e.payment.total_cents, 10000);
+    let cost = e.cost.as_ref().unwrap();
+    assert_eq!(
+        cost.staff.iter().map(|s| s.cents).collect::<Vec<_>>(),
+        [50000, 10832]
+    );
+    assert_eq!(cost.district_cents, 82066);
+    assert_eq!(cost.total_cents, Some(92066));
+    // 92066 / 16 = 5754.125; 92066 / 10 = 9206.6.
+    assert_eq!(cost.per_enrolled_cents, Some(5754));
+    assert_eq!(cost.per_student_meeting_target_cents, Some(9207));
+    // 10/16 - 4/12 = 56/192 more students meeting the target per enrolled student:
+    // 92066 x 16 x 12 / (16 x 56) = 19728.43.
+    assert_eq!(
+        cost.per_additional_student_meeting_target_cents,
+        Some(19728)
+    );
+    // Hedges' g on the post-tests (computed apart from the code: means 206.8125 and 203.5,
+    // pooled SD 3.718134, d 0.890904, x (1 - 3 / (4 x 28 - 9))): 0.864955;
+    // 5754.125 x 0.1 / 0.864955 = 665.25.
+    let g = e.effect.as_ref().unwrap().post.g;
+    assert!((g - 0.864955259373615).abs() < 1e-9, "{g}");
+    assert_eq!(cost.per_student_per_tenth_sd_cents, Some(665));
+    assert_eq!(cost.price_year, Some(2025));
+    // The report computes the same figures from its own published figures.
+    let published = e.report.cost.as_ref().unwrap();
+    assert_eq!(e.report.payment.total_cents, Some(10000));
+    assert_eq!(e.report.students.met_target, Some(10));
+    assert_eq!(published.total_cents, Some(92066));
+    assert_eq!(published.per_enrolled_cents, Some(5754));
+    assert_eq!(published.per_student_meeting_target_cents, Some(9207));
+    assert_eq!(published.per_student_per_tenth_sd_cents, Some(665));
+    assert_eq!(published.per_additional_student_meeting_target_cents, None);
+    assert!(published
+        .notes
+        .iter()
+        .any(|n| n
+            .starts_with("The cost per additional student meeting the target is not published")));
+    // Without districtCosts there are no cost figures.
+    let plain = run(contract(), ROSTER);
+    assert_eq!(plain.cost, None);
+    assert_eq!(plain.report.cost, None);
+}

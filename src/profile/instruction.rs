@@ -124,7 +124,7 @@ impl ScopedPractice {
         let subject = self
             .subject
             .as_ref()
-            .is_none_or(|s| subjects.iter().any(|p| *p == s.0));
+            .is_none_or(|s| subjects.contains(&s.0));
         let grade = self.grades.as_ref().is_none_or(|g| overlap(g, grades));
         subject && grade
     }
