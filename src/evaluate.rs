@@ -7,6 +7,7 @@ use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{reaches, row_metric, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
+use crate::per_hour::{self, PerHour};
 use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
 use crate::publish::{self, ByTier};
 use crate::report::{self, DistrictCell, Growth, OutcomesReport, Shown, Tally};
@@ -19,6 +20,47 @@ use crate::vetting::{self, Rating};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The return on minutes in the district's view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrowthPerHour {
+    /// The metric per hour of use of at-fidelity students with an outcome (see `per_hour`).
+    pub overall: Option<PerHour>,
+    /// The local comparison's effect per 10 hours of use: g x 10 / the mean hours of the
+    /// intervention students it compares (those with a post-test).
+    pub effect_per_10_hours: Option<f64>,
+    /// Those students' mean hours of use.
+    pub compared_mean_hours: Option<f64>,
+}
+
+/// g per 10 hours of use at `mean_hours` a student; None without use.
+fn per_10_hours(g: f64, mean_hours: f64) -> Option<f64> {
+    (mean_hours > 0.0).then(|| g * 10.0 / mean_hours)
+}
+
+/// The growth per hour the report may publish: the growth figures' own (over the students the
+/// published growth describes, at least `minCellSize`), with its interval only where the
+/// report publishes the growth's spread, and the effect per 10 hours with the published effect.
+/// The two rates give the hours of the growth's students and of the effect's; their difference
+/// is the hours of the effect's students beyond the growth's, a group whose count the report
+/// states too (the effect's `nIntervention` less the growth's `n`), so the audit keeps it from
+/// being 1 to `minCellSize - 1`. Not the cells': the disclosure audit does not weigh hours.
+fn publish_per_hour(
+    report: &OutcomesReport,
+    district: &GrowthPerHour,
+) -> Option<report::ReportPerHour> {
+    let growth = report.growth.as_ref()?;
+    let overall = district.overall.filter(|p| p.n == growth.n)?;
+    Some(report::ReportPerHour {
+        population: "intervention students at fidelity with an outcome",
+        n: overall.n,
+        per_hour: overall.per_hour,
+        ci_lower: overall.ci_lower.filter(|_| growth.sd.is_some()),
+        ci_upper: overall.ci_upper.filter(|_| growth.sd.is_some()),
+        effect_per_10_hours: report.effect.as_ref().and(district.effect_per_10_hours),
+    })
+}
 
 /// The minutes-per-week bands of the dose-response table.
 pub const DOSE_BANDS: [(f64, &str); 5] = [
@@ -39,6 +81,9 @@ pub struct Evaluation {
     pub students: Students,
     /// The metric over at-fidelity students with an outcome: mean, median, spread.
     pub growth: Growth,
+    /// The return on minutes: growth per hour of use of the growth figures' students, and the
+    /// effect per 10 hours (each cell's growth per hour is in its cell).
+    pub growth_per_hour: GrowthPerHour,
     /// The metric's distribution over at-fidelity students with an outcome, in 20 equal bins
     /// (for the district's own view; not part of the published report).
     pub distribution: Vec<Bin>,
@@ -464,6 +509,18 @@ struct Totals {
     /// Per subgroup column, a tally per value.
     groups: Vec<Vec<Tally>>,
     tier_cells: TierCells,
+    hours: Hours,
+}
+
+/// The outcomes and hours of use behind the growth per hour: the growth figures' students
+/// (at fidelity with an outcome), each dose band's (every enrolled student with an outcome),
+/// each subgroup cell's (at fidelity with an outcome), and the hours of the intervention
+/// students the effect compares (those with a post-test).
+struct Hours {
+    overall: per_hour::Moments,
+    bands: [per_hour::Moments; DOSE_BANDS.len()],
+    groups: Vec<Vec<per_hour::Moments>>,
+    compared: per_hour::Moments,
 }
 
 /// Per subgroup column and value, the students with an outcome at fidelity by tier: the
@@ -582,6 +639,16 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         .map(|s| vec![Tally::default(); s.values.len()])
         .collect();
     let mut tier_cells = TierCells::new(r, tiers.len());
+    let mut hours = Hours {
+        overall: per_hour::Moments::default(),
+        bands: [per_hour::Moments::default(); DOSE_BANDS.len()],
+        groups: r
+            .subgroups
+            .iter()
+            .map(|s| vec![per_hour::Moments::default(); s.values.len()])
+            .collect(),
+        compared: per_hour::Moments::default(),
+    };
 
     for i in 0..r.len() {
         if !r.intervention[i] {
@@ -600,6 +667,10 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             continue;
         }
         earned.intervention += 1;
+        let hours_of_use = r.minutes[i] / 60.0;
+        if !r.post[i].is_nan() {
+            hours.compared.see(0.0, hours_of_use);
+        }
         let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i], r.grade[i]);
         let own = (
             r.weeks_at_minimum.get(i).copied(),
@@ -638,6 +709,10 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
                     student.with_metric = 1;
                     student.metric_sum = metric;
                     student.metric_magnitude = metric.abs();
+                    hours.overall.see(metric, hours_of_use);
+                    for (g, s) in hours.groups.iter_mut().zip(&r.subgroups) {
+                        g[s.codes[i] as usize].see(metric, hours_of_use);
+                    }
                 }
                 None => {
                     if s.at_ceiling {
@@ -665,6 +740,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             (&student, outcome),
         );
         dose.see(&s, placed.as_ref());
+        if let Some(metric) = s.metric {
+            hours.bands[s.band].see(metric, hours_of_use);
+        }
     }
     Totals {
         outcomes,
@@ -681,6 +759,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         short_of_weeks,
         groups,
         tier_cells,
+        hours,
     }
 }
 
@@ -725,6 +804,7 @@ fn tables(
         families,
         nested,
         combinations,
+        cell_of,
     }
 }
 
@@ -733,6 +813,31 @@ struct Tables {
     families: Vec<publish::Family>,
     nested: Vec<publish::Nested>,
     combinations: Vec<publish::Combination>,
+    /// Per subgroup column, each value code's cell in its table.
+    cell_of: Vec<Vec<usize>>,
+}
+
+impl Hours {
+    /// The growth per hour of each district cell: the dose bands, then each subgroup table's
+    /// cells (a value's own, or "(other)" for the rare ones together).
+    fn of_cells(
+        &self,
+        families: &[publish::Family],
+        cell_of: &[Vec<usize>],
+    ) -> Vec<Option<PerHour>> {
+        let mut out: Vec<Option<PerHour>> =
+            self.bands.iter().map(per_hour::Moments::per_hour).collect();
+        for ((codes, cell_of), f) in self.groups.iter().zip(cell_of).zip(families.iter().skip(1)) {
+            let mut cells = vec![per_hour::Moments::default(); f.values.len()];
+            for (code, m) in codes.iter().enumerate() {
+                if let Some(cell) = cell_of.get(code).and_then(|&c| cells.get_mut(c)) {
+                    cell.merge(m);
+                }
+            }
+            out.extend(cells.iter().map(per_hour::Moments::per_hour));
+        }
+        out
+    }
 }
 
 /// The district's view of every cell, each saying whether the report shows it: the dose
@@ -780,6 +885,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         short_of_weeks,
         groups,
         tier_cells,
+        hours,
     } = count_students(c, r);
     let payment = settle(c, &earned)?;
     let distribution = histogram(&growth_values, 20);
@@ -794,6 +900,9 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         .map(report_effect);
     let subgroups = (&groups[..], &tier_cells);
     let tables = tables(r, &dose, subgroups, &nesting, combinations, min);
+    let mut cell_hours = hours
+        .of_cells(&tables.families, &tables.cell_of)
+        .into_iter();
     let students = Students {
         rows: r.len() as u64,
         comparison,
@@ -859,15 +968,27 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         }
         None => None,
     };
-    let (dose_response, subgroups) = district_cells(
+    let (mut dose_response, mut subgroups) = district_cells(
         &counts.families,
         &shown,
         report.disclosure.withheld.is_none(),
     );
+    for cell in dose_response.iter_mut().chain(subgroups.iter_mut()) {
+        cell.growth_per_hour = cell_hours.next().flatten();
+    }
+    let growth_per_hour = GrowthPerHour {
+        overall: hours.overall.per_hour(),
+        effect_per_10_hours: effect
+            .as_ref()
+            .and_then(|e| per_10_hours(e.post.g, hours.compared.mean_hours())),
+        compared_mean_hours: (hours.compared.n() > 0).then(|| hours.compared.mean_hours()),
+    };
+    report.growth_per_hour = publish_per_hour(&report, &growth_per_hour);
     Ok(Evaluation {
         payment,
         students,
         growth,
+        growth_per_hour,
         distribution,
         effect,
         dose_response,

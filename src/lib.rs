@@ -34,6 +34,7 @@ mod growth;
 mod input;
 mod intake;
 mod payment;
+mod per_hour;
 mod profile;
 mod publish;
 mod report;

@@ -3160,6 +3160,8 @@ fn report(
         subgroups: cells(false),
         // Set by the evaluation from the figures above, when the contract lists costs.
         cost: None,
+        // Set by the evaluation, which has the hours of use.
+        growth_per_hour: None,
         payment: report::ReportPayment {
             total_cents: plan.total.map(|r| if r == 0 { p.total_cents } else { rounded(r) }),
             total_rounded_to_cents: plan.total.filter(|&r| r > 0),

@@ -128,6 +128,9 @@ pub struct DistrictCell {
     pub mean_metric: Option<f64>,
     /// The published report shows this cell's figures (else it is suppressed there).
     pub in_report: bool,
+    /// The metric per hour of use of the cell's students with an outcome (the district's
+    /// view; not published for cells).
+    pub growth_per_hour: Option<crate::per_hour::PerHour>,
     /// The published report shows its size too (else only the figures of its judged students).
     pub size_in_report: bool,
 }
@@ -145,6 +148,7 @@ impl DistrictCell {
             mean_metric: t.mean_metric(),
             in_report: shown != Shown::Withheld,
             size_in_report: shown == Shown::Whole,
+            growth_per_hour: None,
         }
     }
 }
@@ -274,6 +278,10 @@ pub struct OutcomesReport {
     pub growth: Option<Growth>,
     /// The district's own comparison, when both groups reach the cell size and the audit allows.
     pub effect: Option<ReportEffect>,
+    /// The return on minutes: the growth per hour of use of the growth figures' students, and
+    /// the effect per 10 hours; null when the growth is not published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub growth_per_hour: Option<ReportPerHour>,
     /// Each tier's count, or suppressed.
     pub tiers: Vec<TierCount>,
     /// The cells by minutes a week, published or suppressed.
@@ -288,6 +296,21 @@ pub struct OutcomesReport {
     pub cost: Option<crate::cost::Cost>,
     /// What the audit withheld, and why.
     pub disclosure: Disclosure,
+}
+
+/// The growth per hour as published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportPerHour {
+    pub population: &'static str,
+    pub n: u64,
+    /// The metric per hour of use (sum of the metric / sum of the hours).
+    pub per_hour: f64,
+    /// Its 95% interval; null where the report does not publish the growth's spread.
+    pub ci_lower: Option<f64>,
+    pub ci_upper: Option<f64>,
+    /// The local comparison's effect (g) per 10 hours of use of the students it compares.
+    pub effect_per_10_hours: Option<f64>,
 }
 
 /// Counts of students, each published only when the audit allows.

@@ -91,7 +91,11 @@ export interface EvaluateOptions {
 /** A published cell: `n` enrolled students (absent when it would give away how few are outside its share), the share over `judged`; a suppressed cell has only its column and value. */
 export interface Cell { column: string; value: string; n?: number; judged?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
 /** A cell in the district's own view: every figure, and whether the published report shows it. */
-export interface DistrictCell { column: string; value: string; n: number; judged: number; met: number; withOutcome: number; shareMetTarget: number | null; meanMetric: number | null; inReport: boolean; sizeInReport: boolean; }
+export interface DistrictCell { column: string; value: string; n: number; judged: number; met: number; withOutcome: number; shareMetTarget: number | null; meanMetric: number | null; inReport: boolean; sizeInReport: boolean;
+  /** The metric per hour of use of the cell's students with an outcome (not published for cells). */
+  growthPerHour: PerHour | null; }
+/** A group's growth per hour of use: sum of the metric / sum of the hours (minutes / 60), with its 95% interval (null for one student). */
+export interface PerHour { n: number; meanHours: number; perHour: number; ciLower: number | null; ciUpper: number | null; }
 export interface Payment {
   baseCents: number; outcomeCents: number; penaltyCents: number; totalCents: number; maximumCents: number;
   contingentShare: number; capApplied: boolean; floorApplied: boolean; districtObligationMet: boolean | null;
@@ -102,6 +106,8 @@ export interface Evaluation {
     judged: number; missingOutcome: number; noRoomToGrow: number; metTarget: number; declined: number; belowAllTiers: number;
     byTier: Array<{ label: string; atLeast: number; centsPerStudent: number; count: number }> };
   growth: { n: number; mean: number | null; median: number | null; sd: number | null };
+  /** The return on minutes: the growth figures' students' growth per hour, and the effect per 10 hours of use. */
+  growthPerHour: { overall: PerHour | null; effectPer10Hours: number | null; comparedMeanHours: number | null };
   distribution: Array<{ from: number; to: number; count: number }>;
   effect: LocalComparison | null;
   doseResponse: DistrictCell[]; subgroups: DistrictCell[]; rejectedRows: RowError[]; rejectedCount: number; notes: string[];
@@ -136,7 +142,10 @@ export interface OutcomesReport {
   currency: string; metric: string; minCellSize: number;
   students: { enrolled: number; atFidelity: number | null; withOutcome: number | null; judged: number | null; metTarget: number | null };
   shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
-  effect: ReportEffect | null; tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
+  effect: ReportEffect | null;
+  /** The growth per hour of the growth's students (its interval with the growth's spread) and the effect per 10 hours; absent when the growth is not published. */
+  growthPerHour?: { population: string; n: number; perHour: number; ciLower: number | null; ciUpper: number | null; effectPer10Hours: number | null };
+  tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
   doseResponse: Cell[]; subgroups: Cell[];
   payment: { totalCents: number | null; totalRoundedToCents: number | null; baseCents: number | null; outcomeCents: number | null;
     penaltyCents: number | null; maximumCents: number | null; contingentShare: number | null; districtObligationMet: boolean | null };
