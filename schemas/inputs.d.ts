@@ -658,6 +658,7 @@ export interface Contract {
    */
   districtCosts?: DistrictCosts | null;
   districtObligation?: DistrictObligation | null;
+  dosageRequired?: Settings;
   /**
    * Who evaluates: the independence of the evaluator is stated, never assumed.
    */
@@ -788,6 +789,23 @@ export interface DistrictObligation {
    * Below this share of enrolled students at fidelity, the district pays in full.
    */
   minShareAtFidelity: number;
+}
+/**
+ * The contract's choices for the dosage required (`dosageRequired`), each with its default.
+ */
+export interface Settings {
+  /**
+   * Bootstrap resamples for the interval (default 1000; 0 for none).
+   */
+  resamples?: number;
+  /**
+   * The bootstrap's seed (default 20261206): the same seed gives the same interval.
+   */
+  seed?: number;
+  /**
+   * The share of students meeting the target the dose must reach (default 0.8).
+   */
+  share?: number;
 }
 export interface Evaluator {
   /**

@@ -91,6 +91,10 @@ pub struct Contract {
     pub on_bad_row: OnBadRow,
     /// The district's own costs of the programme beside the payment, for the cost figures.
     pub district_costs: Option<crate::cost::DistrictCosts>,
+    /// The share of students meeting the target the dosage required is read at, and its
+    /// bootstrap's resamples and seed.
+    #[serde(default)]
+    pub dosage_required: crate::dosage::Settings,
 }
 
 fn usd() -> String {
@@ -576,6 +580,7 @@ const CONTRACT_FIELDS: &[&str] = &[
     "intake",
     "onBadRow",
     "districtCosts",
+    "dosageRequired",
 ];
 
 /// Reads every field, each on its own, then checks the rules that join fields; every problem
@@ -626,6 +631,9 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
     let intake = r.opt(o, "", "intake", crate::intake::read);
     let on_bad_row = r.opt(o, "", "onBadRow", Reader::one_of).unwrap_or_default();
     let district_costs = r.opt(o, "", "districtCosts", crate::cost::read);
+    let dosage_required = r
+        .opt(o, "", "dosageRequired", crate::dosage::read)
+        .unwrap_or_default();
 
     // The rules that join fields, on whatever could be read.
     if let (Some(cap), Some(floor)) = (cap_cents, floor_cents) {
@@ -667,6 +675,7 @@ fn read_contract(r: &mut Reader, v: &Value) -> Option<Contract> {
         intake,
         on_bad_row,
         district_costs,
+        dosage_required,
     })
 }
 
@@ -880,7 +889,8 @@ mod schema_fields {
                     "grade": "f", "group": "g", "school": "h", "district": "i", "weeksAtMinimum": "j",
                     "typicalGrowth": "l" },
                 "intake": intakes[k % 2],
-                "onBadRow": "skip", "districtCosts": costs
+                "onBadRow": "skip", "districtCosts": costs,
+                "dosageRequired": { "share": 0.75, "resamples": 200, "seed": 3 }
             });
             let mut r = Reader::new();
             assert!(read_contract(&mut r, &contract).is_some(), "{:?}", r.errors);

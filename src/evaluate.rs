@@ -3,6 +3,7 @@
 
 use crate::contract::{AssignedBy, BelowFidelity, Contract, MissingOutcome, OnBadRow};
 use crate::cost;
+use crate::dosage;
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
 use crate::growth::{reaches, row_metric, MetricProblem};
@@ -84,6 +85,10 @@ pub struct Evaluation {
     /// The return on minutes: growth per hour of use of the growth figures' students, and the
     /// effect per 10 hours (each cell's growth per hour is in its cell).
     pub growth_per_hour: GrowthPerHour,
+    /// The least minutes a week at which the chosen share of enrolled students with an outcome
+    /// meet the target, by isotonic regression on this roster, with its bootstrap interval and
+    /// the fitted curve (the district's view only); null without such students.
+    pub dosage_required: Option<dosage::DosageRequired>,
     /// The metric's distribution over at-fidelity students with an outcome, in 20 equal bins
     /// (for the district's own view; not part of the published report).
     pub distribution: Vec<Bin>,
@@ -521,6 +526,8 @@ struct Hours {
     bands: [per_hour::Moments; DOSE_BANDS.len()],
     groups: Vec<Vec<per_hour::Moments>>,
     compared: per_hour::Moments,
+    /// Every enrolled student with an outcome by minutes a week, met or not.
+    doses: dosage::Doses,
 }
 
 /// Per subgroup column and value, the students with an outcome at fidelity by tier: the
@@ -648,6 +655,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             .map(|s| vec![per_hour::Moments::default(); s.values.len()])
             .collect(),
         compared: per_hour::Moments::default(),
+        doses: dosage::Doses::default(),
     };
 
     for i in 0..r.len() {
@@ -742,6 +750,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         dose.see(&s, placed.as_ref());
         if let Some(metric) = s.metric {
             hours.bands[s.band].see(metric, hours_of_use);
+            hours.doses.see(r.minutes[i] / r.weeks[i], s.tier.is_some());
         }
     }
     Totals {
@@ -984,11 +993,14 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         compared_mean_hours: (hours.compared.n() > 0).then(|| hours.compared.mean_hours()),
     };
     report.growth_per_hour = publish_per_hour(&report, &growth_per_hour);
+    let d = c.dosage_required;
+    let dosage_required = dosage::dosage_required(&hours.doses, d.share, d.resamples, d.seed);
     Ok(Evaluation {
         payment,
         students,
         growth,
         growth_per_hour,
+        dosage_required,
         distribution,
         effect,
         dose_response,

@@ -27,6 +27,7 @@
 mod contract;
 mod cost;
 mod disclosure;
+mod dosage;
 mod error;
 mod evaluate;
 mod finite;

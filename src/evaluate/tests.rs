@@ -1903,3 +1903,38 @@ fn growth_per_hour_by_hand() {
     assert_eq!(published.ci_upper.is_some(), growth.sd.is_some());
     close(published.effect_per_10_hours.unwrap(), 0.6057405163035912);
 }
+
+/// The base roster's students with an outcome by minutes a week: at 30 (A8's 29.5 rounds to
+/// it) A1, A2, A3 and A8 meet the lowest tier and A5, A6 do not (4 of 6); A4 at 60 and A9 at
+/// 66.7 (67) meet it. The fit keeps those steps, and 80% is first reached at 60.
+#[test]
+fn the_dosage_required_of_the_base_roster() {
+    let e = run(contract(), ROSTER);
+    let d = e.dosage_required.as_ref().unwrap();
+    assert_eq!(d.n, 8);
+    assert_eq!(
+        d.curve
+            .iter()
+            .map(|s| (s.from, s.to, s.n, s.share))
+            .collect::<Vec<_>>(),
+        [(30, 30, 6, 4.0 / 6.0), (60, 60, 1, 1.0), (67, 67, 1, 1.0)]
+    );
+    assert_eq!(d.minutes_per_week, Some(60));
+    assert_eq!((d.share, d.resamples, d.seed), (0.8, 1000, 20261206));
+    // At a share of 0.6, the step at 30 reaches it; with no resamples, no interval.
+    let e = run(
+        with(json!({ "dosageRequired": { "share": 0.6, "resamples": 0 } })),
+        ROSTER,
+    );
+    let d = e.dosage_required.as_ref().unwrap();
+    assert_eq!(
+        (d.minutes_per_week, d.ci_lower, d.ci_upper),
+        (Some(30), None, None)
+    );
+    let bad = err(
+        with(json!({ "dosageRequired": { "share": 1, "resamples": 10001 } })),
+        ROSTER,
+    );
+    let paths: Vec<&str> = bad.field_errors().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["dosageRequired.share", "dosageRequired.resamples"]);
+}
