@@ -839,3 +839,64 @@ fn an_audit_of_one_quantity_is_one_part() {
     assert_eq!((parts.len(), parts[0].vars.as_slice()), (1, [q].as_slice()));
     assert_eq!(a.interval(q), (0.0, 5.0));
 }
+
+/// The edges of "small" in the audit, each worked by hand: counts are whole, so each bound
+/// is met exactly by some count, and on the right side of it.
+#[test]
+fn small_means_1_to_min_minus_1_above_the_base_and_a_zero_pinned_is_a_zero_under_1() {
+    let mut cache = Cache::default();
+    let exposed = |a: &Audit, cache: &mut Cache| -> Vec<usize> {
+        a.exposures(10.0, cache, false)
+            .iter()
+            .map(|e| e.q.0)
+            .collect()
+    };
+    // Published counts: one of exactly 10 is not small; one of 11 inside a published cell of
+    // 10 (base 10) is 1 above it, and small; one of 20 inside it is 10 above, and not.
+    let mut a = Audit::default();
+    let ten = a.quantity("ten", 10.0, 100.0);
+    let one_above = a.quantity("one above", 11.0, 100.0);
+    let ten_above = a.quantity("ten above", 20.0, 100.0);
+    for q in [ten, one_above, ten_above] {
+        a.get_mut(q).protected = true;
+    }
+    a.get_mut(one_above).base = 10.0;
+    a.get_mut(ten_above).base = 10.0;
+    assert_eq!(exposed(&a, &mut cache), [one_above.0]);
+
+    // A true 0 a reader can put at 1 (z + w = 1, neither published) is not pinned to 0.
+    let mut a = Audit::default();
+    let (z, w) = (a.quantity("z", 0.0, 100.0), a.quantity("w", 1.0, 100.0));
+    for q in [z, w] {
+        a.get_mut(q).known = Known::Not;
+    }
+    a.get_mut(z).not_pinned = true;
+    a.relate(vec![(z, 1.0), (w, 1.0)], Op::Eq, 1.0);
+    assert_eq!(exposed(&a, &mut cache), Vec::<usize>::new());
+    // With z + w = 0, it is.
+    a.relations[0].rhs = 0.0;
+    a.get_mut(w).value = 0.0;
+    assert_eq!(exposed(&a, &mut cache), [z.0]);
+
+    // A withheld count pinned at its base (5 inside a published 5) has no student above it.
+    let mut a = Audit::default();
+    let x = a.quantity("x", 5.0, 100.0);
+    a.get_mut(x).known = Known::Not;
+    a.get_mut(x).protected = true;
+    a.get_mut(x).base = 5.0;
+    a.relate(vec![(x, 1.0)], Op::Eq, 5.0);
+    assert_eq!(exposed(&a, &mut cache), Vec::<usize>::new());
+
+    // A count the rules name as withheld but not small, at exactly 10, is known to be at least
+    // 10: with x + y = 14, y lies within 0 to 4.
+    let mut a = Audit::default();
+    let (x, y) = (a.quantity("x", 10.0, 100.0), a.quantity("y", 4.0, 100.0));
+    for q in [x, y] {
+        a.get_mut(q).known = Known::Not;
+    }
+    a.get_mut(x).protected = true;
+    a.relate(vec![(x, 1.0), (y, 1.0)], Op::Eq, 14.0);
+    let ruled = a.with_small_counts_known(10.0, &[true, false]);
+    assert_eq!(ruled.get(x).lower, 10.0);
+    assert_eq!(ruled.interval_read(y, &mut cache), (0.0, 4.0));
+}
