@@ -96,6 +96,15 @@ export class ContractForm {
   /** Shows a contract in the form. */
   fill(contract) {
     this.#base = structuredClone(contract);
+    // The form's staff lines are the first training line and the first supervision line; any
+    // other line is kept after them, as the contract has it.
+    const staff = this.#base.districtCosts?.staff;
+    if (staff) {
+      const first = (activity) => staff.find((line) => line.activity === activity);
+      const shown = [first('training'), first('supervision')];
+      this.#base.districtCosts.staff = [...shown.map((line) => line ?? null), ...staff.filter((line) => !shown.includes(line))];
+    }
+    contract = this.#base;
     this.#tiers.replaceChildren();
     for (const control of this.#contractControls()) {
       const path = control.dataset.path;
@@ -174,6 +183,7 @@ export class ContractForm {
       contract.intake = intake;
       delete contract.columns;
     } else delete contract.intake;
+    this.#readCosts(contract);
     contract.paymentCard ??= [];
     contract.currency ??= 'USD';
     return { contract, problems };
@@ -202,6 +212,24 @@ export class ContractForm {
         control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
       }
     }
+  }
+
+  /**
+   * The district's costs as the contract lists them: the training and supervision lines (at
+   * staff[0] and staff[1], a blank hours or rate being 0) when either is given, then any other
+   * line of the contract's own; none at all when the form gives no cost.
+   */
+  #readCosts(contract) {
+    const costs = contract.districtCosts;
+    if (!costs) return;
+    const given = [0, 1].some((i) => costs.staff?.[i]?.hours != null || costs.staff?.[i]?.centsPerHour != null);
+    const others = (this.#base.districtCosts?.staff ?? []).slice(2);
+    const staff = given
+      ? [['training', 0], ['supervision', 1]].map(([activity, i]) => ({ activity, hours: costs.staff?.[i]?.hours ?? 0, centsPerHour: costs.staff?.[i]?.centsPerHour ?? 0 }))
+      : [];
+    if (staff.length || others.length) costs.staff = [...staff, ...others];
+    else delete costs.staff;
+    if (!Object.keys(costs).length) delete contract.districtCosts;
   }
 
   /** The form's subgroup columns the file lacks, and assignment by school without its school column. */
@@ -271,6 +299,19 @@ export class ContractForm {
           field('assignedBy', 'Assignment', choice('assignedBy', [['student', 'By student'], ['school', 'By school (clustered)']])),
           field('onBadRow', 'Bad rows', choice('onBadRow', [['reject', 'Stop and list them'], ['skip', 'Leave them out and list them']])),
           el('div', { class: 'field check' }, el('input', { type: 'checkbox', id: 'randomized', 'data-path': 'randomized' }), el('label', { for: 'randomized', text: 'Randomly assigned' })))),
+      el('fieldset', {}, el('legend', { text: 'Return on minutes and cost (optional)' }),
+        el('p', { class: 'hint', text: 'The district\'s own costs beside the payment, for the cost per student (the ingredients method); blank: none.' }),
+        el('div', { class: 'row' },
+          field('trainingHours', 'Training: staff hours', numberInput('districtCosts.staff[0].hours', { min: 0, step: 0.25 })),
+          field('trainingRate', 'Training: cost per hour (dollars)', dollarsInput('districtCosts.staff[0].centsPerHour')),
+          field('supervisionHours', 'Supervision: staff hours', numberInput('districtCosts.staff[1].hours', { min: 0, step: 0.25 })),
+          field('supervisionRate', 'Supervision: cost per hour (dollars)', dollarsInput('districtCosts.staff[1].centsPerHour'))),
+        el('div', { class: 'row' },
+          field('devices', 'Devices (dollars)', dollarsInput('districtCosts.devicesCents')),
+          field('otherCosts', 'Other costs (dollars)', dollarsInput('districtCosts.otherCents')),
+          field('priceYear', 'Prices of the year', numberInput('districtCosts.priceYear', { min: 1990, max: 2100, step: 1 })),
+          field('dosageShare', 'Dosage required: share meeting the target (%)', numberInput('dosageRequired.share', { min: 1, max: 99, 'data-kind': 'percent' }),
+            { hint: 'The least minutes a week at which this share of students meet the target (blank: 80%).' }))),
       el('div', { class: 'row' },
         this.#evaluateButton,
         this.#cancelButton,

@@ -104,6 +104,89 @@ function doseSection(dose) {
         { scales: { x: { title: { display: true, text: 'Minutes per week' } } } }))));
 }
 
+/** A growth per hour with its interval: "0.38 (0.29 to 0.47)". */
+const perHour = (p) => (p == null ? '—' : `${decimal(p.perHour, 3)}${p.ciLower == null ? '' : ` (${decimal(p.ciLower, 3)} to ${decimal(p.ciUpper, 3)})`}`);
+
+/** The dosage required in a sentence. */
+function dosageSentence(d) {
+  const share = `${Math.round(d.share * 1000) / 10}%`;
+  if (d.minutesPerWeek == null) return `No dose in this roster brings ${share} of its ${count(d.n)} students with an outcome to the target (not reached).`;
+  const interval = d.resamples === 0 ? ''
+    : ` (95% bootstrap interval ${d.ciLower == null ? '—' : d.ciLower} to ${d.ciUpper == null ? 'not reached' : `${d.ciUpper} minutes`}; ${count(d.resamples)} resamples, seed ${d.seed})`;
+  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, by an isotonic fit over ${count(d.n)} enrolled students with an outcome.`;
+}
+
+/** The fitted dose curve over the dose bands' own shares, with the chosen share as a line.
+ * (Chart.js's `stepped: 'before'` holds each point's value until the next point.) */
+function doseCurveChart(d, dose) {
+  const last = d.curve.at(-1);
+  const top = Math.max(75, last.to + 5);
+  const fitted = [...d.curve.map((s) => ({ x: s.from, y: s.share })), { x: top, y: last.share }];
+  const bands = [0, 15, 30, 45, 60];
+  const banded = [...dose.map((c, i) => ({ x: bands[i], y: c.shareMetTarget })), { x: top, y: dose.at(-1).shareMetTarget }];
+  return chart('Dose-response curve', `Share of students meeting the target by minutes a week. Fitted: ${d.curve.map((s) => `${s.from} to ${s.to} minutes: ${percent(s.share)}`).join('; ')}. By dose band: ${dose.map((c) => `${c.value}: ${percent(c.shareMetTarget)}`).join('; ')}. Target share ${percent(d.share)}${d.minutesPerWeek == null ? ', not reached' : `, reached from ${d.minutesPerWeek} minutes`}.`, {
+    type: 'line',
+    data: { datasets: [
+      { label: 'Fitted share meeting the target', data: fitted, stepped: 'before', borderColor: '#0b5cad', backgroundColor: '#0b5cad', pointRadius: 0, borderWidth: 3 },
+      { label: 'Share by dose band', data: banded, stepped: 'before', borderColor: '#6b7785', backgroundColor: '#6b7785', borderDash: [6, 4], pointRadius: 0, spanGaps: false },
+      { label: `Target share (${percent(d.share)})`, data: [{ x: 0, y: d.share }, { x: top, y: d.share }], borderColor: '#a4161a', backgroundColor: '#a4161a', borderDash: [2, 3], pointRadius: 0 },
+    ] },
+    options: { parsing: false, scales: {
+      x: { type: 'linear', min: 0, max: top, title: { display: true, text: 'Minutes per week' } },
+      y: { min: 0, max: 1, title: { display: true, text: 'Share meeting the target' }, ticks: { callback: (v) => `${Math.round(v * 100)}%` } } } },
+  });
+}
+
+/** Growth per hour of use (overall, by dose band, by subgroup), the effect per 10 hours and the dosage required. */
+function minutesSection(r) {
+  const g = r.growthPerHour;
+  const rows = [
+    { cells: ['At fidelity with an outcome (the growth figures)', count(g.overall?.n ?? 0), decimal(g.overall?.meanHours, 1), perHour(g.overall)] },
+    ...r.doseResponse.map((c) => ({ cells: [`${c.value} minutes a week (at fidelity or not)`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
+    ...r.subgroups.map((c) => ({ cells: [`${c.column} ${c.value}`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
+  ];
+  const d = r.dosageRequired;
+  return [el('h3', { text: 'Return on minutes' }),
+    table('Growth per hour of use: the sum of the metric over the sum of the hours (minutes / 60) of the students with an outcome, with its 95% interval',
+      ['Students', 'With an outcome', 'Mean hours', 'Metric per hour (95% interval)'], rows, { numeric: [1, 2, 3] }),
+    el('p', { class: 'hint', text: 'Growth per hour counts all of the students\' growth, the growth they would have made without the product too: at a few minutes a week it is large because students grow anyway. The effect per 10 hours, below, is what the comparison group puts down to the product.' }),
+    g.effectPer10Hours == null ? null
+      : el('p', { text: `The local comparison's effect is g = ${decimal(r.effect.g, 3)} (${effectQuality(r.effect)}) over ${decimal(g.comparedMeanHours, 1)} hours of use a student: ${decimal(g.effectPer10Hours, 3)} SD per 10 hours.` }),
+    ...(d ? [el('h3', { text: 'Dosage required' }), el('p', { id: 'dosage', text: dosageSentence(d) }),
+      chartPanel('Dose-response curve', doseCurveChart(d, r.doseResponse)),
+      el('details', {}, el('summary', { text: `The fitted curve, step by step (${count(d.curve.length)} steps)` }),
+        table('The fitted curve: minutes a week and the fitted share of students meeting the target', ['Minutes per week', 'Students', 'Fitted share'],
+          d.curve.map((s) => ({ cells: [s.from === s.to ? String(s.from) : `${s.from} to ${s.to}`, count(s.n), percent(s.share)] })), { numeric: [1, 2] }))] : []),
+  ].filter(Boolean);
+}
+
+/** The effect's design and significance, as every figure resting on it must say. */
+const effectQuality = (e) => `${DESIGN[e.design]}, p = ${decimal(e.pValue, 3)}: ${e.significant ? 'statistically significant' : 'not statistically significant'}`;
+
+/** The cost figures (ingredients method), when the contract lists the district's costs. */
+function costSection(c, effect) {
+  if (!c) return [];
+  const activity = { training: 'Training', supervision: 'Supervision', other: 'Other staff time' };
+  const rows = [
+    ...c.staff.map((s) => ({ cells: [`${activity[s.activity]}: ${s.hours} hours at ${money(s.centsPerHour)}`, money(s.cents)] })),
+    { cells: ['Devices', money(c.devicesCents)] }, { cells: ['Other', money(c.otherCents)] },
+    { cells: ['The district\'s costs', money(c.districtCents)], className: 'total' },
+    { cells: ['Payment to the vendor', c.paymentCents == null ? '—' : money(c.paymentCents)] },
+    { cells: ['Total cost', c.totalCents == null ? '—' : money(c.totalCents)], className: 'total' },
+  ];
+  const each = (x) => (x == null ? '—' : money(x));
+  return [el('h3', { text: `Cost${c.priceYear ? ` (${c.priceYear} prices)` : ''}` }),
+    el('div', { class: 'grid' },
+      table('The programme\'s cost: the payment and the district\'s own costs', ['Ingredient', 'Amount'], rows, { numeric: [1] }),
+      table('Cost per student', ['Figure', 'Amount'], [
+        { cells: ['Per enrolled student', each(c.perEnrolledCents)] },
+        { cells: ['Per student meeting the target', each(c.perStudentMeetingTargetCents)] },
+        { cells: ['Per additional student meeting the target (against the comparison group)', each(c.perAdditionalStudentMeetingTargetCents)] },
+        { cells: [`Per student per 0.1 SD of effect${effect && c.perStudentPerTenthSdCents != null ? ` (g = ${decimal(effect.g, 3)}; ${effectQuality(effect)})` : ''}`, each(c.perStudentPerTenthSdCents)] },
+      ], { numeric: [1] })),
+    ...c.notes.map((n) => el('p', { class: 'hint', text: n }))];
+}
+
 function subgroupsSection(subgroups, minCellSize) {
   if (!subgroups.length) return [];
   return [el('h3', { text: 'Subgroups' }), table(`Subgroups: enrolled students; judged are those at fidelity with an outcome (and without one where the contract counts it as not met), the share meeting the target is over them, the mean over those with an outcome; values held by fewer than ${minCellSize} students are "(other)"`,
@@ -233,6 +316,7 @@ export class ResultsView {
     this.#results.replaceChildren(
       ...matchesSection(r.matches), ...paymentSection(r.payment), ...studentsSection(r.students), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
       ...subgroupsSection(r.subgroups, r.report.minCellSize), ...comparisonSection(r.effect),
+      ...minutesSection(r), ...costSection(r.cost, r.effect),
       ...r.notes.map((note) => el('p', { class: 'hint', text: note })),
       ...rowsLeftOutSection(r), ...reportSection(r.report, (report) => this.#download(report)));
     // Chart.js sizes a chart from its canvas, so the charts are made once the canvases are in place.

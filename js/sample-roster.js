@@ -78,4 +78,14 @@ export const sampleContract = {
   randomized: false,
   assignedBy: 'school',
   onBadRow: 'reject',
+  // The district's own ingredients: teachers' training and coaches' supervision time, headsets.
+  districtCosts: {
+    staff: [
+      { activity: 'training', hours: 40, centsPerHour: 4500 },
+      { activity: 'supervision', hours: 120, centsPerHour: 4000 },
+    ],
+    devicesCents: 1200000,
+    otherCents: 250000,
+    priceYear: 2025,
+  },
 };

@@ -57,7 +57,18 @@ test('the calculator: the sample roster evaluates to what the package computes, 
   assert.equal(await tab.textContent('evidence-calculator >> #total'), money(expected.payment.totalCents));
   const shown = await tab.evaluate(() => document.querySelector('evidence-calculator').result.payment);
   assert.deepEqual(shown, expected.payment);
-  assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 3, 'payment, distribution and dose-response charts');
+  assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 4, 'payment, distribution, dose-response and fitted dose curve charts');
+  // Return on minutes, the dosage required and the cost, as the package computes them.
+  const results = await tab.textContent('evidence-calculator >> #results');
+  const perHour = expected.growthPerHour.overall;
+  assert.ok(results.includes(`${perHour.perHour.toFixed(3)} (${perHour.ciLower.toFixed(3)} to ${perHour.ciUpper.toFixed(3)})`), 'growth per hour with its interval');
+  const d = expected.dosageRequired;
+  assert.ok(d.minutesPerWeek != null, 'the sample reaches 80% at some dose');
+  assert.match(await tab.textContent('evidence-calculator >> #dosage'), new RegExp(`^80% of the students meet the target from ${d.minutesPerWeek} minutes a week \\(95% bootstrap interval ${d.ciLower} to `));
+  assert.equal(await tab.locator('evidence-calculator >> table:has(caption:text-is("The fitted curve: minutes a week and the fitted share of students meeting the target")) tbody tr').count(), d.curve.length);
+  for (const figure of [expected.cost.totalCents, expected.cost.perEnrolledCents, expected.cost.perStudentMeetingTargetCents]) {
+    assert.ok(results.includes(money(figure)), `cost figure ${money(figure)}`);
+  }
   // Each cell the report withholds is marked in the page's tables, and no other.
   const withheld = [...expected.subgroups, ...expected.doseResponse].filter((c) => !c.inReport).length;
   assert.equal(await tab.locator('evidence-calculator >> td.suppressed').count(), withheld);
@@ -236,7 +247,7 @@ test('the calculator: without Chart.js the results are the tables alone', async 
   // Each grid holds its tables and nothing in place of the missing charts (no stray "null" text,
   // no chart heading over nothing).
   const grids = await tab.$$eval('evidence-calculator >> #results .grid', (gs) => gs.map((g) => [...g.childNodes].map((n) => n.nodeName)));
-  assert.deepEqual(grids, [['TABLE'], ['DIV'], ['DIV']]);
+  assert.deepEqual(grids, [['TABLE'], ['DIV'], ['DIV'], ['TABLE', 'TABLE']]);
   const headings = await tab.$$eval('evidence-calculator >> #results h3', (hs) => hs.map((h) => h.textContent));
   assert.ok(!headings.some((h) => /chart|distribution/i.test(h)), headings.join(', '));
   assert.deepEqual(errors, []);
