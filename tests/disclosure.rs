@@ -4979,7 +4979,7 @@ fn groups_roster(groups: &[(usize, i64, i64, u32)]) -> String {
 }
 
 /// The report without what differs between rosters of the same counts (the gains' summaries
-/// and means, the roster's digest): what a reader who reruns the module on rosters that fit
+/// and means, their growth per hour, the roster's digest): what a reader who reruns the module on rosters that fit
 /// the report compares.
 fn decisions_of(contract: &Value, roster: &str) -> Value {
     let (_, mut report) = report_of(contract, roster);
@@ -4987,6 +4987,11 @@ fn decisions_of(contract: &Value, roster: &str) -> Value {
     for figure in ["mean", "median", "sd"] {
         if report["growth"][figure].is_number() {
             report["growth"][figure] = json!("a number");
+        }
+    }
+    for figure in ["perHour", "ciLower", "ciUpper", "effectPer10Hours"] {
+        if report["growthPerHour"][figure].is_number() {
+            report["growthPerHour"][figure] = json!("a number");
         }
     }
     for table in ["doseResponse", "subgroups"] {
