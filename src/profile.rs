@@ -97,11 +97,13 @@ pub struct OutcomeClaim {
 }
 
 impl OutcomeClaim {
-    /// The hours of use behind the claim, when it states its dosage.
+    /// The hours of use behind the claim, when it states a dosage of at least a minute in all.
     pub fn hours(&self) -> Option<f64> {
         self.dosage
             .as_ref()
-            .map(|d| d.minutes_per_week * d.weeks / 60.0)
+            .map(|d| d.minutes_per_week * d.weeks)
+            .filter(|&minutes| minutes >= 1.0)
+            .map(|minutes| minutes / 60.0)
     }
 }
 
@@ -432,10 +434,38 @@ fn at_least_one(r: &mut Reader, v: &Value, path: &str) -> Option<u64> {
     .then_some(n)
 }
 
+/// A week's minutes: no dose can ask more.
+pub const MINUTES_IN_A_WEEK: f64 = 10_080.0;
+/// Ten school years of weeks: the longest dose accepted.
+pub const MAX_DOSE_WEEKS: f64 = 520.0;
+
 fn dosage(r: &mut Reader, v: &Value, path: &str) -> Option<Dosage> {
     let o = r.object(v, path, &["minutesPerWeek", "weeks", "sessionsPerWeek"])?;
-    let minutes_per_week = r.req(o, path, "minutesPerWeek", Reader::positive);
-    let weeks = r.req(o, path, "weeks", Reader::positive);
+    let at_most = |limit: f64, message: &'static str| {
+        move |r: &mut Reader, v: &Value, p: &str| {
+            let x = r.positive(v, p)?;
+            r.check(x <= limit, p, Code::OutOfRange, message)
+                .then_some(x)
+        }
+    };
+    let minutes_per_week = r.req(
+        o,
+        path,
+        "minutesPerWeek",
+        at_most(
+            MINUTES_IN_A_WEEK,
+            "A week has 10,080 minutes: a dose cannot ask more.",
+        ),
+    );
+    let weeks = r.req(
+        o,
+        path,
+        "weeks",
+        at_most(
+            MAX_DOSE_WEEKS,
+            "At most 520 weeks (ten years) are accepted.",
+        ),
+    );
     let sessions_per_week = r.opt(o, path, "sessionsPerWeek", Reader::positive);
     Some(Dosage {
         minutes_per_week: minutes_per_week?,

@@ -130,6 +130,21 @@ impl ScopedPractice {
     }
 }
 
+impl ScopedPractice {
+    /// Whether two rules' scopes share a subject and a grade (an absent scope is every one).
+    fn overlaps(&self, other: &ScopedPractice) -> bool {
+        let subject = match (&self.subject, &other.subject) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let grade = match (&self.grades, &other.grades) {
+            (Some(a), Some(b)) => overlap(a, b),
+            _ => true,
+        };
+        subject && grade
+    }
+}
+
 /// Whether two lists of grades share one.
 pub fn overlap(a: &[Grade], b: &[Grade]) -> bool {
     a.iter().any(|x| b.contains(x))
@@ -306,17 +321,18 @@ pub(super) fn strategy(r: &mut Reader, v: &Value, path: &str) -> Option<Strategy
         standards,
         prohibited_is_red_flag: red_flag.unwrap_or(true),
     };
-    // A practice both required and prohibited cannot be judged.
+    // A practice both required and prohibited for one subject and grade cannot be judged (it
+    // may be required in some grades and prohibited in others).
     for (i, p) in strategy.prohibited_practices.iter().enumerate() {
         let both = strategy
             .required_practices
             .iter()
-            .any(|q| q.practice == p.practice);
+            .any(|q| q.practice == p.practice && q.overlaps(p));
         r.check(
             !both,
             &crate::error::join(&crate::error::index(&crate::error::join(path, "prohibitedPractices"), i), "practice"),
             Code::Inconsistent,
-            "This practice is also in requiredPractices; a practice is required or prohibited, not both.",
+            "This practice is also in requiredPractices for some of the same subject and grades; a practice is required or prohibited there, not both.",
         );
     }
     Some(strategy)

@@ -28,17 +28,23 @@ const ALL_GRADES: [Grade; 13] = [
 ];
 
 pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
-    // A product that names no subject or no grade is held to every rule of the strategy,
-    // so that leaving them out cannot escape a rule.
-    let grades: &[Grade] = if p.grades.is_empty() {
-        &ALL_GRADES
-    } else {
-        &p.grades
-    };
+    // The grades the product serves, and those its outcome claims name. A product that names
+    // no grade is held to every rule, so that leaving them out cannot escape one.
+    let mut grades: Vec<Grade> = p.grades.clone();
+    for claimed in p.outcomes.iter().filter_map(|o| o.grades.as_ref()) {
+        grades.extend(claimed.iter().filter(|g| !p.grades.contains(g)));
+    }
+    if grades.is_empty() {
+        grades = ALL_GRADES.to_vec();
+    }
+    let grades = grades.as_slice();
+    // Likewise a product that names no subject, or a subject outside the district's vocabulary
+    // ("ELA" where the district says "reading"): it is held to every subject's rules, so that
+    // another word for a subject cannot escape them.
     let mut subjects: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
-    let every_subject = subjects.is_empty();
+    let every_subject = subjects.is_empty() || subjects.iter().any(|s| !strategy.known_subject(s));
     if every_subject {
-        subjects = every_named_subject(strategy);
+        subjects.extend(every_named_subject(strategy));
     }
     let empty = Instruction {
         approach: None,
@@ -72,7 +78,10 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
                 .map(|(i, _)| index("instruction.practices", *i)),
         );
     }
-    if p.instruction.is_none() {
+    let stated = !(instruction.practices.is_empty()
+        && instruction.supplements.is_empty()
+        && instruction.standards.is_empty());
+    if !stated {
         problems.push("The profile states no instructional approach (practices, curricula supplemented, standards), so its fit with the district's strategy cannot be judged.".to_string());
         paths.push("instruction".into());
     }
@@ -139,16 +148,14 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
         .collect();
     if !outside.is_empty() {
         problems.push(format!(
-            "The subject{} {} {} not among the district's subjects, so no curriculum or practice rule could be matched to {}; a reviewer must judge {}.",
+            "The subject{} {} {} not among the district's subjects, so every subject's rules were applied; a reviewer must judge {}.",
             if outside.len() == 1 { "" } else { "s" },
             quoted(&outside),
             if outside.len() == 1 { "is" } else { "are" },
             if outside.len() == 1 { "it" } else { "them" },
-            if outside.len() == 1 { "it" } else { "them" },
         ));
         paths.push("subjects".into());
-    }
-    if every_subject {
+    } else if every_subject {
         problems.push(
             "The profile names no subject, so every subject's rules were applied.".to_string(),
         );
@@ -170,6 +177,22 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
         );
     } else if !evidence.is_empty() {
         message.push_str(&format!(" Evidence named: {}.", evidence.join("; ")));
+    }
+    if let Some(approach) = instruction
+        .approach
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        // Shown to the reviewer, never matched; a long one is cut at a word.
+        let mut shown: String = approach.chars().take(300).collect();
+        if shown.len() < approach.len() {
+            shown.truncate(shown.rfind(' ').unwrap_or(shown.len()));
+            shown.push_str(" ...");
+        }
+        message.push_str(&format!(
+            " The approach, in the vendor's words: \"{shown}\""
+        ));
     }
     if paths.is_empty() {
         paths.push("instruction".into());

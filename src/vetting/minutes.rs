@@ -23,6 +23,13 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
         })
         .map(|(i, _, _)| index("outcomes", *i))
         .collect();
+    // With a threshold, an effect size without its dosage escapes it: say so.
+    let unjudged: Vec<String> = (p.outcomes.iter().enumerate())
+        .filter(|(_, c)| {
+            threshold.is_some() && c.metric == OutcomeMetric::EffectSize && c.hours().is_none()
+        })
+        .map(|(i, _)| index("outcomes", i))
+        .collect();
     let stated: Vec<String> = per_hour
         .iter()
         .map(|(i, c, hours)| describe(*i, c, *hours))
@@ -38,6 +45,15 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
                 "{} {threshold_text} Below it: {}.",
                 sentences(&stated),
                 below.join(", ")
+            ),
+        )
+    } else if !unjudged.is_empty() {
+        (
+            Status::Warn,
+            format!(
+                "{}{threshold_text} No dosage is stated for the effect size of {}, so it cannot be held to it.",
+                stated.iter().map(|s| format!("{s}. ")).collect::<String>(),
+                unjudged.join(", ")
             ),
         )
     } else if !per_hour.is_empty() {

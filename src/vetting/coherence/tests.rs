@@ -53,7 +53,7 @@ fn an_aligned_product_passes_naming_its_evidence() {
     let c = coherence(&v);
     assert_eq!(c.status, Status::Pass);
     assert!(c.red_flag);
-    assert_eq!(c.message, "No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.");
+    assert_eq!(c.message, "No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards. The approach, in the vendor's words: \"Explicit, systematic phonics with decodable texts.\"");
     assert_eq!(v.verdict, Verdict::Recommended);
     assert_eq!(v.checks.len(), 10);
 }
@@ -67,7 +67,7 @@ fn a_prohibited_practice_is_a_red_flag() {
     assert_eq!(c.status, Status::Fail);
     assert!(c.red_flag);
     assert_eq!(c.paths, ["instruction.practices[1]"]);
-    assert_eq!(c.message, "The product uses the practice \"three-cueing\" the district prohibits for its subjects and grades. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.");
+    assert!(c.message.starts_with("The product uses the practice \"three-cueing\" the district prohibits for its subjects and grades. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards."), "{}", c.message);
     assert_eq!(v.red_flags, 1);
     assert_eq!(v.verdict, Verdict::NotRecommended);
 }
@@ -92,8 +92,9 @@ fn a_prohibited_practice_outside_its_scope_is_not_judged_prohibited() {
     // Three-cueing is prohibited in reading K-3; a grade 6-8 reading product using it meets
     // only the standards rule (EL Education is adopted for K-5 and phonics required in K-3).
     let instruction = json!({ "practices": ["three-cueing"], "standards": ["ccss"] });
+    let outcomes = json!([{ "measure": "MAP Reading", "metric": "effectSize", "value": 0.2, "grades": [6, 7, 8] }]);
     let v = vet(
-        json!({ "grades": [6, 7, 8], "instruction": instruction }),
+        json!({ "grades": [6, 7, 8], "outcomes": outcomes, "instruction": instruction }),
         strategy(),
     );
     let c = coherence(&v);
@@ -103,8 +104,16 @@ fn a_prohibited_practice_outside_its_scope_is_not_judged_prohibited() {
     let mut s = strategy();
     s["prohibitedPractices"] = json!([{ "practice": "three-cueing" }]);
     let v = vet(
-        json!({ "grades": [6, 7, 8], "instruction": instruction }),
+        json!({ "grades": [6, 7, 8], "outcomes": outcomes, "instruction": instruction }),
         s,
+    );
+    assert_eq!(coherence(&v).status, Status::Fail);
+    // A product serving grades 6-8 whose own outcome claim is for grades 1-3 is judged for
+    // those grades too.
+    let early = json!([{ "measure": "MAP Reading", "metric": "effectSize", "value": 0.2, "grades": [1, 2, 3] }]);
+    let v = vet(
+        json!({ "grades": [6, 7, 8], "outcomes": early, "instruction": instruction }),
+        strategy(),
     );
     assert_eq!(coherence(&v).status, Status::Fail);
 }
@@ -140,6 +149,17 @@ fn a_supplement_to_another_curriculum_is_no_alignment_to_the_adopted_one() {
 
 #[test]
 fn a_product_without_an_instructional_approach_warns() {
+    // An empty instruction, or one with only the approach in words, states nothing to match.
+    for instruction in [json!({}), json!({ "approach": "Balanced." })] {
+        let c = coherence(&vet(json!({ "instruction": instruction }), strategy())).clone();
+        assert_eq!(c.status, Status::Warn);
+        assert!(
+            c.message
+                .starts_with("The profile states no instructional approach"),
+            "{}",
+            c.message
+        );
+    }
     let v = vet(json!({}), strategy());
     let c = coherence(&v);
     assert_eq!(c.status, Status::Warn);
@@ -170,15 +190,27 @@ fn subjects_match_ignoring_case_and_spaces_and_others_are_left_to_the_reviewer()
     );
     let c = coherence(&v);
     assert_eq!(c.status, Status::Warn);
-    assert!(c.message.starts_with("The subject \"ELA\" is not among the district's subjects, so no curriculum or practice rule could be matched to it; a reviewer must judge it."), "{}", c.message);
+    assert!(c.message.starts_with("The subject \"ELA\" is not among the district's subjects, so every subject's rules were applied; a reviewer must judge it."), "{}", c.message);
     assert_eq!(c.paths, ["subjects"]);
+    // So another word for a subject does not escape its prohibitions.
+    for word in ["ELA", "literacy", "English Language Arts", "Reаding"] {
+        let mut instruction = aligned();
+        instruction["practices"] = json!(["systematic-phonics", "three-cueing"]);
+        let v = vet(
+            json!({ "subjects": [word], "instruction": instruction }),
+            strategy(),
+        );
+        assert_eq!(coherence(&v).status, Status::Fail, "{word}");
+        assert_eq!(v.verdict, Verdict::NotRecommended, "{word}");
+    }
 }
 
 #[test]
 fn a_product_naming_no_subject_or_grade_is_held_to_every_rule() {
     let instruction = json!({ "practices": ["three-cueing"] });
+    let outcomes = json!([{ "measure": "MAP", "metric": "effectSize", "value": 0.2 }]);
     let v = vet(
-        json!({ "subjects": [], "grades": [], "instruction": instruction }),
+        json!({ "subjects": [], "grades": [], "outcomes": outcomes, "instruction": instruction }),
         strategy(),
     );
     let c = coherence(&v);
@@ -278,6 +310,10 @@ fn bad_identifiers_and_contradictions_are_field_errors() {
             "empty"
         ),]
     );
+    // Required in K-3 and prohibited in 9-12: no contradiction.
+    s["prohibitedPractices"] =
+        json!([{ "practice": "systematic-phonics", "grades": [9, 10, 11, 12] }]);
+    assert!(vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).is_ok());
     s["prohibitedPractices"] = json!([{ "practice": "systematic-phonics" }]);
     let e = vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).unwrap_err();
     assert_eq!(e.code.as_str(), "invalidPolicy");

@@ -127,3 +127,47 @@ fn a_claims_dosage_and_the_threshold_are_read_like_any_field() {
     assert_eq!(e.code.as_str(), "invalidPolicy");
     assert_eq!(e.field_errors()[0].path, "minEffectSizePer10Hours");
 }
+
+#[test]
+fn under_a_threshold_an_effect_size_without_its_dosage_is_not_passed() {
+    let scale = json!({ "measure": "STAR Math", "metric": "scaleScoreGain", "value": 12,
+                        "dosage": { "minutesPerWeek": 30, "weeks": 32 } });
+    let bare = json!({ "measure": "MAP Reading", "metric": "effectSize", "value": 0.4 });
+    let v = vet(
+        json!({ "outcomes": [scale, bare] }),
+        json!({ "minEffectSizePer10Hours": 0.1 }),
+    );
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.ends_with("The policy asks for at least 0.1 SD per 10 hours. No dosage is stated for the effect size of outcomes[1], so it cannot be held to it."), "{}", c.message);
+    // Without a threshold there is nothing to hold it to.
+    let v = vet(json!({ "outcomes": [scale, bare] }), json!({}));
+    assert_eq!(minutes(&v).status, Status::Pass);
+}
+
+#[test]
+fn a_dose_is_at_most_a_week_of_minutes_and_a_rate_needs_a_minute_of_use() {
+    let claim = |minutes: f64, weeks: f64| {
+        json!([{ "measure": "m", "metric": "effectSize", "value": 0.2,
+                 "dosage": { "minutesPerWeek": minutes, "weeks": weeks } }])
+    };
+    let mut p: Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/profiles/strong.json")).unwrap();
+    p["outcomes"] = claim(20_000.0, 30.0);
+    p["dosage"] = json!({ "minutesPerWeek": 40, "weeks": 600 });
+    let e = vet_json(&p, None).unwrap_err();
+    let paths: Vec<&str> = e.field_errors().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["dosage.weeks", "outcomes[0].dosage.minutesPerWeek"]);
+    // A dose of less than a minute in all states no rate (no "inf SD per 10 hours").
+    let v = vet(
+        json!({ "outcomes": claim(1e-300, 1e-300) }),
+        json!({ "minEffectSizePer10Hours": 0.1 }),
+    );
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(
+        !c.message.contains("inf") && !c.message.contains("NaN"),
+        "{}",
+        c.message
+    );
+}
