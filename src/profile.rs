@@ -66,9 +66,9 @@ pub struct Grade(#[schemars(range(min = 0, max = 12))] pub u8);
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Dosage {
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    #[schemars(extend("exclusiveMinimum" = 0), range(max = MINUTES_IN_A_WEEK))]
     pub minutes_per_week: f64,
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    #[schemars(extend("exclusiveMinimum" = 0), range(max = MAX_DOSE_WEEKS))]
     pub weeks: f64,
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub sessions_per_week: Option<f64>,
