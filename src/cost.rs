@@ -93,9 +93,11 @@ pub struct Inputs {
     /// When the payment is the report's rounded total: to this many cents.
     pub payment_rounded_to_cents: Option<u64>,
     pub enrolled: u64,
+    /// Every intervention student assigned, enrolled or not: the incremental ratio's group.
+    pub intervention: u64,
     pub met_target: Option<u64>,
     /// Students meeting the target and students with an outcome, in the intervention group
-    /// (every enrolled student with an outcome) and in the comparison group.
+    /// and in the comparison group, every student assigned alike (intent to treat).
     pub intervention_met: Option<(u64, u64)>,
     pub comparison_met: Option<(u64, u64)>,
     /// The effect (Hedges' g) on the post-test.
@@ -143,16 +145,28 @@ pub const ROUNDING: &str = "Amounts are in whole cents: a staff line is its hour
 /// The cost figures from the district's ingredients and `x`.
 pub fn cost(costs: &DistrictCosts, x: &Inputs) -> Result<Cost, Error> {
     let district = costs.total_cents();
-    let total = x.payment_cents.map(|p| p as i128 + district);
-    if district > MAX_CENTS as i128 || total.is_some_and(|t| t > MAX_CENTS as i128) {
+    if district > MAX_CENTS as i128 {
         return Err(Error::new(
             Code::AmountTooLarge,
-            "The programme's cost (the payment plus the district's costs) is larger than a JS number holds exactly (2^53 - 1 cents).",
+            "The district's costs add up to more than a JS number holds exactly (2^53 - 1 cents).",
         ));
     }
     let mut notes = vec![ROUNDING.to_string()];
-    let per = |n: u64| total.filter(|_| n > 0).map(|t| divide(t, n as i128) as i64);
-    let per_enrolled = per(x.enrolled);
+    let mut total = x.payment_cents.map(|p| p as i128 + district);
+    if total.is_some_and(|t| t > MAX_CENTS as i128) {
+        notes.push("The payment and the district's costs add up to more than 2^53 - 1 cents, beyond what the figures can state exactly.".into());
+        total = None;
+    }
+    // A figure beyond 2^53 - 1 cents (an additional student bought at a vast price) is null.
+    let mut beyond = false;
+    let mut exact = |cents: i128| {
+        let ok = cents <= MAX_CENTS as i128;
+        beyond |= !ok;
+        ok.then_some(cents as i64)
+    };
+    let per_enrolled = total
+        .filter(|_| x.enrolled > 0)
+        .and_then(|t| exact(divide(t, x.enrolled as i128)));
     let per_met = match x.met_target {
         Some(0) => {
             notes.push(
@@ -160,16 +174,19 @@ pub fn cost(costs: &DistrictCosts, x: &Inputs) -> Result<Cost, Error> {
             );
             None
         }
-        Some(n) => per(n),
+        Some(n) => total.and_then(|t| exact(divide(t, n as i128))),
         None => None,
     };
-    // Additional students meeting the target per enrolled student: a/b - c/d, so the cost per
-    // additional one is total / (enrolled x (ad - cb) / bd) = total x bd / (enrolled x (ad - cb)).
+    // Additional students meeting the target per intervention student: a/b - c/d, so the cost
+    // per additional one is total / (students x (ad - cb) / bd) = total x bd / (students x (ad - cb)).
     let per_additional = match (x.intervention_met, x.comparison_met, total) {
-        (Some((a, b)), Some((c, d)), Some(t)) if b > 0 && d > 0 && x.enrolled > 0 => {
+        (Some((a, b)), Some((c, d)), Some(t)) if b > 0 && d > 0 && x.intervention > 0 => {
             let gain = a as i128 * d as i128 - c as i128 * b as i128;
             if gain > 0 {
-                Some(divide(t * b as i128 * d as i128, x.enrolled as i128 * gain) as i64)
+                exact(divide(
+                    t * b as i128 * d as i128,
+                    x.intervention as i128 * gain,
+                ))
             } else {
                 notes.push("The intervention group's share meeting the target is not above the comparison group's, so there is no cost per additional student meeting it.".into());
                 None
@@ -179,18 +196,14 @@ pub fn cost(costs: &DistrictCosts, x: &Inputs) -> Result<Cost, Error> {
     };
     let per_tenth_sd = match (x.effect_g, per_enrolled) {
         (Some(g), Some(_)) if g > 0.0 => {
-            // cost per enrolled student / (g / 0.1); a tiny effect makes it beyond what cents
-            // can state exactly.
-            let cents = total.map_or(f64::NAN, |t| {
+            // cost per enrolled student / (g / 0.1)
+            let cents = total.map_or(f64::INFINITY, |t| {
                 (t as f64 / x.enrolled as f64 * 0.1 / g).round()
             });
             if cents <= MAX_CENTS as f64 {
                 Some(cents as i64)
             } else {
-                notes.push(
-                    "The effect is so small that the cost per 0.1 SD is beyond 2^53 - 1 cents."
-                        .into(),
-                );
+                beyond = true;
                 None
             }
         }
@@ -200,6 +213,9 @@ pub fn cost(costs: &DistrictCosts, x: &Inputs) -> Result<Cost, Error> {
         }
         _ => None,
     };
+    if beyond {
+        notes.push("A figure beyond 2^53 - 1 cents is null: too large to state exactly.".into());
+    }
     Ok(Cost {
         price_year: costs.price_year,
         payment_cents: x.payment_cents,
@@ -298,6 +314,7 @@ pub fn published(
         payment_cents: report.payment.total_cents,
         payment_rounded_to_cents: report.payment.total_rounded_to_cents,
         enrolled: report.students.enrolled,
+        intervention: 0,
         met_target: report.students.met_target,
         intervention_met: None,
         comparison_met: None,
@@ -361,6 +378,7 @@ mod tests {
         let x = Inputs {
             payment_cents: Some(0),
             enrolled: 4,
+            intervention: 4,
             met_target: Some(0),
             intervention_met: Some((2, 4)),
             comparison_met: Some((5, 10)),
@@ -451,13 +469,34 @@ mod tests {
         );
         let e = costs(json!({ "devicesCents": MAX_CENTS, "otherCents": 1 })).unwrap_err();
         assert_eq!(e[0].path, "districtCosts");
-        // A payment that takes the total past 2^53 - 1 cents is amountTooLarge.
+        // A payment that takes the total past 2^53 - 1 cents leaves the figures null, said.
         let c = costs(json!({ "devicesCents": MAX_CENTS })).unwrap();
         let x = Inputs {
             payment_cents: Some(1),
             enrolled: 1,
             ..Inputs::default()
         };
-        assert_eq!(cost(&c, &x).unwrap_err().code, Code::AmountTooLarge);
+        let out = cost(&c, &x).unwrap();
+        assert_eq!((out.total_cents, out.per_enrolled_cents), (None, None));
+        assert!(out.notes[1].starts_with(
+            "The payment and the district's costs add up to more than 2^53 - 1 cents"
+        ));
+        // Half an additional student (500,001 of 10^6 against 1,000,001 of 2 x 10^6) for
+        // 2^53 - 1 cents: twice that a student, beyond it.
+        let c = costs(json!({})).unwrap();
+        let x = Inputs {
+            payment_cents: Some(MAX_CENTS),
+            enrolled: 1_000_000,
+            intervention: 1_000_000,
+            intervention_met: Some((500_001, 1_000_000)),
+            comparison_met: Some((1_000_001, 2_000_000)),
+            ..Inputs::default()
+        };
+        let out = cost(&c, &x).unwrap();
+        assert_eq!(out.per_additional_student_meeting_target_cents, None);
+        assert_eq!(
+            out.notes.last().unwrap(),
+            "A figure beyond 2^53 - 1 cents is null: too large to state exactly."
+        );
     }
 }

@@ -26,18 +26,22 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrowthPerHour {
-    /// The metric per hour of use of at-fidelity students with an outcome (see `per_hour`).
+    /// The metric per hour of use of at-fidelity students with an outcome (see `per_hour`);
+    /// null for a post-test score, which is no growth.
     pub overall: Option<PerHour>,
-    /// The local comparison's effect per 10 hours of use: g x 10 / the mean hours of the
-    /// intervention students it compares (those with a post-test).
+    /// The local comparison's effect per 10 hours of use: g x 10 / the difference in mean
+    /// hours between the students it compares (those with a post-test) of the two groups;
+    /// null when the intervention students used it no more than the comparison students.
     pub effect_per_10_hours: Option<f64>,
-    /// Those students' mean hours of use.
+    /// The intervention students' mean hours of use, and the comparison students'.
     pub compared_mean_hours: Option<f64>,
+    pub comparison_mean_hours: Option<f64>,
 }
 
-/// g per 10 hours of use at `mean_hours` a student; None without use.
-fn per_10_hours(g: f64, mean_hours: f64) -> Option<f64> {
-    (mean_hours > 0.0).then(|| g * 10.0 / mean_hours)
+/// g per 10 hours of use, for `more_hours` of use a student beyond the comparison group's;
+/// None without more.
+fn per_10_hours(g: f64, more_hours: f64) -> Option<f64> {
+    (more_hours > 0.0).then(|| g * 10.0 / more_hours)
 }
 
 /// The growth per hour the report may publish: the growth figures' own (over the students the
@@ -502,8 +506,9 @@ struct Totals {
     missing: u64,
     no_room: u64,
     comparison: u64,
-    /// Comparison students meeting the lowest tier, and those with an outcome.
-    comparison_met: (u64, u64),
+    /// Per arm (intervention, comparison), every student assigned: those meeting the lowest
+    /// tier, and those with an outcome.
+    arms_met: [(u64, u64); 2],
     growth_values: Vec<f64>,
     dose: Dose,
     nesting: Nesting,
@@ -525,7 +530,8 @@ struct Hours {
     overall: per_hour::Moments,
     bands: [per_hour::Moments; DOSE_BANDS.len()],
     groups: Vec<Vec<per_hour::Moments>>,
-    compared: per_hour::Moments,
+    /// The hours of each arm's students with a post-test (intervention, comparison).
+    compared: [per_hour::Moments; 2],
     /// Every enrolled student with an outcome by minutes a week, met or not.
     doses: dosage::Doses,
 }
@@ -634,7 +640,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
     let mut missing = 0u64;
     let mut no_room = 0u64;
     let mut comparison = 0u64;
-    let mut comparison_met = (0u64, 0u64);
+    let mut arms_met = [(0u64, 0u64); 2];
     let mut growth_values = Vec::new();
     let mut dose = Dose::new(tiers.len());
     let mut nesting = Nesting::new(&r.subgroups);
@@ -654,31 +660,33 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             .iter()
             .map(|s| vec![per_hour::Moments::default(); s.values.len()])
             .collect(),
-        compared: per_hour::Moments::default(),
+        compared: [per_hour::Moments::default(); 2],
         doses: dosage::Doses::default(),
     };
 
+    let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
     for i in 0..r.len() {
-        if !r.intervention[i] {
-            comparison += 1;
-            // The same outcome and lowest tier as an intervention student's, for the
-            // incremental cost per additional student meeting the target.
-            let row = (r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
-            let typical = r.typical_growth.get(i).copied().unwrap_or(f64::NAN);
-            if let Ok(Some(m)) = row_metric(&c.metric, row, typical) {
-                if !m.is_nan() {
-                    comparison_met.1 += 1;
-                    let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
-                    comparison_met.0 += u64::from(reaches(m, lowest));
-                }
+        let arm = usize::from(!r.intervention[i]);
+        // Both arms alike, every student assigned (intent to treat): the hours of those with a
+        // post-test, as the effect compares them, and who of those with an outcome meet the
+        // lowest tier, for the incremental cost.
+        let hours_of_use = r.minutes[i] / 60.0;
+        if !r.post[i].is_nan() {
+            hours.compared[arm].see(0.0, hours_of_use);
+        }
+        let row = (r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
+        let typical = r.typical_growth.get(i).copied().unwrap_or(f64::NAN);
+        if let Ok(Some(m)) = row_metric(&c.metric, row, typical) {
+            if !m.is_nan() {
+                arms_met[arm].1 += 1;
+                arms_met[arm].0 += u64::from(reaches(m, lowest));
             }
+        }
+        if arm == 1 {
+            comparison += 1;
             continue;
         }
         earned.intervention += 1;
-        let hours_of_use = r.minutes[i] / 60.0;
-        if !r.post[i].is_nan() {
-            hours.compared.see(0.0, hours_of_use);
-        }
         let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i], r.grade[i]);
         let own = (
             r.weeks_at_minimum.get(i).copied(),
@@ -760,7 +768,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         missing,
         no_room,
         comparison,
-        comparison_met,
+        arms_met,
         growth_values,
         dose,
         nesting,
@@ -886,7 +894,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         missing,
         no_room,
         comparison,
-        comparison_met,
+        arms_met,
         mut growth_values,
         dose,
         nesting,
@@ -957,19 +965,16 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         combinations: tables.combinations,
     };
     let (mut report, shown) = publish::publish(c, &counts, &growth, published_effect, &payment);
-    let enrolled_met = dose
-        .tallies
-        .iter()
-        .fold((0, 0), |(met, with), t| (met + t.met, with + t.with_metric));
     let cost = match &c.district_costs {
         Some(costs) => {
             let all = cost::Inputs {
                 payment_cents: Some(payment.total_cents),
                 payment_rounded_to_cents: None,
                 enrolled: earned.enrolled,
+                intervention: earned.intervention,
                 met_target: Some(overall.met),
-                intervention_met: Some(enrolled_met),
-                comparison_met: (comparison_met.1 > 0).then_some(comparison_met),
+                intervention_met: Some(arms_met[0]),
+                comparison_met: (arms_met[1].1 > 0).then_some(arms_met[1]),
                 effect_g: effect.as_ref().map(|e| e.post.g),
             };
             report.cost = Some(cost::published(costs, &report)?);
@@ -985,13 +990,23 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     for cell in dose_response.iter_mut().chain(subgroups.iter_mut()) {
         cell.growth_per_hour = cell_hours.next().flatten();
     }
+    let [treated, compared] = &hours.compared;
     let growth_per_hour = GrowthPerHour {
-        overall: hours.overall.per_hour(),
+        // A post-test score per hour is no growth.
+        overall: (c.metric.kind() != "postScore")
+            .then(|| hours.overall.per_hour())
+            .flatten(),
         effect_per_10_hours: effect
             .as_ref()
-            .and_then(|e| per_10_hours(e.post.g, hours.compared.mean_hours())),
-        compared_mean_hours: (hours.compared.n() > 0).then(|| hours.compared.mean_hours()),
+            .and_then(|e| per_10_hours(e.post.g, treated.mean_hours() - compared.mean_hours())),
+        compared_mean_hours: (treated.n() > 0).then(|| treated.mean_hours()),
+        comparison_mean_hours: (compared.n() > 0).then(|| compared.mean_hours()),
     };
+    if c.metric.kind() == "postScore" {
+        for cell in dose_response.iter_mut().chain(subgroups.iter_mut()) {
+            cell.growth_per_hour = None;
+        }
+    }
     report.growth_per_hour = publish_per_hour(&report, &growth_per_hour);
     let d = c.dosage_required;
     let dosage_required = dosage::dosage_required(&hours.doses, d.share, d.resamples, d.seed);

@@ -107,7 +107,7 @@ export interface Evaluation {
     byTier: Array<{ label: string; atLeast: number; centsPerStudent: number; count: number }> };
   growth: { n: number; mean: number | null; median: number | null; sd: number | null };
   /** The return on minutes: the growth figures' students' growth per hour, and the effect per 10 hours of use. */
-  growthPerHour: { overall: PerHour | null; effectPer10Hours: number | null; comparedMeanHours: number | null };
+  growthPerHour: { overall: PerHour | null; effectPer10Hours: number | null; comparedMeanHours: number | null; comparisonMeanHours: number | null };
   /** The least minutes a week at which `share` of the enrolled students with an outcome meet the target (isotonic fit; null: not reached), its bootstrap interval (ciUpper null: beyond the roster's doses), and the fitted curve. */
   dosageRequired: { share: number; n: number; minutesPerWeek: number | null; ciLower: number | null; ciUpper: number | null;
     resamples: number; seed: number; curve: Array<{ from: number; to: number; n: number; share: number }> } | null;

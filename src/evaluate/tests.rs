@@ -1938,3 +1938,64 @@ fn the_dosage_required_of_the_base_roster() {
     let paths: Vec<&str> = bad.field_errors().iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["dosageRequired.share", "dosageRequired.resamples"]);
 }
+
+/// The effect per 10 hours counts the hours the intervention students used beyond the
+/// comparison students' (attack on the first version: 10 hours each in the comparison group
+/// went uncounted): 13.177778 - 10 = 3.177778 more hours, g = 0.858841, so 2.702647.
+#[test]
+fn the_effect_per_10_hours_is_over_the_hours_beyond_the_comparison_groups() {
+    let roster = HOURS_ROSTER.replace(",0,20\n", ",600,20\n");
+    let e = run(with(json!({ "subgroupColumns": ["grade"] })), &roster);
+    let g = &e.growth_per_hour;
+    assert!((g.comparison_mean_hours.unwrap() - 10.0).abs() < 1e-12);
+    assert!(
+        (g.effect_per_10_hours.unwrap() - 2.7026469149010106).abs() < 1e-9,
+        "{g:?}"
+    );
+    // Comparison students who used it more than the intervention students: no rate.
+    let roster = HOURS_ROSTER.replace(",0,20\n", ",6000,20\n");
+    let e = run(with(json!({ "subgroupColumns": ["grade"] })), &roster);
+    assert_eq!(e.growth_per_hour.effect_per_10_hours, None);
+}
+
+/// A post-test score per hour is no growth: no rate, overall or in any cell.
+#[test]
+fn a_post_test_score_has_no_growth_per_hour() {
+    let c = with(
+        json!({ "metric": { "kind": "postScore" }, "subgroupColumns": ["grade"],
+        "paymentCard": [{ "label": "Proficient", "atLeast": 205, "centsPerStudent": 1000 }] }),
+    );
+    let e = run(c, HOURS_ROSTER);
+    assert_eq!(e.growth_per_hour.overall, None);
+    assert!(e
+        .dose_response
+        .iter()
+        .chain(&e.subgroups)
+        .all(|c| c.growth_per_hour.is_none()));
+    assert_eq!(e.report.growth_per_hour, None);
+}
+
+/// With the students below fidelity not enrolled, the incremental cost still compares every
+/// student assigned to each group (attack: the intervention share left them out while the
+/// comparison share and the effect kept everyone). HOURS_ROSTER: the 15 intervention students'
+/// gains 4, 7, 2, 9, 5, 6, 8, 3, 11, 6, 7, 1, 12, 2, 5 meet a tier at 5 for 10 of 15; the
+/// comparison's 3, 5, 2, 6, 1, 4, 2 for 2 of 7. Payment: the 12 at fidelity are enrolled and
+/// 8 of them meet it, 8 x 1000; with the district's 10000, 18000 in all.
+/// Additional per intervention student: 10/15 - 2/7 = 40/105; 18000 / (15 x 40/105) = 3150.
+#[test]
+fn the_incremental_cost_compares_every_student_assigned() {
+    let c = json!({
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 },
+        "belowFidelity": "excluded", "minCellSize": 5,
+        "districtCosts": { "otherCents": 10000 }
+    });
+    let e = run(c, HOURS_ROSTER);
+    assert_eq!(e.students.enrolled, 12);
+    assert_eq!(e.payment.total_cents, 8000);
+    let cost = e.cost.as_ref().unwrap();
+    assert_eq!(cost.total_cents, Some(18000));
+    assert_eq!(cost.per_enrolled_cents, Some(1500));
+    assert_eq!(cost.per_additional_student_meeting_target_cents, Some(3150));
+}
