@@ -113,22 +113,24 @@ function dosageSentence(d) {
   if (d.minutesPerWeek == null) return `No dose in this roster brings ${share} of its ${count(d.n)} students with an outcome to the target (not reached).`;
   const interval = d.resamples === 0 ? ''
     : ` (95% bootstrap interval ${d.ciLower == null ? '—' : d.ciLower} to ${d.ciUpper == null ? 'not reached' : `${d.ciUpper} minutes`}; ${count(d.resamples)} resamples, seed ${d.seed})`;
-  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, by an isotonic fit over ${count(d.n)} enrolled students with an outcome.`;
+  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, by a centred isotonic fit over ${count(d.n)} enrolled students with an outcome.`;
 }
 
-/** The fitted dose curve over the dose bands' own shares, with the chosen share as a line.
- * (Chart.js's `stepped: 'before'` holds each point's value until the next point.) */
+/** The fitted dose curve over the dose bands' own shares (Chart.js's `stepped: 'before'`
+ * holds each band's share until the next band), with the chosen share as a line. */
 function doseCurveChart(d, dose) {
+  const first = d.curve[0];
   const last = d.curve.at(-1);
   const top = Math.max(75, last.to + 5);
-  const fitted = [...d.curve.map((s) => ({ x: s.from, y: s.share })), { x: top, y: last.share }];
+  // The fit's points joined by lines, flat out to the roster's lowest and highest doses.
+  const fitted = [{ x: first.from, y: first.share }, ...d.curve.map((p) => ({ x: p.minutesPerWeek, y: p.share })), { x: last.to, y: last.share }];
   const bands = [0, 15, 30, 45, 60];
   const banded = [...dose.map((c, i) => ({ x: bands[i], y: c.shareMetTarget })), { x: top, y: dose.at(-1).shareMetTarget }];
-  return chart('Dose-response curve', `Share of students meeting the target by minutes a week. Fitted: ${d.curve.map((s) => `${s.from} to ${s.to} minutes: ${percent(s.share)}`).join('; ')}. By dose band: ${dose.map((c) => `${c.value}: ${percent(c.shareMetTarget)}`).join('; ')}. Target share ${percent(d.share)}${d.minutesPerWeek == null ? ', not reached' : `, reached from ${d.minutesPerWeek} minutes`}.`, {
+  return chart('Dose-response curve', `Share of students meeting the target by minutes a week. Fitted: ${d.curve.map((p) => `${decimal(p.minutesPerWeek, 1)} minutes: ${percent(p.share)}`).join('; ')}. By dose band: ${dose.map((c) => `${c.value}: ${percent(c.shareMetTarget)}`).join('; ')}. Target share ${percent(d.share)}${d.minutesPerWeek == null ? ', not reached' : `, reached at ${d.minutesPerWeek} minutes`}.`, {
     type: 'line',
     data: { datasets: [
-      { label: 'Fitted share meeting the target', data: fitted, stepped: 'before', borderColor: '#0b5cad', backgroundColor: '#0b5cad', pointRadius: 0, borderWidth: 3 },
-      { label: 'Share by dose band', data: banded, stepped: 'before', borderColor: '#6b7785', backgroundColor: '#6b7785', borderDash: [6, 4], pointRadius: 0, spanGaps: false },
+      { label: 'Fitted share meeting the target', data: fitted, borderColor: '#0b5cad', backgroundColor: '#0b5cad', pointRadius: 2, borderWidth: 3 },
+      { label: 'Share by dose band', data: banded, stepped: 'before', borderColor: '#6b7785', backgroundColor: '#6b7785', borderDash: [6, 4], pointRadius: 0 },
       { label: `Target share (${percent(d.share)})`, data: [{ x: 0, y: d.share }, { x: top, y: d.share }], borderColor: '#a4161a', backgroundColor: '#a4161a', borderDash: [2, 3], pointRadius: 0 },
     ] },
     options: { parsing: false, scales: {
@@ -153,10 +155,11 @@ function minutesSection(r) {
     g.effectPer10Hours == null ? null
       : el('p', { text: `The local comparison's effect is g = ${decimal(r.effect.g, 3)} (${effectQuality(r.effect)}) over ${decimal(g.comparedMeanHours - (g.comparisonMeanHours ?? 0), 1)} more hours of use a student than the comparison group's: ${decimal(g.effectPer10Hours, 3)} SD per 10 hours.` }),
     ...(d ? [el('h3', { text: 'Dosage required' }), el('p', { id: 'dosage', text: dosageSentence(d) }),
+      ...d.notes.map((n) => el('p', { class: 'hint', text: n })),
       chartPanel('Dose-response curve', doseCurveChart(d, r.doseResponse)),
-      el('details', {}, el('summary', { text: `The fitted curve, step by step (${count(d.curve.length)} steps)` }),
-        table('The fitted curve: minutes a week and the fitted share of students meeting the target', ['Minutes per week', 'Students', 'Fitted share'],
-          d.curve.map((s) => ({ cells: [s.from === s.to ? String(s.from) : `${s.from} to ${s.to}`, count(s.n), percent(s.share)] })), { numeric: [1, 2] }))] : []),
+      el('details', {}, el('summary', { text: `The fitted curve, point by point (${count(d.curve.length)} points)` }),
+        table('The fitted curve: each group of doses the fit pools, at its students\' mean dose, with their share meeting the target', ['Doses (minutes per week)', 'Students', 'Mean dose', 'Share'],
+          d.curve.map((p) => ({ cells: [p.from === p.to ? String(p.from) : `${p.from} to ${p.to}`, count(p.n), decimal(p.minutesPerWeek, 1), percent(p.share)] })), { numeric: [1, 2, 3] }))] : []),
   ].filter(Boolean);
 }
 

@@ -1,26 +1,30 @@
 //! The dosage the district's own roster says the product needs: the least minutes a week at
 //! which a chosen share of students (80% by default) meet the target.
 //!
-//! Meeting the target is fitted to minutes a week by isotonic regression: the non-decreasing
-//! step function closest in weighted least squares to each dose's share meeting the target
-//! (Barlow, Bartholomew, Bremner & Brunk, *Statistical Inference under Order Restrictions*,
-//! 1972), found by the pool-adjacent-violators algorithm (Ayer et al., 1955). Students at one
-//! dose are pooled first (the "secondary" approach to ties, as scikit-learn's
-//! `IsotonicRegression` takes them). We chose it over a logistic fit because it assumes only
-//! that more minutes do not lower the chance of meeting the target, not the curve's shape.
+//! Meeting the target is fitted to minutes a week by centred isotonic regression (CIR; Oron &
+//! Flournoy, "Centered Isotonic Regression: Point and Interval Estimation for Dose-Response
+//! Studies", *Statistics in Biopharmaceutical Research* 9, 2017, 258-267, as their R package
+//! `cir` implements it in `cirPAVA`). Isotonic regression is the non-decreasing fit closest in
+//! weighted least squares to each dose's share meeting the target (Barlow, Bartholomew, Bremner
+//! & Brunk, 1972), found by pooling adjacent violators; its flat steps put a pooled group's
+//! share at the step's lowest dose, which biases the dose read off it downward. CIR pools equal
+//! adjacent shares too (except at 0% and 100%), puts each pooled group at its students'
+//! weighted mean dose, and joins the points by straight lines; before the first point and after
+//! the last the curve is flat, out to the roster's lowest and highest doses. We chose it over
+//! a logistic fit because it assumes only that more minutes do not lower the chance of meeting
+//! the target, not the curve's shape.
 //!
 //! Doses are whole minutes a week (rounded), with every dose from 1,000 minutes a week (about
 //! 17 hours) pooled at 1,000, so that the fit and its bootstrap cost the same whatever the
-//! roster's values. The dosage required is read off the fitted steps: the least dose in the
-//! roster whose fitted share reaches the chosen share (scikit-learn interpolates between fitted
-//! points instead; we keep to doses the roster shows), or "not reached" when no dose's does.
+//! roster's values. The dosage required is where the curve first reaches the chosen share,
+//! rounded up to a whole minute, or "not reached" when it never does.
 //!
 //! Its interval is a percentile bootstrap: the students are resampled with replacement
 //! (`resamples` times, 1,000 by default, from a fixed `seed`, so the same roster always gives
 //! the same interval), the fit and the reading repeated, and the 2.5th and 97.5th percentiles
-//! taken, a resample that does not reach the share counting as beyond every dose. Bootstrap
-//! intervals of an inverse isotonic estimate can be too narrow (the `cir` package's authors,
-//! Oron & Flournoy, found them so on published data): read it as a guide, not a guarantee.
+//! taken, a resample that does not reach the share counting as beyond every dose. Oron &
+//! Flournoy found bootstrap intervals of such inverse estimates too narrow on published data
+//! (the `cir` package's vignette): read it as a guide, not a guarantee.
 
 use crate::error::Code;
 use crate::growth::reaches;
@@ -133,53 +137,93 @@ impl Doses {
     }
 }
 
-/// A step of the fitted curve: the doses from `from` to `to` minutes a week share one fitted
-/// share of students meeting the target.
+/// A point of the fitted curve: a group of adjacent doses pooled by the fit, at its students'
+/// mean dose, with their share meeting the target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Step {
+pub struct Point {
+    /// The lowest and highest dose pooled.
     pub from: u32,
     pub to: u32,
     /// Students at those doses.
     pub n: u64,
+    /// Their mean minutes a week (the point's place on the curve).
+    pub minutes_per_week: f64,
     pub share: f64,
 }
 
-/// The fitted steps, lowest doses first (pool adjacent violators).
-fn fit(doses: &[AtDose]) -> Vec<Step> {
-    // Blocks of (first dose, last dose, students, met), merged while a block's share falls
-    // below the one before it.
-    let mut blocks: Vec<(u32, u32, u64, u64)> = Vec::new();
+/// A pooled group: its doses, students, students meeting the target, and dose x students.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    from: u32,
+    to: u32,
+    n: u64,
+    met: u64,
+    dose_sum: u128,
+}
+
+impl Block {
+    /// Whether `self` (lower doses) must pool with `next`: its share is above next's, or equal
+    /// to it strictly between 0% and 100% (CIR's interior flats), compared without division.
+    fn pools_with(&self, next: &Block) -> bool {
+        let (left, right) = (
+            self.met as u128 * next.n as u128,
+            next.met as u128 * self.n as u128,
+        );
+        let bound = |b: &Block| b.met == 0 || b.met == b.n;
+        left > right || (left == right && !(bound(self) && bound(next)))
+    }
+}
+
+/// The CIR points, lowest doses first.
+fn fit(doses: &[AtDose]) -> Vec<Point> {
+    let mut blocks: Vec<Block> = Vec::new();
     for (dose, d) in doses.iter().enumerate().filter(|(_, d)| d.n > 0) {
-        let mut block = (dose as u32, dose as u32, d.n, d.met);
-        while let Some(&(from, _, n, met)) = blocks.last() {
-            // met / n > block.met / block.n, compared without division.
-            if (met as u128) * (block.2 as u128) > (block.3 as u128) * (n as u128) {
-                blocks.pop();
-                block = (from, block.1, n + block.2, met + block.3);
-            } else {
-                break;
-            }
+        let mut block = Block {
+            from: dose as u32,
+            to: dose as u32,
+            n: d.n,
+            met: d.met,
+            dose_sum: dose as u128 * d.n as u128,
+        };
+        while let Some(last) = blocks.last().filter(|last| last.pools_with(&block)) {
+            block = Block {
+                from: last.from,
+                to: block.to,
+                n: last.n + block.n,
+                met: last.met + block.met,
+                dose_sum: last.dose_sum + block.dose_sum,
+            };
+            blocks.pop();
         }
         blocks.push(block);
     }
     blocks
         .into_iter()
-        .map(|(from, to, n, met)| Step {
-            from,
-            to,
-            n,
-            share: met as f64 / n as f64,
+        .map(|b| Point {
+            from: b.from,
+            to: b.to,
+            n: b.n,
+            minutes_per_week: b.dose_sum as f64 / b.n as f64,
+            share: b.met as f64 / b.n as f64,
         })
         .collect()
 }
 
-/// The least dose whose fitted share reaches `share`.
-fn required(steps: &[Step], share: f64) -> Option<u32> {
-    steps
-        .iter()
-        .find(|s| reaches(s.share * s.n as f64, share * s.n as f64))
-        .map(|s| s.from)
+/// Where the curve first reaches `share`, rounded up to a whole minute: the roster's lowest
+/// dose when the first point already does (the curve is flat before it), else on the line
+/// between the points it lies between; None when no point reaches it.
+fn required(curve: &[Point], share: f64) -> Option<u32> {
+    let reached = |p: &Point| reaches(p.share * p.n as f64, share * p.n as f64);
+    let k = curve.iter().position(reached)?;
+    let Some(before) = k.checked_sub(1).and_then(|j| curve.get(j)) else {
+        return curve.first().map(|p| p.from);
+    };
+    let after = curve.get(k)?;
+    let along = (share - before.share) / (after.share - before.share);
+    let x = before.minutes_per_week + along * (after.minutes_per_week - before.minutes_per_week);
+    // Up to a whole minute, but not past one for floating-point noise (40.000000000000004).
+    Some((x - 1e-9).ceil().max(before.minutes_per_week.ceil()) as u32)
 }
 
 /// The dosage required, as `evaluateContract` reports it.
@@ -198,8 +242,11 @@ pub struct DosageRequired {
     pub ci_upper: Option<u32>,
     pub resamples: u32,
     pub seed: u64,
-    /// The fitted curve: steps of doses sharing one fitted share.
-    pub curve: Vec<Step>,
+    /// What to bear in mind reading it: a share reached at the roster's lowest dose, few doses.
+    pub notes: Vec<String>,
+    /// The fitted curve's points, joined by straight lines (flat before the first and after
+    /// the last).
+    pub curve: Vec<Point>,
 }
 
 /// Resamples `doses`' students with replacement: a multinomial draw over the (dose, met) cells,
@@ -255,10 +302,18 @@ pub fn dosage_required(
         Some(_) if resamples > 0 => (at(0.025), at(0.975)),
         _ => (None, None),
     };
+    let mut notes = Vec::new();
+    if estimate.is_some() && estimate == curve.first().map(|p| p.from) {
+        notes.push("The share is reached at the roster's lowest dose: the roster shows no dose too low to reach it, so the product may need fewer minutes still.".to_string());
+    }
+    if curve.len() < 3 {
+        notes.push(format!("The fit has {} point{}: too few doses apart to say much about how the share grows with minutes.", curve.len(), if curve.len() == 1 { "" } else { "s" }));
+    }
     Some(DosageRequired {
         share,
         n,
         minutes_per_week: estimate,
+        notes,
         ci_lower,
         ci_upper,
         resamples,

@@ -14,10 +14,14 @@ fn doses(groups: &[(f64, u64, u64)]) -> Doses {
     d
 }
 
-/// scikit-learn 1.x, `IsotonicRegression(increasing=True).fit(x, y)` on one row per student,
-/// predicted at each dose: 0.25, 0.375, 0.375, 0.625, 0.625, 0.777778, 0.777778, 0.8, 0.8.
+/// The expected points and readings come from a port of the `cir` package's `cirPAVA` loop
+/// (pool the first violating pair, equal interior shares included, until none is left; then
+/// interpolate, flat out to the lowest and highest doses), written apart from the code in
+/// Python: points (10, 0.25), (18.125, 0.375), (28.75, 0.625), (37.777778, 0.777778),
+/// (58, 0.8); 80% first reached at the last point, 58; 50% on the line from 18.125 to 28.75,
+/// at 23.4375, so 24.
 #[test]
-fn the_fit_is_scikit_learns() {
+fn the_fit_is_centred_isotonic_regressions() {
     let groups = [
         (10.0, 4, 1),
         (15.0, 3, 2),
@@ -30,77 +34,79 @@ fn the_fit_is_scikit_learns() {
         (70.0, 2, 1),
     ];
     let curve = fit(&doses(&groups).0);
-    let at = |dose: u32| {
-        curve
-            .iter()
-            .find(|s| s.from <= dose && dose <= s.to)
-            .unwrap()
-            .share
-    };
     let expected = [
-        0.25,
-        0.375,
-        0.375,
-        0.625,
-        0.625,
-        0.7777777777777778,
-        0.7777777777777778,
-        0.8,
-        0.8,
+        (10, 10, 4, 10.0, 0.25),
+        (15, 20, 8, 18.125, 0.375),
+        (25, 30, 8, 28.75, 0.625),
+        (35, 40, 9, 37.777777777777778, 0.7777777777777778),
+        (50, 70, 5, 58.0, 0.8),
     ];
-    for ((dose, _, _), want) in groups.iter().zip(expected) {
+    assert_eq!(curve.len(), expected.len());
+    for (p, (from, to, n, x, share)) in curve.iter().zip(expected) {
+        assert_eq!((p.from, p.to, p.n), (from, to, n));
         assert!(
-            (at(*dose as u32) - want).abs() < 1e-12,
-            "{dose}: {} against {want}",
-            at(*dose as u32)
+            (p.minutes_per_week - x).abs() < 1e-9 && (p.share - share).abs() < 1e-12,
+            "{p:?}"
         );
     }
-    assert_eq!(
-        curve
-            .iter()
-            .map(|s| (s.from, s.to, s.n))
-            .collect::<Vec<_>>(),
-        [
-            (10, 10, 4),
-            (15, 20, 8),
-            (25, 30, 8),
-            (35, 40, 9),
-            (50, 70, 5)
-        ]
-    );
-    // 0.8 is first reached by the step from 50 minutes a week; 0.5 by the one from 25.
-    assert_eq!(required(&curve, 0.8), Some(50));
-    assert_eq!(required(&curve, 0.5), Some(25));
+    assert_eq!(required(&curve, 0.8), Some(58));
+    assert_eq!(required(&curve, 0.5), Some(24));
     assert_eq!(required(&curve, 0.81), None);
+    // At or below the first point's share: the roster's lowest dose.
+    assert_eq!(required(&curve, 0.2), Some(10));
 }
 
-/// Below 30 minutes a week no student meets the target, from 30 to 44 half do, from 45 all do:
-/// 80% is reached at 45, and every resample agrees (a resample would need 16 of the 20 students
-/// at 35 minutes, who meet it half the time, to move it).
+/// No one meets the target at 20 minutes a week, 60% at 30, everyone from 50 on: the curve
+/// climbs from 60% at 30 to 100% at 50, so 80% is reached at 40 (40 and 60 at 100% stay apart:
+/// a flat at 100% is not pooled). Every resample agrees within a few minutes.
 #[test]
-fn a_roster_built_to_need_45_minutes_needs_45() {
+fn a_roster_built_to_need_40_minutes_needs_40() {
     let d = doses(&[
         (20.0, 20, 0),
-        (35.0, 20, 10),
-        (45.0, 40, 40),
+        (30.0, 20, 12),
+        (50.0, 40, 40),
         (60.0, 20, 20),
     ]);
     let r = dosage_required(&d, 0.8, 1000, 7).unwrap();
     assert_eq!(r.n, 100);
-    assert_eq!(r.minutes_per_week, Some(45));
-    assert_eq!((r.ci_lower, r.ci_upper), (Some(45), Some(45)));
+    assert_eq!(r.minutes_per_week, Some(40));
+    assert!(
+        r.ci_lower.is_some_and(|l| (30..=40).contains(&l)),
+        "{:?}",
+        r.ci_lower
+    );
+    assert!(
+        r.ci_upper.is_some_and(|u| (40..=50).contains(&u)),
+        "{:?}",
+        r.ci_upper
+    );
     assert_eq!(
         r.curve
             .iter()
-            .map(|s| (s.from, s.to, s.share))
+            .map(|p| (p.from, p.to, p.share))
             .collect::<Vec<_>>(),
-        [(20, 20, 0.0), (35, 35, 0.5), (45, 45, 1.0), (60, 60, 1.0)]
+        [(20, 20, 0.0), (30, 30, 0.6), (50, 50, 1.0), (60, 60, 1.0)]
     );
-    // At 50%, the steps from 35 minutes reach it.
+    assert_eq!(r.notes, Vec::<String>::new());
+    // At 30%, halfway from 0 at 20 to 60% at 30: 25.
     assert_eq!(
-        dosage_required(&d, 0.5, 0, 7).unwrap().minutes_per_week,
-        Some(35)
+        dosage_required(&d, 0.3, 0, 7).unwrap().minutes_per_week,
+        Some(25)
     );
+}
+
+/// The attack on the first version: 5 students at 30 minutes all meet the target, 45 at 600
+/// meet it 35 times. The fit pools them (80% at their mean dose, 543), and the curve is flat
+/// out to the roster's lowest dose, so the reading is 30, said to be at the lowest dose.
+#[test]
+fn a_share_reached_at_the_lowest_dose_says_so() {
+    let d = doses(&[(30.0, 5, 5), (600.0, 45, 35)]);
+    let r = dosage_required(&d, 0.8, 100, 1).unwrap();
+    assert_eq!(r.curve.len(), 1);
+    assert!((r.curve[0].minutes_per_week - 543.0).abs() < 1e-12);
+    assert_eq!(r.minutes_per_week, Some(30));
+    assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
+    assert!(r.notes[0].starts_with("The share is reached at the roster's lowest dose"));
 }
 
 #[test]
@@ -111,15 +117,18 @@ fn a_share_no_dose_reaches_is_not_reached() {
         (r.minutes_per_week, r.ci_lower, r.ci_upper),
         (None, None, None)
     );
-    // 40 and 60 pool to 13 of 20.
+    // 40 and 60 pool to 13 of 20, at 50.
+    let last = r.curve.last().unwrap();
     assert_eq!(
-        r.curve.last().map(|s| (s.from, s.to, s.share)),
-        Some((40, 60, 0.65))
+        (last.from, last.to, last.share, last.minutes_per_week),
+        (40, 60, 0.65, 50.0)
     );
     assert_eq!(dosage_required(&Doses::default(), 0.8, 10, 1), None);
 }
 
-/// A noisy dose-response: the estimate is 40, and the interval is the same for the same seed.
+/// A noisy dose-response (worked with the port above): 40 and 50 minutes, both at 10 of 12,
+/// pool at 45; 80% lies on the line from 66.7% at 30 to 83.3% at 45, at 42. The interval is the
+/// same for the same seed.
 #[test]
 fn the_bootstrap_is_reproducible_and_its_upper_bound_may_be_not_reached() {
     let d = doses(&[
@@ -132,11 +141,10 @@ fn the_bootstrap_is_reproducible_and_its_upper_bound_may_be_not_reached() {
     let a = dosage_required(&d, 0.8, 1000, 20261206).unwrap();
     let b = dosage_required(&d, 0.8, 1000, 20261206).unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.minutes_per_week, Some(40));
-    // 10 of 12 is 0.833: a resample falls under 0.8 at 40 and 50 often enough that the
-    // 97.5th percentile is beyond every dose, and over it at 30 (8 of 12) sometimes.
+    assert_eq!(a.minutes_per_week, Some(42));
+    // 83% over 24 students: more than 2.5% of resamples stay under 80% throughout.
     assert_eq!(a.ci_upper, None);
-    assert!(a.ci_lower.is_some_and(|l| l <= 40), "{:?}", a.ci_lower);
+    assert!(a.ci_lower.is_some_and(|l| l <= 42), "{:?}", a.ci_lower);
 }
 
 #[test]

@@ -1906,7 +1906,8 @@ fn growth_per_hour_by_hand() {
 
 /// The base roster's students with an outcome by minutes a week: at 30 (A8's 29.5 rounds to
 /// it) A1, A2, A3 and A8 meet the lowest tier and A5, A6 do not (4 of 6); A4 at 60 and A9 at
-/// 66.7 (67) meet it. The fit keeps those steps, and 80% is first reached at 60.
+/// 66.7 (67) meet it. The fit keeps those points (60 and 67, both at 100%, stay apart), and
+/// 80% lies on the line from 66.7% at 30 to 100% at 60: 30 + 0.4 x 30 = 42.
 #[test]
 fn the_dosage_required_of_the_base_roster() {
     let e = run(contract(), ROSTER);
@@ -1919,9 +1920,10 @@ fn the_dosage_required_of_the_base_roster() {
             .collect::<Vec<_>>(),
         [(30, 30, 6, 4.0 / 6.0), (60, 60, 1, 1.0), (67, 67, 1, 1.0)]
     );
-    assert_eq!(d.minutes_per_week, Some(60));
+    assert_eq!(d.minutes_per_week, Some(42));
     assert_eq!((d.share, d.resamples, d.seed), (0.8, 1000, 20261206));
-    // At a share of 0.6, the step at 30 reaches it; with no resamples, no interval.
+    // At a share of 0.6, the first point, at the roster's lowest dose (30), reaches it; with
+    // no resamples, no interval.
     let e = run(
         with(json!({ "dosageRequired": { "share": 0.6, "resamples": 0 } })),
         ROSTER,

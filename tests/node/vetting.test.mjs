@@ -93,7 +93,7 @@ test('vetProduct: the demo site\'s example profile and district policy, with and
   assert.deepEqual(v.checks.filter((c) => c.redFlag).map((c) => c.id), ['independentResearch', 'screenTime', 'seaApproval', 'clearOutcomes', 'coherence']);
   const coherence = v.checks.find((c) => c.id === 'coherence');
   assert.equal(coherence.status, 'pass');
-  assert.equal(coherence.message, 'No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-education-crosswalk; the required practice systematic-phonics; alignment to the ccss standards.');
+  assert.equal(coherence.message, 'No practice the district prohibits is used. Evidence named: alignment to el-education (reading) at https://readwell.example/el-education-crosswalk; the required practice systematic-phonics; alignment to the ccss standards. The approach, in the vendor\'s words: "Short daily lessons in explicit, systematic phonics, practised in decodable texts."');
   // 0.21 SD over 40 x 24 / 60 = 16 hours: 0.13125 SD per 10 hours, above the policy's 0.05.
   const minutes = v.checks.find((c) => c.id === 'returnOnMinutes');
   assert.equal(minutes.status, 'pass');
