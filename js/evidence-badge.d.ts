@@ -3,6 +3,8 @@ import type { OutcomesReport, Verification } from './evidence_check.js';
 
 /** The one-line headline of a verified report, in words a parent reads (the effect, its significance, design and population, or the share meeting the target and of whom). */
 export function headline(report: OutcomesReport): string;
+/** The cost per student meeting the target, in the report's currency, when the report carries it (else ""). */
+export function costLine(report: OutcomesReport): string;
 
 /** What a badge shows: while fetching, verified, a valid signature by a key no evaluator vouches for, or not verified. */
 export type BadgeState = 'loading' | 'verified' | 'unverified-signer' | 'failed';

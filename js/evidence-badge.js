@@ -65,7 +65,26 @@ export function headline(report) {
     parts.push(`${Math.round(report.shareMetTarget * 100)}% met the growth target${shareOf(report.students)}`);
   }
   if (typeof report.period === 'string' && report.period) parts.push(report.period);
-  return parts.join(', ');
+  const cost = costLine(report);
+  return parts.join(', ') + (cost && parts.length ? `; ${cost}` : cost);
+}
+
+/**
+ * The programme's cost per student meeting the target, when the report carries it (its cost
+ * figures are computed from the report's own published figures), in the report's currency:
+ * "$196.25 a student meeting the target (2025 prices)".
+ */
+export function costLine(report) {
+  const cents = report.cost?.perStudentMeetingTargetCents;
+  if (!Number.isSafeInteger(cents) || cents < 0) return '';
+  let amount;
+  try {
+    amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: report.currency }).format(cents / 100);
+  } catch {
+    return ''; // not a currency code: no amount is shown rather than a wrong one
+  }
+  const year = Number.isInteger(report.cost.priceYear) ? ` (${report.cost.priceYear} prices)` : '';
+  return `${amount} a student meeting the target${year}`;
 }
 
 /**

@@ -203,3 +203,24 @@ test('the headline names the population the share meeting the target is over', a
     '63% met the growth target (of 88 students at fidelity), 2025-26',
   ]);
 });
+
+test('the headline adds the cost per student meeting the target when the report carries it', async () => {
+  const { tab } = await app.open('vendor.html');
+  const lines = await tab.evaluate(async () => {
+    const { headline } = await import(document.querySelector('script[src*="evidence-badge.js"]').src);
+    const report = { shareMetTarget: 0.625, students: { judged: 80, withOutcome: 80 }, period: '2025-26', currency: 'USD',
+      cost: { perStudentMeetingTargetCents: 19625, priceYear: 2025 } };
+    return [
+      headline(report),
+      headline({ ...report, cost: { perStudentMeetingTargetCents: null } }),
+      headline({ ...report, currency: 'EUR', cost: { perStudentMeetingTargetCents: 123456 } }),
+      headline({ ...report, currency: 'not one', cost: { perStudentMeetingTargetCents: 100 } }),
+    ];
+  });
+  assert.deepEqual(lines, [
+    '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26; $196.25 a student meeting the target (2025 prices)',
+    '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26',
+    '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26; €1,234.56 a student meeting the target',
+    '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26',
+  ]);
+});
