@@ -43,6 +43,14 @@ fn vet(changes: Value, strategy: Value) -> Vetting {
     vet_json(&profile(changes), Some(&json!({ "strategy": strategy }))).unwrap()
 }
 
+/// Each field error's path and code.
+fn paths_and_codes(e: &crate::Error) -> Vec<(String, &'static str)> {
+    e.field_errors()
+        .iter()
+        .map(|f| (f.path.clone(), f.code.as_str()))
+        .collect()
+}
+
 fn coherence(v: &Vetting) -> &Check {
     v.checks.iter().find(|c| c.id == "coherence").unwrap()
 }
@@ -255,11 +263,7 @@ fn bad_identifiers_and_contradictions_are_field_errors() {
         None,
     )
     .unwrap_err();
-    let fields: Vec<(String, &str)> = e
-        .field_errors()
-        .iter()
-        .map(|f| (f.path.clone(), f.code.as_str()))
-        .collect();
+    let fields = paths_and_codes(&e);
     assert_eq!(
         fields,
         [
@@ -275,11 +279,7 @@ fn bad_identifiers_and_contradictions_are_field_errors() {
         None,
     )
     .unwrap_err();
-    let fields: Vec<(String, &str)> = e
-        .field_errors()
-        .iter()
-        .map(|f| (f.path.clone(), f.code.as_str()))
-        .collect();
+    let fields = paths_and_codes(&e);
     assert_eq!(
         fields,
         [
@@ -298,11 +298,7 @@ fn bad_identifiers_and_contradictions_are_field_errors() {
     let mut s = strategy();
     s["prohibitedPractices"] = json!([{ "practice": "three-cueing", "grades": [] }]);
     let e = vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).unwrap_err();
-    let fields: Vec<(String, &str)> = e
-        .field_errors()
-        .iter()
-        .map(|f| (f.path.clone(), f.code.as_str()))
-        .collect();
+    let fields = paths_and_codes(&e);
     assert_eq!(
         fields,
         [(
