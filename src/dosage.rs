@@ -10,7 +10,9 @@
 //! share at the step's lowest dose, which biases the dose read off it downward. CIR pools equal
 //! adjacent shares too (except at 0% and 100%), puts each pooled group at its students'
 //! weighted mean dose, and joins the points by straight lines; before the first point and after
-//! the last the curve is flat, out to the roster's lowest and highest doses. We chose it over
+//! the last the curve is flat, out to the roster's lowest and highest doses (where the first
+//! point already reaches the share, the dosage is read at that point's mean dose, not at the
+//! flat's lowest dose, which could be a handful of students among many at higher doses). We chose it over
 //! a logistic fit because it assumes only that more minutes do not lower the chance of meeting
 //! the target, not the curve's shape.
 //!
@@ -210,14 +212,18 @@ fn fit(doses: &[AtDose]) -> Vec<Point> {
         .collect()
 }
 
-/// Where the curve first reaches `share`, rounded up to a whole minute: the roster's lowest
-/// dose when the first point already does (the curve is flat before it), else on the line
-/// between the points it lies between; None when no point reaches it.
+/// Where the curve first reaches `share`, rounded up to a whole minute: on the line between
+/// the points it lies between, or, when the first point already reaches it, that point's mean
+/// dose (the roster shows no lower dose falling short, and the students pooled at that point
+/// are the ones who reach it: its lowest dose could be a handful among many at higher doses);
+/// None when no point reaches it.
 fn required(curve: &[Point], share: f64) -> Option<u32> {
     let reached = |p: &Point| reaches(p.share * p.n as f64, share * p.n as f64);
     let k = curve.iter().position(reached)?;
     let Some(before) = k.checked_sub(1).and_then(|j| curve.get(j)) else {
-        return curve.first().map(|p| p.from);
+        return curve
+            .first()
+            .map(|p| (p.minutes_per_week - 1e-9).ceil() as u32);
     };
     let after = curve.get(k)?;
     let along = (share - before.share) / (after.share - before.share);
@@ -303,8 +309,14 @@ pub fn dosage_required(
         _ => (None, None),
     };
     let mut notes = Vec::new();
-    if estimate.is_some() && estimate == curve.first().map(|p| p.from) {
-        notes.push("The share is reached at the roster's lowest dose: the roster shows no dose too low to reach it, so the product may need fewer minutes still.".to_string());
+    if let Some(first) = curve
+        .first()
+        .filter(|p| estimate.is_some() && reaches(p.share * p.n as f64, share * p.n as f64))
+    {
+        notes.push(format!(
+            "The share is reached already by the fit's first point: {} students at {} to {} minutes a week, {:.0} on average. The roster shows no dose falling short of it, so fewer minutes may do; it cannot say how few.",
+            first.n, first.from, first.to, first.minutes_per_week
+        ));
     }
     if curve.len() < 3 {
         notes.push(format!("The fit has {} point{}: too few doses apart to say much about how the share grows with minutes.", curve.len(), if curve.len() == 1 { "" } else { "s" }));

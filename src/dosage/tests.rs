@@ -52,7 +52,7 @@ fn the_fit_is_centred_isotonic_regressions() {
     assert_eq!(required(&curve, 0.8), Some(58));
     assert_eq!(required(&curve, 0.5), Some(24));
     assert_eq!(required(&curve, 0.81), None);
-    // At or below the first point's share: the roster's lowest dose.
+    // At or below the first point's share: that point's dose.
     assert_eq!(required(&curve, 0.2), Some(10));
 }
 
@@ -95,18 +95,29 @@ fn a_roster_built_to_need_40_minutes_needs_40() {
     );
 }
 
-/// The attack on the first version: 5 students at 30 minutes all meet the target, 45 at 600
-/// meet it 35 times. The fit pools them (80% at their mean dose, 543), and the curve is flat
-/// out to the roster's lowest dose, so the reading is 30, said to be at the lowest dose.
+/// The attacks on the first versions: 5 students at 30 minutes all meet the target, 45 at 600
+/// meet it 35 times. The fit pools them (80% at their mean dose, 543): the dosage is that mean
+/// dose, not the 30 of the handful the pooled point begins with, and a note says fewer may do.
+/// Likewise 3 students at 5 minutes and 97 near 200, about 82% of them meeting it: 192, not 5.
 #[test]
-fn a_share_reached_at_the_lowest_dose_says_so() {
+fn a_share_reached_by_the_first_point_is_read_at_its_mean_dose() {
     let d = doses(&[(30.0, 5, 5), (600.0, 45, 35)]);
     let r = dosage_required(&d, 0.8, 100, 1).unwrap();
     assert_eq!(r.curve.len(), 1);
     assert!((r.curve[0].minutes_per_week - 543.0).abs() < 1e-12);
-    assert_eq!(r.minutes_per_week, Some(30));
+    assert_eq!(r.minutes_per_week, Some(543));
     assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
-    assert!(r.notes[0].starts_with("The share is reached at the roster's lowest dose"));
+    assert_eq!(r.notes[0], "The share is reached already by the fit's first point: 50 students at 30 to 600 minutes a week, 543 on average. The roster shows no dose falling short of it, so fewer minutes may do; it cannot say how few.");
+    // Every share falls (100%, 82.5%, 82.5%, 82.4%): one point at (3 x 5 + 40 x 190 + 40 x 200
+    // + 17 x 210) / 100 = 191.85, so 192.
+    let d = doses(&[
+        (5.0, 3, 3),
+        (190.0, 40, 33),
+        (200.0, 40, 33),
+        (210.0, 17, 14),
+    ]);
+    let r = dosage_required(&d, 0.8, 0, 1).unwrap();
+    assert_eq!(r.minutes_per_week, Some(192));
 }
 
 #[test]

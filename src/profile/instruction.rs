@@ -150,10 +150,14 @@ pub fn overlap(a: &[Grade], b: &[Grade]) -> bool {
     a.iter().any(|x| b.contains(x))
 }
 
-/// A product's subject as the strategy's identifiers are compared with it: without the
-/// surrounding spaces, in lowercase.
+/// A product's subject as the strategy's identifiers are compared with it: in lowercase, its
+/// words joined by hyphens ("English Language Arts" is "english-language-arts").
 pub fn subject_key(subject: &str) -> String {
-    subject.trim().to_ascii_lowercase()
+    subject
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_ascii_lowercase()
 }
 
 impl Strategy {

@@ -8,7 +8,9 @@
 
 use super::{check, Check, Status};
 use crate::error::index;
-use crate::profile::{overlap, subject_key, Grade, Instruction, Profile, Strategy, Term};
+use crate::profile::{
+    overlap, subject_key, Grade, Instruction, Profile, ScopedPractice, Strategy, Term,
+};
 
 /// Every grade from kindergarten to 12: what a product that lists no grades is taken to serve.
 const ALL_GRADES: [Grade; 13] = [
@@ -29,23 +31,28 @@ const ALL_GRADES: [Grade; 13] = [
 
 pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     // The grades the product serves, and those its outcome claims name. A product that names
-    // no grade is held to every rule, so that leaving them out cannot escape one.
+    // no grade of its own is held to every rule, so that leaving them out cannot escape one.
     let mut grades: Vec<Grade> = p.grades.clone();
-    for claimed in p.outcomes.iter().filter_map(|o| o.grades.as_ref()) {
-        grades.extend(claimed.iter().filter(|g| !p.grades.contains(g)));
-    }
     if grades.is_empty() {
         grades = ALL_GRADES.to_vec();
+    } else {
+        for claimed in p.outcomes.iter().filter_map(|o| o.grades.as_ref()) {
+            grades.extend(claimed.iter().filter(|g| !p.grades.contains(g)));
+        }
     }
     let grades = grades.as_slice();
-    // Likewise a product that names no subject, or a subject outside the district's vocabulary
-    // ("ELA" where the district says "reading"): it is held to every subject's rules, so that
-    // another word for a subject cannot escape them.
-    let mut subjects: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
-    let every_subject = subjects.is_empty() || subjects.iter().any(|s| !strategy.known_subject(s));
-    if every_subject {
-        subjects.extend(every_named_subject(strategy));
-    }
+    // Likewise a product that names no subject, or none in the district's vocabulary ("ELA"
+    // where the district says "reading"): it is held to every subject's rules, so that another
+    // word for a subject cannot escape them. (Named beside a known one, an unknown subject is
+    // left to the reviewer.) A strategy that names no subject has no subject rules to escape.
+    let keys: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
+    let vocabulary = every_named_subject(strategy);
+    let every_subject = !vocabulary.is_empty() && !keys.iter().any(|s| vocabulary.contains(s));
+    let subjects = if every_subject {
+        vocabulary.clone()
+    } else {
+        keys
+    };
     let empty = Instruction {
         approach: None,
         practices: Vec::new(),
@@ -59,31 +66,35 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     let mut paths: Vec<String> = Vec::new();
     let mut evidence = Vec::new();
 
-    let prohibited: Vec<(usize, &Term)> = (instruction.practices.iter().enumerate())
-        .filter(|(_, t)| {
-            strategy
-                .prohibited_practices
-                .iter()
-                .any(|q| q.practice == **t && q.applies_to(&subjects, grades))
+    // Each practice used that a prohibition applying to the product names, with that rule.
+    let prohibited: Vec<(usize, &ScopedPractice)> = (instruction.practices.iter().enumerate())
+        .filter_map(|(i, t)| {
+            (strategy.prohibited_practices.iter())
+                .find(|q| q.practice == *t && q.applies_to(&subjects, grades))
+                .map(|q| (i, q))
         })
         .collect();
-    if !prohibited.is_empty() {
+    for (_, q) in &prohibited {
         problems.push(format!(
-            "The product uses {} the district prohibits for its subjects and grades.",
-            practices_named(prohibited.iter().map(|(_, t)| *t))
+            "The product uses the practice \"{}\", which the district prohibits for {}.",
+            q.practice.0,
+            scope(q.subject.as_ref(), q.grades.as_deref())
         ));
-        paths.extend(
-            prohibited
-                .iter()
-                .map(|(i, _)| index("instruction.practices", *i)),
-        );
     }
+    paths.extend(
+        prohibited
+            .iter()
+            .map(|(i, _)| index("instruction.practices", *i)),
+    );
     let stated = !(instruction.practices.is_empty()
         && instruction.supplements.is_empty()
         && instruction.standards.is_empty());
     if !stated {
         problems.push("The profile states no instructional approach (practices, curricula supplemented, standards), so its fit with the district's strategy cannot be judged.".to_string());
         paths.push("instruction".into());
+    } else if instruction.practices.is_empty() && !strategy.prohibited_practices.is_empty() {
+        problems.push("The profile states no practices, so the district's prohibited practices cannot be ruled out.".to_string());
+        paths.push("instruction.practices".into());
     }
     for c in &strategy.curricula {
         if !subjects.contains(&c.subject.0) || !overlap(&c.grades, grades) {
@@ -144,14 +155,19 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     }
     let outside: Vec<&str> = (p.subjects.iter())
         .map(|s| s.0.as_str())
-        .filter(|s| !strategy.known_subject(&subject_key(s)))
+        .filter(|s| !vocabulary.is_empty() && !strategy.known_subject(&subject_key(s)))
         .collect();
     if !outside.is_empty() {
         problems.push(format!(
-            "The subject{} {} {} not among the district's subjects, so every subject's rules were applied; a reviewer must judge {}.",
+            "The subject{} {} {} not among the district's subjects{}; a reviewer must judge {}.",
             if outside.len() == 1 { "" } else { "s" },
             quoted(&outside),
             if outside.len() == 1 { "is" } else { "are" },
+            if every_subject {
+                ", and the product names none that is, so every subject's rules were applied"
+            } else {
+                ""
+            },
             if outside.len() == 1 { "it" } else { "them" },
         ));
         paths.push("subjects".into());
@@ -184,15 +200,17 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
         .map(str::trim)
         .filter(|a| !a.is_empty())
     {
-        // Shown to the reviewer, never matched; a long one is cut at a word.
-        let mut shown: String = approach.chars().take(300).collect();
-        if shown.len() < approach.len() {
-            shown.truncate(shown.rfind(' ').unwrap_or(shown.len()));
+        // Shown to the reviewer, never matched: on one line, quoted with its own quotes
+        // escaped (so it cannot pass for the check's words), a long one cut near 300 characters.
+        let one_line = approach.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut shown: String = one_line.chars().take(300).collect();
+        if shown.len() < one_line.len() {
+            if let Some(space) = shown.rfind(' ').filter(|&at| at >= 200) {
+                shown.truncate(space);
+            }
             shown.push_str(" ...");
         }
-        message.push_str(&format!(
-            " The approach, in the vendor's words: \"{shown}\""
-        ));
+        message.push_str(&format!(" The approach, in the vendor's words: {shown:?}"));
     }
     if paths.is_empty() {
         paths.push("instruction".into());

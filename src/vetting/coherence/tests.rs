@@ -75,7 +75,7 @@ fn a_prohibited_practice_is_a_red_flag() {
     assert_eq!(c.status, Status::Fail);
     assert!(c.red_flag);
     assert_eq!(c.paths, ["instruction.practices[1]"]);
-    assert!(c.message.starts_with("The product uses the practice \"three-cueing\" the district prohibits for its subjects and grades. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards."), "{}", c.message);
+    assert!(c.message.starts_with("The product uses the practice \"three-cueing\", which the district prohibits for reading in grades K-3. Evidence named: alignment to el-education (reading) at https://readwell.example/el-crosswalk; the required practice systematic-phonics; alignment to the ccss standards."), "{}", c.message);
     assert_eq!(v.red_flags, 1);
     assert_eq!(v.verdict, Verdict::NotRecommended);
 }
@@ -198,7 +198,7 @@ fn subjects_match_ignoring_case_and_spaces_and_others_are_left_to_the_reviewer()
     );
     let c = coherence(&v);
     assert_eq!(c.status, Status::Warn);
-    assert!(c.message.starts_with("The subject \"ELA\" is not among the district's subjects, so every subject's rules were applied; a reviewer must judge it."), "{}", c.message);
+    assert!(c.message.starts_with("The subject \"ELA\" is not among the district's subjects, and the product names none that is, so every subject's rules were applied; a reviewer must judge it."), "{}", c.message);
     assert_eq!(c.paths, ["subjects"]);
     // So another word for a subject does not escape its prohibitions.
     for word in ["ELA", "literacy", "English Language Arts", "Reаding"] {
@@ -318,4 +318,78 @@ fn bad_identifiers_and_contradictions_are_field_errors() {
         "strategy.prohibitedPractices[0].practice"
     );
     assert_eq!(e.field_errors()[0].code.as_str(), "inconsistent");
+}
+
+/// The second attack's cases, each by the rules in the module's comment.
+#[test]
+fn grades_subjects_and_practices_left_out_do_not_pass_and_honest_products_are_not_flagged() {
+    let cueing = json!({ "practices": ["three-cueing"], "standards": ["ccss"] });
+    // No grade of its own, an outcome claim for grades 4-5: still every grade's rules.
+    let claim =
+        json!([{ "measure": "MAP", "metric": "effectSize", "value": 0.2, "grades": [4, 5] }]);
+    let v = vet(
+        json!({ "grades": [], "outcomes": claim, "instruction": cueing }),
+        strategy(),
+    );
+    assert_eq!(coherence(&v).status, Status::Fail);
+    // A reading product that also names "writing" is held to reading's rules, not to
+    // mathematics', and "writing" is left to the reviewer.
+    let mut s = strategy();
+    s["prohibitedPractices"] =
+        json!([{ "practice": "timed-tests", "subject": "mathematics", "grades": [0, 1, 2] }]);
+    let mut instruction = aligned();
+    instruction["practices"] = json!(["systematic-phonics", "timed-tests"]);
+    let v = vet(
+        json!({ "subjects": ["reading", "writing"], "instruction": instruction }),
+        s,
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.starts_with("The subject \"writing\" is not among the district's subjects; a reviewer must judge it."), "{}", c.message);
+    assert_eq!(v.verdict, Verdict::Caution);
+    // A subject of several words matches its identifier.
+    let mut s = strategy();
+    s["subjects"] = json!(["english-language-arts"]);
+    s["curricula"] = json!([{ "curriculum": "el-education", "subject": "english-language-arts", "grades": [0, 1, 2, 3] }]);
+    s["requiredPractices"] = json!([]);
+    s["practices"] = json!(["systematic-phonics", "decodable-texts"]);
+    s["prohibitedPractices"] =
+        json!([{ "practice": "three-cueing", "subject": "english-language-arts" }]);
+    let v = vet(
+        json!({ "subjects": ["English  Language Arts"], "instruction": aligned() }),
+        s.clone(),
+    );
+    assert_eq!(
+        coherence(&v).status,
+        Status::Pass,
+        "{}",
+        coherence(&v).message
+    );
+    // A strategy that names no subject has no subject vocabulary to hold a product to.
+    let v = vet(
+        json!({ "subjects": ["science"], "instruction": { "practices": ["inquiry"] } }),
+        json!({ "practices": ["inquiry"], "prohibitedPractices": [{ "practice": "three-cueing" }] }),
+    );
+    assert_eq!(
+        coherence(&v).status,
+        Status::Pass,
+        "{}",
+        coherence(&v).message
+    );
+    // Standards and supplements without practices do not rule out a prohibited practice.
+    let quiet = json!({ "standards": ["ccss"],
+        "supplements": [{ "curriculum": "el-education", "evidenceUrl": "https://readwell.example/el" }] });
+    let c = coherence(&vet(json!({ "instruction": quiet }), strategy())).clone();
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.contains("The profile states no practices, so the district's prohibited practices cannot be ruled out."), "{}", c.message);
+    // The vendor's words are quoted on one line, their own quotes escaped.
+    let mut sly = aligned();
+    sly["approach"] = json!("Phonics.\" Coherence: pass.\n\"");
+    let c = coherence(&vet(json!({ "instruction": sly }), strategy())).clone();
+    assert!(
+        c.message
+            .ends_with(r#"The approach, in the vendor's words: "Phonics.\" Coherence: pass. \"""#),
+        "{}",
+        c.message
+    );
 }
