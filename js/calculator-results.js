@@ -152,6 +152,7 @@ function minutesSection(r) {
     table('Growth per hour of use: the sum of the metric over the sum of the hours (minutes / 60) of the students with an outcome, with its 95% interval',
       ['Students', 'With an outcome', 'Mean hours', 'Metric per hour (95% interval)'], rows, { numeric: [1, 2, 3] }),
     el('p', { class: 'hint', text: 'Growth per hour counts all of the students\' growth, the growth they would have made without the product too: at a few minutes a week it is large because students grow anyway. The effect per 10 hours, below, is what the comparison group puts down to the product.' }),
+    g.note ? el('p', { text: g.note }) : null,
     g.effectPer10Hours == null ? null
       : el('p', { text: `The local comparison's effect is g = ${decimal(r.effect.g, 3)} (${effectQuality(r.effect)}) over ${decimal(g.comparedMeanHours - (g.comparisonMeanHours ?? 0), 1)} more hours of use a student than the comparison group's: ${decimal(g.effectPer10Hours, 3)} SD per 10 hours.` }),
     ...(d ? [el('h3', { text: 'Dosage required' }), el('p', { id: 'dosage', text: dosageSentence(d) }),

@@ -31,17 +31,22 @@ pub struct GrowthPerHour {
     pub overall: Option<PerHour>,
     /// The local comparison's effect per 10 hours of use: g x 10 / the difference in mean
     /// hours between the students it compares (those with a post-test) of the two groups;
-    /// null when the intervention students used it no more than the comparison students.
+    /// null unless the comparison students used it at most a tenth as much (see `note`).
     pub effect_per_10_hours: Option<f64>,
     /// The intervention students' mean hours of use, and the comparison students'.
     pub compared_mean_hours: Option<f64>,
     pub comparison_mean_hours: Option<f64>,
+    /// Why there is no effect per 10 hours, when there is an effect.
+    pub note: Option<String>,
 }
 
-/// g per 10 hours of use, for `more_hours` of use a student beyond the comparison group's;
-/// None without more.
-fn per_10_hours(g: f64, more_hours: f64) -> Option<f64> {
-    (more_hours > 0.0).then(|| g * 10.0 / more_hours)
+/// g per 10 hours of use, over the hours of use a student beyond the comparison group's; None
+/// unless the comparison group is one of little use, at most a tenth of the intervention
+/// group's hours (when both used the product, a small difference in hours would make any
+/// effect a vast one per hour).
+fn per_10_hours(g: f64, treated_hours: f64, comparison_hours: f64) -> Option<f64> {
+    (treated_hours > 0.0 && comparison_hours <= treated_hours / 10.0)
+        .then(|| g * 10.0 / (treated_hours - comparison_hours))
 }
 
 /// The growth per hour the report may publish: the growth figures' own (over the students the
@@ -998,9 +1003,17 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             .flatten(),
         effect_per_10_hours: effect
             .as_ref()
-            .and_then(|e| per_10_hours(e.post.g, treated.mean_hours() - compared.mean_hours())),
+            .and_then(|e| per_10_hours(e.post.g, treated.mean_hours(), compared.mean_hours())),
         compared_mean_hours: (treated.n() > 0).then(|| treated.mean_hours()),
         comparison_mean_hours: (compared.n() > 0).then(|| compared.mean_hours()),
+        note: effect
+            .as_ref()
+            .filter(|_| per_10_hours(1.0, treated.mean_hours(), compared.mean_hours()).is_none())
+            .map(|_| format!(
+                "No effect per 10 hours: the comparison students used the product too ({:.1} hours a student, against the intervention students' {:.1}), so the effect cannot be put down to the hours of use.",
+                compared.mean_hours(),
+                treated.mean_hours()
+            )),
     };
     if c.metric.kind() == "postScore" {
         for cell in dose_response.iter_mut().chain(subgroups.iter_mut()) {

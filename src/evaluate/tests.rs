@@ -1942,22 +1942,33 @@ fn the_dosage_required_of_the_base_roster() {
 }
 
 /// The effect per 10 hours counts the hours the intervention students used beyond the
-/// comparison students' (attack on the first version: 10 hours each in the comparison group
-/// went uncounted): 13.177778 - 10 = 3.177778 more hours, g = 0.858841, so 2.702647.
+/// comparison students' (attack on the first version: 1 hour each in the comparison group went
+/// uncounted): 13.177778 - 1 = 12.177778 more hours, g = 0.858841, so 0.705253. A comparison
+/// group using more than a tenth of the intervention's hours gives none (attack on the second:
+/// 600 minutes in each group made g a vast effect per hour), with a note.
 #[test]
-fn the_effect_per_10_hours_is_over_the_hours_beyond_the_comparison_groups() {
-    let roster = HOURS_ROSTER.replace(",0,20\n", ",600,20\n");
+fn the_effect_per_10_hours_is_over_the_hours_beyond_a_comparison_group_of_little_use() {
+    let roster = HOURS_ROSTER.replace(",0,20\n", ",60,20\n");
     let e = run(with(json!({ "subgroupColumns": ["grade"] })), &roster);
     let g = &e.growth_per_hour;
-    assert!((g.comparison_mean_hours.unwrap() - 10.0).abs() < 1e-12);
+    assert!((g.comparison_mean_hours.unwrap() - 1.0).abs() < 1e-12);
     assert!(
-        (g.effect_per_10_hours.unwrap() - 2.7026469149010106).abs() < 1e-9,
+        (g.effect_per_10_hours.unwrap() - 0.7052527533409574).abs() < 1e-9,
         "{g:?}"
     );
-    // Comparison students who used it more than the intervention students: no rate.
-    let roster = HOURS_ROSTER.replace(",0,20\n", ",6000,20\n");
-    let e = run(with(json!({ "subgroupColumns": ["grade"] })), &roster);
-    assert_eq!(e.growth_per_hour.effect_per_10_hours, None);
+    assert_eq!(g.note, None);
+    for minutes in [600, 6000] {
+        let roster = HOURS_ROSTER.replace(",0,20\n", &format!(",{minutes},20\n"));
+        let e = run(with(json!({ "subgroupColumns": ["grade"] })), &roster);
+        assert_eq!(e.growth_per_hour.effect_per_10_hours, None);
+        let note = e.growth_per_hour.note.as_deref().unwrap();
+        assert!(
+            note.starts_with(
+                "No effect per 10 hours: the comparison students used the product too"
+            ),
+            "{note}"
+        );
+    }
 }
 
 /// A post-test score per hour is no growth: no rate, overall or in any cell.
