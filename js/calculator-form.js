@@ -183,7 +183,7 @@ export class ContractForm {
       contract.intake = intake;
       delete contract.columns;
     } else delete contract.intake;
-    this.#readCosts(contract);
+    this.#readCosts(contract, problems);
     contract.paymentCard ??= [];
     contract.currency ??= 'USD';
     return { contract, problems };
@@ -215,19 +215,26 @@ export class ContractForm {
   }
 
   /**
-   * The district's costs as the contract lists them: the training and supervision lines (at
-   * staff[0] and staff[1], a blank hours or rate being 0) when either is given, then any other
-   * line of the contract's own; none at all when the form gives no cost.
+   * The district's costs as the contract lists them: the training and supervision lines given
+   * (hours and a rate both, else a problem at the blank one), then any other line of the
+   * contract's own; none at all when the form gives no cost. Hours are checked here to the
+   * hundredth, as the module reads them, so that a problem is shown at its own line's field.
    */
-  #readCosts(contract) {
+  #readCosts(contract, problems) {
     const costs = contract.districtCosts;
     if (!costs) return;
-    const given = [0, 1].some((i) => costs.staff?.[i]?.hours != null || costs.staff?.[i]?.centsPerHour != null);
-    const others = (this.#base.districtCosts?.staff ?? []).slice(2);
-    const staff = given
-      ? [['training', 0], ['supervision', 1]].map(([activity, i]) => ({ activity, hours: costs.staff?.[i]?.hours ?? 0, centsPerHour: costs.staff?.[i]?.centsPerHour ?? 0 }))
-      : [];
-    if (staff.length || others.length) costs.staff = [...staff, ...others];
+    const lines = [['training', 0], ['supervision', 1]].map(([activity, i]) => ({ activity, i, hours: costs.staff?.[i]?.hours, centsPerHour: costs.staff?.[i]?.centsPerHour }));
+    for (const line of lines) {
+      const path = `districtCosts.staff[${line.i}]`;
+      if ((line.hours == null) !== (line.centsPerHour == null)) {
+        problems.push({ path: `${path}.${line.hours == null ? 'hours' : 'centsPerHour'}`, message: 'Give both the hours and the cost per hour, or neither.' });
+      } else if (line.hours != null && !(line.hours >= 0 && Math.abs(line.hours * 100 - Math.round(line.hours * 100)) < 1e-6)) {
+        problems.push({ path: `${path}.hours`, message: 'Give hours of 0 or more, to the hundredth at most (a quarter hour is 0.25).' });
+      }
+    }
+    const given = lines.filter((l) => l.hours != null && l.centsPerHour != null).map(({ activity, hours, centsPerHour }) => ({ activity, hours, centsPerHour }));
+    const others = (this.#base.districtCosts?.staff ?? []).slice(2).filter(Boolean);
+    if (given.length || others.length) costs.staff = [...given, ...others];
     else delete costs.staff;
     if (!Object.keys(costs).length) delete contract.districtCosts;
   }

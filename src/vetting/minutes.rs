@@ -66,7 +66,7 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
             Some(d) if d.minutes_per_week >= max => (
                 Status::Warn,
                 format!(
-                    "The product prescribes {} minutes a week, at or above the {}-minute screen-time limit, and no outcome claim states the dosage it was measured at, so its growth per hour of use cannot be judged.",
+                    "The product prescribes {} minutes a week, at or above the {}-minute screen-time limit, and no outcome claim states the dosage it was measured at (at least a minute of use), so its growth per hour of use cannot be judged.",
                     short(d.minutes_per_week),
                     short(max)
                 ),
@@ -74,14 +74,14 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
             Some(d) => (
                 Status::Pass,
                 format!(
-                    "No outcome claim states the dosage it was measured at; the prescribed {} minutes a week is under the {}-minute screen-time limit, so no growth per hour is required.",
+                    "No outcome claim states the dosage it was measured at (at least a minute of use); the prescribed {} minutes a week is under the {}-minute screen-time limit, so no growth per hour is required.",
                     short(d.minutes_per_week),
                     short(max)
                 ),
             ),
             None => (
                 Status::Warn,
-                "No dosage is stated, neither prescribed nor with an outcome claim, so the growth per hour of use cannot be judged.".to_string(),
+                "No dosage of at least a minute of use is stated, neither prescribed nor with an outcome claim, so the growth per hour of use cannot be judged.".to_string(),
             ),
         }
     };
@@ -135,8 +135,12 @@ fn sentences(parts: &[String]) -> String {
         .join(" ")
 }
 
-/// A number to at most three decimals, without trailing zeros: 0.131, 16, 0.5.
+/// A number to at most three decimals, without trailing zeros: 0.131, 16, 0.5; a number too
+/// small for three decimals to three significant digits (0.0000123 is 1.23e-5), never "0".
 fn short(x: f64) -> String {
+    if x != 0.0 && x.abs() < 0.0005 {
+        return format!("{x:.2e}");
+    }
     let text = format!("{x:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {

@@ -403,3 +403,31 @@ test('every page fits a 390-pixel phone screen, results included', async () => {
     await shot(tab, `phone-${page.replace('.html', '') || 'home'}`);
   }
 });
+
+test('the calculator: a cost line needs its hours and its rate, to the hundredth of an hour', async () => {
+  const { tab, errors } = await app.open('calculator.html');
+  await tab.click('evidence-calculator >> #sample');
+  await tab.waitForSelector('evidence-calculator >> #total', { timeout: 30000 });
+  const read = () => tab.evaluate(() => document.querySelector('evidence-calculator').contract());
+  // The sample's two lines read back as the contract has them.
+  assert.deepEqual((await read()).contract.districtCosts, sampleContract.districtCosts);
+  await tab.fill('evidence-calculator >> #trainingHours', '');
+  await tab.fill('evidence-calculator >> #supervisionHours', '0.333');
+  const { problems } = await read();
+  assert.deepEqual(problems, [
+    { path: 'districtCosts.staff[0].hours', message: 'Give both the hours and the cost per hour, or neither.' },
+    { path: 'districtCosts.staff[1].hours', message: 'Give hours of 0 or more, to the hundredth at most (a quarter hour is 0.25).' },
+  ]);
+  await tab.click('evidence-calculator >> #evaluate');
+  await tab.waitForSelector('evidence-calculator >> #trainingHours-problem');
+  assert.equal(await tab.textContent('evidence-calculator >> #trainingHours-problem'), 'Give both the hours and the cost per hour, or neither.');
+  assert.equal(await tab.getAttribute('evidence-calculator >> #supervisionHours', 'aria-invalid'), 'true');
+  // Both blank on one line: that line is left out, the other kept.
+  await tab.fill('evidence-calculator >> #trainingRate', '');
+  await tab.fill('evidence-calculator >> #supervisionHours', '120');
+  const fixed = await read();
+  assert.deepEqual(fixed.problems, []);
+  assert.deepEqual(fixed.contract.districtCosts.staff, [{ activity: 'supervision', hours: 120, centsPerHour: 4000 }]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(tab), []);
+});

@@ -30,7 +30,7 @@ fn a_dose_under_the_limit_needs_no_growth_per_hour() {
     let c = minutes(&v);
     assert_eq!(c.status, Status::Pass);
     assert!(!c.red_flag);
-    assert_eq!(c.message, "No outcome claim states the dosage it was measured at; the prescribed 40 minutes a week is under the 45-minute screen-time limit, so no growth per hour is required.");
+    assert_eq!(c.message, "No outcome claim states the dosage it was measured at (at least a minute of use); the prescribed 40 minutes a week is under the 45-minute screen-time limit, so no growth per hour is required.");
 }
 
 #[test]
@@ -41,7 +41,7 @@ fn a_dose_at_the_limit_without_a_growth_per_hour_claim_warns() {
     );
     let c = minutes(&v);
     assert_eq!(c.status, Status::Warn);
-    assert_eq!(c.message, "The product prescribes 45 minutes a week, at or above the 45-minute screen-time limit, and no outcome claim states the dosage it was measured at, so its growth per hour of use cannot be judged.");
+    assert_eq!(c.message, "The product prescribes 45 minutes a week, at or above the 45-minute screen-time limit, and no outcome claim states the dosage it was measured at (at least a minute of use), so its growth per hour of use cannot be judged.");
     // A share meeting a target is not growth: its dosage does not answer the question.
     let share = json!([{ "measure": "MAP", "metric": "percentMeetingTarget", "value": 60,
                          "dosage": { "minutesPerWeek": 60, "weeks": 30 } }]);
@@ -107,7 +107,7 @@ fn an_effect_below_the_policys_threshold_per_10_hours_warns() {
 fn no_dosage_at_all_warns() {
     let v = vet(json!({ "dosage": null }), json!({}));
     assert_eq!(minutes(&v).status, Status::Warn);
-    assert_eq!(minutes(&v).message, "No dosage is stated, neither prescribed nor with an outcome claim, so the growth per hour of use cannot be judged.");
+    assert_eq!(minutes(&v).message, "No dosage of at least a minute of use is stated, neither prescribed nor with an outcome claim, so the growth per hour of use cannot be judged.");
 }
 
 #[test]
@@ -170,4 +170,13 @@ fn a_dose_is_at_most_a_week_of_minutes_and_a_rate_needs_a_minute_of_use() {
         "{}",
         c.message
     );
+}
+
+#[test]
+fn a_tiny_threshold_or_rate_is_not_printed_as_zero() {
+    assert_eq!(super::short(0.0001), "1.00e-4");
+    assert_eq!(super::short(-0.00002), "-2.00e-5");
+    assert_eq!(super::short(0.0005), "0.001");
+    assert_eq!(super::short(0.0), "0");
+    assert_eq!(super::short(16.0), "16");
 }
