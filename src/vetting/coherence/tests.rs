@@ -306,6 +306,21 @@ fn bad_identifiers_and_contradictions_are_field_errors() {
             "empty"
         ),]
     );
+    // Required for reading, prohibited for mathematics, in the same grades: no contradiction;
+    // prohibited for reading in grades 2-5, overlapping K-3: one.
+    s["prohibitedPractices"] =
+        json!([{ "practice": "systematic-phonics", "subject": "mathematics", "grades": [0, 1] }]);
+    assert!(vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).is_ok());
+    s["prohibitedPractices"] =
+        json!([{ "practice": "systematic-phonics", "subject": "reading", "grades": [2, 3, 4, 5] }]);
+    let e = vet_json(&profile(json!({})), Some(&json!({ "strategy": s }))).unwrap_err();
+    assert_eq!(
+        paths_and_codes(&e),
+        [(
+            "strategy.prohibitedPractices[0].practice".to_string(),
+            "inconsistent"
+        )]
+    );
     // Required in K-3 and prohibited in 9-12: no contradiction.
     s["prohibitedPractices"] =
         json!([{ "practice": "systematic-phonics", "grades": [9, 10, 11, 12] }]);
