@@ -95,7 +95,7 @@ pub struct Evaluation {
     /// effect per 10 hours (each cell's growth per hour is in its cell).
     pub growth_per_hour: GrowthPerHour,
     /// The least minutes a week at which the chosen share of enrolled students with an outcome
-    /// meet the target, by isotonic regression on this roster, with its bootstrap interval and
+    /// meet the target, by centred isotonic regression on this roster, with its bootstrap interval and
     /// the fitted curve (the district's view only); null without such students.
     pub dosage_required: Option<dosage::DosageRequired>,
     /// The metric's distribution over at-fidelity students with an outcome, in 20 equal bins
@@ -529,8 +529,8 @@ struct Totals {
 
 /// The outcomes and hours of use behind the growth per hour: the growth figures' students
 /// (at fidelity with an outcome), each dose band's (every enrolled student with an outcome),
-/// each subgroup cell's (at fidelity with an outcome), and the hours of the intervention
-/// students the effect compares (those with a post-test).
+/// each subgroup cell's (at fidelity with an outcome), each arm's students the effect compares
+/// (those with a post-test), and the doses of the dosage required.
 struct Hours {
     overall: per_hour::Moments,
     bands: [per_hour::Moments; DOSE_BANDS.len()],
