@@ -2012,3 +2012,25 @@ fn the_incremental_cost_compares_every_student_assigned() {
     assert_eq!(cost.per_enrolled_cents, Some(1500));
     assert_eq!(cost.per_additional_student_meeting_target_cents, Some(3150));
 }
+
+/// A roster built so its dosage is known: over 10 weeks, 20 students at 20 minutes a week
+/// (none meets the lowest tier, a gain of 5), 20 at 30 (12 meet it), 40 at 50 and 20 at 60 (all
+/// do). The curve climbs from 60% at 30 to 100% at 50: 80% at 40 minutes a week.
+#[test]
+fn a_roster_built_to_need_40_minutes_a_week_needs_40() {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    let groups = [(20, 20, 0), (30, 20, 12), (50, 40, 40), (60, 20, 20)];
+    let mut id = 0;
+    for (per_week, students, met) in groups {
+        for k in 0..students {
+            let gain = if k < met { 6 } else { 2 };
+            roster.push_str(&format!("S{id},200,{},{},10\n", 200 + gain, per_week * 10));
+            id += 1;
+        }
+    }
+    let e = run(contract(), &roster);
+    let d = e.dosage_required.as_ref().unwrap();
+    assert_eq!(d.n, 100);
+    assert_eq!(d.minutes_per_week, Some(40));
+    assert_eq!(d.notes, Vec::<String>::new());
+}
