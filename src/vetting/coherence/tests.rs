@@ -408,3 +408,26 @@ fn grades_subjects_and_practices_left_out_do_not_pass_and_honest_products_are_no
         c.message
     );
 }
+
+/// The district's subjects are those of its `subjects`, its curricula and its rules' scopes:
+/// a subject named by a curriculum or by a rule alone is no stranger.
+#[test]
+fn a_subject_named_only_by_a_curriculum_or_a_rule_is_in_the_vocabulary() {
+    let by_curriculum = json!({ "practices": ["systematic-phonics", "decodable-texts"],
+        "curricula": [{ "curriculum": "el-education", "subject": "reading", "grades": [0, 1, 2, 3] }] });
+    let c = coherence(&vet(json!({ "instruction": aligned() }), by_curriculum)).clone();
+    assert_eq!(c.status, Status::Pass, "{}", c.message);
+    let by_rule = json!({ "practices": ["decodable-texts"],
+        "requiredPractices": [{ "practice": "systematic-phonics", "subject": "reading" }] });
+    let c = coherence(&vet(json!({ "instruction": aligned() }), by_rule)).clone();
+    assert_eq!(c.status, Status::Warn, "{}", c.message);
+    assert!(
+        !c.message.contains("not among the district's subjects"),
+        "{}",
+        c.message
+    );
+    let by_prohibition = json!({ "practices": ["systematic-phonics", "decodable-texts"],
+        "prohibitedPractices": [{ "practice": "three-cueing", "subject": "reading" }] });
+    let c = coherence(&vet(json!({ "instruction": aligned() }), by_prohibition)).clone();
+    assert_eq!(c.status, Status::Pass, "{}", c.message);
+}
