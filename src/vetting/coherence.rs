@@ -41,14 +41,28 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
         }
     }
     let grades = grades.as_slice();
-    // Likewise a product that names no subject, or none in the district's vocabulary ("ELA"
-    // where the district says "reading"): it is held to every subject's rules, so that another
-    // word for a subject cannot escape them. (Named beside a known one, an unknown subject is
-    // left to the reviewer.) A strategy that names no subject has no subject rules to escape.
+    // Likewise a product that names no subject, or one outside the district's vocabulary
+    // ("ELA" where the district says "reading"): the prohibitions of every subject apply to it,
+    // so that another word for a subject, alone or beside a known one, cannot escape a
+    // prohibition. Curricula and required practices are held to the subjects it names in the
+    // vocabulary (to every subject's when it names none there), so an honest extra word does
+    // not bring in every other subject's curriculum. A strategy that names no subject has no
+    // subject rules to escape.
     let keys: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
     let vocabulary = every_named_subject(strategy);
-    let every_subject = !vocabulary.is_empty() && !keys.iter().any(|s| vocabulary.contains(s));
+    let known: Vec<String> = keys
+        .iter()
+        .filter(|s| vocabulary.contains(s))
+        .cloned()
+        .collect();
+    let unknown = keys.len() > known.len() || keys.is_empty();
+    let every_subject = !vocabulary.is_empty() && known.is_empty();
     let subjects = if every_subject {
+        vocabulary.clone()
+    } else {
+        keys.clone()
+    };
+    let prohibited_subjects = if !vocabulary.is_empty() && unknown {
         vocabulary.clone()
     } else {
         keys
@@ -70,13 +84,22 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     let prohibited: Vec<(usize, &ScopedPractice)> = (instruction.practices.iter().enumerate())
         .filter_map(|(i, t)| {
             (strategy.prohibited_practices.iter())
-                .find(|q| q.practice == *t && q.applies_to(&subjects, grades))
+                .find(|q| q.practice == *t && q.applies_to(&prohibited_subjects, grades))
                 .map(|q| (i, q))
         })
         .collect();
     for (_, q) in &prohibited {
+        // Say so when the rule applies only because a subject is outside the vocabulary.
+        let because = q
+            .subject
+            .as_ref()
+            .filter(|s| !subjects.contains(&s.0))
+            .map_or(String::new(), |_| {
+                " (applied because the product names a subject outside the district's vocabulary)"
+                    .to_string()
+            });
         problems.push(format!(
-            "The product uses the practice \"{}\", which the district prohibits for {}.",
+            "The product uses the practice \"{}\", which the district prohibits for {}{because}.",
             q.practice.0,
             scope(q.subject.as_ref(), q.grades.as_deref())
         ));
@@ -92,7 +115,10 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     if !stated {
         problems.push("The profile states no instructional approach (practices, curricula supplemented, standards), so its fit with the district's strategy cannot be judged.".to_string());
         paths.push("instruction".into());
-    } else if instruction.practices.is_empty() && !strategy.prohibited_practices.is_empty() {
+    } else if instruction.practices.is_empty()
+        && (strategy.prohibited_practices.iter())
+            .any(|q| q.applies_to(&prohibited_subjects, grades))
+    {
         problems.push("The profile states no practices, so the district's prohibited practices cannot be ruled out.".to_string());
         paths.push("instruction.practices".into());
     }
@@ -166,7 +192,7 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
             if every_subject {
                 ", and the product names none that is, so every subject's rules were applied"
             } else {
-                ""
+                ", so every subject's prohibitions were applied"
             },
             if outside.len() == 1 { "it" } else { "them" },
         ));
@@ -202,7 +228,15 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     {
         // Shown to the reviewer, never matched: on one line, quoted with its own quotes
         // escaped (so it cannot pass for the check's words), a long one cut near 300 characters.
-        let one_line = approach.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Control and direction-changing characters could disguise it: they become spaces.
+        let plain: String = approach
+            .chars()
+            .map(|c| {
+                let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+                if c.is_control() || bidi { ' ' } else { c }
+            })
+            .collect();
+        let one_line = plain.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut shown: String = one_line.chars().take(300).collect();
         if shown.len() < one_line.len() {
             if let Some(space) = shown.rfind(' ').filter(|&at| at >= 200) {
@@ -210,7 +244,10 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
             }
             shown.push_str(" ...");
         }
-        message.push_str(&format!(" The approach, in the vendor's words: {shown:?}"));
+        let quoted = shown.replace('\\', "\\\\").replace('"', "\\\"");
+        message.push_str(&format!(
+            " The approach, in the vendor's words: \"{quoted}\""
+        ));
     }
     if paths.is_empty() {
         paths.push("instruction".into());

@@ -347,11 +347,21 @@ fn grades_subjects_and_practices_left_out_do_not_pass_and_honest_products_are_no
         strategy(),
     );
     assert_eq!(coherence(&v).status, Status::Fail);
-    // A reading product that also names "writing" is held to reading's rules, not to
-    // mathematics', and "writing" is left to the reviewer.
+    // A reading product that also names "writing" is held to reading's curricula and required
+    // practices, not mathematics'; but with a word outside the vocabulary, every subject's
+    // prohibitions apply (third attack: "ELA" beside "mathematics" hid three-cueing), and the
+    // message says why.
     let mut s = strategy();
     s["prohibitedPractices"] =
         json!([{ "practice": "timed-tests", "subject": "mathematics", "grades": [0, 1, 2] }]);
+    let v = vet(
+        json!({ "subjects": ["reading", "writing"], "instruction": aligned() }),
+        s.clone(),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.starts_with("The subject \"writing\" is not among the district's subjects, so every subject's prohibitions were applied; a reviewer must judge it."), "{}", c.message);
+    assert_eq!(v.verdict, Verdict::Caution);
     let mut instruction = aligned();
     instruction["practices"] = json!(["systematic-phonics", "timed-tests"]);
     let v = vet(
@@ -359,9 +369,33 @@ fn grades_subjects_and_practices_left_out_do_not_pass_and_honest_products_are_no
         s,
     );
     let c = coherence(&v);
-    assert_eq!(c.status, Status::Warn);
-    assert!(c.message.starts_with("The subject \"writing\" is not among the district's subjects; a reviewer must judge it."), "{}", c.message);
-    assert_eq!(v.verdict, Verdict::Caution);
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.message.starts_with("The product uses the practice \"timed-tests\", which the district prohibits for mathematics in grades K-2 (applied because the product names a subject outside the district's vocabulary)."), "{}", c.message);
+    let mut cueing_too = aligned();
+    cueing_too["practices"] = json!(["systematic-phonics", "three-cueing"]);
+    let v = vet(
+        json!({ "subjects": ["ELA", "mathematics"], "instruction": cueing_too }),
+        strategy(),
+    );
+    assert_eq!(
+        coherence(&v).status,
+        Status::Fail,
+        "{}",
+        coherence(&v).message
+    );
+    // A mathematics product for grades 6-8 that states no practices: the only prohibition is
+    // reading's in K-3, so nothing is left to rule out.
+    let v = vet(
+        json!({ "subjects": ["mathematics"], "grades": [6, 7, 8],
+                "outcomes": [{ "measure": "m", "metric": "effectSize", "value": 0.2 }],
+                "instruction": { "standards": ["ccss"] } }),
+        strategy(),
+    );
+    assert!(
+        !coherence(&v).message.contains("cannot be ruled out"),
+        "{}",
+        coherence(&v).message
+    );
     // A subject of several words matches its identifier.
     let mut s = strategy();
     s["subjects"] = json!(["english-language-arts"]);
@@ -404,6 +438,16 @@ fn grades_subjects_and_practices_left_out_do_not_pass_and_honest_products_are_no
     assert!(
         c.message
             .ends_with(r#"The approach, in the vendor's words: "Phonics.\" Coherence: pass. \"""#),
+        "{}",
+        c.message
+    );
+    // Direction-changing characters cannot turn the words around.
+    let mut bidi = aligned();
+    bidi["approach"] = json!("Phonics \u{202e}ssap\u{202c} only");
+    let c = coherence(&vet(json!({ "instruction": bidi }), strategy())).clone();
+    assert!(
+        c.message
+            .ends_with(r#"The approach, in the vendor's words: "Phonics ssap only""#),
         "{}",
         c.message
     );
