@@ -119,11 +119,11 @@ function dosageSentence(d) {
 /** The fitted dose curve over the dose bands' own shares (Chart.js's `stepped: 'before'`
  * holds each band's share until the next band), with the chosen share as a line. */
 function doseCurveChart(d, dose) {
-  const first = d.curve[0];
   const last = d.curve.at(-1);
   const top = Math.max(75, last.to + 5);
-  // The fit's points joined by lines, flat out to the roster's lowest and highest doses.
-  const fitted = [{ x: first.from, y: first.share }, ...d.curve.map((p) => ({ x: p.minutesPerWeek, y: p.share })), { x: last.to, y: last.share }];
+  // The fit's points joined by lines, from the first point's mean dose (where the dosage is read
+  // when that point already reaches the share) and flat out to the roster's highest dose.
+  const fitted = [...d.curve.map((p) => ({ x: p.minutesPerWeek, y: p.share })), { x: last.to, y: last.share }];
   const bands = [0, 15, 30, 45, 60];
   const banded = [...dose.map((c, i) => ({ x: bands[i], y: c.shareMetTarget })), { x: top, y: dose.at(-1).shareMetTarget }];
   return chart('Dose-response curve', `Share of students meeting the target by minutes a week. Fitted: ${d.curve.map((p) => `${decimal(p.minutesPerWeek, 1)} minutes: ${percent(p.share)}`).join('; ')}. By dose band: ${dose.map((c) => `${c.value}: ${percent(c.shareMetTarget)}`).join('; ')}. Target share ${percent(d.share)}${d.minutesPerWeek == null ? ', not reached' : `, reached at ${d.minutesPerWeek} minutes`}.`, {

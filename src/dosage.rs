@@ -18,7 +18,8 @@
 //!
 //! Doses are whole minutes a week (rounded), with every dose from 1,000 minutes a week (about
 //! 17 hours) pooled at 1,000, so that the fit and its bootstrap cost the same whatever the
-//! roster's values. The dosage required is where the curve first reaches the chosen share,
+//! roster's values; adjacent doses are pooled first until each group holds at least the
+//! contract's `minCellSize` students, so that no point rests on a handful. The dosage required is where the curve first reaches the chosen share,
 //! rounded up to a whole minute, or "not reached" when it never does.
 //!
 //! Its interval is a percentile bootstrap: the students are resampled with replacement
@@ -177,25 +178,55 @@ impl Block {
     }
 }
 
-/// The CIR points, lowest doses first.
-fn fit(doses: &[AtDose]) -> Vec<Point> {
-    let mut blocks: Vec<Block> = Vec::new();
+impl Block {
+    fn join(self, next: Block) -> Block {
+        Block {
+            from: self.from,
+            to: next.to,
+            n: self.n + next.n,
+            met: self.met + next.met,
+            dose_sum: self.dose_sum + next.dose_sum,
+        }
+    }
+}
+
+/// Adjacent doses pooled until each group holds at least `least` students (a short last group
+/// joins the one before it), so that no point of the curve rests on a handful: three students
+/// at 5 minutes who all met the target beside a hundred at 200 would otherwise be a point of
+/// their own, and the dosage read off it.
+fn bins(doses: &[AtDose], least: u64) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut open: Option<Block> = None;
     for (dose, d) in doses.iter().enumerate().filter(|(_, d)| d.n > 0) {
-        let mut block = Block {
+        let here = Block {
             from: dose as u32,
             to: dose as u32,
             n: d.n,
             met: d.met,
             dose_sum: dose as u128 * d.n as u128,
         };
+        let bin = open.take().map_or(here, |b| b.join(here));
+        if bin.n >= least {
+            out.push(bin);
+        } else {
+            open = Some(bin);
+        }
+    }
+    if let Some(short) = open {
+        match out.pop() {
+            Some(before) => out.push(before.join(short)),
+            None => out.push(short),
+        }
+    }
+    out
+}
+
+/// The CIR points, lowest doses first, over groups of at least `least` students.
+fn fit(doses: &[AtDose], least: u64) -> Vec<Point> {
+    let mut blocks: Vec<Block> = Vec::new();
+    for mut block in bins(doses, least) {
         while let Some(last) = blocks.last().filter(|last| last.pools_with(&block)) {
-            block = Block {
-                from: last.from,
-                to: block.to,
-                n: last.n + block.n,
-                met: last.met + block.met,
-                dose_sum: last.dose_sum + block.dose_sum,
-            };
+            block = last.join(block);
             blocks.pop();
         }
         blocks.push(block);
@@ -279,24 +310,24 @@ fn resample(doses: &[AtDose], n: u64, rng: &mut Pcg64) -> Vec<AtDose> {
     out
 }
 
-/// The dosage required at `share`, with `resamples` bootstrap resamples from `seed`; None
-/// without students.
+/// The dosage required at `share`, with `resamples` bootstrap resamples from `seed`, over
+/// points of at least `least` students (the contract's cell size); None without students.
 pub fn dosage_required(
     doses: &Doses,
     share: f64,
-    resamples: u32,
-    seed: u64,
+    (resamples, seed): (u32, u64),
+    least: u64,
 ) -> Option<DosageRequired> {
     let n = doses.n();
     if n == 0 {
         return None;
     }
-    let curve = fit(&doses.0);
+    let curve = fit(&doses.0, least);
     let estimate = required(&curve, share);
     let mut rng = Pcg64::seed_from_u64(seed);
     // A resample that does not reach the share lies beyond every dose: u32::MAX.
     let mut draws: Vec<u32> = (0..resamples)
-        .map(|_| required(&fit(&resample(&doses.0, n, &mut rng)), share).unwrap_or(u32::MAX))
+        .map(|_| required(&fit(&resample(&doses.0, n, &mut rng), least), share).unwrap_or(u32::MAX))
         .collect();
     draws.sort_unstable();
     // The 2.5th and 97.5th percentiles: the ceil(0.025 B)-th and ceil(0.975 B)-th draws.
@@ -314,8 +345,8 @@ pub fn dosage_required(
         .filter(|p| estimate.is_some() && reaches(p.share * p.n as f64, share * p.n as f64))
     {
         notes.push(format!(
-            "The share is reached already by the fit's first point: {} students at {} to {} minutes a week, {:.0} on average. The roster shows no dose falling short of it, so fewer minutes may do; it cannot say how few.",
-            first.n, first.from, first.to, first.minutes_per_week
+            "The share is reached already by the fit's first point: {} student{} at {} to {} minutes a week, {:.0} on average. The roster shows no dose falling short of it, so fewer minutes may do; it cannot say how few.",
+            first.n, if first.n == 1 { "" } else { "s" }, first.from, first.to, first.minutes_per_week
         ));
     }
     if curve.len() < 3 {

@@ -31,22 +31,58 @@ pub struct GrowthPerHour {
     pub overall: Option<PerHour>,
     /// The local comparison's effect per 10 hours of use: g x 10 / the difference in mean
     /// hours between the students it compares (those with a post-test) of the two groups;
-    /// null unless the comparison students used it at most a tenth as much (see `note`).
+    /// null unless the comparison students used it at most a tenth as much and the difference
+    /// is at least 10 hours (see `note`).
     pub effect_per_10_hours: Option<f64>,
     /// The intervention students' mean hours of use, and the comparison students'.
     pub compared_mean_hours: Option<f64>,
     pub comparison_mean_hours: Option<f64>,
     /// Why there is no effect per 10 hours, when there is an effect.
     pub note: Option<String>,
+    /// The same in the report's words, without the hours.
+    #[serde(skip)]
+    effect_per_10_hours_refused: Option<&'static str>,
 }
 
 /// g per 10 hours of use, over the hours of use a student beyond the comparison group's; None
 /// unless the comparison group is one of little use, at most a tenth of the intervention
 /// group's hours (when both used the product, a small difference in hours would make any
-/// effect a vast one per hour).
+/// effect a vast one per hour), and the difference is at least 10 hours (a rate per 10 hours
+/// never stretches an effect beyond the use it rests on).
 fn per_10_hours(g: f64, treated_hours: f64, comparison_hours: f64) -> Option<f64> {
-    (treated_hours > 0.0 && comparison_hours <= treated_hours / 10.0)
+    per_10_hours_reason(treated_hours, comparison_hours)
+        .is_none()
         .then(|| g * 10.0 / (treated_hours - comparison_hours))
+}
+
+/// Why there is no effect per 10 hours for these hours of use, if there is none: in the
+/// district's words (with the hours), and in the report's (without them).
+fn per_10_hours_refused(treated_hours: f64, comparison_hours: f64) -> Option<String> {
+    per_10_hours_reason(treated_hours, comparison_hours).map(|(_, full)| full)
+}
+
+fn per_10_hours_reason(
+    treated_hours: f64,
+    comparison_hours: f64,
+) -> Option<(&'static str, String)> {
+    if comparison_hours > treated_hours / 10.0 {
+        Some((
+            "No effect per 10 hours: the comparison students used the product too, more than a tenth as much as the intervention students, so the effect cannot be put down to the hours of use.",
+            format!(
+                "No effect per 10 hours: the comparison students used the product too ({comparison_hours:.2} hours a student, more than a tenth of the intervention students' {treated_hours:.2}), so the effect cannot be put down to the hours of use."
+            ),
+        ))
+    } else if treated_hours - comparison_hours < 10.0 {
+        Some((
+            "No effect per 10 hours: the intervention students used the product fewer than 10 hours a student more than the comparison students, and a rate per 10 hours would stretch the effect beyond the use it rests on.",
+            format!(
+                "No effect per 10 hours: the intervention students used the product {:.2} hours a student more than the comparison students, fewer than 10, and a rate per 10 hours would stretch the effect beyond the use it rests on.",
+                treated_hours - comparison_hours
+            ),
+        ))
+    } else {
+        None
+    }
 }
 
 /// The growth per hour the report may publish: the growth figures' own (over the students the
@@ -69,6 +105,11 @@ fn publish_per_hour(
         ci_lower: overall.ci_lower.filter(|_| growth.sd.is_some()),
         ci_upper: overall.ci_upper.filter(|_| growth.sd.is_some()),
         effect_per_10_hours: report.effect.as_ref().and(district.effect_per_10_hours),
+        // Without the hours, which the district's note gives.
+        effect_note: report
+            .effect
+            .as_ref()
+            .and(district.effect_per_10_hours_refused),
     })
 }
 
@@ -1008,12 +1049,11 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         comparison_mean_hours: (compared.n() > 0).then(|| compared.mean_hours()),
         note: effect
             .as_ref()
-            .filter(|_| per_10_hours(1.0, treated.mean_hours(), compared.mean_hours()).is_none())
-            .map(|_| format!(
-                "No effect per 10 hours: the comparison students used the product too ({:.1} hours a student, against the intervention students' {:.1}), so the effect cannot be put down to the hours of use.",
-                compared.mean_hours(),
-                treated.mean_hours()
-            )),
+            .and_then(|_| per_10_hours_refused(treated.mean_hours(), compared.mean_hours())),
+        effect_per_10_hours_refused: effect
+            .as_ref()
+            .and_then(|_| per_10_hours_reason(treated.mean_hours(), compared.mean_hours()))
+            .map(|(short, _)| short),
     };
     if c.metric.kind() == "postScore" {
         for cell in dose_response.iter_mut().chain(subgroups.iter_mut()) {
@@ -1022,7 +1062,12 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     }
     report.growth_per_hour = publish_per_hour(&report, &growth_per_hour);
     let d = c.dosage_required;
-    let dosage_required = dosage::dosage_required(&hours.doses, d.share, d.resamples, d.seed);
+    let dosage_required = dosage::dosage_required(
+        &hours.doses,
+        d.share,
+        (d.resamples, d.seed),
+        c.min_cell_size,
+    );
     Ok(Evaluation {
         payment,
         students,

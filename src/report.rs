@@ -311,6 +311,9 @@ pub struct ReportPerHour {
     pub ci_upper: Option<f64>,
     /// The local comparison's effect (g) per 10 hours of use of the students it compares.
     pub effect_per_10_hours: Option<f64>,
+    /// Why it is null beside a published effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect_note: Option<&'static str>,
 }
 
 /// Counts of students, each published only when the audit allows.

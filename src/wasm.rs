@@ -148,7 +148,7 @@ export interface OutcomesReport {
   shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
   effect: ReportEffect | null;
   /** The growth per hour of the growth's students (its interval with the growth's spread) and the effect per 10 hours; absent when the growth is not published. */
-  growthPerHour?: { population: string; n: number; perHour: number; ciLower: number | null; ciUpper: number | null; effectPer10Hours: number | null };
+  growthPerHour?: { population: string; n: number; perHour: number; ciLower: number | null; ciUpper: number | null; effectPer10Hours: number | null; effectNote?: string };
   tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
   doseResponse: Cell[]; subgroups: Cell[];
   payment: { totalCents: number | null; totalRoundedToCents: number | null; baseCents: number | null; outcomeCents: number | null;

@@ -33,7 +33,7 @@ fn the_fit_is_centred_isotonic_regressions() {
         (50.0, 3, 3),
         (70.0, 2, 1),
     ];
-    let curve = fit(&doses(&groups).0);
+    let curve = fit(&doses(&groups).0, 1);
     let expected = [
         (10, 10, 4, 10.0, 0.25),
         (15, 20, 8, 18.125, 0.375),
@@ -67,7 +67,7 @@ fn a_roster_built_to_need_40_minutes_needs_40() {
         (50.0, 40, 40),
         (60.0, 20, 20),
     ]);
-    let r = dosage_required(&d, 0.8, 1000, 7).unwrap();
+    let r = dosage_required(&d, 0.8, (1000, 7), 1).unwrap();
     assert_eq!(r.n, 100);
     assert_eq!(r.minutes_per_week, Some(40));
     assert!(
@@ -90,7 +90,9 @@ fn a_roster_built_to_need_40_minutes_needs_40() {
     assert_eq!(r.notes, Vec::<String>::new());
     // At 30%, halfway from 0 at 20 to 60% at 30: 25.
     assert_eq!(
-        dosage_required(&d, 0.3, 0, 7).unwrap().minutes_per_week,
+        dosage_required(&d, 0.3, (0, 7), 1)
+            .unwrap()
+            .minutes_per_week,
         Some(25)
     );
 }
@@ -102,7 +104,7 @@ fn a_roster_built_to_need_40_minutes_needs_40() {
 #[test]
 fn a_share_reached_by_the_first_point_is_read_at_its_mean_dose() {
     let d = doses(&[(30.0, 5, 5), (600.0, 45, 35)]);
-    let r = dosage_required(&d, 0.8, 100, 1).unwrap();
+    let r = dosage_required(&d, 0.8, (100, 1), 1).unwrap();
     assert_eq!(r.curve.len(), 1);
     assert!((r.curve[0].minutes_per_week - 543.0).abs() < 1e-12);
     assert_eq!(r.minutes_per_week, Some(543));
@@ -116,14 +118,14 @@ fn a_share_reached_by_the_first_point_is_read_at_its_mean_dose() {
         (200.0, 40, 33),
         (210.0, 17, 14),
     ]);
-    let r = dosage_required(&d, 0.8, 0, 1).unwrap();
+    let r = dosage_required(&d, 0.8, (0, 1), 1).unwrap();
     assert_eq!(r.minutes_per_week, Some(192));
 }
 
 #[test]
 fn a_share_no_dose_reaches_is_not_reached() {
     let d = doses(&[(20.0, 10, 2), (40.0, 10, 7), (60.0, 10, 6)]);
-    let r = dosage_required(&d, 0.8, 200, 1).unwrap();
+    let r = dosage_required(&d, 0.8, (200, 1), 1).unwrap();
     assert_eq!(
         (r.minutes_per_week, r.ci_lower, r.ci_upper),
         (None, None, None)
@@ -134,7 +136,7 @@ fn a_share_no_dose_reaches_is_not_reached() {
         (last.from, last.to, last.share, last.minutes_per_week),
         (40, 60, 0.65, 50.0)
     );
-    assert_eq!(dosage_required(&Doses::default(), 0.8, 10, 1), None);
+    assert_eq!(dosage_required(&Doses::default(), 0.8, (10, 1), 1), None);
 }
 
 /// A noisy dose-response (worked with the port above): 40 and 50 minutes, both at 10 of 12,
@@ -149,8 +151,8 @@ fn the_bootstrap_is_reproducible_and_its_upper_bound_may_be_not_reached() {
         (40.0, 12, 10),
         (50.0, 12, 10),
     ]);
-    let a = dosage_required(&d, 0.8, 1000, 20261206).unwrap();
-    let b = dosage_required(&d, 0.8, 1000, 20261206).unwrap();
+    let a = dosage_required(&d, 0.8, (1000, 20261206), 1).unwrap();
+    let b = dosage_required(&d, 0.8, (1000, 20261206), 1).unwrap();
     assert_eq!(a, b);
     assert_eq!(a.minutes_per_week, Some(42));
     // 83% over 24 students: more than 2.5% of resamples stay under 80% throughout.
@@ -169,4 +171,39 @@ fn doses_are_whole_minutes_pooled_from_1000() {
     assert_eq!((d.0[0].n, d.0[0].met), (2, 0));
     assert_eq!((d.0[1000].n, d.0[1000].met), (1, 1));
     assert_eq!(d.n(), 4);
+}
+
+/// The third attack: 3 students at 5 minutes and 97 at 200, all meeting the target, read 5
+/// minutes off the three. With points of at least 10 students the three join the next dose:
+/// one point at (3 x 5 + 97 x 200) / 100 = 194.15, so 195; 1 at 0 and 99 at 200, 198.
+#[test]
+fn no_point_rests_on_fewer_than_the_cell_size() {
+    let d = doses(&[(5.0, 3, 3), (200.0, 97, 97)]);
+    assert_eq!(
+        dosage_required(&d, 0.8, (0, 1), 1)
+            .unwrap()
+            .minutes_per_week,
+        Some(5)
+    );
+    let r = dosage_required(&d, 0.8, (0, 1), 10).unwrap();
+    assert_eq!(r.curve.len(), 1);
+    assert_eq!(r.minutes_per_week, Some(195));
+    let d = doses(&[(0.0, 1, 1), (200.0, 99, 99)]);
+    assert_eq!(
+        dosage_required(&d, 0.8, (0, 1), 10)
+            .unwrap()
+            .minutes_per_week,
+        Some(198)
+    );
+    // Groups fill from the lowest dose; a short last group joins the one before it.
+    let d = doses(&[(10.0, 4, 0), (20.0, 4, 1), (30.0, 4, 4), (40.0, 3, 3)]);
+    let groups = |least| -> Vec<(u32, u32, u64)> {
+        bins(&d.0, least)
+            .iter()
+            .map(|b| (b.from, b.to, b.n))
+            .collect()
+    };
+    assert_eq!(groups(7), [(10, 20, 8), (30, 40, 7)]);
+    assert_eq!(groups(8), [(10, 40, 15)]);
+    assert_eq!(groups(100), [(10, 40, 15)]);
 }

@@ -1906,7 +1906,9 @@ fn growth_per_hour_by_hand() {
 
 /// The base roster's students with an outcome by minutes a week: at 30 (A8's 29.5 rounds to
 /// it) A1, A2, A3 and A8 meet the lowest tier and A5, A6 do not (4 of 6); A4 at 60 and A9 at
-/// 66.7 (67) meet it. The fit keeps those points (60 and 67, both at 100%, stay apart), and
+/// 66.7 (67) meet it. With the contract's cell size of 5, 60 and 67 (2 students) join 30: one
+/// point of 8 students, 6 meeting it (75%), at (6 x 30 + 60 + 67) / 8 = 38.375. So 80% is not
+/// reached; 60% is, at that point's mean dose, 39. With a cell size of 1 they stay apart, and
 /// 80% lies on the line from 66.7% at 30 to 100% at 60: 30 + 0.4 x 30 = 42.
 #[test]
 fn the_dosage_required_of_the_base_roster() {
@@ -1916,14 +1918,16 @@ fn the_dosage_required_of_the_base_roster() {
     assert_eq!(
         d.curve
             .iter()
-            .map(|s| (s.from, s.to, s.n, s.share))
+            .map(|s| (s.from, s.to, s.n, s.share, s.minutes_per_week))
             .collect::<Vec<_>>(),
-        [(30, 30, 6, 4.0 / 6.0), (60, 60, 1, 1.0), (67, 67, 1, 1.0)]
+        [(30, 67, 8, 0.75, 38.375)]
     );
-    assert_eq!(d.minutes_per_week, Some(42));
+    assert_eq!(
+        (d.minutes_per_week, d.ci_lower, d.ci_upper),
+        (None, None, None)
+    );
     assert_eq!((d.share, d.resamples, d.seed), (0.8, 1000, 20261206));
-    // At a share of 0.6, the first point, at the roster's lowest dose (30), reaches it; with
-    // no resamples, no interval.
+    // With no resamples, no interval.
     let e = run(
         with(json!({ "dosageRequired": { "share": 0.6, "resamples": 0 } })),
         ROSTER,
@@ -1931,8 +1935,31 @@ fn the_dosage_required_of_the_base_roster() {
     let d = e.dosage_required.as_ref().unwrap();
     assert_eq!(
         (d.minutes_per_week, d.ci_lower, d.ci_upper),
-        (Some(30), None, None)
+        (Some(39), None, None)
     );
+    let d = dosage::dosage_required(
+        &{
+            let mut doses = dosage::Doses::default();
+            for (minutes_per_week, met) in [
+                (30.0, true),
+                (30.0, true),
+                (30.0, true),
+                (30.0, true),
+                (30.0, false),
+                (30.0, false),
+                (60.0, true),
+                (66.7, true),
+            ] {
+                doses.see(minutes_per_week, met);
+            }
+            doses
+        },
+        0.8,
+        (0, 1),
+        1,
+    )
+    .unwrap();
+    assert_eq!(d.minutes_per_week, Some(42));
     let bad = err(
         with(json!({ "dosageRequired": { "share": 1, "resamples": 10001 } })),
         ROSTER,
@@ -2033,4 +2060,35 @@ fn a_roster_built_to_need_40_minutes_a_week_needs_40() {
     assert_eq!(d.n, 100);
     assert_eq!(d.minutes_per_week, Some(40));
     assert_eq!(d.notes, Vec::<String>::new());
+}
+
+/// A rate per 10 hours never stretches an effect beyond the use it rests on (third attack:
+/// 6 minutes of use made 155.8 SD per 10 hours): the twelve students at fidelity with their
+/// minutes halved use it 7.5 hours a student, fewer than 10, so there is no rate, and the
+/// published report says why without the hours.
+#[test]
+fn no_effect_per_10_hours_from_fewer_than_10_hours_of_use() {
+    let halved: String = HOURS_ROSTER
+        .lines()
+        .filter(|l| !["T12,", "T13,", "T14,"].iter().any(|t| l.starts_with(t)))
+        .map(|l| {
+            let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+            if f[1] == "intervention" {
+                f[5] = (f[5].parse::<u32>().unwrap() / 2).to_string();
+            }
+            format!("{}\n", f.join(","))
+        })
+        .collect();
+    let c = with(
+        json!({ "subgroupColumns": ["grade"], "fidelity": { "minMinutesPerWeek": 0, "minWeeks": 1 } }),
+    );
+    let e = run(c, &halved);
+    let g = &e.growth_per_hour;
+    assert!((g.compared_mean_hours.unwrap() - 15.027777777777779 / 2.0).abs() < 1e-9);
+    assert_eq!(g.effect_per_10_hours, None);
+    assert_eq!(g.note.as_deref(), Some("No effect per 10 hours: the intervention students used the product 7.51 hours a student more than the comparison students, fewer than 10, and a rate per 10 hours would stretch the effect beyond the use it rests on."));
+    let published = e.report.growth_per_hour.as_ref().unwrap();
+    assert!(e.report.effect.is_some());
+    assert_eq!(published.effect_per_10_hours, None);
+    assert_eq!(published.effect_note, Some("No effect per 10 hours: the intervention students used the product fewer than 10 hours a student more than the comparison students, and a rate per 10 hours would stretch the effect beyond the use it rests on."));
 }

@@ -32,7 +32,7 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
         .collect();
     let stated: Vec<String> = per_hour
         .iter()
-        .map(|(i, c, hours)| describe(*i, c, *hours))
+        .map(|(i, c, hours)| describe(*i, c, *hours, threshold))
         .collect();
     let threshold_text = match threshold {
         Some(t) => format!("The policy asks for at least {} SD per 10 hours.", short(t)),
@@ -51,7 +51,7 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
         (
             Status::Warn,
             format!(
-                "{}{threshold_text} No dosage is stated for the effect size of {}, so it cannot be held to it.",
+                "{}{threshold_text} No dosage of at least a minute of use is stated for the effect size of {}, so it cannot be held to it.",
                 stated.iter().map(|s| format!("{s}. ")).collect::<String>(),
                 unjudged.join(", ")
             ),
@@ -96,13 +96,13 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
 
 /// "outcomes[0] (NWEA MAP Growth Reading): 0.21 SD over 16 hours of use (40 minutes a week for
 /// 24 weeks), 0.131 SD per 10 hours."
-fn describe(i: usize, c: &OutcomeClaim, hours: f64) -> String {
+fn describe(i: usize, c: &OutcomeClaim, hours: f64, threshold: Option<f64>) -> String {
     // The same arithmetic as the threshold's test: value x 10 / hours.
     let rate = |per: f64| c.value * per / hours;
     let (what, rate) = match c.metric {
         OutcomeMetric::EffectSize => (
             format!("{} SD", short(c.value)),
-            format!("{} SD per 10 hours", short(rate(10.0))),
+            format!("{} SD per 10 hours", apart(rate(10.0), threshold)),
         ),
         OutcomeMetric::ScaleScoreGain => (
             format!("a gain of {} scale-score points", short(c.value)),
@@ -133,6 +133,21 @@ fn sentences(parts: &[String]) -> String {
         .map(|s| format!("{s}."))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `x` as [`short`] prints it, or with more decimals (up to 9) where that would print it as
+/// the threshold it differs from (0.0999 against 0.1 is not "0.1").
+fn apart(x: f64, threshold: Option<f64>) -> String {
+    let Some(t) = threshold.filter(|&t| t != x && short(t) == short(x)) else {
+        return short(x);
+    };
+    (4..=9)
+        .map(|d| {
+            let text = format!("{x:.d$}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        })
+        .find(|text| text.parse::<f64>().ok() != Some(t) && *text != short(t))
+        .unwrap_or_else(|| format!("{x:e}"))
 }
 
 /// A number to at most three decimals, without trailing zeros: 0.131, 16, 0.5; a number too

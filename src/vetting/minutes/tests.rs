@@ -139,7 +139,7 @@ fn under_a_threshold_an_effect_size_without_its_dosage_is_not_passed() {
     );
     let c = minutes(&v);
     assert_eq!(c.status, Status::Warn);
-    assert!(c.message.ends_with("The policy asks for at least 0.1 SD per 10 hours. No dosage is stated for the effect size of outcomes[1], so it cannot be held to it."), "{}", c.message);
+    assert!(c.message.ends_with("The policy asks for at least 0.1 SD per 10 hours. No dosage of at least a minute of use is stated for the effect size of outcomes[1], so it cannot be held to it."), "{}", c.message);
     // Without a threshold there is nothing to hold it to.
     let v = vet(json!({ "outcomes": [scale, bare] }), json!({}));
     assert_eq!(minutes(&v).status, Status::Pass);
@@ -179,4 +179,13 @@ fn a_tiny_threshold_or_rate_is_not_printed_as_zero() {
     assert_eq!(super::short(0.0005), "0.001");
     assert_eq!(super::short(0.0), "0");
     assert_eq!(super::short(16.0), "16");
+}
+
+#[test]
+fn a_rate_just_below_the_threshold_is_not_printed_as_it() {
+    assert_eq!(super::apart(0.0999, Some(0.1)), "0.0999");
+    assert_eq!(super::apart(0.09999999, Some(0.1)), "0.09999999");
+    assert_eq!(super::apart(0.131, Some(0.1)), "0.131");
+    assert_eq!(super::apart(0.1, Some(0.1)), "0.1");
+    assert_eq!(super::apart(0.0999, None), "0.1");
 }
