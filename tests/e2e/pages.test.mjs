@@ -353,7 +353,7 @@ test('the procurement form: a field error appears and clears; check evidence sho
   await tab.waitForFunction(() => /2 of 5|1 of 5/.test(document.getElementById('verdict').textContent));
   const underPolicy = await tab.textContent('#verdict');
   assert.match(underPolicy, /Not recommended: 1 of 5 red flags/);
-  assert.match(underPolicy, /fail\s*Coherence with the district's strategy \(red flag\)\. The product uses the practice "three-cueing" the district prohibits/);
+  assert.match(underPolicy, /fail\s*Coherence with the district's strategy \(red flag\)\. The product uses the practice "three-cueing", which the district prohibits for reading in grades K-3\./);
   assert.match(underPolicy, /pass\s*Return on minutes\. outcomes\[0\] \(NWEA MAP Growth Reading\): 0\.21 SD over 16 hours/);
   await shot(tab, 'procurement-policy');
   // A policy that is not JSON, or not valid, is shown at its field and checks nothing.
