@@ -470,3 +470,41 @@ fn a_subject_named_only_by_a_curriculum_or_a_rule_is_in_the_vocabulary() {
     let c = coherence(&vet(json!({ "instruction": aligned() }), by_prohibition)).clone();
     assert_eq!(c.status, Status::Pass, "{}", c.message);
 }
+
+/// Grades as a person reads them: a run as "K-3", one grade alone, others listed.
+#[test]
+fn grades_are_written_as_runs_or_lists() {
+    use crate::profile::Grade;
+    let g = |list: &[u8]| super::grade_list(&list.iter().map(|&x| Grade(x)).collect::<Vec<_>>());
+    assert_eq!(g(&[0, 1, 2, 3]), "K-3");
+    assert_eq!(g(&[3]), "3");
+    assert_eq!(g(&[0]), "K");
+    assert_eq!(g(&[0, 2, 4]), "K, 2, 4");
+    assert_eq!(g(&[8, 6, 7, 6]), "6-8");
+}
+
+/// A long approach is cut near 300 characters, at a word when one ends after the first 200;
+/// a short one is whole.
+#[test]
+fn a_long_approach_is_cut_near_300_characters() {
+    let said = |approach: String| -> String {
+        let mut instruction = aligned();
+        instruction["approach"] = json!(approach);
+        let c = coherence(&vet(json!({ "instruction": instruction }), strategy())).clone();
+        let at = c.message.find("in the vendor's words: \"").unwrap()
+            + "in the vendor's words: \"".len();
+        c.message[at..c.message.len() - 1].to_string()
+    };
+    // 60 words of 5 letters and a space: 360 characters; the first 300 end in a space at 299.
+    let words = "abcde ".repeat(60);
+    assert_eq!(
+        said(words.clone()),
+        format!("{} ...", "abcde ".repeat(49) + "abcde")
+    );
+    // One word of 400 letters after a short one: cut at 300 characters, not at the early space.
+    let long = format!("ab {}", "x".repeat(400));
+    assert_eq!(said(long), format!("ab {} ...", "x".repeat(297)));
+    // 300 characters exactly: whole.
+    let exact = "y".repeat(300);
+    assert_eq!(said(exact.clone()), exact);
+}
