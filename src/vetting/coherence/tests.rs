@@ -508,3 +508,21 @@ fn a_long_approach_is_cut_near_300_characters() {
     let exact = "y".repeat(300);
     assert_eq!(said(exact.clone()), exact);
 }
+
+/// A product naming only the district's subjects is held to their prohibitions alone: a
+/// reading product using a practice prohibited for mathematics is not flagged for it.
+#[test]
+fn a_product_of_known_subjects_is_held_to_their_prohibitions_alone() {
+    let mut s = strategy();
+    s["practices"] = json!(["decodable-texts", "timed-tests"]);
+    s["prohibitedPractices"] =
+        json!([{ "practice": "timed-tests", "subject": "mathematics", "grades": [0, 1, 2] }]);
+    let mut instruction = aligned();
+    instruction["practices"] = json!(["systematic-phonics", "decodable-texts", "timed-tests"]);
+    let v = vet(
+        json!({ "subjects": ["reading"], "instruction": instruction }),
+        s,
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Pass, "{}", c.message);
+}
