@@ -602,6 +602,22 @@ fn an_error_found_in_the_joined_roster_is_at_the_file_and_line_of_its_value() {
         "{}",
         e.message
     );
+    // With the scores file in another order and its own column names, the line and the column
+    // are the file's, not the joined roster's (B is the roster's line 3, the file's line 2; its
+    // post-test the roster's "post", the file's "spring"); and the count is the files'.
+    c["intake"]["scores"] =
+        json!({ "shape": "wide", "studentId": "id", "pre": "fall", "post": "spring" });
+    let scores = "id,fall,spring\nB,200,310\nA,200,210\n";
+    let e = run(&c, usage, scores, Some("id\nA\nB\n")).unwrap_err();
+    let rows = bad_rows(&e);
+    assert_eq!(
+        (rows[0].0, rows[0].1.as_deref(), rows[0].2),
+        (2, Some("spring"), "aboveMaximum")
+    );
+    match &e.details {
+        evidence_check::Details::Rows { total, .. } => assert_eq!(*total, 1),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
