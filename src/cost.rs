@@ -423,6 +423,47 @@ mod tests {
         assert_eq!(withheld.district_cents, 1000);
     }
 
+    /// Without students with an outcome in a group there is no share to compare, and nothing
+    /// is said of one being above the other.
+    #[test]
+    fn groups_without_outcomes_give_no_incremental_figure_and_no_claim() {
+        let c = costs(json!({})).unwrap();
+        for (treated, compared, intervention) in [
+            ((0, 0), (1, 2), 5),
+            ((2, 4), (0, 0), 5),
+            ((0, 0), (0, 0), 0),
+            ((2, 4), (1, 4), 0),
+        ] {
+            let x = Inputs {
+                payment_cents: Some(1000),
+                enrolled: 5,
+                intervention,
+                intervention_met: Some(treated),
+                comparison_met: Some(compared),
+                ..Inputs::default()
+            };
+            let out = cost(&c, &x).unwrap();
+            assert_eq!(out.per_additional_student_meeting_target_cents, None);
+            assert_eq!(out.notes, [ROUNDING], "{treated:?} {compared:?}");
+        }
+        // One of each, 2 of 4 against 1 of 4: a quarter more per intervention student, so
+        // 1000 / (4 x 1/4) = 1000.
+        let x = Inputs {
+            payment_cents: Some(1000),
+            enrolled: 4,
+            intervention: 4,
+            intervention_met: Some((2, 4)),
+            comparison_met: Some((1, 4)),
+            ..Inputs::default()
+        };
+        assert_eq!(
+            cost(&c, &x)
+                .unwrap()
+                .per_additional_student_meeting_target_cents,
+            Some(1000)
+        );
+    }
+
     #[test]
     fn a_negative_effect_has_no_cost_per_tenth_sd() {
         let c = costs(json!({})).unwrap();
