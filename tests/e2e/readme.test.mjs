@@ -82,7 +82,7 @@ test('README: the calculator example preloads its contract, draws its charts and
   await tab.click('evidence-calculator >> #sample');
   const expected = ec.evaluateContract(sampleContract, sampleRoster());
   await tab.waitForFunction((t) => document.querySelector('evidence-calculator').result?.payment.totalCents === t, expected.payment.totalCents, { timeout: 30000 });
-  assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 3, 'Chart.js loaded from /chart.js/');
+  assert.equal(await tab.locator('evidence-calculator >> canvas').count(), 4, 'Chart.js loaded from /chart.js/: payment, distribution, dose-response, fitted dose curve');
   assert.deepEqual(errors, []);
 });
 
