@@ -168,6 +168,11 @@ impl GrowthMetric {
             } | GrowthMetric::GrowthIndex { .. }
         )
     }
+    /// The metric measures growth (not a post-test score alone), so it has a rate per hour.
+    pub fn is_growth(&self) -> bool {
+        !matches!(self, GrowthMetric::PostScore)
+    }
+
     /// The metric takes each student's own typical growth from the roster.
     pub fn per_student(&self) -> bool {
         matches!(

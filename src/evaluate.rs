@@ -1039,7 +1039,9 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
     let [treated, compared] = &hours.compared;
     let growth_per_hour = GrowthPerHour {
         // A post-test score per hour is no growth.
-        overall: (c.metric.kind() != "postScore")
+        overall: c
+            .metric
+            .is_growth()
             .then(|| hours.overall.per_hour())
             .flatten(),
         effect_per_10_hours: effect
@@ -1055,7 +1057,7 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
             .and_then(|_| per_10_hours_reason(treated.mean_hours(), compared.mean_hours()))
             .map(|(short, _)| short),
     };
-    if c.metric.kind() == "postScore" {
+    if !c.metric.is_growth() {
         for cell in dose_response.iter_mut().chain(subgroups.iter_mut()) {
             cell.growth_per_hour = None;
         }
