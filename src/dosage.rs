@@ -71,14 +71,7 @@ pub(crate) fn read(r: &mut Reader, v: &Value, path: &str) -> Option<Settings> {
     let d = Settings::default();
     let o = r.object(v, path, &["share", "resamples", "seed"])?;
     let share = r.opt(o, path, "share", |r, v, p| {
-        let x = r.number(v, p)?;
-        r.check(
-            x > 0.0 && x < 1.0,
-            p,
-            Code::OutOfRange,
-            "Expected a share between 0 and 1, such as 0.8.",
-        )
-        .then_some(x)
+        r.open_fraction(v, p, "Expected a share between 0 and 1, such as 0.8.")
     });
     let resamples = r.opt(o, path, "resamples", |r, v, p| {
         let n = r.count(v, p)?;

@@ -325,6 +325,13 @@ impl Reader {
         Some(x as i64)
     }
 
+    /// A number strictly between 0 and 1, else `message` as its `outOfRange` error.
+    pub fn open_fraction(&mut self, v: &Value, path: &str, message: &str) -> Option<f64> {
+        let x = self.number(v, path)?;
+        self.check(x > 0.0 && x < 1.0, path, Code::OutOfRange, message)
+            .then_some(x)
+    }
+
     /// A share between 0 and 1 inclusive.
     pub fn fraction(&mut self, v: &Value, path: &str) -> Option<f64> {
         let x = self.number(v, path)?;

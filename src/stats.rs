@@ -432,14 +432,7 @@ impl EffectInput {
                     let go = r.object(g, &p, &["n", "proportion"])?;
                     let n = r.req(go, &p, "n", read_n);
                     let proportion = r.req(go, &p, "proportion", |r, v, p| {
-                        let x = r.number(v, p)?;
-                        r.check(
-                            x > 0.0 && x < 1.0,
-                            p,
-                            Code::OutOfRange,
-                            "A proportion must be strictly between 0 and 1: at 0 or 1 the Cox index (a log odds ratio) is infinite.",
-                        )
-                        .then_some(x)
+                        r.open_fraction(v, p, "A proportion must be strictly between 0 and 1: at 0 or 1 the Cox index (a log odds ratio) is infinite.")
                     });
                     Some(Group::Dichotomous {
                         n: n?,
