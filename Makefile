@@ -52,9 +52,10 @@ test-e2e:
 clean:
 	rm -rf pkg target/site
 
-## Times the pipelines on a 1,000,000-student roster and writes BENCHMARKS.md (not a test).
+## Times the pipelines and their peers (DuckDB-wasm, native DuckDB, a JS pipeline, a newline
+## scan) on a 1,000,000-student roster and writes BENCHMARKS.md (not a test).
 bench: build
-	scripts/setup.sh browser
+	scripts/setup.sh browser bench
 	node bench/run.mjs
 
 ## Runs each fuzz target (libFuzzer, cargo fuzz) for FUZZ_SECONDS (default 60) from the seeds in

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh machine of ours, idempotently:
 # each step is skipped when its tool is already there at the right version.
-# Usage: scripts/setup.sh [rust] [node] [browser] [minisign]   (no argument: all of them)
+# Usage: scripts/setup.sh [rust] [node] [browser] [minisign] [bench]
+# (no argument: all but bench, the SQL engines only make bench compares with)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -46,6 +47,14 @@ if has node; then
     say "installing npm packages"
     npm ci --no-audit --no-fund --loglevel=error
     cp package-lock.json node_modules/.setup-lock
+  fi
+fi
+
+if has bench; then
+  if [ ! -f bench/node_modules/.package-lock.json ] || ! cmp -s <(sed 1,3d bench/package-lock.json) <(sed 1,3d bench/node_modules/.setup-lock 2>/dev/null); then
+    say "installing the benchmark's SQL peers (DuckDB)"
+    npm ci --prefix bench --no-audit --no-fund --loglevel=error
+    cp bench/package-lock.json bench/node_modules/.setup-lock
   fi
 fi
 
