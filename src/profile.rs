@@ -9,7 +9,9 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 mod instruction;
-pub use instruction::{overlap, subject_key, Instruction, ScopedPractice, Strategy, Term};
+pub use instruction::{
+    overlap, subject_key, AdoptedCurriculum, Instruction, ScopedPractice, Strategy, Term,
+};
 
 /// US state, district and territory postal codes accepted for state-agency approvals.
 pub const STATE_CODES: [&str; 56] = [

@@ -9,7 +9,8 @@
 use super::{check, Check, Status};
 use crate::error::index;
 use crate::profile::{
-    overlap, subject_key, Grade, Instruction, Profile, ScopedPractice, Strategy, Term,
+    overlap, subject_key, AdoptedCurriculum, Grade, Instruction, Profile, ScopedPractice, Strategy,
+    Term,
 };
 
 /// Every grade from kindergarten to 12: what a product that lists no grades is taken to serve.
@@ -30,6 +31,20 @@ const ALL_GRADES: [Grade; 13] = [
 ];
 
 pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
+    let empty = Instruction {
+        approach: None,
+        practices: Vec::new(),
+        supplements: Vec::new(),
+        standards: Vec::new(),
+    };
+    let instruction = p.instruction.as_ref().unwrap_or(&empty);
+    // The district's adopted curricula the product says it supplements: a product built for the
+    // district's reading curriculum teaches reading in that curriculum's grades, whatever
+    // subjects and grades it lists, so calling itself "writing" cannot escape reading's rules.
+    let supplemented: Vec<&AdoptedCurriculum> = (strategy.curricula.iter())
+        .filter(|c| (instruction.supplements.iter()).any(|s| s.curriculum == c.curriculum))
+        .collect();
+
     // The grades the product serves, and those its outcome claims name. A product that names
     // no grade of its own is held to every rule, so that leaving them out cannot escape one.
     let mut grades: Vec<Grade> = p.grades.clone();
@@ -40,6 +55,10 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
             grades.extend(claimed.iter().filter(|g| !p.grades.contains(g)));
         }
     }
+    let declared_grades = grades.clone();
+    for c in &supplemented {
+        grades.extend(c.grades.iter().filter(|g| !declared_grades.contains(g)));
+    }
     let grades = grades.as_slice();
     // Likewise a product that names no subject, or one outside the district's vocabulary
     // ("ELA" where the district says "reading"): the prohibitions of every subject apply to it,
@@ -48,32 +67,34 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     // vocabulary (to every subject's when it names none there), so an honest extra word does
     // not bring in every other subject's curriculum. A strategy that names no subject has no
     // subject rules to escape.
-    let keys: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
+    // The subjects of the curricula it supplements count as named.
+    let declared: Vec<String> = p.subjects.iter().map(|s| subject_key(&s.0)).collect();
     let vocabulary = every_named_subject(strategy);
-    let known: Vec<String> = keys
-        .iter()
-        .filter(|s| vocabulary.contains(s))
-        .cloned()
-        .collect();
-    let unknown = keys.len() > known.len() || keys.is_empty();
-    let every_subject = !vocabulary.is_empty() && known.is_empty();
+    let known = declared.iter().filter(|s| vocabulary.contains(s)).count();
+    let unknown = declared.len() > known || declared.is_empty();
+    let every_subject = !vocabulary.is_empty() && known == 0;
+    let mut keys = declared.clone();
+    for c in &supplemented {
+        if !keys.contains(&c.subject.0) {
+            keys.push(c.subject.0.clone());
+        }
+    }
     let subjects = if every_subject {
         vocabulary.clone()
     } else {
         keys.clone()
     };
-    let prohibited_subjects = if !vocabulary.is_empty() && unknown {
-        vocabulary.clone()
-    } else {
-        keys
+    let widen = |named: Vec<String>| {
+        if !vocabulary.is_empty() && unknown {
+            vocabulary.clone()
+        } else {
+            named
+        }
     };
-    let empty = Instruction {
-        approach: None,
-        practices: Vec::new(),
-        supplements: Vec::new(),
-        standards: Vec::new(),
-    };
-    let instruction = p.instruction.as_ref().unwrap_or(&empty);
+    let prohibited_subjects = widen(keys);
+    // What the product's own subjects and grades bring, to say when a rule applies only
+    // through a curriculum it supplements.
+    let declared_scope = (widen(declared), declared_grades);
     let uses = |t: &Term| instruction.practices.contains(t);
 
     let mut problems = Vec::new();
@@ -89,15 +110,29 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
         })
         .collect();
     for (_, q) in &prohibited {
-        // Say so when the rule applies only because a subject is outside the vocabulary.
-        let because = q
-            .subject
-            .as_ref()
-            .filter(|s| !subjects.contains(&s.0))
-            .map_or(String::new(), |_| {
-                " (applied because the product names a subject outside the district's vocabulary)"
-                    .to_string()
-            });
+        // Say so when the rule applies only because a subject is outside the vocabulary, or
+        // only through a curriculum the product supplements.
+        let because = if q.subject.as_ref().is_some_and(|s| !subjects.contains(&s.0)) {
+            " (applied because the product names a subject outside the district's vocabulary)"
+                .to_string()
+        } else if !q.applies_to(&declared_scope.0, &declared_scope.1) {
+            let names: Vec<String> = (supplemented.iter())
+                .map(|c| {
+                    format!(
+                        "{} ({} in grades {})",
+                        c.curriculum.0,
+                        c.subject.0,
+                        grade_list(&c.grades)
+                    )
+                })
+                .collect();
+            format!(
+                " (applied because the product supplements the district's {})",
+                names.join(", ")
+            )
+        } else {
+            String::new()
+        };
         problems.push(format!(
             "The product uses the practice \"{}\", which the district prohibits for {}{because}.",
             q.practice.0,

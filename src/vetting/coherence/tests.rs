@@ -526,3 +526,62 @@ fn a_product_of_known_subjects_is_held_to_their_prohibitions_alone() {
     let c = coherence(&v);
     assert_eq!(c.status, Status::Pass, "{}", c.message);
 }
+
+/// A product that supplements the district's reading curriculum teaches reading in that
+/// curriculum's grades: calling itself "writing" or "mathematics" (subjects the district lists
+/// with no rules of their own), or naming grades outside the prohibition's, does not escape
+/// reading's prohibitions, and the message says why the rule applies.
+#[test]
+fn a_supplemented_curriculum_brings_its_subject_and_grades() {
+    let mut s = strategy();
+    s["subjects"] = json!(["reading", "writing", "mathematics"]);
+    let mut instruction = aligned();
+    instruction["practices"] = json!(["systematic-phonics", "three-cueing"]);
+    let why = "The product uses the practice \"three-cueing\", which the district prohibits for reading in grades K-3 (applied because the product supplements the district's el-education (reading in grades K-5)).";
+    for subject in ["writing", "mathematics"] {
+        let v = vet(
+            json!({ "subjects": [subject], "instruction": instruction }),
+            s.clone(),
+        );
+        let c = coherence(&v);
+        assert_eq!(c.status, Status::Fail, "{subject}: {}", c.message);
+        assert!(c.message.starts_with(why), "{}", c.message);
+        // el-education now counts as evidence for the reading it brings.
+        assert!(
+            c.message.contains("alignment to el-education (reading) at https://readwell.example/el-crosswalk"),
+            "{}",
+            c.message
+        );
+        assert_eq!(v.verdict, Verdict::NotRecommended);
+    }
+    // Reading in grade 6 only: el-education's grades K-5 bring the K-3 rule.
+    let v = vet(
+        json!({ "grades": [6], "outcomes": [], "instruction": instruction }),
+        s.clone(),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Fail, "{}", c.message);
+    assert!(c.message.starts_with(why), "{}", c.message);
+    // Named in the profile's own subjects and grades, the rule needs no such reason.
+    let v = vet(json!({ "instruction": instruction }), s.clone());
+    assert!(coherence(&v)
+        .message
+        .starts_with("The product uses the practice \"three-cueing\", which the district prohibits for reading in grades K-3. "));
+    // A writing product supplementing no district curriculum is held to writing alone.
+    let mut own = instruction.clone();
+    own["supplements"] = json!([]);
+    own["practices"] = json!(["three-cueing"]);
+    let v = vet(json!({ "subjects": ["writing"], "instruction": own }), s.clone());
+    assert_eq!(coherence(&v).status, Status::Pass, "{}", coherence(&v).message);
+    // Supplementing el-education without the phonics reading K-3 requires: a warning for it.
+    let mut no_phonics = aligned();
+    no_phonics["practices"] = json!(["decodable-texts"]);
+    let v = vet(json!({ "subjects": ["writing"], "instruction": no_phonics }), s);
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(
+        c.message.starts_with("The district requires systematic-phonics for reading in grades K-3, and the product does not state that it uses it."),
+        "{}",
+        c.message
+    );
+}
