@@ -113,7 +113,7 @@ function dosageSentence(d) {
   if (d.minutesPerWeek == null) return `No dose in this roster brings ${share} of its ${count(d.n)} students with an outcome to the target (not reached).`;
   const interval = d.resamples === 0 ? ''
     : ` (95% bootstrap interval ${d.ciLower == null ? '—' : d.ciLower} to ${d.ciUpper == null ? 'not reached' : `${d.ciUpper} minutes`}; ${count(d.resamples)} resamples, seed ${d.seed})`;
-  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, by a centred isotonic fit over ${count(d.n)} enrolled students with an outcome.`;
+  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, by a centred isotonic fit over ${count(d.n)} intervention students with an outcome, at fidelity or not.`;
 }
 
 /** The fitted dose curve over the dose bands' own shares (Chart.js's `stepped: 'before'`

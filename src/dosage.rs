@@ -262,7 +262,8 @@ fn required(curve: &[Point], share: f64) -> Option<u32> {
 pub struct DosageRequired {
     /// The share of students meeting the target asked for.
     pub share: f64,
-    /// Enrolled students with an outcome, at fidelity or not: the fit's students.
+    /// Intervention students with an outcome, at fidelity or not (even when the contract
+    /// excludes those below it): the fit's students.
     pub n: u64,
     /// The least minutes a week whose fitted share reaches `share`; null when none does.
     pub minutes_per_week: Option<u32>,

@@ -135,7 +135,7 @@ pub struct Evaluation {
     /// The return on minutes: growth per hour of use of the growth figures' students, and the
     /// effect per 10 hours (each cell's growth per hour is in its cell).
     pub growth_per_hour: GrowthPerHour,
-    /// The least minutes a week at which the chosen share of enrolled students with an outcome
+    /// The least minutes a week at which the chosen share of intervention students with an outcome
     /// meet the target, by centred isotonic regression on this roster, with its bootstrap interval and
     /// the fitted curve (the district's view only); null without such students.
     pub dosage_required: Option<dosage::DosageRequired>,
@@ -578,7 +578,8 @@ struct Hours {
     groups: Vec<Vec<per_hour::Moments>>,
     /// The hours of each arm's students with a post-test (intervention, comparison).
     compared: [per_hour::Moments; 2],
-    /// Every enrolled student with an outcome by minutes a week, met or not.
+    /// Every intervention student with an outcome by minutes a week, met or not (below
+    /// fidelity too, even when the contract excludes them).
     doses: dosage::Doses,
 }
 
@@ -715,7 +716,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         let arm = usize::from(!r.intervention[i]);
         // Both arms alike, every student assigned (intent to treat): the hours of those with a
         // post-test, as the effect compares them, and who of those with an outcome meet the
-        // lowest tier, for the incremental cost.
+        // lowest tier, for the incremental cost. The dose fit takes every intervention student
+        // with an outcome, whatever the contract pays for: excluding those below fidelity is a
+        // payment rule, and the doses below the minimum are the roster's evidence too.
         let hours_of_use = r.minutes[i] / 60.0;
         if !r.post[i].is_nan() {
             hours.compared[arm].see(0.0, hours_of_use);
@@ -726,6 +729,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             if !m.is_nan() {
                 arms_met[arm].1 += 1;
                 arms_met[arm].0 += u64::from(reaches(m, lowest));
+                if arm == 0 {
+                    hours.doses.see(r.minutes[i] / r.weeks[i], reaches(m, lowest));
+                }
             }
         }
         if arm == 1 {
@@ -804,7 +810,6 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         dose.see(&s, placed.as_ref());
         if let Some(metric) = s.metric {
             hours.bands[s.band].see(metric, hours_of_use);
-            hours.doses.see(r.minutes[i] / r.weeks[i], s.tier.is_some());
         }
     }
     Totals {

@@ -108,7 +108,7 @@ export interface Evaluation {
   growth: { n: number; mean: number | null; median: number | null; sd: number | null };
   /** The return on minutes: the growth figures' students' growth per hour, and the effect per 10 hours of use. */
   growthPerHour: { overall: PerHour | null; effectPer10Hours: number | null; comparedMeanHours: number | null; comparisonMeanHours: number | null; note: string | null };
-  /** The least minutes a week at which `share` of the enrolled students with an outcome meet the target (centred isotonic fit; null: not reached), its bootstrap interval (ciUpper null: beyond the roster's doses), notes, and the fitted curve's points (joined by straight lines). */
+  /** The least minutes a week at which `share` of the intervention students with an outcome (at fidelity or not, even when the contract excludes those below it) meet the target (centred isotonic fit; null: not reached), its bootstrap interval (ciUpper null: beyond the roster's doses), notes, and the fitted curve's points (joined by straight lines). */
   dosageRequired: { share: number; n: number; minutesPerWeek: number | null; ciLower: number | null; ciUpper: number | null;
     resamples: number; seed: number; notes: string[];
     curve: Array<{ from: number; to: number; n: number; minutesPerWeek: number; share: number }> } | null;

@@ -2060,6 +2060,16 @@ fn a_roster_built_to_need_40_minutes_a_week_needs_40() {
     assert_eq!(d.n, 100);
     assert_eq!(d.minutes_per_week, Some(40));
     assert_eq!(d.notes, Vec::<String>::new());
+    // A contract leaving out the 20 students below 30 minutes a week still fits every student
+    // (fourth attack: the curve began at the fidelity minimum, and read 60 where 10 reached it).
+    let excluded = with(json!({
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 }, "belowFidelity": "excluded"
+    }));
+    let e = run(excluded, &roster);
+    assert_eq!(e.students.enrolled, 80);
+    let d = e.dosage_required.as_ref().unwrap();
+    assert_eq!((d.n, d.minutes_per_week), (100, Some(40)));
+    assert_eq!(d.curve[0].from, 20);
 }
 
 /// A rate per 10 hours never stretches an effect beyond the use it rests on (third attack:
