@@ -13,6 +13,11 @@
 use crate::stats::t_quantile;
 use serde::Serialize;
 
+/// Fewest hours of use, the group's students together, behind a rate: below an hour a rate
+/// per hour divides by nearly nothing (a roster's 1e-300 minutes made it infinite, and its
+/// interval's squares overflow).
+pub const MIN_TOTAL_HOURS: f64 = 1.0;
+
 /// The running moments of a group's (outcome, hours) pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Moments {
@@ -55,9 +60,11 @@ impl Moments {
         self.n += o.n;
     }
 
-    /// The growth per hour with its 95% interval; None without students or without an hour.
+    /// The growth per hour with its 95% interval; None without students or with fewer than
+    /// [`MIN_TOTAL_HOURS`] of use in all. With at least an hour, |R| is at most the roster's
+    /// largest sum of outcomes (10^7 students x 2 x 10^12), so every square below is finite.
     pub fn per_hour(&self) -> Option<PerHour> {
-        if self.n == 0 || self.mean_h <= 0.0 {
+        if self.n == 0 || self.mean_h * (self.n as f64) < MIN_TOTAL_HOURS {
             return None;
         }
         let r = self.mean_m / self.mean_h;
@@ -216,5 +223,25 @@ mod tests {
             .sum();
         let se = (residual / 2.0 / 3.0).sqrt() / 2e6;
         assert!((p.ci_upper.unwrap() - r - t_quantile(0.975, 2.0) * se).abs() < 1e-9);
+    }
+
+    /// A rate needs an hour of use in all (fourth attack: 1e-300 minutes made an infinite
+    /// rate, and the evaluation an internal error): 12 students at 5 minutes (exactly an hour)
+    /// have one, 12 at 4.99 and 12 at 1e-300 do not.
+    #[test]
+    fn a_rate_needs_an_hour_of_use_in_all() {
+        let group = |minutes: f64| {
+            let mut m = Moments::default();
+            for k in 0..12 {
+                m.see(if k % 2 == 0 { -1e12 } else { 1e12 }, minutes / 60.0);
+            }
+            m.per_hour()
+        };
+        let p = group(5.0).unwrap();
+        assert_eq!(p.n, 12);
+        assert_eq!(p.per_hour, 0.0);
+        assert!(p.ci_upper.unwrap().is_finite() && p.ci_upper.unwrap() > 1e12);
+        assert_eq!(group(4.99), None);
+        assert_eq!(group(1e-300), None);
     }
 }

@@ -2102,3 +2102,22 @@ fn no_effect_per_10_hours_from_fewer_than_10_hours_of_use() {
     assert_eq!(published.effect_per_10_hours, None);
     assert_eq!(published.effect_note, Some("No effect per 10 hours: the intervention students used the product fewer than 10 hours a student more than the comparison students, and a rate per 10 hours would stretch the effect beyond the use it rests on."));
 }
+
+/// Minutes of use too small to make an hour give no rate, and the evaluation goes on (fourth
+/// attack: 1e-300 minutes with gains of 2 x 10^12 made an infinite rate, and the payment was
+/// lost to an internal error).
+#[test]
+fn a_roster_of_next_to_no_minutes_has_no_rate_and_still_pays() {
+    let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
+    for k in 0..12 {
+        roster.push_str(&format!("S{k},-1e12,1e12,{},10\n", if k == 0 { "1e-300" } else { "0" }));
+    }
+    let e = run(
+        with(json!({ "fidelity": { "minMinutesPerWeek": 0, "minWeeks": 1 } })),
+        &roster,
+    );
+    assert_eq!(e.students.at_fidelity, 12);
+    assert_eq!(e.growth_per_hour.overall, None);
+    assert!(e.dose_response.iter().all(|c| c.growth_per_hour.is_none()));
+    assert!(e.payment.total_cents > 0);
+}
