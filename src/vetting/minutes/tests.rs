@@ -189,3 +189,75 @@ fn a_rate_just_below_the_threshold_is_not_printed_as_it() {
     assert_eq!(super::apart(0.1, Some(0.1)), "0.1");
     assert_eq!(super::apart(0.0999, None), "0.1");
 }
+
+/// A claim's rate rests on enough use, at a dose near the one the district buys, and a decline
+/// is never passed (fourth attack: 1 minute a week for 1 week passed at 126 SD per 10 hours, a
+/// claim at a sliver of the prescribed dose passed, and so did -0.3 SD without a threshold).
+#[test]
+fn a_rate_rests_on_enough_use_near_the_prescribed_dose_and_a_decline_warns() {
+    let claim = |value: f64, minutes: f64, weeks: f64| {
+        json!([{ "measure": "m", "metric": "effectSize", "value": value,
+                 "dosage": { "minutesPerWeek": minutes, "weeks": weeks } }])
+    };
+    // 1 minute for 1 week, and 10080 minutes for 0.0001 weeks (1.008 minutes): no rate.
+    let v = vet(json!({ "outcomes": claim(0.21, 1.0, 1.0) }), json!({}));
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert_eq!(c.message, "outcomes[0] (m): 0.21 SD over 0.017 hours of use (1 minute a week for 1 week), too little use for a rate in SD per 10 hours. The policy sets no least effect per 10 hours. Too little use for a rate: outcomes[0] (an effect size per 10 hours rests on at least 10 hours of use, a gain per hour on at least one).");
+    let v = vet(
+        json!({ "outcomes": claim(0.21, 10080.0, 0.0001) }),
+        json!({ "minEffectSizePer10Hours": 0.05 }),
+    );
+    assert_eq!(minutes(&v).status, Status::Warn);
+    assert!(!minutes(&v).message.contains("Below it"));
+    // Exactly 10 hours (30 minutes for 20 weeks) has a rate: 0.2 x 10 / 10.
+    let v = vet(json!({ "outcomes": claim(0.2, 30.0, 20.0) }), json!({}));
+    assert_eq!(minutes(&v).status, Status::Pass, "{}", minutes(&v).message);
+    assert!(minutes(&v).message.contains("0.2 SD per 10 hours"));
+    // A gain needs an hour: 59 minutes is too little, 60 is enough (4 points per hour).
+    let gain = |minutes: f64| {
+        json!([{ "measure": "g", "metric": "scaleScoreGain", "value": 4,
+                 "dosage": { "minutesPerWeek": minutes, "weeks": 1 } }])
+    };
+    let v = vet(json!({ "outcomes": gain(59.0), "dosage": null }), json!({}));
+    assert_eq!(minutes(&v).status, Status::Warn);
+    let v = vet(json!({ "outcomes": gain(60.0), "dosage": null }), json!({}));
+    assert_eq!(minutes(&v).status, Status::Pass);
+    assert!(minutes(&v).message.starts_with("outcomes[0] (g): a gain of 4 scale-score points over 1 hour of use (60 minutes a week for 1 week), 4 points per hour."));
+    // The product prescribes 90 minutes for 36 weeks (54 hours); a claim at 30 x 30 (15 hours)
+    // is under half of it, one at 30 x 54 (27 hours) is not.
+    let prescribed = json!({ "minutesPerWeek": 90, "weeks": 36 });
+    let v = vet(
+        json!({ "outcomes": claim(0.3, 30.0, 30.0), "dosage": prescribed }),
+        json!({}),
+    );
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.ends_with("Measured at less than half the 54 hours of use the product prescribes (90 minutes a week for 36 weeks), so the rate says little about the return on the prescribed minutes: outcomes[0]."), "{}", c.message);
+    let v = vet(
+        json!({ "outcomes": claim(0.3, 30.0, 54.0), "dosage": prescribed }),
+        json!({}),
+    );
+    assert_eq!(minutes(&v).status, Status::Pass, "{}", minutes(&v).message);
+    // A decline, with or without a threshold.
+    let v = vet(json!({ "outcomes": claim(-0.3, 40.0, 30.0) }), json!({}));
+    let c = minutes(&v);
+    assert_eq!(c.status, Status::Warn);
+    assert!(c.message.contains(
+        "-0.3 SD over 20 hours of use (40 minutes a week for 30 weeks), -0.15 SD per 10 hours."
+    ));
+    assert!(
+        c.message.ends_with("A decline is claimed: outcomes[0]."),
+        "{}",
+        c.message
+    );
+    // An absurd claim prints in a line, not in 301 digits.
+    let v = vet(json!({ "outcomes": claim(1e300, 40.0, 30.0) }), json!({}));
+    assert!(
+        minutes(&v)
+            .message
+            .starts_with("outcomes[0] (m): 1.00e300 SD over 20 hours"),
+        "{}",
+        minutes(&v).message
+    );
+}
