@@ -52,31 +52,31 @@ const barChart = (labels, label, data, backgroundColor, options = {}) => ({
   options: { plugins: { legend: { display: false } }, ...options },
 });
 
-function paymentSection(p) {
+function paymentSection(p, cash) {
   const adjustment = p.totalCents - Math.max(0, p.baseCents + p.outcomeCents - p.penaltyCents);
   const rows = [
-    { cells: ['Base', money(p.baseCents)] },
-    { cells: ['Outcome payments', money(p.outcomeCents)] },
-    { cells: ['Decline penalty', `−${money(p.penaltyCents)}`] },
-    { cells: [p.capApplied ? 'Cap applied' : p.floorApplied ? 'Floor applied' : 'Cap or floor', adjustment === 0 ? money(0) : `${adjustment < 0 ? '−' : '+'}${money(Math.abs(adjustment))}`] },
-    { cells: ['Total', money(p.totalCents)], className: 'total' },
+    { cells: ['Base', cash(p.baseCents)] },
+    { cells: ['Outcome payments', cash(p.outcomeCents)] },
+    { cells: ['Decline penalty', `−${cash(p.penaltyCents)}`] },
+    { cells: [p.capApplied ? 'Cap applied' : p.floorApplied ? 'Floor applied' : 'Cap or floor', adjustment === 0 ? cash(0) : `${adjustment < 0 ? '−' : '+'}${cash(Math.abs(adjustment))}`] },
+    { cells: ['Total', cash(p.totalCents)], className: 'total' },
   ];
   return [el('h3', { text: 'Payment' }),
-    el('p', { class: 'big', id: 'total', text: money(p.totalCents) }),
-    el('p', { class: 'hint', text: `Of a possible ${money(p.maximumCents)}; ${percent(p.contingentShare)} of that depends on outcomes.${p.districtObligationMet === false ? ' The district fell short of its fidelity obligation, so it pays in full.' : ''}` }),
+    el('p', { class: 'big', id: 'total', text: cash(p.totalCents) }),
+    el('p', { class: 'hint', text: `Of a possible ${cash(p.maximumCents)}; ${percent(p.contingentShare)} of that depends on outcomes.${p.districtObligationMet === false ? ' The district fell short of its fidelity obligation, so it pays in full.' : ''}` }),
     el('div', { class: 'grid' }, table('Payment breakdown', ['Part', 'Amount'], rows, { numeric: [1] }),
-      chart('Payment breakdown chart', `Base ${money(p.baseCents)}, outcome ${money(p.outcomeCents)}, penalty ${money(p.penaltyCents)}, total ${money(p.totalCents)}.`,
+      chart('Payment breakdown chart', `Base ${cash(p.baseCents)}, outcome ${cash(p.outcomeCents)}, penalty ${cash(p.penaltyCents)}, total ${cash(p.totalCents)}.`,
         barChart(['Base', 'Outcome', 'Penalty', 'Total'], 'Dollars', [p.baseCents, p.outcomeCents, -p.penaltyCents, p.totalCents].map((c) => c / 100),
           ['#5b7fa6', '#1d6b34', '#a4161a', '#0a3d73'])))];
 }
 
-function studentsSection(s) {
+function studentsSection(s, cash) {
   return [el('h3', { text: 'Students' }), table('Students by status', ['Students', 'Count'], [
     { cells: ['Rows read', count(s.rows)] }, { cells: ['Comparison students', count(s.comparison)] },
     { cells: ['Enrolled', count(s.enrolled)] }, { cells: ['At fidelity', count(s.atFidelity)] },
     { cells: ['At fidelity with an outcome', count(s.withOutcome)] }, { cells: ['Missing post-test', count(s.missingOutcome)] },
     { cells: ['Met the target (lowest tier)', count(s.metTarget)] }, { cells: ['Declined', count(s.declined)] },
-    ...s.byTier.map((t) => ({ cells: [`Tier "${t.label}" (at least ${t.atLeast}, ${money(t.centsPerStudent)} each)`, count(t.count)] })),
+    ...s.byTier.map((t) => ({ cells: [`Tier "${t.label}" (at least ${t.atLeast}, ${cash(t.centsPerStudent)} each)`, count(t.count)] })),
     { cells: ['Below every tier', count(s.belowAllTiers)] },
   ], { numeric: [1] })];
 }
@@ -113,7 +113,12 @@ function dosageSentence(d) {
   if (d.minutesPerWeek == null) return `No dose in this roster brings ${share} of its ${count(d.n)} students with an outcome to the target (not reached).`;
   const interval = d.resamples === 0 ? ''
     : ` (95% bootstrap interval ${d.ciLower == null ? '—' : d.ciLower} to ${d.ciUpper == null ? 'not reached' : `${d.ciUpper} minutes`}; ${count(d.resamples)} resamples, seed ${d.seed})`;
-  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, by a centred isotonic fit over ${count(d.n)} intervention students with an outcome, at fidelity or not.`;
+  const fit = `by a centred isotonic fit over ${count(d.n)} intervention students with an outcome, at fidelity or not`;
+  if (d.atMost) {
+    const first = d.curve[0];
+    return `${share} of the students meet the target already at the lowest doses in this roster: at most ${d.minutesPerWeek} minutes a week, the mean dose of the fit's first point (${count(first.n)} students at ${first.from} to ${first.to} minutes a week)${interval}, ${fit}. Fewer minutes may do; the roster cannot say how few.`;
+  }
+  return `${share} of the students meet the target from ${d.minutesPerWeek} minutes a week${interval}, ${fit}.`;
 }
 
 /** The fitted dose curve over the dose bands' own shares (Chart.js's `stepped: 'before'`
@@ -145,7 +150,7 @@ function minutesSection(r) {
   const rows = [
     { cells: ['At fidelity with an outcome (the growth figures)', count(g.overall?.n ?? 0), decimal(g.overall?.meanHours, 1), perHour(g.overall)] },
     ...r.doseResponse.map((c) => ({ cells: [`${c.value} minutes a week (at fidelity or not)`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
-    ...r.subgroups.map((c) => ({ cells: [`${c.column} ${c.value}`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
+    ...r.subgroups.map((c) => ({ cells: [`${c.column} ${c.value} (at fidelity)`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
   ];
   const d = r.dosageRequired;
   return [el('h3', { text: 'Return on minutes' }),
@@ -167,25 +172,25 @@ function minutesSection(r) {
 /** The effect's design and significance, as every figure resting on it must say. */
 const effectQuality = (e) => `${DESIGN[e.design]}, p = ${decimal(e.pValue, 3)}: ${e.significant ? 'statistically significant' : 'not statistically significant'}`;
 
-/** The cost figures (ingredients method), when the contract lists the district's costs. */
-function costSection(c, effect) {
+/** The cost figures (ingredients method), when the contract lists the district's costs, in its currency (`cash`). */
+function costSection(c, effect, cash) {
   if (!c) return [];
   const activity = { training: 'Training', supervision: 'Supervision', other: 'Other staff time' };
   const rows = [
-    ...c.staff.map((s) => ({ cells: [`${activity[s.activity]}: ${s.hours} hours at ${money(s.centsPerHour)}`, money(s.cents)] })),
-    { cells: ['Devices', money(c.devicesCents)] }, { cells: ['Other', money(c.otherCents)] },
-    { cells: ['The district\'s costs', money(c.districtCents)], className: 'total' },
-    { cells: ['Payment to the vendor', c.paymentCents == null ? '—' : money(c.paymentCents)] },
-    { cells: ['Total cost', c.totalCents == null ? '—' : money(c.totalCents)], className: 'total' },
+    ...c.staff.map((s) => ({ cells: [`${activity[s.activity]}: ${s.hours} hours at ${cash(s.centsPerHour)}`, cash(s.cents)] })),
+    { cells: ['Devices', cash(c.devicesCents)] }, { cells: ['Other', cash(c.otherCents)] },
+    { cells: ['The district\'s costs', cash(c.districtCents)], className: 'total' },
+    { cells: ['Payment to the vendor', c.paymentCents == null ? '—' : cash(c.paymentCents)] },
+    { cells: ['Total cost', c.totalCents == null ? '—' : cash(c.totalCents)], className: 'total' },
   ];
-  const each = (x) => (x == null ? '—' : money(x));
+  const each = (x) => (x == null ? '—' : cash(x));
   return [el('h3', { text: `Cost${c.priceYear ? ` (${c.priceYear} prices)` : ''}` }),
     el('div', { class: 'grid' },
       table('The programme\'s cost: the payment and the district\'s own costs', ['Ingredient', 'Amount'], rows, { numeric: [1] }),
       table('Cost per student', ['Figure', 'Amount'], [
         { cells: ['Per enrolled student', each(c.perEnrolledCents)] },
         { cells: ['Per student meeting the target', each(c.perStudentMeetingTargetCents)] },
-        { cells: ['Per additional student meeting the target (against the comparison group)', each(c.perAdditionalStudentMeetingTargetCents)] },
+        { cells: [`Per additional student meeting the target (against the comparison group${effect && c.perAdditionalStudentMeetingTargetCents != null ? ` of the local ${DESIGN[effect.design]}, whose effect on scores is g = ${decimal(effect.g, 3)}, p = ${decimal(effect.pValue, 3)}: ${effect.significant ? 'statistically significant' : 'not statistically significant'}` : ''})`, each(c.perAdditionalStudentMeetingTargetCents)] },
         { cells: [`Per student per 0.1 SD of effect${effect && c.perStudentPerTenthSdCents != null ? ` (g = ${decimal(effect.g, 3)}; ${effectQuality(effect)})` : ''}`, each(c.perStudentPerTenthSdCents)] },
       ], { numeric: [1] })),
     ...c.notes.map((n) => el('p', { class: 'hint', text: n }))];
@@ -315,12 +320,13 @@ export class ResultsView {
 
   /** Shows an evaluation, as `evaluateContract` returned it. */
   render(r) {
+    const cash = (cents) => money(cents, r.report.currency);
     for (const c of this.#charts) c.destroy();
     this.#charts = [];
     this.#results.replaceChildren(
-      ...matchesSection(r.matches), ...paymentSection(r.payment), ...studentsSection(r.students), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
+      ...matchesSection(r.matches), ...paymentSection(r.payment, cash), ...studentsSection(r.students, cash), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
       ...subgroupsSection(r.subgroups, r.report.minCellSize), ...comparisonSection(r.effect),
-      ...minutesSection(r), ...costSection(r.cost, r.effect),
+      ...minutesSection(r), ...costSection(r.cost, r.effect, cash),
       ...r.notes.map((note) => el('p', { class: 'hint', text: note })),
       ...rowsLeftOutSection(r), ...reportSection(r.report, (report) => this.#download(report)));
     // Chart.js sizes a chart from its canvas, so the charts are made once the canvases are in place.

@@ -72,7 +72,8 @@ export function headline(report) {
 /**
  * The programme's cost per student meeting the target, when the report carries it (its cost
  * figures are computed from the report's own published figures), in the report's currency:
- * "$196.25 a student meeting the target (2025 prices)".
+ * "$196.25 a student meeting the target (2025 prices)", with "about" when the payment it rests on
+ * is the report's rounded total.
  */
 export function costLine(report) {
   const cents = report.cost?.perStudentMeetingTargetCents;
@@ -84,7 +85,9 @@ export function costLine(report) {
     return ''; // not a currency code: no amount is shown rather than a wrong one
   }
   const year = Number.isInteger(report.cost.priceYear) ? ` (${report.cost.priceYear} prices)` : '';
-  return `${amount} a student meeting the target${year}`;
+  // Resting on a payment the report rounds, the figure is near, not exact.
+  const about = report.cost.paymentRoundedToCents == null ? '' : 'about ';
+  return `${about}${amount} a student meeting the target${year}`;
 }
 
 /**

@@ -267,6 +267,9 @@ pub struct DosageRequired {
     pub n: u64,
     /// The least minutes a week whose fitted share reaches `share`; null when none does.
     pub minutes_per_week: Option<u32>,
+    /// The fit's first point already reaches the share, so `minutesPerWeek` (that point's mean
+    /// dose) is an upper bound: the roster shows no dose falling short, and fewer may do.
+    pub at_most: bool,
     /// The bootstrap's 2.5th and 97.5th percentiles; the upper is null when more than 2.5% of
     /// the resamples do not reach the share (and both are null when the estimate is).
     pub ci_lower: Option<u32>,
@@ -334,10 +337,10 @@ pub fn dosage_required(
         _ => (None, None),
     };
     let mut notes = Vec::new();
-    if let Some(first) = curve
+    let first_reaches = curve
         .first()
-        .filter(|p| estimate.is_some() && reaches(p.share * p.n as f64, share * p.n as f64))
-    {
+        .filter(|p| estimate.is_some() && reaches(p.share * p.n as f64, share * p.n as f64));
+    if let Some(first) = first_reaches {
         notes.push(format!(
             "The share is reached already by the fit's first point: {} student{} at {} to {} minutes a week, {:.0} on average. The roster shows no dose falling short of it, so fewer minutes may do; it cannot say how few.",
             first.n, if first.n == 1 { "" } else { "s" }, first.from, first.to, first.minutes_per_week
@@ -350,6 +353,7 @@ pub fn dosage_required(
         share,
         n,
         minutes_per_week: estimate,
+        at_most: first_reaches.is_some(),
         notes,
         ci_lower,
         ci_upper,

@@ -69,15 +69,17 @@ fn per_10_hours_reason(
         Some((
             "No effect per 10 hours: the comparison students used the product too, more than a tenth as much as the intervention students, so the effect cannot be put down to the hours of use.",
             format!(
-                "No effect per 10 hours: the comparison students used the product too ({comparison_hours:.2} hours a student, more than a tenth of the intervention students' {treated_hours:.2}), so the effect cannot be put down to the hours of use."
+                "No effect per 10 hours: the comparison students used the product too ({} hours a student, more than a tenth of the intervention students' {}), so the effect cannot be put down to the hours of use.",
+                hours_beside(comparison_hours, treated_hours / 10.0),
+                hours_beside(treated_hours, comparison_hours * 10.0)
             ),
         ))
     } else if treated_hours - comparison_hours < 10.0 {
         Some((
             "No effect per 10 hours: the intervention students used the product fewer than 10 hours a student more than the comparison students, and a rate per 10 hours would stretch the effect beyond the use it rests on.",
             format!(
-                "No effect per 10 hours: the intervention students used the product {:.2} hours a student more than the comparison students, fewer than 10, and a rate per 10 hours would stretch the effect beyond the use it rests on.",
-                treated_hours - comparison_hours
+                "No effect per 10 hours: the intervention students used the product {} hours a student more than the comparison students, fewer than 10, and a rate per 10 hours would stretch the effect beyond the use it rests on.",
+                hours_beside(treated_hours - comparison_hours, 10.0)
             ),
         ))
     } else {
@@ -85,13 +87,22 @@ fn per_10_hours_reason(
     }
 }
 
+/// Hours to two decimals, or to as many more (up to 9) as it takes not to print them as the
+/// `limit` they are compared with (9.9998 hours is not "10.00", fewer than 10).
+fn hours_beside(hours: f64, limit: f64) -> String {
+    (2..=9)
+        .map(|d| format!("{hours:.d$}"))
+        .find(|text| text.parse::<f64>().ok() != Some(limit))
+        .unwrap_or_else(|| format!("{hours:e}"))
+}
+
 /// The growth per hour the report may publish: the growth figures' own (over the students the
 /// published growth describes, at least `minCellSize`), with its interval only where the
-/// report publishes the growth's spread, and the effect per 10 hours with the published effect.
-/// The two rates give the hours of the growth's students and of the effect's; their difference
-/// is the hours of the effect's students beyond the growth's, a group whose count the report
-/// states too (the effect's `nIntervention` less the growth's `n`), so the audit keeps it from
-/// being 1 to `minCellSize - 1`. Not the cells': the disclosure audit does not weigh hours.
+/// report publishes the growth's spread. With the effect per 10 hours (published in the effect)
+/// it gives the hours of the growth's students and of the effect's; their difference is the
+/// hours of the effect's students beyond the growth's, a group whose count the report states
+/// too (the effect's `nIntervention` less the growth's `n`), so the audit keeps it from being 1
+/// to `minCellSize - 1`. Not the cells': the disclosure audit does not weigh hours.
 fn publish_per_hour(
     report: &OutcomesReport,
     district: &GrowthPerHour,
@@ -104,12 +115,6 @@ fn publish_per_hour(
         per_hour: overall.per_hour,
         ci_lower: overall.ci_lower.filter(|_| growth.sd.is_some()),
         ci_upper: overall.ci_upper.filter(|_| growth.sd.is_some()),
-        effect_per_10_hours: report.effect.as_ref().and(district.effect_per_10_hours),
-        // Without the hours, which the district's note gives.
-        effect_note: report
-            .effect
-            .as_ref()
-            .and(district.effect_per_10_hours_refused),
     })
 }
 
@@ -730,7 +735,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
                 arms_met[arm].1 += 1;
                 arms_met[arm].0 += u64::from(reaches(m, lowest));
                 if arm == 0 {
-                    hours.doses.see(r.minutes[i] / r.weeks[i], reaches(m, lowest));
+                    hours
+                        .doses
+                        .see(r.minutes[i] / r.weeks[i], reaches(m, lowest));
                 }
             }
         }
@@ -1068,6 +1075,12 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
         }
     }
     report.growth_per_hour = publish_per_hour(&report, &growth_per_hour);
+    if let Some(effect) = report.effect.as_mut() {
+        // The effect's own figure, over its students, with its design and significance; the
+        // note without the hours, which the district's note gives.
+        effect.per_10_hours = growth_per_hour.effect_per_10_hours;
+        effect.per_10_hours_note = growth_per_hour.effect_per_10_hours_refused;
+    }
     let d = c.dosage_required;
     let dosage_required = dosage::dosage_required(
         &hours.doses,
@@ -1752,6 +1765,8 @@ fn report_effect(e: &LocalEffect) -> report::ReportEffect {
             .rating_in_report
             .then(|| e.conditions.iter().all(|k| k.met)),
         could_support: e.could_support.clone().filter(|_| e.rating_in_report),
+        per_10_hours: None,
+        per_10_hours_note: None,
     }
 }
 

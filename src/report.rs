@@ -309,11 +309,6 @@ pub struct ReportPerHour {
     /// Its 95% interval; null where the report does not publish the growth's spread.
     pub ci_lower: Option<f64>,
     pub ci_upper: Option<f64>,
-    /// The local comparison's effect (g) per 10 hours of use of the students it compares.
-    pub effect_per_10_hours: Option<f64>,
-    /// Why it is null beside a published effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effect_note: Option<&'static str>,
 }
 
 /// Counts of students, each published only when the audit allows.
@@ -361,6 +356,12 @@ pub struct ReportEffect {
     /// would tell where a small count of students without a post-test lies.
     pub conditions_met: Option<bool>,
     pub could_support: Option<crate::evaluate::Support>,
+    /// `g` per 10 hours of use the intervention students it compares had beyond the comparison
+    /// students' (the same students, design and significance as `g`); null with
+    /// `per10HoursNote` saying why.
+    pub per_10_hours: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_10_hours_note: Option<&'static str>,
 }
 
 /// The payment as published: the total (rounded when exact figures would give away a small

@@ -108,8 +108,8 @@ export interface Evaluation {
   growth: { n: number; mean: number | null; median: number | null; sd: number | null };
   /** The return on minutes: the growth figures' students' growth per hour, and the effect per 10 hours of use. */
   growthPerHour: { overall: PerHour | null; effectPer10Hours: number | null; comparedMeanHours: number | null; comparisonMeanHours: number | null; note: string | null };
-  /** The least minutes a week at which `share` of the intervention students with an outcome (at fidelity or not, even when the contract excludes those below it) meet the target (centred isotonic fit; null: not reached), its bootstrap interval (ciUpper null: beyond the roster's doses), notes, and the fitted curve's points (joined by straight lines). */
-  dosageRequired: { share: number; n: number; minutesPerWeek: number | null; ciLower: number | null; ciUpper: number | null;
+  /** The least minutes a week at which `share` of the intervention students with an outcome (at fidelity or not, even when the contract excludes those below it) meet the target (centred isotonic fit; null: not reached; atMost: the fit's first point already reaches it, so fewer may do), its bootstrap interval (ciUpper null: beyond the roster's doses), notes, and the fitted curve's points (joined by straight lines). */
+  dosageRequired: { share: number; n: number; minutesPerWeek: number | null; atMost: boolean; ciLower: number | null; ciUpper: number | null;
     resamples: number; seed: number; notes: string[];
     curve: Array<{ from: number; to: number; n: number; minutesPerWeek: number; share: number }> } | null;
   distribution: Array<{ from: number; to: number; count: number }>;
@@ -147,8 +147,8 @@ export interface OutcomesReport {
   students: { enrolled: number; atFidelity: number | null; withOutcome: number | null; judged: number | null; metTarget: number | null };
   shareMetTarget: number | null; growth: { n: number; mean: number | null; median: number | null; sd: number | null } | null;
   effect: ReportEffect | null;
-  /** The growth per hour of the growth's students (its interval with the growth's spread) and the effect per 10 hours; absent when the growth is not published. */
-  growthPerHour?: { population: string; n: number; perHour: number; ciLower: number | null; ciUpper: number | null; effectPer10Hours: number | null; effectNote?: string };
+  /** The growth per hour of the growth's students (its interval with the growth's spread); absent when the growth is not published. */
+  growthPerHour?: { population: string; n: number; perHour: number; ciLower: number | null; ciUpper: number | null };
   tiers: Array<{ label: string; atLeast: number; count?: number; suppressed?: true }>;
   doseResponse: Cell[]; subgroups: Cell[];
   payment: { totalCents: number | null; totalRoundedToCents: number | null; baseCents: number | null; outcomeCents: number | null;
@@ -177,6 +177,8 @@ export interface ReportEffect {
   improvementIndex: number; nIntervention: number; nComparison: number; clusterCorrected: boolean;
   design: "rct" | "clusterRct" | "qed"; assignedBy: "student" | "school"; independent: boolean; evaluator: string | null;
   policy: Required<VettingPolicy>; conditionsMet: boolean | null; couldSupport: Support | null;
+  /** g per 10 hours of use the intervention students it compares had beyond the comparison students' (same students, design and significance as g); null with per10HoursNote saying why. */
+  per10Hours: number | null; per10HoursNote?: string;
 }
 /** Keys an evaluator publishes at its origin, as fetched from `${evaluator}/.well-known/evidence-check.json`. */
 export interface EvaluatorTrust { evaluator: string; keyList: string | Uint8Array | ArrayBuffer; }

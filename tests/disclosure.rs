@@ -4989,10 +4989,13 @@ fn decisions_of(contract: &Value, roster: &str) -> Value {
             report["growth"][figure] = json!("a number");
         }
     }
-    for figure in ["perHour", "ciLower", "ciUpper", "effectPer10Hours"] {
+    for figure in ["perHour", "ciLower", "ciUpper"] {
         if report["growthPerHour"][figure].is_number() {
             report["growthPerHour"][figure] = json!("a number");
         }
+    }
+    if report["effect"]["per10Hours"].is_number() {
+        report["effect"]["per10Hours"] = json!("a number");
     }
     for table in ["doseResponse", "subgroups"] {
         for cell in report[table].as_array_mut().into_iter().flatten() {

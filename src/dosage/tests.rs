@@ -108,6 +108,7 @@ fn a_share_reached_by_the_first_point_is_read_at_its_mean_dose() {
     assert_eq!(r.curve.len(), 1);
     assert!((r.curve[0].minutes_per_week - 543.0).abs() < 1e-12);
     assert_eq!(r.minutes_per_week, Some(543));
+    assert!(r.at_most);
     assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
     assert_eq!(r.notes[0], "The share is reached already by the fit's first point: 50 students at 30 to 600 minutes a week, 543 on average. The roster shows no dose falling short of it, so fewer minutes may do; it cannot say how few.");
     // Every share falls (100%, 82.5%, 82.5%, 82.4%): one point at (3 x 5 + 40 x 190 + 40 x 200
@@ -120,6 +121,11 @@ fn a_share_reached_by_the_first_point_is_read_at_its_mean_dose() {
     ]);
     let r = dosage_required(&d, 0.8, (0, 1), 1).unwrap();
     assert_eq!(r.minutes_per_week, Some(192));
+    assert!(r.at_most);
+    // Read on the line between two points, the figure is no bound (0 of 20 at 20, 60% at 30).
+    let d = doses(&[(20.0, 20, 0), (30.0, 20, 12), (50.0, 40, 40)]);
+    let r = dosage_required(&d, 0.8, (0, 1), 1).unwrap();
+    assert_eq!((r.minutes_per_week, r.at_most), (Some(40), false));
 }
 
 #[test]

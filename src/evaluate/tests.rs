@@ -1901,7 +1901,10 @@ fn growth_per_hour_by_hand() {
     close(published.per_hour, 0.3826247689463955);
     let growth = e.report.growth.as_ref().unwrap();
     assert_eq!(published.ci_upper.is_some(), growth.sd.is_some());
-    close(published.effect_per_10_hours.unwrap(), 0.6057405163035912);
+    // The effect's own figure sits in the effect, with its design and significance.
+    let effect = e.report.effect.as_ref().unwrap();
+    close(effect.per_10_hours.unwrap(), 0.6057405163035912);
+    assert_eq!(effect.per_10_hours_note, None);
 }
 
 /// The base roster's students with an outcome by minutes a week: at 30 (A8's 29.5 rounds to
@@ -2097,10 +2100,9 @@ fn no_effect_per_10_hours_from_fewer_than_10_hours_of_use() {
     assert!((g.compared_mean_hours.unwrap() - 15.027777777777779 / 2.0).abs() < 1e-9);
     assert_eq!(g.effect_per_10_hours, None);
     assert_eq!(g.note.as_deref(), Some("No effect per 10 hours: the intervention students used the product 7.51 hours a student more than the comparison students, fewer than 10, and a rate per 10 hours would stretch the effect beyond the use it rests on."));
-    let published = e.report.growth_per_hour.as_ref().unwrap();
-    assert!(e.report.effect.is_some());
-    assert_eq!(published.effect_per_10_hours, None);
-    assert_eq!(published.effect_note, Some("No effect per 10 hours: the intervention students used the product fewer than 10 hours a student more than the comparison students, and a rate per 10 hours would stretch the effect beyond the use it rests on."));
+    let effect = e.report.effect.as_ref().unwrap();
+    assert_eq!(effect.per_10_hours, None);
+    assert_eq!(effect.per_10_hours_note, Some("No effect per 10 hours: the intervention students used the product fewer than 10 hours a student more than the comparison students, and a rate per 10 hours would stretch the effect beyond the use it rests on."));
 }
 
 /// Minutes of use too small to make an hour give no rate, and the evaluation goes on (fourth
@@ -2110,7 +2112,10 @@ fn no_effect_per_10_hours_from_fewer_than_10_hours_of_use() {
 fn a_roster_of_next_to_no_minutes_has_no_rate_and_still_pays() {
     let mut roster = String::from("student_id,pre,post,minutes,weeks\n");
     for k in 0..12 {
-        roster.push_str(&format!("S{k},-1e12,1e12,{},10\n", if k == 0 { "1e-300" } else { "0" }));
+        roster.push_str(&format!(
+            "S{k},-1e12,1e12,{},10\n",
+            if k == 0 { "1e-300" } else { "0" }
+        ));
     }
     let e = run(
         with(json!({ "fidelity": { "minMinutesPerWeek": 0, "minWeeks": 1 } })),
@@ -2120,4 +2125,27 @@ fn a_roster_of_next_to_no_minutes_has_no_rate_and_still_pays() {
     assert_eq!(e.growth_per_hour.overall, None);
     assert!(e.dose_response.iter().all(|c| c.growth_per_hour.is_none()));
     assert!(e.payment.total_cents > 0);
+}
+
+/// The refusal's hours are printed with the decimals that tell them from the limits (fourth
+/// attack: 9.9998 hours read "10.00 ... fewer than 10", and 2.0002 against 20 read "2.00, more
+/// than a tenth of 20.00").
+#[test]
+fn a_refusals_hours_are_not_printed_as_the_limit() {
+    assert_eq!(super::hours_beside(9.9998, 10.0), "9.9998");
+    assert_eq!(super::hours_beside(7.5138, 10.0), "7.51");
+    assert_eq!(super::hours_beside(2.0001666, 2.0), "2.0002");
+    assert_eq!(super::hours_beside(20.0, 20.001666), "20.00");
+    let note = super::per_10_hours_refused(599.99 / 60.0, 0.0).unwrap();
+    assert!(
+        note.contains("used the product 9.9998 hours a student more"),
+        "{note}"
+    );
+    let note = super::per_10_hours_refused(20.0, 120.01 / 60.0).unwrap();
+    assert!(
+        note.contains(
+            "(2.0002 hours a student, more than a tenth of the intervention students' 20.00)"
+        ),
+        "{note}"
+    );
 }

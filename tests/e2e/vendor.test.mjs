@@ -204,7 +204,7 @@ test('the headline names the population the share meeting the target is over', a
   ]);
 });
 
-test('the headline adds the cost per student meeting the target when the report carries it', async () => {
+test('the headline adds the cost per student meeting the target when the report carries it, about it when the payment is rounded', async () => {
   const { tab } = await app.open('vendor.html');
   const lines = await tab.evaluate(async () => {
     const { headline } = await import(document.querySelector('script[src*="evidence-badge.js"]').src);
@@ -215,6 +215,7 @@ test('the headline adds the cost per student meeting the target when the report 
       headline({ ...report, cost: { perStudentMeetingTargetCents: null } }),
       headline({ ...report, currency: 'EUR', cost: { perStudentMeetingTargetCents: 123456 } }),
       headline({ ...report, currency: 'not one', cost: { perStudentMeetingTargetCents: 100 } }),
+      headline({ ...report, cost: { ...report.cost, paymentRoundedToCents: 10000 } }),
     ];
   });
   assert.deepEqual(lines, [
@@ -222,5 +223,6 @@ test('the headline adds the cost per student meeting the target when the report 
     '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26',
     '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26; €1,234.56 a student meeting the target',
     '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26',
+    '63% met the growth target (of 80 students at fidelity with an outcome), 2025-26; about $196.25 a student meeting the target (2025 prices)',
   ]);
 });
