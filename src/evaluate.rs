@@ -1032,7 +1032,8 @@ fn tally(c: &Contract, r: &Roster, rows_left_out: usize) -> Result<Evaluation, E
                 intervention: earned.intervention,
                 met_target: Some(overall.met),
                 intervention_met: Some(arms_met[0]),
-                comparison_met: (arms_met[1].1 > 0).then_some(arms_met[1]),
+                // Without comparison students with an outcome, cost has no incremental figure.
+                comparison_met: Some(arms_met[1]),
                 effect_g: effect.as_ref().map(|e| e.post.g),
             };
             report.cost = Some(cost::published(costs, &report)?);

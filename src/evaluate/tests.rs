@@ -2149,3 +2149,28 @@ fn a_refusals_hours_are_not_printed_as_the_limit() {
         "{note}"
     );
 }
+
+/// The hours the effect compares are each group's, absent without the group: a roster of
+/// intervention students alone has no comparison hours, and one whose intervention students
+/// all lack a post-test has none of theirs.
+#[test]
+fn compared_hours_are_absent_without_their_group() {
+    let e = run(contract(), ROSTER);
+    let g = &e.growth_per_hour;
+    assert!(g.compared_mean_hours.is_some());
+    assert_eq!(g.comparison_mean_hours, None);
+    let no_posts: String = HOURS_ROSTER
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            if f[1] == "intervention" {
+                f[4] = "";
+            }
+            format!("{}\n", f.join(","))
+        })
+        .collect();
+    let e = run(contract(), &no_posts);
+    let g = &e.growth_per_hour;
+    assert_eq!(g.compared_mean_hours, None);
+    assert!((g.comparison_mean_hours.unwrap() - 0.0).abs() < 1e-12);
+}
