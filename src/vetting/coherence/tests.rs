@@ -548,7 +548,9 @@ fn a_supplemented_curriculum_brings_its_subject_and_grades() {
         assert!(c.message.starts_with(why), "{}", c.message);
         // el-education now counts as evidence for the reading it brings.
         assert!(
-            c.message.contains("alignment to el-education (reading) at https://readwell.example/el-crosswalk"),
+            c.message.contains(
+                "alignment to el-education (reading) at https://readwell.example/el-crosswalk"
+            ),
             "{}",
             c.message
         );
@@ -571,12 +573,23 @@ fn a_supplemented_curriculum_brings_its_subject_and_grades() {
     let mut own = instruction.clone();
     own["supplements"] = json!([]);
     own["practices"] = json!(["three-cueing"]);
-    let v = vet(json!({ "subjects": ["writing"], "instruction": own }), s.clone());
-    assert_eq!(coherence(&v).status, Status::Pass, "{}", coherence(&v).message);
+    let v = vet(
+        json!({ "subjects": ["writing"], "instruction": own }),
+        s.clone(),
+    );
+    assert_eq!(
+        coherence(&v).status,
+        Status::Pass,
+        "{}",
+        coherence(&v).message
+    );
     // Supplementing el-education without the phonics reading K-3 requires: a warning for it.
     let mut no_phonics = aligned();
     no_phonics["practices"] = json!(["decodable-texts"]);
-    let v = vet(json!({ "subjects": ["writing"], "instruction": no_phonics }), s);
+    let v = vet(
+        json!({ "subjects": ["writing"], "instruction": no_phonics }),
+        s,
+    );
     let c = coherence(&v);
     assert_eq!(c.status, Status::Warn);
     assert!(
