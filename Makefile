@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 PORT ?= 8080
 export PORT
 
-.PHONY: build demo test test-host test-browser test-node test-e2e setup bench fuzz mutants clean
+.PHONY: build demo test test-host test-browser test-node test-e2e setup bench profile fuzz mutants clean
 
 setup:
 	@scripts/setup.sh
@@ -57,6 +57,12 @@ clean:
 bench: build
 	scripts/setup.sh browser bench
 	node bench/run.mjs
+
+## Where evaluateContract spends its time inside the wasm: a build that keeps the functions'
+## names (target/profile-pkg), profiled by V8 on the benchmark's roster (not a test).
+profile: setup
+	wasm-pack --quiet build --target web --profiling --mode no-install --out-dir target/profile-pkg
+	node bench/profile.mjs
 
 ## Runs each fuzz target (libFuzzer, cargo fuzz) for FUZZ_SECONDS (default 60) from the seeds in
 ## fuzz/seeds; new inputs go to fuzz/corpus (not committed), crashes to fuzz/artifacts. Then the
