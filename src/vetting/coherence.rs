@@ -39,8 +39,9 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
     };
     let instruction = p.instruction.as_ref().unwrap_or(&empty);
     // The district's adopted curricula the product says it supplements: a product built for the
-    // district's reading curriculum teaches reading in that curriculum's grades, whatever
-    // subjects and grades it lists, so calling itself "writing" cannot escape reading's rules.
+    // district's reading curriculum teaches reading, whatever subjects it lists, so calling
+    // itself "writing" cannot escape reading's rules; at its own grades where they overlap the
+    // curriculum's, else at the curriculum's (a grade 6 product for a K-5 curriculum).
     let supplemented: Vec<&AdoptedCurriculum> = (strategy.curricula.iter())
         .filter(|c| (instruction.supplements.iter()).any(|s| s.curriculum == c.curriculum))
         .collect();
@@ -56,7 +57,10 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
         }
     }
     let declared_grades = grades.clone();
-    for c in &supplemented {
+    for c in supplemented
+        .iter()
+        .filter(|c| !overlap(&c.grades, &declared_grades))
+    {
         grades.extend(c.grades.iter().filter(|g| !declared_grades.contains(g)));
     }
     let grades = grades.as_slice();
@@ -213,6 +217,49 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
             if unknown.len() == 1 { "it" } else { "them" }
         ));
         paths.push("instruction.practices".into());
+    }
+    // A product whose subjects the district has no rules for (no curriculum, no rule scoped to
+    // them), using practices the district's rules name for other subjects (a "writing" product
+    // using the practices the district rules on for reading): it may teach those subjects under
+    // another name, so a reviewer must judge it. (A product under rules of its own subjects is
+    // judged by them: a reading product may use a practice prohibited in mathematics.)
+    let ruled = |subject: &String| {
+        (strategy.curricula.iter()).any(|c| c.subject.0 == *subject)
+            || (strategy.required_practices.iter())
+                .chain(&strategy.prohibited_practices)
+                .any(|q| q.subject.as_ref().is_some_and(|s| s.0 == *subject))
+    };
+    let unruled = !prohibited_subjects.iter().any(ruled);
+    let elsewhere: Vec<String> = (instruction.practices.iter())
+        .filter(|_| unruled)
+        .filter_map(|t| {
+            let rules: Vec<&ScopedPractice> = (strategy.required_practices.iter())
+                .chain(&strategy.prohibited_practices)
+                .filter(|q| q.practice == *t)
+                .collect();
+            let scoped = !rules.is_empty()
+                && rules.iter().all(|q| {
+                    q.subject
+                        .as_ref()
+                        .is_some_and(|s| !prohibited_subjects.contains(&s.0))
+                });
+            let mut named: Vec<&str> = rules
+                .iter()
+                .filter_map(|q| q.subject.as_ref().map(|s| s.0.as_str()))
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            scoped.then(|| format!("\"{}\" ({})", t.0, named.join(", ")))
+        })
+        .collect();
+    if !elsewhere.is_empty() {
+        problems.push(format!(
+            "The product uses {} that the district's rules name only for subjects it does not list: {}; a reviewer must judge whether it teaches {}.",
+            if elsewhere.len() == 1 { "a practice" } else { "practices" },
+            elsewhere.join(", "),
+            if elsewhere.len() == 1 { "that subject" } else { "those subjects" },
+        ));
+        paths.push("subjects".into());
     }
     let outside: Vec<&str> = (p.subjects.iter())
         .map(|s| s.0.as_str())

@@ -556,7 +556,22 @@ fn a_supplemented_curriculum_brings_its_subject_and_grades() {
         );
         assert_eq!(v.verdict, Verdict::NotRecommended);
     }
-    // Reading in grade 6 only: el-education's grades K-5 bring the K-3 rule.
+    // A reading 6-8 product for a K-8 curriculum keeps its own grades (fifth attack: it was
+    // held to the K-3 rules and failed for naming its alignment).
+    let mut k8 = s.clone();
+    k8["curricula"][0]["grades"] = json!([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    let v = vet(
+        json!({ "grades": [6, 7, 8], "outcomes": [], "instruction": instruction }),
+        k8,
+    );
+    assert_eq!(
+        coherence(&v).status,
+        Status::Pass,
+        "{}",
+        coherence(&v).message
+    );
+    // Reading in grade 6 only, for a K-5 curriculum: no grade in common, so the curriculum's
+    // grades K-5 bring the K-3 rule.
     let v = vet(
         json!({ "grades": [6], "outcomes": [], "instruction": instruction }),
         s.clone(),
@@ -569,12 +584,24 @@ fn a_supplemented_curriculum_brings_its_subject_and_grades() {
     assert!(coherence(&v)
         .message
         .starts_with("The product uses the practice \"three-cueing\", which the district prohibits for reading in grades K-3. "));
-    // A writing product supplementing no district curriculum is held to writing alone.
+    // A writing product supplementing no district curriculum is held to writing's rules, but
+    // practices the district rules on only for reading are left to a reviewer (fifth attack:
+    // dropping the supplement passed the relabelled product).
     let mut own = instruction.clone();
     own["supplements"] = json!([]);
-    own["practices"] = json!(["three-cueing"]);
     let v = vet(
         json!({ "subjects": ["writing"], "instruction": own }),
+        s.clone(),
+    );
+    let c = coherence(&v);
+    assert_eq!(c.status, Status::Warn, "{}", c.message);
+    assert!(c.message.starts_with("The product uses practices that the district's rules name only for subjects it does not list: \"systematic-phonics\" (reading), \"three-cueing\" (reading); a reviewer must judge whether it teaches those subjects."), "{}", c.message);
+    assert_eq!(v.verdict, Verdict::Caution);
+    // A practice no rule scopes to a subject is no such sign.
+    let mut plain = own.clone();
+    plain["practices"] = json!(["decodable-texts"]);
+    let v = vet(
+        json!({ "subjects": ["writing"], "instruction": plain }),
         s.clone(),
     );
     assert_eq!(
