@@ -120,7 +120,9 @@ pub(super) fn coherence(p: &Profile, strategy: &Strategy) -> Check {
             " (applied because the product names a subject outside the district's vocabulary)"
                 .to_string()
         } else if !q.applies_to(&declared_scope.0, &declared_scope.1) {
+            // The curricula that brought the rule: those of its subject.
             let names: Vec<String> = (supplemented.iter())
+                .filter(|c| q.subject.as_ref().is_none_or(|s| *s == c.subject))
                 .map(|c| {
                     format!(
                         "{} ({} in grades {})",

@@ -18,7 +18,8 @@ pub(super) fn return_on_minutes(p: &Profile, policy: &Policy) -> Check {
         .filter_map(|(i, c)| {
             let hours = c.hours()?;
             let (per, least) = per_and_least(c);
-            let rate = (hours >= least).then(|| c.value * per / hours);
+            // per / hours is at most 1, so the rate is never past the value (10^308 SD stays finite).
+            let rate = (hours >= least).then(|| c.value * (per / hours));
             Some(Claim { i, c, hours, rate })
         })
         .collect();
@@ -172,12 +173,26 @@ fn describe(k: &Claim, threshold: Option<f64>) -> String {
         .dosage
         .as_ref()
         .map_or((0.0, 0.0), |d| (d.minutes_per_week, d.weeks));
+    // Short of the least use for a rate, the hours and minutes are printed with the digits that
+    // tell them from it (9.9999993 hours is not "10 hours", too little).
+    let least = per_and_least(c).1;
+    let (hours, minutes) = match k.rate {
+        Some(_) => (short(k.hours), short(minutes)),
+        None => (
+            apart(k.hours, Some(least)),
+            apart(minutes, Some(least * 60.0 / weeks)),
+        ),
+    };
+    let unit = |n: String, unit: &str| match n.as_str() {
+        "1" => format!("1 {unit}"),
+        _ => format!("{n} {unit}s"),
+    };
     format!(
         "{} ({}): {what} over {} of use ({} a week for {}), {rate}",
         index("outcomes", k.i),
         c.measure,
-        counted(k.hours, "hour"),
-        counted(minutes, "minute"),
+        unit(hours, "hour"),
+        unit(minutes, "minute"),
         counted(weeks, "week")
     )
 }

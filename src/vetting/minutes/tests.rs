@@ -261,3 +261,40 @@ fn a_rate_rests_on_enough_use_near_the_prescribed_dose_and_a_decline_warns() {
         minutes(&v).message
     );
 }
+
+/// Fifth attack: a claim of 1.7e308 SD printed "inf SD per 10 hours", and use just short of the
+/// least for a rate printed as that least ("10 hours ... too little use").
+#[test]
+fn a_huge_claim_stays_finite_and_use_short_of_a_rate_is_not_printed_as_enough() {
+    let claim = |value: f64, minutes: f64, weeks: f64| {
+        json!([{ "measure": "m", "metric": "effectSize", "value": value,
+                 "dosage": { "minutesPerWeek": minutes, "weeks": weeks } }])
+    };
+    let v = vet(json!({ "outcomes": claim(1.7e308, 40.0, 24.0) }), json!({}));
+    let m = &minutes(&v).message;
+    assert!(m.contains("1.06e308 SD per 10 hours"), "{m}");
+    assert!(!m.contains("inf"), "{m}");
+    // 39.9999972 minutes for 15 weeks: 9.9999993 hours.
+    let v = vet(
+        json!({ "outcomes": claim(0.2, 39.9999972, 15.0) }),
+        json!({}),
+    );
+    let m = &minutes(&v).message;
+    assert!(
+        m.contains(
+            "over 9.999999 hours of use (39.999997 minutes a week for 15 weeks), too little use"
+        ),
+        "{m}"
+    );
+    // 59.9999 minutes of a gain: not "1 hour ... 60 minutes".
+    let gain = json!([{ "measure": "g", "metric": "scaleScoreGain", "value": 4,
+                        "dosage": { "minutesPerWeek": 59.9999, "weeks": 1 } }]);
+    let v = vet(json!({ "outcomes": gain, "dosage": null }), json!({}));
+    let m = &minutes(&v).message;
+    assert!(
+        m.contains(
+            "over 0.999998 hours of use (59.9999 minutes a week for 1 week), too little use"
+        ),
+        "{m}"
+    );
+}
