@@ -52,7 +52,7 @@ const barChart = (labels, label, data, backgroundColor, options = {}) => ({
   options: { plugins: { legend: { display: false } }, ...options },
 });
 
-function paymentSection(p, cash) {
+function paymentSection(p, cash, currency) {
   const adjustment = p.totalCents - Math.max(0, p.baseCents + p.outcomeCents - p.penaltyCents);
   const rows = [
     { cells: ['Base', cash(p.baseCents)] },
@@ -66,7 +66,7 @@ function paymentSection(p, cash) {
     el('p', { class: 'hint', text: `Of a possible ${cash(p.maximumCents)}; ${percent(p.contingentShare)} of that depends on outcomes.${p.districtObligationMet === false ? ' The district fell short of its fidelity obligation, so it pays in full.' : ''}` }),
     el('div', { class: 'grid' }, table('Payment breakdown', ['Part', 'Amount'], rows, { numeric: [1] }),
       chart('Payment breakdown chart', `Base ${cash(p.baseCents)}, outcome ${cash(p.outcomeCents)}, penalty ${cash(p.penaltyCents)}, total ${cash(p.totalCents)}.`,
-        barChart(['Base', 'Outcome', 'Penalty', 'Total'], 'Dollars', [p.baseCents, p.outcomeCents, -p.penaltyCents, p.totalCents].map((c) => c / 100),
+        barChart(['Base', 'Outcome', 'Penalty', 'Total'], `Amount (${currency})`, [p.baseCents, p.outcomeCents, -p.penaltyCents, p.totalCents].map((c) => c / 100),
           ['#5b7fa6', '#1d6b34', '#a4161a', '#0a3d73'])))];
 }
 
@@ -111,8 +111,10 @@ const perHour = (p) => (p == null ? '—' : `${decimal(p.perHour, 3)}${p.ciLower
 function dosageSentence(d) {
   const share = `${Math.round(d.share * 1000) / 10}%`;
   if (d.minutesPerWeek == null) return `No dose in this roster brings ${share} of its ${count(d.n)} students with an outcome to the target (not reached).`;
+  // Past 2.5% of resamples that never reach the share, the interval has no upper end in the roster.
+  const upper = d.ciUpper == null ? ', with no upper end: more than 2.5% of the resamples never reach the share' : ` to ${d.ciUpper} minutes`;
   const interval = d.resamples === 0 ? ''
-    : ` (95% bootstrap interval ${d.ciLower == null ? '—' : d.ciLower} to ${d.ciUpper == null ? 'not reached' : `${d.ciUpper} minutes`}; ${count(d.resamples)} resamples, seed ${d.seed})`;
+    : ` (95% bootstrap interval from ${d.ciLower == null ? '—' : d.ciLower}${upper}; ${count(d.resamples)} resamples, seed ${d.seed})`;
   const fit = `by a centred isotonic fit over ${count(d.n)} intervention students with an outcome, at fidelity or not`;
   if (d.atMost) {
     const first = d.curve[0];
@@ -131,7 +133,7 @@ function doseCurveChart(d, dose) {
   const fitted = [...d.curve.map((p) => ({ x: p.minutesPerWeek, y: p.share })), { x: last.to, y: last.share }];
   const bands = [0, 15, 30, 45, 60];
   const banded = [...dose.map((c, i) => ({ x: bands[i], y: c.shareMetTarget })), { x: top, y: dose.at(-1).shareMetTarget }];
-  return chart('Dose-response curve', `Share of students meeting the target by minutes a week. Fitted: ${d.curve.map((p) => `${decimal(p.minutesPerWeek, 1)} minutes: ${percent(p.share)}`).join('; ')}. By dose band: ${dose.map((c) => `${c.value}: ${percent(c.shareMetTarget)}`).join('; ')}. Target share ${percent(d.share)}${d.minutesPerWeek == null ? ', not reached' : `, reached at ${d.minutesPerWeek} minutes`}.`, {
+  return chart('Dose-response curve', `Share of students meeting the target by minutes a week. Fitted: ${d.curve.map((p) => `${decimal(p.minutesPerWeek, 1)} minutes: ${percent(p.share)}`).join('; ')}. By dose band: ${dose.map((c) => `${c.value}: ${percent(c.shareMetTarget)}`).join('; ')}. Target share ${percent(d.share)}${d.minutesPerWeek == null ? ', not reached' : d.atMost ? `, reached already at the lowest doses (at most ${d.minutesPerWeek} minutes)` : `, reached at ${d.minutesPerWeek} minutes`}.`, {
     type: 'line',
     data: { datasets: [
       { label: 'Fitted share meeting the target', data: fitted, borderColor: '#0b5cad', backgroundColor: '#0b5cad', pointRadius: 2, borderWidth: 3 },
@@ -148,7 +150,7 @@ function doseCurveChart(d, dose) {
 function minutesSection(r) {
   const g = r.growthPerHour;
   const rows = [
-    { cells: ['At fidelity with an outcome (the growth figures)', count(g.overall?.n ?? 0), decimal(g.overall?.meanHours, 1), perHour(g.overall)] },
+    { cells: ['At fidelity with an outcome (the growth figures)', count(g.overall?.n ?? r.growth.n), decimal(g.overall?.meanHours, 1), perHour(g.overall)] },
     ...r.doseResponse.map((c) => ({ cells: [`${c.value} minutes a week (at fidelity or not)`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
     ...r.subgroups.map((c) => ({ cells: [`${c.column} ${c.value} (at fidelity)`, count(c.withOutcome), decimal(c.growthPerHour?.meanHours, 1), perHour(c.growthPerHour)] })),
   ];
@@ -324,7 +326,7 @@ export class ResultsView {
     for (const c of this.#charts) c.destroy();
     this.#charts = [];
     this.#results.replaceChildren(
-      ...matchesSection(r.matches), ...paymentSection(r.payment, cash), ...studentsSection(r.students, cash), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
+      ...matchesSection(r.matches), ...paymentSection(r.payment, cash, r.report.currency), ...studentsSection(r.students, cash), growthSection(r.growth, r.distribution), doseSection(r.doseResponse),
       ...subgroupsSection(r.subgroups, r.report.minCellSize), ...comparisonSection(r.effect),
       ...minutesSection(r), ...costSection(r.cost, r.effect, cash),
       ...r.notes.map((note) => el('p', { class: 'hint', text: note })),

@@ -184,7 +184,7 @@ export class EvidenceCalculator extends HTMLElement {
     this.#form.running = false;
     this.result = result;
     this.#results.render(result);
-    this.#results.say(`Evaluated: total payment ${money(result.payment.totalCents)}.`);
+    this.#results.say(`Evaluated: total payment ${money(result.payment.totalCents, result.report.currency)}.`);
     this.dispatchEvent(new CustomEvent('evidence-calculator:result', { bubbles: true, composed: true, detail: result }));
   }
 
