@@ -50,6 +50,8 @@ export function guard(glue, defaultSource) {
   let compiled = null;
   let exports = null;
   let loading = null;
+  // Objects of the module's classes still alive in the current instance (see guardedClass).
+  const live = new Set();
 
   /**
    * Loads the module once (later calls return the same promise). `input` is optional: the URL of
@@ -86,17 +88,21 @@ export function guard(glue, defaultSource) {
 
   /** Throws away the trapped instance and starts a fresh one from the compiled module. */
   function restart() {
+    // The live objects' memory was the trapped instance's: each is forgotten without being freed
+    // (a finalizer freeing it later would free that address in the fresh instance).
+    for (const object of live) object.__destroy_into_raw();
+    live.clear();
     glue.__resetInstance();
     exports = glue.initSync({ module: compiled });
   }
 
-  function guarded(name) {
+  function guarded(name, call = (...args) => glue[name](...args)) {
     return (...args) => {
       if (!compiled) {
         throw failure('notInitialised', `${name}() was called before the module was loaded: await init() (or call initSync) first.`);
       }
       try {
-        return glue[name](...args);
+        return call(...args);
       } catch (e) {
         if (!(e instanceof WebAssembly.RuntimeError)) throw e;
         restart();
@@ -105,5 +111,40 @@ export function guard(glue, defaultSource) {
     };
   }
 
-  return { init, initSync, wasmMemoryBytes, guarded };
+  /**
+   * `new glue[name](...args)`, guarded, as a plain object with the guarded `methods`; the last,
+   * `finish`, frees it. An object whose instance a trap replaced refuses every call.
+   */
+  function guardedClass(name, methods, what) {
+    const construct = guarded(name, (...args) => new glue[name](...args));
+    return (...args) => {
+      const inner = construct(...args);
+      live.add(inner);
+      let spent = false;
+      const object = {};
+      for (const method of methods) {
+        object[method] = guarded(`${what}.${method}`, (...a) => {
+          if (spent) throw failure('invalidInput', `This ${what} has finished: create another for the next roster.`);
+          if (!live.has(inner)) {
+            throw failure('internalError', `This ${what} was lost when evidence-check restarted after an error: create another.`);
+          }
+          let trapped = false;
+          try {
+            return inner[method](...a);
+          } catch (e) {
+            trapped = e instanceof WebAssembly.RuntimeError; // restart() forgets it
+            throw e;
+          } finally {
+            if (method === 'finish' && !trapped && live.delete(inner)) {
+              spent = true;
+              inner.free();
+            }
+          }
+        });
+      }
+      return object;
+    };
+  }
+
+  return { init, initSync, wasmMemoryBytes, guarded, guardedClass };
 }

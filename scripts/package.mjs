@@ -28,6 +28,11 @@ for (const glue of ['evidence_check.js', 'evidence_badge.js']) {
   glueText += '\n/** Forgets the instance, so that initSync creates a fresh one (after a trap). */\nexport function __resetInstance() { wasm = undefined; }\n';
   fs.writeFileSync(gluePath, glueText);
 }
+// wasm-bindgen declares each class's `[Symbol.dispose]`, which TypeScript knows only with the
+// esnext library: without it, a project on es2022 fails to compile our types. The entry point
+// makes the one class's objects itself (createEvaluator), and frees them; the line goes.
+const gluePath = path.join(pkg, 'evidence_check.d.ts');
+fs.writeFileSync(gluePath, fs.readFileSync(gluePath, 'utf8').replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ''));
 const extra = fs.existsSync(js) ? fs.readdirSync(js).filter((f) => /\.(js|css|d\.ts)$/.test(f)) : [];
 for (const f of extra) fs.copyFileSync(path.join(js, f), path.join(pkg, f));
 manifest.files = [...new Set([...(manifest.files ?? []), ...extra, 'evidence_badge.js', 'evidence_badge.d.ts', 'evidence_badge_bg.wasm'])];

@@ -49,7 +49,7 @@ codes! {
     InvalidRoster = "invalidRoster",
     /// Text that should be JSON is not (or is nested deeper than 128 levels).
     InvalidJson = "invalidJson",
-    /// An input larger than the crate accepts (bytes of JSON, of a roster, of a report or key list); an oversized signature is a `malformedSignature`.
+    /// An input larger than the crate accepts (bytes of JSON, of a district file, of a report or key list; a roster of more than 4,294,967,295 lines); an oversized signature is a `malformedSignature`.
     TooLarge = "tooLarge",
     /// A statistic cannot be computed from these numbers (no spread, or a spread too small for the difference); a group of fewer than 2 is refused by its reader first.
     DegenerateStatistics = "degenerateStatistics",

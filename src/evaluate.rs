@@ -12,7 +12,7 @@ use crate::per_hour::{self, PerHour};
 use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
 use crate::publish::{self, ByTier};
 use crate::report::{self, DistrictCell, Growth, OutcomesReport, Shown, Tally};
-use crate::roster::{self, ReadOptions, Roster};
+use crate::roster::{self, ReadOptions, Roster, RosterReader};
 use crate::stats::{
     self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
 };
@@ -327,6 +327,46 @@ pub fn evaluate(
     evaluate_after(c, bytes, progress, 0)
 }
 
+/// `evaluateContract` in pieces: the roster pushed chunk by chunk as it arrives (a file's
+/// stream), then evaluated; the same evaluation as the whole roster at once, with memory that
+/// grows with the students, not with the file's bytes.
+pub struct Evaluator {
+    contract: Contract,
+    reader: RosterReader,
+}
+
+impl Evaluator {
+    /// An evaluator of `contract` (JSON); `size`, the roster's bytes when known, gives progress.
+    pub fn new(contract: &Value, size: Option<u64>) -> Result<Evaluator, Error> {
+        let contract = Contract::from_json(contract)?;
+        let reader = RosterReader::new(read_options(&contract), size);
+        Ok(Evaluator { contract, reader })
+    }
+
+    /// Reads the roster's next bytes; `progress` hears the share read (of `size`).
+    pub fn push(&mut self, chunk: &[u8], progress: &mut dyn FnMut(f64)) -> Result<(), Error> {
+        self.reader.push(chunk, progress)
+    }
+
+    /// The roster's end: the evaluation.
+    pub fn finish(self, progress: &mut dyn FnMut(f64)) -> Result<Evaluation, Error> {
+        let (read, digest) = self.reader.finish()?;
+        evaluate_read(&self.contract, read, digest, 0, progress)
+    }
+}
+
+/// What the roster reader needs from the contract.
+fn read_options(c: &Contract) -> ReadOptions {
+    ReadOptions {
+        columns: c.columns.clone(),
+        subgroup_columns: c.subgroup_columns.clone(),
+        max_subgroup_values: c.max_subgroup_values as usize,
+        metric: c.metric.clone(),
+        need_school: c.assigned_by == AssignedBy::School,
+        weekly_minimum: (c.fidelity.min_share_of_weeks).map(|_| c.fidelity.min_minutes_per_week),
+    }
+}
+
 /// [`evaluate`], `skipped` rows having been left out before the roster was made (the
 /// district's files' bad rows, under skip): the comparison's conditions count them too.
 fn evaluate_after(
@@ -335,15 +375,18 @@ fn evaluate_after(
     progress: &mut dyn FnMut(f64),
     skipped: usize,
 ) -> Result<Evaluation, Error> {
-    let opts = ReadOptions {
-        columns: &c.columns,
-        subgroup_columns: &c.subgroup_columns,
-        max_subgroup_values: c.max_subgroup_values as usize,
-        metric: &c.metric,
-        need_school: c.assigned_by == AssignedBy::School,
-        weekly_minimum: (c.fidelity.min_share_of_weeks).map(|_| c.fidelity.min_minutes_per_week),
-    };
-    let read = roster::read(bytes, &opts, progress)?;
+    let (read, digest) = roster::read(bytes, read_options(c), progress)?;
+    evaluate_read(c, read, digest, skipped, progress)
+}
+
+/// The evaluation of a roster read (`digest`, the SHA-256 of its bytes).
+fn evaluate_read(
+    c: &Contract,
+    read: roster::ReadOutcome,
+    digest: [u8; 32],
+    skipped: usize,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Evaluation, Error> {
     if let Some(&(grade, line)) = read.grades_without_norm.first() {
         let grades: Vec<String> = read
             .grades_without_norm
@@ -383,7 +426,7 @@ fn evaluate_after(
         });
     }
     let mut evaluation = tally(c, &read.roster, read.error_count + skipped)?;
-    evaluation.report.roster_digest = report::roster_digest(bytes);
+    evaluation.report.roster_digest = report::digest_text(&digest);
     evaluation.rejected_rows = read.errors;
     evaluation.rejected_count = read.error_count;
     progress(1.0);

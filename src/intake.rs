@@ -741,7 +741,7 @@ impl<'a> Table<'a> {
             if blank {
                 continue;
             }
-            let shape = row_shape(&self.record, self.header.len());
+            let shape = row_shape(self.record.as_slice(), self.record.len(), self.header.len());
             if let Err((code, message)) = shape {
                 bad.push_row(self.file, start, code, message);
                 continue;

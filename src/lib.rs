@@ -50,7 +50,7 @@ mod vetting;
 pub mod wasm;
 
 pub use error::{Code, Details, Error, FieldError, RowError};
-pub use evaluate::{evaluate_json, evaluate_sources_json, Evaluation};
+pub use evaluate::{evaluate_json, evaluate_sources_json, Evaluation, Evaluator};
 pub use finite::first_non_finite;
 pub use input::parse_json;
 pub use intake::{Matches, Sources};

@@ -178,13 +178,12 @@ pub struct Disclosure {
     pub withheld: Option<String>,
 }
 
-/// `sha256:` and the lowercase hex SHA-256 of `bytes`, as the report's `rosterDigest`.
-pub fn roster_digest(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
+/// `sha256:` and the lowercase hex of a SHA-256 digest: the report's `rosterDigest`.
+pub fn digest_text(digest: &[u8; 32]) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
-    for b in Sha256::digest(bytes) {
+    for b in digest {
         let _ = write!(out, "{b:02x}");
     }
     out

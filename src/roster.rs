@@ -8,6 +8,10 @@ use crate::error::{Details, Error, RowError};
 use crate::growth::{row_metric, MetricProblem, RowColumn};
 use std::collections::BTreeMap;
 
+mod stream;
+pub(crate) use stream::Record;
+pub use stream::RosterReader;
+
 /// Largest roster accepted, in bytes (about five million students at 45 bytes a row).
 pub const MAX_ROSTER_BYTES: usize = 256 << 20;
 /// Most students (accepted rows) in one roster.
@@ -129,7 +133,7 @@ impl Roster {
     fn push(
         &mut self,
         values: &RowValues,
-        record: &csv::ByteRecord,
+        record: Record,
         layout: Layout,
         subgroup_at: &[usize],
         start: u64,
@@ -242,12 +246,12 @@ pub struct ReadOutcome {
 }
 
 /// What the reader needs from the contract.
-pub struct ReadOptions<'a> {
-    pub columns: &'a Columns,
-    pub subgroup_columns: &'a [String],
+pub struct ReadOptions {
+    pub columns: Columns,
+    pub subgroup_columns: Vec<String>,
     /// Most distinct values in a subgroup column.
     pub max_subgroup_values: usize,
-    pub metric: &'a GrowthMetric,
+    pub metric: GrowthMetric,
     pub need_school: bool,
     /// The weekly fidelity rule's minimum minutes a week, when the contract has the rule: the
     /// weeks-at-minimum column is then read.
@@ -345,151 +349,19 @@ fn empty_roster(
     Ok((roster, subgroup_at))
 }
 
-/// Rows to reserve room for: the row density of the first megabyte, capped (see
-/// MAX_RESERVED_ROWS).
-fn expected_rows(bytes: &[u8]) -> usize {
-    let sample = &bytes[..bytes.len().min(1 << 20)];
-    let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    ((bytes.len() as f64 / sample.len() as f64 * lines_in_sample as f64 * 1.02) as usize)
-        .min(MAX_RESERVED_ROWS)
-}
-
-/// The roster's text: refused when too large, UTF-16 or empty; a UTF-8 byte-order mark is
-/// dropped.
-fn csv_text(bytes: &[u8]) -> Result<&[u8], Error> {
-    if bytes.len() > MAX_ROSTER_BYTES {
-        return Err(too_large(bytes.len()));
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(fatal(
-            Code::WrongEncoding,
-            1,
-            None,
-            "the file is saved as UTF-16; save it as CSV UTF-8.".into(),
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(fatal(Code::EmptyFile, 1, None, "the file is empty.".into()));
-    }
-    Ok(bytes)
-}
-
-/// The header row's column names, trimmed.
-fn header(
-    rdr: &mut csv::Reader<&[u8]>,
-    record: &mut csv::ByteRecord,
-) -> Result<Vec<String>, Error> {
-    match rdr.read_byte_record(record) {
-        Ok(true) => Ok(record
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_string())
-            .collect()),
-        _ => Err(fatal(
-            Code::EmptyFile,
-            1,
-            None,
-            "the file has no header row.".into(),
-        )),
-    }
-}
-
-/// Reads a roster. Structural problems (empty file, missing column, wrong encoding, too large)
-/// are an `invalidRoster` error; each bad row is a [`RowError`] in the outcome.
+/// Reads a whole roster at once (see [`RosterReader`]): what was read, and the SHA-256 of its
+/// bytes.
 pub fn read(
     bytes: &[u8],
-    opts: &ReadOptions,
+    opts: ReadOptions,
     progress: &mut dyn FnMut(f64),
-) -> Result<ReadOutcome, Error> {
-    let bytes = csv_text(bytes)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let header = header(&mut rdr, &mut record)?;
-    let layout = layout(&header, opts)?;
-    let width = header.len();
-
-    let (mut roster, subgroup_at) = empty_roster(&header, layout, opts)?;
-    let expected_rows = expected_rows(bytes);
-    roster.reserve(expected_rows);
-    let mut errors = Vec::new();
-    let mut error_count = 0usize;
-    // Duplicate ids are found after the pass, from a (hash, row) list and each row's byte
-    // offset: 12 bytes a student instead of a table of id strings.
-    let mut ids: Vec<(u64, u32)> = Vec::with_capacity(expected_rows);
-    let mut offsets: Vec<u32> = Vec::with_capacity(expected_rows);
-    let mut grades_without_norm = Vec::new();
-    let step = (bytes.len() / 100).max(1 << 16) as u64;
-    let mut next_report = step;
-    let mut lines = Lines::new(bytes);
-    loop {
-        let line = lines.of(rdr.position().byte());
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            // The byte reader has no UTF-8 check; what remains is an I/O error, impossible on a slice.
-            Err(e) => return Err(fatal(Code::Unreadable, line, None, format!("{e}."))),
-        }
-        let start = lines.of_record(record.position().map_or(0, |p| p.byte()));
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
-            continue; // a blank line
-        }
-        // A row that ran over several lines, or to the end of the file, may hold an open quote.
-        let row = check_row(&record, &header, width, layout, opts, start);
-        match row {
-            Ok(_) if roster.len() >= MAX_STUDENTS => {
-                return Err(fatal(
-                    Code::TooManyStudents,
-                    start,
-                    None,
-                    format!("the roster has more than {MAX_STUDENTS} students; split it by district or school."),
-                ));
-            }
-            Ok(values) => {
-                let id = record.get(layout.id).unwrap_or_default().trim_ascii();
-                // Below 2^32: rows <= MAX_STUDENTS, bytes and lines <= MAX_ROSTER_BYTES (asserted at the limits).
-                ids.push((fx_hash(id), roster.len() as u32));
-                offsets.push(record.position().map_or(0, |p| p.byte()) as u32);
-                if let Some(g) = values.no_norm {
-                    if !grades_without_norm.iter().any(|&(seen, _)| seen == g) {
-                        grades_without_norm.push((g, start));
-                    }
-                }
-                roster.push(&values, &record, layout, &subgroup_at, start)?;
-            }
-            Err(e) => {
-                error_count += 1;
-                if errors.len() < MAX_REPORTED_ROW_ERRORS {
-                    errors.push(e);
-                }
-            }
-        }
-        let at = rdr.position().byte();
-        if at >= next_report {
-            progress(at as f64 / bytes.len() as f64);
-            next_report = at + step;
-        }
+) -> Result<(ReadOutcome, [u8; 32]), Error> {
+    let mut reader = RosterReader::new(opts, Some(bytes.len() as u64));
+    // In hundredths (of at least 64 KB), so that progress is heard as it goes.
+    for chunk in bytes.chunks((bytes.len() / 100).max(1 << 16)) {
+        reader.push(chunk, progress)?;
     }
-    let duplicates = duplicate_rows(bytes, &mut ids, &offsets, layout.id);
-    drop(offsets);
-    error_count += duplicates.len();
-    drop_duplicates(&mut roster, &duplicates, &header[layout.id], &mut errors);
-    if roster.is_empty() && error_count == 0 {
-        return Err(fatal(
-            Code::NoRows,
-            2,
-            None,
-            "the file has a header row but no student rows.".into(),
-        ));
-    }
-    Ok(ReadOutcome {
-        roster,
-        errors,
-        error_count,
-        grades_without_norm,
-    })
+    reader.finish()
 }
 
 /// The line of each byte offset of a text, counted forward as a reader goes: a line ends at
@@ -546,7 +418,9 @@ pub(crate) fn named_twice(header: &[String]) -> Option<&String> {
     (header.iter()).find(|h| !h.is_empty() && !seen.insert(h.to_ascii_lowercase()))
 }
 
-/// The error for a roster of `len` bytes over [`MAX_ROSTER_BYTES`].
+/// The error for a district file of `len` bytes over [`MAX_ROSTER_BYTES`] (the wasm binding
+/// refuses one before copying it; a roster alone is read in pieces, whatever its size).
+#[cfg(target_arch = "wasm32")]
 pub fn too_large(len: usize) -> Error {
     fatal(
         Code::TooLarge,
@@ -590,7 +464,7 @@ fn missing_column(name: &str, header: &[String]) -> Error {
 }
 
 fn layout(header: &[String], opts: &ReadOptions) -> Result<Layout, Error> {
-    let c = opts.columns;
+    let c = &opts.columns;
     if let Some(h) = named_twice(header) {
         return Err(fatal(
             Code::DuplicateColumn,
@@ -642,8 +516,9 @@ struct RowValues {
 
 /// A row's shape: not longer than any roster row, no quote left open, as many fields as the
 /// header.
-pub(crate) fn row_shape(record: &csv::ByteRecord, width: usize) -> Result<(), (Code, String)> {
-    if record.as_slice().len() > MAX_ROW_BYTES {
+/// `bytes` are the row's fields end to end, `fields` how many there are.
+pub(crate) fn row_shape(bytes: &[u8], fields: usize, width: usize) -> Result<(), (Code, String)> {
+    if bytes.len() > MAX_ROW_BYTES {
         return Err((
             Code::RowTooLong,
             format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
@@ -651,19 +526,16 @@ pub(crate) fn row_shape(record: &csv::ByteRecord, width: usize) -> Result<(), (C
     }
     // A line break inside a quoted field is legal CSV, but in a roster it means a quote was
     // never closed (its fields' bytes hold one only then: the reader drops line ends).
-    if (record.as_slice().iter()).any(|&b| b == b'\n' || b == b'\r') {
+    if bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
         return Err((
             Code::UnterminatedQuote,
             "A quoted field opened on this line is not closed before the line ends.".into(),
         ));
     }
-    if record.len() != width {
+    if fields != width {
         return Err((
             Code::WrongFieldCount,
-            format!(
-                "The row has {} fields; the header has {width}.",
-                record.len()
-            ),
+            format!("The row has {fields} fields; the header has {width}."),
         ));
     }
     Ok(())
@@ -734,7 +606,7 @@ fn weekly_in_range(k: f64, weeks: f64, minutes: f64, minimum: f64) -> Result<(),
 }
 
 fn check_row(
-    record: &csv::ByteRecord,
+    record: Record,
     header: &[String],
     width: usize,
     l: Layout,
@@ -747,7 +619,8 @@ fn check_row(
         code,
         message,
     };
-    row_shape(record, width).map_err(|(code, message)| err(None, code, message))?;
+    row_shape(record.as_slice(), record.len(), width)
+        .map_err(|(code, message)| err(None, code, message))?;
     let field = |i: usize| record.get(i).unwrap_or_default();
     let id = field(l.id).trim_ascii();
     if id.is_empty() {
@@ -840,7 +713,7 @@ fn check_row(
     // The metric is checked here (a row it cannot be computed for is a row error) and
     // computed again when the rows are tallied.
     let row = (pre, post, weeks, grade);
-    let no_norm = match row_metric(opts.metric, row, typical_growth.unwrap_or(f64::NAN)) {
+    let no_norm = match row_metric(&opts.metric, row, typical_growth.unwrap_or(f64::NAN)) {
         Ok(_) => None,
         Err(MetricProblem::Row {
             code,
@@ -979,23 +852,19 @@ struct Duplicate {
 }
 
 /// The rows whose id repeats an earlier row's, in row order. `ids` holds (hash of the id, row);
-/// rows with equal hashes (duplicates, or collisions) are compared exactly by reading their ids
-/// again from the file at their byte offsets, then sorting them: O(k log k) for a group of k,
-/// so even ids crafted to share one hash cost a sort, never k squared comparisons.
-fn duplicate_rows(
-    bytes: &[u8],
-    ids: &mut [(u64, u32)],
-    offsets: &[u32],
-    id_column: usize,
-) -> Vec<Duplicate> {
+/// row r's id is `id_bytes[id_ends[r - 1]..id_ends[r]]`. Rows with equal hashes (duplicates, or
+/// collisions) are compared exactly, by sorting them: O(k log k) for a group of k, so even ids
+/// crafted to share one hash cost a sort, never k squared comparisons.
+fn duplicate_rows(ids: &mut [(u64, u32)], id_bytes: &[u8], id_ends: &[usize]) -> Vec<Duplicate> {
     ids.sort_unstable_by_key(|&(hash, _)| hash);
-    let mut reader = IdReader::new(bytes, id_column);
+    let id = |row: u32| {
+        let row = row as usize;
+        let start = row.checked_sub(1).map_or(0, |r| id_ends[r]);
+        id_bytes.get(start..id_ends[row]).unwrap_or_default()
+    };
     let mut found = Vec::new();
     for group in ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        let mut members: Vec<(Vec<u8>, u32)> = group
-            .iter()
-            .map(|&(_, row)| (reader.at(offsets[row as usize]), row))
-            .collect();
+        let mut members: Vec<(&[u8], u32)> = group.iter().map(|&(_, row)| (id(row), row)).collect();
         // Equal ids side by side, the earliest row first.
         members.sort_unstable();
         for same in members.chunk_by(|a, b| a.0 == b.0) {
@@ -1004,45 +873,13 @@ fn duplicate_rows(
                 found.push(Duplicate {
                     row: *row,
                     first,
-                    id: id.clone(),
+                    id: id.to_vec(),
                 });
             }
         }
     }
     found.sort_by_key(|d| d.row);
     found
-}
-
-/// Reads the ids of records again, by their byte offsets, with one reader that seeks.
-struct IdReader<'a> {
-    rdr: csv::Reader<std::io::Cursor<&'a [u8]>>,
-    record: csv::ByteRecord,
-    column: usize,
-}
-
-impl<'a> IdReader<'a> {
-    fn new(bytes: &'a [u8], column: usize) -> Self {
-        IdReader {
-            rdr: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(std::io::Cursor::new(bytes)),
-            record: csv::ByteRecord::new(),
-            column,
-        }
-    }
-
-    /// The trimmed id field of the record that starts at byte `offset`.
-    fn at(&mut self, offset: u32) -> Vec<u8> {
-        let mut position = csv::Position::new();
-        position.set_byte(u64::from(offset));
-        let read = self.rdr.seek(position).is_ok()
-            && matches!(self.rdr.read_byte_record(&mut self.record), Ok(true));
-        match self.record.get(self.column) {
-            Some(id) if read => id.trim_ascii().to_vec(),
-            _ => Vec::new(),
-        }
-    }
 }
 
 fn fx_hash(bytes: &[u8]) -> u64 {

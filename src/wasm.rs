@@ -88,6 +88,10 @@ export interface EvaluateOptions {
   /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
   issued?: string;
 }
+/** createEvaluator's options: evaluateContract's, and the roster's size in bytes when known (for onProgress). */
+export interface EvaluatorOptions extends EvaluateOptions {
+  size?: number;
+}
 /** A published cell: `n` enrolled students (absent when it would give away how few are outside its share), the share over `judged`; a suppressed cell has only its column and value. */
 export interface Cell { column: string; value: string; n?: number; judged?: number; shareMetTarget?: number | null; meanMetric?: number | null; suppressed?: true; }
 /** A cell in the district's own view: every figure, and whether the published report shows it. */
@@ -423,17 +427,8 @@ pub fn evaluate_contract(
 ) -> Result<JsValue, JsValue> {
     let contract = json_arg(contract, Code::InvalidContract, "contract")?;
     let files = district_files(roster)?;
-    let bytes = match files {
-        Some(_) => Vec::new(),
-        None => roster_bytes(roster)?,
-    };
-    let (issued, on_progress) = evaluate_options(options.unwrap_or(JsValue::UNDEFINED))?;
-    let mut progress = |fraction: f64| {
-        if let Some(f) = &on_progress {
-            // A failing progress callback must not stop the evaluation.
-            let _ = f.call1(&JsValue::NULL, &fraction.into());
-        }
-    };
+    let options = evaluate_options(options.unwrap_or(JsValue::UNDEFINED), false)?;
+    let mut progress = |fraction: f64| report_progress(options.on_progress.as_ref(), fraction);
     let evaluation = match &files {
         Some((usage, scores, students)) => {
             let sources = crate::intake::Sources {
@@ -443,22 +438,170 @@ pub fn evaluate_contract(
             };
             crate::evaluate::evaluate_sources_json(&contract, &sources, &mut progress)
         }
-        None => crate::evaluate::evaluate_json(&contract, &bytes, &mut progress),
+        // One roster: read in pieces, so that wasm memory holds a piece and the students, never
+        // the whole file.
+        None => {
+            let size = roster_length(roster)?;
+            let mut evaluator = crate::evaluate::Evaluator::new(&contract, Some(size))?;
+            each_piece(roster, &mut |piece| evaluator.push(piece, &mut progress))?;
+            evaluator.finish(&mut progress)
+        }
     };
     let mut result = finite(evaluation?)?;
-    result.report.issued = issued;
+    result.report.issued = options.issued;
     Ok(to_js(&result))
 }
 
-/// `evaluateContract`'s options: the issue date and the progress callback. Absent, undefined
-/// and null mean none; an unknown name (`onProgres`) or a value of the wrong kind is refused,
-/// never ignored.
-fn evaluate_options(options: JsValue) -> Result<(Option<String>, Option<js_sys::Function>), Error> {
-    const KNOWN: [&str; 2] = ["onProgress", "issued"];
+/// Calls a page's progress callback; a failing one must not stop the evaluation.
+fn report_progress(on_progress: Option<&js_sys::Function>, fraction: f64) {
+    if let Some(f) = on_progress {
+        let _ = f.call1(&JsValue::NULL, &fraction.into());
+    }
+}
+
+/// The bytes of one roster piece a time copied into wasm memory.
+const PIECE: u32 = 1 << 20;
+
+/// A roster's length in bytes, or in UTF-16 units for a string (its UTF-8 length is known only
+/// as it is encoded): what progress is a share of.
+fn roster_length(roster: &JsValue) -> Result<u64, Error> {
+    if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {
+        Ok(u64::from(text.length()))
+    } else if let Some(bytes) = roster.dyn_ref::<js_sys::Uint8Array>() {
+        Ok(u64::from(bytes.length()))
+    } else if let Some(buffer) = roster.dyn_ref::<js_sys::ArrayBuffer>() {
+        Ok(u64::from(buffer.byte_length()))
+    } else {
+        Err(Error::new(
+            Code::InvalidRoster,
+            "The roster must be CSV text (a string) or its bytes (a Uint8Array or an ArrayBuffer).",
+        ))
+    }
+}
+
+/// Hands `roster` (a string, as UTF-8, or bytes) to `f` a piece at a time. A string is cut
+/// between UTF-16 units that are not the two halves of one character.
+fn each_piece(
+    roster: &JsValue,
+    f: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {
+        let (len, mut at) = (text.length(), 0);
+        while at < len {
+            let mut end = at.saturating_add(PIECE).min(len);
+            // Not between a high surrogate (0xD800 to 0xDBFF) and the low one after it.
+            if end < len && (55296.0..56320.0).contains(&text.char_code_at(end - 1)) {
+                end -= 1;
+            }
+            f(String::from(text.slice(at, end)).as_bytes())?;
+            at = end;
+        }
+        return Ok(());
+    }
+    let bytes = match roster.dyn_ref::<js_sys::ArrayBuffer>() {
+        Some(buffer) => js_sys::Uint8Array::new(buffer),
+        None => roster.clone().unchecked_into::<js_sys::Uint8Array>(),
+    };
+    let (len, mut at) = (bytes.length(), 0);
+    while at < len {
+        let end = at.saturating_add(PIECE).min(len);
+        f(&bytes.subarray(at, end).to_vec())?;
+        at = end;
+    }
+    Ok(())
+}
+
+/// `createEvaluator(contract, options)`'s evaluator: a roster pushed piece by piece as it
+/// arrives (a file's stream), then evaluated, as `evaluateContract` would evaluate the whole.
+/// Wasm memory holds a piece and the students read, never the whole file.
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+pub struct RosterEvaluator {
+    inner: Option<crate::evaluate::Evaluator>,
+    options: EvaluateOptions,
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl RosterEvaluator {
+    /// An evaluator of `contract`; `options` as `evaluateContract`'s, with `size`, the roster's
+    /// bytes when known (for `onProgress`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Contract | string")] contract: &JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "EvaluatorOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<RosterEvaluator, JsValue> {
+        let contract = json_arg(contract, Code::InvalidContract, "contract")?;
+        let options = evaluate_options(options.unwrap_or(JsValue::UNDEFINED), true)?;
+        let inner = crate::evaluate::Evaluator::new(&contract, options.size)?;
+        Ok(RosterEvaluator {
+            inner: Some(inner),
+            options,
+        })
+    }
+
+    /// Reads the roster's next bytes (a `Uint8Array` or `ArrayBuffer`, or text). A structural
+    /// problem (a missing column, too many students) throws here, and again on every call after.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] chunk: &JsValue,
+    ) -> Result<(), JsValue> {
+        let Some(inner) = self.inner.as_mut() else {
+            return Err(finished().into());
+        };
+        roster_length(chunk)?;
+        let on_progress = self.options.on_progress.as_ref();
+        let mut progress = |fraction: f64| report_progress(on_progress, fraction);
+        each_piece(chunk, &mut |piece| inner.push(piece, &mut progress))?;
+        Ok(())
+    }
+
+    /// The roster's end: the evaluation, as `evaluateContract` returns it. The evaluator is
+    /// then spent.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let Some(inner) = self.inner.take() else {
+            return Err(finished().into());
+        };
+        let on_progress = self.options.on_progress.clone();
+        let mut progress = |fraction: f64| report_progress(on_progress.as_ref(), fraction);
+        let mut result = finite(inner.finish(&mut progress)?)?;
+        result.report.issued = self.options.issued.clone();
+        Ok(to_js(&result))
+    }
+}
+
+#[cfg(feature = "full")]
+fn finished() -> Error {
+    Error::new(
+        Code::InvalidInput,
+        "This evaluator has finished: create another for the next roster.",
+    )
+}
+
+/// `evaluateContract`'s and `createEvaluator`'s options.
+struct EvaluateOptions {
+    issued: Option<String>,
+    on_progress: Option<js_sys::Function>,
+    /// The roster's bytes, when the caller knows them (`createEvaluator` only).
+    size: Option<u64>,
+}
+
+/// The options: the issue date, the progress callback and (`with_size`, for `createEvaluator`)
+/// the roster's size. Absent, undefined and null mean none; an unknown name (`onProgres`) or a
+/// value of the wrong kind is refused, never ignored.
+fn evaluate_options(options: JsValue, with_size: bool) -> Result<EvaluateOptions, Error> {
+    let known: &[&str] = if with_size {
+        &["onProgress", "issued", "size"]
+    } else {
+        &["onProgress", "issued"]
+    };
     let problem = |path: &str, code: Code, message: String| {
         Error::fields(
             Code::InvalidOptions,
-            "options",
+            "options object",
             vec![crate::error::FieldError {
                 path: path.into(),
                 code,
@@ -467,7 +610,11 @@ fn evaluate_options(options: JsValue) -> Result<(Option<String>, Option<js_sys::
         )
     };
     if options.is_undefined() || options.is_null() {
-        return Ok((None, None));
+        return Ok(EvaluateOptions {
+            issued: None,
+            on_progress: None,
+            size: None,
+        });
     }
     if !options.is_object() || js_sys::Array::is_array(&options) || options.is_function() {
         return Err(problem(
@@ -478,12 +625,16 @@ fn evaluate_options(options: JsValue) -> Result<(Option<String>, Option<js_sys::
     }
     for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
-        if !KNOWN.contains(&key.as_str()) {
+        if !known.contains(&key.as_str()) {
             let shown: String = key.chars().take(64).collect();
             return Err(problem(
                 &shown,
                 Code::UnknownField,
-                format!("\"{shown}\" is not an option: the options are onProgress and issued."),
+                format!(
+                    "\"{shown}\" is not an option: the options are {} and {}.",
+                    known[..known.len() - 1].join(", "),
+                    known[known.len() - 1]
+                ),
             ));
         }
     }
@@ -510,7 +661,23 @@ fn evaluate_options(options: JsValue) -> Result<(Option<String>, Option<js_sys::
             )
         })?)
     };
-    Ok((issued, on_progress))
+    let size = Reflect::get(&options, &"size".into()).unwrap_or(JsValue::UNDEFINED);
+    let size = match size.as_f64() {
+        _ if size.is_undefined() || size.is_null() => None,
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Some(n as u64),
+        _ => {
+            return Err(problem(
+                "size",
+                Code::WrongType,
+                "Expected size to be the roster's length in bytes, a whole number.".into(),
+            ))
+        }
+    };
+    Ok(EvaluateOptions {
+        issued,
+        on_progress,
+        size,
+    })
 }
 
 /// The roster as bytes: a `Uint8Array` or `ArrayBuffer` as it is, a string as UTF-8. An

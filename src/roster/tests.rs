@@ -3,10 +3,9 @@ use super::*;
 #[test]
 fn equal_hashes_are_compared_exactly() {
     // Three rows forced into one hash group: rows 0 and 2 share an id, row 1 differs.
-    let bytes = b"A7,1\nB8,2\nA7,3\n";
-    let offsets = [0u32, 5, 10];
+    let (id_bytes, id_ends) = (b"A7B8A7", [2usize, 4, 6]);
     let mut ids = vec![(42u64, 2u32), (42, 0), (42, 1)];
-    let found = duplicate_rows(bytes, &mut ids, &offsets, 0);
+    let found = duplicate_rows(&mut ids, id_bytes, &id_ends);
     assert_eq!(found.len(), 1);
     assert_eq!(
         (found[0].row, found[0].first, found[0].id.as_slice()),
@@ -76,15 +75,14 @@ fn forged_ids_share_a_hash_and_are_still_told_apart() {
     assert_ne!(a, b);
     assert_eq!(fx_hash(&a), fx_hash(&b));
     // In one hash group, with one real duplicate: found exactly.
-    let mut bytes = Vec::new();
-    let mut offsets = Vec::new();
+    let mut id_bytes = Vec::new();
+    let mut id_ends = Vec::new();
     for id in [&a, &b, &a] {
-        offsets.push(bytes.len() as u32);
-        bytes.extend_from_slice(id);
-        bytes.extend_from_slice(b",1\n");
+        id_bytes.extend_from_slice(id);
+        id_ends.push(id_bytes.len());
     }
     let mut ids: Vec<(u64, u32)> = (0..3).map(|r| (fx_hash(&a), r)).collect();
-    let found = duplicate_rows(&bytes, &mut ids, &offsets, 0);
+    let found = duplicate_rows(&mut ids, &id_bytes, &id_ends);
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].row, found[0].first), (2, 0));
 }

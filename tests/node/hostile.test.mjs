@@ -153,10 +153,10 @@ test('oversized inputs are refused before they are copied into wasm memory', () 
   assert.equal(keys.error.code, 'malformedKey');
   assert.equal(ec.verifyReport(huge, 'x', ['RW']).error.code, 'malformedReport');
   assert.equal(ec.verifyReport('{}', huge, ['RW']).error.code, 'malformedSignature');
-  // 90 million UTF-16 units (under the 256 MB limit) that are 270 MB of UTF-8: measured in JS,
-  // refused without a copy.
+  // 90 million UTF-16 units, 270 MB of UTF-8, on one line: read in pieces, and refused as a
+  // header row past 64 KB without the whole held.
   const e = thrown(() => ec.evaluateContract(contract, '€'.repeat(90e6)));
-  assert.equal(e.errors[0].code, 'tooLarge');
+  assert.equal(e.errors[0].code, 'rowTooLong');
   assert.ok(memory() - before < 16 << 20, `wasm memory grew by ${(memory() - before) >> 20} MB`);
 });
 

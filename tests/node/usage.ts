@@ -1,5 +1,5 @@
 // Type-checked (not run) by types.test.mjs: the declarations describe how users call the package.
-import init, { effectSize, evaluateContract, evaluatorOrigin, verifyReport, vetProduct, type Contract, type ProductProfile } from '../../pkg/evidence-check.js';
+import init, { createEvaluator, effectSize, evaluateContract, evaluatorOrigin, verifyReport, vetProduct, type Contract, type ProductProfile, type RosterEvaluator } from '../../pkg/evidence-check.js';
 import { EvidenceBadge, headline } from '../../pkg/evidence-badge.js';
 import { EvidenceCalculator } from '../../pkg/evidence-calculator.js';
 import { bindProfileForm } from '../../pkg/profile-form.js';
@@ -35,6 +35,13 @@ export async function example(profile: ProductProfile, roster: Uint8Array): Prom
   const result = evaluateContract(contract, roster, { onProgress: (f: number) => void f, issued: '2026-12-02' });
   // @ts-expect-error: a misspelt option (refused at run time too, as invalidOptions)
   evaluateContract(contract, roster, { onProgres: (f: number) => void f });
+  // A roster read piece by piece (a file's stream), with its size for progress.
+  const evaluator = createEvaluator(contract, { size: roster.length, onProgress: (f: number) => void f });
+  evaluator.push(roster.subarray(0, 10));
+  evaluator.push(roster.subarray(10));
+  const streamed: number = evaluator.finish().payment.totalCents;
+  // @ts-expect-error: evaluators come from createEvaluator, not from a class of the entry point
+  new RosterEvaluator(contract);
   const tier: 1 | 2 | 3 | 4 | null = vetProduct(profile).essaTier;
   const check = verifyReport('{}', 'sig', ['RW...']);
   const enrolled: number = check.valid ? check.report.students.enrolled : 0;
@@ -67,7 +74,7 @@ export async function example(profile: ProductProfile, roster: Uint8Array): Prom
   const badDesign: ProductProfile['studies'][number]['design'] = 'metaAnalysis';
   void [badMetric, noMax, noTiers, badColumn, badState, badDesign];
   const design: ProductProfile['studies'][number]['design'] = vetProduct(profile, strict.evidencePolicy ?? undefined).studies.length ? 'clusterRct' : 'qed';
-  return design.length + result.payment.totalCents + g + (tier ?? 0) + enrolled + host.length + digest.length;
+  return design.length + result.payment.totalCents + streamed + g + (tier ?? 0) + enrolled + host.length + digest.length;
 }
 
 /** The badge's module, as a vendor's page that only verifies uses it. */

@@ -563,8 +563,15 @@ fn a_supplemented_curriculum_brings_its_subject_and_grades() {
         { "curriculum": "el-education", "evidenceUrl": "https://readwell.example/el-crosswalk" },
         { "curriculum": "illustrative-mathematics", "evidenceUrl": "https://readwell.example/im" }
     ]);
-    let v = vet(json!({ "subjects": ["writing"], "instruction": both }), s.clone());
-    assert!(coherence(&v).message.starts_with(why), "{}", coherence(&v).message);
+    let v = vet(
+        json!({ "subjects": ["writing"], "instruction": both }),
+        s.clone(),
+    );
+    assert!(
+        coherence(&v).message.starts_with(why),
+        "{}",
+        coherence(&v).message
+    );
     // A reading 6-8 product for a K-8 curriculum keeps its own grades (fifth attack: it was
     // held to the K-3 rules and failed for naming its alignment).
     let mut k8 = s.clone();
