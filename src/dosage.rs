@@ -256,6 +256,13 @@ fn required(curve: &[Point], share: f64) -> Option<u32> {
     Some((x - 1e-9).ceil().max(before.minutes_per_week.ceil()) as u32)
 }
 
+/// The `q` percentile of sorted bootstrap `draws`: the ceil(q B)-th of the B draws; None
+/// without draws or where it does not reach the share (u32::MAX).
+fn percentile(draws: &[u32], q: f64) -> Option<u32> {
+    let k = ((q * draws.len() as f64).ceil() as usize).max(1);
+    draws.get(k - 1).copied().filter(|&d| d != u32::MAX)
+}
+
 /// The dosage required, as `evaluateContract` reports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -327,14 +334,9 @@ pub fn dosage_required(
         .map(|_| required(&fit(&resample(&doses.0, n, &mut rng), least), share).unwrap_or(u32::MAX))
         .collect();
     draws.sort_unstable();
-    // The 2.5th and 97.5th percentiles: the ceil(0.025 B)-th and ceil(0.975 B)-th draws.
-    let at = |q: f64| {
-        let k = ((q * resamples as f64).ceil() as usize).clamp(1, draws.len().max(1)) - 1;
-        draws.get(k).copied().filter(|&d| d != u32::MAX)
-    };
     let (ci_lower, ci_upper) = match estimate {
-        Some(_) if resamples > 0 => (at(0.025), at(0.975)),
-        _ => (None, None),
+        Some(_) => (percentile(&draws, 0.025), percentile(&draws, 0.975)),
+        None => (None, None),
     };
     let mut notes = Vec::new();
     let first_reaches = curve

@@ -213,3 +213,37 @@ fn no_point_rests_on_fewer_than_the_cell_size() {
     assert_eq!(groups(8), [(10, 40, 15)]);
     assert_eq!(groups(100), [(10, 40, 15)]);
 }
+
+/// The bootstrap's percentiles are the ceil(q B)-th draws: of 40 sorted draws 1 to 40, the
+/// 2.5th is the 1st (1) and the 97.5th the 39th (39); a draw that never reached the share is
+/// no bound; no draws, no interval.
+#[test]
+fn the_percentiles_are_the_ceil_q_b_th_draws() {
+    let draws: Vec<u32> = (1..=40).collect();
+    assert_eq!(percentile(&draws, 0.025), Some(1));
+    assert_eq!(percentile(&draws, 0.975), Some(39));
+    let mut beyond = draws.clone();
+    beyond[38] = u32::MAX;
+    assert_eq!(percentile(&beyond, 0.975), None);
+    assert_eq!(percentile(&[], 0.025), None);
+}
+
+/// A first point below the share is no bound, whatever its share (50% of 20 at 20 minutes,
+/// then all 20 at 50: 80% is read on the line, at 20 + 0.6 x 30 = 38); and a fit of three
+/// points has no "too few" note, one of two has.
+#[test]
+fn a_first_point_below_the_share_is_no_bound_and_three_points_are_enough() {
+    let d = doses(&[(20.0, 20, 10), (50.0, 20, 20)]);
+    let r = dosage_required(&d, 0.8, (0, 1), 1).unwrap();
+    assert_eq!((r.minutes_per_week, r.at_most), (Some(38), false));
+    assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    assert!(
+        r.notes[0].starts_with("The fit has 2 points"),
+        "{:?}",
+        r.notes
+    );
+    let d = doses(&[(20.0, 20, 0), (30.0, 20, 12), (50.0, 40, 40)]);
+    let r = dosage_required(&d, 0.8, (0, 1), 1).unwrap();
+    assert_eq!(r.curve.len(), 3);
+    assert_eq!(r.notes, Vec::<String>::new());
+}
