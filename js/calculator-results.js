@@ -6,6 +6,7 @@
 import { el, downloadJson } from './dom.js';
 import { money, count } from './money.js';
 
+const megabytes = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const percent = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const decimal = (x, digits = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 const shownInReport = (cell) => {
@@ -320,8 +321,11 @@ export class ResultsView {
     this.#results.replaceChildren();
   }
 
-  /** Shows an evaluation, as `evaluateContract` returned it. */
-  render(r) {
+  /**
+   * Shows an evaluation, as `evaluateContract` returned it; `reading` (`{ bytes, memoryBytes }`),
+   * for a roster read as a stream, says how much was read and the WebAssembly memory it took.
+   */
+  render(r, reading) {
     const cash = (cents) => money(cents, r.report.currency);
     for (const c of this.#charts) c.destroy();
     this.#charts = [];
@@ -330,6 +334,7 @@ export class ResultsView {
       ...subgroupsSection(r.subgroups, r.report.minCellSize), ...comparisonSection(r.effect),
       ...minutesSection(r), ...costSection(r.cost, r.effect, cash),
       ...r.notes.map((note) => el('p', { class: 'hint', text: note })),
+      ...(reading ? [el('p', { class: 'hint', id: 'reading', text: `Read ${megabytes(reading.bytes)} piece by piece; the calculator's WebAssembly memory peaked at ${megabytes(reading.memoryBytes)}, holding the students, not the file.` })] : []),
       ...rowsLeftOutSection(r), ...reportSection(r.report, (report) => this.#download(report)));
     // Chart.js sizes a chart from its canvas, so the charts are made once the canvases are in place.
     for (const pending of this.#results.querySelectorAll('canvas[data-chart]')) {

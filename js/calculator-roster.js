@@ -1,13 +1,20 @@
 // The calculator's first panel, "1. Roster": a CSV file chosen with the file picker or dropped on
 // the panel (or the district's own files, up to three, CSV or .xlsx), or the synthetic sample
-// roster, read on this device into bytes (nothing is uploaded), named for the person using it and
-// handed to the calculator.
+// roster, read on this device (nothing is uploaded), named for the person using it and handed to
+// the calculator. A roster is kept as its file, read as a stream when it is evaluated (so a file
+// larger than memory could hold whole still evaluates), with its first megabyte for its header.
 import { el } from './dom.js';
 import { count } from './money.js';
 import { sampleRoster } from './sample-roster.js';
 
-/** A roster given as text, as the calculator keeps rosters: `{ bytes, name }`. */
-export const rosterFromText = (text, name) => ({ bytes: new TextEncoder().encode(text).buffer, name });
+/** As much of a roster's start as its header is looked for in (calculator-columns.js). */
+const HEAD_BYTES = 1 << 20;
+
+/** A roster as the calculator keeps it: `{ file, head, name }`, the file (a Blob), its first bytes and its name. */
+export const rosterOf = async (file, name) => ({ file, head: await file.slice(0, HEAD_BYTES).arrayBuffer(), name });
+
+/** A roster given as text, as the calculator keeps rosters. */
+export const rosterFromText = (text, name) => rosterOf(new Blob([text], { type: 'text/csv' }), name);
 
 /** The media type of an .xlsx workbook. */
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -18,8 +25,8 @@ export class RosterPanel {
   #onRoster;
 
   /**
-   * `onRoster(roster, { sample })` receives each roster loaded, `{ bytes: ArrayBuffer, name }`, and
-   * whether it is the sample roster; `onFiles(files)` the district's files, `[{ bytes, name }]`.
+   * `onRoster(roster, { sample })` receives each roster loaded, `{ file, head, name }` (see
+   * rosterOf), and whether it is the sample roster; `onFiles(files)` the district's files, `[{ bytes, name }]`.
    */
   constructor(onRoster, onFiles) {
     this.#onRoster = onRoster;
@@ -53,18 +60,20 @@ export class RosterPanel {
       this.#name.textContent = `${files.length} files were given: give one roster, or at most three district files (usage, scores, students).`;
       return;
     }
-    const loaded = await Promise.all(files.map(async (f) => ({ bytes: await f.arrayBuffer(), name: `${f.name} (${count(f.size)} bytes)` })));
-    if (loaded.length === 1 && !/\.xlsx$/i.test(files[0].name)) {
-      this.#loaded(loaded[0], false);
+    const named = (f) => `${f.name} (${count(f.size)} bytes)`;
+    if (files.length === 1 && !/\.xlsx$/i.test(files[0].name)) {
+      this.#loaded(await rosterOf(files[0], named(files[0])), false);
       return;
     }
+    // The district's files are joined whole (each at most 256 MB).
+    const loaded = await Promise.all(files.map(async (f) => ({ bytes: await f.arrayBuffer(), name: named(f) })));
     this.#name.textContent = `Loaded: ${loaded.map((f) => f.name).join('; ')}.`;
     this.#onFiles(loaded);
   }
 
-  #loadSample() {
+  async #loadSample() {
     const csv = sampleRoster();
-    this.#loaded(rosterFromText(csv, `synthetic sample roster (${count(csv.split('\n').length - 2)} students, 12 schools, grades K-5)`), true);
+    this.#loaded(await rosterFromText(csv, `synthetic sample roster (${count(csv.split('\n').length - 2)} students, 12 schools, grades K-5)`), true);
   }
 
   #loaded(roster, sample) {

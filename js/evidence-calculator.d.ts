@@ -16,8 +16,8 @@ export class EvidenceCalculator extends HTMLElement {
   ready: Promise<void>;
   /** Reads the form as a contract, with the problems of form entry. */
   contract(): { contract: Contract; problems: FormProblem[] };
-  /** Evaluates a roster (CSV text or its bytes) with the form's contract, as the page's buttons do. */
-  evaluate(roster: string | ArrayBuffer | Uint8Array, name?: string): void;
+  /** Evaluates a roster (CSV text, its bytes, or a Blob such as a File, read as a stream) with the form's contract, as the page's buttons do. */
+  evaluate(roster: string | ArrayBuffer | Uint8Array | Blob, name?: string): Promise<void>;
   /** An element of the calculator's shadow root. */
   $(selector: string): Element | null;
 }

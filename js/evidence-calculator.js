@@ -13,7 +13,7 @@
 import { sampleContract } from './sample-roster.js';
 import { money } from './money.js';
 import { adoptStylesheet, downloadJson } from './dom.js';
-import { RosterPanel, rosterFromText } from './calculator-roster.js';
+import { RosterPanel, rosterFromText, rosterOf } from './calculator-roster.js';
 import { ContractForm } from './calculator-form.js';
 import { headerNames } from './calculator-columns.js';
 import { ResultsView } from './calculator-results.js';
@@ -25,7 +25,7 @@ const STYLESHEET_URL = new URL('./evidence-calculator.css', import.meta.url).hre
 
 export class EvidenceCalculator extends HTMLElement {
   static observedAttributes = ['contract'];
-  #roster = null; // { bytes: ArrayBuffer, name }, or the district's files: { files, name }
+  #roster = null; // { file: Blob, head: ArrayBuffer, name }, or the district's files: { files, name }
   /** The contract the page gave (the `contract` attribute), once loaded; null without one. */
   #pageContract = null;
   /** Settles when the page's contract is loaded (or failed to load); `#preloading` until then. */
@@ -62,7 +62,7 @@ export class EvidenceCalculator extends HTMLElement {
     this.#worker = new EvidenceWorkerClient({
       ready: () => workerReady(),
       progress: (fraction) => { this.#results.progress = fraction; },
-      result: (result) => this.#showResult(result),
+      result: (result, reading) => this.#showResult(result, reading),
       error: (error) => this.#showRefusal(error),
       unavailable: (error) => {
         this.#form.running = false;
@@ -96,16 +96,20 @@ export class EvidenceCalculator extends HTMLElement {
     return this.#form.read();
   }
 
-  /** Evaluates a roster given as text or bytes with the form's contract (also what the buttons do). */
-  evaluate(roster, name = 'roster') {
-    this.#setRoster(typeof roster === 'string' ? rosterFromText(roster, name) : { bytes: roster, name });
+  /**
+   * Evaluates a roster given as text, bytes (an ArrayBuffer or a typed array) or a Blob (a File)
+   * with the form's contract (also what the buttons do); a Blob is read as a stream.
+   */
+  async evaluate(roster, name = 'roster') {
+    const blob = roster instanceof Blob ? roster : new Blob([roster], { type: 'text/csv' });
+    this.#setRoster(typeof roster === 'string' ? await rosterFromText(roster, name) : await rosterOf(blob, name));
     this.#evaluate();
   }
 
-  /** Keeps a roster (`{ bytes, name }`) and shows its columns to be mapped to the roster's fields. */
+  /** Keeps a roster (`{ file, head, name }`) and shows its columns to be mapped to the roster's fields. */
   #setRoster(roster) {
     this.#roster = roster;
-    this.#form.showHeaders(headerNames(roster.bytes), roster.name);
+    this.#form.showHeaders(headerNames(roster.head), roster.name);
   }
 
   /**
@@ -170,7 +174,7 @@ export class EvidenceCalculator extends HTMLElement {
     }
     this.#results.begin(`Evaluating ${this.#roster.name}…`);
     this.#form.running = true;
-    this.#worker.evaluate(contract, this.#form.sources() ?? this.#roster.bytes);
+    this.#worker.evaluate(contract, this.#form.sources() ?? this.#roster.file);
   }
 
   #cancel() {
@@ -180,10 +184,10 @@ export class EvidenceCalculator extends HTMLElement {
     this.#results.say('Evaluation cancelled.');
   }
 
-  #showResult(result) {
+  #showResult(result, reading) {
     this.#form.running = false;
     this.result = result;
-    this.#results.render(result);
+    this.#results.render(result, reading);
     this.#results.say(`Evaluated: total payment ${money(result.payment.totalCents, result.report.currency)}.`);
     this.dispatchEvent(new CustomEvent('evidence-calculator:result', { bubbles: true, composed: true, detail: result }));
   }

@@ -9,7 +9,8 @@ export class EvidenceWorkerClient {
   #on;
 
   /**
-   * `on` receives what the worker says: `ready()`, `progress(fraction)`, `result(result)`,
+   * `on` receives what the worker says: `ready()`, `progress(fraction)`, `result(result, reading)`
+   * (`reading`: `{ bytes, memoryBytes }` for a roster read as a stream),
    * `error(error)` (the roster or contract was refused) and `unavailable(error)` (no worker could start).
    */
   constructor(on) {
@@ -42,18 +43,19 @@ export class EvidenceWorkerClient {
   }
 
   /**
-   * Evaluates `roster` (an ArrayBuffer, or the district's files as `{ usage, scores, students }`
-   * ArrayBuffers; left intact) with `contract`, in place of any running evaluation.
+   * Evaluates `roster` (a Blob, read by the worker as a stream, or the district's files as
+   * `{ usage, scores, students }` ArrayBuffers; left intact) with `contract`, in place of any
+   * running evaluation.
    */
   evaluate(contract, roster) {
     if (this.#running) this.start();
     this.#running = true;
-    // Copies are transferred, so the loaded files can be evaluated again with another contract.
-    if (roster instanceof ArrayBuffer) {
-      const bytes = roster.slice(0);
-      this.#worker.postMessage({ type: 'evaluate', contract, roster: bytes }, [bytes]);
+    // A Blob (a File) is passed by reference: its bytes are read in the worker, piece by piece.
+    if (roster instanceof Blob) {
+      this.#worker.postMessage({ type: 'evaluate', contract, file: roster });
       return;
     }
+    // Copies are transferred, so the loaded files can be evaluated again with another contract.
     const sources = Object.fromEntries(Object.entries(roster).map(([role, bytes]) => [role, bytes.slice(0)]));
     this.#worker.postMessage({ type: 'evaluate', contract, sources }, Object.values(sources));
   }
@@ -68,7 +70,7 @@ export class EvidenceWorkerClient {
     else if (data.type === 'progress') this.#on.progress(data.fraction);
     else if (data.type === 'result') {
       this.#running = false;
-      this.#on.result(data.result);
+      this.#on.result(data.result, data.reading);
     } else if (data.type === 'error') {
       this.#running = false;
       this.#on.error(data.error);

@@ -1,7 +1,8 @@
 // The calculator's Web Worker: evaluates a roster off the main thread so the page never freezes,
-// posting progress as it reads. The roster (or the district's files) arrives as transferred
-// ArrayBuffers and never leaves.
-import init, { evaluateContract } from './evidence-check.js';
+// posting progress as it reads. A roster arrives as a Blob (a File) and is read as a stream,
+// piece by piece, so memory holds a piece and the students, never the file; the district's files
+// arrive as transferred ArrayBuffers. Nothing leaves.
+import init, { createEvaluator, evaluateContract, wasmMemoryBytes } from './evidence-check.js';
 
 const ready = init();
 
@@ -10,19 +11,23 @@ self.onmessage = async ({ data }) => {
     await ready;
     if (data.type === 'init') return self.postMessage({ type: 'ready' });
     let last = 0;
-    const roster = data.sources
-      ? Object.fromEntries(Object.entries(data.sources).map(([role, bytes]) => [role, new Uint8Array(bytes)]))
-      : new Uint8Array(data.roster);
-    const result = evaluateContract(data.contract, roster, {
-      onProgress(fraction) {
-        // At most one message per percent, and always the final 1.
-        if (fraction === 1 || fraction - last >= 0.01) {
-          last = fraction;
-          self.postMessage({ type: 'progress', fraction });
-        }
-      },
-    });
-    self.postMessage({ type: 'result', result });
+    const onProgress = (fraction) => {
+      // At most one message per percent, and always the final 1.
+      if (fraction === 1 || fraction - last >= 0.01) {
+        last = fraction;
+        self.postMessage({ type: 'progress', fraction });
+      }
+    };
+    if (data.file) {
+      const evaluator = createEvaluator(data.contract, { size: data.file.size, onProgress });
+      const pieces = data.file.stream().getReader();
+      for (let piece = await pieces.read(); !piece.done; piece = await pieces.read()) evaluator.push(piece.value);
+      const result = evaluator.finish();
+      // WebAssembly memory never shrinks: its size now is its peak in this worker.
+      return self.postMessage({ type: 'result', result, reading: { bytes: data.file.size, memoryBytes: wasmMemoryBytes() } });
+    }
+    const sources = Object.fromEntries(Object.entries(data.sources).map(([role, bytes]) => [role, new Uint8Array(bytes)]));
+    self.postMessage({ type: 'result', result: evaluateContract(data.contract, sources, { onProgress }) });
   } catch (e) {
     self.postMessage({
       type: 'error',
