@@ -256,6 +256,18 @@ fn required(curve: &[Point], share: f64) -> Option<u32> {
     Some((x - 1e-9).ceil().max(before.minutes_per_week.ceil()) as u32)
 }
 
+/// The dosage read off each of `resamples` resamples of the students, drawn from `seed`, sorted;
+/// a resample that does not reach the share lies beyond every dose (u32::MAX).
+fn bootstrap(doses: &Doses, share: f64, (resamples, seed): (u32, u64), least: u64) -> Vec<u32> {
+    let n = doses.n();
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let mut draws: Vec<u32> = (0..resamples)
+        .map(|_| required(&fit(&resample(&doses.0, n, &mut rng), least), share).unwrap_or(u32::MAX))
+        .collect();
+    draws.sort_unstable();
+    draws
+}
+
 /// The `q` percentile of sorted bootstrap `draws`: the ceil(q B)-th of the B draws; None
 /// without draws or where it does not reach the share (u32::MAX).
 fn percentile(draws: &[u32], q: f64) -> Option<u32> {
@@ -328,12 +340,7 @@ pub fn dosage_required(
     }
     let curve = fit(&doses.0, least);
     let estimate = required(&curve, share);
-    let mut rng = Pcg64::seed_from_u64(seed);
-    // A resample that does not reach the share lies beyond every dose: u32::MAX.
-    let mut draws: Vec<u32> = (0..resamples)
-        .map(|_| required(&fit(&resample(&doses.0, n, &mut rng), least), share).unwrap_or(u32::MAX))
-        .collect();
-    draws.sort_unstable();
+    let draws = bootstrap(doses, share, (resamples, seed), least);
     let (ci_lower, ci_upper) = match estimate {
         Some(_) => (percentile(&draws, 0.025), percentile(&draws, 0.975)),
         None => (None, None),
