@@ -21,8 +21,14 @@ self.onmessage = async ({ data }) => {
     if (data.file) {
       const evaluator = createEvaluator(data.contract, { size: data.file.size, onProgress });
       const pieces = data.file.stream().getReader();
-      for (let piece = await pieces.read(); !piece.done; piece = await pieces.read()) evaluator.push(piece.value);
-      const result = evaluator.finish();
+      let result;
+      try {
+        for (let piece = await pieces.read(); !piece.done; piece = await pieces.read()) evaluator.push(piece.value);
+        result = evaluator.finish();
+      } catch (e) {
+        pieces.cancel(); // the rest of the file is not read (the evaluator freed itself)
+        throw e;
+      }
       // WebAssembly memory never shrinks: its size now is its peak in this worker.
       return self.postMessage({ type: 'result', result, reading: { bytes: data.file.size, memoryBytes: wasmMemoryBytes() } });
     }

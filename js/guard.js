@@ -14,6 +14,18 @@ export function failure(code, message, extra = {}) {
   return e;
 }
 
+/** Whether an ArrayBuffer was transferred away (`detached` where the engine has it; else a view of it cannot be made). */
+function isDetached(buffer) {
+  if (buffer.byteLength > 0) return false;
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** In Node, a `file:` URL or a path: fetch() reads neither, so the file is read instead. */
 function nodeFile(source) {
   if (!globalThis.process?.versions?.node || !(typeof source === 'string' || source instanceof URL)) return null;
@@ -50,8 +62,11 @@ export function guard(glue, defaultSource) {
   let compiled = null;
   let exports = null;
   let loading = null;
-  // Objects of the module's classes still alive in the current instance (see guardedClass).
+  // Weak references to the objects of the module's classes made in the current instance, and the
+  // instance's number (see guardedClass).
   const live = new Set();
+  let pruneAt = 64;
+  let generation = 0;
 
   /**
    * Loads the module once (later calls return the same promise). `input` is optional: the URL of
@@ -90,8 +105,9 @@ export function guard(glue, defaultSource) {
   function restart() {
     // The live objects' memory was the trapped instance's: each is forgotten without being freed
     // (a finalizer freeing it later would free that address in the fresh instance).
-    for (const object of live) object.__destroy_into_raw();
+    for (const ref of live) ref.deref()?.__destroy_into_raw();
     live.clear();
+    generation += 1;
     glue.__resetInstance();
     exports = glue.initSync({ module: compiled });
   }
@@ -112,34 +128,50 @@ export function guard(glue, defaultSource) {
   }
 
   /**
-   * `new glue[name](...args)`, guarded, as a plain object with the guarded `methods`; the last,
-   * `finish`, frees it. An object whose instance a trap replaced refuses every call.
+   * `new glue[name](...args)`, guarded, as a plain object with the guarded `methods`; `finish`
+   * frees it, and so does an error (the object then repeats that error). An object whose instance
+   * a trap replaced refuses every call. Objects are tracked weakly, so one dropped unfinished is
+   * still freed when collected.
    */
   function guardedClass(name, methods, what) {
     const construct = guarded(name, (...args) => new glue[name](...args));
     return (...args) => {
       const inner = construct(...args);
-      live.add(inner);
-      let spent = false;
+      const born = generation;
+      const ref = new WeakRef(inner);
+      live.add(ref);
+      // The references of objects collected since go now and then (twice the size kept, so the
+      // sweeps cost a constant a creation).
+      if (live.size > pruneAt) {
+        for (const r of live) if (!r.deref()) live.delete(r);
+        pruneAt = Math.max(64, 2 * live.size);
+      }
+      let ended = null; // the error that ended it, or 'finished'
+      const end = (why) => {
+        ended = why;
+        live.delete(ref);
+        inner.free();
+      };
       const object = {};
       for (const method of methods) {
         object[method] = guarded(`${what}.${method}`, (...a) => {
-          if (spent) throw failure('invalidInput', `This ${what} has finished: create another for the next roster.`);
-          if (!live.has(inner)) {
+          if (generation !== born) {
             throw failure('internalError', `This ${what} was lost when evidence-check restarted after an error: create another.`);
           }
-          let trapped = false;
+          if (ended === 'finished') throw failure('invalidInput', `This ${what} has finished: create another for the next roster.`);
+          if (ended) throw ended;
+          // A transferred (detached) buffer would throw inside the call and leave it stuck.
+          const buffer = a[0] instanceof ArrayBuffer ? a[0] : ArrayBuffer.isView(a[0]) ? a[0].buffer : null;
+          if (buffer && isDetached(buffer)) throw failure('invalidRoster', `The ${what}'s piece is a detached ArrayBuffer (transferred elsewhere, as to a worker): its bytes are gone.`);
+          let result;
           try {
-            return inner[method](...a);
+            result = inner[method](...a);
           } catch (e) {
-            trapped = e instanceof WebAssembly.RuntimeError; // restart() forgets it
+            if (!(e instanceof WebAssembly.RuntimeError)) end(e); // a trap: restart() forgets it
             throw e;
-          } finally {
-            if (method === 'finish' && !trapped && live.delete(inner)) {
-              spent = true;
-              inner.free();
-            }
           }
+          if (method === 'finish') end('finished');
+          return result;
         });
       }
       return object;

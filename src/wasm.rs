@@ -439,11 +439,20 @@ pub fn evaluate_contract(
             crate::evaluate::evaluate_sources_json(&contract, &sources, &mut progress)
         }
         // One roster: read in pieces, so that wasm memory holds a piece and the students, never
-        // the whole file.
+        // the whole file. Text's progress is its share of UTF-16 units, told here (its UTF-8
+        // length is known only as it is encoded).
         None => {
-            let size = roster_length(roster)?;
-            let mut evaluator = crate::evaluate::Evaluator::new(&contract, Some(size))?;
-            each_piece(roster, &mut |piece| evaluator.push(piece, &mut progress))?;
+            let length = roster_length(roster)?;
+            let text = roster.is_string();
+            let size = (!text).then_some(length);
+            let mut evaluator = crate::evaluate::Evaluator::new(&contract, size)?;
+            each_piece(roster, &mut |piece, at| {
+                evaluator.push(piece, &mut progress)?;
+                if text && length > 0 {
+                    progress(at as f64 / length as f64);
+                }
+                Ok(())
+            })?;
             evaluator.finish(&mut progress)
         }
     };
@@ -479,12 +488,13 @@ fn roster_length(roster: &JsValue) -> Result<u64, Error> {
     }
 }
 
-/// Hands `roster` (a string, as UTF-8, or bytes) to `f` a piece at a time. A string is cut
-/// between UTF-16 units that are not the two halves of one character.
-fn each_piece(
-    roster: &JsValue,
-    f: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
-) -> Result<(), Error> {
+/// What takes a roster's pieces: the piece, and the position reached.
+type PieceReader<'a> = dyn FnMut(&[u8], u32) -> Result<(), Error> + 'a;
+
+/// Hands `roster` (a string, as UTF-8, or bytes) to `f` a piece at a time, with the position
+/// reached (in UTF-16 units for a string, bytes otherwise). A string is cut between UTF-16 units
+/// that are not the two halves of one character.
+fn each_piece(roster: &JsValue, f: &mut PieceReader) -> Result<(), Error> {
     if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {
         let (len, mut at) = (text.length(), 0);
         while at < len {
@@ -493,7 +503,7 @@ fn each_piece(
             if end < len && (55296.0..56320.0).contains(&text.char_code_at(end - 1)) {
                 end -= 1;
             }
-            f(String::from(text.slice(at, end)).as_bytes())?;
+            f(String::from(text.slice(at, end)).as_bytes(), end)?;
             at = end;
         }
         return Ok(());
@@ -505,7 +515,7 @@ fn each_piece(
     let (len, mut at) = (bytes.length(), 0);
     while at < len {
         let end = at.saturating_add(PIECE).min(len);
-        f(&bytes.subarray(at, end).to_vec())?;
+        f(&bytes.subarray(at, end).to_vec(), end)?;
         at = end;
     }
     Ok(())
@@ -519,6 +529,9 @@ fn each_piece(
 pub struct RosterEvaluator {
     inner: Option<crate::evaluate::Evaluator>,
     options: EvaluateOptions,
+    /// A text piece's last UTF-16 unit when it is the first half of a character: joined to the
+    /// next text piece (as TextEncoder would encode the text whole), else written as U+FFFD.
+    pending_high: Option<u16>,
 }
 
 #[cfg(feature = "full")]
@@ -539,6 +552,7 @@ impl RosterEvaluator {
         Ok(RosterEvaluator {
             inner: Some(inner),
             options,
+            pending_high: None,
         })
     }
 
@@ -554,24 +568,51 @@ impl RosterEvaluator {
         roster_length(chunk)?;
         let on_progress = self.options.on_progress.as_ref();
         let mut progress = |fraction: f64| report_progress(on_progress, fraction);
-        each_piece(chunk, &mut |piece| inner.push(piece, &mut progress))?;
-        Ok(())
+        let mut push = |piece: &[u8], _: u32| inner.push(piece, &mut progress);
+        let Some(text) = chunk.dyn_ref::<js_sys::JsString>() else {
+            if self.pending_high.take().is_some() {
+                push(LONE_SURROGATE, 0)?;
+            }
+            return Ok(each_piece(chunk, &mut push)?);
+        };
+        let mut text = text.clone();
+        if let Some(high) = self.pending_high.take() {
+            text = js_sys::JsString::from_char_code1(high.into()).concat(&text);
+        }
+        let len = text.length();
+        let last = if len > 0 {
+            text.char_code_at(len - 1)
+        } else {
+            0.0
+        };
+        if (55296.0..56320.0).contains(&last) {
+            self.pending_high = Some(last as u16);
+            text = text.slice(0, len - 1);
+        }
+        Ok(each_piece(&text, &mut push)?)
     }
 
     /// The roster's end: the evaluation, as `evaluateContract` returns it. The evaluator is
     /// then spent.
     #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let Some(inner) = self.inner.take() else {
+        let Some(mut inner) = self.inner.take() else {
             return Err(finished().into());
         };
         let on_progress = self.options.on_progress.clone();
         let mut progress = |fraction: f64| report_progress(on_progress.as_ref(), fraction);
+        if self.pending_high.take().is_some() {
+            inner.push(LONE_SURROGATE, &mut progress)?;
+        }
         let mut result = finite(inner.finish(&mut progress)?)?;
         result.report.issued = self.options.issued.clone();
         Ok(to_js(&result))
     }
 }
+
+/// A lone half of a character, as TextEncoder writes it: U+FFFD.
+#[cfg(feature = "full")]
+const LONE_SURROGATE: &[u8] = "\u{FFFD}".as_bytes();
 
 #[cfg(feature = "full")]
 fn finished() -> Error {

@@ -29,6 +29,8 @@ fn chunked(
     let mut seen = Vec::new();
     for chunk in bytes.chunks(size.max(1)) {
         e.push(chunk, &mut |f| seen.push(f))?;
+        // An empty push is no news, not the end of the file (attack on the first version).
+        e.push(&[], &mut |f| seen.push(f))?;
     }
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
     e.finish(&mut |_| {})
@@ -118,6 +120,29 @@ fn structural_errors_in_every_chunking() {
     }
     let huge_header = vec![b'a'; 100_000];
     same_in_every_chunking(&contract, &huge_header);
+}
+
+/// Two byte-order marks (a file concatenated or saved twice) are read as the whole file always
+/// was, and a row of 65,537 fields is past the row limit whatever its bytes (attack on the first
+/// version: it read the second mark into the first column's name, and took up to 131,072 fields).
+#[test]
+fn two_marks_and_a_row_of_too_many_fields() {
+    let contract = gain_contract();
+    let twice =
+        b"\xEF\xBB\xBF\xEF\xBB\xBFstudent_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\n";
+    let e = evaluate_json(&contract, twice, &mut |_| {}).unwrap();
+    assert_eq!(e.students.rows, 1);
+    same_in_every_chunking(&contract, twice);
+    let mut wide = b"student_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\n".to_vec();
+    wide.extend(std::iter::repeat_n(b',', 65_536));
+    wide.push(b'\n');
+    let e = evaluate_json(&contract, &wide, &mut |_| {}).unwrap();
+    assert_eq!(e.rejected_rows[0].code.as_str(), "rowTooLong");
+    let mut fits = b"student_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\n".to_vec();
+    fits.extend(std::iter::repeat_n(b',', 65_535));
+    fits.push(b'\n');
+    let e = evaluate_json(&contract, &fits, &mut |_| {}).unwrap();
+    assert_eq!(e.rejected_rows[0].code.as_str(), "wrongFieldCount");
 }
 
 /// A statewide-shaped roster of 20,000 students fed in 64 KB chunks, as the calculator's

@@ -151,14 +151,19 @@ impl RosterReader {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
+        // No bytes is no news (the parser would take an empty input for the end of the file).
+        if chunk.is_empty() {
+            return Ok(());
+        }
         self.digest.update(chunk);
         let result = if self.started {
             self.read(chunk, progress)
         } else {
-            // The first three bytes together: UTF-16 is refused, a UTF-8 byte-order mark is
-            // dropped whole (csv_core sees it only in one piece).
+            // The first six bytes together: UTF-16 is refused, and up to two UTF-8 byte-order
+            // marks are dropped whole (one here, one by csv_core, which sees it only in one
+            // piece), as when the whole file is read.
             self.start.extend_from_slice(chunk);
-            if self.start.len() < 3 {
+            if self.start.len() < 6 {
                 return Ok(());
             }
             self.begin(progress)
@@ -181,7 +186,8 @@ impl RosterReader {
                 "the file is saved as UTF-16; save it as CSV UTF-8.".into(),
             ));
         }
-        self.read(&start, progress)
+        let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&start);
+        self.read(start, progress)
     }
 
     /// Feeds `input` to the CSV parser, handling each record it completes; at the end of the
@@ -218,12 +224,12 @@ impl RosterReader {
                 ReadRecordResult::InputEmpty | ReadRecordResult::End => return Ok(()),
                 ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull
                     if self.overflow => {}
-                // A row of more field bytes than the limit, or of more fields (each at least a
+                // A row of more field bytes than the limit, or of more fields (all but one after a
                 // separator): too long, whatever follows.
                 ReadRecordResult::OutputFull if self.record_len > MAX_ROW_BYTES => {
                     self.start_overflow()
                 }
-                ReadRecordResult::OutputEndsFull if self.ends_len > MAX_ROW_BYTES => {
+                ReadRecordResult::OutputEndsFull if self.ends_len >= MAX_ROW_BYTES => {
                     self.start_overflow()
                 }
                 ReadRecordResult::OutputFull => {
@@ -231,7 +237,8 @@ impl RosterReader {
                     self.record.resize(grown, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
-                    let grown = self.ends.len() * 2;
+                    // (Short of MAX_ROW_BYTES here, so the buffer does grow.)
+                    let grown = (self.ends.len() * 2).min(MAX_ROW_BYTES);
                     self.ends.resize(grown, 0);
                 }
                 ReadRecordResult::Record => self.record_done()?,

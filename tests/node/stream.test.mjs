@@ -109,3 +109,57 @@ test('options are checked: a misspelt name or a size that is no byte count is re
   e.push(csv);
   assert.equal(e.finish().report.issued, '2026-12-06');
 });
+
+test('text cut between the two halves of a character, across pushes, is read as the whole text', () => {
+  const c = { ...contract, subgroupColumns: [], assignedBy: 'student', onBadRow: 'skip' };
+  const text = `student_id,pre,post,minutes,weeks\n${Array.from({ length: 12 }, (_, i) => `S😀${i % 11},200,${205 + i},600,20`).join('\n')}\n`;
+  // S😀0 twice: a duplicate, left out (the contract skips bad rows).
+  const whole = ec.evaluateContract(c, text);
+  assert.equal(whole.rejectedRows[0]?.code, 'duplicateId');
+  const cut = text.indexOf('😀') + 1; // between its two UTF-16 units
+  const e = ec.createEvaluator(c);
+  e.push(text.slice(0, cut));
+  e.push(text.slice(cut));
+  assert.deepEqual(e.finish(), whole);
+  // A half left before bytes is U+FFFD, as TextEncoder writes it.
+  const a = ec.createEvaluator(c);
+  a.push(text.slice(0, cut));
+  a.push(new TextEncoder().encode(text.slice(cut + 1)));
+  assert.deepEqual(a.finish(), ec.evaluateContract(c, new TextEncoder().encode(`${text.slice(0, cut - 1)}\uFFFD${text.slice(cut + 1)}`)));
+});
+
+test('an evaluator ended by an error is freed, and repeats its error; a detached piece is refused', () => {
+  const before = ec.wasmMemoryBytes();
+  for (let i = 0; i < 5000; i++) {
+    const e = ec.createEvaluator(contract, { size: 1e9 });
+    thrown(() => e.push('a,b\n1,2\n'));
+  }
+  const grown = ec.wasmMemoryBytes() - before;
+  assert.ok(grown < 4 * 2 ** 20, `5,000 refused evaluators kept ${(grown / 2 ** 20).toFixed(1)} MB`);
+  const e = ec.createEvaluator(contract);
+  const first = thrown(() => e.push('a,b\n1,2\n'));
+  assert.equal(thrown(() => e.push(csv)), first);
+  assert.equal(thrown(() => e.finish()), first);
+  // A buffer transferred elsewhere has no bytes: refused with a typed error, and the evaluator goes on.
+  const live = ec.createEvaluator(contract);
+  const gone = new ArrayBuffer(8);
+  structuredClone(gone, { transfer: [gone] });
+  const detached = thrown(() => live.push(gone));
+  assert.equal(detached.code, 'invalidRoster');
+  assert.match(detached.message, /detached/);
+  live.push(csv);
+  assert.equal(live.finish().payment.totalCents, 158000);
+});
+
+test('a text roster\'s progress is its share of the text, reaching 1 only at the end', () => {
+  const c = { ...contract, subgroupColumns: [], assignedBy: 'student' };
+  let text = 'student_id,pre,post,minutes,weeks\n';
+  for (let i = 0; i < 120000; i++) text += `学生${i},200,${200 + (i % 17)},${500 + (i % 300)},20\n`;
+  const seen = [];
+  ec.evaluateContract(c, text, { onProgress: (f) => seen.push(f) });
+  assert.ok(seen.length >= 3, `${seen.length} calls`);
+  // 1 once the text is read, then at the end of the evaluation; never before.
+  assert.ok(seen.filter((f) => f === 1).length <= 2 && seen.slice(seen.indexOf(1)).every((f) => f === 1), `${seen.map((f) => f.toFixed(2))}`);
+  assert.ok(seen.some((f) => f > 0 && f < 1));
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1]);
+});
