@@ -641,3 +641,28 @@ fn a_supplemented_curriculum_brings_its_subject_and_grades() {
         c.message
     );
 }
+
+/// A subject the district rules on by a practice alone (no curriculum) is a ruled subject: a
+/// writing product there is judged by writing's rules, not left to a reviewer for using a
+/// practice the district requires in reading (a mutant taking "ruled" as curriculum and rule
+/// passed).
+#[test]
+fn a_subject_with_a_rule_and_no_curriculum_is_ruled() {
+    let mut s = strategy();
+    s["subjects"] = json!(["reading", "writing", "mathematics"]);
+    s["practices"] = json!(["explicit-instruction", "decodable-texts", "timed-tests"]);
+    s["prohibitedPractices"] = json!([
+        { "practice": "three-cueing", "subject": "reading", "grades": [0, 1, 2, 3] },
+        { "practice": "timed-tests", "subject": "writing" }
+    ]);
+    let mut own = aligned();
+    own["supplements"] = json!([]);
+    own["practices"] = json!(["systematic-phonics"]);
+    let v = vet(json!({ "subjects": ["writing"], "instruction": own }), s);
+    assert_eq!(
+        coherence(&v).status,
+        Status::Pass,
+        "{}",
+        coherence(&v).message
+    );
+}
