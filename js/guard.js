@@ -160,9 +160,14 @@ export function guard(glue, defaultSource) {
           }
           if (ended === 'finished') throw failure('invalidInput', `This ${what} has finished: create another for the next roster.`);
           if (ended) throw ended;
-          // A transferred (detached) buffer would throw inside the call and leave it stuck.
+          // A transferred (detached) buffer would throw inside the call and leave it stuck. Like
+          // any error, it ends the object: a piece not read is never silently skipped.
           const buffer = a[0] instanceof ArrayBuffer ? a[0] : ArrayBuffer.isView(a[0]) ? a[0].buffer : null;
-          if (buffer && isDetached(buffer)) throw failure('invalidRoster', `The ${what}'s piece is a detached ArrayBuffer (transferred elsewhere, as to a worker): its bytes are gone.`);
+          if (buffer && isDetached(buffer)) {
+            const e = failure('invalidRoster', `The ${what}'s piece is a detached ArrayBuffer (transferred elsewhere, as to a worker): its bytes are gone.`);
+            end(e);
+            throw e;
+          }
           let result;
           try {
             result = inner[method](...a);

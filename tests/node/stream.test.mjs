@@ -140,15 +140,19 @@ test('an evaluator ended by an error is freed, and repeats its error; a detached
   const first = thrown(() => e.push('a,b\n1,2\n'));
   assert.equal(thrown(() => e.push(csv)), first);
   assert.equal(thrown(() => e.finish()), first);
-  // A buffer transferred elsewhere has no bytes: refused with a typed error, and the evaluator goes on.
+  // A buffer transferred elsewhere has no bytes: refused with a typed error that ends the
+  // evaluator (a piece not read is never skipped), as a piece of the wrong type does.
   const live = ec.createEvaluator(contract);
+  live.push(csv.subarray(0, 10));
   const gone = new ArrayBuffer(8);
   structuredClone(gone, { transfer: [gone] });
   const detached = thrown(() => live.push(gone));
   assert.equal(detached.code, 'invalidRoster');
   assert.match(detached.message, /detached/);
-  live.push(csv);
-  assert.equal(live.finish().payment.totalCents, 158000);
+  assert.equal(thrown(() => live.push(csv.subarray(10))), detached);
+  const typed = ec.createEvaluator(contract);
+  const wrong = thrown(() => typed.push(42));
+  assert.equal(thrown(() => typed.finish()), wrong);
 });
 
 test('a text roster\'s progress is its share of the text, reaching 1 only at the end', () => {
