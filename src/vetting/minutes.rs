@@ -183,27 +183,26 @@ fn describe(k: &Claim, threshold: Option<f64>) -> String {
             apart(minutes, Some(least * 60.0 / weeks)),
         ),
     };
-    let unit = |n: String, unit: &str| match n.as_str() {
-        "1" => format!("1 {unit}"),
-        _ => format!("{n} {unit}s"),
-    };
     format!(
         "{} ({}): {what} over {} of use ({} a week for {}), {rate}",
         index("outcomes", k.i),
         c.measure,
-        unit(hours, "hour"),
-        unit(minutes, "minute"),
+        of_unit(&hours, "hour"),
+        of_unit(&minutes, "minute"),
         counted(weeks, "week")
     )
 }
 
 /// "1 hour", "16 hours", "0.5 hours".
 fn counted(x: f64, unit: &str) -> String {
-    let n = short(x);
-    if n == "1" {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
+    of_unit(&short(x), unit)
+}
+
+/// A number as printed, with its unit: singular only for "1".
+fn of_unit(n: &str, unit: &str) -> String {
+    match n {
+        "1" => format!("1 {unit}"),
+        _ => format!("{n} {unit}s"),
     }
 }
 
