@@ -514,15 +514,20 @@ struct RowValues {
     intervention: bool,
 }
 
+/// The problem of a row past [`MAX_ROW_BYTES`].
+pub(crate) fn row_too_long() -> (Code, String) {
+    (
+        Code::RowTooLong,
+        format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
+    )
+}
+
 /// A row's shape: not longer than any roster row, no quote left open, as many fields as the
 /// header.
 /// `bytes` are the row's fields end to end, `fields` how many there are.
 pub(crate) fn row_shape(bytes: &[u8], fields: usize, width: usize) -> Result<(), (Code, String)> {
     if bytes.len() > MAX_ROW_BYTES {
-        return Err((
-            Code::RowTooLong,
-            format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
-        ));
+        return Err(row_too_long());
     }
     // A line break inside a quoted field is legal CSV, but in a roster it means a quote was
     // never closed (its fields' bytes hold one only then: the reader drops line ends).

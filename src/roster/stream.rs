@@ -5,9 +5,9 @@
 //! line ends, a UTF-8 byte-order mark.
 
 use super::{
-    check_row, drop_duplicates, duplicate_rows, empty_roster, fatal, fx_hash, layout, Layout,
-    ReadOptions, ReadOutcome, Roster, MAX_REPORTED_ROW_ERRORS, MAX_RESERVED_ROWS, MAX_ROW_BYTES,
-    MAX_STUDENTS,
+    check_row, drop_duplicates, duplicate_rows, empty_roster, fatal, fx_hash, layout, row_too_long,
+    Layout, ReadOptions, ReadOutcome, Roster, MAX_REPORTED_ROW_ERRORS, MAX_RESERVED_ROWS,
+    MAX_ROW_BYTES, MAX_STUDENTS,
 };
 use crate::error::{Code, Error, RowError};
 use csv_core::ReadRecordResult;
@@ -308,12 +308,15 @@ impl RosterReader {
         };
         let width = rows.header.len();
         let checked = match overflow {
-            true => Err(RowError {
-                line,
-                column: None,
-                code: Code::RowTooLong,
-                message: format!("The row is longer than {} KB.", MAX_ROW_BYTES >> 10),
-            }),
+            true => {
+                let (code, message) = row_too_long();
+                Err(RowError {
+                    line,
+                    column: None,
+                    code,
+                    message,
+                })
+            }
             false => check_row(record, &rows.header, width, rows.layout, &self.opts, line),
         };
         match checked {
