@@ -338,8 +338,17 @@ pub struct Evaluator {
 impl Evaluator {
     /// An evaluator of `contract` (JSON); `size`, the roster's bytes when known, gives progress.
     pub fn new(contract: &Value, size: Option<u64>) -> Result<Evaluator, Error> {
+        Self::hashed_by(contract, size, Box::new(sha2::Sha256::default()))
+    }
+
+    /// [`Evaluator::new`], the roster's digest taken by `hash`.
+    pub fn hashed_by(
+        contract: &Value,
+        size: Option<u64>,
+        hash: Box<dyn roster::RosterHash>,
+    ) -> Result<Evaluator, Error> {
         let contract = Contract::from_json(contract)?;
-        let reader = RosterReader::new(read_options(&contract), size);
+        let reader = RosterReader::hashed_by(read_options(&contract), size, hash);
         Ok(Evaluator { contract, reader })
     }
 
@@ -356,7 +365,7 @@ impl Evaluator {
 }
 
 /// What the roster reader needs from the contract.
-fn read_options(c: &Contract) -> ReadOptions {
+pub(crate) fn read_options(c: &Contract) -> ReadOptions {
     ReadOptions {
         columns: c.columns.clone(),
         subgroup_columns: c.subgroup_columns.clone(),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 mod stream;
 pub(crate) use stream::Record;
-pub use stream::RosterReader;
+pub use stream::{RosterHash, RosterReader};
 
 /// Largest roster accepted, in bytes (about five million students at 45 bytes a row).
 pub const MAX_ROSTER_BYTES: usize = 256 << 20;
@@ -54,9 +54,31 @@ pub struct Category {
     /// Value -> code, ordered: lookups cost O(log values) whatever the values are, so a file
     /// crafted to collide in a hash table cannot slow the reader down.
     index: BTreeMap<Vec<u8>, u32>,
+    /// The code last found for values of each hash, checked against the value before use: most
+    /// lookups end here, and one crafted to collide costs a comparison more, not a slower table.
+    recent: Recent,
     /// Most distinct values accepted.
     limit: usize,
 }
+
+/// [`Category::recent`]: a cache, so not part of what a category is (equal whatever it holds).
+#[derive(Clone, Default)]
+struct Recent(Vec<u32>);
+
+impl PartialEq for Recent {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Recent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Recent")
+    }
+}
+
+/// Slots in [`Category::recent`].
+const RECENT_SLOTS: usize = 1 << 12;
 
 impl Category {
     fn new(column: &str, limit: usize) -> Self {
@@ -84,17 +106,26 @@ impl Category {
                 return true;
             }
         }
-        let code = match self.index.get(value) {
-            Some(&c) => c,
-            None if self.values.len() >= self.limit => return false,
-            None => {
-                let c = self.values.len() as u32;
-                self.values
-                    .push(String::from_utf8_lossy(value).into_owned());
-                self.index.insert(value.to_vec(), c);
-                c
-            }
+        if self.recent.0.is_empty() {
+            self.recent.0 = vec![u32::MAX; RECENT_SLOTS];
+        }
+        let slot = fx_hash(value) as usize % RECENT_SLOTS;
+        let cached = self.recent.0[slot];
+        let code = match self.values.get(cached as usize) {
+            Some(v) if v.as_bytes() == value => cached,
+            _ => match self.index.get(value) {
+                Some(&c) => c,
+                None if self.values.len() >= self.limit => return false,
+                None => {
+                    let c = self.values.len() as u32;
+                    self.values
+                        .push(String::from_utf8_lossy(value).into_owned());
+                    self.index.insert(value.to_vec(), c);
+                    c
+                }
+            },
         };
+        self.recent.0[slot] = code;
         self.codes.push(code);
         true
     }
@@ -531,7 +562,7 @@ pub(crate) fn row_shape(bytes: &[u8], fields: usize, width: usize) -> Result<(),
     }
     // A line break inside a quoted field is legal CSV, but in a roster it means a quote was
     // never closed (its fields' bytes hold one only then: the reader drops line ends).
-    if bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
+    if memchr::memchr2(b'\n', b'\r', bytes).is_some() {
         return Err((
             Code::UnterminatedQuote,
             "A quoted field opened on this line is not closed before the line ends.".into(),
@@ -755,6 +786,9 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
     if s.is_empty() {
         return Ok(None);
     }
+    if let Some(x) = exact_decimal(s) {
+        return Ok(Some(x + 0.0));
+    }
     let text =
         std::str::from_utf8(s).map_err(|_| "The value is not valid UTF-8 text.".to_string())?;
     // The common case first; the checks below only explain a failure.
@@ -781,6 +815,47 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<f64>, String> {
         Ok(_) => Err(format!("\"{}\" is too large to be a score.", clip(text))),
         Err(_) => Err(format!("\"{}\" is not a number.", clip(text))),
     }
+}
+
+/// A plain decimal (a sign, digits, a point, digits; no exponent) whose digits make a whole
+/// number m of at most 2^53 with at most 22 of them after the point: m / 10^k, exactly what
+/// the general parser gives, because m and 10^k are both exact doubles and one division is
+/// correctly rounded (Clinger's fast path: W. D. Clinger, "How to read floating point numbers
+/// accurately", PLDI 1990, section 4). None for anything else, left to the general parser.
+fn exact_decimal(s: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    // Digits seen, and those from the first that is not 0 (19 fit a u64; more are left to the
+    // general parser).
+    let (mut m, mut seen, mut significant, mut after_point) = (0u64, 0usize, 0usize, None);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                significant += usize::from(m > 0 || b != b'0');
+                if significant > 19 {
+                    return None;
+                }
+                m = m * 10 + u64::from(b - b'0');
+                seen += 1;
+                after_point = after_point.map(|k: usize| k + 1);
+            }
+            b'.' if after_point.is_none() => after_point = Some(0),
+            _ => return None,
+        }
+    }
+    let k = after_point.unwrap_or(0);
+    if seen == 0 || m > 1 << 53 || k >= POWERS.len() {
+        return None;
+    }
+    let x = m as f64 / POWERS[k];
+    Some(if negative { -x } else { x })
 }
 
 /// Whether `text` reads as a number grouped in thousands by commas (1,200 or -12,345.5), which

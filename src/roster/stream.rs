@@ -13,15 +13,36 @@ use crate::error::{Code, Error, RowError};
 use csv_core::ReadRecordResult;
 use sha2::{Digest, Sha256};
 
-/// One record's fields, as `csv_core` wrote them: their bytes end to end, and where each ends.
+/// What takes the SHA-256 of a roster's bytes as they are read: [`Sha256`] in this crate, or
+/// a platform's own (Node's `crypto`, native where wasm is not; the wasm binding's choice).
+pub trait RosterHash {
+    /// The next bytes read.
+    fn update(&mut self, bytes: &[u8]);
+    /// The digest of every byte given, or why there is none.
+    fn finish(self: Box<Self>) -> Result<[u8; 32], Error>;
+}
+
+impl RosterHash for Sha256 {
+    fn update(&mut self, bytes: &[u8]) {
+        Digest::update(self, bytes);
+    }
+
+    fn finish(self: Box<Self>) -> Result<[u8; 32], Error> {
+        Ok(self.finalize().into())
+    }
+}
+
+/// One record's fields: their bytes, and where each ends. As `csv_core` wrote them, the fields
+/// lie end to end (`gap` 0); on a line read in place, one separator apart (`gap` 1).
 #[derive(Clone, Copy)]
 pub(crate) struct Record<'b> {
     bytes: &'b [u8],
     ends: &'b [usize],
+    gap: usize,
 }
 
 impl<'b> Record<'b> {
-    /// The fields' bytes end to end (no separators).
+    /// The fields' bytes, with nothing else between them than their separators.
     pub(crate) fn as_slice(&self) -> &'b [u8] {
         self.bytes
     }
@@ -32,7 +53,7 @@ impl<'b> Record<'b> {
 
     pub(crate) fn get(&self, i: usize) -> Option<&'b [u8]> {
         let end = *self.ends.get(i)?;
-        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j] + self.gap);
         self.bytes.get(start..end)
     }
 
@@ -105,6 +126,13 @@ pub struct RosterReader {
     scratch: Vec<u8>,
     scratch_ends: Vec<usize>,
     lines: LineCount,
+    /// `csv_core` has just completed a record (and so takes any next byte as a new one's start).
+    between_records: bool,
+    /// Whether plain lines are read in place (only tests turn it off, to compare with
+    /// `csv_core` reading every byte).
+    plain: bool,
+    /// Where each field of the line read in place ends.
+    plain_ends: Vec<usize>,
     /// The file's first bytes, held until there are three (a byte-order mark is checked whole).
     start: Vec<u8>,
     started: bool,
@@ -113,7 +141,7 @@ pub struct RosterReader {
     read_bytes: u64,
     size: Option<u64>,
     next_report: u64,
-    digest: Sha256,
+    digest: Box<dyn RosterHash>,
     failed: Option<Error>,
 }
 
@@ -121,6 +149,11 @@ impl RosterReader {
     /// A reader for rosters laid out as `opts` says; `size`, the file's bytes when known, lets
     /// it report progress and reserve room for the rows it suggests.
     pub fn new(opts: ReadOptions, size: Option<u64>) -> Self {
+        Self::hashed_by(opts, size, Box::new(Sha256::new()))
+    }
+
+    /// [`RosterReader::new`], the digest taken by `hash`.
+    pub fn hashed_by(opts: ReadOptions, size: Option<u64>, hash: Box<dyn RosterHash>) -> Self {
         RosterReader {
             opts,
             csv: csv_core::Reader::new(),
@@ -135,13 +168,16 @@ impl RosterReader {
                 seeking: true,
                 ..Default::default()
             },
+            between_records: false,
+            plain: true,
+            plain_ends: Vec::new(),
             start: Vec::new(),
             started: false,
             rows: None,
             read_bytes: 0,
             size,
             next_report: size.map_or(u64::MAX, |s| (s / 100).max(1 << 16)),
-            digest: Sha256::new(),
+            digest: hash,
             failed: None,
         }
     }
@@ -211,15 +247,8 @@ impl RosterReader {
             };
             self.lines.see(&input[..nin]);
             input = &input[nin..];
-            // The share read, every hundredth of the file (at least 64 KB apart).
-            self.read_bytes += nin as u64;
-            if let Some(size) = self
-                .size
-                .filter(|&s| s > 0 && self.read_bytes >= self.next_report)
-            {
-                progress((self.read_bytes as f64 / size as f64).min(1.0));
-                self.next_report = self.read_bytes + (size / 100).max(1 << 16);
-            }
+            self.advance(nin, progress);
+            self.between_records = matches!(result, ReadRecordResult::Record);
             match result {
                 ReadRecordResult::InputEmpty | ReadRecordResult::End => return Ok(()),
                 ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull
@@ -241,9 +270,74 @@ impl RosterReader {
                     let grown = (self.ends.len() * 2).min(MAX_ROW_BYTES);
                     self.ends.resize(grown, 0);
                 }
-                ReadRecordResult::Record => self.record_done()?,
+                ReadRecordResult::Record => {
+                    self.record_done()?;
+                    // The lines that follow whole in this input, in place, while they can be.
+                    if self.plain && self.rows.is_some() && !input.is_empty() {
+                        let taken = self.read_plain_lines(input, progress)?;
+                        input = &input[taken..];
+                        if input.is_empty() {
+                            // (Not handed to csv_core: no input is, to it, the end of the file.)
+                            return Ok(());
+                        }
+                    }
+                }
             }
         }
+    }
+
+    /// The same reader with `csv_core` reading every byte (for tests of the lines read in place).
+    #[cfg(test)]
+    pub(crate) fn csv_core_only(mut self) -> Self {
+        self.plain = false;
+        self
+    }
+
+    /// `n` more bytes read: the share read is told every hundredth of the file (at least 64 KB
+    /// apart).
+    fn advance(&mut self, n: usize, progress: &mut dyn FnMut(f64)) {
+        self.read_bytes += n as u64;
+        if let Some(size) = self
+            .size
+            .filter(|&s| s > 0 && self.read_bytes >= self.next_report)
+        {
+            progress((self.read_bytes as f64 / size as f64).min(1.0));
+            self.next_report = self.read_bytes + (size / 100).max(1 << 16);
+        }
+    }
+
+    /// Reads, straight from `input`, the whole lines at its start that hold no quote and no
+    /// "\r" but at their end: such a line's fields are its bytes between commas, as `csv_core`
+    /// would find them, so they need no copy. Called between records, where `csv_core` takes
+    /// any next byte as a record's start (its state after "\n"), or skips a "\n" (after "\r"),
+    /// as it skips every empty line. Returns the bytes read; what follows (a line cut by the
+    /// chunk's end, or one that needs the whole grammar) is `csv_core`'s.
+    fn read_plain_lines(
+        &mut self,
+        input: &[u8],
+        progress: &mut dyn FnMut(f64),
+    ) -> Result<usize, Error> {
+        let mut at = 0;
+        if self.lines.after_cr && input.first() == Some(&b'\n') {
+            // The "\n" of a "\r\n" the last record ended at: no new line.
+            self.lines.see(&input[..1]);
+            self.advance(1, progress);
+            at = 1;
+        }
+        while let Some((len, next)) = plain_line(&input[at..], &mut self.plain_ends) {
+            let record = Record {
+                bytes: &input[at..at + len],
+                ends: &self.plain_ends,
+                gap: 1,
+            };
+            self.lines.ends += 1;
+            let line = self.lines.ends;
+            take_record(&mut self.rows, &self.opts, self.size, record, line, false)?;
+            self.advance(next, progress);
+            at += next;
+        }
+        self.lines.after_cr = false;
+        Ok(at)
     }
 
     fn start_overflow(&mut self) {
@@ -252,8 +346,7 @@ impl RosterReader {
         self.scratch_ends.resize(1 << 8, 0);
     }
 
-    /// One whole record: a blank line is passed over, the first other one is the header, and
-    /// each after it a student's row.
+    /// The record `csv_core` has completed.
     fn record_done(&mut self) -> Result<(), Error> {
         let line = self.lines.record;
         let overflow = std::mem::take(&mut self.overflow);
@@ -264,98 +357,17 @@ impl RosterReader {
         let record = Record {
             bytes: &self.record[..record_len],
             ends: &self.ends[..ends_len],
+            gap: 0,
         };
-        let blank = !overflow
-            && record.len() == 1
-            && record.get(0).is_some_and(|f| f.trim_ascii().is_empty());
-        if blank {
-            return Ok(());
-        }
-        let Some(rows) = self.rows.as_mut() else {
-            if overflow {
-                return Err(fatal(
-                    Code::RowTooLong,
-                    line,
-                    None,
-                    format!("the header row is longer than {} KB.", MAX_ROW_BYTES >> 10),
-                ));
-            }
-            let header: Vec<String> = (record.iter())
-                .map(|h| String::from_utf8_lossy(h).trim().to_string())
-                .collect();
-            let layout = layout(&header, &self.opts)?;
-            let (mut roster, subgroup_at) = empty_roster(&header, layout, &self.opts)?;
-            // Room for the rows the file's size suggests (at 32 bytes a row), capped: the
-            // columns grow past it with the rows kept.
-            let expected = self
-                .size
-                .map_or(1024, |s| (s / 32) as usize)
-                .min(MAX_RESERVED_ROWS);
-            roster.reserve(expected);
-            self.rows = Some(Rows {
-                header,
-                layout,
-                subgroup_at,
-                roster,
-                ids: Vec::with_capacity(expected),
-                id_bytes: Vec::new(),
-                id_ends: Vec::with_capacity(expected),
-                errors: Vec::new(),
-                error_count: 0,
-                grades_without_norm: Vec::new(),
-            });
-            return Ok(());
-        };
-        let width = rows.header.len();
-        let checked = match overflow {
-            true => {
-                let (code, message) = row_too_long();
-                Err(RowError {
-                    line,
-                    column: None,
-                    code,
-                    message,
-                })
-            }
-            false => check_row(record, &rows.header, width, rows.layout, &self.opts, line),
-        };
-        match checked {
-            Ok(_) if rows.roster.len() >= MAX_STUDENTS => Err(fatal(
-                Code::TooManyStudents,
-                line,
-                None,
-                format!("the roster has more than {MAX_STUDENTS} students; split it by district or school."),
-            )),
-            Ok(_) if line > u64::from(u32::MAX) => Err(fatal(
-                Code::TooLarge,
-                line,
-                None,
-                format!("the file has more than {} lines.", u32::MAX),
-            )),
-            Ok(values) => {
-                let id = record.get(rows.layout.id).unwrap_or_default().trim_ascii();
-                // Below 2^32: rows <= MAX_STUDENTS (checked above).
-                rows.ids.push((fx_hash(id), rows.roster.len() as u32));
-                rows.id_bytes.extend_from_slice(id);
-                rows.id_ends.push(rows.id_bytes.len());
-                if let Some(g) = values.no_norm {
-                    if !rows.grades_without_norm.iter().any(|&(seen, _)| seen == g) {
-                        rows.grades_without_norm.push((g, line));
-                    }
-                }
-                rows.roster
-                    .push(&values, record, rows.layout, &rows.subgroup_at, line)
-            }
-            Err(e) => {
-                rows.error_count += 1;
-                if rows.errors.len() < MAX_REPORTED_ROW_ERRORS {
-                    rows.errors.push(e);
-                }
-                Ok(())
-            }
-        }
+        take_record(
+            &mut self.rows,
+            &self.opts,
+            self.size,
+            record,
+            line,
+            overflow,
+        )
     }
-
     /// The end of the file: the last record, then duplicates left out. Returns what was read and
     /// the SHA-256 of every byte pushed.
     pub fn finish(mut self) -> Result<(ReadOutcome, [u8; 32]), Error> {
@@ -366,7 +378,7 @@ impl RosterReader {
             self.begin(&mut |_| {})?;
         }
         self.read(&[], &mut |_| {})?;
-        let digest: [u8; 32] = self.digest.finalize().into();
+        let digest = self.digest.finish()?;
         let Some(mut rows) = self.rows else {
             return Err(fatal(Code::EmptyFile, 1, None, "the file is empty.".into()));
         };
@@ -392,4 +404,130 @@ impl RosterReader {
             digest,
         ))
     }
+}
+
+/// One whole record, starting on `line`: a blank line is passed over, the first other one is
+/// the header, and each after it a student's row (too long when it `overflow`ed its buffer).
+fn take_record(
+    rows: &mut Option<Rows>,
+    opts: &ReadOptions,
+    size: Option<u64>,
+    record: Record,
+    line: u64,
+    overflow: bool,
+) -> Result<(), Error> {
+    let blank =
+        !overflow && record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty());
+    if blank {
+        return Ok(());
+    }
+    let Some(rows) = rows.as_mut() else {
+        if overflow {
+            return Err(fatal(
+                Code::RowTooLong,
+                line,
+                None,
+                format!("the header row is longer than {} KB.", MAX_ROW_BYTES >> 10),
+            ));
+        }
+        let header: Vec<String> = (record.iter())
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
+        let layout = layout(&header, opts)?;
+        let (mut roster, subgroup_at) = empty_roster(&header, layout, opts)?;
+        // Room for the rows the file's size suggests (at 32 bytes a row), capped: the
+        // columns grow past it with the rows kept.
+        let expected = size
+            .map_or(1024, |s| (s / 32) as usize)
+            .min(MAX_RESERVED_ROWS);
+        roster.reserve(expected);
+        *rows = Some(Rows {
+            header,
+            layout,
+            subgroup_at,
+            roster,
+            ids: Vec::with_capacity(expected),
+            id_bytes: Vec::new(),
+            id_ends: Vec::with_capacity(expected),
+            errors: Vec::new(),
+            error_count: 0,
+            grades_without_norm: Vec::new(),
+        });
+        return Ok(());
+    };
+    let width = rows.header.len();
+    let checked = match overflow {
+        true => {
+            let (code, message) = row_too_long();
+            Err(RowError {
+                line,
+                column: None,
+                code,
+                message,
+            })
+        }
+        false => check_row(record, &rows.header, width, rows.layout, opts, line),
+    };
+    match checked {
+        Ok(_) if rows.roster.len() >= MAX_STUDENTS => Err(fatal(
+            Code::TooManyStudents,
+            line,
+            None,
+            format!(
+                "the roster has more than {MAX_STUDENTS} students; split it by district or school."
+            ),
+        )),
+        Ok(_) if line > u64::from(u32::MAX) => Err(fatal(
+            Code::TooLarge,
+            line,
+            None,
+            format!("the file has more than {} lines.", u32::MAX),
+        )),
+        Ok(values) => {
+            let id = record.get(rows.layout.id).unwrap_or_default().trim_ascii();
+            // Below 2^32: rows <= MAX_STUDENTS (checked above).
+            rows.ids.push((fx_hash(id), rows.roster.len() as u32));
+            rows.id_bytes.extend_from_slice(id);
+            rows.id_ends.push(rows.id_bytes.len());
+            if let Some(g) = values.no_norm {
+                if !rows.grades_without_norm.iter().any(|&(seen, _)| seen == g) {
+                    rows.grades_without_norm.push((g, line));
+                }
+            }
+            rows.roster
+                .push(&values, record, rows.layout, &rows.subgroup_at, line)
+        }
+        Err(e) => {
+            rows.error_count += 1;
+            if rows.errors.len() < MAX_REPORTED_ROW_ERRORS {
+                rows.errors.push(e);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The next line of `input` if it is whole and plain: no quote, no "\r" but one before its
+/// "\n", shorter than [`MAX_ROW_BYTES`] (so it has no more fields than `csv_core`'s buffers
+/// take). Returns its length without the line end and with it, and leaves in `ends` where each
+/// of its fields ends.
+fn plain_line(input: &[u8], ends: &mut Vec<usize>) -> Option<(usize, usize)> {
+    ends.clear();
+    let window = &input[..input.len().min(MAX_ROW_BYTES + 1)];
+    for (i, &b) in window.iter().enumerate() {
+        match b {
+            b',' => ends.push(i),
+            b'\n' => {
+                ends.push(i);
+                return (i < MAX_ROW_BYTES).then_some((i, i + 1));
+            }
+            b'\r' if window.get(i + 1) == Some(&b'\n') => {
+                ends.push(i);
+                return (i < MAX_ROW_BYTES).then_some((i, i + 2));
+            }
+            b'\r' | b'"' => return None,
+            _ => {}
+        }
+    }
+    None
 }

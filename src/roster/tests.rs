@@ -86,3 +86,111 @@ fn forged_ids_share_a_hash_and_are_still_told_apart() {
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].row, found[0].first), (2, 0));
 }
+
+/// Reads `bytes` in chunks of `size`, with plain lines read in place or not.
+fn read_in_chunks(
+    bytes: &[u8],
+    size: usize,
+    plain: bool,
+) -> Result<(ReadOutcome, [u8; 32]), Error> {
+    let contract = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "gain" },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 },
+        "minCellSize": 5,
+        "subgroupColumns": ["ell"]
+    }))
+    .unwrap();
+    let mut reader = RosterReader::new(crate::evaluate::read_options(&contract), None);
+    if !plain {
+        reader = reader.csv_core_only();
+    }
+    for chunk in bytes.chunks(size) {
+        reader.push(chunk, &mut |_| {})?;
+    }
+    reader.finish()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Lines read in place are read as `csv_core` reads them: the same rows, row errors at the
+    /// same lines, and structural errors, whatever lines surround them and wherever the chunks
+    /// cut. Each line is a good row or bytes that matter to a CSV reader (separators, quotes,
+    /// every line end, spaces, a two-byte character), and ends in any line end or none.
+    #[test]
+    fn plain_lines_read_as_csv_core_reads_them(
+        lines in proptest::collection::vec((
+            proptest::option::weighted(0.6, (0u32..30, 0u32..40)),
+            proptest::collection::vec(proptest::sample::select(
+                vec![b'1', b'0', b'9', b'.', b',', b',', b'"', b'\n', b'\r', b' ', b'S', b'Y', 0xC3, 0xA9]), 0..30),
+            proptest::sample::select(vec!["\n", "\r\n", "\r", "", "\n\n", "\r\n\r\n"]),
+        ), 0..40),
+        size in 1usize..200,
+    ) {
+        let mut bytes = b"student_id,pre,post,minutes,weeks,ell\n".to_vec();
+        for (row, noise, end) in lines {
+            match row {
+                Some((id, gain)) => bytes.extend(format!("S{id},200,{},600,20,Y", 200 + gain).bytes()),
+                None => bytes.extend(noise),
+            }
+            bytes.extend(end.bytes());
+        }
+        let by_csv_core = read_in_chunks(&bytes, bytes.len().max(1), false);
+        proptest::prop_assert_eq!(read_in_chunks(&bytes, size, true), by_csv_core);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+    /// A decimal read by the exact fast path is, bit for bit, the general parser's double:
+    /// digits and points in any number and place, signs, leading zeros, up to 2^53 and past it.
+    #[test]
+    fn exact_decimals_are_the_general_parsers(
+        sign in proptest::sample::select(vec!["", "-", "+"]),
+        whole in "[0-9]{0,20}",
+        point in proptest::bool::ANY,
+        fraction in "[0-9]{0,24}",
+    ) {
+        let text = format!("{sign}{whole}{}{fraction}", if point { "." } else { "" });
+        let general = text.parse::<f64>().ok().filter(|x| x.is_finite()).map(|x| (x + 0.0).to_bits());
+        let ours = parse_number(text.as_bytes()).ok().flatten().map(f64::to_bits);
+        proptest::prop_assert_eq!(ours, general, "{}", text);
+        if let Some(x) = exact_decimal(text.as_bytes()) {
+            proptest::prop_assert_eq!(Some(x.to_bits()), text.parse::<f64>().ok().map(f64::to_bits));
+        }
+    }
+}
+
+#[test]
+fn the_exact_fast_path_takes_what_it_can_and_leaves_the_rest() {
+    // Values worked by hand: 2^53 is the largest whole mantissa, 22 the most places.
+    assert_eq!(exact_decimal(b"196.9"), Some(1969.0 / 10.0));
+    assert_eq!(exact_decimal(b"9007199254740992"), Some(9007199254740992.0));
+    assert_eq!(exact_decimal(b"9007199254740993"), None);
+    assert_eq!(exact_decimal(b"0.0000000000000000000001"), Some(1e-22));
+    assert_eq!(exact_decimal(b"0.00000000000000000000001"), None);
+    assert_eq!(exact_decimal(b"-0.5"), Some(-0.5));
+    assert_eq!(exact_decimal(b".5"), Some(0.5));
+    assert_eq!(exact_decimal(b"5."), Some(5.0));
+    for refused in [
+        &b"."[..],
+        b"-",
+        b"",
+        b"1e3",
+        b"1.2.3",
+        b"1,5",
+        b"--1",
+        b"0x10",
+    ] {
+        assert_eq!(
+            exact_decimal(refused),
+            None,
+            "{}",
+            String::from_utf8_lossy(refused)
+        );
+    }
+    assert_eq!(
+        parse_number(b"-0").unwrap().unwrap().to_bits(),
+        0.0f64.to_bits()
+    );
+}
