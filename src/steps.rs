@@ -57,9 +57,11 @@ impl Scale {
     }
 
     fn see_score(&mut self, x: f64) {
+        // (The distance to the nearest whole number, whichever way a half rounds; ties to even
+        // is one wasm instruction, where `round` is a call.)
         let on = |u: u32| {
             let scaled = x * f64::from(u);
-            (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
+            (scaled - scaled.round_ties_even()).abs() <= 1e-9 * scaled.abs().max(1.0)
         };
         let Some(units) = self.units else { return };
         if x.is_nan() {

@@ -445,7 +445,8 @@ pub fn evaluate_contract(
             let length = roster_length(roster)?;
             let text = roster.is_string();
             let size = (!text).then_some(length);
-            let mut evaluator = crate::evaluate::Evaluator::new(&contract, size)?;
+            let mut evaluator =
+                crate::evaluate::Evaluator::hashed_by(&contract, size, roster_hash())?;
             each_piece(roster, &mut |piece, at| {
                 evaluator.push(piece, &mut progress)?;
                 if text && length > 0 {
@@ -459,6 +460,75 @@ pub fn evaluate_contract(
     let mut result = finite(evaluation?)?;
     result.report.issued = options.issued;
     Ok(to_js(&result))
+}
+
+/// The roster's SHA-256 taken natively where the platform has a synchronous, incremental one
+/// (Node's `crypto`, several times faster than SHA-256 in wasm), else in wasm. Either hashes
+/// exactly the bytes the reader reads, as they are read.
+#[cfg(feature = "full")]
+fn roster_hash() -> Box<dyn crate::roster::RosterHash> {
+    match NodeSha256::new() {
+        Some(node) => Box::new(node),
+        None => Box::new(sha2::Sha256::default()),
+    }
+}
+
+/// A `crypto.createHash("sha256")` of Node's (from `process.getBuiltinModule`, Node 20.16 and
+/// later), and whether every call to it succeeded.
+#[cfg(feature = "full")]
+struct NodeSha256 {
+    hash: JsValue,
+    update: js_sys::Function,
+    failed: bool,
+}
+
+#[cfg(feature = "full")]
+impl NodeSha256 {
+    fn new() -> Option<NodeSha256> {
+        let method = |object: &JsValue, name: &str| {
+            Reflect::get(object, &name.into())
+                .ok()?
+                .dyn_into::<js_sys::Function>()
+                .ok()
+        };
+        let process = Reflect::get(&js_sys::global(), &"process".into()).ok()?;
+        let crypto = method(&process, "getBuiltinModule")?
+            .call1(&process, &"node:crypto".into())
+            .ok()?;
+        let hash = method(&crypto, "createHash")?
+            .call1(&crypto, &"sha256".into())
+            .ok()?;
+        let update = method(&hash, "update")?;
+        Some(NodeSha256 {
+            hash,
+            update,
+            failed: false,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::roster::RosterHash for NodeSha256 {
+    fn update(&mut self, bytes: &[u8]) {
+        let copy = js_sys::Uint8Array::from(bytes);
+        self.failed |= self.update.call1(&self.hash, &copy).is_err();
+    }
+
+    fn finish(self: Box<Self>) -> Result<[u8; 32], Error> {
+        let digest = Reflect::get(&self.hash, &"digest".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call0(&self.hash).ok())
+            .and_then(|d| d.dyn_into::<js_sys::Uint8Array>().ok())
+            .and_then(|d| <[u8; 32]>::try_from(d.to_vec()).ok());
+        match digest {
+            Some(d) if !self.failed => Ok(d),
+            _ => Err(Error::new(
+                Code::InternalError,
+                "The roster's digest could not be taken by Node's crypto module; this is a bug, please report it with your Node version.",
+            )),
+        }
+    }
 }
 
 /// Calls a page's progress callback; a failing one must not stop the evaluation.
@@ -548,7 +618,7 @@ impl RosterEvaluator {
     ) -> Result<RosterEvaluator, JsValue> {
         let contract = json_arg(contract, Code::InvalidContract, "contract")?;
         let options = evaluate_options(options.unwrap_or(JsValue::UNDEFINED), true)?;
-        let inner = crate::evaluate::Evaluator::new(&contract, options.size)?;
+        let inner = crate::evaluate::Evaluator::hashed_by(&contract, options.size, roster_hash())?;
         Ok(RosterEvaluator {
             inner: Some(inner),
             options,

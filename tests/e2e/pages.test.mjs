@@ -4,6 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import { start, axe, shot } from './harness.mjs';
 import { sampleRoster, sampleContract } from '../../js/sample-roster.js';
 
@@ -452,8 +453,14 @@ test('the calculator reads a roster past 256 MB as a stream in its worker, with 
     calculator.evaluate(file, 'big.csv');
     while (!calculator.result) await new Promise((resolve) => setTimeout(resolve, 50));
     clearInterval(watch);
-    return { size: file.size, seen, final: bar.value, contract: calculator.contract().contract, payment: calculator.result.payment, reading: calculator.$('#reading').textContent };
+    return { size: file.size, seen, final: bar.value, contract: calculator.contract().contract, payment: calculator.result.payment,
+      digest: calculator.result.report.rosterDigest, reading: calculator.$('#reading').textContent };
   }, { students, rows: Array.from({ length: students }, (_, i) => row(i)) });
+  // The browser has no native incremental SHA-256: the worker's wasm takes it, and it is the
+  // digest of the file's bytes as Node's crypto takes it.
+  const hash = crypto.createHash('sha256').update('student_id,pre,post,minutes,weeks,notes\n');
+  for (let i = 0; i < students; i++) hash.update(`${row(i)},${'x'.repeat(60_000)}\n`);
+  assert.equal(run.digest, `sha256:${hash.digest('hex')}`);
   assert.ok(run.size > 256 * 2 ** 20, `${run.size} bytes`);
   assert.deepEqual(run.payment, ec.evaluateContract(run.contract, plain).payment);
   assert.equal(run.final, 1);
