@@ -16,7 +16,7 @@ use crate::roster::{self, ReadOptions, Roster, RosterReader};
 use crate::stats::{
     self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
 };
-use crate::steps::Scale;
+use crate::steps::{Scale, ScoreUnits};
 use crate::vetting::{self, Rating};
 use serde::Serialize;
 use serde_json::Value;
@@ -769,6 +769,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
     };
 
     let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
+    let mut units = ScoreUnits::new();
     for i in 0..r.len() {
         let arm = usize::from(!r.intervention[i]);
         // Both arms alike, every student assigned (intent to treat): the hours of those with a
@@ -816,7 +817,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         // scores behind it.
         let placed = s.metric.map(|m| {
             let mut scale = Scale::default();
-            scale.see(&c.metric, r.pre[i], r.post[i], r.grade[i]);
+            scale.see_remembering(&mut units, &c.metric, r.pre[i], r.post[i], r.grade[i]);
             ((s.tier.unwrap_or(tiers.len()), m, s.declined), scale)
         });
         if s.at_fidelity {

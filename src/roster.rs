@@ -655,7 +655,7 @@ fn check_row(
         code,
         message,
     };
-    row_shape(record.as_slice(), record.len(), width)
+    row_shape(record.unchecked_bytes(), record.len(), width)
         .map_err(|(code, message)| err(None, code, message))?;
     let field = |i: usize| record.get(i).unwrap_or_default();
     let id = field(l.id).trim_ascii();

@@ -9,7 +9,7 @@ use crate::contract::GrowthMetric;
 use crate::growth::reach_point;
 
 /// The scale of some students' scores: the step every one of them fits and the grades whose
-/// norms judge them. Built one student at a time ([`Scale::see`]) and merged across students
+/// norms judge them. Built one student at a time ([`Scale::see_remembering`]) and merged across students
 /// ([`Scale::merge`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scale {
@@ -41,22 +41,73 @@ impl Default for Scale {
 /// The finest step a reader considers: a thousandth of a point.
 const FINEST: u32 = 1000;
 
+/// The units each score not in whole points fits (the fewest, up to [`FINEST`]), remembered for
+/// the scores seen last: a roster's scores repeat, and finding them tries up to a thousand
+/// steps. The default remembers nothing.
+#[derive(Default)]
+pub struct ScoreUnits {
+    /// (the score's bits, its units), in the slot of a hash of the bits.
+    slots: Vec<(u64, Option<u32>)>,
+}
+
+impl ScoreUnits {
+    const SLOTS: usize = 1 << 10;
+
+    /// A memo of the last 1,024 or so scores.
+    pub fn new() -> Self {
+        // (No score has the bits of this NaN: NaN scores are never looked up.)
+        ScoreUnits {
+            slots: vec![(u64::MAX, None); Self::SLOTS],
+        }
+    }
+
+    /// The units of `x`, found by `find` unless remembered.
+    fn of(&mut self, x: f64, find: impl FnOnce() -> Option<u32>) -> Option<u32> {
+        let bits = x.to_bits();
+        // (Fibonacci hashing: the top bits of the product depend on every bit of the score.)
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+        match self.slots.get_mut(slot) {
+            Some((key, units)) if *key == bits => *units,
+            Some(entry) => {
+                let units = find();
+                *entry = (bits, units);
+                units
+            }
+            None => find(),
+        }
+    }
+}
+
 impl Scale {
-    /// Adds one student's scores (the post-test alone for a post-test score, which says
-    /// nothing of the pre-test) and grade. Linear in the students: a score off the units so
-    /// far is tried against each finer step at most once per growth of the units, and the
-    /// units grow (each time a multiple) at most ten times before they pass a thousandth.
+    /// [`Scale::see_remembering`], remembering nothing.
+    #[cfg(test)]
     pub fn see(&mut self, metric: &GrowthMetric, pre: f64, post: f64, grade: Option<u8>) {
-        self.see_score(post);
+        self.see_remembering(&mut ScoreUnits::default(), metric, pre, post, grade);
+    }
+
+    /// Adds one student's scores (the post-test alone for a post-test score, which says
+    /// nothing of the pre-test) and grade, the units of scores seen before taken from `memo`.
+    /// Linear in the students: a score off the units so far is tried against each finer step
+    /// at most once per growth of the units, and the units grow (each time a multiple) at most
+    /// ten times before they pass a thousandth.
+    pub fn see_remembering(
+        &mut self,
+        memo: &mut ScoreUnits,
+        metric: &GrowthMetric,
+        pre: f64,
+        post: f64,
+        grade: Option<u8>,
+    ) {
+        self.see_score(post, memo);
         if !matches!(metric, GrowthMetric::PostScore) {
-            self.see_score(pre);
+            self.see_score(pre, memo);
         }
         if let Some(g) = grade {
             self.grades |= 1u32.checked_shl(u32::from(g)).unwrap_or(0);
         }
     }
 
-    fn see_score(&mut self, x: f64) {
+    fn see_score(&mut self, x: f64, memo: &mut ScoreUnits) {
         // (The distance to the nearest whole number, whichever way a half rounds; ties to even
         // is one wasm instruction, where `round` is a call.)
         let on = |u: u32| {
@@ -68,8 +119,8 @@ impl Scale {
             return;
         }
         if !on(units) {
-            self.units = (2..=FINEST)
-                .find(|&u| on(u))
+            self.units = memo
+                .of(x, || (2..=FINEST).find(|&u| on(u)))
                 .and_then(|own| common_units(units, own));
             let Some(finer) = self.units else { return };
             self.gcd = self.gcd.saturating_mul(u64::from(finer / units));
@@ -369,7 +420,7 @@ fn fractions_around(r: f64, n: f64) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    use super::{decline_top, threshold_steps, zero_gain, Scale};
+    use super::{decline_top, threshold_steps, zero_gain, Scale, ScoreUnits};
     use crate::contract::{GrowthMetric, IndexNorm, TypicalNorm};
 
     fn units(u: u32) -> Scale {
@@ -672,5 +723,25 @@ mod tests {
         // Whole points under a maximum of 2.5: from 2 to 0 is -2 / 0.5.
         let off = GrowthMetric::NormalizedGain { max_score: 2.5 };
         assert_eq!(super::lowest_outcome(&off, &units(1)), Some(-4.0));
+    }
+
+    proptest::proptest! {
+        /// Students seen with the units of their scores remembered, across students and
+        /// with slots shared by many scores, have the scales they have seen afresh: whole
+        /// scores, tenths, thirds, a step past a thousandth, huge and negative ones, repeated.
+        #[test]
+        fn remembered_units_are_the_units_found(
+            students in proptest::collection::vec((0usize..12, 0usize..12, proptest::option::of(0u8..13)), 1..300),
+        ) {
+            let scores = [200.0, 196.9, 187.25, 1.0 / 3.0, 0.0005, 1e11 + 0.5, -4.2, 0.1 + 0.2, 590.7, 12.125, 7.0, 1e-300];
+            let metric = GrowthMetric::Gain;
+            let mut memo = ScoreUnits::new();
+            for (pre, post, grade) in students {
+                let (mut fresh, mut remembered) = (Scale::default(), Scale::default());
+                fresh.see(&metric, scores[pre], scores[post], grade);
+                remembered.see_remembering(&mut memo, &metric, scores[pre], scores[post], grade);
+                proptest::prop_assert_eq!(remembered, fresh);
+            }
+        }
     }
 }

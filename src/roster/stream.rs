@@ -42,9 +42,13 @@ pub(crate) struct Record<'b> {
 }
 
 impl<'b> Record<'b> {
-    /// The fields' bytes, with nothing else between them than their separators.
-    pub(crate) fn as_slice(&self) -> &'b [u8] {
-        self.bytes
+    /// The fields' bytes where a line break or too many bytes could hide: none on a line read
+    /// in place, whose every byte was looked at as it was split.
+    pub(crate) fn unchecked_bytes(&self) -> &'b [u8] {
+        match self.gap {
+            0 => self.bytes,
+            _ => &[],
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -510,24 +514,58 @@ fn take_record(
 /// The next line of `input` if it is whole and plain: no quote, no "\r" but one before its
 /// "\n", shorter than [`MAX_ROW_BYTES`] (so it has no more fields than `csv_core`'s buffers
 /// take). Returns its length without the line end and with it, and leaves in `ends` where each
-/// of its fields ends.
+/// of its fields ends. Eight bytes are looked at a time (as one word, for the bytes that
+/// matter); only those are looked at one by one.
 fn plain_line(input: &[u8], ends: &mut Vec<usize>) -> Option<(usize, usize)> {
     ends.clear();
     let window = &input[..input.len().min(MAX_ROW_BYTES + 1)];
-    for (i, &b) in window.iter().enumerate() {
-        match b {
-            b',' => ends.push(i),
-            b'\n' => {
-                ends.push(i);
-                return (i < MAX_ROW_BYTES).then_some((i, i + 1));
+    let mut words = window.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let mut marks = marked_bytes(u64::from_le_bytes(word.try_into().ok()?));
+        while marks != 0 {
+            let i = at + (marks.trailing_zeros() / 8) as usize;
+            marks &= marks - 1;
+            if let Some(line) = line_end(window, i, ends) {
+                return line;
             }
-            b'\r' if window.get(i + 1) == Some(&b'\n') => {
-                ends.push(i);
-                return (i < MAX_ROW_BYTES).then_some((i, i + 2));
-            }
-            b'\r' | b'"' => return None,
-            _ => {}
+        }
+        at += 8;
+    }
+    for i in at..window.len() {
+        if let Some(line) = line_end(window, i, ends) {
+            return line;
         }
     }
     None
+}
+
+/// What the byte at `i` of a plain line's window does: a comma ends a field (None: go on); a
+/// "\n", or a "\r" before one, ends the line (Some(the line)); a quote or a lone "\r" ends the
+/// line's being plain (Some(None)).
+fn line_end(window: &[u8], i: usize, ends: &mut Vec<usize>) -> Option<Option<(usize, usize)>> {
+    let next = match window.get(i) {
+        Some(b',') => {
+            ends.push(i);
+            return None;
+        }
+        Some(b'\n') => i + 1,
+        Some(b'\r') if window.get(i + 1) == Some(&b'\n') => i + 2,
+        Some(b'\r' | b'"') => return Some(None),
+        _ => return None,
+    };
+    ends.push(i);
+    Some((i < MAX_ROW_BYTES).then_some((i, next)))
+}
+
+/// The high bit of each byte of `word` that is a comma, a quote, "\n" or "\r"; no other bit.
+pub(super) fn marked_bytes(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte that is zero, exactly (no carry crosses a byte).
+    let zero = |v: u64| !(((v & LOW) + LOW) | v | LOW);
+    let splat = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
+    zero(word ^ splat(b','))
+        | zero(word ^ splat(b'"'))
+        | zero(word ^ splat(b'\n'))
+        | zero(word ^ splat(b'\r'))
 }

@@ -1,4 +1,5 @@
 use super::*;
+use stream::marked_bytes;
 
 #[test]
 fn equal_hashes_are_compared_exactly() {
@@ -193,4 +194,25 @@ fn the_exact_fast_path_takes_what_it_can_and_leaves_the_rest() {
         parse_number(b"-0").unwrap().unwrap().to_bits(),
         0.0f64.to_bits()
     );
+}
+
+#[test]
+fn a_words_marked_bytes_are_its_commas_quotes_and_line_ends() {
+    // Every byte value in every position, beside bytes that borrow or carry (0x00, 0x80, 0xFF).
+    for value in 0..=255u8 {
+        for at in 0..8 {
+            for fill in [0x00, 0x80, 0xFF, b',', b'a'] {
+                let mut bytes = [fill; 8];
+                bytes[at] = value;
+                let expected = bytes.iter().enumerate().fold(0u64, |m, (i, b)| {
+                    m | (u64::from(matches!(b, b',' | b'"' | b'\n' | b'\r')) << (8 * i + 7))
+                });
+                assert_eq!(
+                    marked_bytes(u64::from_le_bytes(bytes)),
+                    expected,
+                    "{bytes:?}"
+                );
+            }
+        }
+    }
 }
