@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 PORT ?= 8080
 export PORT
 
-.PHONY: build demo test test-host test-browser test-node test-e2e setup bench profile fuzz mutants clean
+.PHONY: build demo test test-host test-browser test-node test-e2e setup bench profile size fuzz mutants clean
 
 setup:
 	@scripts/setup.sh
@@ -63,6 +63,13 @@ bench: build
 profile: setup
 	wasm-pack --quiet build --target web --profiling --mode no-install --out-dir target/profile-pkg
 	node bench/profile.mjs
+
+## What each part of the two modules costs: builds that keep the functions' names
+## (target/size-pkg, target/size-badge), their code summed by crate (not a test).
+size: build
+	wasm-pack --quiet build --target web --profiling --mode no-install --out-dir target/size-pkg
+	wasm-pack --quiet build --target web --profiling --mode no-install --out-dir target/size-badge --out-name evidence_badge -- --no-default-features
+	node bench/size.mjs
 
 ## Runs each fuzz target (libFuzzer, cargo fuzz) for FUZZ_SECONDS (default 60) from the seeds in
 ## fuzz/seeds; new inputs go to fuzz/corpus (not committed), crashes to fuzz/artifacts. Then the

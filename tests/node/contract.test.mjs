@@ -127,3 +127,28 @@ test('a roster past 256 MB is read in pieces: wasm memory holds a piece and the 
   // Its ArrayBuffer alike.
   assert.deepEqual(ec.evaluateContract(contract, huge.buffer.slice(huge.byteOffset, huge.byteOffset + huge.length)).payment, expected.payment);
 });
+
+test('the roster digest is the same whether Node\'s crypto or the wasm takes it', () => {
+  // Node 20.16 and later lend their native SHA-256 (process.getBuiltinModule); without it, as
+  // in a browser, the wasm's own takes the digest. Both are SHA-256 of the bytes read.
+  const text = `\ufeff${csv}É,200,210,600,20\r\nlone \ud800 half,200,210,600,20\n`;
+  const bytes = Buffer.from(text, 'utf8');
+  const expected = `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
+  const native = ec.evaluateContract(contract, text, { issued: '2026-12-06' });
+  const lend = process.getBuiltinModule;
+  let wasm;
+  try {
+    process.getBuiltinModule = undefined;
+    wasm = ec.evaluateContract(contract, text, { issued: '2026-12-06' });
+    const e = ec.createEvaluator(contract);
+    for (let i = 0; i < bytes.length; i += 7) e.push(bytes.subarray(i, i + 7));
+    assert.equal(e.finish().report.rosterDigest, expected);
+    // A platform whose module lookup throws is one without it.
+    process.getBuiltinModule = () => { throw new Error('no modules here'); };
+    assert.equal(ec.evaluateContract(contract, bytes).report.rosterDigest, expected);
+  } finally {
+    process.getBuiltinModule = lend;
+  }
+  assert.equal(native.report.rosterDigest, expected);
+  assert.deepEqual(wasm, native);
+});
