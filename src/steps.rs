@@ -190,16 +190,27 @@ impl Scale {
 
 /// The least common multiple of two units, None past a thousandth.
 fn common_units(a: u32, b: u32) -> Option<u32> {
-    let lcm = u64::from(a) / u64::from(gcd(a, b)) * u64::from(b);
+    let lcm = u64::from(a) / gcd(u64::from(a), u64::from(b)) * u64::from(b);
     (lcm <= u64::from(FINEST)).then_some(lcm as u32)
 }
 
-fn gcd<T: Copy + PartialEq + Default + std::ops::Rem<Output = T>>(a: T, b: T) -> T {
-    if b == T::default() {
-        a
-    } else {
-        gcd(b, a % b)
+/// The greatest common divisor (gcd(0, b) = b), by Stein's binary algorithm: shifts and
+/// subtractions, no division (a 64-bit division, once per step of Euclid's, was most of a
+/// student's cost in [`Scale::see_remembering`]).
+fn gcd(a: u64, b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
     }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+    }
+    a << shift
 }
 
 /// The smallest low and the largest high of the pairs (None for none).
@@ -741,6 +752,19 @@ mod tests {
                 fresh.see(&metric, scores[pre], scores[post], grade);
                 remembered.see_remembering(&mut memo, &metric, scores[pre], scores[post], grade);
                 proptest::prop_assert_eq!(remembered, fresh);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The binary gcd is Euclid's, on numbers of every size and on 0.
+        #[test]
+        fn the_binary_gcd_is_euclids(a in 0u64.., b in 0u64.., small in 0u64..1000, shift in 0u32..60) {
+            fn euclid(a: u64, b: u64) -> u64 {
+                if b == 0 { a } else { euclid(b, a % b) }
+            }
+            for (x, y) in [(a, b), (small, b), (a << shift, small << shift), (a, 0), (0, small), (small, small * 7)] {
+                proptest::prop_assert_eq!(super::gcd(x, y), euclid(x, y), "{} {}", x, y);
             }
         }
     }
