@@ -89,9 +89,12 @@ impl Category {
         }
     }
 
-    /// Adds one row's value; false when it would be one distinct value too many.
+    /// Adds one row's value; false when it would be one distinct value too many. A value is
+    /// its text, as published: bytes that are not UTF-8 read as U+FFFD, so two values a reader
+    /// would see alike are one group (and every comparison below is of that text).
     fn push(&mut self, raw: &[u8]) -> bool {
-        let value = raw.trim_ascii();
+        let text = String::from_utf8_lossy(raw.trim_ascii());
+        let value = text.as_bytes();
         // Runs of the same value (a roster sorted by school) skip the lookup.
         if let Some(&last) = self.codes.last() {
             if self.values[last as usize].as_bytes() == value {
@@ -118,9 +121,8 @@ impl Category {
                 None if self.values.len() >= self.limit => return false,
                 None => {
                     let c = self.values.len() as u32;
-                    self.values
-                        .push(String::from_utf8_lossy(value).into_owned());
                     self.index.insert(value.to_vec(), c);
+                    self.values.push(text.into_owned());
                     c
                 }
             },
@@ -555,7 +557,8 @@ pub(crate) fn row_too_long() -> (Code, String) {
 
 /// A row's shape: not longer than any roster row, no quote left open, as many fields as the
 /// header.
-/// `bytes` are the row's fields end to end, `fields` how many there are.
+/// `bytes` are the row's bytes still to check (its fields end to end, none when the reader
+/// has looked at every one), `fields` how many fields there are.
 pub(crate) fn row_shape(bytes: &[u8], fields: usize, width: usize) -> Result<(), (Code, String)> {
     if bytes.len() > MAX_ROW_BYTES {
         return Err(row_too_long());

@@ -130,8 +130,6 @@ pub struct RosterReader {
     scratch: Vec<u8>,
     scratch_ends: Vec<usize>,
     lines: LineCount,
-    /// `csv_core` has just completed a record (and so takes any next byte as a new one's start).
-    between_records: bool,
     /// Whether plain lines are read in place (only tests turn it off, to compare with
     /// `csv_core` reading every byte).
     plain: bool,
@@ -172,7 +170,6 @@ impl RosterReader {
                 seeking: true,
                 ..Default::default()
             },
-            between_records: false,
             plain: true,
             plain_ends: Vec::new(),
             start: Vec::new(),
@@ -252,7 +249,6 @@ impl RosterReader {
             self.lines.see(&input[..nin]);
             input = &input[nin..];
             self.advance(nin, progress);
-            self.between_records = matches!(result, ReadRecordResult::Record);
             match result {
                 ReadRecordResult::InputEmpty | ReadRecordResult::End => return Ok(()),
                 ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull

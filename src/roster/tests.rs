@@ -216,3 +216,39 @@ fn a_words_marked_bytes_are_its_commas_quotes_and_line_ends() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+    /// A category's codes are its values' texts numbered as first seen, whatever the order:
+    /// runs, more than eight values, more than the recent codes' slots (so values collide in
+    /// them), and bytes that are not UTF-8 beside the text they read as (one group, as a reader
+    /// sees one label; the attack on the recent codes mixed them).
+    #[test]
+    fn a_categorys_codes_number_its_texts_as_first_seen(
+        picks in proptest::collection::vec(0usize..6000, 1..3000),
+    ) {
+        let raw = |i: usize| -> Vec<u8> {
+            match i % 3 {
+                0 => format!("g\u{FFFD}{}", i / 3).into_bytes(),
+                1 => [&b"g\xFF"[..], (i / 3).to_string().as_bytes()].concat(),
+                _ => format!(" school {i} ").into_bytes(),
+            }
+        };
+        let mut cat = Category::new("school", MAX_DISTINCT_VALUES);
+        let mut first_seen: Vec<String> = Vec::new();
+        for &i in picks.iter().chain(&picks) {
+            let bytes = raw(i);
+            proptest::prop_assert!(cat.push(&bytes));
+            let text = String::from_utf8_lossy(bytes.trim_ascii()).into_owned();
+            let code = match first_seen.iter().position(|t| *t == text) {
+                Some(c) => c,
+                None => {
+                    first_seen.push(text);
+                    first_seen.len() - 1
+                }
+            };
+            proptest::prop_assert_eq!(*cat.codes.last().unwrap() as usize, code);
+        }
+        proptest::prop_assert_eq!(&cat.values, &first_seen);
+    }
+}
