@@ -109,7 +109,7 @@ codes! {
     MissingColumn = "missingColumn",
     /// Two header columns share a name.
     DuplicateColumn = "duplicateColumn",
-    /// The roster is saved as UTF-16 (a byte-order mark); invalid UTF-8 inside a value is that row's error.
+    /// The roster is saved as UTF-16 (a byte-order mark).
     WrongEncoding = "wrongEncoding",
     /// The CSV reader could not read the file at this line.
     Unreadable = "unreadable",
@@ -141,7 +141,7 @@ codes! {
     AboveMaximum = "aboveMaximum",
 
     // Signed documents read strictly.
-    /// A signed document that is not UTF-8.
+    /// A signed document that is not UTF-8; a roster's school, district or subgroup value (one the report may publish) that is not UTF-8, or a district file's row with such text (that row's error).
     NotUtf8 = "notUtf8",
     /// A JSON object that repeats a key, at any depth.
     DuplicateKey = "duplicateKey",

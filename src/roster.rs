@@ -90,8 +90,9 @@ impl Category {
     }
 
     /// Adds one row's value; false when it would be one distinct value too many. A value is
-    /// its text, as published: bytes that are not UTF-8 read as U+FFFD, so two values a reader
-    /// would see alike are one group (and every comparison below is of that text).
+    /// its text, as published, and every comparison below is of that text (the reader refuses
+    /// values that are not UTF-8; any such bytes would read as U+FFFD, one group with the text
+    /// they read as).
     fn push(&mut self, raw: &[u8]) -> bool {
         let text = String::from_utf8_lossy(raw.trim_ascii());
         let value = text.as_bytes();
@@ -648,7 +649,7 @@ fn check_row(
     record: Record,
     header: &[String],
     width: usize,
-    l: Layout,
+    (l, subgroup_at): (Layout, &[usize]),
     opts: &ReadOptions,
     line: u64,
 ) -> Result<RowValues, RowError> {
@@ -661,6 +662,20 @@ fn check_row(
     row_shape(record.unchecked_bytes(), record.len(), width)
         .map_err(|(code, message)| err(None, code, message))?;
     let field = |i: usize| record.get(i).unwrap_or_default();
+    // A value the report may publish is text as the file says it, never a guess at bytes saved
+    // in another encoding ("Pe\u{FFFD}a" for a Latin-1 "Peña"). (Ids are compared as bytes and
+    // never published; numbers say when they are not text.)
+    let published = (l.school.iter().chain(&l.district)).chain(subgroup_at);
+    if let Some(&i) = published
+        .into_iter()
+        .find(|&&i| std::str::from_utf8(field(i)).is_err())
+    {
+        return Err(err(
+            Some(i),
+            Code::NotUtf8,
+            format!("The value of \"{}\" is not UTF-8 text: save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet).", header[i]),
+        ));
+    }
     let id = field(l.id).trim_ascii();
     if id.is_empty() {
         return Err(err(

@@ -466,7 +466,14 @@ fn take_record(
                 message,
             })
         }
-        false => check_row(record, &rows.header, width, rows.layout, opts, line),
+        false => check_row(
+            record,
+            &rows.header,
+            width,
+            (rows.layout, &rows.subgroup_at),
+            opts,
+            line,
+        ),
     };
     match checked {
         Ok(_) if rows.roster.len() >= MAX_STUDENTS => Err(fatal(

@@ -252,3 +252,35 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&cat.values, &first_seen);
     }
 }
+
+#[test]
+fn a_value_the_report_may_publish_that_is_not_utf8_is_its_rows_error() {
+    // Latin-1 "Peña" in the subgroup column, plain or quoted: the row is refused at its line
+    // and column, never published as "Pe\u{FFFD}a"; in place or not. An id is never published
+    // and is compared as bytes: its Latin-1 bytes are kept.
+    let bytes = b"student_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\nS2,200,210,600,20,Pe\xF1a\nS\xF13,200,210,600,20,N\n\"S4\",200,210,600,20,\"\xF1\"\nS5,200,210,600,20,N\n";
+    for (size, plain) in [
+        (1, true),
+        (7, true),
+        (bytes.len(), true),
+        (bytes.len(), false),
+    ] {
+        let (read, _) = read_in_chunks(bytes, size, plain).unwrap();
+        assert_eq!(read.roster.len(), 3);
+        assert_eq!(read.roster.subgroups[0].values, ["Y", "N"]);
+        let lines: Vec<(u64, Code, Option<&str>)> = (read.errors.iter())
+            .map(|e| (e.line, e.code, e.column.as_deref()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (3, Code::NotUtf8, Some("ell")),
+                (5, Code::NotUtf8, Some("ell"))
+            ]
+        );
+        assert_eq!(
+            read.errors[0].message,
+            "The value of \"ell\" is not UTF-8 text: save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet)."
+        );
+    }
+}
