@@ -284,3 +284,25 @@ fn a_value_the_report_may_publish_that_is_not_utf8_is_its_rows_error() {
         );
     }
 }
+
+#[test]
+fn a_category_refuses_the_value_past_its_limit_wherever_it_is_looked_up() {
+    // Past eight values the lookup goes through the recent codes and the ordered map: the
+    // limit holds there too, and values already seen are still taken.
+    let mut cat = Category::new("school", 10);
+    for i in 0..10 {
+        assert!(cat.push(format!("S{i}").as_bytes()));
+    }
+    assert!(!cat.push(b"S10"));
+    assert!(cat.push(b"S3") && cat.push(b"S9"));
+    assert_eq!(cat.values.len(), 10);
+    assert_eq!(cat.codes[10..], [3, 9]);
+}
+
+#[test]
+fn a_roster_knows_whether_it_has_a_group_column() {
+    let with = b"student_id,pre,post,minutes,weeks,ell,group\nS1,200,210,600,20,Y,T\n";
+    let without = b"student_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\n";
+    assert!(read_in_chunks(with, with.len(), true).unwrap().0.roster.has_group);
+    assert!(!read_in_chunks(without, without.len(), true).unwrap().0.roster.has_group);
+}
