@@ -662,9 +662,10 @@ fn check_row(
     row_shape(record.unchecked_bytes(), record.len(), width)
         .map_err(|(code, message)| err(None, code, message))?;
     let field = |i: usize| record.get(i).unwrap_or_default();
-    // A value the report may publish is text as the file says it, never a guess at bytes saved
-    // in another encoding ("Pe\u{FFFD}a" for a Latin-1 "Peña"). (Ids are compared as bytes and
-    // never published; numbers say when they are not text.)
+    // A value students are grouped by, and the report may publish, is text as the file says
+    // it, never a guess at bytes saved in another encoding: a Latin-1 "Peña" and "Peéa" would
+    // both read "Pe\u{FFFD}a", one group. (Ids are compared as bytes and never published;
+    // numbers say when they are not text.)
     let published = (l.school.iter().chain(&l.district)).chain(subgroup_at);
     if let Some(&i) = published
         .into_iter()

@@ -532,12 +532,13 @@ impl crate::roster::RosterHash for NodeSha256 {
             .and_then(|d| d.as_string())
             .filter(|_| !self.failed);
         let mut digest = [0u8; 32];
-        let read = text.filter(|t| t.len() == 64).is_some_and(|t| {
-            digest.iter_mut().enumerate().all(|(i, byte)| {
-                let pair = t.get(2 * i..2 * i + 2).unwrap_or("");
-                u8::from_str_radix(pair, 16).map(|b| *byte = b).is_ok()
-            })
-        });
+        let read = (text.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())))
+            .is_some_and(|t| {
+                digest.iter_mut().enumerate().all(|(i, byte)| {
+                    let pair = t.get(2 * i..2 * i + 2).unwrap_or("");
+                    u8::from_str_radix(pair, 16).map(|b| *byte = b).is_ok()
+                })
+            });
         match read {
             true => Ok(digest),
             false => Err(Error::new(

@@ -303,6 +303,18 @@ fn a_category_refuses_the_value_past_its_limit_wherever_it_is_looked_up() {
 fn a_roster_knows_whether_it_has_a_group_column() {
     let with = b"student_id,pre,post,minutes,weeks,ell,group\nS1,200,210,600,20,Y,T\n";
     let without = b"student_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\n";
-    assert!(read_in_chunks(with, with.len(), true).unwrap().0.roster.has_group);
-    assert!(!read_in_chunks(without, without.len(), true).unwrap().0.roster.has_group);
+    assert!(
+        read_in_chunks(with, with.len(), true)
+            .unwrap()
+            .0
+            .roster
+            .has_group
+    );
+    assert!(
+        !read_in_chunks(without, without.len(), true)
+            .unwrap()
+            .0
+            .roster
+            .has_group
+    );
 }
