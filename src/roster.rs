@@ -6,6 +6,7 @@ use crate::contract::{Columns, GrowthMetric};
 use crate::error::Code;
 use crate::error::{Details, Error, RowError};
 use crate::growth::{row_metric, MetricProblem, RowColumn};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 mod stream;
@@ -54,6 +55,9 @@ pub struct Category {
     /// Value -> code, ordered: lookups cost O(log values) whatever the values are, so a file
     /// crafted to collide in a hash table cannot slow the reader down.
     index: BTreeMap<Vec<u8>, u32>,
+    /// Each code's value as a [`short_word`], or 0 for a longer value: most values are short
+    /// (school numbers, Y/N flags), and a word compares in one instruction.
+    words: Vec<u64>,
     /// The code last found for values of each hash, checked against the value before use: most
     /// lookups end here, and one crafted to collide costs a comparison more, not a slower table.
     recent: Recent,
@@ -62,8 +66,10 @@ pub struct Category {
 }
 
 /// [`Category::recent`]: a cache, so not part of what a category is (equal whatever it holds).
+/// Each slot holds a value's key and its code: a short value's key is its [`short_word`], a
+/// longer one's its hash with the top byte set (never a short word), checked against the value.
 #[derive(Clone, Default)]
-struct Recent(Vec<u32>);
+struct Recent(Vec<(u64, u32)>);
 
 impl PartialEq for Recent {
     fn eq(&self, _: &Self) -> bool {
@@ -77,8 +83,21 @@ impl std::fmt::Debug for Recent {
     }
 }
 
-/// Slots in [`Category::recent`].
-const RECENT_SLOTS: usize = 1 << 12;
+/// Slots in [`Category::recent`] (a power of two: a key's slot is its top bits after a multiply).
+const RECENT_BITS: u32 = 12;
+
+/// A value of at most seven ASCII bytes as one word: its bytes, and its length + 1 in the top
+/// byte, so that two values share a word only when they are the same value (with or without a
+/// NUL), and no word is 0. ASCII is its own text, so the word is the value as published too.
+fn short_word(value: &[u8]) -> Option<u64> {
+    if value.len() > 7 || !value.is_ascii() {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..value.len()].copy_from_slice(value);
+    word[7] = value.len() as u8 + 1;
+    Some(u64::from_le_bytes(word))
+}
 
 impl Category {
     fn new(column: &str, limit: usize) -> Self {
@@ -94,41 +113,60 @@ impl Category {
     /// values that are not UTF-8; any such bytes would read as U+FFFD, one group with the text
     /// they read as).
     fn push(&mut self, raw: &[u8]) -> bool {
-        let text = String::from_utf8_lossy(raw.trim_ascii());
-        let value = text.as_bytes();
+        let raw = raw.trim_ascii();
+        let word = short_word(raw);
+        // A short value is ASCII, its own text; a longer one is read as text (see above).
+        let text: Cow<[u8]> = match word {
+            Some(_) => Cow::Borrowed(raw),
+            None => match String::from_utf8_lossy(raw) {
+                Cow::Borrowed(_) => Cow::Borrowed(raw),
+                Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+            },
+        };
+        let value = &*text;
+        let same = |c: u32, values: &[String], words: &[u64]| match word {
+            Some(w) => words[c as usize] == w,
+            None => values[c as usize].as_bytes() == value,
+        };
         // Runs of the same value (a roster sorted by school) skip the lookup.
         if let Some(&last) = self.codes.last() {
-            if self.values[last as usize].as_bytes() == value {
+            if same(last, &self.values, &self.words) {
                 self.codes.push(last);
                 return true;
             }
         }
         // A handful of values (Y/N flags) is faster to scan than to look up.
         if self.values.len() <= 8 {
-            if let Some(c) = self.values.iter().position(|v| v.as_bytes() == value) {
-                self.codes.push(c as u32);
+            if let Some(c) =
+                (0..self.values.len() as u32).find(|&c| same(c, &self.values, &self.words))
+            {
+                self.codes.push(c);
                 return true;
             }
         }
         if self.recent.0.is_empty() {
-            self.recent.0 = vec![u32::MAX; RECENT_SLOTS];
+            self.recent.0 = vec![(0, 0); 1 << RECENT_BITS];
         }
-        let slot = fx_hash(value) as usize % RECENT_SLOTS;
-        let cached = self.recent.0[slot];
-        let code = match self.values.get(cached as usize) {
-            Some(v) if v.as_bytes() == value => cached,
-            _ => match self.index.get(value) {
+        let key = word.unwrap_or_else(|| fx_hash(value) | 0xFF << 56);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize;
+        let (cached_key, cached) = self.recent.0[slot];
+        let code = if cached_key == key && same(cached, &self.values, &self.words) {
+            cached
+        } else {
+            match self.index.get(value) {
                 Some(&c) => c,
                 None if self.values.len() >= self.limit => return false,
                 None => {
                     let c = self.values.len() as u32;
                     self.index.insert(value.to_vec(), c);
-                    self.values.push(text.into_owned());
+                    self.values
+                        .push(String::from_utf8_lossy(value).into_owned());
+                    self.words.push(word.unwrap_or(0));
                     c
                 }
-            },
+            }
         };
-        self.recent.0[slot] = code;
+        self.recent.0[slot] = (key, code);
         self.codes.push(code);
         true
     }
@@ -669,7 +707,7 @@ fn check_row(
     let published = (l.school.iter().chain(&l.district)).chain(subgroup_at);
     if let Some(&i) = published
         .into_iter()
-        .find(|&&i| std::str::from_utf8(field(i)).is_err())
+        .find(|&&i| !field(i).is_ascii() && std::str::from_utf8(field(i)).is_err())
     {
         return Err(err(
             Some(i),

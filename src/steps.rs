@@ -201,6 +201,10 @@ fn gcd(a: u64, b: u64) -> u64 {
     if a == 0 || b == 0 {
         return a | b;
     }
+    // A set's gcd is soon 1, and merging into it is then this one test, not a loop.
+    if a == 1 || b == 1 {
+        return 1;
+    }
     let shift = (a | b).trailing_zeros();
     let (mut a, mut b) = (a >> a.trailing_zeros(), b);
     while b != 0 {

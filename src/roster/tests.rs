@@ -221,17 +221,21 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
     /// A category's codes are its values' texts numbered as first seen, whatever the order:
     /// runs, more than eight values, more than the recent codes' slots (so values collide in
-    /// them), and bytes that are not UTF-8 beside the text they read as (one group, as a reader
+    /// them), short values and long, and bytes that are not UTF-8 beside the text they read as (one group, as a reader
     /// sees one label; the attack on the recent codes mixed them).
     #[test]
     fn a_categorys_codes_number_its_texts_as_first_seen(
         picks in proptest::collection::vec(0usize..6000, 1..3000),
     ) {
         let raw = |i: usize| -> Vec<u8> {
-            match i % 3 {
-                0 => format!("g\u{FFFD}{}", i / 3).into_bytes(),
-                1 => [&b"g\xFF"[..], (i / 3).to_string().as_bytes()].concat(),
-                _ => format!(" school {i} ").into_bytes(),
+            match i % 5 {
+                0 => format!("g\u{FFFD}{}", i / 5).into_bytes(),
+                1 => [&b"g\xFF"[..], (i / 5).to_string().as_bytes()].concat(),
+                // Short values, kept as words: with a NUL beside one without, and seven
+                // bytes beside eight.
+                2 => format!("{}", i / 5 % 200).into_bytes(),
+                3 => format!("{}\0", i / 5 % 200).into_bytes(),
+                _ => format!("s{:07}", i / 5 % 1000).into_bytes()[..7 + i % 2].to_vec(),
             }
         };
         let mut cat = Category::new("school", MAX_DISTINCT_VALUES);
