@@ -889,26 +889,26 @@ fn exact_decimal(s: &[u8]) -> Option<f64> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    // Digits seen, and those from the first that is not 0 (19 fit a u64; more are left to the
-    // general parser).
-    let (mut m, mut seen, mut significant, mut after_point) = (0u64, 0usize, 0usize, None);
+    // The digits as one whole number m, and how many follow the point. Past 2^53, m cannot be
+    // exact: the general parser takes it (and m * 10 + 9 never overflows before then).
+    let (mut m, mut after_point) = (0u64, None);
     for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                significant += usize::from(m > 0 || b != b'0');
-                if significant > 19 {
-                    return None;
-                }
-                m = m * 10 + u64::from(b - b'0');
-                seen += 1;
-                after_point = after_point.map(|k: usize| k + 1);
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            if m > 1 << 53 {
+                return None;
             }
-            b'.' if after_point.is_none() => after_point = Some(0),
-            _ => return None,
+            m = m * 10 + u64::from(digit);
+            after_point = after_point.map(|k: usize| k + 1);
+        } else if b == b'.' && after_point.is_none() {
+            after_point = Some(0);
+        } else {
+            return None;
         }
     }
     let k = after_point.unwrap_or(0);
-    if seen == 0 || m > 1 << 53 || k >= POWERS.len() {
+    // (A point alone, or a sign alone, is no number.)
+    if digits.len() == usize::from(after_point.is_some()) || m > 1 << 53 || k >= POWERS.len() {
         return None;
     }
     let x = m as f64 / POWERS[k];
