@@ -562,14 +562,15 @@ struct Classified {
 
 /// Classifies one intervention student; `None` when the contract leaves the student out
 /// (below fidelity, with `belowFidelity: "excluded"`). `tiers` are the payment card's tiers,
-/// lowest first; `row` is (pre, post, minutes, weeks, grade), as read; `own` the student's weeks
-/// reaching the weekly minimum, under the weekly rule, and own typical growth (NaN when none),
-/// under `percentOfTypical` per student.
+/// lowest first; `row` is (pre, post, minutes, weeks), as read; `weeks_at_minimum` the
+/// student's weeks reaching the weekly minimum, under the weekly rule; `outcome` the row's
+/// metric ([`row_metric`]).
 fn classify(
     c: &Contract,
     tiers: &[&crate::contract::Tier],
-    (pre, post, minutes, weeks, grade): (f64, f64, f64, f64, Option<u8>),
-    (weeks_at_minimum, typical): (Option<f64>, f64),
+    (pre, post, minutes, weeks): (f64, f64, f64, f64),
+    weeks_at_minimum: Option<f64>,
+    outcome: Result<Option<f64>, MetricProblem>,
 ) -> Option<Classified> {
     let minutes_per_week = minutes / weeks;
     // The weekly rule: the share of weeks reaching the minimum (k / weeks, so that 3 of 10
@@ -582,8 +583,6 @@ fn classify(
     if !at_fidelity && c.below_fidelity == BelowFidelity::Excluded {
         return None;
     }
-    // Validated while reading; recomputed here rather than kept as another column.
-    let outcome = row_metric(&c.metric, (pre, post, weeks, grade), typical);
     let at_ceiling = outcome == Err(MetricProblem::NoRoomToGrow);
     let metric = outcome.ok().flatten().filter(|m| !m.is_nan());
     Some(Classified {
@@ -783,7 +782,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         }
         let row = (r.pre[i], r.post[i], r.weeks[i], r.grade[i]);
         let typical = r.typical_growth.get(i).copied().unwrap_or(f64::NAN);
-        if let Ok(Some(m)) = row_metric(&c.metric, row, typical) {
+        // Validated while reading; recomputed here rather than kept as another column.
+        let outcome = row_metric(&c.metric, row, typical);
+        if let Ok(Some(m)) = outcome {
             if !m.is_nan() {
                 arms_met[arm].1 += 1;
                 arms_met[arm].0 += u64::from(reaches(m, lowest));
@@ -799,12 +800,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
             continue;
         }
         earned.intervention += 1;
-        let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i], r.grade[i]);
-        let own = (
-            r.weeks_at_minimum.get(i).copied(),
-            r.typical_growth.get(i).copied().unwrap_or(f64::NAN),
-        );
-        let Some(s) = classify(c, &tiers, row, own) else {
+        let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i]);
+        let weeks_at_minimum = r.weeks_at_minimum.get(i).copied();
+        let Some(s) = classify(c, &tiers, row, weeks_at_minimum, outcome) else {
             continue;
         };
         earned.enrolled += 1;
@@ -1902,17 +1900,27 @@ impl Nesting {
 /// ELL or special education) may take such a group from cells of different tables.
 struct Combinations {
     key: Vec<u32>,
-    /// Per combination (its key: the dose band and each column's value), what it holds.
-    seen: BTreeMap<Vec<u32>, publish::Combination>,
+    /// Each combination seen (its key: the dose band and each column's value), what it holds.
+    seen: Vec<(Vec<u32>, publish::Combination)>,
+    /// Key -> its place in `seen`, in the keys' order (the order they are merged in later).
+    index: BTreeMap<Vec<u32>, usize>,
+    /// The place last found for keys of each hash, checked against the key: a handful of
+    /// combinations is most rosters', and a student's is then found without a search.
+    recent: Vec<usize>,
     tiers: usize,
 }
+
+/// Slots in [`Combinations::recent`].
+const RECENT_COMBINATIONS: usize = 1 << 10;
 
 impl Combinations {
     /// None yet, for a card of `tiers` tiers.
     fn new(tiers: usize) -> Self {
         Combinations {
             key: Vec::new(),
-            seen: BTreeMap::new(),
+            seen: Vec::new(),
+            index: BTreeMap::new(),
+            recent: vec![usize::MAX; RECENT_COMBINATIONS],
             tiers,
         }
     }
@@ -1933,13 +1941,24 @@ impl Combinations {
         self.key.clear();
         self.key.push(band as u32);
         self.key.extend(columns.iter().map(|c| c.codes[i]));
-        let x = match self.seen.get_mut(self.key.as_slice()) {
-            Some(x) => x,
-            None => self
-                .seen
-                .entry(self.key.clone())
-                .or_insert_with(|| publish::Combination::new(self.tiers)),
+        let hash = (self.key.iter()).fold(0u64, |h, &k| {
+            (h.rotate_left(5) ^ u64::from(k)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        });
+        let slot = (hash >> 54) as usize % RECENT_COMBINATIONS;
+        let at = match self.seen.get(self.recent[slot]) {
+            Some((key, _)) if *key == self.key => self.recent[slot],
+            _ => {
+                let next = self.seen.len();
+                let at = *self.index.entry(self.key.clone()).or_insert(next);
+                if at == next {
+                    let x = publish::Combination::new(self.tiers);
+                    self.seen.push((self.key.clone(), x));
+                }
+                self.recent[slot] = at;
+                at
+            }
         };
+        let x = &mut self.seen[at].1;
         add(&mut x.tally, student);
         match placed {
             Some((k, _)) if at_fidelity => x.tiers[k] += 1,
@@ -1956,7 +1975,7 @@ impl Combinations {
     /// being the dose bands as in [`publish::Counts::families`].
     fn by_cell(self, cell_of: &[Vec<usize>]) -> Vec<publish::Combination> {
         let mut merged: BTreeMap<Vec<u32>, publish::Combination> = BTreeMap::new();
-        for (key, x) in self.seen {
+        for (key, x) in self.index.values().map(|&at| &self.seen[at]) {
             let cells: Vec<u32> =
                 key[..1]
                     .iter()

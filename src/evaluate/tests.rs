@@ -1240,6 +1240,24 @@ fn district_names_differing_in_spacing_or_look_alike_letters_are_one_site() {
 
 /// The module table above, student by student, through `classify` alone: no CSV, no JSON
 /// beyond the contract.
+/// [`classify`] of a row as read: (pre, post, minutes, weeks, grade), and (weeks at the weekly
+/// minimum, own typical growth), its metric found as the tally finds it.
+fn classify_read(
+    c: &Contract,
+    tiers: &[&crate::contract::Tier],
+    (pre, post, minutes, weeks, grade): (f64, f64, f64, f64, Option<u8>),
+    (weeks_at_minimum, typical): (Option<f64>, f64),
+) -> Option<Classified> {
+    let outcome = row_metric(&c.metric, (pre, post, weeks, grade), typical);
+    classify(
+        c,
+        tiers,
+        (pre, post, minutes, weeks),
+        weeks_at_minimum,
+        outcome,
+    )
+}
+
 #[test]
 fn each_student_is_classified_by_the_contract_alone() {
     let c = Contract::from_json(&contract()).unwrap();
@@ -1365,7 +1383,7 @@ fn each_student_is_classified_by_the_contract_alone() {
         ),
     ];
     for (id, pre, post, minutes, weeks, at_fidelity, metric, tier, declined, band, short) in rows {
-        let got = classify(
+        let got = classify_read(
             &c,
             &tiers,
             (pre, post, minutes, weeks, None),
@@ -1386,7 +1404,7 @@ fn each_student_is_classified_by_the_contract_alone() {
     let excluded = Contract::from_json(&with(json!({ "belowFidelity": "excluded" }))).unwrap();
     let tiers = excluded.tiers_ascending();
     assert_eq!(
-        classify(
+        classify_read(
             &excluded,
             &tiers,
             (200.0, 230.0, 590.0, 20.0, None),
@@ -1394,7 +1412,7 @@ fn each_student_is_classified_by_the_contract_alone() {
         ),
         None
     );
-    assert!(classify(
+    assert!(classify_read(
         &excluded,
         &tiers,
         (200.0, 230.0, 600.0, 20.0, None),
@@ -1407,7 +1425,7 @@ fn each_student_is_classified_by_the_contract_alone() {
     ))
     .unwrap();
     let tiers = hake.tiers_ascending();
-    let s = classify(
+    let s = classify_read(
         &hake,
         &tiers,
         (200.0, 200.0, 600.0, 20.0, None),
