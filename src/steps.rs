@@ -126,8 +126,9 @@ impl Scale {
             self.gcd = self.gcd.saturating_mul(u64::from(finer / units));
         }
         let Some(units) = self.units else { return };
-        // (Past 2^53 units floats are all whole: such a score says nothing of the step.)
-        let scaled = (x * f64::from(units)).round().abs();
+        // (Past 2^53 units floats are all whole: such a score says nothing of the step. The
+        // score is on its units here, within a billionth of a whole number, so no tie rounds.)
+        let scaled = (x * f64::from(units)).round_ties_even().abs();
         let k = if scaled <= 9e15 { scaled as u64 } else { 1 };
         self.gcd = gcd(self.gcd, k);
     }
