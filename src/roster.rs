@@ -93,10 +93,9 @@ fn short_word(value: &[u8]) -> Option<u64> {
     if value.len() > 7 || !value.is_ascii() {
         return None;
     }
-    let mut word = [0u8; 8];
-    word[..value.len()].copy_from_slice(value);
-    word[7] = value.len() as u8 + 1;
-    Some(u64::from_le_bytes(word))
+    // (Byte by byte: a copy of a few bytes is a call in wasm.)
+    let bytes = (value.iter().enumerate()).fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+    Some(bytes | (value.len() as u64 + 1) << 56)
 }
 
 impl Category {
