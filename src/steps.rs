@@ -523,6 +523,30 @@ mod tests {
     }
 
     #[test]
+    fn a_merge_into_a_set_at_step_one_keeps_every_grade() {
+        // Whole scores 201 and 302 (gcd 1), grade 3; then a student of grade 5 on whole
+        // scores: the set stays at step 1 on whole points, and holds grades 3 and 5 (bits 3
+        // and 5). A student on half points makes the set's units halves.
+        let student = |pre: f64, post: f64, grade: u8| {
+            let mut s = Scale::default();
+            s.see(&GrowthMetric::Gain, pre, post, Some(grade));
+            s
+        };
+        let mut set = student(201.0, 302.0, 3);
+        assert_eq!((set.units, set.gcd, set.coarse), (Some(1), 1, 1));
+        set.merge(&student(200.0, 220.0, 5));
+        assert_eq!(
+            (set.units, set.gcd, set.grades),
+            (Some(1), 1, 1 << 3 | 1 << 5)
+        );
+        set.merge(&student(200.5, 220.0, 5));
+        assert_eq!(
+            (set.units, set.gcd, set.grades),
+            (Some(2), 1, 1 << 3 | 1 << 5)
+        );
+    }
+
+    #[test]
     fn the_stern_brocot_search_finds_the_fractions_enumeration_finds() {
         // Every denominator up to n, by enumeration: the largest k/d below r, the smallest at
         // or above.

@@ -2192,3 +2192,44 @@ fn compared_hours_are_absent_without_their_group() {
     assert_eq!(g.compared_mean_hours, None);
     assert!((g.comparison_mean_hours.unwrap() - 0.0).abs() < 1e-12);
 }
+
+#[test]
+fn every_combination_of_cells_is_counted_past_the_recent_slots() {
+    // Two subgroup columns of 37 and 41 values, every pair held (1,517 combinations, more than
+    // the 1,024 recent slots, so keys share slots), all students in one dose band (30 minutes a
+    // week): each combination's students, counted here by a map of the codes, in key order.
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,ell,iep\n");
+    let mut want = std::collections::BTreeMap::new();
+    for i in 0..4000u32 {
+        let (a, b) = (i % 37, (i / 37) % 41);
+        roster += &format!("S{i},200,210,600,20,a{a},b{b}\n");
+        let codes = (a, b);
+        let n: &mut u64 = want.entry(codes).or_default();
+        *n += 1;
+    }
+    let c = Contract::from_json(&with(json!({
+        "subgroupColumns": ["ell", "iep"], "maxSubgroupValues": 50
+    })))
+    .unwrap();
+    let (read, _) = roster::read(roster.as_bytes(), read_options(&c), &mut |_| {}).unwrap();
+    let r = read.roster;
+    let totals = count_students(&c, &r);
+    let identity: Vec<Vec<usize>> = r
+        .subgroups
+        .iter()
+        .map(|s| (0..s.values.len()).collect())
+        .collect();
+    let got: Vec<(Vec<u32>, u64)> = (totals.combinations.by_cell(&identity).into_iter())
+        .map(|x| (x.cells, x.tally.n))
+        .collect();
+    // Codes number values as first seen: a{a} is code a for a < 37, b{b} code b.
+    let band = DOSE_BANDS
+        .iter()
+        .rposition(|&(from, _)| 30.0 >= from)
+        .unwrap() as u32;
+    let want: Vec<(Vec<u32>, u64)> = (want.into_iter())
+        .map(|((a, b), n)| (vec![band, a, b], n))
+        .collect();
+    assert_eq!(got.len(), 1517);
+    assert_eq!(got, want);
+}
