@@ -126,9 +126,10 @@ impl Scale {
             self.gcd = self.gcd.saturating_mul(u64::from(finer / units));
         }
         let Some(units) = self.units else { return };
-        // (Past 2^53 units floats are all whole: such a score says nothing of the step. The
-        // score is on its units here, within a billionth of a whole number, so no tie rounds.)
-        let scaled = (x * f64::from(units)).round_ties_even().abs();
+        // (Past 2^53 units floats are all whole: such a score says nothing of the step. Half
+        // away from zero: a score of 5e8 units or more is "on" them within a half, so a tie can
+        // occur, and rounding it the other way would change the gcd.)
+        let scaled = (x * f64::from(units)).round().abs();
         let k = if scaled <= 9e15 { scaled as u64 } else { 1 };
         self.gcd = gcd(self.gcd, k);
     }
@@ -544,6 +545,16 @@ mod tests {
             (set.units, set.gcd, set.grades),
             (Some(2), 1, 1 << 3 | 1 << 5)
         );
+    }
+
+    #[test]
+    fn a_large_score_half_way_between_units_rounds_away_from_zero() {
+        // 500,000,000.5 is within a billionth of its size of a whole number, so on whole
+        // points; it rounds to 500,000,001, and gcd(500000001, 2) is 1 (ties to even would
+        // give 500,000,000 and a gcd of 2).
+        let mut s = Scale::default();
+        s.see(&GrowthMetric::Gain, 2.0, 500_000_000.5, None);
+        assert_eq!((s.units, s.gcd), (Some(1), 1));
     }
 
     #[test]
