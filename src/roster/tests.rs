@@ -221,8 +221,8 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
     /// A category's codes are its values' texts numbered as first seen, whatever the order:
     /// runs, more than eight values, more than the recent codes' slots (so values collide in
-    /// them), short values and long, and bytes that are not UTF-8 beside the text they read as (one group, as a reader
-    /// sees one label; the attack on the recent codes mixed them).
+    /// them), short values and long, and bytes that are not UTF-8 beside the text they read as
+    /// (one group, as a reader sees one label; the attack on the recent codes mixed them).
     #[test]
     fn a_categorys_codes_number_its_texts_as_first_seen(
         picks in proptest::collection::vec(0usize..6000, 1..3000),
@@ -307,18 +307,10 @@ fn a_category_refuses_the_value_past_its_limit_wherever_it_is_looked_up() {
 fn a_roster_knows_whether_it_has_a_group_column() {
     let with = b"student_id,pre,post,minutes,weeks,ell,group\nS1,200,210,600,20,Y,T\n";
     let without = b"student_id,pre,post,minutes,weeks,ell\nS1,200,210,600,20,Y\n";
-    assert!(
-        read_in_chunks(with, with.len(), true)
-            .unwrap()
-            .0
-            .roster
-            .has_group
-    );
-    assert!(
-        !read_in_chunks(without, without.len(), true)
-            .unwrap()
-            .0
-            .roster
-            .has_group
-    );
+    let has_group = |bytes: &[u8]| {
+        let (read, _) = read_in_chunks(bytes, bytes.len(), true).unwrap();
+        read.roster.has_group
+    };
+    assert!(has_group(with));
+    assert!(!has_group(without));
 }
