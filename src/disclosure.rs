@@ -114,10 +114,13 @@ struct Solved {
     /// point satisfies every relation, so a variable's interval holds this range: when it is
     /// already wide enough, no linear program needs solving for it (most need none).
     seen: Vec<(f64, f64)>,
+    /// The part's [`PartLp::outer`] bounds, once asked for.
+    outer: Option<Option<Vec<(f64, f64)>>>,
 }
 
 /// One part's linear program: its quantities with their bounds, and the relations that touch
 /// them with the published quantities moved to the right-hand side.
+#[derive(Debug, Clone)]
 struct PartLp {
     vars: Vec<Q>,
     bounds: Vec<(f64, f64)>,
@@ -273,6 +276,8 @@ impl Audit {
 
     /// The protected quantities a reader can narrow below `width`, or learn exactly while they
     /// lie strictly between 0 and `width` (all of them, or only the first with `first_only`).
+    /// Each comes with its interval; with `first_only`, with a range that holds the interval
+    /// and is already too narrow, when one is found without solving (see [`PartLp::outer`]).
     /// Intervals are kept in `cache`, keyed by everything they depend on, so that a part of the
     /// relations left unchanged from one plan to the next is not solved again.
     pub fn exposures(&self, width: f64, cache: &mut Cache, first_only: bool) -> Vec<Exposure> {
@@ -302,15 +307,13 @@ impl Audit {
         for (i, x) in self.quantities.iter().enumerate() {
             // The truth is among the values a reader allows: a count of 1 or more cannot be
             // pinned to 0, so only a true 0 needs solving.
-            if x.not_pinned
-                && x.known == Known::Not
-                && x.value < SLACK
-                && !intervals.reaches(Q(i), cache, |(_, high)| high >= 1.0 - SLACK)
-            {
-                let (low, high) = intervals.of(Q(i), cache);
-                out.push(Exposure { q: Q(i), low, high });
-                if first_only {
-                    return out;
+            if x.not_pinned && x.known == Known::Not && x.value < SLACK {
+                let pinned = |(_, high): (f64, f64)| high >= 1.0 - SLACK;
+                if let Some((low, high)) = intervals.failing(Q(i), cache, first_only, pinned) {
+                    out.push(Exposure { q: Q(i), low, high });
+                    if first_only {
+                        return out;
+                    }
                 }
             }
             // Unknown, or known only within a range (a coded share): the relations may narrow it.
@@ -318,9 +321,9 @@ impl Audit {
                 continue;
             }
             let need = width.min(x.stated_width) - SLACK;
-            let read = |range| x.read(range);
-            if !intervals.reaches(Q(i), cache, |r| whole_width_of(read(r)) >= need) {
-                let (low, high) = read(intervals.of(Q(i), cache));
+            let wide = |range| whole_width_of(x.read(range)) >= need;
+            if let Some(range) = intervals.failing(Q(i), cache, first_only, wide) {
+                let (low, high) = x.read(range);
                 out.push(Exposure { q: Q(i), low, high });
                 if first_only {
                     return out;
@@ -811,6 +814,35 @@ impl<'a> Intervals<'a> {
         at[q.0].map(|(p, k)| (&parts[p], k))
     }
 
+    /// `None` when `q`'s interval passes `enough` (a test that a wider interval passes too);
+    /// else the interval, or with `roughly` a range around it that fails `enough` already. Most
+    /// exposed counts are pinned by a sum or two, which the bounds of [`PartLp::outer`] show
+    /// without solving: a range that holds the interval and fails the test proves that the
+    /// interval fails it, so the answer is the one the linear programs give.
+    fn failing(
+        &mut self,
+        q: Q,
+        cache: &mut Cache,
+        roughly: bool,
+        enough: impl Fn((f64, f64)) -> bool,
+    ) -> Option<(f64, f64)> {
+        if let Some(range) = self.outer(q, cache).filter(|&range| !enough(range)) {
+            return Some(if roughly { range } else { self.of(q, cache) });
+        }
+        (!self.reaches(q, cache, &enough)).then(|| self.of(q, cache))
+    }
+
+    /// A range that holds `q`'s interval, from its part's [`PartLp::outer`] bounds; the truth
+    /// when a reader knows `q` exactly, and `None` when the bounds are not to be had.
+    fn outer(&mut self, q: Q, cache: &mut Cache) -> Option<(f64, f64)> {
+        let value = self.audit.get(q).value;
+        let Some((part, k)) = self.locate(q) else {
+            return Some((value, value));
+        };
+        let (low, high) = cache.solved(part).outer(part)?[k];
+        Some((low.min(value), high.max(value)))
+    }
+
     /// The smallest and largest value of `q` consistent with what is published.
     fn of(&mut self, q: Q, cache: &mut Cache) -> (f64, f64) {
         let mut interval = (0.0, 0.0);
@@ -870,6 +902,7 @@ impl Cache {
                 self.solved.push(Solved {
                     extremes: Default::default(),
                     seen: vec![(f64::INFINITY, f64::NEG_INFINITY); part.vars.len()],
+                    outer: None,
                 });
                 self.index.insert(part.key.clone(), self.solved.len() - 1);
                 self.solved.len() - 1
@@ -891,9 +924,103 @@ impl Solved {
             *range = (range.0.min(*x), range.1.max(*x));
         }
     }
+
+    /// The part's [`PartLp::outer`] bounds, worked out once.
+    fn outer(&mut self, part: &PartLp) -> Option<&[(f64, f64)]> {
+        self.outer.get_or_insert_with(|| part.outer()).as_deref()
+    }
 }
 
+/// Rounds of [`PartLp::outer`]: each goes once through the relations. The bounds that show
+/// a count exposed come in the first few (a cell is the total less the others, a tier the
+/// count meeting the target less the others); later rounds narrow in ever smaller steps.
+const OUTER_ROUNDS: usize = 30;
+
+/// How far [`PartLp::outer`] widens what a relation implies, relative to the largest of its
+/// terms and right-hand side: far past the round-off of adding them up (about 1e-16 a term)
+/// and past the solver's own tolerance, so that each bound holds every value the linear
+/// programs could give.
+const OUTER_ROUND_OFF: f64 = 1e-8;
+
 impl PartLp {
+    /// A range around each variable's interval: its bounds, narrowed by what each relation
+    /// implies of it given the others' ranges, round after round (bound propagation, as a
+    /// solver's presolve does). Every feasible point lies within the ranges, so a variable
+    /// whose range is narrow has a narrow interval; a wide range proves nothing. `None` when
+    /// two bounds cross: the true values meet the relations only within a tolerance, and then
+    /// the linear programs decide.
+    fn outer(&self) -> Option<Vec<(f64, f64)>> {
+        let mut bounds = self.bounds.clone();
+        for _ in 0..OUTER_ROUNDS {
+            let mut narrowed = false;
+            for (terms, op, rhs) in &self.rows {
+                // The least and most the terms add up to: the finite part, and how many terms
+                // are unbounded that way.
+                let mut least = (0.0, 0usize);
+                let mut most = (0.0, 0usize);
+                let mut scale = rhs.abs();
+                for &(v, c) in terms {
+                    let (low, high) = term_range(c, bounds[v]);
+                    for (sum, x) in [(&mut least, low), (&mut most, high)] {
+                        if x.is_finite() {
+                            sum.0 += x;
+                            scale = scale.max(x.abs());
+                        } else {
+                            sum.1 += 1;
+                        }
+                    }
+                }
+                let widen = OUTER_ROUND_OFF * scale.max(1.0);
+                for &(v, c) in terms.iter().filter(|(_, c)| *c != 0.0) {
+                    let (low, high) = term_range(c, bounds[v]);
+                    // What the other terms add up to at least and at most.
+                    let others = |(sum, unbounded): (f64, usize), own: f64, infinite: f64| match (
+                        own.is_finite(),
+                        unbounded,
+                    ) {
+                        (true, 0) => sum - own,
+                        (false, 1) => sum,
+                        _ => infinite,
+                    };
+                    let others_least = others(least, low, f64::NEG_INFINITY);
+                    let others_most = others(most, high, f64::INFINITY);
+                    // The range of this term: c x <= rhs - others_least, c x >= rhs - others_most.
+                    let term_high = match op {
+                        ComparisonOp::Le | ComparisonOp::Eq => rhs - others_least + widen,
+                        ComparisonOp::Ge => f64::INFINITY,
+                    };
+                    let term_low = match op {
+                        ComparisonOp::Ge | ComparisonOp::Eq => rhs - others_most - widen,
+                        ComparisonOp::Le => f64::NEG_INFINITY,
+                    };
+                    let (x_low, x_high) = if c > 0.0 {
+                        (term_low / c, term_high / c)
+                    } else {
+                        (term_high / c, term_low / c)
+                    };
+                    let (low, high) = &mut bounds[v];
+                    // Narrowed only by more than a hair, so the rounds end.
+                    let hair = OUTER_ROUND_OFF * (1.0 + low.abs().max(high.abs()).min(1e300));
+                    if x_low > *low + hair {
+                        *low = x_low;
+                        narrowed = true;
+                    }
+                    if x_high < *high - hair {
+                        *high = x_high;
+                        narrowed = true;
+                    }
+                }
+            }
+            if !narrowed {
+                break;
+            }
+        }
+        bounds
+            .iter()
+            .all(|(low, high)| low <= high)
+            .then_some(bounds)
+    }
+
     /// A point of the part where variable `target` is smallest (or largest), every variable's
     /// value in order; `None` when the solver fails.
     fn extreme(&self, target: usize, largest: bool) -> Option<Vec<f64>> {
@@ -917,6 +1044,17 @@ impl PartLp {
         let solution = outcome.solution()?;
         Some(vars.iter().map(|&v| solution.var_value(v)).collect())
     }
+}
+
+/// The range of `c x` for `x` within `(low, high)`, low end first (a coefficient of 0 is no
+/// term: the parts merge each variable's terms, and the solver takes a 0 as no term).
+fn term_range(c: f64, (low, high): (f64, f64)) -> (f64, f64) {
+    let (a, b) = (c * low, c * high);
+    let (a, b) = (
+        if a.is_nan() { 0.0 } else { a },
+        if b.is_nan() { 0.0 } else { b },
+    );
+    (a.min(b), a.max(b))
 }
 
 /// The equations were too many to solve within [`PINNING_BUDGET`].

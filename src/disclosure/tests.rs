@@ -945,3 +945,108 @@ fn the_pinned_subset_found_is_the_same_for_the_same_figures() {
         Ok(vec![true, true])
     );
 }
+
+#[test]
+fn a_cell_pinned_by_its_total_is_found_exposed_without_solving() {
+    // A table of 50 publishes its total and the cells of 17 and 30: the withheld cell of 3 is
+    // 50 - 17 - 30, which the bounds each relation implies show at once.
+    let (mut a, cells) = family(&[17.0, 3.0, 30.0], 50.0);
+    a.get_mut(cells[1]).known = Known::Not;
+    let mut cache = Cache::default();
+    let found = a.exposures(10.0, &mut cache, true);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].q, cells[1]);
+    assert!((found[0].low - 3.0).abs() < 1e-6 && (found[0].high - 3.0).abs() < 1e-6);
+    assert!(
+        cache.solved.iter().all(|s| s.extremes.is_empty()),
+        "no linear program was solved"
+    );
+    // Asked for every exposure, the audit gives the interval the linear programs give.
+    let all = a.exposures(10.0, &mut Cache::default(), false);
+    assert_eq!(all.iter().map(|e| e.q).collect::<Vec<_>>(), vec![cells[1]]);
+    assert_eq!((all[0].low, all[0].high), a.interval(cells[1]));
+}
+
+#[test]
+fn bound_propagation_follows_signs_and_unbounded_terms() {
+    // x - y = 2 with y in [0, 5] puts x in [2, 7]; 2x + z >= 10 with z <= 3 puts x at 3.5 or
+    // more; w unbounded below in x + w <= 9 says nothing of x, but x's range bounds w above
+    // by 9 - 3.5.
+    let inf = f64::INFINITY;
+    let part = PartLp {
+        vars: vec![Q(0), Q(1), Q(2), Q(3)],
+        bounds: vec![(-inf, inf), (0.0, 5.0), (0.0, 3.0), (-inf, inf)],
+        rows: vec![
+            (vec![(0, 1.0), (1, -1.0)], ComparisonOp::Eq, 2.0),
+            (vec![(0, 2.0), (2, 1.0)], ComparisonOp::Ge, 10.0),
+            (vec![(0, 1.0), (3, 1.0)], ComparisonOp::Le, 9.0),
+        ],
+        key: Vec::new(),
+    };
+    let outer = part.outer().expect("the ranges do not cross");
+    let close =
+        |(a, b): (f64, f64), (c, d): (f64, f64)| (a - c).abs() < 1e-6 && (b - d).abs() < 1e-6;
+    assert!(close(outer[0], (3.5, 7.0)), "{:?}", outer[0]);
+    assert!(close(outer[1], (1.5, 5.0)), "{:?}", outer[1]);
+    assert!(close(outer[2], (0.0, 3.0)), "{:?}", outer[2]);
+    assert_eq!(outer[3].0, -inf);
+    assert!((outer[3].1 - 5.5).abs() < 1e-6, "{:?}", outer[3]);
+    // Ranges that cross (no feasible point) give none.
+    let mut crossing = part.clone();
+    crossing.rows.push((vec![(1, 1.0)], ComparisonOp::Ge, 6.0));
+    assert_eq!(crossing.outer(), None);
+}
+
+proptest::proptest! {
+    #[test]
+    fn propagated_bounds_hold_every_interval_the_solver_finds(
+        truth in proptest::collection::vec(0u8..20, 1..6),
+        rows in proptest::collection::vec(
+            (proptest::collection::vec((0usize..6, proptest::sample::select(vec![-3.0, -1.0, 1.0, 2.0, 5000.0])), 1..4), 0u8..3, 0u8..4),
+            1..6,
+        ),
+        bounds in proptest::collection::vec(0u8..4, 6),
+    ) {
+        let n = truth.len();
+        let bounds: Vec<(f64, f64)> = (0..n).map(|v| match bounds[v] {
+            0 => (0.0, 20.0),
+            1 => (0.0, f64::INFINITY),
+            2 => (f64::NEG_INFINITY, f64::INFINITY),
+            _ => (-5.0, 100.0),
+        }).collect();
+        // Each row holds the truth: equal to it, or with room of `room` either way.
+        let rows: Vec<Row> = rows.iter().map(|(terms, op, room)| {
+            let mut merged: Vec<(usize, f64)> = Vec::new();
+            for &(v, c) in terms {
+                let v = v % n;
+                match merged.iter_mut().find(|(w, _)| *w == v) {
+                    Some((_, k)) => *k += c,
+                    None => merged.push((v, c)),
+                }
+            }
+            let at: f64 = merged.iter().map(|&(v, c)| c * f64::from(truth[v])).sum();
+            let room = f64::from(*room);
+            match op {
+                0 => (merged, ComparisonOp::Eq, at),
+                1 => (merged, ComparisonOp::Le, at + room),
+                _ => (merged, ComparisonOp::Ge, at - room),
+            }
+        }).collect();
+        let part = PartLp { vars: (0..n).map(Q).collect(), bounds, rows, key: Vec::new() };
+        let outer = part.outer();
+        proptest::prop_assert!(outer.is_some(), "the truth is feasible, yet the ranges cross");
+        let outer = outer.unwrap();
+        for v in 0..n {
+            let (low, high) = outer[v];
+            let t = f64::from(truth[v]);
+            proptest::prop_assert!(low <= t && t <= high, "variable {v}: truth {t} outside {:?}", outer[v]);
+            // Where the solver answers, its extremes lie within the range.
+            if let Some(point) = part.extreme(v, true) {
+                proptest::prop_assert!(point[v] <= high + 1e-6 * high.abs().max(1.0), "variable {v}: max {} above {high}", point[v]);
+            }
+            if let Some(point) = part.extreme(v, false) {
+                proptest::prop_assert!(point[v] >= low - 1e-6 * low.abs().max(1.0), "variable {v}: min {} below {low}", point[v]);
+            }
+        }
+    }
+}
