@@ -348,10 +348,22 @@ impl Audit {
     /// that takes).
     pub fn wider_than(&self, target: Q, width: f64, cache: &mut Cache) -> bool {
         let x = self.get(target);
-        Intervals::new(self).reaches(target, cache, |r| {
+        let wider = |r| {
             let (low, high) = x.read(r);
             high - low > width
-        })
+        };
+        Intervals::new(self)
+            .failing(target, cache, true, wider)
+            .is_none()
+    }
+
+    /// Whether a reader can tell `target` to the whole number: its interval holds one whole
+    /// number at most (solving only as much as that takes).
+    pub fn told_whole(&self, target: Q, cache: &mut Cache) -> bool {
+        let several = |(low, high)| whole_width(low, high) >= 0.5;
+        Intervals::new(self)
+            .failing(target, cache, true, several)
+            .is_some()
     }
 
     /// [`Audit::interval_alone`] without a cache.

@@ -578,12 +578,7 @@ fn given_anyway((subject, model): (&Subject, &Model), plan: &Plan, cache: &mut C
     let Model {
         audit, headline, ..
     } = model;
-    let mut given = |q: Q| {
-        audit.get(q).known == Known::Not && {
-            let (low, high) = audit.interval_alone(q, cache);
-            whole_width(low, high) < 0.5
-        }
-    };
+    let mut given = |q: Q| audit.get(q).known == Known::Not && audit.told_whole(q, cache);
     let [q_m, q_judged, q_a, q_o] = *headline;
     let met_withheld = first.met && !plan.met;
     // The number judged goes with the met count, but is no small count when that one is.

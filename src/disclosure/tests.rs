@@ -1050,3 +1050,25 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_count_told_to_the_whole_number_and_how_wide_a_reader_reads_it() {
+    // Of a table of 50 with cells of 17, 3 and 30, the 3 withheld alone is 50 - 17 - 30: a
+    // reader tells it exactly. Withheld beside the 30, the two share 33: each lies within 0
+    // to 33.
+    let (mut a, cells) = family(&[17.0, 3.0, 30.0], 50.0);
+    a.get_mut(cells[1]).known = Known::Not;
+    let mut cache = Cache::default();
+    assert!(a.told_whole(cells[1], &mut cache));
+    assert!(!a.wider_than(cells[1], 0.5, &mut cache));
+    a.get_mut(cells[2]).known = Known::Not;
+    let mut cache = Cache::default();
+    assert!(!a.told_whole(cells[1], &mut cache));
+    assert!(a.wider_than(cells[1], 32.9, &mut cache));
+    assert!(!a.wider_than(cells[1], 33.1, &mut cache));
+    // A count known to lie within 3.2 to 3.9 holds no whole number but is told no more
+    // exactly than one that is 3: both count as told.
+    let (mut b, cells) = family(&[17.0, 3.5, 29.5], 50.0);
+    b.get_mut(cells[1]).known = Known::Between(3.2, 3.9);
+    assert!(b.told_whole(cells[1], &mut Cache::default()));
+}
