@@ -87,7 +87,9 @@ pub struct Relation {
     pub rhs: f64,
 }
 
-/// A protected quantity that an attacker can pin down too closely.
+/// A protected quantity that an attacker can pin down too closely, with what a reader can tell
+/// of it: its interval, or (from [`Audit::exposures`] with `first_only`) possibly a range that
+/// holds the interval and is already too narrow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exposure {
     pub q: Q,
@@ -830,7 +832,10 @@ impl<'a> Intervals<'a> {
     /// else the interval, or with `roughly` a range around it that fails `enough` already. Most
     /// exposed counts are pinned by a sum or two, which the bounds of [`PartLp::outer`] show
     /// without solving: a range that holds the interval and fails the test proves that the
-    /// interval fails it, so the answer is the one the linear programs give.
+    /// interval fails it. The answer is the exact interval's. The solver's may differ: it holds
+    /// each row only within an absolute 1e-7, which through a large ratio of coefficients can
+    /// put its extremes outside the exact interval (a count taken as wide that is pinned); the
+    /// propagated bounds do not, so where they decide, they decide toward protecting.
     fn failing(
         &mut self,
         q: Q,
@@ -949,9 +954,9 @@ impl Solved {
 const OUTER_ROUNDS: usize = 30;
 
 /// How far [`PartLp::outer`] widens what a relation implies, relative to the largest of its
-/// terms and right-hand side: far past the round-off of adding them up (about 1e-16 a term)
-/// and past the solver's own tolerance, so that each bound holds every value the linear
-/// programs could give.
+/// terms and right-hand side: far past the round-off of adding them up (about 1e-16 a term), so
+/// that each bound holds every point of the exact region (not every point the solver may
+/// return within its tolerance; see [`Intervals::failing`]).
 const OUTER_ROUND_OFF: f64 = 1e-8;
 
 impl PartLp {
@@ -959,8 +964,8 @@ impl PartLp {
     /// implies of it given the others' ranges, round after round (bound propagation, as a
     /// solver's presolve does). Every feasible point lies within the ranges, so a variable
     /// whose range is narrow has a narrow interval; a wide range proves nothing. `None` when
-    /// two bounds cross: the true values meet the relations only within a tolerance, and then
-    /// the linear programs decide.
+    /// two bounds cross (the true values meet the relations only within a tolerance) or a sum
+    /// overflows: then the linear programs decide.
     fn outer(&self) -> Option<Vec<(f64, f64)>> {
         let mut bounds = self.bounds.clone();
         for _ in 0..OUTER_ROUNDS {
@@ -1012,7 +1017,12 @@ impl PartLp {
                     };
                     let (low, high) = &mut bounds[v];
                     // Narrowed only by more than a hair, so the rounds end.
-                    let hair = OUTER_ROUND_OFF * (1.0 + low.abs().max(high.abs()).min(1e300));
+                    // (Of the finite ends only: a range unbounded on one side still narrows on the other.)
+                    let size = [*low, *high]
+                        .iter()
+                        .filter(|x| x.is_finite())
+                        .fold(0.0, |m: f64, x| m.max(x.abs()));
+                    let hair = OUTER_ROUND_OFF * (1.0 + size);
                     if x_low > *low + hair {
                         *low = x_low;
                         narrowed = true;

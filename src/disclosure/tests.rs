@@ -991,6 +991,28 @@ fn bound_propagation_follows_signs_and_unbounded_terms() {
     assert!(close(outer[2], (0.0, 3.0)), "{:?}", outer[2]);
     assert_eq!(outer[3].0, -inf);
     assert!((outer[3].1 - 5.5).abs() < 1e-6, "{:?}", outer[3]);
+    // A range unbounded above still narrows from below: u >= 0 and u - y >= 3 put u at 3 or
+    // more (y >= 0), and then v + u <= 5 puts v at 2 or less.
+    let half = PartLp {
+        vars: vec![Q(0), Q(1), Q(2)],
+        bounds: vec![(0.0, inf), (0.0, 4.0), (-inf, inf)],
+        rows: vec![
+            (vec![(0, 1.0), (1, -1.0)], ComparisonOp::Ge, 3.0),
+            (vec![(2, 1.0), (0, 1.0)], ComparisonOp::Le, 5.0),
+        ],
+        key: Vec::new(),
+    };
+    let outer = half.outer().expect("the ranges do not cross");
+    assert!(
+        (outer[0].0 - 3.0).abs() < 1e-6 && outer[0].1 == inf,
+        "{:?}",
+        outer[0]
+    );
+    assert!(
+        (outer[2].1 - 2.0).abs() < 1e-6 && outer[2].0 == -inf,
+        "{:?}",
+        outer[2]
+    );
     // Ranges that cross (no feasible point) give none.
     let mut crossing = part.clone();
     crossing.rows.push((vec![(1, 1.0)], ComparisonOp::Ge, 6.0));
