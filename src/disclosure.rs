@@ -1016,8 +1016,8 @@ impl PartLp {
                         (term_high / c, term_low / c)
                     };
                     let (low, high) = &mut bounds[v];
-                    // Narrowed only by more than a hair, so the rounds end.
-                    // (Of the finite ends only: a range unbounded on one side still narrows on the other.)
+                    // Narrowed only by more than a hair, so the rounds end; the hair is sized by
+                    // the finite ends, so a range unbounded on one side narrows on the other.
                     let size = [*low, *high]
                         .iter()
                         .filter(|x| x.is_finite())
