@@ -833,9 +833,11 @@ impl<'a> Intervals<'a> {
     /// exposed counts are pinned by a sum or two, which the bounds of [`PartLp::outer`] show
     /// without solving: a range that holds the interval and fails the test proves that the
     /// interval fails it. The answer is the exact interval's. The solver's may differ: it holds
-    /// each row only within an absolute 1e-7, which through a large ratio of coefficients can
-    /// put its extremes outside the exact interval (a count taken as wide that is pinned); the
-    /// propagated bounds do not, so where they decide, they decide toward protecting.
+    /// each row and bound only within an absolute 1e-7, which through a large ratio of
+    /// coefficients can put its extremes outside the exact interval (a count taken as wide that
+    /// is pinned). The propagated bounds do not: where they decide, they decide toward
+    /// protecting, and the solver's values past them are taken back to them (`Solved::see`).
+    /// A stray within them, where they are wider than the interval, stays possible.
     fn failing(
         &mut self,
         q: Q,
@@ -936,9 +938,22 @@ impl Solved {
         if !self.extremes.insert((target, largest)) {
             return;
         }
-        let point = part.extreme(target, largest);
-        for (range, x) in self.seen.iter_mut().zip(point.iter().flatten()) {
-            *range = (range.0.min(*x), range.1.max(*x));
+        if let Some(point) = part.extreme(target, largest) {
+            self.see(part, &point);
+        }
+    }
+
+    /// Adds a point the solver returned to the range seen. It holds the rows only within the
+    /// solver's tolerance; the propagated bounds hold every point of the exact region, so a
+    /// value past them is the tolerance's, not a reader's, and is taken back to them.
+    fn see(&mut self, part: &PartLp, point: &[f64]) {
+        let outer = self.outer(part).map(<[_]>::to_vec);
+        for (k, (range, &x)) in self.seen.iter_mut().zip(point).enumerate() {
+            let x = match outer.as_ref().and_then(|o| o.get(k)) {
+                Some(&(low, high)) => x.max(low).min(high),
+                None => x,
+            };
+            *range = (range.0.min(x), range.1.max(x));
         }
     }
 
@@ -956,7 +971,8 @@ const OUTER_ROUNDS: usize = 30;
 /// How far [`PartLp::outer`] widens what a relation implies, relative to the largest of its
 /// terms and right-hand side: far past the round-off of adding them up (about 1e-16 a term), so
 /// that each bound holds every point of the exact region (not every point the solver may
-/// return within its tolerance; see [`Intervals::failing`]).
+/// return within its tolerance; see [`Intervals::failing`]). Relative only: a row of tiny
+/// coefficients (1e-6 x <= 5e-6) is as exact as any, and an absolute margin would let x stray.
 const OUTER_ROUND_OFF: f64 = 1e-8;
 
 impl PartLp {
@@ -987,7 +1003,7 @@ impl PartLp {
                         }
                     }
                 }
-                let widen = OUTER_ROUND_OFF * scale.max(1.0);
+                let widen = OUTER_ROUND_OFF * scale;
                 for &(v, c) in terms.iter().filter(|(_, c)| *c != 0.0) {
                     let (low, high) = term_range(c, bounds[v]);
                     // What the other terms add up to at least and at most.

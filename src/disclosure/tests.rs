@@ -1094,3 +1094,65 @@ fn a_count_told_to_the_whole_number_and_how_wide_a_reader_reads_it() {
     b.get_mut(cells[1]).known = Known::Between(3.2, 3.9);
     assert!(b.told_whole(cells[1], &mut Cache::default()));
 }
+
+#[test]
+fn a_count_the_solver_takes_past_the_propagated_bounds_is_not_seen_there() {
+    // -3 x - 2e9 z >= 0 with z >= 0 puts x at 0 or less; the solver, which holds z's bound only
+    // within 1e-7, returns z at -4.5e-8 and x at 30 (microlp 0.7). The propagated bounds pin x
+    // near 0, so that is where the audit sees it: not wide.
+    let part = PartLp {
+        vars: (0..5).map(Q).collect(),
+        bounds: vec![(0.0, 30.0); 5],
+        rows: vec![
+            (
+                vec![(0, -1e9), (1, 3.0), (3, -1e9)],
+                ComparisonOp::Le,
+                -6999999997.0,
+            ),
+            (
+                vec![(2, -1e-6), (3, 41000.0), (4, -1e6)],
+                ComparisonOp::Le,
+                -13713000.0,
+            ),
+            (
+                vec![(0, 3e-6), (1, 2e6), (2, 3e6), (3, 1.0), (4, 2e-6)],
+                ComparisonOp::Le,
+                2000007.000028,
+            ),
+            (vec![(3, -2e9), (4, -2e9)], ComparisonOp::Eq, -42e9),
+            (vec![(0, -3.0), (2, -2e9)], ComparisonOp::Ge, 0.0),
+        ],
+        key: Vec::new(),
+    };
+    let mut cache = Cache::default();
+    let solved = cache.solved(&part);
+    solved.solve(&part, 0, true);
+    assert!(solved.seen[0].1 < 1e-6, "{:?}", solved.seen[0]);
+}
+
+#[test]
+fn a_value_the_solver_returns_past_the_propagated_bounds_is_taken_back_to_them() {
+    // 1e-6 x <= 5e-6 and 1e6 x - 41000 z >= 5e6 pin x to 5 and z to 0, which bound propagation
+    // shows; a point with z at 2.4 (the first row held within 1e-7 as written, x at 5.1) is seen
+    // near them. w - x <= 5 leaves w from 0 to 10: its 7 is seen as it is.
+    let part = PartLp {
+        vars: vec![Q(0), Q(1), Q(2)],
+        bounds: vec![(0.0, 100.0), (0.0, 10.0), (0.0, 100.0)],
+        rows: vec![
+            (vec![(0, 1e-6)], ComparisonOp::Le, 5e-6),
+            (vec![(0, 1e6), (1, -41000.0)], ComparisonOp::Ge, 5e6),
+            (vec![(2, 1.0), (0, -1.0)], ComparisonOp::Le, 5.0),
+        ],
+        key: Vec::new(),
+    };
+    let mut cache = Cache::default();
+    let solved = cache.solved(&part);
+    solved.see(&part, &[5.1, 2.4, 7.0]);
+    let [x, z, w] = [solved.seen[0], solved.seen[1], solved.seen[2]];
+    assert!(
+        (x.0 - 5.0).abs() < 1e-5 && (x.1 - 5.0).abs() < 1e-5,
+        "{x:?}"
+    );
+    assert!(z.0.abs() < 1e-4 && z.1.abs() < 1e-4, "{z:?}");
+    assert_eq!(w, (7.0, 7.0));
+}
