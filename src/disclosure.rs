@@ -112,9 +112,10 @@ struct Solved {
     /// The (variable, largest rather than smallest) already asked of the solver, whether it
     /// answered or failed (a failure is not asked again).
     extremes: std::collections::HashSet<(usize, bool)>,
-    /// Per variable, the smallest and largest value among the points the solver returned. Each
-    /// point satisfies every relation, so a variable's interval holds this range: when it is
-    /// already wide enough, no linear program needs solving for it (most need none).
+    /// Per variable, the smallest and largest value among the points the solver returned, each
+    /// taken within the propagated bounds (see [`Solved::see`]). Each point satisfies every
+    /// relation (within the solver's tolerance), so a variable's interval holds this range: when
+    /// it is already wide enough, no linear program needs solving for it (most need none).
     seen: Vec<(f64, f64)>,
     /// The part's [`PartLp::outer`] bounds, once asked for.
     outer: Option<Option<Vec<(f64, f64)>>>,
@@ -949,6 +950,10 @@ impl Solved {
     fn see(&mut self, part: &PartLp, point: &[f64]) {
         let outer = self.outer(part).map(<[_]>::to_vec);
         for (k, (range, &x)) in self.seen.iter_mut().zip(point).enumerate() {
+            // A value no point holds is no evidence (max and min would take NaN for the bound).
+            if !x.is_finite() {
+                continue;
+            }
             let x = match outer.as_ref().and_then(|o| o.get(k)) {
                 Some(&(low, high)) => x.max(low).min(high),
                 None => x,
@@ -971,8 +976,9 @@ const OUTER_ROUNDS: usize = 30;
 /// How far [`PartLp::outer`] widens what a relation implies, relative to the largest of its
 /// terms and right-hand side: far past the round-off of adding them up (about 1e-16 a term), so
 /// that each bound holds every point of the exact region (not every point the solver may
-/// return within its tolerance; see [`Intervals::failing`]). Relative only: a row of tiny
-/// coefficients (1e-6 x <= 5e-6) is as exact as any, and an absolute margin would let x stray.
+/// return within its tolerance; see [`Intervals::failing`]). Relative: a row of tiny
+/// coefficients (1e-6 x <= 5e-6) is as exact as any, and an absolute margin would let x stray
+/// (beside it, `outer` adds what a very long row or one of subnormal terms needs).
 const OUTER_ROUND_OFF: f64 = 1e-8;
 
 impl PartLp {
@@ -1003,7 +1009,10 @@ impl PartLp {
                         }
                     }
                 }
-                let widen = OUTER_ROUND_OFF * scale;
+                // The round-off of adding n terms grows as n times n of the largest; the
+                // smallest normal number covers a row of subnormal terms.
+                let n = terms.len() as f64;
+                let widen = scale * (OUTER_ROUND_OFF + n * n * f64::EPSILON) + f64::MIN_POSITIVE;
                 for &(v, c) in terms.iter().filter(|(_, c)| *c != 0.0) {
                     let (low, high) = term_range(c, bounds[v]);
                     // What the other terms add up to at least and at most.
