@@ -682,6 +682,8 @@ fn weekly_in_range(k: f64, weeks: f64, minutes: f64, minimum: f64) -> Result<(),
     Ok(())
 }
 
+/// A row's values, or what is wrong with it (boxed: each value's result is then a word and a
+/// float, not a whole error, on the path every row takes).
 fn check_row(
     record: Record,
     header: &[String],
@@ -689,12 +691,14 @@ fn check_row(
     (l, subgroup_at): (Layout, &[usize]),
     opts: &ReadOptions,
     line: u64,
-) -> Result<RowValues, RowError> {
-    let err = |column: Option<usize>, code: Code, message: String| RowError {
-        line,
-        column: column.map(|i| header[i].clone()),
-        code,
-        message,
+) -> Result<RowValues, Box<RowError>> {
+    let err = |column: Option<usize>, code: Code, message: String| {
+        Box::new(RowError {
+            line,
+            column: column.map(|i| header[i].clone()),
+            code,
+            message,
+        })
     };
     row_shape(record.unchecked_bytes(), record.len(), width)
         .map_err(|(code, message)| err(None, code, message))?;
@@ -729,7 +733,7 @@ fn check_row(
             format!("The student id is longer than {MAX_ID_BYTES} bytes."),
         ));
     }
-    let number = |i: usize, optional: bool| -> Result<f64, RowError> {
+    let number = |i: usize, optional: bool| -> Result<f64, Box<RowError>> {
         match parse_number(field(i)) {
             Ok(Some(x)) => Ok(x),
             Ok(None) if optional => Ok(f64::NAN),
@@ -940,6 +944,18 @@ fn thousands_grouped(text: &str) -> bool {
 
 /// Grade 0 to 12; `K` and `KG` are kindergarten (0).
 pub fn parse_grade(raw: &[u8]) -> Result<u8, String> {
+    // One or two digits, as nearly every roster writes a grade (what `u8::from_str` gives).
+    match *raw {
+        [d] if d.is_ascii_digit() => return Ok(d - b'0'),
+        [a, b]
+            if a.is_ascii_digit()
+                && b.is_ascii_digit()
+                && (a - b'0') * 10 + (b - b'0') <= MAX_GRADE =>
+        {
+            return Ok((a - b'0') * 10 + (b - b'0'))
+        }
+        _ => {}
+    }
     let s = raw.trim_ascii();
     if s.eq_ignore_ascii_case(b"K") || s.eq_ignore_ascii_case(b"KG") {
         return Ok(0);
@@ -958,6 +974,11 @@ pub fn parse_grade(raw: &[u8]) -> Result<u8, String> {
 
 /// `intervention`, `treatment` or `T`; `comparison`, `control` or `C` (any case).
 pub fn parse_group(raw: &[u8]) -> Result<bool, String> {
+    match raw {
+        b"T" => return Ok(true),
+        b"C" => return Ok(false),
+        _ => {}
+    }
     let s = raw.trim_ascii();
     let is = |words: &[&[u8]]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
     if is(&[b"intervention", b"treatment", b"t"]) {

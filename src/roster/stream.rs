@@ -473,7 +473,8 @@ fn take_record(
             (rows.layout, &rows.subgroup_at),
             opts,
             line,
-        ),
+        )
+        .map_err(|e| *e),
     };
     match checked {
         Ok(_) if rows.roster.len() >= MAX_STUDENTS => Err(fatal(

@@ -61,6 +61,35 @@ fn numbers_grades_and_groups() {
     assert!(parse_group(b"").is_err());
 }
 
+/// Every value of one or two bytes (the shortcut's whole domain, and more) reads as the
+/// documented rule says: K or KG, or a whole number 0 to 12 as Rust reads a u8 (a plus sign,
+/// leading zeros); T, C and the words, any case, around spaces.
+#[test]
+fn short_grades_and_groups_read_as_the_rule_says() {
+    let grade_rule = |raw: &[u8]| {
+        let s = raw.trim_ascii();
+        if s.eq_ignore_ascii_case(b"k") || s.eq_ignore_ascii_case(b"kg") {
+            return Some(0);
+        }
+        let g: u8 = std::str::from_utf8(s).ok()?.parse().ok()?;
+        (g <= 12).then_some(g)
+    };
+    let group_rule = |raw: &[u8]| match raw.trim_ascii().to_ascii_lowercase().as_slice() {
+        b"t" => Some(true),
+        b"c" => Some(false),
+        _ => None,
+    };
+    let mut values: Vec<Vec<u8>> = (0..=255u8).map(|a| vec![a]).collect();
+    values.extend((0..=255u8).flat_map(|a| (0..=255u8).map(move |b| vec![a, b])));
+    for v in &values {
+        assert_eq!(parse_grade(v).ok(), grade_rule(v), "{v:?}");
+        assert_eq!(parse_group(v).ok(), group_rule(v), "{v:?}");
+    }
+    assert_eq!(parse_grade(b"007"), Ok(7));
+    assert_eq!(parse_grade(b"+12"), Ok(12));
+    assert!(parse_grade(b"99").is_err() && parse_grade(b"1 2").is_err());
+}
+
 #[test]
 fn forged_ids_share_a_hash_and_are_still_told_apart() {
     // The construction the Node test uses to flood the duplicate check: 16-byte ids whose second
