@@ -948,13 +948,14 @@ impl Solved {
     /// solver's tolerance; the propagated bounds hold every point of the exact region, so a
     /// value past them is the tolerance's, not a reader's, and is taken back to them.
     fn see(&mut self, part: &PartLp, point: &[f64]) {
-        let outer = self.outer(part).map(<[_]>::to_vec);
-        for (k, (range, &x)) in self.seen.iter_mut().zip(point).enumerate() {
+        let Solved { seen, outer, .. } = self;
+        let outer = outer.get_or_insert_with(|| part.outer()).as_deref();
+        for (k, (range, &x)) in seen.iter_mut().zip(point).enumerate() {
             // A value no point holds is no evidence (max and min would take NaN for the bound).
             if !x.is_finite() {
                 continue;
             }
-            let x = match outer.as_ref().and_then(|o| o.get(k)) {
+            let x = match outer.and_then(|o| o.get(k)) {
                 Some(&(low, high)) => x.max(low).min(high),
                 None => x,
             };
