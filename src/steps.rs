@@ -123,13 +123,13 @@ impl Scale {
                 .of(x, || (2..=FINEST).find(|&u| on(u)))
                 .and_then(|own| common_units(units, own));
             let Some(finer) = self.units else { return };
-            self.gcd = self.gcd.saturating_mul(u64::from(finer / units));
+            self.gcd = times(self.gcd, finer / units);
         }
         let Some(units) = self.units else { return };
         // (Past 2^53 units floats are all whole: such a score says nothing of the step. Half
         // away from zero: a score of 5e8 units or more is "on" them within a half, so a tie can
         // occur, and rounding it the other way would change the gcd.)
-        let scaled = (x * f64::from(units)).round().abs();
+        let scaled = half_away_from_zero((x * f64::from(units)).abs());
         let k = if scaled <= 9e15 { scaled as u64 } else { 1 };
         self.gcd = gcd(self.gcd, k);
     }
@@ -147,10 +147,7 @@ impl Scale {
             .and_then(|(a, b)| common_units(a, b));
         if let (Some(a), Some(b), Some(l)) = (self.units, other.units, units) {
             // Both sets' scores in the common units, and the coarsest step both fit.
-            self.gcd = gcd(
-                self.gcd.saturating_mul(u64::from(l / a)),
-                other.gcd.saturating_mul(u64::from(l / b)),
-            );
+            self.gcd = gcd(times(self.gcd, l / a), times(other.gcd, l / b));
             self.coarse = gcd(self.coarse, other.coarse);
         }
         self.units = units;
@@ -204,6 +201,27 @@ fn common_units(a: u32, b: u32) -> Option<u32> {
 /// The greatest common divisor (gcd(0, b) = b), by Stein's binary algorithm: shifts and
 /// subtractions, no division (a 64-bit division, once per step of Euclid's, was most of a
 /// student's cost in [`Scale::see_remembering`]).
+/// `a x b`, saturating. (A u64 multiply that checks for overflow is a 128-bit multiply, a call
+/// in wasm; below 2^32 times a u32 none can occur.)
+fn times(a: u64, b: u32) -> u64 {
+    match a <= u64::from(u32::MAX) {
+        true => a * u64::from(b),
+        false => a.saturating_mul(u64::from(b)),
+    }
+}
+
+/// `a.round()` for `a >= 0` (half away from zero), from `trunc`, one wasm instruction, where
+/// `round` is a call. Exact: `a - trunc(a)` is exact for every double, and `trunc(a) + 1` below
+/// 2^52 (past it every double is whole).
+fn half_away_from_zero(a: f64) -> f64 {
+    let whole = a.trunc();
+    if a - whole >= 0.5 {
+        whole + 1.0
+    } else {
+        whole
+    }
+}
+
 fn gcd(a: u64, b: u64) -> u64 {
     if a == 0 || b == 0 {
         return a | b;
@@ -442,7 +460,9 @@ fn fractions_around(r: f64, n: f64) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    use super::{decline_top, threshold_steps, zero_gain, Scale, ScoreUnits};
+    use super::{
+        decline_top, half_away_from_zero, threshold_steps, times, zero_gain, Scale, ScoreUnits,
+    };
     use crate::contract::{GrowthMetric, IndexNorm, TypicalNorm};
 
     fn units(u: u32) -> Scale {
@@ -810,6 +830,48 @@ mod tests {
             }
             for (x, y) in [(a, b), (small, b), (a << shift, small << shift), (a, 0), (0, small), (small, small * 7)] {
                 proptest::prop_assert_eq!(super::gcd(x, y), euclid(x, y), "{} {}", x, y);
+            }
+        }
+    }
+
+    /// The shortcuts give what the library's `round` and `saturating_mul` give: at the halves,
+    /// just below them, at 2^52 and 2^53 where every double is whole, and at the limits.
+    #[test]
+    fn rounding_and_scaling_match_the_library() {
+        let mut values = vec![
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            1.4999999999999998,
+            4503599627370495.5,
+            4503599627370496.0,
+            9007199254740993.0,
+            1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+        ];
+        // Scores of tenths, hundredths and thousandths times their units, as `see_score` takes them.
+        for i in 0..20_000u32 {
+            let x = f64::from(i) * 0.001;
+            values.extend([x * 10.0, x * 100.0, x * 1000.0, x * 7.0 + 0.5]);
+        }
+        for a in values {
+            assert_eq!(half_away_from_zero(a).to_bits(), a.round().to_bits(), "{a}");
+        }
+        for a in [
+            0,
+            1,
+            7,
+            u64::from(u32::MAX),
+            u64::from(u32::MAX) + 1,
+            1 << 54,
+            u64::MAX,
+        ] {
+            for b in [0, 1, 2, 10, 1000, u32::MAX] {
+                assert_eq!(times(a, b), a.saturating_mul(u64::from(b)), "{a} x {b}");
             }
         }
     }
