@@ -1946,7 +1946,13 @@ impl Combinations {
         });
         let slot = (hash >> 54) as usize % RECENT_COMBINATIONS;
         let at = match self.seen.get(self.recent[slot]) {
-            Some((key, _)) if *key == self.key => self.recent[slot],
+            // (Element by element: a slice comparison is a call to memcmp in wasm.)
+            Some((key, _))
+                if key.len() == self.key.len()
+                    && key.iter().zip(&self.key).all(|(a, b)| a == b) =>
+            {
+                self.recent[slot]
+            }
             _ => {
                 let next = self.seen.len();
                 let at = *self.index.entry(self.key.clone()).or_insert(next);
