@@ -53,7 +53,9 @@ pub struct Category {
     pub values: Vec<String>,
     pub codes: Vec<u32>,
     /// Value -> code, ordered: lookups cost O(log values) whatever the values are, so a file
-    /// crafted to collide in a hash table cannot slow the reader down.
+    /// crafted to collide in a hash table cannot slow the reader down. A short value is found
+    /// by its [`short_word`] (one comparison a step), a longer one by its bytes.
+    short_index: BTreeMap<u64, u32>,
     index: BTreeMap<Vec<u8>, u32>,
     /// Each code's value as a [`short_word`], or 0 for a longer value: most values are short
     /// (school numbers, Y/N flags), and a word compares in one instruction.
@@ -152,12 +154,19 @@ impl Category {
         let code = if cached_key == key && same(cached, &self.values, &self.words) {
             cached
         } else {
-            match self.index.get(value) {
+            let known = match word {
+                Some(w) => self.short_index.get(&w),
+                None => self.index.get(value),
+            };
+            match known {
                 Some(&c) => c,
                 None if self.values.len() >= self.limit => return false,
                 None => {
                     let c = self.values.len() as u32;
-                    self.index.insert(value.to_vec(), c);
+                    match word {
+                        Some(w) => self.short_index.insert(w, c),
+                        None => self.index.insert(value.to_vec(), c),
+                    };
                     self.values
                         .push(String::from_utf8_lossy(value).into_owned());
                     self.words.push(word.unwrap_or(0));
