@@ -118,7 +118,7 @@ impl Doses {
         let dose = if minutes_per_week >= TOP_DOSE as f64 {
             TOP_DOSE as usize
         } else if minutes_per_week > 0.0 {
-            minutes_per_week.round() as usize
+            crate::steps::half_away_from_zero(minutes_per_week) as usize
         } else {
             0
         };

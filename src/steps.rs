@@ -213,7 +213,7 @@ fn times(a: u64, b: u32) -> u64 {
 /// `a.round()` for `a >= 0` (half away from zero), from `trunc`, one wasm instruction, where
 /// `round` is a call. Exact: `a - trunc(a)` is exact for every double, and `trunc(a) + 1` below
 /// 2^52 (past it every double is whole).
-fn half_away_from_zero(a: f64) -> f64 {
+pub(crate) fn half_away_from_zero(a: f64) -> f64 {
     let whole = a.trunc();
     if a - whole >= 0.5 {
         whole + 1.0
