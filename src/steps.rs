@@ -198,9 +198,6 @@ fn common_units(a: u32, b: u32) -> Option<u32> {
     (lcm <= u64::from(FINEST)).then_some(lcm as u32)
 }
 
-/// The greatest common divisor (gcd(0, b) = b), by Stein's binary algorithm: shifts and
-/// subtractions, no division (a 64-bit division, once per step of Euclid's, was most of a
-/// student's cost in [`Scale::see_remembering`]).
 /// `a x b`, saturating. (A u64 multiply that checks for overflow is a 128-bit multiply, a call
 /// in wasm; below 2^32 times a u32 none can occur.)
 fn times(a: u64, b: u32) -> u64 {
@@ -222,6 +219,9 @@ pub(crate) fn half_away_from_zero(a: f64) -> f64 {
     }
 }
 
+/// The greatest common divisor (gcd(0, b) = b), by Stein's binary algorithm: shifts and
+/// subtractions, no division (a 64-bit division, once per step of Euclid's, was most of a
+/// student's cost in [`Scale::see_remembering`]).
 fn gcd(a: u64, b: u64) -> u64 {
     if a == 0 || b == 0 {
         return a | b;
@@ -847,7 +847,8 @@ mod tests {
             1.4999999999999998,
             4503599627370495.5,
             4503599627370496.0,
-            9007199254740993.0,
+            9007199254740992.0,
+            9007199254740994.0,
             1e300,
             f64::MAX,
             f64::MIN_POSITIVE,
