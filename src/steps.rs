@@ -207,13 +207,13 @@ fn times(a: u64, b: u32) -> u64 {
     }
 }
 
-/// `a.round()` for `a >= 0` (half away from zero), from `trunc`, one wasm instruction, where
-/// `round` is a call. Exact: `a - trunc(a)` is exact for every double, and `trunc(a) + 1` below
-/// 2^52 (past it every double is whole).
+/// `a.round()` (half away from zero), from `trunc`, one wasm instruction, where `round` is a
+/// call. Exact: `a - trunc(a)` is exact for every double, and `trunc(a) ± 1` below 2^52 (past it
+/// every double is whole).
 pub(crate) fn half_away_from_zero(a: f64) -> f64 {
     let whole = a.trunc();
-    if a - whole >= 0.5 {
-        whole + 1.0
+    if (a - whole).abs() >= 0.5 {
+        whole + 1f64.copysign(a)
     } else {
         whole
     }
@@ -859,7 +859,7 @@ mod tests {
             let x = f64::from(i) * 0.001;
             values.extend([x * 10.0, x * 100.0, x * 1000.0, x * 7.0 + 0.5]);
         }
-        for a in values {
+        for a in values.iter().flat_map(|&a| [a, -a]) {
             assert_eq!(half_away_from_zero(a).to_bits(), a.round().to_bits(), "{a}");
         }
         for a in [
