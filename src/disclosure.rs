@@ -948,8 +948,10 @@ impl Solved {
     /// solver's tolerance; the propagated bounds hold every point of the exact region, so a
     /// value past them is the tolerance's, not a reader's, and is taken back to them.
     fn see(&mut self, part: &PartLp, point: &[f64]) {
+        // Worked out once by `outer`, then read beside `seen` (two fields borrowed apart).
+        self.outer(part);
         let Solved { seen, outer, .. } = self;
-        let outer = outer.get_or_insert_with(|| part.outer()).as_deref();
+        let outer = outer.as_ref().and_then(Option::as_deref);
         for (k, (range, &x)) in seen.iter_mut().zip(point).enumerate() {
             // A value no point holds is no evidence (max and min would take NaN for the bound).
             if !x.is_finite() {
