@@ -1098,20 +1098,36 @@ struct Duplicate {
     id: Vec<u8>,
 }
 
-/// The rows whose id repeats an earlier row's, in row order. `ids` holds (hash of the id, row);
-/// row r's id is `id_bytes[id_ends[r - 1]..id_ends[r]]`. Rows with equal hashes (duplicates, or
-/// collisions) are compared exactly, by sorting them: O(k log k) for a group of k, so even ids
-/// crafted to share one hash cost a sort, never k squared comparisons.
-fn duplicate_rows(ids: &mut [(u64, u32)], id_bytes: &[u8], id_ends: &[usize]) -> Vec<Duplicate> {
-    ids.sort_unstable_by_key(|&(hash, _)| hash);
+/// Bits of a row number in an id's key ([`id_key`]).
+const ROW_BITS: u32 = 24;
+const _: () = assert!(MAX_STUDENTS < 1 << ROW_BITS);
+
+/// Row `row`'s id as one word, for the duplicate check: the top 40 bits of the id's hash above
+/// the row. Sorting words is quicker than sorting (hash, row) pairs, and puts the rows of equal
+/// hashes (duplicates, or collisions, compared exactly after) side by side in row order.
+fn id_key(hash: u64, row: u32) -> u64 {
+    hash & !((1 << ROW_BITS) - 1) | u64::from(row)
+}
+
+/// The rows whose id repeats an earlier row's, in row order. `keys` holds each row's
+/// [`id_key`]; row r's id is `id_bytes[id_ends[r - 1]..id_ends[r]]`. Rows with equal hashes
+/// (duplicates, or collisions) are compared exactly, by sorting them: O(k log k) for a group of
+/// k, so even ids crafted to share one hash cost a sort, never k squared comparisons.
+fn duplicate_rows(keys: &mut [u64], id_bytes: &[u8], id_ends: &[usize]) -> Vec<Duplicate> {
+    keys.sort_unstable();
+    let row_of = |key: u64| (key & ((1 << ROW_BITS) - 1)) as u32;
     let id = |row: u32| {
         let row = row as usize;
         let start = row.checked_sub(1).map_or(0, |r| id_ends[r]);
         id_bytes.get(start..id_ends[row]).unwrap_or_default()
     };
     let mut found = Vec::new();
-    for group in ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        let mut members: Vec<(&[u8], u32)> = group.iter().map(|&(_, row)| (id(row), row)).collect();
+    let same_hash = |a: &u64, b: &u64| a >> ROW_BITS == b >> ROW_BITS;
+    for group in keys.chunk_by(same_hash).filter(|g| g.len() > 1) {
+        let mut members: Vec<(&[u8], u32)> = group
+            .iter()
+            .map(|&key| (id(row_of(key)), row_of(key)))
+            .collect();
         // Equal ids side by side, the earliest row first.
         members.sort_unstable();
         for same in members.chunk_by(|a, b| a.0 == b.0) {

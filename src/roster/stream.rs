@@ -5,9 +5,9 @@
 //! line ends, a UTF-8 byte-order mark.
 
 use super::{
-    check_row, drop_duplicates, duplicate_rows, empty_roster, fatal, fx_hash, layout, row_too_long,
-    Layout, ReadOptions, ReadOutcome, Roster, MAX_REPORTED_ROW_ERRORS, MAX_RESERVED_ROWS,
-    MAX_ROW_BYTES, MAX_STUDENTS,
+    check_row, drop_duplicates, duplicate_rows, empty_roster, fatal, fx_hash, id_key, layout,
+    row_too_long, Layout, ReadOptions, ReadOutcome, Roster, MAX_REPORTED_ROW_ERRORS,
+    MAX_RESERVED_ROWS, MAX_ROW_BYTES, MAX_STUDENTS,
 };
 use crate::error::{Code, Error, RowError};
 use csv_core::ReadRecordResult;
@@ -113,9 +113,9 @@ struct Rows {
     layout: Layout,
     subgroup_at: Vec<usize>,
     roster: Roster,
-    /// (hash of the id, row) for each row kept, and each id's bytes end to end with where each
-    /// ends: duplicates are found after the last row, from these alone.
-    ids: Vec<(u64, u32)>,
+    /// Each row's [`id_key`] (its id's hash and its row), and each id's bytes end to end with
+    /// where each ends: duplicates are found after the last row, from these alone.
+    ids: Vec<u64>,
     id_bytes: Vec<u8>,
     id_ends: Vec<usize>,
     errors: Vec<RowError>,
@@ -504,7 +504,7 @@ fn take_record(
         Ok(values) => {
             let id = record.get(rows.layout.id).unwrap_or_default().trim_ascii();
             // Below 2^32: rows <= MAX_STUDENTS (checked above).
-            rows.ids.push((fx_hash(id), rows.roster.len() as u32));
+            rows.ids.push(id_key(fx_hash(id), rows.roster.len() as u32));
             rows.id_bytes.extend_from_slice(id);
             rows.id_ends.push(rows.id_bytes.len());
             if let Some(g) = values.no_norm {

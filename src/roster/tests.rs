@@ -5,7 +5,7 @@ use stream::marked_bytes;
 fn equal_hashes_are_compared_exactly() {
     // Three rows forced into one hash group: rows 0 and 2 share an id, row 1 differs.
     let (id_bytes, id_ends) = (b"A7B8A7", [2usize, 4, 6]);
-    let mut ids = vec![(42u64, 2u32), (42, 0), (42, 1)];
+    let mut ids = vec![id_key(42, 2), id_key(42, 0), id_key(42, 1)];
     let found = duplicate_rows(&mut ids, id_bytes, &id_ends);
     assert_eq!(found.len(), 1);
     assert_eq!(
@@ -111,7 +111,7 @@ fn forged_ids_share_a_hash_and_are_still_told_apart() {
         id_bytes.extend_from_slice(id);
         id_ends.push(id_bytes.len());
     }
-    let mut ids: Vec<(u64, u32)> = (0..3).map(|r| (fx_hash(&a), r)).collect();
+    let mut ids: Vec<u64> = (0..3).map(|r| id_key(fx_hash(&a), r)).collect();
     let found = duplicate_rows(&mut ids, &id_bytes, &id_ends);
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].row, found[0].first), (2, 0));
