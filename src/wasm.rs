@@ -445,9 +445,10 @@ pub fn evaluate_contract(
             let length = roster_length(roster)?;
             let text = roster.is_string();
             let size = (!text).then_some(length);
+            let source = Source::default();
             let mut evaluator =
-                crate::evaluate::Evaluator::hashed_by(&contract, size, roster_hash())?;
-            each_piece(roster, &mut |piece, at| {
+                crate::evaluate::Evaluator::hashed_by(&contract, size, roster_hash(&source))?;
+            each_piece(roster, &source, &mut |piece, at| {
                 evaluator.push(piece, &mut progress)?;
                 if text && length > 0 {
                     progress(at as f64 / length as f64);
@@ -464,14 +465,19 @@ pub fn evaluate_contract(
 
 /// The roster's SHA-256 taken natively where the platform has a synchronous, incremental one
 /// (Node's `crypto`, several times faster than SHA-256 in wasm), else in wasm. Either hashes
-/// exactly the bytes the reader reads, as they are read.
+/// exactly the bytes the reader reads, as they are read; Node's reads a piece from `source`
+/// when the piece was copied from there.
 #[cfg(feature = "full")]
-fn roster_hash() -> Box<dyn crate::roster::RosterHash> {
-    match NodeSha256::new() {
+fn roster_hash(source: &Source) -> Box<dyn crate::roster::RosterHash> {
+    match NodeSha256::new(source) {
         Some(node) => Box::new(node),
         None => Box::new(sha2::Sha256::default()),
     }
 }
+
+/// The JS array a piece of a byte roster was copied from, while that piece is pushed: Node's
+/// hash reads the piece there, rather than from another copy out of wasm memory.
+type Source = std::rc::Rc<std::cell::RefCell<Option<js_sys::Uint8Array>>>;
 
 /// A `crypto.createHash("sha256")` of Node's (from `process.getBuiltinModule`, Node 20.16 and
 /// later), and whether every call to it succeeded.
@@ -481,6 +487,7 @@ struct NodeSha256 {
     update: js_sys::Function,
     digest: js_sys::Function,
     failed: bool,
+    source: Source,
 }
 
 #[cfg(feature = "full")]
@@ -488,7 +495,7 @@ impl NodeSha256 {
     /// Node's hash, if the platform lends one that gives SHA-256's known answer for "abc"
     /// (FIPS 180-2, appendix B.1) by the very calls used on the roster: anything else (another
     /// realm's objects, a mock) is left for the wasm's own.
-    fn new() -> Option<NodeSha256> {
+    fn new(source: &Source) -> Option<NodeSha256> {
         let method = |object: &JsValue, name: &str| {
             Reflect::get(object, &name.into())
                 .ok()?
@@ -507,6 +514,7 @@ impl NodeSha256 {
                 digest: method(&hash, "digest")?,
                 hash,
                 failed: false,
+                source: Source::clone(source),
             })
         };
         let mut probe = Box::new(open()?);
@@ -522,8 +530,13 @@ impl NodeSha256 {
 #[cfg(feature = "full")]
 impl crate::roster::RosterHash for NodeSha256 {
     fn update(&mut self, bytes: &[u8]) {
-        let copy = js_sys::Uint8Array::from(bytes);
-        self.failed |= self.update.call1(&self.hash, &copy).is_err();
+        // The piece's own JS array when `bytes` were copied from it (the same length: the
+        // reader hashes each piece pushed, whole), else a copy of `bytes`.
+        let array = match self.source.borrow_mut().take() {
+            Some(piece) if piece.length() as usize == bytes.len() => piece,
+            _ => js_sys::Uint8Array::from(bytes),
+        };
+        self.failed |= self.update.call1(&self.hash, &array).is_err();
     }
 
     /// The digest, asked for as hex text (a string is a string in every realm).
@@ -581,8 +594,9 @@ type PieceReader<'a> = dyn FnMut(&[u8], u32) -> Result<(), Error> + 'a;
 
 /// Hands `roster` (a string, as UTF-8, or bytes) to `f` a piece at a time, with the position
 /// reached (in UTF-16 units for a string, bytes otherwise). A string is cut between UTF-16 units
-/// that are not the two halves of one character.
-fn each_piece(roster: &JsValue, f: &mut PieceReader) -> Result<(), Error> {
+/// that are not the two halves of one character. A piece of bytes is in `source` while `f`
+/// reads its copy.
+fn each_piece(roster: &JsValue, source: &Source, f: &mut PieceReader) -> Result<(), Error> {
     if let Some(text) = roster.dyn_ref::<js_sys::JsString>() {
         let (len, mut at) = (text.length(), 0);
         while at < len {
@@ -603,7 +617,12 @@ fn each_piece(roster: &JsValue, f: &mut PieceReader) -> Result<(), Error> {
     let (len, mut at) = (bytes.length(), 0);
     while at < len {
         let end = at.saturating_add(PIECE).min(len);
-        f(&bytes.subarray(at, end).to_vec(), end)?;
+        let piece = bytes.subarray(at, end);
+        let copy = piece.to_vec();
+        *source.borrow_mut() = Some(piece);
+        let read = f(&copy, end);
+        source.borrow_mut().take();
+        read?;
         at = end;
     }
     Ok(())
@@ -620,6 +639,8 @@ pub struct RosterEvaluator {
     /// A text piece's last UTF-16 unit when it is the first half of a character: joined to the
     /// next text piece (as TextEncoder would encode the text whole), else written as U+FFFD.
     pending_high: Option<u16>,
+    /// The piece of bytes being pushed (see [`Source`]).
+    source: Source,
 }
 
 #[cfg(feature = "full")]
@@ -636,11 +657,14 @@ impl RosterEvaluator {
     ) -> Result<RosterEvaluator, JsValue> {
         let contract = json_arg(contract, Code::InvalidContract, "contract")?;
         let options = evaluate_options(options.unwrap_or(JsValue::UNDEFINED), true)?;
-        let inner = crate::evaluate::Evaluator::hashed_by(&contract, options.size, roster_hash())?;
+        let source = Source::default();
+        let inner =
+            crate::evaluate::Evaluator::hashed_by(&contract, options.size, roster_hash(&source))?;
         Ok(RosterEvaluator {
             inner: Some(inner),
             options,
             pending_high: None,
+            source,
         })
     }
 
@@ -661,7 +685,7 @@ impl RosterEvaluator {
             if self.pending_high.take().is_some() {
                 push(LONE_SURROGATE, 0)?;
             }
-            return Ok(each_piece(chunk, &mut push)?);
+            return Ok(each_piece(chunk, &self.source, &mut push)?);
         };
         let mut text = text.clone();
         if let Some(high) = self.pending_high.take() {
@@ -677,7 +701,7 @@ impl RosterEvaluator {
             self.pending_high = Some(last as u16);
             text = text.slice(0, len - 1);
         }
-        Ok(each_piece(&text, &mut push)?)
+        Ok(each_piece(&text, &self.source, &mut push)?)
     }
 
     /// The roster's end: the evaluation, as `evaluateContract` returns it. The evaluator is
