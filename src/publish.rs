@@ -128,6 +128,7 @@ impl ByTier {
 
     /// One student in `band` (a tier's index, or the tiers' count for below every tier) with
     /// the outcome `value`, who declined or not, whose scores are on `scale`.
+    #[inline]
     pub fn see(&mut self, (band, value, declined): (usize, f64, bool), scale: &Scale) {
         self.counts[band] += 1;
         let (low, high) = self.ranges[band].get_or_insert((value, value));

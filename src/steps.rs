@@ -135,12 +135,19 @@ impl Scale {
     }
 
     /// Both sets of students together: the finest step both fit, every grade of either.
+    #[inline]
     pub fn merge(&mut self, other: &Scale) {
-        // The common case, most students into a set on their units whose step is already 1.
+        // The common case, most students into a set on their units whose step is already 1
+        // (inlined where it is met: in wasm a call costs more than this test).
         if (self.units, self.gcd, self.coarse) == (other.units, 1, 1) {
             self.grades |= other.grades;
             return;
         }
+        self.merge_steps(other);
+    }
+
+    /// [`Scale::merge`] of sets whose units or steps differ.
+    fn merge_steps(&mut self, other: &Scale) {
         let units = self
             .units
             .zip(other.units)
