@@ -692,9 +692,10 @@ fn weekly_in_range(k: f64, weeks: f64, minutes: f64, minimum: f64) -> Result<(),
     Ok(())
 }
 
-/// [`check_row_in_full`]'s values for a row whose every value is in its commonest form: the
-/// right number of fields, published values in ASCII, numbers as plain decimals without spaces,
-/// no weekly rule and no own typical growth. None for any other row, left to
+/// [`check_row_in_full`]'s values for a row whose every value is in its commonest form: a line
+/// read in place (no quote; not cut by a chunk's end), the right number of fields, published
+/// values in ASCII, numbers as plain decimals without spaces, no weekly rule and no own typical
+/// growth. None for any other row, left to
 /// `check_row_in_full` (which says what is wrong, when something is). The same functions apply
 /// the same rules; what this path leaves out is the general path's cost (a closure and an error
 /// built ready for each value, a trim of each number, UTF-8 checks of ASCII), which in wasm
@@ -1110,9 +1111,10 @@ fn id_key(hash: u64, row: u32) -> u64 {
 }
 
 /// The rows whose id repeats an earlier row's, in row order. `keys` holds each row's
-/// [`id_key`]; row r's id is `id_bytes[id_ends[r - 1]..id_ends[r]]`. Rows with equal hashes
-/// (duplicates, or collisions) are compared exactly, by sorting them: O(k log k) for a group of
-/// k, so even ids crafted to share one hash cost a sort, never k squared comparisons.
+/// [`id_key`]; row r's id is `id_bytes[id_ends[r - 1]..id_ends[r]]`. Rows whose hashes share
+/// their top 40 bits (duplicates, or collisions) are compared exactly, by sorting them:
+/// O(k log k) for a group of k, so even ids crafted to share a hash cost a sort, never k
+/// squared comparisons.
 fn duplicate_rows(keys: &mut [u64], id_bytes: &[u8], id_ends: &[usize]) -> Vec<Duplicate> {
     keys.sort_unstable();
     let row_of = |key: u64| (key & ((1 << ROW_BITS) - 1)) as u32;

@@ -503,7 +503,8 @@ fn take_record(
         )),
         Ok(values) => {
             let id = record.get(rows.layout.id).unwrap_or_default().trim_ascii();
-            // Below 2^32: rows <= MAX_STUDENTS (checked above).
+            // Below 2^24, as `id_key` needs: rows <= MAX_STUDENTS (checked above and when the
+            // crate builds).
             rows.ids.push(id_key(fx_hash(id), rows.roster.len() as u32));
             rows.id_bytes.extend_from_slice(id);
             rows.id_ends.push(rows.id_bytes.len());
