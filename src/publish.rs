@@ -2467,10 +2467,16 @@ enum Side {
 fn band_sides(c: &Contract, counts: &Counts) -> Vec<Side> {
     let m = c.fidelity.min_minutes_per_week;
     // (Bands ending at or below this are below fidelity; starting at or past this, at it.)
-    // Under the weekly rule, a share s of the weeks at m or more takes an average of s x m at
-    // least, and no average says that the weeks reach it.
+    // Under the weekly rule, fidelity is k of the weeks at m or more with k / weeks >= s > 0, so
+    // k >= 1 and weeks >= 1 (k is whole and at most weeks). Those weeks take k x m minutes, less
+    // the reader's rounding room, so an average of s x m less that room at least (a hair less
+    // again for the division's own rounding). No average says that the weeks reach m: with
+    // m = 0, fidelity is the weeks column alone and every band is open.
     let (below_to, at_from) = match c.fidelity.min_share_of_weeks {
-        Some(s) if s > 0.0 && m > 0.0 => (s * m, f64::INFINITY),
+        Some(s) if s > 0.0 => (
+            crate::roster::least_minutes(s * m) * (1.0 - 1e-12),
+            f64::INFINITY,
+        ),
         Some(_) => (0.0, 0.0),
         None => (m, m),
     };

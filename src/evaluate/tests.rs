@@ -2233,3 +2233,41 @@ fn every_combination_of_cells_is_counted_past_the_recent_slots() {
     assert_eq!(got.len(), 1517);
     assert_eq!(got, want);
 }
+
+/// Under the weekly rule with a minimum of 0 minutes, fidelity is the weeks-at-minimum column
+/// alone (k / weeks >= share), so no dose band is wholly at or below it. The published audit
+/// once took every band as at fidelity here, so its model held "none below" against the true 9
+/// (debug builds check the true values against every relation of the model).
+#[test]
+fn weekly_rule_at_zero_minutes_leaves_every_band_open() {
+    let c =
+        with(json!({"fidelity": {"minMinutesPerWeek": 0, "minWeeks": 0, "minShareOfWeeks": 0.8}}));
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,weeks_at_minimum\n");
+    for i in 0..12 {
+        let k = if i < 3 { 20 } else { 5 };
+        roster += &format!("S{i},200,{},{},20,{k}\n", 205 + i, 300 + 40 * i);
+    }
+    let e = run(c, &roster);
+    assert_eq!((e.students.enrolled, e.students.at_fidelity), (12, 3));
+}
+
+/// The reader lets k weeks of m minutes come to a hair under k x m (a sum of decimal minutes
+/// rounds), so a student at fidelity under the weekly rule can average just under share x m: a
+/// band ending exactly there is not wholly below fidelity. 5 of 10 weeks at 30 minutes with
+/// 149.9999999 minutes averages 14.99999999, in the band of 0-15, and is at fidelity (share 0.5).
+#[test]
+fn weekly_rule_rounding_keeps_the_band_below_open() {
+    let c =
+        with(json!({"fidelity": {"minMinutesPerWeek": 30, "minWeeks": 0, "minShareOfWeeks": 0.5}}));
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,weeks_at_minimum\n");
+    for i in 0..12 {
+        let (minutes, k) = match i {
+            0..=5 => ("149.9999999", 5),
+            6..=8 => ("100", 2),
+            _ => ("400", 10),
+        };
+        roster += &format!("S{i},200,{},{minutes},10,{k}\n", 205 + i);
+    }
+    let e = run(c, &roster);
+    assert_eq!((e.students.enrolled, e.students.at_fidelity), (12, 9));
+}
