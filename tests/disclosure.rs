@@ -475,7 +475,16 @@ fn facts(
     // threshold up, when no student is short of the weeks rule (the property test's rosters: 10
     // weeks, rule 5; the test marks the contract it hands the attacker), only students at
     // fidelity; any other holds some of each. Every student is in one band.
+    // Under the weekly rule (a share s of the weeks at m minutes or more), a student at
+    // fidelity averages s x m a week at least, and no average says the weeks reach m: a band
+    // ending at or below s x m holds only students below; no band only students at fidelity,
+    // unless s is 0 (every student's weeks pass).
     let threshold = num(&contract["fidelity"]["minMinutesPerWeek"]).unwrap_or(0.0);
+    let (below_to, at_from) = match num(&contract["fidelity"]["minShareOfWeeks"]) {
+        Some(s) if s > 0.0 => (s * threshold, f64::INFINITY),
+        Some(_) => (0.0, 0.0),
+        None => (threshold, threshold),
+    };
     let none_short = contract["_noneShortOfWeeks"] == true;
     let edge = |label: &str| {
         label
@@ -492,9 +501,9 @@ fn facts(
         let from = edge(label);
         let to = bands.get(k + 1).map_or(f64::INFINITY, |next| edge(&next.0));
         let split = [0, 1, 2].map(|pick| {
-            if to <= threshold {
+            if to <= below_to {
                 (T::K(0.0), q[pick])
-            } else if from >= threshold && none_short {
+            } else if from >= at_from && none_short {
                 (q[pick], T::K(0.0))
             } else {
                 let at = f.unknown(&format!("{label} at fidelity ({pick})"), e);
@@ -735,6 +744,24 @@ fn rank(mut m: Vec<Vec<i128>>) -> usize {
 /// The groups of the property test's roster (students sharing a dose band and a cell of each
 /// subgroup column) whose count `what` ("n", or "judged" of the subgroup tables) the published
 /// cells pin down as equations, with the total: each group's published cells and its count.
+/// Whether a row of the attacks' rosters (10 weeks against a rule of 5) is at fidelity: its
+/// minutes a week against the contract's minimum, or under the weekly rule its weeks at the
+/// minimum (the weeks_at_minimum column) against the contract's share of its weeks.
+fn at_fidelity(contract: &Value, header: &[&str], row: &[&str]) -> bool {
+    let weeks = row[4].parse::<f64>().unwrap();
+    let minimum = num(&contract["fidelity"]["minMinutesPerWeek"]).unwrap();
+    match num(&contract["fidelity"]["minShareOfWeeks"]) {
+        Some(share) => {
+            let k = header
+                .iter()
+                .position(|h| *h == "weeks_at_minimum")
+                .unwrap();
+            row[k].parse::<f64>().unwrap() / weeks >= share
+        }
+        None => row[3].parse::<f64>().unwrap() / weeks >= minimum,
+    }
+}
+
 fn pinned_groups(
     roster: &str,
     contract: &Value,
@@ -800,7 +827,7 @@ fn pinned_groups(
     for line in roster.lines().skip(1) {
         let row: Vec<&str> = line.split(',').collect();
         let per_week = row[3].parse::<f64>().unwrap() / row[4].parse::<f64>().unwrap();
-        let at_fidelity = per_week >= 20.0;
+        let at_fidelity = at_fidelity(contract, &header, &row);
         let counted = match what {
             "n" => at_fidelity || contract["belowFidelity"] != "excluded",
             _ => at_fidelity && (!row[2].is_empty() || contract["missingOutcome"] == "notMet"),
@@ -960,8 +987,7 @@ fn by_means(
     let (mut floor, mut ceiling) = (f64::INFINITY, f64::NEG_INFINITY);
     for line in roster.lines().skip(1) {
         let row: Vec<&str> = line.split(',').collect();
-        let per_week = row[3].parse::<f64>().unwrap() / row[4].parse::<f64>().unwrap();
-        let at_fidelity = per_week >= 20.0;
+        let at_fidelity = at_fidelity(contract, &header, &row);
         if !at_fidelity && excluded {
             continue;
         }
@@ -1266,9 +1292,9 @@ fn contract_strategy() -> impl Strategy<Value = Value> {
     (
         (0u32..3, 5u64..16, prop::collection::vec((0i32..25, 0u32..9000), 1..4)),
         (prop::bool::ANY, 0usize..3, prop::option::of(0.0f64..1.0), 0u32..3000),
-        (prop::option::of(50_000u64..4_000_000), 0usize..3, prop::bool::weighted(0.3)),
+        (prop::option::of(50_000u64..4_000_000), 0usize..3, prop::bool::weighted(0.3), weekly_rule()),
     )
-        .prop_map(|((base, cell, tiers), (not_met, below, share, penalty), (cap, subgroups, normalized))| {
+        .prop_map(|((base, cell, tiers), (not_met, below, share, penalty), (cap, subgroups, normalized, weekly))| {
             let mut th: Vec<i32> = tiers.iter().map(|t| t.0).collect();
             let mut cents: Vec<u32> = tiers.iter().map(|t| t.1).collect();
             th.sort();
@@ -1296,12 +1322,24 @@ fn contract_strategy() -> impl Strategy<Value = Value> {
             if let Some(x) = cap {
                 c["capCents"] = json!(x);
             }
+            if let Some((s, minimum)) = weekly {
+                c["fidelity"]["minShareOfWeeks"] = json!(s);
+                c["fidelity"]["minMinutesPerWeek"] = json!(minimum);
+            }
             c
         })
 }
 
+/// The weekly fidelity rule in a quarter of the contracts: a share of the weeks (0, 0.5, 1 or
+/// any) at 20 minutes or at 0 (the weeks column alone).
+fn weekly_rule() -> impl Strategy<Value = Option<(f64, u32)>> {
+    let share = prop_oneof![Just(0.0), Just(0.5), Just(1.0), 0.0f64..1.0];
+    prop::option::weighted(0.25, (share, prop::sample::select(vec![0u32, 20])))
+}
+
 /// Rosters of 0 to 120 students: gains from -10 to 29, minutes a week from 0 to 45, a flag of
-/// three values and a language column with rare values.
+/// three values, a language column with rare values, and the weeks at 20 minutes or more (of
+/// the 10), any the minutes allow.
 fn roster_strategy() -> impl Strategy<Value = String> {
     prop::collection::vec(
         (
@@ -1310,12 +1348,14 @@ fn roster_strategy() -> impl Strategy<Value = String> {
             0u8..3,
             0u8..12,
             prop::option::weighted(0.9, prop::bool::ANY),
+            0u32..=10,
         ),
         1..120,
     )
     .prop_map(|rows| {
-        let mut out = String::from("student_id,pre,post,minutes,weeks,flag,lang,needs\n");
-        for (i, (gain, mpw, flag, lang, post)) in rows.into_iter().enumerate() {
+        let mut out =
+            String::from("student_id,pre,post,minutes,weeks,flag,lang,needs,weeks_at_minimum\n");
+        for (i, (gain, mpw, flag, lang, post, reach)) in rows.into_iter().enumerate() {
             let post = post.map_or(String::new(), |_| (200 + gain - 10).to_string());
             let lang = [
                 "English",
@@ -1336,7 +1376,12 @@ fn roster_strategy() -> impl Strategy<Value = String> {
             } else {
                 "N"
             };
-            out += &format!("S{i},200,{post},{},10,F{flag},{lang},{needs}\n", mpw * 10);
+            // At most the weeks, and at most the minutes' worth of weeks at 20 (10 x mpw in all).
+            let k = reach.min(mpw / 2);
+            out += &format!(
+                "S{i},200,{post},{},10,F{flag},{lang},{needs},{k}\n",
+                mpw * 10
+            );
         }
         out
     })

@@ -18,6 +18,9 @@ struct Student {
     treated: bool,
     flag: u8,
     school: u8,
+    /// Under the weekly rule, the share of the most weeks the student could have reached the
+    /// minimum in (k is at most the weeks, and k x minimum at most the minutes), in 255ths.
+    reach: u8,
 }
 
 fn student() -> impl Strategy<Value = Student> {
@@ -29,9 +32,10 @@ fn student() -> impl Strategy<Value = Student> {
         prop::bool::weighted(0.8),
         0u8..4,
         0u8..6,
+        any::<u8>(),
     )
         .prop_map(
-            |(pre, post, minutes, weeks, treated, flag, school)| Student {
+            |(pre, post, minutes, weeks, treated, flag, school, reach)| Student {
                 pre,
                 post,
                 minutes,
@@ -39,17 +43,27 @@ fn student() -> impl Strategy<Value = Student> {
                 treated,
                 flag,
                 school,
+                reach,
             },
         )
 }
 
-fn csv(students: &[Student]) -> String {
-    let mut out = String::from("student_id,pre,post,minutes,weeks,group,flag,school\n");
+/// The students as the roster `c` reads: with the weeks-at-minimum column (read only under the
+/// weekly rule) consistent with each student's minutes and weeks.
+fn csv(c: &Value, students: &[Student]) -> String {
+    let minimum = c["fidelity"]["minMinutesPerWeek"].as_f64().unwrap();
+    let mut out =
+        String::from("student_id,pre,post,minutes,weeks,group,flag,school,weeks_at_minimum\n");
     for (i, s) in students.iter().enumerate() {
         let post = s.post.map(|p| p.to_string()).unwrap_or_default();
         let group = if s.treated { "T" } else { "C" };
+        let most = match minimum > 0.0 {
+            true => f64::from(s.weeks).min((f64::from(s.minutes) / minimum).floor()),
+            false => f64::from(s.weeks),
+        };
+        let k = (most * f64::from(s.reach) / 255.0).round();
         out += &format!(
-            "S{i},{},{post},{},{},{group},F{},K{}\n",
+            "S{i},{},{post},{},{},{group},F{},K{},{k}\n",
             s.pre, s.minutes, s.weeks, s.flag, s.school
         );
     }
@@ -59,11 +73,11 @@ fn csv(students: &[Student]) -> String {
 fn contract() -> impl Strategy<Value = Value> {
     (
         (0u32..1_000_000, 0u32..10_000, prop::collection::vec((-20i32..40, 0u32..20_000), 1..5)),
-        (0u32..60, 0u32..30, 0usize..3, prop::option::of(0.0f64..1.0)),
+        (0u32..60, 0u32..30, 0usize..3, prop::option::of(0.0f64..1.0), weekly_rule()),
         (0u32..5_000, prop::option::of(0u64..50_000_000), prop::option::of(0u64..50_000_000)),
         (prop::bool::ANY, 5u64..15, prop::sample::select(vec!["gain", "postScore"])),
     )
-        .prop_map(|((base, per, tiers), (min_minutes, min_weeks, below, share), (penalty, cap, floor), (not_met, cell, metric))| {
+        .prop_map(|((base, per, tiers), (min_minutes, min_weeks, below, share, weekly), (penalty, cap, floor), (not_met, cell, metric))| {
             // Thresholds ascending with cents ascending: a valid card never pays less for more growth.
             let mut thresholds: Vec<i32> = tiers.iter().map(|t| t.0).collect();
             let mut cents: Vec<u32> = tiers.iter().map(|t| t.1).collect();
@@ -88,6 +102,12 @@ fn contract() -> impl Strategy<Value = Value> {
                 "subgroupColumns": ["flag", "school"],
                 "onBadRow": "reject",
             });
+            if let Some((s, any_minutes)) = weekly {
+                c["fidelity"]["minShareOfWeeks"] = json!(s);
+                if !any_minutes {
+                    c["fidelity"]["minMinutesPerWeek"] = json!(0);
+                }
+            }
             if let Some(s) = share {
                 c["districtObligation"] = json!({ "minShareAtFidelity": s });
             }
@@ -101,6 +121,13 @@ fn contract() -> impl Strategy<Value = Value> {
         })
 }
 
+/// The weekly fidelity rule now and then (a share of the weeks at the minimum), its edges
+/// (0, 1) drawn often, and a minimum of 0 minutes (the share of weeks alone) often too.
+fn weekly_rule() -> impl Strategy<Value = Option<(f64, bool)>> {
+    let share = prop_oneof![Just(0.0), Just(0.5), Just(1.0), 0.0f64..1.0];
+    prop::option::weighted(0.3, (share, prop::bool::weighted(0.6)))
+}
+
 /// Rows from palettes of ordinary and degenerate values: whole columns held constant, groups of
 /// one student, repeated ids, scores of 0 and 1e300, weeks of 1e-300, blank and bad cells.
 fn hostile_roster() -> impl Strategy<Value = String> {
@@ -109,6 +136,7 @@ fn hostile_roster() -> impl Strategy<Value = String> {
     ];
     const MINUTES: [&str; 5] = ["0", "600", "1e308", "0.5", ""];
     const WEEKS: [&str; 5] = ["1", "20", "1e-300", "0", "1e300"];
+    const REACHED: [&str; 4] = ["0", "1", "5", "x"];
     let row = (
         0usize..10,
         0usize..10,
@@ -125,7 +153,9 @@ fn hostile_roster() -> impl Strategy<Value = String> {
         0u8..3,
     )
         .prop_map(move |(rows, same_pre, same_post, ids)| {
-            let mut out = String::from("student_id,pre,post,minutes,weeks,group,school,flag\n");
+            let mut out = String::from(
+                "student_id,pre,post,minutes,weeks,group,school,flag,weeks_at_minimum\n",
+            );
             for (i, (pre, post, minutes, weeks, t, school, id)) in rows.into_iter().enumerate() {
                 let id = match ids {
                     0 => format!("S{i}"),
@@ -135,12 +165,13 @@ fn hostile_roster() -> impl Strategy<Value = String> {
                 // The second row is the only comparison student now and then.
                 let group = if t || i == 1 { "T" } else { "C" };
                 out += &format!(
-                    "{id},{},{},{},{},{group},K{school},F{}\n",
+                    "{id},{},{},{},{},{group},K{school},F{},{}\n",
                     SCORES[same_pre.unwrap_or(pre)],
                     SCORES[same_post.unwrap_or(post)],
                     MINUTES[minutes],
                     WEEKS[weeks],
-                    i % 2
+                    i % 2,
+                    REACHED[(i + weeks) % 4]
                 );
             }
             out
@@ -184,7 +215,7 @@ proptest! {
     // disclosure audit above all) is what costs.
     #[test]
     fn payments_stay_within_their_bounds_and_counts_add_up(students in prop::collection::vec(student(), 1..60), c in contract()) {
-        let e = run(&c, &csv(&students));
+        let e = run(&c, &csv(&c, &students));
         let p = &e.payment;
         prop_assert!(p.total_cents >= 0);
         if let Some(cap) = c["capCents"].as_i64() {
@@ -205,19 +236,19 @@ proptest! {
 
     #[test]
     fn raising_a_post_test_never_lowers_the_total(students in prop::collection::vec(student(), 1..40), c in contract(), pick in any::<prop::sample::Index>(), by in 1u16..60) {
-        let before = run(&c, &csv(&students)).payment.total_cents;
+        let before = run(&c, &csv(&c, &students)).payment.total_cents;
         let mut raised = students.clone();
         let s = &mut raised[pick.index(students.len())];
         if let Some(post) = s.post.as_mut() {
             *post += by;
         }
-        let after = run(&c, &csv(&raised)).payment.total_cents;
+        let after = run(&c, &csv(&c, &raised)).payment.total_cents;
         prop_assert!(after >= before, "raising a post-test lowered the total from {} to {}", before, after);
     }
 
     #[test]
     fn published_cells_protect_small_groups(students in prop::collection::vec(student(), 1..80), c in contract()) {
-        let e = run(&c, &csv(&students));
+        let e = run(&c, &csv(&c, &students));
         let min = c["minCellSize"].as_u64().unwrap();
         for column in ["flag", "school"] {
             let cells: Vec<&Cell> = e.report.subgroups.iter().filter(|x| x.column == column).collect();
@@ -268,7 +299,7 @@ proptest! {
 
     #[test]
     fn line_endings_and_a_byte_order_mark_change_nothing(students in prop::collection::vec(student(), 1..30), c in contract()) {
-        let plain = csv(&students);
+        let plain = csv(&c, &students);
         let windows = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
         let (a, mut b) = (run(&c, &plain), run(&c, &windows));
         // Only the roster digest differs: it is of the bytes as given.
