@@ -2452,11 +2452,12 @@ fn dose_tier_series(
 /// band's edges and the contract.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Side {
-    /// The band ends at or below the minutes the rule asks: no one in it is at fidelity.
+    /// The band ends at or below the minutes the rule asks (under the weekly rule, the least
+    /// average a student at fidelity can have): no one in it is at fidelity.
     Below,
     /// It starts at or past them, and no enrolled student is short of the weeks rule (a reader
     /// may suppose it: the bands then split the students at fidelity from the rest): everyone
-    /// in it is at fidelity.
+    /// in it is at fidelity. Under the weekly rule, only when its share is 0.
     At,
     /// Students on both sides: the band holding the threshold, or with students short of weeks
     /// any band past it.
