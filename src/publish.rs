@@ -2473,21 +2473,32 @@ fn band_sides(c: &Contract, counts: &Counts) -> Vec<Side> {
     // the reader's rounding room, so an average of s x m less that room at least (a hair less
     // again for the division's own rounding). No average says that the weeks reach m: with
     // m = 0, fidelity is the weeks column alone and every band is open.
-    let (below_to, at_from) = match c.fidelity.min_share_of_weeks {
+    // A band ending at or below s x m itself (not that less the room) is below too when it holds
+    // no one at fidelity, as in every roster of whole minutes: a reader supposing whole minutes
+    // knows it, and the audit, taking a true fact as known, only protects more.
+    let (below_to, below_if_none_at, at_from) = match c.fidelity.min_share_of_weeks {
         Some(s) if s > 0.0 => (
             crate::roster::least_minutes(s * m) * (1.0 - 1e-12),
+            s * m,
             f64::INFINITY,
         ),
-        Some(_) => (0.0, 0.0),
-        None => (m, m),
+        Some(_) => (0.0, 0.0, 0.0),
+        None => (m, m, m),
+    };
+    let at_fidelity = counts.families.iter().find(|f| f.dose);
+    let none_at = |band: usize| {
+        at_fidelity
+            .and_then(|f| f.at_fidelity.get(band))
+            .is_some_and(|at| at.tally.n == 0)
     };
     let edges = DOSE_BANDS
         .iter()
         .enumerate()
         .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)));
     edges
-        .map(|(from, to)| {
-            if to <= below_to {
+        .enumerate()
+        .map(|(band, (from, to))| {
+            if to <= below_to || to <= below_if_none_at && none_at(band) {
                 Side::Below
             } else if from >= at_from && !counts.short_of_weeks {
                 Side::At

@@ -5838,6 +5838,53 @@ fn dose_band_xor(n_minutes: u32, low: Option<u32>, short: Option<([&str; 2], boo
 }
 
 #[test]
+fn under_the_weekly_rule_a_band_ending_at_share_times_minimum_is_below_in_whole_minutes() {
+    // A helper's attack: the pattern above under the weekly rule, with 40 students below
+    // fidelity at 5 minutes a week (no week at the minimum) in the band of 0-15. With a share
+    // of 0.75 of weeks at 20 minutes (or all weeks at 15), a student at fidelity averages 15
+    // minutes a week at least, so a reader of whole minutes knows the band of 0-15 holds no one
+    // at fidelity, and 268 enrolled less 228 at fidelity says that every band past it is all
+    // at fidelity: y = N's and z = N's met counts (14 each) less the 30-45 band's (25) gave 3.
+    // The audit once left that band open, since the reader lets decimal minutes come to a hair
+    // under 15 a week at fidelity.
+    for fidelity in [
+        json!({ "minMinutesPerWeek": 20, "minWeeks": 5 }),
+        json!({ "minMinutesPerWeek": 20, "minWeeks": 5, "minShareOfWeeks": 0.8 }),
+        json!({ "minMinutesPerWeek": 20, "minWeeks": 5, "minShareOfWeeks": 0.75 }),
+        json!({ "minMinutesPerWeek": 15, "minWeeks": 5, "minShareOfWeeks": 1 }),
+    ] {
+        let mut groups = dose_xor_groups(600);
+        for values in [["Y", "Y"], ["N", "N"]] {
+            groups.push((values.to_vec(), (100, 20), 20, 10));
+        }
+        let contract = json!({ "metric": { "kind": "gain" },
+            "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 2000 }],
+            "fidelity": fidelity, "minCellSize": 10, "subgroupColumns": ["y", "z"] });
+        // Every week at the minimum for those of 30 and 50 minutes a week, none for the rest.
+        let mut roster = String::new();
+        for (i, line) in patterned(&["y", "z"], &groups).lines().enumerate() {
+            let k = match line.split(',').nth(3) {
+                _ if i == 0 => "weeks_at_minimum",
+                Some(minutes) if minutes.parse::<f64>().unwrap() >= 400.0 => "20",
+                _ => "0",
+            };
+            roster += &format!("{line},{k}\n");
+        }
+        let (e, report) = report_of(&contract, &roster);
+        assert_eq!((e.students.enrolled, e.students.at_fidelity), (268, 228));
+        let three = (|| {
+            let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
+            let band = (report["doseResponse"].as_array()?.iter())
+                .find(|b| b["value"] == "30-45")?
+                .clone();
+            let cell = |column: &str| subgroup_cell(&report, column, "N");
+            Some(met(&cell("y"))? + met(&cell("z"))? - met(&band)?)
+        })();
+        assert_eq!(three, None, "{fidelity}: {report}");
+    }
+}
+
+#[test]
 fn a_cells_tier_counts_its_mean_gives_are_counts_of_their_own_across_tables() {
     // A helper's attack: normalized gains on a scale of 2 from a pre-test of 0 are 0, 0.5 or
     // 1 (no decline, the penalty of 0 says); tiers at 0.5 and 1. In each cell the top tier
