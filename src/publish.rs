@@ -2453,7 +2453,8 @@ fn dose_tier_series(
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Side {
     /// The band ends at or below the minutes the rule asks (under the weekly rule, the least
-    /// average a student at fidelity can have): no one in it is at fidelity.
+    /// average a student at fidelity can have, or share x minimum when it holds no one at
+    /// fidelity): no one in it is at fidelity.
     Below,
     /// It starts at or past them, and no enrolled student is short of the weeks rule (a reader
     /// may suppose it: the bands then split the students at fidelity from the rest): everyone
