@@ -2492,13 +2492,12 @@ fn band_sides(c: &Contract, counts: &Counts) -> Vec<Side> {
             .and_then(|f| f.at_fidelity.get(band))
             .is_some_and(|at| at.tally.n == 0)
     };
-    let edges = DOSE_BANDS
-        .iter()
-        .enumerate()
-        .map(|(k, &(from, _))| (from, DOSE_BANDS.get(k + 1).map_or(f64::INFINITY, |b| b.0)));
+    let edges = (DOSE_BANDS.iter().enumerate()).map(|(band, &(from, _))| {
+        let to = DOSE_BANDS.get(band + 1).map_or(f64::INFINITY, |b| b.0);
+        (band, from, to)
+    });
     edges
-        .enumerate()
-        .map(|(band, (from, to))| {
+        .map(|(band, from, to)| {
             if to <= below_to || to <= below_if_none_at && none_at(band) {
                 Side::Below
             } else if from >= at_from && !counts.short_of_weeks {
