@@ -741,9 +741,6 @@ fn rank(mut m: Vec<Vec<i128>>) -> usize {
     r
 }
 
-/// The groups of the property test's roster (students sharing a dose band and a cell of each
-/// subgroup column) whose count `what` ("n", or "judged" of the subgroup tables) the published
-/// cells pin down as equations, with the total: each group's published cells and its count.
 /// Whether a row of the attacks' rosters (10 weeks against a rule of 5) is at fidelity: its
 /// minutes a week against the contract's minimum, or under the weekly rule its weeks at the
 /// minimum (the weeks_at_minimum column) against the contract's share of its weeks.
@@ -762,6 +759,9 @@ fn at_fidelity(contract: &Value, header: &[&str], row: &[&str]) -> bool {
     }
 }
 
+/// The groups of the property test's roster (students sharing a dose band and a cell of each
+/// subgroup column) whose count `what` ("n", or "judged" of the subgroup tables) the published
+/// cells pin down as equations, with the total: each group's published cells and its count.
 fn pinned_groups(
     roster: &str,
     contract: &Value,
@@ -5825,16 +5825,19 @@ fn dose_band_xor(n_minutes: u32, low: Option<u32>, short: Option<([&str; 2], boo
         _ => 0,
     };
     assert_eq!(e.students.enrolled, 228 + extra);
-    let three = (|| {
-        let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
-        let band = if n_minutes == 600 { "30-45" } else { "15-30" };
-        let band = (report["doseResponse"].as_array()?.iter())
-            .find(|b| b["value"] == band)?
-            .clone();
-        let cell = |column: &str| subgroup_cell(&report, column, "N");
-        Some(met(&cell("y"))? + met(&cell("z"))? - met(&band)?)
-    })();
+    let band = if n_minutes == 600 { "30-45" } else { "15-30" };
+    let three = xor_three(&report, band);
     assert_eq!(three, None, "{n_minutes} {low:?} {short:?}: {report}");
+}
+
+/// What the report of x = y XOR z gives away when it publishes them: y = N's and z = N's met
+/// counts less the met count of x's band `band` (the students at fidelity in it), the 3 of
+/// (x, N, N), (other x, N, Y) and (other x, Y, N) who met the target.
+fn xor_three(report: &Value, band: &str) -> Option<f64> {
+    let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
+    let band = (report["doseResponse"].as_array()?.iter()).find(|b| b["value"] == band)?;
+    let cell = |column: &str| subgroup_cell(report, column, "N");
+    Some(met(&cell("y"))? + met(&cell("z"))? - met(band)?)
 }
 
 #[test]
@@ -5872,15 +5875,7 @@ fn under_the_weekly_rule_a_band_ending_at_share_times_minimum_is_below_in_whole_
         }
         let (e, report) = report_of(&contract, &roster);
         assert_eq!((e.students.enrolled, e.students.at_fidelity), (268, 228));
-        let three = (|| {
-            let met = |cell: &Value| Some(judged_met_sum(cell)?.1);
-            let band = (report["doseResponse"].as_array()?.iter())
-                .find(|b| b["value"] == "30-45")?
-                .clone();
-            let cell = |column: &str| subgroup_cell(&report, column, "N");
-            Some(met(&cell("y"))? + met(&cell("z"))? - met(&band)?)
-        })();
-        assert_eq!(three, None, "{fidelity}: {report}");
+        assert_eq!(xor_three(&report, "30-45"), None, "{fidelity}: {report}");
     }
 }
 
