@@ -6,7 +6,7 @@ use crate::cost;
 use crate::dosage;
 use crate::error::Code;
 use crate::error::{Details, Error, FieldError, RowError};
-use crate::growth::{reaches, row_metric, MetricProblem};
+use crate::growth::{reach_point, row_metric, MetricProblem};
 use crate::payment::{settle, Earned, Payment};
 use crate::per_hour::{self, PerHour};
 use crate::profile::{AttritionInput, ClusterCounts, SiteUnit, Study, StudyDesign};
@@ -16,7 +16,7 @@ use crate::roster::{self, ReadOptions, Roster, RosterReader};
 use crate::stats::{
     self, baseline_equivalence, Attrition, AttritionStatus, Baseline, Clusters, EffectInput, Group,
 };
-use crate::steps::{Scale, ScoreUnits};
+use crate::steps::{larger, smaller, Scale, ScoreUnits};
 use crate::vetting::{self, Rating};
 use serde::Serialize;
 use serde_json::Value;
@@ -182,7 +182,7 @@ pub fn histogram(values: &[f64], bins: usize) -> Vec<Bin> {
     let (lo, hi) = values
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-            (lo.min(x), hi.max(x))
+            (smaller(lo, x), larger(hi, x))
         });
     if values.is_empty() {
         return Vec::new();
@@ -562,12 +562,12 @@ struct Classified {
 
 /// Classifies one intervention student; `None` when the contract leaves the student out
 /// (below fidelity, with `belowFidelity: "excluded"`). `tiers` are the payment card's tiers,
-/// lowest first; `row` is (pre, post, minutes, weeks), as read; `weeks_at_minimum` the
+/// lowest first, as their [`reach_point`]s; `row` is (pre, post, minutes, weeks), as read; `weeks_at_minimum` the
 /// student's weeks reaching the weekly minimum, under the weekly rule; `outcome` the row's
 /// metric ([`row_metric`]).
 fn classify(
     c: &Contract,
-    tiers: &[&crate::contract::Tier],
+    tiers: &[f64],
     (pre, post, minutes, weeks): (f64, f64, f64, f64),
     weeks_at_minimum: Option<f64>,
     outcome: Result<Option<f64>, MetricProblem>,
@@ -590,7 +590,7 @@ fn classify(
         short_of_weeks: weeks < c.fidelity.min_weeks,
         metric,
         at_ceiling,
-        tier: metric.and_then(|m| tiers.iter().rposition(|t| reaches(m, t.at_least))),
+        tier: metric.and_then(|m| tiers.iter().rposition(|&point| m >= point)),
         declined: post - pre < 0.0,
         band: DOSE_BANDS
             .iter()
@@ -767,7 +767,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         doses: dosage::Doses::default(),
     };
 
-    let lowest = tiers.first().map_or(f64::INFINITY, |t| t.at_least);
+    // Each tier's least value that reaches it (see [`crate::growth::reaches`]), worked out once, not per student.
+    let reach_points: Vec<f64> = tiers.iter().map(|t| reach_point(t.at_least)).collect();
+    let lowest = reach_points.first().copied().unwrap_or(f64::INFINITY);
     let mut units = ScoreUnits::new();
     for i in 0..r.len() {
         let arm = usize::from(!r.intervention[i]);
@@ -787,11 +789,9 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         if let Ok(Some(m)) = outcome {
             if !m.is_nan() {
                 arms_met[arm].1 += 1;
-                arms_met[arm].0 += u64::from(reaches(m, lowest));
+                arms_met[arm].0 += u64::from(m >= lowest);
                 if arm == 0 {
-                    hours
-                        .doses
-                        .see(r.minutes[i] / r.weeks[i], reaches(m, lowest));
+                    hours.doses.see(r.minutes[i] / r.weeks[i], m >= lowest);
                 }
             }
         }
@@ -802,7 +802,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         earned.intervention += 1;
         let row = (r.pre[i], r.post[i], r.minutes[i], r.weeks[i]);
         let weeks_at_minimum = r.weeks_at_minimum.get(i).copied();
-        let Some(s) = classify(c, &tiers, row, weeks_at_minimum, outcome) else {
+        let Some(s) = classify(c, &reach_points, row, weeks_at_minimum, outcome) else {
             continue;
         };
         earned.enrolled += 1;
@@ -1177,7 +1177,7 @@ fn add(total: &mut Tally, s: &Tally) {
     total.met += s.met;
     total.with_metric += s.with_metric;
     total.metric_sum += s.metric_sum;
-    total.metric_magnitude = total.metric_magnitude.max(s.metric_magnitude);
+    total.metric_magnitude = larger(total.metric_magnitude, s.metric_magnitude);
 }
 
 /// Count, mean and sample SD in one pass (Welford's method).

@@ -3,6 +3,7 @@
 
 use crate::contract::GrowthMetric;
 use crate::error::Code;
+use crate::steps::larger;
 
 /// Why a student's metric cannot be computed although the post-test is there.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,7 +134,7 @@ pub fn reaches(value: f64, threshold: f64) -> bool {
 
 /// The least value that reaches `threshold` (see [`reaches`]).
 pub fn reach_point(threshold: f64) -> f64 {
-    threshold - 1e-9 * threshold.abs().max(1.0)
+    threshold - 1e-9 * larger(threshold.abs(), 1.0)
 }
 
 #[cfg(test)]

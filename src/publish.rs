@@ -20,7 +20,9 @@ use crate::report::{
     self, coded_share, Cell, Coded, Disclosure, Growth, OutcomesReport, ReportEffect, Shown, Tally,
     TierCount,
 };
-use crate::steps::{decline_top, lowest_outcome, threshold_steps, widest, zero_gain, Scale};
+use crate::steps::{
+    decline_top, larger, lowest_outcome, smaller, threshold_steps, widest, zero_gain, Scale,
+};
 
 mod across;
 #[cfg(test)]
@@ -132,12 +134,12 @@ impl ByTier {
     pub fn see(&mut self, (band, value, declined): (usize, f64, bool), scale: &Scale) {
         self.counts[band] += 1;
         let (low, high) = self.ranges[band].get_or_insert((value, value));
-        *low = low.min(value);
-        *high = high.max(value);
+        *low = smaller(*low, value);
+        *high = larger(*high, value);
         self.scale.merge(scale);
         if declined {
             self.declined += 1;
-            self.decline_high = Some(self.decline_high.map_or(value, |h| h.max(value)));
+            self.decline_high = Some(self.decline_high.map_or(value, |h| larger(h, value)));
         }
     }
 

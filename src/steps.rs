@@ -112,7 +112,7 @@ impl Scale {
         // is one wasm instruction, where `round` is a call.)
         let on = |u: u32| {
             let scaled = x * f64::from(u);
-            (scaled - scaled.round_ties_even()).abs() <= 1e-9 * scaled.abs().max(1.0)
+            (scaled - scaled.round_ties_even()).abs() <= 1e-9 * larger(scaled.abs(), 1.0)
         };
         let Some(units) = self.units else { return };
         if x.is_nan() {
@@ -211,6 +211,27 @@ fn times(a: u64, b: u32) -> u64 {
     match a <= u64::from(u32::MAX) {
         true => a * u64::from(b),
         false => a.saturating_mul(u64::from(b)),
+    }
+}
+
+/// `a.max(b)`, NaN giving way to a number as there; without the call wasm makes for `max`
+/// (its `f64.max` gives NaN for a NaN, so Rust's `max` is the C library's `fmax`).
+#[inline]
+pub(crate) fn larger(a: f64, b: f64) -> f64 {
+    if a > b || b.is_nan() {
+        a
+    } else {
+        b
+    }
+}
+
+/// `a.min(b)`, NaN giving way to a number as there (see [`larger`]).
+#[inline]
+pub(crate) fn smaller(a: f64, b: f64) -> f64 {
+    if a < b || b.is_nan() {
+        a
+    } else {
+        b
     }
 }
 
@@ -468,9 +489,35 @@ fn fractions_around(r: f64, n: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::{
-        decline_top, half_away_from_zero, threshold_steps, times, zero_gain, Scale, ScoreUnits,
+        decline_top, half_away_from_zero, larger, smaller, threshold_steps, times, zero_gain,
+        Scale, ScoreUnits,
     };
     use crate::contract::{GrowthMetric, IndexNorm, TypicalNorm};
+
+    #[test]
+    fn larger_and_smaller_give_what_max_and_min_give() {
+        let xs = [
+            f64::NAN,
+            f64::NEG_INFINITY,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            1.0,
+            3.0,
+            f64::INFINITY,
+        ];
+        // (Equal, or both NaN, or zeros of either sign: std's max and min may give either zero.)
+        let same = |x: f64, y: f64| x == y || (x.is_nan() && y.is_nan());
+        for a in xs {
+            for b in xs {
+                assert!(same(larger(a, b), a.max(b)), "larger({a}, {b})");
+                assert!(same(smaller(a, b), a.min(b)), "smaller({a}, {b})");
+            }
+        }
+        assert_eq!(larger(f64::NAN, 2.0), 2.0);
+        assert_eq!(smaller(2.0, f64::NAN), 2.0);
+    }
 
     fn units(u: u32) -> Scale {
         Scale {
