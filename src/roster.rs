@@ -92,12 +92,13 @@ const RECENT_BITS: u32 = 12;
 /// byte, so that two values share a word only when they are the same value (with or without a
 /// NUL), and no word is 0. ASCII is its own text, so the word is the value as published too.
 fn short_word(value: &[u8]) -> Option<u64> {
-    if value.len() > 7 || !value.is_ascii() {
+    if value.len() > 7 {
         return None;
     }
-    // (Byte by byte: a copy of a few bytes is a call in wasm.)
+    // (Byte by byte: a copy of a few bytes is a call in wasm. A byte past ASCII has its high
+    // bit set, so the word tells whether every byte is ASCII.)
     let bytes = (value.iter().enumerate()).fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
-    Some(bytes | (value.len() as u64 + 1) << 56)
+    (bytes & 0x0080_8080_8080_8080 == 0).then_some(bytes | (value.len() as u64 + 1) << 56)
 }
 
 impl Category {
@@ -116,6 +117,11 @@ impl Category {
     fn push(&mut self, raw: &[u8]) -> bool {
         let raw = raw.trim_ascii();
         let word = short_word(raw);
+        // Most values are short and already known: found by their word alone.
+        if let Some(code) = word.and_then(|w| self.known_word(w)) {
+            self.codes.push(code);
+            return true;
+        }
         // A short value is ASCII, its own text; a longer one is read as text (see above).
         let text: Cow<[u8]> = match word {
             Some(_) => Cow::Borrowed(raw),
@@ -178,6 +184,39 @@ impl Category {
         self.codes.push(code);
         true
     }
+
+    /// The code of a known short value, found as [`Category::push`] finds it (the last row's
+    /// value, a scan of a handful, the recent slot of its word) with word comparisons alone;
+    /// None when it is not found so (a new value, or one whose slot another holds).
+    #[inline]
+    fn known_word(&self, word: u64) -> Option<u32> {
+        // (A longer value's word is 0, which no short value's is.)
+        let is = |c: u32| self.words.get(c as usize) == Some(&word);
+        if let Some(&last) = self.codes.last().filter(|&&c| is(c)) {
+            return Some(last);
+        }
+        if self.values.len() <= 8 {
+            return (0..self.words.len() as u32).find(|&c| is(c));
+        }
+        let slot = (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize;
+        let &(key, code) = self.recent.0.get(slot)?;
+        (key == word && is(code)).then_some(code)
+    }
+}
+
+/// The error for a row whose value in `cat` is one distinct value too many.
+#[cold]
+fn too_many_values(cat: &Category, line: u64) -> Error {
+    fatal(
+        Code::TooManyValues,
+        line,
+        Some(&cat.column),
+        if cat.limit == MAX_DISTINCT_VALUES {
+            format!("the column \"{}\" has more than {} distinct values, too many for a school or district column.", cat.column, cat.limit)
+        } else {
+            format!("the subgroup column \"{}\" has more than {} distinct values: a column with so many tells students apart rather than grouping them. If its values are real groups, raise the contract's maxSubgroupValues (at most {MAX_SUBGROUP_VALUES}).", cat.column, cat.limit)
+        },
+    )
 }
 
 /// The accepted rows, column by column (index i is the same student in every column).
@@ -231,25 +270,20 @@ impl Roster {
         }
         self.grade.push(values.grade);
         self.intervention.push(values.intervention);
-        let columns = self
-            .school
-            .iter_mut()
-            .zip(layout.school)
-            .chain(self.district.iter_mut().zip(layout.district))
-            .chain(self.subgroups.iter_mut().zip(subgroup_at.iter().copied()));
-        for (cat, i) in columns {
-            if !cat.push(record.get(i).unwrap_or_default()) {
-                return Err(fatal(
-                    Code::TooManyValues,
-                    start,
-                    Some(&cat.column),
-                    if cat.limit == MAX_DISTINCT_VALUES {
-                        format!("the column \"{}\" has more than {} distinct values, too many for a school or district column.", cat.column, cat.limit)
-                    } else {
-                        format!("the subgroup column \"{}\" has more than {} distinct values: a column with so many tells students apart rather than grouping them. If its values are real groups, raise the contract's maxSubgroupValues (at most {MAX_SUBGROUP_VALUES}).", cat.column, cat.limit)
-                    },
-                ));
-            }
+        // (Each column in turn, not a chain of iterators: in wasm a chain's every step tests
+        // which part it is in.)
+        let put = |cat: &mut Category, i: usize| match cat.push(record.get(i).unwrap_or_default()) {
+            true => Ok(()),
+            false => Err(too_many_values(cat, start)),
+        };
+        if let (Some(cat), Some(i)) = (self.school.as_mut(), layout.school) {
+            put(cat, i)?;
+        }
+        if let (Some(cat), Some(i)) = (self.district.as_mut(), layout.district) {
+            put(cat, i)?;
+        }
+        for (cat, &i) in self.subgroups.iter_mut().zip(subgroup_at) {
+            put(cat, i)?;
         }
         Ok(())
     }
@@ -989,26 +1023,26 @@ fn exact_decimal(s: &[u8]) -> Option<f64> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    // The digits as one whole number m, and how many follow the point. Past 2^53, m cannot be
-    // exact: the general parser takes it (and m * 10 + 9 never overflows before then).
-    let (mut m, mut after_point) = (0u64, None);
-    for &b in digits {
+    // The digits as one whole number m, and where the point is. Past 2^53, m cannot be exact:
+    // the general parser takes it (and m * 10 + 9 never overflows before then).
+    let (mut m, mut point) = (0u64, None);
+    for (i, &b) in digits.iter().enumerate() {
         let digit = b.wrapping_sub(b'0');
         if digit < 10 {
             if m > 1 << 53 {
                 return None;
             }
             m = m * 10 + u64::from(digit);
-            after_point = after_point.map(|k: usize| k + 1);
-        } else if b == b'.' && after_point.is_none() {
-            after_point = Some(0);
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
         } else {
             return None;
         }
     }
-    let k = after_point.unwrap_or(0);
+    // The digits after the point (counted once, not digit by digit).
+    let k = point.map_or(0, |p| digits.len() - p - 1);
     // (A point alone, or a sign alone, is no number.)
-    if digits.len() == usize::from(after_point.is_some()) || m > 1 << 53 || k >= POWERS.len() {
+    if digits.len() == usize::from(point.is_some()) || m > 1 << 53 || k >= POWERS.len() {
         return None;
     }
     let x = m as f64 / POWERS[k];
