@@ -537,10 +537,17 @@ fn plain_line(input: &[u8], ends: &mut Vec<usize>) -> Option<(usize, usize)> {
     let mut words = window.chunks_exact(8);
     let mut at = 0;
     for word in &mut words {
-        let mut marks = marked_bytes(u64::from_le_bytes(word.try_into().ok()?));
-        while marks != 0 {
-            let i = at + (marks.trailing_zeros() / 8) as usize;
-            marks &= marks - 1;
+        let (mut commas, stops) = marked_bytes(u64::from_le_bytes(word.try_into().ok()?));
+        // The commas before the word's first quote or line end (the bits below its lowest
+        // bit; every bit when there is none) end fields, where the mask says; that byte then
+        // decides the line.
+        commas &= stops.wrapping_sub(1) & !stops;
+        while commas != 0 {
+            ends.push(at + (commas.trailing_zeros() / 8) as usize);
+            commas &= commas - 1;
+        }
+        if stops != 0 {
+            let i = at + (stops.trailing_zeros() / 8) as usize;
             if let Some(line) = line_end(window, i, ends) {
                 return line;
             }
@@ -573,14 +580,15 @@ fn line_end(window: &[u8], i: usize, ends: &mut Vec<usize>) -> Option<Option<(us
     Some((i < MAX_ROW_BYTES).then_some((i, next)))
 }
 
-/// The high bit of each byte of `word` that is a comma, a quote, "\n" or "\r"; no other bit.
-pub(super) fn marked_bytes(word: u64) -> u64 {
+/// The high bit of each byte of `word` that is a comma, and of each that is a quote, "\n" or
+/// "\r"; no other bit.
+pub(super) fn marked_bytes(word: u64) -> (u64, u64) {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     // The high bit of each byte that is zero, exactly (no carry crosses a byte).
     let zero = |v: u64| !(((v & LOW) + LOW) | v | LOW);
     let splat = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
-    zero(word ^ splat(b','))
-        | zero(word ^ splat(b'"'))
-        | zero(word ^ splat(b'\n'))
-        | zero(word ^ splat(b'\r'))
+    (
+        zero(word ^ splat(b',')),
+        zero(word ^ splat(b'"')) | zero(word ^ splat(b'\n')) | zero(word ^ splat(b'\r')),
+    )
 }
