@@ -561,13 +561,13 @@ struct Classified {
 }
 
 /// Classifies one intervention student; `None` when the contract leaves the student out
-/// (below fidelity, with `belowFidelity: "excluded"`). `tiers` are the payment card's tiers,
-/// lowest first, as their [`reach_point`]s; `row` is (pre, post, minutes, weeks), as read; `weeks_at_minimum` the
-/// student's weeks reaching the weekly minimum, under the weekly rule; `outcome` the row's
-/// metric ([`row_metric`]).
+/// (below fidelity, with `belowFidelity: "excluded"`). `reach_points` are the payment card's
+/// tiers, lowest first, as their [`reach_point`]s; `row` is (pre, post, minutes, weeks), as
+/// read; `weeks_at_minimum` the student's weeks reaching the weekly minimum, under the weekly
+/// rule; `outcome` the row's metric ([`row_metric`]).
 fn classify(
     c: &Contract,
-    tiers: &[f64],
+    reach_points: &[f64],
     (pre, post, minutes, weeks): (f64, f64, f64, f64),
     weeks_at_minimum: Option<f64>,
     outcome: Result<Option<f64>, MetricProblem>,
@@ -590,7 +590,7 @@ fn classify(
         short_of_weeks: weeks < c.fidelity.min_weeks,
         metric,
         at_ceiling,
-        tier: metric.and_then(|m| tiers.iter().rposition(|&point| m >= point)),
+        tier: metric.and_then(|m| reach_points.iter().rposition(|&point| m >= point)),
         declined: post - pre < 0.0,
         band: DOSE_BANDS
             .iter()
@@ -767,7 +767,8 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         doses: dosage::Doses::default(),
     };
 
-    // Each tier's least value that reaches it (see [`crate::growth::reaches`]), worked out once, not per student.
+    // Each tier's least value that reaches it (see [`crate::growth::reaches`]), worked out
+    // once, not per student.
     let reach_points: Vec<f64> = tiers.iter().map(|t| reach_point(t.at_least)).collect();
     let lowest = reach_points.first().copied().unwrap_or(f64::INFINITY);
     let mut units = ScoreUnits::new();
