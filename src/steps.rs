@@ -214,24 +214,32 @@ fn times(a: u64, b: u32) -> u64 {
     }
 }
 
-/// `a.max(b)`, NaN giving way to a number as there; without the call wasm makes for `max`
-/// (its `f64.max` gives NaN for a NaN, so Rust's `max` is the C library's `fmax`).
+/// `a.max(b)`: a NaN gives way to a number, as there, and of two zeros +0 is the larger (where
+/// `max` may give either, and gave +0 in wasm). Without the call wasm makes for `max` (its
+/// `f64.max` gives NaN for a NaN, so Rust's `max` is the C library's `fmax`).
 #[inline]
 pub(crate) fn larger(a: f64, b: f64) -> f64 {
     if a > b || b.is_nan() {
         a
-    } else {
+    } else if a < b || a.is_nan() {
         b
+    } else {
+        // Equal: the same bits, or 0 and -0, whose bits' AND is 0.
+        f64::from_bits(a.to_bits() & b.to_bits())
     }
 }
 
-/// `a.min(b)`, NaN giving way to a number as there (see [`larger`]).
+/// `a.min(b)`: a NaN gives way to a number, and of two zeros -0 is the smaller (see
+/// [`larger`]).
 #[inline]
 pub(crate) fn smaller(a: f64, b: f64) -> f64 {
     if a < b || b.is_nan() {
         a
-    } else {
+    } else if a > b || a.is_nan() {
         b
+    } else {
+        // Equal: the same bits, or 0 and -0, whose bits' OR is -0.
+        f64::from_bits(a.to_bits() | b.to_bits())
     }
 }
 
@@ -507,7 +515,8 @@ mod tests {
             3.0,
             f64::INFINITY,
         ];
-        // (Equal, or both NaN, or zeros of either sign: std's max and min may give either zero.)
+        // (Equal, or both NaN; zeros of either sign are checked by their bits below, where
+        // std's max and min may give either.)
         let same = |x: f64, y: f64| x == y || (x.is_nan() && y.is_nan());
         for a in xs {
             for b in xs {
@@ -517,6 +526,20 @@ mod tests {
         }
         assert_eq!(larger(f64::NAN, 2.0), 2.0);
         assert_eq!(smaller(2.0, f64::NAN), 2.0);
+        for (a, b) in [(0.0f64, -0.0f64), (-0.0, 0.0), (0.0, 0.0), (-0.0, -0.0)] {
+            let either_positive = !a.is_sign_negative() || !b.is_sign_negative();
+            assert_eq!(
+                larger(a, b).is_sign_positive(),
+                either_positive,
+                "larger({a}, {b})"
+            );
+            let either_negative = a.is_sign_negative() || b.is_sign_negative();
+            assert_eq!(
+                smaller(a, b).is_sign_negative(),
+                either_negative,
+                "smaller({a}, {b})"
+            );
+        }
     }
 
     fn units(u: u32) -> Scale {
