@@ -214,32 +214,27 @@ fn times(a: u64, b: u32) -> u64 {
     }
 }
 
-/// `a.max(b)`: a NaN gives way to a number, as there, and of two zeros +0 is the larger (where
-/// `max` may give either, and gave +0 in wasm). Without the call wasm makes for `max` (its
-/// `f64.max` gives NaN for a NaN, so Rust's `max` is the C library's `fmax`).
+/// `a.max(b)` as wasm computes it, without the call wasm makes for it (its `f64.max` gives
+/// NaN for a NaN, so Rust's `max` there is the C library's `fmax`): a NaN gives way to a
+/// number, and of two equal values (0 and -0) the first is kept, as `fmax` keeps it (the Rust
+/// libm's, 0.2: `if x.is_nan() || x < y { y } else { x }`; `fmin` is its mirror).
 #[inline]
 pub(crate) fn larger(a: f64, b: f64) -> f64 {
-    if a > b || b.is_nan() {
-        a
-    } else if a < b || a.is_nan() {
+    if a.is_nan() || a < b {
         b
     } else {
-        // Equal: the same bits, or 0 and -0, whose bits' AND is 0.
-        f64::from_bits(a.to_bits() & b.to_bits())
+        a
     }
 }
 
-/// `a.min(b)`: a NaN gives way to a number, and of two zeros -0 is the smaller (see
-/// [`larger`]).
+/// `a.min(b)` as wasm computes it (see [`larger`]): of two equal values the second, as `fmin`
+/// gives it.
 #[inline]
 pub(crate) fn smaller(a: f64, b: f64) -> f64 {
-    if a < b || b.is_nan() {
+    if b.is_nan() || a < b {
         a
-    } else if a > b || a.is_nan() {
-        b
     } else {
-        // Equal: the same bits, or 0 and -0, whose bits' OR is -0.
-        f64::from_bits(a.to_bits() | b.to_bits())
+        b
     }
 }
 
@@ -526,19 +521,11 @@ mod tests {
         }
         assert_eq!(larger(f64::NAN, 2.0), 2.0);
         assert_eq!(smaller(2.0, f64::NAN), 2.0);
-        for (a, b) in [(0.0f64, -0.0f64), (-0.0, 0.0), (0.0, 0.0), (-0.0, -0.0)] {
-            let either_positive = !a.is_sign_negative() || !b.is_sign_negative();
-            assert_eq!(
-                larger(a, b).is_sign_positive(),
-                either_positive,
-                "larger({a}, {b})"
-            );
-            let either_negative = a.is_sign_negative() || b.is_sign_negative();
-            assert_eq!(
-                smaller(a, b).is_sign_negative(),
-                either_negative,
-                "smaller({a}, {b})"
-            );
+        // Of 0 and -0, larger keeps the first and smaller the second, as the C library's
+        // fmax and fmin do (what Rust's max and min call in wasm).
+        for (a, b) in [(0.0f64, -0.0f64), (-0.0, 0.0)] {
+            assert_eq!(larger(a, b).to_bits(), a.to_bits(), "larger({a}, {b})");
+            assert_eq!(smaller(a, b).to_bits(), b.to_bits(), "smaller({a}, {b})");
         }
     }
 
