@@ -135,20 +135,25 @@ impl Category {
             Some(w) => words[c as usize] == w,
             None => values[c as usize].as_bytes() == value,
         };
-        // Runs of the same value (a roster sorted by school) skip the lookup.
-        if let Some(&last) = self.codes.last() {
-            if same(last, &self.values, &self.words) {
+        // A longer value is looked for as a short one was just now: runs of the same value (a
+        // roster sorted by school) skip the lookup, and a handful of values (Y/N flags) is
+        // faster to scan than to look up.
+        if word.is_none() {
+            if let Some(&last) = self
+                .codes
+                .last()
+                .filter(|&&c| same(c, &self.values, &self.words))
+            {
                 self.codes.push(last);
                 return true;
             }
-        }
-        // A handful of values (Y/N flags) is faster to scan than to look up.
-        if self.values.len() <= 8 {
-            if let Some(c) =
-                (0..self.values.len() as u32).find(|&c| same(c, &self.values, &self.words))
-            {
-                self.codes.push(c);
-                return true;
+            if self.values.len() <= 8 {
+                if let Some(c) =
+                    (0..self.values.len() as u32).find(|&c| same(c, &self.values, &self.words))
+                {
+                    self.codes.push(c);
+                    return true;
+                }
             }
         }
         if self.recent.0.is_empty() {
