@@ -560,6 +560,12 @@ struct Classified {
     band: usize,
 }
 
+/// Each tier's least value that reaches it (see [`crate::growth::reaches`]), for
+/// [`classify`]: worked out once, not per student.
+fn reach_points(tiers: &[&crate::contract::Tier]) -> Vec<f64> {
+    tiers.iter().map(|t| reach_point(t.at_least)).collect()
+}
+
 /// Classifies one intervention student; `None` when the contract leaves the student out
 /// (below fidelity, with `belowFidelity: "excluded"`). `reach_points` are the payment card's
 /// tiers, lowest first, as their [`reach_point`]s; `row` is (pre, post, minutes, weeks), as
@@ -767,9 +773,7 @@ fn count_students(c: &Contract, r: &Roster) -> Totals {
         doses: dosage::Doses::default(),
     };
 
-    // Each tier's least value that reaches it (see [`crate::growth::reaches`]), worked out
-    // once, not per student.
-    let reach_points: Vec<f64> = tiers.iter().map(|t| reach_point(t.at_least)).collect();
+    let reach_points = reach_points(&tiers);
     let lowest = reach_points.first().copied().unwrap_or(f64::INFINITY);
     let mut units = ScoreUnits::new();
     for i in 0..r.len() {

@@ -1249,10 +1249,9 @@ fn classify_read(
     (weeks_at_minimum, typical): (Option<f64>, f64),
 ) -> Option<Classified> {
     let outcome = row_metric(&c.metric, (pre, post, weeks, grade), typical);
-    let reach_points: Vec<f64> = tiers.iter().map(|t| reach_point(t.at_least)).collect();
     classify(
         c,
-        &reach_points,
+        &reach_points(tiers),
         (pre, post, minutes, weeks),
         weeks_at_minimum,
         outcome,
