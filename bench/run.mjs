@@ -37,6 +37,10 @@ console.log('bench: native');
 const native = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench_native', '--', rosterPath,
   path.join(dir, 'contract.json'), String(RUNS)], { cwd: root, encoding: 'utf8' }));
 if (native.totalCents !== expected.payment.totalCents) throw new Error('native total differs');
+// The same, the roster read in two parts at once (the reader's share of the time on two cores).
+const nativeParts = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench_native', '--', rosterPath,
+  path.join(dir, 'contract.json'), String(RUNS), '2'], { cwd: root, encoding: 'utf8' }));
+if (nativeParts.totalCents !== expected.payment.totalCents) throw new Error('native (2 threads) total differs');
 
 console.log('bench: JS peer (PapaParse + simple-statistics)');
 const text = fs.readFileSync(rosterPath, 'utf8');
@@ -139,7 +143,7 @@ const kb = ({ raw, gz }) => `${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).to
 const badgeSize = sizeOf('evidence_badge_bg.wasm');
 const fullSize = sizeOf('evidence_check_bg.wasm');
 const t = {
-  node: median(node.times), chromium: median(browserRun.map((r) => r.ms)), peer: median(peerTimes), native: median(native.times),
+  node: median(node.times), chromium: median(browserRun.map((r) => r.ms)), peer: median(peerTimes), native: median(native.times), nativeParts: median(nativeParts.times),
   duckWasm: median(duckWasm.times), duckNative: median(duckNative.times), scan: median(scanTimes), startup: median(startups),
 };
 const memoryBeyond = node.wasmMemory - rosterBytes;
@@ -148,6 +152,7 @@ const rows = [
   ['evaluateContract, Node (wasm)', t.node],
   ['evaluateContract, Chromium Web Worker (wasm)', t.chromium],
   ['same Rust, native', t.native],
+  ['same Rust, native, the roster read in 2 parts on 2 threads', t.nativeParts],
   ['DuckDB-wasm, Node (one thread): the rules as SQL', t.duckWasm],
   [`native DuckDB, Node (${duckNative.threads} threads): the rules as SQL`, t.duckNative],
   ['JS peer: PapaParse + simple-statistics + loop', t.peer],

@@ -319,6 +319,19 @@ pub fn evaluate_json(
     evaluate(&contract, roster, progress)
 }
 
+/// [`evaluate_json`] with the roster read in up to `threads` parts at once, one a thread (native
+/// builds; the wasm module reads on one): the same evaluation, its reading shared among cores.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn evaluate_json_on_threads(
+    contract: &Value,
+    roster: &[u8],
+    threads: usize,
+) -> Result<Evaluation, Error> {
+    let c = Contract::from_json(contract)?;
+    let (read, digest) = roster::parts::read_in_parts(roster, read_options(&c), threads, true)?;
+    evaluate_read(&c, read, digest, 0, &mut |_| {})
+}
+
 pub fn evaluate(
     c: &Contract,
     bytes: &[u8],

@@ -50,6 +50,8 @@ mod vetting;
 pub mod wasm;
 
 pub use error::{Code, Details, Error, FieldError, RowError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use evaluate::evaluate_json_on_threads;
 pub use evaluate::{evaluate_json, evaluate_sources_json, Evaluation, Evaluator};
 pub use finite::first_non_finite;
 pub use input::parse_json;

@@ -9,6 +9,10 @@ use crate::growth::{row_metric, MetricProblem, RowColumn};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+// Native builds only for now: the wasm module reads on one thread (its parts would need one
+// instance a worker, joined in JS).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parts;
 mod stream;
 pub(crate) use stream::Record;
 pub use stream::{RosterHash, RosterReader};
@@ -165,29 +169,38 @@ impl Category {
         let code = if cached_key == key && same(cached, &self.values, &self.words) {
             cached
         } else {
-            let known = match word {
-                Some(w) => self.short_index.get(&w),
-                None => self.index.get(value),
-            };
-            match known {
-                Some(&c) => c,
-                None if self.values.len() >= self.limit => return false,
-                None => {
-                    let c = self.values.len() as u32;
-                    match word {
-                        Some(w) => self.short_index.insert(w, c),
-                        None => self.index.insert(value.to_vec(), c),
-                    };
-                    self.values
-                        .push(String::from_utf8_lossy(value).into_owned());
-                    self.words.push(word.unwrap_or(0));
-                    c
-                }
+            match self.looked_up(word, value) {
+                Some(c) => c,
+                None => return false,
             }
         };
         self.recent.0[slot] = (key, code);
         self.codes.push(code);
         true
+    }
+
+    /// The code of `value` (a value's text; `word`, its [`short_word`]), given it the next code
+    /// when it is new; None when it would be one distinct value too many.
+    fn looked_up(&mut self, word: Option<u64>, value: &[u8]) -> Option<u32> {
+        let known = match word {
+            Some(w) => self.short_index.get(&w),
+            None => self.index.get(value),
+        };
+        match known {
+            Some(&c) => Some(c),
+            None if self.values.len() >= self.limit => None,
+            None => {
+                let c = self.values.len() as u32;
+                match word {
+                    Some(w) => self.short_index.insert(w, c),
+                    None => self.index.insert(value.to_vec(), c),
+                };
+                self.values
+                    .push(String::from_utf8_lossy(value).into_owned());
+                self.words.push(word.unwrap_or(0));
+                Some(c)
+            }
+        }
     }
 
     /// The code of a known short value, found as [`Category::push`] finds it (the last row's
@@ -365,6 +378,7 @@ pub struct ReadOutcome {
 }
 
 /// What the reader needs from the contract.
+#[derive(Clone)]
 pub struct ReadOptions {
     pub columns: Columns,
     pub subgroup_columns: Vec<String>,

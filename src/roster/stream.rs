@@ -108,19 +108,19 @@ impl LineCount {
 }
 
 /// The header's column layout and everything counted from the rows after it.
-struct Rows {
-    header: Vec<String>,
-    layout: Layout,
-    subgroup_at: Vec<usize>,
-    roster: Roster,
+pub(super) struct Rows {
+    pub(super) header: Vec<String>,
+    pub(super) layout: Layout,
+    pub(super) subgroup_at: Vec<usize>,
+    pub(super) roster: Roster,
     /// Each row's [`id_key`] (its id's hash and its row), and each id's bytes end to end with
     /// where each ends: duplicates are found after the last row, from these alone.
-    ids: Vec<u64>,
-    id_bytes: Vec<u8>,
-    id_ends: Vec<usize>,
-    errors: Vec<RowError>,
-    error_count: usize,
-    grades_without_norm: Vec<(u8, u64)>,
+    pub(super) ids: Vec<u64>,
+    pub(super) id_bytes: Vec<u8>,
+    pub(super) id_ends: Vec<usize>,
+    pub(super) errors: Vec<RowError>,
+    pub(super) error_count: usize,
+    pub(super) grades_without_norm: Vec<(u8, u64)>,
 }
 
 /// A roster read chunk by chunk: [`RosterReader::push`] each chunk, then
@@ -380,7 +380,14 @@ impl RosterReader {
     }
     /// The end of the file: the last record, then duplicates left out. Returns what was read and
     /// the SHA-256 of every byte pushed.
-    pub fn finish(mut self) -> Result<(ReadOutcome, [u8; 32]), Error> {
+    pub fn finish(self) -> Result<(ReadOutcome, [u8; 32]), Error> {
+        let (rows, _, digest) = self.last_record()?;
+        Ok((outcome(rows)?, digest))
+    }
+
+    /// The end of the file's bytes: the last record read. Returns the rows (none before a
+    /// header), the line ends seen and the digest.
+    pub(super) fn last_record(mut self) -> Result<(Option<Rows>, u64, [u8; 32]), Error> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
@@ -389,31 +396,34 @@ impl RosterReader {
         }
         self.read(&[], &mut |_| {})?;
         let digest = self.digest.finish()?;
-        let Some(mut rows) = self.rows else {
-            return Err(fatal(Code::EmptyFile, 1, None, "the file is empty.".into()));
-        };
-        let duplicates = duplicate_rows(&mut rows.ids, &rows.id_bytes, &rows.id_ends);
-        rows.error_count += duplicates.len();
-        let id_column = &rows.header[rows.layout.id];
-        drop_duplicates(&mut rows.roster, &duplicates, id_column, &mut rows.errors);
-        if rows.roster.is_empty() && rows.error_count == 0 {
-            return Err(fatal(
-                Code::NoRows,
-                2,
-                None,
-                "the file has a header row but no student rows.".into(),
-            ));
-        }
-        Ok((
-            ReadOutcome {
-                roster: rows.roster,
-                errors: rows.errors,
-                error_count: rows.error_count,
-                grades_without_norm: rows.grades_without_norm,
-            },
-            digest,
-        ))
+        Ok((self.rows, self.lines.ends, digest))
     }
+}
+
+/// What the rows read come to once the file has ended: the rows of ids seen before left out,
+/// each an error.
+pub(super) fn outcome(rows: Option<Rows>) -> Result<ReadOutcome, Error> {
+    let Some(mut rows) = rows else {
+        return Err(fatal(Code::EmptyFile, 1, None, "the file is empty.".into()));
+    };
+    let duplicates = duplicate_rows(&mut rows.ids, &rows.id_bytes, &rows.id_ends);
+    rows.error_count += duplicates.len();
+    let id_column = &rows.header[rows.layout.id];
+    drop_duplicates(&mut rows.roster, &duplicates, id_column, &mut rows.errors);
+    if rows.roster.is_empty() && rows.error_count == 0 {
+        return Err(fatal(
+            Code::NoRows,
+            2,
+            None,
+            "the file has a header row but no student rows.".into(),
+        ));
+    }
+    Ok(ReadOutcome {
+        roster: rows.roster,
+        errors: rows.errors,
+        error_count: rows.error_count,
+        grades_without_norm: rows.grades_without_norm,
+    })
 }
 
 /// One whole record, starting on `line`: a blank line is passed over, the first other one is

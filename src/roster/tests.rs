@@ -490,3 +490,133 @@ fn a_roster_knows_whether_it_has_a_group_column() {
     assert!(has_group(with));
     assert!(!has_group(without));
 }
+
+/// The contract of the parts' tests: a subgroup column of at most 6 values, a school column, a
+/// norm for grade 3 alone (other grades are listed as without one).
+fn parts_options() -> ReadOptions {
+    let contract = crate::contract::Contract::from_json(&serde_json::json!({
+        "metric": { "kind": "percentOfTypical", "norms": [{ "grade": 3, "typicalGrowth": 10 }] },
+        "paymentCard": [{ "label": "Met", "atLeast": 5, "centsPerStudent": 1000 }],
+        "fidelity": { "minMinutesPerWeek": 30, "minWeeks": 10 },
+        "minCellSize": 5,
+        "subgroupColumns": ["ell"],
+        "maxSubgroupValues": 6
+    }))
+    .unwrap();
+    crate::evaluate::read_options(&contract)
+}
+
+/// `bytes` cut into up to `k` parts as [`parts::read_in_parts`] cuts them, each read on its own,
+/// then joined: None where the parts cannot be joined, or the file is not cut.
+fn joined(bytes: &[u8], k: usize) -> Option<ReadOutcome> {
+    let head = parts::header_end(bytes)?;
+    let mut starts = vec![0];
+    starts.extend(parts::cuts(bytes, head, k));
+    let read = (starts.iter().enumerate()).map(|(i, &start)| {
+        let end = starts.get(i + 1).copied().unwrap_or(bytes.len());
+        let head = if i == 0 { &[][..] } else { &bytes[..head] };
+        parts::read_part(head, &bytes[start..end], parts_options())
+    });
+    parts::join(read.collect())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// A roster read in parts and joined is the roster read whole: the same rows, codes, lines,
+    /// errors (the first hundred, and the count), duplicates across parts and fatal errors;
+    /// and a plain file (no quote, its values within limits) is joined, not read again whole.
+    #[test]
+    fn parts_read_apart_join_into_the_whole(
+        start in proptest::sample::select(vec!["", "\u{feff}", "\u{feff}\u{feff}", "\n \n", "\u{feff}\r\n"]),
+        rows in proptest::collection::vec((
+            0u32..300,
+            proptest::sample::select(vec!["12", "7", "Pe\u{f1}a", "a school with a long name", ""]),
+            proptest::sample::select(vec!["Y", "N", "ELL 1", "ELL 2", "ELL 3", "ELL 4", "ELL 5", "ELL 6"]),
+            proptest::sample::select(vec!["200", "201.5", "x", "", "1e3", "-0"]),
+            proptest::sample::select(vec!["\n", "\r\n", "\n\n", "\r\n \r\n", "\n\u{feff}\n"]),
+            proptest::sample::select(vec!["3", "3", "4", "5", "x"]),
+        ), 0..700),
+        unique_ids in proptest::bool::ANY,
+        ell_values in 1usize..9,
+        quoted_row in proptest::option::of(0usize..400),
+        k in 2usize..6,
+    ) {
+        let mut text = format!("{start}student_id,school,pre,post,minutes,weeks,ell,grade\r\n");
+        for (i, (id, school, ell, post, end, grade)) in rows.iter().enumerate() {
+            let id = if unique_ids { i as u32 } else { *id };
+            let ell = if ell.starts_with("ELL") && ell[4..].parse::<usize>().unwrap() > ell_values { "Y" } else { ell };
+            // At most one quoted field, anywhere: a line break in it, or none.
+            let post = match quoted_row == Some(i) {
+                true => format!("\"20{}\"", if id % 2 == 0 { "\n5" } else { "5" }),
+                false => post.to_string(),
+            };
+            text.push_str(&format!("S{id},{school},200,{post},600,20,{ell},{grade}{end}"));
+        }
+        let bytes = text.as_bytes();
+        // Compared as Debug text: a missing score's NaN equal to itself, and -0 apart from 0.
+        let text_of = |read: &Result<(ReadOutcome, [u8; 32]), Error>| format!("{read:?}");
+        let whole = read(bytes, parts_options(), &mut |_| {});
+        for threads in [false, true] {
+            let in_parts = parts::read_in_parts(bytes, parts_options(), k, threads);
+            proptest::prop_assert_eq!(text_of(&in_parts), text_of(&whole));
+        }
+        let cut = parts::header_end(bytes).is_some_and(|head| !parts::cuts(bytes, head, k).is_empty());
+        let joined = joined(bytes, k);
+        if let Some(outcome) = &joined {
+            let whole = whole.as_ref().ok().map(|(o, _)| o);
+            proptest::prop_assert_eq!(format!("{:?}", Some(outcome)), format!("{whole:?}"));
+        }
+        let quoted = text[..text.rfind('\n').unwrap_or(0)].contains('"');
+        if cut && whole.is_ok() && !quoted {
+            proptest::prop_assert!(joined.is_some(), "a plain file was read again whole");
+        }
+    }
+}
+
+#[test]
+fn parts_start_after_a_line_end_and_skip_a_byte_order_mark() {
+    let bytes = b"\xEF\xBB\xBF\n \nid,pre\n1,2\n\xEF\xBB\xBF3,4\n5,6\n";
+    // The byte-order mark's line and the blank one before the header (13 bytes in all).
+    assert_eq!(parts::header_end(bytes), Some(13));
+    // A cut after "1,2\n" would start a part with a byte-order mark: it moves a line on.
+    assert_eq!(parts::cuts(bytes, 13, 2), vec![24]);
+    // At most one cut a line, and none at the end.
+    assert_eq!(parts::cuts(b"id\n1\n2\n3\n4\n", 3, 40), vec![5, 7, 9]);
+    assert_eq!(parts::cuts(b"id\n1\n2\n3\n4\n", 3, 2), vec![7]);
+    assert_eq!(parts::header_end(b"\"id\",pre\n1,2\n"), None);
+    assert_eq!(parts::header_end(b"id,pre\r1,2\n"), None);
+    assert_eq!(parts::header_end(b"\n\n"), None);
+}
+
+#[test]
+fn a_cut_inside_a_quoted_field_is_read_whole() {
+    // Rows before a quoted post-test holding a line break, as many as put the middle cut just
+    // after that break: the part after would start inside the field.
+    let head = "student_id,pre,post,minutes,weeks,ell,grade\n";
+    let row = |id: u32| format!("S{id},200,205,600,20,Y,3\n");
+    let (text, cut, n) = (0..200)
+        .find_map(|n| {
+            let before: String = (1..=n).map(row).collect();
+            let after: String = (1000..1003).map(row).collect();
+            let text = format!("{head}{before}S0,200,\"20\n5\",600,20,Y,3\n{after}");
+            let inside = text.find("\"20\n").unwrap() + 4;
+            (parts::cuts(text.as_bytes(), head.len(), 2) == [inside]).then_some((text, inside, n))
+        })
+        .unwrap();
+    let bytes = text.as_bytes();
+    let read = |head: &[u8], part: &[u8]| parts::read_part(head, part, parts_options());
+    let apart = vec![
+        read(&[], &bytes[..cut]),
+        read(&bytes[..head.len()], &bytes[cut..]),
+    ];
+    assert!(apart.iter().all(Result::is_ok));
+    assert!(parts::join(apart).is_none());
+    // Read whole instead: the quoted post-test (20, a line break, 5) is no number.
+    let (outcome, _) = parts::read_in_parts(bytes, parts_options(), 2, false).unwrap();
+    let whole = super::read(bytes, parts_options(), &mut |_| {}).unwrap().0;
+    assert_eq!(format!("{outcome:?}"), format!("{whole:?}"));
+    assert_eq!(
+        (outcome.roster.len(), outcome.error_count),
+        (n as usize + 3, 1)
+    );
+}
