@@ -226,11 +226,14 @@ pub fn read_in_parts(
         .collect();
     let read = |&(head, part): &(&[u8], &[u8])| read_part(head, part, opts.clone());
     let results: Option<Vec<Result<Part, Error>>> = match threads {
+        // (A thread the system will not start is no result: the file is then read whole.)
         true => std::thread::scope(|s| {
-            let handles: Vec<_> = (spans.iter())
-                .map(|span| s.spawn(move || read(span)))
+            let started: Vec<_> = (spans.iter())
+                .map(|span| std::thread::Builder::new().spawn_scoped(s, move || read(span)))
                 .collect();
-            handles.into_iter().map(|h| h.join().ok()).collect()
+            (started.into_iter())
+                .map(|handle| handle.ok()?.join().ok())
+                .collect()
         }),
         false => Some(spans.iter().map(read).collect()),
     };
