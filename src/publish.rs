@@ -1322,10 +1322,13 @@ fn top_counts(a: &mut Audit, c: &Contract, counts: &Counts, plan: &Plan) -> Top 
     }
     a.relate(vec![(q_e, 1.0), (q_a, -1.0), (q_b, -1.0)], Op::Eq, 0.0);
     a.relate(vec![(q_a, 1.0), (q_o, -1.0), (q_w, -1.0)], Op::Eq, 0.0);
-    // Those who declined have an outcome, except under a normalized gain those at the maximum
-    // on the pre-test (no room to grow, so no outcome): then they are only at fidelity.
+    // Those who declined (a post-test below the pre-test) have an outcome, except under a
+    // normalized gain those at the maximum on the pre-test (no room to grow, so no outcome),
+    // and under a per-student percent of typical those without their own typical growth (two
+    // scores, no outcome): then they are only at fidelity.
     let declined_among = match c.metric {
         GrowthMetric::NormalizedGain { .. } => q_a,
+        _ if c.metric.per_student() => q_a,
         _ => q_o,
     };
     a.relate(vec![(q_d, 1.0), (declined_among, -1.0)], Op::Le, 0.0);

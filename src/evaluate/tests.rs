@@ -2271,3 +2271,29 @@ fn weekly_rule_rounding_keeps_the_band_below_open() {
     let e = run(c, &roster);
     assert_eq!((e.students.enrolled, e.students.at_fidelity), (12, 9));
 }
+
+/// Under a per-student percent of typical, a student without their own typical growth has two
+/// scores and no outcome, and still counts as declined when the post-test is below the pre-test
+/// (the penalty's rule: a negative gain). The audit's model once held "those who declined have
+/// an outcome" there, which the true counts break (debug builds check every relation).
+#[test]
+fn a_decline_without_an_outcome_keeps_the_audit_true() {
+    let c = with(json!({
+        "metric": { "kind": "percentOfTypical", "perStudent": true },
+        "declinePenaltyCents": 700,
+        "fidelity": { "minMinutesPerWeek": 1, "minWeeks": 1 }
+    }));
+    let mut roster = String::from("student_id,pre,post,minutes,weeks,typical_growth\n");
+    for i in 0..12 {
+        // Eight decline without a typical growth (more than have an outcome), one with one.
+        let (post, typical) = match i {
+            0..=7 => (190, ""),
+            8 => (195, "10"),
+            _ => (210 + i, "10"),
+        };
+        roster += &format!("S{i},200,{post},600,20,{typical}\n");
+    }
+    let e = run(c, &roster);
+    assert_eq!((e.students.at_fidelity, e.students.with_outcome), (12, 4));
+    assert_eq!(e.students.declined, 9);
+}
