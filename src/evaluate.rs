@@ -319,8 +319,9 @@ pub fn evaluate_json(
     evaluate(&contract, roster, progress)
 }
 
-/// [`evaluate_json`] with the roster read in up to `threads` parts at once, one a thread (native
-/// builds; the wasm module reads on one): the same evaluation, its reading shared among cores.
+/// [`evaluate_json`] with the roster read in up to `threads` parts at once (at most 64), one a
+/// thread (native builds; the wasm module reads on one): the same evaluation, its reading shared
+/// among cores.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn evaluate_json_on_threads(
     contract: &Value,

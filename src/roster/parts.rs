@@ -199,9 +199,13 @@ impl Category {
     }
 }
 
-/// Reads a whole roster as [`super::read`] does, in up to `parts` parts (each in turn, or each on
-/// its own thread when `threads`), falling back to one reader where the parts cannot be put
-/// together. Returns what was read and the SHA-256 of the bytes.
+/// Most parts a roster is read in: a thread each, and more threads than cores only cost (the
+/// system also stops starting them, at some tens of thousands).
+pub const MAX_PARTS: usize = 64;
+
+/// Reads a whole roster as [`super::read`] does, in up to `parts` parts (at most [`MAX_PARTS`];
+/// each in turn, or each on its own thread when `threads`), falling back to one reader where
+/// the parts cannot be put together. Returns what was read and the SHA-256 of the bytes.
 pub fn read_in_parts(
     bytes: &[u8],
     opts: ReadOptions,
@@ -214,7 +218,7 @@ pub fn read_in_parts(
         return whole(opts);
     };
     let mut starts = vec![0];
-    starts.extend(cuts(bytes, head, parts));
+    starts.extend(cuts(bytes, head, parts.min(MAX_PARTS)));
     let spans: Vec<(&[u8], &[u8])> = (starts.iter().enumerate())
         .map(|(k, &start)| {
             let end = starts.get(k + 1).copied().unwrap_or(bytes.len());

@@ -583,6 +583,18 @@ fn parts_start_after_a_line_end_and_skip_a_byte_order_mark() {
     // At most one cut a line, and none at the end.
     assert_eq!(parts::cuts(b"id\n1\n2\n3\n4\n", 3, 40), vec![5, 7, 9]);
     assert_eq!(parts::cuts(b"id\n1\n2\n3\n4\n", 3, 2), vec![7]);
+    // As many threads as lines asked for: at most MAX_PARTS parts (64 here of 1,000 lines).
+    let many = format!(
+        "student_id,pre,post,minutes,weeks,ell,grade\n{}",
+        "1,200,205,600,20,Y,3\n".repeat(1000)
+    );
+    let head = parts::header_end(many.as_bytes()).unwrap();
+    assert_eq!(
+        parts::cuts(many.as_bytes(), head, parts::MAX_PARTS).len(),
+        63
+    );
+    let (outcome, _) = parts::read_in_parts(many.as_bytes(), parts_options(), 1000, true).unwrap();
+    assert_eq!((outcome.roster.len(), outcome.error_count), (1, 999));
     assert_eq!(parts::header_end(b"\"id\",pre\n1,2\n"), None);
     assert_eq!(parts::header_end(b"id,pre\r1,2\n"), None);
     assert_eq!(parts::header_end(b"\n\n"), None);
