@@ -41,9 +41,9 @@ pub fn header_end(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Where to cut `bytes` into up to `parts` parts after the header line ending at `head`: just
-/// after a "\n" near each even share of the bytes, never before a byte-order mark's first byte
-/// (which a reader takes off the start of what it reads). The offsets where parts 2, 3, ...
-/// start, rising; fewer when the lines are too long to cut there.
+/// after a "\n" near each even share of the bytes, never before a byte-order mark (which a
+/// reader takes off the start of what it reads). The offsets where parts 2, 3, ... start,
+/// rising; fewer when the lines are too long to cut there.
 pub fn cuts(bytes: &[u8], head: usize, parts: usize) -> Vec<usize> {
     let mut cuts: Vec<usize> = Vec::new();
     for k in 1..parts.max(1) {
@@ -56,7 +56,7 @@ pub fn cuts(bytes: &[u8], head: usize, parts: usize) -> Vec<usize> {
                 break None;
             };
             at += i + 1;
-            if bytes.get(at) != Some(&0xEF) {
+            if !bytes[at..].starts_with(b"\xEF\xBB\xBF") {
                 break Some(at);
             }
         };
@@ -219,6 +219,12 @@ pub fn read_in_parts(
     };
     let mut starts = vec![0];
     starts.extend(cuts(bytes, head, parts.min(MAX_PARTS)));
+    // Read whole at once what the parts could not join: a file not cut, or with a quote before
+    // its last part (found by one quick search, before any part is read).
+    let last = starts.last().copied().unwrap_or(0);
+    if last == 0 || memchr::memchr(b'"', &bytes[..last]).is_some() {
+        return whole(opts);
+    }
     let spans: Vec<(&[u8], &[u8])> = (starts.iter().enumerate())
         .map(|(k, &start)| {
             let end = starts.get(k + 1).copied().unwrap_or(bytes.len());

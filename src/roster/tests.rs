@@ -580,6 +580,10 @@ fn parts_start_after_a_line_end_and_skip_a_byte_order_mark() {
     assert_eq!(parts::header_end(bytes), Some(13));
     // A cut after "1,2\n" would start a part with a byte-order mark: it moves a line on.
     assert_eq!(parts::cuts(bytes, 13, 2), vec![24]);
+    // A line starting with another character of three bytes from 0xEF (a fullwidth letter) is
+    // no byte-order mark: the cut stays.
+    let fullwidth = "id\n1\n\u{ff34}2\n3\n".as_bytes();
+    assert_eq!(parts::cuts(fullwidth, 3, 40), vec![5, 10]);
     // At most one cut a line, and none at the end.
     assert_eq!(parts::cuts(b"id\n1\n2\n3\n4\n", 3, 40), vec![5, 7, 9]);
     assert_eq!(parts::cuts(b"id\n1\n2\n3\n4\n", 3, 2), vec![7]);
