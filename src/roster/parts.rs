@@ -41,26 +41,18 @@ pub fn header_end(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Where to cut `bytes` into up to `parts` parts after the header line ending at `head`: just
-/// after a "\n" near each even share of the bytes, never before a byte-order mark (which a
-/// reader takes off the start of what it reads). The offsets where parts 2, 3, ... start,
-/// rising; fewer when the lines are too long to cut there.
+/// after a "\n" near each even share of the bytes. (A byte-order mark starting a part is read
+/// as the whole file's reader reads it there, as data: a part's reader reads the header first,
+/// and only the start of what a reader reads loses a mark.) The offsets where parts 2, 3, ...
+/// start, rising; fewer when the lines are too long to cut there.
 pub fn cuts(bytes: &[u8], head: usize, parts: usize) -> Vec<usize> {
     let mut cuts: Vec<usize> = Vec::new();
     for k in 1..parts.max(1) {
         let from = (bytes.len() / parts * k)
             .max(head)
             .max(cuts.last().map_or(0, |&c| c));
-        let mut at = from;
-        let cut = loop {
-            let Some(i) = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default()) else {
-                break None;
-            };
-            at += i + 1;
-            if !bytes[at..].starts_with(b"\xEF\xBB\xBF") {
-                break Some(at);
-            }
-        };
-        match cut {
+        let line_end = memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default());
+        match line_end.map(|i| from + i + 1) {
             Some(c) if c < bytes.len() && cuts.last() != Some(&c) => cuts.push(c),
             _ => break,
         }
@@ -124,8 +116,10 @@ pub fn join(parts: Vec<Result<Part, Error>>) -> Option<ReadOutcome> {
         let offset = u32::try_from(shift).ok()?;
         let next = part.rows?;
         let base_rows = rows.roster.len();
+        // (A last line without a line end starts one line past the part's line ends: no line
+        // of the part may come to u32::MAX, where the reader stops the file.)
         if base_rows + next.roster.len() > MAX_STUDENTS
-            || line_offset + part.line_ends > u64::from(u32::MAX)
+            || line_offset + part.line_ends >= u64::from(u32::MAX)
         {
             return None;
         }
@@ -163,22 +157,32 @@ pub fn join(parts: Vec<Result<Part, Error>>) -> Option<ReadOutcome> {
 /// Puts `next`'s rows after `roster`'s, their lines `offset` further on; None when a column
 /// would hold more distinct values than its limit.
 fn append(roster: &mut Roster, next: Roster, offset: u32) -> Option<()> {
-    roster.line.extend(next.line.iter().map(|&l| l + offset));
-    roster.pre.extend_from_slice(&next.pre);
-    roster.post.extend_from_slice(&next.post);
-    roster.minutes.extend_from_slice(&next.minutes);
-    roster.weeks.extend_from_slice(&next.weeks);
-    roster
-        .weeks_at_minimum
-        .extend_from_slice(&next.weeks_at_minimum);
-    roster
-        .typical_growth
-        .extend_from_slice(&next.typical_growth);
-    roster.grade.extend_from_slice(&next.grade);
-    roster.intervention.extend_from_slice(&next.intervention);
-    let next_categories = (next.school.into_iter())
-        .chain(next.district)
-        .chain(next.subgroups);
+    // Every column by name (no `..`): a column added to the roster must be added here too.
+    let Roster {
+        line,
+        pre,
+        post,
+        minutes,
+        weeks,
+        weeks_at_minimum,
+        typical_growth,
+        grade,
+        intervention,
+        school,
+        district,
+        subgroups,
+        has_group: _,
+    } = next;
+    roster.line.extend(line.iter().map(|&l| l + offset));
+    roster.pre.extend_from_slice(&pre);
+    roster.post.extend_from_slice(&post);
+    roster.minutes.extend_from_slice(&minutes);
+    roster.weeks.extend_from_slice(&weeks);
+    roster.weeks_at_minimum.extend_from_slice(&weeks_at_minimum);
+    roster.typical_growth.extend_from_slice(&typical_growth);
+    roster.grade.extend_from_slice(&grade);
+    roster.intervention.extend_from_slice(&intervention);
+    let next_categories = (school.into_iter()).chain(district).chain(subgroups);
     for (category, next) in roster.categories_mut().zip(next_categories) {
         category.append(next)?;
     }
