@@ -60,6 +60,20 @@ pub fn cuts(bytes: &[u8], head: usize, parts: usize) -> Vec<usize> {
     cuts
 }
 
+/// `bytes` cut into up to `parts` parts (see [`cuts`]), each with what its reader reads first:
+/// nothing for the first part, the file's lines up to `head` (its header's end) for the others.
+pub fn spans(bytes: &[u8], head: usize, parts: usize) -> Vec<(&[u8], &[u8])> {
+    let mut starts = vec![0];
+    starts.extend(cuts(bytes, head, parts));
+    (starts.iter().enumerate())
+        .map(|(k, &start)| {
+            let end = starts.get(k + 1).copied().unwrap_or(bytes.len());
+            let before = if k == 0 { &[][..] } else { &bytes[..head] };
+            (before, &bytes[start..end])
+        })
+        .collect()
+}
+
 /// One part read on its own: its rows (ids not yet compared with other parts'), the line ends
 /// in its bytes and in the header lines read before them, and whether its bytes hold a quote.
 pub struct Part {
@@ -221,23 +235,13 @@ pub fn read_in_parts(
     let Some(head) = header_end(bytes) else {
         return whole(opts);
     };
-    let mut starts = vec![0];
-    starts.extend(cuts(bytes, head, parts.min(MAX_PARTS)));
+    let spans = spans(bytes, head, parts.min(MAX_PARTS));
     // Read whole at once what the parts could not join: a file not cut, or with a quote before
     // its last part (found by one quick search, before any part is read).
-    let last = starts.last().copied().unwrap_or(0);
+    let last = bytes.len() - spans.last().map_or(bytes.len(), |(_, part)| part.len());
     if last == 0 || memchr::memchr(b'"', &bytes[..last]).is_some() {
         return whole(opts);
     }
-    let spans: Vec<(&[u8], &[u8])> = (starts.iter().enumerate())
-        .map(|(k, &start)| {
-            let end = starts.get(k + 1).copied().unwrap_or(bytes.len());
-            (
-                if k == 0 { &[][..] } else { &bytes[..head] },
-                &bytes[start..end],
-            )
-        })
-        .collect();
     let read = |&(head, part): &(&[u8], &[u8])| read_part(head, part, opts.clone());
     let results: Option<Vec<Result<Part, Error>>> = match threads {
         // (A thread the system will not start is no result: the file is then read whole.)

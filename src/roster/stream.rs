@@ -109,9 +109,9 @@ impl LineCount {
 
 /// The header's column layout and everything counted from the rows after it.
 pub(super) struct Rows {
-    pub(super) header: Vec<String>,
-    pub(super) layout: Layout,
-    pub(super) subgroup_at: Vec<usize>,
+    header: Vec<String>,
+    layout: Layout,
+    subgroup_at: Vec<usize>,
     pub(super) roster: Roster,
     /// Each row's [`id_key`] (its id's hash and its row), and each id's bytes end to end with
     /// where each ends: duplicates are found after the last row, from these alone.

@@ -510,13 +510,10 @@ fn parts_options() -> ReadOptions {
 /// then joined: None where the parts cannot be joined, or the file is not cut.
 fn joined(bytes: &[u8], k: usize) -> Option<ReadOutcome> {
     let head = parts::header_end(bytes)?;
-    let mut starts = vec![0];
-    starts.extend(parts::cuts(bytes, head, k));
-    let read = (starts.iter().enumerate()).map(|(i, &start)| {
-        let end = starts.get(i + 1).copied().unwrap_or(bytes.len());
-        let head = if i == 0 { &[][..] } else { &bytes[..head] };
-        parts::read_part(head, &bytes[start..end], parts_options())
-    });
+    let spans = parts::spans(bytes, head, k);
+    let read = spans
+        .iter()
+        .map(|&(head, part)| parts::read_part(head, part, parts_options()));
     parts::join(read.collect())
 }
 
