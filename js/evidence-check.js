@@ -2,6 +2,7 @@
 // createEvaluator, the roster read piece by piece.
 import * as glue from './evidence_check.js';
 import { guard } from './guard.js';
+import { evaluateInParts } from './evidence-parts.js';
 
 /** The largest district file (usage, scores or students) accepted, in bytes (the core's
  * `MAX_ROSTER_BYTES`); a roster alone is read in pieces, whatever its size. */
@@ -22,8 +23,13 @@ export const initSync = loader.initSync;
 /** The size of the module's memory in bytes (WebAssembly memory grows and is never given back). */
 export const wasmMemoryBytes = loader.wasmMemoryBytes;
 
-/** `evaluateContract(contract, roster, options)`; see evidence_check.d.ts. */
-export const evaluateContract = guarded('evaluateContract');
+const evaluateWhole = guarded('evaluateContract');
+const inParts = { __rosterCuts: guarded('__rosterCuts'), __evaluateRosterParts: guarded('__evaluateRosterParts') };
+/** `evaluateContract(contract, roster, options)`; see evidence_check.d.ts. In Node, with
+ * `options.threads`, a large byte roster is read on that many cores (js/evidence-parts.js), with
+ * the same result. */
+export const evaluateContract = (contract, roster, options) =>
+  evaluateInParts(inParts, loader.module(), contract, roster, options) ?? evaluateWhole(contract, roster, options);
 /** `createEvaluator(contract, options)`: `{ push(chunk), finish() }`; see evidence-check.d.ts. */
 export const createEvaluator = loader.guardedClass('RosterEvaluator', ['push', 'finish'], 'evaluator');
 

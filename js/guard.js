@@ -183,5 +183,8 @@ export function guard(glue, defaultSource) {
     };
   }
 
-  return { init, initSync, wasmMemoryBytes, guarded, guardedClass };
+  /** The compiled module, once loaded (for workers' own instances). */
+  const module = () => compiled;
+
+  return { init, initSync, wasmMemoryBytes, guarded, guardedClass, module };
 }

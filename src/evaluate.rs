@@ -330,7 +330,7 @@ pub fn evaluate_json_on_threads(
 ) -> Result<Evaluation, Error> {
     let c = Contract::from_json(contract)?;
     let (read, digest) = roster::parts::read_in_parts(roster, read_options(&c), threads, true)?;
-    evaluate_read(&c, read, digest, 0, &mut |_| {})
+    evaluate_read_roster(&c, read, digest, &mut |_| {})
 }
 
 pub fn evaluate(
@@ -400,6 +400,18 @@ fn evaluate_after(
 ) -> Result<Evaluation, Error> {
     let (read, digest) = roster::read(bytes, read_options(c), progress)?;
     evaluate_read(c, read, digest, skipped, progress)
+}
+
+/// The evaluation of a roster read otherwise than by [`evaluate`] (as in parts, see
+/// [`roster::parts`]), `digest` being the SHA-256 of its bytes.
+#[cfg(feature = "full")]
+pub fn evaluate_read_roster(
+    c: &Contract,
+    read: roster::ReadOutcome,
+    digest: [u8; 32],
+    progress: &mut dyn FnMut(f64),
+) -> Result<Evaluation, Error> {
+    evaluate_read(c, read, digest, 0, progress)
 }
 
 /// The evaluation of a roster read (`digest`, the SHA-256 of its bytes).

@@ -9,9 +9,7 @@ use crate::growth::{row_metric, MetricProblem, RowColumn};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-// Native builds only for now: the wasm module reads on one thread (its parts would need one
-// instance a worker, joined in JS).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "full")]
 pub mod parts;
 mod stream;
 pub(crate) use stream::Record;

@@ -87,9 +87,11 @@ export interface EvaluateOptions {
   onProgress?: (fraction: number) => void;
   /** The report's issue date, YYYY-MM-DD (otherwise null, for the evaluator's tool to set when signing). */
   issued?: string;
+  /** Node only: how many threads may read a byte roster of 8 MiB or more (1 to 64, at most the cores; default 1). Node workers read its parts and the result is exactly one reader's; wasm memory holds more while the parts are joined. */
+  threads?: number;
 }
-/** createEvaluator's options: evaluateContract's, and the roster's size in bytes when known (for onProgress). */
-export interface EvaluatorOptions extends EvaluateOptions {
+/** createEvaluator's options: evaluateContract's onProgress and issued, and the roster's size in bytes when known (for onProgress). */
+export interface EvaluatorOptions extends Omit<EvaluateOptions, 'threads'> {
   size?: number;
 }
 /** A published cell: `n` enrolled students (absent when it would give away how few are outside its share), the share over `judged`; a suppressed cell has only its column and value. */
@@ -463,6 +465,147 @@ pub fn evaluate_contract(
     Ok(to_js(&result))
 }
 
+/// Where to cut a byte roster into up to `parts` parts for Node's workers (see
+/// [`crate::roster::parts::cuts`]): the header line's end, then where parts 2, 3, ... start;
+/// undefined when it is not cut (the header is not plain, or no line end is found near a share:
+/// each is looked for within 64 KiB, not to copy the roster into wasm memory).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = __rosterCuts)]
+pub fn roster_cuts(roster: &js_sys::Uint8Array, parts: u32) -> Option<Vec<u32>> {
+    use crate::roster::parts;
+    const WINDOW: u32 = 1 << 16;
+    let len = roster.length();
+    let window = |from: u32| {
+        roster
+            .subarray(from, from.saturating_add(WINDOW).min(len))
+            .to_vec()
+    };
+    let head = parts::header_end(&window(0))?;
+    let line_end = |from: usize| {
+        let from = u32::try_from(from).ok()?;
+        memchr::memchr(b'\n', &window(from)).map(|i| from as usize + i)
+    };
+    let cuts = parts::cuts_by(
+        len as usize,
+        head,
+        (parts as usize).min(parts::MAX_PARTS),
+        line_end,
+    );
+    (!cuts.is_empty()).then(|| {
+        std::iter::once(head)
+            .chain(cuts)
+            .map(|at| at as u32)
+            .collect()
+    })
+}
+
+/// A Node worker's share of `evaluateContract`: the part of a roster `part` (read behind `head`,
+/// the file's lines up to its header's end) for `contract`, as bytes for the instance that joins
+/// the parts ([`evaluate_roster_parts`]).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = __readRosterPart)]
+pub fn read_roster_part(
+    contract: &JsValue,
+    head: &[u8],
+    part: &js_sys::Uint8Array,
+) -> Result<Vec<u8>, JsValue> {
+    let contract = json_arg(contract, Code::InvalidContract, "contract")?;
+    let contract = crate::contract::Contract::from_json(&contract)?;
+    let opts = crate::evaluate::read_options(&contract);
+    let size = u64::from(part.length()) + head.len() as u64;
+    let mut reader = crate::roster::parts::PartReader::new(head, opts, Some(size))?;
+    each_piece(part.as_ref(), &Source::default(), &mut |piece, _| {
+        reader.push(piece, &mut |_| {})
+    })?;
+    Ok(reader.finish()?.to_bytes())
+}
+
+/// `evaluateContract` of a byte roster read in `parts` parts at once, cut by [`roster_cuts`]:
+/// this instance reads the first while Node's workers read the others; then `wait()` gives
+/// theirs ([`read_roster_part`]'s bytes, in file order) or null, and the parts are joined and
+/// evaluated. Undefined when they cannot be joined, or do not cover the roster's bytes exactly
+/// (the roster must then be read whole, which says exactly what one reader says).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = __evaluateRosterParts)]
+pub fn evaluate_roster_parts(
+    contract: &JsValue,
+    roster: &js_sys::Uint8Array,
+    parts: u32,
+    wait: &js_sys::Function,
+    options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    use crate::roster::parts::{Part, PartReader};
+    let contract = json_arg(contract, Code::InvalidContract, "contract")?;
+    let options = evaluate_options(options.unwrap_or(JsValue::UNDEFINED), false)?;
+    let contract = crate::contract::Contract::from_json(&contract)?;
+    let opts = crate::evaluate::read_options(&contract);
+    let len = roster.length();
+    let Some(cuts) = roster_cuts(roster, parts) else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    // The parts' spans: the first from the file's start, each other after the header.
+    let (head, starts) = (cuts[0], &cuts[1..]);
+    let span = |k: usize| {
+        let start = if k == 0 { 0 } else { starts[k - 1] };
+        u64::from(starts.get(k).copied().unwrap_or(len) - start)
+    };
+    // Progress: the first part's share read, as a share of the whole roster.
+    let mut progress = |fraction: f64| report_progress(options.on_progress.as_ref(), fraction);
+    let scale = f64::from(starts[0]) / f64::from(len);
+    let read_first = || -> Result<Part, Error> {
+        let mut reader = PartReader::new(&[], opts.clone(), Some(span(0)))?;
+        each_piece(
+            &roster.subarray(0, starts[0]),
+            &Source::default(),
+            &mut |piece, _| reader.push(piece, &mut |f| progress(f * scale)),
+        )?;
+        reader.finish()
+    };
+    let mut read = vec![read_first()];
+    let sent = wait
+        .call0(&JsValue::NULL)
+        .ok()
+        .filter(js_sys::Array::is_array);
+    let sent = sent
+        .map(|s| js_sys::Array::from(&s))
+        .filter(|s| s.length() as usize == starts.len());
+    let Some(sent) = sent else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    let head_bytes = roster.subarray(0, head).to_vec();
+    for (k, bytes) in sent.iter().enumerate() {
+        let Some(bytes) = bytes.dyn_ref::<js_sys::Uint8Array>() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let part = Part::from_bytes(&head_bytes, &bytes.to_vec(), opts.clone());
+        if part.as_ref().is_ok_and(|p| p.read_bytes() != span(k + 1)) {
+            return Ok(JsValue::UNDEFINED);
+        }
+        read.push(part);
+    }
+    let Some(read) = crate::roster::parts::join(read) else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    let digest = whole_digest(roster)?;
+    let evaluation = crate::evaluate::evaluate_read_roster(&contract, read, digest, &mut progress);
+    let mut result = finite(evaluation?)?;
+    result.report.issued = options.issued;
+    Ok(to_js(&result))
+}
+
+/// The SHA-256 of a whole byte roster, by Node's hash when it lends one (it reads the JS array
+/// where it is), else in wasm a piece at a time.
+#[cfg(feature = "full")]
+fn whole_digest(roster: &js_sys::Uint8Array) -> Result<[u8; 32], Error> {
+    let source = Source::default();
+    let mut hash = roster_hash(&source);
+    each_piece(roster, &source, &mut |piece, _| {
+        hash.update(piece);
+        Ok(())
+    })?;
+    hash.finish()
+}
+
 /// The roster's SHA-256 taken natively where the platform has a synchronous, incremental one
 /// (Node's `crypto`, several times faster than SHA-256 in wasm), else in wasm. Either hashes
 /// exactly the bytes the reader reads, as they are read; Node's reads a piece from `source`
@@ -745,11 +888,16 @@ struct EvaluateOptions {
 /// The options: the issue date, the progress callback and (`with_size`, for `createEvaluator`)
 /// the roster's size. Absent, undefined and null mean none; an unknown name (`onProgres`) or a
 /// value of the wrong kind is refused, never ignored.
+/// Most threads `evaluateContract` may read a roster on: a part each (the roster's `MAX_PARTS`).
+const MAX_THREADS: u32 = 64;
+#[cfg(feature = "full")]
+const _: () = assert!(MAX_THREADS as usize == crate::roster::parts::MAX_PARTS);
+
 fn evaluate_options(options: JsValue, with_size: bool) -> Result<EvaluateOptions, Error> {
     let known: &[&str] = if with_size {
         &["onProgress", "issued", "size"]
     } else {
-        &["onProgress", "issued"]
+        &["onProgress", "issued", "threads"]
     };
     let problem = |path: &str, code: Code, message: String| {
         Error::fields(
@@ -826,6 +974,21 @@ fn evaluate_options(options: JsValue, with_size: bool) -> Result<EvaluateOptions
             ))
         }
     };
+    // (Read by the package's entry point, which shares the reading among Node's workers.)
+    let threads = Reflect::get(&options, &"threads".into()).unwrap_or(JsValue::UNDEFINED);
+    match threads.as_f64() {
+        _ if threads.is_undefined() => {}
+        Some(n) if (1.0..=f64::from(MAX_THREADS)).contains(&n) && n.fract() == 0.0 => {}
+        _ => {
+            return Err(problem(
+                "threads",
+                Code::WrongType,
+                format!(
+                    "Expected threads to be how many threads may read the roster, a whole number from 1 to {MAX_THREADS}."
+                ),
+            ))
+        }
+    }
     Ok(EvaluateOptions {
         issued,
         on_progress,

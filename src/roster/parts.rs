@@ -14,6 +14,10 @@ use super::{
 };
 use crate::error::Error;
 
+// (Parts cross between wasm instances as bytes; natively they stay in memory.)
+#[cfg(any(test, target_arch = "wasm32"))]
+mod wire;
+
 /// Where the file's header line ends (just after its "\n"), when the lines up to it are plain:
 /// blank lines, then the header, with no quote and no "\r" but before a "\n". None otherwise
 /// (such a file is read whole).
@@ -40,26 +44,40 @@ pub fn header_end(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Where to cut `bytes` into up to `parts` parts after the header line ending at `head`: just
 /// after a "\n" near each even share of the bytes. (A byte-order mark starting a part is read
 /// as the whole file's reader reads it there, as data: a part's reader reads the header first,
 /// and only the start of what a reader reads loses a mark.) The offsets where parts 2, 3, ...
 /// start, rising; fewer when the lines are too long to cut there.
 pub fn cuts(bytes: &[u8], head: usize, parts: usize) -> Vec<usize> {
+    cuts_by(bytes.len(), head, parts, |from| {
+        memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default()).map(|i| from + i)
+    })
+}
+
+/// [`cuts`] of a file of `len` bytes whose next "\n" at or after an offset `line_end` finds
+/// (None: none, or none it will look for): for bytes held elsewhere (a JS array).
+pub fn cuts_by(
+    len: usize,
+    head: usize,
+    parts: usize,
+    mut line_end: impl FnMut(usize) -> Option<usize>,
+) -> Vec<usize> {
     let mut cuts: Vec<usize> = Vec::new();
     for k in 1..parts.max(1) {
-        let from = (bytes.len() / parts * k)
+        let from = (len / parts * k)
             .max(head)
             .max(cuts.last().map_or(0, |&c| c));
-        let line_end = memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default());
-        match line_end.map(|i| from + i + 1) {
-            Some(c) if c < bytes.len() && cuts.last() != Some(&c) => cuts.push(c),
+        match line_end(from).map(|i| i + 1) {
+            Some(c) if c > from && c < len && cuts.last() != Some(&c) => cuts.push(c),
             _ => break,
         }
     }
     cuts
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// `bytes` cut into up to `parts` parts (see [`cuts`]), each with what its reader reads first:
 /// nothing for the first part, the file's lines up to `head` (its header's end) for the others.
 pub fn spans(bytes: &[u8], head: usize, parts: usize) -> Vec<(&[u8], &[u8])> {
@@ -81,6 +99,18 @@ pub struct Part {
     line_ends: u64,
     head_ends: u64,
     quoted: bool,
+    /// The part's own bytes read (not its head's).
+    #[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+    read_bytes: u64,
+}
+
+impl Part {
+    /// The part's own bytes read (not the header lines read before them): whoever joins parts
+    /// read elsewhere checks that they cover the file.
+    #[cfg(any(test, target_arch = "wasm32"))]
+    pub fn read_bytes(&self) -> u64 {
+        self.read_bytes
+    }
 }
 
 /// No digest: the parts' coordinator takes the file's own.
@@ -94,22 +124,57 @@ impl RosterHash for NoDigest {
     }
 }
 
+/// Reads one part of a roster a piece at a time: `head` first (the file's bytes up to its
+/// header line's end; empty for the first part, which starts with them), then the part's own
+/// bytes as they come.
+pub struct PartReader {
+    reader: RosterReader,
+    head_ends: u64,
+    quoted: bool,
+    read_bytes: u64,
+}
+
+impl PartReader {
+    /// `size`, the part's bytes when known (with `head`'s), gives progress.
+    pub fn new(head: &[u8], opts: ReadOptions, size: Option<u64>) -> Result<PartReader, Error> {
+        let mut reader = RosterReader::hashed_by(opts, size, Box::new(NoDigest));
+        reader.push(head, &mut |_| {})?;
+        Ok(PartReader {
+            reader,
+            head_ends: memchr::memchr_iter(b'\n', head).count() as u64,
+            quoted: false,
+            read_bytes: 0,
+        })
+    }
+
+    /// The part's next bytes; `progress` hears the share read (of `size`).
+    pub fn push(&mut self, bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<(), Error> {
+        self.quoted |= memchr::memchr(b'"', bytes).is_some();
+        self.read_bytes += bytes.len() as u64;
+        self.reader.push(bytes, progress)
+    }
+
+    /// The part's end.
+    pub fn finish(self) -> Result<Part, Error> {
+        let (rows, line_ends, _) = self.reader.last_record()?;
+        Ok(Part {
+            rows,
+            line_ends: line_ends - self.head_ends,
+            head_ends: self.head_ends,
+            quoted: self.quoted,
+            read_bytes: self.read_bytes,
+        })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 /// Reads one part of a roster: `head`, the file's bytes up to its header line's end (empty for
 /// the first part, which starts with them), then the part's own bytes.
 pub fn read_part(head: &[u8], part: &[u8], opts: ReadOptions) -> Result<Part, Error> {
     let size = (head.len() + part.len()) as u64;
-    let mut reader = RosterReader::hashed_by(opts, Some(size), Box::new(NoDigest));
-    for bytes in [head, part] {
-        reader.push(bytes, &mut |_| {})?;
-    }
-    let head_ends = memchr::memchr_iter(b'\n', head).count() as u64;
-    let (rows, line_ends, _) = reader.last_record()?;
-    Ok(Part {
-        rows,
-        line_ends: line_ends - head_ends,
-        head_ends,
-        quoted: memchr::memchr(b'"', part).is_some(),
-    })
+    let mut reader = PartReader::new(head, opts, Some(size))?;
+    reader.push(part, &mut |_| {})?;
+    reader.finish()
 }
 
 /// The parts, in file order, put together as one reader of the whole file would have read them;
@@ -221,6 +286,7 @@ impl Category {
 /// system also stops starting them, at some tens of thousands).
 pub const MAX_PARTS: usize = 64;
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Reads a whole roster as [`super::read`] does, in up to `parts` parts (at most [`MAX_PARTS`];
 /// each in turn, or each on its own thread when `threads`), falling back to one reader where
 /// the parts cannot be put together. Returns what was read and the SHA-256 of the bytes.

@@ -517,6 +517,26 @@ fn joined(bytes: &[u8], k: usize) -> Option<ReadOutcome> {
     parts::join(read.collect())
 }
 
+/// [`joined`], each part after the first sent as bytes ([`parts::Part::to_bytes`]) and read
+/// back, as from a Node worker; and whether each part's bytes read are its span's.
+fn joined_as_sent(bytes: &[u8], k: usize) -> (Option<ReadOutcome>, bool) {
+    let Some(head) = parts::header_end(bytes) else {
+        return (None, true);
+    };
+    let spans = parts::spans(bytes, head, k);
+    let mut spans_read = true;
+    let read = spans.iter().enumerate().map(|(i, &(before, part))| {
+        let read = parts::read_part(before, part, parts_options())?;
+        spans_read &= read.read_bytes() == part.len() as u64;
+        match i {
+            0 => Ok(read),
+            _ => parts::Part::from_bytes(&bytes[..head], &read.to_bytes(), parts_options()),
+        }
+    });
+    let read: Vec<_> = read.collect();
+    (parts::join(read), spans_read)
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
     /// A roster read in parts and joined is the roster read whole: the same rows, codes, lines,
@@ -559,6 +579,9 @@ proptest::proptest! {
         }
         let cut = parts::header_end(bytes).is_some_and(|head| !parts::cuts(bytes, head, k).is_empty());
         let joined = joined(bytes, k);
+        let (sent, spans_read) = joined_as_sent(bytes, k);
+        proptest::prop_assert_eq!(format!("{sent:?}"), format!("{joined:?}"));
+        proptest::prop_assert!(spans_read);
         if let Some(outcome) = &joined {
             let whole = whole.as_ref().ok().map(|(o, _)| o);
             proptest::prop_assert_eq!(format!("{:?}", Some(outcome)), format!("{whole:?}"));
@@ -645,4 +668,59 @@ fn a_cut_inside_a_quoted_field_is_read_whole() {
         (outcome.roster.len(), outcome.error_count),
         (n as usize + 3, 1)
     );
+}
+
+/// A part's bytes cut short anywhere are refused, and bytes changed anywhere are read back or
+/// refused, never a panic: what crosses from a worker is checked as any input is.
+#[test]
+fn a_part_sent_as_bytes_is_checked_as_it_is_read_back() {
+    let text = "student_id,school,pre,post,minutes,weeks,ell,grade\nS1,12,200,205,600,20,Y,3\nS2,7,200,x,600,20,N,4\nS1,7,200,208.5,600,20,Y,12\n";
+    let bytes = text.as_bytes();
+    let head = parts::header_end(bytes).unwrap();
+    let part = parts::read_part(&bytes[..head], &bytes[head..], parts_options()).unwrap();
+    let sent = part.to_bytes();
+    let back = |b: &[u8]| parts::Part::from_bytes(&bytes[..head], b, parts_options());
+    // Read back, the part joins as itself.
+    let whole = parts::read_part(&[], bytes, parts_options());
+    let first = parts::read_part(&[], &bytes[..head], parts_options());
+    let one = parts::join(vec![whole]).unwrap();
+    assert_eq!(
+        format!("{:?}", parts::join(vec![first, back(&sent)])),
+        format!("{:?}", Some(one))
+    );
+    for len in 0..sent.len() {
+        let refused = back(&sent[..len]).err().map(|e| e.code);
+        assert_eq!(refused, Some(Code::InternalError), "cut at {len}");
+    }
+    for at in 0..sent.len() {
+        for flip in [1u8, 0x80, 0xFF] {
+            let mut changed = sent.clone();
+            changed[at] ^= flip;
+            let _ = back(&changed);
+        }
+    }
+    // Bytes for another header's columns are refused.
+    let other = "student_id,pre,post,minutes,weeks\n";
+    assert!(parts::Part::from_bytes(other.as_bytes(), &sent, parts_options()).is_err());
+}
+
+/// Rows without a bad one, sent as bytes: the id ends, past what is left of the bytes after
+/// them, are offsets, not lengths, and read back; the part joins as one reader reads the file.
+#[test]
+fn a_clean_part_sent_as_bytes_joins_as_one_reader_reads() {
+    let mut text = String::from("student_id,school,pre,post,minutes,weeks,ell,grade\n");
+    for i in 0..40 {
+        text += &format!("S{i},1,200,{},600,20,N,3\n", 210 + i);
+    }
+    let bytes = text.as_bytes();
+    let head = parts::header_end(bytes).unwrap();
+    let cut = parts::cuts(bytes, head, 2)[0];
+    let first = parts::read_part(&[], &bytes[..cut], parts_options());
+    let second = parts::read_part(&bytes[..head], &bytes[cut..], parts_options()).unwrap();
+    assert_eq!(second.read_bytes(), (bytes.len() - cut) as u64);
+    let back = parts::Part::from_bytes(&bytes[..head], &second.to_bytes(), parts_options());
+    let joined = parts::join(vec![first, back]).unwrap();
+    let (one, _) = super::read(bytes, parts_options(), &mut |_| {}).unwrap();
+    assert_eq!(format!("{joined:?}"), format!("{one:?}"));
+    assert_eq!(one.roster.len(), 40);
 }

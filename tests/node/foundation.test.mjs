@@ -45,7 +45,7 @@ test('evaluateContract refuses an unknown or ill-typed option rather than ignori
   assert.ok(calls > 0, 'onProgress is called');
   assert.equal(ec.evaluateContract(contract, roster, null).payment.totalCents, 1000);
   const cases = [
-    [{ onProgres: () => {} }, [['onProgres', 'unknownField']], /"onProgres" is not an option: the options are onProgress and issued\./],
+    [{ onProgres: () => {} }, [['onProgres', 'unknownField']], /"onProgres" is not an option: the options are onProgress, issued and threads\./],
     [{ onProgress: 5 }, [['onProgress', 'wrongType']], /Expected onProgress to be a function/],
     ['fast', [['', 'wrongType']], /Expected the options as an object/],
     [[() => {}], [['', 'wrongType']], /Expected the options as an object/],
