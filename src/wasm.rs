@@ -562,6 +562,8 @@ pub fn evaluate_roster_parts(
         reader.finish()
     };
     let mut read = vec![read_first()];
+    // (Taken while the workers finish.)
+    let digest = whole_digest(roster);
     let sent = wait
         .call0(&JsValue::NULL)
         .ok()
@@ -577,7 +579,7 @@ pub fn evaluate_roster_parts(
         let Some(bytes) = bytes.dyn_ref::<js_sys::Uint8Array>() else {
             return Ok(JsValue::UNDEFINED);
         };
-        let part = Part::from_bytes(&head_bytes, &bytes.to_vec(), opts.clone());
+        let part = Part::read_from(&head_bytes, JsBytes::new(bytes), opts.clone());
         if part.as_ref().is_ok_and(|p| p.read_bytes() != span(k + 1)) {
             return Ok(JsValue::UNDEFINED);
         }
@@ -586,11 +588,69 @@ pub fn evaluate_roster_parts(
     let Some(read) = crate::roster::parts::join(read) else {
         return Ok(JsValue::UNDEFINED);
     };
-    let digest = whole_digest(roster)?;
-    let evaluation = crate::evaluate::evaluate_read_roster(&contract, read, digest, &mut progress);
+    let evaluation = crate::evaluate::evaluate_read_roster(&contract, read, digest?, &mut progress);
     let mut result = finite(evaluation?)?;
     result.report.issued = options.issued;
     Ok(to_js(&result))
+}
+
+/// A JS array's bytes read in order into wasm memory a window at a time, never copied whole.
+#[cfg(feature = "full")]
+struct JsBytes {
+    array: js_sys::Uint8Array,
+    /// The array's next byte not yet in `window`.
+    at: u32,
+    window: Vec<u8>,
+    /// The window's next byte not yet read.
+    read: usize,
+}
+
+#[cfg(feature = "full")]
+impl JsBytes {
+    const WINDOW: u32 = 1 << 16;
+
+    fn new(array: &js_sys::Uint8Array) -> Self {
+        JsBytes {
+            array: array.clone(),
+            at: 0,
+            window: Vec::new(),
+            read: 0,
+        }
+    }
+
+    /// Copies the array's next `into.len()` bytes (there are as many) into `into`.
+    fn copy(&mut self, into: &mut [u8]) {
+        let end = self.at + into.len() as u32;
+        self.array.subarray(self.at, end).copy_to(into);
+        self.at = end;
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::roster::parts::Source for JsBytes {
+    fn left(&self) -> usize {
+        (self.array.length() - self.at) as usize + self.window.len() - self.read
+    }
+
+    fn fill(&mut self, into: &mut [u8]) -> bool {
+        if into.len() > self.left() {
+            return false;
+        }
+        let buffered = into.len().min(self.window.len() - self.read);
+        into[..buffered].copy_from_slice(&self.window[self.read..self.read + buffered]);
+        self.read += buffered;
+        let rest = &mut into[buffered..];
+        if rest.len() >= Self::WINDOW as usize {
+            self.copy(rest);
+        } else if !rest.is_empty() {
+            let mut window = std::mem::take(&mut self.window);
+            window.resize(Self::WINDOW.min(self.array.length() - self.at) as usize, 0);
+            self.copy(&mut window);
+            rest.copy_from_slice(&window[..rest.len()]);
+            (self.window, self.read) = (window, rest.len());
+        }
+        true
+    }
 }
 
 /// The SHA-256 of a whole byte roster, by Node's hash when it lends one (it reads the JS array

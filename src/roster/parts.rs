@@ -17,6 +17,8 @@ use crate::error::Error;
 // (Parts cross between wasm instances as bytes; natively they stay in memory.)
 #[cfg(any(test, target_arch = "wasm32"))]
 mod wire;
+#[cfg(target_arch = "wasm32")]
+pub use wire::Source;
 
 /// Where the file's header line ends (just after its "\n"), when the lines up to it are plain:
 /// blank lines, then the header, with no quote and no "\r" but before a "\n". None otherwise

@@ -530,7 +530,7 @@ fn joined_as_sent(bytes: &[u8], k: usize) -> (Option<ReadOutcome>, bool) {
         spans_read &= read.read_bytes() == part.len() as u64;
         match i {
             0 => Ok(read),
-            _ => parts::Part::from_bytes(&bytes[..head], &read.to_bytes(), parts_options()),
+            _ => parts::Part::read_from(&bytes[..head], &read.to_bytes()[..], parts_options()),
         }
     });
     let read: Vec<_> = read.collect();
@@ -679,7 +679,7 @@ fn a_part_sent_as_bytes_is_checked_as_it_is_read_back() {
     let head = parts::header_end(bytes).unwrap();
     let part = parts::read_part(&bytes[..head], &bytes[head..], parts_options()).unwrap();
     let sent = part.to_bytes();
-    let back = |b: &[u8]| parts::Part::from_bytes(&bytes[..head], b, parts_options());
+    let back = |b: &[u8]| parts::Part::read_from(&bytes[..head], b, parts_options());
     // Read back, the part joins as itself.
     let whole = parts::read_part(&[], bytes, parts_options());
     let first = parts::read_part(&[], &bytes[..head], parts_options());
@@ -701,7 +701,7 @@ fn a_part_sent_as_bytes_is_checked_as_it_is_read_back() {
     }
     // Bytes for another header's columns are refused.
     let other = "student_id,pre,post,minutes,weeks\n";
-    assert!(parts::Part::from_bytes(other.as_bytes(), &sent, parts_options()).is_err());
+    assert!(parts::Part::read_from(other.as_bytes(), &sent[..], parts_options()).is_err());
 }
 
 /// Rows without a bad one, sent as bytes: the id ends, past what is left of the bytes after
@@ -718,7 +718,7 @@ fn a_clean_part_sent_as_bytes_joins_as_one_reader_reads() {
     let first = parts::read_part(&[], &bytes[..cut], parts_options());
     let second = parts::read_part(&bytes[..head], &bytes[cut..], parts_options()).unwrap();
     assert_eq!(second.read_bytes(), (bytes.len() - cut) as u64);
-    let back = parts::Part::from_bytes(&bytes[..head], &second.to_bytes(), parts_options());
+    let back = parts::Part::read_from(&bytes[..head], &second.to_bytes()[..], parts_options());
     let joined = parts::join(vec![first, back]).unwrap();
     let (one, _) = super::read(bytes, parts_options(), &mut |_| {}).unwrap();
     assert_eq!(format!("{joined:?}"), format!("{one:?}"));

@@ -15,7 +15,7 @@ const MAGIC: &[u8; 8] = b"ECpart1\0";
 const NO_GRADE: u8 = u8::MAX;
 
 impl Part {
-    /// The part as bytes ([`Part::from_bytes`] reads them back).
+    /// The part as bytes ([`Part::read_from`] reads them back).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Sent(MAGIC.to_vec());
         out.u64(u64::from(self.quoted) | u64::from(self.rows.is_some()) << 1);
@@ -80,10 +80,11 @@ impl Part {
         out.0
     }
 
-    /// A part from [`Part::to_bytes`]'s bytes: `head` (the file's lines up to its header's end,
-    /// which the part was read behind) is read again here for the columns' layout, and `opts`
-    /// must be the options the part was read with.
-    pub fn from_bytes(head: &[u8], bytes: &[u8], opts: ReadOptions) -> Result<Part, Error> {
+    /// The part in the bytes `source` gives, from [`Part::to_bytes`] (a slice, or bytes held
+    /// elsewhere: a JS array). `head` (the file's lines up to its header's end, which the part
+    /// was read behind) is read again here for the columns' layout, and `opts` must be the
+    /// options the part was read with.
+    pub fn read_from(head: &[u8], source: impl Source, opts: ReadOptions) -> Result<Part, Error> {
         let not_a_part = || {
             Error::new(
                 Code::InternalError,
@@ -91,14 +92,15 @@ impl Part {
             )
         };
         let skeleton = PartReader::new(head, opts, None)?.finish()?;
-        read_part_bytes(skeleton, bytes).ok_or_else(not_a_part)
+        read_part_bytes(skeleton, source).ok_or_else(not_a_part)
     }
 }
 
 /// The part in `bytes`, its rows put into `skeleton`'s (a reader's of the header alone); None
 /// when the bytes are not a part written for this header.
-fn read_part_bytes(skeleton: Part, bytes: &[u8]) -> Option<Part> {
-    let mut input = Received(bytes.strip_prefix(MAGIC)?);
+fn read_part_bytes(skeleton: Part, source: impl Source) -> Option<Part> {
+    let mut input = Received(source);
+    (input.take(MAGIC.len())? == MAGIC).then_some(())?;
     let flags = input.u64()?;
     let (quoted, has_rows) = (flags & 1 == 1, flags & 2 == 2);
     let line_ends = input.u64()?;
@@ -113,7 +115,7 @@ fn read_part_bytes(skeleton: Part, bytes: &[u8]) -> Option<Part> {
             (roster.is_empty() && rows.ids.is_empty() && rows.errors.is_empty()).then_some(())?;
             roster.line = input.u32s()?;
             let n = roster.line.len();
-            let column = |input: &mut Received, lens: &[usize]| {
+            let column = |input: &mut Received<_>, lens: &[usize]| {
                 input.f64s().filter(|c| lens.contains(&c.len()))
             };
             roster.pre = column(&mut input, &[n])?;
@@ -135,9 +137,9 @@ fn read_part_bytes(skeleton: Part, bytes: &[u8]) -> Option<Part> {
                 let values = input.len()?;
                 for code in 0..values {
                     let value = input.bytes()?;
-                    let word = crate::roster::short_word(value);
+                    let word = crate::roster::short_word(&value);
                     // Distinct values, coded in order: each new here.
-                    (category.looked_up(word, value)? as usize == code).then_some(())?;
+                    (category.looked_up(word, &value)? as usize == code).then_some(())?;
                 }
                 category.codes = input.u32s().filter(|codes| {
                     codes.len() == n && codes.iter().all(|&c| (c as usize) < values)
@@ -148,7 +150,7 @@ fn read_part_bytes(skeleton: Part, bytes: &[u8]) -> Option<Part> {
             rows.ids = (0..ids)
                 .map(|_| input.u64().filter(|key| ((key & row_mask) as usize) < n))
                 .collect::<Option<_>>()?;
-            rows.id_bytes = input.bytes()?.to_vec();
+            rows.id_bytes = input.bytes()?;
             let ends = input.len().filter(|&len| len == ids)?;
             let mut last = 0;
             rows.id_ends = (0..ends)
@@ -172,7 +174,7 @@ fn read_part_bytes(skeleton: Part, bytes: &[u8]) -> Option<Part> {
             Some(rows)
         }
     };
-    input.0.is_empty().then_some(Part {
+    (input.0.left() == 0).then_some(Part {
         rows,
         line_ends,
         head_ends,
@@ -215,25 +217,51 @@ impl Sent {
     }
 }
 
-/// Bytes being read; every read is None past their end.
-struct Received<'a>(&'a [u8]);
+/// Where a part's bytes are read from, in order: a slice, or bytes held elsewhere.
+pub trait Source {
+    /// How many bytes are left.
+    fn left(&self) -> usize;
+    /// Fills `into` with the next bytes; false (and nothing read) when fewer are left.
+    fn fill(&mut self, into: &mut [u8]) -> bool;
+}
 
-impl<'a> Received<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (taken, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(taken)
+impl Source for &[u8] {
+    fn left(&self) -> usize {
+        self.len()
+    }
+
+    fn fill(&mut self, into: &mut [u8]) -> bool {
+        match self.split_at_checked(into.len()) {
+            Some((taken, rest)) => {
+                into.copy_from_slice(taken);
+                *self = rest;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Bytes being read; every read is None past their end.
+struct Received<S>(S);
+
+impl<S: Source> Received<S> {
+    fn take(&mut self, n: usize) -> Option<Vec<u8>> {
+        (n <= self.0.left()).then_some(())?;
+        let mut taken = vec![0; n];
+        self.0.fill(&mut taken).then_some(taken)
     }
 
     fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+        let mut bytes = [0; 8];
+        self.0.fill(&mut bytes).then(|| u64::from_le_bytes(bytes))
     }
 
     /// A length: at most the bytes left, so that no length read makes a larger allocation.
     fn len(&mut self) -> Option<usize> {
         usize::try_from(self.u64()?)
             .ok()
-            .filter(|&n| n <= self.0.len())
+            .filter(|&n| n <= self.0.left())
     }
 
     /// A count or an offset that is not a length of what follows.
@@ -241,33 +269,41 @@ impl<'a> Received<'a> {
         usize::try_from(self.u64()?).ok()
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
+    fn bytes(&mut self) -> Option<Vec<u8>> {
         let n = self.len()?;
         self.take(n)
     }
 
-    fn u32s(&mut self) -> Option<Vec<u32>> {
+    /// `n` values of `N` bytes each, decoded by `decode`, a block of bytes at a time (not a
+    /// copy of them all).
+    fn values<T, const N: usize>(&mut self, decode: fn([u8; N]) -> T) -> Option<Vec<T>> {
         let n = self.len()?;
-        let bytes = self.take(n.checked_mul(4)?)?;
-        Some(
-            (bytes.chunks_exact(4))
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-        )
+        (n.checked_mul(N)? <= self.0.left()).then_some(())?;
+        let mut values = Vec::with_capacity(n);
+        let mut block = vec![0; 8192 * N];
+        while values.len() < n {
+            let count = (n - values.len()).min(8192);
+            let bytes = &mut block[..count * N];
+            self.0.fill(bytes).then_some(())?;
+            values.extend(bytes.chunks_exact(N).map(|b| {
+                let mut one = [0; N];
+                one.copy_from_slice(b);
+                decode(one)
+            }));
+        }
+        Some(values)
+    }
+
+    fn u32s(&mut self) -> Option<Vec<u32>> {
+        self.values(u32::from_le_bytes)
     }
 
     fn f64s(&mut self) -> Option<Vec<f64>> {
-        let n = self.len()?;
-        let bytes = self.take(n.checked_mul(8)?)?;
-        Some(
-            (bytes.chunks_exact(8))
-                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default()))
-                .collect(),
-        )
+        self.values(f64::from_le_bytes)
     }
 
     fn text(&mut self) -> Option<String> {
-        String::from_utf8(self.bytes()?.to_vec()).ok()
+        String::from_utf8(self.bytes()?).ok()
     }
 
     fn row_error(&mut self) -> Option<RowError> {
