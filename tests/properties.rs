@@ -21,6 +21,9 @@ struct Student {
     /// Under the weekly rule, the share of the most weeks the student could have reached the
     /// minimum in (k is at most the weeks, and k x minimum at most the minutes), in 255ths.
     reach: u8,
+    /// The student's own typical growth (read under a per-student percent of typical), or none:
+    /// such a student has no outcome, but may still decline.
+    typical: Option<u8>,
 }
 
 fn student() -> impl Strategy<Value = Student> {
@@ -33,9 +36,10 @@ fn student() -> impl Strategy<Value = Student> {
         0u8..4,
         0u8..6,
         any::<u8>(),
+        prop::option::weighted(0.7, 1u8..50),
     )
         .prop_map(
-            |(pre, post, minutes, weeks, treated, flag, school, reach)| Student {
+            |(pre, post, minutes, weeks, treated, flag, school, reach, typical)| Student {
                 pre,
                 post,
                 minutes,
@@ -44,16 +48,18 @@ fn student() -> impl Strategy<Value = Student> {
                 flag,
                 school,
                 reach,
+                typical,
             },
         )
 }
 
 /// The students as the roster `c` reads: with the weeks-at-minimum column (read only under the
-/// weekly rule) consistent with each student's minutes and weeks.
+/// weekly rule) consistent with each student's minutes and weeks, and each one's typical growth
+/// (read only under a per-student percent of typical).
 fn csv(c: &Value, students: &[Student]) -> String {
     let minimum = c["fidelity"]["minMinutesPerWeek"].as_f64().unwrap();
     let mut out =
-        String::from("student_id,pre,post,minutes,weeks,group,flag,school,weeks_at_minimum\n");
+        String::from("student_id,pre,post,minutes,weeks,group,flag,school,weeks_at_minimum,typical_growth\n");
     for (i, s) in students.iter().enumerate() {
         let post = s.post.map(|p| p.to_string()).unwrap_or_default();
         let group = if s.treated { "T" } else { "C" };
@@ -62,8 +68,9 @@ fn csv(c: &Value, students: &[Student]) -> String {
             false => f64::from(s.weeks),
         };
         let k = (most * f64::from(s.reach) / 255.0).round();
+        let typical = s.typical.map(|t| t.to_string()).unwrap_or_default();
         out += &format!(
-            "S{i},{},{post},{},{},{group},F{},K{},{k}\n",
+            "S{i},{},{post},{},{},{group},F{},K{},{k},{typical}\n",
             s.pre, s.minutes, s.weeks, s.flag, s.school
         );
     }
@@ -75,7 +82,7 @@ fn contract() -> impl Strategy<Value = Value> {
         (0u32..1_000_000, 0u32..10_000, prop::collection::vec((-20i32..40, 0u32..20_000), 1..5)),
         (0u32..60, 0u32..30, 0usize..3, prop::option::of(0.0f64..1.0), weekly_rule()),
         (0u32..5_000, prop::option::of(0u64..50_000_000), prop::option::of(0u64..50_000_000)),
-        (prop::bool::ANY, 5u64..15, prop::sample::select(vec!["gain", "postScore"])),
+        (prop::bool::ANY, 5u64..15, prop::sample::select(vec!["gain", "postScore", "percentOfTypical"])),
     )
         .prop_map(|((base, per, tiers), (min_minutes, min_weeks, below, share, weekly), (penalty, cap, floor), (not_met, cell, metric))| {
             // Thresholds ascending with cents ascending: a valid card never pays less for more growth.
@@ -92,8 +99,9 @@ fn contract() -> impl Strategy<Value = Value> {
             let below = ["baseOnly", "fullOutcome", "excluded"][below];
             let mut c = json!({
                 "baseFeeCents": base, "perStudentBaseCents": per,
-                "metric": { "kind": metric },
-                "paymentCard": tiers.iter().enumerate().map(|(i, (at, cents))| json!({ "label": format!("T{i}"), "atLeast": if metric == "postScore" { at * 5 + 150 } else { *at }, "centsPerStudent": cents })).collect::<Vec<_>>(),
+                // (A percent of typical from each student's own typical growth: some have none.)
+                "metric": if metric == "percentOfTypical" { json!({ "kind": metric, "perStudent": true }) } else { json!({ "kind": metric }) },
+                "paymentCard": tiers.iter().enumerate().map(|(i, (at, cents))| json!({ "label": format!("T{i}"), "atLeast": match metric { "postScore" => at * 5 + 150, "percentOfTypical" => at * 5 + 50, _ => *at }, "centsPerStudent": cents })).collect::<Vec<_>>(),
                 "fidelity": { "minMinutesPerWeek": min_minutes, "minWeeks": min_weeks },
                 "belowFidelity": below,
                 "declinePenaltyCents": penalty,
@@ -137,6 +145,7 @@ fn hostile_roster() -> impl Strategy<Value = String> {
     const MINUTES: [&str; 5] = ["0", "600", "1e308", "0.5", ""];
     const WEEKS: [&str; 5] = ["1", "20", "1e-300", "0", "1e300"];
     const REACHED: [&str; 4] = ["0", "1", "5", "x"];
+    const TYPICAL: [&str; 5] = ["", "10", "0.5", "x", "1e300"];
     let row = (
         0usize..10,
         0usize..10,
@@ -154,7 +163,7 @@ fn hostile_roster() -> impl Strategy<Value = String> {
     )
         .prop_map(move |(rows, same_pre, same_post, ids)| {
             let mut out = String::from(
-                "student_id,pre,post,minutes,weeks,group,school,flag,weeks_at_minimum\n",
+                "student_id,pre,post,minutes,weeks,group,school,flag,weeks_at_minimum,typical_growth\n",
             );
             for (i, (pre, post, minutes, weeks, t, school, id)) in rows.into_iter().enumerate() {
                 let id = match ids {
@@ -165,13 +174,14 @@ fn hostile_roster() -> impl Strategy<Value = String> {
                 // The second row is the only comparison student now and then.
                 let group = if t || i == 1 { "T" } else { "C" };
                 out += &format!(
-                    "{id},{},{},{},{},{group},K{school},F{},{}\n",
+                    "{id},{},{},{},{},{group},K{school},F{},{},{}\n",
                     SCORES[same_pre.unwrap_or(pre)],
                     SCORES[same_post.unwrap_or(post)],
                     MINUTES[minutes],
                     WEEKS[weeks],
                     i % 2,
-                    REACHED[(i + weeks) % 4]
+                    REACHED[(i + weeks) % 4],
+                    TYPICAL[(i + post) % 5]
                 );
             }
             out
