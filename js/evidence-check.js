@@ -29,7 +29,7 @@ const inParts = { __rosterCuts: guarded('__rosterCuts'), __evaluateRosterParts: 
  * `options.threads`, a large byte roster is read on that many cores (js/evidence-parts.js), with
  * the same result. */
 export const evaluateContract = (contract, roster, options) =>
-  evaluateInParts(inParts, loader.module(), contract, roster, options) ?? evaluateWhole(contract, roster, options);
+  evaluateInParts(inParts, loader.module(), contract, roster, options, (o) => evaluateWhole(contract, roster, o));
 /** `createEvaluator(contract, options)`: `{ push(chunk), finish() }`; see evidence-check.d.ts. */
 export const createEvaluator = loader.guardedClass('RosterEvaluator', ['push', 'finish'], 'evaluator');
 

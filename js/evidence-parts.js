@@ -44,6 +44,7 @@ function workers(count, compiled, threads) {
   }
   while (pool.length < count) {
     const { port1, port2 } = new threads.MessageChannel();
+    // How many replies the worker has posted.
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const worker = new threads.Worker(new URL('./evidence-parts-worker.js', import.meta.url), {
       workerData: { module: compiled, port: port1, flag },
@@ -65,63 +66,102 @@ function workers(count, compiled, threads) {
   return pool.slice(0, count);
 }
 
+/** The next job's number: a worker's reply names its job, so a late one is never taken for another's. */
+let nextJob = 0;
+
 /**
- * The evaluation of `roster` read in `options.threads` parts on Node's workers, or undefined
- * when it is not read so (not Node, a small roster, one thread asked for or available (the
- * default: on one thread, wasm memory holds less), a file not cut, or any
- * failure on the way: the caller then reads it whole). `glue` holds the module's guarded calls
+ * A worker's reply to job `id`, or undefined when none comes within `ms` milliseconds. Replies
+ * to earlier jobs (whose caller stopped waiting) are dropped. The worker posts its reply, then
+ * counts it in `flag`: a count read before looking at the port again cannot miss one.
+ */
+function replyTo(w, id, ms, threads) {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const seen = Atomics.load(w.flag, 0);
+    for (let m = threads.receiveMessageOnPort(w.port); m; m = threads.receiveMessageOnPort(w.port)) {
+      if (m.message?.id === id) return m.message;
+    }
+    const left = deadline - performance.now();
+    if (w.failed || left <= 0 || Atomics.wait(w.flag, 0, seen, left) === 'timed-out') return undefined;
+  }
+}
+
+/** `onProgress` that never goes back: a roster read whole after its parts failed starts again at 0. */
+function forwardOnly(options) {
+  const report = options?.onProgress;
+  if (typeof report !== 'function') return options;
+  let reached = 0;
+  return {
+    ...options,
+    onProgress: (fraction) => {
+      if (!(fraction < reached)) reached = fraction;
+      return report(reached);
+    },
+  };
+}
+
+/**
+ * The evaluation of `roster` read in `options.threads` parts on Node's workers. When it is not
+ * read so (not Node, a small roster, one thread asked for or available (the default: on one
+ * thread, wasm memory holds less), a file not cut, or any failure on the way), `whole(options)`
+ * reads it on this thread, or undefined without `whole`. `glue` holds the module's guarded calls
  * `__rosterCuts` and `__evaluateRosterParts`; `compiled` is its WebAssembly.Module.
  */
-export function evaluateInParts(glue, compiled, contract, roster, options) {
-  const bytes = roster instanceof ArrayBuffer ? new Uint8Array(roster) : roster instanceof Uint8Array ? roster : null;
-  if (!bytes || bytes.length < PARTS_MIN_BYTES || !compiled) return undefined;
+export function evaluateInParts(glue, compiled, contract, roster, options, whole = () => undefined) {
+  // A plain view of the bytes (a Node Buffer's slice would be a view, not a copy).
+  const bytes = roster instanceof ArrayBuffer ? new Uint8Array(roster)
+    : roster instanceof Uint8Array ? new Uint8Array(roster.buffer, roster.byteOffset, roster.length) : null;
+  // (The module counts a roster's bytes in 32 bits.)
+  if (!bytes || bytes.length < PARTS_MIN_BYTES || bytes.length >= 2 ** 32 || !compiled || busy) return whole(options);
   const asked = options?.threads;
   // A wrong value goes to the one reader, whose options check says what is wrong with it.
-  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1 && asked <= MAX_PARTS)) return undefined;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1 && asked <= MAX_PARTS)) return whole(options);
   const node = nodeModules();
-  if (!node) return undefined;
   // As many parts as threads asked for (one by default), at most one a core.
-  const count = Math.min(asked ?? 1, node.os.availableParallelism(), MAX_PARTS);
-  if (count < 2) return undefined;
-  const cuts = glue.__rosterCuts(bytes, count);
-  if (!cuts || cuts.length < 2) return undefined;
+  const count = node ? Math.min(asked ?? 1, node.os.availableParallelism(), MAX_PARTS) : 1;
+  const cuts = count > 1 ? glue.__rosterCuts(bytes, count) : null;
+  if (!cuts || cuts.length < 2) return whole(options);
   // A quote before the last part could open a field a part starts in: such a file is read whole
   // at once rather than in parts that would not join.
-  if (bytes.subarray(0, cuts[cuts.length - 1]).indexOf(0x22) !== -1) return undefined;
+  if (bytes.subarray(0, cuts[cuts.length - 1]).indexOf(0x22) !== -1) return whole(options);
   const head = bytes.slice(0, cuts[0]);
   const starts = Array.from(cuts.subarray(1));
-  if (busy) return undefined; // (a call from inside one: onProgress)
   let jobs;
+  let ownContract;
   try {
-    // The contract as given (cloned), so that each instance reads it exactly as this one does.
+    // The contract read once (a getter is asked once, as the one reader asks it), and that same
+    // copy given to every instance.
+    ownContract = structuredClone(contract);
     jobs = workers(starts.length, compiled, node.threads).map((w, k) => {
       const part = bytes.slice(starts[k], starts[k + 1] ?? bytes.length);
-      Atomics.store(w.flag, 0, 0);
-      w.worker.postMessage({ contract, head, part }, [part.buffer]);
-      return { w, size: part.length };
+      const id = nextJob++;
+      w.worker.postMessage({ id, contract: ownContract, head, part }, [part.buffer]);
+      return { w, id, size: part.length };
     });
   } catch {
-    return undefined;
+    return whole(options);
   }
   // Called by the module once it has read the first part: the workers' parts, or null.
   const wait = () => {
     const sent = [];
-    for (const { w, size } of jobs) {
+    for (const { w, id, size } of jobs) {
       // A generous bound (a second and a second a megabyte), past which the worker is lost.
-      const waited = w.failed ? 'timed-out' : Atomics.wait(w.flag, 0, 0, 1000 + size / 1000);
-      const reply = waited === 'timed-out' ? undefined : node.threads.receiveMessageOnPort(w.port)?.message;
+      const reply = replyTo(w, id, 1000 + size / 1000, node.threads);
       if (!(reply?.part instanceof Uint8Array)) {
-        retire(w);
+        if (!reply) retire(w);
         return null;
       }
       sent.push(reply.part);
     }
     return sent;
   };
+  const monotone = forwardOnly(options);
   busy = true;
+  let result;
   try {
-    return glue.__evaluateRosterParts(contract, bytes, starts.length + 1, wait, options);
+    result = glue.__evaluateRosterParts(ownContract, bytes, starts.length + 1, wait, monotone);
   } finally {
     busy = false;
   }
+  return result ?? whole(monotone);
 }

@@ -155,3 +155,48 @@ test('the workers never keep a process alive', () => {
   assert.equal(run.status, 0, run.stderr);
   assert.equal(Number(run.stdout.trim()), oneReader(big).payment.totalCents);
 });
+
+test('a Node Buffer roster is read in parts and left whole', () => {
+  const file = `${fs.mkdtempSync('/tmp/parts-')}/roster.csv`;
+  fs.writeFileSync(file, big);
+  const buffer = fs.readFileSync(file); // a Buffer: its slice is a view, not a copy
+  const length = buffer.length;
+  const viaParts = evaluateInParts(guarded, compiled, contract, buffer, { threads: 2 });
+  assert.notEqual(viaParts, undefined);
+  assert.equal(buffer.length, length, 'the caller\'s bytes are still there');
+  assert.deepEqual(viaParts, oneReader(buffer));
+  // A view into a larger buffer, at an offset.
+  const padded = new Uint8Array(big.length + 10);
+  padded.set(big, 7);
+  assert.deepEqual(ec.evaluateContract(contract, padded.subarray(7, 7 + big.length), { threads: 2 }), oneReader(big));
+});
+
+test('a call that stops before the workers answer leaves no answer for the next call', () => {
+  // Roster B: A's second half with other scores, the same bytes long and cut in the same place.
+  const cut = glue.__rosterCuts(big, 2)[1];
+  const other = big.slice();
+  for (let i = cut; i < other.length; i++) if (other[i] === 0x35) other[i] = 0x36; // '5' -> '6'
+  assert.deepEqual([...glue.__rosterCuts(other, 2)], [...glue.__rosterCuts(big, 2)]);
+  // The first call throws on its options after the workers were sent their parts.
+  const refused = thrown(() => ec.evaluateContract(contract, big, { threads: 2, issued: 'not a date' }));
+  assert.equal(refused.code, 'invalidOptions');
+  const b = ec.evaluateContract(contract, other, { threads: 2 });
+  assert.deepEqual(b, oneReader(other));
+  assert.notDeepEqual(b.growth, oneReader(big).growth);
+});
+
+test('progress never goes back when the parts fail and the roster is read again', () => {
+  const limited = { ...contract, maxSubgroupValues: 3 };
+  const heard = [];
+  const e = thrown(() => ec.evaluateContract(limited, big, { threads: 2, onProgress: (f) => heard.push(f) }));
+  assert.equal(e.code, 'invalidRoster');
+  assert.ok(heard.length > 2 && heard.every((f, i) => i === 0 || f >= heard[i - 1]), String(heard));
+});
+
+test('a contract is read once, as the one reader reads it', () => {
+  const counting = () => {
+    let reads = 0;
+    return { ...contract, get minCellSize() { reads += 1; return reads === 1 ? 10 : 5; } };
+  };
+  assert.deepEqual(ec.evaluateContract(counting(), big, { threads: 2 }), oneReader(big, {}, counting()));
+});
