@@ -945,14 +945,15 @@ struct EvaluateOptions {
     size: Option<u64>,
 }
 
-/// The options: the issue date, the progress callback and (`with_size`, for `createEvaluator`)
-/// the roster's size. Absent, undefined and null mean none; an unknown name (`onProgres`) or a
-/// value of the wrong kind is refused, never ignored.
 /// Most threads `evaluateContract` may read a roster on: a part each (the roster's `MAX_PARTS`).
 const MAX_THREADS: u32 = 64;
 #[cfg(feature = "full")]
 const _: () = assert!(MAX_THREADS as usize == crate::roster::parts::MAX_PARTS);
 
+/// The options: the issue date, the progress callback, and the roster's size (`with_size`, for
+/// `createEvaluator`) or the threads that may read it (for `evaluateContract`, whose entry point
+/// reads them). Absent, undefined and null mean none; an unknown name (`onProgres`) or a value of
+/// the wrong kind is refused, never ignored.
 fn evaluate_options(options: JsValue, with_size: bool) -> Result<EvaluateOptions, Error> {
     let known: &[&str] = if with_size {
         &["onProgress", "issued", "size"]

@@ -58,8 +58,9 @@ fn student() -> impl Strategy<Value = Student> {
 /// (read only under a per-student percent of typical).
 fn csv(c: &Value, students: &[Student]) -> String {
     let minimum = c["fidelity"]["minMinutesPerWeek"].as_f64().unwrap();
-    let mut out =
-        String::from("student_id,pre,post,minutes,weeks,group,flag,school,weeks_at_minimum,typical_growth\n");
+    let mut out = String::from(
+        "student_id,pre,post,minutes,weeks,group,flag,school,weeks_at_minimum,typical_growth\n",
+    );
     for (i, s) in students.iter().enumerate() {
         let post = s.post.map(|p| p.to_string()).unwrap_or_default();
         let group = if s.treated { "T" } else { "C" };
