@@ -1,10 +1,10 @@
-// evaluateContract on more than one core in Node (options.threads): a large byte roster is cut at line ends into parts
-// (the module's __rosterCuts); Node workers, each with its own instance of the module, read the
-// parts after the first while this thread reads the first; then this thread joins them into
-// exactly what one reader of the whole file gives, and evaluates (__evaluateRosterParts). The
-// call stays synchronous: this thread waits for the workers with Atomics.wait and takes their
-// answers with receiveMessageOnPort. Whatever goes wrong on the way (no worker, a worker's
-// error, parts that cannot be joined) is no answer here: the roster is then read whole.
+// evaluateContract on more than one core in Node (options.threads): a large byte roster is cut
+// at line ends into parts (the module's __rosterCuts); Node workers, each with its own instance
+// of the module, read the parts after the first while this thread reads the first; then this
+// thread joins them into exactly what one reader of the whole file gives, and evaluates
+// (__evaluateRosterParts). The call stays synchronous: this thread waits for the workers with
+// Atomics.wait and takes their answers with receiveMessageOnPort. Whatever goes wrong on the way
+// (no worker, a worker's error, parts that cannot be joined) sends the roster to one reader.
 
 /** Smallest roster read in parts: below it, a worker's start costs more than it saves. */
 export const PARTS_MIN_BYTES = 8 << 20;
