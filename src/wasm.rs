@@ -540,6 +540,8 @@ pub fn evaluate_roster_parts(
     let contract = crate::contract::Contract::from_json(&contract)?;
     let opts = crate::evaluate::read_options(&contract);
     let len = roster.length();
+    // Cut here again, not taken from the caller: the spans each part is checked against are
+    // this module's own.
     let Some(cuts) = roster_cuts(roster, parts) else {
         return Ok(JsValue::UNDEFINED);
     };
