@@ -24,12 +24,16 @@ export const initSync = loader.initSync;
 export const wasmMemoryBytes = loader.wasmMemoryBytes;
 
 const evaluateWhole = guarded('evaluateContract');
-const inParts = { __rosterCuts: guarded('__rosterCuts'), __evaluateRosterParts: guarded('__evaluateRosterParts') };
+const inParts = {
+  __rosterCuts: guarded('__rosterCuts'),
+  __contractText: guarded('__contractText'),
+  __evaluateRosterParts: guarded('__evaluateRosterParts'),
+};
 /** `evaluateContract(contract, roster, options)`; see evidence_check.d.ts. In Node, with
  * `options.threads`, a large byte roster is read on that many cores (js/evidence-parts.js), with
  * the same result. */
 export const evaluateContract = (contract, roster, options) =>
-  evaluateInParts(inParts, loader.module(), contract, roster, options, (o) => evaluateWhole(contract, roster, o));
+  evaluateInParts(inParts, loader.module(), contract, roster, options, (o, c = contract) => evaluateWhole(c, roster, o));
 /** `createEvaluator(contract, options)`: `{ push(chunk), finish() }`; see evidence-check.d.ts. */
 export const createEvaluator = loader.guardedClass('RosterEvaluator', ['push', 'finish'], 'evaluator');
 

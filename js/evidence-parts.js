@@ -86,31 +86,41 @@ function replyTo(w, id, ms, threads) {
   }
 }
 
-/** `onProgress` that never goes back: a roster read whole after its parts failed starts again at 0. */
+/**
+ * `options` whose `onProgress` never goes back (a roster read whole after its parts failed
+ * starts again at 0); everything else is read from `options` itself, as the module reads it.
+ */
 function forwardOnly(options) {
   const report = options?.onProgress;
   if (typeof report !== 'function') return options;
   let reached = 0;
-  return {
-    ...options,
-    onProgress: (fraction) => {
-      if (!(fraction < reached)) reached = fraction;
-      return report(reached);
-    },
+  const onProgress = (fraction) => {
+    if (!(fraction < reached)) reached = fraction;
+    return report(reached);
   };
+  return new Proxy(options, { get: (target, key) => (key === 'onProgress' ? onProgress : Reflect.get(target, key)) });
 }
+
+// The typed-array getters themselves (a roster's own properties could say otherwise).
+const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const view = (name) => Object.getOwnPropertyDescriptor(typedArray, name).get;
+const [bufferOf, offsetOf, lengthOf] = ['buffer', 'byteOffset', 'length'].map(view);
 
 /**
  * The evaluation of `roster` read in `options.threads` parts on Node's workers. When it is not
  * read so (not Node, a small roster, one thread asked for or available (the default: on one
- * thread, wasm memory holds less), a file not cut, or any failure on the way), `whole(options)`
- * reads it on this thread, or undefined without `whole`. `glue` holds the module's guarded calls
- * `__rosterCuts` and `__evaluateRosterParts`; `compiled` is its WebAssembly.Module.
+ * thread, wasm memory holds less), a file not cut, or any failure on the way),
+ * `whole(options, contract)` reads it on this thread (the contract as given, or its JSON text
+ * once read), or undefined without `whole`. `glue` holds the module's guarded calls
+ * `__rosterCuts`, `__contractText` and `__evaluateRosterParts`; `compiled` is its
+ * WebAssembly.Module.
  */
 export function evaluateInParts(glue, compiled, contract, roster, options, whole = () => undefined) {
   // A plain view of the bytes (a Node Buffer's slice would be a view, not a copy).
+  // (A roster whose own `length` property hides its length is left to the one reader.)
+  const plain = roster instanceof Uint8Array && roster.length === lengthOf.call(roster);
   const bytes = roster instanceof ArrayBuffer ? new Uint8Array(roster)
-    : roster instanceof Uint8Array ? new Uint8Array(roster.buffer, roster.byteOffset, roster.length) : null;
+    : plain ? new Uint8Array(bufferOf.call(roster), offsetOf.call(roster), lengthOf.call(roster)) : null;
   // (The module counts a roster's bytes in 32 bits.)
   if (!bytes || bytes.length < PARTS_MIN_BYTES || bytes.length >= 2 ** 32 || !compiled || busy) return whole(options);
   const asked = options?.threads;
@@ -126,20 +136,19 @@ export function evaluateInParts(glue, compiled, contract, roster, options, whole
   if (bytes.subarray(0, cuts[cuts.length - 1]).indexOf(0x22) !== -1) return whole(options);
   const head = bytes.slice(0, cuts[0]);
   const starts = Array.from(cuts.subarray(1));
+  // The contract's JSON text, read once as the one reader reads it (its error is the one
+  // reader's first), and that text given to every instance, and to one reader if the parts fail.
+  const text = glue.__contractText(contract);
   let jobs;
-  let ownContract;
   try {
-    // The contract read once (a getter is asked once, as the one reader asks it), and that same
-    // copy given to every instance.
-    ownContract = structuredClone(contract);
     jobs = workers(starts.length, compiled, node.threads).map((w, k) => {
       const part = bytes.slice(starts[k], starts[k + 1] ?? bytes.length);
       const id = nextJob++;
-      w.worker.postMessage({ id, contract: ownContract, head, part }, [part.buffer]);
+      w.worker.postMessage({ id, contract: text, head, part }, [part.buffer]);
       return { w, id, size: part.length };
     });
   } catch {
-    return whole(options);
+    return whole(options, text);
   }
   // Called by the module once it has read the first part: the workers' parts, or null.
   const wait = () => {
@@ -159,9 +168,9 @@ export function evaluateInParts(glue, compiled, contract, roster, options, whole
   busy = true;
   let result;
   try {
-    result = glue.__evaluateRosterParts(ownContract, bytes, starts.length + 1, wait, monotone);
+    result = glue.__evaluateRosterParts(text, bytes, starts.length + 1, wait, monotone);
   } finally {
     busy = false;
   }
-  return result ?? whole(monotone);
+  return result ?? whole(monotone, text);
 }

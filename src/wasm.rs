@@ -285,6 +285,13 @@ fn fits(text: &js_sys::JsString, max: usize) -> bool {
 /// Reads a JS argument as JSON: an object is stringified by JS's own `JSON.stringify`
 /// (a JSON string is taken as it is), then parsed by the core with its limits.
 fn json_arg(value: &JsValue, code: Code, what: &str) -> Result<serde_json::Value, Error> {
+    let text = json_text(value, code, what)?;
+    crate::input::parse_json(&String::from(text), code, what)
+}
+
+/// The JSON text `json_arg` reads of `value`: a string as it is, anything else as `JSON.stringify`
+/// writes it (non-finite numbers marked), refused when it cannot be written or is too long.
+fn json_text(value: &JsValue, code: Code, what: &str) -> Result<js_sys::JsString, Error> {
     if value.is_undefined() {
         return Err(Error::new(code, format!("The {what} is missing.")));
     }
@@ -313,7 +320,16 @@ fn json_arg(value: &JsValue, code: Code, what: &str) -> Result<serde_json::Value
             ),
         ));
     }
-    crate::input::parse_json(&String::from(text), code, what)
+    Ok(text)
+}
+
+/// The contract's JSON text, as `evaluateContract` reads it (its first step, with the same
+/// error): Node's workers and the calling thread are given this one text, so a contract object
+/// (its getters, its `toJSON`) is read once, as one reader reads it.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = __contractText)]
+pub fn contract_text(contract: &JsValue) -> Result<js_sys::JsString, JsValue> {
+    Ok(json_text(contract, Code::InvalidContract, "contract")?)
 }
 
 /// A result with a number that is not finite is a bug: it is refused rather than shown.

@@ -52,7 +52,7 @@ function roster(rows = 250_000, edit = () => {}) {
 
 const big = roster();
 const oneReader = (bytes, options = {}, c = contract) => ec.evaluateContract(c, bytes, { ...options, threads: 1 });
-const guarded = { __rosterCuts: glue.__rosterCuts, __evaluateRosterParts: glue.__evaluateRosterParts };
+const guarded = { __rosterCuts: glue.__rosterCuts, __contractText: glue.__contractText, __evaluateRosterParts: glue.__evaluateRosterParts };
 
 test('a roster read in 2, 3 and 5 parts gives exactly what one reader gives', () => {
   const one = oneReader(big);
@@ -199,4 +199,35 @@ test('a contract is read once, as the one reader reads it', () => {
     return { ...contract, get minCellSize() { reads += 1; return reads === 1 ? 10 : 5; } };
   };
   assert.deepEqual(ec.evaluateContract(counting(), big, { threads: 2 }), oneReader(big, {}, counting()));
+  // Read once even when the parts fail and the roster is read again: a limit of 3 languages
+  // read first (the last part has 4), then 50.
+  const limitOnce = () => {
+    let reads = 0;
+    return { ...contract, get maxSubgroupValues() { reads += 1; return reads === 1 ? 3 : 50; } };
+  };
+  const e = thrown(() => ec.evaluateContract(limitOnce(), big, { threads: 2 }));
+  assert.equal(e.code, 'invalidRoster');
+  assert.deepEqual(e, thrown(() => oneReader(big, {}, limitOnce())));
+  // As JSON.stringify writes it: a toJSON on its prototype, or one not enumerable.
+  class Contract { toJSON() { return contract; } }
+  const hidden = Object.defineProperty({ ...contract, baseFeeCents: 1 }, 'toJSON', { value: () => contract });
+  for (const c of [new Contract(), hidden]) {
+    assert.deepEqual(ec.evaluateContract(c, big, { threads: 2 }), oneReader(big));
+  }
+});
+
+test('options are read as the one reader reads them, and so is the roster\'s length', () => {
+  const inherited = Object.create({ issued: '2025-06-30' });
+  inherited.onProgress = () => {};
+  inherited.threads = 2;
+  assert.equal(ec.evaluateContract(contract, big, inherited).report.issued, '2025-06-30');
+  const badDate = Object.create({ issued: 'not a date' });
+  badDate.onProgress = () => {};
+  badDate.threads = 2;
+  assert.equal(thrown(() => ec.evaluateContract(contract, big, badDate)).code, 'invalidOptions');
+  // A roster whose own `length` property says less than it holds: read by the one reader.
+  const lying = big.slice();
+  Object.defineProperty(lying, 'length', { value: PARTS_MIN_BYTES + 100 });
+  assert.equal(evaluateInParts(guarded, compiled, contract, lying, { threads: 2 }), undefined);
+  assert.deepEqual(ec.evaluateContract(contract, lying, { threads: 2 }), oneReader(lying));
 });
