@@ -200,20 +200,22 @@ impl Sent {
         self.0.extend_from_slice(bytes);
     }
 
-    fn u32s(&mut self, values: &[u32]) {
+    /// `values` after their count, each as `encode` writes it (as [`Received::values`] reads
+    /// them back).
+    fn values<T: Copy, const N: usize>(&mut self, values: &[T], encode: fn(T) -> [u8; N]) {
         self.len(values.len());
-        self.0.reserve(4 * values.len());
-        for v in values {
-            self.0.extend_from_slice(&v.to_le_bytes());
+        self.0.reserve(N * values.len());
+        for &v in values {
+            self.0.extend_from_slice(&encode(v));
         }
     }
 
+    fn u32s(&mut self, values: &[u32]) {
+        self.values(values, u32::to_le_bytes);
+    }
+
     fn f64s(&mut self, values: &[f64]) {
-        self.len(values.len());
-        self.0.reserve(8 * values.len());
-        for v in values {
-            self.0.extend_from_slice(&v.to_le_bytes());
-        }
+        self.values(values, f64::to_le_bytes);
     }
 }
 
